@@ -1,0 +1,56 @@
+export const id = 525;
+export const ids = [525];
+export const modules = {
+
+/***/ 5525:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   commentOnPullRequest: () => (/* binding */ commentOnPullRequest)
+/* harmony export */ });
+/* unused harmony export commentMarker */
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5625);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7194);
+
+
+/** The hidden marker that identifies this step's comment. Pure. */
+function commentMarker(workflow, job, target) {
+    const clean = (s) => s.replace(/[^A-Za-z0-9_.:/ -]/g, '_');
+    return `<!-- trifacta-run-job-action workflow="${clean(workflow)}" job="${clean(job)}" target="${clean(target)}" -->`;
+}
+async function commentOnPullRequest(config, report, summary) {
+    try {
+        const github = await __webpack_require__.e(/* import() */ 413).then(__webpack_require__.bind(__webpack_require__, 2413));
+        const { context } = github;
+        const pull = context.payload.pull_request;
+        if (!pull || !['pull_request', 'pull_request_target'].includes(context.eventName)) {
+            _log_js__WEBPACK_IMPORTED_MODULE_0__/* .log */ .R.info(`comment-on-pr: this is a '${context.eventName}' event, not a pull request; no comment written.`);
+            return;
+        }
+        const target = config.target.kind === 'recipe' ? `recipe ${config.target.recipeId}` : `job ${config.target.jobId}`;
+        const marker = commentMarker(context.workflow, context.job, target);
+        const body = (0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(`${marker}\n${summary}`);
+        const octokit = github.getOctokit(config.githubToken);
+        const { owner, repo } = context.repo;
+        const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: pull.number, per_page: 100 });
+        const mine = comments.find((c) => c.body?.includes(marker));
+        if (mine) {
+            await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
+            _log_js__WEBPACK_IMPORTED_MODULE_0__/* .log */ .R.info(`Updated the comment on pull request #${pull.number}: ${mine.html_url}`);
+        }
+        else {
+            const created = await octokit.rest.issues.createComment({ owner, repo, issue_number: pull.number, body });
+            _log_js__WEBPACK_IMPORTED_MODULE_0__/* .log */ .R.info(`Commented on pull request #${pull.number}: ${created.data.html_url}`);
+        }
+    }
+    catch (error) {
+        const status = error.status;
+        const hint = status === 403 || status === 404 ? ' Give the workflow `permissions: pull-requests: write` (or pass a github-token that has it).' : '';
+        _log_js__WEBPACK_IMPORTED_MODULE_0__/* .log */ .R.warning(`Could not comment on the pull request${status ? ` (HTTP ${status})` : ''}: ${error.message}.${hint}`, { title: 'PR comment' });
+    }
+}
+
+
+/***/ })
+
+};

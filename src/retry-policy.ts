@@ -1,0 +1,117 @@
+/**
+ * Retry policy: the one place that decides what is retried, how long to wait before the next attempt, and when
+ * to give up. Reads and cancel are retried on transient failures; the trigger has its own table, because sending
+ * it twice can run a job twice.
+ */
+import { ApiError } from './api-error.ts'
+import type { Clock } from './clock.ts'
+import { formatMs } from './format.ts'
+import { TransportError } from './transport.ts'
+
+export type Failure = ApiError | TransportError
+
+const TRANSIENT_STATUSES = [429, 500, 502, 503, 504]
+const BACKOFF_BASE_MS = 1000
+const BACKOFF_CAP_MS = 30_000
+/** While waiting for a job, failures end the wait only when no good answer came for this long. */
+export const PERSISTENT_FAILURE_MS = 5 * 60_000
+
+/** A read or cancel that failed this way is worth sending again. */
+export function isTransient(error: unknown): error is Failure {
+  if (error instanceof ApiError) return TRANSIENT_STATUSES.includes(error.status)
+  if (error instanceof TransportError) return ['refused', 'dns', 'reset', 'timeout'].includes(error.kind)
+  return false
+}
+
+/**
+ * What to do after a failed trigger (`POST /v4/jobGroups`):
+ * - `resend`: the server certainly did not act (429, nothing sent): send again.
+ * - `reconcile`: the outcome is unknown (5xx, reset after sending, timeout): look for the job group before re-sending.
+ * - `fail`: a definite answer (4xx), or a failure that retrying cannot mend.
+ */
+export function triggerDecision(error: unknown): 'resend' | 'reconcile' | 'fail' {
+  if (error instanceof ApiError) {
+    if (error.status === 429) return 'resend'
+    return error.status >= 500 ? 'reconcile' : 'fail'
+  }
+  if (error instanceof TransportError) {
+    if (error.kind === 'refused' || error.kind === 'dns') return 'resend'
+    if (error.kind === 'reset' || error.kind === 'timeout' || error.kind === 'other') return 'reconcile'
+  }
+  return 'fail'
+}
+
+/**
+ * Delay before attempt `attempt + 1` (0-based `attempt` of the failed one): `x-retry-after` seconds when present,
+ * else the rate-limit reset headers (epoch seconds or milliseconds), else exponential backoff with full jitter.
+ */
+export function retryDelayMs(error: Failure, attempt: number, now: number, random: () => number = Math.random): number {
+  const headers = error instanceof ApiError ? error.headers : {}
+  const retryAfter = Number(headers['x-retry-after'])
+  if (headers['x-retry-after'] !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0) return Math.ceil(retryAfter * 1000)
+  const resets = [headers['x-rate-limit-user-reset'], headers['x-rate-limit-workspace-reset']]
+    .map(epochMs)
+    .filter((t): t is number => t !== undefined)
+  if (resets.length > 0) {
+    const wait = Math.max(...resets) - now
+    if (wait > 0) return Math.min(wait, 5 * 60_000)
+  }
+  return backoffMs(attempt, random)
+}
+
+/** Full jitter: uniform in [0, min(cap, base·2^attempt)]. */
+export function backoffMs(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.min(attempt, 30))
+  return Math.floor(random() * ceiling)
+}
+
+/** A reset header as epoch milliseconds: values below 10^11 are taken as seconds (the docs say both). */
+export function epochMs(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined
+  const n = Number(value)
+  if (!Number.isFinite(n) || n <= 0) return undefined
+  return n < 1e11 ? n * 1000 : n
+}
+
+export interface RetryOptions {
+  /** What is being done, for the log: e.g. `GET /v4/jobGroups/4100/status`. */
+  what: string
+  clock: Clock
+  /** Give up when the next attempt would start after this time (epoch ms): the overall timeout. */
+  deadline: number
+  /** Give up when failures have lasted this long without one good answer. */
+  persistMs: number
+  signal?: AbortSignal
+  random?: () => number
+  /** Decides what is retried; `isTransient` by default. */
+  retryable?: (error: unknown) => boolean
+  onRetry: (message: string, persistent: boolean) => void
+}
+
+/** Run `attempt` until it succeeds, a failure is not retryable, or the budget is spent (then the last error is thrown). */
+export async function withRetries<T>(attempt: (n: number) => Promise<T>, options: RetryOptions): Promise<T> {
+  const retryable = options.retryable ?? isTransient
+  let firstFailureAt: number | undefined
+  for (let n = 0; ; n++) {
+    try {
+      return await attempt(n)
+    } catch (error) {
+      if (!retryable(error)) throw error
+      const now = options.clock.now()
+      firstFailureAt ??= now
+      const delay = retryDelayMs(error as Failure, n, now, options.random)
+      if (now + delay > options.deadline || now + delay - firstFailureAt > options.persistMs) throw error
+      const persistent = n >= 2
+      options.onRetry(`${options.what} failed (${reason(error as Failure)}); retry ${n + 1} in ${formatMs(delay)}`, persistent)
+      await options.clock.sleep(delay, options.signal)
+    }
+  }
+}
+
+export function reason(error: Failure): string {
+  if (error instanceof ApiError) {
+    const name = error.exception?.name ? ` ${error.exception.name}` : ''
+    return `HTTP ${error.status}${name}${error.requestId ? `, request id ${error.requestId}` : ''}`
+  }
+  return error.message
+}

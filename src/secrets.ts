@@ -1,0 +1,22 @@
+/**
+ * Secrets: the tokens are masked in the runner log at once, and removed from every text the action prints or
+ * writes (log lines, annotations, outputs, summary, PR comment), since servers sometimes echo what they received.
+ */
+import * as core from '@actions/core'
+
+const secrets = new Set<string>()
+
+/** Register a secret: `::add-mask::` for the runner, and redaction for everything written by the action. */
+export function registerSecret(value: string): void {
+  const secret = value.trim()
+  if (secret.length < 4 || secrets.has(secret)) return
+  core.setSecret(secret)
+  for (const form of [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]) secrets.add(form)
+}
+
+/** `text` with every registered secret replaced by `***`. */
+export function redact(text: string): string {
+  let out = text
+  for (const secret of secrets) out = out.split(secret).join('***')
+  return out
+}

@@ -1,0 +1,101 @@
+/**
+ * Polling cost and lateness of the real waiter on a fake clock: simulated jobs of several run times, each waited
+ * on for many seeds of the delay jitter, counting status requests and how long after completion it was noticed.
+ */
+import { abortReason, type Clock } from '../../src/clock.ts'
+import type { JobStatus } from '../../src/trifacta-client.ts'
+import { waitForJobGroup } from '../../src/waiter.ts'
+
+/** The job reports 'Created' this long before 'InProgress'. */
+const CREATED_MS = 2_000
+const DEADLINE_MS = 6 * 3_600_000
+
+export interface Job {
+  name: string
+  runMs: number
+}
+
+export interface Poller {
+  name: string
+  minDelayMs: number
+  maxDelayMs: number
+}
+
+export interface CaseResult {
+  job: Job
+  poller: Poller
+  meanRequests: number
+  maxRequests: number
+  worstLatenessMs: number
+  boundMs: number
+}
+
+/** Seeded PRNG in [0, 1): mulberry32. */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
+  }
+}
+
+/** Simulated time starting at 0: sleeping advances it at once. */
+export function fakeClock(): Clock {
+  let time = 0
+  return {
+    now: () => time,
+    sleep: async (ms, signal) => {
+      if (signal?.aborted) throw abortReason(signal)
+      time += Math.max(0, ms)
+    }
+  }
+}
+
+/** The status a job started at time 0 reports at `atMs`. */
+function statusAt(job: Job, atMs: number): JobStatus {
+  if (atMs >= job.runMs) return 'Complete'
+  return atMs < CREATED_MS ? 'Created' : 'InProgress'
+}
+
+/** One wait on one job: the status requests made and how long after completion 'Complete' was seen. */
+async function simulate(job: Job, poller: Poller, seed: number): Promise<{ requests: number; latenessMs: number }> {
+  const clock = fakeClock()
+  let requests = 0
+  const outcome = await waitForJobGroup({
+    readStatus: async () => {
+      requests++
+      return statusAt(job, clock.now())
+    },
+    clock,
+    startedAt: 0,
+    deadline: DEADLINE_MS,
+    minDelayMs: poller.minDelayMs,
+    maxDelayMs: poller.maxDelayMs,
+    random: mulberry32(seed)
+  })
+  if (outcome.kind !== 'terminal' || outcome.status !== 'Complete') {
+    throw new Error(`${job.name} job, ${poller.name}: the wait ended ${outcome.kind} (${outcome.status}), not Complete`)
+  }
+  return { requests, latenessMs: clock.now() - job.runMs }
+}
+
+/** The lateness the waiter promises: max(2 s, 10% of the run time). */
+export function latenessBoundMs(runMs: number): number {
+  return Math.max(2_000, runMs * 0.1)
+}
+
+export async function runCase(job: Job, poller: Poller, seeds: number): Promise<CaseResult> {
+  let totalRequests = 0
+  let maxRequests = 0
+  let worstLatenessMs = 0
+  for (let seed = 1; seed <= seeds; seed++) {
+    const { requests, latenessMs } = await simulate(job, poller, seed)
+    totalRequests += requests
+    maxRequests = Math.max(maxRequests, requests)
+    worstLatenessMs = Math.max(worstLatenessMs, latenessMs)
+  }
+  return { job, poller, meanRequests: totalRequests / seeds, maxRequests, worstLatenessMs, boundMs: latenessBoundMs(job.runMs) }
+}

@@ -1,0 +1,109 @@
+// The JSON bodies the API answers for a job group, per API-NOTES.md "Calls" and the spec's schemas
+// (LRunJobResult, LJobGroup, LBaseJobResponse, LJobGroupCancelInformation, LJobFilesAndTablesOutputListResponse).
+import { prop, stageAt, statusAt, updatedAtOf } from './jobs.ts'
+import type { JobGroup } from './jobs.ts'
+import type { JobGroupView, OutputLists } from './types.ts'
+
+// inferred: the engine a stage reports when the request named none (Trifacta's default running environment).
+const DEFAULT_EXECUTION = 'photon'
+
+/** 201 answer of POST /v4/jobGroups (runJobGroup). */
+export function runJobBody(group: JobGroup): object {
+  const ids = group.stages.map((stage) => stage.id)
+  return {
+    id: group.id,
+    reason: 'JobStarted',
+    sessionId: group.sessionId,
+    jobGraph: { vertices: ids, edges: ids.slice(1).map((target, i) => ({ source: ids[i], target })) },
+    jobs: { data: ids.map((id) => ({ id })) },
+  }
+}
+
+/** GET /v4/jobGroups/{id}, also the items of the list endpoints. */
+export function jobGroupBody(group: JobGroup, t: number): object {
+  return {
+    id: group.id,
+    status: statusAt(group, t),
+    createdAt: iso(group.createdAt),
+    updatedAt: iso(updatedAtOf(group, t)),
+    ranfrom: 'api',
+    ranfor: 'recipe',
+    profilingEnabled: profilingEnabled(group),
+    // inferred: the reference date of a run without runParameters.referenceDate is taken as its creation time.
+    runParameterReferenceDate: iso(group.createdAt),
+    wrangledDataset: { id: group.recipeId },
+    creator: { id: 1 },
+    updater: { id: 1 },
+  }
+}
+
+/** GET /v4/jobGroups/{id}/jobs. */
+export function jobsBody(group: JobGroup, t: number): object {
+  const executionLanguage = execution(group)
+  return {
+    data: group.stages.map((stage) => {
+      const state = stageAt(group, stage, t)
+      return {
+        id: stage.id,
+        status: state.status,
+        jobType: stage.jobType,
+        percentComplete: state.percentComplete,
+        errorMessage: state.errorMessage,
+        executionLanguage,
+        createdAt: iso(state.createdAt),
+        updatedAt: iso(state.updatedAt),
+        jobGroup: { id: group.id },
+      }
+    }),
+  }
+}
+
+/** GET /v4/jobGroups/{id}/outputs: what the job wrote, once Complete. */
+export function outputsBody(group: JobGroup, t: number): OutputLists {
+  if (statusAt(group, t) !== 'Complete') return { files: [], tables: [] }
+  return group.scenario.outputs ?? defaultOutputs(group)
+}
+
+/** 200 answer of POST /v4/jobGroups/{id}/cancel. */
+export function cancelBody(group: JobGroup): object {
+  // inferred: jobIds lists every stage of the job group (the spec only types it as list[int]).
+  return { jobgroupId: group.id, jobIds: group.stages.map((stage) => stage.id) }
+}
+
+export function jobGroupView(group: JobGroup, t: number): JobGroupView {
+  return {
+    id: group.id,
+    recipeId: group.recipeId,
+    status: statusAt(group, t),
+    createdAt: group.createdAt,
+    updatedAt: updatedAtOf(group, t),
+    executionId: group.executionId,
+    canceled: group.canceledAt !== undefined,
+    overrides: group.overrides,
+    runParameters: group.runParameters,
+  }
+}
+
+// inferred: the docs name only {files, tables}; the items' fields here ({id, path, format} and
+// {id, tableName, path}) mirror the writesettings / publications request fields.
+function defaultOutputs(group: JobGroup): OutputLists {
+  const base = `/trifacta/queryResults/emulator/recipe_${group.recipeId}/${group.id}`
+  return {
+    files: [{ id: group.id * 10, path: `${base}/output.csv`, format: 'csv' }],
+    tables: [{ id: group.id * 10 + 1, tableName: `recipe_${group.recipeId}`, path: ['emulator', 'public'] }],
+  }
+}
+
+function execution(group: JobGroup): string {
+  const value = prop(group.overrides, 'execution')
+  return typeof value === 'string' ? value : DEFAULT_EXECUTION
+}
+
+// inferred: profilingEnabled follows overrides.profiler, or a 'profile' stage in the scenario.
+function profilingEnabled(group: JobGroup): boolean {
+  return prop(group.overrides, 'profiler') === true || group.stages.some((stage) => stage.jobType === 'profile')
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString()
+}

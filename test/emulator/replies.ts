@@ -1,0 +1,41 @@
+// What a handler answers, before the transport adds x-trifacta-request-id and writes it.
+import { STATUS_CODES } from 'node:http'
+import type { FaultAction } from './types.ts'
+
+export interface Reply {
+  status: number
+  /** A JSON body (Content-Type: application/json). */
+  body?: unknown
+  /** A raw text body instead (Content-Type: `contentType`, default text/html). */
+  raw?: string
+  contentType?: string
+  headers?: Record<string, string>
+}
+
+export function json(status: number, body: unknown): Reply {
+  return { status, body }
+}
+
+/** The documented error body: {"exception": {"name", "message", "details"}}. */
+export function exception(status: number, name: string, message: string, details: string): Reply {
+  return { status, body: { exception: { name, message, details } } }
+}
+
+/** 400, with the documented name and message. */
+export function validationFailed(details: string): Reply {
+  return exception(400, 'ValidationFailed', 'Input validation failed', details)
+}
+
+export function notFound(details: string): Reply {
+  // inferred: the docs show no 404 body; the exception shape and a 'NotFound' name are assumed.
+  return exception(404, 'NotFound', 'Not Found', details)
+}
+
+/** A 'status' fault's answer; without a body or raw text, an exception body named after the status. */
+export function faultReply(action: Extract<FaultAction, { kind: 'status' }>): Reply {
+  const { status, body, raw, contentType, headers } = action
+  if (body !== undefined || raw !== undefined) return { status, body, raw, contentType, headers }
+  // inferred: a generic exception body for injected faults that give none.
+  const reason = STATUS_CODES[status] ?? 'Error'
+  return { ...exception(status, reason.replace(/\W/g, ''), reason, 'Injected fault'), headers }
+}
