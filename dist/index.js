@@ -28915,7 +28915,7 @@ function parseRunParameters(text) {
     const raw = text.trim();
     if (!raw)
         return [];
-    if (raw.startsWith('{'))
+    if (raw.startsWith('{') || raw.startsWith('['))
         return parseRunParametersJson(raw);
     const params = [];
     const seen = new Map();
@@ -29252,7 +29252,7 @@ var version = __nccwpck_require__(311);
 /** Share of the elapsed time used as the next delay. */
 const ELAPSED_SHARE = 0.1;
 /** Jitter only shortens a delay (by up to this share), so the lateness bound holds. */
-const JITTER_SHARE = 0.05;
+const JITTER_SHARE = 0.02;
 /**
  * Delay before the next status check: 10% of the elapsed time, at most `JITTER_SHARE` shorter, kept within
  * [minMs, maxMs]. Pure.

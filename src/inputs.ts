@@ -267,7 +267,7 @@ export function parseDuration(input: string, text: string, fallback?: string): n
 export function parseRunParameters(text: string): RunParameter[] {
   const raw = text.trim()
   if (!raw) return []
-  if (raw.startsWith('{')) return parseRunParametersJson(raw)
+  if (raw.startsWith('{') || raw.startsWith('[')) return parseRunParametersJson(raw)
   const params: RunParameter[] = []
   const seen = new Map<string, number>()
   raw.split(/\r?\n/).forEach((line, index) => {

@@ -9,7 +9,7 @@ import { isTerminal, RUNNING_STATUSES, type JobStatus } from './trifacta-client.
 /** Share of the elapsed time used as the next delay. */
 const ELAPSED_SHARE = 0.1
 /** Jitter only shortens a delay (by up to this share), so the lateness bound holds. */
-const JITTER_SHARE = 0.05
+const JITTER_SHARE = 0.02
 
 /**
  * Delay before the next status check: 10% of the elapsed time, at most `JITTER_SHARE` shorter, kept within

@@ -9,7 +9,7 @@ import {
   parseOverrides,
   parseRunParameters,
   type Config
-} from '../src/inputs.ts'
+} from '../../src/inputs.ts'
 
 const DEFAULTS: Record<string, string> = {
   'api-url': 'https://api.clouddataprep.com',

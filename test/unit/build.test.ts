@@ -1,0 +1,30 @@
+// The committed bundle and metadata match the sources: what the runner runs is what the tests test.
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { VERSION } from '../../src/version.ts'
+
+const root = resolve(import.meta.dirname, '../..')
+
+describe('build', () => {
+  it('dist/ is byte for byte what npm run bundle makes from the committed sources', () => {
+    const out = mkdtempSync(join(tmpdir(), 'bundle-'))
+    try {
+      const ncc = join(root, 'node_modules/@vercel/ncc/dist/ncc/cli.js')
+      execFileSync(process.execPath, [ncc, 'build', 'src/index.ts', '-o', out, '--license', 'licenses.txt'], { cwd: root, stdio: 'pipe' })
+      const built = readdirSync(out).sort()
+      expect(readdirSync(join(root, 'dist')).sort()).toEqual(built)
+      for (const file of built) {
+        expect(readFileSync(join(root, 'dist', file)).equals(readFileSync(join(out, file))), `dist/${file} is stale: run npm run bundle`).toBe(true)
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true })
+    }
+  }, 120_000)
+
+  it('the User-Agent version is the package version', () => {
+    expect(VERSION).toBe(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version)
+  })
+})
