@@ -35,7 +35,7 @@ export class Emulator {
     const server = createServer()
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
-      server.listen(0, '127.0.0.1', () => resolve())
+      server.listen(options.port ?? 0, '127.0.0.1', () => resolve())
     })
     return new Emulator(server, options)
   }

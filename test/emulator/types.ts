@@ -53,6 +53,8 @@ export interface Fault {
 export type Listing = 'both' | 'jobGroups' | 'none'
 
 export interface EmulatorOptions {
+  /** Port on 127.0.0.1; default 0 (a free one). */
+  port?: number
   /** The accepted bearer token; default 'emulator-token'. */
   token?: string
   /** Known recipe (wrangledDataset) ids; default [7, 42, 1001]. */
