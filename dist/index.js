@@ -29156,7 +29156,7 @@ async function triggerJobGroup(ctx) {
     let firstFailureAt;
     for (let attempt = 0;; attempt++) {
         try {
-            const response = await ctx.client.runJobGroup(ctx.body, ctx.executionId, ctx.signal);
+            const response = await ctx.client.runJobGroup(ctx.body, ctx.executionId, ctx.deadline, ctx.signal);
             if (response.status === 304) {
                 const found = await findOwnJobGroup(ctx, `the server answered 304: a job group with this step's execution id exists (request id ${response.requestId})`);
                 if (found)
@@ -29615,7 +29615,15 @@ class Step {
         if (!(error instanceof Error))
             throw error;
         report.ending = 'error';
-        report.error = this.stopping ? `The workflow was cancelled while the job was being started. ${error.message}` : error.message;
+        if (error instanceof src_transport/* TransportError */.wX && error.kind === 'aborted') {
+            report.error = `The workflow was cancelled while the trigger was being sent; the job may have started: look in the job history (${this.config.appUrl}/jobs) for recipe ${report.recipeId}.`;
+        }
+        else if (error instanceof src_transport/* TransportError */.wX) {
+            report.error = `Could not reach the API at ${this.config.apiUrl} (POST /v4/jobGroups): ${error.message}. Check api-url, and the runner's network and proxy settings.`;
+        }
+        else {
+            report.error = error.message;
+        }
         if (error instanceof api_error/* ApiError */.hD)
             report.requestId = error.requestId;
         return report;
@@ -29767,7 +29775,7 @@ async function post(transport = (0,_transport_js__WEBPACK_IMPORTED_MODULE_7__/* 
         status = await client.getStatus(jobId, budget);
     }
     catch (error) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`Post step: reading the status of job ${jobId} failed: ${error.message}`);
+        _log_js__WEBPACK_IMPORTED_MODULE_4__/* .log */ .R.debug(`Post step: reading the status of job ${jobId} failed: ${error.message}`);
     }
     const notes = {
         cancelled: `Job ${jobId} was cancelled by the post step: the main step was stopped before it could cancel it.`,
@@ -30160,8 +30168,7 @@ function createHttpTransport(userAgent) {
 function redirected(request, status, location) {
     const from = new URL(request.url);
     const to = new URL(location, from);
-    const sameHost = to.hostname === from.hostname && (to.port === from.port || to.protocol === 'https:');
-    if (!sameHost || (from.protocol === 'https:' && to.protocol !== 'https:')) {
+    if (to.hostname !== from.hostname || (from.protocol === 'https:' && to.protocol !== 'https:')) {
         throw new TransportError('redirect', `the server redirected to ${to.origin}${to.pathname}, another host or a downgrade to http; the token is not sent there. ` +
             `If that host is the right API, set api-url to ${to.origin}.`);
     }
@@ -30242,7 +30249,7 @@ function classify(error) {
 /* harmony export */   Hd: () => (/* binding */ isTerminal),
 /* harmony export */   oR: () => (/* binding */ TrifactaClient)
 /* harmony export */ });
-/* unused harmony export TERMINAL_STATUSES */
+/* unused harmony exports TERMINAL_STATUSES, requestTimeout */
 /* harmony import */ var _api_error_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1340);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5625);
 /* harmony import */ var _retry_policy_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2976);
@@ -30278,12 +30285,13 @@ class TrifactaClient {
         });
     }
     /** One attempt at `POST /v4/jobGroups`: whether and how to send it again is the trigger's decision. */
-    runJobGroup(body, executionId, signal) {
+    runJobGroup(body, executionId, deadline, signal) {
         return this.send('POST', '/v4/jobGroups', {
             body,
             headers: { 'x-execution-id': executionId },
             subject: { recipeId: body.wrangledDataset.id },
             signal,
+            deadline,
             allow304: true
         });
     }
@@ -30317,7 +30325,7 @@ class TrifactaClient {
     }
     /** `POST /v4/jobGroups/{id}/cancel`, retried like a read (cancelling twice is harmless). */
     cancel(jobId, budget) {
-        return this.retrying(`POST /v4/jobGroups/${jobId}/cancel`, budget, () => this.send('POST', `/v4/jobGroups/${jobId}/cancel`, { body: {}, subject: { jobId }, signal: budget.signal }));
+        return this.retrying(`POST /v4/jobGroups/${jobId}/cancel`, budget, () => this.send('POST', `/v4/jobGroups/${jobId}/cancel`, { body: {}, subject: { jobId }, signal: budget.signal, deadline: budget.deadline }));
     }
     /** A page of job groups from `GET /v4/jobLibrary` or the older `GET /v4/jobGroups`. */
     async listJobGroups(endpoint, query, budget) {
@@ -30326,7 +30334,7 @@ class TrifactaClient {
         return Array.isArray(list?.data) ? list.data : [];
     }
     async read(path, budget, jobId) {
-        const response = await this.retrying(`GET ${path}`, budget, () => this.send('GET', path, { subject: { jobId }, signal: budget.signal }));
+        const response = await this.retrying(`GET ${path}`, budget, () => this.send('GET', path, { subject: { jobId }, signal: budget.signal, deadline: budget.deadline }));
         return response.data;
     }
     retrying(what, budget, attempt) {
@@ -30354,7 +30362,7 @@ class TrifactaClient {
             url: `${this.options.apiUrl}${path}`,
             headers,
             body: options.body === undefined ? undefined : JSON.stringify(options.body),
-            timeoutMs: this.options.requestTimeoutMs,
+            timeoutMs: requestTimeout(this.options.requestTimeoutMs, options.deadline, this.options.clock.now()),
             signal: options.signal
         });
         const requestId = response.headers['x-trifacta-request-id'] ?? '';
@@ -30372,6 +30380,10 @@ class TrifactaClient {
             throw fail();
         }
     }
+}
+/** The request timeout, shortened so that no request outlives its budget's deadline (at least 1 s). */
+function requestTimeout(requestTimeoutMs, deadline, now) {
+    return deadline === undefined ? requestTimeoutMs : Math.min(requestTimeoutMs, Math.max(1000, deadline - now));
 }
 function statusOf(group, jobId) {
     if (typeof group?.status !== 'string')

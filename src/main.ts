@@ -23,7 +23,7 @@ import { log } from './log.ts'
 import { errorText, progressLine, publishReport, type Ending, type RunReport } from './report.ts'
 import { isTransient, PERSISTENT_FAILURE_MS } from './retry-policy.ts'
 import { registerSecret } from './secrets.ts'
-import { createHttpTransport, type Transport } from './transport.ts'
+import { createHttpTransport, TransportError, type Transport } from './transport.ts'
 import { isTerminal, TrifactaClient, type Budget, type Job, type JobStatus } from './trifacta-client.ts'
 import { triggerJobGroup } from './trigger.ts'
 import { USER_AGENT } from './version.ts'
@@ -322,7 +322,13 @@ class Step {
   private failedBeforeJob(report: RunReport, error: unknown): RunReport {
     if (!(error instanceof Error)) throw error
     report.ending = 'error'
-    report.error = this.stopping ? `The workflow was cancelled while the job was being started. ${error.message}` : error.message
+    if (error instanceof TransportError && error.kind === 'aborted') {
+      report.error = `The workflow was cancelled while the trigger was being sent; the job may have started: look in the job history (${this.config.appUrl}/jobs) for recipe ${report.recipeId}.`
+    } else if (error instanceof TransportError) {
+      report.error = `Could not reach the API at ${this.config.apiUrl} (POST /v4/jobGroups): ${error.message}. Check api-url, and the runner's network and proxy settings.`
+    } else {
+      report.error = error.message
+    }
     if (error instanceof ApiError) report.requestId = error.requestId
     return report
   }

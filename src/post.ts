@@ -39,7 +39,7 @@ export async function post(transport: Transport = createHttpTransport(USER_AGENT
   try {
     status = await client.getStatus(jobId, budget)
   } catch (error) {
-    core.debug(`Post step: reading the status of job ${jobId} failed: ${(error as Error).message}`)
+    log.debug(`Post step: reading the status of job ${jobId} failed: ${(error as Error).message}`)
   }
   const notes = {
     cancelled: `Job ${jobId} was cancelled by the post step: the main step was stopped before it could cancel it.`,

@@ -70,8 +70,7 @@ export function createHttpTransport(userAgent: string): Transport {
 function redirected(request: HttpRequest, status: number, location: string): HttpRequest {
   const from = new URL(request.url)
   const to = new URL(location, from)
-  const sameHost = to.hostname === from.hostname && (to.port === from.port || to.protocol === 'https:')
-  if (!sameHost || (from.protocol === 'https:' && to.protocol !== 'https:')) {
+  if (to.hostname !== from.hostname || (from.protocol === 'https:' && to.protocol !== 'https:')) {
     throw new TransportError(
       'redirect',
       `the server redirected to ${to.origin}${to.pathname}, another host or a downgrade to http; the token is not sent there. ` +

@@ -109,12 +109,13 @@ export class TrifactaClient {
   }
 
   /** One attempt at `POST /v4/jobGroups`: whether and how to send it again is the trigger's decision. */
-  runJobGroup(body: RunJobGroupRequest, executionId: string, signal?: AbortSignal): Promise<ApiResponse<RunJobGroupResponse | undefined>> {
+  runJobGroup(body: RunJobGroupRequest, executionId: string, deadline: number, signal?: AbortSignal): Promise<ApiResponse<RunJobGroupResponse | undefined>> {
     return this.send('POST', '/v4/jobGroups', {
       body,
       headers: { 'x-execution-id': executionId },
       subject: { recipeId: body.wrangledDataset.id },
       signal,
+      deadline,
       allow304: true
     })
   }
@@ -154,7 +155,7 @@ export class TrifactaClient {
   /** `POST /v4/jobGroups/{id}/cancel`, retried like a read (cancelling twice is harmless). */
   cancel(jobId: number, budget: Budget): Promise<ApiResponse<unknown>> {
     return this.retrying(`POST /v4/jobGroups/${jobId}/cancel`, budget, () =>
-      this.send('POST', `/v4/jobGroups/${jobId}/cancel`, { body: {}, subject: { jobId }, signal: budget.signal })
+      this.send('POST', `/v4/jobGroups/${jobId}/cancel`, { body: {}, subject: { jobId }, signal: budget.signal, deadline: budget.deadline })
     )
   }
 
@@ -166,7 +167,9 @@ export class TrifactaClient {
   }
 
   private async read<T>(path: string, budget: Budget, jobId?: number): Promise<T> {
-    const response = await this.retrying(`GET ${path}`, budget, () => this.send<T>('GET', path, { subject: { jobId }, signal: budget.signal }))
+    const response = await this.retrying(`GET ${path}`, budget, () =>
+      this.send<T>('GET', path, { subject: { jobId }, signal: budget.signal, deadline: budget.deadline })
+    )
     return response.data
   }
 
@@ -185,7 +188,15 @@ export class TrifactaClient {
   private async send<T>(
     method: 'GET' | 'POST',
     path: string,
-    options: { body?: unknown; headers?: Record<string, string>; subject?: { recipeId?: number; jobId?: number }; signal?: AbortSignal; allow304?: boolean }
+    options: {
+      body?: unknown
+      headers?: Record<string, string>
+      subject?: { recipeId?: number; jobId?: number }
+      signal?: AbortSignal
+      /** The request is abandoned at this time (epoch ms) if its request timeout has not ended it before. */
+      deadline?: number
+      allow304?: boolean
+    }
   ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = {
       Authorization: `Bearer ${this.options.token}`,
@@ -199,7 +210,7 @@ export class TrifactaClient {
       url: `${this.options.apiUrl}${path}`,
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      timeoutMs: this.options.requestTimeoutMs,
+      timeoutMs: requestTimeout(this.options.requestTimeoutMs, options.deadline, this.options.clock.now()),
       signal: options.signal
     })
     const requestId = response.headers['x-trifacta-request-id'] ?? ''
@@ -214,6 +225,11 @@ export class TrifactaClient {
       throw fail()
     }
   }
+}
+
+/** The request timeout, shortened so that no request outlives its budget's deadline (at least 1 s). */
+export function requestTimeout(requestTimeoutMs: number, deadline: number | undefined, now: number): number {
+  return deadline === undefined ? requestTimeoutMs : Math.min(requestTimeoutMs, Math.max(1000, deadline - now))
 }
 
 function statusOf(group: JobGroup, jobId: number): JobStatus {

@@ -48,7 +48,7 @@ export async function triggerJobGroup(ctx: TriggerContext): Promise<Triggered> {
   let firstFailureAt: number | undefined
   for (let attempt = 0; ; attempt++) {
     try {
-      const response = await ctx.client.runJobGroup(ctx.body, ctx.executionId, ctx.signal)
+      const response = await ctx.client.runJobGroup(ctx.body, ctx.executionId, ctx.deadline, ctx.signal)
       if (response.status === 304) {
         const found = await findOwnJobGroup(ctx, `the server answered 304: a job group with this step's execution id exists (request id ${response.requestId})`)
         if (found) return adopt(ctx, found, response.requestId, 'the server answered 304 Not Modified to a repeated send')

@@ -61,6 +61,18 @@ describe('workflow cancellation', () => {
     expect(result.outputs.status).toBe('Canceled')
   })
 
+  it('SIGINT when the cancel request hangs: the step still exits before the runner would kill it, and says the job may run on', async () => {
+    const e = await emulator({ scenario: LONG_JOB, faults: [{ method: 'POST', path: '/v4/jobGroups/4100/cancel', action: { kind: 'delay', ms: 30_000 } }] })
+    const action = await startWaiting(e)
+    const signalledAt = Date.now()
+    action.child.kill('SIGINT')
+    const result = await action.result
+    expect(Date.now() - signalledAt).toBeLessThan(7500)
+    expect(result.code).toBe(1)
+    expect(warnings(result).join('\n')).toContain('Cancelling job 4100 failed')
+    expect(errors(result).join('\n')).toContain('The job may keep running')
+  })
+
   it('with cancel-on-workflow-cancel false, stops waiting and leaves the job running', async () => {
     const e = await emulator({ scenario: LONG_JOB })
     const action = await startWaiting(e, { 'cancel-on-workflow-cancel': 'false' })

@@ -24,6 +24,11 @@ describe('build', () => {
     }
   }, 120_000)
 
+  it('the tests run on Node 24, the runtime action.yml declares', () => {
+    expect(readFileSync(join(root, 'action.yml'), 'utf8')).toMatch(/using: node24/)
+    expect(process.versions.node.split('.')[0]).toBe('24')
+  })
+
   it('the User-Agent version is the package version', () => {
     expect(VERSION).toBe(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version)
   })
