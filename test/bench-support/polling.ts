@@ -2,9 +2,9 @@
  * Polling cost and lateness of the real waiter on a fake clock: simulated jobs of several run times, each waited
  * on for many seeds of the delay jitter, counting status requests and how long after completion it was noticed.
  */
-import { abortReason, type Clock } from '../../src/clock.ts'
 import type { JobStatus } from '../../src/trifacta-client.ts'
 import { waitForJobGroup } from '../../src/waiter.ts'
+import { FakeClock, seeded } from '../support/fake-clock.ts'
 
 /** The job reports 'Created' this long before 'InProgress'. */
 const CREATED_MS = 2_000
@@ -33,30 +33,6 @@ export interface CaseResult {
   withinBound: boolean
 }
 
-/** Seeded PRNG in [0, 1): mulberry32. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
-
-/** Simulated time starting at 0: sleeping advances it at once. */
-export function fakeClock(): Clock {
-  let time = 0
-  return {
-    now: () => time,
-    sleep: async (ms, signal) => {
-      if (signal?.aborted) throw abortReason(signal)
-      time += Math.max(0, ms)
-    }
-  }
-}
-
 /**
  * The status a job started at time 0 and finishing at `finishMs` reports at `atMs`. The finish falls a seeded
  * fraction of a second after the nominal run time, so it is not aligned with any poller's schedule.
@@ -68,8 +44,8 @@ function statusAt(finishMs: number, atMs: number): JobStatus {
 
 /** One wait on one job: the status requests made and how long after completion 'Complete' was seen. */
 async function simulate(job: Job, poller: Poller, seed: number): Promise<{ requests: number; latenessMs: number; boundMs: number }> {
-  const clock = fakeClock()
-  const random = mulberry32(seed)
+  const clock = new FakeClock(0)
+  const random = seeded(seed)
   const finishMs = job.runMs + Math.floor(random() * 1000)
   let requests = 0
   const outcome = await waitForJobGroup({

@@ -17,7 +17,7 @@ export class FakeClock implements Clock {
   }
 }
 
-/** A deterministic PRNG (mulberry32) for `random` parameters. */
+/** A deterministic PRNG (mulberry32) in [0, 1), for `random` parameters. */
 export function seeded(seed: number): () => number {
   let a = seed >>> 0
   return () => {
