@@ -29385,12 +29385,10 @@ class Step {
     async run() {
         const report = this.newReport();
         const { target } = this.config;
-        let triggered = false;
         try {
             if (target.kind === 'recipe') {
                 const started = await this.trigger(target.recipeId);
                 Object.assign(report, { jobId: started.jobId, requestId: started.requestId, adopted: started.adopted });
-                triggered = true;
             }
             else {
                 report.jobId = target.jobId;
@@ -29402,12 +29400,12 @@ class Step {
         }
         const jobId = report.jobId;
         const waitStartedAt = this.clock.now();
-        this.announce(report, triggered);
+        this.announce(report);
         if (!this.config.wait) {
             core/* saveState */.LZ(cancellation/* STATE_KEYS */.LU.settled, 'true');
             return this.notWaited(report, jobId);
         }
-        return this.waitAndConclude(report, jobId, triggered, waitStartedAt);
+        return this.waitAndConclude(report, jobId, waitStartedAt);
     }
     newReport() {
         const { config } = this;
@@ -29448,16 +29446,16 @@ class Step {
         }
     }
     /** The job exists: say so, and set what must be set whatever happens next. */
-    announce(report, triggered) {
+    announce(report) {
         const jobId = report.jobId;
         report.jobUrl = `${this.config.appUrl}/jobs/${jobId}`;
         core/* setOutput */.uH('job-id', String(jobId));
         core/* setOutput */.uH('request-id', report.requestId);
         core/* setOutput */.uH('job-url', report.jobUrl);
         core/* saveState */.LZ(cancellation/* STATE_KEYS */.LU.jobId, String(jobId));
-        core/* saveState */.LZ(cancellation/* STATE_KEYS */.LU.triggered, String(triggered));
+        core/* saveState */.LZ(cancellation/* STATE_KEYS */.LU.triggered, String(!report.attached));
         core/* saveState */.LZ(cancellation/* STATE_KEYS */.LU.waiting, String(this.config.wait));
-        const how = triggered ? `Started job ${jobId} for recipe ${report.recipeId}` : `Attached to job ${jobId}`;
+        const how = !report.attached ? `Started job ${jobId} for recipe ${report.recipeId}` : `Attached to job ${jobId}`;
         log/* log */.R.info(`${how}: ${report.jobUrl}${report.requestId ? ` (request id ${report.requestId})` : ''}`);
     }
     async notWaited(report, jobId) {
@@ -29474,7 +29472,7 @@ class Step {
         await this.complete(report, jobId, this.startedAt);
         return report;
     }
-    async waitAndConclude(report, jobId, triggered, waitStartedAt) {
+    async waitAndConclude(report, jobId, waitStartedAt) {
         log/* log */.R.startGroup(`Waiting for job ${jobId} (timeout ${(0,format/* formatMs */._)(this.config.timeoutMs)})`);
         let lastLineAt = waitStartedAt;
         try {
@@ -29502,19 +29500,19 @@ class Step {
                 report.ending = endingOf(outcome.status);
             }
             else if (outcome.kind === 'timeout') {
-                await this.onTimeout(report, jobId, triggered);
+                await this.onTimeout(report, jobId);
             }
             else {
-                await this.onWorkflowCancelled(report, jobId, triggered);
+                await this.onWorkflowCancelled(report, jobId);
             }
         }
         catch (error) {
             if (this.stopping) {
-                await this.onWorkflowCancelled(report, jobId, triggered);
+                await this.onWorkflowCancelled(report, jobId);
             }
             else if ((0,retry_policy/* isTransient */.dg)(error) && this.deadline - this.clock.now() < retry_policy/* PERSISTENT_FAILURE_MS */.aL) {
                 report.notes.push(`The last status check failed: ${error.message}`);
-                await this.onTimeout(report, jobId, triggered);
+                await this.onTimeout(report, jobId);
             }
             else {
                 core/* saveState */.LZ(cancellation/* STATE_KEYS */.LU.settled, 'true');
@@ -29528,12 +29526,12 @@ class Step {
         await this.complete(report, jobId, waitStartedAt);
         return report;
     }
-    async onTimeout(report, jobId, triggered) {
+    async onTimeout(report, jobId) {
         core/* saveState */.LZ(cancellation/* STATE_KEYS */.LU.settled, 'true');
         report.ending = 'timeout';
         const last = report.status ? `last status ${report.status}` : 'no status read';
         let fate;
-        if (!triggered) {
+        if (report.attached) {
             fate = `It keeps running: it was started elsewhere (job-id), so this step does not cancel it.`;
         }
         else if (!this.config.cancelOnTimeout) {
@@ -29546,11 +29544,11 @@ class Step {
         }
         report.error = `Job ${jobId} did not finish within the timeout of ${(0,format/* formatMs */._)(this.config.timeoutMs)} (${last}). ${fate}`;
     }
-    async onWorkflowCancelled(report, jobId, triggered) {
+    async onWorkflowCancelled(report, jobId) {
         const budget = this.cleanupBudget();
         report.ending = 'workflow-cancelled';
         let fate;
-        if (!triggered) {
+        if (report.attached) {
             fate = `Job ${jobId} keeps running: it was started elsewhere (job-id), so this step does not cancel it.`;
         }
         else if (!this.config.cancelOnWorkflowCancel) {
@@ -29706,12 +29704,15 @@ function failureOf(config, report) {
             return { title: `Job ${report.jobId} ${report.status}`, message: `Job ${report.jobId} ended ${report.status}.${stageText}${link}` };
         }
         case 'timeout':
-            return { title: `Job ${report.jobId} timed out`, message: report.error ?? 'Timed out.' };
+            return { title: `Job ${report.jobId} timed out`, message: withLink(report.error ?? 'Timed out.', report.jobUrl) };
         case 'workflow-cancelled':
-            return { title: 'Workflow cancelled', message: report.error ?? 'The workflow was cancelled.' };
+            return { title: 'Workflow cancelled', message: withLink(report.error ?? 'The workflow was cancelled.', report.jobUrl) };
         default:
             return { title: report.jobId ? `Job ${report.jobId}: API error` : 'Could not start the job', message: report.error ?? 'Unknown error.' };
     }
+}
+function withLink(message, url) {
+    return url && !message.includes(url) ? `${message} ${url}` : message;
 }
 
 

@@ -103,12 +103,10 @@ class Step {
   async run(): Promise<RunReport> {
     const report = this.newReport()
     const { target } = this.config
-    let triggered = false
     try {
       if (target.kind === 'recipe') {
         const started = await this.trigger(target.recipeId)
         Object.assign(report, { jobId: started.jobId, requestId: started.requestId, adopted: started.adopted })
-        triggered = true
       } else {
         report.jobId = target.jobId
         report.attached = true
@@ -118,12 +116,12 @@ class Step {
     }
     const jobId = report.jobId!
     const waitStartedAt = this.clock.now()
-    this.announce(report, triggered)
+    this.announce(report)
     if (!this.config.wait) {
       core.saveState(STATE_KEYS.settled, 'true')
       return this.notWaited(report, jobId)
     }
-    return this.waitAndConclude(report, jobId, triggered, waitStartedAt)
+    return this.waitAndConclude(report, jobId, waitStartedAt)
   }
 
   private newReport(): RunReport {
@@ -166,16 +164,16 @@ class Step {
   }
 
   /** The job exists: say so, and set what must be set whatever happens next. */
-  private announce(report: RunReport, triggered: boolean): void {
+  private announce(report: RunReport): void {
     const jobId = report.jobId!
     report.jobUrl = `${this.config.appUrl}/jobs/${jobId}`
     core.setOutput('job-id', String(jobId))
     core.setOutput('request-id', report.requestId)
     core.setOutput('job-url', report.jobUrl)
     core.saveState(STATE_KEYS.jobId, String(jobId))
-    core.saveState(STATE_KEYS.triggered, String(triggered))
+    core.saveState(STATE_KEYS.triggered, String(!report.attached))
     core.saveState(STATE_KEYS.waiting, String(this.config.wait))
-    const how = triggered ? `Started job ${jobId} for recipe ${report.recipeId}` : `Attached to job ${jobId}`
+    const how = !report.attached ? `Started job ${jobId} for recipe ${report.recipeId}` : `Attached to job ${jobId}`
     log.info(`${how}: ${report.jobUrl}${report.requestId ? ` (request id ${report.requestId})` : ''}`)
   }
 
@@ -192,7 +190,7 @@ class Step {
     return report
   }
 
-  private async waitAndConclude(report: RunReport, jobId: number, triggered: boolean, waitStartedAt: number): Promise<RunReport> {
+  private async waitAndConclude(report: RunReport, jobId: number, waitStartedAt: number): Promise<RunReport> {
     log.startGroup(`Waiting for job ${jobId} (timeout ${formatMs(this.config.timeoutMs)})`)
     let lastLineAt = waitStartedAt
     try {
@@ -218,16 +216,16 @@ class Step {
         core.saveState(STATE_KEYS.settled, 'true')
         report.ending = endingOf(outcome.status)
       } else if (outcome.kind === 'timeout') {
-        await this.onTimeout(report, jobId, triggered)
+        await this.onTimeout(report, jobId)
       } else {
-        await this.onWorkflowCancelled(report, jobId, triggered)
+        await this.onWorkflowCancelled(report, jobId)
       }
     } catch (error) {
       if (this.stopping) {
-        await this.onWorkflowCancelled(report, jobId, triggered)
+        await this.onWorkflowCancelled(report, jobId)
       } else if (isTransient(error) && this.deadline - this.clock.now() < PERSISTENT_FAILURE_MS) {
         report.notes.push(`The last status check failed: ${(error as Error).message}`)
-        await this.onTimeout(report, jobId, triggered)
+        await this.onTimeout(report, jobId)
       } else {
         core.saveState(STATE_KEYS.settled, 'true')
         report.ending = isTransient(error) ? 'lost-contact' : 'error'
@@ -240,12 +238,12 @@ class Step {
     return report
   }
 
-  private async onTimeout(report: RunReport, jobId: number, triggered: boolean): Promise<void> {
+  private async onTimeout(report: RunReport, jobId: number): Promise<void> {
     core.saveState(STATE_KEYS.settled, 'true')
     report.ending = 'timeout'
     const last = report.status ? `last status ${report.status}` : 'no status read'
     let fate: string
-    if (!triggered) {
+    if (report.attached) {
       fate = `It keeps running: it was started elsewhere (job-id), so this step does not cancel it.`
     } else if (!this.config.cancelOnTimeout) {
       fate = `It keeps running (cancel-on-timeout is false): ${report.jobUrl}`
@@ -257,11 +255,11 @@ class Step {
     report.error = `Job ${jobId} did not finish within the timeout of ${formatMs(this.config.timeoutMs)} (${last}). ${fate}`
   }
 
-  private async onWorkflowCancelled(report: RunReport, jobId: number, triggered: boolean): Promise<void> {
+  private async onWorkflowCancelled(report: RunReport, jobId: number): Promise<void> {
     const budget = this.cleanupBudget()
     report.ending = 'workflow-cancelled'
     let fate: string
-    if (!triggered) {
+    if (report.attached) {
       fate = `Job ${jobId} keeps running: it was started elsewhere (job-id), so this step does not cancel it.`
     } else if (!this.config.cancelOnWorkflowCancel) {
       fate = `Job ${jobId} keeps running (cancel-on-workflow-cancel is false): ${report.jobUrl}`
@@ -414,10 +412,14 @@ export function failureOf(config: Config, report: RunReport): { title: string; m
       return { title: `Job ${report.jobId} ${report.status}`, message: `Job ${report.jobId} ended ${report.status}.${stageText}${link}` }
     }
     case 'timeout':
-      return { title: `Job ${report.jobId} timed out`, message: report.error ?? 'Timed out.' }
+      return { title: `Job ${report.jobId} timed out`, message: withLink(report.error ?? 'Timed out.', report.jobUrl) }
     case 'workflow-cancelled':
-      return { title: 'Workflow cancelled', message: report.error ?? 'The workflow was cancelled.' }
+      return { title: 'Workflow cancelled', message: withLink(report.error ?? 'The workflow was cancelled.', report.jobUrl) }
     default:
       return { title: report.jobId ? `Job ${report.jobId}: API error` : 'Could not start the job', message: report.error ?? 'Unknown error.' }
   }
+}
+
+function withLink(message: string, url: string | undefined): string {
+  return url && !message.includes(url) ? `${message} ${url}` : message
 }

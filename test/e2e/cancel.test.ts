@@ -30,7 +30,9 @@ describe('workflow cancellation', () => {
     expect(result.outputs['job-id']).toBe('4100')
     expect(result.outputs.status).toBe('Canceled')
     expect(e.jobGroups()[0]!.status).toBe('Canceled')
-    expect(errors(result).join('\n')).toContain(`The workflow was cancelled (${signal}) while waiting for job 4100. It was cancelled because the workflow was cancelled.`)
+    expect(errors(result).join('\n')).toContain(
+      `::error title=Workflow cancelled::The workflow was cancelled (${signal}) while waiting for job 4100. It was cancelled because the workflow was cancelled. ${e.url}/jobs/4100`
+    )
     expect(result.summary).toContain('🛑 stopped: the workflow was cancelled')
     expect(result.summary).toContain('<b>Canceled</b>')
     expect(result.state.settled).toBe('true')
@@ -174,6 +176,7 @@ describe('timeout', () => {
     expect(errors(result).join('\n')).toContain(
       'Job 4100 did not finish within the timeout of 3s (last status InProgress). It was cancelled because the wait timed out (cancel-on-timeout).'
     )
+    expect(errors(result)[0]).toMatch(/^::error title=Job 4100 timed out::.*\/jobs\/4100$/)
   })
 
   it('leaves the job running without cancel-on-timeout, naming it', async () => {
