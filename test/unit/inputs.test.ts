@@ -10,22 +10,10 @@ import {
   parseRunParameters,
   type Config
 } from '../../src/inputs.ts'
+import { actionDefaults } from '../support/run-action.ts'
 
-const DEFAULTS: Record<string, string> = {
-  'api-url': 'https://api.clouddataprep.com',
-  'api-token': 'tok-123456',
-  'recipe-id': '7',
-  wait: 'true',
-  timeout: '6h',
-  'poll-interval': '2s',
-  'max-poll-interval': '60s',
-  'request-timeout': '30s',
-  'fail-on-job-failure': 'true',
-  'cancel-on-timeout': 'true',
-  'cancel-on-workflow-cancel': 'true',
-  'comment-on-pr': 'false',
-  'github-token': 'ghs_x'
-}
+/** What the runner passes: action.yml's defaults plus the required inputs. */
+const DEFAULTS: Record<string, string> = { ...actionDefaults(), 'api-url': 'https://api.clouddataprep.com', 'api-token': 'tok-123456', 'recipe-id': '7' }
 
 function parse(inputs: Record<string, string>): Config {
   const all = { ...DEFAULTS, ...inputs }

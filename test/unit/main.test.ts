@@ -6,21 +6,9 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 import { run } from '../../src/main.ts'
 import type { HttpRequest, HttpResponse, Transport } from '../../src/transport.ts'
 import { FakeClock } from '../support/fake-clock.ts'
+import { actionDefaults } from '../support/run-action.ts'
 
-const INPUTS: Record<string, string> = {
-  'api-url': 'https://api.clouddataprep.com',
-  'api-token': 'tok-unit-123456',
-  'recipe-id': '7',
-  wait: 'true',
-  timeout: '6h',
-  'poll-interval': '2s',
-  'max-poll-interval': '60s',
-  'request-timeout': '30s',
-  'fail-on-job-failure': 'true',
-  'cancel-on-timeout': 'true',
-  'cancel-on-workflow-cancel': 'true',
-  'comment-on-pr': 'false'
-}
+const INPUTS: Record<string, string> = { ...actionDefaults(), 'api-url': 'https://api.clouddataprep.com', 'api-token': 'tok-unit-123456', 'recipe-id': '7' }
 
 // One folder for the file: @actions/core caches the step summary path on first use.
 const dir = mkdtempSync(join(tmpdir(), 'main-test-'))
