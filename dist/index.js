@@ -29827,6 +29827,7 @@ async function post(transport = (0,_transport_js__WEBPACK_IMPORTED_MODULE_7__/* 
 
 
 const MAX_CELL = 300;
+const MAX_WRITTEN = 50;
 /** Server text made safe for the summary's Markdown and HTML: escaped, on one line, cut to `max` characters. */
 function escapeText(text, max = MAX_CELL) {
     return (0,_format_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .T)((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(text), max).replace(/[&<>"'`|*_[\]\\#~!()$]/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -29911,12 +29912,18 @@ function errorText(value) {
     const message = value.message;
     return typeof message === 'string' ? message : JSON.stringify(value);
 }
+/** The files and tables written, at most `MAX_WRITTEN` of them (the `written` output has them all). */
 function writtenList(written) {
     const items = [
         ...written.files.map((f) => `file <code>${escapeText(describeFile(f), 300)}</code>`),
         ...written.tables.map((t) => `table <code>${escapeText(describeTable(t), 300)}</code>`)
     ];
-    return items.length > 0 ? `<ul>\n${items.map((i) => `<li>${i}</li>`).join('\n')}\n</ul>` : '';
+    if (items.length === 0)
+        return '';
+    const shown = items.slice(0, MAX_WRITTEN).map((i) => `<li>${i}</li>`);
+    if (items.length > MAX_WRITTEN)
+        shown.push(`<li>… and ${items.length - MAX_WRITTEN} more (see the <code>written</code> output)</li>`);
+    return `<ul>\n${shown.join('\n')}\n</ul>`;
 }
 function describeFile(file) {
     const name = [file.path, file.uri, file.fileUri, file.name].find((v) => typeof v === 'string');

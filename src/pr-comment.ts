@@ -8,6 +8,22 @@ import { log } from './log.ts'
 import type { RunReport } from './report.ts'
 import { redact } from './secrets.ts'
 
+/** GitHub's limit on the length of a comment body. */
+const MAX_COMMENT_CHARS = 65_536
+/** All calls to the GitHub API together get this long. */
+const GITHUB_BUDGET_MS = 60_000
+
+/** The comment body within GitHub's limit: the marker, the summary cut at a line end if needed, and a pointer. Pure. */
+export function fitComment(marker: string, summary: string, runUrl?: string, max = MAX_COMMENT_CHARS): string {
+  const full = `${marker}\n${summary}`
+  if (full.length <= max) return full
+  const where = runUrl ? ` of <a href="${runUrl}">the workflow run</a>` : ''
+  const tail = `\n\n<p>… cut to fit GitHub's comment limit; the full report is in the step summary${where}.</p>\n`
+  const room = max - marker.length - 1 - tail.length
+  const cut = summary.lastIndexOf('\n', room)
+  return `${marker}\n${summary.slice(0, cut > 0 ? cut : room)}${tail}`
+}
+
 /** The hidden marker that identifies this step's comment. Pure. */
 export function commentMarker(workflow: string, job: string, target: string): string {
   const clean = (s: string): string => s.replace(/[^A-Za-z0-9_.:/ -]/g, '_')
@@ -25,11 +41,16 @@ export async function commentOnPullRequest(config: Config, report: RunReport, su
     }
     const target = config.target.kind === 'recipe' ? `recipe ${config.target.recipeId}` : `job ${config.target.jobId}`
     const marker = commentMarker(context.workflow, context.job, target)
-    const body = redact(`${marker}\n${summary}`)
+    const body = fitComment(marker, redact(summary), report.runUrl)
     const octokit = github.getOctokit(config.githubToken)
+    // Octokit has no timeout of its own, and paginate() drops per-call options: a hook bounds every request.
+    const signal = AbortSignal.timeout(GITHUB_BUDGET_MS)
+    octokit.hook.before('request', (options) => {
+      options.request = { ...options.request, signal }
+    })
     const { owner, repo } = context.repo
     const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: pull.number, per_page: 100 })
-    const mine = comments.find((c) => c.body?.includes(marker))
+    const mine = comments.find((c) => c.body?.startsWith(marker))
     if (mine) {
       await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body })
       log.info(`Updated the comment on pull request #${pull.number}: ${mine.html_url}`)
@@ -38,7 +59,7 @@ export async function commentOnPullRequest(config: Config, report: RunReport, su
       log.info(`Commented on pull request #${pull.number}: ${created.data.html_url}`)
     }
   } catch (error) {
-    const status = (error as { status?: number }).status
+    const status = (error as { response?: unknown; status?: number }).response ? (error as { status?: number }).status : undefined
     const hint = status === 403 || status === 404 ? ' Give the workflow `permissions: pull-requests: write` (or pass a github-token that has it).' : ''
     log.warning(`Could not comment on the pull request${status ? ` (HTTP ${status})` : ''}: ${(error as Error).message}.${hint}`, { title: 'PR comment' })
   }

@@ -36,6 +36,7 @@ export interface RunReport {
 }
 
 const MAX_CELL = 300
+const MAX_WRITTEN = 50
 
 /** Server text made safe for the summary's Markdown and HTML: escaped, on one line, cut to `max` characters. */
 export function escapeText(text: string, max = MAX_CELL): string {
@@ -114,12 +115,16 @@ export function errorText(value: unknown): string {
   return typeof message === 'string' ? message : JSON.stringify(value)
 }
 
+/** The files and tables written, at most `MAX_WRITTEN` of them (the `written` output has them all). */
 function writtenList(written: JobGroupOutputs): string {
   const items = [
     ...written.files.map((f) => `file <code>${escapeText(describeFile(f), 300)}</code>`),
     ...written.tables.map((t) => `table <code>${escapeText(describeTable(t), 300)}</code>`)
   ]
-  return items.length > 0 ? `<ul>\n${items.map((i) => `<li>${i}</li>`).join('\n')}\n</ul>` : ''
+  if (items.length === 0) return ''
+  const shown = items.slice(0, MAX_WRITTEN).map((i) => `<li>${i}</li>`)
+  if (items.length > MAX_WRITTEN) shown.push(`<li>… and ${items.length - MAX_WRITTEN} more (see the <code>written</code> output)</li>`)
+  return `<ul>\n${shown.join('\n')}\n</ul>`
 }
 
 function describeFile(file: Record<string, unknown>): string {

@@ -76,6 +76,13 @@ describe('renderSummary', () => {
     expect(stageRow).toContain('…')
   })
 
+  it('lists at most 50 written files and tables, and says how many more there are', () => {
+    const files = Array.from({ length: 120 }, (_, i) => ({ path: `gs://b/${i}.csv` }))
+    const summary = renderSummary(report({ written: { files, tables: [] } }))
+    expect(summary.match(/<li>file /g)).toHaveLength(50)
+    expect(summary).toContain('<li>… and 70 more (see the <code>written</code> output)</li>')
+  })
+
   it('escapeText folds lines, cuts, and turns Markdown and HTML specials into entities', () => {
     expect(escapeText('a|b\n*c*', 100)).toBe('a&#124;b &#42;c&#42;')
     expect(escapeText('x'.repeat(50), 10)).toBe('xxxxxxxxx…')
