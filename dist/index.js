@@ -30150,10 +30150,6 @@ class TransportError extends Error {
         this.name = 'TransportError';
         this.kind = kind;
     }
-    /** True when the server cannot have acted on the request. */
-    get notSent() {
-        return this.kind === 'refused' || this.kind === 'dns' || this.kind === 'redirect';
-    }
 }
 const REDIRECTS = [301, 302, 303, 307, 308];
 const MAX_REDIRECTS = 5;
@@ -30257,7 +30253,7 @@ function classify(error) {
 /* harmony export */   Hd: () => (/* binding */ isTerminal),
 /* harmony export */   oR: () => (/* binding */ TrifactaClient)
 /* harmony export */ });
-/* unused harmony exports TERMINAL_STATUSES, requestTimeout */
+/* unused harmony export TERMINAL_STATUSES */
 /* harmony import */ var _api_error_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1340);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5625);
 /* harmony import */ var _retry_policy_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2976);

@@ -43,10 +43,6 @@ export class TransportError extends Error {
     this.name = 'TransportError'
     this.kind = kind
   }
-  /** True when the server cannot have acted on the request. */
-  get notSent(): boolean {
-    return this.kind === 'refused' || this.kind === 'dns' || this.kind === 'redirect'
-  }
 }
 
 const REDIRECTS = [301, 302, 303, 307, 308]

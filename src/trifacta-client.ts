@@ -228,7 +228,7 @@ export class TrifactaClient {
 }
 
 /** The request timeout, shortened so that no request outlives its budget's deadline (at least 1 s). */
-export function requestTimeout(requestTimeoutMs: number, deadline: number | undefined, now: number): number {
+function requestTimeout(requestTimeoutMs: number, deadline: number | undefined, now: number): number {
   return deadline === undefined ? requestTimeoutMs : Math.min(requestTimeoutMs, Math.max(1000, deadline - now))
 }
 
