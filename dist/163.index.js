@@ -1,0 +1,76 @@
+export const id = 163;
+export const ids = [163];
+export const modules = {
+
+/***/ 2163:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   commentOnPullRequest: () => (/* binding */ commentOnPullRequest)
+/* harmony export */ });
+/* unused harmony exports fitComment, commentMarker */
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3283);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4684);
+
+
+/** GitHub's limit on the length of a comment body. */
+const MAX_COMMENT_CHARS = 65_536;
+/** All calls to the GitHub API together get this long. */
+const GITHUB_BUDGET_MS = 60_000;
+/** The comment body within GitHub's limit: the marker, the summary cut at a line end if needed, and a pointer. Pure. */
+function fitComment(marker, summary, runUrl, max = MAX_COMMENT_CHARS) {
+    const full = `${marker}\n${summary}`;
+    if (full.length <= max)
+        return full;
+    const where = runUrl ? ` of <a href="${runUrl}">the workflow run</a>` : '';
+    const tail = `\n\n<p>… cut to fit GitHub's comment limit; the full report is in the step summary${where}.</p>\n`;
+    const room = max - marker.length - 1 - tail.length;
+    const cut = summary.lastIndexOf('\n', room);
+    return `${marker}\n${summary.slice(0, cut > 0 ? cut : room)}${tail}`;
+}
+/** The hidden marker that identifies this step's comment. Pure. */
+function commentMarker(workflow, job, target) {
+    const clean = (s) => s.replace(/[^A-Za-z0-9_.:/ -]/g, '_');
+    return `<!-- trifacta-run-job-action workflow="${clean(workflow)}" job="${clean(job)}" target="${clean(target)}" -->`;
+}
+async function commentOnPullRequest(config, report, summary) {
+    try {
+        const github = await __webpack_require__.e(/* import() */ 75).then(__webpack_require__.bind(__webpack_require__, 1075));
+        const { context } = github;
+        const pull = context.payload.pull_request;
+        if (!pull || !['pull_request', 'pull_request_target'].includes(context.eventName)) {
+            _log_js__WEBPACK_IMPORTED_MODULE_0__/* .log */ .R.info(`comment-on-pr: this is a '${context.eventName}' event, not a pull request; no comment written.`);
+            return;
+        }
+        const target = config.target.kind === 'recipe' ? `recipe ${config.target.recipeId}` : `job ${config.target.jobId}`;
+        const marker = commentMarker(context.workflow, context.job, target);
+        const body = fitComment(marker, (0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(summary), report.runUrl);
+        const octokit = github.getOctokit(config.githubToken);
+        // Octokit has no timeout of its own, and paginate() drops per-call options: a hook bounds every request.
+        const signal = AbortSignal.timeout(GITHUB_BUDGET_MS);
+        octokit.hook.before('request', (options) => {
+            options.request = { ...options.request, signal };
+        });
+        const { owner, repo } = context.repo;
+        const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: pull.number, per_page: 100 });
+        const mine = comments.find((c) => c.body?.startsWith(marker));
+        if (mine) {
+            await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
+            _log_js__WEBPACK_IMPORTED_MODULE_0__/* .log */ .R.info(`Updated the comment on pull request #${pull.number}: ${mine.html_url}`);
+        }
+        else {
+            const created = await octokit.rest.issues.createComment({ owner, repo, issue_number: pull.number, body });
+            _log_js__WEBPACK_IMPORTED_MODULE_0__/* .log */ .R.info(`Commented on pull request #${pull.number}: ${created.data.html_url}`);
+        }
+    }
+    catch (error) {
+        const status = error.response ? error.status : undefined;
+        const hint = status === 403 || status === 404 ? ' Give the workflow `permissions: pull-requests: write` (or pass a github-token that has it).' : '';
+        _log_js__WEBPACK_IMPORTED_MODULE_0__/* .log */ .R.warning(`Could not comment on the pull request${status ? ` (HTTP ${status})` : ''}: ${error.message}.${hint}`, { title: 'PR comment' });
+    }
+}
+
+
+/***/ })
+
+};
