@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import { recordRequest } from '../support/recorded-request.ts'
 import { jobGroupView } from './bodies.ts'
 import { FaultRules, pathMatches } from './faults.ts'
 import { JobStore } from './jobs.ts'
@@ -105,7 +106,7 @@ export class Emulator {
     const chunks: Buffer[] = []
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
     req.on('error', () => res.destroy())
-    req.on('end', () => this.dispatch(record(req, Buffer.concat(chunks).toString('utf8'), at), res))
+    req.on('end', () => this.dispatch(recordRequest(req, Buffer.concat(chunks).toString('utf8'), at), res))
   }
 
   private dispatch(request: RecordedRequest, res: ServerResponse): void {
@@ -154,37 +155,6 @@ export class Emulator {
     if (reply.status === 429) this.rateLimitedCount += 1
     res.writeHead(reply.status, { 'x-trifacta-request-id': requestId, ...contentType(reply), ...reply.headers })
     res.end(payload(reply))
-  }
-}
-
-function record(req: IncomingMessage, body: string, at: number): RecordedRequest {
-  const { path, query } = target(req.url ?? '/')
-  return { method: req.method ?? 'GET', path, query, headers: headers(req), body, json: parseJson(body), at }
-}
-
-function target(url: string): { path: string; query: Record<string, string> } {
-  try {
-    const parsed = new URL(url, 'http://emulator.invalid')
-    return { path: parsed.pathname, query: Object.fromEntries(parsed.searchParams) }
-  } catch {
-    return { path: url, query: {} }
-  }
-}
-
-function headers(req: IncomingMessage): Record<string, string> {
-  const result: Record<string, string> = {}
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) result[name] = Array.isArray(value) ? value.join(', ') : value
-  }
-  return result
-}
-
-function parseJson(body: string): unknown {
-  if (body.length === 0) return undefined
-  try {
-    return JSON.parse(body) as unknown
-  } catch {
-    return undefined
   }
 }
 

@@ -1,6 +1,7 @@
 // Public types of the Trifacta /v4 jobGroups API emulator.
 // Sources: /work/shared/reference/API-NOTES.md, designer-cloud-enterprise-api-v10.1.txt,
 // trifacta-standard-api-v8.4.txt and aac-v4-jobgroup-derived.json (names, types, enums).
+import type { RecordedRequest as SharedRecordedRequest } from '../support/recorded-request.ts'
 
 /** One stage ("job") of a job group. `jobType` is one of the spec's enum, e.g. 'wrangle', 'filewriter'. */
 export interface StageSpec {
@@ -76,19 +77,8 @@ export interface EmulatorOptions {
   echoTokenOnAuthError?: boolean
 }
 
-export interface RecordedRequest {
-  method: string
-  path: string
-  query: Record<string, string>
-  /** Lower-case names; repeated headers joined with ', '. */
-  headers: Record<string, string>
-  body: string
-  /** The body parsed as JSON, when it is JSON. */
-  json?: unknown
-  /** Date.now() when the request arrived. */
-  at: number
-  /** The status answered; undefined when the socket was destroyed instead. */
-  status?: number
+/** What the emulator recorded of a request, with the x-trifacta-request-id it answered. */
+export interface RecordedRequest extends SharedRecordedRequest {
   /** The x-trifacta-request-id answered; undefined when the socket was destroyed instead. */
   requestId?: string
 }

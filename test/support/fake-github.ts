@@ -1,6 +1,7 @@
 // A small fake of the GitHub REST API for the pull request comment: issue comments kept in memory per
 // owner/repo/issue, listed (paginated like GitHub, with a Link header), created and updated. Every request is
 // recorded. It can answer every request 403 the way GitHub answers a GITHUB_TOKEN without `pull-requests: write`.
+import { recordRequest, type RecordedRequest } from './recorded-request.ts'
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
@@ -16,18 +17,8 @@ export interface FakeComment {
   updated_at: string
 }
 
-export interface GitHubRequest {
-  method: string
-  /** Without the query. */
-  path: string
-  query: Record<string, string>
-  /** Lower-case names; repeated headers joined with ', '. */
-  headers: Record<string, string>
-  body: string
-  json?: unknown
-  /** The status answered. */
-  status?: number
-}
+/** What the fake GitHub API recorded of a request. */
+export type GitHubRequest = RecordedRequest
 
 /** A comment to pre-seed; `login` defaults to a human user. */
 export interface SeedComment {
@@ -137,7 +128,7 @@ export class FakeGitHub {
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
     req.on('error', () => res.destroy())
     req.on('end', () => {
-      const request = record(req, Buffer.concat(chunks).toString('utf8'))
+      const request = recordRequest(req, Buffer.concat(chunks).toString('utf8'))
       this.requests.push(request)
       const reply = this.handle(request)
       request.status = reply.status
@@ -226,19 +217,4 @@ function tooLong(): Reply {
     status: 422,
     body: { message: 'Validation Failed', errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message }], documentation_url: 'https://docs.github.com/rest/issues/comments', status: '422' }
   }
-}
-
-function record(req: IncomingMessage, body: string): GitHubRequest {
-  const url = new URL(req.url ?? '/', 'http://fake-github.invalid')
-  const headers: Record<string, string> = {}
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value
-  }
-  let json: unknown
-  try {
-    json = body ? (JSON.parse(body) as unknown) : undefined
-  } catch {
-    json = undefined
-  }
-  return { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), headers, body, json }
 }
