@@ -240,7 +240,7 @@ export class TokenServer implements AccessTokenVerifier {
     if (claims !== undefined) this.revokedJtis.add(claims.jti)
   }
 
-  /** The next `count` calls to the token endpoint fail this way (default: 500) without being carried out. */
+  /** The next `count` calls to the token endpoint fail this way (default: 500); only 'act-then-reset' acts. */
   failNext(count: number, failure: TokenFailure = 500): void {
     for (let i = 0; i < count; i++) this.failures.push(failure)
   }
