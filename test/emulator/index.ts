@@ -1,5 +1,18 @@
 export { Emulator } from './server.ts'
+export { DEFAULT_CLIENT_ID, TokenServer } from './oauth.ts'
+export { startAacEmulator } from './aac.ts'
+export type { AacEmulator, AacEmulatorOptions } from './aac.ts'
 export type {
+  AccessTokenClaims,
+  RefreshTokenState,
+  TokenFailure,
+  TokenPair,
+  TokenServerCounts,
+  TokenServerOptions,
+} from './oauth.ts'
+export type {
+  AccessTokenState,
+  AccessTokenVerifier,
   EmulatorOptions,
   Fault,
   FaultAction,

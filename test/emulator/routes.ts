@@ -6,12 +6,13 @@ import { rateLimitHeaders, tooManyRequests } from './quota.ts'
 import type { TriggerQuota } from './quota.ts'
 import { exception, json, notFound, validationFailed } from './replies.ts'
 import type { Reply } from './replies.ts'
-import type { JobScenario, Listing, RecordedRequest } from './types.ts'
+import type { AccessTokenVerifier, JobScenario, Listing, RecordedRequest } from './types.ts'
 
 export interface ApiContext {
   readonly now: number
   readonly token: string
   readonly echoTokenOnAuthError: boolean
+  readonly oauth: AccessTokenVerifier | undefined
   readonly recipes: ReadonlySet<number>
   readonly legacy: boolean
   readonly listing: Listing
@@ -43,10 +44,16 @@ export function handle(ctx: ApiContext, req: ApiRequest): Reply {
 
 function authenticate(ctx: ApiContext, req: ApiRequest): Reply | undefined {
   const header = req.headers.authorization
-  if (header !== undefined && /^Bearer\s+(.+)$/i.exec(header)?.[1] === ctx.token) return undefined
+  const bearer = header === undefined ? undefined : /^Bearer\s+(.+)$/i.exec(header)?.[1]
+  if (bearer === ctx.token) return undefined
+  const state = bearer === undefined ? 'unknown' : (ctx.oauth?.verifyAccessToken(bearer) ?? 'unknown')
+  if (state === 'valid') return undefined
+  // inferred: the docs say only "401 missing or expired token"; an expired one differs only in `details`.
   const details = ctx.echoTokenOnAuthError
     ? `Invalid Authorization header: ${header ?? '(none)'}`
-    : 'A valid "Authorization: Bearer <token>" header is required'
+    : state === 'expired'
+      ? 'The access token has expired'
+      : 'A valid "Authorization: Bearer <token>" header is required'
   // inferred: the docs give no 401 body; the exception shape and name are assumed.
   return exception(401, 'AuthenticationFailed', 'Authentication failed', details)
 }

@@ -50,6 +50,7 @@ export class Emulator {
     this.api = {
       token: this.token,
       echoTokenOnAuthError: options.echoTokenOnAuthError ?? false,
+      oauth: options.oauth,
       recipes: new Set(options.recipes ?? DEFAULT_RECIPES),
       legacy: options.legacy ?? false,
       listing: options.listing ?? 'both',

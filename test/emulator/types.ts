@@ -75,6 +75,18 @@ export interface EmulatorOptions {
   firstJobGroupId?: number
   /** 401 answers echo the received Authorization header in `details` (to test that clients never print it). */
   echoTokenOnAuthError?: boolean
+  /**
+   * Also accept OAuth 2.0 access tokens this verifier (e.g. a TokenServer) knows: an expired or unknown one answers
+   * 401. The static `token` stays accepted.
+   */
+  oauth?: AccessTokenVerifier
+}
+
+/** What an OAuth token server says of an access token it is shown. */
+export type AccessTokenState = 'valid' | 'expired' | 'unknown'
+
+export interface AccessTokenVerifier {
+  verifyAccessToken(token: string): AccessTokenState
 }
 
 /** What the emulator recorded of a request, with the x-trifacta-request-id it answered. */
