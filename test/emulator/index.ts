@@ -24,3 +24,16 @@ export type {
   StageSpec,
   TerminalStatus,
 } from './types.ts'
+export type {
+  Edition,
+  FlowOutputSpec,
+  FlowPlanOptions,
+  FlowRunView,
+  FlowSpec,
+  OutputRunView,
+  PlanRunView,
+  PlanSpec,
+  PlanTaskRunView,
+  PlanTaskSpec,
+  ValidationStatus,
+} from './flow-types.ts'

@@ -40,6 +40,8 @@ export interface JobGroup {
   readonly executionId?: string
   readonly overrides?: unknown
   readonly runParameters?: unknown
+  /** The flow run that created this job group (POST /v4/flows/{id}/run). */
+  readonly flowRunId?: number
   /** Set by POST /cancel while the job group was running. */
   canceledAt?: number
 }
@@ -50,6 +52,7 @@ export interface NewJobGroup {
   executionId?: string
   overrides?: unknown
   runParameters?: unknown
+  flowRunId?: number
 }
 
 export interface StageState {
@@ -86,6 +89,7 @@ export class JobStore {
       executionId: input.executionId,
       overrides: input.overrides,
       runParameters: input.runParameters,
+      flowRunId: input.flowRunId,
     }
     this.groups.set(group.id, group)
     return group
@@ -110,7 +114,7 @@ export class JobStore {
   }
 }
 
-function isTerminal(status: string): boolean {
+export function isTerminal(status: string): boolean {
   return status === 'Complete' || status === 'Failed' || status === 'Canceled'
 }
 
@@ -146,6 +150,12 @@ export function stageAt(group: JobGroup, stage: Stage, t: number): StageState {
 /** Reads a property of a parsed JSON value without trusting its shape. */
 export function prop(value: unknown, key: string): unknown {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined
+}
+
+/** A positive integer given as a number or a numeric string. */
+export function positiveInteger(value: unknown): number | undefined {
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value
+  return typeof n === 'number' && Number.isSafeInteger(n) && n > 0 ? n : undefined
 }
 
 function resolveScenario(scenario: JobScenario = {}): Scenario {

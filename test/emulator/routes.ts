@@ -1,11 +1,12 @@
 // The API: authentication, media-type checks and the /v4 jobGroups routes (API-NOTES.md "Calls").
 import { cancelBody, jobGroupBody, jobsBody, outputsBody, runJobBody } from './bodies.ts'
-import { prop, statusAt } from './jobs.ts'
+import { positiveInteger, prop, statusAt } from './jobs.ts'
 import type { JobGroup, JobStore } from './jobs.ts'
 import { rateLimitHeaders, tooManyRequests } from './quota.ts'
 import type { TriggerQuota } from './quota.ts'
 import { exception, json, notFound, validationFailed } from './replies.ts'
 import type { Reply } from './replies.ts'
+import type { FlowsAndPlans } from './runs.ts'
 import type { AccessTokenVerifier, JobScenario, Listing, RecordedRequest } from './types.ts'
 
 export interface ApiContext {
@@ -18,6 +19,8 @@ export interface ApiContext {
   readonly listing: Listing
   readonly store: JobStore
   readonly quota: TriggerQuota | undefined
+  /** Flow and plan runs (runs.ts). */
+  readonly runs: FlowsAndPlans
   scenarioFor(recipeId: number): JobScenario | undefined
 }
 
@@ -75,6 +78,8 @@ function route(ctx: ApiContext, req: ApiRequest): Reply {
   if (method === 'POST' && path === '/v4/jobGroups') return runJobGroup(ctx, req)
   if (method === 'GET' && path === '/v4/jobGroups' && ctx.listing !== 'none') return list(ctx, req.query)
   if (method === 'GET' && path === '/v4/jobLibrary' && ctx.listing === 'both') return list(ctx, req.query)
+  const run = ctx.runs.route(req, ctx.now)
+  if (run !== undefined) return run
   const item = ITEM_PATH.exec(path)
   return item ? jobGroupItem(ctx, req, item[1] ?? '', item[2] ?? '') : routeNotFound(req)
 }
@@ -159,12 +164,6 @@ function oneOf(filter: string | undefined, value: string): boolean {
 function count(text: string | undefined, fallback: number): number | undefined {
   if (text === undefined) return fallback
   return /^\d+$/.test(text) ? Number(text) : undefined
-}
-
-/** A positive integer given as a number or a numeric string. */
-function positiveInteger(value: unknown): number | undefined {
-  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value
-  return typeof n === 'number' && Number.isSafeInteger(n) && n > 0 ? n : undefined
 }
 
 function mediaType(header: string | undefined): string | undefined {

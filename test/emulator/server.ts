@@ -7,12 +7,14 @@ import type { AddressInfo, Socket } from 'node:net'
 import { recordRequest } from '../support/recorded-request.ts'
 import { jobGroupView } from './bodies.ts'
 import { FaultRules, pathMatches } from './faults.ts'
+import type { FlowRunView, PlanRunView } from './flow-types.ts'
 import { JobStore } from './jobs.ts'
 import { DOCUMENTED_TRIGGER_LIMIT, TriggerQuota, injectedRateLimit } from './quota.ts'
 import { faultReply } from './replies.ts'
 import type { Reply } from './replies.ts'
 import { handle } from './routes.ts'
 import type { ApiContext } from './routes.ts'
+import { FlowsAndPlans } from './runs.ts'
 import type { EmulatorOptions, Fault, JobGroupView, JobScenario, RecordedRequest } from './types.ts'
 
 const DEFAULT_TOKEN = 'emulator-token'
@@ -29,6 +31,7 @@ export class Emulator {
   private readonly timers = new Set<NodeJS.Timeout>()
   private readonly faults = new FaultRules()
   private readonly store: JobStore
+  private readonly runs: FlowsAndPlans
   private readonly api: Omit<ApiContext, 'now'>
   private rateLimitedCount = 0
 
@@ -38,7 +41,12 @@ export class Emulator {
       server.once('error', reject)
       server.listen(options.port ?? 0, '127.0.0.1', () => resolve())
     })
-    return new Emulator(server, options)
+    try {
+      return new Emulator(server, options)
+    } catch (error) {
+      server.close() // e.g. a plan whose task names no flow: nothing is left listening
+      throw error
+    }
   }
 
   private constructor(server: Server, options: EmulatorOptions) {
@@ -47,16 +55,19 @@ export class Emulator {
     this.token = options.token ?? DEFAULT_TOKEN
     this.store = new JobStore(options.firstJobGroupId ?? DEFAULT_FIRST_JOB_GROUP_ID)
     const quota = options.triggerQuota
+    const scenarioFor = (recipeId: number): JobScenario | undefined => options.scenarios?.[recipeId] ?? options.scenario
+    this.runs = new FlowsAndPlans(options, this.store, scenarioFor)
     this.api = {
       token: this.token,
       echoTokenOnAuthError: options.echoTokenOnAuthError ?? false,
       oauth: options.oauth,
-      recipes: new Set(options.recipes ?? DEFAULT_RECIPES),
+      recipes: new Set([...(options.recipes ?? DEFAULT_RECIPES), ...FlowsAndPlans.recipeIds(options)]),
       legacy: options.legacy ?? false,
       listing: options.listing ?? 'both',
       store: this.store,
       quota: quota && new TriggerQuota(quota.limit, quota.windowMs),
-      scenarioFor: (recipeId) => options.scenarios?.[recipeId] ?? options.scenario,
+      runs: this.runs,
+      scenarioFor,
     }
     for (const fault of options.faults ?? []) this.addFault(fault)
     server.on('connection', (socket) => this.track(socket))
@@ -75,8 +86,18 @@ export class Emulator {
 
   /** Every job group created so far, as it is now. */
   jobGroups(): JobGroupView[] {
-    const now = Date.now()
+    const now = this.advance()
     return this.store.all().map((group) => jobGroupView(group, now))
+  }
+
+  /** Every flow run so far (POST /v4/flows/{id}/run), as it is now. */
+  flowRuns(): FlowRunView[] {
+    return this.runs.flowRunViews(this.advance())
+  }
+
+  /** Every plan snapshot run so far (POST /v4/plans/{id}/run), as it is now. */
+  planRuns(): PlanRunView[] {
+    return this.runs.planRunViews(this.advance())
   }
 
   /** Creates a job group directly (one that already runs when a test starts); returns its id. */
@@ -119,7 +140,7 @@ export class Emulator {
       case 'status':
         return this.answer(res, request, faultReply(action))
       case 'rate-limit':
-        return this.answer(res, request, this.injectedRateLimit(action.retryAfterSeconds))
+        return this.answer(res, request, this.injectedRateLimit(request, action.retryAfterSeconds))
       case 'reset':
         res.destroy()
         return
@@ -133,11 +154,20 @@ export class Emulator {
   }
 
   private handle(request: RecordedRequest): Reply {
-    return handle({ ...this.api, now: Date.now() }, request)
+    return handle({ ...this.api, now: this.advance() }, request)
   }
 
-  private injectedRateLimit(retryAfterSeconds = DEFAULT_RETRY_AFTER_SECONDS): Reply {
-    return injectedRateLimit(this.api.quota?.limit ?? DOCUMENTED_TRIGGER_LIMIT, retryAfterSeconds, Date.now())
+  /** Starts the plan tasks that are due (they start as their predecessor completes); returns the time used. */
+  private advance(): number {
+    const now = Date.now()
+    this.runs.advance(now)
+    return now
+  }
+
+  private injectedRateLimit(request: RecordedRequest, retryAfterSeconds = DEFAULT_RETRY_AFTER_SECONDS): Reply {
+    const quota = this.runs.rateLimitFor(request.method, request.path)
+    const limit = quota?.limit ?? this.api.quota?.limit ?? DOCUMENTED_TRIGGER_LIMIT
+    return injectedRateLimit(limit, retryAfterSeconds, Date.now(), quota?.operation)
   }
 
   private later(ms: number, run: () => void): void {

@@ -2,6 +2,7 @@
 // Sources: /work/shared/reference/API-NOTES.md, designer-cloud-enterprise-api-v10.1.txt,
 // trifacta-standard-api-v8.4.txt and aac-v4-jobgroup-derived.json (names, types, enums).
 import type { RecordedRequest as SharedRecordedRequest } from '../support/recorded-request.ts'
+import type { FlowPlanOptions } from './flow-types.ts'
 
 /** One stage ("job") of a job group. `jobType` is one of the spec's enum, e.g. 'wrangle', 'filewriter'. */
 export interface StageSpec {
@@ -53,7 +54,8 @@ export interface Fault {
 /** Which list endpoints exist: GET /v4/jobLibrary (newer) and GET /v4/jobGroups (deprecated list). */
 export type Listing = 'both' | 'jobGroups' | 'none'
 
-export interface EmulatorOptions {
+/** Flow and plan options (flows, plans, edition, their quotas): see flow-types.ts. */
+export interface EmulatorOptions extends FlowPlanOptions {
   /** Port on 127.0.0.1; default 0 (a free one). */
   port?: number
   /** The accepted bearer token; default 'emulator-token'. */
