@@ -70,10 +70,14 @@ export class ApiClient {
 
   /** `GET path`, retried on transient failures within the budget; the answer's JSON. */
   async read<T>(path: string, budget: Budget, subject?: Subject): Promise<T> {
-    const response = await this.retrying(`GET ${path}`, budget, () =>
+    return (await this.readResponse<T>(path, budget, subject)).data
+  }
+
+  /** `GET path` like `read`, with the answer's status and headers. */
+  readResponse<T>(path: string, budget: Budget, subject?: Subject): Promise<ApiResponse<T>> {
+    return this.retrying(`GET ${path}`, budget, () =>
       this.send<T>('GET', path, { subject, signal: budget.signal, deadline: budget.deadline })
     )
-    return response.data
   }
 
   /** A POST that is harmless to repeat (a cancel), retried like a read. */
@@ -96,7 +100,12 @@ export class ApiClient {
     }
   }
 
-  private retrying<T>(what: string, budget: Budget, attempt: () => Promise<T>): Promise<T> {
+  get clock(): Clock {
+    return this.options.clock
+  }
+
+  /** `attempt` under the one retry policy, within the budget. */
+  retrying<T>(what: string, budget: Budget, attempt: () => Promise<T>): Promise<T> {
     return withRetries(attempt, {
       what,
       clock: this.options.clock,

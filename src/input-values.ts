@@ -77,6 +77,11 @@ export function parseToken(input: string, text: string, warnings: string[]): str
     warnings.push(`${input} starts with 'Bearer '; the prefix was removed (give the token alone).`)
   }
   if (/\s/.test(token)) throw new InputError(input, 'contains white space or a line break; give the token alone.')
+  const odd = /[^\x21-\x7e]/.exec(token)?.[0]
+  if (odd !== undefined) {
+    const code = `U+${odd.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`
+    throw new InputError(input, `contains a control, invisible or non-ASCII character (${code}); copy the token again.`)
+  }
   return token
 }
 

@@ -4,6 +4,8 @@
  */
 import type { ApiClient, ApiResponse, Budget } from './api-client.ts'
 import { ApiError } from './api-error.ts'
+import { oneLine } from './format.ts'
+import { TransientError } from './retry-policy.ts'
 
 /** Spec enum plus what is seen in practice (`Pending`, `Queued`); any other string may come back too. */
 export type JobStatus =
@@ -11,6 +13,10 @@ export type JobStatus =
 
 export const TERMINAL_STATUSES: readonly string[] = ['Complete', 'Failed', 'Canceled']
 export const RUNNING_STATUSES: readonly string[] = ['Created', 'Pending', 'Queued', 'InProgress']
+
+/** An id from the server that may go into a URL, an output or a cancel: a safe positive integer. */
+export const isId = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value > 0
 
 export const isTerminal = (status: string | undefined): boolean =>
   status !== undefined && TERMINAL_STATUSES.includes(status)
@@ -76,21 +82,41 @@ export class JobGroupsApi {
   }
 
   /** The job group's status; on a legacy edition without `/status`, the job group's `status` field. */
-  async status(jobId: number, budget: Budget): Promise<JobStatus> {
-    if (!this.legacyStatus) {
-      try {
-        return await this.client.read<JobStatus>(`/v4/jobGroups/${jobId}/status`, budget, { jobId })
-      } catch (error) {
-        if (!(error instanceof ApiError && error.status === 404)) throw error
-        const group = await this.get(jobId, budget) // a 404 here means the job group does not exist
-        this.legacyStatus = true
-        this.onNotice(
-          `GET /v4/jobGroups/${jobId}/status is not available on this edition (404); reading GET /v4/jobGroups/${jobId} for the status from now on.`
-        )
-        return statusOf(group, jobId)
-      }
+  /**
+   * The job group's status, retried as the budget allows. An answer that cannot be read is retried, after one
+   * look at the job group's own `status` field; a 404 is retried too while the job group is new (`newUntil`, epoch
+   * ms), since a read replica may not know it yet. On a legacy edition without `/status`, the `status` field.
+   */
+  status(jobId: number, budget: Budget, newUntil = 0): Promise<JobStatus> {
+    return this.client.retrying(`GET /v4/jobGroups/${jobId}/status`, budget, () =>
+      this.statusOnce(jobId, budget, newUntil)
+    )
+  }
+
+  private async statusOnce(jobId: number, budget: Budget, newUntil: number): Promise<JobStatus> {
+    const once = { subject: { jobId }, signal: budget.signal, deadline: budget.deadline }
+    const fromRecord = async (): Promise<JobStatus> =>
+      statusOf((await this.client.send<JobGroup>('GET', `/v4/jobGroups/${jobId}`, once)).data, jobId)
+    if (this.legacyStatus) return fromRecord()
+    try {
+      const { data } = await this.client.send<unknown>('GET', `/v4/jobGroups/${jobId}/status`, once)
+      return isStatus(data) ? data : await fromRecord()
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 404)) throw error
+      // The record exists where /status does not: a legacy edition. Neither found, right after creation: a lagging read.
+      const status = await fromRecord().catch((e: unknown) => {
+        if (e instanceof ApiError && e.status === 404 && this.client.clock.now() < newUntil) {
+          throw new TransientError(`job group ${jobId} is not found yet (404 right after it was created)`)
+        }
+        throw e
+      })
+      this.legacyStatus = true
+      this.onNotice(
+        `GET /v4/jobGroups/${jobId}/status is not available on this edition (404); ` +
+          `reading GET /v4/jobGroups/${jobId} for the status from now on.`
+      )
+      return status
     }
-    return statusOf(await this.get(jobId, budget), jobId)
   }
 
   get(jobId: number, budget: Budget): Promise<JobGroup> {
@@ -118,21 +144,30 @@ export class JobGroupsApi {
     }
   }
 
-  /** A page of job groups from `GET /v4/jobLibrary` or the older `GET /v4/jobGroups`. */
+  /**
+   * A page of job groups from `GET /v4/jobLibrary` or the older `GET /v4/jobGroups`, and the server's clock when
+   * it answered (its `Date` header, epoch ms), to compare creation times with this machine's clock.
+   */
   async list(
     endpoint: '/v4/jobLibrary' | '/v4/jobGroups',
     query: Record<string, string>,
     budget: Budget
-  ): Promise<JobGroup[]> {
-    const list = await this.client.read<{ data?: JobGroup[] }>(
-      `${endpoint}?${new URLSearchParams(query).toString()}`,
-      budget
-    )
-    return Array.isArray(list?.data) ? list.data : []
+  ): Promise<{ groups: JobGroup[]; serverNow?: number }> {
+    const path = `${endpoint}?${new URLSearchParams(query).toString()}`
+    const response = await this.client.readResponse<{ data?: JobGroup[] }>(path, budget)
+    const serverNow = Date.parse(response.headers.date ?? '')
+    const groups = Array.isArray(response.data?.data) ? response.data.data : []
+    return { groups: groups.filter((g) => isId(g?.id)), serverNow: Number.isFinite(serverNow) ? serverNow : undefined }
   }
 }
 
-function statusOf(group: JobGroup, jobId: number): JobStatus {
-  if (typeof group?.status !== 'string') throw new Error(`GET /v4/jobGroups/${jobId} answered without a status.`)
-  return group.status
+/** Any non-empty string is a status (an unknown one is waited on, with a warning); anything else cannot be read. */
+const isStatus = (value: unknown): value is JobStatus => typeof value === 'string' && value.trim() !== ''
+
+function statusOf(group: JobGroup | undefined, jobId: number): JobStatus {
+  if (isStatus(group?.status)) return group.status
+  const seen = oneLine(JSON.stringify(group?.status) ?? 'nothing', 80)
+  throw new TransientError(
+    `neither GET /v4/jobGroups/${jobId}/status nor GET /v4/jobGroups/${jobId} gave a status (got ${seen})`
+  )
 }

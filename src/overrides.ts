@@ -2,6 +2,8 @@
  * The run's request options: `overrides` and `run-parameters`, parsed and checked as far as the vendor documents
  * them (the server does not validate overrides); unknown keys pass on with a warning. Pure.
  */
+import { parse as parseYaml } from 'yaml'
+import { oneLine } from './format.ts'
 import { InputError } from './input-values.ts'
 
 export interface RunParameter {
@@ -24,6 +26,10 @@ const KNOWN_OVERRIDE_KEYS = [
   'sparkOptions',
   'databricksOptions'
 ]
+/** Unknown override keys named in the warning, at most. */
+const MAX_NAMED = 10
+/** No documented override nests deeper than a few levels; far deeper is a mistake (or an attack on the parser). */
+const MAX_DEPTH = 64
 const WRITE_ACTIONS = ['create', 'append', 'overwrite']
 const WRITE_FORMATS = ['csv', 'json', 'avro', 'pqt', 'hyper']
 const WRITE_COMPRESSIONS = ['none', 'gzip', 'bzip2', 'snappy']
@@ -79,14 +85,13 @@ function parseRunParametersJson(raw: string): RunParameter[] {
 
 /** A JSON object; known keys type-checked (the server does not validate overrides), unknown ones passed on with a warning. */
 export function parseOverrides(text: string, warnings: string[] = []): Record<string, unknown> {
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch (e) {
-    throw new InputError('overrides', `is not valid JSON (${(e as Error).message}).`)
+  const value = parseMapping(text)
+  if (!isPlainObject(value)) {
+    const example = 'e.g. {"execution": "photon"} or, as YAML, execution: photon'
+    throw new InputError('overrides', `must be a mapping, ${example} (got ${describe(value)}).`)
   }
-  if (!isPlainObject(value))
-    throw new InputError('overrides', `must be a JSON object, e.g. {"execution": "photon"} (got ${describe(value)}).`)
+  if (tooDeep(value))
+    throw new InputError('overrides', `is nested deeper than ${MAX_DEPTH} levels; no override needs that.`)
   const o = value
   if ('execution' in o && typeof o.execution !== 'string') {
     throw new InputError(
@@ -102,11 +107,54 @@ export function parseOverrides(text: string, warnings: string[] = []): Record<st
   }
   if ('publications' in o) checkPublications(o.publications, warnings)
   const unknown = Object.keys(o).filter((k) => !KNOWN_OVERRIDE_KEYS.includes(k))
-  for (const key of unknown) {
-    const near = closest(key, KNOWN_OVERRIDE_KEYS)
-    warnings.push(`overrides: unknown key '${key}' is passed on as given${near ? ` (did you mean '${near}'?)` : ''}.`)
-  }
+  if (unknown.length > 0) warnings.push(unknownKeysWarning(unknown))
   return o
+}
+
+/**
+ * JSON, else YAML, as people write mappings in a workflow file (JSON is YAML too; JSON is tried first since it
+ * is exact and fast). The error says what was tried and shows the line YAML stumbled on.
+ */
+function parseMapping(text: string): unknown {
+  let jsonError = ''
+  try {
+    return JSON.parse(text)
+  } catch (e) {
+    jsonError = (e as Error).message
+  }
+  try {
+    return parseYaml(text, { maxAliasCount: 20, uniqueKeys: true })
+  } catch (e) {
+    if (e instanceof RangeError) throw new InputError('overrides', 'is nested too deeply to read.')
+    const line = (e as { linePos?: { line: number }[] }).linePos?.[0]?.line
+    const shown = line ? ` at line ${line}: ${oneLine(text.split(/\r?\n/)[line - 1] ?? '', 80)}` : ''
+    const yamlError = oneLine((e as Error).message.split('\n')[0]!, 200)
+    const tried = text.startsWith('{') ? `JSON (${oneLine(jsonError, 120)}) nor YAML` : 'YAML'
+    throw new InputError('overrides', `is not valid ${tried} (${yamlError})${shown}.`)
+  }
+}
+
+/** One line naming at most `MAX_NAMED` unknown keys, each with the known key it is nearest to, if any. */
+function unknownKeysWarning(unknown: string[]): string {
+  const named = unknown.slice(0, MAX_NAMED).map((key) => {
+    const near = closest(key, KNOWN_OVERRIDE_KEYS)
+    return `'${oneLine(key, 40)}'${near ? ` (did you mean '${near}'?)` : ''}`
+  })
+  const more = unknown.length > MAX_NAMED ? ` and ${unknown.length - MAX_NAMED} more` : ''
+  const keys = unknown.length === 1 ? 'unknown key' : `${unknown.length} unknown keys`
+  return `overrides: ${keys} ${named.join(', ')}${more} passed on as given.`
+}
+
+/** Nesting deeper than `MAX_DEPTH`, found without recursion (a deep value must not exhaust the stack). */
+function tooDeep(value: unknown): boolean {
+  const stack: [unknown, number][] = [[value, 1]]
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!
+    if (typeof item !== 'object' || item === null) continue
+    if (depth > MAX_DEPTH) return true
+    for (const child of Object.values(item)) stack.push([child, depth + 1])
+  }
+  return false
 }
 
 function checkWriteSettings(key: string, value: unknown, warnings: string[]): void {

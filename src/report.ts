@@ -25,7 +25,9 @@ export interface RunReport {
   jobUrl?: string
   engine?: string
   runParameters: RunParameter[]
+  /** The first `MAX_STAGES` stages; `stagesOmitted` says how many more there were. */
   stages: Job[]
+  stagesOmitted?: number
   written?: JobGroupOutputs
   /** Sentences on what happened around the job (cancel requested, job keeps running, …). */
   notes: string[]
@@ -33,6 +35,16 @@ export interface RunReport {
   error?: string
   /** Link to this workflow run. */
   runUrl?: string
+}
+
+/** Stages kept for the summary and the `jobs` output; a run with more is cut, with a note. */
+export const MAX_STAGES = 200
+
+/** Files and tables kept for the `written` output, of each. */
+const MAX_WRITTEN = 500
+
+function boundedWritten(written: JobGroupOutputs): JobGroupOutputs {
+  return { files: written.files.slice(0, MAX_WRITTEN), tables: written.tables.slice(0, MAX_WRITTEN) }
 }
 
 /** An empty report for the configured run. */
@@ -75,7 +87,7 @@ export function reportOutputs(report: RunReport): Record<OutputName, string> {
     [OUTPUT.jobUrl]: report.jobUrl ?? '',
     [OUTPUT.durationSeconds]: report.durationMs === undefined ? '' : String(Math.round(report.durationMs / 1000)),
     [OUTPUT.jobs]: JSON.stringify(report.stages.map((s) => ({ id: s.id, type: s.jobType, status: s.status }))),
-    [OUTPUT.written]: report.written ? JSON.stringify(report.written) : ''
+    [OUTPUT.written]: report.written ? JSON.stringify(boundedWritten(report.written)) : ''
   }
 }
 

@@ -8,28 +8,53 @@ import type { Clock } from './clock.ts'
 import { formatMs } from './format.ts'
 import { TransportError } from './transport.ts'
 
-export type Failure = ApiError | TransportError
+/** An answer that may well be different next time: a record not visible yet, a status in an odd shape. */
+export class TransientError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'TransientError'
+  }
+}
+
+export type Failure = ApiError | TransportError | TransientError
 
 const TRANSIENT_STATUSES = [429, 500, 502, 503, 504]
 const BACKOFF_BASE_MS = 1000
 const BACKOFF_CAP_MS = 30_000
+/** No retry comes sooner than this after the previous attempt, whatever the server's headers say. */
+export const MIN_RETRY_DELAY_MS = 1000
+/** Nor later than this: a longer wait is taken in several steps (each attempt may be told to wait again). */
+export const MAX_RETRY_DELAY_MS = 5 * 60_000
 /** While waiting for a job, failures end the wait only when no good answer came for this long. */
 export const PERSISTENT_FAILURE_MS = 5 * 60_000
 
-/** A read or cancel that failed this way is worth sending again. */
+/** An answer that came back but cannot be read (not JSON, compressed, cut short, too large, an odd shape). */
+export function isUnreadableAnswer(error: unknown): boolean {
+  if (error instanceof ApiError) return error.status >= 200 && error.status < 300
+  return (
+    error instanceof TransportError &&
+    error.status !== undefined &&
+    (error.kind === 'reset' || error.kind === 'too-large')
+  )
+}
+
+/** A read or cancel that failed this way is worth sending again (an unreadable answer too: the next may be fine). */
 export function isTransient(error: unknown): error is Failure {
+  if (isUnreadableAnswer(error) || error instanceof TransientError) return true
   if (error instanceof ApiError) return TRANSIENT_STATUSES.includes(error.status)
   if (error instanceof TransportError) return ['refused', 'dns', 'reset', 'timeout'].includes(error.kind)
   return false
 }
 
 /**
- * What to do after a failed trigger (`POST /v4/jobGroups`):
- * - `resend`: the server certainly did not act (429, nothing sent): send again.
- * - `reconcile`: the outcome is unknown (5xx, reset after sending, timeout): look for the job group before re-sending.
- * - `fail`: a definite answer (4xx), or a failure that retrying cannot mend.
+ * What to do after a failed start (`POST /v4/jobGroups`, a flow or plan run):
+ * - `resend`: the server certainly did not act (429, or refused / not looked up before sending): send again.
+ * - `settle`: the server acted (a 2xx whose body cannot be read): find what it started; never send again.
+ * - `reconcile`: the outcome is unknown (5xx, reset, timeout): find what it started, else send again.
+ * - `fail`: a definite answer (4xx), or a failure that retrying cannot mend (nothing was sent: TLS, proxy, no host).
  */
-export function triggerDecision(error: unknown): 'resend' | 'reconcile' | 'fail' {
+export function triggerDecision(error: unknown): 'resend' | 'settle' | 'reconcile' | 'fail' {
+  if (isUnreadableAnswer(error)) return 'settle'
   if (error instanceof ApiError) {
     if (error.status === 429) return 'resend'
     return error.status >= 500 ? 'reconcile' : 'fail'
@@ -46,18 +71,27 @@ export function triggerDecision(error: unknown): 'resend' | 'reconcile' | 'fail'
  * else the rate-limit reset headers (epoch seconds or milliseconds), else exponential backoff with full jitter.
  */
 export function retryDelayMs(error: Failure, attempt: number, now: number, random: () => number = Math.random): number {
+  return Math.min(
+    MAX_RETRY_DELAY_MS,
+    Math.max(MIN_RETRY_DELAY_MS, serverDelayMs(error, now) ?? backoffMs(attempt, random))
+  )
+}
+
+/** What the server asks for: `x-retry-after` seconds, else the latest rate-limit reset, else nothing. */
+function serverDelayMs(error: Failure, now: number): number | undefined {
   const headers = error instanceof ApiError ? error.headers : {}
   const retryAfter = Number(headers['x-retry-after'])
-  if (headers['x-retry-after'] !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0)
+  if (headers['x-retry-after'] !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0) {
     return Math.ceil(retryAfter * 1000)
+  }
   const resets = [headers['x-rate-limit-user-reset'], headers['x-rate-limit-workspace-reset']]
     .map(epochMs)
     .filter((t): t is number => t !== undefined)
   if (resets.length > 0) {
     const wait = Math.max(...resets) - now
-    if (wait > 0) return Math.min(wait, 5 * 60_000)
+    if (wait > 0) return wait
   }
-  return backoffMs(attempt, random)
+  return undefined
 }
 
 /** Full jitter: uniform in [0, min(cap, base·2^attempt)]. */

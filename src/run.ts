@@ -12,7 +12,7 @@ import type { Config } from './inputs.ts'
 import { isTerminal } from './job-groups.ts'
 import { log, quietly } from './log.ts'
 import { setOutput } from './outputs.ts'
-import { endingOf, newReport, type RunReport } from './report.ts'
+import { endingOf, MAX_STAGES, newReport, type RunReport } from './report.ts'
 import { saveSettled, saveStarted } from './state.ts'
 import { describeStartFailure } from './start-failure.ts'
 import type { RunKind, Started } from './targets/run-kind.ts'
@@ -170,7 +170,8 @@ export class Run {
     const start = !started.attached && details.createdAt !== undefined ? details.createdAt : this.waitStartedAt
     const end = !started.attached && details.finishedAt !== undefined ? details.finishedAt : this.clock.now()
     report.durationMs = Math.max(0, end - start)
-    report.stages = details.stages
+    report.stages = details.stages.slice(0, MAX_STAGES)
+    if (details.stages.length > MAX_STAGES) report.stagesOmitted = details.stages.length - MAX_STAGES
     report.engine ??= details.stages.map((s) => s.executionLanguage).find((e): e is string => typeof e === 'string')
     report.written = details.written
   }

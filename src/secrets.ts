@@ -8,10 +8,13 @@ const secrets = new Set<string>()
 
 /** Register a secret: `::add-mask::` for the runner, and redaction for everything written by the action. */
 export function registerSecret(value: string): void {
-  const secret = value.trim()
-  if (secret.length < 4 || secrets.has(secret)) return
-  core.setSecret(secret)
-  for (const form of [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]) secrets.add(form)
+  const pasted = value.trim()
+  // Pasted as `Bearer <token>`: the bare token is what gets sent, and what a server may echo.
+  for (const secret of new Set([pasted, pasted.replace(/^bearer\s+/i, '')])) {
+    if (secret.length < 4 || secrets.has(secret)) continue
+    core.setSecret(secret)
+    for (const form of [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]) secrets.add(form)
+  }
 }
 
 /** `text` with every registered secret replaced by `***`. */

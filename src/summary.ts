@@ -45,6 +45,7 @@ export function renderSummary(report: RunReport): string {
   for (const note of report.notes) lines.push(`<p>${escapeText(note, 1000)}</p>`, '')
   lines.push(detailsTable(report), '')
   if (report.stages.length > 0) lines.push('#### Stages', '', stagesTable(report.stages), '')
+  if (report.stagesOmitted) lines.push(`<p>… and ${report.stagesOmitted} more stages, not shown.</p>`, '')
   const written = report.written ? writtenList(report.written) : ''
   if (written) lines.push('#### Written', '', written, '')
   return lines.join('\n')
@@ -53,10 +54,10 @@ export function renderSummary(report: RunReport): string {
 function detailsTable(report: RunReport): string {
   const rows: [string, string][] = []
   if (report.jobId !== undefined) {
-    const id = String(report.jobId)
+    const id = escapeText(String(report.jobId), 30)
     rows.push(['Job', report.jobUrl ? `<a href="${escapeAttr(report.jobUrl)}">${id}</a>` : id])
   }
-  if (report.recipeId !== undefined) rows.push(['Recipe', String(report.recipeId)])
+  if (report.recipeId !== undefined) rows.push(['Recipe', escapeText(String(report.recipeId), 30)])
   if (report.status) rows.push(['Status', `<b>${escapeText(report.status, 60)}</b>`])
   if (report.durationMs !== undefined) rows.push(['Duration', formatMs(report.durationMs)])
   if (report.engine) rows.push(['Engine', escapeText(report.engine, 60)])
@@ -81,7 +82,7 @@ function stagesTable(stages: Job[]): string {
   const head = '<tr><th>Stage</th><th>Type</th><th>Status</th><th>Duration</th><th>Error</th></tr>'
   const rows = stages.map((s) => {
     const cells = [
-      String(s.id),
+      escapeText(String(s.id), 30),
       escapeText(String(s.jobType ?? ''), 60),
       escapeText(String(s.status ?? ''), 60),
       stageDuration(s),
@@ -131,9 +132,22 @@ function describeTable(table: Record<string, unknown>): string {
   return full || JSON.stringify(table)
 }
 
+/** GitHub refuses a step summary over 1 MiB; this leaves room for what other steps write. */
+export const MAX_SUMMARY_BYTES = 512 * 1024
+
+/** The summary within `max` bytes: cut at a line end, with a note. Pure. */
+export function fitSummary(markdown: string, max = MAX_SUMMARY_BYTES): string {
+  if (Buffer.byteLength(markdown, 'utf8') <= max) return markdown
+  const note = "\n\n<p>… the rest of this summary was cut to keep it within GitHub's size limit.</p>\n"
+  let cut = markdown.slice(0, max - note.length * 2)
+  while (Buffer.byteLength(cut, 'utf8') > max - note.length * 2) cut = cut.slice(0, Math.floor(cut.length * 0.9))
+  const end = cut.lastIndexOf('\n')
+  return `${end > 0 ? cut.slice(0, end) : cut}${note}`
+}
+
 /** The summary appended to the step summary file (when the runner gives one); returns it. */
 export async function writeSummary(report: RunReport): Promise<string> {
-  const markdown = renderSummary(report)
+  const markdown = fitSummary(renderSummary(report))
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown, true).write()
   return markdown
 }

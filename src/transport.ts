@@ -1,15 +1,16 @@
 /**
  * Transport: the one seam through which every HTTP request goes, built on @actions/http-client (which honours
  * the runner's proxy settings). It adds what the client lacks: a per-request timeout that covers the whole
- * answer, abort on a signal, redirects followed only within the same host (the token never goes elsewhere), and
- * a classification of connection failures by whether the request may have reached the server.
+ * answer, abort on a signal, a bounded answer size, IPv6 literal hosts, redirects followed only within the
+ * origin of the request (the token never goes elsewhere), and a classification of failures by whether the
+ * request can have reached the server.
  */
 import { HttpClient } from '@actions/http-client'
-import type { IncomingMessage } from 'node:http'
+import type { IncomingMessage, OutgoingHttpHeaders, RequestOptions } from 'node:http'
 import { abortReason } from './clock.ts'
 
 export interface HttpRequest {
-  method: 'GET' | 'POST'
+  method: 'GET' | 'POST' | 'PUT'
   url: string
   headers: Record<string, string>
   body?: string
@@ -22,29 +23,51 @@ export interface HttpResponse {
   /** Lower-case header names. */
   headers: Record<string, string>
   body: string
-  /** The URL that answered (after same-host redirects). */
-  url: string
 }
 
 export type Transport = (request: HttpRequest) => Promise<HttpResponse>
 
 /**
- * - `refused`, `dns`: the request never reached a server (safe to send again).
- * - `reset`, `timeout`, `other`: it may have been received and acted on.
- * - `aborted`: given up on purpose.
- * - `redirect`: the server redirected to another host; nothing was sent there.
+ * Nothing was sent: `refused`, `dns` (transient), `no-host` (the name does not exist), `tls` (handshake failed),
+ * `proxy` (the proxy refused or wants credentials), `invalid` (a header cannot be sent), `redirect` (not followed).
+ * May have been received: `reset`, `timeout`, `other`; `too-large` was answered (see `status`).
+ * `aborted`: given up on purpose.
  */
-export type FailureKind = 'refused' | 'dns' | 'reset' | 'timeout' | 'aborted' | 'redirect' | 'other'
+export type FailureKind =
+  | 'refused'
+  | 'dns'
+  | 'no-host'
+  | 'tls'
+  | 'proxy'
+  | 'invalid'
+  | 'redirect'
+  | 'reset'
+  | 'timeout'
+  | 'too-large'
+  | 'aborted'
+  | 'other'
+
+const NOT_SENT: readonly FailureKind[] = ['refused', 'dns', 'no-host', 'tls', 'proxy', 'invalid', 'redirect']
 
 export class TransportError extends Error {
   readonly kind: FailureKind
-  constructor(kind: FailureKind, message: string) {
+  /** The HTTP status, when the answer's head arrived before the failure (its body was cut or too large). */
+  readonly status?: number
+  constructor(kind: FailureKind, message: string, status?: number) {
     super(message)
     this.name = 'TransportError'
     this.kind = kind
+    this.status = status
+  }
+
+  /** Certain that the request did not reach the API. */
+  get notSent(): boolean {
+    return NOT_SENT.includes(this.kind)
   }
 }
 
+/** Answers larger than this are refused: no API answer the action reads comes near it. */
+export const MAX_BODY_BYTES = 8 * 1024 * 1024
 const REDIRECTS = [301, 302, 303, 307, 308]
 const MAX_REDIRECTS = 5
 
@@ -62,33 +85,41 @@ export function createHttpTransport(userAgent: string): Transport {
   }
 }
 
-/** The next request of a redirect, only to the same host (http may become https), else a `redirect` error. */
+/** The next request of a redirect: only to the same origin (scheme, host and port), else a `redirect` error. */
 function redirected(request: HttpRequest, status: number, location: string): HttpRequest {
   const from = new URL(request.url)
   const to = new URL(location, from)
-  if (to.hostname !== from.hostname || (from.protocol === 'https:' && to.protocol !== 'https:')) {
+  if (to.origin !== from.origin) {
     throw new TransportError(
       'redirect',
-      `the server redirected to ${to.origin}${to.pathname}, another host or a downgrade to http; the token is not sent there. ` +
-        `If that host is the right API, set api-url to ${to.origin}.`
+      `the server redirected to ${to.origin}${to.pathname}, another origin than ${from.origin}; the token is only ` +
+        `sent to api-url's origin, so the redirect was not followed. If that is the right API, set api-url to ${to.origin}.`
     )
   }
-  if (request.method === 'POST' && status !== 307 && status !== 308) {
+  if (request.method !== 'GET' && status !== 307 && status !== 308) {
     throw new TransportError(
       'redirect',
-      `the server answered ${status} with a redirect to ${to.pathname} for a POST; set api-url to the final address.`
+      `the server answered ${status} with a redirect to ${to.pathname} for a ${request.method}; set api-url to the final address.`
     )
   }
   return { ...request, url: to.href }
 }
 
+/** http-client passes `[::1]` on as a host name to look up; Node wants the bare address. */
+type RequestHandler = ConstructorParameters<typeof HttpClient>[1] extends (infer H)[] | undefined ? H : never
+
+const ipv6Literals: RequestHandler = {
+  prepareRequest(options: RequestOptions & { headers?: OutgoingHttpHeaders }) {
+    if (options.host?.startsWith('[')) options.host = options.host.slice(1, -1)
+  },
+  canHandleAuthentication: () => false,
+  handleAuthentication: () => Promise.reject(new Error('not supported'))
+}
+
 function sendOnce(userAgent: string, request: HttpRequest): Promise<HttpResponse> {
-  const client = new HttpClient(userAgent, [], {
-    allowRedirects: false,
-    allowRetries: false,
-    keepAlive: false,
-    socketTimeout: request.timeoutMs
-  })
+  const options = { allowRedirects: false, allowRetries: false, keepAlive: false, socketTimeout: request.timeoutMs }
+  const client = new HttpClient(userAgent, [ipv6Literals], options)
+  const what = `${request.method} ${new URL(request.url).pathname}`
   return new Promise<HttpResponse>((resolve, reject) => {
     let settled = false
     const finish = (error: Error | undefined, response?: HttpResponse): void => {
@@ -101,32 +132,42 @@ function sendOnce(userAgent: string, request: HttpRequest): Promise<HttpResponse
       else resolve(response!)
     }
     const onAbort = (): void => finish(new TransportError('aborted', abortReason(request.signal!).message))
+    const seconds = Math.round(request.timeoutMs / 1000)
     const timer = setTimeout(
-      () => finish(new TransportError('timeout', `no answer within ${Math.round(request.timeoutMs / 1000)}s`)),
+      () => finish(new TransportError('timeout', `no answer within ${seconds}s`)),
       request.timeoutMs
     )
     if (request.signal?.aborted) return onAbort()
     request.signal?.addEventListener('abort', onAbort, { once: true })
     client
       .request(request.method, request.url, request.body ?? null, { ...request.headers })
-      .then((res) => readBody(res.message))
+      .then((res) => readBody(res.message, what))
       .then(({ message, body }) =>
-        finish(undefined, { status: message.statusCode ?? 0, headers: flatHeaders(message), body, url: request.url })
+        finish(undefined, { status: message.statusCode ?? 0, headers: flatHeaders(message), body })
       )
-      .catch((error: unknown) => finish(classify(error)))
+      .catch((error: unknown) => finish(classify(error, new URL(request.url).host)))
   })
 }
 
-function readBody(message: IncomingMessage): Promise<{ message: IncomingMessage; body: string }> {
+function readBody(message: IncomingMessage, what: string): Promise<{ message: IncomingMessage; body: string }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
-    message.on('data', (chunk: Buffer) => chunks.push(chunk))
+    let size = 0
+    const status = message.statusCode
+    message.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk)
+      message.destroy()
+      reject(new TransportError('too-large', `the answer to ${what} is larger than 8 MiB; it was not read`, status))
+    })
     message.on('end', () => resolve({ message, body: Buffer.concat(chunks).toString('utf8') }))
-    message.on('error', reject)
-    message.on('aborted', () =>
-      reject(Object.assign(new Error('the connection was closed mid-answer'), { code: 'ECONNRESET' }))
-    )
+    message.on('error', () => reject(cutShort(what, status)))
+    message.on('aborted', () => reject(cutShort(what, status)))
   })
+}
+
+function cutShort(what: string, status: number | undefined): TransportError {
+  return new TransportError('reset', `the answer to ${what} (HTTP ${status}) was cut short`, status)
 }
 
 function flatHeaders(message: IncomingMessage): Record<string, string> {
@@ -137,14 +178,53 @@ function flatHeaders(message: IncomingMessage): Record<string, string> {
   return out
 }
 
-export function classify(error: unknown): TransportError {
+const TLS_CODE = /CERT|SSL|TLS|EPROTO|ERR_OSSL/
+
+/** A failure of the request, named, with what the user can do about it. */
+export function classify(error: unknown, host = 'the API host'): TransportError {
   if (error instanceof TransportError) return error
   const code = (error as { code?: string }).code ?? ''
   const message = (error as Error).message ?? String(error)
   if (code === 'ECONNREFUSED') return new TransportError('refused', `connection refused (${message})`)
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new TransportError('dns', `host not found (${message})`)
+  if (code === 'ENOTFOUND')
+    return new TransportError('no-host', `the host ${host} does not exist (${code}); check api-url for a typo`)
+  if (code === 'EAI_AGAIN')
+    return new TransportError('dns', `the host name could not be looked up just now (${message})`)
+  if (/tunneling socket could not be established/.test(message)) return proxyFailure(message)
+  if (TLS_CODE.test(code)) return tlsFailure(code, message, host)
+  if (/^ERR_INVALID_(CHAR|HEADER_VALUE|HTTP_TOKEN)$/.test(code)) {
+    return new TransportError(
+      'invalid',
+      `the request could not be sent: ${message} (a token or header holds a character HTTP forbids)`
+    )
+  }
   if (/^Request timeout/.test(message) || code === 'ETIMEDOUT') return new TransportError('timeout', message)
-  if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(message))
+  if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(message)) {
     return new TransportError('reset', `connection reset (${message})`)
+  }
   return new TransportError('other', message)
+}
+
+function proxyFailure(message: string): TransportError {
+  const status = /statusCode=(\d+)/.exec(message)?.[1]
+  const why =
+    status === '407'
+      ? 'the proxy asks for credentials (407): put them in the proxy URL, e.g. https_proxy=http://user:password@proxy:3128'
+      : `the proxy refused to connect to the API${status ? ` (HTTP ${status})` : ''}: check https_proxy and no_proxy`
+  return new TransportError('proxy', `${why}. Nothing reached the API (${message})`)
+}
+
+function tlsFailure(code: string, message: string, host: string): TransportError {
+  if (/EPROTO|WRONG_VERSION/.test(code) || /wrong version number/.test(message)) {
+    return new TransportError(
+      'tls',
+      `no TLS handshake with ${host} (${code}): is this an https port? Use the URL the API serves`
+    )
+  }
+  const fix =
+    code === 'ERR_TLS_CERT_ALTNAME_INVALID'
+      ? `the certificate is not for ${host}: use the host name it names in api-url`
+      : "the API's certificate is not trusted. If an internal CA signed it, give the runner that CA: set " +
+        'NODE_EXTRA_CA_CERTS to its PEM file in the step or job env'
+  return new TransportError('tls', `the TLS handshake with ${host} failed (${code}: ${message.split(';')[0]}); ${fix}`)
 }

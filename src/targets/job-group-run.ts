@@ -7,14 +7,19 @@ import { isTerminal, type CancelOutcome, type Job, type JobGroupsApi, type JobSt
 import { quietly } from '../log.ts'
 import type { RunDetails, RunRef } from './run-kind.ts'
 
+/** For this long after this step created a job group, a 404 on it is a lagging read, not an answer. */
+export const NEW_JOB_GROUP_MS = 60_000
+
 export class JobGroupRun {
   protected readonly api: JobGroupsApi
+  /** When this step created the job group (epoch ms); 0 for one it did not create. */
+  protected createdAt = 0
   constructor(api: JobGroupsApi) {
     this.api = api
   }
 
   status(ref: RunRef, budget: Budget): Promise<JobStatus> {
-    return this.api.status(ref.id, budget)
+    return this.api.status(ref.id, budget, this.createdAt && this.createdAt + NEW_JOB_GROUP_MS)
   }
 
   cancel(ref: RunRef, budget: Budget): Promise<CancelOutcome> {

@@ -1,15 +1,23 @@
 /**
- * The job history, asked when a start's outcome is unknown: did this step's send create a job group? Tries
- * `GET /v4/jobLibrary`, then the older `GET /v4/jobGroups`.
+ * The job history, asked when a start's outcome is unknown: did this step's send create a job group? Only a job
+ * group that is certainly this step's own is adopted: exactly one of this recipe, created between the first send
+ * and now. Several mean another run started the same recipe meanwhile; then nothing is guessed and nothing is
+ * sent again. Tries `GET /v4/jobLibrary`, then the older `GET /v4/jobGroups`.
  */
 import { ApiError } from '../api-error.ts'
 import type { JobGroup, JobGroupsApi } from '../job-groups.ts'
 import { reason, type Failure } from '../retry-policy.ts'
 import type { StartContext } from './run-kind.ts'
 
-/** Job groups created up to this long before the step began still count as its own (clock skew with the server). */
-const CLOCK_SKEW_MS = 60_000
+/**
+ * The server's clock is read from its `Date` header (whole seconds) to place the first send on its time line;
+ * this much is allowed for that rounding and the network. Without a `Date` header, a minute.
+ */
+const SKEW_MARGIN_MS = 2_000
+const UNKNOWN_SKEW_MS = 60_000
 const LOOKUP_BUDGET_MS = 60_000
+/** At most this many candidates are named in an error. */
+const MAX_LISTED = 10
 
 export interface History {
   api: JobGroupsApi
@@ -17,9 +25,11 @@ export interface History {
   /** Where a user can look for the job by hand, e.g. `<app-url>/jobs`. */
   historyUrl: string
   ctx: StartContext
+  /** When this step first sent its start (this machine's clock, epoch ms). */
+  firstSentAt: number
 }
 
-/** The trigger may have started a job group, and it could not be settled whether it did. */
+/** The start may have created a job group, and it could not be settled whether it did. */
 export class TriggerUnsettledError extends Error {
   constructor(message: string) {
     super(message)
@@ -28,8 +38,8 @@ export class TriggerUnsettledError extends Error {
 }
 
 /**
- * The job group this step created, if the job history shows one: a job group of this recipe created since the
- * step began (within clock skew), the earliest such. Throws `TriggerUnsettledError` when the history cannot be read.
+ * The job group this step created, if the history shows exactly one of this recipe created since the first send;
+ * undefined if it shows none. Throws `TriggerUnsettledError` when there are several, or the history cannot be read.
  */
 export async function findOwnJobGroup(
   history: History,
@@ -37,39 +47,50 @@ export async function findOwnJobGroup(
   cause?: Failure
 ): Promise<JobGroup | undefined> {
   const { ctx } = history
-  const since = ctx.stepStartedAt - CLOCK_SKEW_MS
-  const budget = {
-    deadline: Math.min(ctx.deadline, ctx.clock.now() + LOOKUP_BUDGET_MS),
-    persistMs: LOOKUP_BUDGET_MS,
-    signal: ctx.signal
-  }
-  const query = { limit: '25', sort: '-createdAt', ranfor: 'recipe' }
-  let groups: JobGroup[] | undefined
+  const requestId = cause instanceof ApiError ? cause.requestId : ''
+  const page = await readHistory(history, context, requestId)
+  const skew = page.serverNow === undefined ? -UNKNOWN_SKEW_MS : page.serverNow - page.readAt - SKEW_MARGIN_MS
+  const since = history.firstSentAt + skew
+  const candidates = page.groups.filter((g) => g.wrangledDataset?.id === history.recipeId && createdMs(g) >= since)
+  if (candidates.length <= 1) return candidates[0]
+  const listed = candidates
+    .slice(0, MAX_LISTED)
+    .map((g) => `${g.id} (${history.historyUrl}/${g.id})`)
+    .join(', ')
+  ctx.log.debug(`Job groups of recipe ${history.recipeId} created since the first send: ${listed}`)
+  throw unsettled(
+    history,
+    `${context}, and the job history shows ${candidates.length} job groups of recipe ${history.recipeId} created ` +
+      `since then, so another run may have started the same recipe: ${listed}. None is adopted or cancelled`,
+    requestId
+  )
+}
+
+async function readHistory(
+  history: History,
+  context: string,
+  requestId: string
+): Promise<{ groups: JobGroup[]; serverNow?: number; readAt: number }> {
+  const { ctx } = history
+  const deadline = Math.min(ctx.deadline, ctx.clock.now() + LOOKUP_BUDGET_MS)
+  const budget = { deadline, persistMs: LOOKUP_BUDGET_MS, signal: ctx.signal }
+  const query = { limit: '100', sort: '-createdAt', ranfor: 'recipe' }
+  const since = String(history.firstSentAt - UNKNOWN_SKEW_MS)
   let lastError: unknown
   for (const [endpoint, extra] of [
-    ['/v4/jobLibrary', { 'dateFilter[createdAt][gte]': String(since) }],
+    ['/v4/jobLibrary', { 'dateFilter[createdAt][gte]': since }],
     ['/v4/jobGroups', {}]
   ] as const) {
     try {
-      groups = await history.api.list(endpoint, { ...query, ...extra }, budget)
-      break
+      const page = await history.api.list(endpoint, { ...query, ...extra }, budget)
+      return { ...page, readAt: ctx.clock.now() }
     } catch (error) {
       lastError = error
       ctx.log.debug(`Looking up job groups with GET ${endpoint} failed: ${(error as Error).message}`)
     }
   }
-  if (!groups) {
-    const why = lastError instanceof ApiError ? reason(lastError) : (lastError as Error).message
-    throw unsettled(
-      history,
-      `${context}, and the job history could not be read to check (${why})`,
-      cause instanceof ApiError ? cause.requestId : ''
-    )
-  }
-  const mine = groups.filter((g) => g.wrangledDataset?.id === history.recipeId && createdMs(g) >= since)
-  const afterStart = mine.filter((g) => createdMs(g) >= ctx.stepStartedAt)
-  const pool = afterStart.length > 0 ? afterStart : mine
-  return pool.sort((a, b) => createdMs(a) - createdMs(b))[0]
+  const why = lastError instanceof ApiError ? reason(lastError) : (lastError as Error).message
+  throw unsettled(history, `${context}, and the job history could not be read to check (${why})`, requestId)
 }
 
 function createdMs(group: JobGroup): number {
@@ -78,9 +99,10 @@ function createdMs(group: JobGroup): number {
 }
 
 export function unsettled(history: History, what: string, requestId: string): TriggerUnsettledError {
-  const started = new Date(history.ctx.stepStartedAt).toISOString()
+  const started = new Date(history.firstSentAt).toISOString()
   return new TriggerUnsettledError(
     `The job may have started: ${what}. To avoid running it twice, the trigger is not sent again.` +
-      `${requestId ? ` Request id: ${requestId}.` : ''} Look in the job history (${history.historyUrl}) for a job of recipe ${history.recipeId} started after ${started} before re-running.`
+      `${requestId ? ` Request id: ${requestId}.` : ''} Look in the job history (${history.historyUrl}) for a job ` +
+      `of recipe ${history.recipeId} started after ${started} before re-running.`
   )
 }

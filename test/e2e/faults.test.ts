@@ -178,6 +178,6 @@ describe('secrets', () => {
     const result = await run(inputsFor(e))
     expect(result.code).toBe(1)
     expect(other.requests).toHaveLength(0)
-    expect(errors(result).join('\n')).toContain('the token is not sent there')
+    expect(errors(result).join('\n')).toContain("the token is only sent to api-url's origin")
   })
 })

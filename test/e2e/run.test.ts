@@ -145,7 +145,7 @@ describe('bad inputs send no request', () => {
     ['recipe-id', { 'recipe-id': '-4' }, "Input 'recipe-id': must be a positive integer"],
     ['recipe-id', { 'recipe-id': '' }, "Input 'recipe-id': is required"],
     ['overrides', { overrides: '{not json' }, "Input 'overrides': is not valid JSON"],
-    ['overrides', { overrides: '[1, 2]' }, "Input 'overrides': must be a JSON object"],
+    ['overrides', { overrides: '[1, 2]' }, "Input 'overrides': must be a mapping"],
     ['overrides', { overrides: '{"execution": 5}' }, "'execution' must be a string"],
     ['overrides', { overrides: '{"profiler": "no"}' }, "'profiler' must be true or false"],
     ['overrides', { overrides: '{"writesettings": {"path": "x"}}' }, "'writesettings' must be an array of objects"],

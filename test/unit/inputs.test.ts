@@ -241,9 +241,11 @@ describe('parseOverrides', () => {
   })
 
   it.each([
-    ['nope', 'is not valid JSON'],
-    ['[]', 'must be a JSON object'],
-    ['null', 'must be a JSON object'],
+    ['nope', 'must be a mapping'],
+    ['{nope', 'is not valid JSON'],
+    ['execution: [photon', 'is not valid YAML'],
+    ['[]', 'must be a mapping'],
+    ['null', 'must be a mapping'],
     ['{"execution": 1}', "'execution' must be a string"],
     ['{"profiler": "yes"}', "'profiler' must be true or false"],
     ['{"writesettings": {}}', "'writesettings' must be an array of objects"],
@@ -257,9 +259,34 @@ describe('parseOverrides', () => {
   it('passes unknown keys on with a warning that suggests the known one', () => {
     const warnings: string[] = []
     expect(parseOverrides('{"writeSetting": [], "custom": 1}', warnings)).toEqual({ writeSetting: [], custom: 1 })
-    expect(warnings[0]).toContain("unknown key 'writeSetting'")
-    expect(warnings[0]).toContain("did you mean 'writeSettings'")
-    expect(warnings[1]).toContain("unknown key 'custom'")
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toContain("2 unknown keys 'writeSetting' (did you mean 'writeSettings'?), 'custom'")
+  })
+
+  it('names at most 10 unknown keys, in one line', () => {
+    const warnings: string[] = []
+    const many = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`k${i}`, i]))
+    parseOverrides(JSON.stringify(many), warnings)
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toMatch(/^overrides: 500 unknown keys 'k0', .*'k9' and 490 more passed on as given\.$/)
+  })
+
+  it('reads YAML as written in a workflow file, and says which it tried and where it failed', () => {
+    const yaml = 'execution: photon\nprofiler: false\nwritesettings:\n  - path: s3://b/out.csv\n    action: overwrite\n'
+    expect(parseOverrides(yaml)).toEqual({
+      execution: 'photon',
+      profiler: false,
+      writesettings: [{ path: 's3://b/out.csv', action: 'overwrite' }]
+    })
+    expect(() => parseOverrides('execution: photon\nprofiler: [\n')).toThrow(/is not valid YAML .* at line \d/)
+    expect(() => parseOverrides('{"execution": "photon",\n "profiler": [}')).toThrow(/is not valid JSON .* nor YAML .* at line 2/)
+  })
+
+  it('refuses nesting deeper than 64 levels with an input error, also 10,000 levels deep', () => {
+    const deep = (n: number): string => `{"a":${'['.repeat(n)}${']'.repeat(n)}}`
+    expect(parseOverrides(deep(60))).toBeTypeOf('object')
+    expect(() => parseOverrides(deep(70))).toThrow('nested deeper than 64 levels')
+    expect(() => parseOverrides(deep(10_000))).toThrow(InputError)
   })
 
   it('property: any string gives an object or an InputError for overrides, never a crash', () => {

@@ -36,7 +36,7 @@ afterEach(() => {
 function fakeApi(clock: FakeClock, runMs: number): { transport: Transport; statusReads: () => number } {
   const created = clock.now()
   let reads = 0
-  const json = (status: number, body: unknown): HttpResponse => ({ status, headers: { 'x-trifacta-request-id': 'rid' }, body: JSON.stringify(body), url: '' })
+  const json = (status: number, body: unknown): HttpResponse => ({ status, headers: { 'x-trifacta-request-id': 'rid' }, body: JSON.stringify(body) })
   const transport = async (request: HttpRequest): Promise<HttpResponse> => {
     const path = new URL(request.url).pathname
     const done = clock.now() - created >= runMs

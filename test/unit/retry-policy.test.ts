@@ -13,7 +13,10 @@ describe('what is retried', () => {
     for (const s of [429, 500, 502, 503, 504]) expect(isTransient(apiError(s))).toBe(true)
     for (const s of [400, 401, 403, 404, 410, 415, 501]) expect(isTransient(apiError(s))).toBe(false)
     for (const k of ['refused', 'dns', 'reset', 'timeout'] as const) expect(isTransient(new TransportError(k, k))).toBe(true)
-    for (const k of ['aborted', 'redirect', 'other'] as const) expect(isTransient(new TransportError(k, k))).toBe(false)
+    for (const k of ['aborted', 'redirect', 'other', 'no-host', 'tls', 'proxy', 'invalid'] as const) {
+      expect(isTransient(new TransportError(k, k))).toBe(false)
+    }
+    expect(isTransient(apiError(200)), 'a 200 whose body is not JSON').toBe(true)
   })
 
   it('the trigger: resend only when the server surely did not act, reconcile when unknown, else fail', () => {
@@ -25,6 +28,10 @@ describe('what is retried', () => {
     expect(triggerDecision(new TransportError('timeout', ''))).toBe('reconcile')
     for (const s of [400, 401, 403, 404, 410, 415]) expect(triggerDecision(apiError(s))).toBe('fail')
     expect(triggerDecision(new TransportError('redirect', ''))).toBe('fail')
+    for (const k of ['no-host', 'tls', 'proxy', 'invalid'] as const) expect(triggerDecision(new TransportError(k, ''))).toBe('fail')
+    expect(triggerDecision(apiError(201)), 'a 201 whose body cannot be read: the server acted').toBe('settle')
+    expect(triggerDecision(new TransportError('reset', 'cut', 201)), 'a 201 cut short').toBe('settle')
+    expect(triggerDecision(new TransportError('too-large', 'big', 201))).toBe('settle')
     expect(triggerDecision(new Error('bug'))).toBe('fail')
   })
 })
@@ -42,9 +49,18 @@ describe('retryDelayMs', () => {
   })
 
   it('else exponential backoff with full jitter', () => {
-    expect(retryDelayMs(apiError(503), 0, now, () => 0.5)).toBe(500)
+    expect(retryDelayMs(apiError(503), 2, now, () => 0.5)).toBe(2000)
     expect(retryDelayMs(apiError(503), 3, now, () => 0.5)).toBe(4000)
     expect(retryDelayMs(new TransportError('reset', ''), 20, now, () => 0.999)).toBeLessThan(30_000)
+  })
+
+  it('never sooner than 1 s, whatever the headers say, and never later than 5 minutes at a time', () => {
+    expect(retryDelayMs(apiError(429, { 'x-retry-after': '0' }), 0, now)).toBe(1000)
+    expect(retryDelayMs(apiError(429, { 'x-retry-after': '0.01' }), 0, now)).toBe(1000)
+    expect(retryDelayMs(apiError(429, { 'x-rate-limit-user-reset': String(now - 5000) }), 0, now, () => 0)).toBe(1000)
+    expect(retryDelayMs(apiError(503), 0, now, () => 0)).toBe(1000)
+    expect(retryDelayMs(apiError(429, { 'x-retry-after': '99999999999' }), 0, now)).toBe(300_000)
+    expect(retryDelayMs(apiError(429, { 'x-rate-limit-user-reset': String(now + 86_400_000) }), 0, now)).toBe(300_000)
   })
 
   it('epochMs tells seconds from milliseconds', () => {
@@ -90,7 +106,7 @@ describe('withRetries', () => {
     )
     expect(value).toBe('ok')
     expect(calls).toBe(3)
-    expect(logged[0]).toBe('GET x failed (HTTP 503, request id r1); retry 1 in 500ms')
+    expect(logged[0]).toBe('GET x failed (HTTP 503, request id r1); retry 1 in 1s')
   })
 
   it('does not retry a 404', async () => {
