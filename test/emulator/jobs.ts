@@ -1,7 +1,7 @@
 // The job-group model: a job group's status and its stages' states are computed from the time elapsed since
 // creation (Date.now()) and its scenario, so they are deterministic; only POST /cancel changes a job group.
 import { randomUUID } from 'node:crypto'
-import type { JobScenario, OutputLists, StageSpec, TerminalStatus } from './types.ts'
+import type { JobGroupOrigin, JobScenario, OutputLists, StageSpec, TerminalStatus } from './types.ts'
 
 const DEFAULT_DURATION_MS = 1500
 // Spec enum (Created, InProgress) as a new job group shows them.
@@ -40,6 +40,7 @@ export interface JobGroup {
   readonly executionId?: string
   readonly overrides?: unknown
   readonly runParameters?: unknown
+  readonly origin: JobGroupOrigin
   /** Set by POST /cancel while the job group was running. */
   canceledAt?: number
 }
@@ -50,6 +51,8 @@ export interface NewJobGroup {
   executionId?: string
   overrides?: unknown
   runParameters?: unknown
+  /** Default 'api'. */
+  origin?: JobGroupOrigin
 }
 
 export interface StageState {
@@ -86,6 +89,7 @@ export class JobStore {
       executionId: input.executionId,
       overrides: input.overrides,
       runParameters: input.runParameters,
+      origin: input.origin ?? 'api',
     }
     this.groups.set(group.id, group)
     return group

@@ -17,7 +17,17 @@ export interface ApiContext {
   readonly listing: Listing
   readonly store: JobStore
   readonly quota: TriggerQuota | undefined
+  /** A lagging read replica ('stale' and 'not-found-while-new' faults; the server sets it on GET requests only). */
+  readonly replica?: Replica
   scenarioFor(recipeId: number): JobScenario | undefined
+}
+
+/** How a read replica that lags behind shows job groups; `now` is then the instant it shows. */
+export interface Replica {
+  /** Job groups created after this instant (epoch ms) are unknown: 404 on their routes, missing from lists. */
+  readonly hiddenAfter?: number
+  /** Shown instead of the status by GET /v4/jobGroups/{id} and /status. */
+  readonly status?: string
 }
 
 type ApiRequest = Pick<RecordedRequest, 'method' | 'path' | 'query' | 'headers' | 'body' | 'json'>
@@ -25,8 +35,8 @@ type ItemHandler = (ctx: ApiContext, group: JobGroup) => Reply
 
 const ITEM_PATH = /^\/v4\/jobGroups\/([^/]+)(?:\/(status|jobs|outputs|cancel))?$/
 const ITEM_HANDLERS = new Map<string, ItemHandler>([
-  ['GET ', (ctx, group) => json(200, jobGroupBody(group, ctx.now))],
-  ['GET status', (ctx, group) => json(200, statusAt(group, ctx.now))],
+  ['GET ', (ctx, group) => json(200, { ...jobGroupBody(group, ctx.now), status: shownStatus(ctx, group) })],
+  ['GET status', (ctx, group) => json(200, shownStatus(ctx, group))],
   ['GET jobs', (ctx, group) => json(200, jobsBody(group, ctx.now))],
   ['GET outputs', (ctx, group) => json(200, outputsBody(group, ctx.now))],
   ['POST cancel', cancel],
@@ -90,7 +100,7 @@ function trigger(ctx: ApiContext, req: ApiRequest): Reply {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return validationFailed('The request body must be a JSON object')
   }
-  const recipeId = positiveInteger(prop(prop(body, 'wrangledDataset'), 'id'))
+  const recipeId = recipeIdOf(body)
   if (recipeId === undefined) return validationFailed('wrangledDataset.id must be a positive integer')
   const executionId = req.headers['x-execution-id']
   // AAC spec: a job group with the same execution id exists already → 304, nothing created (body unspecified).
@@ -115,7 +125,16 @@ function jobGroupItem(ctx: ApiContext, req: ApiRequest, rawId: string, sub: stri
   const id = positiveInteger(rawId)
   if (id === undefined) return validationFailed(`Invalid jobGroup id: ${rawId}`)
   const group = ctx.store.get(id)
-  return group ? handler(ctx, group) : notFound(`jobGroup with id ${id} does not exist`)
+  return group && visible(ctx, group) ? handler(ctx, group) : notFound(`jobGroup with id ${id} does not exist`)
+}
+
+function visible(ctx: ApiContext, group: JobGroup): boolean {
+  const hiddenAfter = ctx.replica?.hiddenAfter
+  return hiddenAfter === undefined || group.createdAt <= hiddenAfter
+}
+
+function shownStatus(ctx: ApiContext, group: JobGroup): string {
+  return ctx.replica?.status ?? statusAt(group, ctx.now)
 }
 
 function cancel(ctx: ApiContext, group: JobGroup): Reply {
@@ -136,7 +155,7 @@ function list(ctx: ApiContext, query: Record<string, string>): Reply {
   if (sort !== '-createdAt' && sort !== 'createdAt') return validationFailed(`Unsupported sort: ${sort}`)
   const matching = ctx.store
     .all()
-    .filter((group) => group.createdAt >= since)
+    .filter((group) => group.createdAt >= since && visible(ctx, group))
     .filter((group) => oneOf(query.ranfor, 'recipe') && oneOf(query.status, statusAt(group, ctx.now)))
     .sort((a, b) => a.createdAt - b.createdAt || a.id - b.id)
   if (sort === '-createdAt') matching.reverse()
@@ -152,6 +171,11 @@ function oneOf(filter: string | undefined, value: string): boolean {
 function count(text: string | undefined, fallback: number): number | undefined {
   if (text === undefined) return fallback
   return /^\d+$/.test(text) ? Number(text) : undefined
+}
+
+/** The wrangledDataset.id of a runJobGroup body, when it is a valid one. */
+export function recipeIdOf(body: unknown): number | undefined {
+  return positiveInteger(prop(prop(body, 'wrangledDataset'), 'id'))
 }
 
 /** A positive integer given as a number or a numeric string. */
