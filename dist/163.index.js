@@ -39,7 +39,7 @@ async function commentOnPullRequest(config, report, summary) {
         const { context } = github;
         const pull = context.payload.pull_request;
         if (!pull || !['pull_request', 'pull_request_target'].includes(context.eventName)) {
-            _log_js__WEBPACK_IMPORTED_MODULE_0__/* .log */ .R.info(`comment-on-pr: this is a '${context.eventName}' event, not a pull request; no comment written.`);
+            _log_js__WEBPACK_IMPORTED_MODULE_0__/* .log */ .Rm.info(`comment-on-pr: this is a '${context.eventName}' event, not a pull request; no comment written.`);
             return;
         }
         const target = config.target.kind === 'recipe' ? `recipe ${config.target.recipeId}` : `job ${config.target.jobId}`;
@@ -52,21 +52,30 @@ async function commentOnPullRequest(config, report, summary) {
             options.request = { ...options.request, signal };
         });
         const { owner, repo } = context.repo;
-        const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: pull.number, per_page: 100 });
+        const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+            owner,
+            repo,
+            issue_number: pull.number,
+            per_page: 100
+        });
         const mine = comments.find((c) => c.body?.startsWith(marker));
         if (mine) {
             await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
-            _log_js__WEBPACK_IMPORTED_MODULE_0__/* .log */ .R.info(`Updated the comment on pull request #${pull.number}: ${mine.html_url}`);
+            _log_js__WEBPACK_IMPORTED_MODULE_0__/* .log */ .Rm.info(`Updated the comment on pull request #${pull.number}: ${mine.html_url}`);
         }
         else {
             const created = await octokit.rest.issues.createComment({ owner, repo, issue_number: pull.number, body });
-            _log_js__WEBPACK_IMPORTED_MODULE_0__/* .log */ .R.info(`Commented on pull request #${pull.number}: ${created.data.html_url}`);
+            _log_js__WEBPACK_IMPORTED_MODULE_0__/* .log */ .Rm.info(`Commented on pull request #${pull.number}: ${created.data.html_url}`);
         }
     }
     catch (error) {
-        const status = error.response ? error.status : undefined;
-        const hint = status === 403 || status === 404 ? ' Give the workflow `permissions: pull-requests: write` (or pass a github-token that has it).' : '';
-        _log_js__WEBPACK_IMPORTED_MODULE_0__/* .log */ .R.warning(`Could not comment on the pull request${status ? ` (HTTP ${status})` : ''}: ${error.message}.${hint}`, { title: 'PR comment' });
+        const status = error.response
+            ? error.status
+            : undefined;
+        const hint = status === 403 || status === 404
+            ? ' Give the workflow `permissions: pull-requests: write` (or pass a github-token that has it).'
+            : '';
+        _log_js__WEBPACK_IMPORTED_MODULE_0__/* .log */ .Rm.warning(`Could not comment on the pull request${status ? ` (HTTP ${status})` : ''}: ${error.message}.${hint}`, { title: 'PR comment' });
     }
 }
 

@@ -28368,151 +28368,92 @@ module.exports = {
 
 /***/ }),
 
-/***/ 166:
+/***/ 2873:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5806);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5288);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4684);
+/** Entry point of the main step (runs.main). */
+
+
+
+try {
+    await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
+}
+catch (error) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E)(error instanceof Error ? error.message : String(error)));
+}
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 3283:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   hD: () => (/* binding */ ApiError)
+/* harmony export */   Rm: () => (/* binding */ log),
+/* harmony export */   gd: () => (/* binding */ quietly)
 /* harmony export */ });
-/* unused harmony exports parseException, cleanSnippet */
-/* harmony import */ var _format_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1138);
+/* unused harmony export neutralise */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5806);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4684);
 /**
- * API errors a user can act on: the call, the HTTP status, the server's own `exception` words, the
- * `x-trifacta-request-id` that support asks for, and a sentence on the likely cause and fix.
+ * The action's log, the one seam every line goes through: secrets are redacted, and no line can start a
+ * workflow command, also not one carried inside server text. Warnings, errors and debug lines are escaped by
+ * @actions/core itself; plain lines are not, so each of their lines that starts like a command is defused.
  */
 
-const STATUS_TEXT = {
-    304: 'Not Modified',
-    400: 'Bad Request',
-    401: 'Unauthorized',
-    403: 'Forbidden',
-    404: 'Not Found',
-    410: 'Gone',
-    415: 'Unsupported Media Type',
-    429: 'Too Many Requests',
-    500: 'Internal Server Error',
-    502: 'Bad Gateway',
-    503: 'Service Unavailable',
-    504: 'Gateway Timeout'
+
+const log = {
+    info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(neutralise((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(message))),
+    debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(message)),
+    warning: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(message), clean(annotation)),
+    error: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(message), clean(annotation)),
+    startGroup: (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .startGroup */ .Oh((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(name)),
+    endGroup: () => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .endGroup */ .N4()
 };
-class ApiError extends Error {
-    method;
-    path;
-    status;
-    headers;
-    requestId;
-    exception;
-    /** A short, cleaned extract of a body that was not a JSON exception (an HTML page from a proxy, say). */
-    snippet;
-    hint;
-    constructor(init) {
-        const exception = parseException(init.body);
-        const snippet = exception ? undefined : cleanSnippet(init.body);
-        const requestId = init.headers['x-trifacta-request-id'] ?? '';
-        const hint = hintFor(init.status, init.method, init.path, init.subject);
-        super(describeError(init, exception, snippet, requestId, hint));
-        this.name = 'ApiError';
-        this.method = init.method;
-        this.path = init.path;
-        this.status = init.status;
-        this.headers = init.headers;
-        this.requestId = requestId;
-        this.exception = exception;
-        this.snippet = snippet;
-        this.hint = hint;
-    }
+/**
+ * Every line that the runner would read as a command (`::name::`, or the older `##[name]` and `##vso[`) gets a
+ * space after its first character, so it prints as text. Pure.
+ */
+function neutralise(text) {
+    return text.replace(/(^|[\r\n])([ \t]*)(::|##)/g, (_, start, indent, mark) => `${start}${indent}${mark[0]} ${mark[1]}`);
 }
-function describeError(init, exception, snippet, requestId, hint) {
-    const parts = [`${init.method} ${init.path} answered HTTP ${init.status}${STATUS_TEXT[init.status] ? ` ${STATUS_TEXT[init.status]}` : ''}`];
-    if (exception) {
-        const said = [exception.name, exception.message ? `"${exception.message}"` : undefined].filter(Boolean).join(': ');
-        if (said)
-            parts[0] += `: ${said}`;
-        if (exception.details)
-            parts.push(`Details: ${(0,_format_js__WEBPACK_IMPORTED_MODULE_0__/* .oneLine */ .T)(exception.details, 500)}`);
-    }
-    else if (snippet) {
-        parts[0] += ` with a non-JSON answer: "${snippet}"`;
-    }
-    parts[0] += '.';
-    parts.push(requestId ? `Request id: ${requestId}.` : 'No x-trifacta-request-id came back (the answer may come from a proxy, not the API).');
-    if (hint)
-        parts.push(hint);
-    return parts.join(' ');
-}
-/** The `{exception:{name,message,details}}` body, if that is what came back. */
-function parseException(body) {
+/** `fn`'s value, or undefined with a debug line: for reads whose failure only shortens a report. */
+async function quietly(what, fn) {
     try {
-        const parsed = JSON.parse(body);
-        const exception = parsed?.exception;
-        if (typeof exception !== 'object' || exception === null)
-            return undefined;
-        const e = exception;
-        const text = (v) => (v === undefined || v === null ? undefined : typeof v === 'string' ? v : JSON.stringify(v));
-        return { name: text(e.name), message: text(e.message), details: text(e.details) };
+        return await fn();
     }
-    catch {
+    catch (error) {
+        log.debug(`${what} failed: ${error.message}`);
         return undefined;
     }
 }
-/** Tags, scripts and styles removed, white space folded, cut to `max` characters. */
-function cleanSnippet(body, max = 200) {
-    const text = body
-        .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
-        .replace(/<[^>]*>/g, ' ')
-        .replace(/&nbsp;/g, ' ');
-    const folded = (0,_format_js__WEBPACK_IMPORTED_MODULE_0__/* .oneLine */ .T)(text, max);
-    return folded || undefined;
-}
-function hintFor(status, method, path, subject = {}) {
-    const isTrigger = method === 'POST' && /\/v4\/jobGroups$/.test(path);
-    switch (status) {
-        case 401:
-            return 'The api-token is invalid or expired: create a new access token in the app (User menu → Preferences/Settings → API access tokens) and update the secret.';
-        case 403:
-            return isTrigger
-                ? `The token's user lacks permission to run recipe ${subject.recipeId ?? ''} or to use its workspace: share the flow with that user, or use a token of a user who can run it.`
-                : "The token's user lacks permission on this job group or its workspace: use a token of a user who can see it.";
-        case 404:
-            if (isTrigger) {
-                return `Recipe ${subject.recipeId ?? ''} was not found: check recipe-id (in the flow view, /flows/10?recipe=7 means recipe-id 7) and that api-url points at the instance and region that hold the flow.`;
-            }
-            return `Job group ${subject.jobId ?? ''} was not found: check job-id and that api-url points at the instance and region that ran it.`;
-        case 410:
-            return 'The resource has been deleted.';
-        case 415:
-            return 'The server rejected the Content-Type or Accept header. If api-url goes through a proxy, check that it passes JSON requests on unchanged.';
-        case 400:
-            return isTrigger ? 'The server rejected the request: check recipe-id, overrides and run-parameters against the recipe.' : undefined;
-        case 429:
-            return 'The API rate limit stayed exhausted; try again later or spread out the runs.';
-        default:
-            return status >= 500 ? 'The server had an error; it usually goes away on retry. If it persists, contact support with the request id.' : undefined;
-    }
+function clean(annotation) {
+    return annotation.title ? { title: (0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(annotation.title) } : {};
 }
 
 
 /***/ }),
 
-/***/ 8050:
+/***/ 5288:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   B_: () => (/* binding */ cancelJobGroup),
-/* harmony export */   LU: () => (/* binding */ STATE_KEYS),
-/* harmony export */   N_: () => (/* binding */ SIGINT_CLEANUP_MS),
-/* harmony export */   WK: () => (/* binding */ postStepShouldCancel),
-/* harmony export */   cX: () => (/* binding */ SIGTERM_CLEANUP_MS),
-/* harmony export */   p3: () => (/* binding */ onWorkflowCancel),
-/* harmony export */   xz: () => (/* binding */ readRunState)
-/* harmony export */ });
-/* harmony import */ var _api_error_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(166);
-/**
- * Cancellation: stop the remote job when the workflow is cancelled (SIGINT, then SIGTERM 7.5 s later) or the
- * wait times out, and leave the post step what it needs to cancel as a backstop when the main step was killed.
- * Only a job this step triggered and waited for is ever cancelled: a `wait: false` job or an attached one
- * belongs to someone else.
- */
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  e: () => (/* binding */ run)
+});
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ./src/log.ts
+var log = __nccwpck_require__(3283);
+;// CONCATENATED MODULE: ./src/cancellation.ts
 
 /** The SIGINT → SIGTERM → kill schedule leaves 7.5 s; the cancel request must be sent well within it. */
 const SIGINT_CLEANUP_MS = 5_000;
@@ -28521,11 +28462,11 @@ const SIGTERM_CLEANUP_MS = 2_000;
  * Calls `onStop` once, on the first SIGINT or SIGTERM; later signals are only reported. Returns a function that
  * removes the handlers (so a finished step exits at once).
  */
-function onWorkflowCancel(onStop, onRepeat) {
+function onWorkflowCancel(onStop) {
     let stopped = false;
     const handler = (signal) => {
         if (stopped)
-            return onRepeat(signal);
+            return log/* log */.Rm.info(`${signal} received again; already stopping.`);
         stopped = true;
         onStop(signal);
     };
@@ -28536,47 +28477,51 @@ function onWorkflowCancel(onStop, onRepeat) {
         process.off('SIGTERM', handler);
     };
 }
-/** `POST /v4/jobGroups/{id}/cancel`; a 404 means this edition cannot cancel through the API, and is not retried. */
-async function cancelJobGroup(client, jobId, budget) {
-    try {
-        const response = await client.cancel(jobId, budget);
-        return { kind: 'cancelled', requestId: response.requestId };
+const ALLOWED_BY = {
+    timeout: 'cancel-on-timeout',
+    'workflow-cancel': 'cancel-on-workflow-cancel',
+    'post-step': 'cancel-on-workflow-cancel'
+};
+/** Cancel the run or leave it running, as the options say; the sentence tells which, and why. */
+async function endRun(kind, ref, options) {
+    const { subject, url } = options;
+    const input = ALLOWED_BY[options.reason];
+    if (options.attached) {
+        return {
+            cancelled: false,
+            failed: false,
+            text: `${cap(subject)} keeps running: it was started elsewhere (job-id), so this step does not cancel it.`
+        };
     }
-    catch (error) {
-        if (error instanceof _api_error_js__WEBPACK_IMPORTED_MODULE_0__/* .ApiError */ .hD && error.status === 404)
-            return { kind: 'unsupported', requestId: error.requestId };
-        return { kind: 'failed', error: error };
+    if (!options.allowed)
+        return { cancelled: false, failed: false, text: `${cap(subject)} keeps running (${input} is false): ${url}` };
+    return describeCancel(await kind.cancel(ref, options.budget), options.reason, subject);
+}
+function describeCancel(outcome, reason, subject) {
+    switch (outcome.kind) {
+        case 'cancelled': {
+            const by = reason === 'post-step'
+                ? ' by the post step: the main step was stopped before it could cancel it'
+                : ` (${ALLOWED_BY[reason]})`;
+            const text = `${cap(subject)} was cancelled${by}.`;
+            log/* log */.Rm.info(`${text} Request id ${outcome.requestId}.`);
+            return { cancelled: true, failed: false, text };
+        }
+        case 'unsupported': {
+            const text = `This edition cannot cancel jobs through the API (the cancel call answered 404): ${subject} keeps running. Cancel it in the app if needed.`;
+            log/* log */.Rm.warning(text, { title: 'Cancel not supported' });
+            return { cancelled: false, failed: false, text };
+        }
+        case 'failed': {
+            const text = `Cancelling ${subject} failed: ${outcome.error.message} The job may keep running; cancel it in the app if needed.`;
+            log/* log */.Rm.warning(text, { title: 'Cancel failed' });
+            return { cancelled: false, failed: true, text };
+        }
     }
 }
-const STATE_KEYS = { isPost: 'isPost', jobId: 'jobId', triggered: 'triggered', waiting: 'waiting', settled: 'settled' };
-function readRunState(getState) {
-    const jobId = Number(getState(STATE_KEYS.jobId));
-    return {
-        jobId: Number.isSafeInteger(jobId) && jobId > 0 ? jobId : undefined,
-        triggered: getState(STATE_KEYS.triggered) === 'true',
-        waiting: getState(STATE_KEYS.waiting) === 'true',
-        settled: getState(STATE_KEYS.settled) === 'true'
-    };
-}
-/**
- * The post step cancels only a job group this step triggered and was waiting for, that it never saw finish, and
- * only when `cancel-on-workflow-cancel` is true: then the main step was killed before it could cancel. Pure.
- */
-function postStepShouldCancel(state, cancelOnWorkflowCancel) {
-    return state.jobId !== undefined && state.triggered && state.waiting && !state.settled && cancelOnWorkflowCancel;
-}
+const cap = (text) => text.charAt(0).toUpperCase() + text.slice(1);
 
-
-/***/ }),
-
-/***/ 9975:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Js: () => (/* binding */ abortReason),
-/* harmony export */   dQ: () => (/* binding */ realClock)
-/* harmony export */ });
-/* unused harmony export AbortedError */
+;// CONCATENATED MODULE: ./src/clock.ts
 /** Time, behind one seam so the waiter and the retry policy run on a fake clock in tests and the benchmark. */
 const realClock = {
     now: () => Date.now(),
@@ -28605,16 +28550,59 @@ class AbortedError extends Error {
     }
 }
 
+// EXTERNAL MODULE: ../node_modules/@actions/core/lib/core.js + 16 modules
+var core = __nccwpck_require__(5806);
+;// CONCATENATED MODULE: ./src/action-spec.ts
+/**
+ * The names of the action's inputs and outputs, as action.yml declares them. Code refers to these constants only,
+ * and a unit test checks that action.yml declares exactly these. The defaults live in action.yml alone;
+ * `action-defaults.ts` is generated from it (`npm run gen`).
+ */
+const INPUT = {
+    apiUrl: 'api-url',
+    apiToken: 'api-token',
+    recipeId: 'recipe-id',
+    jobId: 'job-id',
+    overrides: 'overrides',
+    runParameters: 'run-parameters',
+    wait: 'wait',
+    timeout: 'timeout',
+    pollInterval: 'poll-interval',
+    maxPollInterval: 'max-poll-interval',
+    requestTimeout: 'request-timeout',
+    failOnJobFailure: 'fail-on-job-failure',
+    cancelOnTimeout: 'cancel-on-timeout',
+    cancelOnWorkflowCancel: 'cancel-on-workflow-cancel',
+    appUrl: 'app-url',
+    commentOnPr: 'comment-on-pr',
+    githubToken: 'github-token'
+};
+const OUTPUT = {
+    jobId: 'job-id',
+    status: 'status',
+    requestId: 'request-id',
+    jobUrl: 'job-url',
+    durationSeconds: 'duration-seconds',
+    jobs: 'jobs',
+    written: 'written'
+};
 
-/***/ }),
+;// CONCATENATED MODULE: ./src/action-defaults.ts
+// Generated from action.yml by scripts/gen-action-defaults.ts (npm run gen): do not edit.
+/** The defaults action.yml declares, used when an input is given empty (the runner fills them in otherwise). */
+const INPUT_DEFAULTS = {
+    wait: 'true',
+    timeout: '6h',
+    'poll-interval': '2s',
+    'max-poll-interval': '60s',
+    'request-timeout': '30s',
+    'fail-on-job-failure': 'true',
+    'cancel-on-timeout': 'true',
+    'cancel-on-workflow-cancel': 'true',
+    'comment-on-pr': 'false'
+};
 
-/***/ 1138:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   T: () => (/* binding */ oneLine),
-/* harmony export */   _: () => (/* binding */ formatMs)
-/* harmony export */ });
+;// CONCATENATED MODULE: ./src/format.ts
 /** Small text helpers shared by the log, the errors and the report. */
 /** `1h02m03s`-style rendering used in messages and logs. */
 function formatMs(ms) {
@@ -28637,53 +28625,11 @@ function oneLine(text, max) {
     return folded.length > max ? `${folded.slice(0, max - 1)}…` : folded;
 }
 
-
-/***/ }),
-
-/***/ 5637:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5806);
-/* harmony import */ var _cancellation_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8050);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5429);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3243);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4684);
-/** Entry point of both the main and the post step (the post step finds the state the main step saved). */
-
-
-
-
-
-try {
-    if (_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_cancellation_js__WEBPACK_IMPORTED_MODULE_1__/* .STATE_KEYS */ .LU.isPost) === 'true')
-        await (0,_post_js__WEBPACK_IMPORTED_MODULE_3__/* .post */ .b)();
-    else
-        await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .eF)();
-}
-catch (error) {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_secrets_js__WEBPACK_IMPORTED_MODULE_4__/* .redact */ .E)(error instanceof Error ? error.message : String(error)));
-}
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 8676:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   G: () => (/* binding */ InputErrors),
-/* harmony export */   TL: () => (/* binding */ parseInputs)
-/* harmony export */ });
-/* unused harmony exports InputError, parseApiUrl, isLoopbackHost, deriveAppUrl, parsePositiveInteger, parseBoolean, parseDuration, parseRunParameters, parseOverrides, isPlainObject */
-/* harmony import */ var _format_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1138);
+;// CONCATENATED MODULE: ./src/input-values.ts
 /**
- * Inputs: every action input parsed and validated, once, into one typed object before any request is sent.
- * Pure: `parseInputs` reads through a getter, so tests call it without a runner.
+ * Input values: the parsers for one input each (URLs, tokens, ids, booleans, durations). Each throws an
+ * `InputError` naming the input and saying what is expected. Pure.
  */
-
 /** One bad input: names the input and says what is expected. */
 class InputError extends Error {
     input;
@@ -28693,108 +28639,8 @@ class InputError extends Error {
         this.input = input;
     }
 }
-/** Every bad input found, reported together so one run shows them all. */
-class InputErrors extends Error {
-    errors;
-    constructor(errors) {
-        super(errors.map((e) => e.message).join('\n'));
-        this.name = 'InputErrors';
-        this.errors = errors;
-    }
-}
-const MAX_DURATION_MS = 30 * 24 * 3600 * 1000;
-/** Known top-level keys of `overrides` (vendor docs and the AAC spec's output-object and flow-run requests). */
-const KNOWN_OVERRIDE_KEYS = [
-    'execution',
-    'profiler',
-    'isAdhoc',
-    'ignoreRecipeErrors',
-    'writesettings',
-    'writeSettings',
-    'publications',
-    'sqlScripts',
-    'outputObjectSchemaDriftOptions',
-    'schemaDriftOptions',
-    'sparkOptions',
-    'databricksOptions'
-];
-const WRITE_ACTIONS = ['create', 'append', 'overwrite'];
-const WRITE_FORMATS = ['csv', 'json', 'avro', 'pqt', 'hyper'];
-const WRITE_COMPRESSIONS = ['none', 'gzip', 'bzip2', 'snappy'];
-const PUBLICATION_ACTIONS = ['create', 'load', 'createAndLoad', 'truncateAndLoad', 'dropAndLoad', 'upsert'];
-/** Parse and validate all inputs. Throws `InputErrors` listing every bad input. */
-function parseInputs(get) {
-    const errors = [];
-    const warnings = [];
-    const attempt = (fn) => {
-        try {
-            return fn();
-        }
-        catch (e) {
-            if (e instanceof InputError) {
-                errors.push(e);
-                return undefined;
-            }
-            throw e;
-        }
-    };
-    const apiUrl = attempt(() => parseApiUrl(get('api-url')));
-    const apiToken = attempt(() => parseToken('api-token', get('api-token'), warnings));
-    const target = attempt(() => parseTarget(get('recipe-id'), get('job-id')));
-    const overridesText = get('overrides').trim();
-    const runParametersText = get('run-parameters').trim();
-    if (target?.kind === 'job') {
-        if (overridesText)
-            errors.push(new InputError('overrides', 'cannot be used with job-id (the job already runs); remove it or give recipe-id instead.'));
-        if (runParametersText)
-            errors.push(new InputError('run-parameters', 'cannot be used with job-id (the job already runs); remove it or give recipe-id instead.'));
-    }
-    const overrides = attempt(() => (overridesText ? parseOverrides(overridesText, warnings) : undefined));
-    const runParameters = attempt(() => parseRunParameters(runParametersText)) ?? [];
-    const wait = attempt(() => parseBoolean('wait', get('wait'), true));
-    const timeoutMs = attempt(() => parseDuration('timeout', get('timeout'), '6h'));
-    const pollIntervalMs = attempt(() => parseDuration('poll-interval', get('poll-interval'), '2s'));
-    const maxPollIntervalMs = attempt(() => parseDuration('max-poll-interval', get('max-poll-interval'), '60s'));
-    const requestTimeoutMs = attempt(() => parseDuration('request-timeout', get('request-timeout'), '30s'));
-    if (pollIntervalMs !== undefined && pollIntervalMs < 1000) {
-        errors.push(new InputError('poll-interval', `must be at least 1s (got '${get('poll-interval').trim()}').`));
-    }
-    if (pollIntervalMs !== undefined && maxPollIntervalMs !== undefined && pollIntervalMs > maxPollIntervalMs) {
-        errors.push(new InputError('poll-interval', `(${(0,_format_js__WEBPACK_IMPORTED_MODULE_0__/* .formatMs */ ._)(pollIntervalMs)}) must not be larger than max-poll-interval (${(0,_format_js__WEBPACK_IMPORTED_MODULE_0__/* .formatMs */ ._)(maxPollIntervalMs)}).`));
-    }
-    const failOnJobFailure = attempt(() => parseBoolean('fail-on-job-failure', get('fail-on-job-failure'), true));
-    const cancelOnTimeout = attempt(() => parseBoolean('cancel-on-timeout', get('cancel-on-timeout'), true));
-    const cancelOnWorkflowCancel = attempt(() => parseBoolean('cancel-on-workflow-cancel', get('cancel-on-workflow-cancel'), true));
-    const appUrlText = get('app-url').trim();
-    const appUrl = attempt(() => (appUrlText ? parseHttpUrl('app-url', appUrlText) : apiUrl ? deriveAppUrl(apiUrl) : ''));
-    const commentOnPr = attempt(() => parseBoolean('comment-on-pr', get('comment-on-pr'), false));
-    const githubToken = get('github-token').trim();
-    if (commentOnPr && !githubToken) {
-        errors.push(new InputError('github-token', 'is empty, but comment-on-pr is true: give a token with pull-requests write permission.'));
-    }
-    if (errors.length > 0)
-        throw new InputErrors(errors);
-    // Every value below is defined: an undefined one would have recorded an error above.
-    return {
-        apiUrl: apiUrl,
-        apiToken: apiToken,
-        target: target,
-        overrides,
-        runParameters,
-        wait: wait,
-        timeoutMs: timeoutMs,
-        pollIntervalMs: pollIntervalMs,
-        maxPollIntervalMs: maxPollIntervalMs,
-        requestTimeoutMs: requestTimeoutMs,
-        failOnJobFailure: failOnJobFailure,
-        cancelOnTimeout: cancelOnTimeout,
-        cancelOnWorkflowCancel: cancelOnWorkflowCancel,
-        appUrl: appUrl,
-        commentOnPr: commentOnPr,
-        githubToken,
-        warnings
-    };
-}
+/** Node's timers hold at most 2^31-1 ms (24.8 days); a week is more than any job wait needs. */
+const MAX_DURATION_MS = 7 * 24 * 3600 * 1000;
 /** `https://host[:port][/prefix]`, without a trailing slash or `/v4`. Plain http only for loopback hosts. */
 function parseApiUrl(text) {
     const url = parseHttpUrl('api-url', text);
@@ -28855,17 +28701,6 @@ function parseToken(input, text, warnings) {
         throw new InputError(input, 'contains white space or a line break; give the token alone.');
     return token;
 }
-function parseTarget(recipeText, jobText) {
-    const recipe = recipeText.trim();
-    const job = jobText.trim();
-    if (recipe && job)
-        throw new InputError('recipe-id', 'give either recipe-id (to run a recipe) or job-id (to wait on a running job), not both.');
-    if (!recipe && !job)
-        throw new InputError('recipe-id', 'is required (or give job-id to wait on a job group that already runs).');
-    return recipe
-        ? { kind: 'recipe', recipeId: parsePositiveInteger('recipe-id', recipe) }
-        : { kind: 'job', jobId: parsePositiveInteger('job-id', job) };
-}
 function parsePositiveInteger(input, text) {
     const raw = text.trim();
     const n = Number(raw);
@@ -28875,10 +28710,8 @@ function parsePositiveInteger(input, text) {
     }
     return n;
 }
-function parseBoolean(input, text, fallback) {
+function parseBoolean(input, text) {
     const raw = text.trim();
-    if (raw === '')
-        return fallback;
     if (['true', 'True', 'TRUE'].includes(raw))
         return true;
     if (['false', 'False', 'FALSE'].includes(raw))
@@ -28886,9 +28719,9 @@ function parseBoolean(input, text, fallback) {
     throw new InputError(input, `must be true or false (got '${raw}').`);
 }
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-/** `90` (seconds), `90s`, `30m`, `2h`, `1h30m`, `500ms`. Positive, at most 30 days. */
-function parseDuration(input, text, fallback) {
-    const raw = text.trim() || fallback || '';
+/** `90` (seconds), `90s`, `30m`, `2h`, `1h30m`, `500ms`. Positive, at most 7 days. */
+function parseDuration(input, text) {
+    const raw = text.trim();
     const expected = `must be a positive duration: seconds (90) or with a unit (90s, 30m, 2h, 1h30m) (got '${text.trim()}').`;
     let ms;
     if (/^\d+(\.\d+)?$/.test(raw)) {
@@ -28907,9 +28740,35 @@ function parseDuration(input, text, fallback) {
     if (!(ms > 0))
         throw new InputError(input, expected);
     if (ms > MAX_DURATION_MS)
-        throw new InputError(input, `must be at most 30 days (got '${raw}').`);
+        throw new InputError(input, `must be at most 7d (got '${raw}'): longer waits than a week are not supported.`);
     return ms;
 }
+
+;// CONCATENATED MODULE: ./src/overrides.ts
+/**
+ * The run's request options: `overrides` and `run-parameters`, parsed and checked as far as the vendor documents
+ * them (the server does not validate overrides); unknown keys pass on with a warning. Pure.
+ */
+
+/** Known top-level keys of `overrides` (vendor docs and the AAC spec's output-object and flow-run requests). */
+const KNOWN_OVERRIDE_KEYS = [
+    'execution',
+    'profiler',
+    'isAdhoc',
+    'ignoreRecipeErrors',
+    'writesettings',
+    'writeSettings',
+    'publications',
+    'sqlScripts',
+    'outputObjectSchemaDriftOptions',
+    'schemaDriftOptions',
+    'sparkOptions',
+    'databricksOptions'
+];
+const WRITE_ACTIONS = ['create', 'append', 'overwrite'];
+const WRITE_FORMATS = ['csv', 'json', 'avro', 'pqt', 'hyper'];
+const WRITE_COMPRESSIONS = ['none', 'gzip', 'bzip2', 'snappy'];
+const PUBLICATION_ACTIONS = ['create', 'load', 'createAndLoad', 'truncateAndLoad', 'dropAndLoad', 'upsert'];
 /** `key=value` lines (blank lines and `#` comments ignored, `=` allowed in the value) or a JSON object of strings. */
 function parseRunParameters(text) {
     const raw = text.trim();
@@ -29057,1084 +28916,288 @@ function editDistance(a, b) {
     return prev[b.length];
 }
 
-
-/***/ }),
-
-/***/ 3283:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   R: () => (/* binding */ log)
-/* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5806);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4684);
-/** The action's log: every line goes through `redact`, so no secret is printed, also not inside server text. */
+;// CONCATENATED MODULE: ./src/inputs.ts
+/**
+ * Inputs: every action input parsed and validated, once, into one typed object before any request is sent.
+ * Pure: `parseInputs` reads through a getter, so tests call it without a runner. Empty inputs take the defaults
+ * of action.yml (generated into `action-defaults.ts`), as the runner does for inputs that are not given.
+ */
 
 
-const log = {
-    info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(message)),
-    debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(message)),
-    warning: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(message), clean(annotation)),
-    error: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(message), clean(annotation)),
-    startGroup: (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .startGroup */ .Oh((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(name)),
-    endGroup: () => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .endGroup */ .N4()
-};
-function clean(annotation) {
-    return annotation.title ? { title: (0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(annotation.title) } : {};
+
+
+
+/** Every bad input found, reported together so one run shows them all. */
+class InputErrors extends Error {
+    errors;
+    constructor(errors) {
+        super(errors.map((e) => e.message).join('\n'));
+        this.name = 'InputErrors';
+        this.errors = errors;
+    }
+}
+/** Collects input errors, so that one run reports them all. */
+class Collector {
+    errors = [];
+    warnings = [];
+    getter;
+    constructor(getter) {
+        this.getter = getter;
+    }
+    /** The input's text, trimmed; an empty input takes action.yml's default. */
+    get(name) {
+        return this.getter(name).trim() || INPUT_DEFAULTS[name] || '';
+    }
+    attempt(fn) {
+        try {
+            return fn();
+        }
+        catch (e) {
+            if (!(e instanceof InputError))
+                throw e;
+            this.errors.push(e);
+            return undefined;
+        }
+    }
+    fail(input, message) {
+        this.errors.push(new InputError(input, message));
+    }
+}
+/** Parse and validate all inputs. Throws `InputErrors` listing every bad input. */
+function parseInputs(get) {
+    const c = new Collector(get);
+    const apiUrl = c.attempt(() => parseApiUrl(c.get(INPUT.apiUrl)));
+    const appUrlText = c.get(INPUT.appUrl);
+    const config = {
+        apiUrl,
+        apiToken: c.attempt(() => parseToken(INPUT.apiToken, c.get(INPUT.apiToken), c.warnings)),
+        ...parseRun(c),
+        ...parseWaiting(c),
+        failOnJobFailure: c.attempt(() => parseBoolean(INPUT.failOnJobFailure, c.get(INPUT.failOnJobFailure))),
+        cancelOnTimeout: c.attempt(() => parseBoolean(INPUT.cancelOnTimeout, c.get(INPUT.cancelOnTimeout))),
+        cancelOnWorkflowCancel: c.attempt(() => parseBoolean(INPUT.cancelOnWorkflowCancel, c.get(INPUT.cancelOnWorkflowCancel))),
+        appUrl: c.attempt(() => (appUrlText ? parseHttpUrl(INPUT.appUrl, appUrlText) : apiUrl ? deriveAppUrl(apiUrl) : '')),
+        commentOnPr: c.attempt(() => parseBoolean(INPUT.commentOnPr, c.get(INPUT.commentOnPr))),
+        githubToken: c.get(INPUT.githubToken),
+        warnings: c.warnings
+    };
+    if (config.commentOnPr && !config.githubToken) {
+        c.fail(INPUT.githubToken, 'is empty, but comment-on-pr is true: give a token with pull-requests write permission.');
+    }
+    if (c.errors.length > 0)
+        throw new InputErrors(c.errors);
+    // Every value is defined: an undefined one would have recorded an error above.
+    return config;
+}
+/** What to run: the target and its request options. */
+function parseRun(c) {
+    const target = c.attempt(() => parseTarget(c.get(INPUT.recipeId), c.get(INPUT.jobId)));
+    const overridesText = c.get(INPUT.overrides);
+    const runParametersText = c.get(INPUT.runParameters);
+    if (target?.kind === 'job') {
+        const why = 'cannot be used with job-id (the job already runs); remove it or give recipe-id instead.';
+        if (overridesText)
+            c.fail(INPUT.overrides, why);
+        if (runParametersText)
+            c.fail(INPUT.runParameters, why);
+    }
+    return {
+        target: target,
+        overrides: c.attempt(() => (overridesText ? parseOverrides(overridesText, c.warnings) : undefined)),
+        runParameters: c.attempt(() => parseRunParameters(runParametersText)) ?? []
+    };
+}
+function parseWaiting(c) {
+    const duration = (name) => c.attempt(() => parseDuration(name, c.get(name)));
+    const pollIntervalMs = duration(INPUT.pollInterval);
+    const maxPollIntervalMs = duration(INPUT.maxPollInterval);
+    if (pollIntervalMs !== undefined && pollIntervalMs < 1000) {
+        c.fail(INPUT.pollInterval, `must be at least 1s (got '${c.get(INPUT.pollInterval)}').`);
+    }
+    if (pollIntervalMs !== undefined && maxPollIntervalMs !== undefined && pollIntervalMs > maxPollIntervalMs) {
+        const values = `(${formatMs(pollIntervalMs)}) must not be larger than max-poll-interval (${formatMs(maxPollIntervalMs)}).`;
+        c.fail(INPUT.pollInterval, values);
+    }
+    return {
+        wait: c.attempt(() => parseBoolean(INPUT.wait, c.get(INPUT.wait))),
+        timeoutMs: duration(INPUT.timeout),
+        pollIntervalMs: pollIntervalMs,
+        maxPollIntervalMs: maxPollIntervalMs,
+        requestTimeoutMs: duration(INPUT.requestTimeout)
+    };
+}
+function parseTarget(recipe, job) {
+    if (recipe && job) {
+        throw new InputError(INPUT.recipeId, 'give either recipe-id (to run a recipe) or job-id (to wait on a running job), not both.');
+    }
+    if (!recipe && !job) {
+        throw new InputError(INPUT.recipeId, 'is required (or give job-id to wait on a job group that already runs).');
+    }
+    return recipe
+        ? { kind: 'recipe', recipeId: parsePositiveInteger(INPUT.recipeId, recipe) }
+        : { kind: 'job', jobId: parsePositiveInteger(INPUT.jobId, job) };
 }
 
-
-/***/ }),
-
-/***/ 5429:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  eF: () => (/* binding */ run)
-});
-
-// UNUSED EXPORTS: failureOf, readConfig
-
-// EXTERNAL MODULE: ../node_modules/@actions/core/lib/core.js + 16 modules
-var core = __nccwpck_require__(5806);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: ./src/api-error.ts
-var api_error = __nccwpck_require__(166);
-// EXTERNAL MODULE: ./src/cancellation.ts
-var cancellation = __nccwpck_require__(8050);
-// EXTERNAL MODULE: ./src/clock.ts
-var src_clock = __nccwpck_require__(9975);
-// EXTERNAL MODULE: ./src/format.ts
-var format = __nccwpck_require__(1138);
-// EXTERNAL MODULE: ./src/inputs.ts
-var inputs = __nccwpck_require__(8676);
-;// CONCATENATED MODULE: ./src/job-request.ts
-function buildRunJobGroupRequest(recipeId, overrides, runParameters) {
-    const body = { wrangledDataset: { id: recipeId } };
-    if (overrides !== undefined)
-        body.overrides = overrides;
-    if (runParameters.length > 0)
-        body.runParameters = { overrides: { data: runParameters.map(({ key, value }) => ({ key, value })) } };
-    return body;
-}
-
-// EXTERNAL MODULE: ./src/log.ts
-var log = __nccwpck_require__(3283);
-// EXTERNAL MODULE: ./src/report.ts
-var src_report = __nccwpck_require__(9291);
-// EXTERNAL MODULE: ./src/retry-policy.ts
-var retry_policy = __nccwpck_require__(6198);
 // EXTERNAL MODULE: ./src/secrets.ts
 var secrets = __nccwpck_require__(4684);
-// EXTERNAL MODULE: ./src/transport.ts
-var src_transport = __nccwpck_require__(7300);
-// EXTERNAL MODULE: ./src/trifacta-client.ts
-var trifacta_client = __nccwpck_require__(9227);
-;// CONCATENATED MODULE: ./src/trigger.ts
-/**
- * Trigger: start the job group with `POST /v4/jobGroups`, never twice for one step unless it is certain that the
- * first send created nothing. Every send carries the same `x-execution-id`; when an outcome is unknown the job
- * history is searched before sending again, and a job group found there is adopted.
- */
+;// CONCATENATED MODULE: ./src/config.ts
+/** The step's configuration: secrets masked first, then every input parsed once; invalid inputs fail the step. */
 
 
 
-/** Job groups created up to this long before the step began still count as its own (clock skew with the server). */
-const CLOCK_SKEW_MS = 60_000;
-const LOOKUP_BUDGET_MS = 60_000;
-/** The trigger may have started a job group, and it could not be settled whether it did. */
-class TriggerUnsettledError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'TriggerUnsettledError';
-    }
-}
-async function triggerJobGroup(ctx) {
-    let firstFailureAt;
-    for (let attempt = 0;; attempt++) {
-        try {
-            const response = await ctx.client.runJobGroup(ctx.body, ctx.executionId, ctx.deadline, ctx.signal);
-            if (response.status === 304) {
-                const found = await findOwnJobGroup(ctx, `the server answered 304: a job group with this step's execution id exists (request id ${response.requestId})`);
-                if (found)
-                    return adopt(ctx, found, response.requestId, 'the server answered 304 Not Modified to a repeated send');
-                throw unsettled(ctx, 'the server answered 304 (a job group with this execution id exists) but it was not found in the job history', response.requestId);
-            }
-            const id = response.data?.id;
-            if (typeof id !== 'number')
-                throw unsettled(ctx, `the server answered ${response.status} without a job group id`, response.requestId);
-            return { jobId: id, requestId: response.requestId, adopted: false, response: response.data };
-        }
-        catch (error) {
-            if (error instanceof TriggerUnsettledError)
-                throw error;
-            const decision = (0,retry_policy/* triggerDecision */.Fc)(error);
-            if (decision === 'fail')
-                throw error;
-            const failure = error;
-            if (decision === 'reconcile') {
-                const found = await findOwnJobGroup(ctx, `the trigger's outcome is unknown (${(0,retry_policy/* reason */.l)(failure)})`, failure);
-                if (found)
-                    return adopt(ctx, found, requestIdOf(failure), `the trigger's answer was lost (${(0,retry_policy/* reason */.l)(failure)})`);
-            }
-            const now = ctx.clock.now();
-            firstFailureAt ??= now;
-            const delay = (0,retry_policy/* retryDelayMs */.qO)(failure, attempt, now, ctx.random);
-            if (now + delay > ctx.deadline || now + delay - firstFailureAt > retry_policy/* PERSISTENT_FAILURE_MS */.aL)
-                throw error;
-            const why = decision === 'resend' ? 'the server did not act on it' : 'no job group was created by it';
-            const message = `POST /v4/jobGroups failed (${(0,retry_policy/* reason */.l)(failure)}); ${why}, sending again in ${(0,format/* formatMs */._)(delay)}`;
-            if (attempt >= 2)
-                ctx.log.warning(message);
-            else
-                ctx.log.debug(message);
-            await ctx.clock.sleep(delay, ctx.signal);
-        }
-    }
-}
-function adopt(ctx, group, requestId, why) {
-    ctx.log.warning(`${why}; job group ${group.id} of recipe ${ctx.recipeId}, created at ${group.createdAt ?? 'an unknown time'}, was found in the job history and is used instead of sending the trigger again.`);
-    return { jobId: group.id, requestId, adopted: true };
-}
-/**
- * The job group this step created, if the job history shows one: a job group of this recipe created since the
- * step began (within clock skew), the earliest such. Tries `GET /v4/jobLibrary`, then the older `GET /v4/jobGroups`.
- * Throws `TriggerUnsettledError` when neither can be read.
- */
-async function findOwnJobGroup(ctx, context, cause) {
-    const since = ctx.stepStartedAt - CLOCK_SKEW_MS;
-    const budget = { deadline: Math.min(ctx.deadline, ctx.clock.now() + LOOKUP_BUDGET_MS), persistMs: LOOKUP_BUDGET_MS, signal: ctx.signal };
-    const query = { limit: '25', sort: '-createdAt', ranfor: 'recipe' };
-    let groups;
-    let lastError;
-    for (const [endpoint, extra] of [
-        ['/v4/jobLibrary', { 'dateFilter[createdAt][gte]': String(since) }],
-        ['/v4/jobGroups', {}]
-    ]) {
-        try {
-            groups = await ctx.client.listJobGroups(endpoint, { ...query, ...extra }, budget);
-            break;
-        }
-        catch (error) {
-            lastError = error;
-            ctx.log.debug(`Looking up job groups with GET ${endpoint} failed: ${error.message}`);
-        }
-    }
-    if (!groups) {
-        const why = lastError instanceof api_error/* ApiError */.hD ? (0,retry_policy/* reason */.l)(lastError) : lastError.message;
-        throw unsettled(ctx, `${context}, and the job history could not be read to check (${why})`, cause ? requestIdOf(cause) : '');
-    }
-    const mine = groups.filter((g) => g.wrangledDataset?.id === ctx.recipeId && createdMs(g) >= since);
-    const afterStart = mine.filter((g) => createdMs(g) >= ctx.stepStartedAt);
-    const pool = afterStart.length > 0 ? afterStart : mine;
-    return pool.sort((a, b) => createdMs(a) - createdMs(b))[0];
-}
-function createdMs(group) {
-    const t = Date.parse(group.createdAt ?? '');
-    return Number.isNaN(t) ? -Infinity : t;
-}
-function requestIdOf(failure) {
-    return failure instanceof api_error/* ApiError */.hD ? failure.requestId : '';
-}
-function unsettled(ctx, what, requestId) {
-    const started = new Date(ctx.stepStartedAt).toISOString();
-    return new TriggerUnsettledError(`The job may have started: ${what}. To avoid running it twice, the trigger is not sent again.` +
-        `${requestId ? ` Request id: ${requestId}.` : ''} Look in the job history (${ctx.historyUrl}) for a job of recipe ${ctx.recipeId} started after ${started} before re-running.`);
-}
 
-// EXTERNAL MODULE: ./src/version.ts
-var version = __nccwpck_require__(4261);
-;// CONCATENATED MODULE: ./src/waiter.ts
 
-/** Share of the elapsed time used as the next delay. */
-const ELAPSED_SHARE = 0.1;
-/** Jitter only shortens a delay (by up to this share), so the lateness bound holds. */
-const JITTER_SHARE = 0.02;
-/**
- * Delay before the next status check: 10% of the elapsed time, at most `JITTER_SHARE` shorter, kept within
- * [minMs, maxMs]. Pure.
- */
-function nextPollDelay(elapsedMs, minMs, maxMs, random = Math.random) {
-    const base = Math.min(maxMs, Math.max(minMs, Math.max(0, elapsedMs) * ELAPSED_SHARE));
-    const jittered = base * (1 - JITTER_SHARE * random());
-    return Math.round(Math.min(maxMs, Math.max(minMs, jittered)));
-}
-async function waitForJobGroup(options) {
-    const { clock, signal } = options;
-    let status;
-    const unknown = new Set();
+/** The parsed inputs, or undefined (the step failed, nothing sent) when any is invalid. `quiet`: no annotations. */
+function readConfig(options = {}) {
+    (0,secrets/* registerSecret */.c)(core/* getInput */.V4(INPUT.apiToken));
+    (0,secrets/* registerSecret */.c)(core/* getInput */.V4(INPUT.githubToken));
     try {
-        for (;;) {
-            const next = await options.readStatus(signal);
-            const changed = next !== status;
-            status = next;
-            const now = clock.now();
-            await options.onStatus?.(status, changed, now - options.startedAt);
-            if ((0,trifacta_client/* isTerminal */.Hd)(status))
-                return { kind: 'terminal', status };
-            if (!trifacta_client/* RUNNING_STATUSES */.$Q.includes(status) && !unknown.has(status)) {
-                unknown.add(status);
-                options.onUnknownStatus?.(status);
-            }
-            if (now >= options.deadline)
-                return { kind: 'timeout', status };
-            const delay = nextPollDelay(now - options.startedAt, options.minDelayMs, options.maxDelayMs, options.random);
-            await clock.sleep(Math.min(delay, options.deadline - now), signal);
-        }
-    }
-    catch (error) {
-        if (signal?.aborted)
-            return { kind: 'aborted', status };
-        throw error;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/main.ts
-/**
- * The action: read the inputs, start the job group (or attach to one), wait for it with backoff, cancel it if
- * the workflow is cancelled or the wait times out, and report the outcome as outputs, a step summary and,
- * when asked, a pull request comment.
- */
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** With no change of status, a progress line at least this often. */
-const HEARTBEAT_MS = 5 * 60_000;
-/** The final reads for the report get this long (less when the workflow is being cancelled). */
-const REPORT_BUDGET_MS = 30_000;
-/** After a cancel signal, a trigger request already on its way gets this long to answer, so its job can be cancelled. */
-const TRIGGER_GRACE_MS = 3_000;
-async function run(transport = (0,src_transport/* createHttpTransport */.St)(version/* USER_AGENT */._O), clock = src_clock/* realClock */.dQ) {
-    core/* saveState */.LZ(cancellation/* STATE_KEYS */.LU.isPost, 'true');
-    const config = readConfig();
-    if (!config)
-        return;
-    const step = new Step(config, transport, clock);
-    const removeHandlers = (0,cancellation/* onWorkflowCancel */.p3)((signal) => step.stop(signal), (signal) => log/* log */.R.info(`${signal} received again; already stopping.`));
-    try {
-        const report = await step.run();
-        await publish(config, report);
-    }
-    finally {
-        removeHandlers();
-    }
-}
-/** Inputs parsed into one typed object, secrets masked first; undefined (and the step failed) when any is invalid. */
-function readConfig() {
-    (0,secrets/* registerSecret */.c)(core/* getInput */.V4('api-token'));
-    (0,secrets/* registerSecret */.c)(core/* getInput */.V4('github-token'));
-    try {
-        const config = (0,inputs/* parseInputs */.TL)((name) => core/* getInput */.V4(name));
-        for (const warning of config.warnings)
-            log/* log */.R.warning(warning, { title: 'Input warning' });
+        const config = parseInputs((name) => core/* getInput */.V4(name));
+        if (!options.quiet)
+            for (const warning of config.warnings)
+                log/* log */.Rm.warning(warning, { title: 'Input warning' });
         return config;
     }
     catch (error) {
-        if (!(error instanceof inputs/* InputErrors */.G))
+        if (!(error instanceof InputErrors))
             throw error;
+        if (options.quiet)
+            return undefined;
         for (const e of error.errors)
-            log/* log */.R.error(e.message, { title: `Invalid input: ${e.input}` });
-        core/* setFailed */.C1(`${error.errors.length === 1 ? 'An input is' : `${error.errors.length} inputs are`} invalid; nothing was sent.`);
+            log/* log */.Rm.error(e.message, { title: `Invalid input: ${e.input}` });
+        const count = error.errors.length === 1 ? 'An input is' : `${error.errors.length} inputs are`;
+        core/* setFailed */.C1(`${count} invalid; nothing was sent.`);
         return undefined;
     }
 }
-/** One execution of the step: its clock, client, deadline and stop signal. */
-class Step {
-    config;
-    clock;
-    client;
-    startedAt;
-    deadline;
-    stopController = new AbortController();
-    stopSignal;
-    stoppedAt = 0;
-    constructor(config, transport, clock) {
-        this.config = config;
-        this.clock = clock;
-        this.startedAt = clock.now();
-        this.deadline = this.startedAt + config.timeoutMs;
-        this.client = trifacta_client/* TrifactaClient */.oR.forConfig(config, transport, clock);
-    }
-    /** The workflow is being cancelled: stop waiting (the cancel itself happens in `run`). */
-    stop(signal) {
-        this.stopSignal = signal;
-        this.stoppedAt = this.clock.now();
-        log/* log */.R.info(`${signal} received: the workflow is being cancelled.`);
-        this.stopController.abort(new Error(`${signal} received`));
-    }
-    get stopping() {
-        return this.stopController.signal.aborted;
-    }
-    async run() {
-        const report = this.newReport();
-        const { target } = this.config;
-        try {
-            if (target.kind === 'recipe') {
-                const started = await this.trigger(target.recipeId);
-                Object.assign(report, { jobId: started.jobId, requestId: started.requestId, adopted: started.adopted });
-            }
-            else {
-                report.jobId = target.jobId;
-                report.attached = true;
-            }
-        }
-        catch (error) {
-            return this.failedBeforeJob(report, error);
-        }
-        const jobId = report.jobId;
-        const waitStartedAt = this.clock.now();
-        this.announce(report);
-        if (!this.config.wait) {
-            core/* saveState */.LZ(cancellation/* STATE_KEYS */.LU.settled, 'true');
-            return this.notWaited(report, jobId);
-        }
-        return this.waitAndConclude(report, jobId, waitStartedAt);
-    }
-    newReport() {
-        const { config } = this;
-        return {
-            ending: 'error',
-            recipeId: config.target.kind === 'recipe' ? config.target.recipeId : undefined,
-            attached: false,
-            adopted: false,
-            requestId: '',
-            engine: typeof config.overrides?.execution === 'string' ? config.overrides.execution : undefined,
-            runParameters: config.runParameters,
-            stages: [],
-            notes: [],
-            runUrl: workflowRunUrl()
-        };
-    }
-    /** Start the job group; a trigger already sent when the workflow is cancelled gets a moment to answer. */
-    async trigger(recipeId) {
-        const grace = new AbortController();
-        const onStop = () => void setTimeout(() => grace.abort(this.stopController.signal.reason), TRIGGER_GRACE_MS).unref();
-        this.stopController.signal.addEventListener('abort', onStop, { once: true });
-        try {
-            return await triggerJobGroup({
-                client: this.client,
-                recipeId,
-                body: buildRunJobGroupRequest(recipeId, this.config.overrides, this.config.runParameters),
-                executionId: executionId(),
-                stepStartedAt: this.startedAt,
-                deadline: this.deadline,
-                clock: this.clock,
-                historyUrl: `${this.config.appUrl}/jobs`,
-                signal: grace.signal,
-                log: { debug: log/* log */.R.debug, warning: (m) => log/* log */.R.warning(m, { title: 'Trigger' }) }
-            });
-        }
-        finally {
-            this.stopController.signal.removeEventListener('abort', onStop);
-        }
-    }
-    /** The job exists: say so, and set what must be set whatever happens next. */
-    announce(report) {
-        const jobId = report.jobId;
-        report.jobUrl = `${this.config.appUrl}/jobs/${jobId}`;
-        core/* setOutput */.uH('job-id', String(jobId));
-        core/* setOutput */.uH('request-id', report.requestId);
-        core/* setOutput */.uH('job-url', report.jobUrl);
-        core/* saveState */.LZ(cancellation/* STATE_KEYS */.LU.jobId, String(jobId));
-        core/* saveState */.LZ(cancellation/* STATE_KEYS */.LU.triggered, String(!report.attached));
-        core/* saveState */.LZ(cancellation/* STATE_KEYS */.LU.waiting, String(this.config.wait));
-        const how = !report.attached ? `Started job ${jobId} for recipe ${report.recipeId}` : `Attached to job ${jobId}`;
-        log/* log */.R.info(`${how}: ${report.jobUrl}${report.requestId ? ` (request id ${report.requestId})` : ''}`);
-    }
-    async notWaited(report, jobId) {
-        report.ending = 'not-waited';
-        try {
-            report.status = await this.client.getStatus(jobId, this.budget(REPORT_BUDGET_MS));
-        }
-        catch (error) {
-            log/* log */.R.warning(`Could not read the status of job ${jobId}: ${error.message}`);
-        }
-        if ((0,trifacta_client/* isTerminal */.Hd)(report.status))
-            report.ending = endingOf(report.status);
-        report.notes.push(`Not waited for (wait: false): job ${jobId} keeps running and this action will not cancel it.`);
-        await this.complete(report, jobId, this.startedAt);
-        return report;
-    }
-    async waitAndConclude(report, jobId, waitStartedAt) {
-        log/* log */.R.startGroup(`Waiting for job ${jobId} (timeout ${(0,format/* formatMs */._)(this.config.timeoutMs)})`);
-        let lastLineAt = waitStartedAt;
-        try {
-            const outcome = await waitForJobGroup({
-                readStatus: (signal) => this.client.getStatus(jobId, { deadline: this.deadline, persistMs: retry_policy/* PERSISTENT_FAILURE_MS */.aL, signal }),
-                clock: this.clock,
-                startedAt: waitStartedAt,
-                deadline: this.deadline,
-                minDelayMs: this.config.pollIntervalMs,
-                maxDelayMs: this.config.maxPollIntervalMs,
-                signal: this.stopController.signal,
-                onStatus: async (status, changed, elapsedMs) => {
-                    report.status = status;
-                    const now = this.clock.now();
-                    if (!changed && now - lastLineAt < HEARTBEAT_MS)
-                        return;
-                    lastLineAt = now;
-                    log/* log */.R.info((0,src_report/* progressLine */.oz)(jobId, status, elapsedMs, await this.stagesQuietly(jobId)));
-                },
-                onUnknownStatus: (status) => log/* log */.R.warning(`Job ${jobId} reports status '${status}', which this action does not know; treating it as still running.`)
-            });
-            report.status = outcome.status ?? report.status;
-            if (outcome.kind === 'terminal') {
-                core/* saveState */.LZ(cancellation/* STATE_KEYS */.LU.settled, 'true');
-                report.ending = endingOf(outcome.status);
-            }
-            else if (outcome.kind === 'timeout') {
-                await this.onTimeout(report, jobId);
-            }
-            else {
-                await this.onWorkflowCancelled(report, jobId);
-            }
-        }
-        catch (error) {
-            if (this.stopping) {
-                await this.onWorkflowCancelled(report, jobId);
-            }
-            else if ((0,retry_policy/* isTransient */.dg)(error) && this.deadline - this.clock.now() < retry_policy/* PERSISTENT_FAILURE_MS */.aL) {
-                report.notes.push(`The last status check failed: ${error.message}`);
-                await this.onTimeout(report, jobId);
-            }
-            else {
-                core/* saveState */.LZ(cancellation/* STATE_KEYS */.LU.settled, 'true');
-                report.ending = (0,retry_policy/* isTransient */.dg)(error) ? 'lost-contact' : 'error';
-                report.error = `Waiting for job ${jobId} failed${report.status ? ` (last status ${report.status})` : ''}: ${error.message} The job may keep running: ${report.jobUrl}`;
-            }
-        }
-        finally {
-            log/* log */.R.endGroup();
-        }
-        await this.complete(report, jobId, waitStartedAt);
-        return report;
-    }
-    async onTimeout(report, jobId) {
-        core/* saveState */.LZ(cancellation/* STATE_KEYS */.LU.settled, 'true');
-        report.ending = 'timeout';
-        const last = report.status ? `last status ${report.status}` : 'no status read';
-        let fate;
-        if (report.attached) {
-            fate = `It keeps running: it was started elsewhere (job-id), so this step does not cancel it.`;
-        }
-        else if (!this.config.cancelOnTimeout) {
-            fate = `It keeps running (cancel-on-timeout is false): ${report.jobUrl}`;
-        }
-        else {
-            const outcome = await (0,cancellation/* cancelJobGroup */.B_)(this.client, jobId, this.budget(REPORT_BUDGET_MS));
-            fate = this.describeCancel(outcome, jobId, 'cancel-on-timeout');
-            report.status = (await this.statusQuietly(jobId)) ?? report.status;
-        }
-        report.error = `Job ${jobId} did not finish within the timeout of ${(0,format/* formatMs */._)(this.config.timeoutMs)} (${last}). ${fate}`;
-    }
-    async onWorkflowCancelled(report, jobId) {
-        const budget = this.cleanupBudget();
-        report.ending = 'workflow-cancelled';
-        let fate;
-        if (report.attached) {
-            fate = `Job ${jobId} keeps running: it was started elsewhere (job-id), so this step does not cancel it.`;
-        }
-        else if (!this.config.cancelOnWorkflowCancel) {
-            fate = `Job ${jobId} keeps running (cancel-on-workflow-cancel is false): ${report.jobUrl}`;
-        }
-        else {
-            const outcome = await (0,cancellation/* cancelJobGroup */.B_)(this.client, jobId, budget);
-            fate = this.describeCancel(outcome, jobId, 'the workflow was cancelled');
-        }
-        core/* saveState */.LZ(cancellation/* STATE_KEYS */.LU.settled, 'true');
-        report.status = (await this.statusQuietly(jobId, budget)) ?? report.status;
-        report.error = `The workflow was cancelled (${this.stopSignal ?? 'signal'}) while waiting for job ${jobId}. ${fate}`;
-    }
-    describeCancel(outcome, jobId, why) {
-        switch (outcome.kind) {
-            case 'cancelled':
-                log/* log */.R.info(`Cancelled job ${jobId} because ${why === 'cancel-on-timeout' ? 'the wait timed out' : why} (request id ${outcome.requestId}).`);
-                return `It was cancelled because ${why === 'cancel-on-timeout' ? 'the wait timed out (cancel-on-timeout)' : why}.`;
-            case 'unsupported': {
-                const text = `This edition cannot cancel jobs through the API (POST /v4/jobGroups/${jobId}/cancel answered 404): job ${jobId} keeps running. Cancel it in the app if needed.`;
-                log/* log */.R.warning(text, { title: 'Cancel not supported' });
-                return text;
-            }
-            case 'failed': {
-                const text = `Cancelling job ${jobId} failed: ${outcome.error.message} The job may keep running; cancel it in the app if needed.`;
-                log/* log */.R.warning(text, { title: 'Cancel failed' });
-                return text;
-            }
-        }
-    }
-    /** Final reads for the report: job group times, stages, what was written. Failures only shorten the report. */
-    async complete(report, jobId, since) {
-        const budget = this.stopping ? this.cleanupBudget() : this.budget(REPORT_BUDGET_MS);
-        let end = this.clock.now();
-        let start = since;
-        try {
-            const group = await this.client.getJobGroup(jobId, budget);
-            report.status = group.status ?? report.status;
-            const created = Date.parse(group.createdAt ?? '');
-            const updated = Date.parse(group.updatedAt ?? '');
-            if (!report.attached && Number.isFinite(created))
-                start = created;
-            if ((0,trifacta_client/* isTerminal */.Hd)(group.status) && Number.isFinite(updated) && !report.attached)
-                end = updated;
-        }
-        catch (error) {
-            log/* log */.R.debug(`GET /v4/jobGroups/${jobId} for the report failed: ${error.message}`);
-        }
-        report.durationMs = Math.max(0, end - start);
-        report.stages = await this.stagesQuietly(jobId, budget);
-        report.engine ??= report.stages.map((s) => s.executionLanguage).find((e) => typeof e === 'string');
-        if (report.status === 'Complete') {
-            try {
-                report.written = await this.client.getOutputs(jobId, budget);
-            }
-            catch (error) {
-                log/* log */.R.debug(`GET /v4/jobGroups/${jobId}/outputs failed: ${error.message}`);
-            }
-        }
-    }
-    failedBeforeJob(report, error) {
-        if (!(error instanceof Error))
-            throw error;
-        report.ending = 'error';
-        if (error instanceof src_transport/* TransportError */.wX && error.kind === 'aborted') {
-            report.error = `The workflow was cancelled while the trigger was being sent; the job may have started: look in the job history (${this.config.appUrl}/jobs) for recipe ${report.recipeId}.`;
-        }
-        else if (error instanceof src_transport/* TransportError */.wX) {
-            report.error = `Could not reach the API at ${this.config.apiUrl} (POST /v4/jobGroups): ${error.message}. Check api-url, and the runner's network and proxy settings.`;
-        }
-        else {
-            report.error = error.message;
-        }
-        if (error instanceof api_error/* ApiError */.hD)
-            report.requestId = error.requestId;
-        return report;
-    }
-    async stagesQuietly(jobId, budget = this.budget(10_000)) {
-        try {
-            return await this.client.getJobs(jobId, budget);
-        }
-        catch (error) {
-            log/* log */.R.debug(`GET /v4/jobGroups/${jobId}/jobs failed: ${error.message}`);
-            return [];
-        }
-    }
-    async statusQuietly(jobId, budget = this.budget(10_000)) {
-        try {
-            return await this.client.getStatus(jobId, budget);
-        }
-        catch (error) {
-            log/* log */.R.debug(`Reading the status of job ${jobId} failed: ${error.message}`);
-            return undefined;
-        }
-    }
-    budget(ms) {
-        const deadline = this.clock.now() + ms;
-        return { deadline, persistMs: ms };
-    }
-    /** After a cancel signal: what is left before the runner's next step (SIGTERM after SIGINT, then the kill). */
-    cleanupBudget() {
-        const allowed = this.stopSignal === 'SIGTERM' ? cancellation/* SIGTERM_CLEANUP_MS */.cX : cancellation/* SIGINT_CLEANUP_MS */.N_;
-        const deadline = Math.max(this.clock.now() + 500, this.stoppedAt + allowed);
-        return { deadline, persistMs: allowed };
-    }
-}
-function endingOf(status) {
-    return status === 'Complete' ? 'complete' : status === 'Failed' ? 'failed' : 'canceled';
-}
-/** Unique to this step execution, the same on every re-send of its trigger. */
-function executionId() {
-    const run = [process.env.GITHUB_RUN_ID, process.env.GITHUB_RUN_ATTEMPT].filter(Boolean).join('-');
-    return `gha-${run ? `${run}-` : ''}${(0,external_node_crypto_.randomUUID)()}`;
-}
-function workflowRunUrl() {
-    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: attempt } = process.env;
-    if (!server || !repo || !runId)
-        return undefined;
-    return `${server}/${repo}/actions/runs/${runId}${attempt && attempt !== '1' ? `/attempts/${attempt}` : ''}`;
-}
-/** Outputs, summary, the optional PR comment, and the step's result. */
-async function publish(config, report) {
-    const markdown = await (0,src_report/* publishReport */.S3)(report);
-    if (config.commentOnPr) {
-        const { commentOnPullRequest } = await __nccwpck_require__.e(/* import() */ 163).then(__nccwpck_require__.bind(__nccwpck_require__, 2163));
-        await commentOnPullRequest(config, report, markdown);
-    }
-    const failure = failureOf(config, report);
-    if (!failure && (report.ending === 'failed' || report.ending === 'canceled')) {
-        log/* log */.R.warning(`Job ${report.jobId} ended ${report.status}; the step passes because fail-on-job-failure is false. ${report.jobUrl}`);
-    }
-    if (failure) {
-        log/* log */.R.error(failure.message, { title: failure.title });
-        process.exitCode = 1;
-    }
-    else {
-        log/* log */.R.info(`Job ${report.jobId}: ${report.status ?? 'status unknown'}${report.durationMs !== undefined ? ` after ${(0,format/* formatMs */._)(report.durationMs)}` : ''}.`);
-    }
-}
-/** The step fails on an error, a timeout, a workflow cancel, and on Failed or Canceled when fail-on-job-failure. */
-function failureOf(config, report) {
-    const link = report.jobUrl ? ` ${report.jobUrl}` : '';
-    switch (report.ending) {
-        case 'complete':
-        case 'not-waited':
-            return undefined;
-        case 'failed':
-        case 'canceled': {
-            if (!config.failOnJobFailure)
-                return undefined;
-            const failedStage = report.stages.find((s) => s.status === 'Failed' && (0,src_report/* errorText */.kc)(s.errorMessage));
-            const stageText = failedStage ? ` Stage ${failedStage.jobType} failed: "${(0,format/* oneLine */.T)((0,src_report/* errorText */.kc)(failedStage.errorMessage), 500)}".` : '';
-            return { title: `Job ${report.jobId} ${report.status}`, message: `Job ${report.jobId} ended ${report.status}.${stageText}${link}` };
-        }
-        case 'timeout':
-            return { title: `Job ${report.jobId} timed out`, message: withLink(report.error ?? 'Timed out.', report.jobUrl) };
-        case 'workflow-cancelled':
-            return { title: 'Workflow cancelled', message: withLink(report.error ?? 'The workflow was cancelled.', report.jobUrl) };
-        default:
-            return { title: report.jobId ? `Job ${report.jobId}: API error` : 'Could not start the job', message: report.error ?? 'Unknown error.' };
-    }
-}
-function withLink(message, url) {
-    return url && !message.includes(url) ? `${message} ${url}` : message;
-}
 
-
-/***/ }),
-
-/***/ 3243:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   b: () => (/* binding */ post)
-/* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5806);
-/* harmony import */ var _cancellation_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8050);
-/* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9975);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8676);
-/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3283);
-/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9291);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4684);
-/* harmony import */ var _transport_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7300);
-/* harmony import */ var _trifacta_client_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(9227);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(4261);
+;// CONCATENATED MODULE: ./src/api-error.ts
 /**
- * Post step, the backstop: when the main step was killed while waiting for a job group it started (so it could
- * not cancel it itself), cancel that job group. In every other case do nothing and say nothing alarming.
+ * API errors a user can act on: the call, the HTTP status, the server's own `exception` words, the
+ * `x-trifacta-request-id` that support asks for, and a sentence on the likely cause and fix.
  */
 
-
-
-
-
-
-
-
-
-
-const POST_BUDGET_MS = 20_000;
-async function post(transport = (0,_transport_js__WEBPACK_IMPORTED_MODULE_7__/* .createHttpTransport */ .St)(_version_js__WEBPACK_IMPORTED_MODULE_9__/* .USER_AGENT */ ._O), clock = _clock_js__WEBPACK_IMPORTED_MODULE_2__/* .realClock */ .dQ) {
-    const state = (0,_cancellation_js__WEBPACK_IMPORTED_MODULE_1__/* .readRunState */ .xz)((key) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(key));
-    (0,_secrets_js__WEBPACK_IMPORTED_MODULE_6__/* .registerSecret */ .c)(_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4('api-token'));
-    (0,_secrets_js__WEBPACK_IMPORTED_MODULE_6__/* .registerSecret */ .c)(_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4('github-token'));
-    let config;
-    try {
-        config = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .parseInputs */ .TL)((name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name));
-    }
-    catch (error) {
-        if (error instanceof _inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .InputErrors */ .G)
-            return _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz('Post step: the inputs are invalid; nothing to clean up.');
-        throw error;
-    }
-    if (!(0,_cancellation_js__WEBPACK_IMPORTED_MODULE_1__/* .postStepShouldCancel */ .WK)(state, config.cancelOnWorkflowCancel)) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`Post step: nothing to clean up${state.jobId ? ` for job ${state.jobId}` : ''}.`);
-        return;
-    }
-    const { jobId } = state;
-    _log_js__WEBPACK_IMPORTED_MODULE_4__/* .log */ .R.warning(`The main step stopped before job ${jobId} finished (the workflow was probably cancelled); cancelling the job.`, { title: 'Cancelling job' });
-    const client = _trifacta_client_js__WEBPACK_IMPORTED_MODULE_8__/* .TrifactaClient */ .oR.forConfig(config, transport, clock);
-    const budget = { deadline: clock.now() + POST_BUDGET_MS, persistMs: POST_BUDGET_MS };
-    const outcome = await (0,_cancellation_js__WEBPACK_IMPORTED_MODULE_1__/* .cancelJobGroup */ .B_)(client, jobId, budget);
-    let status;
-    try {
-        status = await client.getStatus(jobId, budget);
-    }
-    catch (error) {
-        _log_js__WEBPACK_IMPORTED_MODULE_4__/* .log */ .R.debug(`Post step: reading the status of job ${jobId} failed: ${error.message}`);
-    }
-    const notes = {
-        cancelled: `Job ${jobId} was cancelled by the post step: the main step was stopped before it could cancel it.`,
-        unsupported: `This edition cannot cancel jobs through the API: job ${jobId} keeps running. Cancel it in the app if needed.`,
-        failed: `Cancelling job ${jobId} failed${outcome.kind === 'failed' ? `: ${outcome.error.message}` : ''}. It may keep running; cancel it in the app if needed.`
-    };
-    const note = notes[outcome.kind];
-    if (outcome.kind === 'cancelled')
-        _log_js__WEBPACK_IMPORTED_MODULE_4__/* .log */ .R.info(`${note}${status ? ` Status now: ${status}.` : ''}`);
-    else
-        _log_js__WEBPACK_IMPORTED_MODULE_4__/* .log */ .R.warning(note, { title: 'Job not cancelled' });
-    await (0,_report_js__WEBPACK_IMPORTED_MODULE_5__/* .writeSummary */ .Sy)({
-        ending: 'workflow-cancelled',
-        jobId,
-        attached: false,
-        adopted: false,
-        status,
-        requestId: outcome.kind === 'failed' ? '' : outcome.requestId,
-        jobUrl: `${config.appUrl}/jobs/${jobId}`,
-        runParameters: [],
-        stages: [],
-        notes: [note]
-    });
-}
-
-
-/***/ }),
-
-/***/ 9291:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   S3: () => (/* binding */ publishReport),
-/* harmony export */   Sy: () => (/* binding */ writeSummary),
-/* harmony export */   kc: () => (/* binding */ errorText),
-/* harmony export */   oz: () => (/* binding */ progressLine)
-/* harmony export */ });
-/* unused harmony exports escapeText, renderSummary, reportOutputs */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5806);
-/* harmony import */ var _format_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1138);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4684);
-/**
- * Report: what the step tells people: outputs, the step summary, progress lines while waiting. The renderers
- * are pure; everything that came from the server is escaped (and cut when long) before it is written, and every
- * secret is removed.
- */
-
-
-
-const MAX_CELL = 300;
-const MAX_WRITTEN = 50;
-/** Server text made safe for the summary's Markdown and HTML: escaped, on one line, cut to `max` characters. */
-function escapeText(text, max = MAX_CELL) {
-    return (0,_format_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .T)((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(text), max).replace(/[&<>"'`|*_[\]\\#~!()$]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-function escapeAttr(url) {
-    return (0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(url).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-const HEADLINE = {
-    complete: '✅ completed',
-    failed: '❌ failed',
-    canceled: '🚫 was canceled',
-    timeout: '⏱️ timed out',
-    'workflow-cancelled': '🛑 stopped: the workflow was cancelled',
-    'not-waited': '▶️ is running (not waited for)',
-    'lost-contact': '⚠️ lost contact with the API',
-    error: '⚠️ could not be run'
+const STATUS_TEXT = {
+    304: 'Not Modified',
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    410: 'Gone',
+    415: 'Unsupported Media Type',
+    429: 'Too Many Requests',
+    500: 'Internal Server Error',
+    502: 'Bad Gateway',
+    503: 'Service Unavailable',
+    504: 'Gateway Timeout'
 };
-/** The step summary, as Markdown with HTML tables. Pure. */
-function renderSummary(report) {
-    const lines = [];
-    const subject = report.jobId !== undefined ? `Job ${report.jobId}` : report.recipeId !== undefined ? `Recipe ${report.recipeId}` : 'Job';
-    lines.push(`### ${subject} ${HEADLINE[report.ending]}`, '');
-    if (report.error)
-        lines.push(`<p>${escapeText(report.error, 2000)}</p>`, '');
-    for (const note of report.notes)
-        lines.push(`<p>${escapeText(note, 1000)}</p>`, '');
-    lines.push(detailsTable(report), '');
-    if (report.stages.length > 0)
-        lines.push('#### Stages', '', stagesTable(report.stages), '');
-    const written = report.written ? writtenList(report.written) : '';
-    if (written)
-        lines.push('#### Written', '', written, '');
-    return lines.join('\n');
-}
-function detailsTable(report) {
-    const rows = [];
-    if (report.jobId !== undefined) {
-        const id = String(report.jobId);
-        rows.push(['Job', report.jobUrl ? `<a href="${escapeAttr(report.jobUrl)}">${id}</a>` : id]);
+class ApiError extends Error {
+    method;
+    path;
+    status;
+    headers;
+    requestId;
+    exception;
+    /** A short, cleaned extract of a body that was not a JSON exception (an HTML page from a proxy, say). */
+    snippet;
+    hint;
+    constructor(init) {
+        const exception = parseException(init.body);
+        const snippet = exception ? undefined : cleanSnippet(init.body);
+        const requestId = init.headers['x-trifacta-request-id'] ?? '';
+        const hint = hintFor(init.status, init.method, init.path, init.subject);
+        super(describeError(init, exception, snippet, requestId, hint));
+        this.name = 'ApiError';
+        this.method = init.method;
+        this.path = init.path;
+        this.status = init.status;
+        this.headers = init.headers;
+        this.requestId = requestId;
+        this.exception = exception;
+        this.snippet = snippet;
+        this.hint = hint;
     }
-    if (report.recipeId !== undefined)
-        rows.push(['Recipe', String(report.recipeId)]);
-    if (report.status)
-        rows.push(['Status', `<b>${escapeText(report.status, 60)}</b>`]);
-    if (report.durationMs !== undefined)
-        rows.push(['Duration', (0,_format_js__WEBPACK_IMPORTED_MODULE_2__/* .formatMs */ ._)(report.durationMs)]);
-    if (report.engine)
-        rows.push(['Engine', escapeText(report.engine, 60)]);
-    if (report.runParameters.length > 0) {
-        rows.push(['Run parameters', report.runParameters.map((p) => `<code>${escapeText(p.key, 100)}</code> = ${escapeText(p.value, 200)}`).join('<br>')]);
-    }
-    if (report.attached)
-        rows.push(['Started by', 'another run (attached with job-id)']);
-    if (report.adopted)
-        rows.push(['Started by', 'this step (found in the job history after the trigger answer was lost)']);
-    if (report.requestId)
-        rows.push(['Request id', `<code>${escapeText(report.requestId, 100)}</code>`]);
-    if (report.runUrl)
-        rows.push(['Workflow run', `<a href="${escapeAttr(report.runUrl)}">${escapeText(report.runUrl, 200)}</a>`]);
-    return `<table>\n${rows.map(([k, v]) => `<tr><th align="left">${k}</th><td>${v}</td></tr>`).join('\n')}\n</table>`;
 }
-function stagesTable(stages) {
-    const head = '<tr><th>Stage</th><th>Type</th><th>Status</th><th>Duration</th><th>Error</th></tr>';
-    const rows = stages.map((s) => {
-        const cells = [String(s.id), escapeText(String(s.jobType ?? ''), 60), escapeText(String(s.status ?? ''), 60), stageDuration(s), escapeText(errorText(s.errorMessage))];
-        return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
-    });
-    return `<table>\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
-}
-function stageDuration(stage) {
-    if (!['Complete', 'Failed', 'Canceled'].includes(stage.status))
-        return '';
-    const ms = Date.parse(stage.updatedAt ?? '') - Date.parse(stage.createdAt ?? '');
-    return Number.isFinite(ms) && ms >= 0 ? (0,_format_js__WEBPACK_IMPORTED_MODULE_2__/* .formatMs */ ._)(ms) : '';
-}
-/** A stage's `errorMessage`: a string, or an object carrying one. */
-function errorText(value) {
-    if (value === undefined || value === null || value === '')
-        return '';
-    if (typeof value === 'string')
-        return value;
-    const message = value.message;
-    return typeof message === 'string' ? message : JSON.stringify(value);
-}
-/** The files and tables written, at most `MAX_WRITTEN` of them (the `written` output has them all). */
-function writtenList(written) {
-    const items = [
-        ...written.files.map((f) => `file <code>${escapeText(describeFile(f), 300)}</code>`),
-        ...written.tables.map((t) => `table <code>${escapeText(describeTable(t), 300)}</code>`)
+function describeError(init, exception, snippet, requestId, hint) {
+    const parts = [
+        `${init.method} ${init.path} answered HTTP ${init.status}${STATUS_TEXT[init.status] ? ` ${STATUS_TEXT[init.status]}` : ''}`
     ];
-    if (items.length === 0)
-        return '';
-    const shown = items.slice(0, MAX_WRITTEN).map((i) => `<li>${i}</li>`);
-    if (items.length > MAX_WRITTEN)
-        shown.push(`<li>… and ${items.length - MAX_WRITTEN} more (see the <code>written</code> output)</li>`);
-    return `<ul>\n${shown.join('\n')}\n</ul>`;
-}
-function describeFile(file) {
-    const name = [file.path, file.uri, file.fileUri, file.name].find((v) => typeof v === 'string');
-    return typeof name === 'string' ? name : JSON.stringify(file);
-}
-function describeTable(table) {
-    const path = Array.isArray(table.path) ? table.path.join('.') : typeof table.path === 'string' ? table.path : '';
-    const name = [table.tableName, table.name].find((v) => typeof v === 'string');
-    const full = [path, name].filter(Boolean).join('.');
-    return full || JSON.stringify(table);
-}
-/** The action's outputs for a report. Pure. */
-function reportOutputs(report) {
-    return {
-        'job-id': report.jobId === undefined ? '' : String(report.jobId),
-        status: report.status ?? '',
-        'request-id': report.requestId,
-        'job-url': report.jobUrl ?? '',
-        'duration-seconds': report.durationMs === undefined ? '' : String(Math.round(report.durationMs / 1000)),
-        jobs: JSON.stringify(report.stages.map((s) => ({ id: s.id, type: s.jobType, status: s.status }))),
-        written: report.written ? JSON.stringify(report.written) : ''
-    };
-}
-/** `Job 4100: InProgress after 1m20s (wrangle InProgress, filewriter Pending)`. Pure. */
-function progressLine(jobId, status, elapsedMs, stages = []) {
-    const detail = stages.length > 0 ? ` (${stages.map((s) => `${s.jobType} ${s.status}`).join(', ')})` : '';
-    return `Job ${jobId}: ${status} after ${(0,_format_js__WEBPACK_IMPORTED_MODULE_2__/* .formatMs */ ._)(elapsedMs)}${detail}`;
-}
-/** Outputs set, then the summary appended to the step summary file; returns the summary. */
-async function publishReport(report) {
-    for (const [name, value] of Object.entries(reportOutputs(report)))
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, (0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(value));
-    return writeSummary(report);
-}
-/** The summary appended to the step summary file (when the runner gives one); returns it. */
-async function writeSummary(report) {
-    const markdown = renderSummary(report);
-    if (process.env.GITHUB_STEP_SUMMARY)
-        await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(markdown, true).write();
-    return markdown;
-}
-
-
-/***/ }),
-
-/***/ 6198:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Fc: () => (/* binding */ triggerDecision),
-/* harmony export */   LH: () => (/* binding */ withRetries),
-/* harmony export */   aL: () => (/* binding */ PERSISTENT_FAILURE_MS),
-/* harmony export */   dg: () => (/* binding */ isTransient),
-/* harmony export */   l: () => (/* binding */ reason),
-/* harmony export */   qO: () => (/* binding */ retryDelayMs)
-/* harmony export */ });
-/* unused harmony exports backoffMs, epochMs */
-/* harmony import */ var _api_error_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(166);
-/* harmony import */ var _format_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1138);
-/* harmony import */ var _transport_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7300);
-/**
- * Retry policy: the one place that decides what is retried, how long to wait before the next attempt, and when
- * to give up. Reads and cancel are retried on transient failures; the trigger has its own table, because sending
- * it twice can run a job twice.
- */
-
-
-
-const TRANSIENT_STATUSES = [429, 500, 502, 503, 504];
-const BACKOFF_BASE_MS = 1000;
-const BACKOFF_CAP_MS = 30_000;
-/** While waiting for a job, failures end the wait only when no good answer came for this long. */
-const PERSISTENT_FAILURE_MS = 5 * 60_000;
-/** A read or cancel that failed this way is worth sending again. */
-function isTransient(error) {
-    if (error instanceof _api_error_js__WEBPACK_IMPORTED_MODULE_0__/* .ApiError */ .hD)
-        return TRANSIENT_STATUSES.includes(error.status);
-    if (error instanceof _transport_js__WEBPACK_IMPORTED_MODULE_1__/* .TransportError */ .wX)
-        return ['refused', 'dns', 'reset', 'timeout'].includes(error.kind);
-    return false;
-}
-/**
- * What to do after a failed trigger (`POST /v4/jobGroups`):
- * - `resend`: the server certainly did not act (429, nothing sent): send again.
- * - `reconcile`: the outcome is unknown (5xx, reset after sending, timeout): look for the job group before re-sending.
- * - `fail`: a definite answer (4xx), or a failure that retrying cannot mend.
- */
-function triggerDecision(error) {
-    if (error instanceof _api_error_js__WEBPACK_IMPORTED_MODULE_0__/* .ApiError */ .hD) {
-        if (error.status === 429)
-            return 'resend';
-        return error.status >= 500 ? 'reconcile' : 'fail';
+    if (exception) {
+        const said = [exception.name, exception.message ? `"${exception.message}"` : undefined].filter(Boolean).join(': ');
+        if (said)
+            parts[0] += `: ${said}`;
+        if (exception.details)
+            parts.push(`Details: ${oneLine(exception.details, 500)}`);
     }
-    if (error instanceof _transport_js__WEBPACK_IMPORTED_MODULE_1__/* .TransportError */ .wX) {
-        if (error.kind === 'refused' || error.kind === 'dns')
-            return 'resend';
-        if (error.kind === 'reset' || error.kind === 'timeout' || error.kind === 'other')
-            return 'reconcile';
+    else if (snippet) {
+        parts[0] += ` with a non-JSON answer: "${snippet}"`;
     }
-    return 'fail';
+    parts[0] += '.';
+    parts.push(requestId
+        ? `Request id: ${requestId}.`
+        : 'No x-trifacta-request-id came back (the answer may come from a proxy, not the API).');
+    if (hint)
+        parts.push(hint);
+    return parts.join(' ');
 }
-/**
- * Delay before attempt `attempt + 1` (0-based `attempt` of the failed one): `x-retry-after` seconds when present,
- * else the rate-limit reset headers (epoch seconds or milliseconds), else exponential backoff with full jitter.
- */
-function retryDelayMs(error, attempt, now, random = Math.random) {
-    const headers = error instanceof _api_error_js__WEBPACK_IMPORTED_MODULE_0__/* .ApiError */ .hD ? error.headers : {};
-    const retryAfter = Number(headers['x-retry-after']);
-    if (headers['x-retry-after'] !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0)
-        return Math.ceil(retryAfter * 1000);
-    const resets = [headers['x-rate-limit-user-reset'], headers['x-rate-limit-workspace-reset']]
-        .map(epochMs)
-        .filter((t) => t !== undefined);
-    if (resets.length > 0) {
-        const wait = Math.max(...resets) - now;
-        if (wait > 0)
-            return Math.min(wait, 5 * 60_000);
+/** The `{exception:{name,message,details}}` body, if that is what came back. */
+function parseException(body) {
+    try {
+        const parsed = JSON.parse(body);
+        const exception = parsed?.exception;
+        if (typeof exception !== 'object' || exception === null)
+            return undefined;
+        const e = exception;
+        const text = (v) => v === undefined || v === null ? undefined : typeof v === 'string' ? v : JSON.stringify(v);
+        return { name: text(e.name), message: text(e.message), details: text(e.details) };
     }
-    return backoffMs(attempt, random);
-}
-/** Full jitter: uniform in [0, min(cap, base·2^attempt)]. */
-function backoffMs(attempt, random = Math.random) {
-    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.min(attempt, 30));
-    return Math.floor(random() * ceiling);
-}
-/** A reset header as epoch milliseconds: values below 10^11 are taken as seconds (the docs say both). */
-function epochMs(value) {
-    if (value === undefined || value.trim() === '')
+    catch {
         return undefined;
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0)
-        return undefined;
-    return n < 1e11 ? n * 1000 : n;
-}
-/** Run `attempt` until it succeeds, a failure is not retryable, or the budget is spent (then the last error is thrown). */
-async function withRetries(attempt, options) {
-    const retryable = options.retryable ?? isTransient;
-    let firstFailureAt;
-    for (let n = 0;; n++) {
-        try {
-            return await attempt(n);
-        }
-        catch (error) {
-            if (!retryable(error))
-                throw error;
-            const now = options.clock.now();
-            firstFailureAt ??= now;
-            const delay = retryDelayMs(error, n, now, options.random);
-            if (now + delay > options.deadline || now + delay - firstFailureAt > options.persistMs)
-                throw error;
-            const persistent = n >= 2;
-            options.onRetry(`${options.what} failed (${reason(error)}); retry ${n + 1} in ${(0,_format_js__WEBPACK_IMPORTED_MODULE_2__/* .formatMs */ ._)(delay)}`, persistent);
-            await options.clock.sleep(delay, options.signal);
-        }
     }
 }
-function reason(error) {
-    if (error instanceof _api_error_js__WEBPACK_IMPORTED_MODULE_0__/* .ApiError */ .hD) {
-        const name = error.exception?.name ? ` ${error.exception.name}` : '';
-        return `HTTP ${error.status}${name}${error.requestId ? `, request id ${error.requestId}` : ''}`;
+/** Tags, scripts and styles removed, white space folded, cut to `max` characters. */
+function cleanSnippet(body, max = 200) {
+    const text = body
+        .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+        .replace(/<[^>]*>/g, ' ')
+        .replace(/&nbsp;/g, ' ');
+    const folded = oneLine(text, max);
+    return folded || undefined;
+}
+function hintFor(status, method, path, subject = {}) {
+    const isTrigger = method === 'POST' && /\/v4\/jobGroups$/.test(path);
+    switch (status) {
+        case 401:
+            return 'The api-token is invalid or expired: create a new access token in the app (User menu → Preferences/Settings → API access tokens) and update the secret.';
+        case 403:
+            return isTrigger
+                ? `The token's user lacks permission to run recipe ${subject.recipeId ?? ''} or to use its workspace: share the flow with that user, or use a token of a user who can run it.`
+                : "The token's user lacks permission on this job group or its workspace: use a token of a user who can see it.";
+        case 404:
+            if (isTrigger) {
+                return `Recipe ${subject.recipeId ?? ''} was not found: check recipe-id (in the flow view, /flows/10?recipe=7 means recipe-id 7) and that api-url points at the instance and region that hold the flow.`;
+            }
+            return `Job group ${subject.jobId ?? ''} was not found: check job-id and that api-url points at the instance and region that ran it.`;
+        case 410:
+            return 'The resource has been deleted.';
+        case 415:
+            return 'The server rejected the Content-Type or Accept header. If api-url goes through a proxy, check that it passes JSON requests on unchanged.';
+        case 400:
+            return isTrigger
+                ? 'The server rejected the request: check recipe-id, overrides and run-parameters against the recipe.'
+                : undefined;
+        case 429:
+            return 'The API rate limit stayed exhausted; try again later or spread out the runs.';
+        default:
+            return status >= 500
+                ? 'The server had an error; it usually goes away on retry. If it persists, contact support with the request id.'
+                : undefined;
     }
-    return error.message;
 }
 
-
-/***/ }),
-
-/***/ 4684:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E: () => (/* binding */ redact),
-/* harmony export */   c: () => (/* binding */ registerSecret)
-/* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5806);
-/**
- * Secrets: the tokens are masked in the runner log at once, and removed from every text the action prints or
- * writes (log lines, annotations, outputs, summary, PR comment), since servers sometimes echo what they received.
- */
-
-const secrets = new Set();
-/** Register a secret: `::add-mask::` for the runner, and redaction for everything written by the action. */
-function registerSecret(value) {
-    const secret = value.trim();
-    if (secret.length < 4 || secrets.has(secret))
-        return;
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(secret);
-    for (const form of [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)])
-        secrets.add(form);
-}
-/** `text` with every registered secret replaced by `***`. */
-function redact(text) {
-    let out = text;
-    for (const secret of secrets)
-        out = out.split(secret).join('***');
-    return out;
-}
-
-
-/***/ }),
-
-/***/ 7300:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   St: () => (/* binding */ createHttpTransport),
-/* harmony export */   wX: () => (/* binding */ TransportError)
-/* harmony export */ });
-/* unused harmony export classify */
-/* harmony import */ var _actions_http_client__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8564);
-/* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9975);
+// EXTERNAL MODULE: ../node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __nccwpck_require__(8564);
+;// CONCATENATED MODULE: ./src/transport.ts
 /**
  * Transport: the one seam through which every HTTP request goes, built on @actions/http-client (which honours
  * the runner's proxy settings). It adds what the client lacks: a per-request timeout that covers the whole
@@ -30182,7 +29245,12 @@ function redirected(request, status, location) {
     return { ...request, url: to.href };
 }
 function sendOnce(userAgent, request) {
-    const client = new _actions_http_client__WEBPACK_IMPORTED_MODULE_0__/* .HttpClient */ .Qq(userAgent, [], { allowRedirects: false, allowRetries: false, keepAlive: false, socketTimeout: request.timeoutMs });
+    const client = new lib/* HttpClient */.Qq(userAgent, [], {
+        allowRedirects: false,
+        allowRetries: false,
+        keepAlive: false,
+        socketTimeout: request.timeoutMs
+    });
     return new Promise((resolve, reject) => {
         let settled = false;
         const finish = (error, response) => {
@@ -30197,7 +29265,7 @@ function sendOnce(userAgent, request) {
             else
                 resolve(response);
         };
-        const onAbort = () => finish(new TransportError('aborted', (0,_clock_js__WEBPACK_IMPORTED_MODULE_1__/* .abortReason */ .Js)(request.signal).message));
+        const onAbort = () => finish(new TransportError('aborted', abortReason(request.signal).message));
         const timer = setTimeout(() => finish(new TransportError('timeout', `no answer within ${Math.round(request.timeoutMs / 1000)}s`)), request.timeoutMs);
         if (request.signal?.aborted)
             return onAbort();
@@ -30242,121 +29310,173 @@ function classify(error) {
     return new TransportError('other', message);
 }
 
-
-/***/ }),
-
-/***/ 9227:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $Q: () => (/* binding */ RUNNING_STATUSES),
-/* harmony export */   Hd: () => (/* binding */ isTerminal),
-/* harmony export */   oR: () => (/* binding */ TrifactaClient)
-/* harmony export */ });
-/* unused harmony export TERMINAL_STATUSES */
-/* harmony import */ var _api_error_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(166);
-/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3283);
-/* harmony import */ var _retry_policy_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6198);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4261);
+;// CONCATENATED MODULE: ./src/retry-policy.ts
 /**
- * API client: the jobGroups calls of the Trifacta / Designer Cloud / Dataprep v4 API, typed, over the one
- * transport, with every read and cancel going through the one retry policy.
+ * Retry policy: the one place that decides what is retried, how long to wait before the next attempt, and when
+ * to give up. Reads and cancel are retried on transient failures; the trigger has its own table, because sending
+ * it twice can run a job twice.
  */
 
 
 
+const TRANSIENT_STATUSES = [429, 500, 502, 503, 504];
+const BACKOFF_BASE_MS = 1000;
+const BACKOFF_CAP_MS = 30_000;
+/** While waiting for a job, failures end the wait only when no good answer came for this long. */
+const PERSISTENT_FAILURE_MS = 5 * 60_000;
+/** A read or cancel that failed this way is worth sending again. */
+function isTransient(error) {
+    if (error instanceof ApiError)
+        return TRANSIENT_STATUSES.includes(error.status);
+    if (error instanceof TransportError)
+        return ['refused', 'dns', 'reset', 'timeout'].includes(error.kind);
+    return false;
+}
+/**
+ * What to do after a failed trigger (`POST /v4/jobGroups`):
+ * - `resend`: the server certainly did not act (429, nothing sent): send again.
+ * - `reconcile`: the outcome is unknown (5xx, reset after sending, timeout): look for the job group before re-sending.
+ * - `fail`: a definite answer (4xx), or a failure that retrying cannot mend.
+ */
+function triggerDecision(error) {
+    if (error instanceof ApiError) {
+        if (error.status === 429)
+            return 'resend';
+        return error.status >= 500 ? 'reconcile' : 'fail';
+    }
+    if (error instanceof TransportError) {
+        if (error.kind === 'refused' || error.kind === 'dns')
+            return 'resend';
+        if (error.kind === 'reset' || error.kind === 'timeout' || error.kind === 'other')
+            return 'reconcile';
+    }
+    return 'fail';
+}
+/**
+ * Delay before attempt `attempt + 1` (0-based `attempt` of the failed one): `x-retry-after` seconds when present,
+ * else the rate-limit reset headers (epoch seconds or milliseconds), else exponential backoff with full jitter.
+ */
+function retryDelayMs(error, attempt, now, random = Math.random) {
+    const headers = error instanceof ApiError ? error.headers : {};
+    const retryAfter = Number(headers['x-retry-after']);
+    if (headers['x-retry-after'] !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0)
+        return Math.ceil(retryAfter * 1000);
+    const resets = [headers['x-rate-limit-user-reset'], headers['x-rate-limit-workspace-reset']]
+        .map(epochMs)
+        .filter((t) => t !== undefined);
+    if (resets.length > 0) {
+        const wait = Math.max(...resets) - now;
+        if (wait > 0)
+            return Math.min(wait, 5 * 60_000);
+    }
+    return backoffMs(attempt, random);
+}
+/** Full jitter: uniform in [0, min(cap, base·2^attempt)]. */
+function backoffMs(attempt, random = Math.random) {
+    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.min(attempt, 30));
+    return Math.floor(random() * ceiling);
+}
+/** A reset header as epoch milliseconds: values below 10^11 are taken as seconds (the docs say both). */
+function epochMs(value) {
+    if (value === undefined || value.trim() === '')
+        return undefined;
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0)
+        return undefined;
+    return n < 1e11 ? n * 1000 : n;
+}
+/**
+ * The one retry loop: run `attempt` until it succeeds, a failure is not retryable, `beforeRetry` settles it, or
+ * the budget is spent (then the last error is thrown).
+ */
+async function withRetries(attempt, options) {
+    const retryable = options.retryable ?? isTransient;
+    let firstFailureAt;
+    for (let n = 0;; n++) {
+        try {
+            return await attempt(n);
+        }
+        catch (error) {
+            if (!retryable(error))
+                throw error;
+            const failure = error;
+            const settled = await options.beforeRetry?.(failure);
+            if (settled !== undefined)
+                return settled;
+            const now = options.clock.now();
+            firstFailureAt ??= now;
+            const delay = retryDelayMs(failure, n, now, options.random);
+            if (now + delay > options.deadline || now + delay - firstFailureAt > options.persistMs)
+                throw error;
+            const message = options.describe?.(failure, delay, n) ??
+                `${options.what} failed (${reason(failure)}); retry ${n + 1} in ${formatMs(delay)}`;
+            options.onRetry(message, n >= 2);
+            await options.clock.sleep(delay, options.signal);
+        }
+    }
+}
+function reason(error) {
+    if (error instanceof ApiError) {
+        const name = error.exception?.name ? ` ${error.exception.name}` : '';
+        return `HTTP ${error.status}${name}${error.requestId ? `, request id ${error.requestId}` : ''}`;
+    }
+    return error.message;
+}
 
-const TERMINAL_STATUSES = ['Complete', 'Failed', 'Canceled'];
-const RUNNING_STATUSES = ['Created', 'Pending', 'Queued', 'InProgress'];
-const isTerminal = (status) => status !== undefined && TERMINAL_STATUSES.includes(status);
-class TrifactaClient {
+;// CONCATENATED MODULE: ./src/api-client.ts
+/**
+ * API client: requests to the Trifacta / Designer Cloud / Dataprep v4 API over the one transport, with the
+ * bearer token from a token source, JSON in and out, and errors turned into `ApiError`s that quote the server.
+ * Reads and idempotent posts (cancel) go through the one retry policy; a start is one attempt, whose resending
+ * is the caller's decision. Knows nothing about the action's inputs.
+ */
+
+
+const staticToken = (token) => ({ token: () => Promise.resolve(token) });
+class ApiClient {
     options;
-    /** Set once `/status` answered 404 for an existing job group: a legacy edition, read the job group instead. */
-    legacyStatus = false;
     constructor(options) {
         this.options = options;
     }
-    /** The client for the configured API: retries logged (a warning once they persist), notices as info. */
-    static forConfig(config, transport, clock) {
-        return new TrifactaClient({
-            apiUrl: config.apiUrl,
-            token: config.apiToken,
-            transport,
-            clock,
-            requestTimeoutMs: config.requestTimeoutMs,
-            onRetry: (message, persistent) => (persistent ? _log_js__WEBPACK_IMPORTED_MODULE_1__/* .log */ .R.warning(message, { title: 'API retries' }) : _log_js__WEBPACK_IMPORTED_MODULE_1__/* .log */ .R.debug(message)),
-            onNotice: (message) => _log_js__WEBPACK_IMPORTED_MODULE_1__/* .log */ .R.info(message)
-        });
-    }
-    /** One attempt at `POST /v4/jobGroups`: whether and how to send it again is the trigger's decision. */
-    runJobGroup(body, executionId, deadline, signal) {
-        return this.send('POST', '/v4/jobGroups', {
-            body,
-            headers: { 'x-execution-id': executionId },
-            subject: { recipeId: body.wrangledDataset.id },
-            signal,
-            deadline,
-            allow304: true
-        });
-    }
-    /** The job group's status; on a legacy edition without `/status`, the job group's `status` field. */
-    async getStatus(jobId, budget) {
-        if (!this.legacyStatus) {
-            try {
-                return await this.read(`/v4/jobGroups/${jobId}/status`, budget, jobId);
-            }
-            catch (error) {
-                if (!(error instanceof _api_error_js__WEBPACK_IMPORTED_MODULE_0__/* .ApiError */ .hD && error.status === 404))
-                    throw error;
-                const group = await this.getJobGroup(jobId, budget); // a 404 here means the job group does not exist
-                this.legacyStatus = true;
-                this.options.onNotice(`GET /v4/jobGroups/${jobId}/status is not available on this edition (404); reading GET /v4/jobGroups/${jobId} for the status from now on.`);
-                return statusOf(group, jobId);
-            }
-        }
-        return statusOf(await this.getJobGroup(jobId, budget), jobId);
-    }
-    getJobGroup(jobId, budget) {
-        return this.read(`/v4/jobGroups/${jobId}`, budget, jobId);
-    }
-    async getJobs(jobId, budget) {
-        const list = await this.read(`/v4/jobGroups/${jobId}/jobs`, budget, jobId);
-        return Array.isArray(list?.data) ? list.data : [];
-    }
-    async getOutputs(jobId, budget) {
-        const out = await this.read(`/v4/jobGroups/${jobId}/outputs`, budget, jobId);
-        return { files: Array.isArray(out?.files) ? out.files : [], tables: Array.isArray(out?.tables) ? out.tables : [] };
-    }
-    /** `POST /v4/jobGroups/{id}/cancel`, retried like a read (cancelling twice is harmless). */
-    cancel(jobId, budget) {
-        return this.retrying(`POST /v4/jobGroups/${jobId}/cancel`, budget, () => this.send('POST', `/v4/jobGroups/${jobId}/cancel`, { body: {}, subject: { jobId }, signal: budget.signal, deadline: budget.deadline }));
-    }
-    /** A page of job groups from `GET /v4/jobLibrary` or the older `GET /v4/jobGroups`. */
-    async listJobGroups(endpoint, query, budget) {
-        const path = `${endpoint}?${new URLSearchParams(query).toString()}`;
-        const list = await this.read(path, budget);
-        return Array.isArray(list?.data) ? list.data : [];
-    }
-    async read(path, budget, jobId) {
-        const response = await this.retrying(`GET ${path}`, budget, () => this.send('GET', path, { subject: { jobId }, signal: budget.signal, deadline: budget.deadline }));
+    /** `GET path`, retried on transient failures within the budget; the answer's JSON. */
+    async read(path, budget, subject) {
+        const response = await this.retrying(`GET ${path}`, budget, () => this.send('GET', path, { subject, signal: budget.signal, deadline: budget.deadline }));
         return response.data;
     }
+    /** A POST that is harmless to repeat (a cancel), retried like a read. */
+    postRetrying(path, body, budget, subject) {
+        return this.retrying(`POST ${path}`, budget, () => this.send('POST', path, { body, subject, signal: budget.signal, deadline: budget.deadline }));
+    }
+    /** One request. A 401 renews the token once, when the token source can, and repeats the call. */
+    async send(method, path, options = {}) {
+        const token = await this.options.tokens.token(options.signal);
+        try {
+            return await this.sendWith(token, method, path, options);
+        }
+        catch (error) {
+            const renew = this.options.tokens.renewAfterUnauthorized;
+            if (!(error instanceof ApiError && error.status === 401 && renew))
+                throw error;
+            if (!(await renew.call(this.options.tokens, token, options.signal)))
+                throw error;
+            return this.sendWith(await this.options.tokens.token(options.signal), method, path, options);
+        }
+    }
     retrying(what, budget, attempt) {
-        return (0,_retry_policy_js__WEBPACK_IMPORTED_MODULE_2__/* .withRetries */ .LH)(attempt, {
+        return withRetries(attempt, {
             what,
             clock: this.options.clock,
             deadline: budget.deadline,
-            persistMs: budget.persistMs ?? _retry_policy_js__WEBPACK_IMPORTED_MODULE_2__/* .PERSISTENT_FAILURE_MS */ .aL,
+            persistMs: budget.persistMs ?? PERSISTENT_FAILURE_MS,
             signal: budget.signal,
-            retryable: _retry_policy_js__WEBPACK_IMPORTED_MODULE_2__/* .isTransient */ .dg,
             onRetry: this.options.onRetry
         });
     }
-    async send(method, path, options) {
+    async sendWith(token, method, path, options) {
         const headers = {
-            Authorization: `Bearer ${this.options.token}`,
+            Authorization: `Bearer ${token}`,
             Accept: 'application/json',
-            'User-Agent': _version_js__WEBPACK_IMPORTED_MODULE_3__/* .USER_AGENT */ ._O,
+            'User-Agent': this.options.userAgent,
             ...options.headers
         };
         if (options.body !== undefined)
@@ -30370,15 +29490,16 @@ class TrifactaClient {
             signal: options.signal
         });
         const requestId = response.headers['x-trifacta-request-id'] ?? '';
-        const fail = () => new _api_error_js__WEBPACK_IMPORTED_MODULE_0__/* .ApiError */ .hD({ method, path: path.split('?')[0], status: response.status, headers: response.headers, body: response.body, subject: options.subject });
+        const answer = { status: response.status, requestId, headers: response.headers };
+        const fail = () => new ApiError({ method, path: path.split('?')[0], ...answer, body: response.body, subject: options.subject });
         if (response.status === 304 && options.allow304)
-            return { status: 304, data: undefined, requestId, headers: response.headers };
+            return { ...answer, data: undefined };
         if (response.status < 200 || response.status >= 300)
             throw fail();
         if (response.body.trim() === '')
-            return { status: response.status, data: undefined, requestId, headers: response.headers };
+            return { ...answer, data: undefined };
         try {
-            return { status: response.status, data: JSON.parse(response.body), requestId, headers: response.headers };
+            return { ...answer, data: JSON.parse(response.body) };
         }
         catch {
             throw fail();
@@ -30389,26 +29510,1024 @@ class TrifactaClient {
 function requestTimeout(requestTimeoutMs, deadline, now) {
     return deadline === undefined ? requestTimeoutMs : Math.min(requestTimeoutMs, Math.max(1000, deadline - now));
 }
+
+;// CONCATENATED MODULE: ./src/job-groups.ts
+
+const TERMINAL_STATUSES = ['Complete', 'Failed', 'Canceled'];
+const RUNNING_STATUSES = ['Created', 'Pending', 'Queued', 'InProgress'];
+const isTerminal = (status) => status !== undefined && TERMINAL_STATUSES.includes(status);
+class JobGroupsApi {
+    /** Set once `/status` answered 404 for an existing job group: a legacy edition, read the job group instead. */
+    legacyStatus = false;
+    client;
+    onNotice;
+    constructor(client, onNotice) {
+        this.client = client;
+        this.onNotice = onNotice;
+    }
+    /** One attempt at `POST /v4/jobGroups`: whether and how to send it again is the start's decision. */
+    run(body, executionId, deadline, signal) {
+        const headers = { 'x-execution-id': executionId };
+        const subject = { recipeId: body.wrangledDataset.id };
+        return this.client.send('POST', '/v4/jobGroups', { body, headers, subject, signal, deadline, allow304: true });
+    }
+    /** The job group's status; on a legacy edition without `/status`, the job group's `status` field. */
+    async status(jobId, budget) {
+        if (!this.legacyStatus) {
+            try {
+                return await this.client.read(`/v4/jobGroups/${jobId}/status`, budget, { jobId });
+            }
+            catch (error) {
+                if (!(error instanceof ApiError && error.status === 404))
+                    throw error;
+                const group = await this.get(jobId, budget); // a 404 here means the job group does not exist
+                this.legacyStatus = true;
+                this.onNotice(`GET /v4/jobGroups/${jobId}/status is not available on this edition (404); reading GET /v4/jobGroups/${jobId} for the status from now on.`);
+                return statusOf(group, jobId);
+            }
+        }
+        return statusOf(await this.get(jobId, budget), jobId);
+    }
+    get(jobId, budget) {
+        return this.client.read(`/v4/jobGroups/${jobId}`, budget, { jobId });
+    }
+    async stages(jobId, budget) {
+        const list = await this.client.read(`/v4/jobGroups/${jobId}/jobs`, budget, { jobId });
+        return Array.isArray(list?.data) ? list.data : [];
+    }
+    async outputs(jobId, budget) {
+        const out = await this.client.read(`/v4/jobGroups/${jobId}/outputs`, budget, { jobId });
+        return { files: Array.isArray(out?.files) ? out.files : [], tables: Array.isArray(out?.tables) ? out.tables : [] };
+    }
+    /** `POST /v4/jobGroups/{id}/cancel`; a 404 means this edition cannot cancel through the API, and is not retried. */
+    async cancel(jobId, budget) {
+        try {
+            const response = await this.client.postRetrying(`/v4/jobGroups/${jobId}/cancel`, {}, budget, { jobId });
+            return { kind: 'cancelled', requestId: response.requestId };
+        }
+        catch (error) {
+            if (error instanceof ApiError && error.status === 404)
+                return { kind: 'unsupported', requestId: error.requestId };
+            return { kind: 'failed', error: error };
+        }
+    }
+    /** A page of job groups from `GET /v4/jobLibrary` or the older `GET /v4/jobGroups`. */
+    async list(endpoint, query, budget) {
+        const list = await this.client.read(`${endpoint}?${new URLSearchParams(query).toString()}`, budget);
+        return Array.isArray(list?.data) ? list.data : [];
+    }
+}
 function statusOf(group, jobId) {
     if (typeof group?.status !== 'string')
         throw new Error(`GET /v4/jobGroups/${jobId} answered without a status.`);
     return group.status;
 }
 
-
-/***/ }),
-
-/***/ 4261:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   _O: () => (/* binding */ USER_AGENT)
-/* harmony export */ });
-/* unused harmony exports ACTION_NAME, VERSION */
+;// CONCATENATED MODULE: ./src/version.ts
 /** The action's name and version, sent as the User-Agent (kept equal to package.json by a test). */
 const ACTION_NAME = 'trifacta-run-job-action';
 const VERSION = '1.0.0';
 const USER_AGENT = `${ACTION_NAME}/${VERSION}`;
+
+;// CONCATENATED MODULE: ./src/connection.ts
+/** The connection to the API for a configuration: client, token source and the log lines of its retries. */
+
+
+
+
+function connect(config, transport, clock) {
+    const client = new ApiClient({
+        apiUrl: config.apiUrl,
+        tokens: staticToken(config.apiToken),
+        userAgent: USER_AGENT,
+        transport,
+        clock,
+        requestTimeoutMs: config.requestTimeoutMs,
+        onRetry: (message, persistent) => (persistent ? log/* log */.Rm.warning(message, { title: 'API retries' }) : log/* log */.Rm.debug(message))
+    });
+    return new JobGroupsApi(client, (message) => log/* log */.Rm.info(message));
+}
+
+;// CONCATENATED MODULE: ./src/outputs.ts
+/** Outputs: each written once, redacted before it is first written (a later different value is written again). */
+
+
+const written = new Map();
+function setOutput(name, value) {
+    const safe = (0,secrets/* redact */.E)(value);
+    if (written.get(name) === safe)
+        return;
+    written.set(name, safe);
+    core/* setOutput */.uH(name, safe);
+}
+
+;// CONCATENATED MODULE: ./src/report.ts
+/**
+ * The report: what is known about the run's ending, gathered by `run.ts` and told by `publish.ts` (outputs) and
+ * `summary.ts` (the step summary). The functions here are pure.
+ */
+
+
+/** An empty report for the configured run. */
+function newReport(config) {
+    return {
+        ending: 'error',
+        recipeId: config.target.kind === 'recipe' ? config.target.recipeId : undefined,
+        attached: false,
+        adopted: false,
+        requestId: '',
+        engine: typeof config.overrides?.execution === 'string' ? config.overrides.execution : undefined,
+        runParameters: config.runParameters,
+        stages: [],
+        notes: [],
+        runUrl: workflowRunUrl()
+    };
+}
+function endingOf(status) {
+    return status === 'Complete' ? 'complete' : status === 'Failed' ? 'failed' : 'canceled';
+}
+function workflowRunUrl() {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: attempt } = process.env;
+    if (!server || !repo || !runId)
+        return undefined;
+    return `${server}/${repo}/actions/runs/${runId}${attempt && attempt !== '1' ? `/attempts/${attempt}` : ''}`;
+}
+/** The action's outputs for a report. Pure. */
+function reportOutputs(report) {
+    return {
+        [OUTPUT.jobId]: report.jobId === undefined ? '' : String(report.jobId),
+        [OUTPUT.status]: report.status ?? '',
+        [OUTPUT.requestId]: report.requestId,
+        [OUTPUT.jobUrl]: report.jobUrl ?? '',
+        [OUTPUT.durationSeconds]: report.durationMs === undefined ? '' : String(Math.round(report.durationMs / 1000)),
+        [OUTPUT.jobs]: JSON.stringify(report.stages.map((s) => ({ id: s.id, type: s.jobType, status: s.status }))),
+        [OUTPUT.written]: report.written ? JSON.stringify(report.written) : ''
+    };
+}
+/** `Job 4100: InProgress after 1m20s (wrangle InProgress, filewriter Pending)`. Pure. */
+function progressLine(jobId, status, elapsedMs, stages = []) {
+    const detail = stages.length > 0 ? ` (${stages.map((s) => `${s.jobType} ${s.status}`).join(', ')})` : '';
+    return `Job ${jobId}: ${status} after ${formatMs(elapsedMs)}${detail}`;
+}
+
+;// CONCATENATED MODULE: ./src/summary.ts
+/**
+ * The step summary: Markdown with HTML tables, rendered purely from the report. Everything that came from the
+ * server is escaped (and cut when long) before it is written, and every secret is removed.
+ */
+
+
+
+const MAX_CELL = 300;
+const MAX_WRITTEN = 50;
+/** Server text made safe for the summary's Markdown and HTML: escaped, on one line, cut to `max` characters. */
+function escapeText(text, max = MAX_CELL) {
+    return oneLine((0,secrets/* redact */.E)(text), max).replace(/[&<>"'`|*_[\]\\#~!()$]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+function escapeAttr(url) {
+    return (0,secrets/* redact */.E)(url).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+const HEADLINE = {
+    complete: '✅ completed',
+    failed: '❌ failed',
+    canceled: '🚫 was canceled',
+    timeout: '⏱️ timed out',
+    'workflow-cancelled': '🛑 stopped: the workflow was cancelled',
+    'not-waited': '▶️ is running (not waited for)',
+    'lost-contact': '⚠️ lost contact with the API',
+    error: '⚠️ could not be run'
+};
+/** The step summary, as Markdown with HTML tables. Pure. */
+function renderSummary(report) {
+    const lines = [];
+    const subject = report.jobId !== undefined
+        ? `Job ${report.jobId}`
+        : report.recipeId !== undefined
+            ? `Recipe ${report.recipeId}`
+            : 'Job';
+    lines.push(`### ${subject} ${HEADLINE[report.ending]}`, '');
+    if (report.error)
+        lines.push(`<p>${escapeText(report.error, 2000)}</p>`, '');
+    for (const note of report.notes)
+        lines.push(`<p>${escapeText(note, 1000)}</p>`, '');
+    lines.push(detailsTable(report), '');
+    if (report.stages.length > 0)
+        lines.push('#### Stages', '', stagesTable(report.stages), '');
+    const written = report.written ? writtenList(report.written) : '';
+    if (written)
+        lines.push('#### Written', '', written, '');
+    return lines.join('\n');
+}
+function detailsTable(report) {
+    const rows = [];
+    if (report.jobId !== undefined) {
+        const id = String(report.jobId);
+        rows.push(['Job', report.jobUrl ? `<a href="${escapeAttr(report.jobUrl)}">${id}</a>` : id]);
+    }
+    if (report.recipeId !== undefined)
+        rows.push(['Recipe', String(report.recipeId)]);
+    if (report.status)
+        rows.push(['Status', `<b>${escapeText(report.status, 60)}</b>`]);
+    if (report.durationMs !== undefined)
+        rows.push(['Duration', formatMs(report.durationMs)]);
+    if (report.engine)
+        rows.push(['Engine', escapeText(report.engine, 60)]);
+    if (report.runParameters.length > 0) {
+        rows.push([
+            'Run parameters',
+            report.runParameters
+                .map((p) => `<code>${escapeText(p.key, 100)}</code> = ${escapeText(p.value, 200)}`)
+                .join('<br>')
+        ]);
+    }
+    if (report.attached)
+        rows.push(['Started by', 'another run (attached with job-id)']);
+    if (report.adopted)
+        rows.push(['Started by', 'this step (found in the job history after the trigger answer was lost)']);
+    if (report.requestId)
+        rows.push(['Request id', `<code>${escapeText(report.requestId, 100)}</code>`]);
+    if (report.runUrl)
+        rows.push(['Workflow run', `<a href="${escapeAttr(report.runUrl)}">${escapeText(report.runUrl, 200)}</a>`]);
+    return `<table>\n${rows.map(([k, v]) => `<tr><th align="left">${k}</th><td>${v}</td></tr>`).join('\n')}\n</table>`;
+}
+function stagesTable(stages) {
+    const head = '<tr><th>Stage</th><th>Type</th><th>Status</th><th>Duration</th><th>Error</th></tr>';
+    const rows = stages.map((s) => {
+        const cells = [
+            String(s.id),
+            escapeText(String(s.jobType ?? ''), 60),
+            escapeText(String(s.status ?? ''), 60),
+            stageDuration(s),
+            escapeText(errorText(s.errorMessage))
+        ];
+        return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+    });
+    return `<table>\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
+}
+function stageDuration(stage) {
+    if (!['Complete', 'Failed', 'Canceled'].includes(stage.status))
+        return '';
+    const ms = Date.parse(stage.updatedAt ?? '') - Date.parse(stage.createdAt ?? '');
+    return Number.isFinite(ms) && ms >= 0 ? formatMs(ms) : '';
+}
+/** A stage's `errorMessage`: a string, or an object carrying one. */
+function errorText(value) {
+    if (value === undefined || value === null || value === '')
+        return '';
+    if (typeof value === 'string')
+        return value;
+    const message = value.message;
+    return typeof message === 'string' ? message : JSON.stringify(value);
+}
+/** The files and tables written, at most `MAX_WRITTEN` of them (the `written` output has them all). */
+function writtenList(written) {
+    const items = [
+        ...written.files.map((f) => `file <code>${escapeText(describeFile(f), 300)}</code>`),
+        ...written.tables.map((t) => `table <code>${escapeText(describeTable(t), 300)}</code>`)
+    ];
+    if (items.length === 0)
+        return '';
+    const shown = items.slice(0, MAX_WRITTEN).map((i) => `<li>${i}</li>`);
+    if (items.length > MAX_WRITTEN)
+        shown.push(`<li>… and ${items.length - MAX_WRITTEN} more (see the <code>written</code> output)</li>`);
+    return `<ul>\n${shown.join('\n')}\n</ul>`;
+}
+function describeFile(file) {
+    const name = [file.path, file.uri, file.fileUri, file.name].find((v) => typeof v === 'string');
+    return typeof name === 'string' ? name : JSON.stringify(file);
+}
+function describeTable(table) {
+    const path = Array.isArray(table.path) ? table.path.join('.') : typeof table.path === 'string' ? table.path : '';
+    const name = [table.tableName, table.name].find((v) => typeof v === 'string');
+    const full = [path, name].filter(Boolean).join('.');
+    return full || JSON.stringify(table);
+}
+/** The summary appended to the step summary file (when the runner gives one); returns it. */
+async function writeSummary(report) {
+    const markdown = renderSummary(report);
+    if (process.env.GITHUB_STEP_SUMMARY)
+        await core/* summary */.z.addRaw(markdown, true).write();
+    return markdown;
+}
+
+;// CONCATENATED MODULE: ./src/publish.ts
+
+
+
+
+
+async function publish(config, report) {
+    for (const [name, value] of Object.entries(reportOutputs(report)))
+        setOutput(name, value);
+    const markdown = await writeSummary(report);
+    if (config.commentOnPr) {
+        const { commentOnPullRequest } = await __nccwpck_require__.e(/* import() */ 163).then(__nccwpck_require__.bind(__nccwpck_require__, 2163));
+        await commentOnPullRequest(config, report, markdown);
+    }
+    const failure = failureOf(config, report);
+    if (!failure && (report.ending === 'failed' || report.ending === 'canceled')) {
+        log/* log */.Rm.warning(`Job ${report.jobId} ended ${report.status}; the step passes because fail-on-job-failure is false. ${report.jobUrl}`);
+    }
+    if (failure) {
+        log/* log */.Rm.error(failure.message, { title: failure.title });
+        process.exitCode = 1;
+    }
+    else {
+        const after = report.durationMs !== undefined ? ` after ${formatMs(report.durationMs)}` : '';
+        log/* log */.Rm.info(`Job ${report.jobId}: ${report.status ?? 'status unknown'}${after}.`);
+    }
+}
+/** The step fails on an error, a timeout, a workflow cancel, and on Failed or Canceled when fail-on-job-failure. */
+function failureOf(config, report) {
+    switch (report.ending) {
+        case 'complete':
+        case 'not-waited':
+            return undefined;
+        case 'failed':
+        case 'canceled': {
+            if (!config.failOnJobFailure)
+                return undefined;
+            const failedStage = report.stages.find((s) => s.status === 'Failed' && errorText(s.errorMessage));
+            const stageText = failedStage
+                ? ` Stage ${failedStage.jobType} failed: "${oneLine(errorText(failedStage.errorMessage), 500)}".`
+                : '';
+            const message = `Job ${report.jobId} ended ${report.status}.${stageText}${report.jobUrl ? ` ${report.jobUrl}` : ''}`;
+            return { title: `Job ${report.jobId} ${report.status}`, message };
+        }
+        case 'timeout':
+            return { title: `Job ${report.jobId} timed out`, message: withLink(report.error ?? 'Timed out.', report.jobUrl) };
+        case 'workflow-cancelled':
+            return {
+                title: 'Workflow cancelled',
+                message: withLink(report.error ?? 'The workflow was cancelled.', report.jobUrl)
+            };
+        default:
+            return {
+                title: report.jobId ? `Job ${report.jobId}: API error` : 'Could not start the job',
+                message: report.error ?? 'Unknown error.'
+            };
+    }
+}
+function withLink(message, url) {
+    return url && !message.includes(url) ? `${message} ${url}` : message;
+}
+
+;// CONCATENATED MODULE: ./src/state.ts
+/**
+ * State: the only place that saves or reads what the main step leaves for the post step, through named
+ * operations. The post step trusts nothing it reads: anything missing or malformed means "do nothing".
+ */
+
+const KEY = {
+    kind: 'kind',
+    runId: 'runId',
+    jobId: 'jobId',
+    jobIds: 'jobIds',
+    triggered: 'triggered',
+    waiting: 'waiting',
+    settled: 'settled'
+};
+const KINDS = (/* unused pure expression or super */ null && (['recipe', 'job-group']));
+/** The run exists: saved at once, so that the post step can cancel it if the main step is killed. */
+function saveStarted(ref, options) {
+    core/* saveState */.LZ(KEY.kind, ref.kind);
+    core/* saveState */.LZ(KEY.runId, String(ref.id));
+    core/* saveState */.LZ(KEY.jobId, String(ref.jobGroupIds[0] ?? ref.id));
+    core/* saveState */.LZ(KEY.jobIds, ref.jobGroupIds.join(','));
+    core/* saveState */.LZ(KEY.triggered, String(options.triggered));
+    core/* saveState */.LZ(KEY.waiting, String(options.waiting));
+}
+/** The main step has dealt with the run's ending: the post step must leave it alone. */
+function saveSettled() {
+    core/* saveState */.LZ(KEY.settled, 'true');
+}
+/**
+ * The saved run, or undefined (with the reason) when nothing usable was saved. Ids must be safe positive
+ * integers and flags exactly `true` or `false`. Pure but for the getter.
+ */
+function readSavedRun(getState) {
+    const kind = getState(KEY.kind);
+    if (!getState(KEY.runId))
+        return { why: 'no run was saved' };
+    if (!KINDS.includes(kind))
+        return { why: `the saved kind '${kind}' is unknown` };
+    const id = positiveId(getState(KEY.runId));
+    const jobGroupIds = getState(KEY.jobIds) === '' ? [] : getState(KEY.jobIds).split(',').map(positiveId);
+    if (id === undefined || jobGroupIds.some((j) => j === undefined))
+        return { why: 'the saved ids are malformed' };
+    const flags = [KEY.triggered, KEY.waiting].map((key) => getState(key));
+    if (flags.some((f) => f !== 'true' && f !== 'false'))
+        return { why: 'the saved flags are malformed' };
+    return {
+        run: {
+            ref: { kind, id, jobGroupIds: jobGroupIds },
+            triggered: flags[0] === 'true',
+            waiting: flags[1] === 'true',
+            settled: getState(KEY.settled) === 'true'
+        }
+    };
+}
+/**
+ * The post step cancels only a run this step started and was waiting for, that it never saw finish, and only
+ * when `cancel-on-workflow-cancel` is true: then the main step was killed before it could cancel. Pure.
+ */
+function postStepShouldCancel(run, cancelOnWorkflowCancel) {
+    return run.triggered && run.waiting && !run.settled && cancelOnWorkflowCancel;
+}
+function positiveId(text) {
+    const n = Number(text);
+    return /^\d+$/.test(text) && Number.isSafeInteger(n) && n > 0 ? n : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/start-failure.ts
+/** Why a run could not be started, in words a user can act on, with the request id when there is one. */
+
+
+function describeStartFailure(report, error, config, stopSignal) {
+    if (!(error instanceof Error))
+        throw error;
+    report.ending = 'error';
+    if (error instanceof TransportError && error.kind === 'aborted') {
+        const signal = stopSignal ? ` (${stopSignal})` : '';
+        report.error = `The workflow was cancelled${signal} while the trigger was being sent; the job may have started: look in the job history (${config.appUrl}/jobs) for recipe ${report.recipeId}.`;
+    }
+    else if (error instanceof TransportError) {
+        report.error = `Could not reach the API at ${config.apiUrl} (POST /v4/jobGroups): ${error.message}. Check api-url, and the runner's network and proxy settings.`;
+    }
+    else {
+        report.error = error.message;
+    }
+    if (error instanceof ApiError)
+        report.requestId = error.requestId;
+    return report;
+}
+
+;// CONCATENATED MODULE: ./src/waiter.ts
+
+
+
+
+
+/** With no change of status, a progress line at least this often. */
+const HEARTBEAT_MS = 5 * 60_000;
+/** Share of the elapsed time used as the next delay. */
+const ELAPSED_SHARE = 0.1;
+/** Jitter only shortens a delay (by up to this share), so the lateness bound holds. */
+const JITTER_SHARE = 0.02;
+/**
+ * Delay before the next status check: 10% of the elapsed time, at most `JITTER_SHARE` shorter, kept within
+ * [minMs, maxMs]. Pure.
+ */
+function nextPollDelay(elapsedMs, minMs, maxMs, random = Math.random) {
+    const base = Math.min(maxMs, Math.max(minMs, Math.max(0, elapsedMs) * ELAPSED_SHARE));
+    const jittered = base * (1 - JITTER_SHARE * random());
+    return Math.round(Math.min(maxMs, Math.max(minMs, jittered)));
+}
+async function waitForJobGroup(options) {
+    const { clock, signal } = options;
+    let status;
+    const unknown = new Set();
+    try {
+        for (;;) {
+            const next = await options.readStatus(signal);
+            const changed = next !== status;
+            status = next;
+            const now = clock.now();
+            await options.onStatus?.(status, changed, now - options.startedAt);
+            if (isTerminal(status))
+                return { kind: 'terminal', status };
+            if (!RUNNING_STATUSES.includes(status) && !unknown.has(status)) {
+                unknown.add(status);
+                options.onUnknownStatus?.(status);
+            }
+            if (now >= options.deadline)
+                return { kind: 'timeout', status };
+            const delay = nextPollDelay(now - options.startedAt, options.minDelayMs, options.maxDelayMs, options.random);
+            await clock.sleep(Math.min(delay, options.deadline - now), signal);
+        }
+    }
+    catch (error) {
+        if (signal?.aborted)
+            return { kind: 'aborted', status };
+        throw error;
+    }
+}
+/**
+ * Wait for the run in a log group, with a progress line on every change and a heartbeat; `report.status` follows
+ * what is read. Failures that persist near the deadline count as a timeout, with the last error as a note.
+ */
+async function watchRun(watch, report, startedAt, signal) {
+    const { kind, ref, config, clock } = watch;
+    log/* log */.Rm.startGroup(`Waiting for job ${report.jobId} (timeout ${formatMs(config.timeoutMs)})`);
+    let lastLineAt = startedAt;
+    try {
+        return await waitForJobGroup({
+            readStatus: (s) => kind.status(ref, { deadline: watch.deadline, persistMs: PERSISTENT_FAILURE_MS, signal: s }),
+            clock,
+            startedAt,
+            deadline: watch.deadline,
+            minDelayMs: config.pollIntervalMs,
+            maxDelayMs: config.maxPollIntervalMs,
+            signal,
+            onStatus: async (status, changed, elapsedMs) => {
+                report.status = status;
+                if (!changed && clock.now() - lastLineAt < HEARTBEAT_MS)
+                    return;
+                lastLineAt = clock.now();
+                const stages = await (0,log/* quietly */.gd)('Reading the stages', () => kind.stages(ref, { deadline: clock.now() + 10_000 }));
+                log/* log */.Rm.info(progressLine(report.jobId, status, elapsedMs, stages));
+            },
+            onUnknownStatus: (status) => log/* log */.Rm.warning(`Job ${report.jobId} reports status '${status}', which this action does not know; treating it as still running.`)
+        });
+    }
+    catch (error) {
+        if (signal.aborted)
+            return { kind: 'aborted', status: report.status };
+        if (isTransient(error) && watch.deadline - clock.now() < PERSISTENT_FAILURE_MS) {
+            report.notes.push(`The last status check failed: ${error.message}`);
+            return { kind: 'timeout', status: report.status };
+        }
+        return { kind: 'failed', status: report.status, error: error };
+    }
+    finally {
+        log/* log */.Rm.endGroup();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/run.ts
+
+
+
+
+
+
+
+
+
+
+/** The final reads for the report get this long (less when the workflow is being cancelled). */
+const REPORT_BUDGET_MS = 30_000;
+/** After a cancel signal, a start already on its way gets this long to answer, so its run can be cancelled. */
+const START_GRACE_MS = 3_000;
+class Run {
+    startedAt;
+    deadline;
+    stopController = new AbortController();
+    stopSignal;
+    stoppedAt = 0;
+    waitStartedAt = 0;
+    kind;
+    config;
+    clock;
+    executionId;
+    constructor(kind, config, clock, executionId) {
+        this.kind = kind;
+        this.config = config;
+        this.clock = clock;
+        this.executionId = executionId;
+        this.startedAt = clock.now();
+        this.deadline = this.startedAt + config.timeoutMs;
+    }
+    /** The workflow is being cancelled: stop waiting (the cancel itself happens in `execute`). */
+    stop(signal) {
+        this.stopSignal = signal;
+        this.stoppedAt = this.clock.now();
+        log/* log */.Rm.info(`${signal} received: the workflow is being cancelled.`);
+        this.stopController.abort(new Error(`${signal} received`));
+    }
+    get stopping() {
+        return this.stopController.signal.aborted;
+    }
+    async execute() {
+        const report = newReport(this.config);
+        let started;
+        try {
+            started = await this.start();
+        }
+        catch (error) {
+            return describeStartFailure(report, error, this.config, this.stopSignal);
+        }
+        this.announce(report, started);
+        if (!this.config.wait) {
+            saveSettled();
+            return this.notWaited(report, started);
+        }
+        const watch = { kind: this.kind, ref: started.ref, config: this.config, clock: this.clock, deadline: this.deadline };
+        const outcome = await watchRun(watch, report, this.waitStartedAt, this.stopController.signal);
+        if (outcome.kind === 'terminal') {
+            saveSettled();
+            report.ending = endingOf(outcome.status);
+        }
+        else {
+            const reason = outcome.kind === 'aborted' || this.stopping ? 'workflow-cancel' : 'timeout';
+            await this.endEarly(report, started, reason, outcome.kind === 'failed' ? outcome.error : undefined);
+        }
+        await this.complete(report, started);
+        return report;
+    }
+    /** Start the run; a start already sent when the workflow is cancelled gets a moment to answer. */
+    async start() {
+        const grace = new AbortController();
+        const onStop = () => void setTimeout(() => grace.abort(this.stopController.signal.reason), START_GRACE_MS).unref();
+        this.stopController.signal.addEventListener('abort', onStop, { once: true });
+        try {
+            return await this.kind.start({
+                executionId: this.executionId,
+                stepStartedAt: this.startedAt,
+                deadline: this.deadline,
+                clock: this.clock,
+                signal: grace.signal,
+                log: { debug: log/* log */.Rm.debug, warning: (m) => log/* log */.Rm.warning(m, { title: 'Trigger' }) }
+            });
+        }
+        finally {
+            this.stopController.signal.removeEventListener('abort', onStop);
+        }
+    }
+    /** The run exists: say so, and set what must be set whatever happens next. */
+    announce(report, started) {
+        const jobId = started.ref.jobGroupIds[0] ?? started.ref.id;
+        Object.assign(report, { jobId, requestId: started.requestId, adopted: started.adopted, attached: started.attached });
+        report.jobUrl = `${this.config.appUrl}/jobs/${jobId}`;
+        this.waitStartedAt = this.clock.now();
+        setOutput(OUTPUT.jobId, String(jobId));
+        setOutput(OUTPUT.requestId, report.requestId);
+        setOutput(OUTPUT.jobUrl, report.jobUrl);
+        saveStarted(started.ref, { triggered: !started.attached, waiting: this.config.wait });
+        const how = started.attached ? `Attached to job ${jobId}` : `Started job ${jobId} for ${this.kind.label}`;
+        log/* log */.Rm.info(`${how}: ${report.jobUrl}${report.requestId ? ` (request id ${report.requestId})` : ''}`);
+    }
+    async notWaited(report, started) {
+        report.ending = 'not-waited';
+        try {
+            report.status = await this.kind.status(started.ref, this.budget(REPORT_BUDGET_MS));
+        }
+        catch (error) {
+            log/* log */.Rm.warning(`Could not read the status of job ${report.jobId}: ${error.message}`);
+        }
+        if (isTerminal(report.status))
+            report.ending = endingOf(report.status);
+        report.notes.push(`Not waited for (wait: false): job ${report.jobId} keeps running and this action will not cancel it.`);
+        await this.complete(report, started);
+        return report;
+    }
+    /** The wait ended without a terminal status: cancel the run or leave it, as the inputs say. */
+    async endEarly(report, started, reason, error) {
+        const cancelling = reason === 'workflow-cancel';
+        const last = report.status ? `last status ${report.status}` : 'no status read';
+        const budget = cancelling ? this.cleanupBudget() : this.budget(REPORT_BUDGET_MS);
+        const fate = await endRun(this.kind, started.ref, {
+            reason,
+            attached: started.attached,
+            allowed: cancelling ? this.config.cancelOnWorkflowCancel : this.config.cancelOnTimeout,
+            subject: `job ${report.jobId}`,
+            url: report.jobUrl,
+            budget
+        });
+        if (!fate.failed)
+            saveSettled();
+        if (fate.cancelled) {
+            const read = () => this.kind.status(started.ref, budget);
+            report.status = (await (0,log/* quietly */.gd)(`Reading the status of job ${report.jobId}`, read)) ?? report.status;
+        }
+        if (cancelling) {
+            report.ending = 'workflow-cancelled';
+            report.error = `The workflow was cancelled (${this.stopSignal ?? 'signal'}) while waiting for job ${report.jobId}. ${fate.text}`;
+        }
+        else if (error) {
+            report.ending = 'lost-contact';
+            report.error = `Waiting for job ${report.jobId} failed (${last}): ${error.message} ${fate.text}`;
+        }
+        else {
+            report.ending = 'timeout';
+            report.error = `Job ${report.jobId} did not finish within the timeout of ${formatMs(this.config.timeoutMs)} (${last}). ${fate.text}`;
+        }
+    }
+    /** Final reads for the report. A status seen terminal is final: later reads only add details. */
+    async complete(report, started) {
+        const budget = this.stopping ? this.cleanupBudget() : this.budget(REPORT_BUDGET_MS);
+        const details = await this.kind.details(started.ref, budget, report.status);
+        if (!isTerminal(report.status) && details.status)
+            report.status = details.status;
+        const start = !started.attached && details.createdAt !== undefined ? details.createdAt : this.waitStartedAt;
+        const end = !started.attached && details.finishedAt !== undefined ? details.finishedAt : this.clock.now();
+        report.durationMs = Math.max(0, end - start);
+        report.stages = details.stages;
+        report.engine ??= details.stages.map((s) => s.executionLanguage).find((e) => typeof e === 'string');
+        report.written = details.written;
+    }
+    budget(ms) {
+        return { deadline: this.clock.now() + ms, persistMs: ms };
+    }
+    /** After a cancel signal: what is left before the runner's next step (SIGTERM after SIGINT, then the kill). */
+    cleanupBudget() {
+        const allowed = this.stopSignal === 'SIGTERM' ? SIGTERM_CLEANUP_MS : SIGINT_CLEANUP_MS;
+        return { deadline: Math.max(this.clock.now() + 500, this.stoppedAt + allowed), persistMs: allowed };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/job-request.ts
+function buildRunJobGroupRequest(recipeId, overrides, runParameters) {
+    const body = { wrangledDataset: { id: recipeId } };
+    if (overrides !== undefined)
+        body.overrides = overrides;
+    if (runParameters.length > 0)
+        body.runParameters = { overrides: { data: runParameters.map(({ key, value }) => ({ key, value })) } };
+    return body;
+}
+
+;// CONCATENATED MODULE: ./src/targets/job-group-run.ts
+
+
+class job_group_run_JobGroupRun {
+    api;
+    constructor(api) {
+        this.api = api;
+    }
+    status(ref, budget) {
+        return this.api.status(ref.id, budget);
+    }
+    cancel(ref, budget) {
+        return this.api.cancel(ref.id, budget);
+    }
+    stages(ref, budget) {
+        return this.api.stages(ref.id, budget);
+    }
+    async details(ref, budget, status) {
+        const id = ref.id;
+        const group = await (0,log/* quietly */.gd)(`GET /v4/jobGroups/${id} for the report`, () => this.api.get(id, budget));
+        const created = Date.parse(group?.createdAt ?? '');
+        const updated = Date.parse(group?.updatedAt ?? '');
+        const stages = (await (0,log/* quietly */.gd)(`GET /v4/jobGroups/${id}/jobs`, () => this.api.stages(id, budget))) ?? [];
+        const final = status ?? group?.status;
+        const written = final === 'Complete'
+            ? await (0,log/* quietly */.gd)(`GET /v4/jobGroups/${id}/outputs`, () => this.api.outputs(id, budget))
+            : undefined;
+        return {
+            status: group?.status,
+            createdAt: Number.isFinite(created) ? created : undefined,
+            finishedAt: isTerminal(group?.status) && Number.isFinite(updated) ? updated : undefined,
+            stages,
+            written
+        };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/targets/job-group.ts
+
+class AttachedJobGroup extends job_group_run_JobGroupRun {
+    label;
+    jobId;
+    constructor(api, jobId) {
+        super(api);
+        this.jobId = jobId;
+        this.label = `job group ${jobId}`;
+    }
+    start() {
+        return Promise.resolve({
+            ref: { kind: 'job-group', id: this.jobId, jobGroupIds: [this.jobId] },
+            requestId: '',
+            adopted: false,
+            attached: true
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/targets/job-history.ts
+/**
+ * The job history, asked when a start's outcome is unknown: did this step's send create a job group? Tries
+ * `GET /v4/jobLibrary`, then the older `GET /v4/jobGroups`.
+ */
+
+
+/** Job groups created up to this long before the step began still count as its own (clock skew with the server). */
+const CLOCK_SKEW_MS = 60_000;
+const LOOKUP_BUDGET_MS = 60_000;
+/** The trigger may have started a job group, and it could not be settled whether it did. */
+class TriggerUnsettledError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'TriggerUnsettledError';
+    }
+}
+/**
+ * The job group this step created, if the job history shows one: a job group of this recipe created since the
+ * step began (within clock skew), the earliest such. Throws `TriggerUnsettledError` when the history cannot be read.
+ */
+async function findOwnJobGroup(history, context, cause) {
+    const { ctx } = history;
+    const since = ctx.stepStartedAt - CLOCK_SKEW_MS;
+    const budget = {
+        deadline: Math.min(ctx.deadline, ctx.clock.now() + LOOKUP_BUDGET_MS),
+        persistMs: LOOKUP_BUDGET_MS,
+        signal: ctx.signal
+    };
+    const query = { limit: '25', sort: '-createdAt', ranfor: 'recipe' };
+    let groups;
+    let lastError;
+    for (const [endpoint, extra] of [
+        ['/v4/jobLibrary', { 'dateFilter[createdAt][gte]': String(since) }],
+        ['/v4/jobGroups', {}]
+    ]) {
+        try {
+            groups = await history.api.list(endpoint, { ...query, ...extra }, budget);
+            break;
+        }
+        catch (error) {
+            lastError = error;
+            ctx.log.debug(`Looking up job groups with GET ${endpoint} failed: ${error.message}`);
+        }
+    }
+    if (!groups) {
+        const why = lastError instanceof ApiError ? reason(lastError) : lastError.message;
+        throw unsettled(history, `${context}, and the job history could not be read to check (${why})`, cause instanceof ApiError ? cause.requestId : '');
+    }
+    const mine = groups.filter((g) => g.wrangledDataset?.id === history.recipeId && createdMs(g) >= since);
+    const afterStart = mine.filter((g) => createdMs(g) >= ctx.stepStartedAt);
+    const pool = afterStart.length > 0 ? afterStart : mine;
+    return pool.sort((a, b) => createdMs(a) - createdMs(b))[0];
+}
+function createdMs(group) {
+    const t = Date.parse(group.createdAt ?? '');
+    return Number.isNaN(t) ? -Infinity : t;
+}
+function unsettled(history, what, requestId) {
+    const started = new Date(history.ctx.stepStartedAt).toISOString();
+    return new TriggerUnsettledError(`The job may have started: ${what}. To avoid running it twice, the trigger is not sent again.` +
+        `${requestId ? ` Request id: ${requestId}.` : ''} Look in the job history (${history.historyUrl}) for a job of recipe ${history.recipeId} started after ${started} before re-running.`);
+}
+
+;// CONCATENATED MODULE: ./src/targets/recipe.ts
+/**
+ * Recipe run: start the recipe's job group with `POST /v4/jobGroups`, never twice for one step unless it is
+ * certain that the first send created nothing. Every send carries the same `x-execution-id`; when an outcome is
+ * unknown the job history is searched before sending again, and a job group found there is adopted.
+ */
+
+
+
+
+
+class RecipeRun extends job_group_run_JobGroupRun {
+    label;
+    recipeId;
+    body;
+    historyUrl;
+    constructor(api, recipeId, body, historyUrl) {
+        super(api);
+        this.recipeId = recipeId;
+        this.body = body;
+        this.historyUrl = historyUrl;
+        this.label = `recipe ${recipeId}`;
+    }
+    async start(ctx) {
+        const history = { api: this.api, recipeId: this.recipeId, historyUrl: this.historyUrl, ctx };
+        const adopt = async (why, requestId, failure) => {
+            const group = await findOwnJobGroup(history, why, failure);
+            if (!group)
+                return undefined;
+            ctx.log.warning(`${why}; job group ${group.id} of recipe ${this.recipeId}, created at ${group.createdAt ?? 'an unknown time'}, was found in the job history and is used instead of sending the trigger again.`);
+            return {
+                ref: { kind: 'recipe', id: group.id, jobGroupIds: [group.id] },
+                requestId,
+                adopted: true,
+                attached: false
+            };
+        };
+        return withRetries(async () => {
+            const response = await this.api.run(this.body, ctx.executionId, ctx.deadline, ctx.signal);
+            if (response.status === 304) {
+                const found = await adopt('the server answered 304 Not Modified to a repeated send', response.requestId);
+                if (found)
+                    return found;
+                throw unsettled(history, 'the server answered 304 (a job group with this execution id exists) but it was not found in the job history', response.requestId);
+            }
+            const id = response.data?.id;
+            if (typeof id !== 'number')
+                throw unsettled(history, `the server answered ${response.status} without a job group id`, response.requestId);
+            return {
+                ref: { kind: 'recipe', id, jobGroupIds: [id] },
+                requestId: response.requestId,
+                adopted: false,
+                attached: false
+            };
+        }, {
+            what: 'POST /v4/jobGroups',
+            clock: ctx.clock,
+            deadline: ctx.deadline,
+            persistMs: PERSISTENT_FAILURE_MS,
+            signal: ctx.signal,
+            random: ctx.random,
+            retryable: (error) => triggerDecision(error) !== 'fail',
+            beforeRetry: (failure) => triggerDecision(failure) === 'reconcile'
+                ? adopt(`the trigger's answer was lost (${reason(failure)})`, requestIdOf(failure), failure)
+                : Promise.resolve(undefined),
+            describe: (failure, delay) => {
+                const why = triggerDecision(failure) === 'resend' ? 'the server did not act on it' : 'no job group was created by it';
+                return `POST /v4/jobGroups failed (${reason(failure)}); ${why}, sending again in ${formatMs(delay)}`;
+            },
+            onRetry: (message, persistent) => (persistent ? ctx.log.warning(message) : ctx.log.debug(message))
+        });
+    }
+}
+function requestIdOf(failure) {
+    return failure instanceof ApiError ? failure.requestId : '';
+}
+
+;// CONCATENATED MODULE: ./src/targets/index.ts
+
+
+
+
+function runKindFor(config, api) {
+    const { target } = config;
+    switch (target.kind) {
+        case 'recipe': {
+            const body = buildRunJobGroupRequest(target.recipeId, config.overrides, config.runParameters);
+            return new RecipeRun(api, target.recipeId, body, `${config.appUrl}/jobs`);
+        }
+        case 'job':
+            return new AttachedJobGroup(api, target.jobId);
+    }
+}
+/** What the post step needs of a saved run: its cancel. */
+function savedRun(ref, api) {
+    switch (ref.kind) {
+        case 'recipe':
+        case 'job-group':
+            return new JobGroupRun(api);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
+/**
+ * The main step: read the inputs, start the run (or attach to one), wait for it with backoff, cancel it if the
+ * workflow is cancelled or the wait times out, and publish the outcome as outputs, a step summary and, when
+ * asked, a pull request comment.
+ */
+
+
+
+
+
+
+
+
+
+
+async function run(transport = createHttpTransport(USER_AGENT), clock = realClock) {
+    const config = readConfig();
+    if (!config)
+        return;
+    const kind = runKindFor(config, connect(config, transport, clock));
+    const step = new Run(kind, config, clock, executionId());
+    const removeHandlers = onWorkflowCancel((signal) => step.stop(signal));
+    try {
+        await publish(config, await step.execute());
+    }
+    finally {
+        removeHandlers();
+    }
+}
+/** Unique to this step execution, the same on every re-send of its start. */
+function executionId() {
+    const run = [process.env.GITHUB_RUN_ID, process.env.GITHUB_RUN_ATTEMPT].filter(Boolean).join('-');
+    return `gha-${run ? `${run}-` : ''}${(0,external_node_crypto_.randomUUID)()}`;
+}
+
+
+/***/ }),
+
+/***/ 4684:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ redact),
+/* harmony export */   c: () => (/* binding */ registerSecret)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5806);
+/**
+ * Secrets: the tokens are masked in the runner log at once, and removed from every text the action prints or
+ * writes (log lines, annotations, outputs, summary, PR comment), since servers sometimes echo what they received.
+ */
+
+const secrets = new Set();
+/** Register a secret: `::add-mask::` for the runner, and redaction for everything written by the action. */
+function registerSecret(value) {
+    const secret = value.trim();
+    if (secret.length < 4 || secrets.has(secret))
+        return;
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(secret);
+    for (const form of [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)])
+        secrets.add(form);
+}
+/** `text` with every registered secret replaced by `***`. */
+function redact(text) {
+    let out = text;
+    for (const secret of secrets)
+        out = out.split(secret).join('***');
+    return out;
+}
 
 
 /***/ }),
@@ -30633,7 +30752,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   N4: () => (/* binding */ endGroup),
   z3: () => (/* binding */ error),
   V4: () => (/* binding */ getInput),
-  Gu: () => (/* binding */ getState),
   pq: () => (/* binding */ info),
   LZ: () => (/* binding */ saveState),
   C1: () => (/* binding */ setFailed),
@@ -30644,7 +30762,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, group, isDebug, markdownSummary, notice, platform, setCommandEcho, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, setCommandEcho, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -33868,6 +33986,6 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(5637);
+/******/ var __webpack_exports__ = __nccwpck_require__(2873);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

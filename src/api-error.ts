@@ -64,8 +64,16 @@ export class ApiError extends Error {
   }
 }
 
-function describeError(init: ApiErrorInit, exception: ServerException | undefined, snippet: string | undefined, requestId: string, hint?: string): string {
-  const parts = [`${init.method} ${init.path} answered HTTP ${init.status}${STATUS_TEXT[init.status] ? ` ${STATUS_TEXT[init.status]}` : ''}`]
+function describeError(
+  init: ApiErrorInit,
+  exception: ServerException | undefined,
+  snippet: string | undefined,
+  requestId: string,
+  hint?: string
+): string {
+  const parts = [
+    `${init.method} ${init.path} answered HTTP ${init.status}${STATUS_TEXT[init.status] ? ` ${STATUS_TEXT[init.status]}` : ''}`
+  ]
   if (exception) {
     const said = [exception.name, exception.message ? `"${exception.message}"` : undefined].filter(Boolean).join(': ')
     if (said) parts[0] += `: ${said}`
@@ -74,7 +82,11 @@ function describeError(init: ApiErrorInit, exception: ServerException | undefine
     parts[0] += ` with a non-JSON answer: "${snippet}"`
   }
   parts[0] += '.'
-  parts.push(requestId ? `Request id: ${requestId}.` : 'No x-trifacta-request-id came back (the answer may come from a proxy, not the API).')
+  parts.push(
+    requestId
+      ? `Request id: ${requestId}.`
+      : 'No x-trifacta-request-id came back (the answer may come from a proxy, not the API).'
+  )
   if (hint) parts.push(hint)
   return parts.join(' ')
 }
@@ -86,7 +98,8 @@ export function parseException(body: string): ServerException | undefined {
     const exception = (parsed as { exception?: unknown } | null)?.exception
     if (typeof exception !== 'object' || exception === null) return undefined
     const e = exception as Record<string, unknown>
-    const text = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : typeof v === 'string' ? v : JSON.stringify(v))
+    const text = (v: unknown): string | undefined =>
+      v === undefined || v === null ? undefined : typeof v === 'string' ? v : JSON.stringify(v)
     return { name: text(e.name), message: text(e.message), details: text(e.details) }
   } catch {
     return undefined
@@ -103,7 +116,12 @@ export function cleanSnippet(body: string, max = 200): string | undefined {
   return folded || undefined
 }
 
-function hintFor(status: number, method: string, path: string, subject: ApiErrorInit['subject'] = {}): string | undefined {
+function hintFor(
+  status: number,
+  method: string,
+  path: string,
+  subject: ApiErrorInit['subject'] = {}
+): string | undefined {
   const isTrigger = method === 'POST' && /\/v4\/jobGroups$/.test(path)
   switch (status) {
     case 401:
@@ -122,10 +140,14 @@ function hintFor(status: number, method: string, path: string, subject: ApiError
     case 415:
       return 'The server rejected the Content-Type or Accept header. If api-url goes through a proxy, check that it passes JSON requests on unchanged.'
     case 400:
-      return isTrigger ? 'The server rejected the request: check recipe-id, overrides and run-parameters against the recipe.' : undefined
+      return isTrigger
+        ? 'The server rejected the request: check recipe-id, overrides and run-parameters against the recipe.'
+        : undefined
     case 429:
       return 'The API rate limit stayed exhausted; try again later or spread out the runs.'
     default:
-      return status >= 500 ? 'The server had an error; it usually goes away on retry. If it persists, contact support with the request id.' : undefined
+      return status >= 500
+        ? 'The server had an error; it usually goes away on retry. If it persists, contact support with the request id.'
+        : undefined
   }
 }

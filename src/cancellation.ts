@@ -1,11 +1,12 @@
 /**
- * Cancellation: stop the remote job when the workflow is cancelled (SIGINT, then SIGTERM 7.5 s later) or the
- * wait times out, and leave the post step what it needs to cancel as a backstop when the main step was killed.
- * Only a job this step triggered and waited for is ever cancelled: a `wait: false` job or an attached one
- * belongs to someone else.
+ * Cancellation: the workflow-cancel signals (SIGINT, then SIGTERM 7.5 s later), and the one decision to cancel
+ * a run or leave it running, with its wording, used by the main step (timeout, workflow cancel) and by the post
+ * step (the backstop when the main step was killed). Only a run this step started is ever cancelled.
  */
-import { ApiError } from './api-error.ts'
-import type { Budget, TrifactaClient } from './trifacta-client.ts'
+import type { Budget } from './api-client.ts'
+import type { CancelOutcome } from './job-groups.ts'
+import { log } from './log.ts'
+import type { RunKind, RunRef } from './targets/run-kind.ts'
 
 /** The SIGINT → SIGTERM → kill schedule leaves 7.5 s; the cancel request must be sent well within it. */
 export const SIGINT_CLEANUP_MS = 5_000
@@ -17,10 +18,10 @@ export type StopSignal = 'SIGINT' | 'SIGTERM'
  * Calls `onStop` once, on the first SIGINT or SIGTERM; later signals are only reported. Returns a function that
  * removes the handlers (so a finished step exits at once).
  */
-export function onWorkflowCancel(onStop: (signal: StopSignal) => void, onRepeat: (signal: StopSignal) => void): () => void {
+export function onWorkflowCancel(onStop: (signal: StopSignal) => void): () => void {
   let stopped = false
   const handler = (signal: StopSignal): void => {
-    if (stopped) return onRepeat(signal)
+    if (stopped) return log.info(`${signal} received again; already stopping.`)
     stopped = true
     onStop(signal)
   }
@@ -32,50 +33,73 @@ export function onWorkflowCancel(onStop: (signal: StopSignal) => void, onRepeat:
   }
 }
 
-export type CancelOutcome =
-  | { kind: 'cancelled'; requestId: string }
-  /** This edition has no `/cancel` (legacy Dataprep Standard): the job keeps running. */
-  | { kind: 'unsupported'; requestId: string }
-  | { kind: 'failed'; error: Error }
+/** Why a run is being ended early, and the input that allows cancelling it. */
+export type EndReason = 'timeout' | 'workflow-cancel' | 'post-step'
 
-/** `POST /v4/jobGroups/{id}/cancel`; a 404 means this edition cannot cancel through the API, and is not retried. */
-export async function cancelJobGroup(client: TrifactaClient, jobId: number, budget: Budget): Promise<CancelOutcome> {
-  try {
-    const response = await client.cancel(jobId, budget)
-    return { kind: 'cancelled', requestId: response.requestId }
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404) return { kind: 'unsupported', requestId: error.requestId }
-    return { kind: 'failed', error: error as Error }
+const ALLOWED_BY: Record<EndReason, string> = {
+  timeout: 'cancel-on-timeout',
+  'workflow-cancel': 'cancel-on-workflow-cancel',
+  'post-step': 'cancel-on-workflow-cancel'
+}
+
+export interface EndOptions {
+  reason: EndReason
+  /** Started elsewhere (job-id): never cancelled. */
+  attached: boolean
+  /** The input named by the reason is true. */
+  allowed: boolean
+  /** `job 4100`, for the wording. */
+  subject: string
+  url: string
+  budget: Budget
+}
+
+/** The run's fate, in one sentence, and whether it was cancelled. */
+export interface Fate {
+  cancelled: boolean
+  /** The cancel was tried and failed: the run may go on, and the post step may try again. */
+  failed: boolean
+  text: string
+}
+
+/** Cancel the run or leave it running, as the options say; the sentence tells which, and why. */
+export async function endRun(kind: Pick<RunKind, 'cancel'>, ref: RunRef, options: EndOptions): Promise<Fate> {
+  const { subject, url } = options
+  const input = ALLOWED_BY[options.reason]
+  if (options.attached) {
+    return {
+      cancelled: false,
+      failed: false,
+      text: `${cap(subject)} keeps running: it was started elsewhere (job-id), so this step does not cancel it.`
+    }
+  }
+  if (!options.allowed)
+    return { cancelled: false, failed: false, text: `${cap(subject)} keeps running (${input} is false): ${url}` }
+  return describeCancel(await kind.cancel(ref, options.budget), options.reason, subject)
+}
+
+function describeCancel(outcome: CancelOutcome, reason: EndReason, subject: string): Fate {
+  switch (outcome.kind) {
+    case 'cancelled': {
+      const by =
+        reason === 'post-step'
+          ? ' by the post step: the main step was stopped before it could cancel it'
+          : ` (${ALLOWED_BY[reason]})`
+      const text = `${cap(subject)} was cancelled${by}.`
+      log.info(`${text} Request id ${outcome.requestId}.`)
+      return { cancelled: true, failed: false, text }
+    }
+    case 'unsupported': {
+      const text = `This edition cannot cancel jobs through the API (the cancel call answered 404): ${subject} keeps running. Cancel it in the app if needed.`
+      log.warning(text, { title: 'Cancel not supported' })
+      return { cancelled: false, failed: false, text }
+    }
+    case 'failed': {
+      const text = `Cancelling ${subject} failed: ${outcome.error.message} The job may keep running; cancel it in the app if needed.`
+      log.warning(text, { title: 'Cancel failed' })
+      return { cancelled: false, failed: true, text }
+    }
   }
 }
 
-/** What the main step saves for the post step (`core.saveState`). */
-export interface RunState {
-  jobId?: number
-  /** This step started the job group (not attached with job-id). */
-  triggered: boolean
-  /** This step was asked to wait for it. */
-  waiting: boolean
-  /** The main step saw a terminal status or dealt with the ending itself (cancelled, or chose not to). */
-  settled: boolean
-}
-
-export const STATE_KEYS = { isPost: 'isPost', jobId: 'jobId', triggered: 'triggered', waiting: 'waiting', settled: 'settled' } as const
-
-export function readRunState(getState: (key: string) => string): RunState {
-  const jobId = Number(getState(STATE_KEYS.jobId))
-  return {
-    jobId: Number.isSafeInteger(jobId) && jobId > 0 ? jobId : undefined,
-    triggered: getState(STATE_KEYS.triggered) === 'true',
-    waiting: getState(STATE_KEYS.waiting) === 'true',
-    settled: getState(STATE_KEYS.settled) === 'true'
-  }
-}
-
-/**
- * The post step cancels only a job group this step triggered and was waiting for, that it never saw finish, and
- * only when `cancel-on-workflow-cancel` is true: then the main step was killed before it could cancel. Pure.
- */
-export function postStepShouldCancel(state: RunState, cancelOnWorkflowCancel: boolean): state is RunState & { jobId: number } {
-  return state.jobId !== undefined && state.triggered && state.waiting && !state.settled && cancelOnWorkflowCancel
-}
+const cap = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1)

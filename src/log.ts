@@ -1,4 +1,8 @@
-/** The action's log: every line goes through `redact`, so no secret is printed, also not inside server text. */
+/**
+ * The action's log, the one seam every line goes through: secrets are redacted, and no line can start a
+ * workflow command, also not one carried inside server text. Warnings, errors and debug lines are escaped by
+ * @actions/core itself; plain lines are not, so each of their lines that starts like a command is defused.
+ */
 import * as core from '@actions/core'
 import { redact } from './secrets.ts'
 
@@ -7,12 +11,33 @@ export interface Annotation {
 }
 
 export const log = {
-  info: (message: string): void => core.info(redact(message)),
+  info: (message: string): void => core.info(neutralise(redact(message))),
   debug: (message: string): void => core.debug(redact(message)),
   warning: (message: string, annotation: Annotation = {}): void => core.warning(redact(message), clean(annotation)),
   error: (message: string, annotation: Annotation = {}): void => core.error(redact(message), clean(annotation)),
   startGroup: (name: string): void => core.startGroup(redact(name)),
   endGroup: (): void => core.endGroup()
+}
+
+/**
+ * Every line that the runner would read as a command (`::name::`, or the older `##[name]` and `##vso[`) gets a
+ * space after its first character, so it prints as text. Pure.
+ */
+export function neutralise(text: string): string {
+  return text.replace(
+    /(^|[\r\n])([ \t]*)(::|##)/g,
+    (_, start: string, indent: string, mark: string) => `${start}${indent}${mark[0]} ${mark[1]}`
+  )
+}
+
+/** `fn`'s value, or undefined with a debug line: for reads whose failure only shortens a report. */
+export async function quietly<T>(what: string, fn: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await fn()
+  } catch (error) {
+    log.debug(`${what} failed: ${(error as Error).message}`)
+    return undefined
+  }
 }
 
 function clean(annotation: Annotation): core.AnnotationProperties {

@@ -49,7 +49,12 @@ export async function commentOnPullRequest(config: Config, report: RunReport, su
       options.request = { ...options.request, signal }
     })
     const { owner, repo } = context.repo
-    const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: pull.number, per_page: 100 })
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+      owner,
+      repo,
+      issue_number: pull.number,
+      per_page: 100
+    })
     const mine = comments.find((c) => c.body?.startsWith(marker))
     if (mine) {
       await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body })
@@ -59,8 +64,16 @@ export async function commentOnPullRequest(config: Config, report: RunReport, su
       log.info(`Commented on pull request #${pull.number}: ${created.data.html_url}`)
     }
   } catch (error) {
-    const status = (error as { response?: unknown; status?: number }).response ? (error as { status?: number }).status : undefined
-    const hint = status === 403 || status === 404 ? ' Give the workflow `permissions: pull-requests: write` (or pass a github-token that has it).' : ''
-    log.warning(`Could not comment on the pull request${status ? ` (HTTP ${status})` : ''}: ${(error as Error).message}.${hint}`, { title: 'PR comment' })
+    const status = (error as { response?: unknown; status?: number }).response
+      ? (error as { status?: number }).status
+      : undefined
+    const hint =
+      status === 403 || status === 404
+        ? ' Give the workflow `permissions: pull-requests: write` (or pass a github-token that has it).'
+        : ''
+    log.warning(
+      `Could not comment on the pull request${status ? ` (HTTP ${status})` : ''}: ${(error as Error).message}.${hint}`,
+      { title: 'PR comment' }
+    )
   }
 }

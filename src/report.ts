@@ -1,15 +1,15 @@
 /**
- * Report: what the step tells people: outputs, the step summary, progress lines while waiting. The renderers
- * are pure; everything that came from the server is escaped (and cut when long) before it is written, and every
- * secret is removed.
+ * The report: what is known about the run's ending, gathered by `run.ts` and told by `publish.ts` (outputs) and
+ * `summary.ts` (the step summary). The functions here are pure.
  */
-import * as core from '@actions/core'
-import { formatMs, oneLine } from './format.ts'
-import type { RunParameter } from './inputs.ts'
-import { redact } from './secrets.ts'
-import type { Job, JobGroupOutputs } from './trifacta-client.ts'
+import { OUTPUT, type OutputName } from './action-spec.ts'
+import { formatMs } from './format.ts'
+import type { Config } from './inputs.ts'
+import type { Job, JobGroupOutputs, JobStatus } from './job-groups.ts'
+import type { RunParameter } from './overrides.ts'
 
-export type Ending = 'complete' | 'failed' | 'canceled' | 'timeout' | 'workflow-cancelled' | 'not-waited' | 'lost-contact' | 'error'
+export type Ending =
+  'complete' | 'failed' | 'canceled' | 'timeout' | 'workflow-cancelled' | 'not-waited' | 'lost-contact' | 'error'
 
 export interface RunReport {
   ending: Ending
@@ -35,120 +35,47 @@ export interface RunReport {
   runUrl?: string
 }
 
-const MAX_CELL = 300
-const MAX_WRITTEN = 50
-
-/** Server text made safe for the summary's Markdown and HTML: escaped, on one line, cut to `max` characters. */
-export function escapeText(text: string, max = MAX_CELL): string {
-  return oneLine(redact(text), max).replace(/[&<>"'`|*_[\]\\#~!()$]/g, (c) => `&#${c.charCodeAt(0)};`)
-}
-
-function escapeAttr(url: string): string {
-  return redact(url).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-}
-
-const HEADLINE: Record<Ending, string> = {
-  complete: '✅ completed',
-  failed: '❌ failed',
-  canceled: '🚫 was canceled',
-  timeout: '⏱️ timed out',
-  'workflow-cancelled': '🛑 stopped: the workflow was cancelled',
-  'not-waited': '▶️ is running (not waited for)',
-  'lost-contact': '⚠️ lost contact with the API',
-  error: '⚠️ could not be run'
-}
-
-/** The step summary, as Markdown with HTML tables. Pure. */
-export function renderSummary(report: RunReport): string {
-  const lines: string[] = []
-  const subject = report.jobId !== undefined ? `Job ${report.jobId}` : report.recipeId !== undefined ? `Recipe ${report.recipeId}` : 'Job'
-  lines.push(`### ${subject} ${HEADLINE[report.ending]}`, '')
-  if (report.error) lines.push(`<p>${escapeText(report.error, 2000)}</p>`, '')
-  for (const note of report.notes) lines.push(`<p>${escapeText(note, 1000)}</p>`, '')
-  lines.push(detailsTable(report), '')
-  if (report.stages.length > 0) lines.push('#### Stages', '', stagesTable(report.stages), '')
-  const written = report.written ? writtenList(report.written) : ''
-  if (written) lines.push('#### Written', '', written, '')
-  return lines.join('\n')
-}
-
-function detailsTable(report: RunReport): string {
-  const rows: [string, string][] = []
-  if (report.jobId !== undefined) {
-    const id = String(report.jobId)
-    rows.push(['Job', report.jobUrl ? `<a href="${escapeAttr(report.jobUrl)}">${id}</a>` : id])
+/** An empty report for the configured run. */
+export function newReport(config: Config): RunReport {
+  return {
+    ending: 'error',
+    recipeId: config.target.kind === 'recipe' ? config.target.recipeId : undefined,
+    attached: false,
+    adopted: false,
+    requestId: '',
+    engine: typeof config.overrides?.execution === 'string' ? config.overrides.execution : undefined,
+    runParameters: config.runParameters,
+    stages: [],
+    notes: [],
+    runUrl: workflowRunUrl()
   }
-  if (report.recipeId !== undefined) rows.push(['Recipe', String(report.recipeId)])
-  if (report.status) rows.push(['Status', `<b>${escapeText(report.status, 60)}</b>`])
-  if (report.durationMs !== undefined) rows.push(['Duration', formatMs(report.durationMs)])
-  if (report.engine) rows.push(['Engine', escapeText(report.engine, 60)])
-  if (report.runParameters.length > 0) {
-    rows.push(['Run parameters', report.runParameters.map((p) => `<code>${escapeText(p.key, 100)}</code> = ${escapeText(p.value, 200)}`).join('<br>')])
-  }
-  if (report.attached) rows.push(['Started by', 'another run (attached with job-id)'])
-  if (report.adopted) rows.push(['Started by', 'this step (found in the job history after the trigger answer was lost)'])
-  if (report.requestId) rows.push(['Request id', `<code>${escapeText(report.requestId, 100)}</code>`])
-  if (report.runUrl) rows.push(['Workflow run', `<a href="${escapeAttr(report.runUrl)}">${escapeText(report.runUrl, 200)}</a>`])
-  return `<table>\n${rows.map(([k, v]) => `<tr><th align="left">${k}</th><td>${v}</td></tr>`).join('\n')}\n</table>`
 }
 
-function stagesTable(stages: Job[]): string {
-  const head = '<tr><th>Stage</th><th>Type</th><th>Status</th><th>Duration</th><th>Error</th></tr>'
-  const rows = stages.map((s) => {
-    const cells = [String(s.id), escapeText(String(s.jobType ?? ''), 60), escapeText(String(s.status ?? ''), 60), stageDuration(s), escapeText(errorText(s.errorMessage))]
-    return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`
-  })
-  return `<table>\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`
+export function endingOf(status: JobStatus): Ending {
+  return status === 'Complete' ? 'complete' : status === 'Failed' ? 'failed' : 'canceled'
 }
 
-function stageDuration(stage: Job): string {
-  if (!['Complete', 'Failed', 'Canceled'].includes(stage.status)) return ''
-  const ms = Date.parse(stage.updatedAt ?? '') - Date.parse(stage.createdAt ?? '')
-  return Number.isFinite(ms) && ms >= 0 ? formatMs(ms) : ''
-}
-
-/** A stage's `errorMessage`: a string, or an object carrying one. */
-export function errorText(value: unknown): string {
-  if (value === undefined || value === null || value === '') return ''
-  if (typeof value === 'string') return value
-  const message = (value as { message?: unknown }).message
-  return typeof message === 'string' ? message : JSON.stringify(value)
-}
-
-/** The files and tables written, at most `MAX_WRITTEN` of them (the `written` output has them all). */
-function writtenList(written: JobGroupOutputs): string {
-  const items = [
-    ...written.files.map((f) => `file <code>${escapeText(describeFile(f), 300)}</code>`),
-    ...written.tables.map((t) => `table <code>${escapeText(describeTable(t), 300)}</code>`)
-  ]
-  if (items.length === 0) return ''
-  const shown = items.slice(0, MAX_WRITTEN).map((i) => `<li>${i}</li>`)
-  if (items.length > MAX_WRITTEN) shown.push(`<li>… and ${items.length - MAX_WRITTEN} more (see the <code>written</code> output)</li>`)
-  return `<ul>\n${shown.join('\n')}\n</ul>`
-}
-
-function describeFile(file: Record<string, unknown>): string {
-  const name = [file.path, file.uri, file.fileUri, file.name].find((v) => typeof v === 'string')
-  return typeof name === 'string' ? name : JSON.stringify(file)
-}
-
-function describeTable(table: Record<string, unknown>): string {
-  const path = Array.isArray(table.path) ? table.path.join('.') : typeof table.path === 'string' ? table.path : ''
-  const name = [table.tableName, table.name].find((v) => typeof v === 'string')
-  const full = [path, name].filter(Boolean).join('.')
-  return full || JSON.stringify(table)
+function workflowRunUrl(): string | undefined {
+  const {
+    GITHUB_SERVER_URL: server,
+    GITHUB_REPOSITORY: repo,
+    GITHUB_RUN_ID: runId,
+    GITHUB_RUN_ATTEMPT: attempt
+  } = process.env
+  if (!server || !repo || !runId) return undefined
+  return `${server}/${repo}/actions/runs/${runId}${attempt && attempt !== '1' ? `/attempts/${attempt}` : ''}`
 }
 
 /** The action's outputs for a report. Pure. */
-export function reportOutputs(report: RunReport): Record<string, string> {
+export function reportOutputs(report: RunReport): Record<OutputName, string> {
   return {
-    'job-id': report.jobId === undefined ? '' : String(report.jobId),
-    status: report.status ?? '',
-    'request-id': report.requestId,
-    'job-url': report.jobUrl ?? '',
-    'duration-seconds': report.durationMs === undefined ? '' : String(Math.round(report.durationMs / 1000)),
-    jobs: JSON.stringify(report.stages.map((s) => ({ id: s.id, type: s.jobType, status: s.status }))),
-    written: report.written ? JSON.stringify(report.written) : ''
+    [OUTPUT.jobId]: report.jobId === undefined ? '' : String(report.jobId),
+    [OUTPUT.status]: report.status ?? '',
+    [OUTPUT.requestId]: report.requestId,
+    [OUTPUT.jobUrl]: report.jobUrl ?? '',
+    [OUTPUT.durationSeconds]: report.durationMs === undefined ? '' : String(Math.round(report.durationMs / 1000)),
+    [OUTPUT.jobs]: JSON.stringify(report.stages.map((s) => ({ id: s.id, type: s.jobType, status: s.status }))),
+    [OUTPUT.written]: report.written ? JSON.stringify(report.written) : ''
   }
 }
 
@@ -156,17 +83,4 @@ export function reportOutputs(report: RunReport): Record<string, string> {
 export function progressLine(jobId: number, status: string, elapsedMs: number, stages: Job[] = []): string {
   const detail = stages.length > 0 ? ` (${stages.map((s) => `${s.jobType} ${s.status}`).join(', ')})` : ''
   return `Job ${jobId}: ${status} after ${formatMs(elapsedMs)}${detail}`
-}
-
-/** Outputs set, then the summary appended to the step summary file; returns the summary. */
-export async function publishReport(report: RunReport): Promise<string> {
-  for (const [name, value] of Object.entries(reportOutputs(report))) core.setOutput(name, redact(value))
-  return writeSummary(report)
-}
-
-/** The summary appended to the step summary file (when the runner gives one); returns it. */
-export async function writeSummary(report: RunReport): Promise<string> {
-  const markdown = renderSummary(report)
-  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown, true).write()
-  return markdown
 }

@@ -48,7 +48,8 @@ export function triggerDecision(error: unknown): 'resend' | 'reconcile' | 'fail'
 export function retryDelayMs(error: Failure, attempt: number, now: number, random: () => number = Math.random): number {
   const headers = error instanceof ApiError ? error.headers : {}
   const retryAfter = Number(headers['x-retry-after'])
-  if (headers['x-retry-after'] !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0) return Math.ceil(retryAfter * 1000)
+  if (headers['x-retry-after'] !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0)
+    return Math.ceil(retryAfter * 1000)
   const resets = [headers['x-rate-limit-user-reset'], headers['x-rate-limit-workspace-reset']]
     .map(epochMs)
     .filter((t): t is number => t !== undefined)
@@ -73,7 +74,7 @@ export function epochMs(value: string | undefined): number | undefined {
   return n < 1e11 ? n * 1000 : n
 }
 
-export interface RetryOptions {
+export interface RetryOptions<T> {
   /** What is being done, for the log: e.g. `GET /v4/jobGroups/4100/status`. */
   what: string
   clock: Clock
@@ -83,13 +84,23 @@ export interface RetryOptions {
   persistMs: number
   signal?: AbortSignal
   random?: () => number
-  /** Decides what is retried; `isTransient` by default. */
+  /** Whether a failure is worth another attempt; `isTransient` by default. */
   retryable?: (error: unknown) => boolean
+  /**
+   * Before each further attempt: may settle the outcome without one (a start whose answer was lost looks for
+   * what it created). A value ends the loop with that value; a thrown error ends it with that error.
+   */
+  beforeRetry?: (error: Failure) => Promise<T | undefined>
+  /** The log line of a retry; `<what> failed (<reason>); retry N in <delay>` by default. */
+  describe?: (error: Failure, delayMs: number, attempt: number) => string
   onRetry: (message: string, persistent: boolean) => void
 }
 
-/** Run `attempt` until it succeeds, a failure is not retryable, or the budget is spent (then the last error is thrown). */
-export async function withRetries<T>(attempt: (n: number) => Promise<T>, options: RetryOptions): Promise<T> {
+/**
+ * The one retry loop: run `attempt` until it succeeds, a failure is not retryable, `beforeRetry` settles it, or
+ * the budget is spent (then the last error is thrown).
+ */
+export async function withRetries<T>(attempt: (n: number) => Promise<T>, options: RetryOptions<T>): Promise<T> {
   const retryable = options.retryable ?? isTransient
   let firstFailureAt: number | undefined
   for (let n = 0; ; n++) {
@@ -97,12 +108,17 @@ export async function withRetries<T>(attempt: (n: number) => Promise<T>, options
       return await attempt(n)
     } catch (error) {
       if (!retryable(error)) throw error
+      const failure = error as Failure
+      const settled = await options.beforeRetry?.(failure)
+      if (settled !== undefined) return settled
       const now = options.clock.now()
       firstFailureAt ??= now
-      const delay = retryDelayMs(error as Failure, n, now, options.random)
+      const delay = retryDelayMs(failure, n, now, options.random)
       if (now + delay > options.deadline || now + delay - firstFailureAt > options.persistMs) throw error
-      const persistent = n >= 2
-      options.onRetry(`${options.what} failed (${reason(error as Failure)}); retry ${n + 1} in ${formatMs(delay)}`, persistent)
+      const message =
+        options.describe?.(failure, delay, n) ??
+        `${options.what} failed (${reason(failure)}); retry ${n + 1} in ${formatMs(delay)}`
+      options.onRetry(message, n >= 2)
       await options.clock.sleep(delay, options.signal)
     }
   }

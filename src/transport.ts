@@ -74,13 +74,21 @@ function redirected(request: HttpRequest, status: number, location: string): Htt
     )
   }
   if (request.method === 'POST' && status !== 307 && status !== 308) {
-    throw new TransportError('redirect', `the server answered ${status} with a redirect to ${to.pathname} for a POST; set api-url to the final address.`)
+    throw new TransportError(
+      'redirect',
+      `the server answered ${status} with a redirect to ${to.pathname} for a POST; set api-url to the final address.`
+    )
   }
   return { ...request, url: to.href }
 }
 
 function sendOnce(userAgent: string, request: HttpRequest): Promise<HttpResponse> {
-  const client = new HttpClient(userAgent, [], { allowRedirects: false, allowRetries: false, keepAlive: false, socketTimeout: request.timeoutMs })
+  const client = new HttpClient(userAgent, [], {
+    allowRedirects: false,
+    allowRetries: false,
+    keepAlive: false,
+    socketTimeout: request.timeoutMs
+  })
   return new Promise<HttpResponse>((resolve, reject) => {
     let settled = false
     const finish = (error: Error | undefined, response?: HttpResponse): void => {
@@ -102,7 +110,9 @@ function sendOnce(userAgent: string, request: HttpRequest): Promise<HttpResponse
     client
       .request(request.method, request.url, request.body ?? null, { ...request.headers })
       .then((res) => readBody(res.message))
-      .then(({ message, body }) => finish(undefined, { status: message.statusCode ?? 0, headers: flatHeaders(message), body, url: request.url }))
+      .then(({ message, body }) =>
+        finish(undefined, { status: message.statusCode ?? 0, headers: flatHeaders(message), body, url: request.url })
+      )
       .catch((error: unknown) => finish(classify(error)))
   })
 }
@@ -113,7 +123,9 @@ function readBody(message: IncomingMessage): Promise<{ message: IncomingMessage;
     message.on('data', (chunk: Buffer) => chunks.push(chunk))
     message.on('end', () => resolve({ message, body: Buffer.concat(chunks).toString('utf8') }))
     message.on('error', reject)
-    message.on('aborted', () => reject(Object.assign(new Error('the connection was closed mid-answer'), { code: 'ECONNRESET' })))
+    message.on('aborted', () =>
+      reject(Object.assign(new Error('the connection was closed mid-answer'), { code: 'ECONNRESET' }))
+    )
   })
 }
 
@@ -132,6 +144,7 @@ export function classify(error: unknown): TransportError {
   if (code === 'ECONNREFUSED') return new TransportError('refused', `connection refused (${message})`)
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new TransportError('dns', `host not found (${message})`)
   if (/^Request timeout/.test(message) || code === 'ETIMEDOUT') return new TransportError('timeout', message)
-  if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(message)) return new TransportError('reset', `connection reset (${message})`)
+  if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(message))
+    return new TransportError('reset', `connection reset (${message})`)
   return new TransportError('other', message)
 }

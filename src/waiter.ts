@@ -4,7 +4,16 @@
  * completion is noticed within max(poll-interval, 10% of the run time) with few requests. A loop, abortable.
  */
 import type { Clock } from './clock.ts'
-import { isTerminal, RUNNING_STATUSES, type JobStatus } from './trifacta-client.ts'
+import { formatMs } from './format.ts'
+import type { Config } from './inputs.ts'
+import { isTerminal, RUNNING_STATUSES, type JobStatus } from './job-groups.ts'
+import { log, quietly } from './log.ts'
+import { progressLine, type RunReport } from './report.ts'
+import { isTransient, PERSISTENT_FAILURE_MS } from './retry-policy.ts'
+import type { RunKind, RunRef } from './targets/run-kind.ts'
+
+/** With no change of status, a progress line at least this often. */
+const HEARTBEAT_MS = 5 * 60_000
 
 /** Share of the elapsed time used as the next delay. */
 const ELAPSED_SHARE = 0.1
@@ -15,7 +24,12 @@ const JITTER_SHARE = 0.02
  * Delay before the next status check: 10% of the elapsed time, at most `JITTER_SHARE` shorter, kept within
  * [minMs, maxMs]. Pure.
  */
-export function nextPollDelay(elapsedMs: number, minMs: number, maxMs: number, random: () => number = Math.random): number {
+export function nextPollDelay(
+  elapsedMs: number,
+  minMs: number,
+  maxMs: number,
+  random: () => number = Math.random
+): number {
   const base = Math.min(maxMs, Math.max(minMs, Math.max(0, elapsedMs) * ELAPSED_SHARE))
   const jittered = base * (1 - JITTER_SHARE * random())
   return Math.round(Math.min(maxMs, Math.max(minMs, jittered)))
@@ -67,5 +81,61 @@ export async function waitForJobGroup(options: WaitOptions): Promise<WaitOutcome
   } catch (error) {
     if (signal?.aborted) return { kind: 'aborted', status }
     throw error
+  }
+}
+
+export interface Watch {
+  kind: RunKind
+  ref: RunRef
+  config: Config
+  clock: Clock
+  deadline: number
+}
+
+export type WatchOutcome = WaitOutcome | { kind: 'failed'; status: JobStatus | undefined; error: Error }
+
+/**
+ * Wait for the run in a log group, with a progress line on every change and a heartbeat; `report.status` follows
+ * what is read. Failures that persist near the deadline count as a timeout, with the last error as a note.
+ */
+export async function watchRun(
+  watch: Watch,
+  report: RunReport,
+  startedAt: number,
+  signal: AbortSignal
+): Promise<WatchOutcome> {
+  const { kind, ref, config, clock } = watch
+  log.startGroup(`Waiting for job ${report.jobId} (timeout ${formatMs(config.timeoutMs)})`)
+  let lastLineAt = startedAt
+  try {
+    return await waitForJobGroup({
+      readStatus: (s) => kind.status(ref, { deadline: watch.deadline, persistMs: PERSISTENT_FAILURE_MS, signal: s }),
+      clock,
+      startedAt,
+      deadline: watch.deadline,
+      minDelayMs: config.pollIntervalMs,
+      maxDelayMs: config.maxPollIntervalMs,
+      signal,
+      onStatus: async (status, changed, elapsedMs) => {
+        report.status = status
+        if (!changed && clock.now() - lastLineAt < HEARTBEAT_MS) return
+        lastLineAt = clock.now()
+        const stages = await quietly('Reading the stages', () => kind.stages(ref, { deadline: clock.now() + 10_000 }))
+        log.info(progressLine(report.jobId!, status, elapsedMs, stages))
+      },
+      onUnknownStatus: (status) =>
+        log.warning(
+          `Job ${report.jobId} reports status '${status}', which this action does not know; treating it as still running.`
+        )
+    })
+  } catch (error) {
+    if (signal.aborted) return { kind: 'aborted', status: report.status }
+    if (isTransient(error) && watch.deadline - clock.now() < PERSISTENT_FAILURE_MS) {
+      report.notes.push(`The last status check failed: ${(error as Error).message}`)
+      return { kind: 'timeout', status: report.status }
+    }
+    return { kind: 'failed', status: report.status, error: error as Error }
+  } finally {
+    log.endGroup()
   }
 }

@@ -2,7 +2,7 @@
  * Polling cost and lateness of the real waiter on a fake clock: simulated jobs of several run times, each waited
  * on for many seeds of the delay jitter, counting status requests and how long after completion it was noticed.
  */
-import type { JobStatus } from '../../src/trifacta-client.ts'
+import type { JobStatus } from '../../src/job-groups.ts'
 import { waitForJobGroup } from '../../src/waiter.ts'
 import { FakeClock, seeded } from '../support/fake-clock.ts'
 

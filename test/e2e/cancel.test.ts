@@ -31,7 +31,7 @@ describe('workflow cancellation', () => {
     expect(result.outputs.status).toBe('Canceled')
     expect(e.jobGroups()[0]!.status).toBe('Canceled')
     expect(errors(result).join('\n')).toContain(
-      `::error title=Workflow cancelled::The workflow was cancelled (${signal}) while waiting for job 4100. It was cancelled because the workflow was cancelled. ${e.url}/jobs/4100`
+      `::error title=Workflow cancelled::The workflow was cancelled (${signal}) while waiting for job 4100. Job 4100 was cancelled (cancel-on-workflow-cancel). ${e.url}/jobs/4100`
     )
     expect(result.summary).toContain('🛑 stopped: the workflow was cancelled')
     expect(result.summary).toContain('<b>Canceled</b>')
@@ -104,7 +104,7 @@ describe('the post step', () => {
     main.child.kill('SIGKILL')
     const killed = await main.result
     expect(killed.signal).toBe('SIGKILL')
-    expect(killed.state).toMatchObject({ isPost: 'true', jobId: '4100', triggered: 'true', waiting: 'true' })
+    expect(killed.state).toMatchObject({ kind: 'recipe', jobId: '4100', triggered: 'true', waiting: 'true' })
     expect(killed.state.settled).toBeUndefined()
     expect(cancels(e)).toHaveLength(0)
 
@@ -174,7 +174,7 @@ describe('timeout', () => {
     expect(cancels(e)).toHaveLength(1)
     expect(result.outputs.status).toBe('Canceled')
     expect(errors(result).join('\n')).toContain(
-      'Job 4100 did not finish within the timeout of 3s (last status InProgress). It was cancelled because the wait timed out (cancel-on-timeout).'
+      'Job 4100 did not finish within the timeout of 3s (last status InProgress). Job 4100 was cancelled (cancel-on-timeout).'
     )
     expect(errors(result)[0]).toMatch(/^::error title=Job 4100 timed out::.*\/jobs\/4100$/)
   })
@@ -185,7 +185,7 @@ describe('timeout', () => {
     expect(result.code).toBe(1)
     expect(cancels(e)).toHaveLength(0)
     expect(result.outputs.status).toBe('InProgress')
-    expect(errors(result).join('\n')).toContain(`It keeps running (cancel-on-timeout is false): ${e.url}/jobs/4100`)
+    expect(errors(result).join('\n')).toContain(`Job 4100 keeps running (cancel-on-timeout is false): ${e.url}/jobs/4100`)
   })
 })
 

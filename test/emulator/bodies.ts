@@ -32,6 +32,8 @@ export function jobGroupBody(group: JobGroup, t: number): object {
     // inferred: the reference date of a run without runParameters.referenceDate is taken as its creation time.
     runParameterReferenceDate: iso(group.createdAt),
     wrangledDataset: { id: group.recipeId },
+    // LJobGroup's `flowrun` (spelled so in the AAC spec), on job groups a flow run created.
+    ...(group.flowRunId !== undefined && { flowrun: { id: group.flowRunId } }),
     creator: { id: 1 },
     updater: { id: 1 },
   }

@@ -1,5 +1,18 @@
 export { Emulator } from './server.ts'
+export { DEFAULT_CLIENT_ID, TokenServer } from './oauth.ts'
+export { startAacEmulator } from './aac.ts'
+export type { AacEmulator, AacEmulatorOptions } from './aac.ts'
 export type {
+  AccessTokenClaims,
+  RefreshTokenState,
+  TokenFailure,
+  TokenPair,
+  TokenServerCounts,
+  TokenServerOptions,
+} from './oauth.ts'
+export type {
+  AccessTokenState,
+  AccessTokenVerifier,
   AnswerAction,
   DirectJobGroup,
   EmulatorOptions,
@@ -17,3 +30,16 @@ export type {
   TerminalStatus,
   TlsKeyPair,
 } from './types.ts'
+export type {
+  Edition,
+  FlowOutputSpec,
+  FlowPlanOptions,
+  FlowRunView,
+  FlowSpec,
+  OutputRunView,
+  PlanRunView,
+  PlanSpec,
+  PlanTaskRunView,
+  PlanTaskSpec,
+  ValidationStatus,
+} from './flow-types.ts'

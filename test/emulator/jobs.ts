@@ -41,6 +41,8 @@ export interface JobGroup {
   readonly overrides?: unknown
   readonly runParameters?: unknown
   readonly origin: JobGroupOrigin
+  /** The flow run that created this job group (POST /v4/flows/{id}/run). */
+  readonly flowRunId?: number
   /** Set by POST /cancel while the job group was running. */
   canceledAt?: number
 }
@@ -53,6 +55,7 @@ export interface NewJobGroup {
   runParameters?: unknown
   /** Default 'api'. */
   origin?: JobGroupOrigin
+  flowRunId?: number
 }
 
 export interface StageState {
@@ -90,6 +93,7 @@ export class JobStore {
       overrides: input.overrides,
       runParameters: input.runParameters,
       origin: input.origin ?? 'api',
+      flowRunId: input.flowRunId,
     }
     this.groups.set(group.id, group)
     return group
@@ -114,7 +118,23 @@ export class JobStore {
   }
 }
 
-function isTerminal(status: string): boolean {
+/**
+ * How a read replica that lags behind shows job groups, flow runs and plan snapshot runs ('stale' and
+ * 'not-found-while-new' faults); the `now` it is used with is then the instant it shows.
+ */
+export interface Replica {
+  /** Records created after this instant (epoch ms) are unknown: 404 on their routes, missing from lists. */
+  readonly hiddenAfter?: number
+  /** Shown instead of the status of a job group, flow run or plan snapshot run asked for by id. */
+  readonly status?: string
+}
+
+/** Whether a record created at `createdAt` is known to the replica (always, without one). */
+export function seenBy(replica: Replica | undefined, createdAt: number): boolean {
+  return replica?.hiddenAfter === undefined || createdAt <= replica.hiddenAfter
+}
+
+export function isTerminal(status: string): boolean {
   return status === 'Complete' || status === 'Failed' || status === 'Canceled'
 }
 
@@ -150,6 +170,12 @@ export function stageAt(group: JobGroup, stage: Stage, t: number): StageState {
 /** Reads a property of a parsed JSON value without trusting its shape. */
 export function prop(value: unknown, key: string): unknown {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined
+}
+
+/** A positive integer given as a number or a numeric string. */
+export function positiveInteger(value: unknown): number | undefined {
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value
+  return typeof n === 'number' && Number.isSafeInteger(n) && n > 0 ? n : undefined
 }
 
 function resolveScenario(scenario: JobScenario = {}): Scenario {

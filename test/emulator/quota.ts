@@ -1,8 +1,13 @@
-// The per-window quota of runJobGroup and its 429, as in the v10.1 docs' "Rate limiting" section.
+// The per-window quotas of runJobGroup, runFlow and runPlan and their 429, as in the v10.1 docs' "Rate limiting"
+// section (runFlow and runPlan: AAC-AUTH-FLOWS-PLANS.md).
 import type { Reply } from './replies.ts'
 
 /** The documented runJobGroup quota: 30 requests per user per minute. */
 export const DOCUMENTED_TRIGGER_LIMIT = 30
+/** The documented runFlow quota: 20 requests per user per minute. */
+export const DOCUMENTED_RUN_FLOW_LIMIT = 20
+/** The documented runPlan quota: 30 requests per user per minute. */
+export const DOCUMENTED_RUN_PLAN_LIMIT = 30
 // inferred: the workspace limit is twice the user limit, as in every documented quota (30/60, 20/40, 10/20).
 const WORKSPACE_FACTOR = 2
 
@@ -50,11 +55,11 @@ export function rateLimitHeaders(window: QuotaWindow): Record<string, string> {
   }
 }
 
-/** 429 TooManyRequestsException with the documented headers and body. */
-export function tooManyRequests(window: QuotaWindow, now: number): Reply {
+/** 429 TooManyRequestsException with the documented headers and body; `operation` is the call's operationId. */
+export function tooManyRequests(window: QuotaWindow, now: number, operation = 'runJobGroup'): Reply {
   const wait = Math.max(1, Math.ceil((window.resetAt - now) / 1000))
   const details =
-    `API quota reached for "runJobGroup". Wait ${wait} seconds before making a new request. ` +
+    `API quota reached for "${operation}". Wait ${wait} seconds before making a new request. ` +
     `(Max. ${window.limit} requests allowed per minute per user.)`
   return {
     status: 429,
@@ -64,6 +69,15 @@ export function tooManyRequests(window: QuotaWindow, now: number): Reply {
 }
 
 /** A 'rate-limit' fault's 429: the quota (configured or documented) spent for `retryAfterSeconds`. */
-export function injectedRateLimit(limit: number, retryAfterSeconds: number, now: number): Reply {
-  return tooManyRequests({ limit, used: limit, resetAt: now + retryAfterSeconds * 1000 }, now)
+export function injectedRateLimit(limit: number, retryAfterSeconds: number, now: number, operation?: string): Reply {
+  return tooManyRequests({ limit, used: limit, resetAt: now + retryAfterSeconds * 1000 }, now, operation)
+}
+
+/** Runs `act` under `quota` when one is configured: 429 when spent, else its answer with the rate-limit headers. */
+export function underQuota(quota: TriggerQuota | undefined, operation: string, now: number, act: () => Reply): Reply {
+  if (quota === undefined) return act()
+  const { allowed, window } = quota.take(now)
+  if (!allowed) return tooManyRequests(window, now, operation)
+  const reply = act()
+  return { ...reply, headers: { ...rateLimitHeaders(window), ...reply.headers } }
 }

@@ -1,33 +1,29 @@
 // The API: authentication, media-type checks and the /v4 jobGroups routes (API-NOTES.md "Calls").
 import { cancelBody, jobGroupBody, jobsBody, outputsBody, runJobBody } from './bodies.ts'
-import { prop, statusAt } from './jobs.ts'
-import type { JobGroup, JobStore } from './jobs.ts'
+import { positiveInteger, prop, seenBy, statusAt } from './jobs.ts'
+import type { JobGroup, JobStore, Replica } from './jobs.ts'
 import { rateLimitHeaders, tooManyRequests } from './quota.ts'
 import type { TriggerQuota } from './quota.ts'
 import { exception, json, notFound, validationFailed } from './replies.ts'
 import type { Reply } from './replies.ts'
-import type { JobScenario, Listing, RecordedRequest } from './types.ts'
+import type { FlowsAndPlans } from './runs.ts'
+import type { AccessTokenVerifier, JobScenario, Listing, RecordedRequest } from './types.ts'
 
 export interface ApiContext {
   readonly now: number
   readonly token: string
   readonly echoTokenOnAuthError: boolean
+  readonly oauth: AccessTokenVerifier | undefined
   readonly recipes: ReadonlySet<number>
   readonly legacy: boolean
   readonly listing: Listing
   readonly store: JobStore
   readonly quota: TriggerQuota | undefined
+  /** Flow and plan runs (runs.ts). */
+  readonly runs: FlowsAndPlans
   /** A lagging read replica ('stale' and 'not-found-while-new' faults; the server sets it on GET requests only). */
   readonly replica?: Replica
   scenarioFor(recipeId: number): JobScenario | undefined
-}
-
-/** How a read replica that lags behind shows job groups; `now` is then the instant it shows. */
-export interface Replica {
-  /** Job groups created after this instant (epoch ms) are unknown: 404 on their routes, missing from lists. */
-  readonly hiddenAfter?: number
-  /** Shown instead of the status by GET /v4/jobGroups/{id} and /status. */
-  readonly status?: string
 }
 
 type ApiRequest = Pick<RecordedRequest, 'method' | 'path' | 'query' | 'headers' | 'body' | 'json'>
@@ -53,10 +49,16 @@ export function handle(ctx: ApiContext, req: ApiRequest): Reply {
 
 function authenticate(ctx: ApiContext, req: ApiRequest): Reply | undefined {
   const header = req.headers.authorization
-  if (header !== undefined && /^Bearer\s+(.+)$/i.exec(header)?.[1] === ctx.token) return undefined
+  const bearer = header === undefined ? undefined : /^Bearer\s+(.+)$/i.exec(header)?.[1]
+  if (bearer === ctx.token) return undefined
+  const state = bearer === undefined ? 'unknown' : (ctx.oauth?.verifyAccessToken(bearer) ?? 'unknown')
+  if (state === 'valid') return undefined
+  // inferred: the docs say only "401 missing or expired token"; an expired one differs only in `details`.
   const details = ctx.echoTokenOnAuthError
     ? `Invalid Authorization header: ${header ?? '(none)'}`
-    : 'A valid "Authorization: Bearer <token>" header is required'
+    : state === 'expired'
+      ? 'The access token has expired'
+      : 'A valid "Authorization: Bearer <token>" header is required'
   // inferred: the docs give no 401 body; the exception shape and name are assumed.
   return exception(401, 'AuthenticationFailed', 'Authentication failed', details)
 }
@@ -78,6 +80,8 @@ function route(ctx: ApiContext, req: ApiRequest): Reply {
   if (method === 'POST' && path === '/v4/jobGroups') return runJobGroup(ctx, req)
   if (method === 'GET' && path === '/v4/jobGroups' && ctx.listing !== 'none') return list(ctx, req.query)
   if (method === 'GET' && path === '/v4/jobLibrary' && ctx.listing === 'both') return list(ctx, req.query)
+  const run = ctx.runs.route(req, ctx.now, ctx.replica)
+  if (run !== undefined) return run
   const item = ITEM_PATH.exec(path)
   return item ? jobGroupItem(ctx, req, item[1] ?? '', item[2] ?? '') : routeNotFound(req)
 }
@@ -129,8 +133,7 @@ function jobGroupItem(ctx: ApiContext, req: ApiRequest, rawId: string, sub: stri
 }
 
 function visible(ctx: ApiContext, group: JobGroup): boolean {
-  const hiddenAfter = ctx.replica?.hiddenAfter
-  return hiddenAfter === undefined || group.createdAt <= hiddenAfter
+  return seenBy(ctx.replica, group.createdAt)
 }
 
 function shownStatus(ctx: ApiContext, group: JobGroup): string {
@@ -176,12 +179,6 @@ function count(text: string | undefined, fallback: number): number | undefined {
 /** The wrangledDataset.id of a runJobGroup body, when it is a valid one. */
 export function recipeIdOf(body: unknown): number | undefined {
   return positiveInteger(prop(prop(body, 'wrangledDataset'), 'id'))
-}
-
-/** A positive integer given as a number or a numeric string. */
-function positiveInteger(value: unknown): number | undefined {
-  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value
-  return typeof n === 'number' && Number.isSafeInteger(n) && n > 0 ? n : undefined
 }
 
 function mediaType(header: string | undefined): string | undefined {

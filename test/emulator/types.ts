@@ -3,6 +3,7 @@
 // trifacta-standard-api-v8.4.txt and aac-v4-jobgroup-derived.json (names, types, enums).
 import type { RecordedRequest as SharedRecordedRequest } from '../support/recorded-request.ts'
 import type { TlsKeyPair } from '../support/tls.ts'
+import type { FlowPlanOptions } from './flow-types.ts'
 
 export type { TlsKeyPair }
 
@@ -119,12 +120,14 @@ export type ModifierAction =
   /**
    * A lagging read replica, on GET requests only (others are answered as usual): job groups are shown as they
    * were `lagMs` ago (default 0; never before their creation, so a young one shows its first status); `status`
-   * pins the status shown by GET /v4/jobGroups/{id} and /status. Jobs, outputs and lists lag alike.
+   * pins the status shown by GET /v4/jobGroups/{id} and /status, GET /v4/flowRuns/{id}/status and GET
+   * /v4/planSnapshotRuns/{id}. Jobs, outputs, lists, flow runs and plan snapshot runs lag alike.
    */
   | { kind: 'stale'; lagMs?: number; status?: string }
   /**
-   * A read replica that has not seen new job groups, on GET requests only: a job group created less than `ms`
-   * ago answers 404 NotFound on its routes and is missing from the lists.
+   * A read replica that has not seen new records, on GET requests only: a job group, flow run or plan snapshot
+   * run created less than `ms` ago answers 404 NotFound on its routes and is missing from the lists (and from
+   * GET /v4/plans/{id}/full, as are task runs whose job groups are that young).
    */
   | { kind: 'not-found-while-new'; ms: number }
   /**
@@ -134,6 +137,9 @@ export type ModifierAction =
    * request arrived. Its createdAt is the creation time plus `createdAtOffsetMs` (default 0; negative: earlier).
    * Its x-execution-id is `executionId` (default none), or the request's with `sameExecutionId`: created
    * `before`, it makes the client's own POST answer 304. `scenario` defaults to the recipe's.
+   * On POST /v4/flows/{id}/run or /v4/plans/{id}/run without `recipeId`, the other client runs the same flow or
+   * plan with the same body instead (a flow run or plan snapshot run of origin 'foreign', whose job groups get
+   * `scenario` when given; it spends no quota); `sameExecutionId` created `before` then makes the client's 304.
    */
   | {
       kind: 'foreign-job-group'
@@ -166,7 +172,8 @@ export interface Fault {
 /** Which list endpoints exist: GET /v4/jobLibrary (newer) and GET /v4/jobGroups (deprecated list). */
 export type Listing = 'both' | 'jobGroups' | 'none'
 
-export interface EmulatorOptions {
+/** Flow and plan options (flows, plans, edition, their quotas): see flow-types.ts. */
+export interface EmulatorOptions extends FlowPlanOptions {
   /** Port on 127.0.0.1; default 0 (a free one). */
   port?: number
   /** The accepted bearer token; default 'emulator-token'. */
@@ -189,6 +196,11 @@ export interface EmulatorOptions {
   /** 401 answers echo the received Authorization header in `details` (to test that clients never print it). */
   echoTokenOnAuthError?: boolean
   /**
+   * Also accept OAuth 2.0 access tokens this verifier (e.g. a TokenServer) knows: an expired or unknown one answers
+   * 401. The static `token` stays accepted.
+   */
+  oauth?: AccessTokenVerifier
+  /**
    * Serve https: true with a leaf for 127.0.0.1, ::1, localhost and PROXIED_HOST signed by the throwaway test CA
    * (testCertificates() in test/support/tls.ts); 'wrong-host' with a leaf of that CA for another host name
    * only; or a PEM key pair of your own.
@@ -196,7 +208,10 @@ export interface EmulatorOptions {
   tls?: boolean | 'wrong-host' | TlsKeyPair
 }
 
-/** Who created a job group: a POST /v4/jobGroups, Emulator.createJobGroup, or a 'foreign-job-group' fault. */
+/**
+ * Who created a job group: 'api' the client (POST /v4/jobGroups, or a flow or plan run it started), 'direct'
+ * Emulator.createJobGroup, 'foreign' another client (a 'foreign-job-group' fault).
+ */
 export type JobGroupOrigin = 'api' | 'direct' | 'foreign'
 
 /** Optional details of Emulator.createJobGroup. */
@@ -205,6 +220,13 @@ export interface DirectJobGroup {
   executionId?: string
   /** Epoch ms; default now. Ids still grow in creation order. */
   createdAt?: number
+}
+
+/** What an OAuth token server says of an access token it is shown. */
+export type AccessTokenState = 'valid' | 'expired' | 'unknown'
+
+export interface AccessTokenVerifier {
+  verifyAccessToken(token: string): AccessTokenState
 }
 
 /** What the emulator recorded of a request, with the x-trifacta-request-id it answered. */

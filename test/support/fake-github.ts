@@ -1,6 +1,8 @@
 // A small fake of the GitHub REST API for the pull request comment: issue comments kept in memory per
 // owner/repo/issue, listed (paginated like GitHub, with a Link header), created and updated. Every request is
 // recorded. It can answer every request 403 the way GitHub answers a GITHUB_TOKEN without `pull-requests: write`.
+// The Actions secrets routes live in fake-github-secrets.ts.
+import { SecretsApi, type SecretsApiOptions } from './fake-github-secrets.ts'
 import { recordRequest, type RecordedRequest } from './recorded-request.ts'
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
@@ -31,6 +33,8 @@ export interface FakeGitHubOptions {
   forbidden?: boolean
   /** In the 403 message, echo the Authorization header received (to test that the client never prints it). */
   echoAuthorization?: boolean
+  /** Tokens and environments of the Actions secrets routes. */
+  secrets?: SecretsApiOptions
 }
 
 interface Reply {
@@ -49,6 +53,8 @@ const FORBIDDEN_DOCS = 'https://docs.github.com/rest/issues/comments#create-an-i
 export class FakeGitHub {
   readonly url: string
   readonly requests: GitHubRequest[] = []
+  /** The Actions secrets routes: public keys, seedSecret(), secretValue(). */
+  readonly secrets: SecretsApi
   private readonly server: Server
   private readonly sockets = new Set<Socket>()
   /** `owner/repo/number` → comments, oldest first. */
@@ -63,11 +69,12 @@ export class FakeGitHub {
       server.once('error', reject)
       server.listen(0, '127.0.0.1', () => resolve())
     })
-    return new FakeGitHub(server, options)
+    return new FakeGitHub(server, options, await SecretsApi.create(options.secrets))
   }
 
-  private constructor(server: Server, options: FakeGitHubOptions) {
+  private constructor(server: Server, options: FakeGitHubOptions, secrets: SecretsApi) {
     this.server = server
+    this.secrets = secrets
     this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
     this.forbidden = options.forbidden ?? false
     this.echoAuthorization = options.echoAuthorization ?? false
@@ -86,6 +93,11 @@ export class FakeGitHub {
   /** Adds comments to an issue / pull request as if written before the test; returns copies of them. */
   seed(owner: string, repo: string, issue: number, comments: SeedComment[]): FakeComment[] {
     return comments.map((c) => structuredClone(this.add(owner, repo, issue, c.body, c.login ?? 'octocat')))
+  }
+
+  /** The plaintext of an Actions secret as last written (see SecretsApi.secretValue). */
+  secretValue(name: string, environment?: string, repo?: string): string | undefined {
+    return this.secrets.secretValue(name, environment, repo)
   }
 
   /** The comments on an issue / pull request now, oldest first (deep copies). */
@@ -142,6 +154,8 @@ export class FakeGitHub {
       const echoed = this.echoAuthorization ? ` (authorization: ${request.headers.authorization ?? 'none'})` : ''
       return { status: 403, body: { message: `Resource not accessible by integration${echoed}`, documentation_url: FORBIDDEN_DOCS, status: '403' } }
     }
+    const secrets = this.secrets.handle(request)
+    if (secrets) return secrets
     const list = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(request.path)
     if (list) {
       const [, owner = '', repo = '', issue = ''] = list

@@ -1,6 +1,7 @@
 import { marked } from 'marked'
 import { describe, expect, it } from 'vitest'
-import { escapeText, progressLine, renderSummary, reportOutputs, type RunReport } from '../../src/report.ts'
+import { progressLine, reportOutputs, type RunReport } from '../../src/report.ts'
+import { escapeText, renderSummary } from '../../src/summary.ts'
 
 function report(extra: Partial<RunReport> = {}): RunReport {
   return {

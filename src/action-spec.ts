@@ -1,0 +1,37 @@
+/**
+ * The names of the action's inputs and outputs, as action.yml declares them. Code refers to these constants only,
+ * and a unit test checks that action.yml declares exactly these. The defaults live in action.yml alone;
+ * `action-defaults.ts` is generated from it (`npm run gen`).
+ */
+export const INPUT = {
+  apiUrl: 'api-url',
+  apiToken: 'api-token',
+  recipeId: 'recipe-id',
+  jobId: 'job-id',
+  overrides: 'overrides',
+  runParameters: 'run-parameters',
+  wait: 'wait',
+  timeout: 'timeout',
+  pollInterval: 'poll-interval',
+  maxPollInterval: 'max-poll-interval',
+  requestTimeout: 'request-timeout',
+  failOnJobFailure: 'fail-on-job-failure',
+  cancelOnTimeout: 'cancel-on-timeout',
+  cancelOnWorkflowCancel: 'cancel-on-workflow-cancel',
+  appUrl: 'app-url',
+  commentOnPr: 'comment-on-pr',
+  githubToken: 'github-token'
+} as const
+
+export const OUTPUT = {
+  jobId: 'job-id',
+  status: 'status',
+  requestId: 'request-id',
+  jobUrl: 'job-url',
+  durationSeconds: 'duration-seconds',
+  jobs: 'jobs',
+  written: 'written'
+} as const
+
+export type InputName = (typeof INPUT)[keyof typeof INPUT]
+export type OutputName = (typeof OUTPUT)[keyof typeof OUTPUT]

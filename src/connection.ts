@@ -1,0 +1,21 @@
+/** The connection to the API for a configuration: client, token source and the log lines of its retries. */
+import { ApiClient, staticToken } from './api-client.ts'
+import type { Clock } from './clock.ts'
+import type { Config } from './inputs.ts'
+import { JobGroupsApi } from './job-groups.ts'
+import { log } from './log.ts'
+import type { Transport } from './transport.ts'
+import { USER_AGENT } from './version.ts'
+
+export function connect(config: Config, transport: Transport, clock: Clock): JobGroupsApi {
+  const client = new ApiClient({
+    apiUrl: config.apiUrl,
+    tokens: staticToken(config.apiToken),
+    userAgent: USER_AGENT,
+    transport,
+    clock,
+    requestTimeoutMs: config.requestTimeoutMs,
+    onRetry: (message, persistent) => (persistent ? log.warning(message, { title: 'API retries' }) : log.debug(message))
+  })
+  return new JobGroupsApi(client, (message) => log.info(message))
+}

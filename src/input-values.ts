@@ -1,0 +1,122 @@
+/**
+ * Input values: the parsers for one input each (URLs, tokens, ids, booleans, durations). Each throws an
+ * `InputError` naming the input and saying what is expected. Pure.
+ */
+
+/** One bad input: names the input and says what is expected. */
+export class InputError extends Error {
+  readonly input: string
+  constructor(input: string, message: string) {
+    super(`Input '${input}': ${message}`)
+    this.name = 'InputError'
+    this.input = input
+  }
+}
+
+/** Node's timers hold at most 2^31-1 ms (24.8 days); a week is more than any job wait needs. */
+export const MAX_DURATION_MS = 7 * 24 * 3600 * 1000
+
+/** `https://host[:port][/prefix]`, without a trailing slash or `/v4`. Plain http only for loopback hosts. */
+export function parseApiUrl(text: string): string {
+  const url = parseHttpUrl('api-url', text)
+  return url.replace(/\/v4$/i, '')
+}
+
+export function parseHttpUrl(input: string, text: string): string {
+  const raw = text.trim()
+  if (!raw) throw new InputError(input, 'is required, e.g. https://api.clouddataprep.com.')
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new InputError(input, `'${raw}' is not a URL; expected e.g. https://api.clouddataprep.com.`)
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InputError(input, `must be an https URL (got a '${url.protocol}' URL).`)
+  }
+  if (url.username || url.password) {
+    throw new InputError(input, 'must not contain credentials; put the token in api-token.')
+  }
+  if (url.search || url.hash) {
+    throw new InputError(input, 'must not contain a query or fragment; give the base URL only.')
+  }
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    throw new InputError(
+      input,
+      `plain http is only allowed for loopback hosts; use https://${url.host}${url.pathname === '/' ? '' : url.pathname}.`
+    )
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '')
+}
+
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase()
+  if (host === 'localhost' || host === '[::1]') return true
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
+}
+
+/**
+ * Web app base URL derived from the API URL: `api.clouddataprep.com` → `clouddataprep.com`,
+ * `api.<region>.alteryxcloud.com` → `<region>.alteryxcloud.com`, otherwise the API URL itself.
+ */
+export function deriveAppUrl(apiUrl: string): string {
+  const url = new URL(apiUrl)
+  const host = url.hostname.toLowerCase()
+  if (host === 'api.clouddataprep.com' || /^api\.[a-z0-9-]+\.alteryxcloud\.com$/.test(host)) {
+    url.hostname = host.slice('api.'.length)
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '')
+}
+
+export function parseToken(input: string, text: string, warnings: string[]): string {
+  let token = text.trim()
+  if (!token)
+    throw new InputError(input, 'is empty; pass the access token from a secret, e.g. ${{ secrets.TRIFACTA_TOKEN }}.')
+  if (/^bearer\s+/i.test(token)) {
+    token = token.replace(/^bearer\s+/i, '')
+    warnings.push(`${input} starts with 'Bearer '; the prefix was removed (give the token alone).`)
+  }
+  if (/\s/.test(token)) throw new InputError(input, 'contains white space or a line break; give the token alone.')
+  return token
+}
+
+export function parsePositiveInteger(input: string, text: string): number {
+  const raw = text.trim()
+  const n = Number(raw)
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n <= 0) {
+    const hint = input === 'recipe-id' ? ' In the flow view, /flows/10?recipe=7 means recipe-id 7.' : ''
+    throw new InputError(input, `must be a positive integer (got '${raw}').${hint}`)
+  }
+  return n
+}
+
+export function parseBoolean(input: string, text: string): boolean {
+  const raw = text.trim()
+  if (['true', 'True', 'TRUE'].includes(raw)) return true
+  if (['false', 'False', 'FALSE'].includes(raw)) return false
+  throw new InputError(input, `must be true or false (got '${raw}').`)
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+
+/** `90` (seconds), `90s`, `30m`, `2h`, `1h30m`, `500ms`. Positive, at most 7 days. */
+export function parseDuration(input: string, text: string): number {
+  const raw = text.trim()
+  const expected = `must be a positive duration: seconds (90) or with a unit (90s, 30m, 2h, 1h30m) (got '${text.trim()}').`
+  let ms: number
+  if (/^\d+(\.\d+)?$/.test(raw)) {
+    ms = Number(raw) * 1000
+  } else if (/^(\d+(\.\d+)?(ms|s|m|h|d))+$/i.test(raw)) {
+    ms = 0
+    for (const part of raw.toLowerCase().matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)) {
+      ms += Number(part[1]) * UNIT_MS[part[2]!]!
+    }
+  } else {
+    throw new InputError(input, expected)
+  }
+  ms = Math.round(ms)
+  if (!(ms > 0)) throw new InputError(input, expected)
+  if (ms > MAX_DURATION_MS)
+    throw new InputError(input, `must be at most 7d (got '${raw}'): longer waits than a week are not supported.`)
+  return ms
+}

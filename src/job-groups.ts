@@ -1,0 +1,138 @@
+/**
+ * Job groups: the `/v4/jobGroups` calls and their types. A job group is what every kind of run ends up as, so
+ * the recipe, attach, flow and plan runs all read, cancel and report job groups through this one module.
+ */
+import type { ApiClient, ApiResponse, Budget } from './api-client.ts'
+import { ApiError } from './api-error.ts'
+
+/** Spec enum plus what is seen in practice (`Pending`, `Queued`); any other string may come back too. */
+export type JobStatus =
+  'Created' | 'Pending' | 'Queued' | 'InProgress' | 'Complete' | 'Failed' | 'Canceled' | (string & {})
+
+export const TERMINAL_STATUSES: readonly string[] = ['Complete', 'Failed', 'Canceled']
+export const RUNNING_STATUSES: readonly string[] = ['Created', 'Pending', 'Queued', 'InProgress']
+
+export const isTerminal = (status: string | undefined): boolean =>
+  status !== undefined && TERMINAL_STATUSES.includes(status)
+
+export interface RunJobGroupRequest {
+  wrangledDataset: { id: number }
+  overrides?: Record<string, unknown>
+  runParameters?: { overrides: { data: { key: string; value: string }[] } }
+}
+
+export interface JobGroup {
+  id: number
+  status?: JobStatus
+  createdAt?: string
+  updatedAt?: string
+  wrangledDataset?: { id: number }
+}
+
+/** A stage ("job" in the API). */
+export interface Job {
+  id: number
+  status: JobStatus
+  jobType: string
+  percentComplete?: number
+  errorMessage?: unknown
+  executionLanguage?: string
+  createdAt?: string
+  updatedAt?: string
+}
+
+export interface JobGroupOutputs {
+  files: Record<string, unknown>[]
+  tables: Record<string, unknown>[]
+}
+
+export type CancelOutcome =
+  | { kind: 'cancelled'; requestId: string }
+  /** This edition has no `/cancel` (legacy Dataprep Standard): the job keeps running. */
+  | { kind: 'unsupported'; requestId: string }
+  | { kind: 'failed'; error: Error }
+
+export class JobGroupsApi {
+  /** Set once `/status` answered 404 for an existing job group: a legacy edition, read the job group instead. */
+  private legacyStatus = false
+
+  private readonly client: ApiClient
+  private readonly onNotice: (message: string) => void
+  constructor(client: ApiClient, onNotice: (message: string) => void) {
+    this.client = client
+    this.onNotice = onNotice
+  }
+
+  /** One attempt at `POST /v4/jobGroups`: whether and how to send it again is the start's decision. */
+  run(
+    body: RunJobGroupRequest,
+    executionId: string,
+    deadline: number,
+    signal?: AbortSignal
+  ): Promise<ApiResponse<unknown>> {
+    const headers = { 'x-execution-id': executionId }
+    const subject = { recipeId: body.wrangledDataset.id }
+    return this.client.send('POST', '/v4/jobGroups', { body, headers, subject, signal, deadline, allow304: true })
+  }
+
+  /** The job group's status; on a legacy edition without `/status`, the job group's `status` field. */
+  async status(jobId: number, budget: Budget): Promise<JobStatus> {
+    if (!this.legacyStatus) {
+      try {
+        return await this.client.read<JobStatus>(`/v4/jobGroups/${jobId}/status`, budget, { jobId })
+      } catch (error) {
+        if (!(error instanceof ApiError && error.status === 404)) throw error
+        const group = await this.get(jobId, budget) // a 404 here means the job group does not exist
+        this.legacyStatus = true
+        this.onNotice(
+          `GET /v4/jobGroups/${jobId}/status is not available on this edition (404); reading GET /v4/jobGroups/${jobId} for the status from now on.`
+        )
+        return statusOf(group, jobId)
+      }
+    }
+    return statusOf(await this.get(jobId, budget), jobId)
+  }
+
+  get(jobId: number, budget: Budget): Promise<JobGroup> {
+    return this.client.read<JobGroup>(`/v4/jobGroups/${jobId}`, budget, { jobId })
+  }
+
+  async stages(jobId: number, budget: Budget): Promise<Job[]> {
+    const list = await this.client.read<{ data?: Job[] }>(`/v4/jobGroups/${jobId}/jobs`, budget, { jobId })
+    return Array.isArray(list?.data) ? list.data : []
+  }
+
+  async outputs(jobId: number, budget: Budget): Promise<JobGroupOutputs> {
+    const out = await this.client.read<Partial<JobGroupOutputs>>(`/v4/jobGroups/${jobId}/outputs`, budget, { jobId })
+    return { files: Array.isArray(out?.files) ? out.files : [], tables: Array.isArray(out?.tables) ? out.tables : [] }
+  }
+
+  /** `POST /v4/jobGroups/{id}/cancel`; a 404 means this edition cannot cancel through the API, and is not retried. */
+  async cancel(jobId: number, budget: Budget): Promise<CancelOutcome> {
+    try {
+      const response = await this.client.postRetrying(`/v4/jobGroups/${jobId}/cancel`, {}, budget, { jobId })
+      return { kind: 'cancelled', requestId: response.requestId }
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return { kind: 'unsupported', requestId: error.requestId }
+      return { kind: 'failed', error: error as Error }
+    }
+  }
+
+  /** A page of job groups from `GET /v4/jobLibrary` or the older `GET /v4/jobGroups`. */
+  async list(
+    endpoint: '/v4/jobLibrary' | '/v4/jobGroups',
+    query: Record<string, string>,
+    budget: Budget
+  ): Promise<JobGroup[]> {
+    const list = await this.client.read<{ data?: JobGroup[] }>(
+      `${endpoint}?${new URLSearchParams(query).toString()}`,
+      budget
+    )
+    return Array.isArray(list?.data) ? list.data : []
+  }
+}
+
+function statusOf(group: JobGroup, jobId: number): JobStatus {
+  if (typeof group?.status !== 'string') throw new Error(`GET /v4/jobGroups/${jobId} answered without a status.`)
+  return group.status
+}

@@ -1,0 +1,190 @@
+/**
+ * The run's request options: `overrides` and `run-parameters`, parsed and checked as far as the vendor documents
+ * them (the server does not validate overrides); unknown keys pass on with a warning. Pure.
+ */
+import { InputError } from './input-values.ts'
+
+export interface RunParameter {
+  key: string
+  value: string
+}
+
+/** Known top-level keys of `overrides` (vendor docs and the AAC spec's output-object and flow-run requests). */
+const KNOWN_OVERRIDE_KEYS = [
+  'execution',
+  'profiler',
+  'isAdhoc',
+  'ignoreRecipeErrors',
+  'writesettings',
+  'writeSettings',
+  'publications',
+  'sqlScripts',
+  'outputObjectSchemaDriftOptions',
+  'schemaDriftOptions',
+  'sparkOptions',
+  'databricksOptions'
+]
+const WRITE_ACTIONS = ['create', 'append', 'overwrite']
+const WRITE_FORMATS = ['csv', 'json', 'avro', 'pqt', 'hyper']
+const WRITE_COMPRESSIONS = ['none', 'gzip', 'bzip2', 'snappy']
+const PUBLICATION_ACTIONS = ['create', 'load', 'createAndLoad', 'truncateAndLoad', 'dropAndLoad', 'upsert']
+
+/** `key=value` lines (blank lines and `#` comments ignored, `=` allowed in the value) or a JSON object of strings. */
+export function parseRunParameters(text: string): RunParameter[] {
+  const raw = text.trim()
+  if (!raw) return []
+  if (raw.startsWith('{') || raw.startsWith('[')) return parseRunParametersJson(raw)
+  const params: RunParameter[] = []
+  const seen = new Map<string, number>()
+  raw.split(/\r?\n/).forEach((line, index) => {
+    const lineNo = index + 1
+    const trimmed = line.trim()
+    if (!trimmed || trimmed.startsWith('#')) return
+    const eq = trimmed.indexOf('=')
+    if (eq < 0) throw new InputError('run-parameters', `line ${lineNo} has no '=': expected key=value.`)
+    const key = trimmed.slice(0, eq).trim()
+    if (!key) throw new InputError('run-parameters', `line ${lineNo} has an empty key: expected key=value.`)
+    const first = seen.get(key)
+    if (first !== undefined)
+      throw new InputError('run-parameters', `key '${key}' is given twice (lines ${first} and ${lineNo}).`)
+    seen.set(key, lineNo)
+    params.push({ key, value: trimmed.slice(eq + 1).trim() })
+  })
+  return params
+}
+
+function parseRunParametersJson(raw: string): RunParameter[] {
+  let value: unknown
+  try {
+    value = JSON.parse(raw)
+  } catch (e) {
+    throw new InputError(
+      'run-parameters',
+      `is not valid JSON (${(e as Error).message}); give a JSON object of strings or key=value lines.`
+    )
+  }
+  if (!isPlainObject(value))
+    throw new InputError('run-parameters', 'must be a JSON object of strings, e.g. {"country": "Germany"}.')
+  return Object.entries(value).map(([key, v]) => {
+    if (!key.trim()) throw new InputError('run-parameters', 'has an empty key.')
+    if (typeof v !== 'string') {
+      throw new InputError(
+        'run-parameters',
+        `value of '${key}' must be a string (got ${describe(v)}); quote it, e.g. "${key}": "${String(v)}".`
+      )
+    }
+    return { key, value: v }
+  })
+}
+
+/** A JSON object; known keys type-checked (the server does not validate overrides), unknown ones passed on with a warning. */
+export function parseOverrides(text: string, warnings: string[] = []): Record<string, unknown> {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (e) {
+    throw new InputError('overrides', `is not valid JSON (${(e as Error).message}).`)
+  }
+  if (!isPlainObject(value))
+    throw new InputError('overrides', `must be a JSON object, e.g. {"execution": "photon"} (got ${describe(value)}).`)
+  const o = value
+  if ('execution' in o && typeof o.execution !== 'string') {
+    throw new InputError(
+      'overrides',
+      `'execution' must be a string such as "photon" or "spark" (got ${describe(o.execution)}).`
+    )
+  }
+  if ('profiler' in o && typeof o.profiler !== 'boolean') {
+    throw new InputError('overrides', `'profiler' must be true or false (got ${describe(o.profiler)}).`)
+  }
+  for (const key of ['writesettings', 'writeSettings'] as const) {
+    if (key in o) checkWriteSettings(key, o[key], warnings)
+  }
+  if ('publications' in o) checkPublications(o.publications, warnings)
+  const unknown = Object.keys(o).filter((k) => !KNOWN_OVERRIDE_KEYS.includes(k))
+  for (const key of unknown) {
+    const near = closest(key, KNOWN_OVERRIDE_KEYS)
+    warnings.push(`overrides: unknown key '${key}' is passed on as given${near ? ` (did you mean '${near}'?)` : ''}.`)
+  }
+  return o
+}
+
+function checkWriteSettings(key: string, value: unknown, warnings: string[]): void {
+  const items = objectArray('overrides', key, value)
+  items.forEach((item, i) => {
+    const where = `'${key}[${i}]'`
+    if ('path' in item && typeof item.path !== 'string')
+      throw new InputError('overrides', `${where}.path must be a string.`)
+    if ('action' in item && !WRITE_ACTIONS.includes(item.action as string)) {
+      throw new InputError(
+        'overrides',
+        `${where}.action must be one of ${WRITE_ACTIONS.join(', ')} (got ${describe(item.action)}).`
+      )
+    }
+    if ('format' in item && !WRITE_FORMATS.includes(item.format as string)) {
+      warnings.push(
+        `overrides: ${where}.format ${describe(item.format)} is not one of ${WRITE_FORMATS.join(', ')}; passed on as given.`
+      )
+    }
+    if ('compression' in item && !WRITE_COMPRESSIONS.includes(item.compression as string)) {
+      warnings.push(
+        `overrides: ${where}.compression ${describe(item.compression)} is not one of ${WRITE_COMPRESSIONS.join(', ')}; passed on as given.`
+      )
+    }
+  })
+}
+
+function checkPublications(value: unknown, warnings: string[]): void {
+  objectArray('overrides', 'publications', value).forEach((item, i) => {
+    if ('action' in item && !PUBLICATION_ACTIONS.includes(item.action as string)) {
+      warnings.push(
+        `overrides: 'publications[${i}]'.action ${describe(item.action)} is not one of ${PUBLICATION_ACTIONS.join(', ')}; passed on as given.`
+      )
+    }
+  })
+}
+
+function objectArray(input: string, key: string, value: unknown): Record<string, unknown>[] {
+  if (!Array.isArray(value) || !value.every(isPlainObject)) {
+    throw new InputError(input, `'${key}' must be an array of objects (got ${describe(value)}).`)
+  }
+  return value
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  if (typeof value === 'object') return 'an object'
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
+  return `${typeof value} ${String(value)}`
+}
+
+/** The known key nearest to a typo (edit distance ≤ 3), if any. */
+function closest(word: string, candidates: string[]): string | undefined {
+  let best: string | undefined
+  let bestDistance = 4
+  for (const c of candidates) {
+    const d = editDistance(word, c)
+    if (d < bestDistance) {
+      best = c
+      bestDistance = d
+    }
+  }
+  return best
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i]
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
+    }
+    prev = row
+  }
+  return prev[b.length]!
+}

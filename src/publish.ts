@@ -1,0 +1,65 @@
+/** Publish: the verdict on a run, its outputs, the step summary, the optional PR comment, and the exit code. */
+import type { OutputName } from './action-spec.ts'
+import type { Config } from './inputs.ts'
+import { formatMs, oneLine } from './format.ts'
+import { log } from './log.ts'
+import { setOutput } from './outputs.ts'
+import { reportOutputs, type RunReport } from './report.ts'
+import { errorText, writeSummary } from './summary.ts'
+
+export async function publish(config: Config, report: RunReport): Promise<void> {
+  for (const [name, value] of Object.entries(reportOutputs(report))) setOutput(name as OutputName, value)
+  const markdown = await writeSummary(report)
+  if (config.commentOnPr) {
+    const { commentOnPullRequest } = await import('./pr-comment.ts')
+    await commentOnPullRequest(config, report, markdown)
+  }
+  const failure = failureOf(config, report)
+  if (!failure && (report.ending === 'failed' || report.ending === 'canceled')) {
+    log.warning(
+      `Job ${report.jobId} ended ${report.status}; the step passes because fail-on-job-failure is false. ${report.jobUrl}`
+    )
+  }
+  if (failure) {
+    log.error(failure.message, { title: failure.title })
+    process.exitCode = 1
+  } else {
+    const after = report.durationMs !== undefined ? ` after ${formatMs(report.durationMs)}` : ''
+    log.info(`Job ${report.jobId}: ${report.status ?? 'status unknown'}${after}.`)
+  }
+}
+
+/** The step fails on an error, a timeout, a workflow cancel, and on Failed or Canceled when fail-on-job-failure. */
+export function failureOf(config: Config, report: RunReport): { title: string; message: string } | undefined {
+  switch (report.ending) {
+    case 'complete':
+    case 'not-waited':
+      return undefined
+    case 'failed':
+    case 'canceled': {
+      if (!config.failOnJobFailure) return undefined
+      const failedStage = report.stages.find((s) => s.status === 'Failed' && errorText(s.errorMessage))
+      const stageText = failedStage
+        ? ` Stage ${failedStage.jobType} failed: "${oneLine(errorText(failedStage.errorMessage), 500)}".`
+        : ''
+      const message = `Job ${report.jobId} ended ${report.status}.${stageText}${report.jobUrl ? ` ${report.jobUrl}` : ''}`
+      return { title: `Job ${report.jobId} ${report.status}`, message }
+    }
+    case 'timeout':
+      return { title: `Job ${report.jobId} timed out`, message: withLink(report.error ?? 'Timed out.', report.jobUrl) }
+    case 'workflow-cancelled':
+      return {
+        title: 'Workflow cancelled',
+        message: withLink(report.error ?? 'The workflow was cancelled.', report.jobUrl)
+      }
+    default:
+      return {
+        title: report.jobId ? `Job ${report.jobId}: API error` : 'Could not start the job',
+        message: report.error ?? 'Unknown error.'
+      }
+  }
+}
+
+function withLink(message: string, url: string | undefined): string {
+  return url && !message.includes(url) ? `${message} ${url}` : message
+}

@@ -1,0 +1,187 @@
+/**
+ * One run of the step, whatever its kind: start it (or attach), wait for it, and settle its ending (timeout,
+ * workflow cancel, failure to read). Owns the deadline, the stop signal and the time budgets; knows nothing
+ * about any one kind of run, which it drives through `RunKind`. Once a terminal status is seen it is final.
+ */
+import type { Budget } from './api-client.ts'
+import { OUTPUT } from './action-spec.ts'
+import { endRun, SIGINT_CLEANUP_MS, SIGTERM_CLEANUP_MS, type EndReason, type StopSignal } from './cancellation.ts'
+import type { Clock } from './clock.ts'
+import { formatMs } from './format.ts'
+import type { Config } from './inputs.ts'
+import { isTerminal } from './job-groups.ts'
+import { log, quietly } from './log.ts'
+import { setOutput } from './outputs.ts'
+import { endingOf, newReport, type RunReport } from './report.ts'
+import { saveSettled, saveStarted } from './state.ts'
+import { describeStartFailure } from './start-failure.ts'
+import type { RunKind, Started } from './targets/run-kind.ts'
+import { watchRun } from './waiter.ts'
+
+/** The final reads for the report get this long (less when the workflow is being cancelled). */
+export const REPORT_BUDGET_MS = 30_000
+/** After a cancel signal, a start already on its way gets this long to answer, so its run can be cancelled. */
+const START_GRACE_MS = 3_000
+
+export class Run {
+  readonly startedAt: number
+  readonly deadline: number
+  private readonly stopController = new AbortController()
+  private stopSignal?: StopSignal
+  private stoppedAt = 0
+  private waitStartedAt = 0
+
+  private readonly kind: RunKind
+  private readonly config: Config
+  private readonly clock: Clock
+  private readonly executionId: string
+
+  constructor(kind: RunKind, config: Config, clock: Clock, executionId: string) {
+    this.kind = kind
+    this.config = config
+    this.clock = clock
+    this.executionId = executionId
+    this.startedAt = clock.now()
+    this.deadline = this.startedAt + config.timeoutMs
+  }
+
+  /** The workflow is being cancelled: stop waiting (the cancel itself happens in `execute`). */
+  stop(signal: StopSignal): void {
+    this.stopSignal = signal
+    this.stoppedAt = this.clock.now()
+    log.info(`${signal} received: the workflow is being cancelled.`)
+    this.stopController.abort(new Error(`${signal} received`))
+  }
+
+  get stopping(): boolean {
+    return this.stopController.signal.aborted
+  }
+
+  async execute(): Promise<RunReport> {
+    const report = newReport(this.config)
+    let started: Started
+    try {
+      started = await this.start()
+    } catch (error) {
+      return describeStartFailure(report, error, this.config, this.stopSignal)
+    }
+    this.announce(report, started)
+    if (!this.config.wait) {
+      saveSettled()
+      return this.notWaited(report, started)
+    }
+    const watch = { kind: this.kind, ref: started.ref, config: this.config, clock: this.clock, deadline: this.deadline }
+    const outcome = await watchRun(watch, report, this.waitStartedAt, this.stopController.signal)
+    if (outcome.kind === 'terminal') {
+      saveSettled()
+      report.ending = endingOf(outcome.status)
+    } else {
+      const reason = outcome.kind === 'aborted' || this.stopping ? 'workflow-cancel' : 'timeout'
+      await this.endEarly(report, started, reason, outcome.kind === 'failed' ? outcome.error : undefined)
+    }
+    await this.complete(report, started)
+    return report
+  }
+
+  /** Start the run; a start already sent when the workflow is cancelled gets a moment to answer. */
+  private async start(): Promise<Started> {
+    const grace = new AbortController()
+    const onStop = (): void =>
+      void setTimeout(() => grace.abort(this.stopController.signal.reason), START_GRACE_MS).unref()
+    this.stopController.signal.addEventListener('abort', onStop, { once: true })
+    try {
+      return await this.kind.start({
+        executionId: this.executionId,
+        stepStartedAt: this.startedAt,
+        deadline: this.deadline,
+        clock: this.clock,
+        signal: grace.signal,
+        log: { debug: log.debug, warning: (m) => log.warning(m, { title: 'Trigger' }) }
+      })
+    } finally {
+      this.stopController.signal.removeEventListener('abort', onStop)
+    }
+  }
+
+  /** The run exists: say so, and set what must be set whatever happens next. */
+  private announce(report: RunReport, started: Started): void {
+    const jobId = started.ref.jobGroupIds[0] ?? started.ref.id
+    Object.assign(report, { jobId, requestId: started.requestId, adopted: started.adopted, attached: started.attached })
+    report.jobUrl = `${this.config.appUrl}/jobs/${jobId}`
+    this.waitStartedAt = this.clock.now()
+    setOutput(OUTPUT.jobId, String(jobId))
+    setOutput(OUTPUT.requestId, report.requestId)
+    setOutput(OUTPUT.jobUrl, report.jobUrl)
+    saveStarted(started.ref, { triggered: !started.attached, waiting: this.config.wait })
+    const how = started.attached ? `Attached to job ${jobId}` : `Started job ${jobId} for ${this.kind.label}`
+    log.info(`${how}: ${report.jobUrl}${report.requestId ? ` (request id ${report.requestId})` : ''}`)
+  }
+
+  private async notWaited(report: RunReport, started: Started): Promise<RunReport> {
+    report.ending = 'not-waited'
+    try {
+      report.status = await this.kind.status(started.ref, this.budget(REPORT_BUDGET_MS))
+    } catch (error) {
+      log.warning(`Could not read the status of job ${report.jobId}: ${(error as Error).message}`)
+    }
+    if (isTerminal(report.status)) report.ending = endingOf(report.status!)
+    report.notes.push(
+      `Not waited for (wait: false): job ${report.jobId} keeps running and this action will not cancel it.`
+    )
+    await this.complete(report, started)
+    return report
+  }
+
+  /** The wait ended without a terminal status: cancel the run or leave it, as the inputs say. */
+  private async endEarly(report: RunReport, started: Started, reason: EndReason, error?: Error): Promise<void> {
+    const cancelling = reason === 'workflow-cancel'
+    const last = report.status ? `last status ${report.status}` : 'no status read'
+    const budget = cancelling ? this.cleanupBudget() : this.budget(REPORT_BUDGET_MS)
+    const fate = await endRun(this.kind, started.ref, {
+      reason,
+      attached: started.attached,
+      allowed: cancelling ? this.config.cancelOnWorkflowCancel : this.config.cancelOnTimeout,
+      subject: `job ${report.jobId}`,
+      url: report.jobUrl!,
+      budget
+    })
+    if (!fate.failed) saveSettled()
+    if (fate.cancelled) {
+      const read = (): Promise<string> => this.kind.status(started.ref, budget)
+      report.status = (await quietly(`Reading the status of job ${report.jobId}`, read)) ?? report.status
+    }
+    if (cancelling) {
+      report.ending = 'workflow-cancelled'
+      report.error = `The workflow was cancelled (${this.stopSignal ?? 'signal'}) while waiting for job ${report.jobId}. ${fate.text}`
+    } else if (error) {
+      report.ending = 'lost-contact'
+      report.error = `Waiting for job ${report.jobId} failed (${last}): ${error.message} ${fate.text}`
+    } else {
+      report.ending = 'timeout'
+      report.error = `Job ${report.jobId} did not finish within the timeout of ${formatMs(this.config.timeoutMs)} (${last}). ${fate.text}`
+    }
+  }
+
+  /** Final reads for the report. A status seen terminal is final: later reads only add details. */
+  private async complete(report: RunReport, started: Started): Promise<void> {
+    const budget = this.stopping ? this.cleanupBudget() : this.budget(REPORT_BUDGET_MS)
+    const details = await this.kind.details(started.ref, budget, report.status)
+    if (!isTerminal(report.status) && details.status) report.status = details.status
+    const start = !started.attached && details.createdAt !== undefined ? details.createdAt : this.waitStartedAt
+    const end = !started.attached && details.finishedAt !== undefined ? details.finishedAt : this.clock.now()
+    report.durationMs = Math.max(0, end - start)
+    report.stages = details.stages
+    report.engine ??= details.stages.map((s) => s.executionLanguage).find((e): e is string => typeof e === 'string')
+    report.written = details.written
+  }
+
+  private budget(ms: number): Budget {
+    return { deadline: this.clock.now() + ms, persistMs: ms }
+  }
+
+  /** After a cancel signal: what is left before the runner's next step (SIGTERM after SIGINT, then the kill). */
+  private cleanupBudget(): Budget {
+    const allowed = this.stopSignal === 'SIGTERM' ? SIGTERM_CLEANUP_MS : SIGINT_CLEANUP_MS
+    return { deadline: Math.max(this.clock.now() + 500, this.stoppedAt + allowed), persistMs: allowed }
+  }
+}
