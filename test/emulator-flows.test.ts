@@ -416,6 +416,7 @@ describe('POST /v4/plans/{id}/run', () => {
         startedAt: T0,
         finishedAt: T0 + 300,
         executionId: undefined,
+        origin: 'api',
         planNodeOverrides: [{ handle: 'h', overrideKey: 'region', value: 'EU' }],
         canceled: false,
         failedToCancelSomeJobs: false,

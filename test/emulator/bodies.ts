@@ -81,6 +81,7 @@ export function jobGroupView(group: JobGroup, t: number): JobGroupView {
     updatedAt: updatedAtOf(group, t),
     executionId: group.executionId,
     canceled: group.canceledAt !== undefined,
+    origin: group.origin,
     overrides: group.overrides,
     runParameters: group.runParameters,
   }

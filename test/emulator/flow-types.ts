@@ -1,7 +1,7 @@
 // Public types of the emulator's flow runs and plan snapshot runs.
 // Sources: /work/shared/reference/AAC-AUTH-FLOWS-PLANS.md ("Running a whole flow", "Running a plan", "Editions")
 // and the runFlow / flowRuns names and types of aac-v4-jobgroup-derived.json.
-import type { JobGroupView, JobScenario } from './types.ts'
+import type { JobGroupOrigin, JobGroupView, JobScenario } from './types.ts'
 
 /** One output of a flow: a run of the flow runs one job group per output, on the output's recipe. */
 export interface FlowOutputSpec {
@@ -71,6 +71,8 @@ export interface FlowRunView {
   /** Epoch ms. */
   createdAt: number
   executionId?: string
+  /** 'api': the client's (POST /v4/flows/{id}/run); 'foreign': another client's ('foreign-job-group' fault). */
+  origin: JobGroupOrigin
   /** Requested with ?runAsync=true. */
   runAsync: boolean
   /** The request body as received, parsed (undefined when empty). */
@@ -100,6 +102,8 @@ export interface PlanRunView {
   /** Epoch ms, once terminal. */
   finishedAt?: number
   executionId?: string
+  /** 'api': the client's (POST /v4/plans/{id}/run); 'foreign': another client's ('foreign-job-group' fault). */
+  origin: JobGroupOrigin
   /** The request body's planNodeOverrides, as received. */
   planNodeOverrides?: unknown
   /** POST /cancel was called while the run was running. */

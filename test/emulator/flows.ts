@@ -4,14 +4,21 @@
 // (LFlowRunRequest, LRunFlowResult, LRunJobResult, LAsyncRunJobResult, LFlowRun, LFlowRunStatus).
 import { jobGroupBody, jobGroupView, runJobBody } from './bodies.ts'
 import type { FlowOutputSpec, FlowRunView, FlowSpec, OutputRunView } from './flow-types.ts'
-import { isTerminal, positiveInteger, statusAt, updatedAtOf } from './jobs.ts'
-import type { JobGroup, JobStore } from './jobs.ts'
+import { isTerminal, positiveInteger, seenBy, statusAt, updatedAtOf } from './jobs.ts'
+import type { JobGroup, JobStore, Replica } from './jobs.ts'
 import { json, notFound, validationFailed } from './replies.ts'
 import type { Reply } from './replies.ts'
-import type { JobScenario, RecordedRequest } from './types.ts'
+import type { JobGroupOrigin, JobScenario, RecordedRequest } from './types.ts'
 
 export type RunRequest = Pick<RecordedRequest, 'method' | 'path' | 'query' | 'headers' | 'body' | 'json'>
 export type ScenarioFor = (recipeId: number) => JobScenario | undefined
+
+/** Who starts a run: the client (origin 'api', the default) or another client ('foreign-job-group' fault). */
+export interface RunBy {
+  origin?: JobGroupOrigin
+  /** Every job group of the run; default each output's (or task's) own scenario. */
+  scenario?: JobScenario
+}
 
 // inferred: flow-run ids live in their own range, so a client mixing them up with job-group ids gets a 404.
 const FIRST_FLOW_RUN_ID = 2001
@@ -30,6 +37,7 @@ interface FlowRun {
   readonly runAsync: boolean
   readonly body: unknown
   readonly outputs: OutputRun[]
+  readonly origin: JobGroupOrigin
 }
 
 /** The fields of LFlowRunRequest the emulator acts on; the rest is only validated and recorded. */
@@ -54,7 +62,7 @@ export class FlowRuns {
   }
 
   /** POST /v4/flows/{id}/run (runFlow). */
-  run(req: RunRequest, flowId: number, now: number): Reply {
+  run(req: RunRequest, flowId: number, now: number, by: RunBy = {}): Reply {
     const body = objectBody(req)
     if (body === undefined) return validationFailed('The request body must be a JSON object')
     const request = parseRunFlow(body)
@@ -68,6 +76,7 @@ export class FlowRuns {
     const outputs = selectOutputs(flow, request.wrangledDatasetIds)
     if (typeof outputs === 'string') return validationFailed(outputs)
     const id = this.nextId++
+    const origin = by.origin ?? 'api'
     const run: FlowRun = {
       id,
       flowId,
@@ -76,11 +85,13 @@ export class FlowRuns {
       // inferred: only the literal 'true' asks for the short answer.
       runAsync: req.query.runAsync === 'true',
       body: req.json,
+      origin,
       outputs: outputs.map((output) =>
-        startOutput(this.store, output, output.scenario ?? this.scenarioFor(output.recipeId), now, {
+        startOutput(this.store, output, by.scenario ?? output.scenario ?? this.scenarioFor(output.recipeId), now, {
           flowRunId: id,
           overrides: outputOverrides(request, output.name),
           runParameters: request.runParameters,
+          origin,
         }),
       ),
     }
@@ -98,21 +109,21 @@ export class FlowRuns {
    * GET /v4/flowRuns/{id} (LFlowRun: id, createdAt, updatedAt, flow; no status in the spec).
    * inferred: updatedAt is the last status change of its job groups.
    */
-  get(id: number, now: number): Reply {
-    return this.with(id, (run) => {
+  get(id: number, now: number, replica?: Replica): Reply {
+    return this.with(id, replica, (run) => {
       const updatedAt = iso(lastUpdate(groupsOf(run), now, run.createdAt))
       return json(200, { id: run.id, createdAt: iso(run.createdAt), updatedAt, flow: { id: run.flowId } })
     })
   }
 
-  /** GET /v4/flowRuns/{id}/status: a bare JSON string. */
-  status(id: number, now: number): Reply {
-    return this.with(id, (run) => json(200, flowRunStatus(run, now)))
+  /** GET /v4/flowRuns/{id}/status: a bare JSON string (or the status a 'stale' fault pins). */
+  status(id: number, now: number, replica?: Replica): Reply {
+    return this.with(id, replica, (run) => json(200, replica?.status ?? flowRunStatus(run, now)))
   }
 
   /** GET /v4/flowRuns/{id}/jobGroups: {data: [jobGroup…]}, each with its wrangledDataset and flowrun. */
-  jobGroups(id: number, now: number): Reply {
-    return this.with(id, (run) => json(200, { data: run.outputs.map(({ group }) => jobGroupBody(group, now)) }))
+  jobGroups(id: number, now: number, replica?: Replica): Reply {
+    return this.with(id, replica, (run) => json(200, { data: groupsOf(run).map((group) => jobGroupBody(group, now)) }))
   }
 
   views(now: number): FlowRunView[] {
@@ -122,6 +133,7 @@ export class FlowRuns {
       status: flowRunStatus(run, now),
       createdAt: run.createdAt,
       executionId: run.executionId,
+      origin: run.origin,
       runAsync: run.runAsync,
       body: run.body,
       jobGroupIds: run.outputs.map(({ group }) => group.id),
@@ -133,9 +145,10 @@ export class FlowRuns {
     return [...this.runs.values()]
   }
 
-  private with(id: number, answer: (run: FlowRun) => Reply): Reply {
+  /** Answers about a flow run; 404 when there is none, or a lagging replica has not seen it yet. */
+  private with(id: number, replica: Replica | undefined, answer: (run: FlowRun) => Reply): Reply {
     const run = this.runs.get(id)
-    return run ? answer(run) : notFound(`flowRun with id ${id} does not exist`)
+    return run && seenBy(replica, run.createdAt) ? answer(run) : notFound(`flowRun with id ${id} does not exist`)
   }
 }
 
@@ -168,7 +181,7 @@ export function startOutput(
   output: FlowOutputSpec,
   scenario: JobScenario | undefined,
   now: number,
-  extra: { flowRunId?: number; overrides?: unknown; runParameters?: unknown } = {},
+  extra: { flowRunId?: number; overrides?: unknown; runParameters?: unknown; origin?: JobGroupOrigin } = {},
 ): OutputRun {
   return { name: output.name, group: store.create({ recipeId: output.recipeId, scenario, ...extra }, now) }
 }

@@ -13,16 +13,22 @@ export type {
 export type {
   AccessTokenState,
   AccessTokenVerifier,
+  AnswerAction,
+  DirectJobGroup,
   EmulatorOptions,
   Fault,
   FaultAction,
+  FaultHeaders,
+  JobGroupOrigin,
   JobGroupView,
   JobScenario,
   Listing,
+  ModifierAction,
   OutputLists,
   RecordedRequest,
   StageSpec,
   TerminalStatus,
+  TlsKeyPair,
 } from './types.ts'
 export type {
   Edition,

@@ -1,7 +1,7 @@
 // The job-group model: a job group's status and its stages' states are computed from the time elapsed since
 // creation (Date.now()) and its scenario, so they are deterministic; only POST /cancel changes a job group.
 import { randomUUID } from 'node:crypto'
-import type { JobScenario, OutputLists, StageSpec, TerminalStatus } from './types.ts'
+import type { JobGroupOrigin, JobScenario, OutputLists, StageSpec, TerminalStatus } from './types.ts'
 
 const DEFAULT_DURATION_MS = 1500
 // Spec enum (Created, InProgress) as a new job group shows them.
@@ -40,6 +40,7 @@ export interface JobGroup {
   readonly executionId?: string
   readonly overrides?: unknown
   readonly runParameters?: unknown
+  readonly origin: JobGroupOrigin
   /** The flow run that created this job group (POST /v4/flows/{id}/run). */
   readonly flowRunId?: number
   /** Set by POST /cancel while the job group was running. */
@@ -52,6 +53,8 @@ export interface NewJobGroup {
   executionId?: string
   overrides?: unknown
   runParameters?: unknown
+  /** Default 'api'. */
+  origin?: JobGroupOrigin
   flowRunId?: number
 }
 
@@ -89,6 +92,7 @@ export class JobStore {
       executionId: input.executionId,
       overrides: input.overrides,
       runParameters: input.runParameters,
+      origin: input.origin ?? 'api',
       flowRunId: input.flowRunId,
     }
     this.groups.set(group.id, group)
@@ -112,6 +116,22 @@ export class JobStore {
   cancel(group: JobGroup, now: number): void {
     if (!isTerminal(statusAt(group, now))) group.canceledAt = now
   }
+}
+
+/**
+ * How a read replica that lags behind shows job groups, flow runs and plan snapshot runs ('stale' and
+ * 'not-found-while-new' faults); the `now` it is used with is then the instant it shows.
+ */
+export interface Replica {
+  /** Records created after this instant (epoch ms) are unknown: 404 on their routes, missing from lists. */
+  readonly hiddenAfter?: number
+  /** Shown instead of the status of a job group, flow run or plan snapshot run asked for by id. */
+  readonly status?: string
+}
+
+/** Whether a record created at `createdAt` is known to the replica (always, without one). */
+export function seenBy(replica: Replica | undefined, createdAt: number): boolean {
+  return replica?.hiddenAfter === undefined || createdAt <= replica.hiddenAfter
 }
 
 export function isTerminal(status: string): boolean {

@@ -4,12 +4,12 @@
 // it polls. Source: AAC-AUTH-FLOWS-PLANS.md "Running a plan".
 import type { FlowOutputSpec, FlowSpec, PlanRunView, PlanSpec, PlanTaskSpec, ValidationStatus } from './flow-types.ts'
 import { combinedStatus, isObject, lastUpdate, objectBody, outputRunView, startOutput } from './flows.ts'
-import type { OutputRun, RunRequest, ScenarioFor } from './flows.ts'
-import { isTerminal, statusAt } from './jobs.ts'
-import type { JobGroup, JobStore } from './jobs.ts'
+import type { OutputRun, RunBy, RunRequest, ScenarioFor } from './flows.ts'
+import { isTerminal, seenBy, statusAt } from './jobs.ts'
+import type { JobGroup, JobStore, Replica } from './jobs.ts'
 import { json, notFound, validationFailed } from './replies.ts'
 import type { Reply } from './replies.ts'
-import type { JobScenario } from './types.ts'
+import type { JobGroupOrigin, JobScenario } from './types.ts'
 
 // inferred: plan-snapshot-run ids live in their own range, apart from job-group and flow-run ids.
 const FIRST_PLAN_SNAPSHOT_RUN_ID = 3001
@@ -41,6 +41,9 @@ interface PlanRun {
   readonly createdAt: number
   readonly executionId?: string
   readonly planNodeOverrides?: unknown
+  readonly origin: JobGroupOrigin
+  /** Every job group's scenario, instead of the tasks' and outputs' own (RunBy). */
+  readonly scenario?: JobScenario
   /** One per started task, in task order. */
   readonly taskRuns: TaskRun[]
   /** Set by POST /cancel while the run was running. */
@@ -69,7 +72,7 @@ export class PlanRuns {
   }
 
   /** POST /v4/plans/{id}/run (runPlan). */
-  run(req: RunRequest, planId: number, now: number): Reply {
+  run(req: RunRequest, planId: number, now: number, by: RunBy = {}): Reply {
     const body = objectBody(req)
     if (body === undefined) return validationFailed('The request body must be a JSON object')
     const { planNodeOverrides } = body
@@ -90,6 +93,8 @@ export class PlanRuns {
       createdAt: now,
       executionId,
       planNodeOverrides,
+      origin: by.origin ?? 'api',
+      scenario: by.scenario,
       taskRuns: [],
       cancelAsked: false,
       failedToCancelSomeJobs: false,
@@ -101,9 +106,12 @@ export class PlanRuns {
     return json(201, { validationStatus: plan.validationStatus, planSnapshotRunId: run.id })
   }
 
-  /** GET /v4/planSnapshotRuns/{id}. */
-  get(id: number, now: number): Reply {
-    return this.with(id, (run) => json(200, runBody(run, now)))
+  /** GET /v4/planSnapshotRuns/{id} (its status pinned by a 'stale' fault's `status`). */
+  get(id: number, now: number, replica?: Replica): Reply {
+    return this.with(id, replica, (run) => {
+      const body = runBody(run, now)
+      return json(200, replica?.status === undefined ? body : { ...body, status: replica.status })
+    })
   }
 
   /**
@@ -111,7 +119,7 @@ export class PlanRuns {
    * start. inferred: the answer is 200 with the run as GET shows it; on a finished run it changes nothing.
    */
   cancel(id: number, now: number): Reply {
-    return this.with(id, (run) => {
+    return this.with(id, undefined, (run) => {
       if (!isTerminal(planStatus(run, now))) {
         run.canceledAt = now
         // inferred: when the server fails to cancel, the job groups it could not reach go on running.
@@ -128,18 +136,18 @@ export class PlanRuns {
    * GET /v4/plans/{id}/full: planNodes[].planTaskSnapshotRuns[].planFlowTaskRunResults[].jobGroup, the path a
    * third-party connector reads (AAC-AUTH-FLOWS-PLANS.md). inferred: everything else in it (ids, names, one
    * planTaskSnapshotRun per plan snapshot run that reached the task, oldest first, naming its planSnapshotRun, and
-   * one planFlowTaskRunResult per job group).
+   * one planFlowTaskRunResult per job group). A lagging replica leaves out the runs and task runs it has not seen.
    */
-  full(planId: number, now: number): Reply {
+  full(planId: number, now: number, replica?: Replica): Reply {
     const plan = this.plans.get(planId)
     if (plan === undefined) return notFound(`plan with id ${planId} does not exist`)
-    const runs = [...this.runs.values()].filter((run) => run.plan === plan)
+    const runs = [...this.runs.values()].filter((run) => run.plan === plan && seenBy(replica, run.createdAt))
     const planNodes = plan.tasks.map((task, index) => ({
       id: task.nodeId,
       name: task.name,
       planTaskSnapshotRuns: runs.flatMap((run) => {
         const taskRun = run.taskRuns[index]
-        if (taskRun === undefined) return []
+        if (taskRun === undefined || !groupsOf(taskRun).every((group) => seenBy(replica, group.createdAt))) return []
         return [
           {
             id: taskRun.id,
@@ -169,6 +177,7 @@ export class PlanRuns {
       startedAt: run.createdAt,
       finishedAt: finishedAt(run, now),
       executionId: run.executionId,
+      origin: run.origin,
       planNodeOverrides: run.planNodeOverrides,
       canceled: run.canceledAt !== undefined,
       failedToCancelSomeJobs: run.failedToCancelSomeJobs,
@@ -194,17 +203,20 @@ export class PlanRuns {
         startAt = lastUpdate(groupsOf(previous), now, run.createdAt)
       }
       const task = tasks[run.taskRuns.length]!
-      const outputs = task.outputs.map((output) =>
-        startOutput(this.store, output, task.scenario ?? output.scenario ?? this.scenarioFor(output.recipeId), startAt),
-      )
+      const outputs = task.outputs.map((output) => {
+        const scenario = run.scenario ?? task.scenario ?? output.scenario ?? this.scenarioFor(output.recipeId)
+        return startOutput(this.store, output, scenario, startAt, { origin: run.origin })
+      })
       // inferred: task snapshot run ids are not documented; run id * 100 + position.
       run.taskRuns.push({ id: run.id * 100 + run.taskRuns.length + 1, outputs })
     }
   }
 
-  private with(id: number, answer: (run: PlanRun) => Reply): Reply {
+  /** Answers about a plan snapshot run; 404 when there is none, or a lagging replica has not seen it yet. */
+  private with(id: number, replica: Replica | undefined, answer: (run: PlanRun) => Reply): Reply {
     const run = this.runs.get(id)
-    return run ? answer(run) : notFound(`planSnapshotRun with id ${id} does not exist`)
+    const known = run !== undefined && seenBy(replica, run.createdAt)
+    return known ? answer(run) : notFound(`planSnapshotRun with id ${id} does not exist`)
   }
 }
 

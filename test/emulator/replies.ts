@@ -1,15 +1,15 @@
 // What a handler answers, before the transport adds x-trifacta-request-id and writes it.
 import { STATUS_CODES } from 'node:http'
-import type { FaultAction } from './types.ts'
+import type { AnswerAction, FaultHeaders } from './types.ts'
 
 export interface Reply {
   status: number
   /** A JSON body (Content-Type: application/json). */
   body?: unknown
-  /** A raw text body instead (Content-Type: `contentType`, default text/html). */
-  raw?: string
+  /** A raw body instead, text (sent as UTF-8) or bytes (Content-Type: `contentType`, default text/html). */
+  raw?: string | Uint8Array
   contentType?: string
-  headers?: Record<string, string>
+  headers?: FaultHeaders
 }
 
 export function json(status: number, body: unknown): Reply {
@@ -32,7 +32,7 @@ export function notFound(details: string): Reply {
 }
 
 /** A 'status' fault's answer; without a body or raw text, an exception body named after the status. */
-export function faultReply(action: Extract<FaultAction, { kind: 'status' }>): Reply {
+export function faultReply(action: Extract<AnswerAction, { kind: 'status' }>): Reply {
   const { status, body, raw, contentType, headers } = action
   if (body !== undefined || raw !== undefined) return { status, body, raw, contentType, headers }
   // inferred: a generic exception body for injected faults that give none.

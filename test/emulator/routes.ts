@@ -1,7 +1,7 @@
 // The API: authentication, media-type checks and the /v4 jobGroups routes (API-NOTES.md "Calls").
 import { cancelBody, jobGroupBody, jobsBody, outputsBody, runJobBody } from './bodies.ts'
-import { positiveInteger, prop, statusAt } from './jobs.ts'
-import type { JobGroup, JobStore } from './jobs.ts'
+import { positiveInteger, prop, seenBy, statusAt } from './jobs.ts'
+import type { JobGroup, JobStore, Replica } from './jobs.ts'
 import { rateLimitHeaders, tooManyRequests } from './quota.ts'
 import type { TriggerQuota } from './quota.ts'
 import { exception, json, notFound, validationFailed } from './replies.ts'
@@ -21,6 +21,8 @@ export interface ApiContext {
   readonly quota: TriggerQuota | undefined
   /** Flow and plan runs (runs.ts). */
   readonly runs: FlowsAndPlans
+  /** A lagging read replica ('stale' and 'not-found-while-new' faults; the server sets it on GET requests only). */
+  readonly replica?: Replica
   scenarioFor(recipeId: number): JobScenario | undefined
 }
 
@@ -29,8 +31,8 @@ type ItemHandler = (ctx: ApiContext, group: JobGroup) => Reply
 
 const ITEM_PATH = /^\/v4\/jobGroups\/([^/]+)(?:\/(status|jobs|outputs|cancel))?$/
 const ITEM_HANDLERS = new Map<string, ItemHandler>([
-  ['GET ', (ctx, group) => json(200, jobGroupBody(group, ctx.now))],
-  ['GET status', (ctx, group) => json(200, statusAt(group, ctx.now))],
+  ['GET ', (ctx, group) => json(200, { ...jobGroupBody(group, ctx.now), status: shownStatus(ctx, group) })],
+  ['GET status', (ctx, group) => json(200, shownStatus(ctx, group))],
   ['GET jobs', (ctx, group) => json(200, jobsBody(group, ctx.now))],
   ['GET outputs', (ctx, group) => json(200, outputsBody(group, ctx.now))],
   ['POST cancel', cancel],
@@ -78,7 +80,7 @@ function route(ctx: ApiContext, req: ApiRequest): Reply {
   if (method === 'POST' && path === '/v4/jobGroups') return runJobGroup(ctx, req)
   if (method === 'GET' && path === '/v4/jobGroups' && ctx.listing !== 'none') return list(ctx, req.query)
   if (method === 'GET' && path === '/v4/jobLibrary' && ctx.listing === 'both') return list(ctx, req.query)
-  const run = ctx.runs.route(req, ctx.now)
+  const run = ctx.runs.route(req, ctx.now, ctx.replica)
   if (run !== undefined) return run
   const item = ITEM_PATH.exec(path)
   return item ? jobGroupItem(ctx, req, item[1] ?? '', item[2] ?? '') : routeNotFound(req)
@@ -102,7 +104,7 @@ function trigger(ctx: ApiContext, req: ApiRequest): Reply {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return validationFailed('The request body must be a JSON object')
   }
-  const recipeId = positiveInteger(prop(prop(body, 'wrangledDataset'), 'id'))
+  const recipeId = recipeIdOf(body)
   if (recipeId === undefined) return validationFailed('wrangledDataset.id must be a positive integer')
   const executionId = req.headers['x-execution-id']
   // AAC spec: a job group with the same execution id exists already → 304, nothing created (body unspecified).
@@ -127,7 +129,15 @@ function jobGroupItem(ctx: ApiContext, req: ApiRequest, rawId: string, sub: stri
   const id = positiveInteger(rawId)
   if (id === undefined) return validationFailed(`Invalid jobGroup id: ${rawId}`)
   const group = ctx.store.get(id)
-  return group ? handler(ctx, group) : notFound(`jobGroup with id ${id} does not exist`)
+  return group && visible(ctx, group) ? handler(ctx, group) : notFound(`jobGroup with id ${id} does not exist`)
+}
+
+function visible(ctx: ApiContext, group: JobGroup): boolean {
+  return seenBy(ctx.replica, group.createdAt)
+}
+
+function shownStatus(ctx: ApiContext, group: JobGroup): string {
+  return ctx.replica?.status ?? statusAt(group, ctx.now)
 }
 
 function cancel(ctx: ApiContext, group: JobGroup): Reply {
@@ -148,7 +158,7 @@ function list(ctx: ApiContext, query: Record<string, string>): Reply {
   if (sort !== '-createdAt' && sort !== 'createdAt') return validationFailed(`Unsupported sort: ${sort}`)
   const matching = ctx.store
     .all()
-    .filter((group) => group.createdAt >= since)
+    .filter((group) => group.createdAt >= since && visible(ctx, group))
     .filter((group) => oneOf(query.ranfor, 'recipe') && oneOf(query.status, statusAt(group, ctx.now)))
     .sort((a, b) => a.createdAt - b.createdAt || a.id - b.id)
   if (sort === '-createdAt') matching.reverse()
@@ -164,6 +174,11 @@ function oneOf(filter: string | undefined, value: string): boolean {
 function count(text: string | undefined, fallback: number): number | undefined {
   if (text === undefined) return fallback
   return /^\d+$/.test(text) ? Number(text) : undefined
+}
+
+/** The wrangledDataset.id of a runJobGroup body, when it is a valid one. */
+export function recipeIdOf(body: unknown): number | undefined {
+  return positiveInteger(prop(prop(body, 'wrangledDataset'), 'id'))
 }
 
 function mediaType(header: string | undefined): string | undefined {

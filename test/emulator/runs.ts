@@ -4,11 +4,12 @@ import type { Edition, FlowPlanOptions, FlowRunView, PlanRunView } from './flow-
 import { FlowRuns, flowRecipeIds } from './flows.ts'
 import type { RunRequest, ScenarioFor } from './flows.ts'
 import { positiveInteger } from './jobs.ts'
-import type { JobStore } from './jobs.ts'
+import type { JobStore, Replica } from './jobs.ts'
 import { PlanRuns, planRecipeIds } from './plans.ts'
 import { DOCUMENTED_RUN_FLOW_LIMIT, DOCUMENTED_RUN_PLAN_LIMIT, TriggerQuota, underQuota } from './quota.ts'
 import { exception, notFound, validationFailed } from './replies.ts'
 import type { Reply } from './replies.ts'
+import type { JobScenario } from './types.ts'
 
 const RUN_PATH = /^\/v4\/(flows|flowRuns|plans|planSnapshotRuns)\/([^/]+)(?:\/([^/]+))?$/
 const SINGULAR: Record<string, string> = {
@@ -52,8 +53,11 @@ export class FlowsAndPlans {
     return [...flowRecipeIds(options.flows ?? {}), ...planRecipeIds(options.plans ?? {})]
   }
 
-  /** Answers a flow or plan call; undefined for any other path (or an unknown sub-resource). */
-  route(req: RunRequest, now: number): Reply | undefined {
+  /**
+   * Answers a flow or plan call; undefined for any other path (or an unknown sub-resource). `replica`: a lagging
+   * read replica answers the GET calls ('stale' and 'not-found-while-new' faults).
+   */
+  route(req: RunRequest, now: number, replica?: Replica): Reply | undefined {
     const match = RUN_PATH.exec(req.path)
     if (match === null) return undefined
     const [, collection = '', rawId = '', sub = ''] = match
@@ -66,20 +70,42 @@ export class FlowsAndPlans {
       case 'POST flows run':
         return underQuota(this.flowQuota, 'runFlow', now, () => this.flows.run(req, id, now))
       case 'GET flowRuns ':
-        return this.flows.get(id, now)
+        return this.flows.get(id, now, replica)
       case 'GET flowRuns status':
-        return this.flows.status(id, now)
+        return this.flows.status(id, now, replica)
       case 'GET flowRuns jobGroups':
-        return this.flows.jobGroups(id, now)
+        return this.flows.jobGroups(id, now, replica)
       case 'POST plans run':
         return underQuota(this.planQuota, 'runPlan', now, () => this.plans.run(req, id, now))
       case 'GET plans full':
-        return this.plans.full(id, now)
+        return this.plans.full(id, now, replica)
       case 'GET planSnapshotRuns ':
-        return this.plans.get(id, now)
+        return this.plans.get(id, now, replica)
       default:
         return this.plans.cancel(id, now)
     }
+  }
+
+  /**
+   * Another client's run, created at `at`, of the flow or plan that `req` runs (POST /v4/flows/{id}/run or
+   * /v4/plans/{id}/run; a 'foreign-job-group' fault): its job groups have origin 'foreign', it spends no quota,
+   * and it dedupes by `executionId` like the client's own. Nothing is created for an unknown flow or plan, an
+   * invalid body, or in the Standard edition. Returns false when `req` runs no flow or plan.
+   */
+  startForeign(req: RunRequest, at: number, by: { executionId?: string; scenario?: JobScenario }): boolean {
+    const match = RUN_PATH.exec(req.path)
+    const id = positiveInteger(match?.[2])
+    const collection = match?.[1]
+    if (req.method !== 'POST' || match?.[3] !== 'run' || id === undefined) return false
+    if (collection !== 'flows' && collection !== 'plans') return false
+    if (this.edition === 'standard') return true
+    const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => name !== 'x-execution-id'))
+    if (by.executionId !== undefined) headers['x-execution-id'] = by.executionId
+    const foreign = { ...req, headers }
+    const runBy = { origin: 'foreign' as const, scenario: by.scenario }
+    if (collection === 'flows') this.flows.run(foreign, id, at, runBy)
+    else this.plans.run(foreign, id, at, runBy)
+    return true
   }
 
   /** Brings plan runs up to `now` (starts the tasks due); call before answering anything. */

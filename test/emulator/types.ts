@@ -2,7 +2,10 @@
 // Sources: /work/shared/reference/API-NOTES.md, designer-cloud-enterprise-api-v10.1.txt,
 // trifacta-standard-api-v8.4.txt and aac-v4-jobgroup-derived.json (names, types, enums).
 import type { RecordedRequest as SharedRecordedRequest } from '../support/recorded-request.ts'
+import type { TlsKeyPair } from '../support/tls.ts'
 import type { FlowPlanOptions } from './flow-types.ts'
+
+export type { TlsKeyPair }
 
 /** One stage ("job") of a job group. `jobType` is one of the spec's enum, e.g. 'wrangle', 'filewriter'. */
 export interface StageSpec {
@@ -32,12 +35,122 @@ export interface JobScenario {
   outputs?: OutputLists
 }
 
-export type FaultAction =
-  | { kind: 'status'; status: number; body?: unknown; raw?: string; contentType?: string; headers?: Record<string, string> }
+/**
+ * Header values of an injected answer. Names are case-insensitive (they replace the emulator's own of the same
+ * name); an array sends the header once per value; null removes one the emulator would send (content-type,
+ * x-trifacta-request-id, content-length). A content-length given here is sent as given, even when it lies (one
+ * promising more than the body makes Node close the connection after the body: the client sees it cut short).
+ */
+export type FaultHeaders = Record<string, string | string[] | null>
+
+/**
+ * What a matching request gets instead of the plain route. "Answer" actions replace or reshape the answer; of
+ * those, the first rule (in order) whose window holds the request wins. "Modifier" actions ('stale',
+ * 'not-found-while-new', 'foreign-job-group') change what the route does, and every modifier in its window
+ * applies, together with the winning answer action if any.
+ *
+ * "The route" is what the emulator answers without faults (201 with a new job group, 404, 400, …). Actions
+ * marked "acts" run it (its side effects, such as a job group created, happen); the others do not, unless they
+ * take `act: true`.
+ *
+ * Like any fault, a modifier applies to `times` requests (default 1): give `times: Infinity` or `forMs` for a
+ * lasting lag.
+ */
+export type FaultAction = AnswerAction | ModifierAction
+
+export type AnswerAction =
+  /**
+   * Any status, headers and body. `body` is sent as JSON; `raw` as it is (a string as UTF-8, bytes unchanged) with
+   * `contentType` (default text/html); neither: an exception body named after the status. `act: true` runs the
+   * route first (e.g. a 201 with an HTML body or truncated JSON while the job group really exists).
+   */
+  | {
+      kind: 'status'
+      status: number
+      body?: unknown
+      raw?: string | Uint8Array
+      contentType?: string
+      headers?: FaultHeaders
+      act?: boolean
+    }
+  /** Destroys the socket without an answer, without acting. */
   | { kind: 'reset' }
+  /** Acts, then destroys the socket without an answer. */
   | { kind: 'act-then-reset' }
+  /** Acts `ms` later and answers then (it acts also when the client gave up meanwhile). */
   | { kind: 'delay'; ms: number }
+  /** The documented 429 TooManyRequestsException with x-retry-after, without acting. */
   | { kind: 'rate-limit'; retryAfterSeconds?: number }
+  /**
+   * Acts, and answers the route's answer compressed with `encoding` (default 'gzip'; 'identity': not compressed)
+   * and `content-encoding: <declare ?? encoding>`: `declare` sends a bogus or mismatching encoding. An answer
+   * without a body (304) is sent unchanged.
+   */
+  | { kind: 'compress'; encoding?: 'gzip' | 'deflate' | 'br' | 'identity'; declare?: string }
+  /**
+   * Acts; sends the status line and headers (with the full content-length) at once, then the body `chunkBytes`
+   * bytes (default 1) every `everyMs` ms (default 50). `cutAfterBytes`: destroys the socket once that many body
+   * bytes are sent (the client sees the connection close mid-answer).
+   */
+  | { kind: 'drip'; chunkBytes?: number; everyMs?: number; cutAfterBytes?: number }
+  /**
+   * Streams a body of `bytes` bytes, generated piece by piece (never held in memory) as fast as the client reads,
+   * or `chunkBytes` (default 65536) every `everyMs` ms. `content` 'json' (default): one valid JSON object,
+   * `{"data":[],"count":0,"padding":"xxx…"}` (exactly `bytes` long from 34 bytes on), as application/json;
+   * 'junk': printable bytes that are not JSON, as text/plain. `declareLength` (default true) sends a
+   * content-length, else the body is chunked. `status` default 200. `act: true` runs the route first.
+   */
+  | {
+      kind: 'huge'
+      bytes: number
+      content?: 'json' | 'junk'
+      status?: number
+      chunkBytes?: number
+      everyMs?: number
+      declareLength?: boolean
+      act?: boolean
+    }
+  /**
+   * A redirect (default 302) to `location`, with no body; `appendPath` appends the request's path and query to
+   * it (a `location` of another server's origin then names the same route there). `act: true` runs the route.
+   */
+  | { kind: 'redirect'; status?: 301 | 302 | 303 | 307 | 308; location: string; appendPath?: boolean; act?: boolean }
+
+export type ModifierAction =
+  /**
+   * A lagging read replica, on GET requests only (others are answered as usual): job groups are shown as they
+   * were `lagMs` ago (default 0; never before their creation, so a young one shows its first status); `status`
+   * pins the status shown by GET /v4/jobGroups/{id} and /status, GET /v4/flowRuns/{id}/status and GET
+   * /v4/planSnapshotRuns/{id}. Jobs, outputs, lists, flow runs and plan snapshot runs lag alike.
+   */
+  | { kind: 'stale'; lagMs?: number; status?: string }
+  /**
+   * A read replica that has not seen new records, on GET requests only: a job group, flow run or plan snapshot
+   * run created less than `ms` ago answers 404 NotFound on its routes and is missing from the lists (and from
+   * GET /v4/plans/{id}/full, as are task runs whose job groups are that young).
+   */
+  | { kind: 'not-found-while-new'; ms: number }
+  /**
+   * Another client starts a job group, meant for POST /v4/jobGroups: of `recipeId` (default: the request's
+   * wrangledDataset.id; nothing is created when it has none), just `before` or `after` (default) the route
+   * creates the client's own (at once when the winning answer action does not act), or `delayMs` after the
+   * request arrived. Its createdAt is the creation time plus `createdAtOffsetMs` (default 0; negative: earlier).
+   * Its x-execution-id is `executionId` (default none), or the request's with `sameExecutionId`: created
+   * `before`, it makes the client's own POST answer 304. `scenario` defaults to the recipe's.
+   * On POST /v4/flows/{id}/run or /v4/plans/{id}/run without `recipeId`, the other client runs the same flow or
+   * plan with the same body instead (a flow run or plan snapshot run of origin 'foreign', whose job groups get
+   * `scenario` when given; it spends no quota); `sameExecutionId` created `before` then makes the client's 304.
+   */
+  | {
+      kind: 'foreign-job-group'
+      when?: 'before' | 'after'
+      delayMs?: number
+      createdAtOffsetMs?: number
+      recipeId?: number
+      executionId?: string
+      sameExecutionId?: boolean
+      scenario?: JobScenario
+    }
 
 export interface Fault {
   /** Matches the request method (any when absent). */
@@ -46,8 +159,13 @@ export interface Fault {
   path?: string | RegExp
   /** Lets the first `after` matching requests through unharmed; default 0. */
   after?: number
-  /** Then applies to this many matching requests; default 1 (Infinity allowed). */
+  /** Then applies to this many matching requests; default 1, or Infinity when `forMs` is given. */
   times?: number
+  /**
+   * Applies only for this many ms, counted from the first matching request past the first `after`, e.g.
+   * "every /status for the next 2 s".
+   */
+  forMs?: number
   action: FaultAction
 }
 
@@ -82,6 +200,26 @@ export interface EmulatorOptions extends FlowPlanOptions {
    * 401. The static `token` stays accepted.
    */
   oauth?: AccessTokenVerifier
+  /**
+   * Serve https: true with a leaf for 127.0.0.1, ::1, localhost and PROXIED_HOST signed by the throwaway test CA
+   * (testCertificates() in test/support/tls.ts); 'wrong-host' with a leaf of that CA for another host name
+   * only; or a PEM key pair of your own.
+   */
+  tls?: boolean | 'wrong-host' | TlsKeyPair
+}
+
+/**
+ * Who created a job group: 'api' the client (POST /v4/jobGroups, or a flow or plan run it started), 'direct'
+ * Emulator.createJobGroup, 'foreign' another client (a 'foreign-job-group' fault).
+ */
+export type JobGroupOrigin = 'api' | 'direct' | 'foreign'
+
+/** Optional details of Emulator.createJobGroup. */
+export interface DirectJobGroup {
+  /** As if sent in x-execution-id. */
+  executionId?: string
+  /** Epoch ms; default now. Ids still grow in creation order. */
+  createdAt?: number
 }
 
 /** What an OAuth token server says of an access token it is shown. */
@@ -109,6 +247,7 @@ export interface JobGroupView {
   executionId?: string
   /** Cancelled through POST /cancel. */
   canceled: boolean
+  origin: JobGroupOrigin
   overrides?: unknown
   runParameters?: unknown
 }

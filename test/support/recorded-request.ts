@@ -31,7 +31,8 @@ function target(url: string): { path: string; query: Record<string, string> } {
   }
 }
 
-function flatHeaders(req: IncomingMessage): Record<string, string> {
+/** Lower-case names; repeated headers joined with ', '. */
+export function flatHeaders(req: IncomingMessage): Record<string, string> {
   const result: Record<string, string> = {}
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) result[name] = Array.isArray(value) ? value.join(', ') : value
