@@ -28642,9 +28642,17 @@ class InputError extends Error {
 /** Node's timers hold at most 2^31-1 ms (24.8 days); a week is more than any job wait needs. */
 const MAX_DURATION_MS = 7 * 24 * 3600 * 1000;
 /** `https://host[:port][/prefix]`, without a trailing slash or `/v4`. Plain http only for loopback hosts. */
-function parseApiUrl(text) {
+/**
+ * `https://host[:port][/prefix]`, without a trailing slash or `/v4`. A path that goes on into the API (`/v4`,
+ * `/v4/jobGroups`, …) is cut off with a warning: which base was meant is clear, and the warning shows it.
+ */
+function parseApiUrl(text, warnings = []) {
     const url = parseHttpUrl('api-url', text);
-    return url.replace(/\/v4$/i, '');
+    const base = url.replace(/\/v4(\/.*)?$/i, '');
+    if (/\/v4\/./i.test(url)) {
+        warnings.push(`api-url ends in an API path (${url.slice(base.length)}); using the base URL ${base}. Set api-url to it.`);
+    }
+    return base;
 }
 function parseHttpUrl(input, text) {
     const raw = text.trim();
@@ -29024,7 +29032,7 @@ class Collector {
 /** Parse and validate all inputs. Throws `InputErrors` listing every bad input. */
 function parseInputs(get) {
     const c = new Collector(get);
-    const apiUrl = c.attempt(() => parseApiUrl(c.get(INPUT.apiUrl)));
+    const apiUrl = c.attempt(() => parseApiUrl(c.get(INPUT.apiUrl), c.warnings));
     const appUrlText = c.get(INPUT.appUrl);
     const config = {
         apiUrl,
@@ -29098,6 +29106,175 @@ function parseTarget(recipe, job) {
 
 // EXTERNAL MODULE: ./src/secrets.ts
 var secrets = __nccwpck_require__(4684);
+;// CONCATENATED MODULE: ./src/summary.ts
+/**
+ * The step summary: Markdown with HTML tables, rendered purely from the report. Everything that came from the
+ * server is escaped (and cut when long) before it is written, and every secret is removed.
+ */
+
+
+
+const MAX_CELL = 300;
+const MAX_WRITTEN = 50;
+/** Server text made safe for the summary's Markdown and HTML: escaped, on one line, cut to `max` characters. */
+function escapeText(text, max = MAX_CELL) {
+    return oneLine((0,secrets/* redact */.E)(text), max).replace(/[&<>"'`|*_[\]\\#~!()$]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+function escapeAttr(url) {
+    return (0,secrets/* redact */.E)(url).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+const HEADLINE = {
+    complete: '✅ completed',
+    failed: '❌ failed',
+    canceled: '🚫 was canceled',
+    timeout: '⏱️ timed out',
+    'workflow-cancelled': '🛑 stopped: the workflow was cancelled',
+    'not-waited': '▶️ is running (not waited for)',
+    'lost-contact': '⚠️ lost contact with the API',
+    error: '⚠️ could not be run'
+};
+/** The step summary, as Markdown with HTML tables. Pure. */
+function renderSummary(report) {
+    const lines = [];
+    const subject = report.jobId !== undefined
+        ? `Job ${report.jobId}`
+        : report.recipeId !== undefined
+            ? `Recipe ${report.recipeId}`
+            : 'Job';
+    lines.push(`### ${subject} ${HEADLINE[report.ending]}`, '');
+    if (report.error)
+        lines.push(`<p>${escapeText(report.error, 2000)}</p>`, '');
+    for (const note of report.notes)
+        lines.push(`<p>${escapeText(note, 1000)}</p>`, '');
+    lines.push(detailsTable(report), '');
+    if (report.stages.length > 0)
+        lines.push('#### Stages', '', stagesTable(report.stages), '');
+    if (report.stagesOmitted)
+        lines.push(`<p>… and ${report.stagesOmitted} more stages, not shown.</p>`, '');
+    const written = report.written ? writtenList(report.written) : '';
+    if (written)
+        lines.push('#### Written', '', written, '');
+    return lines.join('\n');
+}
+function detailsTable(report) {
+    const rows = [];
+    if (report.jobId !== undefined) {
+        const id = escapeText(String(report.jobId), 30);
+        rows.push(['Job', report.jobUrl ? `<a href="${escapeAttr(report.jobUrl)}">${id}</a>` : id]);
+    }
+    if (report.recipeId !== undefined)
+        rows.push(['Recipe', escapeText(String(report.recipeId), 30)]);
+    if (report.status)
+        rows.push(['Status', `<b>${escapeText(report.status, 60)}</b>`]);
+    if (report.durationMs !== undefined)
+        rows.push(['Duration', formatMs(report.durationMs)]);
+    if (report.engine)
+        rows.push(['Engine', escapeText(report.engine, 60)]);
+    if (report.runParameters.length > 0) {
+        rows.push([
+            'Run parameters',
+            report.runParameters
+                .map((p) => `<code>${escapeText(p.key, 100)}</code> = ${escapeText(p.value, 200)}`)
+                .join('<br>')
+        ]);
+    }
+    if (report.attached)
+        rows.push(['Started by', 'another run (attached with job-id)']);
+    if (report.adopted)
+        rows.push(['Started by', 'this step (found in the job history after the trigger answer was lost)']);
+    if (report.requestId)
+        rows.push(['Request id', `<code>${escapeText(report.requestId, 100)}</code>`]);
+    if (report.runUrl)
+        rows.push(['Workflow run', `<a href="${escapeAttr(report.runUrl)}">${escapeText(report.runUrl, 200)}</a>`]);
+    return `<table>\n${rows.map(([k, v]) => `<tr><th align="left">${k}</th><td>${v}</td></tr>`).join('\n')}\n</table>`;
+}
+function stagesTable(stages) {
+    const head = '<tr><th>Stage</th><th>Type</th><th>Status</th><th>Duration</th><th>Error</th></tr>';
+    const rows = stages.map((s) => {
+        const cells = [
+            escapeText(String(s.id), 30),
+            escapeText(String(s.jobType ?? ''), 60),
+            escapeText(String(s.status ?? ''), 60),
+            stageDuration(s),
+            escapeText(errorText(s.errorMessage))
+        ];
+        return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+    });
+    return `<table>\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
+}
+function stageDuration(stage) {
+    if (!['Complete', 'Failed', 'Canceled'].includes(stage.status))
+        return '';
+    const ms = Date.parse(stage.updatedAt ?? '') - Date.parse(stage.createdAt ?? '');
+    return Number.isFinite(ms) && ms >= 0 ? formatMs(ms) : '';
+}
+/** A stage's `errorMessage`: a string, or an object carrying one. */
+function errorText(value) {
+    if (value === undefined || value === null || value === '')
+        return '';
+    if (typeof value === 'string')
+        return value;
+    const message = value.message;
+    return typeof message === 'string' ? message : JSON.stringify(value);
+}
+/** The files and tables written, at most `MAX_WRITTEN` of them (the `written` output has them all). */
+function writtenList(written) {
+    const items = [
+        ...written.files.map((f) => `file <code>${escapeText(describeFile(f), 300)}</code>`),
+        ...written.tables.map((t) => `table <code>${escapeText(describeTable(t), 300)}</code>`)
+    ];
+    if (items.length === 0)
+        return '';
+    const shown = items.slice(0, MAX_WRITTEN).map((i) => `<li>${i}</li>`);
+    if (items.length > MAX_WRITTEN)
+        shown.push(`<li>… and ${items.length - MAX_WRITTEN} more (see the <code>written</code> output)</li>`);
+    return `<ul>\n${shown.join('\n')}\n</ul>`;
+}
+function describeFile(file) {
+    const name = [file.path, file.uri, file.fileUri, file.name].find((v) => typeof v === 'string');
+    return typeof name === 'string' ? name : JSON.stringify(file);
+}
+function describeTable(table) {
+    const path = Array.isArray(table.path) ? table.path.join('.') : typeof table.path === 'string' ? table.path : '';
+    const name = [table.tableName, table.name].find((v) => typeof v === 'string');
+    const full = [path, name].filter(Boolean).join('.');
+    return full || JSON.stringify(table);
+}
+/** The summary of a step whose inputs are invalid: what is wrong with each, and that nothing was sent. Pure. */
+function renderInputErrors(errors) {
+    const rows = errors.map((e) => `<tr><td><code>${escapeText(e.input, 60)}</code></td><td>${escapeText(e.message, 500)}</td></tr>`);
+    return [
+        `### ⚠️ Invalid input${errors.length === 1 ? '' : 's'}: nothing was sent`,
+        '',
+        `<table>\n<thead><tr><th>Input</th><th>Problem</th></tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`,
+        ''
+    ].join('\n');
+}
+/** Appends `markdown` to the step summary, when the runner gives one. */
+async function appendSummary(markdown) {
+    if (process.env.GITHUB_STEP_SUMMARY)
+        await core/* summary */.z.addRaw(fitSummary(markdown), true).write();
+}
+/** GitHub refuses a step summary over 1 MiB; this leaves room for what other steps write. */
+const MAX_SUMMARY_BYTES = 512 * 1024;
+/** The summary within `max` bytes: cut at a line end, with a note. Pure. */
+function fitSummary(markdown, max = MAX_SUMMARY_BYTES) {
+    if (Buffer.byteLength(markdown, 'utf8') <= max)
+        return markdown;
+    const note = "\n\n<p>… the rest of this summary was cut to keep it within GitHub's size limit.</p>\n";
+    let cut = markdown.slice(0, max - note.length * 2);
+    while (Buffer.byteLength(cut, 'utf8') > max - note.length * 2)
+        cut = cut.slice(0, Math.floor(cut.length * 0.9));
+    const end = cut.lastIndexOf('\n');
+    return `${end > 0 ? cut.slice(0, end) : cut}${note}`;
+}
+/** The summary appended to the step summary file (when the runner gives one); returns it. */
+async function writeSummary(report) {
+    const markdown = fitSummary(renderSummary(report));
+    await appendSummary(markdown);
+    return markdown;
+}
+
 ;// CONCATENATED MODULE: ./src/config.ts
 /** The step's configuration: secrets masked first, then every input parsed once; invalid inputs fail the step. */
 
@@ -29105,8 +29282,12 @@ var secrets = __nccwpck_require__(4684);
 
 
 
-/** The parsed inputs, or undefined (the step failed, nothing sent) when any is invalid. `quiet`: no annotations. */
-function readConfig(options = {}) {
+
+/**
+ * The parsed inputs, or undefined (the step failed, nothing sent, the summary says why) when any is invalid.
+ * `quiet` (the post step): no annotations, no summary.
+ */
+async function readConfig(options = {}) {
     (0,secrets/* registerSecret */.c)(core/* getInput */.V4(INPUT.apiToken));
     (0,secrets/* registerSecret */.c)(core/* getInput */.V4(INPUT.githubToken));
     try {
@@ -29125,6 +29306,7 @@ function readConfig(options = {}) {
             log/* log */.Rm.error(e.message, { title: `Invalid input: ${e.input}` });
         const count = error.errors.length === 1 ? 'An input is' : `${error.errors.length} inputs are`;
         core/* setFailed */.C1(`${count} invalid; nothing was sent.`);
+        await appendSummary(renderInputErrors(error.errors));
         return undefined;
     }
 }
@@ -29163,7 +29345,7 @@ class ApiError extends Error {
         const exception = parseException(init.body);
         const snippet = exception ? undefined : cleanSnippet(init.body);
         const requestId = init.headers['x-trifacta-request-id'] ?? '';
-        const hint = hintFor(init.status, init.method, init.path, init.subject);
+        const hint = addressHint(init.status, init.body, exception) ?? hintFor(init.status, init.method, init.path, init.subject);
         super(describeError(init, exception, snippet, requestId, hint));
         this.name = 'ApiError';
         this.method = init.method;
@@ -29221,6 +29403,20 @@ function cleanSnippet(body, max = 200) {
         .replace(/&nbsp;/g, ' ');
     const folded = oneLine(text, max);
     return folded || undefined;
+}
+const KNOWN_API_HOSTS = 'the API is at https://api.clouddataprep.com for Dataprep, https://<region>.alteryxcloud.com (us1, eu1, au1, …) ' +
+    "for Alteryx Analytics Cloud, and the instance's base URL (e.g. https://trifacta.example.com:3005) when self-managed";
+/** Why an answer that is not the API's own went wrong: a web page, or a path the API does not have. */
+function addressHint(status, body, exception) {
+    if (status >= 500 || exception)
+        return undefined;
+    if (/^\s*(<!doctype html|<html)/i.test(body)) {
+        return `The answer is an HTML page, so api-url looks like the web app's address, not the API's: ${KNOWN_API_HOSTS}.`;
+    }
+    if (status === 404) {
+        return `Nothing answers at this path (a 404 without the API's error body): check that api-url is the API's base URL; ${KNOWN_API_HOSTS}.`;
+    }
+    return undefined;
 }
 function hintFor(status, method, path, subject = {}) {
     const isTrigger = method === 'POST' && /\/v4\/jobGroups$/.test(path);
@@ -29541,7 +29737,7 @@ async function withRetries(attempt, options) {
             return await attempt(n);
         }
         catch (error) {
-            if (!retryable(error))
+            if (!retryable(error) || options.halt?.aborted)
                 throw error;
             const failure = error;
             const settled = await options.beforeRetry?.(failure);
@@ -29555,7 +29751,8 @@ async function withRetries(attempt, options) {
             const message = options.describe?.(failure, delay, n) ??
                 `${options.what} failed (${reason(failure)}); retry ${n + 1} in ${formatMs(delay)}`;
             options.onRetry(message, n >= 2);
-            await options.clock.sleep(delay, options.signal);
+            const signals = [options.signal, options.halt].filter((s) => s !== undefined);
+            await options.clock.sleep(delay, signals.length > 1 ? AbortSignal.any(signals) : signals[0]);
         }
     }
 }
@@ -29812,9 +30009,9 @@ function setOutput(name, value) {
 /** Stages kept for the summary and the `jobs` output; a run with more is cut, with a note. */
 const MAX_STAGES = 200;
 /** Files and tables kept for the `written` output, of each. */
-const MAX_WRITTEN = 500;
+const report_MAX_WRITTEN = 500;
 function boundedWritten(written) {
-    return { files: written.files.slice(0, MAX_WRITTEN), tables: written.tables.slice(0, MAX_WRITTEN) };
+    return { files: written.files.slice(0, report_MAX_WRITTEN), tables: written.tables.slice(0, report_MAX_WRITTEN) };
 }
 /** An empty report for the configured run. */
 function newReport(config) {
@@ -29856,161 +30053,6 @@ function reportOutputs(report) {
 function progressLine(jobId, status, elapsedMs, stages = []) {
     const detail = stages.length > 0 ? ` (${stages.map((s) => `${s.jobType} ${s.status}`).join(', ')})` : '';
     return `Job ${jobId}: ${status} after ${formatMs(elapsedMs)}${detail}`;
-}
-
-;// CONCATENATED MODULE: ./src/summary.ts
-/**
- * The step summary: Markdown with HTML tables, rendered purely from the report. Everything that came from the
- * server is escaped (and cut when long) before it is written, and every secret is removed.
- */
-
-
-
-const MAX_CELL = 300;
-const summary_MAX_WRITTEN = 50;
-/** Server text made safe for the summary's Markdown and HTML: escaped, on one line, cut to `max` characters. */
-function escapeText(text, max = MAX_CELL) {
-    return oneLine((0,secrets/* redact */.E)(text), max).replace(/[&<>"'`|*_[\]\\#~!()$]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-function escapeAttr(url) {
-    return (0,secrets/* redact */.E)(url).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-const HEADLINE = {
-    complete: '✅ completed',
-    failed: '❌ failed',
-    canceled: '🚫 was canceled',
-    timeout: '⏱️ timed out',
-    'workflow-cancelled': '🛑 stopped: the workflow was cancelled',
-    'not-waited': '▶️ is running (not waited for)',
-    'lost-contact': '⚠️ lost contact with the API',
-    error: '⚠️ could not be run'
-};
-/** The step summary, as Markdown with HTML tables. Pure. */
-function renderSummary(report) {
-    const lines = [];
-    const subject = report.jobId !== undefined
-        ? `Job ${report.jobId}`
-        : report.recipeId !== undefined
-            ? `Recipe ${report.recipeId}`
-            : 'Job';
-    lines.push(`### ${subject} ${HEADLINE[report.ending]}`, '');
-    if (report.error)
-        lines.push(`<p>${escapeText(report.error, 2000)}</p>`, '');
-    for (const note of report.notes)
-        lines.push(`<p>${escapeText(note, 1000)}</p>`, '');
-    lines.push(detailsTable(report), '');
-    if (report.stages.length > 0)
-        lines.push('#### Stages', '', stagesTable(report.stages), '');
-    if (report.stagesOmitted)
-        lines.push(`<p>… and ${report.stagesOmitted} more stages, not shown.</p>`, '');
-    const written = report.written ? writtenList(report.written) : '';
-    if (written)
-        lines.push('#### Written', '', written, '');
-    return lines.join('\n');
-}
-function detailsTable(report) {
-    const rows = [];
-    if (report.jobId !== undefined) {
-        const id = escapeText(String(report.jobId), 30);
-        rows.push(['Job', report.jobUrl ? `<a href="${escapeAttr(report.jobUrl)}">${id}</a>` : id]);
-    }
-    if (report.recipeId !== undefined)
-        rows.push(['Recipe', escapeText(String(report.recipeId), 30)]);
-    if (report.status)
-        rows.push(['Status', `<b>${escapeText(report.status, 60)}</b>`]);
-    if (report.durationMs !== undefined)
-        rows.push(['Duration', formatMs(report.durationMs)]);
-    if (report.engine)
-        rows.push(['Engine', escapeText(report.engine, 60)]);
-    if (report.runParameters.length > 0) {
-        rows.push([
-            'Run parameters',
-            report.runParameters
-                .map((p) => `<code>${escapeText(p.key, 100)}</code> = ${escapeText(p.value, 200)}`)
-                .join('<br>')
-        ]);
-    }
-    if (report.attached)
-        rows.push(['Started by', 'another run (attached with job-id)']);
-    if (report.adopted)
-        rows.push(['Started by', 'this step (found in the job history after the trigger answer was lost)']);
-    if (report.requestId)
-        rows.push(['Request id', `<code>${escapeText(report.requestId, 100)}</code>`]);
-    if (report.runUrl)
-        rows.push(['Workflow run', `<a href="${escapeAttr(report.runUrl)}">${escapeText(report.runUrl, 200)}</a>`]);
-    return `<table>\n${rows.map(([k, v]) => `<tr><th align="left">${k}</th><td>${v}</td></tr>`).join('\n')}\n</table>`;
-}
-function stagesTable(stages) {
-    const head = '<tr><th>Stage</th><th>Type</th><th>Status</th><th>Duration</th><th>Error</th></tr>';
-    const rows = stages.map((s) => {
-        const cells = [
-            escapeText(String(s.id), 30),
-            escapeText(String(s.jobType ?? ''), 60),
-            escapeText(String(s.status ?? ''), 60),
-            stageDuration(s),
-            escapeText(errorText(s.errorMessage))
-        ];
-        return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
-    });
-    return `<table>\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
-}
-function stageDuration(stage) {
-    if (!['Complete', 'Failed', 'Canceled'].includes(stage.status))
-        return '';
-    const ms = Date.parse(stage.updatedAt ?? '') - Date.parse(stage.createdAt ?? '');
-    return Number.isFinite(ms) && ms >= 0 ? formatMs(ms) : '';
-}
-/** A stage's `errorMessage`: a string, or an object carrying one. */
-function errorText(value) {
-    if (value === undefined || value === null || value === '')
-        return '';
-    if (typeof value === 'string')
-        return value;
-    const message = value.message;
-    return typeof message === 'string' ? message : JSON.stringify(value);
-}
-/** The files and tables written, at most `MAX_WRITTEN` of them (the `written` output has them all). */
-function writtenList(written) {
-    const items = [
-        ...written.files.map((f) => `file <code>${escapeText(describeFile(f), 300)}</code>`),
-        ...written.tables.map((t) => `table <code>${escapeText(describeTable(t), 300)}</code>`)
-    ];
-    if (items.length === 0)
-        return '';
-    const shown = items.slice(0, summary_MAX_WRITTEN).map((i) => `<li>${i}</li>`);
-    if (items.length > summary_MAX_WRITTEN)
-        shown.push(`<li>… and ${items.length - summary_MAX_WRITTEN} more (see the <code>written</code> output)</li>`);
-    return `<ul>\n${shown.join('\n')}\n</ul>`;
-}
-function describeFile(file) {
-    const name = [file.path, file.uri, file.fileUri, file.name].find((v) => typeof v === 'string');
-    return typeof name === 'string' ? name : JSON.stringify(file);
-}
-function describeTable(table) {
-    const path = Array.isArray(table.path) ? table.path.join('.') : typeof table.path === 'string' ? table.path : '';
-    const name = [table.tableName, table.name].find((v) => typeof v === 'string');
-    const full = [path, name].filter(Boolean).join('.');
-    return full || JSON.stringify(table);
-}
-/** GitHub refuses a step summary over 1 MiB; this leaves room for what other steps write. */
-const MAX_SUMMARY_BYTES = 512 * 1024;
-/** The summary within `max` bytes: cut at a line end, with a note. Pure. */
-function fitSummary(markdown, max = MAX_SUMMARY_BYTES) {
-    if (Buffer.byteLength(markdown, 'utf8') <= max)
-        return markdown;
-    const note = "\n\n<p>… the rest of this summary was cut to keep it within GitHub's size limit.</p>\n";
-    let cut = markdown.slice(0, max - note.length * 2);
-    while (Buffer.byteLength(cut, 'utf8') > max - note.length * 2)
-        cut = cut.slice(0, Math.floor(cut.length * 0.9));
-    const end = cut.lastIndexOf('\n');
-    return `${end > 0 ? cut.slice(0, end) : cut}${note}`;
-}
-/** The summary appended to the step summary file (when the runner gives one); returns it. */
-async function writeSummary(report) {
-    const markdown = fitSummary(renderSummary(report));
-    if (process.env.GITHUB_STEP_SUMMARY)
-        await core/* summary */.z.addRaw(markdown, true).write();
-    return markdown;
 }
 
 ;// CONCATENATED MODULE: ./src/publish.ts
@@ -30087,12 +30129,14 @@ const KEY = {
     jobId: 'jobId',
     jobIds: 'jobIds',
     triggered: 'triggered',
+    requestId: 'requestId',
     waiting: 'waiting',
     settled: 'settled'
 };
 const KINDS = (/* unused pure expression or super */ null && (['recipe', 'job-group']));
 /** The run exists: saved at once, so that the post step can cancel it if the main step is killed. */
 function saveStarted(ref, options) {
+    core/* saveState */.LZ(KEY.requestId, options.requestId);
     core/* saveState */.LZ(KEY.kind, ref.kind);
     core/* saveState */.LZ(KEY.runId, String(ref.id));
     core/* saveState */.LZ(KEY.jobId, String(ref.jobGroupIds[0] ?? ref.id));
@@ -30126,6 +30170,7 @@ function readSavedRun(getState) {
             ref: { kind, id, jobGroupIds: jobGroupIds },
             triggered: flags[0] === 'true',
             waiting: flags[1] === 'true',
+            requestId: getState(KEY.requestId).slice(0, 100),
             settled: getState(KEY.settled) === 'true'
         }
     };
@@ -30142,26 +30187,125 @@ function positiveId(text) {
     return /^\d+$/.test(text) && Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
 
+;// CONCATENATED MODULE: ./src/targets/job-history.ts
+/**
+ * The job history, asked when a start's outcome is unknown: did this step's send create a job group? Only a job
+ * group that is certainly this step's own is adopted: exactly one of this recipe, created between the first send
+ * and now. Several mean another run started the same recipe meanwhile; then nothing is guessed and nothing is
+ * sent again. Tries `GET /v4/jobLibrary`, then the older `GET /v4/jobGroups`.
+ */
+
+
+/**
+ * The server's clock is read from its `Date` header (whole seconds) to place the first send on its time line;
+ * this much is allowed for that rounding and the network. Without a `Date` header, a minute.
+ */
+const SKEW_MARGIN_MS = 2_000;
+const UNKNOWN_SKEW_MS = 60_000;
+const LOOKUP_BUDGET_MS = 60_000;
+/** At most this many candidates are named in an error. */
+const MAX_LISTED = 10;
+/** The start may have created a job group, and it could not be settled whether it did. */
+class TriggerUnsettledError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'TriggerUnsettledError';
+    }
+}
+/**
+ * The job group this step created, if the history shows exactly one of this recipe created since the first send;
+ * undefined if it shows none. Throws `TriggerUnsettledError` when there are several, or the history cannot be read.
+ */
+async function findOwnJobGroup(history, context, cause) {
+    const { ctx } = history;
+    const requestId = cause instanceof ApiError ? cause.requestId : '';
+    const page = await readHistory(history, context, requestId);
+    const skew = page.serverNow === undefined ? -UNKNOWN_SKEW_MS : page.serverNow - page.readAt - SKEW_MARGIN_MS;
+    const since = history.firstSentAt + skew;
+    const candidates = page.groups.filter((g) => g.wrangledDataset?.id === history.recipeId && createdMs(g) >= since);
+    if (candidates.length <= 1)
+        return candidates[0];
+    const listed = candidates
+        .slice(0, MAX_LISTED)
+        .map((g) => `${g.id} (${history.historyUrl}/${g.id})`)
+        .join(', ');
+    ctx.log.debug(`Job groups of recipe ${history.recipeId} created since the first send: ${listed}`);
+    throw unsettled(history, `${context}, and the job history shows ${candidates.length} job groups of recipe ${history.recipeId} created ` +
+        `since then, so another run may have started the same recipe: ${listed}. None is adopted or cancelled`, requestId);
+}
+async function readHistory(history, context, requestId) {
+    const { ctx } = history;
+    const deadline = Math.min(ctx.deadline, ctx.clock.now() + LOOKUP_BUDGET_MS);
+    const budget = { deadline, persistMs: LOOKUP_BUDGET_MS, signal: ctx.signal };
+    const query = { limit: '100', sort: '-createdAt', ranfor: 'recipe' };
+    const since = String(history.firstSentAt - UNKNOWN_SKEW_MS);
+    let lastError;
+    for (const [endpoint, extra] of [
+        ['/v4/jobLibrary', { 'dateFilter[createdAt][gte]': since }],
+        ['/v4/jobGroups', {}]
+    ]) {
+        try {
+            const page = await history.api.list(endpoint, { ...query, ...extra }, budget);
+            return { ...page, readAt: ctx.clock.now() };
+        }
+        catch (error) {
+            lastError = error;
+            ctx.log.debug(`Looking up job groups with GET ${endpoint} failed: ${error.message}`);
+        }
+    }
+    const why = lastError instanceof ApiError ? reason(lastError) : lastError.message;
+    throw unsettled(history, `${context}, and the job history could not be read to check (${why})`, requestId);
+}
+function createdMs(group) {
+    const t = Date.parse(group.createdAt ?? '');
+    return Number.isNaN(t) ? -Infinity : t;
+}
+function unsettled(history, what, requestId) {
+    const started = new Date(history.firstSentAt).toISOString();
+    return new TriggerUnsettledError(`The job may have started: ${what}. To avoid running it twice, the trigger is not sent again.` +
+        `${requestId ? ` Request id: ${requestId}.` : ''} Look in the job history (${history.historyUrl}) for a job ` +
+        `of recipe ${history.recipeId} started after ${started} before re-running.`);
+}
+
 ;// CONCATENATED MODULE: ./src/start-failure.ts
-/** Why a run could not be started, in words a user can act on, with the request id when there is one. */
+/**
+ * Why a run could not be started, in words a user can act on: whether anything was sent, whether the server
+ * acted, what may have happened and where to look, with the request id when there is one.
+ */
+
+
 
 
 function describeStartFailure(report, error, config, stopSignal) {
     if (!(error instanceof Error))
         throw error;
+    if (error instanceof ApiError)
+        report.requestId = error.requestId;
+    const where = `look in the job history (${config.appUrl}/jobs) before running it again`;
+    if (stopSignal) {
+        report.ending = 'workflow-cancelled';
+        const decided = triggerDecision(error);
+        const inFlight = error instanceof TransportError && error.kind === 'aborted';
+        const fate = error instanceof TriggerUnsettledError
+            ? error.message
+            : inFlight || decided === 'reconcile' || decided === 'settle'
+                ? `The run may have started (${inFlight ? 'its start was under way' : error.message}): ${where}.`
+                : 'Nothing was started.';
+        report.error = `The workflow was cancelled (${stopSignal}) while the run was being started. ${fate}`;
+        return report;
+    }
     report.ending = 'error';
-    if (error instanceof TransportError && error.kind === 'aborted') {
-        const signal = stopSignal ? ` (${stopSignal})` : '';
-        report.error = `The workflow was cancelled${signal} while the trigger was being sent; the job may have started: look in the job history (${config.appUrl}/jobs) for recipe ${report.recipeId}.`;
+    if (error instanceof TransportError && error.notSent) {
+        report.error = `Nothing was sent to the API at ${config.apiUrl}: ${error.message}.`;
     }
     else if (error instanceof TransportError) {
-        report.error = `Could not reach the API at ${config.apiUrl} (POST /v4/jobGroups): ${error.message}. Check api-url, and the runner's network and proxy settings.`;
+        report.error =
+            `Could not reach the API at ${config.apiUrl}: ${error.message}. The request may have arrived, so the run ` +
+                `may have started: ${where}. Check api-url, and the runner's network and proxy settings.`;
     }
     else {
         report.error = error.message;
     }
-    if (error instanceof ApiError)
-        report.requestId = error.requestId;
     return report;
 }
 
@@ -30340,6 +30484,7 @@ class Run {
                 deadline: this.deadline,
                 clock: this.clock,
                 signal: grace.signal,
+                halt: this.stopController.signal,
                 log: { debug: log/* log */.Rm.debug, warning: (m) => log/* log */.Rm.warning(m, { title: 'Trigger' }) }
             });
         }
@@ -30356,7 +30501,7 @@ class Run {
         setOutput(OUTPUT.jobId, String(jobId));
         setOutput(OUTPUT.requestId, report.requestId);
         setOutput(OUTPUT.jobUrl, report.jobUrl);
-        saveStarted(started.ref, { triggered: !started.attached, waiting: this.config.wait });
+        saveStarted(started.ref, { triggered: !started.attached, waiting: this.config.wait, requestId: report.requestId });
         const how = started.attached ? `Attached to job ${jobId}` : `Started job ${jobId} for ${this.kind.label}`;
         log/* log */.Rm.info(`${how}: ${report.jobUrl}${report.requestId ? ` (request id ${report.requestId})` : ''}`);
     }
@@ -30502,86 +30647,6 @@ class AttachedJobGroup extends job_group_run_JobGroupRun {
     }
 }
 
-;// CONCATENATED MODULE: ./src/targets/job-history.ts
-/**
- * The job history, asked when a start's outcome is unknown: did this step's send create a job group? Only a job
- * group that is certainly this step's own is adopted: exactly one of this recipe, created between the first send
- * and now. Several mean another run started the same recipe meanwhile; then nothing is guessed and nothing is
- * sent again. Tries `GET /v4/jobLibrary`, then the older `GET /v4/jobGroups`.
- */
-
-
-/**
- * The server's clock is read from its `Date` header (whole seconds) to place the first send on its time line;
- * this much is allowed for that rounding and the network. Without a `Date` header, a minute.
- */
-const SKEW_MARGIN_MS = 2_000;
-const UNKNOWN_SKEW_MS = 60_000;
-const LOOKUP_BUDGET_MS = 60_000;
-/** At most this many candidates are named in an error. */
-const MAX_LISTED = 10;
-/** The start may have created a job group, and it could not be settled whether it did. */
-class TriggerUnsettledError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'TriggerUnsettledError';
-    }
-}
-/**
- * The job group this step created, if the history shows exactly one of this recipe created since the first send;
- * undefined if it shows none. Throws `TriggerUnsettledError` when there are several, or the history cannot be read.
- */
-async function findOwnJobGroup(history, context, cause) {
-    const { ctx } = history;
-    const requestId = cause instanceof ApiError ? cause.requestId : '';
-    const page = await readHistory(history, context, requestId);
-    const skew = page.serverNow === undefined ? -UNKNOWN_SKEW_MS : page.serverNow - page.readAt - SKEW_MARGIN_MS;
-    const since = history.firstSentAt + skew;
-    const candidates = page.groups.filter((g) => g.wrangledDataset?.id === history.recipeId && createdMs(g) >= since);
-    if (candidates.length <= 1)
-        return candidates[0];
-    const listed = candidates
-        .slice(0, MAX_LISTED)
-        .map((g) => `${g.id} (${history.historyUrl}/${g.id})`)
-        .join(', ');
-    ctx.log.debug(`Job groups of recipe ${history.recipeId} created since the first send: ${listed}`);
-    throw unsettled(history, `${context}, and the job history shows ${candidates.length} job groups of recipe ${history.recipeId} created ` +
-        `since then, so another run may have started the same recipe: ${listed}. None is adopted or cancelled`, requestId);
-}
-async function readHistory(history, context, requestId) {
-    const { ctx } = history;
-    const deadline = Math.min(ctx.deadline, ctx.clock.now() + LOOKUP_BUDGET_MS);
-    const budget = { deadline, persistMs: LOOKUP_BUDGET_MS, signal: ctx.signal };
-    const query = { limit: '100', sort: '-createdAt', ranfor: 'recipe' };
-    const since = String(history.firstSentAt - UNKNOWN_SKEW_MS);
-    let lastError;
-    for (const [endpoint, extra] of [
-        ['/v4/jobLibrary', { 'dateFilter[createdAt][gte]': since }],
-        ['/v4/jobGroups', {}]
-    ]) {
-        try {
-            const page = await history.api.list(endpoint, { ...query, ...extra }, budget);
-            return { ...page, readAt: ctx.clock.now() };
-        }
-        catch (error) {
-            lastError = error;
-            ctx.log.debug(`Looking up job groups with GET ${endpoint} failed: ${error.message}`);
-        }
-    }
-    const why = lastError instanceof ApiError ? reason(lastError) : lastError.message;
-    throw unsettled(history, `${context}, and the job history could not be read to check (${why})`, requestId);
-}
-function createdMs(group) {
-    const t = Date.parse(group.createdAt ?? '');
-    return Number.isNaN(t) ? -Infinity : t;
-}
-function unsettled(history, what, requestId) {
-    const started = new Date(history.firstSentAt).toISOString();
-    return new TriggerUnsettledError(`The job may have started: ${what}. To avoid running it twice, the trigger is not sent again.` +
-        `${requestId ? ` Request id: ${requestId}.` : ''} Look in the job history (${history.historyUrl}) for a job ` +
-        `of recipe ${history.recipeId} started after ${started} before re-running.`);
-}
-
 ;// CONCATENATED MODULE: ./src/targets/recipe.ts
 /**
  * Recipe run: start the recipe's job group with `POST /v4/jobGroups`, never twice for one step unless it is
@@ -30658,6 +30723,7 @@ class RecipeRun extends job_group_run_JobGroupRun {
             deadline: ctx.deadline,
             persistMs: PERSISTENT_FAILURE_MS,
             signal: ctx.signal,
+            halt: ctx.halt,
             random: ctx.random,
             retryable: (error) => triggerDecision(error) !== 'fail',
             beforeRetry: settle,
@@ -30715,7 +30781,7 @@ function savedRun(ref, api) {
 
 
 async function run(transport = createHttpTransport(USER_AGENT), clock = realClock) {
-    const config = readConfig();
+    const config = await readConfig();
     if (!config)
         return;
     const kind = runKindFor(config, connect(config, transport, clock));

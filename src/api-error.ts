@@ -50,7 +50,8 @@ export class ApiError extends Error {
     const exception = parseException(init.body)
     const snippet = exception ? undefined : cleanSnippet(init.body)
     const requestId = init.headers['x-trifacta-request-id'] ?? ''
-    const hint = hintFor(init.status, init.method, init.path, init.subject)
+    const hint =
+      addressHint(init.status, init.body, exception) ?? hintFor(init.status, init.method, init.path, init.subject)
     super(describeError(init, exception, snippet, requestId, hint))
     this.name = 'ApiError'
     this.method = init.method
@@ -114,6 +115,22 @@ export function cleanSnippet(body: string, max = 200): string | undefined {
     .replace(/&nbsp;/g, ' ')
   const folded = oneLine(text, max)
   return folded || undefined
+}
+
+const KNOWN_API_HOSTS =
+  'the API is at https://api.clouddataprep.com for Dataprep, https://<region>.alteryxcloud.com (us1, eu1, au1, …) ' +
+  "for Alteryx Analytics Cloud, and the instance's base URL (e.g. https://trifacta.example.com:3005) when self-managed"
+
+/** Why an answer that is not the API's own went wrong: a web page, or a path the API does not have. */
+function addressHint(status: number, body: string, exception: ServerException | undefined): string | undefined {
+  if (status >= 500 || exception) return undefined
+  if (/^\s*(<!doctype html|<html)/i.test(body)) {
+    return `The answer is an HTML page, so api-url looks like the web app's address, not the API's: ${KNOWN_API_HOSTS}.`
+  }
+  if (status === 404) {
+    return `Nothing answers at this path (a 404 without the API's error body): check that api-url is the API's base URL; ${KNOWN_API_HOSTS}.`
+  }
+  return undefined
 }
 
 function hintFor(

@@ -4,9 +4,13 @@ import { INPUT } from './action-spec.ts'
 import { InputErrors, parseInputs, type Config } from './inputs.ts'
 import { log } from './log.ts'
 import { registerSecret } from './secrets.ts'
+import { appendSummary, renderInputErrors } from './summary.ts'
 
-/** The parsed inputs, or undefined (the step failed, nothing sent) when any is invalid. `quiet`: no annotations. */
-export function readConfig(options: { quiet?: boolean } = {}): Config | undefined {
+/**
+ * The parsed inputs, or undefined (the step failed, nothing sent, the summary says why) when any is invalid.
+ * `quiet` (the post step): no annotations, no summary.
+ */
+export async function readConfig(options: { quiet?: boolean } = {}): Promise<Config | undefined> {
   registerSecret(core.getInput(INPUT.apiToken))
   registerSecret(core.getInput(INPUT.githubToken))
   try {
@@ -19,6 +23,7 @@ export function readConfig(options: { quiet?: boolean } = {}): Config | undefine
     for (const e of error.errors) log.error(e.message, { title: `Invalid input: ${e.input}` })
     const count = error.errors.length === 1 ? 'An input is' : `${error.errors.length} inputs are`
     core.setFailed(`${count} invalid; nothing was sent.`)
+    await appendSummary(renderInputErrors(error.errors))
     return undefined
   }
 }

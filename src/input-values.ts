@@ -17,9 +17,19 @@ export class InputError extends Error {
 export const MAX_DURATION_MS = 7 * 24 * 3600 * 1000
 
 /** `https://host[:port][/prefix]`, without a trailing slash or `/v4`. Plain http only for loopback hosts. */
-export function parseApiUrl(text: string): string {
+/**
+ * `https://host[:port][/prefix]`, without a trailing slash or `/v4`. A path that goes on into the API (`/v4`,
+ * `/v4/jobGroups`, …) is cut off with a warning: which base was meant is clear, and the warning shows it.
+ */
+export function parseApiUrl(text: string, warnings: string[] = []): string {
   const url = parseHttpUrl('api-url', text)
-  return url.replace(/\/v4$/i, '')
+  const base = url.replace(/\/v4(\/.*)?$/i, '')
+  if (/\/v4\/./i.test(url)) {
+    warnings.push(
+      `api-url ends in an API path (${url.slice(base.length)}); using the base URL ${base}. Set api-url to it.`
+    )
+  }
+  return base
 }
 
 export function parseHttpUrl(input: string, text: string): string {

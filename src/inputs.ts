@@ -87,7 +87,7 @@ class Collector {
 /** Parse and validate all inputs. Throws `InputErrors` listing every bad input. */
 export function parseInputs(get: InputGetter): Config {
   const c = new Collector(get)
-  const apiUrl = c.attempt(() => parseApiUrl(c.get(INPUT.apiUrl)))
+  const apiUrl = c.attempt(() => parseApiUrl(c.get(INPUT.apiUrl), c.warnings))
   const appUrlText = c.get(INPUT.appUrl)
   const config = {
     apiUrl,

@@ -18,7 +18,7 @@ export async function run(
   transport: Transport = createHttpTransport(USER_AGENT),
   clock: Clock = realClock
 ): Promise<void> {
-  const config = readConfig()
+  const config = await readConfig()
   if (!config) return
   const kind = runKindFor(config, connect(config, transport, clock))
   const step = new Run(kind, config, clock, executionId())

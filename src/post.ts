@@ -23,7 +23,7 @@ export async function post(
 ): Promise<void> {
   const { run: saved, why } = readSavedRun((key) => core.getState(key))
   if (!saved) return core.debug(`Post step: nothing to clean up (${why}).`)
-  const config = readConfig({ quiet: true })
+  const config = await readConfig({ quiet: true })
   if (!config) return core.debug('Post step: the inputs are invalid; nothing to clean up.')
   const jobId = saved.ref.jobGroupIds[0] ?? saved.ref.id
   if (!postStepShouldCancel(saved, config.cancelOnWorkflowCancel))
@@ -54,7 +54,7 @@ export async function post(
     attached: false,
     adopted: false,
     status,
-    requestId: '',
+    requestId: saved.requestId,
     jobUrl,
     runParameters: [],
     stages: [],

@@ -117,6 +117,8 @@ export interface RetryOptions<T> {
   /** Give up when failures have lasted this long without one good answer. */
   persistMs: number
   signal?: AbortSignal
+  /** Once this aborts, no further attempt is made (the one under way may still finish, under `signal`). */
+  halt?: AbortSignal
   random?: () => number
   /** Whether a failure is worth another attempt; `isTransient` by default. */
   retryable?: (error: unknown) => boolean
@@ -141,7 +143,7 @@ export async function withRetries<T>(attempt: (n: number) => Promise<T>, options
     try {
       return await attempt(n)
     } catch (error) {
-      if (!retryable(error)) throw error
+      if (!retryable(error) || options.halt?.aborted) throw error
       const failure = error as Failure
       const settled = await options.beforeRetry?.(failure)
       if (settled !== undefined) return settled
@@ -153,7 +155,8 @@ export async function withRetries<T>(attempt: (n: number) => Promise<T>, options
         options.describe?.(failure, delay, n) ??
         `${options.what} failed (${reason(failure)}); retry ${n + 1} in ${formatMs(delay)}`
       options.onRetry(message, n >= 2)
-      await options.clock.sleep(delay, options.signal)
+      const signals = [options.signal, options.halt].filter((s): s is AbortSignal => s !== undefined)
+      await options.clock.sleep(delay, signals.length > 1 ? AbortSignal.any(signals) : signals[0])
     }
   }
 }

@@ -96,6 +96,7 @@ export class Run {
         deadline: this.deadline,
         clock: this.clock,
         signal: grace.signal,
+        halt: this.stopController.signal,
         log: { debug: log.debug, warning: (m) => log.warning(m, { title: 'Trigger' }) }
       })
     } finally {
@@ -112,7 +113,7 @@ export class Run {
     setOutput(OUTPUT.jobId, String(jobId))
     setOutput(OUTPUT.requestId, report.requestId)
     setOutput(OUTPUT.jobUrl, report.jobUrl)
-    saveStarted(started.ref, { triggered: !started.attached, waiting: this.config.wait })
+    saveStarted(started.ref, { triggered: !started.attached, waiting: this.config.wait, requestId: report.requestId })
     const how = started.attached ? `Attached to job ${jobId}` : `Started job ${jobId} for ${this.kind.label}`
     log.info(`${how}: ${report.jobUrl}${report.requestId ? ` (request id ${report.requestId})` : ''}`)
   }

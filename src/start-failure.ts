@@ -1,8 +1,13 @@
-/** Why a run could not be started, in words a user can act on, with the request id when there is one. */
+/**
+ * Why a run could not be started, in words a user can act on: whether anything was sent, whether the server
+ * acted, what may have happened and where to look, with the request id when there is one.
+ */
 import { ApiError } from './api-error.ts'
 import type { StopSignal } from './cancellation.ts'
 import type { Config } from './inputs.ts'
 import type { RunReport } from './report.ts'
+import { triggerDecision } from './retry-policy.ts'
+import { TriggerUnsettledError } from './targets/job-history.ts'
 import { TransportError } from './transport.ts'
 
 export function describeStartFailure(
@@ -12,15 +17,30 @@ export function describeStartFailure(
   stopSignal?: StopSignal
 ): RunReport {
   if (!(error instanceof Error)) throw error
+  if (error instanceof ApiError) report.requestId = error.requestId
+  const where = `look in the job history (${config.appUrl}/jobs) before running it again`
+  if (stopSignal) {
+    report.ending = 'workflow-cancelled'
+    const decided = triggerDecision(error)
+    const inFlight = error instanceof TransportError && error.kind === 'aborted'
+    const fate =
+      error instanceof TriggerUnsettledError
+        ? error.message
+        : inFlight || decided === 'reconcile' || decided === 'settle'
+          ? `The run may have started (${inFlight ? 'its start was under way' : error.message}): ${where}.`
+          : 'Nothing was started.'
+    report.error = `The workflow was cancelled (${stopSignal}) while the run was being started. ${fate}`
+    return report
+  }
   report.ending = 'error'
-  if (error instanceof TransportError && error.kind === 'aborted') {
-    const signal = stopSignal ? ` (${stopSignal})` : ''
-    report.error = `The workflow was cancelled${signal} while the trigger was being sent; the job may have started: look in the job history (${config.appUrl}/jobs) for recipe ${report.recipeId}.`
+  if (error instanceof TransportError && error.notSent) {
+    report.error = `Nothing was sent to the API at ${config.apiUrl}: ${error.message}.`
   } else if (error instanceof TransportError) {
-    report.error = `Could not reach the API at ${config.apiUrl} (POST /v4/jobGroups): ${error.message}. Check api-url, and the runner's network and proxy settings.`
+    report.error =
+      `Could not reach the API at ${config.apiUrl}: ${error.message}. The request may have arrived, so the run ` +
+      `may have started: ${where}. Check api-url, and the runner's network and proxy settings.`
   } else {
     report.error = error.message
   }
-  if (error instanceof ApiError) report.requestId = error.requestId
   return report
 }

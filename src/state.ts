@@ -11,6 +11,7 @@ const KEY = {
   jobId: 'jobId',
   jobIds: 'jobIds',
   triggered: 'triggered',
+  requestId: 'requestId',
   waiting: 'waiting',
   settled: 'settled'
 } as const
@@ -24,12 +25,15 @@ export interface SavedRun {
   triggered: boolean
   /** This step was asked to wait for it. */
   waiting: boolean
+  /** The x-trifacta-request-id of the call that started it. */
+  requestId: string
   /** The main step saw a terminal status or dealt with the ending itself (cancelled, or chose not to). */
   settled: boolean
 }
 
 /** The run exists: saved at once, so that the post step can cancel it if the main step is killed. */
-export function saveStarted(ref: RunRef, options: { triggered: boolean; waiting: boolean }): void {
+export function saveStarted(ref: RunRef, options: { triggered: boolean; waiting: boolean; requestId: string }): void {
+  core.saveState(KEY.requestId, options.requestId)
   core.saveState(KEY.kind, ref.kind)
   core.saveState(KEY.runId, String(ref.id))
   core.saveState(KEY.jobId, String(ref.jobGroupIds[0] ?? ref.id))
@@ -61,6 +65,7 @@ export function readSavedRun(getState: (key: string) => string): { run?: SavedRu
       ref: { kind, id, jobGroupIds: jobGroupIds as number[] },
       triggered: flags[0] === 'true',
       waiting: flags[1] === 'true',
+      requestId: getState(KEY.requestId).slice(0, 100),
       settled: getState(KEY.settled) === 'true'
     }
   }

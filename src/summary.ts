@@ -132,6 +132,24 @@ function describeTable(table: Record<string, unknown>): string {
   return full || JSON.stringify(table)
 }
 
+/** The summary of a step whose inputs are invalid: what is wrong with each, and that nothing was sent. Pure. */
+export function renderInputErrors(errors: { input: string; message: string }[]): string {
+  const rows = errors.map(
+    (e) => `<tr><td><code>${escapeText(e.input, 60)}</code></td><td>${escapeText(e.message, 500)}</td></tr>`
+  )
+  return [
+    `### ⚠️ Invalid input${errors.length === 1 ? '' : 's'}: nothing was sent`,
+    '',
+    `<table>\n<thead><tr><th>Input</th><th>Problem</th></tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`,
+    ''
+  ].join('\n')
+}
+
+/** Appends `markdown` to the step summary, when the runner gives one. */
+export async function appendSummary(markdown: string): Promise<void> {
+  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(fitSummary(markdown), true).write()
+}
+
 /** GitHub refuses a step summary over 1 MiB; this leaves room for what other steps write. */
 export const MAX_SUMMARY_BYTES = 512 * 1024
 
@@ -148,6 +166,6 @@ export function fitSummary(markdown: string, max = MAX_SUMMARY_BYTES): string {
 /** The summary appended to the step summary file (when the runner gives one); returns it. */
 export async function writeSummary(report: RunReport): Promise<string> {
   const markdown = fitSummary(renderSummary(report))
-  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown, true).write()
+  await appendSummary(markdown)
   return markdown
 }

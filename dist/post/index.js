@@ -28630,9 +28630,17 @@ class InputError extends Error {
 /** Node's timers hold at most 2^31-1 ms (24.8 days); a week is more than any job wait needs. */
 const MAX_DURATION_MS = 7 * 24 * 3600 * 1000;
 /** `https://host[:port][/prefix]`, without a trailing slash or `/v4`. Plain http only for loopback hosts. */
-function parseApiUrl(text) {
+/**
+ * `https://host[:port][/prefix]`, without a trailing slash or `/v4`. A path that goes on into the API (`/v4`,
+ * `/v4/jobGroups`, …) is cut off with a warning: which base was meant is clear, and the warning shows it.
+ */
+function parseApiUrl(text, warnings = []) {
     const url = parseHttpUrl('api-url', text);
-    return url.replace(/\/v4$/i, '');
+    const base = url.replace(/\/v4(\/.*)?$/i, '');
+    if (/\/v4\/./i.test(url)) {
+        warnings.push(`api-url ends in an API path (${url.slice(base.length)}); using the base URL ${base}. Set api-url to it.`);
+    }
+    return base;
 }
 function parseHttpUrl(input, text) {
     const raw = text.trim();
@@ -29012,7 +29020,7 @@ class Collector {
 /** Parse and validate all inputs. Throws `InputErrors` listing every bad input. */
 function parseInputs(get) {
     const c = new Collector(get);
-    const apiUrl = c.attempt(() => parseApiUrl(c.get(INPUT.apiUrl)));
+    const apiUrl = c.attempt(() => parseApiUrl(c.get(INPUT.apiUrl), c.warnings));
     const appUrlText = c.get(INPUT.appUrl);
     const config = {
         apiUrl,
@@ -29084,6 +29092,175 @@ function parseTarget(recipe, job) {
         : { kind: 'job', jobId: parsePositiveInteger(INPUT.jobId, job) };
 }
 
+;// CONCATENATED MODULE: ./src/summary.ts
+/**
+ * The step summary: Markdown with HTML tables, rendered purely from the report. Everything that came from the
+ * server is escaped (and cut when long) before it is written, and every secret is removed.
+ */
+
+
+
+const MAX_CELL = 300;
+const MAX_WRITTEN = 50;
+/** Server text made safe for the summary's Markdown and HTML: escaped, on one line, cut to `max` characters. */
+function escapeText(text, max = MAX_CELL) {
+    return oneLine((0,secrets/* redact */.E)(text), max).replace(/[&<>"'`|*_[\]\\#~!()$]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+function escapeAttr(url) {
+    return (0,secrets/* redact */.E)(url).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+const HEADLINE = {
+    complete: '✅ completed',
+    failed: '❌ failed',
+    canceled: '🚫 was canceled',
+    timeout: '⏱️ timed out',
+    'workflow-cancelled': '🛑 stopped: the workflow was cancelled',
+    'not-waited': '▶️ is running (not waited for)',
+    'lost-contact': '⚠️ lost contact with the API',
+    error: '⚠️ could not be run'
+};
+/** The step summary, as Markdown with HTML tables. Pure. */
+function renderSummary(report) {
+    const lines = [];
+    const subject = report.jobId !== undefined
+        ? `Job ${report.jobId}`
+        : report.recipeId !== undefined
+            ? `Recipe ${report.recipeId}`
+            : 'Job';
+    lines.push(`### ${subject} ${HEADLINE[report.ending]}`, '');
+    if (report.error)
+        lines.push(`<p>${escapeText(report.error, 2000)}</p>`, '');
+    for (const note of report.notes)
+        lines.push(`<p>${escapeText(note, 1000)}</p>`, '');
+    lines.push(detailsTable(report), '');
+    if (report.stages.length > 0)
+        lines.push('#### Stages', '', stagesTable(report.stages), '');
+    if (report.stagesOmitted)
+        lines.push(`<p>… and ${report.stagesOmitted} more stages, not shown.</p>`, '');
+    const written = report.written ? writtenList(report.written) : '';
+    if (written)
+        lines.push('#### Written', '', written, '');
+    return lines.join('\n');
+}
+function detailsTable(report) {
+    const rows = [];
+    if (report.jobId !== undefined) {
+        const id = escapeText(String(report.jobId), 30);
+        rows.push(['Job', report.jobUrl ? `<a href="${escapeAttr(report.jobUrl)}">${id}</a>` : id]);
+    }
+    if (report.recipeId !== undefined)
+        rows.push(['Recipe', escapeText(String(report.recipeId), 30)]);
+    if (report.status)
+        rows.push(['Status', `<b>${escapeText(report.status, 60)}</b>`]);
+    if (report.durationMs !== undefined)
+        rows.push(['Duration', formatMs(report.durationMs)]);
+    if (report.engine)
+        rows.push(['Engine', escapeText(report.engine, 60)]);
+    if (report.runParameters.length > 0) {
+        rows.push([
+            'Run parameters',
+            report.runParameters
+                .map((p) => `<code>${escapeText(p.key, 100)}</code> = ${escapeText(p.value, 200)}`)
+                .join('<br>')
+        ]);
+    }
+    if (report.attached)
+        rows.push(['Started by', 'another run (attached with job-id)']);
+    if (report.adopted)
+        rows.push(['Started by', 'this step (found in the job history after the trigger answer was lost)']);
+    if (report.requestId)
+        rows.push(['Request id', `<code>${escapeText(report.requestId, 100)}</code>`]);
+    if (report.runUrl)
+        rows.push(['Workflow run', `<a href="${escapeAttr(report.runUrl)}">${escapeText(report.runUrl, 200)}</a>`]);
+    return `<table>\n${rows.map(([k, v]) => `<tr><th align="left">${k}</th><td>${v}</td></tr>`).join('\n')}\n</table>`;
+}
+function stagesTable(stages) {
+    const head = '<tr><th>Stage</th><th>Type</th><th>Status</th><th>Duration</th><th>Error</th></tr>';
+    const rows = stages.map((s) => {
+        const cells = [
+            escapeText(String(s.id), 30),
+            escapeText(String(s.jobType ?? ''), 60),
+            escapeText(String(s.status ?? ''), 60),
+            stageDuration(s),
+            escapeText(errorText(s.errorMessage))
+        ];
+        return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+    });
+    return `<table>\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
+}
+function stageDuration(stage) {
+    if (!['Complete', 'Failed', 'Canceled'].includes(stage.status))
+        return '';
+    const ms = Date.parse(stage.updatedAt ?? '') - Date.parse(stage.createdAt ?? '');
+    return Number.isFinite(ms) && ms >= 0 ? formatMs(ms) : '';
+}
+/** A stage's `errorMessage`: a string, or an object carrying one. */
+function errorText(value) {
+    if (value === undefined || value === null || value === '')
+        return '';
+    if (typeof value === 'string')
+        return value;
+    const message = value.message;
+    return typeof message === 'string' ? message : JSON.stringify(value);
+}
+/** The files and tables written, at most `MAX_WRITTEN` of them (the `written` output has them all). */
+function writtenList(written) {
+    const items = [
+        ...written.files.map((f) => `file <code>${escapeText(describeFile(f), 300)}</code>`),
+        ...written.tables.map((t) => `table <code>${escapeText(describeTable(t), 300)}</code>`)
+    ];
+    if (items.length === 0)
+        return '';
+    const shown = items.slice(0, MAX_WRITTEN).map((i) => `<li>${i}</li>`);
+    if (items.length > MAX_WRITTEN)
+        shown.push(`<li>… and ${items.length - MAX_WRITTEN} more (see the <code>written</code> output)</li>`);
+    return `<ul>\n${shown.join('\n')}\n</ul>`;
+}
+function describeFile(file) {
+    const name = [file.path, file.uri, file.fileUri, file.name].find((v) => typeof v === 'string');
+    return typeof name === 'string' ? name : JSON.stringify(file);
+}
+function describeTable(table) {
+    const path = Array.isArray(table.path) ? table.path.join('.') : typeof table.path === 'string' ? table.path : '';
+    const name = [table.tableName, table.name].find((v) => typeof v === 'string');
+    const full = [path, name].filter(Boolean).join('.');
+    return full || JSON.stringify(table);
+}
+/** The summary of a step whose inputs are invalid: what is wrong with each, and that nothing was sent. Pure. */
+function renderInputErrors(errors) {
+    const rows = errors.map((e) => `<tr><td><code>${escapeText(e.input, 60)}</code></td><td>${escapeText(e.message, 500)}</td></tr>`);
+    return [
+        `### ⚠️ Invalid input${errors.length === 1 ? '' : 's'}: nothing was sent`,
+        '',
+        `<table>\n<thead><tr><th>Input</th><th>Problem</th></tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`,
+        ''
+    ].join('\n');
+}
+/** Appends `markdown` to the step summary, when the runner gives one. */
+async function appendSummary(markdown) {
+    if (process.env.GITHUB_STEP_SUMMARY)
+        await lib_core/* summary */.z.addRaw(fitSummary(markdown), true).write();
+}
+/** GitHub refuses a step summary over 1 MiB; this leaves room for what other steps write. */
+const MAX_SUMMARY_BYTES = 512 * 1024;
+/** The summary within `max` bytes: cut at a line end, with a note. Pure. */
+function fitSummary(markdown, max = MAX_SUMMARY_BYTES) {
+    if (Buffer.byteLength(markdown, 'utf8') <= max)
+        return markdown;
+    const note = "\n\n<p>… the rest of this summary was cut to keep it within GitHub's size limit.</p>\n";
+    let cut = markdown.slice(0, max - note.length * 2);
+    while (Buffer.byteLength(cut, 'utf8') > max - note.length * 2)
+        cut = cut.slice(0, Math.floor(cut.length * 0.9));
+    const end = cut.lastIndexOf('\n');
+    return `${end > 0 ? cut.slice(0, end) : cut}${note}`;
+}
+/** The summary appended to the step summary file (when the runner gives one); returns it. */
+async function writeSummary(report) {
+    const markdown = fitSummary(renderSummary(report));
+    await appendSummary(markdown);
+    return markdown;
+}
+
 ;// CONCATENATED MODULE: ./src/config.ts
 /** The step's configuration: secrets masked first, then every input parsed once; invalid inputs fail the step. */
 
@@ -29091,8 +29268,12 @@ function parseTarget(recipe, job) {
 
 
 
-/** The parsed inputs, or undefined (the step failed, nothing sent) when any is invalid. `quiet`: no annotations. */
-function readConfig(options = {}) {
+
+/**
+ * The parsed inputs, or undefined (the step failed, nothing sent, the summary says why) when any is invalid.
+ * `quiet` (the post step): no annotations, no summary.
+ */
+async function readConfig(options = {}) {
     (0,secrets/* registerSecret */.c)(lib_core/* getInput */.V4(INPUT.apiToken));
     (0,secrets/* registerSecret */.c)(lib_core/* getInput */.V4(INPUT.githubToken));
     try {
@@ -29111,6 +29292,7 @@ function readConfig(options = {}) {
             log_log.error(e.message, { title: `Invalid input: ${e.input}` });
         const count = error.errors.length === 1 ? 'An input is' : `${error.errors.length} inputs are`;
         lib_core/* setFailed */.C1(`${count} invalid; nothing was sent.`);
+        await appendSummary(renderInputErrors(error.errors));
         return undefined;
     }
 }
@@ -29149,7 +29331,7 @@ class ApiError extends Error {
         const exception = parseException(init.body);
         const snippet = exception ? undefined : cleanSnippet(init.body);
         const requestId = init.headers['x-trifacta-request-id'] ?? '';
-        const hint = hintFor(init.status, init.method, init.path, init.subject);
+        const hint = addressHint(init.status, init.body, exception) ?? hintFor(init.status, init.method, init.path, init.subject);
         super(describeError(init, exception, snippet, requestId, hint));
         this.name = 'ApiError';
         this.method = init.method;
@@ -29207,6 +29389,20 @@ function cleanSnippet(body, max = 200) {
         .replace(/&nbsp;/g, ' ');
     const folded = oneLine(text, max);
     return folded || undefined;
+}
+const KNOWN_API_HOSTS = 'the API is at https://api.clouddataprep.com for Dataprep, https://<region>.alteryxcloud.com (us1, eu1, au1, …) ' +
+    "for Alteryx Analytics Cloud, and the instance's base URL (e.g. https://trifacta.example.com:3005) when self-managed";
+/** Why an answer that is not the API's own went wrong: a web page, or a path the API does not have. */
+function addressHint(status, body, exception) {
+    if (status >= 500 || exception)
+        return undefined;
+    if (/^\s*(<!doctype html|<html)/i.test(body)) {
+        return `The answer is an HTML page, so api-url looks like the web app's address, not the API's: ${KNOWN_API_HOSTS}.`;
+    }
+    if (status === 404) {
+        return `Nothing answers at this path (a 404 without the API's error body): check that api-url is the API's base URL; ${KNOWN_API_HOSTS}.`;
+    }
+    return undefined;
 }
 function hintFor(status, method, path, subject = {}) {
     const isTrigger = method === 'POST' && /\/v4\/jobGroups$/.test(path);
@@ -29527,7 +29723,7 @@ async function withRetries(attempt, options) {
             return await attempt(n);
         }
         catch (error) {
-            if (!retryable(error))
+            if (!retryable(error) || options.halt?.aborted)
                 throw error;
             const failure = error;
             const settled = await options.beforeRetry?.(failure);
@@ -29541,7 +29737,8 @@ async function withRetries(attempt, options) {
             const message = options.describe?.(failure, delay, n) ??
                 `${options.what} failed (${reason(failure)}); retry ${n + 1} in ${formatMs(delay)}`;
             options.onRetry(message, n >= 2);
-            await options.clock.sleep(delay, options.signal);
+            const signals = [options.signal, options.halt].filter((s) => s !== undefined);
+            await options.clock.sleep(delay, signals.length > 1 ? AbortSignal.any(signals) : signals[0]);
         }
     }
 }
@@ -29787,12 +29984,14 @@ const KEY = {
     jobId: 'jobId',
     jobIds: 'jobIds',
     triggered: 'triggered',
+    requestId: 'requestId',
     waiting: 'waiting',
     settled: 'settled'
 };
 const KINDS = ['recipe', 'job-group'];
 /** The run exists: saved at once, so that the post step can cancel it if the main step is killed. */
 function saveStarted(ref, options) {
+    core.saveState(KEY.requestId, options.requestId);
     core.saveState(KEY.kind, ref.kind);
     core.saveState(KEY.runId, String(ref.id));
     core.saveState(KEY.jobId, String(ref.jobGroupIds[0] ?? ref.id));
@@ -29826,6 +30025,7 @@ function readSavedRun(getState) {
             ref: { kind, id, jobGroupIds: jobGroupIds },
             triggered: flags[0] === 'true',
             waiting: flags[1] === 'true',
+            requestId: getState(KEY.requestId).slice(0, 100),
             settled: getState(KEY.settled) === 'true'
         }
     };
@@ -29840,161 +30040,6 @@ function postStepShouldCancel(run, cancelOnWorkflowCancel) {
 function positiveId(text) {
     const n = Number(text);
     return /^\d+$/.test(text) && Number.isSafeInteger(n) && n > 0 ? n : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/summary.ts
-/**
- * The step summary: Markdown with HTML tables, rendered purely from the report. Everything that came from the
- * server is escaped (and cut when long) before it is written, and every secret is removed.
- */
-
-
-
-const MAX_CELL = 300;
-const MAX_WRITTEN = 50;
-/** Server text made safe for the summary's Markdown and HTML: escaped, on one line, cut to `max` characters. */
-function escapeText(text, max = MAX_CELL) {
-    return oneLine((0,secrets/* redact */.E)(text), max).replace(/[&<>"'`|*_[\]\\#~!()$]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-function escapeAttr(url) {
-    return (0,secrets/* redact */.E)(url).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-const HEADLINE = {
-    complete: '✅ completed',
-    failed: '❌ failed',
-    canceled: '🚫 was canceled',
-    timeout: '⏱️ timed out',
-    'workflow-cancelled': '🛑 stopped: the workflow was cancelled',
-    'not-waited': '▶️ is running (not waited for)',
-    'lost-contact': '⚠️ lost contact with the API',
-    error: '⚠️ could not be run'
-};
-/** The step summary, as Markdown with HTML tables. Pure. */
-function renderSummary(report) {
-    const lines = [];
-    const subject = report.jobId !== undefined
-        ? `Job ${report.jobId}`
-        : report.recipeId !== undefined
-            ? `Recipe ${report.recipeId}`
-            : 'Job';
-    lines.push(`### ${subject} ${HEADLINE[report.ending]}`, '');
-    if (report.error)
-        lines.push(`<p>${escapeText(report.error, 2000)}</p>`, '');
-    for (const note of report.notes)
-        lines.push(`<p>${escapeText(note, 1000)}</p>`, '');
-    lines.push(detailsTable(report), '');
-    if (report.stages.length > 0)
-        lines.push('#### Stages', '', stagesTable(report.stages), '');
-    if (report.stagesOmitted)
-        lines.push(`<p>… and ${report.stagesOmitted} more stages, not shown.</p>`, '');
-    const written = report.written ? writtenList(report.written) : '';
-    if (written)
-        lines.push('#### Written', '', written, '');
-    return lines.join('\n');
-}
-function detailsTable(report) {
-    const rows = [];
-    if (report.jobId !== undefined) {
-        const id = escapeText(String(report.jobId), 30);
-        rows.push(['Job', report.jobUrl ? `<a href="${escapeAttr(report.jobUrl)}">${id}</a>` : id]);
-    }
-    if (report.recipeId !== undefined)
-        rows.push(['Recipe', escapeText(String(report.recipeId), 30)]);
-    if (report.status)
-        rows.push(['Status', `<b>${escapeText(report.status, 60)}</b>`]);
-    if (report.durationMs !== undefined)
-        rows.push(['Duration', formatMs(report.durationMs)]);
-    if (report.engine)
-        rows.push(['Engine', escapeText(report.engine, 60)]);
-    if (report.runParameters.length > 0) {
-        rows.push([
-            'Run parameters',
-            report.runParameters
-                .map((p) => `<code>${escapeText(p.key, 100)}</code> = ${escapeText(p.value, 200)}`)
-                .join('<br>')
-        ]);
-    }
-    if (report.attached)
-        rows.push(['Started by', 'another run (attached with job-id)']);
-    if (report.adopted)
-        rows.push(['Started by', 'this step (found in the job history after the trigger answer was lost)']);
-    if (report.requestId)
-        rows.push(['Request id', `<code>${escapeText(report.requestId, 100)}</code>`]);
-    if (report.runUrl)
-        rows.push(['Workflow run', `<a href="${escapeAttr(report.runUrl)}">${escapeText(report.runUrl, 200)}</a>`]);
-    return `<table>\n${rows.map(([k, v]) => `<tr><th align="left">${k}</th><td>${v}</td></tr>`).join('\n')}\n</table>`;
-}
-function stagesTable(stages) {
-    const head = '<tr><th>Stage</th><th>Type</th><th>Status</th><th>Duration</th><th>Error</th></tr>';
-    const rows = stages.map((s) => {
-        const cells = [
-            escapeText(String(s.id), 30),
-            escapeText(String(s.jobType ?? ''), 60),
-            escapeText(String(s.status ?? ''), 60),
-            stageDuration(s),
-            escapeText(errorText(s.errorMessage))
-        ];
-        return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
-    });
-    return `<table>\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
-}
-function stageDuration(stage) {
-    if (!['Complete', 'Failed', 'Canceled'].includes(stage.status))
-        return '';
-    const ms = Date.parse(stage.updatedAt ?? '') - Date.parse(stage.createdAt ?? '');
-    return Number.isFinite(ms) && ms >= 0 ? formatMs(ms) : '';
-}
-/** A stage's `errorMessage`: a string, or an object carrying one. */
-function errorText(value) {
-    if (value === undefined || value === null || value === '')
-        return '';
-    if (typeof value === 'string')
-        return value;
-    const message = value.message;
-    return typeof message === 'string' ? message : JSON.stringify(value);
-}
-/** The files and tables written, at most `MAX_WRITTEN` of them (the `written` output has them all). */
-function writtenList(written) {
-    const items = [
-        ...written.files.map((f) => `file <code>${escapeText(describeFile(f), 300)}</code>`),
-        ...written.tables.map((t) => `table <code>${escapeText(describeTable(t), 300)}</code>`)
-    ];
-    if (items.length === 0)
-        return '';
-    const shown = items.slice(0, MAX_WRITTEN).map((i) => `<li>${i}</li>`);
-    if (items.length > MAX_WRITTEN)
-        shown.push(`<li>… and ${items.length - MAX_WRITTEN} more (see the <code>written</code> output)</li>`);
-    return `<ul>\n${shown.join('\n')}\n</ul>`;
-}
-function describeFile(file) {
-    const name = [file.path, file.uri, file.fileUri, file.name].find((v) => typeof v === 'string');
-    return typeof name === 'string' ? name : JSON.stringify(file);
-}
-function describeTable(table) {
-    const path = Array.isArray(table.path) ? table.path.join('.') : typeof table.path === 'string' ? table.path : '';
-    const name = [table.tableName, table.name].find((v) => typeof v === 'string');
-    const full = [path, name].filter(Boolean).join('.');
-    return full || JSON.stringify(table);
-}
-/** GitHub refuses a step summary over 1 MiB; this leaves room for what other steps write. */
-const MAX_SUMMARY_BYTES = 512 * 1024;
-/** The summary within `max` bytes: cut at a line end, with a note. Pure. */
-function fitSummary(markdown, max = MAX_SUMMARY_BYTES) {
-    if (Buffer.byteLength(markdown, 'utf8') <= max)
-        return markdown;
-    const note = "\n\n<p>… the rest of this summary was cut to keep it within GitHub's size limit.</p>\n";
-    let cut = markdown.slice(0, max - note.length * 2);
-    while (Buffer.byteLength(cut, 'utf8') > max - note.length * 2)
-        cut = cut.slice(0, Math.floor(cut.length * 0.9));
-    const end = cut.lastIndexOf('\n');
-    return `${end > 0 ? cut.slice(0, end) : cut}${note}`;
-}
-/** The summary appended to the step summary file (when the runner gives one); returns it. */
-async function writeSummary(report) {
-    const markdown = fitSummary(renderSummary(report));
-    if (process.env.GITHUB_STEP_SUMMARY)
-        await lib_core/* summary */.z.addRaw(markdown, true).write();
-    return markdown;
 }
 
 ;// CONCATENATED MODULE: ./src/targets/job-group-run.ts
@@ -30214,6 +30259,7 @@ class recipe_RecipeRun extends JobGroupRun {
             deadline: ctx.deadline,
             persistMs: PERSISTENT_FAILURE_MS,
             signal: ctx.signal,
+            halt: ctx.halt,
             random: ctx.random,
             retryable: (error) => triggerDecision(error) !== 'fail',
             beforeRetry: settle,
@@ -30276,7 +30322,7 @@ async function post(transport = createHttpTransport(USER_AGENT), clock = realClo
     const { run: saved, why } = readSavedRun((key) => lib_core/* getState */.Gu(key));
     if (!saved)
         return lib_core/* debug */.Yz(`Post step: nothing to clean up (${why}).`);
-    const config = readConfig({ quiet: true });
+    const config = await readConfig({ quiet: true });
     if (!config)
         return lib_core/* debug */.Yz('Post step: the inputs are invalid; nothing to clean up.');
     const jobId = saved.ref.jobGroupIds[0] ?? saved.ref.id;
@@ -30307,7 +30353,7 @@ async function post(transport = createHttpTransport(USER_AGENT), clock = realClo
         attached: false,
         adopted: false,
         status,
-        requestId: '',
+        requestId: saved.requestId,
         jobUrl,
         runParameters: [],
         stages: [],

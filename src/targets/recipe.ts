@@ -83,6 +83,7 @@ export class RecipeRun extends JobGroupRun implements RunKind {
         deadline: ctx.deadline,
         persistMs: PERSISTENT_FAILURE_MS,
         signal: ctx.signal,
+        halt: ctx.halt,
         random: ctx.random,
         retryable: (error) => triggerDecision(error) !== 'fail',
         beforeRetry: settle,

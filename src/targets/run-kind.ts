@@ -44,7 +44,10 @@ export interface StartContext {
   stepStartedAt: number
   deadline: number
   clock: Clock
+  /** Aborts a request under way (a moment after the workflow is cancelled, so that its answer can still come). */
   signal?: AbortSignal
+  /** Aborts at once when the workflow is cancelled: nothing more is sent. */
+  halt?: AbortSignal
   random?: () => number
   log: { debug(message: string): void; warning(message: string): void }
 }

@@ -27,12 +27,25 @@ describe('ApiError', () => {
   })
 
   it('has a hint for 401, 404 (recipe and job group) and 415', () => {
+    const body = JSON.stringify({ exception: { name: 'NotFound', message: 'not found' } })
     const hint = (status: number, method = 'POST', path = '/v4/jobGroups') =>
-      new ApiError({ method, path, status, headers: {}, body: '', subject: { recipeId: 7, jobId: 9 } }).hint
+      new ApiError({ method, path, status, headers: {}, body, subject: { recipeId: 7, jobId: 9 } }).hint
     expect(hint(401)).toContain('invalid or expired')
     expect(hint(404)).toContain('Recipe 7 was not found')
     expect(hint(404, 'GET', '/v4/jobGroups/9')).toContain('Job group 9 was not found')
     expect(hint(415)).toContain('Content-Type')
+  })
+
+  it("blames the address, not the recipe, when the answer is not the API's: a web page, or a bare 404", () => {
+    const hint = (status: number, body: string) =>
+      new ApiError({ method: 'POST', path: '/v4/jobGroups', status, headers: {}, body, subject: { recipeId: 7 } }).hint
+    const page = '<!DOCTYPE html><html><head><title>Designer Cloud</title></head><body></body></html>'
+    expect(hint(200, page)).toContain("api-url looks like the web app's address")
+    expect(hint(200, page)).toContain('https://<region>.alteryxcloud.com')
+    expect(hint(404, page)).toContain("api-url looks like the web app's address")
+    expect(hint(404, 'Cannot POST /v4/jobGroups/v4/jobGroups')).toContain('Nothing answers at this path')
+    expect(hint(404, '')).not.toContain('Recipe 7')
+    expect(hint(502, page)).toContain('server had an error')
   })
 })
 
