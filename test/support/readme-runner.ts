@@ -18,7 +18,7 @@ import { runAction, type ActionResult } from './run-action.ts'
  */
 export const EMULATOR_SETUPS: Record<string, EmulatorOptions> = {
   // Jobs run 1.5 s (the emulator's default scenario) and end Complete.
-  default: { recipes: [7, 42] },
+  default: { recipes: [7, 42] }
 }
 
 export interface RunContext {
@@ -58,7 +58,7 @@ export async function runExample(
   where: string,
   workflow: Workflow,
   markers: Markers,
-  context: RunContext,
+  context: RunContext
 ): Promise<ExampleRun> {
   const setup = EMULATOR_SETUPS[markers.emulator]
   if (!setup) {
@@ -83,14 +83,14 @@ export async function runExample(
       GITHUB_EVENT_NAME: event,
       GITHUB_EVENT_PATH: eventPath,
       GITHUB_WORKFLOW: typeof workflow.name === 'string' ? workflow.name : '.github/workflows/example.yml',
-      ...(github ? { GITHUB_API_URL: github.url } : {}),
+      ...(github ? { GITHUB_API_URL: github.url } : {})
     }
     const jobOutputs: Record<string, Record<string, string>> = {}
     jobs: for (const job of order) {
       const spec = asRecord(asRecord(workflow.jobs)[job])
       const scope: JobScope = {
         steps: {},
-        needs: Object.fromEntries(needsOf(spec).map((n) => [n, jobOutputs[n] ?? {}])),
+        needs: Object.fromEntries(needsOf(spec).map((n) => [n, jobOutputs[n] ?? {}]))
       }
       const steps = Array.isArray(spec.steps) ? spec.steps : []
       for (const [index, value] of steps.entries()) {
@@ -165,7 +165,7 @@ function outcomeProblems(where: string, runs: StepRun[], markers: Markers): stri
 function unsetOutputs(where: string, job: string, spec: Record<string, unknown>, runs: StepRun[]): string[] {
   const problems: string[] = []
   const passed = new Map(
-    runs.filter((r) => r.job === job && r.result.code === 0).map((r) => [r.step, r.result.outputs]),
+    runs.filter((r) => r.job === job && r.result.code === 0).map((r) => [r.step, r.result.outputs])
   )
   for (const text of strings(spec)) {
     for (const [, id, output] of text.matchAll(/\bsteps\.([\w-]+)\.outputs\.([\w-]+)/g)) {
@@ -192,7 +192,7 @@ function stepInputs(
   scope: JobScope,
   context: RunContext,
   label: string,
-  problems: string[],
+  problems: string[]
 ): Record<string, string> {
   const inputs: Record<string, string> = {}
   for (const [key, value] of Object.entries(spec)) {
@@ -221,7 +221,7 @@ function testValue(path: string, scope: JobScope, context: RunContext): string |
     'secrets.GITHUB_TOKEN': context.githubToken,
     'github.token': context.githubToken,
     'github.event.pull_request.number': String(PR_NUMBER),
-    'github.ref': 'refs/heads/main',
+    'github.ref': 'refs/heads/main'
   }
   if (path in fixed) return fixed[path]
   const step = /^steps\.([\w-]+)\.outputs\.([\w-]+)$/.exec(path)

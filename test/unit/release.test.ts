@@ -22,7 +22,7 @@ const GIT_ENV = {
   GIT_AUTHOR_NAME: 'Release Test',
   GIT_AUTHOR_EMAIL: 'release-test@example.com',
   GIT_COMMITTER_NAME: 'Release Test',
-  GIT_COMMITTER_EMAIL: 'release-test@example.com',
+  GIT_COMMITTER_EMAIL: 'release-test@example.com'
 }
 
 const tempDirs: string[] = []
@@ -52,7 +52,7 @@ describe('check-version: the tag is v + package.json version', () => {
   it('accepts v + the version, and nothing else', () => {
     expect(versionProblem('v1.2.3', '1.2.3')).toBeUndefined()
     expect(versionProblem('v1.2.4', '1.2.3')).toBe(
-      "the tag 'v1.2.4' does not match package.json's version: expected 'v1.2.3'",
+      "the tag 'v1.2.4' does not match package.json's version: expected 'v1.2.3'"
     )
     expect(versionProblem('1.2.3', '1.2.3')).toMatch(/expected 'v1.2.3'/)
     expect(versionProblem('v1.2.3-rc.1', '1.2.3-rc.1')).toMatch(/pre-releases are not released by this workflow/)
@@ -100,7 +100,7 @@ describe('changelog-notes: the section of one version', () => {
     '',
     '[Unreleased]: https://example.com/compare/v1.1.0...HEAD',
     '[1.1.0]: https://example.com/releases/tag/v1.1.0',
-    '[#12]: https://example.com/issues/12',
+    '[#12]: https://example.com/issues/12'
   ].join('\n')
 
   it('takes only that section, joins wrapped lines, keeps code and the link definitions it uses', () => {
@@ -120,8 +120,8 @@ describe('changelog-notes: the section of one version', () => {
         'A paragraph right under its heading, wrapped.',
         '',
         '[#12]: https://example.com/issues/12',
-        '',
-      ].join('\n'),
+        ''
+      ].join('\n')
     )
     expect(changelogNotes(CHANGELOG, '1.0.0')).toBe('- The first release.\n')
   })
@@ -224,7 +224,7 @@ describe('move-major-tag: v1 follows the newest v1.x.y', () => {
       major: 'v1',
       commit: first,
       moved: true,
-      message: `v1 now points at ${first} (v1.0.0)`,
+      message: `v1 now points at ${first} (v1.0.0)`
     })
     expect(remoteTag(origin, 'v1')).toBe(first)
 
@@ -245,7 +245,7 @@ describe('move-major-tag: v1 follows the newest v1.x.y', () => {
     commitAndTag(work, 'v1.0.1')
     expect(moveMajorTag('v1.0.1', { cwd: work })).toMatchObject({
       moved: false,
-      message: 'v1 stays: v1.1.0 is newer than v1.0.1',
+      message: 'v1 stays: v1.1.0 is newer than v1.0.1'
     })
     expect(remoteTag(origin, 'v1')).toBe(newest)
 
@@ -269,7 +269,7 @@ describe('move-major-tag: v1 follows the newest v1.x.y', () => {
     const { work } = repositories()
     expect(script('move-major-tag.ts', ['v1.0.0'], work)).toMatchObject({
       code: 0,
-      stdout: expect.stringMatching(/^v1 now points at/),
+      stdout: expect.stringMatching(/^v1 now points at/)
     })
     const missing = script('move-major-tag.ts', ['v1.9.0'], work)
     expect(missing.code).toBe(1)
@@ -282,7 +282,7 @@ describe('workflows', () => {
     const files = readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f))
     expect(files).toContain('release.yml')
     const texts = Object.fromEntries(
-      files.map((f) => [f.replace(/\.yaml$/, '.yml'), readFileSync(join(WORKFLOWS, f), 'utf8')]),
+      files.map((f) => [f.replace(/\.yaml$/, '.yml'), readFileSync(join(WORKFLOWS, f), 'utf8')])
     )
     expect(await actionlint(texts)).toEqual([])
   }, 60_000)
