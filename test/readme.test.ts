@@ -2,7 +2,11 @@
 // actionlint (a fragment is wrapped into a minimal workflow first), uses only inputs and outputs action.yml
 // declares, and every step of this action in it runs against the emulator (dist/ run as the runner runs it) and
 // passes, or fails as its `# readme-test: expect-failure=…` marker says. How it works: test/support/readme-*.ts.
-import { readFileSync } from 'node:fs'
+// The shell snippets of "Trying it locally" that run dist/index.js run too, against scripts/emulator.ts.
+import { spawn, spawnSync } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { marked, type Token, type Tokens } from 'marked'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -13,9 +17,10 @@ import {
   actionSteps,
   actionYmlExamples,
   checkExample,
+  fencedBlocks,
   markdownExamples,
   type Example,
-  type Wrapped,
+  type Wrapped
 } from './support/readme-examples.ts'
 import { runExample } from './support/readme-runner.ts'
 
@@ -27,7 +32,7 @@ const examples = [...markdownExamples(README, 'README.md'), ...actionYmlExamples
 const checked = examples.map((example, i) => ({
   example,
   lintName: `example-${i + 1}.yml`,
-  ...checkExample(example, contract),
+  ...checkExample(example, contract)
 }))
 const context = { token: TOKEN, githubToken: GITHUB_TOKEN }
 
@@ -90,7 +95,7 @@ describe('README examples', () => {
         `passes actionlint${c.wrapped ? ` (as ${c.wrapped.shape})` : ' (skipped: it does not parse)'}`,
         () => {
           expect(lint.get(c.lintName)).toEqual([])
-        },
+        }
       )
 
       if (c.workflow && steps.length > 0) {
@@ -113,7 +118,7 @@ describe('the example checks catch', () => {
         fromMarked.push((token as Tokens.Code).text)
     })
     expect(markdownExamples(README, 'README.md').map((e) => e.code.trimEnd())).toEqual(
-      fromMarked.map((t) => t.trimEnd()),
+      fromMarked.map((t) => t.trimEnd())
     )
   })
 
@@ -124,8 +129,8 @@ describe('the example checks catch', () => {
     expect(problems[0]).toMatch(
       new RegExp(
         `^README.md:${readmeExample('Quick start').line + 2}:\\d+: invalid YAML: Nested mappings are not allowed` +
-          ' in compact mappings$',
-      ),
+          ' in compact mappings$'
+      )
     )
   })
 
@@ -133,7 +138,7 @@ describe('the example checks catch', () => {
     const twice = edited(
       readmeExample('Quick start').code,
       '    recipe-id: 7\n',
-      '    recipe-id: 7\n    recipe-id: 8\n',
+      '    recipe-id: 7\n    recipe-id: 8\n'
     )
     expect(checkExample(example(twice), contract).problems.join('\n')).toMatch(/invalid YAML: Map keys must be unique/)
   })
@@ -141,18 +146,18 @@ describe('the example checks catch', () => {
   it('an input renamed in the example', () => {
     const renamed = edited(readmeExample('Quick start').code, 'recipe-id:', 'recipe_id:')
     expect(checkExample(example(renamed), contract).problems).toEqual([
-      "README.md:10: step job of job example: input 'recipe_id' is not declared in action.yml",
+      "README.md:10: step job of job example: input 'recipe_id' is not declared in action.yml"
     ])
   })
 
   it('an input renamed in action.yml, and a required input missing', () => {
     const renamed = actionContract(edited(ACTION_YML, '  recipe-id:\n', '  recipe:\n'))
     expect(checkExample(readmeExample('Quick start'), renamed).problems).toEqual([
-      `${readmeExample('Quick start').where}: step job of job example: input 'recipe-id' is not declared in action.yml`,
+      `${readmeExample('Quick start').where}: step job of job example: input 'recipe-id' is not declared in action.yml`
     ])
     const missing = edited(readmeExample('Quick start').code, '    api-token: ${{ secrets.TRIFACTA_TOKEN }}\n', '')
     expect(checkExample(example(missing), contract).problems).toEqual([
-      "README.md:10: step job of job example: required input 'api-token' is missing",
+      "README.md:10: step job of job example: required input 'api-token' is missing"
     ])
   })
 
@@ -160,24 +165,24 @@ describe('the example checks catch', () => {
     const code = edited(
       readmeExample('Example: a release-time run, using the outputs').code,
       'outputs.job-url',
-      'outputs.job-link',
+      'outputs.job-link'
     )
     expect(checkExample(example(code), contract).problems).toEqual([
-      'README.md:10: job refresh reads steps.job.outputs.job-link, an output action.yml does not declare',
+      'README.md:10: job refresh reads steps.job.outputs.job-link, an output action.yml does not declare'
     ])
     const unpinned = edited(readmeExample('Quick start').code, '@v1', '@main')
     expect(checkExample(example(unpinned), contract).problems.join('\n')).toMatch(
-      /pin the action to @v1, @v1.2.3 or a full commit SHA/,
+      /pin the action to @v1, @v1.2.3 or a full commit SHA/
     )
   })
 
   it('a malformed marker and a block that is neither a workflow nor steps', () => {
     const code = `# readme-test: emulater=default\n${readmeExample('Quick start').code}`
     expect(checkExample(example(code), contract).problems.join('\n')).toMatch(
-      /malformed marker '# readme-test: emulater=default'/,
+      /malformed marker '# readme-test: emulater=default'/
     )
     expect(checkExample(example('runs-on: ubuntu-latest\n'), contract).problems.join('\n')).toMatch(
-      /may only hold workflow keys/,
+      /may only hold workflow keys/
     )
   })
 
@@ -188,7 +193,7 @@ describe('the example checks catch', () => {
     expect(c.problems).toEqual([])
     const found = await lintExamples([{ example: { ...quick, code: bad }, lintName: 'bad.yml', ...c }])
     expect(found.get('bad.yml')).toEqual([
-      expect.stringMatching(new RegExp(`^README.md:${quick.line + 3}:\\d+ undefined variable "nosuch"`)),
+      expect.stringMatching(new RegExp(`^README.md:${quick.line + 3}:\\d+ undefined variable "nosuch"`))
     ])
   }, 60_000)
 
@@ -198,7 +203,7 @@ describe('the example checks catch', () => {
     const unmarked = checkExample(example(missing), contract)
     const failing = await runExample('README.md:10', unmarked.workflow!, unmarked.markers, context)
     expect(failing.problems.join('\n')).toMatch(
-      /^README.md:10: job example, step job \(exit 1\): ::error.*Recipe 999 was not found/,
+      /^README.md:10: job example, step job \(exit 1\): ::error.*Recipe 999 was not found/
     )
 
     const marked = checkExample(example(`# readme-test: expect-failure=Recipe 999 was not found\n${missing}`), contract)
@@ -206,7 +211,7 @@ describe('the example checks catch', () => {
 
     const wrong = checkExample(example(`# readme-test: expect-failure=Recipe 7 was not found\n${quick.code}`), contract)
     expect((await runExample('README.md:10', wrong.workflow!, wrong.markers, context)).problems).toEqual([
-      "README.md:10: the example says it fails with 'Recipe 7 was not found', but every step passed",
+      "README.md:10: the example says it fails with 'Recipe 7 was not found', but every step passed"
     ])
   })
 
@@ -214,12 +219,12 @@ describe('the example checks catch', () => {
     const quick = readmeExample('Quick start')
     const flows = checkExample(example(`# readme-test: emulator=flows\n${quick.code}`), contract)
     expect((await runExample('README.md:10', flows.workflow!, flows.markers, context)).problems).toEqual([
-      "README.md:10: unknown emulator setup 'flows' (known: default)",
+      "README.md:10: unknown emulator setup 'flows' (known: default)"
     ])
     const vars = checkExample(example(edited(quick.code, 'recipe-id: 7', 'recipe-id: ${{ vars.RECIPE }}')), contract)
     expect((await runExample('README.md:10', vars.workflow!, vars.markers, context)).problems).toEqual([
       "README.md:10: job example, step job, input 'recipe-id': no test value for ${{ vars.RECIPE }};" +
-        ' give it one in readme-runner.ts',
+        ' give it one in readme-runner.ts'
     ])
   })
 
@@ -227,10 +232,53 @@ describe('the example checks catch', () => {
     const yml = edited(
       ACTION_YML,
       '    description: Wait for the job group to finish.\n',
-      '    description: |\n      Wait for the job group to finish.\n      ```yaml\n      wait: false\n      ```\n',
+      '    description: |\n      Wait for the job group to finish.\n      ```yaml\n      wait: false\n      ```\n'
     )
     expect(actionYmlExamples(yml)).toEqual([
-      expect.objectContaining({ where: 'action.yml inputs.wait.description', code: 'wait: false\n' }),
+      expect.objectContaining({ where: 'action.yml inputs.wait.description', code: 'wait: false\n' })
     ])
   })
+})
+
+describe('Trying it locally', () => {
+  it('its shell snippets run dist/index.js against npm run emulator: a job, then a post step that cancels', async () => {
+    const snippets = fencedBlocks(README).filter(
+      (b) => b.heading === 'Trying it locally' && b.lang === 'sh' && b.code.includes('dist/index.js')
+    )
+    expect(snippets).toHaveLength(2)
+    // What `npm run emulator` runs, on a free port instead of 8950.
+    const server = spawn(process.execPath, ['scripts/emulator.ts', '0'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    const dir = mkdtempSync(join(tmpdir(), 'readme-snippet-'))
+    try {
+      const url = await new Promise<string>((resolvePromise, reject) => {
+        let output = ''
+        server.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+          output += chunk
+          const m = /listening on (http:\/\/\S+)/.exec(output)
+          if (m) resolvePromise(m[1]!)
+        })
+        server.once('exit', (code) => reject(new Error(`npm run emulator exited (${code}): ${output}`)))
+      })
+      const script = snippets
+        .map((s) => s.code)
+        .join('')
+        .replaceAll('http://127.0.0.1:8950', url)
+      const env = { ...process.env, TMPDIR: dir }
+      const r = spawnSync('bash', ['-e', '-c', script], { cwd: root, env, encoding: 'utf8', timeout: 60_000 })
+      expect(r.status, r.stderr).toBe(0)
+      expect(r.stdout).toMatch(/^status<<(ghadelimiter_\S+)\nComplete\n\1$/m)
+      expect(r.stdout).toContain('### Job 4100 ✅ completed')
+      expect(r.stdout).toContain('::warning title=Cancelling job::The main step stopped before job 4101 finished')
+      expect(r.stdout).toContain('Job 4101 was cancelled by the post step')
+      expect(r.stdout).toMatch(/Status now: Canceled/)
+    } finally {
+      const exited = server.exitCode === null ? once(server, 'exit') : Promise.resolve()
+      server.kill('SIGTERM')
+      await exited
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
 })
