@@ -1,7 +1,7 @@
 // `npm run demo`: start the API emulator, run the committed dist/index.js the way the GitHub runner does on a
 // short job, and print the log, the outputs and the step summary.
-import { Emulator } from './emulator/index.ts'
-import { startAction } from './support/run-action.ts'
+import { Emulator } from '../test/emulator/index.ts'
+import { startAction } from '../test/support/run-action.ts'
 
 const emulator = await Emulator.start({
   scenario: { durationMs: 8000, statuses: ['Created', 'Pending', 'InProgress'], stages: [{ jobType: 'wrangle' }, { jobType: 'filewriter' }] }

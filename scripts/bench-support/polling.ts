@@ -4,7 +4,7 @@
  */
 import type { JobStatus } from '../../src/job-groups.ts'
 import { waitForJobGroup } from '../../src/waiter.ts'
-import { FakeClock, seeded } from '../support/fake-clock.ts'
+import { FakeClock, seeded } from '../../test/support/fake-clock.ts'
 
 /** The job reports 'Created' this long before 'InProgress'. */
 const CREATED_MS = 2_000
