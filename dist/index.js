@@ -28373,7 +28373,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5806);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5288);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5153);
 /* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4684);
 /** Entry point of the main step (runs.main). */
 
@@ -28440,7 +28440,7 @@ function clean(annotation) {
 
 /***/ }),
 
-/***/ 5288:
+/***/ 5153:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29961,10 +29961,13 @@ function statusOf(group, jobId) {
     throw new TransientError(`neither GET /v4/jobGroups/${jobId}/status nor GET /v4/jobGroups/${jobId} gave a status (got ${seen})`);
 }
 
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"1.0.0"};
 ;// CONCATENATED MODULE: ./src/version.ts
-/** The action's name and version, sent as the User-Agent (kept equal to package.json by a test). */
+/** The action's name and version, sent as the User-Agent; the version is package.json's (ncc bundles it into dist/). */
+
 const ACTION_NAME = 'trifacta-run-job-action';
-const VERSION = '1.0.0';
+const VERSION = package_namespaceObject.rE;
 const USER_AGENT = `${ACTION_NAME}/${VERSION}`;
 
 ;// CONCATENATED MODULE: ./src/connection.ts

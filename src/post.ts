@@ -17,7 +17,7 @@ import { USER_AGENT } from './version.ts'
 
 const POST_BUDGET_MS = 20_000
 
-export async function post(
+export async function run(
   transport: Transport = createHttpTransport(USER_AGENT),
   clock: Clock = realClock
 ): Promise<void> {

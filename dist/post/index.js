@@ -28375,14 +28375,14 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3676);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3328);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9950);
 /* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4684);
 /** Entry point of the post step (runs.post): it can only cancel what the main step saved, never start anything. */
 
 
 
 try {
-    await (0,_post_js__WEBPACK_IMPORTED_MODULE_1__/* .post */ .b)();
+    await (0,_post_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
 }
 catch (error) {
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E)(error instanceof Error ? error.message : String(error)));
@@ -28393,13 +28393,13 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3328:
+/***/ 9950:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  b: () => (/* binding */ post)
+  e: () => (/* binding */ run)
 });
 
 // EXTERNAL MODULE: ../node_modules/@actions/core/lib/core.js + 18 modules
@@ -29947,10 +29947,13 @@ function statusOf(group, jobId) {
     throw new TransientError(`neither GET /v4/jobGroups/${jobId}/status nor GET /v4/jobGroups/${jobId} gave a status (got ${seen})`);
 }
 
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"1.0.0"};
 ;// CONCATENATED MODULE: ./src/version.ts
-/** The action's name and version, sent as the User-Agent (kept equal to package.json by a test). */
+/** The action's name and version, sent as the User-Agent; the version is package.json's (ncc bundles it into dist/). */
+
 const ACTION_NAME = 'trifacta-run-job-action';
-const VERSION = '1.0.0';
+const VERSION = package_namespaceObject.rE;
 const USER_AGENT = `${ACTION_NAME}/${VERSION}`;
 
 ;// CONCATENATED MODULE: ./src/connection.ts
@@ -30318,7 +30321,7 @@ function savedRun(ref, api) {
 
 
 const POST_BUDGET_MS = 20_000;
-async function post(transport = createHttpTransport(USER_AGENT), clock = realClock) {
+async function run(transport = createHttpTransport(USER_AGENT), clock = realClock) {
     const { run: saved, why } = readSavedRun((key) => lib_core/* getState */.Gu(key));
     if (!saved)
         return lib_core/* debug */.Yz(`Post step: nothing to clean up (${why}).`);

@@ -1,6 +1,9 @@
 // The action end to end: dist/index.js run as the runner runs it, against the emulator over real HTTP.
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { emulator, errors, inputsFor, run, TOKEN, warnings } from '../support/e2e.ts'
+
+const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
 
 describe('a Complete run', () => {
   it('sends the exact request body, sets the outputs and writes the summary (key=value run parameters)', async () => {
@@ -21,7 +24,7 @@ describe('a Complete run', () => {
     expect(trigger!.headers['content-type']).toBe('application/json')
     expect(trigger!.headers.accept).toBe('application/json')
     expect(trigger!.headers.authorization).toBe(`Bearer ${TOKEN}`)
-    expect(trigger!.headers['user-agent']).toMatch(/^trifacta-run-job-action\/\d+\.\d+\.\d+/)
+    expect(trigger!.headers['user-agent'], "package.json's version").toBe(`trifacta-run-job-action/${PACKAGE_VERSION}`)
 
     expect(result.outputs['job-id']).toBe('4100')
     expect(result.outputs.status).toBe('Complete')

@@ -4,7 +4,6 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { VERSION } from '../../src/version.ts'
 
 const root = resolve(import.meta.dirname, '../..')
 
@@ -28,9 +27,5 @@ describe('build', () => {
   it('the tests run on Node 24, the runtime action.yml declares', () => {
     expect(readFileSync(join(root, 'action.yml'), 'utf8')).toMatch(/using: node24/)
     expect(process.versions.node.split('.')[0]).toBe('24')
-  })
-
-  it('the User-Agent version is the package version', () => {
-    expect(VERSION).toBe(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version)
   })
 })
