@@ -131,7 +131,7 @@ export async function watchRun(
   } catch (error) {
     if (signal.aborted) return { kind: 'aborted', status: report.status }
     if (isTransient(error) && watch.deadline - clock.now() < PERSISTENT_FAILURE_MS) {
-      report.notes.push(`The last status check failed: ${(error as Error).message}`)
+      report.notes.push(`The last status check failed: ${error.message}`)
       return { kind: 'timeout', status: report.status }
     }
     return { kind: 'failed', status: report.status, error: error as Error }

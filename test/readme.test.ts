@@ -113,7 +113,7 @@ describe('README examples', () => {
 describe('the example checks catch', () => {
   it('a yaml block the fence parser misses: it finds the same blocks as marked', () => {
     const fromMarked: string[] = []
-    marked.walkTokens(marked.lexer(README), (token: Token) => {
+    void marked.walkTokens(marked.lexer(README), (token: Token) => {
       if (token.type === 'code' && /^ya?ml\b/.test((token as Tokens.Code).lang ?? ''))
         fromMarked.push((token as Tokens.Code).text)
     })
