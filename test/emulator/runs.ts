@@ -70,7 +70,7 @@ export class FlowsAndPlans {
       case 'GET flowRuns status':
         return this.flows.status(id, now)
       case 'GET flowRuns jobGroups':
-        return this.flows.jobGroups(id, now)
+        return this.flows.jobGroups(id, now, req.query.embed)
       case 'POST plans run':
         return underQuota(this.planQuota, 'runPlan', now, () => this.plans.run(req, id, now))
       case 'GET plans full':
