@@ -28368,191 +28368,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2873:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5806);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5288);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4684);
-/** Entry point of the main step (runs.main). */
-
-
-
-try {
-    await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
-}
-catch (error) {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E)(error instanceof Error ? error.message : String(error)));
-}
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 3283:
+/***/ 6911:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Rm: () => (/* binding */ log),
-/* harmony export */   gd: () => (/* binding */ quietly)
+/* harmony export */   a: () => (/* binding */ OUTPUT),
+/* harmony export */   b: () => (/* binding */ INPUT)
 /* harmony export */ });
-/* unused harmony export neutralise */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5806);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4684);
-/**
- * The action's log, the one seam every line goes through: secrets are redacted, and no line can start a
- * workflow command, also not one carried inside server text. Warnings, errors and debug lines are escaped by
- * @actions/core itself; plain lines are not, so each of their lines that starts like a command is defused.
- */
-
-
-const log = {
-    info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(neutralise((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(message))),
-    debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(message)),
-    warning: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(message), clean(annotation)),
-    error: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(message), clean(annotation)),
-    startGroup: (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .startGroup */ .Oh((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(name)),
-    endGroup: () => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .endGroup */ .N4()
-};
-/**
- * Every line that the runner would read as a command (`::name::`, or the older `##[name]` and `##vso[`) gets a
- * space after its first character, so it prints as text. Pure.
- */
-function neutralise(text) {
-    return text.replace(/(^|[\r\n])([ \t]*)(::|##)/g, (_, start, indent, mark) => `${start}${indent}${mark[0]} ${mark[1]}`);
-}
-/** `fn`'s value, or undefined with a debug line: for reads whose failure only shortens a report. */
-async function quietly(what, fn) {
-    try {
-        return await fn();
-    }
-    catch (error) {
-        log.debug(`${what} failed: ${error.message}`);
-        return undefined;
-    }
-}
-function clean(annotation) {
-    return annotation.title ? { title: (0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(annotation.title) } : {};
-}
-
-
-/***/ }),
-
-/***/ 5288:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
-});
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: ./src/log.ts
-var log = __nccwpck_require__(3283);
-;// CONCATENATED MODULE: ./src/cancellation.ts
-
-/** The SIGINT → SIGTERM → kill schedule leaves 7.5 s; the cancel request must be sent well within it. */
-const SIGINT_CLEANUP_MS = 5_000;
-const SIGTERM_CLEANUP_MS = 2_000;
-/**
- * Calls `onStop` once, on the first SIGINT or SIGTERM; later signals are only reported. Returns a function that
- * removes the handlers (so a finished step exits at once).
- */
-function onWorkflowCancel(onStop) {
-    let stopped = false;
-    const handler = (signal) => {
-        if (stopped)
-            return log/* log */.Rm.info(`${signal} received again; already stopping.`);
-        stopped = true;
-        onStop(signal);
-    };
-    process.on('SIGINT', handler);
-    process.on('SIGTERM', handler);
-    return () => {
-        process.off('SIGINT', handler);
-        process.off('SIGTERM', handler);
-    };
-}
-const ALLOWED_BY = {
-    timeout: 'cancel-on-timeout',
-    'workflow-cancel': 'cancel-on-workflow-cancel',
-    'post-step': 'cancel-on-workflow-cancel'
-};
-/** Cancel the run or leave it running, as the options say; the sentence tells which, and why. */
-async function endRun(kind, ref, options) {
-    const { subject, url } = options;
-    const input = ALLOWED_BY[options.reason];
-    if (options.attached) {
-        return {
-            cancelled: false,
-            failed: false,
-            text: `${cap(subject)} keeps running: it was started elsewhere (job-id), so this step does not cancel it.`
-        };
-    }
-    if (!options.allowed)
-        return { cancelled: false, failed: false, text: `${cap(subject)} keeps running (${input} is false): ${url}` };
-    return describeCancel(await kind.cancel(ref, options.budget), options.reason, subject);
-}
-function describeCancel(outcome, reason, subject) {
-    switch (outcome.kind) {
-        case 'cancelled': {
-            const by = reason === 'post-step'
-                ? ' by the post step: the main step was stopped before it could cancel it'
-                : ` (${ALLOWED_BY[reason]})`;
-            const text = `${cap(subject)} was cancelled${by}.`;
-            log/* log */.Rm.info(`${text} Request id ${outcome.requestId}.`);
-            return { cancelled: true, failed: false, text };
-        }
-        case 'unsupported': {
-            const text = `This edition cannot cancel jobs through the API (the cancel call answered 404): ${subject} keeps running. Cancel it in the app if needed.`;
-            log/* log */.Rm.warning(text, { title: 'Cancel not supported' });
-            return { cancelled: false, failed: false, text };
-        }
-        case 'failed': {
-            const text = `Cancelling ${subject} failed: ${outcome.error.message} The job may keep running; cancel it in the app if needed.`;
-            log/* log */.Rm.warning(text, { title: 'Cancel failed' });
-            return { cancelled: false, failed: true, text };
-        }
-    }
-}
-const cap = (text) => text.charAt(0).toUpperCase() + text.slice(1);
-
-;// CONCATENATED MODULE: ./src/clock.ts
-/** Time, behind one seam so the waiter and the retry policy run on a fake clock in tests and the benchmark. */
-const realClock = {
-    now: () => Date.now(),
-    sleep: (ms, signal) => new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(abortReason(signal));
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(abortReason(signal));
-        };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, Math.max(0, ms));
-        signal?.addEventListener('abort', onAbort, { once: true });
-    })
-};
-function abortReason(signal) {
-    return signal.reason instanceof Error ? signal.reason : new AbortedError(String(signal.reason ?? 'aborted'));
-}
-/** The wait or request was given up on purpose (workflow cancelled). */
-class AbortedError extends Error {
-    constructor(message = 'aborted') {
-        super(message);
-        this.name = 'AbortedError';
-    }
-}
-
-// EXTERNAL MODULE: ../node_modules/@actions/core/lib/core.js + 16 modules
-var core = __nccwpck_require__(5806);
-;// CONCATENATED MODULE: ./src/action-spec.ts
 /**
  * The names of the action's inputs and outputs, as action.yml declares them. Code refers to these constants only,
  * and a unit test checks that action.yml declares exactly these. The defaults live in action.yml alone;
@@ -28563,6 +28385,9 @@ const INPUT = {
     apiToken: 'api-token',
     recipeId: 'recipe-id',
     jobId: 'job-id',
+    flowId: 'flow-id',
+    flowRecipes: 'flow-recipes',
+    planId: 'plan-id',
     overrides: 'overrides',
     runParameters: 'run-parameters',
     wait: 'wait',
@@ -28584,25 +28409,152 @@ const OUTPUT = {
     jobUrl: 'job-url',
     durationSeconds: 'duration-seconds',
     jobs: 'jobs',
-    written: 'written'
+    written: 'written',
+    jobIds: 'job-ids',
+    flowRunId: 'flow-run-id',
+    planRunId: 'plan-run-id'
 };
 
-;// CONCATENATED MODULE: ./src/action-defaults.ts
-// Generated from action.yml by scripts/gen-action-defaults.ts (npm run gen): do not edit.
-/** The defaults action.yml declares, used when an input is given empty (the runner fills them in otherwise). */
-const INPUT_DEFAULTS = {
-    wait: 'true',
-    timeout: '6h',
-    'poll-interval': '2s',
-    'max-poll-interval': '60s',
-    'request-timeout': '30s',
-    'fail-on-job-failure': 'true',
-    'cancel-on-timeout': 'true',
-    'cancel-on-workflow-cancel': 'true',
-    'comment-on-pr': 'false'
-};
 
-;// CONCATENATED MODULE: ./src/format.ts
+/***/ }),
+
+/***/ 2873:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5806);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5569);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4684);
+/** Entry point of the main step (runs.main). */
+
+
+
+try {
+    await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
+}
+catch (error) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E)(error instanceof Error ? error.message : String(error)));
+}
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 841:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $g: () => (/* binding */ parseFlowRecipes),
+/* harmony export */   X9: () => (/* binding */ buildRunFlowRequest),
+/* harmony export */   zv: () => (/* binding */ parseFlowOverrides)
+/* harmony export */ });
+/* unused harmony export FLOW_RUN_FIELDS */
+/* harmony import */ var _action_spec_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6911);
+/* harmony import */ var _input_values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9664);
+/* harmony import */ var _job_request_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5286);
+/* harmony import */ var _overrides_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5064);
+/**
+ * The flow-run request (`POST /v4/flows/{id}/run`) from the inputs: `flow-recipes` → `wrangledDatasetIds`,
+ * `run-parameters` → `runParameters`, and `overrides` split into the request's top-level fields (`execution`,
+ * `ignoreRecipeErrors`, `sparkOptions`, …) and its `overrides`, which a flow run keys by output name. Pure.
+ */
+
+
+
+
+/**
+ * Top-level fields of the flow-run request: the first three are documented for runFlow, the other two are in the
+ * AAC spec's LFlowRunRequest. Every other key of the `overrides` input names an output.
+ */
+const FLOW_RUN_FIELDS = [
+    'execution',
+    'ignoreRecipeErrors',
+    'sparkOptions',
+    'schemaDriftOptions',
+    'databricksOptions'
+];
+/**
+ * `flow-recipes`: recipe ids separated by commas, spaces or new lines, or a JSON array; duplicates are dropped.
+ * Empty text means every output (`[]`).
+ */
+function parseFlowRecipes(text) {
+    const raw = text.trim();
+    if (!raw)
+        return [];
+    let items = raw.split(/[\s,]+/).filter(Boolean);
+    if (raw.startsWith('[')) {
+        try {
+            items = JSON.parse(raw);
+        }
+        catch (e) {
+            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.flowRecipes, `is not a valid JSON array (${e.message}).`);
+        }
+        if (!Array.isArray(items) || items.length === 0)
+            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.flowRecipes, 'must list at least one recipe id, or be left empty to run every output.');
+    }
+    return [...new Set(items.map((item) => (0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .parsePositiveInteger */ .zE)(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.flowRecipes, String(item))))];
+}
+/**
+ * The `overrides` input given with `flow-id`: the known top-level fields checked, and every other key taken as an
+ * output name whose object is checked as a recipe's overrides are (unknown keys pass with a warning).
+ */
+function parseFlowOverrides(text, warnings) {
+    const o = (0,_overrides_js__WEBPACK_IMPORTED_MODULE_2__/* .parseOverridesObject */ .w8)(text, '{"execution": "spark", "Sales by region": {"profiler": true}}');
+    if ('execution' in o && typeof o.execution !== 'string')
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.overrides, `'execution' must be a string such as "photon" or "spark".`);
+    if ('ignoreRecipeErrors' in o && typeof o.ignoreRecipeErrors !== 'boolean')
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.overrides, `'ignoreRecipeErrors' must be true or false (got ${(0,_overrides_js__WEBPACK_IMPORTED_MODULE_2__/* .describe */ .q0)(o.ignoreRecipeErrors)}).`);
+    if ('sparkOptions' in o)
+        checkSparkOptions(o.sparkOptions);
+    for (const [name, value] of Object.entries(o)) {
+        if (FLOW_RUN_FIELDS.includes(name))
+            continue;
+        if (!(0,_overrides_js__WEBPACK_IMPORTED_MODULE_2__/* .isPlainObject */ .Qd)(value)) {
+            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.overrides, `'${name}' is not an output's overrides (an object; got ${(0,_overrides_js__WEBPACK_IMPORTED_MODULE_2__/* .describe */ .q0)(value)}): with flow-id, overrides are ` +
+                `keyed by output name, e.g. {"<output name>": {"${name}": …}}, beside the top-level fields ` +
+                `${FLOW_RUN_FIELDS.join(', ')}.`);
+        }
+        (0,_overrides_js__WEBPACK_IMPORTED_MODULE_2__/* .checkOverrides */ .yk)(value, warnings, `${name}.`);
+    }
+    return o;
+}
+function checkSparkOptions(value) {
+    const ok = Array.isArray(value) && value.every((item) => (0,_overrides_js__WEBPACK_IMPORTED_MODULE_2__/* .isPlainObject */ .Qd)(item) && typeof item.key === 'string');
+    if (!ok) {
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.overrides, `'sparkOptions' must be an array of {"key": …, "value": …} objects (got ${(0,_overrides_js__WEBPACK_IMPORTED_MODULE_2__/* .describe */ .q0)(value)}).`);
+    }
+}
+/** The request body; empty parts are left out (every field is optional: an empty body runs every output). */
+function buildRunFlowRequest(recipeIds, overrides, runParameters) {
+    const body = {};
+    if (recipeIds.length > 0)
+        body.wrangledDatasetIds = recipeIds;
+    const parameters = (0,_job_request_js__WEBPACK_IMPORTED_MODULE_3__/* .runParametersBody */ .W)(runParameters);
+    if (parameters)
+        body.runParameters = parameters;
+    const byOutput = {};
+    for (const [key, value] of Object.entries(overrides ?? {})) {
+        if (FLOW_RUN_FIELDS.includes(key))
+            body[key] = value;
+        else
+            byOutput[key] = value;
+    }
+    if (Object.keys(byOutput).length > 0)
+        body.overrides = byOutput;
+    return body;
+}
+
+
+/***/ }),
+
+/***/ 1138:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   T: () => (/* binding */ oneLine),
+/* harmony export */   _: () => (/* binding */ formatMs)
+/* harmony export */ });
 /** Small text helpers shared by the log, the errors and the report. */
 /** `1h02m03s`-style rendering used in messages and logs. */
 function formatMs(ms) {
@@ -28625,7 +28577,23 @@ function oneLine(text, max) {
     return folded.length > max ? `${folded.slice(0, max - 1)}…` : folded;
 }
 
-;// CONCATENATED MODULE: ./src/input-values.ts
+
+/***/ }),
+
+/***/ 9664:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E9: () => (/* binding */ parseDuration),
+/* harmony export */   Ug: () => (/* binding */ deriveAppUrl),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   f$: () => (/* binding */ parseHttpUrl),
+/* harmony export */   nV: () => (/* binding */ parseApiUrl),
+/* harmony export */   pI: () => (/* binding */ parseToken),
+/* harmony export */   yG: () => (/* binding */ parseBoolean),
+/* harmony export */   zE: () => (/* binding */ parsePositiveInteger)
+/* harmony export */ });
+/* unused harmony exports MAX_DURATION_MS, isLoopbackHost */
 /**
  * Input values: the parsers for one input each (URLs, tokens, ids, booleans, durations). Each throws an
  * `InputError` naming the input and saying what is expected. Pure.
@@ -28744,178 +28712,45 @@ function parseDuration(input, text) {
     return ms;
 }
 
-;// CONCATENATED MODULE: ./src/overrides.ts
-/**
- * The run's request options: `overrides` and `run-parameters`, parsed and checked as far as the vendor documents
- * them (the server does not validate overrides); unknown keys pass on with a warning. Pure.
- */
 
-/** Known top-level keys of `overrides` (vendor docs and the AAC spec's output-object and flow-run requests). */
-const KNOWN_OVERRIDE_KEYS = [
-    'execution',
-    'profiler',
-    'isAdhoc',
-    'ignoreRecipeErrors',
-    'writesettings',
-    'writeSettings',
-    'publications',
-    'sqlScripts',
-    'outputObjectSchemaDriftOptions',
-    'schemaDriftOptions',
-    'sparkOptions',
-    'databricksOptions'
-];
-const WRITE_ACTIONS = ['create', 'append', 'overwrite'];
-const WRITE_FORMATS = ['csv', 'json', 'avro', 'pqt', 'hyper'];
-const WRITE_COMPRESSIONS = ['none', 'gzip', 'bzip2', 'snappy'];
-const PUBLICATION_ACTIONS = ['create', 'load', 'createAndLoad', 'truncateAndLoad', 'dropAndLoad', 'upsert'];
-/** `key=value` lines (blank lines and `#` comments ignored, `=` allowed in the value) or a JSON object of strings. */
-function parseRunParameters(text) {
-    const raw = text.trim();
-    if (!raw)
-        return [];
-    if (raw.startsWith('{') || raw.startsWith('['))
-        return parseRunParametersJson(raw);
-    const params = [];
-    const seen = new Map();
-    raw.split(/\r?\n/).forEach((line, index) => {
-        const lineNo = index + 1;
-        const trimmed = line.trim();
-        if (!trimmed || trimmed.startsWith('#'))
-            return;
-        const eq = trimmed.indexOf('=');
-        if (eq < 0)
-            throw new InputError('run-parameters', `line ${lineNo} has no '=': expected key=value.`);
-        const key = trimmed.slice(0, eq).trim();
-        if (!key)
-            throw new InputError('run-parameters', `line ${lineNo} has an empty key: expected key=value.`);
-        const first = seen.get(key);
-        if (first !== undefined)
-            throw new InputError('run-parameters', `key '${key}' is given twice (lines ${first} and ${lineNo}).`);
-        seen.set(key, lineNo);
-        params.push({ key, value: trimmed.slice(eq + 1).trim() });
-    });
-    return params;
-}
-function parseRunParametersJson(raw) {
-    let value;
-    try {
-        value = JSON.parse(raw);
-    }
-    catch (e) {
-        throw new InputError('run-parameters', `is not valid JSON (${e.message}); give a JSON object of strings or key=value lines.`);
-    }
-    if (!isPlainObject(value))
-        throw new InputError('run-parameters', 'must be a JSON object of strings, e.g. {"country": "Germany"}.');
-    return Object.entries(value).map(([key, v]) => {
-        if (!key.trim())
-            throw new InputError('run-parameters', 'has an empty key.');
-        if (typeof v !== 'string') {
-            throw new InputError('run-parameters', `value of '${key}' must be a string (got ${describe(v)}); quote it, e.g. "${key}": "${String(v)}".`);
-        }
-        return { key, value: v };
-    });
-}
-/** A JSON object; known keys type-checked (the server does not validate overrides), unknown ones passed on with a warning. */
-function parseOverrides(text, warnings = []) {
-    let value;
-    try {
-        value = JSON.parse(text);
-    }
-    catch (e) {
-        throw new InputError('overrides', `is not valid JSON (${e.message}).`);
-    }
-    if (!isPlainObject(value))
-        throw new InputError('overrides', `must be a JSON object, e.g. {"execution": "photon"} (got ${describe(value)}).`);
-    const o = value;
-    if ('execution' in o && typeof o.execution !== 'string') {
-        throw new InputError('overrides', `'execution' must be a string such as "photon" or "spark" (got ${describe(o.execution)}).`);
-    }
-    if ('profiler' in o && typeof o.profiler !== 'boolean') {
-        throw new InputError('overrides', `'profiler' must be true or false (got ${describe(o.profiler)}).`);
-    }
-    for (const key of ['writesettings', 'writeSettings']) {
-        if (key in o)
-            checkWriteSettings(key, o[key], warnings);
-    }
-    if ('publications' in o)
-        checkPublications(o.publications, warnings);
-    const unknown = Object.keys(o).filter((k) => !KNOWN_OVERRIDE_KEYS.includes(k));
-    for (const key of unknown) {
-        const near = closest(key, KNOWN_OVERRIDE_KEYS);
-        warnings.push(`overrides: unknown key '${key}' is passed on as given${near ? ` (did you mean '${near}'?)` : ''}.`);
-    }
-    return o;
-}
-function checkWriteSettings(key, value, warnings) {
-    const items = objectArray('overrides', key, value);
-    items.forEach((item, i) => {
-        const where = `'${key}[${i}]'`;
-        if ('path' in item && typeof item.path !== 'string')
-            throw new InputError('overrides', `${where}.path must be a string.`);
-        if ('action' in item && !WRITE_ACTIONS.includes(item.action)) {
-            throw new InputError('overrides', `${where}.action must be one of ${WRITE_ACTIONS.join(', ')} (got ${describe(item.action)}).`);
-        }
-        if ('format' in item && !WRITE_FORMATS.includes(item.format)) {
-            warnings.push(`overrides: ${where}.format ${describe(item.format)} is not one of ${WRITE_FORMATS.join(', ')}; passed on as given.`);
-        }
-        if ('compression' in item && !WRITE_COMPRESSIONS.includes(item.compression)) {
-            warnings.push(`overrides: ${where}.compression ${describe(item.compression)} is not one of ${WRITE_COMPRESSIONS.join(', ')}; passed on as given.`);
-        }
-    });
-}
-function checkPublications(value, warnings) {
-    objectArray('overrides', 'publications', value).forEach((item, i) => {
-        if ('action' in item && !PUBLICATION_ACTIONS.includes(item.action)) {
-            warnings.push(`overrides: 'publications[${i}]'.action ${describe(item.action)} is not one of ${PUBLICATION_ACTIONS.join(', ')}; passed on as given.`);
-        }
-    });
-}
-function objectArray(input, key, value) {
-    if (!Array.isArray(value) || !value.every(isPlainObject)) {
-        throw new InputError(input, `'${key}' must be an array of objects (got ${describe(value)}).`);
-    }
-    return value;
-}
-function isPlainObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function describe(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'an array';
-    if (typeof value === 'object')
-        return 'an object';
-    if (typeof value === 'string')
-        return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-    return `${typeof value} ${String(value)}`;
-}
-/** The known key nearest to a typo (edit distance ≤ 3), if any. */
-function closest(word, candidates) {
-    let best;
-    let bestDistance = 4;
-    for (const c of candidates) {
-        const d = editDistance(word, c);
-        if (d < bestDistance) {
-            best = c;
-            bestDistance = d;
-        }
-    }
-    return best;
-}
-function editDistance(a, b) {
-    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const row = [i];
-        for (let j = 1; j <= b.length; j++) {
-            row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        }
-        prev = row;
-    }
-    return prev[b.length];
-}
+/***/ }),
 
+/***/ 0:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  G: () => (/* binding */ InputErrors),
+  TL: () => (/* binding */ parseInputs),
+  Op: () => (/* binding */ targetLabel)
+});
+
+;// CONCATENATED MODULE: ./src/action-defaults.ts
+// Generated from action.yml by scripts/gen-action-defaults.ts (npm run gen): do not edit.
+/** The defaults action.yml declares, used when an input is given empty (the runner fills them in otherwise). */
+const INPUT_DEFAULTS = {
+    wait: 'true',
+    timeout: '6h',
+    'poll-interval': '2s',
+    'max-poll-interval': '60s',
+    'request-timeout': '30s',
+    'fail-on-job-failure': 'true',
+    'cancel-on-timeout': 'true',
+    'cancel-on-workflow-cancel': 'true',
+    'comment-on-pr': 'false'
+};
+
+// EXTERNAL MODULE: ./src/action-spec.ts
+var action_spec = __nccwpck_require__(6911);
+// EXTERNAL MODULE: ./src/format.ts
+var format = __nccwpck_require__(1138);
+// EXTERNAL MODULE: ./src/input-values.ts
+var input_values = __nccwpck_require__(9664);
+// EXTERNAL MODULE: ./src/flow-request.ts
+var flow_request = __nccwpck_require__(841);
+// EXTERNAL MODULE: ./src/overrides.ts
+var overrides = __nccwpck_require__(5064);
 ;// CONCATENATED MODULE: ./src/inputs.ts
 /**
  * Inputs: every action input parsed and validated, once, into one typed object before any request is sent.
@@ -28927,6 +28762,20 @@ function editDistance(a, b) {
 
 
 
+
+/** `recipe 7`, `job 4100`, `flow 7`, `plan 5`. Pure. */
+function targetLabel(target) {
+    switch (target.kind) {
+        case 'recipe':
+            return `recipe ${target.recipeId}`;
+        case 'job':
+            return `job ${target.jobId}`;
+        case 'flow':
+            return `flow ${target.flowId}`;
+        case 'plan':
+            return `plan ${target.planId}`;
+    }
+}
 /** Every bad input found, reported together so one run shows them all. */
 class InputErrors extends Error {
     errors;
@@ -28953,36 +28802,36 @@ class Collector {
             return fn();
         }
         catch (e) {
-            if (!(e instanceof InputError))
+            if (!(e instanceof input_values/* InputError */.dz))
                 throw e;
             this.errors.push(e);
             return undefined;
         }
     }
     fail(input, message) {
-        this.errors.push(new InputError(input, message));
+        this.errors.push(new input_values/* InputError */.dz(input, message));
     }
 }
 /** Parse and validate all inputs. Throws `InputErrors` listing every bad input. */
 function parseInputs(get) {
     const c = new Collector(get);
-    const apiUrl = c.attempt(() => parseApiUrl(c.get(INPUT.apiUrl)));
-    const appUrlText = c.get(INPUT.appUrl);
+    const apiUrl = c.attempt(() => (0,input_values/* parseApiUrl */.nV)(c.get(action_spec/* INPUT */.b.apiUrl)));
+    const appUrlText = c.get(action_spec/* INPUT */.b.appUrl);
     const config = {
         apiUrl,
-        apiToken: c.attempt(() => parseToken(INPUT.apiToken, c.get(INPUT.apiToken), c.warnings)),
+        apiToken: c.attempt(() => (0,input_values/* parseToken */.pI)(action_spec/* INPUT */.b.apiToken, c.get(action_spec/* INPUT */.b.apiToken), c.warnings)),
         ...parseRun(c),
         ...parseWaiting(c),
-        failOnJobFailure: c.attempt(() => parseBoolean(INPUT.failOnJobFailure, c.get(INPUT.failOnJobFailure))),
-        cancelOnTimeout: c.attempt(() => parseBoolean(INPUT.cancelOnTimeout, c.get(INPUT.cancelOnTimeout))),
-        cancelOnWorkflowCancel: c.attempt(() => parseBoolean(INPUT.cancelOnWorkflowCancel, c.get(INPUT.cancelOnWorkflowCancel))),
-        appUrl: c.attempt(() => (appUrlText ? parseHttpUrl(INPUT.appUrl, appUrlText) : apiUrl ? deriveAppUrl(apiUrl) : '')),
-        commentOnPr: c.attempt(() => parseBoolean(INPUT.commentOnPr, c.get(INPUT.commentOnPr))),
-        githubToken: c.get(INPUT.githubToken),
+        failOnJobFailure: c.attempt(() => (0,input_values/* parseBoolean */.yG)(action_spec/* INPUT */.b.failOnJobFailure, c.get(action_spec/* INPUT */.b.failOnJobFailure))),
+        cancelOnTimeout: c.attempt(() => (0,input_values/* parseBoolean */.yG)(action_spec/* INPUT */.b.cancelOnTimeout, c.get(action_spec/* INPUT */.b.cancelOnTimeout))),
+        cancelOnWorkflowCancel: c.attempt(() => (0,input_values/* parseBoolean */.yG)(action_spec/* INPUT */.b.cancelOnWorkflowCancel, c.get(action_spec/* INPUT */.b.cancelOnWorkflowCancel))),
+        appUrl: c.attempt(() => (appUrlText ? (0,input_values/* parseHttpUrl */.f$)(action_spec/* INPUT */.b.appUrl, appUrlText) : apiUrl ? (0,input_values/* deriveAppUrl */.Ug)(apiUrl) : '')),
+        commentOnPr: c.attempt(() => (0,input_values/* parseBoolean */.yG)(action_spec/* INPUT */.b.commentOnPr, c.get(action_spec/* INPUT */.b.commentOnPr))),
+        githubToken: c.get(action_spec/* INPUT */.b.githubToken),
         warnings: c.warnings
     };
     if (config.commentOnPr && !config.githubToken) {
-        c.fail(INPUT.githubToken, 'is empty, but comment-on-pr is true: give a token with pull-requests write permission.');
+        c.fail(action_spec/* INPUT */.b.githubToken, 'is empty, but comment-on-pr is true: give a token with pull-requests write permission.');
     }
     if (c.errors.length > 0)
         throw new InputErrors(c.errors);
@@ -28991,53 +28840,269 @@ function parseInputs(get) {
 }
 /** What to run: the target and its request options. */
 function parseRun(c) {
-    const target = c.attempt(() => parseTarget(c.get(INPUT.recipeId), c.get(INPUT.jobId)));
-    const overridesText = c.get(INPUT.overrides);
-    const runParametersText = c.get(INPUT.runParameters);
-    if (target?.kind === 'job') {
-        const why = 'cannot be used with job-id (the job already runs); remove it or give recipe-id instead.';
+    const target = c.attempt(() => parseTarget(c));
+    const overridesText = c.get(action_spec/* INPUT */.b.overrides);
+    const runParametersText = c.get(action_spec/* INPUT */.b.runParameters);
+    const refuse = (why) => {
         if (overridesText)
-            c.fail(INPUT.overrides, why);
+            c.fail(action_spec/* INPUT */.b.overrides, why);
         if (runParametersText)
-            c.fail(INPUT.runParameters, why);
-    }
+            c.fail(action_spec/* INPUT */.b.runParameters, why);
+    };
+    if (target?.kind === 'job')
+        refuse('cannot be used with job-id (the job already runs); remove it or give recipe-id instead.');
+    if (target?.kind === 'plan')
+        refuse('cannot be used with plan-id: plans take no overrides here; remove it.');
+    const parse = target?.kind === 'flow' ? flow_request/* parseFlowOverrides */.zv : overrides/* parseOverrides */.f$;
     return {
         target: target,
-        overrides: c.attempt(() => (overridesText ? parseOverrides(overridesText, c.warnings) : undefined)),
-        runParameters: c.attempt(() => parseRunParameters(runParametersText)) ?? []
+        overrides: c.attempt(() => (overridesText ? parse(overridesText, c.warnings) : undefined)),
+        runParameters: c.attempt(() => (0,overrides/* parseRunParameters */.Rk)(runParametersText)) ?? []
     };
 }
 function parseWaiting(c) {
-    const duration = (name) => c.attempt(() => parseDuration(name, c.get(name)));
-    const pollIntervalMs = duration(INPUT.pollInterval);
-    const maxPollIntervalMs = duration(INPUT.maxPollInterval);
+    const duration = (name) => c.attempt(() => (0,input_values/* parseDuration */.E9)(name, c.get(name)));
+    const pollIntervalMs = duration(action_spec/* INPUT */.b.pollInterval);
+    const maxPollIntervalMs = duration(action_spec/* INPUT */.b.maxPollInterval);
     if (pollIntervalMs !== undefined && pollIntervalMs < 1000) {
-        c.fail(INPUT.pollInterval, `must be at least 1s (got '${c.get(INPUT.pollInterval)}').`);
+        c.fail(action_spec/* INPUT */.b.pollInterval, `must be at least 1s (got '${c.get(action_spec/* INPUT */.b.pollInterval)}').`);
     }
     if (pollIntervalMs !== undefined && maxPollIntervalMs !== undefined && pollIntervalMs > maxPollIntervalMs) {
-        const values = `(${formatMs(pollIntervalMs)}) must not be larger than max-poll-interval (${formatMs(maxPollIntervalMs)}).`;
-        c.fail(INPUT.pollInterval, values);
+        const values = `(${(0,format/* formatMs */._)(pollIntervalMs)}) must not be larger than max-poll-interval (${(0,format/* formatMs */._)(maxPollIntervalMs)}).`;
+        c.fail(action_spec/* INPUT */.b.pollInterval, values);
     }
     return {
-        wait: c.attempt(() => parseBoolean(INPUT.wait, c.get(INPUT.wait))),
-        timeoutMs: duration(INPUT.timeout),
+        wait: c.attempt(() => (0,input_values/* parseBoolean */.yG)(action_spec/* INPUT */.b.wait, c.get(action_spec/* INPUT */.b.wait))),
+        timeoutMs: duration(action_spec/* INPUT */.b.timeout),
         pollIntervalMs: pollIntervalMs,
         maxPollIntervalMs: maxPollIntervalMs,
-        requestTimeoutMs: duration(INPUT.requestTimeout)
+        requestTimeoutMs: duration(action_spec/* INPUT */.b.requestTimeout)
     };
 }
-function parseTarget(recipe, job) {
-    if (recipe && job) {
-        throw new InputError(INPUT.recipeId, 'give either recipe-id (to run a recipe) or job-id (to wait on a running job), not both.');
+const TARGET_INPUTS = [action_spec/* INPUT */.b.recipeId, action_spec/* INPUT */.b.flowId, action_spec/* INPUT */.b.planId, action_spec/* INPUT */.b.jobId];
+/** Exactly one of recipe-id, flow-id, plan-id and job-id; flow-recipes only with flow-id. */
+function parseTarget(c) {
+    const given = TARGET_INPUTS.filter((name) => c.get(name));
+    const flowRecipes = c.get(action_spec/* INPUT */.b.flowRecipes);
+    if (flowRecipes && !given.includes(action_spec/* INPUT */.b.flowId))
+        c.fail(action_spec/* INPUT */.b.flowRecipes, "can only be used with flow-id (it selects which of the flow's outputs run).");
+    if (given.length > 1) {
+        const names = given.join(', ');
+        throw new input_values/* InputError */.dz(given[0], `give exactly one of ${TARGET_INPUTS.join(', ')} (got ${names}).`);
     }
-    if (!recipe && !job) {
-        throw new InputError(INPUT.recipeId, 'is required (or give job-id to wait on a job group that already runs).');
+    const id = (name) => (0,input_values/* parsePositiveInteger */.zE)(name, c.get(name));
+    switch (given[0]) {
+        case action_spec/* INPUT */.b.recipeId:
+            return { kind: 'recipe', recipeId: id(action_spec/* INPUT */.b.recipeId) };
+        case action_spec/* INPUT */.b.jobId:
+            return { kind: 'job', jobId: id(action_spec/* INPUT */.b.jobId) };
+        case action_spec/* INPUT */.b.flowId:
+            return { kind: 'flow', flowId: id(action_spec/* INPUT */.b.flowId), recipeIds: c.attempt(() => (0,flow_request/* parseFlowRecipes */.$g)(flowRecipes)) ?? [] };
+        case action_spec/* INPUT */.b.planId:
+            return { kind: 'plan', planId: id(action_spec/* INPUT */.b.planId) };
+        default:
+            throw new input_values/* InputError */.dz(action_spec/* INPUT */.b.recipeId, 'is required (or give flow-id or plan-id to run a flow or a plan, ' +
+                'or job-id to wait on a job group that already runs).');
     }
-    return recipe
-        ? { kind: 'recipe', recipeId: parsePositiveInteger(INPUT.recipeId, recipe) }
-        : { kind: 'job', jobId: parsePositiveInteger(INPUT.jobId, job) };
 }
 
+
+/***/ }),
+
+/***/ 5286:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   W: () => (/* binding */ runParametersBody),
+/* harmony export */   f: () => (/* binding */ buildRunJobGroupRequest)
+/* harmony export */ });
+function buildRunJobGroupRequest(recipeId, overrides, runParameters) {
+    const body = { wrangledDataset: { id: recipeId } };
+    if (overrides !== undefined)
+        body.overrides = overrides;
+    const parameters = runParametersBody(runParameters);
+    if (parameters)
+        body.runParameters = parameters;
+    return body;
+}
+/** `runParameters` as recipes and flows take it, or undefined when there are none. */
+function runParametersBody(runParameters) {
+    if (runParameters.length === 0)
+        return undefined;
+    return { overrides: { data: runParameters.map(({ key, value }) => ({ key, value })) } };
+}
+
+
+/***/ }),
+
+/***/ 3283:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Rm: () => (/* binding */ log),
+/* harmony export */   gd: () => (/* binding */ quietly)
+/* harmony export */ });
+/* unused harmony export neutralise */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5806);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4684);
+/**
+ * The action's log, the one seam every line goes through: secrets are redacted, and no line can start a
+ * workflow command, also not one carried inside server text. Warnings, errors and debug lines are escaped by
+ * @actions/core itself; plain lines are not, so each of their lines that starts like a command is defused.
+ */
+
+
+const log = {
+    info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(neutralise((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(message))),
+    debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(message)),
+    warning: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(message), clean(annotation)),
+    error: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(message), clean(annotation)),
+    startGroup: (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .startGroup */ .Oh((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(name)),
+    endGroup: () => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .endGroup */ .N4()
+};
+/**
+ * Every line that the runner would read as a command (`::name::`, or the older `##[name]` and `##vso[`) gets a
+ * space after its first character, so it prints as text. Pure.
+ */
+function neutralise(text) {
+    return text.replace(/(^|[\r\n])([ \t]*)(::|##)/g, (_, start, indent, mark) => `${start}${indent}${mark[0]} ${mark[1]}`);
+}
+/** `fn`'s value, or undefined with a debug line: for reads whose failure only shortens a report. */
+async function quietly(what, fn) {
+    try {
+        return await fn();
+    }
+    catch (error) {
+        log.debug(`${what} failed: ${error.message}`);
+        return undefined;
+    }
+}
+function clean(annotation) {
+    return annotation.title ? { title: (0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(annotation.title) } : {};
+}
+
+
+/***/ }),
+
+/***/ 5569:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  e: () => (/* binding */ run)
+});
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ./src/log.ts
+var log = __nccwpck_require__(3283);
+;// CONCATENATED MODULE: ./src/cancellation.ts
+
+/** The SIGINT → SIGTERM → kill schedule leaves 7.5 s; the cancel request must be sent well within it. */
+const SIGINT_CLEANUP_MS = 5_000;
+const SIGTERM_CLEANUP_MS = 2_000;
+/**
+ * Calls `onStop` once, on the first SIGINT or SIGTERM; later signals are only reported. Returns a function that
+ * removes the handlers (so a finished step exits at once).
+ */
+function onWorkflowCancel(onStop) {
+    let stopped = false;
+    const handler = (signal) => {
+        if (stopped)
+            return log/* log */.Rm.info(`${signal} received again; already stopping.`);
+        stopped = true;
+        onStop(signal);
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+    return () => {
+        process.off('SIGINT', handler);
+        process.off('SIGTERM', handler);
+    };
+}
+const ALLOWED_BY = {
+    timeout: 'cancel-on-timeout',
+    'workflow-cancel': 'cancel-on-workflow-cancel',
+    'post-step': 'cancel-on-workflow-cancel'
+};
+/** Cancel the run or leave it running, as the options say; the sentence tells which, and why. */
+async function endRun(kind, ref, options) {
+    const { subject, url } = options;
+    const input = ALLOWED_BY[options.reason];
+    if (options.attached) {
+        return {
+            cancelled: false,
+            failed: false,
+            text: `${cap(subject)} keeps running: it was started elsewhere (job-id), so this step does not cancel it.`
+        };
+    }
+    if (!options.allowed)
+        return { cancelled: false, failed: false, text: `${cap(subject)} keeps running (${input} is false): ${url}` };
+    return describeCancel(await kind.cancel(ref, options.budget), options.reason, subject);
+}
+function describeCancel(outcome, reason, subject) {
+    switch (outcome.kind) {
+        case 'cancelled': {
+            const by = reason === 'post-step'
+                ? ' by the post step: the main step was stopped before it could cancel it'
+                : ` (${ALLOWED_BY[reason]})`;
+            const text = `${cap(subject)} was cancelled${by}.${outcome.partial ? ` ${outcome.partial}` : ''}`;
+            if (outcome.partial)
+                log/* log */.Rm.warning(text, { title: 'Cancel incomplete' });
+            else
+                log/* log */.Rm.info(`${text}${outcome.requestId ? ` Request id ${outcome.requestId}.` : ''}`);
+            return { cancelled: true, failed: false, text };
+        }
+        case 'unsupported': {
+            const text = `This edition cannot cancel jobs through the API (the cancel call answered 404): ${subject} keeps running. Cancel it in the app if needed.`;
+            log/* log */.Rm.warning(text, { title: 'Cancel not supported' });
+            return { cancelled: false, failed: false, text };
+        }
+        case 'failed': {
+            const text = `Cancelling ${subject} failed: ${outcome.error.message} The job may keep running; cancel it in the app if needed.`;
+            log/* log */.Rm.warning(text, { title: 'Cancel failed' });
+            return { cancelled: false, failed: true, text };
+        }
+    }
+}
+const cap = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+
+;// CONCATENATED MODULE: ./src/clock.ts
+/** Time, behind one seam so the waiter and the retry policy run on a fake clock in tests and the benchmark. */
+const realClock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(abortReason(signal));
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(abortReason(signal));
+        };
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, Math.max(0, ms));
+        signal?.addEventListener('abort', onAbort, { once: true });
+    })
+};
+function abortReason(signal) {
+    return signal.reason instanceof Error ? signal.reason : new AbortedError(String(signal.reason ?? 'aborted'));
+}
+/** The wait or request was given up on purpose (workflow cancelled). */
+class AbortedError extends Error {
+    constructor(message = 'aborted') {
+        super(message);
+        this.name = 'AbortedError';
+    }
+}
+
+// EXTERNAL MODULE: ../node_modules/@actions/core/lib/core.js + 16 modules
+var core = __nccwpck_require__(5806);
+// EXTERNAL MODULE: ./src/action-spec.ts
+var action_spec = __nccwpck_require__(6911);
+// EXTERNAL MODULE: ./src/inputs.ts + 1 modules
+var inputs = __nccwpck_require__(0);
 // EXTERNAL MODULE: ./src/secrets.ts
 var secrets = __nccwpck_require__(4684);
 ;// CONCATENATED MODULE: ./src/config.ts
@@ -29049,17 +29114,17 @@ var secrets = __nccwpck_require__(4684);
 
 /** The parsed inputs, or undefined (the step failed, nothing sent) when any is invalid. `quiet`: no annotations. */
 function readConfig(options = {}) {
-    (0,secrets/* registerSecret */.c)(core/* getInput */.V4(INPUT.apiToken));
-    (0,secrets/* registerSecret */.c)(core/* getInput */.V4(INPUT.githubToken));
+    (0,secrets/* registerSecret */.c)(core/* getInput */.V4(action_spec/* INPUT */.b.apiToken));
+    (0,secrets/* registerSecret */.c)(core/* getInput */.V4(action_spec/* INPUT */.b.githubToken));
     try {
-        const config = parseInputs((name) => core/* getInput */.V4(name));
+        const config = (0,inputs/* parseInputs */.TL)((name) => core/* getInput */.V4(name));
         if (!options.quiet)
             for (const warning of config.warnings)
                 log/* log */.Rm.warning(warning, { title: 'Input warning' });
         return config;
     }
     catch (error) {
-        if (!(error instanceof InputErrors))
+        if (!(error instanceof inputs/* InputErrors */.G))
             throw error;
         if (options.quiet)
             return undefined;
@@ -29071,11 +29136,52 @@ function readConfig(options = {}) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/flow-plan-hints.ts
+/**
+ * What to do about a failed flow or plan call, for `ApiError`'s hint. A 403 or 404 on the run call of a flow or
+ * plan that exists means the edition does not run them through the API (Standard editions offer only job groups).
+ */
+/** The hint for a flow or plan call (their ids are in the path); undefined for any other call or status. */
+function flowPlanHint(status, method, path) {
+    const run = /^\/v4\/(flows|plans)\/(\d+)\/run$/.exec(path);
+    if (method === 'POST' && run)
+        return runHint(status, run[1] === 'flows' ? 'flow' : 'plan', run[2]);
+    const read = /^\/v4\/(flowRuns|planSnapshotRuns|plans)\/(\d+)/.exec(path);
+    if (!read)
+        return undefined;
+    const what = { flowRuns: 'Flow run', planSnapshotRuns: 'Plan run', plans: 'Plan' }[read[1]];
+    if (status === 404)
+        return `${what} ${read[2]} was not found: check that api-url points at the instance and region that ran it.`;
+    if (status === 403)
+        return `The token's user lacks permission on ${what.toLowerCase()} ${read[2]} or its workspace.`;
+    return undefined;
+}
+function runHint(status, what, id) {
+    switch (status) {
+        case 403:
+        case 404:
+            return (`If ${what} ${id} exists, this edition does not allow running ${what}s through the API; Enterprise/Premium ` +
+                `do (elsewhere, run each recipe with recipe-id). Otherwise check ${what}-id` +
+                `${what === 'flow' ? ' (in the app, /flows/10 means flow-id 10)' : ''} and that the ${what} is shared ` +
+                `with the token's user.`);
+        case 400:
+            return what === 'flow'
+                ? "The server rejected the request: check flow-recipes (recipe ids of this flow's outputs), " +
+                    'overrides (keyed by output name) and run-parameters.'
+                : 'The server rejected the request: check plan-id.';
+        default:
+            return undefined;
+    }
+}
+
+// EXTERNAL MODULE: ./src/format.ts
+var format = __nccwpck_require__(1138);
 ;// CONCATENATED MODULE: ./src/api-error.ts
 /**
  * API errors a user can act on: the call, the HTTP status, the server's own `exception` words, the
  * `x-trifacta-request-id` that support asks for, and a sentence on the likely cause and fix.
  */
+
 
 const STATUS_TEXT = {
     304: 'Not Modified',
@@ -29127,7 +29233,7 @@ function describeError(init, exception, snippet, requestId, hint) {
         if (said)
             parts[0] += `: ${said}`;
         if (exception.details)
-            parts.push(`Details: ${oneLine(exception.details, 500)}`);
+            parts.push(`Details: ${(0,format/* oneLine */.T)(exception.details, 500)}`);
     }
     else if (snippet) {
         parts[0] += ` with a non-JSON answer: "${snippet}"`;
@@ -29161,10 +29267,13 @@ function cleanSnippet(body, max = 200) {
         .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
         .replace(/<[^>]*>/g, ' ')
         .replace(/&nbsp;/g, ' ');
-    const folded = oneLine(text, max);
+    const folded = (0,format/* oneLine */.T)(text, max);
     return folded || undefined;
 }
 function hintFor(status, method, path, subject = {}) {
+    const flowOrPlan = flowPlanHint(status, method, path);
+    if (flowOrPlan !== undefined)
+        return flowOrPlan;
     const isTrigger = method === 'POST' && /\/v4\/jobGroups$/.test(path);
     switch (status) {
         case 401:
@@ -29409,7 +29518,7 @@ async function withRetries(attempt, options) {
             if (now + delay > options.deadline || now + delay - firstFailureAt > options.persistMs)
                 throw error;
             const message = options.describe?.(failure, delay, n) ??
-                `${options.what} failed (${reason(failure)}); retry ${n + 1} in ${formatMs(delay)}`;
+                `${options.what} failed (${reason(failure)}); retry ${n + 1} in ${(0,format/* formatMs */._)(delay)}`;
             options.onRetry(message, n >= 2);
             await options.clock.sleep(delay, options.signal);
         }
@@ -29519,6 +29628,7 @@ const isTerminal = (status) => status !== undefined && TERMINAL_STATUSES.include
 class JobGroupsApi {
     /** Set once `/status` answered 404 for an existing job group: a legacy edition, read the job group instead. */
     legacyStatus = false;
+    /** Also what the flow and plan calls go through. */
     client;
     onNotice;
     constructor(client, onNotice) {
@@ -29559,22 +29669,31 @@ class JobGroupsApi {
         const out = await this.client.read(`/v4/jobGroups/${jobId}/outputs`, budget, { jobId });
         return { files: Array.isArray(out?.files) ? out.files : [], tables: Array.isArray(out?.tables) ? out.tables : [] };
     }
-    /** `POST /v4/jobGroups/{id}/cancel`; a 404 means this edition cannot cancel through the API, and is not retried. */
-    async cancel(jobId, budget) {
-        try {
-            const response = await this.client.postRetrying(`/v4/jobGroups/${jobId}/cancel`, {}, budget, { jobId });
-            return { kind: 'cancelled', requestId: response.requestId };
-        }
-        catch (error) {
-            if (error instanceof ApiError && error.status === 404)
-                return { kind: 'unsupported', requestId: error.requestId };
-            return { kind: 'failed', error: error };
-        }
+    /** `POST /v4/jobGroups/{id}/cancel`. */
+    cancel(jobId, budget) {
+        return cancelOutcome(() => this.client.postRetrying(`/v4/jobGroups/${jobId}/cancel`, {}, budget, { jobId }));
     }
     /** A page of job groups from `GET /v4/jobLibrary` or the older `GET /v4/jobGroups`. */
     async list(endpoint, query, budget) {
         const list = await this.client.read(`${endpoint}?${new URLSearchParams(query).toString()}`, budget);
         return Array.isArray(list?.data) ? list.data : [];
+    }
+}
+/**
+ * A cancel call's outcome; a 404 means this edition cannot cancel through the API (it is not retried). `partial`
+ * reads from the answer what could not be cancelled.
+ */
+async function cancelOutcome(call, partial) {
+    try {
+        const response = await call();
+        const outcome = { kind: 'cancelled', requestId: response.requestId };
+        const missed = partial?.(response.data);
+        return missed ? { ...outcome, partial: missed } : outcome;
+    }
+    catch (error) {
+        if (error instanceof ApiError && error.status === 404)
+            return { kind: 'unsupported', requestId: error.requestId };
+        return { kind: 'failed', error: error };
     }
 }
 function statusOf(group, jobId) {
@@ -29621,11 +29740,91 @@ function setOutput(name, value) {
     core/* setOutput */.uH(name, safe);
 }
 
+;// CONCATENATED MODULE: ./src/run-parts.ts
+/**
+ * Runs of several job groups (a flow's outputs, a plan's tasks): their parts, the overall status, and how the
+ * report names them. Pure.
+ */
+
+/**
+ * The overall status of the parts: while any part runs, `InProgress` (or the running status they share);
+ * then `Complete` only if every part completed, `Failed` if any failed, else `Canceled`.
+ */
+function overallStatus(statuses) {
+    const running = statuses.filter((s) => !isTerminal(s));
+    if (running.length > 0)
+        return running.every((s) => s === running[0]) ? running[0] : 'InProgress';
+    if (statuses.includes('Failed'))
+        return 'Failed';
+    return statuses.includes('Canceled') ? 'Canceled' : 'Complete';
+}
+/** A job group as a part of a run. */
+function partOf(group, task) {
+    const recipe = group.wrangledDataset;
+    const ms = Date.parse(group.updatedAt ?? '') - Date.parse(group.createdAt ?? '');
+    return {
+        task,
+        name: typeof recipe?.name === 'string' ? recipe.name : undefined,
+        recipeId: typeof recipe?.id === 'number' ? recipe.id : undefined,
+        jobGroupId: group.id,
+        status: group.status,
+        durationMs: isTerminal(group.status) && Number.isFinite(ms) && ms >= 0 ? ms : undefined
+    };
+}
+/** `output 'Sales'`, `recipe 71`: what a part runs, or '' when unknown. */
+function partName(part) {
+    return part.name ? `output '${part.name}'` : part.recipeId !== undefined ? `recipe ${part.recipeId}` : '';
+}
+/** `task 'Load', output 'Sales' (job 4100)`: a part, as messages name it. */
+function describePart(part) {
+    const words = [part.task !== undefined ? `task '${part.task}'` : '', partName(part)].filter(Boolean);
+    const job = part.jobGroupId !== undefined ? `job ${part.jobGroupId}` : '';
+    if (words.length === 0)
+        return job;
+    return `${words.join(', ')}${job ? ` (${job})` : ''}`;
+}
+/** `: output 'Sales' (job 4101)` — the parts that ended as the whole run did, for the failure message. */
+function partsEndedAs(run, status) {
+    const ended = run?.parts.filter((p) => p.status === status) ?? [];
+    if (ended.length === 0)
+        return '';
+    const more = ended.length > 5 ? ` and ${ended.length - 5} more` : '';
+    return `: ${ended.slice(0, 5).map(describePart).join('; ')}${more}`;
+}
+/** What several job groups wrote, together; undefined when none says. */
+function mergeWritten(all) {
+    const some = all.filter((w) => w !== undefined);
+    if (some.length === 0)
+        return undefined;
+    return { files: some.flatMap((w) => w.files), tables: some.flatMap((w) => w.tables) };
+}
+/** An id from an answer: a positive safe integer, else undefined. */
+function positive(value) {
+    return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
+}
+/** A flow's or plan's page in the app: `/flows/{id}` as the app shows flows; `/plans/{id}` by analogy. */
+function pageUrl(appUrl, what, id) {
+    return `${appUrl}/${what}/${id}`;
+}
+/** `flow run 2001, job groups 4100, 4101`, `plan run 3001`: what a start created, for the log. */
+function describeStart(started) {
+    const ids = started.ref.jobGroupIds;
+    const run = started.flowRunId
+        ? `flow run ${started.flowRunId}`
+        : started.planRunId
+            ? `plan run ${started.planRunId}`
+            : '';
+    const groups = ids.length > 0 ? `job group${ids.length > 1 ? 's' : ''} ${ids.join(', ')}` : '';
+    return [run, groups].filter(Boolean).join(', ');
+}
+
 ;// CONCATENATED MODULE: ./src/report.ts
 /**
  * The report: what is known about the run's ending, gathered by `run.ts` and told by `publish.ts` (outputs) and
  * `summary.ts` (the step summary). The functions here are pure.
  */
+
+
 
 
 /** An empty report for the configured run. */
@@ -29640,9 +29839,40 @@ function newReport(config) {
         runParameters: config.runParameters,
         stages: [],
         notes: [],
-        runUrl: workflowRunUrl()
+        runUrl: workflowRunUrl(),
+        composite: compositeOf(config)
     };
 }
+/** A flow's or plan's parts as the final reads found them; the first job group becomes job-id if none was known. */
+function addParts(report, details, appUrl) {
+    const { composite } = report;
+    if (!composite || !details.parts)
+        return;
+    Object.assign(composite, { parts: details.parts, startedAt: details.createdAt, finishedAt: details.finishedAt });
+    const ids = details.parts.flatMap((p) => (p.jobGroupId === undefined ? [] : [p.jobGroupId]));
+    if (ids.length === 0)
+        return;
+    report.jobGroupIds = ids;
+    report.jobId ??= ids[0];
+    report.jobUrl ??= `${appUrl}/jobs/${report.jobId}`;
+}
+/** For a flow or plan: its subject and page, before anything runs. */
+function compositeOf({ target, appUrl }) {
+    if (target.kind !== 'flow' && target.kind !== 'plan')
+        return undefined;
+    const url = target.kind === 'flow' ? pageUrl(appUrl, 'flows', target.flowId) : pageUrl(appUrl, 'plans', target.planId);
+    return { subject: (0,inputs/* targetLabel */.Op)(target), url, jobsUrl: `${appUrl}/jobs`, parts: [] };
+}
+/** What messages call the run: `flow 7`, `plan 5`, or `job 4100`. Pure. */
+function subjectOf(report) {
+    return report.composite?.subject ?? `job ${report.jobId}`;
+}
+/** The link messages give: the flow's or plan's page, else the job's. */
+function linkOf(report) {
+    return report.composite?.url ?? report.jobUrl;
+}
+/** `Job 4100`, `Flow 7`: a subject at the start of a sentence. */
+const capitalised = (text) => text.charAt(0).toUpperCase() + text.slice(1);
 function endingOf(status) {
     return status === 'Complete' ? 'complete' : status === 'Failed' ? 'failed' : 'canceled';
 }
@@ -29655,19 +29885,23 @@ function workflowRunUrl() {
 /** The action's outputs for a report. Pure. */
 function reportOutputs(report) {
     return {
-        [OUTPUT.jobId]: report.jobId === undefined ? '' : String(report.jobId),
-        [OUTPUT.status]: report.status ?? '',
-        [OUTPUT.requestId]: report.requestId,
-        [OUTPUT.jobUrl]: report.jobUrl ?? '',
-        [OUTPUT.durationSeconds]: report.durationMs === undefined ? '' : String(Math.round(report.durationMs / 1000)),
-        [OUTPUT.jobs]: JSON.stringify(report.stages.map((s) => ({ id: s.id, type: s.jobType, status: s.status }))),
-        [OUTPUT.written]: report.written ? JSON.stringify(report.written) : ''
+        [action_spec/* OUTPUT */.a.jobId]: report.jobId === undefined ? '' : String(report.jobId),
+        [action_spec/* OUTPUT */.a.status]: report.status ?? '',
+        [action_spec/* OUTPUT */.a.requestId]: report.requestId,
+        [action_spec/* OUTPUT */.a.jobUrl]: report.jobUrl ?? '',
+        [action_spec/* OUTPUT */.a.durationSeconds]: report.durationMs === undefined ? '' : String(Math.round(report.durationMs / 1000)),
+        [action_spec/* OUTPUT */.a.jobs]: JSON.stringify(report.stages.map((s) => ({ id: s.id, type: s.jobType, status: s.status }))),
+        [action_spec/* OUTPUT */.a.written]: report.written ? JSON.stringify(report.written) : '',
+        [action_spec/* OUTPUT */.a.jobIds]: JSON.stringify(report.jobGroupIds ?? (report.jobId === undefined ? [] : [report.jobId])),
+        [action_spec/* OUTPUT */.a.flowRunId]: String(report.composite?.flowRunId ?? ''),
+        [action_spec/* OUTPUT */.a.planRunId]: String(report.composite?.planRunId ?? '')
     };
 }
-/** `Job 4100: InProgress after 1m20s (wrangle InProgress, filewriter Pending)`. Pure. */
+/** `Job 4100: InProgress after 1m20s (wrangle InProgress, filewriter Pending)`; a subject for flows and plans. Pure. */
 function progressLine(jobId, status, elapsedMs, stages = []) {
     const detail = stages.length > 0 ? ` (${stages.map((s) => `${s.jobType} ${s.status}`).join(', ')})` : '';
-    return `Job ${jobId}: ${status} after ${formatMs(elapsedMs)}${detail}`;
+    const who = typeof jobId === 'number' ? `Job ${jobId}` : capitalised(jobId);
+    return `${who}: ${status} after ${(0,format/* formatMs */._)(elapsedMs)}${detail}`;
 }
 
 ;// CONCATENATED MODULE: ./src/summary.ts
@@ -29678,11 +29912,13 @@ function progressLine(jobId, status, elapsedMs, stages = []) {
 
 
 
+
 const MAX_CELL = 300;
 const MAX_WRITTEN = 50;
+const MAX_PARTS = 50;
 /** Server text made safe for the summary's Markdown and HTML: escaped, on one line, cut to `max` characters. */
 function escapeText(text, max = MAX_CELL) {
-    return oneLine((0,secrets/* redact */.E)(text), max).replace(/[&<>"'`|*_[\]\\#~!()$]/g, (c) => `&#${c.charCodeAt(0)};`);
+    return (0,format/* oneLine */.T)((0,secrets/* redact */.E)(text), max).replace(/[&<>"'`|*_[\]\\#~!()$]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 function escapeAttr(url) {
     return (0,secrets/* redact */.E)(url).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -29700,17 +29936,21 @@ const HEADLINE = {
 /** The step summary, as Markdown with HTML tables. Pure. */
 function renderSummary(report) {
     const lines = [];
-    const subject = report.jobId !== undefined
-        ? `Job ${report.jobId}`
-        : report.recipeId !== undefined
-            ? `Recipe ${report.recipeId}`
-            : 'Job';
+    const subject = report.composite
+        ? capitalised(report.composite.subject)
+        : report.jobId !== undefined
+            ? `Job ${report.jobId}`
+            : report.recipeId !== undefined
+                ? `Recipe ${report.recipeId}`
+                : 'Job';
     lines.push(`### ${subject} ${HEADLINE[report.ending]}`, '');
     if (report.error)
         lines.push(`<p>${escapeText(report.error, 2000)}</p>`, '');
     for (const note of report.notes)
         lines.push(`<p>${escapeText(note, 1000)}</p>`, '');
     lines.push(detailsTable(report), '');
+    if (report.composite?.parts.length)
+        lines.push(...partsSection(report.composite));
     if (report.stages.length > 0)
         lines.push('#### Stages', '', stagesTable(report.stages), '');
     const written = report.written ? writtenList(report.written) : '';
@@ -29726,10 +29966,12 @@ function detailsTable(report) {
     }
     if (report.recipeId !== undefined)
         rows.push(['Recipe', String(report.recipeId)]);
+    if (report.composite)
+        rows.push(...compositeRows(report.composite));
     if (report.status)
         rows.push(['Status', `<b>${escapeText(report.status, 60)}</b>`]);
     if (report.durationMs !== undefined)
-        rows.push(['Duration', formatMs(report.durationMs)]);
+        rows.push(['Duration', (0,format/* formatMs */._)(report.durationMs)]);
     if (report.engine)
         rows.push(['Engine', escapeText(report.engine, 60)]);
     if (report.runParameters.length > 0) {
@@ -29750,6 +29992,41 @@ function detailsTable(report) {
         rows.push(['Workflow run', `<a href="${escapeAttr(report.runUrl)}">${escapeText(report.runUrl, 200)}</a>`]);
     return `<table>\n${rows.map(([k, v]) => `<tr><th align="left">${k}</th><td>${v}</td></tr>`).join('\n')}\n</table>`;
 }
+function compositeRows(run) {
+    const rows = [];
+    if (run.flowRunId !== undefined)
+        rows.push(['Flow run', String(run.flowRunId)]);
+    if (run.planRunId !== undefined)
+        rows.push(['Plan run', String(run.planRunId)]);
+    for (const [name, ms] of [
+        ['Started', run.startedAt],
+        ['Finished', run.finishedAt]
+    ])
+        if (ms !== undefined)
+            rows.push([name, new Date(ms).toISOString()]);
+    return rows;
+}
+/** One row per job group (a plan's under their tasks), at most `MAX_PARTS` of them. */
+function partsSection(run) {
+    const tasks = run.parts.some((p) => p.task !== undefined);
+    const head = `<tr>${tasks ? '<th>Task</th>' : ''}<th>Output</th><th>Job</th><th>Status</th><th>Duration</th></tr>`;
+    const rows = run.parts.slice(0, MAX_PARTS).map((p) => {
+        const id = p.jobGroupId;
+        const cells = [
+            ...(tasks ? [escapeText(p.task ?? '', 100)] : []),
+            escapeText(p.name ?? (p.recipeId === undefined ? '' : `recipe ${p.recipeId}`), 200),
+            id === undefined ? '' : `<a href="${escapeAttr(`${run.jobsUrl}/${id}`)}">${id}</a>`,
+            escapeText(p.status ?? (id === undefined ? 'not started' : ''), 60),
+            p.durationMs === undefined ? '' : (0,format/* formatMs */._)(p.durationMs)
+        ];
+        return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+    });
+    const more = run.parts.length - MAX_PARTS;
+    if (more > 0)
+        rows.push(`<tr><td colspan="${tasks ? 5 : 4}">… and ${more} more (see the job-ids output)</td></tr>`);
+    const table = `<table>\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
+    return [`#### ${tasks ? 'Tasks' : 'Job groups'}`, '', table, ''];
+}
 function stagesTable(stages) {
     const head = '<tr><th>Stage</th><th>Type</th><th>Status</th><th>Duration</th><th>Error</th></tr>';
     const rows = stages.map((s) => {
@@ -29768,7 +30045,7 @@ function stageDuration(stage) {
     if (!['Complete', 'Failed', 'Canceled'].includes(stage.status))
         return '';
     const ms = Date.parse(stage.updatedAt ?? '') - Date.parse(stage.createdAt ?? '');
-    return Number.isFinite(ms) && ms >= 0 ? formatMs(ms) : '';
+    return Number.isFinite(ms) && ms >= 0 ? (0,format/* formatMs */._)(ms) : '';
 }
 /** A stage's `errorMessage`: a string, or an object carrying one. */
 function errorText(value) {
@@ -29816,6 +30093,7 @@ async function writeSummary(report) {
 
 
 
+
 async function publish(config, report) {
     for (const [name, value] of Object.entries(reportOutputs(report)))
         setOutput(name, value);
@@ -29826,19 +30104,21 @@ async function publish(config, report) {
     }
     const failure = failureOf(config, report);
     if (!failure && (report.ending === 'failed' || report.ending === 'canceled')) {
-        log/* log */.Rm.warning(`Job ${report.jobId} ended ${report.status}; the step passes because fail-on-job-failure is false. ${report.jobUrl}`);
+        log/* log */.Rm.warning(`${capitalised(subjectOf(report))} ended ${report.status}; ` +
+            `the step passes because fail-on-job-failure is false. ${linkOf(report)}`);
     }
     if (failure) {
         log/* log */.Rm.error(failure.message, { title: failure.title });
         process.exitCode = 1;
     }
     else {
-        const after = report.durationMs !== undefined ? ` after ${formatMs(report.durationMs)}` : '';
-        log/* log */.Rm.info(`Job ${report.jobId}: ${report.status ?? 'status unknown'}${after}.`);
+        const after = report.durationMs !== undefined ? ` after ${(0,format/* formatMs */._)(report.durationMs)}` : '';
+        log/* log */.Rm.info(`${capitalised(subjectOf(report))}: ${report.status ?? 'status unknown'}${after}.`);
     }
 }
 /** The step fails on an error, a timeout, a workflow cancel, and on Failed or Canceled when fail-on-job-failure. */
 function failureOf(config, report) {
+    const subject = capitalised(subjectOf(report));
     switch (report.ending) {
         case 'complete':
         case 'not-waited':
@@ -29849,21 +30129,26 @@ function failureOf(config, report) {
                 return undefined;
             const failedStage = report.stages.find((s) => s.status === 'Failed' && errorText(s.errorMessage));
             const stageText = failedStage
-                ? ` Stage ${failedStage.jobType} failed: "${oneLine(errorText(failedStage.errorMessage), 500)}".`
+                ? ` Stage ${failedStage.jobType} failed: "${(0,format/* oneLine */.T)(errorText(failedStage.errorMessage), 500)}".`
                 : '';
-            const message = `Job ${report.jobId} ended ${report.status}.${stageText}${report.jobUrl ? ` ${report.jobUrl}` : ''}`;
-            return { title: `Job ${report.jobId} ${report.status}`, message };
+            const parts = partsEndedAs(report.composite, report.status);
+            const url = linkOf(report);
+            const message = `${subject} ended ${report.status}${parts}.${stageText}${url ? ` ${url}` : ''}`;
+            return { title: `${subject} ${report.status}`, message };
         }
         case 'timeout':
-            return { title: `Job ${report.jobId} timed out`, message: withLink(report.error ?? 'Timed out.', report.jobUrl) };
+            return {
+                title: `${subject} timed out`,
+                message: withLink(report.error ?? 'Timed out.', linkOf(report))
+            };
         case 'workflow-cancelled':
             return {
                 title: 'Workflow cancelled',
-                message: withLink(report.error ?? 'The workflow was cancelled.', report.jobUrl)
+                message: withLink(report.error ?? 'The workflow was cancelled.', linkOf(report))
             };
         default:
             return {
-                title: report.jobId ? `Job ${report.jobId}: API error` : 'Could not start the job',
+                title: report.jobId ? `${subject}: API error` : `Could not start ${report.composite?.subject ?? 'the job'}`,
                 message: report.error ?? 'Unknown error.'
             };
     }
@@ -29887,7 +30172,7 @@ const KEY = {
     waiting: 'waiting',
     settled: 'settled'
 };
-const KINDS = (/* unused pure expression or super */ null && (['recipe', 'job-group']));
+const KINDS = (/* unused pure expression or super */ null && (['recipe', 'job-group', 'flow', 'plan']));
 /** The run exists: saved at once, so that the post step can cancel it if the main step is killed. */
 function saveStarted(ref, options) {
     core/* saveState */.LZ(KEY.kind, ref.kind);
@@ -29952,7 +30237,7 @@ function describeStartFailure(report, error, config, stopSignal) {
         report.error = `The workflow was cancelled${signal} while the trigger was being sent; the job may have started: look in the job history (${config.appUrl}/jobs) for recipe ${report.recipeId}.`;
     }
     else if (error instanceof TransportError) {
-        report.error = `Could not reach the API at ${config.apiUrl} (POST /v4/jobGroups): ${error.message}. Check api-url, and the runner's network and proxy settings.`;
+        report.error = `Could not reach the API at ${config.apiUrl} (${startCall(config)}): ${error.message}. Check api-url, and the runner's network and proxy settings.`;
     }
     else {
         report.error = error.message;
@@ -29960,6 +30245,13 @@ function describeStartFailure(report, error, config, stopSignal) {
     if (error instanceof ApiError)
         report.requestId = error.requestId;
     return report;
+}
+function startCall({ target }) {
+    if (target.kind === 'flow')
+        return `POST /v4/flows/${target.flowId}/run`;
+    if (target.kind === 'plan')
+        return `POST /v4/plans/${target.planId}/run`;
+    return 'POST /v4/jobGroups';
 }
 
 ;// CONCATENATED MODULE: ./src/waiter.ts
@@ -30018,7 +30310,8 @@ async function waitForJobGroup(options) {
  */
 async function watchRun(watch, report, startedAt, signal) {
     const { kind, ref, config, clock } = watch;
-    log/* log */.Rm.startGroup(`Waiting for job ${report.jobId} (timeout ${formatMs(config.timeoutMs)})`);
+    const subject = subjectOf(report);
+    log/* log */.Rm.startGroup(`Waiting for ${subject} (timeout ${(0,format/* formatMs */._)(config.timeoutMs)})`);
     let lastLineAt = startedAt;
     try {
         return await waitForJobGroup({
@@ -30035,9 +30328,9 @@ async function watchRun(watch, report, startedAt, signal) {
                     return;
                 lastLineAt = clock.now();
                 const stages = await (0,log/* quietly */.gd)('Reading the stages', () => kind.stages(ref, { deadline: clock.now() + 10_000 }));
-                log/* log */.Rm.info(progressLine(report.jobId, status, elapsedMs, stages));
+                log/* log */.Rm.info(progressLine(subject, status, elapsedMs, stages));
             },
-            onUnknownStatus: (status) => log/* log */.Rm.warning(`Job ${report.jobId} reports status '${status}', which this action does not know; treating it as still running.`)
+            onUnknownStatus: (status) => log/* log */.Rm.warning(`${capitalised(subject)} reports status '${status}', which this action does not know; treating it as still running.`)
         });
     }
     catch (error) {
@@ -30065,10 +30358,13 @@ async function watchRun(watch, report, startedAt, signal) {
 
 
 
+
 /** The final reads for the report get this long (less when the workflow is being cancelled). */
 const REPORT_BUDGET_MS = 30_000;
 /** After a cancel signal, a start already on its way gets this long to answer, so its run can be cancelled. */
 const START_GRACE_MS = 3_000;
+/** Set as soon as the run exists, so that `if: always()` steps see them whatever happens next. */
+const EARLY_OUTPUTS = [action_spec/* OUTPUT */.a.jobId, action_spec/* OUTPUT */.a.requestId, action_spec/* OUTPUT */.a.jobUrl, action_spec/* OUTPUT */.a.jobIds, action_spec/* OUTPUT */.a.flowRunId, action_spec/* OUTPUT */.a.planRunId];
 class Run {
     startedAt;
     deadline;
@@ -30146,16 +30442,23 @@ class Run {
     }
     /** The run exists: say so, and set what must be set whatever happens next. */
     announce(report, started) {
-        const jobId = started.ref.jobGroupIds[0] ?? started.ref.id;
+        const { composite } = report;
+        const jobId = started.ref.jobGroupIds[0] ?? (composite ? undefined : started.ref.id);
         Object.assign(report, { jobId, requestId: started.requestId, adopted: started.adopted, attached: started.attached });
-        report.jobUrl = `${this.config.appUrl}/jobs/${jobId}`;
+        report.jobGroupIds = started.ref.jobGroupIds;
+        if (composite)
+            Object.assign(composite, { flowRunId: started.flowRunId, planRunId: started.planRunId });
+        if (jobId !== undefined)
+            report.jobUrl = `${this.config.appUrl}/jobs/${jobId}`;
         this.waitStartedAt = this.clock.now();
-        setOutput(OUTPUT.jobId, String(jobId));
-        setOutput(OUTPUT.requestId, report.requestId);
-        setOutput(OUTPUT.jobUrl, report.jobUrl);
+        const outputs = reportOutputs(report);
+        for (const name of EARLY_OUTPUTS)
+            if (outputs[name] || name === action_spec/* OUTPUT */.a.requestId)
+                setOutput(name, outputs[name]);
         saveStarted(started.ref, { triggered: !started.attached, waiting: this.config.wait });
-        const how = started.attached ? `Attached to job ${jobId}` : `Started job ${jobId} for ${this.kind.label}`;
-        log/* log */.Rm.info(`${how}: ${report.jobUrl}${report.requestId ? ` (request id ${report.requestId})` : ''}`);
+        const what = composite ? `${composite.subject} (${describeStart(started)})` : `job ${jobId} for ${this.kind.label}`;
+        const how = started.attached ? `Attached to job ${jobId}` : `Started ${what}`;
+        log/* log */.Rm.info(`${how}: ${linkOf(report)}${report.requestId ? ` (request id ${report.requestId})` : ''}`);
     }
     async notWaited(report, started) {
         report.ending = 'not-waited';
@@ -30163,11 +30466,11 @@ class Run {
             report.status = await this.kind.status(started.ref, this.budget(REPORT_BUDGET_MS));
         }
         catch (error) {
-            log/* log */.Rm.warning(`Could not read the status of job ${report.jobId}: ${error.message}`);
+            log/* log */.Rm.warning(`Could not read the status of ${subjectOf(report)}: ${error.message}`);
         }
         if (isTerminal(report.status))
             report.ending = endingOf(report.status);
-        report.notes.push(`Not waited for (wait: false): job ${report.jobId} keeps running and this action will not cancel it.`);
+        report.notes.push(`Not waited for (wait: false): ${subjectOf(report)} keeps running and this action will not cancel it.`);
         await this.complete(report, started);
         return report;
     }
@@ -30176,31 +30479,32 @@ class Run {
         const cancelling = reason === 'workflow-cancel';
         const last = report.status ? `last status ${report.status}` : 'no status read';
         const budget = cancelling ? this.cleanupBudget() : this.budget(REPORT_BUDGET_MS);
+        const subject = subjectOf(report);
         const fate = await endRun(this.kind, started.ref, {
             reason,
             attached: started.attached,
             allowed: cancelling ? this.config.cancelOnWorkflowCancel : this.config.cancelOnTimeout,
-            subject: `job ${report.jobId}`,
-            url: report.jobUrl,
+            subject,
+            url: linkOf(report),
             budget
         });
         if (!fate.failed)
             saveSettled();
         if (fate.cancelled) {
             const read = () => this.kind.status(started.ref, budget);
-            report.status = (await (0,log/* quietly */.gd)(`Reading the status of job ${report.jobId}`, read)) ?? report.status;
+            report.status = (await (0,log/* quietly */.gd)(`Reading the status of ${subject}`, read)) ?? report.status;
         }
         if (cancelling) {
             report.ending = 'workflow-cancelled';
-            report.error = `The workflow was cancelled (${this.stopSignal ?? 'signal'}) while waiting for job ${report.jobId}. ${fate.text}`;
+            report.error = `The workflow was cancelled (${this.stopSignal ?? 'signal'}) while waiting for ${subject}. ${fate.text}`;
         }
         else if (error) {
             report.ending = 'lost-contact';
-            report.error = `Waiting for job ${report.jobId} failed (${last}): ${error.message} ${fate.text}`;
+            report.error = `Waiting for ${subject} failed (${last}): ${error.message} ${fate.text}`;
         }
         else {
             report.ending = 'timeout';
-            report.error = `Job ${report.jobId} did not finish within the timeout of ${formatMs(this.config.timeoutMs)} (${last}). ${fate.text}`;
+            report.error = `${capitalised(subject)} did not finish within the timeout of ${(0,format/* formatMs */._)(this.config.timeoutMs)} (${last}). ${fate.text}`;
         }
     }
     /** Final reads for the report. A status seen terminal is final: later reads only add details. */
@@ -30215,6 +30519,8 @@ class Run {
         report.stages = details.stages;
         report.engine ??= details.stages.map((s) => s.executionLanguage).find((e) => typeof e === 'string');
         report.written = details.written;
+        if (details.parts)
+            addParts(report, details, this.config.appUrl);
     }
     budget(ms) {
         return { deadline: this.clock.now() + ms, persistMs: ms };
@@ -30226,14 +30532,109 @@ class Run {
     }
 }
 
-;// CONCATENATED MODULE: ./src/job-request.ts
-function buildRunJobGroupRequest(recipeId, overrides, runParameters) {
-    const body = { wrangledDataset: { id: recipeId } };
-    if (overrides !== undefined)
-        body.overrides = overrides;
-    if (runParameters.length > 0)
-        body.runParameters = { overrides: { data: runParameters.map(({ key, value }) => ({ key, value })) } };
-    return body;
+// EXTERNAL MODULE: ./src/flow-request.ts
+var flow_request = __nccwpck_require__(841);
+// EXTERNAL MODULE: ./src/job-request.ts
+var job_request = __nccwpck_require__(5286);
+;// CONCATENATED MODULE: ./src/flows-api.ts
+
+
+class FlowsApi {
+    client;
+    constructor(client) {
+        this.client = client;
+    }
+    /** One attempt at runFlow: whether and how to send it again is the start's decision. */
+    runFlow(flowId, body, options) {
+        return this.start(`/v4/flows/${flowId}/run`, body, { flowId }, options);
+    }
+    /** One attempt at runPlan (no body: plans take no overrides here). */
+    runPlan(planId, options) {
+        return this.start(`/v4/plans/${planId}/run`, {}, { planId }, options);
+    }
+    /** `GET /v4/flowRuns/{id}/status`: a bare JSON string. */
+    async flowRunStatus(flowRunId, budget) {
+        const status = await this.client.read(`/v4/flowRuns/${flowRunId}/status`, budget);
+        if (typeof status !== 'string')
+            throw new Error(`GET /v4/flowRuns/${flowRunId}/status answered no status.`);
+        return status;
+    }
+    /**
+     * The flow run's job groups, each with its recipe's name where the server embeds it; a server that refuses the
+     * embedding (400) is asked again without it.
+     */
+    async flowRunJobGroups(flowRunId, budget) {
+        const path = `/v4/flowRuns/${flowRunId}/jobGroups`;
+        let list;
+        try {
+            list = await this.client.read(`${path}?embed=wrangledDataset`, budget);
+        }
+        catch (error) {
+            if (!(error instanceof ApiError && error.status === 400))
+                throw error;
+            list = await this.client.read(path, budget);
+        }
+        return Array.isArray(list?.data) ? list.data : [];
+    }
+    planRun(planRunId, budget) {
+        return this.client.read(`/v4/planSnapshotRuns/${planRunId}`, budget);
+    }
+    /** `POST /v4/planSnapshotRuns/{id}/cancel`; `failedToCancelSomeJobs` in the answer is reported. */
+    cancelPlanRun(planRunId, budget) {
+        return cancelOutcome(() => this.client.postRetrying(`/v4/planSnapshotRuns/${planRunId}/cancel`, {}, budget), (answer) => answer?.failedToCancelSomeJobs === true
+            ? 'The server could not cancel some of its jobs (failedToCancelSomeJobs): they may keep running; ' +
+                'cancel them in the app if needed.'
+            : undefined);
+    }
+    /** The plan's tasks with their runs (`GET /v4/plans/{id}/full`). */
+    async planNodes(planId, budget) {
+        const plan = await this.client.read(`/v4/plans/${planId}/full`, budget);
+        return Array.isArray(plan?.planNodes) ? plan.planNodes : [];
+    }
+    start(path, body, subject, options) {
+        const headers = { 'x-execution-id': options.executionId };
+        const { signal, deadline } = options;
+        return this.client.send('POST', path, { body, headers, subject, signal, deadline, allow304: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/targets/job-group-set.ts
+
+
+class job_group_set_JobGroupSet {
+    api;
+    /** The last status read of each job group; a terminal one is final, so that job group needs no cancel. */
+    seen = new Map();
+    constructor(api) {
+        this.api = api;
+    }
+    /** Every job group's status, read in parallel, combined. */
+    async status(ref, budget) {
+        const statuses = await Promise.all(ref.jobGroupIds.map((id) => this.api.status(id, budget)));
+        ref.jobGroupIds.forEach((id, i) => this.seen.set(id, statuses[i]));
+        return overallStatus(statuses);
+    }
+    /** Cancels, in parallel, each job group not seen finished (cancelling a finished one would do nothing). */
+    async cancel(ref, budget) {
+        const running = ref.jobGroupIds.filter((id) => !isTerminal(this.seen.get(id)));
+        const outcomes = await Promise.all(running.map((id) => this.api.cancel(id, budget)));
+        return combineCancels(running, outcomes);
+    }
+}
+/** One outcome for several cancels: failed if any failed, unsupported if none could be, else cancelled. Pure. */
+function combineCancels(ids, outcomes) {
+    const failed = outcomes.flatMap((o, i) => (o.kind === 'failed' ? [`job ${ids[i]}: ${o.error.message}`] : []));
+    if (failed.length > 0)
+        return { kind: 'failed', error: new Error(failed.join(' ')) };
+    const cancelled = outcomes.flatMap((o) => (o.kind === 'cancelled' ? [o] : []));
+    const unsupported = ids.filter((_, i) => outcomes[i].kind === 'unsupported');
+    const requestIds = outcomes.map((o) => ('requestId' in o ? o.requestId : '')).filter(Boolean);
+    if (cancelled.length === 0 && unsupported.length > 0)
+        return { kind: 'unsupported', requestId: requestIds[0] ?? '' };
+    const partial = unsupported.length
+        ? `Job groups ${unsupported.join(', ')} could not be cancelled through the API (404) and may keep running.`
+        : undefined;
+    return { kind: 'cancelled', requestId: requestIds.join(', '), ...(partial && { partial }) };
 }
 
 ;// CONCATENATED MODULE: ./src/targets/job-group-run.ts
@@ -30254,15 +30655,9 @@ class job_group_run_JobGroupRun {
         return this.api.stages(ref.id, budget);
     }
     async details(ref, budget, status) {
-        const id = ref.id;
-        const group = await (0,log/* quietly */.gd)(`GET /v4/jobGroups/${id} for the report`, () => this.api.get(id, budget));
+        const { group, stages, written } = await readJobGroup(this.api, ref.id, budget, status);
         const created = Date.parse(group?.createdAt ?? '');
         const updated = Date.parse(group?.updatedAt ?? '');
-        const stages = (await (0,log/* quietly */.gd)(`GET /v4/jobGroups/${id}/jobs`, () => this.api.stages(id, budget))) ?? [];
-        const final = status ?? group?.status;
-        const written = final === 'Complete'
-            ? await (0,log/* quietly */.gd)(`GET /v4/jobGroups/${id}/outputs`, () => this.api.outputs(id, budget))
-            : undefined;
         return {
             status: group?.status,
             createdAt: Number.isFinite(created) ? created : undefined,
@@ -30271,6 +30666,209 @@ class job_group_run_JobGroupRun {
             written
         };
     }
+}
+/** A job group's reads for the report: itself, its stages, and what it wrote once complete. Failures shorten it. */
+async function readJobGroup(api, id, budget, status) {
+    const group = await (0,log/* quietly */.gd)(`GET /v4/jobGroups/${id} for the report`, () => api.get(id, budget));
+    const stages = (await (0,log/* quietly */.gd)(`GET /v4/jobGroups/${id}/jobs`, () => api.stages(id, budget))) ?? [];
+    const written = (status ?? group?.status) === 'Complete'
+        ? await (0,log/* quietly */.gd)(`GET /v4/jobGroups/${id}/outputs`, () => api.outputs(id, budget))
+        : undefined;
+    return { group, stages, written };
+}
+
+;// CONCATENATED MODULE: ./src/targets/start-retries.ts
+
+
+
+
+/** The start may have created a run, and it could not be settled whether it did: it is not sent again. */
+class TriggerUnsettledError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'TriggerUnsettledError';
+    }
+}
+/** `The <thing> may have started: <what>. … Look in <where> started after <time> before re-running.` */
+function mayHaveStarted(unsettled, what, requestId) {
+    const started = new Date(unsettled.stepStartedAt).toISOString();
+    return new TriggerUnsettledError(`The ${unsettled.thing} may have started: ${what}. To avoid running it twice, the trigger is not sent again.` +
+        `${requestId ? ` Request id: ${requestId}.` : ''}` +
+        ` Look in ${unsettled.where} started after ${started} before re-running.`);
+}
+/** `attempt` in the one retry loop, within the step's deadline, logging persistent retries as warnings. */
+function startWithRetries(ctx, what, attempt, hooks) {
+    return withRetries(attempt, {
+        what,
+        clock: ctx.clock,
+        deadline: ctx.deadline,
+        persistMs: PERSISTENT_FAILURE_MS,
+        signal: ctx.signal,
+        random: ctx.random,
+        onRetry: (message, persistent) => (persistent ? ctx.log.warning(message) : ctx.log.debug(message)),
+        ...hooks
+    });
+}
+function requestIdOf(failure) {
+    return failure instanceof ApiError ? failure.requestId : '';
+}
+/**
+ * Send a start that no history can settle: again only when the server certainly did nothing (429, connection
+ * refused, host not found). A lost, unreadable or 304 answer fails with "may have started" and where to look, and
+ * nothing more is sent.
+ */
+function startOnce(ctx, start) {
+    const unsettled = (what, requestId) => mayHaveStarted(start.unsettled, what, requestId);
+    const attempt = async () => {
+        let response;
+        try {
+            response = await start.send();
+        }
+        catch (error) {
+            if (error instanceof ApiError && error.status >= 200 && error.status < 300)
+                throw unsettled(`the server answered ${error.status} with an answer that could not be read`, error.requestId);
+            if (error instanceof TransportError && error.kind === 'aborted')
+                throw unsettled('the workflow was cancelled while the start was being sent', '');
+            throw error;
+        }
+        if (response.status === 304) {
+            const what = 'the server answered 304 Not Modified (a run with this execution id exists) without naming it';
+            throw unsettled(what, response.requestId);
+        }
+        const started = start.read(response);
+        if (!started)
+            throw unsettled(`the server answered ${response.status} without naming the run`, response.requestId);
+        return started;
+    };
+    return startWithRetries(ctx, start.what, attempt, {
+        retryable: (error) => triggerDecision(error) !== 'fail',
+        beforeRetry: (failure) => triggerDecision(failure) === 'reconcile'
+            ? Promise.reject(unsettled(`its answer was lost (${reason(failure)})`, requestIdOf(failure)))
+            : Promise.resolve(undefined),
+        describe: (failure, delay) => `${start.what} failed (${reason(failure)}); the server did not act on it, sending again in ${(0,format/* formatMs */._)(delay)}`
+    });
+}
+
+;// CONCATENATED MODULE: ./src/targets/flow.ts
+
+
+
+
+
+
+
+
+/** The report reads stages and outputs of at most this many job groups. */
+const MAX_DETAILED_JOB_GROUPS = 10;
+class FlowRun extends job_group_set_JobGroupSet {
+    label;
+    flows;
+    flowId;
+    body;
+    appUrl;
+    /** The flow run's id once its start named it; its own status call is used while that works. */
+    flowRunId;
+    flowRunStatusWorks = true;
+    constructor(api, flowId, body, appUrl) {
+        super(api);
+        this.flows = new FlowsApi(api.client);
+        this.flowId = flowId;
+        this.body = body;
+        this.appUrl = appUrl;
+        this.label = `flow ${flowId}`;
+    }
+    start(ctx) {
+        const page = pageUrl(this.appUrl, 'flows', this.flowId);
+        const where = `the job history (${this.appUrl}/jobs) and the flow's page (${page}) for a run of flow ${this.flowId}`;
+        return startOnce(ctx, {
+            what: `POST /v4/flows/${this.flowId}/run`,
+            unsettled: { thing: 'flow run', where, stepStartedAt: ctx.stepStartedAt },
+            send: () => this.flows.runFlow(this.flowId, this.body, ctx),
+            read: (response) => this.started(response)
+        });
+    }
+    async status(ref, budget) {
+        if (this.ownRun(ref) && this.flowRunStatusWorks) {
+            try {
+                const status = await this.flows.flowRunStatus(ref.id, budget);
+                if (!isTerminal(status))
+                    return status;
+            }
+            catch (error) {
+                if (!(error instanceof ApiError && error.status === 404))
+                    throw error;
+                this.flowRunStatusWorks = false;
+                log/* log */.Rm.info(`GET /v4/flowRuns/${ref.id}/status is not available (404); reading the status of each job group from now on.`);
+            }
+        }
+        return super.status(ref, budget);
+    }
+    /** For progress lines: each job group as a stage named after its output. */
+    async stages(ref, budget) {
+        const groups = await this.jobGroups(ref, budget);
+        groups.forEach((g) => g.status && this.seen.set(g.id, g.status));
+        return groups.map((g) => ({ id: g.id, jobType: partLabel(partOf(g)), status: g.status ?? 'unknown' }));
+    }
+    async details(ref, budget) {
+        const listed = await (0,log/* quietly */.gd)('Reading the job groups of the flow run', () => this.jobGroups(ref, budget));
+        const ids = listed?.map((g) => g.id) ?? ref.jobGroupIds;
+        const reads = await Promise.all(ids.slice(0, MAX_DETAILED_JOB_GROUPS).map((id) => readJobGroup(this.api, id, budget)));
+        const groups = ids.map((id, i) => ({ ...listed?.[i], ...reads[i]?.group, id, ...named(listed?.[i]) }));
+        groups.forEach((g) => g.status && this.seen.set(g.id, g.status));
+        const statuses = groups.map((g) => g.status);
+        return {
+            status: statuses.every((st) => st !== undefined) ? overallStatus(statuses) : undefined,
+            ...spanOf(groups),
+            stages: reads.flatMap((r) => r.stages),
+            written: mergeWritten(reads.map((r) => r.written)),
+            parts: groups.map((g) => partOf(g))
+        };
+    }
+    ownRun(ref) {
+        return this.flowRunId !== undefined && this.flowRunId === ref.id;
+    }
+    /** The flow run's job groups: listed in one call where the flow run is known, else read one by one. */
+    async jobGroups(ref, budget) {
+        if (this.ownRun(ref)) {
+            const listed = await this.flows.flowRunJobGroups(ref.id, budget);
+            if (listed.length > 0)
+                return listed;
+        }
+        return Promise.all(ref.jobGroupIds.map((id) => this.api.get(id, budget)));
+    }
+    started(response) {
+        const data = Array.isArray(response.data?.data) ? response.data.data : [];
+        const ids = data.map((item) => positive(item?.id));
+        if (ids.length === 0 || ids.some((id) => id === undefined))
+            return undefined;
+        const jobGroupIds = ids;
+        this.flowRunId = positive(response.data?.flowRunId) ?? positive(data[0]?.flowRun?.id);
+        return {
+            ref: { kind: 'flow', id: this.flowRunId ?? jobGroupIds[0], jobGroupIds },
+            requestId: response.requestId,
+            adopted: false,
+            attached: false,
+            flowRunId: this.flowRunId
+        };
+    }
+}
+/** For progress lines: the output's name, or `job <id>`. */
+function partLabel(part) {
+    return part.name ?? `job ${part.jobGroupId}`;
+}
+/** The recipe as the list embedded it (with its name), which a plain read of the job group lacks. */
+function named(listed) {
+    return listed?.wrangledDataset ? { wrangledDataset: listed.wrangledDataset } : {};
+}
+/** From the first job group's creation to the last one's end, once all ended. */
+function spanOf(groups) {
+    const created = groups.map((g) => Date.parse(g.createdAt ?? '')).filter(Number.isFinite);
+    const updated = groups.map((g) => Date.parse(g.updatedAt ?? '')).filter(Number.isFinite);
+    const ended = groups.length > 0 && groups.every((g) => isTerminal(g.status)) && updated.length === groups.length;
+    return {
+        createdAt: created.length > 0 ? Math.min(...created) : undefined,
+        finishedAt: ended ? Math.max(...updated) : undefined
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/targets/job-group.ts
@@ -30293,6 +30891,125 @@ class AttachedJobGroup extends job_group_run_JobGroupRun {
     }
 }
 
+;// CONCATENATED MODULE: ./src/targets/plan.ts
+
+
+
+
+
+
+
+class plan_PlanRun {
+    label;
+    api;
+    flows;
+    /** Undefined in the post step, which only cancels the run and reads its own status. */
+    planId;
+    appUrl;
+    constructor(api, planId, appUrl) {
+        this.api = api;
+        this.flows = new FlowsApi(api.client);
+        this.planId = planId;
+        this.appUrl = appUrl;
+        this.label = `plan ${planId}`;
+    }
+    start(ctx) {
+        const planId = this.planId;
+        return startOnce(ctx, {
+            what: `POST /v4/plans/${planId}/run`,
+            unsettled: {
+                thing: 'plan run',
+                where: `the runs of plan ${planId} (${pageUrl(this.appUrl, 'plans', planId)}) for a run`,
+                stepStartedAt: ctx.stepStartedAt
+            },
+            send: () => this.flows.runPlan(planId, ctx),
+            read: (response) => this.started(planId, response)
+        });
+    }
+    /** The plan run's status; once it ended, combined with its job groups' where the plan's tasks can be read. */
+    async status(ref, budget) {
+        const run = await this.flows.planRun(ref.id, budget);
+        if (typeof run?.status !== 'string')
+            throw new Error(`GET /v4/planSnapshotRuns/${ref.id} answered no status.`);
+        if (!isTerminal(run.status))
+            return run.status;
+        const parts = (await (0,log/* quietly */.gd)("Reading the plan's tasks", () => this.parts(ref, budget))) ?? [];
+        return overallStatus([run.status, ...parts.map((p) => p.status).filter(isTerminal)]);
+    }
+    cancel(ref, budget) {
+        return this.flows.cancelPlanRun(ref.id, budget);
+    }
+    /** For progress lines: the tasks, each as a stage. */
+    async stages(ref, budget) {
+        const parts = await this.parts(ref, budget);
+        const tasks = [...new Set(parts.map((p) => p.task))];
+        return tasks.map((task, i) => {
+            const statuses = parts.filter((p) => p.task === task).map((p) => p.status);
+            const status = statuses.every((s) => s !== undefined) ? overallStatus(statuses) : 'not started';
+            return { id: i + 1, jobType: task, status };
+        });
+    }
+    async details(ref, budget) {
+        const run = await (0,log/* quietly */.gd)(`GET /v4/planSnapshotRuns/${ref.id}`, () => this.flows.planRun(ref.id, budget));
+        const parts = (await (0,log/* quietly */.gd)("Reading the plan's tasks", () => this.parts(ref, budget))) ?? [];
+        const ids = parts.flatMap((p) => (p.jobGroupId === undefined ? [] : [p.jobGroupId]));
+        const reads = await Promise.all(ids.slice(0, MAX_DETAILED_JOB_GROUPS).map((id) => readJobGroup(this.api, id, budget)));
+        const read = (id) => {
+            const group = id === undefined ? undefined : reads[ids.indexOf(id)]?.group;
+            return group ? partOf(group) : undefined;
+        };
+        return {
+            status: run?.status,
+            createdAt: plan_epochMs(run?.startedAt),
+            finishedAt: plan_epochMs(run?.finishedAt),
+            stages: reads.flatMap((r) => r.stages),
+            written: mergeWritten(reads.map((r) => r.written)),
+            parts: parts.map((p) => ({ ...p, ...read(p.jobGroupId), task: p.task }))
+        };
+    }
+    /** The plan's tasks with this run's job groups; a task without one is a part of its own. */
+    async parts(ref, budget) {
+        if (this.planId === undefined)
+            return [];
+        return planParts(await this.flows.planNodes(this.planId, budget), ref.id);
+    }
+    started(planId, response) {
+        const id = positive(response.data?.planSnapshotRunId);
+        if (response.data?.validationStatus === 'MissingFlowReferences') {
+            throw new Error(`Plan ${planId} cannot run: the server answered validationStatus MissingFlowReferences, so the plan refers ` +
+                `to a flow that was deleted or is not shared with the token's user, and nothing useful runs` +
+                `${id ? ` (plan run ${id})` : ''}. Fix the plan's flow tasks or share their flows with that user: ` +
+                `${pageUrl(this.appUrl, 'plans', planId)}.${response.requestId ? ` Request id: ${response.requestId}.` : ''}`);
+        }
+        if (id === undefined)
+            return undefined;
+        return {
+            ref: { kind: 'plan', id, jobGroupIds: [] },
+            requestId: response.requestId,
+            adopted: false,
+            attached: false,
+            planRunId: id
+        };
+    }
+}
+/** Each task's job groups in this plan run, in task order. Pure. */
+function planParts(nodes, planRunId) {
+    return nodes.flatMap((node, i) => {
+        const task = typeof node?.name === 'string' ? node.name : `task ${i + 1}`;
+        const runs = Array.isArray(node?.planTaskSnapshotRuns) ? node.planTaskSnapshotRuns : [];
+        const results = runs.find((r) => r?.planSnapshotRun?.id === planRunId)?.planFlowTaskRunResults;
+        const groups = (Array.isArray(results) ? results : []).flatMap((r) => {
+            const id = positive(r?.jobGroup?.id);
+            return id === undefined ? [] : [{ task, jobGroupId: id, status: r.jobGroup?.status }];
+        });
+        return groups.length > 0 ? groups : [{ task }];
+    });
+}
+function plan_epochMs(text) {
+    const t = Date.parse(text ?? '');
+    return Number.isFinite(t) ? t : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/targets/job-history.ts
 /**
  * The job history, asked when a start's outcome is unknown: did this step's send create a job group? Tries
@@ -30300,16 +31017,10 @@ class AttachedJobGroup extends job_group_run_JobGroupRun {
  */
 
 
+
 /** Job groups created up to this long before the step began still count as its own (clock skew with the server). */
 const CLOCK_SKEW_MS = 60_000;
 const LOOKUP_BUDGET_MS = 60_000;
-/** The trigger may have started a job group, and it could not be settled whether it did. */
-class TriggerUnsettledError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'TriggerUnsettledError';
-    }
-}
 /**
  * The job group this step created, if the job history shows one: a job group of this recipe created since the
  * step began (within clock skew), the earliest such. Throws `TriggerUnsettledError` when the history cannot be read.
@@ -30352,9 +31063,8 @@ function createdMs(group) {
     return Number.isNaN(t) ? -Infinity : t;
 }
 function unsettled(history, what, requestId) {
-    const started = new Date(history.ctx.stepStartedAt).toISOString();
-    return new TriggerUnsettledError(`The job may have started: ${what}. To avoid running it twice, the trigger is not sent again.` +
-        `${requestId ? ` Request id: ${requestId}.` : ''} Look in the job history (${history.historyUrl}) for a job of recipe ${history.recipeId} started after ${started} before re-running.`);
+    const where = `the job history (${history.historyUrl}) for a job of recipe ${history.recipeId}`;
+    return mayHaveStarted({ thing: 'job', where, stepStartedAt: history.ctx.stepStartedAt }, what, requestId);
 }
 
 ;// CONCATENATED MODULE: ./src/targets/recipe.ts
@@ -30394,7 +31104,7 @@ class RecipeRun extends job_group_run_JobGroupRun {
                 attached: false
             };
         };
-        return withRetries(async () => {
+        return startWithRetries(ctx, 'POST /v4/jobGroups', async () => {
             const response = await this.api.run(this.body, ctx.executionId, ctx.deadline, ctx.signal);
             if (response.status === 304) {
                 const found = await adopt('the server answered 304 Not Modified to a repeated send', response.requestId);
@@ -30412,29 +31122,24 @@ class RecipeRun extends job_group_run_JobGroupRun {
                 attached: false
             };
         }, {
-            what: 'POST /v4/jobGroups',
-            clock: ctx.clock,
-            deadline: ctx.deadline,
-            persistMs: PERSISTENT_FAILURE_MS,
-            signal: ctx.signal,
-            random: ctx.random,
             retryable: (error) => triggerDecision(error) !== 'fail',
             beforeRetry: (failure) => triggerDecision(failure) === 'reconcile'
                 ? adopt(`the trigger's answer was lost (${reason(failure)})`, requestIdOf(failure), failure)
                 : Promise.resolve(undefined),
             describe: (failure, delay) => {
                 const why = triggerDecision(failure) === 'resend' ? 'the server did not act on it' : 'no job group was created by it';
-                return `POST /v4/jobGroups failed (${reason(failure)}); ${why}, sending again in ${formatMs(delay)}`;
-            },
-            onRetry: (message, persistent) => (persistent ? ctx.log.warning(message) : ctx.log.debug(message))
+                return `POST /v4/jobGroups failed (${reason(failure)}); ${why}, sending again in ${(0,format/* formatMs */._)(delay)}`;
+            }
         });
     }
 }
-function requestIdOf(failure) {
-    return failure instanceof ApiError ? failure.requestId : '';
-}
 
 ;// CONCATENATED MODULE: ./src/targets/index.ts
+/** The kind of run the inputs ask for, and the run a saved reference names (for the post step). */
+
+
+
+
 
 
 
@@ -30443,19 +31148,29 @@ function runKindFor(config, api) {
     const { target } = config;
     switch (target.kind) {
         case 'recipe': {
-            const body = buildRunJobGroupRequest(target.recipeId, config.overrides, config.runParameters);
+            const body = (0,job_request/* buildRunJobGroupRequest */.f)(target.recipeId, config.overrides, config.runParameters);
             return new RecipeRun(api, target.recipeId, body, `${config.appUrl}/jobs`);
         }
         case 'job':
             return new AttachedJobGroup(api, target.jobId);
+        case 'flow': {
+            const body = (0,flow_request/* buildRunFlowRequest */.X9)(target.recipeIds, config.overrides, config.runParameters);
+            return new FlowRun(api, target.flowId, body, config.appUrl);
+        }
+        case 'plan':
+            return new plan_PlanRun(api, target.planId, config.appUrl);
     }
 }
-/** What the post step needs of a saved run: its cancel. */
+/** What the post step needs of a saved run: its cancel (a flow's: each of its saved job groups). */
 function savedRun(ref, api) {
     switch (ref.kind) {
         case 'recipe':
         case 'job-group':
             return new JobGroupRun(api);
+        case 'flow':
+            return new JobGroupSet(api);
+        case 'plan':
+            return new PlanRun(api, undefined, '');
     }
 }
 
@@ -30493,6 +31208,202 @@ async function run(transport = createHttpTransport(USER_AGENT), clock = realCloc
 function executionId() {
     const run = [process.env.GITHUB_RUN_ID, process.env.GITHUB_RUN_ATTEMPT].filter(Boolean).join('-');
     return `gha-${run ? `${run}-` : ''}${(0,external_node_crypto_.randomUUID)()}`;
+}
+
+
+/***/ }),
+
+/***/ 5064:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Qd: () => (/* binding */ isPlainObject),
+/* harmony export */   Rk: () => (/* binding */ parseRunParameters),
+/* harmony export */   f$: () => (/* binding */ parseOverrides),
+/* harmony export */   q0: () => (/* binding */ describe),
+/* harmony export */   w8: () => (/* binding */ parseOverridesObject),
+/* harmony export */   yk: () => (/* binding */ checkOverrides)
+/* harmony export */ });
+/* harmony import */ var _input_values_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9664);
+/**
+ * The run's request options: `overrides` and `run-parameters`, parsed and checked as far as the vendor documents
+ * them (the server does not validate overrides); unknown keys pass on with a warning. Pure.
+ */
+
+/** Known top-level keys of `overrides` (vendor docs and the AAC spec's output-object and flow-run requests). */
+const KNOWN_OVERRIDE_KEYS = [
+    'execution',
+    'profiler',
+    'isAdhoc',
+    'ignoreRecipeErrors',
+    'writesettings',
+    'writeSettings',
+    'publications',
+    'sqlScripts',
+    'outputObjectSchemaDriftOptions',
+    'schemaDriftOptions',
+    'sparkOptions',
+    'databricksOptions'
+];
+const WRITE_ACTIONS = ['create', 'append', 'overwrite'];
+const WRITE_FORMATS = ['csv', 'json', 'avro', 'pqt', 'hyper'];
+const WRITE_COMPRESSIONS = ['none', 'gzip', 'bzip2', 'snappy'];
+const PUBLICATION_ACTIONS = ['create', 'load', 'createAndLoad', 'truncateAndLoad', 'dropAndLoad', 'upsert'];
+/** `key=value` lines (blank lines and `#` comments ignored, `=` allowed in the value) or a JSON object of strings. */
+function parseRunParameters(text) {
+    const raw = text.trim();
+    if (!raw)
+        return [];
+    if (raw.startsWith('{') || raw.startsWith('['))
+        return parseRunParametersJson(raw);
+    const params = [];
+    const seen = new Map();
+    raw.split(/\r?\n/).forEach((line, index) => {
+        const lineNo = index + 1;
+        const trimmed = line.trim();
+        if (!trimmed || trimmed.startsWith('#'))
+            return;
+        const eq = trimmed.indexOf('=');
+        if (eq < 0)
+            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('run-parameters', `line ${lineNo} has no '=': expected key=value.`);
+        const key = trimmed.slice(0, eq).trim();
+        if (!key)
+            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('run-parameters', `line ${lineNo} has an empty key: expected key=value.`);
+        const first = seen.get(key);
+        if (first !== undefined)
+            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('run-parameters', `key '${key}' is given twice (lines ${first} and ${lineNo}).`);
+        seen.set(key, lineNo);
+        params.push({ key, value: trimmed.slice(eq + 1).trim() });
+    });
+    return params;
+}
+function parseRunParametersJson(raw) {
+    let value;
+    try {
+        value = JSON.parse(raw);
+    }
+    catch (e) {
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('run-parameters', `is not valid JSON (${e.message}); give a JSON object of strings or key=value lines.`);
+    }
+    if (!isPlainObject(value))
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('run-parameters', 'must be a JSON object of strings, e.g. {"country": "Germany"}.');
+    return Object.entries(value).map(([key, v]) => {
+        if (!key.trim())
+            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('run-parameters', 'has an empty key.');
+        if (typeof v !== 'string') {
+            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('run-parameters', `value of '${key}' must be a string (got ${describe(v)}); quote it, e.g. "${key}": "${String(v)}".`);
+        }
+        return { key, value: v };
+    });
+}
+/** A JSON object; known keys type-checked (the server does not validate overrides), unknown ones passed on with a warning. */
+function parseOverrides(text, warnings = []) {
+    return checkOverrides(parseOverridesObject(text, '{"execution": "photon"}'), warnings);
+}
+/** The `overrides` input as a JSON object (`example` shows one in the error). */
+function parseOverridesObject(text, example) {
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch (e) {
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('overrides', `is not valid JSON (${e.message}).`);
+    }
+    if (!isPlainObject(value))
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('overrides', `must be a JSON object, e.g. ${example} (got ${describe(value)}).`);
+    return value;
+}
+/**
+ * The checks of one job group's overrides (a recipe's, or one flow output's); `at` prefixes the key names in
+ * messages, e.g. `Sales.` for the flow output named Sales. Returns `o`.
+ */
+function checkOverrides(o, warnings, at = '') {
+    if ('execution' in o && typeof o.execution !== 'string') {
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('overrides', `'${at}execution' must be a string such as "photon" or "spark" (got ${describe(o.execution)}).`);
+    }
+    if ('profiler' in o && typeof o.profiler !== 'boolean') {
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('overrides', `'${at}profiler' must be true or false (got ${describe(o.profiler)}).`);
+    }
+    for (const key of ['writesettings', 'writeSettings']) {
+        if (key in o)
+            checkWriteSettings(`${at}${key}`, o[key], warnings);
+    }
+    if ('publications' in o)
+        checkPublications(`${at}publications`, o.publications, warnings);
+    const unknown = Object.keys(o).filter((k) => !KNOWN_OVERRIDE_KEYS.includes(k));
+    for (const key of unknown) {
+        const near = closest(key, KNOWN_OVERRIDE_KEYS);
+        warnings.push(`overrides: unknown key '${at}${key}' is passed on as given${near ? ` (did you mean '${at}${near}'?)` : ''}.`);
+    }
+    return o;
+}
+function checkWriteSettings(key, value, warnings) {
+    const items = objectArray('overrides', key, value);
+    items.forEach((item, i) => {
+        const where = `'${key}[${i}]'`;
+        if ('path' in item && typeof item.path !== 'string')
+            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('overrides', `${where}.path must be a string.`);
+        if ('action' in item && !WRITE_ACTIONS.includes(item.action)) {
+            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('overrides', `${where}.action must be one of ${WRITE_ACTIONS.join(', ')} (got ${describe(item.action)}).`);
+        }
+        if ('format' in item && !WRITE_FORMATS.includes(item.format)) {
+            warnings.push(`overrides: ${where}.format ${describe(item.format)} is not one of ${WRITE_FORMATS.join(', ')}; passed on as given.`);
+        }
+        if ('compression' in item && !WRITE_COMPRESSIONS.includes(item.compression)) {
+            warnings.push(`overrides: ${where}.compression ${describe(item.compression)} is not one of ${WRITE_COMPRESSIONS.join(', ')}; passed on as given.`);
+        }
+    });
+}
+function checkPublications(key, value, warnings) {
+    objectArray('overrides', key, value).forEach((item, i) => {
+        if ('action' in item && !PUBLICATION_ACTIONS.includes(item.action)) {
+            warnings.push(`overrides: '${key}[${i}]'.action ${describe(item.action)} is not one of ${PUBLICATION_ACTIONS.join(', ')}; passed on as given.`);
+        }
+    });
+}
+function objectArray(input, key, value) {
+    if (!Array.isArray(value) || !value.every(isPlainObject)) {
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `'${key}' must be an array of objects (got ${describe(value)}).`);
+    }
+    return value;
+}
+function isPlainObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function describe(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'an array';
+    if (typeof value === 'object')
+        return 'an object';
+    if (typeof value === 'string')
+        return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+    return `${typeof value} ${String(value)}`;
+}
+/** The known key nearest to a typo (edit distance ≤ 3), if any. */
+function closest(word, candidates) {
+    let best;
+    let bestDistance = 4;
+    for (const c of candidates) {
+        const d = editDistance(word, c);
+        if (d < bestDistance) {
+            best = c;
+            bestDistance = d;
+        }
+    }
+    return best;
+}
+function editDistance(a, b) {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const row = [i];
+        for (let j = 1; j <= b.length; j++) {
+            row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        prev = row;
+    }
+    return prev[b.length];
 }
 
 

@@ -79,6 +79,11 @@ function parseRunParametersJson(raw: string): RunParameter[] {
 
 /** A JSON object; known keys type-checked (the server does not validate overrides), unknown ones passed on with a warning. */
 export function parseOverrides(text: string, warnings: string[] = []): Record<string, unknown> {
+  return checkOverrides(parseOverridesObject(text, '{"execution": "photon"}'), warnings)
+}
+
+/** The `overrides` input as a JSON object (`example` shows one in the error). */
+export function parseOverridesObject(text: string, example: string): Record<string, unknown> {
   let value: unknown
   try {
     value = JSON.parse(text)
@@ -86,25 +91,34 @@ export function parseOverrides(text: string, warnings: string[] = []): Record<st
     throw new InputError('overrides', `is not valid JSON (${(e as Error).message}).`)
   }
   if (!isPlainObject(value))
-    throw new InputError('overrides', `must be a JSON object, e.g. {"execution": "photon"} (got ${describe(value)}).`)
-  const o = value
+    throw new InputError('overrides', `must be a JSON object, e.g. ${example} (got ${describe(value)}).`)
+  return value
+}
+
+/**
+ * The checks of one job group's overrides (a recipe's, or one flow output's); `at` prefixes the key names in
+ * messages, e.g. `Sales.` for the flow output named Sales. Returns `o`.
+ */
+export function checkOverrides(o: Record<string, unknown>, warnings: string[], at = ''): Record<string, unknown> {
   if ('execution' in o && typeof o.execution !== 'string') {
     throw new InputError(
       'overrides',
-      `'execution' must be a string such as "photon" or "spark" (got ${describe(o.execution)}).`
+      `'${at}execution' must be a string such as "photon" or "spark" (got ${describe(o.execution)}).`
     )
   }
   if ('profiler' in o && typeof o.profiler !== 'boolean') {
-    throw new InputError('overrides', `'profiler' must be true or false (got ${describe(o.profiler)}).`)
+    throw new InputError('overrides', `'${at}profiler' must be true or false (got ${describe(o.profiler)}).`)
   }
   for (const key of ['writesettings', 'writeSettings'] as const) {
-    if (key in o) checkWriteSettings(key, o[key], warnings)
+    if (key in o) checkWriteSettings(`${at}${key}`, o[key], warnings)
   }
-  if ('publications' in o) checkPublications(o.publications, warnings)
+  if ('publications' in o) checkPublications(`${at}publications`, o.publications, warnings)
   const unknown = Object.keys(o).filter((k) => !KNOWN_OVERRIDE_KEYS.includes(k))
   for (const key of unknown) {
     const near = closest(key, KNOWN_OVERRIDE_KEYS)
-    warnings.push(`overrides: unknown key '${key}' is passed on as given${near ? ` (did you mean '${near}'?)` : ''}.`)
+    warnings.push(
+      `overrides: unknown key '${at}${key}' is passed on as given${near ? ` (did you mean '${at}${near}'?)` : ''}.`
+    )
   }
   return o
 }
@@ -134,11 +148,11 @@ function checkWriteSettings(key: string, value: unknown, warnings: string[]): vo
   })
 }
 
-function checkPublications(value: unknown, warnings: string[]): void {
-  objectArray('overrides', 'publications', value).forEach((item, i) => {
+function checkPublications(key: string, value: unknown, warnings: string[]): void {
+  objectArray('overrides', key, value).forEach((item, i) => {
     if ('action' in item && !PUBLICATION_ACTIONS.includes(item.action as string)) {
       warnings.push(
-        `overrides: 'publications[${i}]'.action ${describe(item.action)} is not one of ${PUBLICATION_ACTIONS.join(', ')}; passed on as given.`
+        `overrides: '${key}[${i}]'.action ${describe(item.action)} is not one of ${PUBLICATION_ACTIONS.join(', ')}; passed on as given.`
       )
     }
   })
@@ -155,7 +169,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-function describe(value: unknown): string {
+export function describe(value: unknown): string {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'an array'
   if (typeof value === 'object') return 'an object'

@@ -28375,7 +28375,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3676);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3328);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1527);
 /* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4684);
 /** Entry point of the post step (runs.post): it can only cancel what the main step saved, never start anything. */
 
@@ -28393,7 +28393,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3328:
+/***/ 1527:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28493,8 +28493,11 @@ function describeCancel(outcome, reason, subject) {
             const by = reason === 'post-step'
                 ? ' by the post step: the main step was stopped before it could cancel it'
                 : ` (${ALLOWED_BY[reason]})`;
-            const text = `${cap(subject)} was cancelled${by}.`;
-            log_log.info(`${text} Request id ${outcome.requestId}.`);
+            const text = `${cap(subject)} was cancelled${by}.${outcome.partial ? ` ${outcome.partial}` : ''}`;
+            if (outcome.partial)
+                log_log.warning(text, { title: 'Cancel incomplete' });
+            else
+                log_log.info(`${text}${outcome.requestId ? ` Request id ${outcome.requestId}.` : ''}`);
             return { cancelled: true, failed: false, text };
         }
         case 'unsupported': {
@@ -28551,6 +28554,9 @@ const INPUT = {
     apiToken: 'api-token',
     recipeId: 'recipe-id',
     jobId: 'job-id',
+    flowId: 'flow-id',
+    flowRecipes: 'flow-recipes',
+    planId: 'plan-id',
     overrides: 'overrides',
     runParameters: 'run-parameters',
     wait: 'wait',
@@ -28565,14 +28571,17 @@ const INPUT = {
     commentOnPr: 'comment-on-pr',
     githubToken: 'github-token'
 };
-const OUTPUT = {
+const action_spec_OUTPUT = {
     jobId: 'job-id',
     status: 'status',
     requestId: 'request-id',
     jobUrl: 'job-url',
     durationSeconds: 'duration-seconds',
     jobs: 'jobs',
-    written: 'written'
+    written: 'written',
+    jobIds: 'job-ids',
+    flowRunId: 'flow-run-id',
+    planRunId: 'plan-run-id'
 };
 
 ;// CONCATENATED MODULE: ./src/action-defaults.ts
@@ -28593,7 +28602,7 @@ const INPUT_DEFAULTS = {
 ;// CONCATENATED MODULE: ./src/format.ts
 /** Small text helpers shared by the log, the errors and the report. */
 /** `1h02m03s`-style rendering used in messages and logs. */
-function formatMs(ms) {
+function format_formatMs(ms) {
     if (ms < 1000)
         return `${Math.round(ms)}ms`;
     let s = Math.round(ms / 1000);
@@ -28806,6 +28815,10 @@ function parseRunParametersJson(raw) {
 }
 /** A JSON object; known keys type-checked (the server does not validate overrides), unknown ones passed on with a warning. */
 function parseOverrides(text, warnings = []) {
+    return checkOverrides(parseOverridesObject(text, '{"execution": "photon"}'), warnings);
+}
+/** The `overrides` input as a JSON object (`example` shows one in the error). */
+function parseOverridesObject(text, example) {
     let value;
     try {
         value = JSON.parse(text);
@@ -28814,24 +28827,30 @@ function parseOverrides(text, warnings = []) {
         throw new InputError('overrides', `is not valid JSON (${e.message}).`);
     }
     if (!isPlainObject(value))
-        throw new InputError('overrides', `must be a JSON object, e.g. {"execution": "photon"} (got ${describe(value)}).`);
-    const o = value;
+        throw new InputError('overrides', `must be a JSON object, e.g. ${example} (got ${describe(value)}).`);
+    return value;
+}
+/**
+ * The checks of one job group's overrides (a recipe's, or one flow output's); `at` prefixes the key names in
+ * messages, e.g. `Sales.` for the flow output named Sales. Returns `o`.
+ */
+function checkOverrides(o, warnings, at = '') {
     if ('execution' in o && typeof o.execution !== 'string') {
-        throw new InputError('overrides', `'execution' must be a string such as "photon" or "spark" (got ${describe(o.execution)}).`);
+        throw new InputError('overrides', `'${at}execution' must be a string such as "photon" or "spark" (got ${describe(o.execution)}).`);
     }
     if ('profiler' in o && typeof o.profiler !== 'boolean') {
-        throw new InputError('overrides', `'profiler' must be true or false (got ${describe(o.profiler)}).`);
+        throw new InputError('overrides', `'${at}profiler' must be true or false (got ${describe(o.profiler)}).`);
     }
     for (const key of ['writesettings', 'writeSettings']) {
         if (key in o)
-            checkWriteSettings(key, o[key], warnings);
+            checkWriteSettings(`${at}${key}`, o[key], warnings);
     }
     if ('publications' in o)
-        checkPublications(o.publications, warnings);
+        checkPublications(`${at}publications`, o.publications, warnings);
     const unknown = Object.keys(o).filter((k) => !KNOWN_OVERRIDE_KEYS.includes(k));
     for (const key of unknown) {
         const near = closest(key, KNOWN_OVERRIDE_KEYS);
-        warnings.push(`overrides: unknown key '${key}' is passed on as given${near ? ` (did you mean '${near}'?)` : ''}.`);
+        warnings.push(`overrides: unknown key '${at}${key}' is passed on as given${near ? ` (did you mean '${at}${near}'?)` : ''}.`);
     }
     return o;
 }
@@ -28852,10 +28871,10 @@ function checkWriteSettings(key, value, warnings) {
         }
     });
 }
-function checkPublications(value, warnings) {
-    objectArray('overrides', 'publications', value).forEach((item, i) => {
+function checkPublications(key, value, warnings) {
+    objectArray('overrides', key, value).forEach((item, i) => {
         if ('action' in item && !PUBLICATION_ACTIONS.includes(item.action)) {
-            warnings.push(`overrides: 'publications[${i}]'.action ${describe(item.action)} is not one of ${PUBLICATION_ACTIONS.join(', ')}; passed on as given.`);
+            warnings.push(`overrides: '${key}[${i}]'.action ${describe(item.action)} is not one of ${PUBLICATION_ACTIONS.join(', ')}; passed on as given.`);
         }
     });
 }
@@ -28904,6 +28923,98 @@ function editDistance(a, b) {
     return prev[b.length];
 }
 
+;// CONCATENATED MODULE: ./src/flow-request.ts
+/**
+ * The flow-run request (`POST /v4/flows/{id}/run`) from the inputs: `flow-recipes` → `wrangledDatasetIds`,
+ * `run-parameters` → `runParameters`, and `overrides` split into the request's top-level fields (`execution`,
+ * `ignoreRecipeErrors`, `sparkOptions`, …) and its `overrides`, which a flow run keys by output name. Pure.
+ */
+
+
+
+
+/**
+ * Top-level fields of the flow-run request: the first three are documented for runFlow, the other two are in the
+ * AAC spec's LFlowRunRequest. Every other key of the `overrides` input names an output.
+ */
+const FLOW_RUN_FIELDS = [
+    'execution',
+    'ignoreRecipeErrors',
+    'sparkOptions',
+    'schemaDriftOptions',
+    'databricksOptions'
+];
+/**
+ * `flow-recipes`: recipe ids separated by commas, spaces or new lines, or a JSON array; duplicates are dropped.
+ * Empty text means every output (`[]`).
+ */
+function parseFlowRecipes(text) {
+    const raw = text.trim();
+    if (!raw)
+        return [];
+    let items = raw.split(/[\s,]+/).filter(Boolean);
+    if (raw.startsWith('[')) {
+        try {
+            items = JSON.parse(raw);
+        }
+        catch (e) {
+            throw new InputError(INPUT.flowRecipes, `is not a valid JSON array (${e.message}).`);
+        }
+        if (!Array.isArray(items) || items.length === 0)
+            throw new InputError(INPUT.flowRecipes, 'must list at least one recipe id, or be left empty to run every output.');
+    }
+    return [...new Set(items.map((item) => parsePositiveInteger(INPUT.flowRecipes, String(item))))];
+}
+/**
+ * The `overrides` input given with `flow-id`: the known top-level fields checked, and every other key taken as an
+ * output name whose object is checked as a recipe's overrides are (unknown keys pass with a warning).
+ */
+function parseFlowOverrides(text, warnings) {
+    const o = parseOverridesObject(text, '{"execution": "spark", "Sales by region": {"profiler": true}}');
+    if ('execution' in o && typeof o.execution !== 'string')
+        throw new InputError(INPUT.overrides, `'execution' must be a string such as "photon" or "spark".`);
+    if ('ignoreRecipeErrors' in o && typeof o.ignoreRecipeErrors !== 'boolean')
+        throw new InputError(INPUT.overrides, `'ignoreRecipeErrors' must be true or false (got ${describe(o.ignoreRecipeErrors)}).`);
+    if ('sparkOptions' in o)
+        checkSparkOptions(o.sparkOptions);
+    for (const [name, value] of Object.entries(o)) {
+        if (FLOW_RUN_FIELDS.includes(name))
+            continue;
+        if (!isPlainObject(value)) {
+            throw new InputError(INPUT.overrides, `'${name}' is not an output's overrides (an object; got ${describe(value)}): with flow-id, overrides are ` +
+                `keyed by output name, e.g. {"<output name>": {"${name}": …}}, beside the top-level fields ` +
+                `${FLOW_RUN_FIELDS.join(', ')}.`);
+        }
+        checkOverrides(value, warnings, `${name}.`);
+    }
+    return o;
+}
+function checkSparkOptions(value) {
+    const ok = Array.isArray(value) && value.every((item) => isPlainObject(item) && typeof item.key === 'string');
+    if (!ok) {
+        throw new InputError(INPUT.overrides, `'sparkOptions' must be an array of {"key": …, "value": …} objects (got ${describe(value)}).`);
+    }
+}
+/** The request body; empty parts are left out (every field is optional: an empty body runs every output). */
+function flow_request_buildRunFlowRequest(recipeIds, overrides, runParameters) {
+    const body = {};
+    if (recipeIds.length > 0)
+        body.wrangledDatasetIds = recipeIds;
+    const parameters = runParametersBody(runParameters);
+    if (parameters)
+        body.runParameters = parameters;
+    const byOutput = {};
+    for (const [key, value] of Object.entries(overrides ?? {})) {
+        if (FLOW_RUN_FIELDS.includes(key))
+            body[key] = value;
+        else
+            byOutput[key] = value;
+    }
+    if (Object.keys(byOutput).length > 0)
+        body.overrides = byOutput;
+    return body;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
 /**
  * Inputs: every action input parsed and validated, once, into one typed object before any request is sent.
@@ -28915,6 +29026,20 @@ function editDistance(a, b) {
 
 
 
+
+/** `recipe 7`, `job 4100`, `flow 7`, `plan 5`. Pure. */
+function targetLabel(target) {
+    switch (target.kind) {
+        case 'recipe':
+            return `recipe ${target.recipeId}`;
+        case 'job':
+            return `job ${target.jobId}`;
+        case 'flow':
+            return `flow ${target.flowId}`;
+        case 'plan':
+            return `plan ${target.planId}`;
+    }
+}
 /** Every bad input found, reported together so one run shows them all. */
 class InputErrors extends Error {
     errors;
@@ -28979,19 +29104,23 @@ function parseInputs(get) {
 }
 /** What to run: the target and its request options. */
 function parseRun(c) {
-    const target = c.attempt(() => parseTarget(c.get(INPUT.recipeId), c.get(INPUT.jobId)));
+    const target = c.attempt(() => parseTarget(c));
     const overridesText = c.get(INPUT.overrides);
     const runParametersText = c.get(INPUT.runParameters);
-    if (target?.kind === 'job') {
-        const why = 'cannot be used with job-id (the job already runs); remove it or give recipe-id instead.';
+    const refuse = (why) => {
         if (overridesText)
             c.fail(INPUT.overrides, why);
         if (runParametersText)
             c.fail(INPUT.runParameters, why);
-    }
+    };
+    if (target?.kind === 'job')
+        refuse('cannot be used with job-id (the job already runs); remove it or give recipe-id instead.');
+    if (target?.kind === 'plan')
+        refuse('cannot be used with plan-id: plans take no overrides here; remove it.');
+    const parse = target?.kind === 'flow' ? parseFlowOverrides : parseOverrides;
     return {
         target: target,
-        overrides: c.attempt(() => (overridesText ? parseOverrides(overridesText, c.warnings) : undefined)),
+        overrides: c.attempt(() => (overridesText ? parse(overridesText, c.warnings) : undefined)),
         runParameters: c.attempt(() => parseRunParameters(runParametersText)) ?? []
     };
 }
@@ -29003,7 +29132,7 @@ function parseWaiting(c) {
         c.fail(INPUT.pollInterval, `must be at least 1s (got '${c.get(INPUT.pollInterval)}').`);
     }
     if (pollIntervalMs !== undefined && maxPollIntervalMs !== undefined && pollIntervalMs > maxPollIntervalMs) {
-        const values = `(${formatMs(pollIntervalMs)}) must not be larger than max-poll-interval (${formatMs(maxPollIntervalMs)}).`;
+        const values = `(${format_formatMs(pollIntervalMs)}) must not be larger than max-poll-interval (${format_formatMs(maxPollIntervalMs)}).`;
         c.fail(INPUT.pollInterval, values);
     }
     return {
@@ -29014,16 +29143,31 @@ function parseWaiting(c) {
         requestTimeoutMs: duration(INPUT.requestTimeout)
     };
 }
-function parseTarget(recipe, job) {
-    if (recipe && job) {
-        throw new InputError(INPUT.recipeId, 'give either recipe-id (to run a recipe) or job-id (to wait on a running job), not both.');
+const TARGET_INPUTS = [INPUT.recipeId, INPUT.flowId, INPUT.planId, INPUT.jobId];
+/** Exactly one of recipe-id, flow-id, plan-id and job-id; flow-recipes only with flow-id. */
+function parseTarget(c) {
+    const given = TARGET_INPUTS.filter((name) => c.get(name));
+    const flowRecipes = c.get(INPUT.flowRecipes);
+    if (flowRecipes && !given.includes(INPUT.flowId))
+        c.fail(INPUT.flowRecipes, "can only be used with flow-id (it selects which of the flow's outputs run).");
+    if (given.length > 1) {
+        const names = given.join(', ');
+        throw new InputError(given[0], `give exactly one of ${TARGET_INPUTS.join(', ')} (got ${names}).`);
     }
-    if (!recipe && !job) {
-        throw new InputError(INPUT.recipeId, 'is required (or give job-id to wait on a job group that already runs).');
+    const id = (name) => parsePositiveInteger(name, c.get(name));
+    switch (given[0]) {
+        case INPUT.recipeId:
+            return { kind: 'recipe', recipeId: id(INPUT.recipeId) };
+        case INPUT.jobId:
+            return { kind: 'job', jobId: id(INPUT.jobId) };
+        case INPUT.flowId:
+            return { kind: 'flow', flowId: id(INPUT.flowId), recipeIds: c.attempt(() => parseFlowRecipes(flowRecipes)) ?? [] };
+        case INPUT.planId:
+            return { kind: 'plan', planId: id(INPUT.planId) };
+        default:
+            throw new InputError(INPUT.recipeId, 'is required (or give flow-id or plan-id to run a flow or a plan, ' +
+                'or job-id to wait on a job group that already runs).');
     }
-    return recipe
-        ? { kind: 'recipe', recipeId: parsePositiveInteger(INPUT.recipeId, recipe) }
-        : { kind: 'job', jobId: parsePositiveInteger(INPUT.jobId, job) };
 }
 
 ;// CONCATENATED MODULE: ./src/config.ts
@@ -29057,11 +29201,50 @@ function readConfig(options = {}) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/flow-plan-hints.ts
+/**
+ * What to do about a failed flow or plan call, for `ApiError`'s hint. A 403 or 404 on the run call of a flow or
+ * plan that exists means the edition does not run them through the API (Standard editions offer only job groups).
+ */
+/** The hint for a flow or plan call (their ids are in the path); undefined for any other call or status. */
+function flowPlanHint(status, method, path) {
+    const run = /^\/v4\/(flows|plans)\/(\d+)\/run$/.exec(path);
+    if (method === 'POST' && run)
+        return runHint(status, run[1] === 'flows' ? 'flow' : 'plan', run[2]);
+    const read = /^\/v4\/(flowRuns|planSnapshotRuns|plans)\/(\d+)/.exec(path);
+    if (!read)
+        return undefined;
+    const what = { flowRuns: 'Flow run', planSnapshotRuns: 'Plan run', plans: 'Plan' }[read[1]];
+    if (status === 404)
+        return `${what} ${read[2]} was not found: check that api-url points at the instance and region that ran it.`;
+    if (status === 403)
+        return `The token's user lacks permission on ${what.toLowerCase()} ${read[2]} or its workspace.`;
+    return undefined;
+}
+function runHint(status, what, id) {
+    switch (status) {
+        case 403:
+        case 404:
+            return (`If ${what} ${id} exists, this edition does not allow running ${what}s through the API; Enterprise/Premium ` +
+                `do (elsewhere, run each recipe with recipe-id). Otherwise check ${what}-id` +
+                `${what === 'flow' ? ' (in the app, /flows/10 means flow-id 10)' : ''} and that the ${what} is shared ` +
+                `with the token's user.`);
+        case 400:
+            return what === 'flow'
+                ? "The server rejected the request: check flow-recipes (recipe ids of this flow's outputs), " +
+                    'overrides (keyed by output name) and run-parameters.'
+                : 'The server rejected the request: check plan-id.';
+        default:
+            return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/api-error.ts
 /**
  * API errors a user can act on: the call, the HTTP status, the server's own `exception` words, the
  * `x-trifacta-request-id` that support asks for, and a sentence on the likely cause and fix.
  */
+
 
 const STATUS_TEXT = {
     304: 'Not Modified',
@@ -29151,6 +29334,9 @@ function cleanSnippet(body, max = 200) {
     return folded || undefined;
 }
 function hintFor(status, method, path, subject = {}) {
+    const flowOrPlan = flowPlanHint(status, method, path);
+    if (flowOrPlan !== undefined)
+        return flowOrPlan;
     const isTrigger = method === 'POST' && /\/v4\/jobGroups$/.test(path);
     switch (status) {
         case 401:
@@ -29395,7 +29581,7 @@ async function withRetries(attempt, options) {
             if (now + delay > options.deadline || now + delay - firstFailureAt > options.persistMs)
                 throw error;
             const message = options.describe?.(failure, delay, n) ??
-                `${options.what} failed (${reason(failure)}); retry ${n + 1} in ${formatMs(delay)}`;
+                `${options.what} failed (${reason(failure)}); retry ${n + 1} in ${format_formatMs(delay)}`;
             options.onRetry(message, n >= 2);
             await options.clock.sleep(delay, options.signal);
         }
@@ -29505,6 +29691,7 @@ const isTerminal = (status) => status !== undefined && TERMINAL_STATUSES.include
 class JobGroupsApi {
     /** Set once `/status` answered 404 for an existing job group: a legacy edition, read the job group instead. */
     legacyStatus = false;
+    /** Also what the flow and plan calls go through. */
     client;
     onNotice;
     constructor(client, onNotice) {
@@ -29545,22 +29732,31 @@ class JobGroupsApi {
         const out = await this.client.read(`/v4/jobGroups/${jobId}/outputs`, budget, { jobId });
         return { files: Array.isArray(out?.files) ? out.files : [], tables: Array.isArray(out?.tables) ? out.tables : [] };
     }
-    /** `POST /v4/jobGroups/{id}/cancel`; a 404 means this edition cannot cancel through the API, and is not retried. */
-    async cancel(jobId, budget) {
-        try {
-            const response = await this.client.postRetrying(`/v4/jobGroups/${jobId}/cancel`, {}, budget, { jobId });
-            return { kind: 'cancelled', requestId: response.requestId };
-        }
-        catch (error) {
-            if (error instanceof ApiError && error.status === 404)
-                return { kind: 'unsupported', requestId: error.requestId };
-            return { kind: 'failed', error: error };
-        }
+    /** `POST /v4/jobGroups/{id}/cancel`. */
+    cancel(jobId, budget) {
+        return cancelOutcome(() => this.client.postRetrying(`/v4/jobGroups/${jobId}/cancel`, {}, budget, { jobId }));
     }
     /** A page of job groups from `GET /v4/jobLibrary` or the older `GET /v4/jobGroups`. */
     async list(endpoint, query, budget) {
         const list = await this.client.read(`${endpoint}?${new URLSearchParams(query).toString()}`, budget);
         return Array.isArray(list?.data) ? list.data : [];
+    }
+}
+/**
+ * A cancel call's outcome; a 404 means this edition cannot cancel through the API (it is not retried). `partial`
+ * reads from the answer what could not be cancelled.
+ */
+async function cancelOutcome(call, partial) {
+    try {
+        const response = await call();
+        const outcome = { kind: 'cancelled', requestId: response.requestId };
+        const missed = partial?.(response.data);
+        return missed ? { ...outcome, partial: missed } : outcome;
+    }
+    catch (error) {
+        if (error instanceof ApiError && error.status === 404)
+            return { kind: 'unsupported', requestId: error.requestId };
+        return { kind: 'failed', error: error };
     }
 }
 function statusOf(group, jobId) {
@@ -29594,6 +29790,170 @@ function connect(config, transport, clock) {
     return new JobGroupsApi(client, (message) => log_log.info(message));
 }
 
+;// CONCATENATED MODULE: ./src/run-parts.ts
+/**
+ * Runs of several job groups (a flow's outputs, a plan's tasks): their parts, the overall status, and how the
+ * report names them. Pure.
+ */
+
+/**
+ * The overall status of the parts: while any part runs, `InProgress` (or the running status they share);
+ * then `Complete` only if every part completed, `Failed` if any failed, else `Canceled`.
+ */
+function overallStatus(statuses) {
+    const running = statuses.filter((s) => !isTerminal(s));
+    if (running.length > 0)
+        return running.every((s) => s === running[0]) ? running[0] : 'InProgress';
+    if (statuses.includes('Failed'))
+        return 'Failed';
+    return statuses.includes('Canceled') ? 'Canceled' : 'Complete';
+}
+/** A job group as a part of a run. */
+function partOf(group, task) {
+    const recipe = group.wrangledDataset;
+    const ms = Date.parse(group.updatedAt ?? '') - Date.parse(group.createdAt ?? '');
+    return {
+        task,
+        name: typeof recipe?.name === 'string' ? recipe.name : undefined,
+        recipeId: typeof recipe?.id === 'number' ? recipe.id : undefined,
+        jobGroupId: group.id,
+        status: group.status,
+        durationMs: isTerminal(group.status) && Number.isFinite(ms) && ms >= 0 ? ms : undefined
+    };
+}
+/** `output 'Sales'`, `recipe 71`: what a part runs, or '' when unknown. */
+function partName(part) {
+    return part.name ? `output '${part.name}'` : part.recipeId !== undefined ? `recipe ${part.recipeId}` : '';
+}
+/** `task 'Load', output 'Sales' (job 4100)`: a part, as messages name it. */
+function describePart(part) {
+    const words = [part.task !== undefined ? `task '${part.task}'` : '', partName(part)].filter(Boolean);
+    const job = part.jobGroupId !== undefined ? `job ${part.jobGroupId}` : '';
+    if (words.length === 0)
+        return job;
+    return `${words.join(', ')}${job ? ` (${job})` : ''}`;
+}
+/** `: output 'Sales' (job 4101)` — the parts that ended as the whole run did, for the failure message. */
+function partsEndedAs(run, status) {
+    const ended = run?.parts.filter((p) => p.status === status) ?? [];
+    if (ended.length === 0)
+        return '';
+    const more = ended.length > 5 ? ` and ${ended.length - 5} more` : '';
+    return `: ${ended.slice(0, 5).map(describePart).join('; ')}${more}`;
+}
+/** What several job groups wrote, together; undefined when none says. */
+function mergeWritten(all) {
+    const some = all.filter((w) => w !== undefined);
+    if (some.length === 0)
+        return undefined;
+    return { files: some.flatMap((w) => w.files), tables: some.flatMap((w) => w.tables) };
+}
+/** An id from an answer: a positive safe integer, else undefined. */
+function positive(value) {
+    return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
+}
+/** A flow's or plan's page in the app: `/flows/{id}` as the app shows flows; `/plans/{id}` by analogy. */
+function pageUrl(appUrl, what, id) {
+    return `${appUrl}/${what}/${id}`;
+}
+/** `flow run 2001, job groups 4100, 4101`, `plan run 3001`: what a start created, for the log. */
+function describeStart(started) {
+    const ids = started.ref.jobGroupIds;
+    const run = started.flowRunId
+        ? `flow run ${started.flowRunId}`
+        : started.planRunId
+            ? `plan run ${started.planRunId}`
+            : '';
+    const groups = ids.length > 0 ? `job group${ids.length > 1 ? 's' : ''} ${ids.join(', ')}` : '';
+    return [run, groups].filter(Boolean).join(', ');
+}
+
+;// CONCATENATED MODULE: ./src/report.ts
+/**
+ * The report: what is known about the run's ending, gathered by `run.ts` and told by `publish.ts` (outputs) and
+ * `summary.ts` (the step summary). The functions here are pure.
+ */
+
+
+
+
+/** An empty report for the configured run. */
+function newReport(config) {
+    return {
+        ending: 'error',
+        recipeId: config.target.kind === 'recipe' ? config.target.recipeId : undefined,
+        attached: false,
+        adopted: false,
+        requestId: '',
+        engine: typeof config.overrides?.execution === 'string' ? config.overrides.execution : undefined,
+        runParameters: config.runParameters,
+        stages: [],
+        notes: [],
+        runUrl: workflowRunUrl(),
+        composite: compositeOf(config)
+    };
+}
+/** A flow's or plan's parts as the final reads found them; the first job group becomes job-id if none was known. */
+function addParts(report, details, appUrl) {
+    const { composite } = report;
+    if (!composite || !details.parts)
+        return;
+    Object.assign(composite, { parts: details.parts, startedAt: details.createdAt, finishedAt: details.finishedAt });
+    const ids = details.parts.flatMap((p) => (p.jobGroupId === undefined ? [] : [p.jobGroupId]));
+    if (ids.length === 0)
+        return;
+    report.jobGroupIds = ids;
+    report.jobId ??= ids[0];
+    report.jobUrl ??= `${appUrl}/jobs/${report.jobId}`;
+}
+/** For a flow or plan: its subject and page, before anything runs. */
+function compositeOf({ target, appUrl }) {
+    if (target.kind !== 'flow' && target.kind !== 'plan')
+        return undefined;
+    const url = target.kind === 'flow' ? pageUrl(appUrl, 'flows', target.flowId) : pageUrl(appUrl, 'plans', target.planId);
+    return { subject: targetLabel(target), url, jobsUrl: `${appUrl}/jobs`, parts: [] };
+}
+/** What messages call the run: `flow 7`, `plan 5`, or `job 4100`. Pure. */
+function subjectOf(report) {
+    return report.composite?.subject ?? `job ${report.jobId}`;
+}
+/** The link messages give: the flow's or plan's page, else the job's. */
+function linkOf(report) {
+    return report.composite?.url ?? report.jobUrl;
+}
+/** `Job 4100`, `Flow 7`: a subject at the start of a sentence. */
+const capitalised = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+function endingOf(status) {
+    return status === 'Complete' ? 'complete' : status === 'Failed' ? 'failed' : 'canceled';
+}
+function workflowRunUrl() {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: attempt } = process.env;
+    if (!server || !repo || !runId)
+        return undefined;
+    return `${server}/${repo}/actions/runs/${runId}${attempt && attempt !== '1' ? `/attempts/${attempt}` : ''}`;
+}
+/** The action's outputs for a report. Pure. */
+function reportOutputs(report) {
+    return {
+        [OUTPUT.jobId]: report.jobId === undefined ? '' : String(report.jobId),
+        [OUTPUT.status]: report.status ?? '',
+        [OUTPUT.requestId]: report.requestId,
+        [OUTPUT.jobUrl]: report.jobUrl ?? '',
+        [OUTPUT.durationSeconds]: report.durationMs === undefined ? '' : String(Math.round(report.durationMs / 1000)),
+        [OUTPUT.jobs]: JSON.stringify(report.stages.map((s) => ({ id: s.id, type: s.jobType, status: s.status }))),
+        [OUTPUT.written]: report.written ? JSON.stringify(report.written) : '',
+        [OUTPUT.jobIds]: JSON.stringify(report.jobGroupIds ?? (report.jobId === undefined ? [] : [report.jobId])),
+        [OUTPUT.flowRunId]: String(report.composite?.flowRunId ?? ''),
+        [OUTPUT.planRunId]: String(report.composite?.planRunId ?? '')
+    };
+}
+/** `Job 4100: InProgress after 1m20s (wrangle InProgress, filewriter Pending)`; a subject for flows and plans. Pure. */
+function progressLine(jobId, status, elapsedMs, stages = []) {
+    const detail = stages.length > 0 ? ` (${stages.map((s) => `${s.jobType} ${s.status}`).join(', ')})` : '';
+    const who = typeof jobId === 'number' ? `Job ${jobId}` : capitalised(jobId);
+    return `${who}: ${status} after ${formatMs(elapsedMs)}${detail}`;
+}
+
 ;// CONCATENATED MODULE: ./src/state.ts
 /**
  * State: the only place that saves or reads what the main step leaves for the post step, through named
@@ -29609,7 +29969,7 @@ const KEY = {
     waiting: 'waiting',
     settled: 'settled'
 };
-const KINDS = ['recipe', 'job-group'];
+const KINDS = ['recipe', 'job-group', 'flow', 'plan'];
 /** The run exists: saved at once, so that the post step can cancel it if the main step is killed. */
 function saveStarted(ref, options) {
     core.saveState(KEY.kind, ref.kind);
@@ -29669,8 +30029,10 @@ function positiveId(text) {
 
 
 
+
 const MAX_CELL = 300;
 const MAX_WRITTEN = 50;
+const MAX_PARTS = 50;
 /** Server text made safe for the summary's Markdown and HTML: escaped, on one line, cut to `max` characters. */
 function escapeText(text, max = MAX_CELL) {
     return oneLine((0,secrets/* redact */.E)(text), max).replace(/[&<>"'`|*_[\]\\#~!()$]/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -29691,17 +30053,21 @@ const HEADLINE = {
 /** The step summary, as Markdown with HTML tables. Pure. */
 function renderSummary(report) {
     const lines = [];
-    const subject = report.jobId !== undefined
-        ? `Job ${report.jobId}`
-        : report.recipeId !== undefined
-            ? `Recipe ${report.recipeId}`
-            : 'Job';
+    const subject = report.composite
+        ? capitalised(report.composite.subject)
+        : report.jobId !== undefined
+            ? `Job ${report.jobId}`
+            : report.recipeId !== undefined
+                ? `Recipe ${report.recipeId}`
+                : 'Job';
     lines.push(`### ${subject} ${HEADLINE[report.ending]}`, '');
     if (report.error)
         lines.push(`<p>${escapeText(report.error, 2000)}</p>`, '');
     for (const note of report.notes)
         lines.push(`<p>${escapeText(note, 1000)}</p>`, '');
     lines.push(detailsTable(report), '');
+    if (report.composite?.parts.length)
+        lines.push(...partsSection(report.composite));
     if (report.stages.length > 0)
         lines.push('#### Stages', '', stagesTable(report.stages), '');
     const written = report.written ? writtenList(report.written) : '';
@@ -29717,10 +30083,12 @@ function detailsTable(report) {
     }
     if (report.recipeId !== undefined)
         rows.push(['Recipe', String(report.recipeId)]);
+    if (report.composite)
+        rows.push(...compositeRows(report.composite));
     if (report.status)
         rows.push(['Status', `<b>${escapeText(report.status, 60)}</b>`]);
     if (report.durationMs !== undefined)
-        rows.push(['Duration', formatMs(report.durationMs)]);
+        rows.push(['Duration', format_formatMs(report.durationMs)]);
     if (report.engine)
         rows.push(['Engine', escapeText(report.engine, 60)]);
     if (report.runParameters.length > 0) {
@@ -29741,6 +30109,41 @@ function detailsTable(report) {
         rows.push(['Workflow run', `<a href="${escapeAttr(report.runUrl)}">${escapeText(report.runUrl, 200)}</a>`]);
     return `<table>\n${rows.map(([k, v]) => `<tr><th align="left">${k}</th><td>${v}</td></tr>`).join('\n')}\n</table>`;
 }
+function compositeRows(run) {
+    const rows = [];
+    if (run.flowRunId !== undefined)
+        rows.push(['Flow run', String(run.flowRunId)]);
+    if (run.planRunId !== undefined)
+        rows.push(['Plan run', String(run.planRunId)]);
+    for (const [name, ms] of [
+        ['Started', run.startedAt],
+        ['Finished', run.finishedAt]
+    ])
+        if (ms !== undefined)
+            rows.push([name, new Date(ms).toISOString()]);
+    return rows;
+}
+/** One row per job group (a plan's under their tasks), at most `MAX_PARTS` of them. */
+function partsSection(run) {
+    const tasks = run.parts.some((p) => p.task !== undefined);
+    const head = `<tr>${tasks ? '<th>Task</th>' : ''}<th>Output</th><th>Job</th><th>Status</th><th>Duration</th></tr>`;
+    const rows = run.parts.slice(0, MAX_PARTS).map((p) => {
+        const id = p.jobGroupId;
+        const cells = [
+            ...(tasks ? [escapeText(p.task ?? '', 100)] : []),
+            escapeText(p.name ?? (p.recipeId === undefined ? '' : `recipe ${p.recipeId}`), 200),
+            id === undefined ? '' : `<a href="${escapeAttr(`${run.jobsUrl}/${id}`)}">${id}</a>`,
+            escapeText(p.status ?? (id === undefined ? 'not started' : ''), 60),
+            p.durationMs === undefined ? '' : format_formatMs(p.durationMs)
+        ];
+        return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+    });
+    const more = run.parts.length - MAX_PARTS;
+    if (more > 0)
+        rows.push(`<tr><td colspan="${tasks ? 5 : 4}">… and ${more} more (see the job-ids output)</td></tr>`);
+    const table = `<table>\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
+    return [`#### ${tasks ? 'Tasks' : 'Job groups'}`, '', table, ''];
+}
 function stagesTable(stages) {
     const head = '<tr><th>Stage</th><th>Type</th><th>Status</th><th>Duration</th><th>Error</th></tr>';
     const rows = stages.map((s) => {
@@ -29759,7 +30162,7 @@ function stageDuration(stage) {
     if (!['Complete', 'Failed', 'Canceled'].includes(stage.status))
         return '';
     const ms = Date.parse(stage.updatedAt ?? '') - Date.parse(stage.createdAt ?? '');
-    return Number.isFinite(ms) && ms >= 0 ? formatMs(ms) : '';
+    return Number.isFinite(ms) && ms >= 0 ? format_formatMs(ms) : '';
 }
 /** A stage's `errorMessage`: a string, or an object carrying one. */
 function errorText(value) {
@@ -29801,6 +30204,107 @@ async function writeSummary(report) {
     return markdown;
 }
 
+;// CONCATENATED MODULE: ./src/flows-api.ts
+
+
+class FlowsApi {
+    client;
+    constructor(client) {
+        this.client = client;
+    }
+    /** One attempt at runFlow: whether and how to send it again is the start's decision. */
+    runFlow(flowId, body, options) {
+        return this.start(`/v4/flows/${flowId}/run`, body, { flowId }, options);
+    }
+    /** One attempt at runPlan (no body: plans take no overrides here). */
+    runPlan(planId, options) {
+        return this.start(`/v4/plans/${planId}/run`, {}, { planId }, options);
+    }
+    /** `GET /v4/flowRuns/{id}/status`: a bare JSON string. */
+    async flowRunStatus(flowRunId, budget) {
+        const status = await this.client.read(`/v4/flowRuns/${flowRunId}/status`, budget);
+        if (typeof status !== 'string')
+            throw new Error(`GET /v4/flowRuns/${flowRunId}/status answered no status.`);
+        return status;
+    }
+    /**
+     * The flow run's job groups, each with its recipe's name where the server embeds it; a server that refuses the
+     * embedding (400) is asked again without it.
+     */
+    async flowRunJobGroups(flowRunId, budget) {
+        const path = `/v4/flowRuns/${flowRunId}/jobGroups`;
+        let list;
+        try {
+            list = await this.client.read(`${path}?embed=wrangledDataset`, budget);
+        }
+        catch (error) {
+            if (!(error instanceof ApiError && error.status === 400))
+                throw error;
+            list = await this.client.read(path, budget);
+        }
+        return Array.isArray(list?.data) ? list.data : [];
+    }
+    planRun(planRunId, budget) {
+        return this.client.read(`/v4/planSnapshotRuns/${planRunId}`, budget);
+    }
+    /** `POST /v4/planSnapshotRuns/{id}/cancel`; `failedToCancelSomeJobs` in the answer is reported. */
+    cancelPlanRun(planRunId, budget) {
+        return cancelOutcome(() => this.client.postRetrying(`/v4/planSnapshotRuns/${planRunId}/cancel`, {}, budget), (answer) => answer?.failedToCancelSomeJobs === true
+            ? 'The server could not cancel some of its jobs (failedToCancelSomeJobs): they may keep running; ' +
+                'cancel them in the app if needed.'
+            : undefined);
+    }
+    /** The plan's tasks with their runs (`GET /v4/plans/{id}/full`). */
+    async planNodes(planId, budget) {
+        const plan = await this.client.read(`/v4/plans/${planId}/full`, budget);
+        return Array.isArray(plan?.planNodes) ? plan.planNodes : [];
+    }
+    start(path, body, subject, options) {
+        const headers = { 'x-execution-id': options.executionId };
+        const { signal, deadline } = options;
+        return this.client.send('POST', path, { body, headers, subject, signal, deadline, allow304: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/targets/job-group-set.ts
+
+
+class JobGroupSet {
+    api;
+    /** The last status read of each job group; a terminal one is final, so that job group needs no cancel. */
+    seen = new Map();
+    constructor(api) {
+        this.api = api;
+    }
+    /** Every job group's status, read in parallel, combined. */
+    async status(ref, budget) {
+        const statuses = await Promise.all(ref.jobGroupIds.map((id) => this.api.status(id, budget)));
+        ref.jobGroupIds.forEach((id, i) => this.seen.set(id, statuses[i]));
+        return overallStatus(statuses);
+    }
+    /** Cancels, in parallel, each job group not seen finished (cancelling a finished one would do nothing). */
+    async cancel(ref, budget) {
+        const running = ref.jobGroupIds.filter((id) => !isTerminal(this.seen.get(id)));
+        const outcomes = await Promise.all(running.map((id) => this.api.cancel(id, budget)));
+        return combineCancels(running, outcomes);
+    }
+}
+/** One outcome for several cancels: failed if any failed, unsupported if none could be, else cancelled. Pure. */
+function combineCancels(ids, outcomes) {
+    const failed = outcomes.flatMap((o, i) => (o.kind === 'failed' ? [`job ${ids[i]}: ${o.error.message}`] : []));
+    if (failed.length > 0)
+        return { kind: 'failed', error: new Error(failed.join(' ')) };
+    const cancelled = outcomes.flatMap((o) => (o.kind === 'cancelled' ? [o] : []));
+    const unsupported = ids.filter((_, i) => outcomes[i].kind === 'unsupported');
+    const requestIds = outcomes.map((o) => ('requestId' in o ? o.requestId : '')).filter(Boolean);
+    if (cancelled.length === 0 && unsupported.length > 0)
+        return { kind: 'unsupported', requestId: requestIds[0] ?? '' };
+    const partial = unsupported.length
+        ? `Job groups ${unsupported.join(', ')} could not be cancelled through the API (404) and may keep running.`
+        : undefined;
+    return { kind: 'cancelled', requestId: requestIds.join(', '), ...(partial && { partial }) };
+}
+
 ;// CONCATENATED MODULE: ./src/targets/job-group-run.ts
 
 
@@ -29819,15 +30323,9 @@ class JobGroupRun {
         return this.api.stages(ref.id, budget);
     }
     async details(ref, budget, status) {
-        const id = ref.id;
-        const group = await quietly(`GET /v4/jobGroups/${id} for the report`, () => this.api.get(id, budget));
+        const { group, stages, written } = await readJobGroup(this.api, ref.id, budget, status);
         const created = Date.parse(group?.createdAt ?? '');
         const updated = Date.parse(group?.updatedAt ?? '');
-        const stages = (await quietly(`GET /v4/jobGroups/${id}/jobs`, () => this.api.stages(id, budget))) ?? [];
-        const final = status ?? group?.status;
-        const written = final === 'Complete'
-            ? await quietly(`GET /v4/jobGroups/${id}/outputs`, () => this.api.outputs(id, budget))
-            : undefined;
         return {
             status: group?.status,
             createdAt: Number.isFinite(created) ? created : undefined,
@@ -29836,6 +30334,209 @@ class JobGroupRun {
             written
         };
     }
+}
+/** A job group's reads for the report: itself, its stages, and what it wrote once complete. Failures shorten it. */
+async function readJobGroup(api, id, budget, status) {
+    const group = await quietly(`GET /v4/jobGroups/${id} for the report`, () => api.get(id, budget));
+    const stages = (await quietly(`GET /v4/jobGroups/${id}/jobs`, () => api.stages(id, budget))) ?? [];
+    const written = (status ?? group?.status) === 'Complete'
+        ? await quietly(`GET /v4/jobGroups/${id}/outputs`, () => api.outputs(id, budget))
+        : undefined;
+    return { group, stages, written };
+}
+
+;// CONCATENATED MODULE: ./src/targets/start-retries.ts
+
+
+
+
+/** The start may have created a run, and it could not be settled whether it did: it is not sent again. */
+class TriggerUnsettledError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'TriggerUnsettledError';
+    }
+}
+/** `The <thing> may have started: <what>. … Look in <where> started after <time> before re-running.` */
+function mayHaveStarted(unsettled, what, requestId) {
+    const started = new Date(unsettled.stepStartedAt).toISOString();
+    return new TriggerUnsettledError(`The ${unsettled.thing} may have started: ${what}. To avoid running it twice, the trigger is not sent again.` +
+        `${requestId ? ` Request id: ${requestId}.` : ''}` +
+        ` Look in ${unsettled.where} started after ${started} before re-running.`);
+}
+/** `attempt` in the one retry loop, within the step's deadline, logging persistent retries as warnings. */
+function startWithRetries(ctx, what, attempt, hooks) {
+    return withRetries(attempt, {
+        what,
+        clock: ctx.clock,
+        deadline: ctx.deadline,
+        persistMs: PERSISTENT_FAILURE_MS,
+        signal: ctx.signal,
+        random: ctx.random,
+        onRetry: (message, persistent) => (persistent ? ctx.log.warning(message) : ctx.log.debug(message)),
+        ...hooks
+    });
+}
+function requestIdOf(failure) {
+    return failure instanceof ApiError ? failure.requestId : '';
+}
+/**
+ * Send a start that no history can settle: again only when the server certainly did nothing (429, connection
+ * refused, host not found). A lost, unreadable or 304 answer fails with "may have started" and where to look, and
+ * nothing more is sent.
+ */
+function startOnce(ctx, start) {
+    const unsettled = (what, requestId) => mayHaveStarted(start.unsettled, what, requestId);
+    const attempt = async () => {
+        let response;
+        try {
+            response = await start.send();
+        }
+        catch (error) {
+            if (error instanceof ApiError && error.status >= 200 && error.status < 300)
+                throw unsettled(`the server answered ${error.status} with an answer that could not be read`, error.requestId);
+            if (error instanceof TransportError && error.kind === 'aborted')
+                throw unsettled('the workflow was cancelled while the start was being sent', '');
+            throw error;
+        }
+        if (response.status === 304) {
+            const what = 'the server answered 304 Not Modified (a run with this execution id exists) without naming it';
+            throw unsettled(what, response.requestId);
+        }
+        const started = start.read(response);
+        if (!started)
+            throw unsettled(`the server answered ${response.status} without naming the run`, response.requestId);
+        return started;
+    };
+    return startWithRetries(ctx, start.what, attempt, {
+        retryable: (error) => triggerDecision(error) !== 'fail',
+        beforeRetry: (failure) => triggerDecision(failure) === 'reconcile'
+            ? Promise.reject(unsettled(`its answer was lost (${reason(failure)})`, requestIdOf(failure)))
+            : Promise.resolve(undefined),
+        describe: (failure, delay) => `${start.what} failed (${reason(failure)}); the server did not act on it, sending again in ${format_formatMs(delay)}`
+    });
+}
+
+;// CONCATENATED MODULE: ./src/targets/flow.ts
+
+
+
+
+
+
+
+
+/** The report reads stages and outputs of at most this many job groups. */
+const MAX_DETAILED_JOB_GROUPS = 10;
+class flow_FlowRun extends JobGroupSet {
+    label;
+    flows;
+    flowId;
+    body;
+    appUrl;
+    /** The flow run's id once its start named it; its own status call is used while that works. */
+    flowRunId;
+    flowRunStatusWorks = true;
+    constructor(api, flowId, body, appUrl) {
+        super(api);
+        this.flows = new FlowsApi(api.client);
+        this.flowId = flowId;
+        this.body = body;
+        this.appUrl = appUrl;
+        this.label = `flow ${flowId}`;
+    }
+    start(ctx) {
+        const page = pageUrl(this.appUrl, 'flows', this.flowId);
+        const where = `the job history (${this.appUrl}/jobs) and the flow's page (${page}) for a run of flow ${this.flowId}`;
+        return startOnce(ctx, {
+            what: `POST /v4/flows/${this.flowId}/run`,
+            unsettled: { thing: 'flow run', where, stepStartedAt: ctx.stepStartedAt },
+            send: () => this.flows.runFlow(this.flowId, this.body, ctx),
+            read: (response) => this.started(response)
+        });
+    }
+    async status(ref, budget) {
+        if (this.ownRun(ref) && this.flowRunStatusWorks) {
+            try {
+                const status = await this.flows.flowRunStatus(ref.id, budget);
+                if (!isTerminal(status))
+                    return status;
+            }
+            catch (error) {
+                if (!(error instanceof ApiError && error.status === 404))
+                    throw error;
+                this.flowRunStatusWorks = false;
+                log_log.info(`GET /v4/flowRuns/${ref.id}/status is not available (404); reading the status of each job group from now on.`);
+            }
+        }
+        return super.status(ref, budget);
+    }
+    /** For progress lines: each job group as a stage named after its output. */
+    async stages(ref, budget) {
+        const groups = await this.jobGroups(ref, budget);
+        groups.forEach((g) => g.status && this.seen.set(g.id, g.status));
+        return groups.map((g) => ({ id: g.id, jobType: partLabel(partOf(g)), status: g.status ?? 'unknown' }));
+    }
+    async details(ref, budget) {
+        const listed = await quietly('Reading the job groups of the flow run', () => this.jobGroups(ref, budget));
+        const ids = listed?.map((g) => g.id) ?? ref.jobGroupIds;
+        const reads = await Promise.all(ids.slice(0, MAX_DETAILED_JOB_GROUPS).map((id) => readJobGroup(this.api, id, budget)));
+        const groups = ids.map((id, i) => ({ ...listed?.[i], ...reads[i]?.group, id, ...named(listed?.[i]) }));
+        groups.forEach((g) => g.status && this.seen.set(g.id, g.status));
+        const statuses = groups.map((g) => g.status);
+        return {
+            status: statuses.every((st) => st !== undefined) ? overallStatus(statuses) : undefined,
+            ...spanOf(groups),
+            stages: reads.flatMap((r) => r.stages),
+            written: mergeWritten(reads.map((r) => r.written)),
+            parts: groups.map((g) => partOf(g))
+        };
+    }
+    ownRun(ref) {
+        return this.flowRunId !== undefined && this.flowRunId === ref.id;
+    }
+    /** The flow run's job groups: listed in one call where the flow run is known, else read one by one. */
+    async jobGroups(ref, budget) {
+        if (this.ownRun(ref)) {
+            const listed = await this.flows.flowRunJobGroups(ref.id, budget);
+            if (listed.length > 0)
+                return listed;
+        }
+        return Promise.all(ref.jobGroupIds.map((id) => this.api.get(id, budget)));
+    }
+    started(response) {
+        const data = Array.isArray(response.data?.data) ? response.data.data : [];
+        const ids = data.map((item) => positive(item?.id));
+        if (ids.length === 0 || ids.some((id) => id === undefined))
+            return undefined;
+        const jobGroupIds = ids;
+        this.flowRunId = positive(response.data?.flowRunId) ?? positive(data[0]?.flowRun?.id);
+        return {
+            ref: { kind: 'flow', id: this.flowRunId ?? jobGroupIds[0], jobGroupIds },
+            requestId: response.requestId,
+            adopted: false,
+            attached: false,
+            flowRunId: this.flowRunId
+        };
+    }
+}
+/** For progress lines: the output's name, or `job <id>`. */
+function partLabel(part) {
+    return part.name ?? `job ${part.jobGroupId}`;
+}
+/** The recipe as the list embedded it (with its name), which a plain read of the job group lacks. */
+function named(listed) {
+    return listed?.wrangledDataset ? { wrangledDataset: listed.wrangledDataset } : {};
+}
+/** From the first job group's creation to the last one's end, once all ended. */
+function spanOf(groups) {
+    const created = groups.map((g) => Date.parse(g.createdAt ?? '')).filter(Number.isFinite);
+    const updated = groups.map((g) => Date.parse(g.updatedAt ?? '')).filter(Number.isFinite);
+    const ended = groups.length > 0 && groups.every((g) => isTerminal(g.status)) && updated.length === groups.length;
+    return {
+        createdAt: created.length > 0 ? Math.min(...created) : undefined,
+        finishedAt: ended ? Math.max(...updated) : undefined
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/targets/job-group.ts
@@ -29858,6 +30559,125 @@ class job_group_AttachedJobGroup extends JobGroupRun {
     }
 }
 
+;// CONCATENATED MODULE: ./src/targets/plan.ts
+
+
+
+
+
+
+
+class plan_PlanRun {
+    label;
+    api;
+    flows;
+    /** Undefined in the post step, which only cancels the run and reads its own status. */
+    planId;
+    appUrl;
+    constructor(api, planId, appUrl) {
+        this.api = api;
+        this.flows = new FlowsApi(api.client);
+        this.planId = planId;
+        this.appUrl = appUrl;
+        this.label = `plan ${planId}`;
+    }
+    start(ctx) {
+        const planId = this.planId;
+        return startOnce(ctx, {
+            what: `POST /v4/plans/${planId}/run`,
+            unsettled: {
+                thing: 'plan run',
+                where: `the runs of plan ${planId} (${pageUrl(this.appUrl, 'plans', planId)}) for a run`,
+                stepStartedAt: ctx.stepStartedAt
+            },
+            send: () => this.flows.runPlan(planId, ctx),
+            read: (response) => this.started(planId, response)
+        });
+    }
+    /** The plan run's status; once it ended, combined with its job groups' where the plan's tasks can be read. */
+    async status(ref, budget) {
+        const run = await this.flows.planRun(ref.id, budget);
+        if (typeof run?.status !== 'string')
+            throw new Error(`GET /v4/planSnapshotRuns/${ref.id} answered no status.`);
+        if (!isTerminal(run.status))
+            return run.status;
+        const parts = (await quietly("Reading the plan's tasks", () => this.parts(ref, budget))) ?? [];
+        return overallStatus([run.status, ...parts.map((p) => p.status).filter(isTerminal)]);
+    }
+    cancel(ref, budget) {
+        return this.flows.cancelPlanRun(ref.id, budget);
+    }
+    /** For progress lines: the tasks, each as a stage. */
+    async stages(ref, budget) {
+        const parts = await this.parts(ref, budget);
+        const tasks = [...new Set(parts.map((p) => p.task))];
+        return tasks.map((task, i) => {
+            const statuses = parts.filter((p) => p.task === task).map((p) => p.status);
+            const status = statuses.every((s) => s !== undefined) ? overallStatus(statuses) : 'not started';
+            return { id: i + 1, jobType: task, status };
+        });
+    }
+    async details(ref, budget) {
+        const run = await quietly(`GET /v4/planSnapshotRuns/${ref.id}`, () => this.flows.planRun(ref.id, budget));
+        const parts = (await quietly("Reading the plan's tasks", () => this.parts(ref, budget))) ?? [];
+        const ids = parts.flatMap((p) => (p.jobGroupId === undefined ? [] : [p.jobGroupId]));
+        const reads = await Promise.all(ids.slice(0, MAX_DETAILED_JOB_GROUPS).map((id) => readJobGroup(this.api, id, budget)));
+        const read = (id) => {
+            const group = id === undefined ? undefined : reads[ids.indexOf(id)]?.group;
+            return group ? partOf(group) : undefined;
+        };
+        return {
+            status: run?.status,
+            createdAt: plan_epochMs(run?.startedAt),
+            finishedAt: plan_epochMs(run?.finishedAt),
+            stages: reads.flatMap((r) => r.stages),
+            written: mergeWritten(reads.map((r) => r.written)),
+            parts: parts.map((p) => ({ ...p, ...read(p.jobGroupId), task: p.task }))
+        };
+    }
+    /** The plan's tasks with this run's job groups; a task without one is a part of its own. */
+    async parts(ref, budget) {
+        if (this.planId === undefined)
+            return [];
+        return planParts(await this.flows.planNodes(this.planId, budget), ref.id);
+    }
+    started(planId, response) {
+        const id = positive(response.data?.planSnapshotRunId);
+        if (response.data?.validationStatus === 'MissingFlowReferences') {
+            throw new Error(`Plan ${planId} cannot run: the server answered validationStatus MissingFlowReferences, so the plan refers ` +
+                `to a flow that was deleted or is not shared with the token's user, and nothing useful runs` +
+                `${id ? ` (plan run ${id})` : ''}. Fix the plan's flow tasks or share their flows with that user: ` +
+                `${pageUrl(this.appUrl, 'plans', planId)}.${response.requestId ? ` Request id: ${response.requestId}.` : ''}`);
+        }
+        if (id === undefined)
+            return undefined;
+        return {
+            ref: { kind: 'plan', id, jobGroupIds: [] },
+            requestId: response.requestId,
+            adopted: false,
+            attached: false,
+            planRunId: id
+        };
+    }
+}
+/** Each task's job groups in this plan run, in task order. Pure. */
+function planParts(nodes, planRunId) {
+    return nodes.flatMap((node, i) => {
+        const task = typeof node?.name === 'string' ? node.name : `task ${i + 1}`;
+        const runs = Array.isArray(node?.planTaskSnapshotRuns) ? node.planTaskSnapshotRuns : [];
+        const results = runs.find((r) => r?.planSnapshotRun?.id === planRunId)?.planFlowTaskRunResults;
+        const groups = (Array.isArray(results) ? results : []).flatMap((r) => {
+            const id = positive(r?.jobGroup?.id);
+            return id === undefined ? [] : [{ task, jobGroupId: id, status: r.jobGroup?.status }];
+        });
+        return groups.length > 0 ? groups : [{ task }];
+    });
+}
+function plan_epochMs(text) {
+    const t = Date.parse(text ?? '');
+    return Number.isFinite(t) ? t : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/targets/job-history.ts
 /**
  * The job history, asked when a start's outcome is unknown: did this step's send create a job group? Tries
@@ -29865,16 +30685,10 @@ class job_group_AttachedJobGroup extends JobGroupRun {
  */
 
 
+
 /** Job groups created up to this long before the step began still count as its own (clock skew with the server). */
 const CLOCK_SKEW_MS = 60_000;
 const LOOKUP_BUDGET_MS = 60_000;
-/** The trigger may have started a job group, and it could not be settled whether it did. */
-class TriggerUnsettledError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'TriggerUnsettledError';
-    }
-}
 /**
  * The job group this step created, if the job history shows one: a job group of this recipe created since the
  * step began (within clock skew), the earliest such. Throws `TriggerUnsettledError` when the history cannot be read.
@@ -29917,9 +30731,8 @@ function createdMs(group) {
     return Number.isNaN(t) ? -Infinity : t;
 }
 function unsettled(history, what, requestId) {
-    const started = new Date(history.ctx.stepStartedAt).toISOString();
-    return new TriggerUnsettledError(`The job may have started: ${what}. To avoid running it twice, the trigger is not sent again.` +
-        `${requestId ? ` Request id: ${requestId}.` : ''} Look in the job history (${history.historyUrl}) for a job of recipe ${history.recipeId} started after ${started} before re-running.`);
+    const where = `the job history (${history.historyUrl}) for a job of recipe ${history.recipeId}`;
+    return mayHaveStarted({ thing: 'job', where, stepStartedAt: history.ctx.stepStartedAt }, what, requestId);
 }
 
 ;// CONCATENATED MODULE: ./src/targets/recipe.ts
@@ -29959,7 +30772,7 @@ class recipe_RecipeRun extends JobGroupRun {
                 attached: false
             };
         };
-        return withRetries(async () => {
+        return startWithRetries(ctx, 'POST /v4/jobGroups', async () => {
             const response = await this.api.run(this.body, ctx.executionId, ctx.deadline, ctx.signal);
             if (response.status === 304) {
                 const found = await adopt('the server answered 304 Not Modified to a repeated send', response.requestId);
@@ -29977,29 +30790,24 @@ class recipe_RecipeRun extends JobGroupRun {
                 attached: false
             };
         }, {
-            what: 'POST /v4/jobGroups',
-            clock: ctx.clock,
-            deadline: ctx.deadline,
-            persistMs: PERSISTENT_FAILURE_MS,
-            signal: ctx.signal,
-            random: ctx.random,
             retryable: (error) => triggerDecision(error) !== 'fail',
             beforeRetry: (failure) => triggerDecision(failure) === 'reconcile'
                 ? adopt(`the trigger's answer was lost (${reason(failure)})`, requestIdOf(failure), failure)
                 : Promise.resolve(undefined),
             describe: (failure, delay) => {
                 const why = triggerDecision(failure) === 'resend' ? 'the server did not act on it' : 'no job group was created by it';
-                return `POST /v4/jobGroups failed (${reason(failure)}); ${why}, sending again in ${formatMs(delay)}`;
-            },
-            onRetry: (message, persistent) => (persistent ? ctx.log.warning(message) : ctx.log.debug(message))
+                return `POST /v4/jobGroups failed (${reason(failure)}); ${why}, sending again in ${format_formatMs(delay)}`;
+            }
         });
     }
 }
-function requestIdOf(failure) {
-    return failure instanceof ApiError ? failure.requestId : '';
-}
 
 ;// CONCATENATED MODULE: ./src/targets/index.ts
+/** The kind of run the inputs ask for, and the run a saved reference names (for the post step). */
+
+
+
+
 
 
 
@@ -30013,14 +30821,24 @@ function runKindFor(config, api) {
         }
         case 'job':
             return new AttachedJobGroup(api, target.jobId);
+        case 'flow': {
+            const body = buildRunFlowRequest(target.recipeIds, config.overrides, config.runParameters);
+            return new FlowRun(api, target.flowId, body, config.appUrl);
+        }
+        case 'plan':
+            return new PlanRun(api, target.planId, config.appUrl);
     }
 }
-/** What the post step needs of a saved run: its cancel. */
+/** What the post step needs of a saved run: its cancel (a flow's: each of its saved job groups). */
 function savedRun(ref, api) {
     switch (ref.kind) {
         case 'recipe':
         case 'job-group':
             return new JobGroupRun(api);
+        case 'flow':
+            return new JobGroupSet(api);
+        case 'plan':
+            return new plan_PlanRun(api, undefined, '');
     }
 }
 
@@ -30041,6 +30859,7 @@ function savedRun(ref, api) {
 
 
 
+
 const POST_BUDGET_MS = 20_000;
 async function post(transport = createHttpTransport(USER_AGENT), clock = realClock) {
     const { run: saved, why } = readSavedRun((key) => lib_core/* getState */.Gu(key));
@@ -30049,24 +30868,26 @@ async function post(transport = createHttpTransport(USER_AGENT), clock = realClo
     const config = readConfig({ quiet: true });
     if (!config)
         return lib_core/* debug */.Yz('Post step: the inputs are invalid; nothing to clean up.');
-    const jobId = saved.ref.jobGroupIds[0] ?? saved.ref.id;
+    const jobId = saved.ref.jobGroupIds[0] ?? (saved.ref.kind === 'plan' ? undefined : saved.ref.id);
+    const composite = compositeOf(config);
+    const subject = composite?.subject ?? `job ${jobId}`;
     if (!postStepShouldCancel(saved, config.cancelOnWorkflowCancel))
-        return lib_core/* debug */.Yz(`Post step: nothing to clean up for job ${jobId}.`);
-    log_log.warning(`The main step stopped before job ${jobId} finished (the workflow was probably cancelled); cancelling the job.`, {
+        return lib_core/* debug */.Yz(`Post step: nothing to clean up for ${subject}.`);
+    log_log.warning(`The main step stopped before ${subject} finished (the workflow was probably cancelled); cancelling it.`, {
         title: 'Cancelling job'
     });
     const run = savedRun(saved.ref, connect(config, transport, clock));
     const budget = { deadline: clock.now() + POST_BUDGET_MS, persistMs: POST_BUDGET_MS };
-    const jobUrl = `${config.appUrl}/jobs/${jobId}`;
+    const jobUrl = jobId === undefined ? undefined : `${config.appUrl}/jobs/${jobId}`;
     const fate = await endRun(run, saved.ref, {
         reason: 'post-step',
         attached: false,
         allowed: true,
-        subject: `job ${jobId}`,
-        url: jobUrl,
+        subject,
+        url: composite?.url ?? jobUrl,
         budget
     });
-    const status = await quietly(`Post step: reading the status of job ${jobId}`, () => run.status(saved.ref, budget));
+    const status = await quietly(`Post step: reading the status of ${subject}`, () => run.status(saved.ref, budget));
     if (!fate.cancelled)
         log_log.warning(fate.text, { title: 'Job not cancelled' });
     else if (status)
@@ -30081,7 +30902,9 @@ async function post(transport = createHttpTransport(USER_AGENT), clock = realClo
         jobUrl,
         runParameters: [],
         stages: [],
-        notes: [fate.text]
+        notes: [fate.text],
+        jobGroupIds: saved.ref.jobGroupIds,
+        composite
     });
 }
 

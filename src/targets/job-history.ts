@@ -6,6 +6,7 @@ import { ApiError } from '../api-error.ts'
 import type { JobGroup, JobGroupsApi } from '../job-groups.ts'
 import { reason, type Failure } from '../retry-policy.ts'
 import type { StartContext } from './run-kind.ts'
+import { mayHaveStarted, type TriggerUnsettledError } from './start-retries.ts'
 
 /** Job groups created up to this long before the step began still count as its own (clock skew with the server). */
 const CLOCK_SKEW_MS = 60_000
@@ -17,14 +18,6 @@ export interface History {
   /** Where a user can look for the job by hand, e.g. `<app-url>/jobs`. */
   historyUrl: string
   ctx: StartContext
-}
-
-/** The trigger may have started a job group, and it could not be settled whether it did. */
-export class TriggerUnsettledError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'TriggerUnsettledError'
-  }
 }
 
 /**
@@ -78,9 +71,6 @@ function createdMs(group: JobGroup): number {
 }
 
 export function unsettled(history: History, what: string, requestId: string): TriggerUnsettledError {
-  const started = new Date(history.ctx.stepStartedAt).toISOString()
-  return new TriggerUnsettledError(
-    `The job may have started: ${what}. To avoid running it twice, the trigger is not sent again.` +
-      `${requestId ? ` Request id: ${requestId}.` : ''} Look in the job history (${history.historyUrl}) for a job of recipe ${history.recipeId} started after ${started} before re-running.`
-  )
+  const where = `the job history (${history.historyUrl}) for a job of recipe ${history.recipeId}`
+  return mayHaveStarted({ thing: 'job', where, stepStartedAt: history.ctx.stepStartedAt }, what, requestId)
 }

@@ -3,13 +3,13 @@
  * certain that the first send created nothing. Every send carries the same `x-execution-id`; when an outcome is
  * unknown the job history is searched before sending again, and a job group found there is adopted.
  */
-import { ApiError } from '../api-error.ts'
 import { formatMs } from '../format.ts'
 import type { RunJobGroupRequest, JobGroupsApi } from '../job-groups.ts'
-import { PERSISTENT_FAILURE_MS, reason, triggerDecision, withRetries, type Failure } from '../retry-policy.ts'
+import { reason, triggerDecision, type Failure } from '../retry-policy.ts'
 import { findOwnJobGroup, unsettled, type History } from './job-history.ts'
 import { JobGroupRun } from './job-group-run.ts'
 import type { RunKind, StartContext, Started } from './run-kind.ts'
+import { requestIdOf, startWithRetries } from './start-retries.ts'
 
 export class RecipeRun extends JobGroupRun implements RunKind {
   readonly label: string
@@ -39,7 +39,9 @@ export class RecipeRun extends JobGroupRun implements RunKind {
         attached: false
       }
     }
-    return withRetries(
+    return startWithRetries(
+      ctx,
+      'POST /v4/jobGroups',
       async () => {
         const response = await this.api.run(this.body, ctx.executionId, ctx.deadline, ctx.signal)
         if (response.status === 304) {
@@ -62,12 +64,6 @@ export class RecipeRun extends JobGroupRun implements RunKind {
         }
       },
       {
-        what: 'POST /v4/jobGroups',
-        clock: ctx.clock,
-        deadline: ctx.deadline,
-        persistMs: PERSISTENT_FAILURE_MS,
-        signal: ctx.signal,
-        random: ctx.random,
         retryable: (error) => triggerDecision(error) !== 'fail',
         beforeRetry: (failure) =>
           triggerDecision(failure) === 'reconcile'
@@ -77,13 +73,8 @@ export class RecipeRun extends JobGroupRun implements RunKind {
           const why =
             triggerDecision(failure) === 'resend' ? 'the server did not act on it' : 'no job group was created by it'
           return `POST /v4/jobGroups failed (${reason(failure)}); ${why}, sending again in ${formatMs(delay)}`
-        },
-        onRetry: (message, persistent) => (persistent ? ctx.log.warning(message) : ctx.log.debug(message))
+        }
       }
     )
   }
-}
-
-function requestIdOf(failure: Failure): string {
-  return failure instanceof ApiError ? failure.requestId : ''
 }
