@@ -9,8 +9,15 @@ export const modules = {
 /* harmony export */   commentOnPullRequest: () => (/* binding */ commentOnPullRequest)
 /* harmony export */ });
 /* unused harmony exports fitComment, commentMarker */
-/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3283);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4684);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(0);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3283);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4684);
+/**
+ * Pull request comment (opt-in): one comment per pull request, workflow job and recipe, found again by a hidden
+ * marker and updated in place on re-runs. Loaded only when `comment-on-pr` is true, so ordinary runs do not pay
+ * for Octokit. Works on GitHub Enterprise Server (`GITHUB_API_URL`). A failure is a warning, never a failed step.
+ */
+
 
 
 /** GitHub's limit on the length of a comment body. */
@@ -39,12 +46,11 @@ async function commentOnPullRequest(config, report, summary) {
         const { context } = github;
         const pull = context.payload.pull_request;
         if (!pull || !['pull_request', 'pull_request_target'].includes(context.eventName)) {
-            _log_js__WEBPACK_IMPORTED_MODULE_0__/* .log */ .Rm.info(`comment-on-pr: this is a '${context.eventName}' event, not a pull request; no comment written.`);
+            _log_js__WEBPACK_IMPORTED_MODULE_1__/* .log */ .Rm.info(`comment-on-pr: this is a '${context.eventName}' event, not a pull request; no comment written.`);
             return;
         }
-        const target = config.target.kind === 'recipe' ? `recipe ${config.target.recipeId}` : `job ${config.target.jobId}`;
-        const marker = commentMarker(context.workflow, context.job, target);
-        const body = fitComment(marker, (0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(summary), report.runUrl);
+        const marker = commentMarker(context.workflow, context.job, (0,_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .targetLabel */ .Op)(config.target));
+        const body = fitComment(marker, (0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E)(summary), report.runUrl);
         const octokit = github.getOctokit(config.githubToken);
         // Octokit has no timeout of its own, and paginate() drops per-call options: a hook bounds every request.
         const signal = AbortSignal.timeout(GITHUB_BUDGET_MS);
@@ -61,11 +67,11 @@ async function commentOnPullRequest(config, report, summary) {
         const mine = comments.find((c) => c.body?.startsWith(marker));
         if (mine) {
             await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
-            _log_js__WEBPACK_IMPORTED_MODULE_0__/* .log */ .Rm.info(`Updated the comment on pull request #${pull.number}: ${mine.html_url}`);
+            _log_js__WEBPACK_IMPORTED_MODULE_1__/* .log */ .Rm.info(`Updated the comment on pull request #${pull.number}: ${mine.html_url}`);
         }
         else {
             const created = await octokit.rest.issues.createComment({ owner, repo, issue_number: pull.number, body });
-            _log_js__WEBPACK_IMPORTED_MODULE_0__/* .log */ .Rm.info(`Commented on pull request #${pull.number}: ${created.data.html_url}`);
+            _log_js__WEBPACK_IMPORTED_MODULE_1__/* .log */ .Rm.info(`Commented on pull request #${pull.number}: ${created.data.html_url}`);
         }
     }
     catch (error) {
@@ -75,7 +81,7 @@ async function commentOnPullRequest(config, report, summary) {
         const hint = status === 403 || status === 404
             ? ' Give the workflow `permissions: pull-requests: write` (or pass a github-token that has it).'
             : '';
-        _log_js__WEBPACK_IMPORTED_MODULE_0__/* .log */ .Rm.warning(`Could not comment on the pull request${status ? ` (HTTP ${status})` : ''}: ${error.message}.${hint}`, { title: 'PR comment' });
+        _log_js__WEBPACK_IMPORTED_MODULE_1__/* .log */ .Rm.warning(`Could not comment on the pull request${status ? ` (HTTP ${status})` : ''}: ${error.message}.${hint}`, { title: 'PR comment' });
     }
 }
 

@@ -28368,191 +28368,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2873:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5806);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5153);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4684);
-/** Entry point of the main step (runs.main). */
-
-
-
-try {
-    await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
-}
-catch (error) {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E)(error instanceof Error ? error.message : String(error)));
-}
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 3283:
+/***/ 6911:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Rm: () => (/* binding */ log),
-/* harmony export */   gd: () => (/* binding */ quietly)
+/* harmony export */   a: () => (/* binding */ OUTPUT),
+/* harmony export */   b: () => (/* binding */ INPUT)
 /* harmony export */ });
-/* unused harmony export neutralise */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5806);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4684);
-/**
- * The action's log, the one seam every line goes through: secrets are redacted, and no line can start a
- * workflow command, also not one carried inside server text. Warnings, errors and debug lines are escaped by
- * @actions/core itself; plain lines are not, so each of their lines that starts like a command is defused.
- */
-
-
-const log = {
-    info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(neutralise((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(message))),
-    debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(message)),
-    warning: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(message), clean(annotation)),
-    error: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(message), clean(annotation)),
-    startGroup: (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .startGroup */ .Oh((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(name)),
-    endGroup: () => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .endGroup */ .N4()
-};
-/**
- * Every line that the runner would read as a command (`::name::`, or the older `##[name]` and `##vso[`) gets a
- * space after its first character, so it prints as text. Pure.
- */
-function neutralise(text) {
-    return text.replace(/(^|[\r\n])([ \t]*)(::|##)/g, (_, start, indent, mark) => `${start}${indent}${mark[0]} ${mark[1]}`);
-}
-/** `fn`'s value, or undefined with a debug line: for reads whose failure only shortens a report. */
-async function quietly(what, fn) {
-    try {
-        return await fn();
-    }
-    catch (error) {
-        log.debug(`${what} failed: ${error.message}`);
-        return undefined;
-    }
-}
-function clean(annotation) {
-    return annotation.title ? { title: (0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(annotation.title) } : {};
-}
-
-
-/***/ }),
-
-/***/ 5153:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
-});
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: ./src/log.ts
-var log = __nccwpck_require__(3283);
-;// CONCATENATED MODULE: ./src/cancellation.ts
-
-/** The SIGINT → SIGTERM → kill schedule leaves 7.5 s; the cancel request must be sent well within it. */
-const SIGINT_CLEANUP_MS = 5_000;
-const SIGTERM_CLEANUP_MS = 2_000;
-/**
- * Calls `onStop` once, on the first SIGINT or SIGTERM; later signals are only reported. Returns a function that
- * removes the handlers (so a finished step exits at once).
- */
-function onWorkflowCancel(onStop) {
-    let stopped = false;
-    const handler = (signal) => {
-        if (stopped)
-            return log/* log */.Rm.info(`${signal} received again; already stopping.`);
-        stopped = true;
-        onStop(signal);
-    };
-    process.on('SIGINT', handler);
-    process.on('SIGTERM', handler);
-    return () => {
-        process.off('SIGINT', handler);
-        process.off('SIGTERM', handler);
-    };
-}
-const ALLOWED_BY = {
-    timeout: 'cancel-on-timeout',
-    'workflow-cancel': 'cancel-on-workflow-cancel',
-    'post-step': 'cancel-on-workflow-cancel'
-};
-/** Cancel the run or leave it running, as the options say; the sentence tells which, and why. */
-async function endRun(kind, ref, options) {
-    const { subject, url } = options;
-    const input = ALLOWED_BY[options.reason];
-    if (options.attached) {
-        return {
-            cancelled: false,
-            failed: false,
-            text: `${cap(subject)} keeps running: it was started elsewhere (job-id), so this step does not cancel it.`
-        };
-    }
-    if (!options.allowed)
-        return { cancelled: false, failed: false, text: `${cap(subject)} keeps running (${input} is false): ${url}` };
-    return describeCancel(await kind.cancel(ref, options.budget), options.reason, subject);
-}
-function describeCancel(outcome, reason, subject) {
-    switch (outcome.kind) {
-        case 'cancelled': {
-            const by = reason === 'post-step'
-                ? ' by the post step: the main step was stopped before it could cancel it'
-                : ` (${ALLOWED_BY[reason]})`;
-            const text = `${cap(subject)} was cancelled${by}.`;
-            log/* log */.Rm.info(`${text} Request id ${outcome.requestId}.`);
-            return { cancelled: true, failed: false, text };
-        }
-        case 'unsupported': {
-            const text = `This edition cannot cancel jobs through the API (the cancel call answered 404): ${subject} keeps running. Cancel it in the app if needed.`;
-            log/* log */.Rm.warning(text, { title: 'Cancel not supported' });
-            return { cancelled: false, failed: false, text };
-        }
-        case 'failed': {
-            const text = `Cancelling ${subject} failed: ${outcome.error.message} The job may keep running; cancel it in the app if needed.`;
-            log/* log */.Rm.warning(text, { title: 'Cancel failed' });
-            return { cancelled: false, failed: true, text };
-        }
-    }
-}
-const cap = (text) => text.charAt(0).toUpperCase() + text.slice(1);
-
-;// CONCATENATED MODULE: ./src/clock.ts
-/** Time, behind one seam so the waiter and the retry policy run on a fake clock in tests and the benchmark. */
-const realClock = {
-    now: () => Date.now(),
-    sleep: (ms, signal) => new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(abortReason(signal));
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(abortReason(signal));
-        };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, Math.max(0, ms));
-        signal?.addEventListener('abort', onAbort, { once: true });
-    })
-};
-function abortReason(signal) {
-    return signal.reason instanceof Error ? signal.reason : new AbortedError(String(signal.reason ?? 'aborted'));
-}
-/** The wait or request was given up on purpose (workflow cancelled). */
-class AbortedError extends Error {
-    constructor(message = 'aborted') {
-        super(message);
-        this.name = 'AbortedError';
-    }
-}
-
-// EXTERNAL MODULE: ../node_modules/@actions/core/lib/core.js + 16 modules
-var core = __nccwpck_require__(5806);
-;// CONCATENATED MODULE: ./src/action-spec.ts
 /**
  * The names of the action's inputs and outputs, as action.yml declares them. Code refers to these constants only,
  * and a unit test checks that action.yml declares exactly these. The defaults live in action.yml alone;
@@ -28563,6 +28385,9 @@ const INPUT = {
     apiToken: 'api-token',
     recipeId: 'recipe-id',
     jobId: 'job-id',
+    flowId: 'flow-id',
+    flowRecipes: 'flow-recipes',
+    planId: 'plan-id',
     overrides: 'overrides',
     runParameters: 'run-parameters',
     wait: 'wait',
@@ -28584,25 +28409,152 @@ const OUTPUT = {
     jobUrl: 'job-url',
     durationSeconds: 'duration-seconds',
     jobs: 'jobs',
-    written: 'written'
+    written: 'written',
+    jobIds: 'job-ids',
+    flowRunId: 'flow-run-id',
+    planRunId: 'plan-run-id'
 };
 
-;// CONCATENATED MODULE: ./src/action-defaults.ts
-// Generated from action.yml by scripts/gen-action-defaults.ts (npm run gen): do not edit.
-/** The defaults action.yml declares, used when an input is given empty (the runner fills them in otherwise). */
-const INPUT_DEFAULTS = {
-    'wait': "true",
-    'timeout': "6h",
-    'poll-interval': "2s",
-    'max-poll-interval': "60s",
-    'request-timeout': "30s",
-    'fail-on-job-failure': "true",
-    'cancel-on-timeout': "true",
-    'cancel-on-workflow-cancel': "true",
-    'comment-on-pr': "false"
-};
 
-;// CONCATENATED MODULE: ./src/format.ts
+/***/ }),
+
+/***/ 2873:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5806);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1338);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4684);
+/** Entry point of the main step (runs.main). */
+
+
+
+try {
+    await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
+}
+catch (error) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E)(error instanceof Error ? error.message : String(error)));
+}
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 841:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $g: () => (/* binding */ parseFlowRecipes),
+/* harmony export */   X9: () => (/* binding */ buildRunFlowRequest),
+/* harmony export */   zv: () => (/* binding */ parseFlowOverrides)
+/* harmony export */ });
+/* unused harmony export FLOW_RUN_FIELDS */
+/* harmony import */ var _action_spec_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6911);
+/* harmony import */ var _input_values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9664);
+/* harmony import */ var _job_request_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5286);
+/* harmony import */ var _overrides_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5064);
+/**
+ * The flow-run request (`POST /v4/flows/{id}/run`) from the inputs: `flow-recipes` → `wrangledDatasetIds`,
+ * `run-parameters` → `runParameters`, and `overrides` split into the request's top-level fields (`execution`,
+ * `ignoreRecipeErrors`, `sparkOptions`, …) and its `overrides`, which a flow run keys by output name. Pure.
+ */
+
+
+
+
+/**
+ * Top-level fields of the flow-run request: the first three are documented for runFlow, the other two are in the
+ * AAC spec's LFlowRunRequest. Every other key of the `overrides` input names an output.
+ */
+const FLOW_RUN_FIELDS = [
+    'execution',
+    'ignoreRecipeErrors',
+    'sparkOptions',
+    'schemaDriftOptions',
+    'databricksOptions'
+];
+/**
+ * `flow-recipes`: recipe ids separated by commas, spaces or new lines, or a JSON array; duplicates are dropped.
+ * Empty text means every output (`[]`).
+ */
+function parseFlowRecipes(text) {
+    const raw = text.trim();
+    if (!raw)
+        return [];
+    let items = raw.split(/[\s,]+/).filter(Boolean);
+    if (raw.startsWith('[')) {
+        try {
+            items = JSON.parse(raw);
+        }
+        catch (e) {
+            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.flowRecipes, `is not a valid JSON array (${e.message}).`);
+        }
+        if (!Array.isArray(items) || items.length === 0)
+            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.flowRecipes, 'must list at least one recipe id, or be left empty to run every output.');
+    }
+    return [...new Set(items.map((item) => (0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .parsePositiveInteger */ .zE)(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.flowRecipes, String(item))))];
+}
+/**
+ * The `overrides` input given with `flow-id`: the known top-level fields checked, and every other key taken as an
+ * output name whose object is checked as a recipe's overrides are (unknown keys pass with a warning).
+ */
+function parseFlowOverrides(text, warnings) {
+    const o = (0,_overrides_js__WEBPACK_IMPORTED_MODULE_2__/* .parseOverridesObject */ .w8)(text, '{"execution": "spark", "Sales by region": {"profiler": true}}');
+    if ('execution' in o && typeof o.execution !== 'string')
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.overrides, `'execution' must be a string such as "photon" or "spark".`);
+    if ('ignoreRecipeErrors' in o && typeof o.ignoreRecipeErrors !== 'boolean')
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.overrides, `'ignoreRecipeErrors' must be true or false (got ${(0,_overrides_js__WEBPACK_IMPORTED_MODULE_2__/* .describe */ .q0)(o.ignoreRecipeErrors)}).`);
+    if ('sparkOptions' in o)
+        checkSparkOptions(o.sparkOptions);
+    for (const [name, value] of Object.entries(o)) {
+        if (FLOW_RUN_FIELDS.includes(name))
+            continue;
+        if (!(0,_overrides_js__WEBPACK_IMPORTED_MODULE_2__/* .isPlainObject */ .Qd)(value)) {
+            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.overrides, `'${name}' is not an output's overrides (an object; got ${(0,_overrides_js__WEBPACK_IMPORTED_MODULE_2__/* .describe */ .q0)(value)}): with flow-id, overrides are ` +
+                `keyed by output name, e.g. {"<output name>": {"${name}": …}}, beside the top-level fields ` +
+                `${FLOW_RUN_FIELDS.join(', ')}.`);
+        }
+        (0,_overrides_js__WEBPACK_IMPORTED_MODULE_2__/* .checkOverrides */ .yk)(value, warnings, `${name}.`);
+    }
+    return o;
+}
+function checkSparkOptions(value) {
+    const ok = Array.isArray(value) && value.every((item) => (0,_overrides_js__WEBPACK_IMPORTED_MODULE_2__/* .isPlainObject */ .Qd)(item) && typeof item.key === 'string');
+    if (!ok) {
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.overrides, `'sparkOptions' must be an array of {"key": …, "value": …} objects (got ${(0,_overrides_js__WEBPACK_IMPORTED_MODULE_2__/* .describe */ .q0)(value)}).`);
+    }
+}
+/** The request body; empty parts are left out (every field is optional: an empty body runs every output). */
+function buildRunFlowRequest(recipeIds, overrides, runParameters) {
+    const body = {};
+    if (recipeIds.length > 0)
+        body.wrangledDatasetIds = recipeIds;
+    const parameters = (0,_job_request_js__WEBPACK_IMPORTED_MODULE_3__/* .runParametersBody */ .W)(runParameters);
+    if (parameters)
+        body.runParameters = parameters;
+    const byOutput = {};
+    for (const [key, value] of Object.entries(overrides ?? {})) {
+        if (FLOW_RUN_FIELDS.includes(key))
+            body[key] = value;
+        else
+            byOutput[key] = value;
+    }
+    if (Object.keys(byOutput).length > 0)
+        body.overrides = byOutput;
+    return body;
+}
+
+
+/***/ }),
+
+/***/ 1138:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   T: () => (/* binding */ oneLine),
+/* harmony export */   _: () => (/* binding */ formatMs)
+/* harmony export */ });
 /** Small text helpers shared by the log, the errors and the report. */
 /** `1h02m03s`-style rendering used in messages and logs. */
 function formatMs(ms) {
@@ -28625,7 +28577,23 @@ function oneLine(text, max) {
     return folded.length > max ? `${folded.slice(0, max - 1)}…` : folded;
 }
 
-;// CONCATENATED MODULE: ./src/input-values.ts
+
+/***/ }),
+
+/***/ 9664:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E9: () => (/* binding */ parseDuration),
+/* harmony export */   Ug: () => (/* binding */ deriveAppUrl),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   f$: () => (/* binding */ parseHttpUrl),
+/* harmony export */   nV: () => (/* binding */ parseApiUrl),
+/* harmony export */   pI: () => (/* binding */ parseToken),
+/* harmony export */   yG: () => (/* binding */ parseBoolean),
+/* harmony export */   zE: () => (/* binding */ parsePositiveInteger)
+/* harmony export */ });
+/* unused harmony exports MAX_DURATION_MS, isLoopbackHost */
 /**
  * Input values: the parsers for one input each (URLs, tokens, ids, booleans, durations). Each throws an
  * `InputError` naming the input and saying what is expected. Pure.
@@ -28757,231 +28725,45 @@ function parseDuration(input, text) {
     return ms;
 }
 
-// EXTERNAL MODULE: ../node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(6637);
-;// CONCATENATED MODULE: ./src/overrides.ts
-/**
- * The run's request options: `overrides` and `run-parameters`, parsed and checked as far as the vendor documents
- * them (the server does not validate overrides); unknown keys pass on with a warning. Pure.
- */
+
+/***/ }),
+
+/***/ 0:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  G: () => (/* binding */ InputErrors),
+  TL: () => (/* binding */ parseInputs),
+  Op: () => (/* binding */ targetLabel)
+});
 
-/** Known top-level keys of `overrides` (vendor docs and the AAC spec's output-object and flow-run requests). */
-const KNOWN_OVERRIDE_KEYS = [
-    'execution',
-    'profiler',
-    'isAdhoc',
-    'ignoreRecipeErrors',
-    'writesettings',
-    'writeSettings',
-    'publications',
-    'sqlScripts',
-    'outputObjectSchemaDriftOptions',
-    'schemaDriftOptions',
-    'sparkOptions',
-    'databricksOptions'
-];
-/** Unknown override keys named in the warning, at most. */
-const MAX_NAMED = 10;
-/** No documented override nests deeper than a few levels; far deeper is a mistake (or an attack on the parser). */
-const MAX_DEPTH = 64;
-const WRITE_ACTIONS = ['create', 'append', 'overwrite'];
-const WRITE_FORMATS = ['csv', 'json', 'avro', 'pqt', 'hyper'];
-const WRITE_COMPRESSIONS = ['none', 'gzip', 'bzip2', 'snappy'];
-const PUBLICATION_ACTIONS = ['create', 'load', 'createAndLoad', 'truncateAndLoad', 'dropAndLoad', 'upsert'];
-/** `key=value` lines (blank lines and `#` comments ignored, `=` allowed in the value) or a JSON object of strings. */
-function parseRunParameters(text) {
-    const raw = text.trim();
-    if (!raw)
-        return [];
-    if (raw.startsWith('{') || raw.startsWith('['))
-        return parseRunParametersJson(raw);
-    const params = [];
-    const seen = new Map();
-    raw.split(/\r?\n/).forEach((line, index) => {
-        const lineNo = index + 1;
-        const trimmed = line.trim();
-        if (!trimmed || trimmed.startsWith('#'))
-            return;
-        const eq = trimmed.indexOf('=');
-        if (eq < 0)
-            throw new InputError('run-parameters', `line ${lineNo} has no '=': expected key=value.`);
-        const key = trimmed.slice(0, eq).trim();
-        if (!key)
-            throw new InputError('run-parameters', `line ${lineNo} has an empty key: expected key=value.`);
-        const first = seen.get(key);
-        if (first !== undefined)
-            throw new InputError('run-parameters', `key '${key}' is given twice (lines ${first} and ${lineNo}).`);
-        seen.set(key, lineNo);
-        params.push({ key, value: trimmed.slice(eq + 1).trim() });
-    });
-    return params;
-}
-function parseRunParametersJson(raw) {
-    let value;
-    try {
-        value = JSON.parse(raw);
-    }
-    catch (e) {
-        throw new InputError('run-parameters', `is not valid JSON (${e.message}); give a JSON object of strings or key=value lines.`);
-    }
-    if (!isPlainObject(value))
-        throw new InputError('run-parameters', 'must be a JSON object of strings, e.g. {"country": "Germany"}.');
-    return Object.entries(value).map(([key, v]) => {
-        if (!key.trim())
-            throw new InputError('run-parameters', 'has an empty key.');
-        if (typeof v !== 'string') {
-            throw new InputError('run-parameters', `value of '${key}' must be a string (got ${describe(v)}); quote it, e.g. "${key}": "${String(v)}".`);
-        }
-        return { key, value: v };
-    });
-}
-/** A JSON object; known keys type-checked (the server does not validate overrides), unknown ones passed on with a warning. */
-function parseOverrides(text, warnings = []) {
-    const value = parseMapping(text);
-    if (!isPlainObject(value)) {
-        const example = 'e.g. {"execution": "photon"} or, as YAML, execution: photon';
-        throw new InputError('overrides', `must be a mapping, ${example} (got ${describe(value)}).`);
-    }
-    if (tooDeep(value))
-        throw new InputError('overrides', `is nested deeper than ${MAX_DEPTH} levels; no override needs that.`);
-    const o = value;
-    if ('execution' in o && typeof o.execution !== 'string') {
-        throw new InputError('overrides', `'execution' must be a string such as "photon" or "spark" (got ${describe(o.execution)}).`);
-    }
-    if ('profiler' in o && typeof o.profiler !== 'boolean') {
-        throw new InputError('overrides', `'profiler' must be true or false (got ${describe(o.profiler)}).`);
-    }
-    for (const key of ['writesettings', 'writeSettings']) {
-        if (key in o)
-            checkWriteSettings(key, o[key], warnings);
-    }
-    if ('publications' in o)
-        checkPublications(o.publications, warnings);
-    const unknown = Object.keys(o).filter((k) => !KNOWN_OVERRIDE_KEYS.includes(k));
-    if (unknown.length > 0)
-        warnings.push(unknownKeysWarning(unknown));
-    return o;
-}
-/**
- * JSON, else YAML, as people write mappings in a workflow file (JSON is YAML too; JSON is tried first since it
- * is exact and fast). The error says what was tried and shows the line YAML stumbled on.
- */
-function parseMapping(text) {
-    let jsonError = '';
-    try {
-        return JSON.parse(text);
-    }
-    catch (e) {
-        jsonError = e.message;
-    }
-    try {
-        return (0,dist/* parse */.qg)(text, { maxAliasCount: 20, uniqueKeys: true });
-    }
-    catch (e) {
-        if (e instanceof RangeError)
-            throw new InputError('overrides', 'is nested too deeply to read.');
-        const line = e.linePos?.[0]?.line;
-        const shown = line ? ` at line ${line}: ${oneLine(text.split(/\r?\n/)[line - 1] ?? '', 80)}` : '';
-        const yamlError = oneLine(e.message.split('\n')[0], 200);
-        const tried = text.startsWith('{') ? `JSON (${oneLine(jsonError, 120)}) nor YAML` : 'YAML';
-        throw new InputError('overrides', `is not valid ${tried} (${yamlError})${shown}.`);
-    }
-}
-/** One line naming at most `MAX_NAMED` unknown keys, each with the known key it is nearest to, if any. */
-function unknownKeysWarning(unknown) {
-    const named = unknown.slice(0, MAX_NAMED).map((key) => {
-        const near = closest(key, KNOWN_OVERRIDE_KEYS);
-        return `'${oneLine(key, 40)}'${near ? ` (did you mean '${near}'?)` : ''}`;
-    });
-    const more = unknown.length > MAX_NAMED ? ` and ${unknown.length - MAX_NAMED} more` : '';
-    const keys = unknown.length === 1 ? 'unknown key' : `${unknown.length} unknown keys`;
-    return `overrides: ${keys} ${named.join(', ')}${more} passed on as given.`;
-}
-/** Nesting deeper than `MAX_DEPTH`, found without recursion (a deep value must not exhaust the stack). */
-function tooDeep(value) {
-    const stack = [[value, 1]];
-    while (stack.length > 0) {
-        const [item, depth] = stack.pop();
-        if (typeof item !== 'object' || item === null)
-            continue;
-        if (depth > MAX_DEPTH)
-            return true;
-        for (const child of Object.values(item))
-            stack.push([child, depth + 1]);
-    }
-    return false;
-}
-function checkWriteSettings(key, value, warnings) {
-    const items = objectArray('overrides', key, value);
-    items.forEach((item, i) => {
-        const where = `'${key}[${i}]'`;
-        if ('path' in item && typeof item.path !== 'string')
-            throw new InputError('overrides', `${where}.path must be a string.`);
-        if ('action' in item && !WRITE_ACTIONS.includes(item.action)) {
-            throw new InputError('overrides', `${where}.action must be one of ${WRITE_ACTIONS.join(', ')} (got ${describe(item.action)}).`);
-        }
-        if ('format' in item && !WRITE_FORMATS.includes(item.format)) {
-            warnings.push(`overrides: ${where}.format ${describe(item.format)} is not one of ${WRITE_FORMATS.join(', ')}; passed on as given.`);
-        }
-        if ('compression' in item && !WRITE_COMPRESSIONS.includes(item.compression)) {
-            warnings.push(`overrides: ${where}.compression ${describe(item.compression)} is not one of ${WRITE_COMPRESSIONS.join(', ')}; passed on as given.`);
-        }
-    });
-}
-function checkPublications(value, warnings) {
-    objectArray('overrides', 'publications', value).forEach((item, i) => {
-        if ('action' in item && !PUBLICATION_ACTIONS.includes(item.action)) {
-            warnings.push(`overrides: 'publications[${i}]'.action ${describe(item.action)} is not one of ${PUBLICATION_ACTIONS.join(', ')}; passed on as given.`);
-        }
-    });
-}
-function objectArray(input, key, value) {
-    if (!Array.isArray(value) || !value.every(isPlainObject)) {
-        throw new InputError(input, `'${key}' must be an array of objects (got ${describe(value)}).`);
-    }
-    return value;
-}
-function isPlainObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function describe(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'an array';
-    if (typeof value === 'object')
-        return 'an object';
-    if (typeof value === 'string')
-        return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-    return `${typeof value} ${String(value)}`;
-}
-/** The known key nearest to a typo (edit distance ≤ 3), if any. */
-function closest(word, candidates) {
-    let best;
-    let bestDistance = 4;
-    for (const c of candidates) {
-        const d = editDistance(word, c);
-        if (d < bestDistance) {
-            best = c;
-            bestDistance = d;
-        }
-    }
-    return best;
-}
-function editDistance(a, b) {
-    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const row = [i];
-        for (let j = 1; j <= b.length; j++) {
-            row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        }
-        prev = row;
-    }
-    return prev[b.length];
-}
+;// CONCATENATED MODULE: ./src/action-defaults.ts
+// Generated from action.yml by scripts/gen-action-defaults.ts (npm run gen): do not edit.
+/** The defaults action.yml declares, used when an input is given empty (the runner fills them in otherwise). */
+const INPUT_DEFAULTS = {
+    wait: 'true',
+    timeout: '6h',
+    'poll-interval': '2s',
+    'max-poll-interval': '60s',
+    'request-timeout': '30s',
+    'fail-on-job-failure': 'true',
+    'cancel-on-timeout': 'true',
+    'cancel-on-workflow-cancel': 'true',
+    'comment-on-pr': 'false'
+};
 
+// EXTERNAL MODULE: ./src/action-spec.ts
+var action_spec = __nccwpck_require__(6911);
+// EXTERNAL MODULE: ./src/format.ts
+var format = __nccwpck_require__(1138);
+// EXTERNAL MODULE: ./src/input-values.ts
+var input_values = __nccwpck_require__(9664);
+// EXTERNAL MODULE: ./src/flow-request.ts
+var flow_request = __nccwpck_require__(841);
+// EXTERNAL MODULE: ./src/overrides.ts
+var overrides = __nccwpck_require__(5064);
 ;// CONCATENATED MODULE: ./src/inputs.ts
 /**
  * Inputs: every action input parsed and validated, once, into one typed object before any request is sent.
@@ -28993,6 +28775,20 @@ function editDistance(a, b) {
 
 
 
+
+/** `recipe 7`, `job 4100`, `flow 7`, `plan 5`. Pure. */
+function targetLabel(target) {
+    switch (target.kind) {
+        case 'recipe':
+            return `recipe ${target.recipeId}`;
+        case 'job':
+            return `job ${target.jobId}`;
+        case 'flow':
+            return `flow ${target.flowId}`;
+        case 'plan':
+            return `plan ${target.planId}`;
+    }
+}
 /** Every bad input found, reported together so one run shows them all. */
 class InputErrors extends Error {
     errors;
@@ -29019,36 +28815,36 @@ class Collector {
             return fn();
         }
         catch (e) {
-            if (!(e instanceof InputError))
+            if (!(e instanceof input_values/* InputError */.dz))
                 throw e;
             this.errors.push(e);
             return undefined;
         }
     }
     fail(input, message) {
-        this.errors.push(new InputError(input, message));
+        this.errors.push(new input_values/* InputError */.dz(input, message));
     }
 }
 /** Parse and validate all inputs. Throws `InputErrors` listing every bad input. */
 function parseInputs(get) {
     const c = new Collector(get);
-    const apiUrl = c.attempt(() => parseApiUrl(c.get(INPUT.apiUrl), c.warnings));
-    const appUrlText = c.get(INPUT.appUrl);
+    const apiUrl = c.attempt(() => (0,input_values/* parseApiUrl */.nV)(c.get(action_spec/* INPUT */.b.apiUrl), c.warnings));
+    const appUrlText = c.get(action_spec/* INPUT */.b.appUrl);
     const config = {
         apiUrl,
-        apiToken: c.attempt(() => parseToken(INPUT.apiToken, c.get(INPUT.apiToken), c.warnings)),
+        apiToken: c.attempt(() => (0,input_values/* parseToken */.pI)(action_spec/* INPUT */.b.apiToken, c.get(action_spec/* INPUT */.b.apiToken), c.warnings)),
         ...parseRun(c),
         ...parseWaiting(c),
-        failOnJobFailure: c.attempt(() => parseBoolean(INPUT.failOnJobFailure, c.get(INPUT.failOnJobFailure))),
-        cancelOnTimeout: c.attempt(() => parseBoolean(INPUT.cancelOnTimeout, c.get(INPUT.cancelOnTimeout))),
-        cancelOnWorkflowCancel: c.attempt(() => parseBoolean(INPUT.cancelOnWorkflowCancel, c.get(INPUT.cancelOnWorkflowCancel))),
-        appUrl: c.attempt(() => (appUrlText ? parseHttpUrl(INPUT.appUrl, appUrlText) : apiUrl ? deriveAppUrl(apiUrl) : '')),
-        commentOnPr: c.attempt(() => parseBoolean(INPUT.commentOnPr, c.get(INPUT.commentOnPr))),
-        githubToken: c.get(INPUT.githubToken),
+        failOnJobFailure: c.attempt(() => (0,input_values/* parseBoolean */.yG)(action_spec/* INPUT */.b.failOnJobFailure, c.get(action_spec/* INPUT */.b.failOnJobFailure))),
+        cancelOnTimeout: c.attempt(() => (0,input_values/* parseBoolean */.yG)(action_spec/* INPUT */.b.cancelOnTimeout, c.get(action_spec/* INPUT */.b.cancelOnTimeout))),
+        cancelOnWorkflowCancel: c.attempt(() => (0,input_values/* parseBoolean */.yG)(action_spec/* INPUT */.b.cancelOnWorkflowCancel, c.get(action_spec/* INPUT */.b.cancelOnWorkflowCancel))),
+        appUrl: c.attempt(() => (appUrlText ? (0,input_values/* parseHttpUrl */.f$)(action_spec/* INPUT */.b.appUrl, appUrlText) : apiUrl ? (0,input_values/* deriveAppUrl */.Ug)(apiUrl) : '')),
+        commentOnPr: c.attempt(() => (0,input_values/* parseBoolean */.yG)(action_spec/* INPUT */.b.commentOnPr, c.get(action_spec/* INPUT */.b.commentOnPr))),
+        githubToken: c.get(action_spec/* INPUT */.b.githubToken),
         warnings: c.warnings
     };
     if (config.commentOnPr && !config.githubToken) {
-        c.fail(INPUT.githubToken, 'is empty, but comment-on-pr is true: give a token with pull-requests write permission.');
+        c.fail(action_spec/* INPUT */.b.githubToken, 'is empty, but comment-on-pr is true: give a token with pull-requests write permission.');
     }
     if (c.errors.length > 0)
         throw new InputErrors(c.errors);
@@ -29057,257 +28853,308 @@ function parseInputs(get) {
 }
 /** What to run: the target and its request options. */
 function parseRun(c) {
-    const target = c.attempt(() => parseTarget(c.get(INPUT.recipeId), c.get(INPUT.jobId)));
-    const overridesText = c.get(INPUT.overrides);
-    const runParametersText = c.get(INPUT.runParameters);
-    if (target?.kind === 'job') {
-        const why = 'cannot be used with job-id (the job already runs); remove it or give recipe-id instead.';
+    const target = c.attempt(() => parseTarget(c));
+    const overridesText = c.get(action_spec/* INPUT */.b.overrides);
+    const runParametersText = c.get(action_spec/* INPUT */.b.runParameters);
+    const refuse = (why) => {
         if (overridesText)
-            c.fail(INPUT.overrides, why);
+            c.fail(action_spec/* INPUT */.b.overrides, why);
         if (runParametersText)
-            c.fail(INPUT.runParameters, why);
-    }
+            c.fail(action_spec/* INPUT */.b.runParameters, why);
+    };
+    if (target?.kind === 'job')
+        refuse('cannot be used with job-id (the job already runs); remove it or give recipe-id instead.');
+    if (target?.kind === 'plan')
+        refuse('cannot be used with plan-id: plans take no overrides here; remove it.');
+    const parse = target?.kind === 'flow' ? flow_request/* parseFlowOverrides */.zv : overrides/* parseOverrides */.f$;
     return {
         target: target,
-        overrides: c.attempt(() => (overridesText ? parseOverrides(overridesText, c.warnings) : undefined)),
-        runParameters: c.attempt(() => parseRunParameters(runParametersText)) ?? []
+        overrides: c.attempt(() => (overridesText ? parse(overridesText, c.warnings) : undefined)),
+        runParameters: c.attempt(() => (0,overrides/* parseRunParameters */.Rk)(runParametersText)) ?? []
     };
 }
 function parseWaiting(c) {
-    const duration = (name) => c.attempt(() => parseDuration(name, c.get(name)));
-    const pollIntervalMs = duration(INPUT.pollInterval);
-    const maxPollIntervalMs = duration(INPUT.maxPollInterval);
+    const duration = (name) => c.attempt(() => (0,input_values/* parseDuration */.E9)(name, c.get(name)));
+    const pollIntervalMs = duration(action_spec/* INPUT */.b.pollInterval);
+    const maxPollIntervalMs = duration(action_spec/* INPUT */.b.maxPollInterval);
     if (pollIntervalMs !== undefined && pollIntervalMs < 1000) {
-        c.fail(INPUT.pollInterval, `must be at least 1s (got '${c.get(INPUT.pollInterval)}').`);
+        c.fail(action_spec/* INPUT */.b.pollInterval, `must be at least 1s (got '${c.get(action_spec/* INPUT */.b.pollInterval)}').`);
     }
     if (pollIntervalMs !== undefined && maxPollIntervalMs !== undefined && pollIntervalMs > maxPollIntervalMs) {
-        const values = `(${formatMs(pollIntervalMs)}) must not be larger than max-poll-interval (${formatMs(maxPollIntervalMs)}).`;
-        c.fail(INPUT.pollInterval, values);
+        const values = `(${(0,format/* formatMs */._)(pollIntervalMs)}) must not be larger than max-poll-interval (${(0,format/* formatMs */._)(maxPollIntervalMs)}).`;
+        c.fail(action_spec/* INPUT */.b.pollInterval, values);
     }
     return {
-        wait: c.attempt(() => parseBoolean(INPUT.wait, c.get(INPUT.wait))),
-        timeoutMs: duration(INPUT.timeout),
+        wait: c.attempt(() => (0,input_values/* parseBoolean */.yG)(action_spec/* INPUT */.b.wait, c.get(action_spec/* INPUT */.b.wait))),
+        timeoutMs: duration(action_spec/* INPUT */.b.timeout),
         pollIntervalMs: pollIntervalMs,
         maxPollIntervalMs: maxPollIntervalMs,
-        requestTimeoutMs: duration(INPUT.requestTimeout)
+        requestTimeoutMs: duration(action_spec/* INPUT */.b.requestTimeout)
     };
 }
-function parseTarget(recipe, job) {
-    if (recipe && job) {
-        throw new InputError(INPUT.recipeId, 'give either recipe-id (to run a recipe) or job-id (to wait on a running job), not both.');
+const TARGET_INPUTS = [action_spec/* INPUT */.b.recipeId, action_spec/* INPUT */.b.flowId, action_spec/* INPUT */.b.planId, action_spec/* INPUT */.b.jobId];
+/** Exactly one of recipe-id, flow-id, plan-id and job-id; flow-recipes only with flow-id. */
+function parseTarget(c) {
+    const given = TARGET_INPUTS.filter((name) => c.get(name));
+    const flowRecipes = c.get(action_spec/* INPUT */.b.flowRecipes);
+    if (flowRecipes && !given.includes(action_spec/* INPUT */.b.flowId))
+        c.fail(action_spec/* INPUT */.b.flowRecipes, "can only be used with flow-id (it selects which of the flow's outputs run).");
+    if (given.length > 1) {
+        const names = given.join(', ');
+        throw new input_values/* InputError */.dz(given[0], `give exactly one of ${TARGET_INPUTS.join(', ')} (got ${names}).`);
     }
-    if (!recipe && !job) {
-        throw new InputError(INPUT.recipeId, 'is required (or give job-id to wait on a job group that already runs).');
+    const id = (name) => (0,input_values/* parsePositiveInteger */.zE)(name, c.get(name));
+    switch (given[0]) {
+        case action_spec/* INPUT */.b.recipeId:
+            return { kind: 'recipe', recipeId: id(action_spec/* INPUT */.b.recipeId) };
+        case action_spec/* INPUT */.b.jobId:
+            return { kind: 'job', jobId: id(action_spec/* INPUT */.b.jobId) };
+        case action_spec/* INPUT */.b.flowId:
+            return { kind: 'flow', flowId: id(action_spec/* INPUT */.b.flowId), recipeIds: c.attempt(() => (0,flow_request/* parseFlowRecipes */.$g)(flowRecipes)) ?? [] };
+        case action_spec/* INPUT */.b.planId:
+            return { kind: 'plan', planId: id(action_spec/* INPUT */.b.planId) };
+        default:
+            throw new input_values/* InputError */.dz(action_spec/* INPUT */.b.recipeId, 'is required (or give flow-id or plan-id to run a flow or a plan, ' +
+                'or job-id to wait on a job group that already runs).');
     }
-    return recipe
-        ? { kind: 'recipe', recipeId: parsePositiveInteger(INPUT.recipeId, recipe) }
-        : { kind: 'job', jobId: parsePositiveInteger(INPUT.jobId, job) };
 }
 
-// EXTERNAL MODULE: ./src/secrets.ts
-var secrets = __nccwpck_require__(4684);
-;// CONCATENATED MODULE: ./src/summary.ts
+
+/***/ }),
+
+/***/ 5286:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   W: () => (/* binding */ runParametersBody),
+/* harmony export */   f: () => (/* binding */ buildRunJobGroupRequest)
+/* harmony export */ });
+function buildRunJobGroupRequest(recipeId, overrides, runParameters) {
+    const body = { wrangledDataset: { id: recipeId } };
+    if (overrides !== undefined)
+        body.overrides = overrides;
+    const parameters = runParametersBody(runParameters);
+    if (parameters)
+        body.runParameters = parameters;
+    return body;
+}
+/** `runParameters` as recipes and flows take it, or undefined when there are none. */
+function runParametersBody(runParameters) {
+    if (runParameters.length === 0)
+        return undefined;
+    return { overrides: { data: runParameters.map(({ key, value }) => ({ key, value })) } };
+}
+
+
+/***/ }),
+
+/***/ 3283:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Rm: () => (/* binding */ log),
+/* harmony export */   gd: () => (/* binding */ quietly)
+/* harmony export */ });
+/* unused harmony export neutralise */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5806);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4684);
 /**
- * The step summary: Markdown with HTML tables, rendered purely from the report. Everything that came from the
- * server is escaped (and cut when long) before it is written, and every secret is removed.
+ * The action's log, the one seam every line goes through: secrets are redacted, and no line can start a
+ * workflow command, also not one carried inside server text. Warnings, errors and debug lines are escaped by
+ * @actions/core itself; plain lines are not, so each of their lines that starts like a command is defused.
  */
 
 
-
-const MAX_CELL = 300;
-const MAX_WRITTEN = 50;
-/** Server text made safe for the summary's Markdown and HTML: escaped, on one line, cut to `max` characters. */
-function escapeText(text, max = MAX_CELL) {
-    return oneLine((0,secrets/* redact */.E)(text), max).replace(/[&<>"'`|*_[\]\\#~!()$]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-function escapeAttr(url) {
-    return (0,secrets/* redact */.E)(url).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-const HEADLINE = {
-    complete: '✅ completed',
-    failed: '❌ failed',
-    canceled: '🚫 was canceled',
-    timeout: '⏱️ timed out',
-    'workflow-cancelled': '🛑 stopped: the workflow was cancelled',
-    'not-waited': '▶️ is running (not waited for)',
-    'lost-contact': '⚠️ lost contact with the API',
-    error: '⚠️ could not be run'
+const log = {
+    info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(neutralise((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(message))),
+    debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(message)),
+    warning: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(message), clean(annotation)),
+    error: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(message), clean(annotation)),
+    startGroup: (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .startGroup */ .Oh((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(name)),
+    endGroup: () => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .endGroup */ .N4()
 };
-/** The step summary, as Markdown with HTML tables. Pure. */
-function renderSummary(report) {
-    const lines = [];
-    const subject = report.jobId !== undefined
-        ? `Job ${report.jobId}`
-        : report.recipeId !== undefined
-            ? `Recipe ${report.recipeId}`
-            : 'Job';
-    lines.push(`### ${subject} ${HEADLINE[report.ending]}`, '');
-    if (report.error)
-        lines.push(`<p>${escapeText(report.error, 2000)}</p>`, '');
-    for (const note of report.notes)
-        lines.push(`<p>${escapeText(note, 1000)}</p>`, '');
-    lines.push(detailsTable(report), '');
-    if (report.stages.length > 0)
-        lines.push('#### Stages', '', stagesTable(report.stages), '');
-    if (report.stagesOmitted)
-        lines.push(`<p>… and ${report.stagesOmitted} more stages, not shown.</p>`, '');
-    const written = report.written ? writtenList(report.written) : '';
-    if (written)
-        lines.push('#### Written', '', written, '');
-    return lines.join('\n');
-}
-function detailsTable(report) {
-    const rows = [];
-    if (report.jobId !== undefined) {
-        const id = escapeText(String(report.jobId), 30);
-        rows.push(['Job', report.jobUrl ? `<a href="${escapeAttr(report.jobUrl)}">${id}</a>` : id]);
-    }
-    if (report.recipeId !== undefined)
-        rows.push(['Recipe', escapeText(String(report.recipeId), 30)]);
-    if (report.status)
-        rows.push(['Status', `<b>${escapeText(report.status, 60)}</b>`]);
-    if (report.durationMs !== undefined)
-        rows.push(['Duration', formatMs(report.durationMs)]);
-    if (report.engine)
-        rows.push(['Engine', escapeText(report.engine, 60)]);
-    if (report.runParameters.length > 0) {
-        rows.push([
-            'Run parameters',
-            report.runParameters
-                .map((p) => `<code>${escapeText(p.key, 100)}</code> = ${escapeText(p.value, 200)}`)
-                .join('<br>')
-        ]);
-    }
-    if (report.attached)
-        rows.push(['Started by', 'another run (attached with job-id)']);
-    if (report.adopted)
-        rows.push(['Started by', 'this step (found in the job history after the trigger answer was lost)']);
-    if (report.requestId)
-        rows.push(['Request id', `<code>${escapeText(report.requestId, 100)}</code>`]);
-    if (report.runUrl)
-        rows.push(['Workflow run', `<a href="${escapeAttr(report.runUrl)}">${escapeText(report.runUrl, 200)}</a>`]);
-    return `<table>\n${rows.map(([k, v]) => `<tr><th align="left">${k}</th><td>${v}</td></tr>`).join('\n')}\n</table>`;
-}
-function stagesTable(stages) {
-    const head = '<tr><th>Stage</th><th>Type</th><th>Status</th><th>Duration</th><th>Error</th></tr>';
-    const rows = stages.map((s) => {
-        const cells = [
-            escapeText(String(s.id), 30),
-            escapeText(String(s.jobType ?? ''), 60),
-            escapeText(String(s.status ?? ''), 60),
-            stageDuration(s),
-            escapeText(errorText(s.errorMessage))
-        ];
-        return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
-    });
-    return `<table>\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
-}
-function stageDuration(stage) {
-    if (!['Complete', 'Failed', 'Canceled'].includes(stage.status))
-        return '';
-    const ms = Date.parse(stage.updatedAt ?? '') - Date.parse(stage.createdAt ?? '');
-    return Number.isFinite(ms) && ms >= 0 ? formatMs(ms) : '';
-}
-/** A stage's `errorMessage`: a string, or an object carrying one. */
-function errorText(value) {
-    if (value === undefined || value === null || value === '')
-        return '';
-    if (typeof value === 'string')
-        return value;
-    const message = value.message;
-    return typeof message === 'string' ? message : JSON.stringify(value);
-}
-/** The files and tables written, at most `MAX_WRITTEN` of them (the `written` output has them all). */
-function writtenList(written) {
-    const items = [
-        ...written.files.map((f) => `file <code>${escapeText(describeFile(f), 300)}</code>`),
-        ...written.tables.map((t) => `table <code>${escapeText(describeTable(t), 300)}</code>`)
-    ];
-    if (items.length === 0)
-        return '';
-    const shown = items.slice(0, MAX_WRITTEN).map((i) => `<li>${i}</li>`);
-    if (items.length > MAX_WRITTEN)
-        shown.push(`<li>… and ${items.length - MAX_WRITTEN} more (see the <code>written</code> output)</li>`);
-    return `<ul>\n${shown.join('\n')}\n</ul>`;
-}
-function describeFile(file) {
-    const name = [file.path, file.uri, file.fileUri, file.name].find((v) => typeof v === 'string');
-    return typeof name === 'string' ? name : JSON.stringify(file);
-}
-function describeTable(table) {
-    const path = Array.isArray(table.path) ? table.path.join('.') : typeof table.path === 'string' ? table.path : '';
-    const name = [table.tableName, table.name].find((v) => typeof v === 'string');
-    const full = [path, name].filter(Boolean).join('.');
-    return full || JSON.stringify(table);
-}
-/** The summary of a step whose inputs are invalid: what is wrong with each, and that nothing was sent. Pure. */
-function renderInputErrors(errors) {
-    const rows = errors.map((e) => `<tr><td><code>${escapeText(e.input, 60)}</code></td><td>${escapeText(e.message, 500)}</td></tr>`);
-    return [
-        `### ⚠️ Invalid input${errors.length === 1 ? '' : 's'}: nothing was sent`,
-        '',
-        `<table>\n<thead><tr><th>Input</th><th>Problem</th></tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`,
-        ''
-    ].join('\n');
-}
-/** Appends `markdown` to the step summary, when the runner gives one. */
-async function appendSummary(markdown) {
-    if (process.env.GITHUB_STEP_SUMMARY)
-        await core/* summary */.z.addRaw(fitSummary(markdown), true).write();
-}
-/** GitHub refuses a step summary over 1 MiB; this leaves room for what other steps write. */
-const MAX_SUMMARY_BYTES = 512 * 1024;
-/** The summary within `max` bytes: cut at a line end, with a note. Pure. */
-function fitSummary(markdown, max = MAX_SUMMARY_BYTES) {
-    if (Buffer.byteLength(markdown, 'utf8') <= max)
-        return markdown;
-    const note = "\n\n<p>… the rest of this summary was cut to keep it within GitHub's size limit.</p>\n";
-    let cut = markdown.slice(0, max - note.length * 2);
-    while (Buffer.byteLength(cut, 'utf8') > max - note.length * 2)
-        cut = cut.slice(0, Math.floor(cut.length * 0.9));
-    const end = cut.lastIndexOf('\n');
-    return `${end > 0 ? cut.slice(0, end) : cut}${note}`;
-}
-/** The summary appended to the step summary file (when the runner gives one); returns it. */
-async function writeSummary(report) {
-    const markdown = fitSummary(renderSummary(report));
-    await appendSummary(markdown);
-    return markdown;
-}
-
-;// CONCATENATED MODULE: ./src/config.ts
-/** The step's configuration: secrets masked first, then every input parsed once; invalid inputs fail the step. */
-
-
-
-
-
-
 /**
- * The parsed inputs, or undefined (the step failed, nothing sent, the summary says why) when any is invalid.
- * `quiet` (the post step): no annotations, no summary.
+ * Every line that the runner would read as a command (`::name::`, or the older `##[name]` and `##vso[`) gets a
+ * space after its first character, so it prints as text. Pure.
  */
-async function readConfig(options = {}) {
-    (0,secrets/* registerSecret */.c)(core/* getInput */.V4(INPUT.apiToken));
-    (0,secrets/* registerSecret */.c)(core/* getInput */.V4(INPUT.githubToken));
+function neutralise(text) {
+    return text.replace(/(^|[\r\n])([ \t]*)(::|##)/g, (_, start, indent, mark) => `${start}${indent}${mark[0]} ${mark[1]}`);
+}
+/** `fn`'s value, or undefined with a debug line: for reads whose failure only shortens a report. */
+async function quietly(what, fn) {
     try {
-        const config = parseInputs((name) => core/* getInput */.V4(name));
-        if (!options.quiet)
-            for (const warning of config.warnings)
-                log/* log */.Rm.warning(warning, { title: 'Input warning' });
-        return config;
+        return await fn();
     }
     catch (error) {
-        if (!(error instanceof InputErrors))
-            throw error;
-        if (options.quiet)
-            return undefined;
-        for (const e of error.errors)
-            log/* log */.Rm.error(e.message, { title: `Invalid input: ${e.input}` });
-        const count = error.errors.length === 1 ? 'An input is' : `${error.errors.length} inputs are`;
-        core/* setFailed */.C1(`${count} invalid; nothing was sent.`);
-        await appendSummary(renderInputErrors(error.errors));
+        log.debug(`${what} failed: ${error.message}`);
         return undefined;
+    }
+}
+function clean(annotation) {
+    return annotation.title ? { title: (0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(annotation.title) } : {};
+}
+
+
+/***/ }),
+
+/***/ 1338:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  e: () => (/* binding */ run)
+});
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ./src/log.ts
+var log = __nccwpck_require__(3283);
+;// CONCATENATED MODULE: ./src/cancellation.ts
+
+/** The SIGINT → SIGTERM → kill schedule leaves 7.5 s; the cancel request must be sent well within it. */
+const SIGINT_CLEANUP_MS = 5_000;
+const SIGTERM_CLEANUP_MS = 2_000;
+/**
+ * Calls `onStop` once, on the first SIGINT or SIGTERM; later signals are only reported. Returns a function that
+ * removes the handlers (so a finished step exits at once).
+ */
+function onWorkflowCancel(onStop) {
+    let stopped = false;
+    const handler = (signal) => {
+        if (stopped)
+            return log/* log */.Rm.info(`${signal} received again; already stopping.`);
+        stopped = true;
+        onStop(signal);
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+    return () => {
+        process.off('SIGINT', handler);
+        process.off('SIGTERM', handler);
+    };
+}
+const ALLOWED_BY = {
+    timeout: 'cancel-on-timeout',
+    'workflow-cancel': 'cancel-on-workflow-cancel',
+    'post-step': 'cancel-on-workflow-cancel'
+};
+/** Cancel the run or leave it running, as the options say; the sentence tells which, and why. */
+async function endRun(kind, ref, options) {
+    const { subject, url } = options;
+    const input = ALLOWED_BY[options.reason];
+    if (options.attached) {
+        return {
+            cancelled: false,
+            failed: false,
+            text: `${cap(subject)} keeps running: it was started elsewhere (job-id), so this step does not cancel it.`
+        };
+    }
+    if (!options.allowed)
+        return { cancelled: false, failed: false, text: `${cap(subject)} keeps running (${input} is false): ${url}` };
+    return describeCancel(await kind.cancel(ref, options.budget), options.reason, subject);
+}
+function describeCancel(outcome, reason, subject) {
+    switch (outcome.kind) {
+        case 'cancelled': {
+            const by = reason === 'post-step'
+                ? ' by the post step: the main step was stopped before it could cancel it'
+                : ` (${ALLOWED_BY[reason]})`;
+            const text = `${cap(subject)} was cancelled${by}.${outcome.partial ? ` ${outcome.partial}` : ''}`;
+            if (outcome.partial)
+                log/* log */.Rm.warning(text, { title: 'Cancel incomplete' });
+            else
+                log/* log */.Rm.info(`${text}${outcome.requestId ? ` Request id ${outcome.requestId}.` : ''}`);
+            return { cancelled: true, failed: false, text };
+        }
+        case 'unsupported': {
+            const text = `This edition cannot cancel jobs through the API (the cancel call answered 404): ${subject} keeps running. Cancel it in the app if needed.`;
+            log/* log */.Rm.warning(text, { title: 'Cancel not supported' });
+            return { cancelled: false, failed: false, text };
+        }
+        case 'failed': {
+            const text = `Cancelling ${subject} failed: ${outcome.error.message} The job may keep running; cancel it in the app if needed.`;
+            log/* log */.Rm.warning(text, { title: 'Cancel failed' });
+            return { cancelled: false, failed: true, text };
+        }
+    }
+}
+const cap = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+
+;// CONCATENATED MODULE: ./src/clock.ts
+/** Time, behind one seam so the waiter and the retry policy run on a fake clock in tests and the benchmark. */
+const realClock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(abortReason(signal));
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(abortReason(signal));
+        };
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, Math.max(0, ms));
+        signal?.addEventListener('abort', onAbort, { once: true });
+    })
+};
+function abortReason(signal) {
+    return signal.reason instanceof Error ? signal.reason : new AbortedError(String(signal.reason ?? 'aborted'));
+}
+/** The wait or request was given up on purpose (workflow cancelled). */
+class AbortedError extends Error {
+    constructor(message = 'aborted') {
+        super(message);
+        this.name = 'AbortedError';
+    }
+}
+
+// EXTERNAL MODULE: ../node_modules/@actions/core/lib/core.js + 16 modules
+var core = __nccwpck_require__(5806);
+// EXTERNAL MODULE: ./src/action-spec.ts
+var action_spec = __nccwpck_require__(6911);
+// EXTERNAL MODULE: ./src/inputs.ts + 1 modules
+var inputs = __nccwpck_require__(0);
+// EXTERNAL MODULE: ./src/secrets.ts
+var secrets = __nccwpck_require__(4684);
+// EXTERNAL MODULE: ./src/format.ts
+var format = __nccwpck_require__(1138);
+;// CONCATENATED MODULE: ./src/flow-plan-hints.ts
+/**
+ * What to do about a failed flow or plan call, for `ApiError`'s hint. A 403 or 404 on the run call of a flow or
+ * plan that exists means the edition does not run them through the API (Standard editions offer only job groups).
+ */
+/** The hint for a flow or plan call (their ids are in the path); undefined for any other call or status. */
+function flowPlanHint(status, method, path) {
+    const run = /^\/v4\/(flows|plans)\/(\d+)\/run$/.exec(path);
+    if (method === 'POST' && run)
+        return runHint(status, run[1] === 'flows' ? 'flow' : 'plan', run[2]);
+    const read = /^\/v4\/(flowRuns|planSnapshotRuns|plans)\/(\d+)/.exec(path);
+    if (!read)
+        return undefined;
+    const what = { flowRuns: 'Flow run', planSnapshotRuns: 'Plan run', plans: 'Plan' }[read[1]];
+    if (status === 404)
+        return `${what} ${read[2]} was not found: check that api-url points at the instance and region that ran it.`;
+    if (status === 403)
+        return `The token's user lacks permission on ${what.toLowerCase()} ${read[2]} or its workspace.`;
+    return undefined;
+}
+function runHint(status, what, id) {
+    switch (status) {
+        case 403:
+        case 404:
+            return (`If ${what} ${id} exists, this edition does not allow running ${what}s through the API; Enterprise/Premium ` +
+                `do (elsewhere, run each recipe with recipe-id). Otherwise check ${what}-id` +
+                `${what === 'flow' ? ' (in the app, /flows/10 means flow-id 10)' : ''} and that the ${what} is shared ` +
+                `with the token's user.`);
+        case 400:
+            return what === 'flow'
+                ? "The server rejected the request: check flow-recipes (recipe ids of this flow's outputs), " +
+                    'overrides (keyed by output name) and run-parameters.'
+                : 'The server rejected the request: check plan-id.';
+        default:
+            return undefined;
     }
 }
 
@@ -29316,6 +29163,7 @@ async function readConfig(options = {}) {
  * API errors a user can act on: the call, the HTTP status, the server's own `exception` words, the
  * `x-trifacta-request-id` that support asks for, and a sentence on the likely cause and fix.
  */
+
 
 const STATUS_TEXT = {
     304: 'Not Modified',
@@ -29367,7 +29215,7 @@ function describeError(init, exception, snippet, requestId, hint) {
         if (said)
             parts[0] += `: ${said}`;
         if (exception.details)
-            parts.push(`Details: ${oneLine(exception.details, 500)}`);
+            parts.push(`Details: ${(0,format/* oneLine */.T)(exception.details, 500)}`);
     }
     else if (snippet) {
         parts[0] += ` with a non-JSON answer: "${snippet}"`;
@@ -29401,7 +29249,7 @@ function cleanSnippet(body, max = 200) {
         .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
         .replace(/<[^>]*>/g, ' ')
         .replace(/&nbsp;/g, ' ');
-    const folded = oneLine(text, max);
+    const folded = (0,format/* oneLine */.T)(text, max);
     return folded || undefined;
 }
 const KNOWN_API_HOSTS = 'the API is at https://api.clouddataprep.com for Dataprep, https://<region>.alteryxcloud.com (us1, eu1, au1, …) ' +
@@ -29419,6 +29267,9 @@ function addressHint(status, body, exception) {
     return undefined;
 }
 function hintFor(status, method, path, subject = {}) {
+    const flowOrPlan = flowPlanHint(status, method, path);
+    if (flowOrPlan !== undefined)
+        return flowOrPlan;
     const isTrigger = method === 'POST' && /\/v4\/jobGroups$/.test(path);
     switch (status) {
         case 401:
@@ -29749,7 +29600,7 @@ async function withRetries(attempt, options) {
             if (now + delay > options.deadline || now + delay - firstFailureAt > options.persistMs)
                 throw error;
             const message = options.describe?.(failure, delay, n) ??
-                `${options.what} failed (${reason(failure)}); retry ${n + 1} in ${formatMs(delay)}`;
+                `${options.what} failed (${reason(failure)}); retry ${n + 1} in ${(0,format/* formatMs */._)(delay)}`;
             options.onRetry(message, n >= 2);
             const signals = [options.signal, options.halt].filter((s) => s !== undefined);
             await options.clock.sleep(delay, signals.length > 1 ? AbortSignal.any(signals) : signals[0]);
@@ -29762,6 +29613,537 @@ function reason(error) {
         return `HTTP ${error.status}${name}${error.requestId ? `, request id ${error.requestId}` : ''}`;
     }
     return error.message;
+}
+
+;// CONCATENATED MODULE: ./src/job-groups.ts
+
+
+
+const TERMINAL_STATUSES = ['Complete', 'Failed', 'Canceled'];
+const RUNNING_STATUSES = ['Created', 'Pending', 'Queued', 'InProgress'];
+/** An id from the server that may go into a URL, an output or a cancel: a safe positive integer. */
+const isId = (value) => typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+const isTerminal = (status) => status !== undefined && TERMINAL_STATUSES.includes(status);
+class JobGroupsApi {
+    /** Set once `/status` answered 404 for an existing job group: a legacy edition, read the job group instead. */
+    legacyStatus = false;
+    /** Also what the flow and plan calls go through. */
+    client;
+    onNotice;
+    constructor(client, onNotice) {
+        this.client = client;
+        this.onNotice = onNotice;
+    }
+    /** One attempt at `POST /v4/jobGroups`: whether and how to send it again is the start's decision. */
+    run(body, executionId, deadline, signal) {
+        const headers = { 'x-execution-id': executionId };
+        const subject = { recipeId: body.wrangledDataset.id };
+        return this.client.send('POST', '/v4/jobGroups', { body, headers, subject, signal, deadline, allow304: true });
+    }
+    /** The job group's status; on a legacy edition without `/status`, the job group's `status` field. */
+    /**
+     * The job group's status, retried as the budget allows. An answer that cannot be read is retried, after one
+     * look at the job group's own `status` field; a 404 is retried too while the job group is new (`newUntil`, epoch
+     * ms), since a read replica may not know it yet. On a legacy edition without `/status`, the `status` field.
+     */
+    status(jobId, budget, newUntil = 0) {
+        return this.client.retrying(`GET /v4/jobGroups/${jobId}/status`, budget, () => this.statusOnce(jobId, budget, newUntil));
+    }
+    async statusOnce(jobId, budget, newUntil) {
+        const once = { subject: { jobId }, signal: budget.signal, deadline: budget.deadline };
+        const fromRecord = async () => statusOf((await this.client.send('GET', `/v4/jobGroups/${jobId}`, once)).data, jobId);
+        if (this.legacyStatus)
+            return fromRecord();
+        try {
+            const { data } = await this.client.send('GET', `/v4/jobGroups/${jobId}/status`, once);
+            return isStatus(data) ? data : await fromRecord();
+        }
+        catch (error) {
+            if (!(error instanceof ApiError && error.status === 404))
+                throw error;
+            // The record exists where /status does not: a legacy edition. Neither found, right after creation: a lagging read.
+            const status = await fromRecord().catch((e) => {
+                if (e instanceof ApiError && e.status === 404 && this.client.clock.now() < newUntil) {
+                    throw new TransientError(`job group ${jobId} is not found yet (404 right after it was created)`);
+                }
+                throw e;
+            });
+            this.legacyStatus = true;
+            this.onNotice(`GET /v4/jobGroups/${jobId}/status is not available on this edition (404); ` +
+                `reading GET /v4/jobGroups/${jobId} for the status from now on.`);
+            return status;
+        }
+    }
+    get(jobId, budget) {
+        return this.client.read(`/v4/jobGroups/${jobId}`, budget, { jobId });
+    }
+    async stages(jobId, budget) {
+        const list = await this.client.read(`/v4/jobGroups/${jobId}/jobs`, budget, { jobId });
+        return Array.isArray(list?.data) ? list.data : [];
+    }
+    async outputs(jobId, budget) {
+        const out = await this.client.read(`/v4/jobGroups/${jobId}/outputs`, budget, { jobId });
+        return { files: Array.isArray(out?.files) ? out.files : [], tables: Array.isArray(out?.tables) ? out.tables : [] };
+    }
+    /** `POST /v4/jobGroups/{id}/cancel`. */
+    cancel(jobId, budget) {
+        return cancelOutcome(() => this.client.postRetrying(`/v4/jobGroups/${jobId}/cancel`, {}, budget, { jobId }));
+    }
+    /**
+     * A page of job groups from `GET /v4/jobLibrary` or the older `GET /v4/jobGroups`, and the server's clock when
+     * it answered (its `Date` header, epoch ms), to compare creation times with this machine's clock.
+     */
+    async list(endpoint, query, budget) {
+        const path = `${endpoint}?${new URLSearchParams(query).toString()}`;
+        const response = await this.client.readResponse(path, budget);
+        const serverNow = Date.parse(response.headers.date ?? '');
+        const groups = Array.isArray(response.data?.data) ? response.data.data : [];
+        return { groups: groups.filter((g) => isId(g?.id)), serverNow: Number.isFinite(serverNow) ? serverNow : undefined };
+    }
+}
+/**
+ * A cancel call's outcome; a 404 means this edition cannot cancel through the API (it is not retried). `partial`
+ * reads from the answer what could not be cancelled.
+ */
+async function cancelOutcome(call, partial) {
+    try {
+        const response = await call();
+        const outcome = { kind: 'cancelled', requestId: response.requestId };
+        const missed = partial?.(response.data);
+        return missed ? { ...outcome, partial: missed } : outcome;
+    }
+    catch (error) {
+        if (error instanceof ApiError && error.status === 404)
+            return { kind: 'unsupported', requestId: error.requestId };
+        return { kind: 'failed', error: error };
+    }
+}
+/** Any non-empty string is a status (an unknown one is waited on, with a warning); anything else cannot be read. */
+const isStatus = (value) => typeof value === 'string' && value.trim() !== '';
+function statusOf(group, jobId) {
+    if (isStatus(group?.status))
+        return group.status;
+    const seen = (0,format/* oneLine */.T)(JSON.stringify(group?.status) ?? 'nothing', 80);
+    throw new TransientError(`neither GET /v4/jobGroups/${jobId}/status nor GET /v4/jobGroups/${jobId} gave a status (got ${seen})`);
+}
+
+;// CONCATENATED MODULE: ./src/run-parts.ts
+/**
+ * Runs of several job groups (a flow's outputs, a plan's tasks): their parts, the overall status, and how the
+ * report names them. Pure.
+ */
+
+/**
+ * The overall status of the parts: while any part runs, `InProgress` (or the running status they share);
+ * then `Complete` only if every part completed, `Failed` if any failed, else `Canceled`.
+ */
+function overallStatus(statuses) {
+    const running = statuses.filter((s) => !isTerminal(s));
+    if (running.length > 0)
+        return running.every((s) => s === running[0]) ? running[0] : 'InProgress';
+    if (statuses.includes('Failed'))
+        return 'Failed';
+    return statuses.includes('Canceled') ? 'Canceled' : 'Complete';
+}
+/** A job group as a part of a run. */
+function partOf(group, task) {
+    const recipe = group.wrangledDataset;
+    const ms = Date.parse(group.updatedAt ?? '') - Date.parse(group.createdAt ?? '');
+    return {
+        task,
+        name: typeof recipe?.name === 'string' ? recipe.name : undefined,
+        recipeId: typeof recipe?.id === 'number' ? recipe.id : undefined,
+        jobGroupId: group.id,
+        status: group.status,
+        durationMs: isTerminal(group.status) && Number.isFinite(ms) && ms >= 0 ? ms : undefined
+    };
+}
+/** `output 'Sales'`, `recipe 71`: what a part runs, or '' when unknown. */
+function partName(part) {
+    return part.name ? `output '${part.name}'` : part.recipeId !== undefined ? `recipe ${part.recipeId}` : '';
+}
+/** `task 'Load', output 'Sales' (job 4100)`: a part, as messages name it. */
+function describePart(part) {
+    const words = [part.task !== undefined ? `task '${part.task}'` : '', partName(part)].filter(Boolean);
+    const job = part.jobGroupId !== undefined ? `job ${part.jobGroupId}` : '';
+    if (words.length === 0)
+        return job;
+    return `${words.join(', ')}${job ? ` (${job})` : ''}`;
+}
+/** `: output 'Sales' (job 4101)` — the parts that ended as the whole run did, for the failure message. */
+function partsEndedAs(run, status) {
+    const ended = run?.parts.filter((p) => p.status === status) ?? [];
+    if (ended.length === 0)
+        return '';
+    const more = ended.length > 5 ? ` and ${ended.length - 5} more` : '';
+    return `: ${ended.slice(0, 5).map(describePart).join('; ')}${more}`;
+}
+/** What several job groups wrote, together; undefined when none says. */
+function mergeWritten(all) {
+    const some = all.filter((w) => w !== undefined);
+    if (some.length === 0)
+        return undefined;
+    return { files: some.flatMap((w) => w.files), tables: some.flatMap((w) => w.tables) };
+}
+/** An id from an answer: a positive safe integer, else undefined. */
+function positive(value) {
+    return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
+}
+/** A flow's or plan's page in the app: `/flows/{id}` as the app shows flows; `/plans/{id}` by analogy. */
+function pageUrl(appUrl, what, id) {
+    return `${appUrl}/${what}/${id}`;
+}
+/** `flow run 2001, job groups 4100, 4101`, `plan run 3001`: what a start created, for the log. */
+function describeStart(started) {
+    const ids = started.ref.jobGroupIds;
+    const run = started.flowRunId
+        ? `flow run ${started.flowRunId}`
+        : started.planRunId
+            ? `plan run ${started.planRunId}`
+            : '';
+    const groups = ids.length > 0 ? `job group${ids.length > 1 ? 's' : ''} ${ids.join(', ')}` : '';
+    return [run, groups].filter(Boolean).join(', ');
+}
+
+;// CONCATENATED MODULE: ./src/report.ts
+/**
+ * The report: what is known about the run's ending, gathered by `run.ts` and told by `publish.ts` (outputs) and
+ * `summary.ts` (the step summary). The functions here are pure.
+ */
+
+
+
+
+/** Stages kept for the summary and the `jobs` output; a run with more is cut, with a note. */
+const MAX_STAGES = 200;
+/** Files and tables kept for the `written` output, of each. */
+const MAX_WRITTEN = 500;
+function boundedWritten(written) {
+    return { files: written.files.slice(0, MAX_WRITTEN), tables: written.tables.slice(0, MAX_WRITTEN) };
+}
+/** An empty report for the configured run. */
+function newReport(config) {
+    return {
+        ending: 'error',
+        recipeId: config.target.kind === 'recipe' ? config.target.recipeId : undefined,
+        attached: false,
+        adopted: false,
+        requestId: '',
+        engine: typeof config.overrides?.execution === 'string' ? config.overrides.execution : undefined,
+        runParameters: config.runParameters,
+        stages: [],
+        notes: [],
+        runUrl: workflowRunUrl(),
+        composite: compositeOf(config)
+    };
+}
+/** A flow's or plan's parts as the final reads found them; the first job group becomes job-id if none was known. */
+function addParts(report, details, appUrl) {
+    const { composite } = report;
+    if (!composite || !details.parts)
+        return;
+    Object.assign(composite, { parts: details.parts, startedAt: details.createdAt, finishedAt: details.finishedAt });
+    const ids = details.parts.flatMap((p) => (p.jobGroupId === undefined ? [] : [p.jobGroupId]));
+    if (ids.length === 0)
+        return;
+    report.jobGroupIds = ids;
+    report.jobId ??= ids[0];
+    report.jobUrl ??= `${appUrl}/jobs/${report.jobId}`;
+}
+/** For a flow or plan: its subject and page, before anything runs. */
+function compositeOf({ target, appUrl }) {
+    if (target.kind !== 'flow' && target.kind !== 'plan')
+        return undefined;
+    const url = target.kind === 'flow' ? pageUrl(appUrl, 'flows', target.flowId) : pageUrl(appUrl, 'plans', target.planId);
+    return { subject: (0,inputs/* targetLabel */.Op)(target), url, jobsUrl: `${appUrl}/jobs`, parts: [] };
+}
+/** What messages call the run: `flow 7`, `plan 5`, or `job 4100`. Pure. */
+function subjectOf(report) {
+    return report.composite?.subject ?? `job ${report.jobId}`;
+}
+/** The link messages give: the flow's or plan's page, else the job's. */
+function linkOf(report) {
+    return report.composite?.url ?? report.jobUrl;
+}
+/** `Job 4100`, `Flow 7`: a subject at the start of a sentence. */
+const capitalised = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+function endingOf(status) {
+    return status === 'Complete' ? 'complete' : status === 'Failed' ? 'failed' : 'canceled';
+}
+function workflowRunUrl() {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: attempt } = process.env;
+    if (!server || !repo || !runId)
+        return undefined;
+    return `${server}/${repo}/actions/runs/${runId}${attempt && attempt !== '1' ? `/attempts/${attempt}` : ''}`;
+}
+/** The action's outputs for a report. Pure. */
+function reportOutputs(report) {
+    return {
+        [action_spec/* OUTPUT */.a.jobId]: report.jobId === undefined ? '' : String(report.jobId),
+        [action_spec/* OUTPUT */.a.status]: report.status ?? '',
+        [action_spec/* OUTPUT */.a.requestId]: report.requestId,
+        [action_spec/* OUTPUT */.a.jobUrl]: report.jobUrl ?? '',
+        [action_spec/* OUTPUT */.a.durationSeconds]: report.durationMs === undefined ? '' : String(Math.round(report.durationMs / 1000)),
+        [action_spec/* OUTPUT */.a.jobs]: JSON.stringify(report.stages.map((s) => ({ id: s.id, type: s.jobType, status: s.status }))),
+        [action_spec/* OUTPUT */.a.written]: report.written ? JSON.stringify(boundedWritten(report.written)) : '',
+        [action_spec/* OUTPUT */.a.jobIds]: JSON.stringify(report.jobGroupIds ?? (report.jobId === undefined ? [] : [report.jobId])),
+        [action_spec/* OUTPUT */.a.flowRunId]: String(report.composite?.flowRunId ?? ''),
+        [action_spec/* OUTPUT */.a.planRunId]: String(report.composite?.planRunId ?? '')
+    };
+}
+/** `Job 4100: InProgress after 1m20s (wrangle InProgress, filewriter Pending)`; a subject for flows and plans. Pure. */
+function progressLine(jobId, status, elapsedMs, stages = []) {
+    const detail = stages.length > 0 ? ` (${stages.map((s) => `${s.jobType} ${s.status}`).join(', ')})` : '';
+    const who = typeof jobId === 'number' ? `Job ${jobId}` : capitalised(jobId);
+    return `${who}: ${status} after ${(0,format/* formatMs */._)(elapsedMs)}${detail}`;
+}
+
+;// CONCATENATED MODULE: ./src/summary.ts
+/**
+ * The step summary: Markdown with HTML tables, rendered purely from the report. Everything that came from the
+ * server is escaped (and cut when long) before it is written, and every secret is removed.
+ */
+
+
+
+
+const MAX_CELL = 300;
+const summary_MAX_WRITTEN = 50;
+const MAX_PARTS = 50;
+/** Server text made safe for the summary's Markdown and HTML: escaped, on one line, cut to `max` characters. */
+function escapeText(text, max = MAX_CELL) {
+    return (0,format/* oneLine */.T)((0,secrets/* redact */.E)(text), max).replace(/[&<>"'`|*_[\]\\#~!()$]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+function escapeAttr(url) {
+    return (0,secrets/* redact */.E)(url).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+const HEADLINE = {
+    complete: '✅ completed',
+    failed: '❌ failed',
+    canceled: '🚫 was canceled',
+    timeout: '⏱️ timed out',
+    'workflow-cancelled': '🛑 stopped: the workflow was cancelled',
+    'not-waited': '▶️ is running (not waited for)',
+    'lost-contact': '⚠️ lost contact with the API',
+    error: '⚠️ could not be run'
+};
+/** The step summary, as Markdown with HTML tables. Pure. */
+function renderSummary(report) {
+    const lines = [];
+    const subject = report.composite
+        ? capitalised(report.composite.subject)
+        : report.jobId !== undefined
+            ? `Job ${report.jobId}`
+            : report.recipeId !== undefined
+                ? `Recipe ${report.recipeId}`
+                : 'Job';
+    lines.push(`### ${subject} ${HEADLINE[report.ending]}`, '');
+    if (report.error)
+        lines.push(`<p>${escapeText(report.error, 2000)}</p>`, '');
+    for (const note of report.notes)
+        lines.push(`<p>${escapeText(note, 1000)}</p>`, '');
+    lines.push(detailsTable(report), '');
+    if (report.composite?.parts.length)
+        lines.push(...partsSection(report.composite));
+    if (report.stages.length > 0)
+        lines.push('#### Stages', '', stagesTable(report.stages), '');
+    if (report.stagesOmitted)
+        lines.push(`<p>… and ${report.stagesOmitted} more stages, not shown.</p>`, '');
+    const written = report.written ? writtenList(report.written) : '';
+    if (written)
+        lines.push('#### Written', '', written, '');
+    return lines.join('\n');
+}
+function detailsTable(report) {
+    const rows = [];
+    if (report.jobId !== undefined) {
+        const id = escapeText(String(report.jobId), 30);
+        rows.push(['Job', report.jobUrl ? `<a href="${escapeAttr(report.jobUrl)}">${id}</a>` : id]);
+    }
+    if (report.recipeId !== undefined)
+        rows.push(['Recipe', escapeText(String(report.recipeId), 30)]);
+    if (report.composite)
+        rows.push(...compositeRows(report.composite));
+    if (report.status)
+        rows.push(['Status', `<b>${escapeText(report.status, 60)}</b>`]);
+    if (report.durationMs !== undefined)
+        rows.push(['Duration', (0,format/* formatMs */._)(report.durationMs)]);
+    if (report.engine)
+        rows.push(['Engine', escapeText(report.engine, 60)]);
+    if (report.runParameters.length > 0) {
+        rows.push([
+            'Run parameters',
+            report.runParameters
+                .map((p) => `<code>${escapeText(p.key, 100)}</code> = ${escapeText(p.value, 200)}`)
+                .join('<br>')
+        ]);
+    }
+    if (report.attached)
+        rows.push(['Started by', 'another run (attached with job-id)']);
+    if (report.adopted)
+        rows.push(['Started by', 'this step (found in the job history after the trigger answer was lost)']);
+    if (report.requestId)
+        rows.push(['Request id', `<code>${escapeText(report.requestId, 100)}</code>`]);
+    if (report.runUrl)
+        rows.push(['Workflow run', `<a href="${escapeAttr(report.runUrl)}">${escapeText(report.runUrl, 200)}</a>`]);
+    return `<table>\n${rows.map(([k, v]) => `<tr><th align="left">${k}</th><td>${v}</td></tr>`).join('\n')}\n</table>`;
+}
+function compositeRows(run) {
+    const rows = [];
+    if (run.flowRunId !== undefined)
+        rows.push(['Flow run', String(run.flowRunId)]);
+    if (run.planRunId !== undefined)
+        rows.push(['Plan run', String(run.planRunId)]);
+    for (const [name, ms] of [
+        ['Started', run.startedAt],
+        ['Finished', run.finishedAt]
+    ])
+        if (ms !== undefined)
+            rows.push([name, new Date(ms).toISOString()]);
+    return rows;
+}
+/** One row per job group (a plan's under their tasks), at most `MAX_PARTS` of them. */
+function partsSection(run) {
+    const tasks = run.parts.some((p) => p.task !== undefined);
+    const head = `<tr>${tasks ? '<th>Task</th>' : ''}<th>Output</th><th>Job</th><th>Status</th><th>Duration</th></tr>`;
+    const rows = run.parts.slice(0, MAX_PARTS).map((p) => {
+        const id = p.jobGroupId;
+        const cells = [
+            ...(tasks ? [escapeText(p.task ?? '', 100)] : []),
+            escapeText(p.name ?? (p.recipeId === undefined ? '' : `recipe ${p.recipeId}`), 200),
+            id === undefined ? '' : `<a href="${escapeAttr(`${run.jobsUrl}/${id}`)}">${id}</a>`,
+            escapeText(p.status ?? (id === undefined ? 'not started' : ''), 60),
+            p.durationMs === undefined ? '' : (0,format/* formatMs */._)(p.durationMs)
+        ];
+        return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+    });
+    const more = run.parts.length - MAX_PARTS;
+    if (more > 0)
+        rows.push(`<tr><td colspan="${tasks ? 5 : 4}">… and ${more} more (see the job-ids output)</td></tr>`);
+    const table = `<table>\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
+    return [`#### ${tasks ? 'Tasks' : 'Job groups'}`, '', table, ''];
+}
+function stagesTable(stages) {
+    const head = '<tr><th>Stage</th><th>Type</th><th>Status</th><th>Duration</th><th>Error</th></tr>';
+    const rows = stages.map((s) => {
+        const cells = [
+            escapeText(String(s.id), 30),
+            escapeText(String(s.jobType ?? ''), 60),
+            escapeText(String(s.status ?? ''), 60),
+            stageDuration(s),
+            escapeText(errorText(s.errorMessage))
+        ];
+        return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+    });
+    return `<table>\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
+}
+function stageDuration(stage) {
+    if (!['Complete', 'Failed', 'Canceled'].includes(stage.status))
+        return '';
+    const ms = Date.parse(stage.updatedAt ?? '') - Date.parse(stage.createdAt ?? '');
+    return Number.isFinite(ms) && ms >= 0 ? (0,format/* formatMs */._)(ms) : '';
+}
+/** A stage's `errorMessage`: a string, or an object carrying one. */
+function errorText(value) {
+    if (value === undefined || value === null || value === '')
+        return '';
+    if (typeof value === 'string')
+        return value;
+    const message = value.message;
+    return typeof message === 'string' ? message : JSON.stringify(value);
+}
+/** The files and tables written, at most `MAX_WRITTEN` of them (the `written` output has them all). */
+function writtenList(written) {
+    const items = [
+        ...written.files.map((f) => `file <code>${escapeText(describeFile(f), 300)}</code>`),
+        ...written.tables.map((t) => `table <code>${escapeText(describeTable(t), 300)}</code>`)
+    ];
+    if (items.length === 0)
+        return '';
+    const shown = items.slice(0, summary_MAX_WRITTEN).map((i) => `<li>${i}</li>`);
+    if (items.length > summary_MAX_WRITTEN)
+        shown.push(`<li>… and ${items.length - summary_MAX_WRITTEN} more (see the <code>written</code> output)</li>`);
+    return `<ul>\n${shown.join('\n')}\n</ul>`;
+}
+function describeFile(file) {
+    const name = [file.path, file.uri, file.fileUri, file.name].find((v) => typeof v === 'string');
+    return typeof name === 'string' ? name : JSON.stringify(file);
+}
+function describeTable(table) {
+    const path = Array.isArray(table.path) ? table.path.join('.') : typeof table.path === 'string' ? table.path : '';
+    const name = [table.tableName, table.name].find((v) => typeof v === 'string');
+    const full = [path, name].filter(Boolean).join('.');
+    return full || JSON.stringify(table);
+}
+/** The summary of a step whose inputs are invalid: what is wrong with each, and that nothing was sent. Pure. */
+function renderInputErrors(errors) {
+    const rows = errors.map((e) => `<tr><td><code>${escapeText(e.input, 60)}</code></td><td>${escapeText(e.message, 500)}</td></tr>`);
+    return [
+        `### ⚠️ Invalid input${errors.length === 1 ? '' : 's'}: nothing was sent`,
+        '',
+        `<table>\n<thead><tr><th>Input</th><th>Problem</th></tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`,
+        ''
+    ].join('\n');
+}
+/** Appends `markdown` to the step summary, when the runner gives one. */
+async function appendSummary(markdown) {
+    if (process.env.GITHUB_STEP_SUMMARY)
+        await core/* summary */.z.addRaw(fitSummary(markdown), true).write();
+}
+/** GitHub refuses a step summary over 1 MiB; this leaves room for what other steps write. */
+const MAX_SUMMARY_BYTES = 512 * 1024;
+/** The summary within `max` bytes: cut at a line end, with a note. Pure. */
+function fitSummary(markdown, max = MAX_SUMMARY_BYTES) {
+    if (Buffer.byteLength(markdown, 'utf8') <= max)
+        return markdown;
+    const note = "\n\n<p>… the rest of this summary was cut to keep it within GitHub's size limit.</p>\n";
+    let cut = markdown.slice(0, max - note.length * 2);
+    while (Buffer.byteLength(cut, 'utf8') > max - note.length * 2)
+        cut = cut.slice(0, Math.floor(cut.length * 0.9));
+    const end = cut.lastIndexOf('\n');
+    return `${end > 0 ? cut.slice(0, end) : cut}${note}`;
+}
+/** The summary appended to the step summary file (when the runner gives one); returns it. */
+async function writeSummary(report) {
+    const markdown = fitSummary(renderSummary(report));
+    await appendSummary(markdown);
+    return markdown;
+}
+
+;// CONCATENATED MODULE: ./src/config.ts
+/** The step's configuration: secrets masked first, then every input parsed once; invalid inputs fail the step. */
+
+
+
+
+
+
+/**
+ * The parsed inputs, or undefined (the step failed, nothing sent, the summary says why) when any is invalid.
+ * `quiet` (the post step): no annotations, no summary.
+ */
+async function readConfig(options = {}) {
+    (0,secrets/* registerSecret */.c)(core/* getInput */.V4(action_spec/* INPUT */.b.apiToken));
+    (0,secrets/* registerSecret */.c)(core/* getInput */.V4(action_spec/* INPUT */.b.githubToken));
+    try {
+        const config = (0,inputs/* parseInputs */.TL)((name) => core/* getInput */.V4(name));
+        if (!options.quiet)
+            for (const warning of config.warnings)
+                log/* log */.Rm.warning(warning, { title: 'Input warning' });
+        return config;
+    }
+    catch (error) {
+        if (!(error instanceof inputs/* InputErrors */.G))
+            throw error;
+        if (options.quiet)
+            return undefined;
+        for (const e of error.errors)
+            log/* log */.Rm.error(e.message, { title: `Invalid input: ${e.input}` });
+        const count = error.errors.length === 1 ? 'An input is' : `${error.errors.length} inputs are`;
+        core/* setFailed */.C1(`${count} invalid; nothing was sent.`);
+        await appendSummary(renderInputErrors(error.errors));
+        return undefined;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/api-client.ts
@@ -29859,108 +30241,6 @@ function requestTimeout(requestTimeoutMs, deadline, now) {
     return deadline === undefined ? requestTimeoutMs : Math.min(requestTimeoutMs, Math.max(1000, deadline - now));
 }
 
-;// CONCATENATED MODULE: ./src/job-groups.ts
-
-
-
-const TERMINAL_STATUSES = ['Complete', 'Failed', 'Canceled'];
-const RUNNING_STATUSES = ['Created', 'Pending', 'Queued', 'InProgress'];
-/** An id from the server that may go into a URL, an output or a cancel: a safe positive integer. */
-const isId = (value) => typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
-const isTerminal = (status) => status !== undefined && TERMINAL_STATUSES.includes(status);
-class JobGroupsApi {
-    /** Set once `/status` answered 404 for an existing job group: a legacy edition, read the job group instead. */
-    legacyStatus = false;
-    client;
-    onNotice;
-    constructor(client, onNotice) {
-        this.client = client;
-        this.onNotice = onNotice;
-    }
-    /** One attempt at `POST /v4/jobGroups`: whether and how to send it again is the start's decision. */
-    run(body, executionId, deadline, signal) {
-        const headers = { 'x-execution-id': executionId };
-        const subject = { recipeId: body.wrangledDataset.id };
-        return this.client.send('POST', '/v4/jobGroups', { body, headers, subject, signal, deadline, allow304: true });
-    }
-    /** The job group's status; on a legacy edition without `/status`, the job group's `status` field. */
-    /**
-     * The job group's status, retried as the budget allows. An answer that cannot be read is retried, after one
-     * look at the job group's own `status` field; a 404 is retried too while the job group is new (`newUntil`, epoch
-     * ms), since a read replica may not know it yet. On a legacy edition without `/status`, the `status` field.
-     */
-    status(jobId, budget, newUntil = 0) {
-        return this.client.retrying(`GET /v4/jobGroups/${jobId}/status`, budget, () => this.statusOnce(jobId, budget, newUntil));
-    }
-    async statusOnce(jobId, budget, newUntil) {
-        const once = { subject: { jobId }, signal: budget.signal, deadline: budget.deadline };
-        const fromRecord = async () => statusOf((await this.client.send('GET', `/v4/jobGroups/${jobId}`, once)).data, jobId);
-        if (this.legacyStatus)
-            return fromRecord();
-        try {
-            const { data } = await this.client.send('GET', `/v4/jobGroups/${jobId}/status`, once);
-            return isStatus(data) ? data : await fromRecord();
-        }
-        catch (error) {
-            if (!(error instanceof ApiError && error.status === 404))
-                throw error;
-            // The record exists where /status does not: a legacy edition. Neither found, right after creation: a lagging read.
-            const status = await fromRecord().catch((e) => {
-                if (e instanceof ApiError && e.status === 404 && this.client.clock.now() < newUntil) {
-                    throw new TransientError(`job group ${jobId} is not found yet (404 right after it was created)`);
-                }
-                throw e;
-            });
-            this.legacyStatus = true;
-            this.onNotice(`GET /v4/jobGroups/${jobId}/status is not available on this edition (404); ` +
-                `reading GET /v4/jobGroups/${jobId} for the status from now on.`);
-            return status;
-        }
-    }
-    get(jobId, budget) {
-        return this.client.read(`/v4/jobGroups/${jobId}`, budget, { jobId });
-    }
-    async stages(jobId, budget) {
-        const list = await this.client.read(`/v4/jobGroups/${jobId}/jobs`, budget, { jobId });
-        return Array.isArray(list?.data) ? list.data : [];
-    }
-    async outputs(jobId, budget) {
-        const out = await this.client.read(`/v4/jobGroups/${jobId}/outputs`, budget, { jobId });
-        return { files: Array.isArray(out?.files) ? out.files : [], tables: Array.isArray(out?.tables) ? out.tables : [] };
-    }
-    /** `POST /v4/jobGroups/{id}/cancel`; a 404 means this edition cannot cancel through the API, and is not retried. */
-    async cancel(jobId, budget) {
-        try {
-            const response = await this.client.postRetrying(`/v4/jobGroups/${jobId}/cancel`, {}, budget, { jobId });
-            return { kind: 'cancelled', requestId: response.requestId };
-        }
-        catch (error) {
-            if (error instanceof ApiError && error.status === 404)
-                return { kind: 'unsupported', requestId: error.requestId };
-            return { kind: 'failed', error: error };
-        }
-    }
-    /**
-     * A page of job groups from `GET /v4/jobLibrary` or the older `GET /v4/jobGroups`, and the server's clock when
-     * it answered (its `Date` header, epoch ms), to compare creation times with this machine's clock.
-     */
-    async list(endpoint, query, budget) {
-        const path = `${endpoint}?${new URLSearchParams(query).toString()}`;
-        const response = await this.client.readResponse(path, budget);
-        const serverNow = Date.parse(response.headers.date ?? '');
-        const groups = Array.isArray(response.data?.data) ? response.data.data : [];
-        return { groups: groups.filter((g) => isId(g?.id)), serverNow: Number.isFinite(serverNow) ? serverNow : undefined };
-    }
-}
-/** Any non-empty string is a status (an unknown one is waited on, with a warning); anything else cannot be read. */
-const isStatus = (value) => typeof value === 'string' && value.trim() !== '';
-function statusOf(group, jobId) {
-    if (isStatus(group?.status))
-        return group.status;
-    const seen = oneLine(JSON.stringify(group?.status) ?? 'nothing', 80);
-    throw new TransientError(`neither GET /v4/jobGroups/${jobId}/status nor GET /v4/jobGroups/${jobId} gave a status (got ${seen})`);
-}
-
 ;// CONCATENATED MODULE: ./package.json
 const package_namespaceObject = {"rE":"1.0.0"};
 ;// CONCATENATED MODULE: ./src/version.ts
@@ -30002,63 +30282,8 @@ function setOutput(name, value) {
     core/* setOutput */.uH(name, safe);
 }
 
-;// CONCATENATED MODULE: ./src/report.ts
-/**
- * The report: what is known about the run's ending, gathered by `run.ts` and told by `publish.ts` (outputs) and
- * `summary.ts` (the step summary). The functions here are pure.
- */
-
-
-/** Stages kept for the summary and the `jobs` output; a run with more is cut, with a note. */
-const MAX_STAGES = 200;
-/** Files and tables kept for the `written` output, of each. */
-const report_MAX_WRITTEN = 500;
-function boundedWritten(written) {
-    return { files: written.files.slice(0, report_MAX_WRITTEN), tables: written.tables.slice(0, report_MAX_WRITTEN) };
-}
-/** An empty report for the configured run. */
-function newReport(config) {
-    return {
-        ending: 'error',
-        recipeId: config.target.kind === 'recipe' ? config.target.recipeId : undefined,
-        attached: false,
-        adopted: false,
-        requestId: '',
-        engine: typeof config.overrides?.execution === 'string' ? config.overrides.execution : undefined,
-        runParameters: config.runParameters,
-        stages: [],
-        notes: [],
-        runUrl: workflowRunUrl()
-    };
-}
-function endingOf(status) {
-    return status === 'Complete' ? 'complete' : status === 'Failed' ? 'failed' : 'canceled';
-}
-function workflowRunUrl() {
-    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: attempt } = process.env;
-    if (!server || !repo || !runId)
-        return undefined;
-    return `${server}/${repo}/actions/runs/${runId}${attempt && attempt !== '1' ? `/attempts/${attempt}` : ''}`;
-}
-/** The action's outputs for a report. Pure. */
-function reportOutputs(report) {
-    return {
-        [OUTPUT.jobId]: report.jobId === undefined ? '' : String(report.jobId),
-        [OUTPUT.status]: report.status ?? '',
-        [OUTPUT.requestId]: report.requestId,
-        [OUTPUT.jobUrl]: report.jobUrl ?? '',
-        [OUTPUT.durationSeconds]: report.durationMs === undefined ? '' : String(Math.round(report.durationMs / 1000)),
-        [OUTPUT.jobs]: JSON.stringify(report.stages.map((s) => ({ id: s.id, type: s.jobType, status: s.status }))),
-        [OUTPUT.written]: report.written ? JSON.stringify(boundedWritten(report.written)) : ''
-    };
-}
-/** `Job 4100: InProgress after 1m20s (wrangle InProgress, filewriter Pending)`. Pure. */
-function progressLine(jobId, status, elapsedMs, stages = []) {
-    const detail = stages.length > 0 ? ` (${stages.map((s) => `${s.jobType} ${s.status}`).join(', ')})` : '';
-    return `Job ${jobId}: ${status} after ${formatMs(elapsedMs)}${detail}`;
-}
-
 ;// CONCATENATED MODULE: ./src/publish.ts
+
 
 
 
@@ -30074,19 +30299,21 @@ async function publish(config, report) {
     }
     const failure = failureOf(config, report);
     if (!failure && (report.ending === 'failed' || report.ending === 'canceled')) {
-        log/* log */.Rm.warning(`Job ${report.jobId} ended ${report.status}; the step passes because fail-on-job-failure is false. ${report.jobUrl}`);
+        log/* log */.Rm.warning(`${capitalised(subjectOf(report))} ended ${report.status}; ` +
+            `the step passes because fail-on-job-failure is false. ${linkOf(report)}`);
     }
     if (failure) {
         log/* log */.Rm.error(failure.message, { title: failure.title });
         process.exitCode = 1;
     }
     else {
-        const after = report.durationMs !== undefined ? ` after ${formatMs(report.durationMs)}` : '';
-        log/* log */.Rm.info(`Job ${report.jobId}: ${report.status ?? 'status unknown'}${after}.`);
+        const after = report.durationMs !== undefined ? ` after ${(0,format/* formatMs */._)(report.durationMs)}` : '';
+        log/* log */.Rm.info(`${capitalised(subjectOf(report))}: ${report.status ?? 'status unknown'}${after}.`);
     }
 }
 /** The step fails on an error, a timeout, a workflow cancel, and on Failed or Canceled when fail-on-job-failure. */
 function failureOf(config, report) {
+    const subject = capitalised(subjectOf(report));
     switch (report.ending) {
         case 'complete':
         case 'not-waited':
@@ -30097,21 +30324,26 @@ function failureOf(config, report) {
                 return undefined;
             const failedStage = report.stages.find((s) => s.status === 'Failed' && errorText(s.errorMessage));
             const stageText = failedStage
-                ? ` Stage ${failedStage.jobType} failed: "${oneLine(errorText(failedStage.errorMessage), 500)}".`
+                ? ` Stage ${failedStage.jobType} failed: "${(0,format/* oneLine */.T)(errorText(failedStage.errorMessage), 500)}".`
                 : '';
-            const message = `Job ${report.jobId} ended ${report.status}.${stageText}${report.jobUrl ? ` ${report.jobUrl}` : ''}`;
-            return { title: `Job ${report.jobId} ${report.status}`, message };
+            const parts = partsEndedAs(report.composite, report.status);
+            const url = linkOf(report);
+            const message = `${subject} ended ${report.status}${parts}.${stageText}${url ? ` ${url}` : ''}`;
+            return { title: `${subject} ${report.status}`, message };
         }
         case 'timeout':
-            return { title: `Job ${report.jobId} timed out`, message: withLink(report.error ?? 'Timed out.', report.jobUrl) };
+            return {
+                title: `${subject} timed out`,
+                message: withLink(report.error ?? 'Timed out.', linkOf(report))
+            };
         case 'workflow-cancelled':
             return {
                 title: 'Workflow cancelled',
-                message: withLink(report.error ?? 'The workflow was cancelled.', report.jobUrl)
+                message: withLink(report.error ?? 'The workflow was cancelled.', linkOf(report))
             };
         default:
             return {
-                title: report.jobId ? `Job ${report.jobId}: API error` : 'Could not start the job',
+                title: report.jobId ? `${subject}: API error` : `Could not start ${report.composite?.subject ?? 'the job'}`,
                 message: report.error ?? 'Unknown error.'
             };
     }
@@ -30136,7 +30368,7 @@ const KEY = {
     waiting: 'waiting',
     settled: 'settled'
 };
-const KINDS = (/* unused pure expression or super */ null && (['recipe', 'job-group']));
+const KINDS = (/* unused pure expression or super */ null && (['recipe', 'job-group', 'flow', 'plan']));
 /** The run exists: saved at once, so that the post step can cancel it if the main step is killed. */
 function saveStarted(ref, options) {
     core/* saveState */.LZ(KEY.requestId, options.requestId);
@@ -30190,84 +30422,79 @@ function positiveId(text) {
     return /^\d+$/.test(text) && Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/targets/job-history.ts
-/**
- * The job history, asked when a start's outcome is unknown: did this step's send create a job group? Only a job
- * group that is certainly this step's own is adopted: exactly one of this recipe, created between the first send
- * and now. Several mean another run started the same recipe meanwhile; then nothing is guessed and nothing is
- * sent again. Tries `GET /v4/jobLibrary`, then the older `GET /v4/jobGroups`.
- */
+;// CONCATENATED MODULE: ./src/targets/start-retries.ts
 
 
-/**
- * The server's clock is read from its `Date` header (whole seconds) to place the first send on its time line;
- * this much is allowed for that rounding and the network. Without a `Date` header, a minute.
- */
-const SKEW_MARGIN_MS = 2_000;
-const UNKNOWN_SKEW_MS = 60_000;
-const LOOKUP_BUDGET_MS = 60_000;
-/** At most this many candidates are named in an error. */
-const MAX_LISTED = 10;
-/** The start may have created a job group, and it could not be settled whether it did. */
+
+
+/** The start may have created a run, and it could not be settled whether it did: it is not sent again. */
 class TriggerUnsettledError extends Error {
     constructor(message) {
         super(message);
         this.name = 'TriggerUnsettledError';
     }
 }
-/**
- * The job group this step created, if the history shows exactly one of this recipe created since the first send;
- * undefined if it shows none. Throws `TriggerUnsettledError` when there are several, or the history cannot be read.
- */
-async function findOwnJobGroup(history, context, cause) {
-    const { ctx } = history;
-    const requestId = cause instanceof ApiError ? cause.requestId : '';
-    const page = await readHistory(history, context, requestId);
-    const skew = page.serverNow === undefined ? -UNKNOWN_SKEW_MS : page.serverNow - page.readAt - SKEW_MARGIN_MS;
-    const since = history.firstSentAt + skew;
-    const candidates = page.groups.filter((g) => g.wrangledDataset?.id === history.recipeId && createdMs(g) >= since);
-    if (candidates.length <= 1)
-        return candidates[0];
-    const listed = candidates
-        .slice(0, MAX_LISTED)
-        .map((g) => `${g.id} (${history.historyUrl}/${g.id})`)
-        .join(', ');
-    ctx.log.debug(`Job groups of recipe ${history.recipeId} created since the first send: ${listed}`);
-    throw unsettled(history, `${context}, and the job history shows ${candidates.length} job groups of recipe ${history.recipeId} created ` +
-        `since then, so another run may have started the same recipe: ${listed}. None is adopted or cancelled`, requestId);
+/** `The <thing> may have started: <what>. … Look in <where> started after <time> before re-running.` */
+function mayHaveStarted(unsettled, what, requestId) {
+    const started = new Date(unsettled.stepStartedAt).toISOString();
+    return new TriggerUnsettledError(`The ${unsettled.thing} may have started: ${what}. To avoid running it twice, the trigger is not sent again.` +
+        `${requestId ? ` Request id: ${requestId}.` : ''}` +
+        ` Look in ${unsettled.where} started after ${started} before re-running.`);
 }
-async function readHistory(history, context, requestId) {
-    const { ctx } = history;
-    const deadline = Math.min(ctx.deadline, ctx.clock.now() + LOOKUP_BUDGET_MS);
-    const budget = { deadline, persistMs: LOOKUP_BUDGET_MS, signal: ctx.signal };
-    const query = { limit: '100', sort: '-createdAt', ranfor: 'recipe' };
-    const since = String(history.firstSentAt - UNKNOWN_SKEW_MS);
-    let lastError;
-    for (const [endpoint, extra] of [
-        ['/v4/jobLibrary', { 'dateFilter[createdAt][gte]': since }],
-        ['/v4/jobGroups', {}]
-    ]) {
+/** `attempt` in the one retry loop, within the step's deadline, logging persistent retries as warnings. */
+function startWithRetries(ctx, what, attempt, hooks) {
+    return withRetries(attempt, {
+        what,
+        clock: ctx.clock,
+        deadline: ctx.deadline,
+        persistMs: PERSISTENT_FAILURE_MS,
+        signal: ctx.signal,
+        halt: ctx.halt,
+        random: ctx.random,
+        onRetry: (message, persistent) => (persistent ? ctx.log.warning(message) : ctx.log.debug(message)),
+        ...hooks
+    });
+}
+function requestIdOf(failure) {
+    return failure instanceof ApiError ? failure.requestId : '';
+}
+/**
+ * Send a start that no history can settle: again only when the server certainly did nothing (429, connection
+ * refused, host not found). A lost, unreadable or 304 answer fails with "may have started" and where to look, and
+ * nothing more is sent.
+ */
+function startOnce(ctx, start) {
+    const unsettled = (what, requestId) => mayHaveStarted(start.unsettled, what, requestId);
+    const attempt = async () => {
+        let response;
         try {
-            const page = await history.api.list(endpoint, { ...query, ...extra }, budget);
-            return { ...page, readAt: ctx.clock.now() };
+            response = await start.send();
         }
         catch (error) {
-            lastError = error;
-            ctx.log.debug(`Looking up job groups with GET ${endpoint} failed: ${error.message}`);
+            if (isUnreadableAnswer(error)) {
+                const status = error.status;
+                throw unsettled(`the server answered ${status} with an answer that could not be read`, requestIdOf(error));
+            }
+            if (error instanceof TransportError && error.kind === 'aborted')
+                throw unsettled('the workflow was cancelled while the start was being sent', '');
+            throw error;
         }
-    }
-    const why = lastError instanceof ApiError ? reason(lastError) : lastError.message;
-    throw unsettled(history, `${context}, and the job history could not be read to check (${why})`, requestId);
-}
-function createdMs(group) {
-    const t = Date.parse(group.createdAt ?? '');
-    return Number.isNaN(t) ? -Infinity : t;
-}
-function unsettled(history, what, requestId) {
-    const started = new Date(history.firstSentAt).toISOString();
-    return new TriggerUnsettledError(`The job may have started: ${what}. To avoid running it twice, the trigger is not sent again.` +
-        `${requestId ? ` Request id: ${requestId}.` : ''} Look in the job history (${history.historyUrl}) for a job ` +
-        `of recipe ${history.recipeId} started after ${started} before re-running.`);
+        if (response.status === 304) {
+            const what = 'the server answered 304 Not Modified (a run with this execution id exists) without naming it';
+            throw unsettled(what, response.requestId);
+        }
+        const started = start.read(response);
+        if (!started)
+            throw unsettled(`the server answered ${response.status} without naming the run`, response.requestId);
+        return started;
+    };
+    return startWithRetries(ctx, start.what, attempt, {
+        retryable: (error) => triggerDecision(error) !== 'fail',
+        beforeRetry: (failure) => triggerDecision(failure) === 'reconcile' || triggerDecision(failure) === 'settle'
+            ? Promise.reject(unsettled(`its answer was lost (${reason(failure)})`, requestIdOf(failure)))
+            : Promise.resolve(undefined),
+        describe: (failure, delay) => `${start.what} failed (${reason(failure)}); the server did not act on it, sending again in ${(0,format/* formatMs */._)(delay)}`
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/start-failure.ts
@@ -30303,13 +30530,20 @@ function describeStartFailure(report, error, config, stopSignal) {
     }
     else if (error instanceof TransportError) {
         report.error =
-            `Could not reach the API at ${config.apiUrl}: ${error.message}. The request may have arrived, so the run ` +
-                `may have started: ${where}. Check api-url, and the runner's network and proxy settings.`;
+            `Could not reach the API at ${config.apiUrl} (${startCall(config)}): ${error.message}. The request may have ` +
+                `arrived, so the run may have started: ${where}. Check api-url, and the runner's network and proxy settings.`;
     }
     else {
         report.error = error.message;
     }
     return report;
+}
+function startCall({ target }) {
+    if (target.kind === 'flow')
+        return `POST /v4/flows/${target.flowId}/run`;
+    if (target.kind === 'plan')
+        return `POST /v4/plans/${target.planId}/run`;
+    return 'POST /v4/jobGroups';
 }
 
 ;// CONCATENATED MODULE: ./src/waiter.ts
@@ -30368,7 +30602,8 @@ async function waitForJobGroup(options) {
  */
 async function watchRun(watch, report, startedAt, signal) {
     const { kind, ref, config, clock } = watch;
-    log/* log */.Rm.startGroup(`Waiting for job ${report.jobId} (timeout ${formatMs(config.timeoutMs)})`);
+    const subject = subjectOf(report);
+    log/* log */.Rm.startGroup(`Waiting for ${subject} (timeout ${(0,format/* formatMs */._)(config.timeoutMs)})`);
     let lastLineAt = startedAt;
     try {
         return await waitForJobGroup({
@@ -30385,9 +30620,9 @@ async function watchRun(watch, report, startedAt, signal) {
                     return;
                 lastLineAt = clock.now();
                 const stages = await (0,log/* quietly */.gd)('Reading the stages', () => kind.stages(ref, { deadline: clock.now() + 10_000 }));
-                log/* log */.Rm.info(progressLine(report.jobId, status, elapsedMs, stages));
+                log/* log */.Rm.info(progressLine(subject, status, elapsedMs, stages));
             },
-            onUnknownStatus: (status) => log/* log */.Rm.warning(`Job ${report.jobId} reports status '${status}', which this action does not know; treating it as still running.`)
+            onUnknownStatus: (status) => log/* log */.Rm.warning(`${capitalised(subject)} reports status '${status}', which this action does not know; treating it as still running.`)
         });
     }
     catch (error) {
@@ -30415,10 +30650,13 @@ async function watchRun(watch, report, startedAt, signal) {
 
 
 
+
 /** The final reads for the report get this long (less when the workflow is being cancelled). */
 const REPORT_BUDGET_MS = 30_000;
 /** After a cancel signal, a start already on its way gets this long to answer, so its run can be cancelled. */
 const START_GRACE_MS = 3_000;
+/** Set as soon as the run exists, so that `if: always()` steps see them whatever happens next. */
+const EARLY_OUTPUTS = [action_spec/* OUTPUT */.a.jobId, action_spec/* OUTPUT */.a.requestId, action_spec/* OUTPUT */.a.jobUrl, action_spec/* OUTPUT */.a.jobIds, action_spec/* OUTPUT */.a.flowRunId, action_spec/* OUTPUT */.a.planRunId];
 class Run {
     startedAt;
     deadline;
@@ -30497,16 +30735,23 @@ class Run {
     }
     /** The run exists: say so, and set what must be set whatever happens next. */
     announce(report, started) {
-        const jobId = started.ref.jobGroupIds[0] ?? started.ref.id;
+        const { composite } = report;
+        const jobId = started.ref.jobGroupIds[0] ?? (composite ? undefined : started.ref.id);
         Object.assign(report, { jobId, requestId: started.requestId, adopted: started.adopted, attached: started.attached });
-        report.jobUrl = `${this.config.appUrl}/jobs/${jobId}`;
+        report.jobGroupIds = started.ref.jobGroupIds;
+        if (composite)
+            Object.assign(composite, { flowRunId: started.flowRunId, planRunId: started.planRunId });
+        if (jobId !== undefined)
+            report.jobUrl = `${this.config.appUrl}/jobs/${jobId}`;
         this.waitStartedAt = this.clock.now();
-        setOutput(OUTPUT.jobId, String(jobId));
-        setOutput(OUTPUT.requestId, report.requestId);
-        setOutput(OUTPUT.jobUrl, report.jobUrl);
+        const outputs = reportOutputs(report);
+        for (const name of EARLY_OUTPUTS)
+            if (outputs[name] || name === action_spec/* OUTPUT */.a.requestId)
+                setOutput(name, outputs[name]);
         saveStarted(started.ref, { triggered: !started.attached, waiting: this.config.wait, requestId: report.requestId });
-        const how = started.attached ? `Attached to job ${jobId}` : `Started job ${jobId} for ${this.kind.label}`;
-        log/* log */.Rm.info(`${how}: ${report.jobUrl}${report.requestId ? ` (request id ${report.requestId})` : ''}`);
+        const what = composite ? `${composite.subject} (${describeStart(started)})` : `job ${jobId} for ${this.kind.label}`;
+        const how = started.attached ? `Attached to job ${jobId}` : `Started ${what}`;
+        log/* log */.Rm.info(`${how}: ${linkOf(report)}${report.requestId ? ` (request id ${report.requestId})` : ''}`);
     }
     async notWaited(report, started) {
         report.ending = 'not-waited';
@@ -30514,11 +30759,11 @@ class Run {
             report.status = await this.kind.status(started.ref, this.budget(REPORT_BUDGET_MS));
         }
         catch (error) {
-            log/* log */.Rm.warning(`Could not read the status of job ${report.jobId}: ${error.message}`);
+            log/* log */.Rm.warning(`Could not read the status of ${subjectOf(report)}: ${error.message}`);
         }
         if (isTerminal(report.status))
             report.ending = endingOf(report.status);
-        report.notes.push(`Not waited for (wait: false): job ${report.jobId} keeps running and this action will not cancel it.`);
+        report.notes.push(`Not waited for (wait: false): ${subjectOf(report)} keeps running and this action will not cancel it.`);
         await this.complete(report, started);
         return report;
     }
@@ -30527,31 +30772,32 @@ class Run {
         const cancelling = reason === 'workflow-cancel';
         const last = report.status ? `last status ${report.status}` : 'no status read';
         const budget = cancelling ? this.cleanupBudget() : this.budget(REPORT_BUDGET_MS);
+        const subject = subjectOf(report);
         const fate = await endRun(this.kind, started.ref, {
             reason,
             attached: started.attached,
             allowed: cancelling ? this.config.cancelOnWorkflowCancel : this.config.cancelOnTimeout,
-            subject: `job ${report.jobId}`,
-            url: report.jobUrl,
+            subject,
+            url: linkOf(report),
             budget
         });
         if (!fate.failed)
             saveSettled();
         if (fate.cancelled) {
             const read = () => this.kind.status(started.ref, budget);
-            report.status = (await (0,log/* quietly */.gd)(`Reading the status of job ${report.jobId}`, read)) ?? report.status;
+            report.status = (await (0,log/* quietly */.gd)(`Reading the status of ${subject}`, read)) ?? report.status;
         }
         if (cancelling) {
             report.ending = 'workflow-cancelled';
-            report.error = `The workflow was cancelled (${this.stopSignal ?? 'signal'}) while waiting for job ${report.jobId}. ${fate.text}`;
+            report.error = `The workflow was cancelled (${this.stopSignal ?? 'signal'}) while waiting for ${subject}. ${fate.text}`;
         }
         else if (error) {
             report.ending = 'lost-contact';
-            report.error = `Waiting for job ${report.jobId} failed (${last}): ${error.message} ${fate.text}`;
+            report.error = `Waiting for ${subject} failed (${last}): ${error.message} ${fate.text}`;
         }
         else {
             report.ending = 'timeout';
-            report.error = `Job ${report.jobId} did not finish within the timeout of ${formatMs(this.config.timeoutMs)} (${last}). ${fate.text}`;
+            report.error = `${capitalised(subject)} did not finish within the timeout of ${(0,format/* formatMs */._)(this.config.timeoutMs)} (${last}). ${fate.text}`;
         }
     }
     /** Final reads for the report. A status seen terminal is final: later reads only add details. */
@@ -30568,6 +30814,8 @@ class Run {
             report.stagesOmitted = details.stages.length - MAX_STAGES;
         report.engine ??= details.stages.map((s) => s.executionLanguage).find((e) => typeof e === 'string');
         report.written = details.written;
+        if (details.parts)
+            addParts(report, details, this.config.appUrl);
     }
     budget(ms) {
         return { deadline: this.clock.now() + ms, persistMs: ms };
@@ -30579,14 +30827,109 @@ class Run {
     }
 }
 
-;// CONCATENATED MODULE: ./src/job-request.ts
-function buildRunJobGroupRequest(recipeId, overrides, runParameters) {
-    const body = { wrangledDataset: { id: recipeId } };
-    if (overrides !== undefined)
-        body.overrides = overrides;
-    if (runParameters.length > 0)
-        body.runParameters = { overrides: { data: runParameters.map(({ key, value }) => ({ key, value })) } };
-    return body;
+// EXTERNAL MODULE: ./src/flow-request.ts
+var flow_request = __nccwpck_require__(841);
+// EXTERNAL MODULE: ./src/job-request.ts
+var job_request = __nccwpck_require__(5286);
+;// CONCATENATED MODULE: ./src/flows-api.ts
+
+
+class FlowsApi {
+    client;
+    constructor(client) {
+        this.client = client;
+    }
+    /** One attempt at runFlow: whether and how to send it again is the start's decision. */
+    runFlow(flowId, body, options) {
+        return this.start(`/v4/flows/${flowId}/run`, body, { flowId }, options);
+    }
+    /** One attempt at runPlan (no body: plans take no overrides here). */
+    runPlan(planId, options) {
+        return this.start(`/v4/plans/${planId}/run`, {}, { planId }, options);
+    }
+    /** `GET /v4/flowRuns/{id}/status`: a bare JSON string. */
+    async flowRunStatus(flowRunId, budget) {
+        const status = await this.client.read(`/v4/flowRuns/${flowRunId}/status`, budget);
+        if (typeof status !== 'string')
+            throw new Error(`GET /v4/flowRuns/${flowRunId}/status answered no status.`);
+        return status;
+    }
+    /**
+     * The flow run's job groups, each with its recipe's name where the server embeds it; a server that refuses the
+     * embedding (400) is asked again without it.
+     */
+    async flowRunJobGroups(flowRunId, budget) {
+        const path = `/v4/flowRuns/${flowRunId}/jobGroups`;
+        let list;
+        try {
+            list = await this.client.read(`${path}?embed=wrangledDataset`, budget);
+        }
+        catch (error) {
+            if (!(error instanceof ApiError && error.status === 400))
+                throw error;
+            list = await this.client.read(path, budget);
+        }
+        return Array.isArray(list?.data) ? list.data : [];
+    }
+    planRun(planRunId, budget) {
+        return this.client.read(`/v4/planSnapshotRuns/${planRunId}`, budget);
+    }
+    /** `POST /v4/planSnapshotRuns/{id}/cancel`; `failedToCancelSomeJobs` in the answer is reported. */
+    cancelPlanRun(planRunId, budget) {
+        return cancelOutcome(() => this.client.postRetrying(`/v4/planSnapshotRuns/${planRunId}/cancel`, {}, budget), (answer) => answer?.failedToCancelSomeJobs === true
+            ? 'The server could not cancel some of its jobs (failedToCancelSomeJobs): they may keep running; ' +
+                'cancel them in the app if needed.'
+            : undefined);
+    }
+    /** The plan's tasks with their runs (`GET /v4/plans/{id}/full`). */
+    async planNodes(planId, budget) {
+        const plan = await this.client.read(`/v4/plans/${planId}/full`, budget);
+        return Array.isArray(plan?.planNodes) ? plan.planNodes : [];
+    }
+    start(path, body, subject, options) {
+        const headers = { 'x-execution-id': options.executionId };
+        const { signal, deadline } = options;
+        return this.client.send('POST', path, { body, headers, subject, signal, deadline, allow304: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/targets/job-group-set.ts
+
+
+class job_group_set_JobGroupSet {
+    api;
+    /** The last status read of each job group; a terminal one is final, so that job group needs no cancel. */
+    seen = new Map();
+    constructor(api) {
+        this.api = api;
+    }
+    /** Every job group's status, read in parallel, combined. */
+    async status(ref, budget) {
+        const statuses = await Promise.all(ref.jobGroupIds.map((id) => this.api.status(id, budget)));
+        ref.jobGroupIds.forEach((id, i) => this.seen.set(id, statuses[i]));
+        return overallStatus(statuses);
+    }
+    /** Cancels, in parallel, each job group not seen finished (cancelling a finished one would do nothing). */
+    async cancel(ref, budget) {
+        const running = ref.jobGroupIds.filter((id) => !isTerminal(this.seen.get(id)));
+        const outcomes = await Promise.all(running.map((id) => this.api.cancel(id, budget)));
+        return combineCancels(running, outcomes);
+    }
+}
+/** One outcome for several cancels: failed if any failed, unsupported if none could be, else cancelled. Pure. */
+function combineCancels(ids, outcomes) {
+    const failed = outcomes.flatMap((o, i) => (o.kind === 'failed' ? [`job ${ids[i]}: ${o.error.message}`] : []));
+    if (failed.length > 0)
+        return { kind: 'failed', error: new Error(failed.join(' ')) };
+    const cancelled = outcomes.flatMap((o) => (o.kind === 'cancelled' ? [o] : []));
+    const unsupported = ids.filter((_, i) => outcomes[i].kind === 'unsupported');
+    const requestIds = outcomes.map((o) => ('requestId' in o ? o.requestId : '')).filter(Boolean);
+    if (cancelled.length === 0 && unsupported.length > 0)
+        return { kind: 'unsupported', requestId: requestIds[0] ?? '' };
+    const partial = unsupported.length
+        ? `Job groups ${unsupported.join(', ')} could not be cancelled through the API (404) and may keep running.`
+        : undefined;
+    return { kind: 'cancelled', requestId: requestIds.join(', '), ...(partial && { partial }) };
 }
 
 ;// CONCATENATED MODULE: ./src/targets/job-group-run.ts
@@ -30611,15 +30954,9 @@ class job_group_run_JobGroupRun {
         return this.api.stages(ref.id, budget);
     }
     async details(ref, budget, status) {
-        const id = ref.id;
-        const group = await (0,log/* quietly */.gd)(`GET /v4/jobGroups/${id} for the report`, () => this.api.get(id, budget));
+        const { group, stages, written } = await readJobGroup(this.api, ref.id, budget, status);
         const created = Date.parse(group?.createdAt ?? '');
         const updated = Date.parse(group?.updatedAt ?? '');
-        const stages = (await (0,log/* quietly */.gd)(`GET /v4/jobGroups/${id}/jobs`, () => this.api.stages(id, budget))) ?? [];
-        const final = status ?? group?.status;
-        const written = final === 'Complete'
-            ? await (0,log/* quietly */.gd)(`GET /v4/jobGroups/${id}/outputs`, () => this.api.outputs(id, budget))
-            : undefined;
         return {
             status: group?.status,
             createdAt: Number.isFinite(created) ? created : undefined,
@@ -30628,6 +30965,137 @@ class job_group_run_JobGroupRun {
             written
         };
     }
+}
+/** A job group's reads for the report: itself, its stages, and what it wrote once complete. Failures shorten it. */
+async function readJobGroup(api, id, budget, status) {
+    const group = await (0,log/* quietly */.gd)(`GET /v4/jobGroups/${id} for the report`, () => api.get(id, budget));
+    const stages = (await (0,log/* quietly */.gd)(`GET /v4/jobGroups/${id}/jobs`, () => api.stages(id, budget))) ?? [];
+    const written = (status ?? group?.status) === 'Complete'
+        ? await (0,log/* quietly */.gd)(`GET /v4/jobGroups/${id}/outputs`, () => api.outputs(id, budget))
+        : undefined;
+    return { group, stages, written };
+}
+
+;// CONCATENATED MODULE: ./src/targets/flow.ts
+
+
+
+
+
+
+
+
+/** The report reads stages and outputs of at most this many job groups. */
+const MAX_DETAILED_JOB_GROUPS = 10;
+class FlowRun extends job_group_set_JobGroupSet {
+    label;
+    flows;
+    flowId;
+    body;
+    appUrl;
+    /** The flow run's id once its start named it; its own status call is used while that works. */
+    flowRunId;
+    flowRunStatusWorks = true;
+    constructor(api, flowId, body, appUrl) {
+        super(api);
+        this.flows = new FlowsApi(api.client);
+        this.flowId = flowId;
+        this.body = body;
+        this.appUrl = appUrl;
+        this.label = `flow ${flowId}`;
+    }
+    start(ctx) {
+        const page = pageUrl(this.appUrl, 'flows', this.flowId);
+        const where = `the job history (${this.appUrl}/jobs) and the flow's page (${page}) for a run of flow ${this.flowId}`;
+        return startOnce(ctx, {
+            what: `POST /v4/flows/${this.flowId}/run`,
+            unsettled: { thing: 'flow run', where, stepStartedAt: ctx.stepStartedAt },
+            send: () => this.flows.runFlow(this.flowId, this.body, ctx),
+            read: (response) => this.started(response)
+        });
+    }
+    async status(ref, budget) {
+        if (this.ownRun(ref) && this.flowRunStatusWorks) {
+            try {
+                const status = await this.flows.flowRunStatus(ref.id, budget);
+                if (!isTerminal(status))
+                    return status;
+            }
+            catch (error) {
+                if (!(error instanceof ApiError && error.status === 404))
+                    throw error;
+                this.flowRunStatusWorks = false;
+                log/* log */.Rm.info(`GET /v4/flowRuns/${ref.id}/status is not available (404); reading the status of each job group from now on.`);
+            }
+        }
+        return super.status(ref, budget);
+    }
+    /** For progress lines: each job group as a stage named after its output. */
+    async stages(ref, budget) {
+        const groups = await this.jobGroups(ref, budget);
+        groups.forEach((g) => g.status && this.seen.set(g.id, g.status));
+        return groups.map((g) => ({ id: g.id, jobType: partLabel(partOf(g)), status: g.status ?? 'unknown' }));
+    }
+    async details(ref, budget) {
+        const listed = await (0,log/* quietly */.gd)('Reading the job groups of the flow run', () => this.jobGroups(ref, budget));
+        const ids = listed?.map((g) => g.id) ?? ref.jobGroupIds;
+        const reads = await Promise.all(ids.slice(0, MAX_DETAILED_JOB_GROUPS).map((id) => readJobGroup(this.api, id, budget)));
+        const groups = ids.map((id, i) => ({ ...listed?.[i], ...reads[i]?.group, id, ...named(listed?.[i]) }));
+        groups.forEach((g) => g.status && this.seen.set(g.id, g.status));
+        const statuses = groups.map((g) => g.status);
+        return {
+            status: statuses.every((st) => st !== undefined) ? overallStatus(statuses) : undefined,
+            ...spanOf(groups),
+            stages: reads.flatMap((r) => r.stages),
+            written: mergeWritten(reads.map((r) => r.written)),
+            parts: groups.map((g) => partOf(g))
+        };
+    }
+    ownRun(ref) {
+        return this.flowRunId !== undefined && this.flowRunId === ref.id;
+    }
+    /** The flow run's job groups: listed in one call where the flow run is known, else read one by one. */
+    async jobGroups(ref, budget) {
+        if (this.ownRun(ref)) {
+            const listed = await this.flows.flowRunJobGroups(ref.id, budget);
+            if (listed.length > 0)
+                return listed;
+        }
+        return Promise.all(ref.jobGroupIds.map((id) => this.api.get(id, budget)));
+    }
+    started(response) {
+        const data = Array.isArray(response.data?.data) ? response.data.data : [];
+        const ids = data.map((item) => positive(item?.id));
+        if (ids.length === 0 || ids.some((id) => id === undefined))
+            return undefined;
+        const jobGroupIds = ids;
+        this.flowRunId = positive(response.data?.flowRunId) ?? positive(data[0]?.flowRun?.id);
+        return {
+            ref: { kind: 'flow', id: this.flowRunId ?? jobGroupIds[0], jobGroupIds },
+            requestId: response.requestId,
+            adopted: false,
+            attached: false,
+            flowRunId: this.flowRunId
+        };
+    }
+}
+/** For progress lines: the output's name, or `job <id>`. */
+function partLabel(part) {
+    return part.name ?? `job ${part.jobGroupId}`;
+}
+/** The recipe as the list embedded it (with its name), which a plain read of the job group lacks. */
+function named(listed) {
+    return listed?.wrangledDataset ? { wrangledDataset: listed.wrangledDataset } : {};
+}
+/** From the first job group's creation to the last one's end, once all ended. */
+function spanOf(groups) {
+    const created = groups.map((g) => Date.parse(g.createdAt ?? '')).filter(Number.isFinite);
+    const updated = groups.map((g) => Date.parse(g.updatedAt ?? '')).filter(Number.isFinite);
+    const ended = groups.length > 0 && groups.every((g) => isTerminal(g.status)) && updated.length === groups.length;
+    return {
+        createdAt: created.length > 0 ? Math.min(...created) : undefined,
+        finishedAt: ended ? Math.max(...updated) : undefined
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/targets/job-group.ts
@@ -30650,6 +31118,197 @@ class AttachedJobGroup extends job_group_run_JobGroupRun {
     }
 }
 
+;// CONCATENATED MODULE: ./src/targets/plan.ts
+
+
+
+
+
+
+
+class plan_PlanRun {
+    label;
+    api;
+    flows;
+    /** Undefined in the post step, which only cancels the run and reads its own status. */
+    planId;
+    appUrl;
+    constructor(api, planId, appUrl) {
+        this.api = api;
+        this.flows = new FlowsApi(api.client);
+        this.planId = planId;
+        this.appUrl = appUrl;
+        this.label = `plan ${planId}`;
+    }
+    start(ctx) {
+        const planId = this.planId;
+        return startOnce(ctx, {
+            what: `POST /v4/plans/${planId}/run`,
+            unsettled: {
+                thing: 'plan run',
+                where: `the runs of plan ${planId} (${pageUrl(this.appUrl, 'plans', planId)}) for a run`,
+                stepStartedAt: ctx.stepStartedAt
+            },
+            send: () => this.flows.runPlan(planId, ctx),
+            read: (response) => this.started(planId, response)
+        });
+    }
+    /** The plan run's status; once it ended, combined with its job groups' where the plan's tasks can be read. */
+    async status(ref, budget) {
+        const run = await this.flows.planRun(ref.id, budget);
+        if (typeof run?.status !== 'string')
+            throw new Error(`GET /v4/planSnapshotRuns/${ref.id} answered no status.`);
+        if (!isTerminal(run.status))
+            return run.status;
+        const parts = (await (0,log/* quietly */.gd)("Reading the plan's tasks", () => this.parts(ref, budget))) ?? [];
+        return overallStatus([run.status, ...parts.map((p) => p.status).filter(isTerminal)]);
+    }
+    cancel(ref, budget) {
+        return this.flows.cancelPlanRun(ref.id, budget);
+    }
+    /** For progress lines: the tasks, each as a stage. */
+    async stages(ref, budget) {
+        const parts = await this.parts(ref, budget);
+        const tasks = [...new Set(parts.map((p) => p.task))];
+        return tasks.map((task, i) => {
+            const statuses = parts.filter((p) => p.task === task).map((p) => p.status);
+            const status = statuses.every((s) => s !== undefined) ? overallStatus(statuses) : 'not started';
+            return { id: i + 1, jobType: task, status };
+        });
+    }
+    async details(ref, budget) {
+        const run = await (0,log/* quietly */.gd)(`GET /v4/planSnapshotRuns/${ref.id}`, () => this.flows.planRun(ref.id, budget));
+        const parts = (await (0,log/* quietly */.gd)("Reading the plan's tasks", () => this.parts(ref, budget))) ?? [];
+        const ids = parts.flatMap((p) => (p.jobGroupId === undefined ? [] : [p.jobGroupId]));
+        const reads = await Promise.all(ids.slice(0, MAX_DETAILED_JOB_GROUPS).map((id) => readJobGroup(this.api, id, budget)));
+        const read = (id) => {
+            const group = id === undefined ? undefined : reads[ids.indexOf(id)]?.group;
+            return group ? partOf(group) : undefined;
+        };
+        return {
+            status: run?.status,
+            createdAt: plan_epochMs(run?.startedAt),
+            finishedAt: plan_epochMs(run?.finishedAt),
+            stages: reads.flatMap((r) => r.stages),
+            written: mergeWritten(reads.map((r) => r.written)),
+            parts: parts.map((p) => ({ ...p, ...read(p.jobGroupId), task: p.task }))
+        };
+    }
+    /** The plan's tasks with this run's job groups; a task without one is a part of its own. */
+    async parts(ref, budget) {
+        if (this.planId === undefined)
+            return [];
+        return planParts(await this.flows.planNodes(this.planId, budget), ref.id);
+    }
+    started(planId, response) {
+        const id = positive(response.data?.planSnapshotRunId);
+        if (response.data?.validationStatus === 'MissingFlowReferences') {
+            throw new Error(`Plan ${planId} cannot run: the server answered validationStatus MissingFlowReferences, so the plan refers ` +
+                `to a flow that was deleted or is not shared with the token's user, and nothing useful runs` +
+                `${id ? ` (plan run ${id})` : ''}. Fix the plan's flow tasks or share their flows with that user: ` +
+                `${pageUrl(this.appUrl, 'plans', planId)}.${response.requestId ? ` Request id: ${response.requestId}.` : ''}`);
+        }
+        if (id === undefined)
+            return undefined;
+        return {
+            ref: { kind: 'plan', id, jobGroupIds: [] },
+            requestId: response.requestId,
+            adopted: false,
+            attached: false,
+            planRunId: id
+        };
+    }
+}
+/** Each task's job groups in this plan run, in task order. Pure. */
+function planParts(nodes, planRunId) {
+    return nodes.flatMap((node, i) => {
+        const task = typeof node?.name === 'string' ? node.name : `task ${i + 1}`;
+        const runs = Array.isArray(node?.planTaskSnapshotRuns) ? node.planTaskSnapshotRuns : [];
+        const results = runs.find((r) => r?.planSnapshotRun?.id === planRunId)?.planFlowTaskRunResults;
+        const groups = (Array.isArray(results) ? results : []).flatMap((r) => {
+            const id = positive(r?.jobGroup?.id);
+            return id === undefined ? [] : [{ task, jobGroupId: id, status: r.jobGroup?.status }];
+        });
+        return groups.length > 0 ? groups : [{ task }];
+    });
+}
+function plan_epochMs(text) {
+    const t = Date.parse(text ?? '');
+    return Number.isFinite(t) ? t : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/targets/job-history.ts
+/**
+ * The job history, asked when a start's outcome is unknown: did this step's send create a job group? Only a job
+ * group that is certainly this step's own is adopted: exactly one of this recipe, created between the first send
+ * and now. Several mean another run started the same recipe meanwhile; then nothing is guessed and nothing is
+ * sent again. Tries `GET /v4/jobLibrary`, then the older `GET /v4/jobGroups`.
+ */
+
+
+
+/**
+ * The server's clock is read from its `Date` header (whole seconds) to place the first send on its time line;
+ * this much is allowed for that rounding and the network. Without a `Date` header, a minute.
+ */
+const SKEW_MARGIN_MS = 2_000;
+const UNKNOWN_SKEW_MS = 60_000;
+const LOOKUP_BUDGET_MS = 60_000;
+/** At most this many candidates are named in an error. */
+const MAX_LISTED = 10;
+/**
+ * The job group this step created, if the history shows exactly one of this recipe created since the first send;
+ * undefined if it shows none. Throws `TriggerUnsettledError` when there are several, or the history cannot be read.
+ */
+async function findOwnJobGroup(history, context, cause) {
+    const { ctx } = history;
+    const requestId = cause instanceof ApiError ? cause.requestId : '';
+    const page = await readHistory(history, context, requestId);
+    const skew = page.serverNow === undefined ? -UNKNOWN_SKEW_MS : page.serverNow - page.readAt - SKEW_MARGIN_MS;
+    const since = history.firstSentAt + skew;
+    const candidates = page.groups.filter((g) => g.wrangledDataset?.id === history.recipeId && createdMs(g) >= since);
+    if (candidates.length <= 1)
+        return candidates[0];
+    const listed = candidates
+        .slice(0, MAX_LISTED)
+        .map((g) => `${g.id} (${history.historyUrl}/${g.id})`)
+        .join(', ');
+    ctx.log.debug(`Job groups of recipe ${history.recipeId} created since the first send: ${listed}`);
+    throw unsettled(history, `${context}, and the job history shows ${candidates.length} job groups of recipe ${history.recipeId} created ` +
+        `since then, so another run may have started the same recipe: ${listed}. None is adopted or cancelled`, requestId);
+}
+async function readHistory(history, context, requestId) {
+    const { ctx } = history;
+    const deadline = Math.min(ctx.deadline, ctx.clock.now() + LOOKUP_BUDGET_MS);
+    const budget = { deadline, persistMs: LOOKUP_BUDGET_MS, signal: ctx.signal };
+    const query = { limit: '100', sort: '-createdAt', ranfor: 'recipe' };
+    const since = String(history.firstSentAt - UNKNOWN_SKEW_MS);
+    let lastError;
+    for (const [endpoint, extra] of [
+        ['/v4/jobLibrary', { 'dateFilter[createdAt][gte]': since }],
+        ['/v4/jobGroups', {}]
+    ]) {
+        try {
+            const page = await history.api.list(endpoint, { ...query, ...extra }, budget);
+            return { ...page, readAt: ctx.clock.now() };
+        }
+        catch (error) {
+            lastError = error;
+            ctx.log.debug(`Looking up job groups with GET ${endpoint} failed: ${error.message}`);
+        }
+    }
+    const why = lastError instanceof ApiError ? reason(lastError) : lastError.message;
+    throw unsettled(history, `${context}, and the job history could not be read to check (${why})`, requestId);
+}
+function createdMs(group) {
+    const t = Date.parse(group.createdAt ?? '');
+    return Number.isNaN(t) ? -Infinity : t;
+}
+function unsettled(history, what, requestId) {
+    const where = `the job history (${history.historyUrl}) for a job of recipe ${history.recipeId}`;
+    return mayHaveStarted({ thing: 'job', where, stepStartedAt: history.firstSentAt }, what, requestId);
+}
+
 ;// CONCATENATED MODULE: ./src/targets/recipe.ts
 /**
  * Recipe run: start the recipe's job group with `POST /v4/jobGroups`, never twice for one step unless it is
@@ -30657,6 +31316,7 @@ class AttachedJobGroup extends job_group_run_JobGroupRun {
  * is unknown, the job history is searched before sending again; when the server acted but its answer cannot be
  * read, only the history can settle it, and nothing is sent again.
  */
+
 
 
 
@@ -30707,7 +31367,7 @@ class RecipeRun extends job_group_run_JobGroupRun {
                 return found;
             throw unsettled(history, `the server acted on the trigger (${reason(failure)}) but no job group of it was found`, requestIdOf(failure));
         };
-        return withRetries(async () => {
+        const attempt = async () => {
             const response = await this.api.run(this.body, ctx.executionId, ctx.deadline, ctx.signal);
             if (response.status === 304) {
                 const found = await adopt('the server answered 304 Not Modified to a repeated send', response.requestId);
@@ -30719,30 +31379,31 @@ class RecipeRun extends job_group_run_JobGroupRun {
             const id = response.data?.id;
             if (isId(id))
                 return started(id, response.requestId, false);
-            return (await settle(new ApiError({ method: 'POST', path: '/v4/jobGroups', ...response, body: JSON.stringify(response.data) })));
-        }, {
-            what: 'POST /v4/jobGroups',
-            clock: ctx.clock,
-            deadline: ctx.deadline,
-            persistMs: PERSISTENT_FAILURE_MS,
-            signal: ctx.signal,
-            halt: ctx.halt,
-            random: ctx.random,
+            const unreadable = new ApiError({
+                method: 'POST',
+                path: '/v4/jobGroups',
+                ...response,
+                body: JSON.stringify(response.data)
+            });
+            return (await settle(unreadable));
+        };
+        return startWithRetries(ctx, 'POST /v4/jobGroups', attempt, {
             retryable: (error) => triggerDecision(error) !== 'fail',
             beforeRetry: settle,
             describe: (failure, delay) => {
                 const why = WHY_RESENT[triggerDecision(failure)];
-                return `POST /v4/jobGroups failed (${reason(failure)}); ${why}, sending again in ${formatMs(delay)}`;
-            },
-            onRetry: (message, persistent) => (persistent ? ctx.log.warning(message) : ctx.log.debug(message))
+                return `POST /v4/jobGroups failed (${reason(failure)}); ${why}, sending again in ${(0,format/* formatMs */._)(delay)}`;
+            }
         });
     }
 }
-function requestIdOf(failure) {
-    return failure instanceof ApiError ? failure.requestId : '';
-}
 
 ;// CONCATENATED MODULE: ./src/targets/index.ts
+/** The kind of run the inputs ask for, and the run a saved reference names (for the post step). */
+
+
+
+
 
 
 
@@ -30751,19 +31412,29 @@ function runKindFor(config, api) {
     const { target } = config;
     switch (target.kind) {
         case 'recipe': {
-            const body = buildRunJobGroupRequest(target.recipeId, config.overrides, config.runParameters);
+            const body = (0,job_request/* buildRunJobGroupRequest */.f)(target.recipeId, config.overrides, config.runParameters);
             return new RecipeRun(api, target.recipeId, body, `${config.appUrl}/jobs`);
         }
         case 'job':
             return new AttachedJobGroup(api, target.jobId);
+        case 'flow': {
+            const body = (0,flow_request/* buildRunFlowRequest */.X9)(target.recipeIds, config.overrides, config.runParameters);
+            return new FlowRun(api, target.flowId, body, config.appUrl);
+        }
+        case 'plan':
+            return new plan_PlanRun(api, target.planId, config.appUrl);
     }
 }
-/** What the post step needs of a saved run: its cancel. */
+/** What the post step needs of a saved run: its cancel (a flow's: each of its saved job groups). */
 function savedRun(ref, api) {
     switch (ref.kind) {
         case 'recipe':
         case 'job-group':
             return new JobGroupRun(api);
+        case 'flow':
+            return new JobGroupSet(api);
+        case 'plan':
+            return new PlanRun(api, undefined, '');
     }
 }
 
@@ -30801,6 +31472,255 @@ async function run(transport = createHttpTransport(USER_AGENT), clock = realCloc
 function executionId() {
     const run = [process.env.GITHUB_RUN_ID, process.env.GITHUB_RUN_ATTEMPT].filter(Boolean).join('-');
     return `gha-${run ? `${run}-` : ''}${(0,external_node_crypto_.randomUUID)()}`;
+}
+
+
+/***/ }),
+
+/***/ 5064:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Qd: () => (/* binding */ isPlainObject),
+/* harmony export */   Rk: () => (/* binding */ parseRunParameters),
+/* harmony export */   f$: () => (/* binding */ parseOverrides),
+/* harmony export */   q0: () => (/* binding */ describe),
+/* harmony export */   w8: () => (/* binding */ parseOverridesObject),
+/* harmony export */   yk: () => (/* binding */ checkOverrides)
+/* harmony export */ });
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6637);
+/* harmony import */ var _format_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1138);
+/* harmony import */ var _input_values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9664);
+/**
+ * The run's request options: `overrides` and `run-parameters`, parsed and checked as far as the vendor documents
+ * them (the server does not validate overrides); unknown keys pass on with a warning. Pure.
+ */
+
+
+
+/** Known top-level keys of `overrides` (vendor docs and the AAC spec's output-object and flow-run requests). */
+const KNOWN_OVERRIDE_KEYS = [
+    'execution',
+    'profiler',
+    'isAdhoc',
+    'ignoreRecipeErrors',
+    'writesettings',
+    'writeSettings',
+    'publications',
+    'sqlScripts',
+    'outputObjectSchemaDriftOptions',
+    'schemaDriftOptions',
+    'sparkOptions',
+    'databricksOptions'
+];
+/** Unknown override keys named in the warning, at most. */
+const MAX_NAMED = 10;
+/** No documented override nests deeper than a few levels; far deeper is a mistake (or an attack on the parser). */
+const MAX_DEPTH = 64;
+const WRITE_ACTIONS = ['create', 'append', 'overwrite'];
+const WRITE_FORMATS = ['csv', 'json', 'avro', 'pqt', 'hyper'];
+const WRITE_COMPRESSIONS = ['none', 'gzip', 'bzip2', 'snappy'];
+const PUBLICATION_ACTIONS = ['create', 'load', 'createAndLoad', 'truncateAndLoad', 'dropAndLoad', 'upsert'];
+/** `key=value` lines (blank lines and `#` comments ignored, `=` allowed in the value) or a JSON object of strings. */
+function parseRunParameters(text) {
+    const raw = text.trim();
+    if (!raw)
+        return [];
+    if (raw.startsWith('{') || raw.startsWith('['))
+        return parseRunParametersJson(raw);
+    const params = [];
+    const seen = new Map();
+    raw.split(/\r?\n/).forEach((line, index) => {
+        const lineNo = index + 1;
+        const trimmed = line.trim();
+        if (!trimmed || trimmed.startsWith('#'))
+            return;
+        const eq = trimmed.indexOf('=');
+        if (eq < 0)
+            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('run-parameters', `line ${lineNo} has no '=': expected key=value.`);
+        const key = trimmed.slice(0, eq).trim();
+        if (!key)
+            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('run-parameters', `line ${lineNo} has an empty key: expected key=value.`);
+        const first = seen.get(key);
+        if (first !== undefined)
+            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('run-parameters', `key '${key}' is given twice (lines ${first} and ${lineNo}).`);
+        seen.set(key, lineNo);
+        params.push({ key, value: trimmed.slice(eq + 1).trim() });
+    });
+    return params;
+}
+function parseRunParametersJson(raw) {
+    let value;
+    try {
+        value = JSON.parse(raw);
+    }
+    catch (e) {
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('run-parameters', `is not valid JSON (${e.message}); give a JSON object of strings or key=value lines.`);
+    }
+    if (!isPlainObject(value))
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('run-parameters', 'must be a JSON object of strings, e.g. {"country": "Germany"}.');
+    return Object.entries(value).map(([key, v]) => {
+        if (!key.trim())
+            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('run-parameters', 'has an empty key.');
+        if (typeof v !== 'string') {
+            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('run-parameters', `value of '${key}' must be a string (got ${describe(v)}); quote it, e.g. "${key}": "${String(v)}".`);
+        }
+        return { key, value: v };
+    });
+}
+/** A JSON object; known keys type-checked (the server does not validate overrides), unknown ones passed on with a warning. */
+function parseOverrides(text, warnings = []) {
+    return checkOverrides(parseOverridesObject(text, '{"execution": "photon"} or, as YAML, execution: photon'), warnings);
+}
+/** The `overrides` input as a mapping, from YAML or JSON (`example` shows one in the error). */
+function parseOverridesObject(text, example) {
+    const value = parseMapping(text);
+    if (!isPlainObject(value)) {
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `must be a mapping, e.g. ${example} (got ${describe(value)}).`);
+    }
+    if (tooDeep(value)) {
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `is nested deeper than ${MAX_DEPTH} levels; no override needs that.`);
+    }
+    return value;
+}
+/**
+ * The checks of one job group's overrides (a recipe's, or one flow output's); `at` prefixes the key names in
+ * messages, e.g. `Sales.` for the flow output named Sales. Returns `o`.
+ */
+function checkOverrides(o, warnings, at = '') {
+    if ('execution' in o && typeof o.execution !== 'string') {
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `'${at}execution' must be a string such as "photon" or "spark" (got ${describe(o.execution)}).`);
+    }
+    if ('profiler' in o && typeof o.profiler !== 'boolean') {
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `'${at}profiler' must be true or false (got ${describe(o.profiler)}).`);
+    }
+    for (const key of ['writesettings', 'writeSettings']) {
+        if (key in o)
+            checkWriteSettings(`${at}${key}`, o[key], warnings);
+    }
+    if ('publications' in o)
+        checkPublications(`${at}publications`, o.publications, warnings);
+    const unknown = Object.keys(o).filter((k) => !KNOWN_OVERRIDE_KEYS.includes(k));
+    if (unknown.length > 0)
+        warnings.push(unknownKeysWarning(unknown, at));
+    return o;
+}
+/**
+ * JSON, else YAML, as people write mappings in a workflow file (JSON is YAML too; JSON is tried first since it
+ * is exact and fast). The error says what was tried and shows the line YAML stumbled on.
+ */
+function parseMapping(text) {
+    let jsonError = '';
+    try {
+        return JSON.parse(text);
+    }
+    catch (e) {
+        jsonError = e.message;
+    }
+    try {
+        return (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .parse */ .qg)(text, { maxAliasCount: 20, uniqueKeys: true });
+    }
+    catch (e) {
+        if (e instanceof RangeError)
+            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', 'is nested too deeply to read.');
+        const line = e.linePos?.[0]?.line;
+        const shown = line ? ` at line ${line}: ${(0,_format_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .T)(text.split(/\r?\n/)[line - 1] ?? '', 80)}` : '';
+        const yamlError = (0,_format_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .T)(e.message.split('\n')[0], 200);
+        const tried = text.startsWith('{') ? `JSON (${(0,_format_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .T)(jsonError, 120)}) nor YAML` : 'YAML';
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `is not valid ${tried} (${yamlError})${shown}.`);
+    }
+}
+/** One line naming at most `MAX_NAMED` unknown keys, each with the known key it is nearest to, if any. */
+function unknownKeysWarning(unknown, at) {
+    const named = unknown.slice(0, MAX_NAMED).map((key) => {
+        const near = closest(key, KNOWN_OVERRIDE_KEYS);
+        return `'${at}${(0,_format_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .T)(key, 40)}'${near ? ` (did you mean '${at}${near}'?)` : ''}`;
+    });
+    const more = unknown.length > MAX_NAMED ? ` and ${unknown.length - MAX_NAMED} more` : '';
+    const keys = unknown.length === 1 ? 'unknown key' : `${unknown.length} unknown keys`;
+    return `overrides: ${keys} ${named.join(', ')}${more} passed on as given.`;
+}
+/** Nesting deeper than `MAX_DEPTH`, found without recursion (a deep value must not exhaust the stack). */
+function tooDeep(value) {
+    const stack = [[value, 1]];
+    while (stack.length > 0) {
+        const [item, depth] = stack.pop();
+        if (typeof item !== 'object' || item === null)
+            continue;
+        if (depth > MAX_DEPTH)
+            return true;
+        for (const child of Object.values(item))
+            stack.push([child, depth + 1]);
+    }
+    return false;
+}
+function checkWriteSettings(key, value, warnings) {
+    const items = objectArray('overrides', key, value);
+    items.forEach((item, i) => {
+        const where = `'${key}[${i}]'`;
+        if ('path' in item && typeof item.path !== 'string')
+            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `${where}.path must be a string.`);
+        if ('action' in item && !WRITE_ACTIONS.includes(item.action)) {
+            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `${where}.action must be one of ${WRITE_ACTIONS.join(', ')} (got ${describe(item.action)}).`);
+        }
+        if ('format' in item && !WRITE_FORMATS.includes(item.format)) {
+            warnings.push(`overrides: ${where}.format ${describe(item.format)} is not one of ${WRITE_FORMATS.join(', ')}; passed on as given.`);
+        }
+        if ('compression' in item && !WRITE_COMPRESSIONS.includes(item.compression)) {
+            warnings.push(`overrides: ${where}.compression ${describe(item.compression)} is not one of ${WRITE_COMPRESSIONS.join(', ')}; passed on as given.`);
+        }
+    });
+}
+function checkPublications(key, value, warnings) {
+    objectArray('overrides', key, value).forEach((item, i) => {
+        if ('action' in item && !PUBLICATION_ACTIONS.includes(item.action)) {
+            warnings.push(`overrides: '${key}[${i}]'.action ${describe(item.action)} is not one of ${PUBLICATION_ACTIONS.join(', ')}; passed on as given.`);
+        }
+    });
+}
+function objectArray(input, key, value) {
+    if (!Array.isArray(value) || !value.every(isPlainObject)) {
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `'${key}' must be an array of objects (got ${describe(value)}).`);
+    }
+    return value;
+}
+function isPlainObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function describe(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'an array';
+    if (typeof value === 'object')
+        return 'an object';
+    if (typeof value === 'string')
+        return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+    return `${typeof value} ${String(value)}`;
+}
+/** The known key nearest to a typo (edit distance ≤ 3), if any. */
+function closest(word, candidates) {
+    let best;
+    let bestDistance = 4;
+    for (const c of candidates) {
+        const d = editDistance(word, c);
+        if (d < bestDistance) {
+            best = c;
+            bestDistance = d;
+        }
+    }
+    return best;
+}
+function editDistance(a, b) {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const row = [i];
+        for (let j = 1; j <= b.length; j++) {
+            row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        prev = row;
+    }
+    return prev[b.length];
 }
 
 

@@ -13,7 +13,7 @@ export function actionDefaultsModule(actionYml: string): string {
   const inputs = (parse(actionYml) as { inputs?: Record<string, { default?: unknown }> }).inputs ?? {}
   const entries = Object.entries(inputs)
     .filter(([, spec]) => spec?.default !== undefined && !/\$\{\{/.test(String(spec.default)))
-    .map(([name, spec]) => `  '${name}': ${JSON.stringify(String(spec.default))}`)
+    .map(([name, spec]) => `  ${key(name)}: ${quote(String(spec.default))}`)
   return [
     '// Generated from action.yml by scripts/gen-action-defaults.ts (npm run gen): do not edit.',
     '/** The defaults action.yml declares, used when an input is given empty (the runner fills them in otherwise). */',
@@ -22,6 +22,15 @@ export function actionDefaultsModule(actionYml: string): string {
     '}',
     ''
   ].join('\n')
+}
+
+// Written as prettier writes it (.prettierrc.json), so that formatting src/ leaves the generated file unchanged.
+function key(name: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(name) ? name : quote(name)
+}
+
+function quote(text: string): string {
+  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

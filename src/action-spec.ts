@@ -8,6 +8,9 @@ export const INPUT = {
   apiToken: 'api-token',
   recipeId: 'recipe-id',
   jobId: 'job-id',
+  flowId: 'flow-id',
+  flowRecipes: 'flow-recipes',
+  planId: 'plan-id',
   overrides: 'overrides',
   runParameters: 'run-parameters',
   wait: 'wait',
@@ -30,7 +33,10 @@ export const OUTPUT = {
   jobUrl: 'job-url',
   durationSeconds: 'duration-seconds',
   jobs: 'jobs',
-  written: 'written'
+  written: 'written',
+  jobIds: 'job-ids',
+  flowRunId: 'flow-run-id',
+  planRunId: 'plan-run-id'
 } as const
 
 export type InputName = (typeof INPUT)[keyof typeof INPUT]

@@ -2,6 +2,7 @@
  * API errors a user can act on: the call, the HTTP status, the server's own `exception` words, the
  * `x-trifacta-request-id` that support asks for, and a sentence on the likely cause and fix.
  */
+import { flowPlanHint } from './flow-plan-hints.ts'
 import { oneLine } from './format.ts'
 
 export interface ServerException {
@@ -139,6 +140,8 @@ function hintFor(
   path: string,
   subject: ApiErrorInit['subject'] = {}
 ): string | undefined {
+  const flowOrPlan = flowPlanHint(status, method, path)
+  if (flowOrPlan !== undefined) return flowOrPlan
   const isTrigger = method === 'POST' && /\/v4\/jobGroups$/.test(path)
   switch (status) {
     case 401:

@@ -85,8 +85,9 @@ function describeCancel(outcome: CancelOutcome, reason: EndReason, subject: stri
         reason === 'post-step'
           ? ' by the post step: the main step was stopped before it could cancel it'
           : ` (${ALLOWED_BY[reason]})`
-      const text = `${cap(subject)} was cancelled${by}.`
-      log.info(`${text} Request id ${outcome.requestId}.`)
+      const text = `${cap(subject)} was cancelled${by}.${outcome.partial ? ` ${outcome.partial}` : ''}`
+      if (outcome.partial) log.warning(text, { title: 'Cancel incomplete' })
+      else log.info(`${text}${outcome.requestId ? ` Request id ${outcome.requestId}.` : ''}`)
       return { cancelled: true, failed: false, text }
     }
     case 'unsupported': {

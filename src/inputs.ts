@@ -16,9 +16,29 @@ import {
   parsePositiveInteger,
   parseToken
 } from './input-values.ts'
+import { parseFlowOverrides, parseFlowRecipes } from './flow-request.ts'
 import { parseOverrides, parseRunParameters, type RunParameter } from './overrides.ts'
 
-export type Target = { kind: 'recipe'; recipeId: number } | { kind: 'job'; jobId: number }
+export type Target =
+  | { kind: 'recipe'; recipeId: number }
+  | { kind: 'job'; jobId: number }
+  /** `recipeIds`: the outputs to run (flow-recipes); empty means all. */
+  | { kind: 'flow'; flowId: number; recipeIds: number[] }
+  | { kind: 'plan'; planId: number }
+
+/** `recipe 7`, `job 4100`, `flow 7`, `plan 5`. Pure. */
+export function targetLabel(target: Target): string {
+  switch (target.kind) {
+    case 'recipe':
+      return `recipe ${target.recipeId}`
+    case 'job':
+      return `job ${target.jobId}`
+    case 'flow':
+      return `flow ${target.flowId}`
+    case 'plan':
+      return `plan ${target.planId}`
+  }
+}
 
 export interface Config {
   /** Base URL without a trailing slash or `/v4`, e.g. `https://api.clouddataprep.com`. */
@@ -114,17 +134,20 @@ export function parseInputs(get: InputGetter): Config {
 
 /** What to run: the target and its request options. */
 function parseRun(c: Collector): Pick<Config, 'target' | 'overrides' | 'runParameters'> {
-  const target = c.attempt(() => parseTarget(c.get(INPUT.recipeId), c.get(INPUT.jobId)))
+  const target = c.attempt(() => parseTarget(c))
   const overridesText = c.get(INPUT.overrides)
   const runParametersText = c.get(INPUT.runParameters)
-  if (target?.kind === 'job') {
-    const why = 'cannot be used with job-id (the job already runs); remove it or give recipe-id instead.'
+  const refuse = (why: string): void => {
     if (overridesText) c.fail(INPUT.overrides, why)
     if (runParametersText) c.fail(INPUT.runParameters, why)
   }
+  if (target?.kind === 'job')
+    refuse('cannot be used with job-id (the job already runs); remove it or give recipe-id instead.')
+  if (target?.kind === 'plan') refuse('cannot be used with plan-id: plans take no overrides here; remove it.')
+  const parse = target?.kind === 'flow' ? parseFlowOverrides : parseOverrides
   return {
     target: target!,
-    overrides: c.attempt(() => (overridesText ? parseOverrides(overridesText, c.warnings) : undefined)),
+    overrides: c.attempt(() => (overridesText ? parse(overridesText, c.warnings) : undefined)),
     runParameters: c.attempt(() => parseRunParameters(runParametersText)) ?? []
   }
 }
@@ -151,17 +174,33 @@ function parseWaiting(c: Collector): Waiting {
   }
 }
 
-function parseTarget(recipe: string, job: string): Target {
-  if (recipe && job) {
-    throw new InputError(
-      INPUT.recipeId,
-      'give either recipe-id (to run a recipe) or job-id (to wait on a running job), not both.'
-    )
+const TARGET_INPUTS = [INPUT.recipeId, INPUT.flowId, INPUT.planId, INPUT.jobId]
+
+/** Exactly one of recipe-id, flow-id, plan-id and job-id; flow-recipes only with flow-id. */
+function parseTarget(c: Collector): Target {
+  const given = TARGET_INPUTS.filter((name) => c.get(name))
+  const flowRecipes = c.get(INPUT.flowRecipes)
+  if (flowRecipes && !given.includes(INPUT.flowId))
+    c.fail(INPUT.flowRecipes, "can only be used with flow-id (it selects which of the flow's outputs run).")
+  if (given.length > 1) {
+    const names = given.join(', ')
+    throw new InputError(given[0]!, `give exactly one of ${TARGET_INPUTS.join(', ')} (got ${names}).`)
   }
-  if (!recipe && !job) {
-    throw new InputError(INPUT.recipeId, 'is required (or give job-id to wait on a job group that already runs).')
+  const id = (name: string): number => parsePositiveInteger(name, c.get(name))
+  switch (given[0]) {
+    case INPUT.recipeId:
+      return { kind: 'recipe', recipeId: id(INPUT.recipeId) }
+    case INPUT.jobId:
+      return { kind: 'job', jobId: id(INPUT.jobId) }
+    case INPUT.flowId:
+      return { kind: 'flow', flowId: id(INPUT.flowId), recipeIds: c.attempt(() => parseFlowRecipes(flowRecipes)) ?? [] }
+    case INPUT.planId:
+      return { kind: 'plan', planId: id(INPUT.planId) }
+    default:
+      throw new InputError(
+        INPUT.recipeId,
+        'is required (or give flow-id or plan-id to run a flow or a plan, ' +
+          'or job-id to wait on a job group that already runs).'
+      )
   }
-  return recipe
-    ? { kind: 'recipe', recipeId: parsePositiveInteger(INPUT.recipeId, recipe) }
-    : { kind: 'job', jobId: parsePositiveInteger(INPUT.jobId, job) }
 }

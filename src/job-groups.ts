@@ -32,7 +32,8 @@ export interface JobGroup {
   status?: JobStatus
   createdAt?: string
   updatedAt?: string
-  wrangledDataset?: { id: number }
+  /** `name` when the recipe is embedded (`embed=wrangledDataset`). */
+  wrangledDataset?: { id: number; name?: string }
 }
 
 /** A stage ("job" in the API). */
@@ -53,7 +54,8 @@ export interface JobGroupOutputs {
 }
 
 export type CancelOutcome =
-  | { kind: 'cancelled'; requestId: string }
+  /** `partial`: what could not be cancelled (some job groups of a flow or plan), for the report. */
+  | { kind: 'cancelled'; requestId: string; partial?: string }
   /** This edition has no `/cancel` (legacy Dataprep Standard): the job keeps running. */
   | { kind: 'unsupported'; requestId: string }
   | { kind: 'failed'; error: Error }
@@ -62,7 +64,8 @@ export class JobGroupsApi {
   /** Set once `/status` answered 404 for an existing job group: a legacy edition, read the job group instead. */
   private legacyStatus = false
 
-  private readonly client: ApiClient
+  /** Also what the flow and plan calls go through. */
+  readonly client: ApiClient
   private readonly onNotice: (message: string) => void
   constructor(client: ApiClient, onNotice: (message: string) => void) {
     this.client = client
@@ -133,15 +136,9 @@ export class JobGroupsApi {
     return { files: Array.isArray(out?.files) ? out.files : [], tables: Array.isArray(out?.tables) ? out.tables : [] }
   }
 
-  /** `POST /v4/jobGroups/{id}/cancel`; a 404 means this edition cannot cancel through the API, and is not retried. */
-  async cancel(jobId: number, budget: Budget): Promise<CancelOutcome> {
-    try {
-      const response = await this.client.postRetrying(`/v4/jobGroups/${jobId}/cancel`, {}, budget, { jobId })
-      return { kind: 'cancelled', requestId: response.requestId }
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 404) return { kind: 'unsupported', requestId: error.requestId }
-      return { kind: 'failed', error: error as Error }
-    }
+  /** `POST /v4/jobGroups/{id}/cancel`. */
+  cancel(jobId: number, budget: Budget): Promise<CancelOutcome> {
+    return cancelOutcome(() => this.client.postRetrying(`/v4/jobGroups/${jobId}/cancel`, {}, budget, { jobId }))
   }
 
   /**
@@ -158,6 +155,25 @@ export class JobGroupsApi {
     const serverNow = Date.parse(response.headers.date ?? '')
     const groups = Array.isArray(response.data?.data) ? response.data.data : []
     return { groups: groups.filter((g) => isId(g?.id)), serverNow: Number.isFinite(serverNow) ? serverNow : undefined }
+  }
+}
+
+/**
+ * A cancel call's outcome; a 404 means this edition cannot cancel through the API (it is not retried). `partial`
+ * reads from the answer what could not be cancelled.
+ */
+export async function cancelOutcome<T>(
+  call: () => Promise<ApiResponse<T>>,
+  partial?: (answer: T) => string | undefined
+): Promise<CancelOutcome> {
+  try {
+    const response = await call()
+    const outcome: CancelOutcome = { kind: 'cancelled', requestId: response.requestId }
+    const missed = partial?.(response.data)
+    return missed ? { ...outcome, partial: missed } : outcome
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return { kind: 'unsupported', requestId: error.requestId }
+    return { kind: 'failed', error: error as Error }
   }
 }
 

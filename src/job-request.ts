@@ -9,7 +9,13 @@ export function buildRunJobGroupRequest(
 ): RunJobGroupRequest {
   const body: RunJobGroupRequest = { wrangledDataset: { id: recipeId } }
   if (overrides !== undefined) body.overrides = overrides
-  if (runParameters.length > 0)
-    body.runParameters = { overrides: { data: runParameters.map(({ key, value }) => ({ key, value })) } }
+  const parameters = runParametersBody(runParameters)
+  if (parameters) body.runParameters = parameters
   return body
+}
+
+/** `runParameters` as recipes and flows take it, or undefined when there are none. */
+export function runParametersBody(runParameters: RunParameter[]): { overrides: { data: RunParameter[] } } | undefined {
+  if (runParameters.length === 0) return undefined
+  return { overrides: { data: runParameters.map(({ key, value }) => ({ key, value })) } }
 }

@@ -85,29 +85,41 @@ function parseRunParametersJson(raw: string): RunParameter[] {
 
 /** A JSON object; known keys type-checked (the server does not validate overrides), unknown ones passed on with a warning. */
 export function parseOverrides(text: string, warnings: string[] = []): Record<string, unknown> {
+  return checkOverrides(parseOverridesObject(text, '{"execution": "photon"} or, as YAML, execution: photon'), warnings)
+}
+
+/** The `overrides` input as a mapping, from YAML or JSON (`example` shows one in the error). */
+export function parseOverridesObject(text: string, example: string): Record<string, unknown> {
   const value = parseMapping(text)
   if (!isPlainObject(value)) {
-    const example = 'e.g. {"execution": "photon"} or, as YAML, execution: photon'
-    throw new InputError('overrides', `must be a mapping, ${example} (got ${describe(value)}).`)
+    throw new InputError('overrides', `must be a mapping, e.g. ${example} (got ${describe(value)}).`)
   }
-  if (tooDeep(value))
+  if (tooDeep(value)) {
     throw new InputError('overrides', `is nested deeper than ${MAX_DEPTH} levels; no override needs that.`)
-  const o = value
+  }
+  return value
+}
+
+/**
+ * The checks of one job group's overrides (a recipe's, or one flow output's); `at` prefixes the key names in
+ * messages, e.g. `Sales.` for the flow output named Sales. Returns `o`.
+ */
+export function checkOverrides(o: Record<string, unknown>, warnings: string[], at = ''): Record<string, unknown> {
   if ('execution' in o && typeof o.execution !== 'string') {
     throw new InputError(
       'overrides',
-      `'execution' must be a string such as "photon" or "spark" (got ${describe(o.execution)}).`
+      `'${at}execution' must be a string such as "photon" or "spark" (got ${describe(o.execution)}).`
     )
   }
   if ('profiler' in o && typeof o.profiler !== 'boolean') {
-    throw new InputError('overrides', `'profiler' must be true or false (got ${describe(o.profiler)}).`)
+    throw new InputError('overrides', `'${at}profiler' must be true or false (got ${describe(o.profiler)}).`)
   }
   for (const key of ['writesettings', 'writeSettings'] as const) {
-    if (key in o) checkWriteSettings(key, o[key], warnings)
+    if (key in o) checkWriteSettings(`${at}${key}`, o[key], warnings)
   }
-  if ('publications' in o) checkPublications(o.publications, warnings)
+  if ('publications' in o) checkPublications(`${at}publications`, o.publications, warnings)
   const unknown = Object.keys(o).filter((k) => !KNOWN_OVERRIDE_KEYS.includes(k))
-  if (unknown.length > 0) warnings.push(unknownKeysWarning(unknown))
+  if (unknown.length > 0) warnings.push(unknownKeysWarning(unknown, at))
   return o
 }
 
@@ -135,10 +147,10 @@ function parseMapping(text: string): unknown {
 }
 
 /** One line naming at most `MAX_NAMED` unknown keys, each with the known key it is nearest to, if any. */
-function unknownKeysWarning(unknown: string[]): string {
+function unknownKeysWarning(unknown: string[], at: string): string {
   const named = unknown.slice(0, MAX_NAMED).map((key) => {
     const near = closest(key, KNOWN_OVERRIDE_KEYS)
-    return `'${oneLine(key, 40)}'${near ? ` (did you mean '${near}'?)` : ''}`
+    return `'${at}${oneLine(key, 40)}'${near ? ` (did you mean '${at}${near}'?)` : ''}`
   })
   const more = unknown.length > MAX_NAMED ? ` and ${unknown.length - MAX_NAMED} more` : ''
   const keys = unknown.length === 1 ? 'unknown key' : `${unknown.length} unknown keys`
@@ -182,11 +194,11 @@ function checkWriteSettings(key: string, value: unknown, warnings: string[]): vo
   })
 }
 
-function checkPublications(value: unknown, warnings: string[]): void {
-  objectArray('overrides', 'publications', value).forEach((item, i) => {
+function checkPublications(key: string, value: unknown, warnings: string[]): void {
+  objectArray('overrides', key, value).forEach((item, i) => {
     if ('action' in item && !PUBLICATION_ACTIONS.includes(item.action as string)) {
       warnings.push(
-        `overrides: 'publications[${i}]'.action ${describe(item.action)} is not one of ${PUBLICATION_ACTIONS.join(', ')}; passed on as given.`
+        `overrides: '${key}[${i}]'.action ${describe(item.action)} is not one of ${PUBLICATION_ACTIONS.join(', ')}; passed on as given.`
       )
     }
   })
@@ -203,7 +215,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-function describe(value: unknown): string {
+export function describe(value: unknown): string {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'an array'
   if (typeof value === 'object') return 'an object'

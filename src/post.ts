@@ -9,6 +9,7 @@ import { realClock, type Clock } from './clock.ts'
 import { readConfig } from './config.ts'
 import { connect } from './connection.ts'
 import { log, quietly } from './log.ts'
+import { compositeOf } from './report.ts'
 import { postStepShouldCancel, readSavedRun } from './state.ts'
 import { writeSummary } from './summary.ts'
 import { savedRun } from './targets/index.ts'
@@ -25,27 +26,29 @@ export async function run(
   if (!saved) return core.debug(`Post step: nothing to clean up (${why}).`)
   const config = await readConfig({ quiet: true })
   if (!config) return core.debug('Post step: the inputs are invalid; nothing to clean up.')
-  const jobId = saved.ref.jobGroupIds[0] ?? saved.ref.id
+  const jobId = saved.ref.jobGroupIds[0] ?? (saved.ref.kind === 'plan' ? undefined : saved.ref.id)
+  const composite = compositeOf(config)
+  const subject = composite?.subject ?? `job ${jobId}`
   if (!postStepShouldCancel(saved, config.cancelOnWorkflowCancel))
-    return core.debug(`Post step: nothing to clean up for job ${jobId}.`)
+    return core.debug(`Post step: nothing to clean up for ${subject}.`)
   log.warning(
-    `The main step stopped before job ${jobId} finished (the workflow was probably cancelled); cancelling the job.`,
+    `The main step stopped before ${subject} finished (the workflow was probably cancelled); cancelling it.`,
     {
       title: 'Cancelling job'
     }
   )
   const run = savedRun(saved.ref, connect(config, transport, clock))
   const budget = { deadline: clock.now() + POST_BUDGET_MS, persistMs: POST_BUDGET_MS }
-  const jobUrl = `${config.appUrl}/jobs/${jobId}`
+  const jobUrl = jobId === undefined ? undefined : `${config.appUrl}/jobs/${jobId}`
   const fate = await endRun(run, saved.ref, {
     reason: 'post-step',
     attached: false,
     allowed: true,
-    subject: `job ${jobId}`,
-    url: jobUrl,
+    subject,
+    url: composite?.url ?? jobUrl!,
     budget
   })
-  const status = await quietly(`Post step: reading the status of job ${jobId}`, () => run.status(saved.ref, budget))
+  const status = await quietly(`Post step: reading the status of ${subject}`, () => run.status(saved.ref, budget))
   if (!fate.cancelled) log.warning(fate.text, { title: 'Job not cancelled' })
   else if (status) log.info(`Status now: ${status}.`)
   await writeSummary({
@@ -58,6 +61,8 @@ export async function run(
     jobUrl,
     runParameters: [],
     stages: [],
-    notes: [fate.text]
+    notes: [fate.text],
+    jobGroupIds: saved.ref.jobGroupIds,
+    composite
   })
 }

@@ -3,7 +3,7 @@
  * marker and updated in place on re-runs. Loaded only when `comment-on-pr` is true, so ordinary runs do not pay
  * for Octokit. Works on GitHub Enterprise Server (`GITHUB_API_URL`). A failure is a warning, never a failed step.
  */
-import type { Config } from './inputs.ts'
+import { targetLabel, type Config } from './inputs.ts'
 import { log } from './log.ts'
 import type { RunReport } from './report.ts'
 import { redact } from './secrets.ts'
@@ -39,8 +39,7 @@ export async function commentOnPullRequest(config: Config, report: RunReport, su
       log.info(`comment-on-pr: this is a '${context.eventName}' event, not a pull request; no comment written.`)
       return
     }
-    const target = config.target.kind === 'recipe' ? `recipe ${config.target.recipeId}` : `job ${config.target.jobId}`
-    const marker = commentMarker(context.workflow, context.job, target)
+    const marker = commentMarker(context.workflow, context.job, targetLabel(config.target))
     const body = fitComment(marker, redact(summary), report.runUrl)
     const octokit = github.getOctokit(config.githubToken)
     // Octokit has no timeout of its own, and paginate() drops per-call options: a hook bounds every request.

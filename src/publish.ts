@@ -4,7 +4,8 @@ import type { Config } from './inputs.ts'
 import { formatMs, oneLine } from './format.ts'
 import { log } from './log.ts'
 import { setOutput } from './outputs.ts'
-import { reportOutputs, type RunReport } from './report.ts'
+import { capitalised, linkOf, reportOutputs, subjectOf, type RunReport } from './report.ts'
+import { partsEndedAs } from './run-parts.ts'
 import { errorText, writeSummary } from './summary.ts'
 
 export async function publish(config: Config, report: RunReport): Promise<void> {
@@ -17,7 +18,8 @@ export async function publish(config: Config, report: RunReport): Promise<void> 
   const failure = failureOf(config, report)
   if (!failure && (report.ending === 'failed' || report.ending === 'canceled')) {
     log.warning(
-      `Job ${report.jobId} ended ${report.status}; the step passes because fail-on-job-failure is false. ${report.jobUrl}`
+      `${capitalised(subjectOf(report))} ended ${report.status}; ` +
+        `the step passes because fail-on-job-failure is false. ${linkOf(report)}`
     )
   }
   if (failure) {
@@ -25,12 +27,13 @@ export async function publish(config: Config, report: RunReport): Promise<void> 
     process.exitCode = 1
   } else {
     const after = report.durationMs !== undefined ? ` after ${formatMs(report.durationMs)}` : ''
-    log.info(`Job ${report.jobId}: ${report.status ?? 'status unknown'}${after}.`)
+    log.info(`${capitalised(subjectOf(report))}: ${report.status ?? 'status unknown'}${after}.`)
   }
 }
 
 /** The step fails on an error, a timeout, a workflow cancel, and on Failed or Canceled when fail-on-job-failure. */
 export function failureOf(config: Config, report: RunReport): { title: string; message: string } | undefined {
+  const subject = capitalised(subjectOf(report))
   switch (report.ending) {
     case 'complete':
     case 'not-waited':
@@ -42,19 +45,24 @@ export function failureOf(config: Config, report: RunReport): { title: string; m
       const stageText = failedStage
         ? ` Stage ${failedStage.jobType} failed: "${oneLine(errorText(failedStage.errorMessage), 500)}".`
         : ''
-      const message = `Job ${report.jobId} ended ${report.status}.${stageText}${report.jobUrl ? ` ${report.jobUrl}` : ''}`
-      return { title: `Job ${report.jobId} ${report.status}`, message }
+      const parts = partsEndedAs(report.composite, report.status)
+      const url = linkOf(report)
+      const message = `${subject} ended ${report.status}${parts}.${stageText}${url ? ` ${url}` : ''}`
+      return { title: `${subject} ${report.status}`, message }
     }
     case 'timeout':
-      return { title: `Job ${report.jobId} timed out`, message: withLink(report.error ?? 'Timed out.', report.jobUrl) }
+      return {
+        title: `${subject} timed out`,
+        message: withLink(report.error ?? 'Timed out.', linkOf(report))
+      }
     case 'workflow-cancelled':
       return {
         title: 'Workflow cancelled',
-        message: withLink(report.error ?? 'The workflow was cancelled.', report.jobUrl)
+        message: withLink(report.error ?? 'The workflow was cancelled.', linkOf(report))
       }
     default:
       return {
-        title: report.jobId ? `Job ${report.jobId}: API error` : 'Could not start the job',
+        title: report.jobId ? `${subject}: API error` : `Could not start ${report.composite?.subject ?? 'the job'}`,
         message: report.error ?? 'Unknown error.'
       }
   }

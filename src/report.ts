@@ -4,9 +4,11 @@
  */
 import { OUTPUT, type OutputName } from './action-spec.ts'
 import { formatMs } from './format.ts'
-import type { Config } from './inputs.ts'
+import { targetLabel, type Config } from './inputs.ts'
 import type { Job, JobGroupOutputs, JobStatus } from './job-groups.ts'
 import type { RunParameter } from './overrides.ts'
+import { pageUrl, type CompositeRun } from './run-parts.ts'
+import type { RunDetails } from './targets/run-kind.ts'
 
 export type Ending =
   'complete' | 'failed' | 'canceled' | 'timeout' | 'workflow-cancelled' | 'not-waited' | 'lost-contact' | 'error'
@@ -35,6 +37,10 @@ export interface RunReport {
   error?: string
   /** Link to this workflow run. */
   runUrl?: string
+  /** Every job group of the run (the job-ids output); a recipe's run has one. */
+  jobGroupIds?: number[]
+  /** A flow or plan run: what messages call it, its own id, and its parts. */
+  composite?: CompositeRun
 }
 
 /** Stages kept for the summary and the `jobs` output; a run with more is cut, with a note. */
@@ -59,9 +65,42 @@ export function newReport(config: Config): RunReport {
     runParameters: config.runParameters,
     stages: [],
     notes: [],
-    runUrl: workflowRunUrl()
+    runUrl: workflowRunUrl(),
+    composite: compositeOf(config)
   }
 }
+
+/** A flow's or plan's parts as the final reads found them; the first job group becomes job-id if none was known. */
+export function addParts(report: RunReport, details: RunDetails, appUrl: string): void {
+  const { composite } = report
+  if (!composite || !details.parts) return
+  Object.assign(composite, { parts: details.parts, startedAt: details.createdAt, finishedAt: details.finishedAt })
+  const ids = details.parts.flatMap((p) => (p.jobGroupId === undefined ? [] : [p.jobGroupId]))
+  if (ids.length === 0) return
+  report.jobGroupIds = ids
+  report.jobId ??= ids[0]
+  report.jobUrl ??= `${appUrl}/jobs/${report.jobId}`
+}
+
+/** For a flow or plan: its subject and page, before anything runs. */
+export function compositeOf({ target, appUrl }: Config): CompositeRun | undefined {
+  if (target.kind !== 'flow' && target.kind !== 'plan') return undefined
+  const url = target.kind === 'flow' ? pageUrl(appUrl, 'flows', target.flowId) : pageUrl(appUrl, 'plans', target.planId)
+  return { subject: targetLabel(target), url, jobsUrl: `${appUrl}/jobs`, parts: [] }
+}
+
+/** What messages call the run: `flow 7`, `plan 5`, or `job 4100`. Pure. */
+export function subjectOf(report: RunReport): string {
+  return report.composite?.subject ?? `job ${report.jobId}`
+}
+
+/** The link messages give: the flow's or plan's page, else the job's. */
+export function linkOf(report: RunReport): string | undefined {
+  return report.composite?.url ?? report.jobUrl
+}
+
+/** `Job 4100`, `Flow 7`: a subject at the start of a sentence. */
+export const capitalised = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1)
 
 export function endingOf(status: JobStatus): Ending {
   return status === 'Complete' ? 'complete' : status === 'Failed' ? 'failed' : 'canceled'
@@ -87,12 +126,16 @@ export function reportOutputs(report: RunReport): Record<OutputName, string> {
     [OUTPUT.jobUrl]: report.jobUrl ?? '',
     [OUTPUT.durationSeconds]: report.durationMs === undefined ? '' : String(Math.round(report.durationMs / 1000)),
     [OUTPUT.jobs]: JSON.stringify(report.stages.map((s) => ({ id: s.id, type: s.jobType, status: s.status }))),
-    [OUTPUT.written]: report.written ? JSON.stringify(boundedWritten(report.written)) : ''
+    [OUTPUT.written]: report.written ? JSON.stringify(boundedWritten(report.written)) : '',
+    [OUTPUT.jobIds]: JSON.stringify(report.jobGroupIds ?? (report.jobId === undefined ? [] : [report.jobId])),
+    [OUTPUT.flowRunId]: String(report.composite?.flowRunId ?? ''),
+    [OUTPUT.planRunId]: String(report.composite?.planRunId ?? '')
   }
 }
 
-/** `Job 4100: InProgress after 1m20s (wrangle InProgress, filewriter Pending)`. Pure. */
-export function progressLine(jobId: number, status: string, elapsedMs: number, stages: Job[] = []): string {
+/** `Job 4100: InProgress after 1m20s (wrangle InProgress, filewriter Pending)`; a subject for flows and plans. Pure. */
+export function progressLine(jobId: number | string, status: string, elapsedMs: number, stages: Job[] = []): string {
   const detail = stages.length > 0 ? ` (${stages.map((s) => `${s.jobType} ${s.status}`).join(', ')})` : ''
-  return `Job ${jobId}: ${status} after ${formatMs(elapsedMs)}${detail}`
+  const who = typeof jobId === 'number' ? `Job ${jobId}` : capitalised(jobId)
+  return `${who}: ${status} after ${formatMs(elapsedMs)}${detail}`
 }

@@ -12,7 +12,18 @@ import type { Config } from './inputs.ts'
 import { isTerminal } from './job-groups.ts'
 import { log, quietly } from './log.ts'
 import { setOutput } from './outputs.ts'
-import { endingOf, MAX_STAGES, newReport, type RunReport } from './report.ts'
+import {
+  addParts,
+  capitalised,
+  endingOf,
+  MAX_STAGES,
+  linkOf,
+  newReport,
+  reportOutputs,
+  subjectOf,
+  type RunReport
+} from './report.ts'
+import { describeStart } from './run-parts.ts'
 import { saveSettled, saveStarted } from './state.ts'
 import { describeStartFailure } from './start-failure.ts'
 import type { RunKind, Started } from './targets/run-kind.ts'
@@ -22,6 +33,8 @@ import { watchRun } from './waiter.ts'
 export const REPORT_BUDGET_MS = 30_000
 /** After a cancel signal, a start already on its way gets this long to answer, so its run can be cancelled. */
 const START_GRACE_MS = 3_000
+/** Set as soon as the run exists, so that `if: always()` steps see them whatever happens next. */
+const EARLY_OUTPUTS = [OUTPUT.jobId, OUTPUT.requestId, OUTPUT.jobUrl, OUTPUT.jobIds, OUTPUT.flowRunId, OUTPUT.planRunId]
 
 export class Run {
   readonly startedAt: number
@@ -106,16 +119,19 @@ export class Run {
 
   /** The run exists: say so, and set what must be set whatever happens next. */
   private announce(report: RunReport, started: Started): void {
-    const jobId = started.ref.jobGroupIds[0] ?? started.ref.id
+    const { composite } = report
+    const jobId = started.ref.jobGroupIds[0] ?? (composite ? undefined : started.ref.id)
     Object.assign(report, { jobId, requestId: started.requestId, adopted: started.adopted, attached: started.attached })
-    report.jobUrl = `${this.config.appUrl}/jobs/${jobId}`
+    report.jobGroupIds = started.ref.jobGroupIds
+    if (composite) Object.assign(composite, { flowRunId: started.flowRunId, planRunId: started.planRunId })
+    if (jobId !== undefined) report.jobUrl = `${this.config.appUrl}/jobs/${jobId}`
     this.waitStartedAt = this.clock.now()
-    setOutput(OUTPUT.jobId, String(jobId))
-    setOutput(OUTPUT.requestId, report.requestId)
-    setOutput(OUTPUT.jobUrl, report.jobUrl)
+    const outputs = reportOutputs(report)
+    for (const name of EARLY_OUTPUTS) if (outputs[name] || name === OUTPUT.requestId) setOutput(name, outputs[name])
     saveStarted(started.ref, { triggered: !started.attached, waiting: this.config.wait, requestId: report.requestId })
-    const how = started.attached ? `Attached to job ${jobId}` : `Started job ${jobId} for ${this.kind.label}`
-    log.info(`${how}: ${report.jobUrl}${report.requestId ? ` (request id ${report.requestId})` : ''}`)
+    const what = composite ? `${composite.subject} (${describeStart(started)})` : `job ${jobId} for ${this.kind.label}`
+    const how = started.attached ? `Attached to job ${jobId}` : `Started ${what}`
+    log.info(`${how}: ${linkOf(report)}${report.requestId ? ` (request id ${report.requestId})` : ''}`)
   }
 
   private async notWaited(report: RunReport, started: Started): Promise<RunReport> {
@@ -123,11 +139,11 @@ export class Run {
     try {
       report.status = await this.kind.status(started.ref, this.budget(REPORT_BUDGET_MS))
     } catch (error) {
-      log.warning(`Could not read the status of job ${report.jobId}: ${(error as Error).message}`)
+      log.warning(`Could not read the status of ${subjectOf(report)}: ${(error as Error).message}`)
     }
     if (isTerminal(report.status)) report.ending = endingOf(report.status!)
     report.notes.push(
-      `Not waited for (wait: false): job ${report.jobId} keeps running and this action will not cancel it.`
+      `Not waited for (wait: false): ${subjectOf(report)} keeps running and this action will not cancel it.`
     )
     await this.complete(report, started)
     return report
@@ -138,28 +154,29 @@ export class Run {
     const cancelling = reason === 'workflow-cancel'
     const last = report.status ? `last status ${report.status}` : 'no status read'
     const budget = cancelling ? this.cleanupBudget() : this.budget(REPORT_BUDGET_MS)
+    const subject = subjectOf(report)
     const fate = await endRun(this.kind, started.ref, {
       reason,
       attached: started.attached,
       allowed: cancelling ? this.config.cancelOnWorkflowCancel : this.config.cancelOnTimeout,
-      subject: `job ${report.jobId}`,
-      url: report.jobUrl!,
+      subject,
+      url: linkOf(report)!,
       budget
     })
     if (!fate.failed) saveSettled()
     if (fate.cancelled) {
       const read = (): Promise<string> => this.kind.status(started.ref, budget)
-      report.status = (await quietly(`Reading the status of job ${report.jobId}`, read)) ?? report.status
+      report.status = (await quietly(`Reading the status of ${subject}`, read)) ?? report.status
     }
     if (cancelling) {
       report.ending = 'workflow-cancelled'
-      report.error = `The workflow was cancelled (${this.stopSignal ?? 'signal'}) while waiting for job ${report.jobId}. ${fate.text}`
+      report.error = `The workflow was cancelled (${this.stopSignal ?? 'signal'}) while waiting for ${subject}. ${fate.text}`
     } else if (error) {
       report.ending = 'lost-contact'
-      report.error = `Waiting for job ${report.jobId} failed (${last}): ${error.message} ${fate.text}`
+      report.error = `Waiting for ${subject} failed (${last}): ${error.message} ${fate.text}`
     } else {
       report.ending = 'timeout'
-      report.error = `Job ${report.jobId} did not finish within the timeout of ${formatMs(this.config.timeoutMs)} (${last}). ${fate.text}`
+      report.error = `${capitalised(subject)} did not finish within the timeout of ${formatMs(this.config.timeoutMs)} (${last}). ${fate.text}`
     }
   }
 
@@ -175,6 +192,7 @@ export class Run {
     if (details.stages.length > MAX_STAGES) report.stagesOmitted = details.stages.length - MAX_STAGES
     report.engine ??= details.stages.map((s) => s.executionLanguage).find((e): e is string => typeof e === 'string')
     report.written = details.written
+    if (details.parts) addParts(report, details, this.config.appUrl)
   }
 
   private budget(ms: number): Budget {

@@ -7,7 +7,7 @@ import type { StopSignal } from './cancellation.ts'
 import type { Config } from './inputs.ts'
 import type { RunReport } from './report.ts'
 import { triggerDecision } from './retry-policy.ts'
-import { TriggerUnsettledError } from './targets/job-history.ts'
+import { TriggerUnsettledError } from './targets/start-retries.ts'
 import { TransportError } from './transport.ts'
 
 export function describeStartFailure(
@@ -37,10 +37,16 @@ export function describeStartFailure(
     report.error = `Nothing was sent to the API at ${config.apiUrl}: ${error.message}.`
   } else if (error instanceof TransportError) {
     report.error =
-      `Could not reach the API at ${config.apiUrl}: ${error.message}. The request may have arrived, so the run ` +
-      `may have started: ${where}. Check api-url, and the runner's network and proxy settings.`
+      `Could not reach the API at ${config.apiUrl} (${startCall(config)}): ${error.message}. The request may have ` +
+      `arrived, so the run may have started: ${where}. Check api-url, and the runner's network and proxy settings.`
   } else {
     report.error = error.message
   }
   return report
+}
+
+function startCall({ target }: Config): string {
+  if (target.kind === 'flow') return `POST /v4/flows/${target.flowId}/run`
+  if (target.kind === 'plan') return `POST /v4/plans/${target.planId}/run`
+  return 'POST /v4/jobGroups'
 }

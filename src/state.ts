@@ -16,7 +16,7 @@ const KEY = {
   settled: 'settled'
 } as const
 
-const KINDS: readonly RunKindName[] = ['recipe', 'job-group']
+const KINDS: readonly RunKindName[] = ['recipe', 'job-group', 'flow', 'plan']
 
 /** What the main step saved about its run. */
 export interface SavedRun {

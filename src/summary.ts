@@ -5,11 +5,13 @@
 import * as core from '@actions/core'
 import { formatMs, oneLine } from './format.ts'
 import type { Job, JobGroupOutputs } from './job-groups.ts'
-import type { Ending, RunReport } from './report.ts'
+import { capitalised, type Ending, type RunReport } from './report.ts'
+import type { CompositeRun } from './run-parts.ts'
 import { redact } from './secrets.ts'
 
 const MAX_CELL = 300
 const MAX_WRITTEN = 50
+const MAX_PARTS = 50
 
 /** Server text made safe for the summary's Markdown and HTML: escaped, on one line, cut to `max` characters. */
 export function escapeText(text: string, max = MAX_CELL): string {
@@ -34,8 +36,9 @@ const HEADLINE: Record<Ending, string> = {
 /** The step summary, as Markdown with HTML tables. Pure. */
 export function renderSummary(report: RunReport): string {
   const lines: string[] = []
-  const subject =
-    report.jobId !== undefined
+  const subject = report.composite
+    ? capitalised(report.composite.subject)
+    : report.jobId !== undefined
       ? `Job ${report.jobId}`
       : report.recipeId !== undefined
         ? `Recipe ${report.recipeId}`
@@ -44,6 +47,7 @@ export function renderSummary(report: RunReport): string {
   if (report.error) lines.push(`<p>${escapeText(report.error, 2000)}</p>`, '')
   for (const note of report.notes) lines.push(`<p>${escapeText(note, 1000)}</p>`, '')
   lines.push(detailsTable(report), '')
+  if (report.composite?.parts.length) lines.push(...partsSection(report.composite))
   if (report.stages.length > 0) lines.push('#### Stages', '', stagesTable(report.stages), '')
   if (report.stagesOmitted) lines.push(`<p>… and ${report.stagesOmitted} more stages, not shown.</p>`, '')
   const written = report.written ? writtenList(report.written) : ''
@@ -58,6 +62,7 @@ function detailsTable(report: RunReport): string {
     rows.push(['Job', report.jobUrl ? `<a href="${escapeAttr(report.jobUrl)}">${id}</a>` : id])
   }
   if (report.recipeId !== undefined) rows.push(['Recipe', escapeText(String(report.recipeId), 30)])
+  if (report.composite) rows.push(...compositeRows(report.composite))
   if (report.status) rows.push(['Status', `<b>${escapeText(report.status, 60)}</b>`])
   if (report.durationMs !== undefined) rows.push(['Duration', formatMs(report.durationMs)])
   if (report.engine) rows.push(['Engine', escapeText(report.engine, 60)])
@@ -76,6 +81,39 @@ function detailsTable(report: RunReport): string {
   if (report.runUrl)
     rows.push(['Workflow run', `<a href="${escapeAttr(report.runUrl)}">${escapeText(report.runUrl, 200)}</a>`])
   return `<table>\n${rows.map(([k, v]) => `<tr><th align="left">${k}</th><td>${v}</td></tr>`).join('\n')}\n</table>`
+}
+
+function compositeRows(run: CompositeRun): [string, string][] {
+  const rows: [string, string][] = []
+  if (run.flowRunId !== undefined) rows.push(['Flow run', String(run.flowRunId)])
+  if (run.planRunId !== undefined) rows.push(['Plan run', String(run.planRunId)])
+  for (const [name, ms] of [
+    ['Started', run.startedAt],
+    ['Finished', run.finishedAt]
+  ] as const)
+    if (ms !== undefined) rows.push([name, new Date(ms).toISOString()])
+  return rows
+}
+
+/** One row per job group (a plan's under their tasks), at most `MAX_PARTS` of them. */
+function partsSection(run: CompositeRun): string[] {
+  const tasks = run.parts.some((p) => p.task !== undefined)
+  const head = `<tr>${tasks ? '<th>Task</th>' : ''}<th>Output</th><th>Job</th><th>Status</th><th>Duration</th></tr>`
+  const rows = run.parts.slice(0, MAX_PARTS).map((p) => {
+    const id = p.jobGroupId
+    const cells = [
+      ...(tasks ? [escapeText(p.task ?? '', 100)] : []),
+      escapeText(p.name ?? (p.recipeId === undefined ? '' : `recipe ${p.recipeId}`), 200),
+      id === undefined ? '' : `<a href="${escapeAttr(`${run.jobsUrl}/${id}`)}">${id}</a>`,
+      escapeText(p.status ?? (id === undefined ? 'not started' : ''), 60),
+      p.durationMs === undefined ? '' : formatMs(p.durationMs)
+    ]
+    return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`
+  })
+  const more = run.parts.length - MAX_PARTS
+  if (more > 0) rows.push(`<tr><td colspan="${tasks ? 5 : 4}">… and ${more} more (see the job-ids output)</td></tr>`)
+  const table = `<table>\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`
+  return [`#### ${tasks ? 'Tasks' : 'Job groups'}`, '', table, '']
 }
 
 function stagesTable(stages: Job[]): string {

@@ -8,7 +8,7 @@ import { formatMs } from './format.ts'
 import type { Config } from './inputs.ts'
 import { isTerminal, RUNNING_STATUSES, type JobStatus } from './job-groups.ts'
 import { log, quietly } from './log.ts'
-import { progressLine, type RunReport } from './report.ts'
+import { capitalised, progressLine, subjectOf, type RunReport } from './report.ts'
 import { isTransient, PERSISTENT_FAILURE_MS } from './retry-policy.ts'
 import type { RunKind, RunRef } from './targets/run-kind.ts'
 
@@ -105,7 +105,8 @@ export async function watchRun(
   signal: AbortSignal
 ): Promise<WatchOutcome> {
   const { kind, ref, config, clock } = watch
-  log.startGroup(`Waiting for job ${report.jobId} (timeout ${formatMs(config.timeoutMs)})`)
+  const subject = subjectOf(report)
+  log.startGroup(`Waiting for ${subject} (timeout ${formatMs(config.timeoutMs)})`)
   let lastLineAt = startedAt
   try {
     return await waitForJobGroup({
@@ -121,11 +122,11 @@ export async function watchRun(
         if (!changed && clock.now() - lastLineAt < HEARTBEAT_MS) return
         lastLineAt = clock.now()
         const stages = await quietly('Reading the stages', () => kind.stages(ref, { deadline: clock.now() + 10_000 }))
-        log.info(progressLine(report.jobId!, status, elapsedMs, stages))
+        log.info(progressLine(subject, status, elapsedMs, stages))
       },
       onUnknownStatus: (status) =>
         log.warning(
-          `Job ${report.jobId} reports status '${status}', which this action does not know; treating it as still running.`
+          `${capitalised(subject)} reports status '${status}', which this action does not know; treating it as still running.`
         )
     })
   } catch (error) {

@@ -295,6 +295,22 @@ describe('GET /v4/flowRuns/{id}…', () => {
     })
   })
 
+  it("embeds each job group's recipe, named after its output, on embed=wrangledDataset; refuses other embeddings", async () => {
+    const emulator = await start({ flows: FLOWS })
+    await runFlow(emulator)
+    const listed = (await getJson(emulator, '/v4/flowRuns/2001/jobGroups?embed=wrangledDataset')) as {
+      data: Array<{ id: number; wrangledDataset: unknown }>
+    }
+    expect(listed.data.map((group) => [group.id, group.wrangledDataset])).toEqual([
+      [4100, { id: 71, name: 'Orders clean' }],
+      [4101, { id: 72, name: 'Orders by region' }],
+    ])
+    const refused = await call(emulator, 'GET', '/v4/flowRuns/2001/jobGroups?embed=flownodes')
+    expect(refused.status).toBe(400)
+    expect(refused.json).toEqual(exceptionBody('ValidationFailed'))
+    expect(JSON.stringify(refused.json)).toContain('No association flownodes in jobGroups!')
+  })
+
   it('stays running while one output runs, even when another has failed', async () => {
     freezeDate(T0)
     const flows = {

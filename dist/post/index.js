@@ -28375,7 +28375,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3676);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9950);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9364);
 /* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4684);
 /** Entry point of the post step (runs.post): it can only cancel what the main step saved, never start anything. */
 
@@ -28393,7 +28393,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9950:
+/***/ 9364:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28493,8 +28493,11 @@ function describeCancel(outcome, reason, subject) {
             const by = reason === 'post-step'
                 ? ' by the post step: the main step was stopped before it could cancel it'
                 : ` (${ALLOWED_BY[reason]})`;
-            const text = `${cap(subject)} was cancelled${by}.`;
-            log_log.info(`${text} Request id ${outcome.requestId}.`);
+            const text = `${cap(subject)} was cancelled${by}.${outcome.partial ? ` ${outcome.partial}` : ''}`;
+            if (outcome.partial)
+                log_log.warning(text, { title: 'Cancel incomplete' });
+            else
+                log_log.info(`${text}${outcome.requestId ? ` Request id ${outcome.requestId}.` : ''}`);
             return { cancelled: true, failed: false, text };
         }
         case 'unsupported': {
@@ -28551,6 +28554,9 @@ const INPUT = {
     apiToken: 'api-token',
     recipeId: 'recipe-id',
     jobId: 'job-id',
+    flowId: 'flow-id',
+    flowRecipes: 'flow-recipes',
+    planId: 'plan-id',
     overrides: 'overrides',
     runParameters: 'run-parameters',
     wait: 'wait',
@@ -28565,35 +28571,38 @@ const INPUT = {
     commentOnPr: 'comment-on-pr',
     githubToken: 'github-token'
 };
-const OUTPUT = {
+const action_spec_OUTPUT = {
     jobId: 'job-id',
     status: 'status',
     requestId: 'request-id',
     jobUrl: 'job-url',
     durationSeconds: 'duration-seconds',
     jobs: 'jobs',
-    written: 'written'
+    written: 'written',
+    jobIds: 'job-ids',
+    flowRunId: 'flow-run-id',
+    planRunId: 'plan-run-id'
 };
 
 ;// CONCATENATED MODULE: ./src/action-defaults.ts
 // Generated from action.yml by scripts/gen-action-defaults.ts (npm run gen): do not edit.
 /** The defaults action.yml declares, used when an input is given empty (the runner fills them in otherwise). */
 const INPUT_DEFAULTS = {
-    'wait': "true",
-    'timeout': "6h",
-    'poll-interval': "2s",
-    'max-poll-interval': "60s",
-    'request-timeout': "30s",
-    'fail-on-job-failure': "true",
-    'cancel-on-timeout': "true",
-    'cancel-on-workflow-cancel': "true",
-    'comment-on-pr': "false"
+    wait: 'true',
+    timeout: '6h',
+    'poll-interval': '2s',
+    'max-poll-interval': '60s',
+    'request-timeout': '30s',
+    'fail-on-job-failure': 'true',
+    'cancel-on-timeout': 'true',
+    'cancel-on-workflow-cancel': 'true',
+    'comment-on-pr': 'false'
 };
 
 ;// CONCATENATED MODULE: ./src/format.ts
 /** Small text helpers shared by the log, the errors and the report. */
 /** `1h02m03s`-style rendering used in messages and logs. */
-function formatMs(ms) {
+function format_formatMs(ms) {
     if (ms < 1000)
         return `${Math.round(ms)}ms`;
     let s = Math.round(ms / 1000);
@@ -28827,29 +28836,39 @@ function parseRunParametersJson(raw) {
 }
 /** A JSON object; known keys type-checked (the server does not validate overrides), unknown ones passed on with a warning. */
 function parseOverrides(text, warnings = []) {
+    return checkOverrides(parseOverridesObject(text, '{"execution": "photon"} or, as YAML, execution: photon'), warnings);
+}
+/** The `overrides` input as a mapping, from YAML or JSON (`example` shows one in the error). */
+function parseOverridesObject(text, example) {
     const value = parseMapping(text);
     if (!isPlainObject(value)) {
-        const example = 'e.g. {"execution": "photon"} or, as YAML, execution: photon';
-        throw new InputError('overrides', `must be a mapping, ${example} (got ${describe(value)}).`);
+        throw new InputError('overrides', `must be a mapping, e.g. ${example} (got ${describe(value)}).`);
     }
-    if (tooDeep(value))
+    if (tooDeep(value)) {
         throw new InputError('overrides', `is nested deeper than ${MAX_DEPTH} levels; no override needs that.`);
-    const o = value;
+    }
+    return value;
+}
+/**
+ * The checks of one job group's overrides (a recipe's, or one flow output's); `at` prefixes the key names in
+ * messages, e.g. `Sales.` for the flow output named Sales. Returns `o`.
+ */
+function checkOverrides(o, warnings, at = '') {
     if ('execution' in o && typeof o.execution !== 'string') {
-        throw new InputError('overrides', `'execution' must be a string such as "photon" or "spark" (got ${describe(o.execution)}).`);
+        throw new InputError('overrides', `'${at}execution' must be a string such as "photon" or "spark" (got ${describe(o.execution)}).`);
     }
     if ('profiler' in o && typeof o.profiler !== 'boolean') {
-        throw new InputError('overrides', `'profiler' must be true or false (got ${describe(o.profiler)}).`);
+        throw new InputError('overrides', `'${at}profiler' must be true or false (got ${describe(o.profiler)}).`);
     }
     for (const key of ['writesettings', 'writeSettings']) {
         if (key in o)
-            checkWriteSettings(key, o[key], warnings);
+            checkWriteSettings(`${at}${key}`, o[key], warnings);
     }
     if ('publications' in o)
-        checkPublications(o.publications, warnings);
+        checkPublications(`${at}publications`, o.publications, warnings);
     const unknown = Object.keys(o).filter((k) => !KNOWN_OVERRIDE_KEYS.includes(k));
     if (unknown.length > 0)
-        warnings.push(unknownKeysWarning(unknown));
+        warnings.push(unknownKeysWarning(unknown, at));
     return o;
 }
 /**
@@ -28878,10 +28897,10 @@ function parseMapping(text) {
     }
 }
 /** One line naming at most `MAX_NAMED` unknown keys, each with the known key it is nearest to, if any. */
-function unknownKeysWarning(unknown) {
+function unknownKeysWarning(unknown, at) {
     const named = unknown.slice(0, MAX_NAMED).map((key) => {
         const near = closest(key, KNOWN_OVERRIDE_KEYS);
-        return `'${oneLine(key, 40)}'${near ? ` (did you mean '${near}'?)` : ''}`;
+        return `'${at}${oneLine(key, 40)}'${near ? ` (did you mean '${at}${near}'?)` : ''}`;
     });
     const more = unknown.length > MAX_NAMED ? ` and ${unknown.length - MAX_NAMED} more` : '';
     const keys = unknown.length === 1 ? 'unknown key' : `${unknown.length} unknown keys`;
@@ -28918,10 +28937,10 @@ function checkWriteSettings(key, value, warnings) {
         }
     });
 }
-function checkPublications(value, warnings) {
-    objectArray('overrides', 'publications', value).forEach((item, i) => {
+function checkPublications(key, value, warnings) {
+    objectArray('overrides', key, value).forEach((item, i) => {
         if ('action' in item && !PUBLICATION_ACTIONS.includes(item.action)) {
-            warnings.push(`overrides: 'publications[${i}]'.action ${describe(item.action)} is not one of ${PUBLICATION_ACTIONS.join(', ')}; passed on as given.`);
+            warnings.push(`overrides: '${key}[${i}]'.action ${describe(item.action)} is not one of ${PUBLICATION_ACTIONS.join(', ')}; passed on as given.`);
         }
     });
 }
@@ -28970,6 +28989,98 @@ function editDistance(a, b) {
     return prev[b.length];
 }
 
+;// CONCATENATED MODULE: ./src/flow-request.ts
+/**
+ * The flow-run request (`POST /v4/flows/{id}/run`) from the inputs: `flow-recipes` → `wrangledDatasetIds`,
+ * `run-parameters` → `runParameters`, and `overrides` split into the request's top-level fields (`execution`,
+ * `ignoreRecipeErrors`, `sparkOptions`, …) and its `overrides`, which a flow run keys by output name. Pure.
+ */
+
+
+
+
+/**
+ * Top-level fields of the flow-run request: the first three are documented for runFlow, the other two are in the
+ * AAC spec's LFlowRunRequest. Every other key of the `overrides` input names an output.
+ */
+const FLOW_RUN_FIELDS = [
+    'execution',
+    'ignoreRecipeErrors',
+    'sparkOptions',
+    'schemaDriftOptions',
+    'databricksOptions'
+];
+/**
+ * `flow-recipes`: recipe ids separated by commas, spaces or new lines, or a JSON array; duplicates are dropped.
+ * Empty text means every output (`[]`).
+ */
+function parseFlowRecipes(text) {
+    const raw = text.trim();
+    if (!raw)
+        return [];
+    let items = raw.split(/[\s,]+/).filter(Boolean);
+    if (raw.startsWith('[')) {
+        try {
+            items = JSON.parse(raw);
+        }
+        catch (e) {
+            throw new InputError(INPUT.flowRecipes, `is not a valid JSON array (${e.message}).`);
+        }
+        if (!Array.isArray(items) || items.length === 0)
+            throw new InputError(INPUT.flowRecipes, 'must list at least one recipe id, or be left empty to run every output.');
+    }
+    return [...new Set(items.map((item) => parsePositiveInteger(INPUT.flowRecipes, String(item))))];
+}
+/**
+ * The `overrides` input given with `flow-id`: the known top-level fields checked, and every other key taken as an
+ * output name whose object is checked as a recipe's overrides are (unknown keys pass with a warning).
+ */
+function parseFlowOverrides(text, warnings) {
+    const o = parseOverridesObject(text, '{"execution": "spark", "Sales by region": {"profiler": true}}');
+    if ('execution' in o && typeof o.execution !== 'string')
+        throw new InputError(INPUT.overrides, `'execution' must be a string such as "photon" or "spark".`);
+    if ('ignoreRecipeErrors' in o && typeof o.ignoreRecipeErrors !== 'boolean')
+        throw new InputError(INPUT.overrides, `'ignoreRecipeErrors' must be true or false (got ${describe(o.ignoreRecipeErrors)}).`);
+    if ('sparkOptions' in o)
+        checkSparkOptions(o.sparkOptions);
+    for (const [name, value] of Object.entries(o)) {
+        if (FLOW_RUN_FIELDS.includes(name))
+            continue;
+        if (!isPlainObject(value)) {
+            throw new InputError(INPUT.overrides, `'${name}' is not an output's overrides (an object; got ${describe(value)}): with flow-id, overrides are ` +
+                `keyed by output name, e.g. {"<output name>": {"${name}": …}}, beside the top-level fields ` +
+                `${FLOW_RUN_FIELDS.join(', ')}.`);
+        }
+        checkOverrides(value, warnings, `${name}.`);
+    }
+    return o;
+}
+function checkSparkOptions(value) {
+    const ok = Array.isArray(value) && value.every((item) => isPlainObject(item) && typeof item.key === 'string');
+    if (!ok) {
+        throw new InputError(INPUT.overrides, `'sparkOptions' must be an array of {"key": …, "value": …} objects (got ${describe(value)}).`);
+    }
+}
+/** The request body; empty parts are left out (every field is optional: an empty body runs every output). */
+function flow_request_buildRunFlowRequest(recipeIds, overrides, runParameters) {
+    const body = {};
+    if (recipeIds.length > 0)
+        body.wrangledDatasetIds = recipeIds;
+    const parameters = runParametersBody(runParameters);
+    if (parameters)
+        body.runParameters = parameters;
+    const byOutput = {};
+    for (const [key, value] of Object.entries(overrides ?? {})) {
+        if (FLOW_RUN_FIELDS.includes(key))
+            body[key] = value;
+        else
+            byOutput[key] = value;
+    }
+    if (Object.keys(byOutput).length > 0)
+        body.overrides = byOutput;
+    return body;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
 /**
  * Inputs: every action input parsed and validated, once, into one typed object before any request is sent.
@@ -28981,6 +29092,20 @@ function editDistance(a, b) {
 
 
 
+
+/** `recipe 7`, `job 4100`, `flow 7`, `plan 5`. Pure. */
+function targetLabel(target) {
+    switch (target.kind) {
+        case 'recipe':
+            return `recipe ${target.recipeId}`;
+        case 'job':
+            return `job ${target.jobId}`;
+        case 'flow':
+            return `flow ${target.flowId}`;
+        case 'plan':
+            return `plan ${target.planId}`;
+    }
+}
 /** Every bad input found, reported together so one run shows them all. */
 class InputErrors extends Error {
     errors;
@@ -29045,19 +29170,23 @@ function parseInputs(get) {
 }
 /** What to run: the target and its request options. */
 function parseRun(c) {
-    const target = c.attempt(() => parseTarget(c.get(INPUT.recipeId), c.get(INPUT.jobId)));
+    const target = c.attempt(() => parseTarget(c));
     const overridesText = c.get(INPUT.overrides);
     const runParametersText = c.get(INPUT.runParameters);
-    if (target?.kind === 'job') {
-        const why = 'cannot be used with job-id (the job already runs); remove it or give recipe-id instead.';
+    const refuse = (why) => {
         if (overridesText)
             c.fail(INPUT.overrides, why);
         if (runParametersText)
             c.fail(INPUT.runParameters, why);
-    }
+    };
+    if (target?.kind === 'job')
+        refuse('cannot be used with job-id (the job already runs); remove it or give recipe-id instead.');
+    if (target?.kind === 'plan')
+        refuse('cannot be used with plan-id: plans take no overrides here; remove it.');
+    const parse = target?.kind === 'flow' ? parseFlowOverrides : parseOverrides;
     return {
         target: target,
-        overrides: c.attempt(() => (overridesText ? parseOverrides(overridesText, c.warnings) : undefined)),
+        overrides: c.attempt(() => (overridesText ? parse(overridesText, c.warnings) : undefined)),
         runParameters: c.attempt(() => parseRunParameters(runParametersText)) ?? []
     };
 }
@@ -29069,7 +29198,7 @@ function parseWaiting(c) {
         c.fail(INPUT.pollInterval, `must be at least 1s (got '${c.get(INPUT.pollInterval)}').`);
     }
     if (pollIntervalMs !== undefined && maxPollIntervalMs !== undefined && pollIntervalMs > maxPollIntervalMs) {
-        const values = `(${formatMs(pollIntervalMs)}) must not be larger than max-poll-interval (${formatMs(maxPollIntervalMs)}).`;
+        const values = `(${format_formatMs(pollIntervalMs)}) must not be larger than max-poll-interval (${format_formatMs(maxPollIntervalMs)}).`;
         c.fail(INPUT.pollInterval, values);
     }
     return {
@@ -29080,220 +29209,68 @@ function parseWaiting(c) {
         requestTimeoutMs: duration(INPUT.requestTimeout)
     };
 }
-function parseTarget(recipe, job) {
-    if (recipe && job) {
-        throw new InputError(INPUT.recipeId, 'give either recipe-id (to run a recipe) or job-id (to wait on a running job), not both.');
+const TARGET_INPUTS = [INPUT.recipeId, INPUT.flowId, INPUT.planId, INPUT.jobId];
+/** Exactly one of recipe-id, flow-id, plan-id and job-id; flow-recipes only with flow-id. */
+function parseTarget(c) {
+    const given = TARGET_INPUTS.filter((name) => c.get(name));
+    const flowRecipes = c.get(INPUT.flowRecipes);
+    if (flowRecipes && !given.includes(INPUT.flowId))
+        c.fail(INPUT.flowRecipes, "can only be used with flow-id (it selects which of the flow's outputs run).");
+    if (given.length > 1) {
+        const names = given.join(', ');
+        throw new InputError(given[0], `give exactly one of ${TARGET_INPUTS.join(', ')} (got ${names}).`);
     }
-    if (!recipe && !job) {
-        throw new InputError(INPUT.recipeId, 'is required (or give job-id to wait on a job group that already runs).');
+    const id = (name) => parsePositiveInteger(name, c.get(name));
+    switch (given[0]) {
+        case INPUT.recipeId:
+            return { kind: 'recipe', recipeId: id(INPUT.recipeId) };
+        case INPUT.jobId:
+            return { kind: 'job', jobId: id(INPUT.jobId) };
+        case INPUT.flowId:
+            return { kind: 'flow', flowId: id(INPUT.flowId), recipeIds: c.attempt(() => parseFlowRecipes(flowRecipes)) ?? [] };
+        case INPUT.planId:
+            return { kind: 'plan', planId: id(INPUT.planId) };
+        default:
+            throw new InputError(INPUT.recipeId, 'is required (or give flow-id or plan-id to run a flow or a plan, ' +
+                'or job-id to wait on a job group that already runs).');
     }
-    return recipe
-        ? { kind: 'recipe', recipeId: parsePositiveInteger(INPUT.recipeId, recipe) }
-        : { kind: 'job', jobId: parsePositiveInteger(INPUT.jobId, job) };
 }
 
-;// CONCATENATED MODULE: ./src/summary.ts
+;// CONCATENATED MODULE: ./src/flow-plan-hints.ts
 /**
- * The step summary: Markdown with HTML tables, rendered purely from the report. Everything that came from the
- * server is escaped (and cut when long) before it is written, and every secret is removed.
+ * What to do about a failed flow or plan call, for `ApiError`'s hint. A 403 or 404 on the run call of a flow or
+ * plan that exists means the edition does not run them through the API (Standard editions offer only job groups).
  */
-
-
-
-const MAX_CELL = 300;
-const MAX_WRITTEN = 50;
-/** Server text made safe for the summary's Markdown and HTML: escaped, on one line, cut to `max` characters. */
-function escapeText(text, max = MAX_CELL) {
-    return oneLine((0,secrets/* redact */.E)(text), max).replace(/[&<>"'`|*_[\]\\#~!()$]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-function escapeAttr(url) {
-    return (0,secrets/* redact */.E)(url).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-const HEADLINE = {
-    complete: '✅ completed',
-    failed: '❌ failed',
-    canceled: '🚫 was canceled',
-    timeout: '⏱️ timed out',
-    'workflow-cancelled': '🛑 stopped: the workflow was cancelled',
-    'not-waited': '▶️ is running (not waited for)',
-    'lost-contact': '⚠️ lost contact with the API',
-    error: '⚠️ could not be run'
-};
-/** The step summary, as Markdown with HTML tables. Pure. */
-function renderSummary(report) {
-    const lines = [];
-    const subject = report.jobId !== undefined
-        ? `Job ${report.jobId}`
-        : report.recipeId !== undefined
-            ? `Recipe ${report.recipeId}`
-            : 'Job';
-    lines.push(`### ${subject} ${HEADLINE[report.ending]}`, '');
-    if (report.error)
-        lines.push(`<p>${escapeText(report.error, 2000)}</p>`, '');
-    for (const note of report.notes)
-        lines.push(`<p>${escapeText(note, 1000)}</p>`, '');
-    lines.push(detailsTable(report), '');
-    if (report.stages.length > 0)
-        lines.push('#### Stages', '', stagesTable(report.stages), '');
-    if (report.stagesOmitted)
-        lines.push(`<p>… and ${report.stagesOmitted} more stages, not shown.</p>`, '');
-    const written = report.written ? writtenList(report.written) : '';
-    if (written)
-        lines.push('#### Written', '', written, '');
-    return lines.join('\n');
-}
-function detailsTable(report) {
-    const rows = [];
-    if (report.jobId !== undefined) {
-        const id = escapeText(String(report.jobId), 30);
-        rows.push(['Job', report.jobUrl ? `<a href="${escapeAttr(report.jobUrl)}">${id}</a>` : id]);
-    }
-    if (report.recipeId !== undefined)
-        rows.push(['Recipe', escapeText(String(report.recipeId), 30)]);
-    if (report.status)
-        rows.push(['Status', `<b>${escapeText(report.status, 60)}</b>`]);
-    if (report.durationMs !== undefined)
-        rows.push(['Duration', formatMs(report.durationMs)]);
-    if (report.engine)
-        rows.push(['Engine', escapeText(report.engine, 60)]);
-    if (report.runParameters.length > 0) {
-        rows.push([
-            'Run parameters',
-            report.runParameters
-                .map((p) => `<code>${escapeText(p.key, 100)}</code> = ${escapeText(p.value, 200)}`)
-                .join('<br>')
-        ]);
-    }
-    if (report.attached)
-        rows.push(['Started by', 'another run (attached with job-id)']);
-    if (report.adopted)
-        rows.push(['Started by', 'this step (found in the job history after the trigger answer was lost)']);
-    if (report.requestId)
-        rows.push(['Request id', `<code>${escapeText(report.requestId, 100)}</code>`]);
-    if (report.runUrl)
-        rows.push(['Workflow run', `<a href="${escapeAttr(report.runUrl)}">${escapeText(report.runUrl, 200)}</a>`]);
-    return `<table>\n${rows.map(([k, v]) => `<tr><th align="left">${k}</th><td>${v}</td></tr>`).join('\n')}\n</table>`;
-}
-function stagesTable(stages) {
-    const head = '<tr><th>Stage</th><th>Type</th><th>Status</th><th>Duration</th><th>Error</th></tr>';
-    const rows = stages.map((s) => {
-        const cells = [
-            escapeText(String(s.id), 30),
-            escapeText(String(s.jobType ?? ''), 60),
-            escapeText(String(s.status ?? ''), 60),
-            stageDuration(s),
-            escapeText(errorText(s.errorMessage))
-        ];
-        return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
-    });
-    return `<table>\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
-}
-function stageDuration(stage) {
-    if (!['Complete', 'Failed', 'Canceled'].includes(stage.status))
-        return '';
-    const ms = Date.parse(stage.updatedAt ?? '') - Date.parse(stage.createdAt ?? '');
-    return Number.isFinite(ms) && ms >= 0 ? formatMs(ms) : '';
-}
-/** A stage's `errorMessage`: a string, or an object carrying one. */
-function errorText(value) {
-    if (value === undefined || value === null || value === '')
-        return '';
-    if (typeof value === 'string')
-        return value;
-    const message = value.message;
-    return typeof message === 'string' ? message : JSON.stringify(value);
-}
-/** The files and tables written, at most `MAX_WRITTEN` of them (the `written` output has them all). */
-function writtenList(written) {
-    const items = [
-        ...written.files.map((f) => `file <code>${escapeText(describeFile(f), 300)}</code>`),
-        ...written.tables.map((t) => `table <code>${escapeText(describeTable(t), 300)}</code>`)
-    ];
-    if (items.length === 0)
-        return '';
-    const shown = items.slice(0, MAX_WRITTEN).map((i) => `<li>${i}</li>`);
-    if (items.length > MAX_WRITTEN)
-        shown.push(`<li>… and ${items.length - MAX_WRITTEN} more (see the <code>written</code> output)</li>`);
-    return `<ul>\n${shown.join('\n')}\n</ul>`;
-}
-function describeFile(file) {
-    const name = [file.path, file.uri, file.fileUri, file.name].find((v) => typeof v === 'string');
-    return typeof name === 'string' ? name : JSON.stringify(file);
-}
-function describeTable(table) {
-    const path = Array.isArray(table.path) ? table.path.join('.') : typeof table.path === 'string' ? table.path : '';
-    const name = [table.tableName, table.name].find((v) => typeof v === 'string');
-    const full = [path, name].filter(Boolean).join('.');
-    return full || JSON.stringify(table);
-}
-/** The summary of a step whose inputs are invalid: what is wrong with each, and that nothing was sent. Pure. */
-function renderInputErrors(errors) {
-    const rows = errors.map((e) => `<tr><td><code>${escapeText(e.input, 60)}</code></td><td>${escapeText(e.message, 500)}</td></tr>`);
-    return [
-        `### ⚠️ Invalid input${errors.length === 1 ? '' : 's'}: nothing was sent`,
-        '',
-        `<table>\n<thead><tr><th>Input</th><th>Problem</th></tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`,
-        ''
-    ].join('\n');
-}
-/** Appends `markdown` to the step summary, when the runner gives one. */
-async function appendSummary(markdown) {
-    if (process.env.GITHUB_STEP_SUMMARY)
-        await lib_core/* summary */.z.addRaw(fitSummary(markdown), true).write();
-}
-/** GitHub refuses a step summary over 1 MiB; this leaves room for what other steps write. */
-const MAX_SUMMARY_BYTES = 512 * 1024;
-/** The summary within `max` bytes: cut at a line end, with a note. Pure. */
-function fitSummary(markdown, max = MAX_SUMMARY_BYTES) {
-    if (Buffer.byteLength(markdown, 'utf8') <= max)
-        return markdown;
-    const note = "\n\n<p>… the rest of this summary was cut to keep it within GitHub's size limit.</p>\n";
-    let cut = markdown.slice(0, max - note.length * 2);
-    while (Buffer.byteLength(cut, 'utf8') > max - note.length * 2)
-        cut = cut.slice(0, Math.floor(cut.length * 0.9));
-    const end = cut.lastIndexOf('\n');
-    return `${end > 0 ? cut.slice(0, end) : cut}${note}`;
-}
-/** The summary appended to the step summary file (when the runner gives one); returns it. */
-async function writeSummary(report) {
-    const markdown = fitSummary(renderSummary(report));
-    await appendSummary(markdown);
-    return markdown;
-}
-
-;// CONCATENATED MODULE: ./src/config.ts
-/** The step's configuration: secrets masked first, then every input parsed once; invalid inputs fail the step. */
-
-
-
-
-
-
-/**
- * The parsed inputs, or undefined (the step failed, nothing sent, the summary says why) when any is invalid.
- * `quiet` (the post step): no annotations, no summary.
- */
-async function readConfig(options = {}) {
-    (0,secrets/* registerSecret */.c)(lib_core/* getInput */.V4(INPUT.apiToken));
-    (0,secrets/* registerSecret */.c)(lib_core/* getInput */.V4(INPUT.githubToken));
-    try {
-        const config = parseInputs((name) => lib_core/* getInput */.V4(name));
-        if (!options.quiet)
-            for (const warning of config.warnings)
-                log_log.warning(warning, { title: 'Input warning' });
-        return config;
-    }
-    catch (error) {
-        if (!(error instanceof InputErrors))
-            throw error;
-        if (options.quiet)
-            return undefined;
-        for (const e of error.errors)
-            log_log.error(e.message, { title: `Invalid input: ${e.input}` });
-        const count = error.errors.length === 1 ? 'An input is' : `${error.errors.length} inputs are`;
-        lib_core/* setFailed */.C1(`${count} invalid; nothing was sent.`);
-        await appendSummary(renderInputErrors(error.errors));
+/** The hint for a flow or plan call (their ids are in the path); undefined for any other call or status. */
+function flowPlanHint(status, method, path) {
+    const run = /^\/v4\/(flows|plans)\/(\d+)\/run$/.exec(path);
+    if (method === 'POST' && run)
+        return runHint(status, run[1] === 'flows' ? 'flow' : 'plan', run[2]);
+    const read = /^\/v4\/(flowRuns|planSnapshotRuns|plans)\/(\d+)/.exec(path);
+    if (!read)
         return undefined;
+    const what = { flowRuns: 'Flow run', planSnapshotRuns: 'Plan run', plans: 'Plan' }[read[1]];
+    if (status === 404)
+        return `${what} ${read[2]} was not found: check that api-url points at the instance and region that ran it.`;
+    if (status === 403)
+        return `The token's user lacks permission on ${what.toLowerCase()} ${read[2]} or its workspace.`;
+    return undefined;
+}
+function runHint(status, what, id) {
+    switch (status) {
+        case 403:
+        case 404:
+            return (`If ${what} ${id} exists, this edition does not allow running ${what}s through the API; Enterprise/Premium ` +
+                `do (elsewhere, run each recipe with recipe-id). Otherwise check ${what}-id` +
+                `${what === 'flow' ? ' (in the app, /flows/10 means flow-id 10)' : ''} and that the ${what} is shared ` +
+                `with the token's user.`);
+        case 400:
+            return what === 'flow'
+                ? "The server rejected the request: check flow-recipes (recipe ids of this flow's outputs), " +
+                    'overrides (keyed by output name) and run-parameters.'
+                : 'The server rejected the request: check plan-id.';
+        default:
+            return undefined;
     }
 }
 
@@ -29302,6 +29279,7 @@ async function readConfig(options = {}) {
  * API errors a user can act on: the call, the HTTP status, the server's own `exception` words, the
  * `x-trifacta-request-id` that support asks for, and a sentence on the likely cause and fix.
  */
+
 
 const STATUS_TEXT = {
     304: 'Not Modified',
@@ -29405,6 +29383,9 @@ function addressHint(status, body, exception) {
     return undefined;
 }
 function hintFor(status, method, path, subject = {}) {
+    const flowOrPlan = flowPlanHint(status, method, path);
+    if (flowOrPlan !== undefined)
+        return flowOrPlan;
     const isTrigger = method === 'POST' && /\/v4\/jobGroups$/.test(path);
     switch (status) {
         case 401:
@@ -29735,7 +29716,7 @@ async function withRetries(attempt, options) {
             if (now + delay > options.deadline || now + delay - firstFailureAt > options.persistMs)
                 throw error;
             const message = options.describe?.(failure, delay, n) ??
-                `${options.what} failed (${reason(failure)}); retry ${n + 1} in ${formatMs(delay)}`;
+                `${options.what} failed (${reason(failure)}); retry ${n + 1} in ${format_formatMs(delay)}`;
             options.onRetry(message, n >= 2);
             const signals = [options.signal, options.halt].filter((s) => s !== undefined);
             await options.clock.sleep(delay, signals.length > 1 ? AbortSignal.any(signals) : signals[0]);
@@ -29748,6 +29729,537 @@ function reason(error) {
         return `HTTP ${error.status}${name}${error.requestId ? `, request id ${error.requestId}` : ''}`;
     }
     return error.message;
+}
+
+;// CONCATENATED MODULE: ./src/job-groups.ts
+
+
+
+const TERMINAL_STATUSES = ['Complete', 'Failed', 'Canceled'];
+const RUNNING_STATUSES = (/* unused pure expression or super */ null && (['Created', 'Pending', 'Queued', 'InProgress']));
+/** An id from the server that may go into a URL, an output or a cancel: a safe positive integer. */
+const isId = (value) => typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+const isTerminal = (status) => status !== undefined && TERMINAL_STATUSES.includes(status);
+class JobGroupsApi {
+    /** Set once `/status` answered 404 for an existing job group: a legacy edition, read the job group instead. */
+    legacyStatus = false;
+    /** Also what the flow and plan calls go through. */
+    client;
+    onNotice;
+    constructor(client, onNotice) {
+        this.client = client;
+        this.onNotice = onNotice;
+    }
+    /** One attempt at `POST /v4/jobGroups`: whether and how to send it again is the start's decision. */
+    run(body, executionId, deadline, signal) {
+        const headers = { 'x-execution-id': executionId };
+        const subject = { recipeId: body.wrangledDataset.id };
+        return this.client.send('POST', '/v4/jobGroups', { body, headers, subject, signal, deadline, allow304: true });
+    }
+    /** The job group's status; on a legacy edition without `/status`, the job group's `status` field. */
+    /**
+     * The job group's status, retried as the budget allows. An answer that cannot be read is retried, after one
+     * look at the job group's own `status` field; a 404 is retried too while the job group is new (`newUntil`, epoch
+     * ms), since a read replica may not know it yet. On a legacy edition without `/status`, the `status` field.
+     */
+    status(jobId, budget, newUntil = 0) {
+        return this.client.retrying(`GET /v4/jobGroups/${jobId}/status`, budget, () => this.statusOnce(jobId, budget, newUntil));
+    }
+    async statusOnce(jobId, budget, newUntil) {
+        const once = { subject: { jobId }, signal: budget.signal, deadline: budget.deadline };
+        const fromRecord = async () => statusOf((await this.client.send('GET', `/v4/jobGroups/${jobId}`, once)).data, jobId);
+        if (this.legacyStatus)
+            return fromRecord();
+        try {
+            const { data } = await this.client.send('GET', `/v4/jobGroups/${jobId}/status`, once);
+            return isStatus(data) ? data : await fromRecord();
+        }
+        catch (error) {
+            if (!(error instanceof ApiError && error.status === 404))
+                throw error;
+            // The record exists where /status does not: a legacy edition. Neither found, right after creation: a lagging read.
+            const status = await fromRecord().catch((e) => {
+                if (e instanceof ApiError && e.status === 404 && this.client.clock.now() < newUntil) {
+                    throw new TransientError(`job group ${jobId} is not found yet (404 right after it was created)`);
+                }
+                throw e;
+            });
+            this.legacyStatus = true;
+            this.onNotice(`GET /v4/jobGroups/${jobId}/status is not available on this edition (404); ` +
+                `reading GET /v4/jobGroups/${jobId} for the status from now on.`);
+            return status;
+        }
+    }
+    get(jobId, budget) {
+        return this.client.read(`/v4/jobGroups/${jobId}`, budget, { jobId });
+    }
+    async stages(jobId, budget) {
+        const list = await this.client.read(`/v4/jobGroups/${jobId}/jobs`, budget, { jobId });
+        return Array.isArray(list?.data) ? list.data : [];
+    }
+    async outputs(jobId, budget) {
+        const out = await this.client.read(`/v4/jobGroups/${jobId}/outputs`, budget, { jobId });
+        return { files: Array.isArray(out?.files) ? out.files : [], tables: Array.isArray(out?.tables) ? out.tables : [] };
+    }
+    /** `POST /v4/jobGroups/{id}/cancel`. */
+    cancel(jobId, budget) {
+        return cancelOutcome(() => this.client.postRetrying(`/v4/jobGroups/${jobId}/cancel`, {}, budget, { jobId }));
+    }
+    /**
+     * A page of job groups from `GET /v4/jobLibrary` or the older `GET /v4/jobGroups`, and the server's clock when
+     * it answered (its `Date` header, epoch ms), to compare creation times with this machine's clock.
+     */
+    async list(endpoint, query, budget) {
+        const path = `${endpoint}?${new URLSearchParams(query).toString()}`;
+        const response = await this.client.readResponse(path, budget);
+        const serverNow = Date.parse(response.headers.date ?? '');
+        const groups = Array.isArray(response.data?.data) ? response.data.data : [];
+        return { groups: groups.filter((g) => isId(g?.id)), serverNow: Number.isFinite(serverNow) ? serverNow : undefined };
+    }
+}
+/**
+ * A cancel call's outcome; a 404 means this edition cannot cancel through the API (it is not retried). `partial`
+ * reads from the answer what could not be cancelled.
+ */
+async function cancelOutcome(call, partial) {
+    try {
+        const response = await call();
+        const outcome = { kind: 'cancelled', requestId: response.requestId };
+        const missed = partial?.(response.data);
+        return missed ? { ...outcome, partial: missed } : outcome;
+    }
+    catch (error) {
+        if (error instanceof ApiError && error.status === 404)
+            return { kind: 'unsupported', requestId: error.requestId };
+        return { kind: 'failed', error: error };
+    }
+}
+/** Any non-empty string is a status (an unknown one is waited on, with a warning); anything else cannot be read. */
+const isStatus = (value) => typeof value === 'string' && value.trim() !== '';
+function statusOf(group, jobId) {
+    if (isStatus(group?.status))
+        return group.status;
+    const seen = oneLine(JSON.stringify(group?.status) ?? 'nothing', 80);
+    throw new TransientError(`neither GET /v4/jobGroups/${jobId}/status nor GET /v4/jobGroups/${jobId} gave a status (got ${seen})`);
+}
+
+;// CONCATENATED MODULE: ./src/run-parts.ts
+/**
+ * Runs of several job groups (a flow's outputs, a plan's tasks): their parts, the overall status, and how the
+ * report names them. Pure.
+ */
+
+/**
+ * The overall status of the parts: while any part runs, `InProgress` (or the running status they share);
+ * then `Complete` only if every part completed, `Failed` if any failed, else `Canceled`.
+ */
+function overallStatus(statuses) {
+    const running = statuses.filter((s) => !isTerminal(s));
+    if (running.length > 0)
+        return running.every((s) => s === running[0]) ? running[0] : 'InProgress';
+    if (statuses.includes('Failed'))
+        return 'Failed';
+    return statuses.includes('Canceled') ? 'Canceled' : 'Complete';
+}
+/** A job group as a part of a run. */
+function partOf(group, task) {
+    const recipe = group.wrangledDataset;
+    const ms = Date.parse(group.updatedAt ?? '') - Date.parse(group.createdAt ?? '');
+    return {
+        task,
+        name: typeof recipe?.name === 'string' ? recipe.name : undefined,
+        recipeId: typeof recipe?.id === 'number' ? recipe.id : undefined,
+        jobGroupId: group.id,
+        status: group.status,
+        durationMs: isTerminal(group.status) && Number.isFinite(ms) && ms >= 0 ? ms : undefined
+    };
+}
+/** `output 'Sales'`, `recipe 71`: what a part runs, or '' when unknown. */
+function partName(part) {
+    return part.name ? `output '${part.name}'` : part.recipeId !== undefined ? `recipe ${part.recipeId}` : '';
+}
+/** `task 'Load', output 'Sales' (job 4100)`: a part, as messages name it. */
+function describePart(part) {
+    const words = [part.task !== undefined ? `task '${part.task}'` : '', partName(part)].filter(Boolean);
+    const job = part.jobGroupId !== undefined ? `job ${part.jobGroupId}` : '';
+    if (words.length === 0)
+        return job;
+    return `${words.join(', ')}${job ? ` (${job})` : ''}`;
+}
+/** `: output 'Sales' (job 4101)` — the parts that ended as the whole run did, for the failure message. */
+function partsEndedAs(run, status) {
+    const ended = run?.parts.filter((p) => p.status === status) ?? [];
+    if (ended.length === 0)
+        return '';
+    const more = ended.length > 5 ? ` and ${ended.length - 5} more` : '';
+    return `: ${ended.slice(0, 5).map(describePart).join('; ')}${more}`;
+}
+/** What several job groups wrote, together; undefined when none says. */
+function mergeWritten(all) {
+    const some = all.filter((w) => w !== undefined);
+    if (some.length === 0)
+        return undefined;
+    return { files: some.flatMap((w) => w.files), tables: some.flatMap((w) => w.tables) };
+}
+/** An id from an answer: a positive safe integer, else undefined. */
+function positive(value) {
+    return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
+}
+/** A flow's or plan's page in the app: `/flows/{id}` as the app shows flows; `/plans/{id}` by analogy. */
+function pageUrl(appUrl, what, id) {
+    return `${appUrl}/${what}/${id}`;
+}
+/** `flow run 2001, job groups 4100, 4101`, `plan run 3001`: what a start created, for the log. */
+function describeStart(started) {
+    const ids = started.ref.jobGroupIds;
+    const run = started.flowRunId
+        ? `flow run ${started.flowRunId}`
+        : started.planRunId
+            ? `plan run ${started.planRunId}`
+            : '';
+    const groups = ids.length > 0 ? `job group${ids.length > 1 ? 's' : ''} ${ids.join(', ')}` : '';
+    return [run, groups].filter(Boolean).join(', ');
+}
+
+;// CONCATENATED MODULE: ./src/report.ts
+/**
+ * The report: what is known about the run's ending, gathered by `run.ts` and told by `publish.ts` (outputs) and
+ * `summary.ts` (the step summary). The functions here are pure.
+ */
+
+
+
+
+/** Stages kept for the summary and the `jobs` output; a run with more is cut, with a note. */
+const MAX_STAGES = 200;
+/** Files and tables kept for the `written` output, of each. */
+const MAX_WRITTEN = 500;
+function boundedWritten(written) {
+    return { files: written.files.slice(0, MAX_WRITTEN), tables: written.tables.slice(0, MAX_WRITTEN) };
+}
+/** An empty report for the configured run. */
+function newReport(config) {
+    return {
+        ending: 'error',
+        recipeId: config.target.kind === 'recipe' ? config.target.recipeId : undefined,
+        attached: false,
+        adopted: false,
+        requestId: '',
+        engine: typeof config.overrides?.execution === 'string' ? config.overrides.execution : undefined,
+        runParameters: config.runParameters,
+        stages: [],
+        notes: [],
+        runUrl: workflowRunUrl(),
+        composite: compositeOf(config)
+    };
+}
+/** A flow's or plan's parts as the final reads found them; the first job group becomes job-id if none was known. */
+function addParts(report, details, appUrl) {
+    const { composite } = report;
+    if (!composite || !details.parts)
+        return;
+    Object.assign(composite, { parts: details.parts, startedAt: details.createdAt, finishedAt: details.finishedAt });
+    const ids = details.parts.flatMap((p) => (p.jobGroupId === undefined ? [] : [p.jobGroupId]));
+    if (ids.length === 0)
+        return;
+    report.jobGroupIds = ids;
+    report.jobId ??= ids[0];
+    report.jobUrl ??= `${appUrl}/jobs/${report.jobId}`;
+}
+/** For a flow or plan: its subject and page, before anything runs. */
+function compositeOf({ target, appUrl }) {
+    if (target.kind !== 'flow' && target.kind !== 'plan')
+        return undefined;
+    const url = target.kind === 'flow' ? pageUrl(appUrl, 'flows', target.flowId) : pageUrl(appUrl, 'plans', target.planId);
+    return { subject: targetLabel(target), url, jobsUrl: `${appUrl}/jobs`, parts: [] };
+}
+/** What messages call the run: `flow 7`, `plan 5`, or `job 4100`. Pure. */
+function subjectOf(report) {
+    return report.composite?.subject ?? `job ${report.jobId}`;
+}
+/** The link messages give: the flow's or plan's page, else the job's. */
+function linkOf(report) {
+    return report.composite?.url ?? report.jobUrl;
+}
+/** `Job 4100`, `Flow 7`: a subject at the start of a sentence. */
+const capitalised = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+function endingOf(status) {
+    return status === 'Complete' ? 'complete' : status === 'Failed' ? 'failed' : 'canceled';
+}
+function workflowRunUrl() {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: attempt } = process.env;
+    if (!server || !repo || !runId)
+        return undefined;
+    return `${server}/${repo}/actions/runs/${runId}${attempt && attempt !== '1' ? `/attempts/${attempt}` : ''}`;
+}
+/** The action's outputs for a report. Pure. */
+function reportOutputs(report) {
+    return {
+        [OUTPUT.jobId]: report.jobId === undefined ? '' : String(report.jobId),
+        [OUTPUT.status]: report.status ?? '',
+        [OUTPUT.requestId]: report.requestId,
+        [OUTPUT.jobUrl]: report.jobUrl ?? '',
+        [OUTPUT.durationSeconds]: report.durationMs === undefined ? '' : String(Math.round(report.durationMs / 1000)),
+        [OUTPUT.jobs]: JSON.stringify(report.stages.map((s) => ({ id: s.id, type: s.jobType, status: s.status }))),
+        [OUTPUT.written]: report.written ? JSON.stringify(boundedWritten(report.written)) : '',
+        [OUTPUT.jobIds]: JSON.stringify(report.jobGroupIds ?? (report.jobId === undefined ? [] : [report.jobId])),
+        [OUTPUT.flowRunId]: String(report.composite?.flowRunId ?? ''),
+        [OUTPUT.planRunId]: String(report.composite?.planRunId ?? '')
+    };
+}
+/** `Job 4100: InProgress after 1m20s (wrangle InProgress, filewriter Pending)`; a subject for flows and plans. Pure. */
+function progressLine(jobId, status, elapsedMs, stages = []) {
+    const detail = stages.length > 0 ? ` (${stages.map((s) => `${s.jobType} ${s.status}`).join(', ')})` : '';
+    const who = typeof jobId === 'number' ? `Job ${jobId}` : capitalised(jobId);
+    return `${who}: ${status} after ${formatMs(elapsedMs)}${detail}`;
+}
+
+;// CONCATENATED MODULE: ./src/summary.ts
+/**
+ * The step summary: Markdown with HTML tables, rendered purely from the report. Everything that came from the
+ * server is escaped (and cut when long) before it is written, and every secret is removed.
+ */
+
+
+
+
+const MAX_CELL = 300;
+const summary_MAX_WRITTEN = 50;
+const MAX_PARTS = 50;
+/** Server text made safe for the summary's Markdown and HTML: escaped, on one line, cut to `max` characters. */
+function escapeText(text, max = MAX_CELL) {
+    return oneLine((0,secrets/* redact */.E)(text), max).replace(/[&<>"'`|*_[\]\\#~!()$]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+function escapeAttr(url) {
+    return (0,secrets/* redact */.E)(url).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+const HEADLINE = {
+    complete: '✅ completed',
+    failed: '❌ failed',
+    canceled: '🚫 was canceled',
+    timeout: '⏱️ timed out',
+    'workflow-cancelled': '🛑 stopped: the workflow was cancelled',
+    'not-waited': '▶️ is running (not waited for)',
+    'lost-contact': '⚠️ lost contact with the API',
+    error: '⚠️ could not be run'
+};
+/** The step summary, as Markdown with HTML tables. Pure. */
+function renderSummary(report) {
+    const lines = [];
+    const subject = report.composite
+        ? capitalised(report.composite.subject)
+        : report.jobId !== undefined
+            ? `Job ${report.jobId}`
+            : report.recipeId !== undefined
+                ? `Recipe ${report.recipeId}`
+                : 'Job';
+    lines.push(`### ${subject} ${HEADLINE[report.ending]}`, '');
+    if (report.error)
+        lines.push(`<p>${escapeText(report.error, 2000)}</p>`, '');
+    for (const note of report.notes)
+        lines.push(`<p>${escapeText(note, 1000)}</p>`, '');
+    lines.push(detailsTable(report), '');
+    if (report.composite?.parts.length)
+        lines.push(...partsSection(report.composite));
+    if (report.stages.length > 0)
+        lines.push('#### Stages', '', stagesTable(report.stages), '');
+    if (report.stagesOmitted)
+        lines.push(`<p>… and ${report.stagesOmitted} more stages, not shown.</p>`, '');
+    const written = report.written ? writtenList(report.written) : '';
+    if (written)
+        lines.push('#### Written', '', written, '');
+    return lines.join('\n');
+}
+function detailsTable(report) {
+    const rows = [];
+    if (report.jobId !== undefined) {
+        const id = escapeText(String(report.jobId), 30);
+        rows.push(['Job', report.jobUrl ? `<a href="${escapeAttr(report.jobUrl)}">${id}</a>` : id]);
+    }
+    if (report.recipeId !== undefined)
+        rows.push(['Recipe', escapeText(String(report.recipeId), 30)]);
+    if (report.composite)
+        rows.push(...compositeRows(report.composite));
+    if (report.status)
+        rows.push(['Status', `<b>${escapeText(report.status, 60)}</b>`]);
+    if (report.durationMs !== undefined)
+        rows.push(['Duration', format_formatMs(report.durationMs)]);
+    if (report.engine)
+        rows.push(['Engine', escapeText(report.engine, 60)]);
+    if (report.runParameters.length > 0) {
+        rows.push([
+            'Run parameters',
+            report.runParameters
+                .map((p) => `<code>${escapeText(p.key, 100)}</code> = ${escapeText(p.value, 200)}`)
+                .join('<br>')
+        ]);
+    }
+    if (report.attached)
+        rows.push(['Started by', 'another run (attached with job-id)']);
+    if (report.adopted)
+        rows.push(['Started by', 'this step (found in the job history after the trigger answer was lost)']);
+    if (report.requestId)
+        rows.push(['Request id', `<code>${escapeText(report.requestId, 100)}</code>`]);
+    if (report.runUrl)
+        rows.push(['Workflow run', `<a href="${escapeAttr(report.runUrl)}">${escapeText(report.runUrl, 200)}</a>`]);
+    return `<table>\n${rows.map(([k, v]) => `<tr><th align="left">${k}</th><td>${v}</td></tr>`).join('\n')}\n</table>`;
+}
+function compositeRows(run) {
+    const rows = [];
+    if (run.flowRunId !== undefined)
+        rows.push(['Flow run', String(run.flowRunId)]);
+    if (run.planRunId !== undefined)
+        rows.push(['Plan run', String(run.planRunId)]);
+    for (const [name, ms] of [
+        ['Started', run.startedAt],
+        ['Finished', run.finishedAt]
+    ])
+        if (ms !== undefined)
+            rows.push([name, new Date(ms).toISOString()]);
+    return rows;
+}
+/** One row per job group (a plan's under their tasks), at most `MAX_PARTS` of them. */
+function partsSection(run) {
+    const tasks = run.parts.some((p) => p.task !== undefined);
+    const head = `<tr>${tasks ? '<th>Task</th>' : ''}<th>Output</th><th>Job</th><th>Status</th><th>Duration</th></tr>`;
+    const rows = run.parts.slice(0, MAX_PARTS).map((p) => {
+        const id = p.jobGroupId;
+        const cells = [
+            ...(tasks ? [escapeText(p.task ?? '', 100)] : []),
+            escapeText(p.name ?? (p.recipeId === undefined ? '' : `recipe ${p.recipeId}`), 200),
+            id === undefined ? '' : `<a href="${escapeAttr(`${run.jobsUrl}/${id}`)}">${id}</a>`,
+            escapeText(p.status ?? (id === undefined ? 'not started' : ''), 60),
+            p.durationMs === undefined ? '' : format_formatMs(p.durationMs)
+        ];
+        return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+    });
+    const more = run.parts.length - MAX_PARTS;
+    if (more > 0)
+        rows.push(`<tr><td colspan="${tasks ? 5 : 4}">… and ${more} more (see the job-ids output)</td></tr>`);
+    const table = `<table>\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
+    return [`#### ${tasks ? 'Tasks' : 'Job groups'}`, '', table, ''];
+}
+function stagesTable(stages) {
+    const head = '<tr><th>Stage</th><th>Type</th><th>Status</th><th>Duration</th><th>Error</th></tr>';
+    const rows = stages.map((s) => {
+        const cells = [
+            escapeText(String(s.id), 30),
+            escapeText(String(s.jobType ?? ''), 60),
+            escapeText(String(s.status ?? ''), 60),
+            stageDuration(s),
+            escapeText(errorText(s.errorMessage))
+        ];
+        return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+    });
+    return `<table>\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
+}
+function stageDuration(stage) {
+    if (!['Complete', 'Failed', 'Canceled'].includes(stage.status))
+        return '';
+    const ms = Date.parse(stage.updatedAt ?? '') - Date.parse(stage.createdAt ?? '');
+    return Number.isFinite(ms) && ms >= 0 ? format_formatMs(ms) : '';
+}
+/** A stage's `errorMessage`: a string, or an object carrying one. */
+function errorText(value) {
+    if (value === undefined || value === null || value === '')
+        return '';
+    if (typeof value === 'string')
+        return value;
+    const message = value.message;
+    return typeof message === 'string' ? message : JSON.stringify(value);
+}
+/** The files and tables written, at most `MAX_WRITTEN` of them (the `written` output has them all). */
+function writtenList(written) {
+    const items = [
+        ...written.files.map((f) => `file <code>${escapeText(describeFile(f), 300)}</code>`),
+        ...written.tables.map((t) => `table <code>${escapeText(describeTable(t), 300)}</code>`)
+    ];
+    if (items.length === 0)
+        return '';
+    const shown = items.slice(0, summary_MAX_WRITTEN).map((i) => `<li>${i}</li>`);
+    if (items.length > summary_MAX_WRITTEN)
+        shown.push(`<li>… and ${items.length - summary_MAX_WRITTEN} more (see the <code>written</code> output)</li>`);
+    return `<ul>\n${shown.join('\n')}\n</ul>`;
+}
+function describeFile(file) {
+    const name = [file.path, file.uri, file.fileUri, file.name].find((v) => typeof v === 'string');
+    return typeof name === 'string' ? name : JSON.stringify(file);
+}
+function describeTable(table) {
+    const path = Array.isArray(table.path) ? table.path.join('.') : typeof table.path === 'string' ? table.path : '';
+    const name = [table.tableName, table.name].find((v) => typeof v === 'string');
+    const full = [path, name].filter(Boolean).join('.');
+    return full || JSON.stringify(table);
+}
+/** The summary of a step whose inputs are invalid: what is wrong with each, and that nothing was sent. Pure. */
+function renderInputErrors(errors) {
+    const rows = errors.map((e) => `<tr><td><code>${escapeText(e.input, 60)}</code></td><td>${escapeText(e.message, 500)}</td></tr>`);
+    return [
+        `### ⚠️ Invalid input${errors.length === 1 ? '' : 's'}: nothing was sent`,
+        '',
+        `<table>\n<thead><tr><th>Input</th><th>Problem</th></tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`,
+        ''
+    ].join('\n');
+}
+/** Appends `markdown` to the step summary, when the runner gives one. */
+async function appendSummary(markdown) {
+    if (process.env.GITHUB_STEP_SUMMARY)
+        await lib_core/* summary */.z.addRaw(fitSummary(markdown), true).write();
+}
+/** GitHub refuses a step summary over 1 MiB; this leaves room for what other steps write. */
+const MAX_SUMMARY_BYTES = 512 * 1024;
+/** The summary within `max` bytes: cut at a line end, with a note. Pure. */
+function fitSummary(markdown, max = MAX_SUMMARY_BYTES) {
+    if (Buffer.byteLength(markdown, 'utf8') <= max)
+        return markdown;
+    const note = "\n\n<p>… the rest of this summary was cut to keep it within GitHub's size limit.</p>\n";
+    let cut = markdown.slice(0, max - note.length * 2);
+    while (Buffer.byteLength(cut, 'utf8') > max - note.length * 2)
+        cut = cut.slice(0, Math.floor(cut.length * 0.9));
+    const end = cut.lastIndexOf('\n');
+    return `${end > 0 ? cut.slice(0, end) : cut}${note}`;
+}
+/** The summary appended to the step summary file (when the runner gives one); returns it. */
+async function writeSummary(report) {
+    const markdown = fitSummary(renderSummary(report));
+    await appendSummary(markdown);
+    return markdown;
+}
+
+;// CONCATENATED MODULE: ./src/config.ts
+/** The step's configuration: secrets masked first, then every input parsed once; invalid inputs fail the step. */
+
+
+
+
+
+
+/**
+ * The parsed inputs, or undefined (the step failed, nothing sent, the summary says why) when any is invalid.
+ * `quiet` (the post step): no annotations, no summary.
+ */
+async function readConfig(options = {}) {
+    (0,secrets/* registerSecret */.c)(lib_core/* getInput */.V4(INPUT.apiToken));
+    (0,secrets/* registerSecret */.c)(lib_core/* getInput */.V4(INPUT.githubToken));
+    try {
+        const config = parseInputs((name) => lib_core/* getInput */.V4(name));
+        if (!options.quiet)
+            for (const warning of config.warnings)
+                log_log.warning(warning, { title: 'Input warning' });
+        return config;
+    }
+    catch (error) {
+        if (!(error instanceof InputErrors))
+            throw error;
+        if (options.quiet)
+            return undefined;
+        for (const e of error.errors)
+            log_log.error(e.message, { title: `Invalid input: ${e.input}` });
+        const count = error.errors.length === 1 ? 'An input is' : `${error.errors.length} inputs are`;
+        lib_core/* setFailed */.C1(`${count} invalid; nothing was sent.`);
+        await appendSummary(renderInputErrors(error.errors));
+        return undefined;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/api-client.ts
@@ -29845,108 +30357,6 @@ function requestTimeout(requestTimeoutMs, deadline, now) {
     return deadline === undefined ? requestTimeoutMs : Math.min(requestTimeoutMs, Math.max(1000, deadline - now));
 }
 
-;// CONCATENATED MODULE: ./src/job-groups.ts
-
-
-
-const TERMINAL_STATUSES = ['Complete', 'Failed', 'Canceled'];
-const RUNNING_STATUSES = (/* unused pure expression or super */ null && (['Created', 'Pending', 'Queued', 'InProgress']));
-/** An id from the server that may go into a URL, an output or a cancel: a safe positive integer. */
-const isId = (value) => typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
-const isTerminal = (status) => status !== undefined && TERMINAL_STATUSES.includes(status);
-class JobGroupsApi {
-    /** Set once `/status` answered 404 for an existing job group: a legacy edition, read the job group instead. */
-    legacyStatus = false;
-    client;
-    onNotice;
-    constructor(client, onNotice) {
-        this.client = client;
-        this.onNotice = onNotice;
-    }
-    /** One attempt at `POST /v4/jobGroups`: whether and how to send it again is the start's decision. */
-    run(body, executionId, deadline, signal) {
-        const headers = { 'x-execution-id': executionId };
-        const subject = { recipeId: body.wrangledDataset.id };
-        return this.client.send('POST', '/v4/jobGroups', { body, headers, subject, signal, deadline, allow304: true });
-    }
-    /** The job group's status; on a legacy edition without `/status`, the job group's `status` field. */
-    /**
-     * The job group's status, retried as the budget allows. An answer that cannot be read is retried, after one
-     * look at the job group's own `status` field; a 404 is retried too while the job group is new (`newUntil`, epoch
-     * ms), since a read replica may not know it yet. On a legacy edition without `/status`, the `status` field.
-     */
-    status(jobId, budget, newUntil = 0) {
-        return this.client.retrying(`GET /v4/jobGroups/${jobId}/status`, budget, () => this.statusOnce(jobId, budget, newUntil));
-    }
-    async statusOnce(jobId, budget, newUntil) {
-        const once = { subject: { jobId }, signal: budget.signal, deadline: budget.deadline };
-        const fromRecord = async () => statusOf((await this.client.send('GET', `/v4/jobGroups/${jobId}`, once)).data, jobId);
-        if (this.legacyStatus)
-            return fromRecord();
-        try {
-            const { data } = await this.client.send('GET', `/v4/jobGroups/${jobId}/status`, once);
-            return isStatus(data) ? data : await fromRecord();
-        }
-        catch (error) {
-            if (!(error instanceof ApiError && error.status === 404))
-                throw error;
-            // The record exists where /status does not: a legacy edition. Neither found, right after creation: a lagging read.
-            const status = await fromRecord().catch((e) => {
-                if (e instanceof ApiError && e.status === 404 && this.client.clock.now() < newUntil) {
-                    throw new TransientError(`job group ${jobId} is not found yet (404 right after it was created)`);
-                }
-                throw e;
-            });
-            this.legacyStatus = true;
-            this.onNotice(`GET /v4/jobGroups/${jobId}/status is not available on this edition (404); ` +
-                `reading GET /v4/jobGroups/${jobId} for the status from now on.`);
-            return status;
-        }
-    }
-    get(jobId, budget) {
-        return this.client.read(`/v4/jobGroups/${jobId}`, budget, { jobId });
-    }
-    async stages(jobId, budget) {
-        const list = await this.client.read(`/v4/jobGroups/${jobId}/jobs`, budget, { jobId });
-        return Array.isArray(list?.data) ? list.data : [];
-    }
-    async outputs(jobId, budget) {
-        const out = await this.client.read(`/v4/jobGroups/${jobId}/outputs`, budget, { jobId });
-        return { files: Array.isArray(out?.files) ? out.files : [], tables: Array.isArray(out?.tables) ? out.tables : [] };
-    }
-    /** `POST /v4/jobGroups/{id}/cancel`; a 404 means this edition cannot cancel through the API, and is not retried. */
-    async cancel(jobId, budget) {
-        try {
-            const response = await this.client.postRetrying(`/v4/jobGroups/${jobId}/cancel`, {}, budget, { jobId });
-            return { kind: 'cancelled', requestId: response.requestId };
-        }
-        catch (error) {
-            if (error instanceof ApiError && error.status === 404)
-                return { kind: 'unsupported', requestId: error.requestId };
-            return { kind: 'failed', error: error };
-        }
-    }
-    /**
-     * A page of job groups from `GET /v4/jobLibrary` or the older `GET /v4/jobGroups`, and the server's clock when
-     * it answered (its `Date` header, epoch ms), to compare creation times with this machine's clock.
-     */
-    async list(endpoint, query, budget) {
-        const path = `${endpoint}?${new URLSearchParams(query).toString()}`;
-        const response = await this.client.readResponse(path, budget);
-        const serverNow = Date.parse(response.headers.date ?? '');
-        const groups = Array.isArray(response.data?.data) ? response.data.data : [];
-        return { groups: groups.filter((g) => isId(g?.id)), serverNow: Number.isFinite(serverNow) ? serverNow : undefined };
-    }
-}
-/** Any non-empty string is a status (an unknown one is waited on, with a warning); anything else cannot be read. */
-const isStatus = (value) => typeof value === 'string' && value.trim() !== '';
-function statusOf(group, jobId) {
-    if (isStatus(group?.status))
-        return group.status;
-    const seen = oneLine(JSON.stringify(group?.status) ?? 'nothing', 80);
-    throw new TransientError(`neither GET /v4/jobGroups/${jobId}/status nor GET /v4/jobGroups/${jobId} gave a status (got ${seen})`);
-}
-
 ;// CONCATENATED MODULE: ./package.json
 const package_namespaceObject = {"rE":"1.0.0"};
 ;// CONCATENATED MODULE: ./src/version.ts
@@ -29991,7 +30401,7 @@ const KEY = {
     waiting: 'waiting',
     settled: 'settled'
 };
-const KINDS = ['recipe', 'job-group'];
+const KINDS = ['recipe', 'job-group', 'flow', 'plan'];
 /** The run exists: saved at once, so that the post step can cancel it if the main step is killed. */
 function saveStarted(ref, options) {
     core.saveState(KEY.requestId, options.requestId);
@@ -30045,6 +30455,107 @@ function positiveId(text) {
     return /^\d+$/.test(text) && Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
 
+;// CONCATENATED MODULE: ./src/flows-api.ts
+
+
+class FlowsApi {
+    client;
+    constructor(client) {
+        this.client = client;
+    }
+    /** One attempt at runFlow: whether and how to send it again is the start's decision. */
+    runFlow(flowId, body, options) {
+        return this.start(`/v4/flows/${flowId}/run`, body, { flowId }, options);
+    }
+    /** One attempt at runPlan (no body: plans take no overrides here). */
+    runPlan(planId, options) {
+        return this.start(`/v4/plans/${planId}/run`, {}, { planId }, options);
+    }
+    /** `GET /v4/flowRuns/{id}/status`: a bare JSON string. */
+    async flowRunStatus(flowRunId, budget) {
+        const status = await this.client.read(`/v4/flowRuns/${flowRunId}/status`, budget);
+        if (typeof status !== 'string')
+            throw new Error(`GET /v4/flowRuns/${flowRunId}/status answered no status.`);
+        return status;
+    }
+    /**
+     * The flow run's job groups, each with its recipe's name where the server embeds it; a server that refuses the
+     * embedding (400) is asked again without it.
+     */
+    async flowRunJobGroups(flowRunId, budget) {
+        const path = `/v4/flowRuns/${flowRunId}/jobGroups`;
+        let list;
+        try {
+            list = await this.client.read(`${path}?embed=wrangledDataset`, budget);
+        }
+        catch (error) {
+            if (!(error instanceof ApiError && error.status === 400))
+                throw error;
+            list = await this.client.read(path, budget);
+        }
+        return Array.isArray(list?.data) ? list.data : [];
+    }
+    planRun(planRunId, budget) {
+        return this.client.read(`/v4/planSnapshotRuns/${planRunId}`, budget);
+    }
+    /** `POST /v4/planSnapshotRuns/{id}/cancel`; `failedToCancelSomeJobs` in the answer is reported. */
+    cancelPlanRun(planRunId, budget) {
+        return cancelOutcome(() => this.client.postRetrying(`/v4/planSnapshotRuns/${planRunId}/cancel`, {}, budget), (answer) => answer?.failedToCancelSomeJobs === true
+            ? 'The server could not cancel some of its jobs (failedToCancelSomeJobs): they may keep running; ' +
+                'cancel them in the app if needed.'
+            : undefined);
+    }
+    /** The plan's tasks with their runs (`GET /v4/plans/{id}/full`). */
+    async planNodes(planId, budget) {
+        const plan = await this.client.read(`/v4/plans/${planId}/full`, budget);
+        return Array.isArray(plan?.planNodes) ? plan.planNodes : [];
+    }
+    start(path, body, subject, options) {
+        const headers = { 'x-execution-id': options.executionId };
+        const { signal, deadline } = options;
+        return this.client.send('POST', path, { body, headers, subject, signal, deadline, allow304: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/targets/job-group-set.ts
+
+
+class JobGroupSet {
+    api;
+    /** The last status read of each job group; a terminal one is final, so that job group needs no cancel. */
+    seen = new Map();
+    constructor(api) {
+        this.api = api;
+    }
+    /** Every job group's status, read in parallel, combined. */
+    async status(ref, budget) {
+        const statuses = await Promise.all(ref.jobGroupIds.map((id) => this.api.status(id, budget)));
+        ref.jobGroupIds.forEach((id, i) => this.seen.set(id, statuses[i]));
+        return overallStatus(statuses);
+    }
+    /** Cancels, in parallel, each job group not seen finished (cancelling a finished one would do nothing). */
+    async cancel(ref, budget) {
+        const running = ref.jobGroupIds.filter((id) => !isTerminal(this.seen.get(id)));
+        const outcomes = await Promise.all(running.map((id) => this.api.cancel(id, budget)));
+        return combineCancels(running, outcomes);
+    }
+}
+/** One outcome for several cancels: failed if any failed, unsupported if none could be, else cancelled. Pure. */
+function combineCancels(ids, outcomes) {
+    const failed = outcomes.flatMap((o, i) => (o.kind === 'failed' ? [`job ${ids[i]}: ${o.error.message}`] : []));
+    if (failed.length > 0)
+        return { kind: 'failed', error: new Error(failed.join(' ')) };
+    const cancelled = outcomes.flatMap((o) => (o.kind === 'cancelled' ? [o] : []));
+    const unsupported = ids.filter((_, i) => outcomes[i].kind === 'unsupported');
+    const requestIds = outcomes.map((o) => ('requestId' in o ? o.requestId : '')).filter(Boolean);
+    if (cancelled.length === 0 && unsupported.length > 0)
+        return { kind: 'unsupported', requestId: requestIds[0] ?? '' };
+    const partial = unsupported.length
+        ? `Job groups ${unsupported.join(', ')} could not be cancelled through the API (404) and may keep running.`
+        : undefined;
+    return { kind: 'cancelled', requestId: requestIds.join(', '), ...(partial && { partial }) };
+}
+
 ;// CONCATENATED MODULE: ./src/targets/job-group-run.ts
 
 
@@ -30067,15 +30578,9 @@ class JobGroupRun {
         return this.api.stages(ref.id, budget);
     }
     async details(ref, budget, status) {
-        const id = ref.id;
-        const group = await quietly(`GET /v4/jobGroups/${id} for the report`, () => this.api.get(id, budget));
+        const { group, stages, written } = await readJobGroup(this.api, ref.id, budget, status);
         const created = Date.parse(group?.createdAt ?? '');
         const updated = Date.parse(group?.updatedAt ?? '');
-        const stages = (await quietly(`GET /v4/jobGroups/${id}/jobs`, () => this.api.stages(id, budget))) ?? [];
-        const final = status ?? group?.status;
-        const written = final === 'Complete'
-            ? await quietly(`GET /v4/jobGroups/${id}/outputs`, () => this.api.outputs(id, budget))
-            : undefined;
         return {
             status: group?.status,
             createdAt: Number.isFinite(created) ? created : undefined,
@@ -30084,6 +30589,212 @@ class JobGroupRun {
             written
         };
     }
+}
+/** A job group's reads for the report: itself, its stages, and what it wrote once complete. Failures shorten it. */
+async function readJobGroup(api, id, budget, status) {
+    const group = await quietly(`GET /v4/jobGroups/${id} for the report`, () => api.get(id, budget));
+    const stages = (await quietly(`GET /v4/jobGroups/${id}/jobs`, () => api.stages(id, budget))) ?? [];
+    const written = (status ?? group?.status) === 'Complete'
+        ? await quietly(`GET /v4/jobGroups/${id}/outputs`, () => api.outputs(id, budget))
+        : undefined;
+    return { group, stages, written };
+}
+
+;// CONCATENATED MODULE: ./src/targets/start-retries.ts
+
+
+
+
+/** The start may have created a run, and it could not be settled whether it did: it is not sent again. */
+class TriggerUnsettledError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'TriggerUnsettledError';
+    }
+}
+/** `The <thing> may have started: <what>. … Look in <where> started after <time> before re-running.` */
+function mayHaveStarted(unsettled, what, requestId) {
+    const started = new Date(unsettled.stepStartedAt).toISOString();
+    return new TriggerUnsettledError(`The ${unsettled.thing} may have started: ${what}. To avoid running it twice, the trigger is not sent again.` +
+        `${requestId ? ` Request id: ${requestId}.` : ''}` +
+        ` Look in ${unsettled.where} started after ${started} before re-running.`);
+}
+/** `attempt` in the one retry loop, within the step's deadline, logging persistent retries as warnings. */
+function startWithRetries(ctx, what, attempt, hooks) {
+    return withRetries(attempt, {
+        what,
+        clock: ctx.clock,
+        deadline: ctx.deadline,
+        persistMs: PERSISTENT_FAILURE_MS,
+        signal: ctx.signal,
+        halt: ctx.halt,
+        random: ctx.random,
+        onRetry: (message, persistent) => (persistent ? ctx.log.warning(message) : ctx.log.debug(message)),
+        ...hooks
+    });
+}
+function requestIdOf(failure) {
+    return failure instanceof ApiError ? failure.requestId : '';
+}
+/**
+ * Send a start that no history can settle: again only when the server certainly did nothing (429, connection
+ * refused, host not found). A lost, unreadable or 304 answer fails with "may have started" and where to look, and
+ * nothing more is sent.
+ */
+function startOnce(ctx, start) {
+    const unsettled = (what, requestId) => mayHaveStarted(start.unsettled, what, requestId);
+    const attempt = async () => {
+        let response;
+        try {
+            response = await start.send();
+        }
+        catch (error) {
+            if (isUnreadableAnswer(error)) {
+                const status = error.status;
+                throw unsettled(`the server answered ${status} with an answer that could not be read`, requestIdOf(error));
+            }
+            if (error instanceof TransportError && error.kind === 'aborted')
+                throw unsettled('the workflow was cancelled while the start was being sent', '');
+            throw error;
+        }
+        if (response.status === 304) {
+            const what = 'the server answered 304 Not Modified (a run with this execution id exists) without naming it';
+            throw unsettled(what, response.requestId);
+        }
+        const started = start.read(response);
+        if (!started)
+            throw unsettled(`the server answered ${response.status} without naming the run`, response.requestId);
+        return started;
+    };
+    return startWithRetries(ctx, start.what, attempt, {
+        retryable: (error) => triggerDecision(error) !== 'fail',
+        beforeRetry: (failure) => triggerDecision(failure) === 'reconcile' || triggerDecision(failure) === 'settle'
+            ? Promise.reject(unsettled(`its answer was lost (${reason(failure)})`, requestIdOf(failure)))
+            : Promise.resolve(undefined),
+        describe: (failure, delay) => `${start.what} failed (${reason(failure)}); the server did not act on it, sending again in ${format_formatMs(delay)}`
+    });
+}
+
+;// CONCATENATED MODULE: ./src/targets/flow.ts
+
+
+
+
+
+
+
+
+/** The report reads stages and outputs of at most this many job groups. */
+const MAX_DETAILED_JOB_GROUPS = 10;
+class flow_FlowRun extends JobGroupSet {
+    label;
+    flows;
+    flowId;
+    body;
+    appUrl;
+    /** The flow run's id once its start named it; its own status call is used while that works. */
+    flowRunId;
+    flowRunStatusWorks = true;
+    constructor(api, flowId, body, appUrl) {
+        super(api);
+        this.flows = new FlowsApi(api.client);
+        this.flowId = flowId;
+        this.body = body;
+        this.appUrl = appUrl;
+        this.label = `flow ${flowId}`;
+    }
+    start(ctx) {
+        const page = pageUrl(this.appUrl, 'flows', this.flowId);
+        const where = `the job history (${this.appUrl}/jobs) and the flow's page (${page}) for a run of flow ${this.flowId}`;
+        return startOnce(ctx, {
+            what: `POST /v4/flows/${this.flowId}/run`,
+            unsettled: { thing: 'flow run', where, stepStartedAt: ctx.stepStartedAt },
+            send: () => this.flows.runFlow(this.flowId, this.body, ctx),
+            read: (response) => this.started(response)
+        });
+    }
+    async status(ref, budget) {
+        if (this.ownRun(ref) && this.flowRunStatusWorks) {
+            try {
+                const status = await this.flows.flowRunStatus(ref.id, budget);
+                if (!isTerminal(status))
+                    return status;
+            }
+            catch (error) {
+                if (!(error instanceof ApiError && error.status === 404))
+                    throw error;
+                this.flowRunStatusWorks = false;
+                log_log.info(`GET /v4/flowRuns/${ref.id}/status is not available (404); reading the status of each job group from now on.`);
+            }
+        }
+        return super.status(ref, budget);
+    }
+    /** For progress lines: each job group as a stage named after its output. */
+    async stages(ref, budget) {
+        const groups = await this.jobGroups(ref, budget);
+        groups.forEach((g) => g.status && this.seen.set(g.id, g.status));
+        return groups.map((g) => ({ id: g.id, jobType: partLabel(partOf(g)), status: g.status ?? 'unknown' }));
+    }
+    async details(ref, budget) {
+        const listed = await quietly('Reading the job groups of the flow run', () => this.jobGroups(ref, budget));
+        const ids = listed?.map((g) => g.id) ?? ref.jobGroupIds;
+        const reads = await Promise.all(ids.slice(0, MAX_DETAILED_JOB_GROUPS).map((id) => readJobGroup(this.api, id, budget)));
+        const groups = ids.map((id, i) => ({ ...listed?.[i], ...reads[i]?.group, id, ...named(listed?.[i]) }));
+        groups.forEach((g) => g.status && this.seen.set(g.id, g.status));
+        const statuses = groups.map((g) => g.status);
+        return {
+            status: statuses.every((st) => st !== undefined) ? overallStatus(statuses) : undefined,
+            ...spanOf(groups),
+            stages: reads.flatMap((r) => r.stages),
+            written: mergeWritten(reads.map((r) => r.written)),
+            parts: groups.map((g) => partOf(g))
+        };
+    }
+    ownRun(ref) {
+        return this.flowRunId !== undefined && this.flowRunId === ref.id;
+    }
+    /** The flow run's job groups: listed in one call where the flow run is known, else read one by one. */
+    async jobGroups(ref, budget) {
+        if (this.ownRun(ref)) {
+            const listed = await this.flows.flowRunJobGroups(ref.id, budget);
+            if (listed.length > 0)
+                return listed;
+        }
+        return Promise.all(ref.jobGroupIds.map((id) => this.api.get(id, budget)));
+    }
+    started(response) {
+        const data = Array.isArray(response.data?.data) ? response.data.data : [];
+        const ids = data.map((item) => positive(item?.id));
+        if (ids.length === 0 || ids.some((id) => id === undefined))
+            return undefined;
+        const jobGroupIds = ids;
+        this.flowRunId = positive(response.data?.flowRunId) ?? positive(data[0]?.flowRun?.id);
+        return {
+            ref: { kind: 'flow', id: this.flowRunId ?? jobGroupIds[0], jobGroupIds },
+            requestId: response.requestId,
+            adopted: false,
+            attached: false,
+            flowRunId: this.flowRunId
+        };
+    }
+}
+/** For progress lines: the output's name, or `job <id>`. */
+function partLabel(part) {
+    return part.name ?? `job ${part.jobGroupId}`;
+}
+/** The recipe as the list embedded it (with its name), which a plain read of the job group lacks. */
+function named(listed) {
+    return listed?.wrangledDataset ? { wrangledDataset: listed.wrangledDataset } : {};
+}
+/** From the first job group's creation to the last one's end, once all ended. */
+function spanOf(groups) {
+    const created = groups.map((g) => Date.parse(g.createdAt ?? '')).filter(Number.isFinite);
+    const updated = groups.map((g) => Date.parse(g.updatedAt ?? '')).filter(Number.isFinite);
+    const ended = groups.length > 0 && groups.every((g) => isTerminal(g.status)) && updated.length === groups.length;
+    return {
+        createdAt: created.length > 0 ? Math.min(...created) : undefined,
+        finishedAt: ended ? Math.max(...updated) : undefined
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/targets/job-group.ts
@@ -30106,6 +30817,125 @@ class job_group_AttachedJobGroup extends JobGroupRun {
     }
 }
 
+;// CONCATENATED MODULE: ./src/targets/plan.ts
+
+
+
+
+
+
+
+class plan_PlanRun {
+    label;
+    api;
+    flows;
+    /** Undefined in the post step, which only cancels the run and reads its own status. */
+    planId;
+    appUrl;
+    constructor(api, planId, appUrl) {
+        this.api = api;
+        this.flows = new FlowsApi(api.client);
+        this.planId = planId;
+        this.appUrl = appUrl;
+        this.label = `plan ${planId}`;
+    }
+    start(ctx) {
+        const planId = this.planId;
+        return startOnce(ctx, {
+            what: `POST /v4/plans/${planId}/run`,
+            unsettled: {
+                thing: 'plan run',
+                where: `the runs of plan ${planId} (${pageUrl(this.appUrl, 'plans', planId)}) for a run`,
+                stepStartedAt: ctx.stepStartedAt
+            },
+            send: () => this.flows.runPlan(planId, ctx),
+            read: (response) => this.started(planId, response)
+        });
+    }
+    /** The plan run's status; once it ended, combined with its job groups' where the plan's tasks can be read. */
+    async status(ref, budget) {
+        const run = await this.flows.planRun(ref.id, budget);
+        if (typeof run?.status !== 'string')
+            throw new Error(`GET /v4/planSnapshotRuns/${ref.id} answered no status.`);
+        if (!isTerminal(run.status))
+            return run.status;
+        const parts = (await quietly("Reading the plan's tasks", () => this.parts(ref, budget))) ?? [];
+        return overallStatus([run.status, ...parts.map((p) => p.status).filter(isTerminal)]);
+    }
+    cancel(ref, budget) {
+        return this.flows.cancelPlanRun(ref.id, budget);
+    }
+    /** For progress lines: the tasks, each as a stage. */
+    async stages(ref, budget) {
+        const parts = await this.parts(ref, budget);
+        const tasks = [...new Set(parts.map((p) => p.task))];
+        return tasks.map((task, i) => {
+            const statuses = parts.filter((p) => p.task === task).map((p) => p.status);
+            const status = statuses.every((s) => s !== undefined) ? overallStatus(statuses) : 'not started';
+            return { id: i + 1, jobType: task, status };
+        });
+    }
+    async details(ref, budget) {
+        const run = await quietly(`GET /v4/planSnapshotRuns/${ref.id}`, () => this.flows.planRun(ref.id, budget));
+        const parts = (await quietly("Reading the plan's tasks", () => this.parts(ref, budget))) ?? [];
+        const ids = parts.flatMap((p) => (p.jobGroupId === undefined ? [] : [p.jobGroupId]));
+        const reads = await Promise.all(ids.slice(0, MAX_DETAILED_JOB_GROUPS).map((id) => readJobGroup(this.api, id, budget)));
+        const read = (id) => {
+            const group = id === undefined ? undefined : reads[ids.indexOf(id)]?.group;
+            return group ? partOf(group) : undefined;
+        };
+        return {
+            status: run?.status,
+            createdAt: plan_epochMs(run?.startedAt),
+            finishedAt: plan_epochMs(run?.finishedAt),
+            stages: reads.flatMap((r) => r.stages),
+            written: mergeWritten(reads.map((r) => r.written)),
+            parts: parts.map((p) => ({ ...p, ...read(p.jobGroupId), task: p.task }))
+        };
+    }
+    /** The plan's tasks with this run's job groups; a task without one is a part of its own. */
+    async parts(ref, budget) {
+        if (this.planId === undefined)
+            return [];
+        return planParts(await this.flows.planNodes(this.planId, budget), ref.id);
+    }
+    started(planId, response) {
+        const id = positive(response.data?.planSnapshotRunId);
+        if (response.data?.validationStatus === 'MissingFlowReferences') {
+            throw new Error(`Plan ${planId} cannot run: the server answered validationStatus MissingFlowReferences, so the plan refers ` +
+                `to a flow that was deleted or is not shared with the token's user, and nothing useful runs` +
+                `${id ? ` (plan run ${id})` : ''}. Fix the plan's flow tasks or share their flows with that user: ` +
+                `${pageUrl(this.appUrl, 'plans', planId)}.${response.requestId ? ` Request id: ${response.requestId}.` : ''}`);
+        }
+        if (id === undefined)
+            return undefined;
+        return {
+            ref: { kind: 'plan', id, jobGroupIds: [] },
+            requestId: response.requestId,
+            adopted: false,
+            attached: false,
+            planRunId: id
+        };
+    }
+}
+/** Each task's job groups in this plan run, in task order. Pure. */
+function planParts(nodes, planRunId) {
+    return nodes.flatMap((node, i) => {
+        const task = typeof node?.name === 'string' ? node.name : `task ${i + 1}`;
+        const runs = Array.isArray(node?.planTaskSnapshotRuns) ? node.planTaskSnapshotRuns : [];
+        const results = runs.find((r) => r?.planSnapshotRun?.id === planRunId)?.planFlowTaskRunResults;
+        const groups = (Array.isArray(results) ? results : []).flatMap((r) => {
+            const id = positive(r?.jobGroup?.id);
+            return id === undefined ? [] : [{ task, jobGroupId: id, status: r.jobGroup?.status }];
+        });
+        return groups.length > 0 ? groups : [{ task }];
+    });
+}
+function plan_epochMs(text) {
+    const t = Date.parse(text ?? '');
+    return Number.isFinite(t) ? t : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/targets/job-history.ts
 /**
  * The job history, asked when a start's outcome is unknown: did this step's send create a job group? Only a job
@@ -30113,6 +30943,7 @@ class job_group_AttachedJobGroup extends JobGroupRun {
  * and now. Several mean another run started the same recipe meanwhile; then nothing is guessed and nothing is
  * sent again. Tries `GET /v4/jobLibrary`, then the older `GET /v4/jobGroups`.
  */
+
 
 
 /**
@@ -30124,13 +30955,6 @@ const UNKNOWN_SKEW_MS = 60_000;
 const LOOKUP_BUDGET_MS = 60_000;
 /** At most this many candidates are named in an error. */
 const MAX_LISTED = 10;
-/** The start may have created a job group, and it could not be settled whether it did. */
-class TriggerUnsettledError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'TriggerUnsettledError';
-    }
-}
 /**
  * The job group this step created, if the history shows exactly one of this recipe created since the first send;
  * undefined if it shows none. Throws `TriggerUnsettledError` when there are several, or the history cannot be read.
@@ -30180,10 +31004,8 @@ function createdMs(group) {
     return Number.isNaN(t) ? -Infinity : t;
 }
 function unsettled(history, what, requestId) {
-    const started = new Date(history.firstSentAt).toISOString();
-    return new TriggerUnsettledError(`The job may have started: ${what}. To avoid running it twice, the trigger is not sent again.` +
-        `${requestId ? ` Request id: ${requestId}.` : ''} Look in the job history (${history.historyUrl}) for a job ` +
-        `of recipe ${history.recipeId} started after ${started} before re-running.`);
+    const where = `the job history (${history.historyUrl}) for a job of recipe ${history.recipeId}`;
+    return mayHaveStarted({ thing: 'job', where, stepStartedAt: history.firstSentAt }, what, requestId);
 }
 
 ;// CONCATENATED MODULE: ./src/targets/recipe.ts
@@ -30193,6 +31015,7 @@ function unsettled(history, what, requestId) {
  * is unknown, the job history is searched before sending again; when the server acted but its answer cannot be
  * read, only the history can settle it, and nothing is sent again.
  */
+
 
 
 
@@ -30243,7 +31066,7 @@ class recipe_RecipeRun extends JobGroupRun {
                 return found;
             throw unsettled(history, `the server acted on the trigger (${reason(failure)}) but no job group of it was found`, requestIdOf(failure));
         };
-        return withRetries(async () => {
+        const attempt = async () => {
             const response = await this.api.run(this.body, ctx.executionId, ctx.deadline, ctx.signal);
             if (response.status === 304) {
                 const found = await adopt('the server answered 304 Not Modified to a repeated send', response.requestId);
@@ -30255,30 +31078,31 @@ class recipe_RecipeRun extends JobGroupRun {
             const id = response.data?.id;
             if (isId(id))
                 return started(id, response.requestId, false);
-            return (await settle(new ApiError({ method: 'POST', path: '/v4/jobGroups', ...response, body: JSON.stringify(response.data) })));
-        }, {
-            what: 'POST /v4/jobGroups',
-            clock: ctx.clock,
-            deadline: ctx.deadline,
-            persistMs: PERSISTENT_FAILURE_MS,
-            signal: ctx.signal,
-            halt: ctx.halt,
-            random: ctx.random,
+            const unreadable = new ApiError({
+                method: 'POST',
+                path: '/v4/jobGroups',
+                ...response,
+                body: JSON.stringify(response.data)
+            });
+            return (await settle(unreadable));
+        };
+        return startWithRetries(ctx, 'POST /v4/jobGroups', attempt, {
             retryable: (error) => triggerDecision(error) !== 'fail',
             beforeRetry: settle,
             describe: (failure, delay) => {
                 const why = WHY_RESENT[triggerDecision(failure)];
-                return `POST /v4/jobGroups failed (${reason(failure)}); ${why}, sending again in ${formatMs(delay)}`;
-            },
-            onRetry: (message, persistent) => (persistent ? ctx.log.warning(message) : ctx.log.debug(message))
+                return `POST /v4/jobGroups failed (${reason(failure)}); ${why}, sending again in ${format_formatMs(delay)}`;
+            }
         });
     }
 }
-function requestIdOf(failure) {
-    return failure instanceof ApiError ? failure.requestId : '';
-}
 
 ;// CONCATENATED MODULE: ./src/targets/index.ts
+/** The kind of run the inputs ask for, and the run a saved reference names (for the post step). */
+
+
+
+
 
 
 
@@ -30292,14 +31116,24 @@ function runKindFor(config, api) {
         }
         case 'job':
             return new AttachedJobGroup(api, target.jobId);
+        case 'flow': {
+            const body = buildRunFlowRequest(target.recipeIds, config.overrides, config.runParameters);
+            return new FlowRun(api, target.flowId, body, config.appUrl);
+        }
+        case 'plan':
+            return new PlanRun(api, target.planId, config.appUrl);
     }
 }
-/** What the post step needs of a saved run: its cancel. */
+/** What the post step needs of a saved run: its cancel (a flow's: each of its saved job groups). */
 function savedRun(ref, api) {
     switch (ref.kind) {
         case 'recipe':
         case 'job-group':
             return new JobGroupRun(api);
+        case 'flow':
+            return new JobGroupSet(api);
+        case 'plan':
+            return new plan_PlanRun(api, undefined, '');
     }
 }
 
@@ -30320,6 +31154,7 @@ function savedRun(ref, api) {
 
 
 
+
 const POST_BUDGET_MS = 20_000;
 async function run(transport = createHttpTransport(USER_AGENT), clock = realClock) {
     const { run: saved, why } = readSavedRun((key) => lib_core/* getState */.Gu(key));
@@ -30328,24 +31163,26 @@ async function run(transport = createHttpTransport(USER_AGENT), clock = realCloc
     const config = await readConfig({ quiet: true });
     if (!config)
         return lib_core/* debug */.Yz('Post step: the inputs are invalid; nothing to clean up.');
-    const jobId = saved.ref.jobGroupIds[0] ?? saved.ref.id;
+    const jobId = saved.ref.jobGroupIds[0] ?? (saved.ref.kind === 'plan' ? undefined : saved.ref.id);
+    const composite = compositeOf(config);
+    const subject = composite?.subject ?? `job ${jobId}`;
     if (!postStepShouldCancel(saved, config.cancelOnWorkflowCancel))
-        return lib_core/* debug */.Yz(`Post step: nothing to clean up for job ${jobId}.`);
-    log_log.warning(`The main step stopped before job ${jobId} finished (the workflow was probably cancelled); cancelling the job.`, {
+        return lib_core/* debug */.Yz(`Post step: nothing to clean up for ${subject}.`);
+    log_log.warning(`The main step stopped before ${subject} finished (the workflow was probably cancelled); cancelling it.`, {
         title: 'Cancelling job'
     });
     const run = savedRun(saved.ref, connect(config, transport, clock));
     const budget = { deadline: clock.now() + POST_BUDGET_MS, persistMs: POST_BUDGET_MS };
-    const jobUrl = `${config.appUrl}/jobs/${jobId}`;
+    const jobUrl = jobId === undefined ? undefined : `${config.appUrl}/jobs/${jobId}`;
     const fate = await endRun(run, saved.ref, {
         reason: 'post-step',
         attached: false,
         allowed: true,
-        subject: `job ${jobId}`,
-        url: jobUrl,
+        subject,
+        url: composite?.url ?? jobUrl,
         budget
     });
-    const status = await quietly(`Post step: reading the status of job ${jobId}`, () => run.status(saved.ref, budget));
+    const status = await quietly(`Post step: reading the status of ${subject}`, () => run.status(saved.ref, budget));
     if (!fate.cancelled)
         log_log.warning(fate.text, { title: 'Job not cancelled' });
     else if (status)
@@ -30360,7 +31197,9 @@ async function run(transport = createHttpTransport(USER_AGENT), clock = realCloc
         jobUrl,
         runParameters: [],
         stages: [],
-        notes: [fate.text]
+        notes: [fate.text],
+        jobGroupIds: saved.ref.jobGroupIds,
+        composite
     });
 }
 

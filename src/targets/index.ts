@@ -1,9 +1,13 @@
 /** The kind of run the inputs ask for, and the run a saved reference names (for the post step). */
+import { buildRunFlowRequest } from '../flow-request.ts'
 import type { Config } from '../inputs.ts'
 import type { JobGroupsApi } from '../job-groups.ts'
 import { buildRunJobGroupRequest } from '../job-request.ts'
+import { FlowRun } from './flow.ts'
 import { AttachedJobGroup } from './job-group.ts'
 import { JobGroupRun } from './job-group-run.ts'
+import { JobGroupSet } from './job-group-set.ts'
+import { PlanRun } from './plan.ts'
 import { RecipeRun } from './recipe.ts'
 import type { RunKind, RunRef } from './run-kind.ts'
 
@@ -16,14 +20,24 @@ export function runKindFor(config: Config, api: JobGroupsApi): RunKind {
     }
     case 'job':
       return new AttachedJobGroup(api, target.jobId)
+    case 'flow': {
+      const body = buildRunFlowRequest(target.recipeIds, config.overrides, config.runParameters)
+      return new FlowRun(api, target.flowId, body, config.appUrl)
+    }
+    case 'plan':
+      return new PlanRun(api, target.planId, config.appUrl)
   }
 }
 
-/** What the post step needs of a saved run: its cancel. */
+/** What the post step needs of a saved run: its cancel (a flow's: each of its saved job groups). */
 export function savedRun(ref: RunRef, api: JobGroupsApi): Pick<RunKind, 'cancel' | 'status'> {
   switch (ref.kind) {
     case 'recipe':
     case 'job-group':
       return new JobGroupRun(api)
+    case 'flow':
+      return new JobGroupSet(api)
+    case 'plan':
+      return new PlanRun(api, undefined, '')
   }
 }

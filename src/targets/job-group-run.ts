@@ -3,7 +3,15 @@
  * The recipe and attach kinds differ only in how the job group comes to be.
  */
 import type { Budget } from '../api-client.ts'
-import { isTerminal, type CancelOutcome, type Job, type JobGroupsApi, type JobStatus } from '../job-groups.ts'
+import {
+  isTerminal,
+  type CancelOutcome,
+  type Job,
+  type JobGroup,
+  type JobGroupOutputs,
+  type JobGroupsApi,
+  type JobStatus
+} from '../job-groups.ts'
 import { quietly } from '../log.ts'
 import type { RunDetails, RunRef } from './run-kind.ts'
 
@@ -31,16 +39,9 @@ export class JobGroupRun {
   }
 
   async details(ref: RunRef, budget: Budget, status: JobStatus | undefined): Promise<RunDetails> {
-    const id = ref.id
-    const group = await quietly(`GET /v4/jobGroups/${id} for the report`, () => this.api.get(id, budget))
+    const { group, stages, written } = await readJobGroup(this.api, ref.id, budget, status)
     const created = Date.parse(group?.createdAt ?? '')
     const updated = Date.parse(group?.updatedAt ?? '')
-    const stages = (await quietly(`GET /v4/jobGroups/${id}/jobs`, () => this.api.stages(id, budget))) ?? []
-    const final = status ?? group?.status
-    const written =
-      final === 'Complete'
-        ? await quietly(`GET /v4/jobGroups/${id}/outputs`, () => this.api.outputs(id, budget))
-        : undefined
     return {
       status: group?.status,
       createdAt: Number.isFinite(created) ? created : undefined,
@@ -49,4 +50,20 @@ export class JobGroupRun {
       written
     }
   }
+}
+
+/** A job group's reads for the report: itself, its stages, and what it wrote once complete. Failures shorten it. */
+export async function readJobGroup(
+  api: JobGroupsApi,
+  id: number,
+  budget: Budget,
+  status?: JobStatus
+): Promise<{ group?: JobGroup; stages: Job[]; written?: JobGroupOutputs }> {
+  const group = await quietly(`GET /v4/jobGroups/${id} for the report`, () => api.get(id, budget))
+  const stages = (await quietly(`GET /v4/jobGroups/${id}/jobs`, () => api.stages(id, budget))) ?? []
+  const written =
+    (status ?? group?.status) === 'Complete'
+      ? await quietly(`GET /v4/jobGroups/${id}/outputs`, () => api.outputs(id, budget))
+      : undefined
+  return { group, stages, written }
 }

@@ -8,6 +8,7 @@ import { ApiError } from '../api-error.ts'
 import type { JobGroup, JobGroupsApi } from '../job-groups.ts'
 import { reason, type Failure } from '../retry-policy.ts'
 import type { StartContext } from './run-kind.ts'
+import { mayHaveStarted, type TriggerUnsettledError } from './start-retries.ts'
 
 /**
  * The server's clock is read from its `Date` header (whole seconds) to place the first send on its time line;
@@ -27,14 +28,6 @@ export interface History {
   ctx: StartContext
   /** When this step first sent its start (this machine's clock, epoch ms). */
   firstSentAt: number
-}
-
-/** The start may have created a job group, and it could not be settled whether it did. */
-export class TriggerUnsettledError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'TriggerUnsettledError'
-  }
 }
 
 /**
@@ -99,10 +92,6 @@ function createdMs(group: JobGroup): number {
 }
 
 export function unsettled(history: History, what: string, requestId: string): TriggerUnsettledError {
-  const started = new Date(history.firstSentAt).toISOString()
-  return new TriggerUnsettledError(
-    `The job may have started: ${what}. To avoid running it twice, the trigger is not sent again.` +
-      `${requestId ? ` Request id: ${requestId}.` : ''} Look in the job history (${history.historyUrl}) for a job ` +
-      `of recipe ${history.recipeId} started after ${started} before re-running.`
-  )
+  const where = `the job history (${history.historyUrl}) for a job of recipe ${history.recipeId}`
+  return mayHaveStarted({ thing: 'job', where, stepStartedAt: history.firstSentAt }, what, requestId)
 }

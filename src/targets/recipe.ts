@@ -7,10 +7,11 @@
 import { ApiError } from '../api-error.ts'
 import { formatMs } from '../format.ts'
 import { isId, type JobGroupsApi, type RunJobGroupRequest } from '../job-groups.ts'
-import { PERSISTENT_FAILURE_MS, reason, triggerDecision, withRetries, type Failure } from '../retry-policy.ts'
+import { reason, triggerDecision, type Failure } from '../retry-policy.ts'
 import { findOwnJobGroup, unsettled, type History } from './job-history.ts'
 import { JobGroupRun } from './job-group-run.ts'
 import type { RunKind, StartContext, Started } from './run-kind.ts'
+import { requestIdOf, startWithRetries } from './start-retries.ts'
 
 const WHY_RESENT = { resend: 'the server did not act on it', reconcile: 'no job group was created by it' }
 
@@ -61,42 +62,31 @@ export class RecipeRun extends JobGroupRun implements RunKind {
         requestIdOf(failure)
       )
     }
-    return withRetries(
-      async () => {
-        const response = await this.api.run(this.body, ctx.executionId, ctx.deadline, ctx.signal)
-        if (response.status === 304) {
-          const found = await adopt('the server answered 304 Not Modified to a repeated send', response.requestId)
-          if (found) return found
-          const what =
-            'the server answered 304 (a job group with this execution id exists) but it is not in the history'
-          throw unsettled(history, what, response.requestId)
-        }
-        const id = (response.data as { id?: unknown } | undefined)?.id
-        if (isId(id)) return started(id, response.requestId, false)
-        return (await settle(
-          new ApiError({ method: 'POST', path: '/v4/jobGroups', ...response, body: JSON.stringify(response.data) })
-        ))!
-      },
-      {
-        what: 'POST /v4/jobGroups',
-        clock: ctx.clock,
-        deadline: ctx.deadline,
-        persistMs: PERSISTENT_FAILURE_MS,
-        signal: ctx.signal,
-        halt: ctx.halt,
-        random: ctx.random,
-        retryable: (error) => triggerDecision(error) !== 'fail',
-        beforeRetry: settle,
-        describe: (failure, delay) => {
-          const why = WHY_RESENT[triggerDecision(failure) as keyof typeof WHY_RESENT]
-          return `POST /v4/jobGroups failed (${reason(failure)}); ${why}, sending again in ${formatMs(delay)}`
-        },
-        onRetry: (message, persistent) => (persistent ? ctx.log.warning(message) : ctx.log.debug(message))
+    const attempt = async (): Promise<Started> => {
+      const response = await this.api.run(this.body, ctx.executionId, ctx.deadline, ctx.signal)
+      if (response.status === 304) {
+        const found = await adopt('the server answered 304 Not Modified to a repeated send', response.requestId)
+        if (found) return found
+        const what = 'the server answered 304 (a job group with this execution id exists) but it is not in the history'
+        throw unsettled(history, what, response.requestId)
       }
-    )
+      const id = (response.data as { id?: unknown } | undefined)?.id
+      if (isId(id)) return started(id, response.requestId, false)
+      const unreadable = new ApiError({
+        method: 'POST',
+        path: '/v4/jobGroups',
+        ...response,
+        body: JSON.stringify(response.data)
+      })
+      return (await settle(unreadable))!
+    }
+    return startWithRetries(ctx, 'POST /v4/jobGroups', attempt, {
+      retryable: (error) => triggerDecision(error) !== 'fail',
+      beforeRetry: settle,
+      describe: (failure, delay) => {
+        const why = WHY_RESENT[triggerDecision(failure) as keyof typeof WHY_RESENT]
+        return `POST /v4/jobGroups failed (${reason(failure)}); ${why}, sending again in ${formatMs(delay)}`
+      }
+    })
   }
-}
-
-function requestIdOf(failure: Failure): string {
-  return failure instanceof ApiError ? failure.requestId : ''
 }

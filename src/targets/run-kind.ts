@@ -1,20 +1,21 @@
 /**
- * The seam for kinds of runs: a recipe's job group, an existing job group (attach), and next a flow or a plan.
+ * The seam for kinds of runs: a recipe's job group, an existing job group (attach), a flow run, a plan run.
  * Each kind is one module behind `RunKind`; `run.ts` drives any of them the same way. Adding a kind means adding
  * a module here and a case in `index.ts`.
  */
 import type { Budget } from '../api-client.ts'
 import type { Clock } from '../clock.ts'
 import type { CancelOutcome, Job, JobGroupOutputs, JobStatus } from '../job-groups.ts'
+import type { RunPart } from '../run-parts.ts'
 
-export type RunKindName = 'recipe' | 'job-group'
+export type RunKindName = 'recipe' | 'job-group' | 'flow' | 'plan'
 
 /** What identifies a run, saved for the post step. */
 export interface RunRef {
   kind: RunKindName
-  /** The run's own id: the job group id (later: the flow run or plan snapshot run id). */
+  /** The run's own id: the job group id, the flow run id, or the plan snapshot run id. */
   id: number
-  /** Its job groups, where known. */
+  /** Its job groups, where known (a plan's are not known when it starts). */
   jobGroupIds: number[]
 }
 
@@ -26,6 +27,9 @@ export interface Started {
   adopted: boolean
   /** Started elsewhere: this step waits on it but never cancels it. */
   attached: boolean
+  /** The run's own id, for a flow run or plan snapshot run (the flow-run-id / plan-run-id outputs). */
+  flowRunId?: number
+  planRunId?: number
 }
 
 /** What the report shows besides the status. */
@@ -36,6 +40,8 @@ export interface RunDetails {
   finishedAt?: number
   stages: Job[]
   written?: JobGroupOutputs
+  /** A flow's or plan's job groups, one part each (a plan task without one is a part too). */
+  parts?: RunPart[]
 }
 
 export interface StartContext {

@@ -121,9 +121,26 @@ export class FlowRuns {
     return this.with(id, replica, (run) => json(200, replica?.status ?? flowRunStatus(run, now)))
   }
 
-  /** GET /v4/flowRuns/{id}/jobGroups: {data: [jobGroup…]}, each with its wrangledDataset and flowrun. */
-  jobGroups(id: number, now: number, replica?: Replica): Reply {
-    return this.with(id, replica, (run) => json(200, { data: groupsOf(run).map((group) => jobGroupBody(group, now)) }))
+  /**
+   * GET /v4/flowRuns/{id}/jobGroups: {data: [jobGroup…]}, each with its wrangledDataset and flowrun. The docs'
+   * `embed` parameter: `embed=wrangledDataset` embeds each job group's recipe, and an association the resource does
+   * not have answers 400 ValidationFailed "No association … Valid associations are …", as the docs show.
+   * inferred: the embedded recipe's name is the output's name (the key of runFlow's overrides).
+   */
+  jobGroups(id: number, now: number, replica?: Replica, embed?: string): Reply {
+    const unknown = (embed ?? '').split(',').filter((name) => name !== '' && name !== 'wrangledDataset')
+    if (unknown.length > 0) {
+      return validationFailed(`No association ${unknown[0]} in jobGroups! Valid associations are wrangledDataset`)
+    }
+    const embedded = embed !== undefined && embed !== ''
+    return this.with(id, replica, (run) =>
+      json(200, {
+        data: run.outputs.map(({ group, name }) => {
+          const body = jobGroupBody(group, now)
+          return embedded ? { ...body, wrangledDataset: { id: group.recipeId, name } } : body
+        }),
+      }),
+    )
   }
 
   views(now: number): FlowRunView[] {

@@ -74,7 +74,7 @@ export class FlowsAndPlans {
       case 'GET flowRuns status':
         return this.flows.status(id, now, replica)
       case 'GET flowRuns jobGroups':
-        return this.flows.jobGroups(id, now, replica)
+        return this.flows.jobGroups(id, now, replica, req.query.embed)
       case 'POST plans run':
         return underQuota(this.planQuota, 'runPlan', now, () => this.plans.run(req, id, now))
       case 'GET plans full':

@@ -58,7 +58,7 @@ describe('parseInputs', () => {
 
   it('takes job-id instead of recipe-id, but not both, and not with overrides or run-parameters', () => {
     expect(parse({ 'recipe-id': '', 'job-id': '4100' }).target).toEqual({ kind: 'job', jobId: 4100 })
-    expect(errorsOf({ 'job-id': '4100' })[0]!.message).toContain('not both')
+    expect(errorsOf({ 'job-id': '4100' })[0]!.message).toContain('give exactly one of recipe-id, flow-id, plan-id, job-id (got recipe-id, job-id)')
     const errors = errorsOf({ 'recipe-id': '', 'job-id': '4100', overrides: '{}', 'run-parameters': 'a=b' })
     expect(errors.map((e) => e.input)).toEqual(['overrides', 'run-parameters'])
   })

@@ -99,10 +99,14 @@ describe('reportOutputs', () => {
       'job-url': 'https://clouddataprep.com/jobs/4100',
       'duration-seconds': '80',
       jobs: '[{"id":1,"type":"wrangle","status":"Complete"},{"id":2,"type":"filewriter","status":"Complete"}]',
-      written: '{"files":[{"path":"gs://bucket/out.csv"}],"tables":[{"path":["ds"],"tableName":"sales"}]}'
+      written: '{"files":[{"path":"gs://bucket/out.csv"}],"tables":[{"path":["ds"],"tableName":"sales"}]}',
+      'job-ids': '[4100]',
+      'flow-run-id': '',
+      'plan-run-id': ''
     })
     expect(reportOutputs(report({ jobId: undefined, status: undefined, durationMs: undefined, written: undefined, stages: [] }))).toMatchObject({
       'job-id': '',
+      'job-ids': '[]',
       status: '',
       'duration-seconds': '',
       jobs: '[]',

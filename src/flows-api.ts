@@ -1,0 +1,118 @@
+/**
+ * Flow runs and plan snapshot runs (Enterprise / Premium editions): the `/v4/flows`, `/v4/flowRuns`, `/v4/plans`
+ * and `/v4/planSnapshotRuns` calls and their types. Their job groups are read and cancelled through
+ * `JobGroupsApi`, as every job group is.
+ */
+import type { ApiClient, ApiResponse, Budget } from './api-client.ts'
+import { ApiError } from './api-error.ts'
+import type { RunFlowRequest } from './flow-request.ts'
+import { cancelOutcome, type CancelOutcome, type JobGroup, type JobStatus } from './job-groups.ts'
+
+/** 201 answer of `POST /v4/flows/{id}/run`: one job group per output that runs. */
+export interface RunFlowAnswer {
+  flowRunId?: unknown
+  data?: { id?: unknown; flowRun?: { id?: unknown } }[]
+}
+
+/** 201 answer of `POST /v4/plans/{id}/run`. */
+export interface RunPlanAnswer {
+  validationStatus?: unknown
+  planSnapshotRunId?: unknown
+}
+
+export interface PlanSnapshotRun {
+  id?: number
+  status?: JobStatus
+  startedAt?: string
+  finishedAt?: string
+  failedToCancelSomeJobs?: boolean
+}
+
+/** A task of a plan as `GET /v4/plans/{id}/full` shows it, with its runs and their job groups. */
+export interface PlanNode {
+  name?: string
+  planTaskSnapshotRuns?: {
+    planSnapshotRun?: { id?: number }
+    status?: string
+    planFlowTaskRunResults?: { jobGroup?: { id?: number; status?: string } }[]
+  }[]
+}
+
+export interface StartOptions {
+  executionId: string
+  deadline: number
+  signal?: AbortSignal
+}
+
+export class FlowsApi {
+  private readonly client: ApiClient
+  constructor(client: ApiClient) {
+    this.client = client
+  }
+
+  /** One attempt at runFlow: whether and how to send it again is the start's decision. */
+  runFlow(flowId: number, body: RunFlowRequest, options: StartOptions): Promise<ApiResponse<RunFlowAnswer>> {
+    return this.start(`/v4/flows/${flowId}/run`, body, { flowId }, options)
+  }
+
+  /** One attempt at runPlan (no body: plans take no overrides here). */
+  runPlan(planId: number, options: StartOptions): Promise<ApiResponse<RunPlanAnswer>> {
+    return this.start(`/v4/plans/${planId}/run`, {}, { planId }, options)
+  }
+
+  /** `GET /v4/flowRuns/{id}/status`: a bare JSON string. */
+  async flowRunStatus(flowRunId: number, budget: Budget): Promise<JobStatus> {
+    const status = await this.client.read<unknown>(`/v4/flowRuns/${flowRunId}/status`, budget)
+    if (typeof status !== 'string') throw new Error(`GET /v4/flowRuns/${flowRunId}/status answered no status.`)
+    return status
+  }
+
+  /**
+   * The flow run's job groups, each with its recipe's name where the server embeds it; a server that refuses the
+   * embedding (400) is asked again without it.
+   */
+  async flowRunJobGroups(flowRunId: number, budget: Budget): Promise<JobGroup[]> {
+    const path = `/v4/flowRuns/${flowRunId}/jobGroups`
+    let list: { data?: JobGroup[] } | undefined
+    try {
+      list = await this.client.read(`${path}?embed=wrangledDataset`, budget)
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 400)) throw error
+      list = await this.client.read(path, budget)
+    }
+    return Array.isArray(list?.data) ? list.data : []
+  }
+
+  planRun(planRunId: number, budget: Budget): Promise<PlanSnapshotRun> {
+    return this.client.read<PlanSnapshotRun>(`/v4/planSnapshotRuns/${planRunId}`, budget)
+  }
+
+  /** `POST /v4/planSnapshotRuns/{id}/cancel`; `failedToCancelSomeJobs` in the answer is reported. */
+  cancelPlanRun(planRunId: number, budget: Budget): Promise<CancelOutcome> {
+    return cancelOutcome(
+      () => this.client.postRetrying<PlanSnapshotRun>(`/v4/planSnapshotRuns/${planRunId}/cancel`, {}, budget),
+      (answer) =>
+        answer?.failedToCancelSomeJobs === true
+          ? 'The server could not cancel some of its jobs (failedToCancelSomeJobs): they may keep running; ' +
+            'cancel them in the app if needed.'
+          : undefined
+    )
+  }
+
+  /** The plan's tasks with their runs (`GET /v4/plans/{id}/full`). */
+  async planNodes(planId: number, budget: Budget): Promise<PlanNode[]> {
+    const plan = await this.client.read<{ planNodes?: PlanNode[] }>(`/v4/plans/${planId}/full`, budget)
+    return Array.isArray(plan?.planNodes) ? plan.planNodes : []
+  }
+
+  private start<T>(
+    path: string,
+    body: unknown,
+    subject: { flowId?: number; planId?: number },
+    options: StartOptions
+  ): Promise<ApiResponse<T>> {
+    const headers = { 'x-execution-id': options.executionId }
+    const { signal, deadline } = options
+    return this.client.send<T>('POST', path, { body, headers, subject, signal, deadline, allow304: true })
+  }
+}

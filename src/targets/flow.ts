@@ -1,0 +1,141 @@
+/**
+ * Flow run: `POST /v4/flows/{id}/run` starts one job group per output. It is waited on through
+ * `GET /v4/flowRuns/{id}/status` while that answers, and its job groups decide the overall status once it says the
+ * run ended (or when the call is not available). Cancel means cancelling each job group still running. A flow run
+ * cannot be found in a history afterwards, so its start is never sent again once it may have reached the server.
+ */
+import type { ApiResponse, Budget } from '../api-client.ts'
+import { ApiError } from '../api-error.ts'
+import type { RunFlowRequest } from '../flow-request.ts'
+import { FlowsApi, type RunFlowAnswer } from '../flows-api.ts'
+import { isTerminal, type Job, type JobGroup, type JobGroupsApi, type JobStatus } from '../job-groups.ts'
+import { log, quietly } from '../log.ts'
+import { mergeWritten, overallStatus, pageUrl, partOf, positive, type RunPart } from '../run-parts.ts'
+import { JobGroupSet } from './job-group-set.ts'
+import { readJobGroup } from './job-group-run.ts'
+import type { RunDetails, RunKind, RunRef, StartContext, Started } from './run-kind.ts'
+import { startOnce } from './start-retries.ts'
+
+/** The report reads stages and outputs of at most this many job groups. */
+export const MAX_DETAILED_JOB_GROUPS = 10
+
+export class FlowRun extends JobGroupSet implements RunKind {
+  readonly label: string
+  private readonly flows: FlowsApi
+  private readonly flowId: number
+  private readonly body: RunFlowRequest
+  private readonly appUrl: string
+  /** The flow run's id once its start named it; its own status call is used while that works. */
+  private flowRunId?: number
+  private flowRunStatusWorks = true
+
+  constructor(api: JobGroupsApi, flowId: number, body: RunFlowRequest, appUrl: string) {
+    super(api)
+    this.flows = new FlowsApi(api.client)
+    this.flowId = flowId
+    this.body = body
+    this.appUrl = appUrl
+    this.label = `flow ${flowId}`
+  }
+
+  start(ctx: StartContext): Promise<Started> {
+    const page = pageUrl(this.appUrl, 'flows', this.flowId)
+    const where = `the job history (${this.appUrl}/jobs) and the flow's page (${page}) for a run of flow ${this.flowId}`
+    return startOnce(ctx, {
+      what: `POST /v4/flows/${this.flowId}/run`,
+      unsettled: { thing: 'flow run', where, stepStartedAt: ctx.stepStartedAt },
+      send: () => this.flows.runFlow(this.flowId, this.body, ctx),
+      read: (response) => this.started(response)
+    })
+  }
+
+  override async status(ref: RunRef, budget: Budget): Promise<JobStatus> {
+    if (this.ownRun(ref) && this.flowRunStatusWorks) {
+      try {
+        const status = await this.flows.flowRunStatus(ref.id, budget)
+        if (!isTerminal(status)) return status
+      } catch (error) {
+        if (!(error instanceof ApiError && error.status === 404)) throw error
+        this.flowRunStatusWorks = false
+        log.info(
+          `GET /v4/flowRuns/${ref.id}/status is not available (404); reading the status of each job group from now on.`
+        )
+      }
+    }
+    return super.status(ref, budget)
+  }
+
+  /** For progress lines: each job group as a stage named after its output. */
+  async stages(ref: RunRef, budget: Budget): Promise<Job[]> {
+    const groups = await this.jobGroups(ref, budget)
+    groups.forEach((g) => g.status && this.seen.set(g.id, g.status))
+    return groups.map((g) => ({ id: g.id, jobType: partLabel(partOf(g)), status: g.status ?? 'unknown' }))
+  }
+
+  async details(ref: RunRef, budget: Budget): Promise<RunDetails> {
+    const listed = await quietly('Reading the job groups of the flow run', () => this.jobGroups(ref, budget))
+    const ids = listed?.map((g) => g.id) ?? ref.jobGroupIds
+    const reads = await Promise.all(
+      ids.slice(0, MAX_DETAILED_JOB_GROUPS).map((id) => readJobGroup(this.api, id, budget))
+    )
+    const groups = ids.map((id, i) => ({ ...listed?.[i], ...reads[i]?.group, id, ...named(listed?.[i]) }))
+    groups.forEach((g) => g.status && this.seen.set(g.id, g.status))
+    const statuses = groups.map((g) => g.status)
+    return {
+      status: statuses.every((st) => st !== undefined) ? overallStatus(statuses as JobStatus[]) : undefined,
+      ...spanOf(groups),
+      stages: reads.flatMap((r) => r.stages),
+      written: mergeWritten(reads.map((r) => r.written)),
+      parts: groups.map((g) => partOf(g))
+    }
+  }
+
+  private ownRun(ref: RunRef): boolean {
+    return this.flowRunId !== undefined && this.flowRunId === ref.id
+  }
+
+  /** The flow run's job groups: listed in one call where the flow run is known, else read one by one. */
+  private async jobGroups(ref: RunRef, budget: Budget): Promise<JobGroup[]> {
+    if (this.ownRun(ref)) {
+      const listed = await this.flows.flowRunJobGroups(ref.id, budget)
+      if (listed.length > 0) return listed
+    }
+    return Promise.all(ref.jobGroupIds.map((id) => this.api.get(id, budget)))
+  }
+
+  private started(response: ApiResponse<RunFlowAnswer>): Started | undefined {
+    const data = Array.isArray(response.data?.data) ? response.data.data : []
+    const ids = data.map((item) => positive(item?.id))
+    if (ids.length === 0 || ids.some((id) => id === undefined)) return undefined
+    const jobGroupIds = ids as number[]
+    this.flowRunId = positive(response.data?.flowRunId) ?? positive(data[0]?.flowRun?.id)
+    return {
+      ref: { kind: 'flow', id: this.flowRunId ?? jobGroupIds[0]!, jobGroupIds },
+      requestId: response.requestId,
+      adopted: false,
+      attached: false,
+      flowRunId: this.flowRunId
+    }
+  }
+}
+
+/** For progress lines: the output's name, or `job <id>`. */
+function partLabel(part: RunPart): string {
+  return part.name ?? `job ${part.jobGroupId}`
+}
+
+/** The recipe as the list embedded it (with its name), which a plain read of the job group lacks. */
+function named(listed: JobGroup | undefined): Partial<JobGroup> {
+  return listed?.wrangledDataset ? { wrangledDataset: listed.wrangledDataset } : {}
+}
+
+/** From the first job group's creation to the last one's end, once all ended. */
+function spanOf(groups: JobGroup[]): Pick<RunDetails, 'createdAt' | 'finishedAt'> {
+  const created = groups.map((g) => Date.parse(g.createdAt ?? '')).filter(Number.isFinite)
+  const updated = groups.map((g) => Date.parse(g.updatedAt ?? '')).filter(Number.isFinite)
+  const ended = groups.length > 0 && groups.every((g) => isTerminal(g.status)) && updated.length === groups.length
+  return {
+    createdAt: created.length > 0 ? Math.min(...created) : undefined,
+    finishedAt: ended ? Math.max(...updated) : undefined
+  }
+}

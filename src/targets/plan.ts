@@ -1,0 +1,136 @@
+/**
+ * Plan run: `POST /v4/plans/{id}/run` starts a plan snapshot run, waited on with `GET /v4/planSnapshotRuns/{id}`
+ * and cancelled with `POST /v4/planSnapshotRuns/{id}/cancel`. Its tasks and their job groups come from
+ * `GET /v4/plans/{id}/full`. A plan with missing flow references fails at once. As for a flow run, its start is
+ * never sent again once it may have reached the server.
+ */
+import type { ApiResponse, Budget } from '../api-client.ts'
+import { FlowsApi, type PlanNode, type RunPlanAnswer } from '../flows-api.ts'
+import { isTerminal, type CancelOutcome, type Job, type JobGroupsApi, type JobStatus } from '../job-groups.ts'
+import { quietly } from '../log.ts'
+import { mergeWritten, overallStatus, pageUrl, partOf, positive, type RunPart } from '../run-parts.ts'
+import { MAX_DETAILED_JOB_GROUPS } from './flow.ts'
+import { readJobGroup } from './job-group-run.ts'
+import type { RunDetails, RunKind, RunRef, StartContext, Started } from './run-kind.ts'
+import { startOnce } from './start-retries.ts'
+
+export class PlanRun implements RunKind {
+  readonly label: string
+  private readonly api: JobGroupsApi
+  private readonly flows: FlowsApi
+  /** Undefined in the post step, which only cancels the run and reads its own status. */
+  private readonly planId?: number
+  private readonly appUrl: string
+
+  constructor(api: JobGroupsApi, planId: number | undefined, appUrl: string) {
+    this.api = api
+    this.flows = new FlowsApi(api.client)
+    this.planId = planId
+    this.appUrl = appUrl
+    this.label = `plan ${planId}`
+  }
+
+  start(ctx: StartContext): Promise<Started> {
+    const planId = this.planId!
+    return startOnce(ctx, {
+      what: `POST /v4/plans/${planId}/run`,
+      unsettled: {
+        thing: 'plan run',
+        where: `the runs of plan ${planId} (${pageUrl(this.appUrl, 'plans', planId)}) for a run`,
+        stepStartedAt: ctx.stepStartedAt
+      },
+      send: () => this.flows.runPlan(planId, ctx),
+      read: (response) => this.started(planId, response)
+    })
+  }
+
+  /** The plan run's status; once it ended, combined with its job groups' where the plan's tasks can be read. */
+  async status(ref: RunRef, budget: Budget): Promise<JobStatus> {
+    const run = await this.flows.planRun(ref.id, budget)
+    if (typeof run?.status !== 'string') throw new Error(`GET /v4/planSnapshotRuns/${ref.id} answered no status.`)
+    if (!isTerminal(run.status)) return run.status
+    const parts = (await quietly("Reading the plan's tasks", () => this.parts(ref, budget))) ?? []
+    return overallStatus([run.status, ...parts.map((p) => p.status).filter(isTerminal)] as JobStatus[])
+  }
+
+  cancel(ref: RunRef, budget: Budget): Promise<CancelOutcome> {
+    return this.flows.cancelPlanRun(ref.id, budget)
+  }
+
+  /** For progress lines: the tasks, each as a stage. */
+  async stages(ref: RunRef, budget: Budget): Promise<Job[]> {
+    const parts = await this.parts(ref, budget)
+    const tasks = [...new Set(parts.map((p) => p.task!))]
+    return tasks.map((task, i) => {
+      const statuses = parts.filter((p) => p.task === task).map((p) => p.status)
+      const status = statuses.every((s) => s !== undefined) ? overallStatus(statuses as JobStatus[]) : 'not started'
+      return { id: i + 1, jobType: task, status }
+    })
+  }
+
+  async details(ref: RunRef, budget: Budget): Promise<RunDetails> {
+    const run = await quietly(`GET /v4/planSnapshotRuns/${ref.id}`, () => this.flows.planRun(ref.id, budget))
+    const parts = (await quietly("Reading the plan's tasks", () => this.parts(ref, budget))) ?? []
+    const ids = parts.flatMap((p) => (p.jobGroupId === undefined ? [] : [p.jobGroupId]))
+    const reads = await Promise.all(
+      ids.slice(0, MAX_DETAILED_JOB_GROUPS).map((id) => readJobGroup(this.api, id, budget))
+    )
+    const read = (id: number | undefined): RunPart | undefined => {
+      const group = id === undefined ? undefined : reads[ids.indexOf(id)]?.group
+      return group ? partOf(group) : undefined
+    }
+    return {
+      status: run?.status,
+      createdAt: epochMs(run?.startedAt),
+      finishedAt: epochMs(run?.finishedAt),
+      stages: reads.flatMap((r) => r.stages),
+      written: mergeWritten(reads.map((r) => r.written)),
+      parts: parts.map((p) => ({ ...p, ...read(p.jobGroupId), task: p.task }))
+    }
+  }
+
+  /** The plan's tasks with this run's job groups; a task without one is a part of its own. */
+  private async parts(ref: RunRef, budget: Budget): Promise<RunPart[]> {
+    if (this.planId === undefined) return []
+    return planParts(await this.flows.planNodes(this.planId, budget), ref.id)
+  }
+
+  private started(planId: number, response: ApiResponse<RunPlanAnswer>): Started | undefined {
+    const id = positive(response.data?.planSnapshotRunId)
+    if (response.data?.validationStatus === 'MissingFlowReferences') {
+      throw new Error(
+        `Plan ${planId} cannot run: the server answered validationStatus MissingFlowReferences, so the plan refers ` +
+          `to a flow that was deleted or is not shared with the token's user, and nothing useful runs` +
+          `${id ? ` (plan run ${id})` : ''}. Fix the plan's flow tasks or share their flows with that user: ` +
+          `${pageUrl(this.appUrl, 'plans', planId)}.${response.requestId ? ` Request id: ${response.requestId}.` : ''}`
+      )
+    }
+    if (id === undefined) return undefined
+    return {
+      ref: { kind: 'plan', id, jobGroupIds: [] },
+      requestId: response.requestId,
+      adopted: false,
+      attached: false,
+      planRunId: id
+    }
+  }
+}
+
+/** Each task's job groups in this plan run, in task order. Pure. */
+export function planParts(nodes: PlanNode[], planRunId: number): RunPart[] {
+  return nodes.flatMap((node, i) => {
+    const task = typeof node?.name === 'string' ? node.name : `task ${i + 1}`
+    const runs = Array.isArray(node?.planTaskSnapshotRuns) ? node.planTaskSnapshotRuns : []
+    const results = runs.find((r) => r?.planSnapshotRun?.id === planRunId)?.planFlowTaskRunResults
+    const groups = (Array.isArray(results) ? results : []).flatMap((r) => {
+      const id = positive(r?.jobGroup?.id)
+      return id === undefined ? [] : [{ task, jobGroupId: id, status: r.jobGroup?.status }]
+    })
+    return groups.length > 0 ? groups : [{ task }]
+  })
+}
+
+function epochMs(text: string | undefined): number | undefined {
+  const t = Date.parse(text ?? '')
+  return Number.isFinite(t) ? t : undefined
+}
