@@ -34,51 +34,26 @@ export class RecipeRun extends JobGroupRun implements RunKind {
       recipeId: this.recipeId,
       historyUrl: this.historyUrl,
       ctx,
-      firstSentAt: ctx.clock.now()
+      firstSentAt: 0
     }
-    const started = (id: number, requestId: string, adopted: boolean): Started => {
-      this.createdAt = ctx.clock.now()
-      return { ref: { kind: 'recipe', id, jobGroupIds: [id] }, requestId, adopted, attached: false }
-    }
-    /** The job group found in the history, adopted; undefined if none; throws if it cannot be settled. */
-    const adopt = async (why: string, requestId: string, failure?: Failure): Promise<Started | undefined> => {
-      const group = await findOwnJobGroup(history, why, failure)
-      if (!group) return undefined
-      ctx.log.warning(
-        `${why}; job group ${group.id} of recipe ${this.recipeId}, created at ${group.createdAt ?? 'an unknown time'}, ` +
-          'was found in the job history and is used instead of sending the trigger again.'
-      )
-      return started(group.id, requestId, true)
-    }
-    /** After a failure: `settle` must find the job group; `reconcile` may send again if none was created. */
-    const settle = async (failure: Failure): Promise<Started | undefined> => {
-      const decision = triggerDecision(failure)
-      if (decision === 'resend') return undefined
-      const found = await adopt(`the trigger's answer was lost (${reason(failure)})`, requestIdOf(failure), failure)
-      if (found || decision === 'reconcile') return found
-      throw unsettled(
-        history,
-        `the server acted on the trigger (${reason(failure)}) but no job group of it was found`,
-        requestIdOf(failure)
-      )
-    }
+    history.firstSentAt = ctx.clock.now()
+    const settle = (failure: Failure): Promise<Started | undefined> => this.settle(history, failure)
     const attempt = async (): Promise<Started> => {
       const response = await this.api.run(this.body, ctx.executionId, ctx.deadline, ctx.signal)
       if (response.status === 304) {
-        const found = await adopt('the server answered 304 Not Modified to a repeated send', response.requestId)
+        const found = await this.adopt(
+          history,
+          'the server answered 304 Not Modified to a repeated send',
+          response.requestId
+        )
         if (found) return found
         const what = 'the server answered 304 (a job group with this execution id exists) but it is not in the history'
         throw unsettled(history, what, response.requestId)
       }
       const id = (response.data as { id?: unknown } | undefined)?.id
-      if (isId(id)) return started(id, response.requestId, false)
-      const unreadable = new ApiError({
-        method: 'POST',
-        path: '/v4/jobGroups',
-        ...response,
-        body: JSON.stringify(response.data)
-      })
-      return (await settle(unreadable))!
+      if (isId(id)) return this.started(ctx, id, response.requestId, false)
+      const body = JSON.stringify(response.data)
+      return (await settle(new ApiError({ method: 'POST', path: '/v4/jobGroups', ...response, body })))!
     }
     return startWithRetries(ctx, 'POST /v4/jobGroups', attempt, {
       retryable: (error) => triggerDecision(error) !== 'fail',
@@ -88,5 +63,37 @@ export class RecipeRun extends JobGroupRun implements RunKind {
         return `POST /v4/jobGroups failed (${reason(failure)}); ${why}, sending again in ${formatMs(delay)}`
       }
     })
+  }
+
+  private started(ctx: StartContext, id: number, requestId: string, adopted: boolean): Started {
+    this.createdAt = ctx.clock.now()
+    return { ref: { kind: 'recipe', id, jobGroupIds: [id] }, requestId, adopted, attached: false }
+  }
+
+  /** After a failure: `settle` must find the job group; `reconcile` may send again if none was created. */
+  private async settle(history: History, failure: Failure): Promise<Started | undefined> {
+    const decision = triggerDecision(failure)
+    if (decision === 'resend') return undefined
+    const why = `the trigger's answer was lost (${reason(failure)})`
+    const found = await this.adopt(history, why, requestIdOf(failure), failure)
+    if (found || decision === 'reconcile') return found
+    const what = `the server acted on the trigger (${reason(failure)}) but no job group of it was found`
+    throw unsettled(history, what, requestIdOf(failure))
+  }
+
+  /** The job group found in the history, adopted; undefined if none; throws if it cannot be settled. */
+  private async adopt(
+    history: History,
+    why: string,
+    requestId: string,
+    failure?: Failure
+  ): Promise<Started | undefined> {
+    const group = await findOwnJobGroup(history, why, failure)
+    if (!group) return undefined
+    history.ctx.log.warning(
+      `${why}; job group ${group.id} of recipe ${this.recipeId}, created at ${group.createdAt ?? 'an unknown time'}, ` +
+        'was found in the job history and is used instead of sending the trigger again.'
+    )
+    return this.started(history.ctx, group.id, requestId, true)
   }
 }
