@@ -28373,7 +28373,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5806);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5288);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1706);
 /* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4684);
 /** Entry point of the main step (runs.main). */
 
@@ -28440,7 +28440,7 @@ function clean(annotation) {
 
 /***/ }),
 
-/***/ 5288:
+/***/ 1706:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28561,6 +28561,12 @@ var core = __nccwpck_require__(5806);
 const INPUT = {
     apiUrl: 'api-url',
     apiToken: 'api-token',
+    refreshToken: 'refresh-token',
+    clientId: 'client-id',
+    tokenEndpoint: 'token-endpoint',
+    clientSecret: 'client-secret',
+    refreshTokenSecret: 'refresh-token-secret',
+    secretsToken: 'secrets-token',
     recipeId: 'recipe-id',
     jobId: 'job-id',
     overrides: 'overrides',
@@ -28584,22 +28590,8 @@ const OUTPUT = {
     jobUrl: 'job-url',
     durationSeconds: 'duration-seconds',
     jobs: 'jobs',
-    written: 'written'
-};
-
-;// CONCATENATED MODULE: ./src/action-defaults.ts
-// Generated from action.yml by scripts/gen-action-defaults.ts (npm run gen): do not edit.
-/** The defaults action.yml declares, used when an input is given empty (the runner fills them in otherwise). */
-const INPUT_DEFAULTS = {
-    wait: 'true',
-    timeout: '6h',
-    'poll-interval': '2s',
-    'max-poll-interval': '60s',
-    'request-timeout': '30s',
-    'fail-on-job-failure': 'true',
-    'cancel-on-timeout': 'true',
-    'cancel-on-workflow-cancel': 'true',
-    'comment-on-pr': 'false'
+    written: 'written',
+    refreshToken: 'refresh-token'
 };
 
 ;// CONCATENATED MODULE: ./src/format.ts
@@ -28624,6 +28616,1260 @@ function oneLine(text, max) {
     const folded = text.replace(/\s+/g, ' ').trim();
     return folded.length > max ? `${folded.slice(0, max - 1)}…` : folded;
 }
+
+;// CONCATENATED MODULE: ./src/api-error.ts
+/**
+ * API errors a user can act on: the call, the HTTP status, the server's own `exception` words, the
+ * `x-trifacta-request-id` that support asks for, and a sentence on the likely cause and fix.
+ */
+
+const STATUS_TEXT = {
+    304: 'Not Modified',
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    410: 'Gone',
+    415: 'Unsupported Media Type',
+    429: 'Too Many Requests',
+    500: 'Internal Server Error',
+    502: 'Bad Gateway',
+    503: 'Service Unavailable',
+    504: 'Gateway Timeout'
+};
+class ApiError extends Error {
+    method;
+    path;
+    status;
+    headers;
+    requestId;
+    exception;
+    /** A short, cleaned extract of a body that was not a JSON exception (an HTML page from a proxy, say). */
+    snippet;
+    hint;
+    constructor(init) {
+        const exception = parseException(init.body);
+        const snippet = exception ? undefined : cleanSnippet(init.body);
+        const requestId = init.headers['x-trifacta-request-id'] ?? '';
+        const hint = hintFor(init.status, init.method, init.path, init.subject);
+        super(describeError(init, exception, snippet, requestId, hint));
+        this.name = 'ApiError';
+        this.method = init.method;
+        this.path = init.path;
+        this.status = init.status;
+        this.headers = init.headers;
+        this.requestId = requestId;
+        this.exception = exception;
+        this.snippet = snippet;
+        this.hint = hint;
+    }
+}
+function describeError(init, exception, snippet, requestId, hint) {
+    const parts = [
+        `${init.method} ${init.path} answered HTTP ${init.status}${STATUS_TEXT[init.status] ? ` ${STATUS_TEXT[init.status]}` : ''}`
+    ];
+    if (exception) {
+        const said = [exception.name, exception.message ? `"${exception.message}"` : undefined].filter(Boolean).join(': ');
+        if (said)
+            parts[0] += `: ${said}`;
+        if (exception.details)
+            parts.push(`Details: ${oneLine(exception.details, 500)}`);
+    }
+    else if (snippet) {
+        parts[0] += ` with a non-JSON answer: "${snippet}"`;
+    }
+    parts[0] += '.';
+    parts.push(requestId
+        ? `Request id: ${requestId}.`
+        : 'No x-trifacta-request-id came back (the answer may come from a proxy, not the API).');
+    if (hint)
+        parts.push(hint);
+    return parts.join(' ');
+}
+/** The `{exception:{name,message,details}}` body, if that is what came back. */
+function parseException(body) {
+    try {
+        const parsed = JSON.parse(body);
+        const exception = parsed?.exception;
+        if (typeof exception !== 'object' || exception === null)
+            return undefined;
+        const e = exception;
+        const text = (v) => v === undefined || v === null ? undefined : typeof v === 'string' ? v : JSON.stringify(v);
+        return { name: text(e.name), message: text(e.message), details: text(e.details) };
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Tags, scripts and styles removed, white space folded, cut to `max` characters. */
+function cleanSnippet(body, max = 200) {
+    const text = body
+        .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+        .replace(/<[^>]*>/g, ' ')
+        .replace(/&nbsp;/g, ' ');
+    const folded = oneLine(text, max);
+    return folded || undefined;
+}
+function hintFor(status, method, path, subject = {}) {
+    const isTrigger = method === 'POST' && /\/v4\/jobGroups$/.test(path);
+    switch (status) {
+        case 401:
+            return 'The api-token is invalid or expired: create a new access token in the app (User menu → Preferences/Settings → API access tokens) and update the secret.';
+        case 403:
+            return isTrigger
+                ? `The token's user lacks permission to run recipe ${subject.recipeId ?? ''} or to use its workspace: share the flow with that user, or use a token of a user who can run it.`
+                : "The token's user lacks permission on this job group or its workspace: use a token of a user who can see it.";
+        case 404:
+            if (isTrigger) {
+                return `Recipe ${subject.recipeId ?? ''} was not found: check recipe-id (in the flow view, /flows/10?recipe=7 means recipe-id 7) and that api-url points at the instance and region that hold the flow.`;
+            }
+            return `Job group ${subject.jobId ?? ''} was not found: check job-id and that api-url points at the instance and region that ran it.`;
+        case 410:
+            return 'The resource has been deleted.';
+        case 415:
+            return 'The server rejected the Content-Type or Accept header. If api-url goes through a proxy, check that it passes JSON requests on unchanged.';
+        case 400:
+            return isTrigger
+                ? 'The server rejected the request: check recipe-id, overrides and run-parameters against the recipe.'
+                : undefined;
+        case 429:
+            return 'The API rate limit stayed exhausted; try again later or spread out the runs.';
+        default:
+            return status >= 500
+                ? 'The server had an error; it usually goes away on retry. If it persists, contact support with the request id.'
+                : undefined;
+    }
+}
+
+// EXTERNAL MODULE: ../node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __nccwpck_require__(8564);
+;// CONCATENATED MODULE: ./src/transport.ts
+/**
+ * Transport: the one seam through which every HTTP request goes, built on @actions/http-client (which honours
+ * the runner's proxy settings). It adds what the client lacks: a per-request timeout that covers the whole
+ * answer, abort on a signal, redirects followed only within the same host (the token never goes elsewhere), and
+ * a classification of connection failures by whether the request may have reached the server.
+ */
+
+
+class TransportError extends Error {
+    kind;
+    constructor(kind, message) {
+        super(message);
+        this.name = 'TransportError';
+        this.kind = kind;
+    }
+}
+const REDIRECTS = [301, 302, 303, 307, 308];
+const MAX_REDIRECTS = 5;
+/** The production transport. */
+function createHttpTransport(userAgent) {
+    return async (request) => {
+        let current = request;
+        for (let hop = 0;; hop++) {
+            const response = await sendOnce(userAgent, current);
+            const location = response.headers.location;
+            if (!REDIRECTS.includes(response.status) || !location)
+                return response;
+            if (hop >= MAX_REDIRECTS)
+                throw new TransportError('redirect', `too many redirects (last to ${location})`);
+            current = redirected(current, response.status, location);
+        }
+    };
+}
+/** The next request of a redirect, only to the same host (http may become https), else a `redirect` error. */
+function redirected(request, status, location) {
+    const from = new URL(request.url);
+    const to = new URL(location, from);
+    if (to.hostname !== from.hostname || (from.protocol === 'https:' && to.protocol !== 'https:')) {
+        throw new TransportError('redirect', `the server redirected to ${to.origin}${to.pathname}, another host or a downgrade to http; the token is not sent there. ` +
+            `If that host is the right API, set api-url to ${to.origin}.`);
+    }
+    if (request.method !== 'GET' && status !== 307 && status !== 308) {
+        throw new TransportError('redirect', `the server answered ${status} with a redirect to ${to.pathname} for a ${request.method}; ` +
+            'set api-url to the final address.');
+    }
+    return { ...request, url: to.href };
+}
+function sendOnce(userAgent, request) {
+    const client = new lib/* HttpClient */.Qq(userAgent, [], {
+        allowRedirects: false,
+        allowRetries: false,
+        keepAlive: false,
+        socketTimeout: request.timeoutMs
+    });
+    return new Promise((resolve, reject) => {
+        let settled = false;
+        const finish = (error, response) => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(timer);
+            request.signal?.removeEventListener('abort', onAbort);
+            client.dispose();
+            if (error)
+                reject(error);
+            else
+                resolve(response);
+        };
+        const onAbort = () => finish(new TransportError('aborted', abortReason(request.signal).message));
+        const timer = setTimeout(() => finish(new TransportError('timeout', `no answer within ${Math.round(request.timeoutMs / 1000)}s`)), request.timeoutMs);
+        if (request.signal?.aborted)
+            return onAbort();
+        request.signal?.addEventListener('abort', onAbort, { once: true });
+        client
+            .request(request.method, request.url, request.body ?? null, { ...request.headers })
+            .then((res) => readBody(res.message))
+            .then(({ message, body }) => finish(undefined, { status: message.statusCode ?? 0, headers: flatHeaders(message), body, url: request.url }))
+            .catch((error) => finish(classify(error)));
+    });
+}
+function readBody(message) {
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        message.on('data', (chunk) => chunks.push(chunk));
+        message.on('end', () => resolve({ message, body: Buffer.concat(chunks).toString('utf8') }));
+        message.on('error', reject);
+        message.on('aborted', () => reject(Object.assign(new Error('the connection was closed mid-answer'), { code: 'ECONNRESET' })));
+    });
+}
+function flatHeaders(message) {
+    const out = {};
+    for (const [name, value] of Object.entries(message.headers)) {
+        if (value !== undefined)
+            out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    return out;
+}
+function classify(error) {
+    if (error instanceof TransportError)
+        return error;
+    const code = error.code ?? '';
+    const message = error.message ?? String(error);
+    if (code === 'ECONNREFUSED')
+        return new TransportError('refused', `connection refused (${message})`);
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+        return new TransportError('dns', `host not found (${message})`);
+    if (/^Request timeout/.test(message) || code === 'ETIMEDOUT')
+        return new TransportError('timeout', message);
+    if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(message))
+        return new TransportError('reset', `connection reset (${message})`);
+    return new TransportError('other', message);
+}
+
+;// CONCATENATED MODULE: ./src/retry-policy.ts
+/**
+ * Retry policy: the one place that decides what is retried, how long to wait before the next attempt, and when
+ * to give up. Reads and cancel are retried on transient failures; the trigger has its own table, because sending
+ * it twice can run a job twice.
+ */
+
+
+
+const TRANSIENT_STATUSES = [429, 500, 502, 503, 504];
+const BACKOFF_BASE_MS = 1000;
+const BACKOFF_CAP_MS = 30_000;
+/** While waiting for a job, failures end the wait only when no good answer came for this long. */
+const PERSISTENT_FAILURE_MS = 5 * 60_000;
+/** A read or cancel that failed this way is worth sending again. */
+function isTransient(error) {
+    if (error instanceof ApiError)
+        return TRANSIENT_STATUSES.includes(error.status);
+    if (error instanceof TransportError)
+        return ['refused', 'dns', 'reset', 'timeout'].includes(error.kind);
+    return false;
+}
+/**
+ * What to do after a failed trigger (`POST /v4/jobGroups`):
+ * - `resend`: the server certainly did not act (429, nothing sent): send again.
+ * - `reconcile`: the outcome is unknown (5xx, reset after sending, timeout): look for the job group before re-sending.
+ * - `fail`: a definite answer (4xx), or a failure that retrying cannot mend.
+ */
+function triggerDecision(error) {
+    if (error instanceof ApiError) {
+        if (error.status === 429)
+            return 'resend';
+        return error.status >= 500 ? 'reconcile' : 'fail';
+    }
+    if (error instanceof TransportError) {
+        if (error.kind === 'refused' || error.kind === 'dns')
+            return 'resend';
+        if (error.kind === 'reset' || error.kind === 'timeout' || error.kind === 'other')
+            return 'reconcile';
+    }
+    return 'fail';
+}
+/**
+ * Delay before attempt `attempt + 1` (0-based `attempt` of the failed one): `x-retry-after` seconds when present,
+ * else the rate-limit reset headers (epoch seconds or milliseconds), else exponential backoff with full jitter.
+ */
+function retryDelayMs(error, attempt, now, random = Math.random) {
+    const headers = error instanceof ApiError ? error.headers : {};
+    const retryAfter = Number(headers['x-retry-after']);
+    if (headers['x-retry-after'] !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0)
+        return Math.ceil(retryAfter * 1000);
+    const resets = [headers['x-rate-limit-user-reset'], headers['x-rate-limit-workspace-reset']]
+        .map(epochMs)
+        .filter((t) => t !== undefined);
+    if (resets.length > 0) {
+        const wait = Math.max(...resets) - now;
+        if (wait > 0)
+            return Math.min(wait, 5 * 60_000);
+    }
+    return backoffMs(attempt, random);
+}
+/** Full jitter: uniform in [0, min(cap, base·2^attempt)]. */
+function backoffMs(attempt, random = Math.random) {
+    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.min(attempt, 30));
+    return Math.floor(random() * ceiling);
+}
+/** A reset header as epoch milliseconds: values below 10^11 are taken as seconds (the docs say both). */
+function epochMs(value) {
+    if (value === undefined || value.trim() === '')
+        return undefined;
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0)
+        return undefined;
+    return n < 1e11 ? n * 1000 : n;
+}
+/**
+ * The one retry loop: run `attempt` until it succeeds, a failure is not retryable, `beforeRetry` settles it, or
+ * the budget is spent (then the last error is thrown).
+ */
+async function withRetries(attempt, options) {
+    const retryable = options.retryable ?? isTransient;
+    let firstFailureAt;
+    for (let n = 0;; n++) {
+        try {
+            return await attempt(n);
+        }
+        catch (error) {
+            if (!retryable(error))
+                throw error;
+            const failure = error;
+            const settled = await options.beforeRetry?.(failure);
+            if (settled !== undefined)
+                return settled;
+            const now = options.clock.now();
+            firstFailureAt ??= now;
+            const delay = retryDelayMs(failure, n, now, options.random);
+            if (now + delay > options.deadline || now + delay - firstFailureAt > options.persistMs)
+                throw error;
+            const message = options.describe?.(failure, delay, n) ??
+                `${options.what} failed (${reason(failure)}); retry ${n + 1} in ${formatMs(delay)}`;
+            options.onRetry(message, n >= 2);
+            await options.clock.sleep(delay, options.signal);
+        }
+    }
+}
+function reason(error) {
+    if (error instanceof ApiError) {
+        const name = error.exception?.name ? ` ${error.exception.name}` : '';
+        return `HTTP ${error.status}${name}${error.requestId ? `, request id ${error.requestId}` : ''}`;
+    }
+    return error.message;
+}
+
+;// CONCATENATED MODULE: ./src/api-client.ts
+/**
+ * API client: requests to the Trifacta / Designer Cloud / Dataprep v4 API over the one transport, with the
+ * bearer token from a token source, JSON in and out, and errors turned into `ApiError`s that quote the server.
+ * Reads and idempotent posts (cancel) go through the one retry policy; a start is one attempt, whose resending
+ * is the caller's decision. Knows nothing about the action's inputs.
+ */
+
+
+const staticToken = (token) => ({ token: () => Promise.resolve(token) });
+class ApiClient {
+    options;
+    constructor(options) {
+        this.options = options;
+    }
+    /** `GET path`, retried on transient failures within the budget; the answer's JSON. */
+    async read(path, budget, subject) {
+        const response = await this.retrying(`GET ${path}`, budget, () => this.send('GET', path, { subject, signal: budget.signal, deadline: budget.deadline }));
+        return response.data;
+    }
+    /** A POST that is harmless to repeat (a cancel), retried like a read. */
+    postRetrying(path, body, budget, subject) {
+        return this.retrying(`POST ${path}`, budget, () => this.send('POST', path, { body, subject, signal: budget.signal, deadline: budget.deadline }));
+    }
+    /** One request. A 401 renews the token once, when the token source can, and repeats the call. */
+    async send(method, path, options = {}) {
+        const { signal, deadline } = options;
+        const token = await this.options.tokens.token(signal, deadline);
+        try {
+            return await this.sendWith(token, method, path, options);
+        }
+        catch (error) {
+            const renew = this.options.tokens.renewAfterUnauthorized;
+            if (!(error instanceof ApiError && error.status === 401 && renew))
+                throw error;
+            if (!(await renew.call(this.options.tokens, token, signal, deadline)))
+                throw error;
+            return this.sendWith(await this.options.tokens.token(signal, deadline), method, path, options);
+        }
+    }
+    retrying(what, budget, attempt) {
+        return withRetries(attempt, {
+            what,
+            clock: this.options.clock,
+            deadline: budget.deadline,
+            persistMs: budget.persistMs ?? PERSISTENT_FAILURE_MS,
+            signal: budget.signal,
+            onRetry: this.options.onRetry
+        });
+    }
+    async sendWith(token, method, path, options) {
+        const headers = {
+            Authorization: `Bearer ${token}`,
+            Accept: 'application/json',
+            'User-Agent': this.options.userAgent,
+            ...options.headers
+        };
+        if (options.body !== undefined)
+            headers['Content-Type'] = 'application/json';
+        const response = await this.options.transport({
+            method,
+            url: `${this.options.apiUrl}${path}`,
+            headers,
+            body: options.body === undefined ? undefined : JSON.stringify(options.body),
+            timeoutMs: requestTimeout(this.options.requestTimeoutMs, options.deadline, this.options.clock.now()),
+            signal: options.signal
+        });
+        const requestId = response.headers['x-trifacta-request-id'] ?? '';
+        const answer = { status: response.status, requestId, headers: response.headers };
+        const fail = () => new ApiError({ method, path: path.split('?')[0], ...answer, body: response.body, subject: options.subject });
+        if (response.status === 304 && options.allow304)
+            return { ...answer, data: undefined };
+        if (response.status < 200 || response.status >= 300)
+            throw fail();
+        if (response.body.trim() === '')
+            return { ...answer, data: undefined };
+        try {
+            return { ...answer, data: JSON.parse(response.body) };
+        }
+        catch {
+            throw fail();
+        }
+    }
+}
+/** The request timeout, shortened so that no request outlives its budget's deadline (at least 1 s). */
+function requestTimeout(requestTimeoutMs, deadline, now) {
+    return deadline === undefined ? requestTimeoutMs : Math.min(requestTimeoutMs, Math.max(1000, deadline - now));
+}
+
+;// CONCATENATED MODULE: ./src/state.ts
+/**
+ * State: the only place that saves or reads what the main step leaves for the post step, through named
+ * operations. The post step trusts nothing it reads: anything missing or malformed means "do nothing".
+ */
+
+const KEY = {
+    kind: 'kind',
+    runId: 'runId',
+    jobId: 'jobId',
+    jobIds: 'jobIds',
+    triggered: 'triggered',
+    waiting: 'waiting',
+    settled: 'settled',
+    accessToken: 'accessToken'
+};
+const KINDS = (/* unused pure expression or super */ null && (['recipe', 'job-group']));
+/** The run exists: saved at once, so that the post step can cancel it if the main step is killed. */
+function saveStarted(ref, options) {
+    core/* saveState */.LZ(KEY.kind, ref.kind);
+    core/* saveState */.LZ(KEY.runId, String(ref.id));
+    core/* saveState */.LZ(KEY.jobId, String(ref.jobGroupIds[0] ?? ref.id));
+    core/* saveState */.LZ(KEY.jobIds, ref.jobGroupIds.join(','));
+    core/* saveState */.LZ(KEY.triggered, String(options.triggered));
+    core/* saveState */.LZ(KEY.waiting, String(options.waiting));
+}
+/** The main step has dealt with the run's ending: the post step must leave it alone. */
+function saveSettled() {
+    core/* saveState */.LZ(KEY.settled, 'true');
+}
+/**
+ * The saved run, or undefined (with the reason) when nothing usable was saved. Ids must be safe positive
+ * integers and flags exactly `true` or `false`. Pure but for the getter.
+ */
+function readSavedRun(getState) {
+    const kind = getState(KEY.kind);
+    if (!getState(KEY.runId))
+        return { why: 'no run was saved' };
+    if (!KINDS.includes(kind))
+        return { why: `the saved kind '${kind}' is unknown` };
+    const id = positiveId(getState(KEY.runId));
+    const jobGroupIds = getState(KEY.jobIds) === '' ? [] : getState(KEY.jobIds).split(',').map(positiveId);
+    if (id === undefined || jobGroupIds.some((j) => j === undefined))
+        return { why: 'the saved ids are malformed' };
+    const flags = [KEY.triggered, KEY.waiting].map((key) => getState(key));
+    if (flags.some((f) => f !== 'true' && f !== 'false'))
+        return { why: 'the saved flags are malformed' };
+    return {
+        run: {
+            ref: { kind, id, jobGroupIds: jobGroupIds },
+            triggered: flags[0] === 'true',
+            waiting: flags[1] === 'true',
+            settled: getState(KEY.settled) === 'true'
+        }
+    };
+}
+/**
+ * The post step cancels only a run this step started and was waiting for, that it never saw finish, and only
+ * when `cancel-on-workflow-cancel` is true: then the main step was killed before it could cancel. Pure.
+ */
+function postStepShouldCancel(run, cancelOnWorkflowCancel) {
+    return run.triggered && run.waiting && !run.settled && cancelOnWorkflowCancel;
+}
+/**
+ * The access token in use (OAuth 2.0 sign-in), saved each time it changes, so that the post step can cancel with
+ * it after the main step was killed, without refreshing (which would rotate the refresh token). It is masked.
+ */
+function saveAccessToken(token) {
+    core/* saveState */.LZ(KEY.accessToken, token);
+}
+/** The access token the main step saved last, or '' when none. Pure but for the getter. */
+function readSavedAccessToken(getState) {
+    const token = getState(KEY.accessToken).trim();
+    return /^[\x21-\x7e]+$/.test(token) ? token : '';
+}
+function positiveId(text) {
+    const n = Number(text);
+    return /^\d+$/.test(text) && Number.isSafeInteger(n) && n > 0 ? n : undefined;
+}
+
+// EXTERNAL MODULE: ./src/secrets.ts
+var secrets = __nccwpck_require__(4684);
+;// CONCATENATED MODULE: ./src/summary.ts
+/**
+ * The step summary: Markdown with HTML tables, rendered purely from the report. Everything that came from the
+ * server is escaped (and cut when long) before it is written, and every secret is removed.
+ */
+
+
+
+const MAX_CELL = 300;
+const MAX_WRITTEN = 50;
+/** Server text made safe for the summary's Markdown and HTML: escaped, on one line, cut to `max` characters. */
+function escapeText(text, max = MAX_CELL) {
+    return oneLine((0,secrets/* redact */.E)(text), max).replace(/[&<>"'`|*_[\]\\#~!()$]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+function escapeAttr(url) {
+    return (0,secrets/* redact */.E)(url).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+const HEADLINE = {
+    complete: '✅ completed',
+    failed: '❌ failed',
+    canceled: '🚫 was canceled',
+    timeout: '⏱️ timed out',
+    'workflow-cancelled': '🛑 stopped: the workflow was cancelled',
+    'not-waited': '▶️ is running (not waited for)',
+    'lost-contact': '⚠️ lost contact with the API',
+    error: '⚠️ could not be run'
+};
+/** The step summary, as Markdown with HTML tables. Pure. */
+function renderSummary(report) {
+    const lines = [];
+    const subject = report.jobId !== undefined
+        ? `Job ${report.jobId}`
+        : report.recipeId !== undefined
+            ? `Recipe ${report.recipeId}`
+            : 'Job';
+    lines.push(`### ${subject} ${HEADLINE[report.ending]}`, '');
+    if (report.error)
+        lines.push(`<p>${escapeText(report.error, 2000)}</p>`, '');
+    for (const note of report.notes)
+        lines.push(`<p>${escapeText(note, 1000)}</p>`, '');
+    lines.push(detailsTable(report), '');
+    if (report.stages.length > 0)
+        lines.push('#### Stages', '', stagesTable(report.stages), '');
+    const written = report.written ? writtenList(report.written) : '';
+    if (written)
+        lines.push('#### Written', '', written, '');
+    return lines.join('\n');
+}
+function detailsTable(report) {
+    const rows = [];
+    if (report.jobId !== undefined) {
+        const id = String(report.jobId);
+        rows.push(['Job', report.jobUrl ? `<a href="${escapeAttr(report.jobUrl)}">${id}</a>` : id]);
+    }
+    if (report.recipeId !== undefined)
+        rows.push(['Recipe', String(report.recipeId)]);
+    if (report.status)
+        rows.push(['Status', `<b>${escapeText(report.status, 60)}</b>`]);
+    if (report.durationMs !== undefined)
+        rows.push(['Duration', formatMs(report.durationMs)]);
+    if (report.engine)
+        rows.push(['Engine', escapeText(report.engine, 60)]);
+    if (report.runParameters.length > 0) {
+        rows.push([
+            'Run parameters',
+            report.runParameters
+                .map((p) => `<code>${escapeText(p.key, 100)}</code> = ${escapeText(p.value, 200)}`)
+                .join('<br>')
+        ]);
+    }
+    if (report.attached)
+        rows.push(['Started by', 'another run (attached with job-id)']);
+    if (report.adopted)
+        rows.push(['Started by', 'this step (found in the job history after the trigger answer was lost)']);
+    if (report.requestId)
+        rows.push(['Request id', `<code>${escapeText(report.requestId, 100)}</code>`]);
+    if (report.runUrl)
+        rows.push(['Workflow run', `<a href="${escapeAttr(report.runUrl)}">${escapeText(report.runUrl, 200)}</a>`]);
+    return `<table>\n${rows.map(([k, v]) => `<tr><th align="left">${k}</th><td>${v}</td></tr>`).join('\n')}\n</table>`;
+}
+function stagesTable(stages) {
+    const head = '<tr><th>Stage</th><th>Type</th><th>Status</th><th>Duration</th><th>Error</th></tr>';
+    const rows = stages.map((s) => {
+        const cells = [
+            String(s.id),
+            escapeText(String(s.jobType ?? ''), 60),
+            escapeText(String(s.status ?? ''), 60),
+            stageDuration(s),
+            escapeText(errorText(s.errorMessage))
+        ];
+        return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+    });
+    return `<table>\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
+}
+function stageDuration(stage) {
+    if (!['Complete', 'Failed', 'Canceled'].includes(stage.status))
+        return '';
+    const ms = Date.parse(stage.updatedAt ?? '') - Date.parse(stage.createdAt ?? '');
+    return Number.isFinite(ms) && ms >= 0 ? formatMs(ms) : '';
+}
+/** A stage's `errorMessage`: a string, or an object carrying one. */
+function errorText(value) {
+    if (value === undefined || value === null || value === '')
+        return '';
+    if (typeof value === 'string')
+        return value;
+    const message = value.message;
+    return typeof message === 'string' ? message : JSON.stringify(value);
+}
+/** The files and tables written, at most `MAX_WRITTEN` of them (the `written` output has them all). */
+function writtenList(written) {
+    const items = [
+        ...written.files.map((f) => `file <code>${escapeText(describeFile(f), 300)}</code>`),
+        ...written.tables.map((t) => `table <code>${escapeText(describeTable(t), 300)}</code>`)
+    ];
+    if (items.length === 0)
+        return '';
+    const shown = items.slice(0, MAX_WRITTEN).map((i) => `<li>${i}</li>`);
+    if (items.length > MAX_WRITTEN)
+        shown.push(`<li>… and ${items.length - MAX_WRITTEN} more (see the <code>written</code> output)</li>`);
+    return `<ul>\n${shown.join('\n')}\n</ul>`;
+}
+function describeFile(file) {
+    const name = [file.path, file.uri, file.fileUri, file.name].find((v) => typeof v === 'string');
+    return typeof name === 'string' ? name : JSON.stringify(file);
+}
+function describeTable(table) {
+    const path = Array.isArray(table.path) ? table.path.join('.') : typeof table.path === 'string' ? table.path : '';
+    const name = [table.tableName, table.name].find((v) => typeof v === 'string');
+    const full = [path, name].filter(Boolean).join('.');
+    return full || JSON.stringify(table);
+}
+/** The summary appended to the step summary file (when the runner gives one); returns it. */
+async function writeSummary(report) {
+    const markdown = renderSummary(report);
+    if (process.env.GITHUB_STEP_SUMMARY)
+        await core/* summary */.z.addRaw(markdown, true).write();
+    return markdown;
+}
+
+;// CONCATENATED MODULE: ./src/version.ts
+/** The action's name and version, sent as the User-Agent (kept equal to package.json by a test). */
+const ACTION_NAME = 'trifacta-run-job-action';
+const VERSION = '1.0.0';
+const USER_AGENT = `${ACTION_NAME}/${VERSION}`;
+
+;// CONCATENATED MODULE: ./src/auth/token-endpoint.ts
+
+
+
+
+/** The token endpoint's answer to a failed grant (RFC 6749 §5.2), or an answer without an access token. */
+class TokenEndpointError extends Error {
+    status;
+    /** The OAuth error code (`invalid_grant`, `invalid_client`, …), when the body gave one. */
+    code;
+    description;
+    constructor(status, code, description) {
+        const said = [code, description === undefined ? undefined : `"${description}"`].filter(Boolean).join(': ');
+        super(`answered HTTP ${status}${said ? ` ${said}` : ''}`);
+        this.name = 'TokenEndpointError';
+        this.status = status;
+        this.code = code;
+        this.description = description;
+    }
+}
+const token_endpoint_TRANSIENT_STATUSES = [429, 500, 502, 503, 504];
+/** Worth sending the grant again: the failure may go away, and a resent refresh token cannot do harm. */
+function isTransientTokenFailure(error) {
+    if (error instanceof TokenEndpointError)
+        return token_endpoint_TRANSIENT_STATUSES.includes(error.status);
+    return error instanceof TransportError && ['refused', 'dns', 'reset', 'timeout'].includes(error.kind);
+}
+/**
+ * Sends the grant until an answer comes, a failure is definite, or the budget is spent; the last failure is
+ * thrown as is (`TokenEndpointError` or `TransportError`). `failures` collects the transient ones seen on the way.
+ */
+function requestTokens(grant, options, budget, failures = []) {
+    return withRetries(() => sendGrant(grant, options, budget.deadline), {
+        what: `POST ${options.url}`,
+        clock: options.clock,
+        deadline: budget.deadline,
+        persistMs: budget.persistMs,
+        retryable: (error) => {
+            const transient = isTransientTokenFailure(error);
+            if (transient)
+                failures.push(error);
+            return transient;
+        },
+        describe: (failure, delay) => `POST ${options.url} failed (${failure.message}); sending the grant again in ${formatMs(delay)}`,
+        onRetry: options.onRetry
+    });
+}
+async function sendGrant(grant, options, deadline) {
+    const form = grant.kind === 'refresh_token'
+        ? { grant_type: 'refresh_token', refresh_token: grant.refreshToken, client_id: grant.clientId }
+        : { grant_type: 'client_credentials', client_id: grant.clientId, client_secret: grant.clientSecret };
+    const sentAt = options.clock.now();
+    const response = await options.transport({
+        method: 'POST',
+        url: options.url,
+        headers: {
+            'Content-Type': 'application/x-www-form-urlencoded',
+            Accept: 'application/json',
+            'User-Agent': options.userAgent
+        },
+        body: new URLSearchParams(form).toString(),
+        timeoutMs: Math.min(options.requestTimeoutMs, Math.max(1000, deadline - sentAt))
+    });
+    return readAnswer(response.status, response.body, sentAt);
+}
+/** The answer's tokens, masked first of all; a failure as a `TokenEndpointError`. */
+function readAnswer(status, body, sentAt) {
+    let json;
+    try {
+        const parsed = JSON.parse(body);
+        if (typeof parsed === 'object' && parsed !== null)
+            json = parsed;
+    }
+    catch {
+        json = undefined;
+    }
+    const text = (key) => {
+        const value = json?.[key];
+        return typeof value === 'string' && value.trim() ? value.trim() : undefined;
+    };
+    for (const key of ['access_token', 'refresh_token', 'id_token'])
+        (0,secrets/* registerSecret */.c)(text(key) ?? '');
+    if (status < 200 || status >= 300) {
+        const description = text('error_description') ?? (json ? undefined : oneLine(body.replace(/<[^>]*>/g, ' '), 200));
+        throw new TokenEndpointError(status, text('error'), description || undefined);
+    }
+    const accessToken = text('access_token');
+    if (accessToken === undefined)
+        throw new TokenEndpointError(status, undefined, 'the answer has no access_token');
+    const expiresIn = Number(json?.expires_in);
+    return {
+        accessToken,
+        refreshToken: text('refresh_token'),
+        expiresIn: json?.expires_in !== undefined && Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : undefined,
+        sentAt
+    };
+}
+
+;// CONCATENATED MODULE: ./src/auth/explain.ts
+/**
+ * Sign-in failures in words a user can act on: what the token endpoint or GitHub answered, the likely cause, and
+ * the fix (which input, which permission, which page of the app). Pure.
+ */
+
+
+/** Signing in, or writing the rotated refresh token back, failed; the message says why and what to do. */
+class SignInError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'SignInError';
+    }
+}
+const TOKENS_PAGE = 'Profile → User Preferences → OAuth 2.0 API Tokens';
+/** The one group that lets runs sharing a refresh token take turns; a flow mapping, so it reads on one line too. */
+const CONCURRENCY_SNIPPET = 'concurrency: { group: aac-refresh-token, cancel-in-progress: false }';
+/** A failed grant, explained. */
+function explainTokenFailure(failure, ctx) {
+    const call = `POST ${ctx.endpoint}`;
+    if (failure instanceof TransportError) {
+        return new SignInError(`Could not reach the token endpoint (${call}): ${failure.message}. Check token-endpoint and the runner's ` +
+            'network and proxy settings.');
+    }
+    if (!(failure instanceof TokenEndpointError))
+        return failure;
+    const said = `${call} ${failure.message}.`;
+    const sp = ctx.grant === 'client_credentials';
+    if (failure.code === 'invalid_grant' && !sp)
+        return new SignInError(`${said} ${invalidGrant(ctx)}`);
+    if (failure.code === 'invalid_client' || failure.code === 'invalid_grant' || failure.status === 401) {
+        const which = sp
+            ? 'client-id and client-secret, as shown for the service principal'
+            : `client-id ('${ctx.clientId}'), the Client ID shown on ${TOKENS_PAGE}`;
+        return new SignInError(`${said} The client was not accepted: check ${which}, and that token-endpoint is the Token Endpoint URL ` +
+            'shown with it.');
+    }
+    if (failure.code === 'unauthorized_client') {
+        const why = sp ? 'client-id is not a service principal' : 'this client may not refresh tokens';
+        return new SignInError(`${said} The client may not use this grant: ${why}.`);
+    }
+    if (failure.status === 404 || failure.status === 405) {
+        return new SignInError(`${said} Check token-endpoint: the Token Endpoint URL shown on ${TOKENS_PAGE}, e.g. ` +
+            'https://pingauth.alteryxcloud.com/as (the action appends /token).');
+    }
+    const later = failure.status >= 500 ? ' The token endpoint had an error; try again later.' : '';
+    return new SignInError(`${said}${later}`);
+}
+function invalidGrant(ctx) {
+    const last = ctx.earlier[ctx.earlier.length - 1];
+    const earlier = last ? ` An earlier attempt (${last.message}) may have used it without its answer arriving.` : '';
+    const store = ctx.secret ? `store its refresh token in the secret ${ctx.secret}` : 'store its refresh token';
+    return ('The refresh token was already used or has expired: each refresh rotates it, and the old one stops working. ' +
+        `Another run sharing the token may have rotated it first.${earlier} So that runs sharing one refresh token take ` +
+        `turns, give every job that uses it the same concurrency group, \`${CONCURRENCY_SNIPPET}\`, or sign in as a ` +
+        'service principal (client-id, client-secret, token-endpoint), whose tokens do not rotate. To sign in again, ' +
+        `create a new token pair (${TOKENS_PAGE}) and ${store}.`);
+}
+/** A failed GitHub call on the secret, explained, naming the permission that is missing. */
+function explainSecretFailure(failure, doing, ctx) {
+    const unused = doing === 'write' ? '' : ' Nothing was sent to the token endpoint: the refresh token was not used and still works.';
+    return new SignInError(`${secretFailure(failure, doing, ctx)}${unused}`);
+}
+function secretFailure(failure, doing, ctx) {
+    const what = ctx.environment
+        ? `the secret ${ctx.name} of environment '${ctx.environment}' in ${ctx.repository}`
+        : `the repository secret ${ctx.name} of ${ctx.repository}`;
+    if (failure instanceof TransportError) {
+        return `Could not ${doing} ${what}: GitHub at ${ctx.apiUrl} was not reached (${failure.message}).`;
+    }
+    const { status, message } = failure;
+    const said = `Could not ${doing} ${what}: GitHub answered HTTP ${status ?? '?'} "${message}".`;
+    const permission = 'the repository permission "Secrets: read and write"' +
+        (ctx.environment ? ' and, for an environment secret, "Environments: read and write"' : '');
+    switch (status) {
+        case 401:
+            return `${said} secrets-token is invalid or expired: give a token with ${permission}.`;
+        case 403: {
+            const integration = /integration/i.test(message)
+                ? " If secrets-token is the workflow's GITHUB_TOKEN: it cannot write secrets whatever its permissions; use " +
+                    'a fine-grained personal access token or a GitHub App token.'
+                : '';
+            return `${said} secrets-token lacks ${permission}.${integration}`;
+        }
+        case 404:
+            return ctx.environment
+                ? `${said} Check that the environment '${ctx.environment}' exists, and that secrets-token may see ` +
+                    `${ctx.repository}.`
+                : `${said} secrets-token cannot see ${ctx.repository}: include it in the token's repository access.`;
+        default:
+            return said;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/auth/jwt.ts
+/**
+ * JWT claims, read without verifying the signature: the action only takes defaults (`iss`, `client_id`) and an
+ * expiry (`exp`, `iat`) from tokens the user or the token endpoint gave it, and the API still checks every token.
+ * Pure.
+ */
+/** The claims of a JWT (`header.payload.signature`), or undefined when `token` is not one. */
+function jwtClaims(token) {
+    const parts = token.split('.');
+    if (parts.length !== 3 || !/^[A-Za-z0-9_-]+$/.test(parts[1] ?? ''))
+        return undefined;
+    let payload;
+    try {
+        payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+    }
+    catch {
+        return undefined;
+    }
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+        return undefined;
+    const p = payload;
+    const text = (v) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
+    const time = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+    return { iss: text(p.iss), client_id: text(p.client_id), exp: time(p.exp), iat: time(p.iat) };
+}
+
+;// CONCATENATED MODULE: ./src/auth/token-life.ts
+/**
+ * When an access token expires and when to refresh it. AAC's access tokens live 1 hour by its help page and
+ * 5 minutes by its 2025 guide, so the lifetime is read from each answer (`expires_in`) or the JWT's `exp`, never
+ * assumed. Pure.
+ */
+
+/** Refresh when less than this is left… */
+const REFRESH_MARGIN_MS = 60_000;
+/** …or less than this share of its lifetime, whichever is less: short-lived tokens are not refreshed every call. */
+const REFRESH_SHARE = 0.2;
+/**
+ * The life of `token`, obtained at `obtainedAt` (epoch ms, taken when the request was sent, so the estimate errs
+ * early): by `expires_in` seconds when the answer gave it, by the JWT's `exp` otherwise; the earlier of the two
+ * when both are known. Undefined when neither is: such a token is used until the API answers 401.
+ */
+function lifeOf(token, obtainedAt, expiresInSeconds) {
+    const lives = [];
+    if (expiresInSeconds !== undefined && Number.isFinite(expiresInSeconds) && expiresInSeconds > 0) {
+        lives.push({ expiresAt: obtainedAt + expiresInSeconds * 1000, lifetimeMs: expiresInSeconds * 1000 });
+    }
+    const claims = jwtClaims(token);
+    if (claims?.exp !== undefined) {
+        const expiresAt = claims.exp * 1000;
+        const issuedAt = claims.iat !== undefined && claims.iat < claims.exp ? claims.iat * 1000 : obtainedAt;
+        lives.push({ expiresAt, lifetimeMs: Math.max(0, expiresAt - issuedAt) });
+    }
+    if (lives.length === 0)
+        return undefined;
+    return lives.reduce((a, b) => (b.expiresAt < a.expiresAt ? b : a));
+}
+/** Less than 60 s, or less than 20% of the lifetime, is left (the smaller margin counts). */
+function needsRefresh(life, now) {
+    if (life === undefined)
+        return false;
+    const margin = Math.min(REFRESH_MARGIN_MS, REFRESH_SHARE * life.lifetimeMs);
+    return life.expiresAt - now < margin;
+}
+/** The token has expired by the runner's clock. */
+function hasExpired(life, now) {
+    return life !== undefined && now >= life.expiresAt;
+}
+
+;// CONCATENATED MODULE: ./src/auth/oauth.ts
+
+
+
+/** Retries of the first sign-in stop after this long (a wrong endpoint fails soon)… */
+const FIRST_SIGN_IN_MS = 30_000;
+/** …while a refresh mid-run without a token that still serves may wait out a longer outage. */
+const REFRESH_MS = 120_000;
+class OAuthTokens {
+    options;
+    grant;
+    current;
+    prepared;
+    inflight;
+    /** A definite refusal by the token endpoint: every later call fails with it, without asking again. */
+    refused;
+    obtained = 0;
+    constructor(options) {
+        this.options = options;
+        this.grant = options.grant;
+        const initial = options.initialToken;
+        if (initial)
+            this.current = { token: initial, life: lifeOf(initial, options.endpoint.clock.now()) };
+    }
+    async token(_signal, deadline) {
+        await (this.prepared ??= this.prepare());
+        const current = this.current;
+        if (current && !needsRefresh(current.life, this.options.endpoint.clock.now()))
+            return current.token;
+        return this.renew(deadline);
+    }
+    /** A 401 with the current token: renew it once (or join the renewal under way); the call is worth repeating. */
+    async renewAfterUnauthorized(used, _signal, deadline) {
+        if (this.current !== undefined && this.current.token !== used)
+            return true;
+        this.current = undefined;
+        await this.renew(deadline);
+        return true;
+    }
+    async prepare() {
+        await this.options.prepare?.();
+        if (this.current)
+            this.options.onAccessToken(this.current.token);
+    }
+    renew(deadline) {
+        this.inflight ??= this.obtain(deadline).finally(() => (this.inflight = undefined));
+        return this.inflight;
+    }
+    async obtain(deadline) {
+        if (this.refused)
+            throw this.refused;
+        const { clock } = this.options.endpoint;
+        // With a token that still serves, one attempt per call: the calls themselves retry, and none waits long.
+        const serving = this.current !== undefined && !hasExpired(this.current.life, clock.now());
+        const persistMs = serving ? 0 : this.obtained === 0 ? FIRST_SIGN_IN_MS : REFRESH_MS;
+        const budget = { deadline: Math.min(deadline ?? Infinity, clock.now() + persistMs), persistMs };
+        const earlier = [];
+        let answer;
+        try {
+            answer = await requestTokens(this.grant, this.options.endpoint, budget, earlier);
+        }
+        catch (failure) {
+            const error = explainTokenFailure(failure, {
+                grant: this.grant.kind,
+                endpoint: this.options.endpoint.url,
+                clientId: this.grant.clientId,
+                secret: this.options.secretLabel,
+                earlier
+            });
+            if (!isTransientTokenFailure(failure))
+                this.refused = error;
+            // A token with time left still serves, until it expires or the API refuses it.
+            if (this.current && !hasExpired(this.current.life, clock.now()) && !this.refused)
+                return this.current.token;
+            throw error;
+        }
+        return this.use(answer);
+    }
+    async use(answer) {
+        this.obtained += 1;
+        this.current = { token: answer.accessToken, life: lifeOf(answer.accessToken, answer.sentAt, answer.expiresIn) };
+        this.options.onObtained(answer, this.obtained);
+        this.options.onAccessToken(answer.accessToken);
+        if (this.grant.kind === 'refresh_token' && answer.refreshToken && answer.refreshToken !== this.grant.refreshToken) {
+            this.grant = { ...this.grant, refreshToken: answer.refreshToken };
+            await this.options.onRotated(answer.refreshToken);
+        }
+        return answer.accessToken;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/auth/secret-store.ts
+
+
+
+
+
+/** GitHub answered with an error status. */
+class GitHubError extends Error {
+    status;
+    constructor(status, message) {
+        super(message);
+        this.name = 'GitHubError';
+        this.status = status;
+    }
+}
+/** A GitHub call on the secret is given this long, retries included. */
+const CALL_BUDGET_MS = 30_000;
+const GITHUB_API_VERSION = '2022-11-28';
+class SecretStore {
+    options;
+    context;
+    key;
+    sodium;
+    constructor(options) {
+        this.options = options;
+        const env = options.env ?? process.env;
+        const { name, environment } = options.writeBack;
+        const apiUrl = (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
+        this.context = { repository: env.GITHUB_REPOSITORY ?? '', name, environment, apiUrl };
+    }
+    /** Where the refresh token goes, for messages: `AAC_REFRESH_TOKEN` or `production/AAC_REFRESH_TOKEN`. */
+    get label() {
+        return [this.context.environment, this.context.name].filter(Boolean).join('/');
+    }
+    /** Before the first refresh: the public key can be read (the token has the permission) and libsodium loads. */
+    async check() {
+        if (!/^[^/]+\/[^/]+$/.test(this.context.repository)) {
+            throw new SignInError('GITHUB_REPOSITORY is not set (owner/repo): the refresh token cannot be written back.');
+        }
+        const answer = await this.call('GET', 'public-key', 'read the public key of');
+        const { key_id: id, key } = (answer ?? {});
+        if (typeof id !== 'string' || typeof key !== 'string') {
+            throw new SignInError(`GitHub's answer to GET ${this.path('public-key')} has no key_id and key.`);
+        }
+        const sodium = (await __nccwpck_require__.e(/* import() */ 434).then(__nccwpck_require__.bind(__nccwpck_require__, 3434))).default;
+        await sodium.ready;
+        this.sodium = sodium;
+        this.key = { id, value: sodium.from_base64(key, sodium.base64_variants.ORIGINAL) };
+    }
+    /** Seals `value` with the public key read by `check()` and writes the secret; throws a `SignInError`. */
+    async write(value) {
+        const { sodium, key } = this;
+        if (!sodium || !key)
+            throw new SignInError('The secret was written before its public key was read.');
+        const sealed = sodium.crypto_box_seal(sodium.from_string(value), key.value);
+        const encrypted = sodium.to_base64(sealed, sodium.base64_variants.ORIGINAL);
+        (0,secrets/* registerSecret */.c)(encrypted);
+        await this.call('PUT', this.context.name, 'write', { encrypted_value: encrypted, key_id: key.id });
+    }
+    path(leaf) {
+        const { repository, environment } = this.context;
+        const scope = environment ? `environments/${encodeURIComponent(environment)}/secrets` : 'actions/secrets';
+        return `/repos/${repository}/${scope}/${leaf}`;
+    }
+    async call(method, leaf, doing, body) {
+        const { clock } = this.options;
+        const deadline = clock.now() + CALL_BUDGET_MS;
+        try {
+            return await withRetries(() => this.send(method, this.path(leaf), deadline, body), {
+                what: `${method} ${this.path(leaf)}`,
+                clock,
+                deadline,
+                persistMs: CALL_BUDGET_MS,
+                retryable: secret_store_isTransient,
+                describe: (failure, delay) => `${method} ${this.path(leaf)} failed (${failure.message}); retrying in ${formatMs(delay)}`,
+                onRetry: this.options.onRetry
+            });
+        }
+        catch (error) {
+            throw explainSecretFailure(error, doing, this.context);
+        }
+    }
+    async send(method, path, deadline, body) {
+        const headers = {
+            Authorization: `Bearer ${this.options.writeBack.token}`,
+            Accept: 'application/vnd.github+json',
+            'X-GitHub-Api-Version': GITHUB_API_VERSION,
+            'User-Agent': this.options.userAgent
+        };
+        if (body !== undefined)
+            headers['Content-Type'] = 'application/json';
+        const now = this.options.clock.now();
+        const response = await this.options.transport({
+            method,
+            url: `${this.context.apiUrl}${path}`,
+            headers,
+            body: body === undefined ? undefined : JSON.stringify(body),
+            timeoutMs: Math.min(this.options.requestTimeoutMs, Math.max(1000, deadline - now))
+        });
+        let json;
+        try {
+            json = response.body.trim() ? JSON.parse(response.body) : undefined;
+        }
+        catch {
+            json = undefined;
+        }
+        if (response.status >= 200 && response.status < 300)
+            return json;
+        const message = json?.message;
+        throw new GitHubError(response.status, typeof message === 'string' ? message : response.body.slice(0, 200));
+    }
+}
+function secret_store_isTransient(error) {
+    if (error instanceof GitHubError)
+        return [429, 500, 502, 503, 504].includes(error.status);
+    return error instanceof TransportError && ['refused', 'dns', 'reset', 'timeout'].includes(error.kind);
+}
+
+;// CONCATENATED MODULE: ./src/auth/sign-in.ts
+/**
+ * The main step's sign-in: the token source for the configured mode. With OAuth 2.0, every access token is saved
+ * in state for the post step, and every rotated refresh token is set as the masked `refresh-token` output and
+ * written back to the configured secret at once, before any other request. A failed write cannot be undone (the
+ * old refresh token no longer works), so it fails the step whatever the job does, and says where the new one is.
+ */
+
+
+
+
+
+
+
+
+
+
+/** Failed writes so far: the first is explained in full, later ones only add a line. */
+let writeFailures = 0;
+function signIn(config, transport, clock) {
+    const s = config.signIn;
+    if (s.mode === 'static')
+        return staticToken(s.token);
+    const onRetry = (message, persistent) => persistent ? log/* log */.Rm.warning(message, { title: 'Sign-in retries' }) : log/* log */.Rm.debug(message);
+    const common = { transport, clock, userAgent: USER_AGENT, requestTimeoutMs: config.requestTimeoutMs, onRetry };
+    const writeBack = s.mode === 'refresh-token' ? s.writeBack : undefined;
+    const store = writeBack ? new SecretStore({ writeBack, ...common }) : undefined;
+    const grant = s.mode === 'refresh-token'
+        ? { kind: 'refresh_token', refreshToken: s.refreshToken, clientId: s.clientId }
+        : { kind: 'client_credentials', clientId: s.clientId, clientSecret: s.clientSecret };
+    return new OAuthTokens({
+        grant,
+        endpoint: { url: s.tokenEndpoint, ...common },
+        initialToken: s.mode === 'refresh-token' ? s.accessToken : undefined,
+        prepare: store ? () => store.check() : undefined,
+        onAccessToken: saveAccessToken,
+        onRotated: (refreshToken) => rotated(refreshToken, store),
+        onObtained: (answer, count) => obtained(answer, count, s.tokenEndpoint),
+        secretLabel: store?.label
+    });
+}
+function obtained(answer, count, endpoint) {
+    const life = answer.expiresIn === undefined ? '' : `; it is valid for ${formatMs(answer.expiresIn * 1000)}`;
+    const line = `${count === 1 ? 'Signed in' : `Access token ${count} obtained`} at ${endpoint}${life}.`;
+    if (count === 1)
+        log/* log */.Rm.info(line);
+    else
+        log/* log */.Rm.debug(line);
+}
+/** The new refresh token: the masked output at once, then the secret. */
+async function rotated(refreshToken, store) {
+    // Not through outputs.ts, which redacts: this output is the one place the token may go (masked in the log).
+    core/* setOutput */.uH(OUTPUT.refreshToken, refreshToken);
+    if (!store)
+        return;
+    try {
+        await store.write(refreshToken);
+        log/* log */.Rm.debug(`The refresh token rotated; the new one was written to the secret ${store.label}.`);
+    }
+    catch (error) {
+        if (writeFailures > 0)
+            log/* log */.Rm.warning(error.message, { title: 'Secret write' });
+        else
+            await writeFailed(store.label, error.message);
+        writeFailures += 1;
+    }
+}
+async function writeFailed(secret, why) {
+    const message = `The refresh token rotated, but writing the new one to the secret ${secret} failed. ${why} The stored refresh ` +
+        `token no longer works, so the next run cannot sign in until ${secret} is updated. The new refresh token is in ` +
+        "this step's refresh-token output (masked): a later step of this job can store it. This step fails, whatever " +
+        'the job does.';
+    log/* log */.Rm.error(message, { title: 'Refresh token not saved' });
+    process.exitCode = 1;
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    await core/* summary */.z.addRaw(`> [!WARNING]\n> ${escapeText(message, 2000)}\n`, true).write();
+}
+
+;// CONCATENATED MODULE: ./src/aac-host.ts
+/**
+ * Alteryx Analytics Cloud hosts: `/v4` is served from `https://<region>.alteryxcloud.com`, while
+ * `https://api.<region>.alteryxcloud.com` serves AAC's newer platform APIs (API-NOTES.md). The action's README
+ * long recommended the latter, so an api-url naming it is sent to the `/v4` host, and the log says so. Pure.
+ */
+const PLATFORM_HOST = /^api\.([a-z0-9-]+)\.alteryxcloud\.com$/i;
+/** The URL for `/v4` calls: `api.<region>.alteryxcloud.com` becomes `<region>.alteryxcloud.com`, with a warning. */
+function v4ApiUrl(apiUrl, warnings) {
+    const url = new URL(apiUrl);
+    const region = PLATFORM_HOST.exec(url.hostname)?.[1];
+    if (region === undefined)
+        return apiUrl;
+    url.hostname = `${region.toLowerCase()}.alteryxcloud.com`;
+    const v4 = `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+    warnings.push(`api-url ${apiUrl} is the host of Alteryx Analytics Cloud's platform APIs; its /v4 API is served from ${v4}, ` +
+        `so the calls go there. Set api-url to ${v4}.`);
+    return v4;
+}
+
+;// CONCATENATED MODULE: ./src/action-defaults.ts
+// Generated from action.yml by scripts/gen-action-defaults.ts (npm run gen): do not edit.
+/** The defaults action.yml declares, used when an input is given empty (the runner fills them in otherwise). */
+const INPUT_DEFAULTS = {
+    'wait': "true",
+    'timeout': "6h",
+    'poll-interval': "2s",
+    'max-poll-interval': "60s",
+    'request-timeout': "30s",
+    'fail-on-job-failure': "true",
+    'cancel-on-timeout': "true",
+    'cancel-on-workflow-cancel': "true",
+    'comment-on-pr': "false"
+};
 
 ;// CONCATENATED MODULE: ./src/input-values.ts
 /**
@@ -28916,12 +30162,174 @@ function editDistance(a, b) {
     return prev[b.length];
 }
 
+;// CONCATENATED MODULE: ./src/sign-in-inputs.ts
+/**
+ * Sign-in inputs: which one of the three ways to sign in the inputs choose (a static `api-token`, an Alteryx
+ * Analytics Cloud OAuth 2.0 `refresh-token`, or a service principal), their defaults taken from the `api-token`'s
+ * JWT claims, and where a rotated refresh token is written back. Anything ambiguous is an input error naming the
+ * inputs, so that a run never guesses how to sign in. Pure.
+ */
+
+
+
+/** The inputs that hold secrets: masked before any input is parsed. */
+const SECRET_INPUTS = [
+    INPUT.apiToken,
+    INPUT.refreshToken,
+    INPUT.clientSecret,
+    INPUT.secretsToken,
+    INPUT.githubToken
+];
+const PAGE = 'Profile → User Preferences → OAuth 2.0 API Tokens';
+const MODES = 'api-token (a static token), refresh-token (Alteryx Analytics Cloud), or client-id, client-secret and ' +
+    'token-endpoint (a service principal)';
+/** The chosen sign-in, or undefined when an error was recorded. */
+function parseSignIn(c) {
+    const [apiToken, refreshToken, clientSecret] = [INPUT.apiToken, INPUT.refreshToken, INPUT.clientSecret].map((n) => secretInput(c, n));
+    if (apiToken === undefined || refreshToken === undefined || clientSecret === undefined)
+        return undefined;
+    if (refreshToken && clientSecret) {
+        const both = "give refresh-token (a user's OAuth 2.0 API token) or client-secret (a service principal), not both.";
+        c.fail(INPUT.refreshToken, both);
+        return undefined;
+    }
+    if (refreshToken)
+        return refreshing(c, apiToken, refreshToken);
+    const why = clientSecret ? "a service principal's tokens do not rotate" : 'a static api-token does not rotate';
+    for (const name of [INPUT.refreshTokenSecret, INPUT.secretsToken]) {
+        if (c.get(name))
+            c.fail(name, `is only used with refresh-token (${why}); remove it.`);
+    }
+    if (clientSecret)
+        return servicePrincipal(c, apiToken, clientSecret);
+    for (const name of [INPUT.clientId, INPUT.tokenEndpoint]) {
+        if (c.get(name))
+            c.fail(name, 'is only used with refresh-token or client-secret.');
+    }
+    if (!apiToken)
+        c.fail(INPUT.apiToken, `is required: give ${MODES}.`);
+    return apiToken ? { mode: 'static', token: apiToken } : undefined;
+}
+/** A secret input's value ('' when not given), or undefined when it is malformed (the error is recorded). */
+function secretInput(c, name) {
+    const text = c.get(name);
+    return text ? c.attempt(() => parseSecret(name, text, c.warnings)) : '';
+}
+function servicePrincipal(c, apiToken, clientSecret) {
+    if (apiToken)
+        c.fail(INPUT.apiToken, 'cannot be used with client-secret: a service principal gets its own tokens.');
+    const clientId = c.get(INPUT.clientId);
+    const endpoint = c.get(INPUT.tokenEndpoint);
+    if (!clientId)
+        c.fail(INPUT.clientId, "is required with client-secret: the service principal's Client ID.");
+    if (!endpoint)
+        c.fail(INPUT.tokenEndpoint, "is required with client-secret: the service principal's Token Endpoint.");
+    const tokenEndpoint = endpoint ? c.attempt(() => parseTokenEndpoint(endpoint)) : undefined;
+    const id = clientId ? c.attempt(() => parseClientId(clientId)) : undefined;
+    if (!id || !tokenEndpoint || apiToken)
+        return undefined;
+    return { mode: 'client-credentials', clientId: id, clientSecret, tokenEndpoint };
+}
+function refreshing(c, apiToken, refreshToken) {
+    const writeBack = parseWriteBack(c);
+    const claims = apiToken ? jwtClaims(apiToken) : undefined;
+    const missing = (claim) => 'is required with refresh-token: ' +
+        (apiToken
+            ? `the api-token given has no ${claim} claim to take it from. Copy it from ${PAGE}.`
+            : `copy it from ${PAGE}, or give the access token of the pair as api-token.`);
+    const clientIdText = c.get(INPUT.clientId) || claims?.client_id;
+    const endpointText = c.get(INPUT.tokenEndpoint);
+    if (!clientIdText)
+        c.fail(INPUT.clientId, missing('client_id'));
+    if (!endpointText && !claims?.iss)
+        c.fail(INPUT.tokenEndpoint, missing('iss'));
+    const clientId = clientIdText ? c.attempt(() => parseClientId(clientIdText)) : undefined;
+    const tokenEndpoint = c.attempt(() => endpointText ? parseTokenEndpoint(endpointText) : claims?.iss ? endpointFromClaims(claims) : undefined);
+    if (!writeBack.given) {
+        c.warnings.push('refresh-token is given without refresh-token-secret: every refresh rotates it, so the stored one stops ' +
+            'working. Set refresh-token-secret and secrets-token to write the new one back, or store the refresh-token ' +
+            'output yourself.');
+    }
+    if (!clientId || !tokenEndpoint)
+        return undefined;
+    const accessToken = apiToken || undefined;
+    return { mode: 'refresh-token', refreshToken, clientId, tokenEndpoint, accessToken, writeBack: writeBack.value };
+}
+function parseWriteBack(c) {
+    const text = c.get(INPUT.refreshTokenSecret);
+    const token = secretInput(c, INPUT.secretsToken);
+    if (!text && !token)
+        return { given: token === undefined };
+    if (!text) {
+        c.fail(INPUT.refreshTokenSecret, 'is required with secrets-token: the secret to write, NAME or environment/NAME.');
+    }
+    if (token === '') {
+        c.fail(INPUT.secretsToken, 'is required with refresh-token-secret: a fine-grained personal access token or GitHub App token with the ' +
+            'repository permission "Secrets: read and write" (the workflow\'s GITHUB_TOKEN cannot write secrets).');
+    }
+    const place = text ? c.attempt(() => parseSecretName(text)) : undefined;
+    return { given: true, value: place && token ? { ...place, token } : undefined };
+}
+/** `NAME` or `environment/NAME`, with GitHub's rule for secret names. */
+function parseSecretName(text) {
+    const slash = text.lastIndexOf('/');
+    const name = text.slice(slash + 1).trim();
+    const environment = slash < 0 ? undefined : text.slice(0, slash).trim();
+    if (environment === '')
+        throw new InputError(INPUT.refreshTokenSecret, `'${text}' has an empty environment name.`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || /^GITHUB_/i.test(name)) {
+        throw new InputError(INPUT.refreshTokenSecret, `'${name}' is not a secret name: letters, digits and underscores, not starting with a digit or GITHUB_ ` +
+            '(e.g. AAC_REFRESH_TOKEN, or production/AAC_REFRESH_TOKEN for an environment secret).');
+    }
+    return environment === undefined ? { name } : { name, environment };
+}
+/** The token endpoint: https (plain http only for loopback), `/token` appended unless the URL ends with it. */
+function parseTokenEndpoint(text, input = INPUT.tokenEndpoint) {
+    if (!URL.canParse(text)) {
+        throw new InputError(input, `'${text}' is not a URL; expected e.g. https://pingauth.alteryxcloud.com/as/token.`);
+    }
+    const url = parseHttpUrl(input, text);
+    return /\/token$/i.test(url) ? url : `${url}/token`;
+}
+function endpointFromClaims(claims) {
+    try {
+        return parseTokenEndpoint(claims.iss);
+    }
+    catch (error) {
+        const why = error.message.replace(/^Input '[^']+': /, '');
+        throw new InputError(INPUT.tokenEndpoint, `is not given, and the iss claim of api-token cannot be used: ${why}`);
+    }
+}
+function parseClientId(text) {
+    if (/\s/.test(text))
+        throw new InputError(INPUT.clientId, 'contains white space; give the Client ID alone.');
+    return rejectInvisible(INPUT.clientId, text);
+}
+/** A token input: `Bearer ` removed (with a warning), no white space, no control or invisible characters. */
+function parseSecret(input, text, warnings) {
+    return rejectInvisible(input, parseToken(input, text, warnings));
+}
+/**
+ * Control and invisible characters (a zero-width space or byte-order mark picked up by copy and paste) would make
+ * the server refuse the token with no visible cause: say where the character is, never what the token is.
+ */
+function rejectInvisible(input, text) {
+    const found = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.exec(text);
+    if (!found)
+        return text;
+    const code = found[0].codePointAt(0).toString(16).toUpperCase().padStart(4, '0');
+    throw new InputError(input, `contains a control or invisible character (U+${code}) at position ${found.index + 1}; ` +
+        'copy the value again without it.');
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
 /**
  * Inputs: every action input parsed and validated, once, into one typed object before any request is sent.
  * Pure: `parseInputs` reads through a getter, so tests call it without a runner. Empty inputs take the defaults
  * of action.yml (generated into `action-defaults.ts`), as the runner does for inputs that are not given.
  */
+
+
 
 
 
@@ -28966,11 +30374,13 @@ class Collector {
 /** Parse and validate all inputs. Throws `InputErrors` listing every bad input. */
 function parseInputs(get) {
     const c = new Collector(get);
-    const apiUrl = c.attempt(() => parseApiUrl(c.get(INPUT.apiUrl)));
+    const apiUrl = c.attempt(() => v4ApiUrl(parseApiUrl(c.get(INPUT.apiUrl)), c.warnings));
     const appUrlText = c.get(INPUT.appUrl);
+    const signIn = parseSignIn(c);
     const config = {
         apiUrl,
-        apiToken: c.attempt(() => parseToken(INPUT.apiToken, c.get(INPUT.apiToken), c.warnings)),
+        apiToken: signIn?.mode === 'static' ? signIn.token : '',
+        signIn,
         ...parseRun(c),
         ...parseWaiting(c),
         failOnJobFailure: c.attempt(() => parseBoolean(INPUT.failOnJobFailure, c.get(INPUT.failOnJobFailure))),
@@ -29038,8 +30448,6 @@ function parseTarget(recipe, job) {
         : { kind: 'job', jobId: parsePositiveInteger(INPUT.jobId, job) };
 }
 
-// EXTERNAL MODULE: ./src/secrets.ts
-var secrets = __nccwpck_require__(4684);
 ;// CONCATENATED MODULE: ./src/config.ts
 /** The step's configuration: secrets masked first, then every input parsed once; invalid inputs fail the step. */
 
@@ -29049,8 +30457,11 @@ var secrets = __nccwpck_require__(4684);
 
 /** The parsed inputs, or undefined (the step failed, nothing sent) when any is invalid. `quiet`: no annotations. */
 function readConfig(options = {}) {
-    (0,secrets/* registerSecret */.c)(core/* getInput */.V4(INPUT.apiToken));
-    (0,secrets/* registerSecret */.c)(core/* getInput */.V4(INPUT.githubToken));
+    for (const name of SECRET_INPUTS) {
+        const value = core/* getInput */.V4(name);
+        (0,secrets/* registerSecret */.c)(value);
+        (0,secrets/* registerSecret */.c)(value.trim().replace(/^bearer\s+/i, ''));
+    }
     try {
         const config = parseInputs((name) => core/* getInput */.V4(name));
         if (!options.quiet)
@@ -29069,446 +30480,6 @@ function readConfig(options = {}) {
         core/* setFailed */.C1(`${count} invalid; nothing was sent.`);
         return undefined;
     }
-}
-
-;// CONCATENATED MODULE: ./src/api-error.ts
-/**
- * API errors a user can act on: the call, the HTTP status, the server's own `exception` words, the
- * `x-trifacta-request-id` that support asks for, and a sentence on the likely cause and fix.
- */
-
-const STATUS_TEXT = {
-    304: 'Not Modified',
-    400: 'Bad Request',
-    401: 'Unauthorized',
-    403: 'Forbidden',
-    404: 'Not Found',
-    410: 'Gone',
-    415: 'Unsupported Media Type',
-    429: 'Too Many Requests',
-    500: 'Internal Server Error',
-    502: 'Bad Gateway',
-    503: 'Service Unavailable',
-    504: 'Gateway Timeout'
-};
-class ApiError extends Error {
-    method;
-    path;
-    status;
-    headers;
-    requestId;
-    exception;
-    /** A short, cleaned extract of a body that was not a JSON exception (an HTML page from a proxy, say). */
-    snippet;
-    hint;
-    constructor(init) {
-        const exception = parseException(init.body);
-        const snippet = exception ? undefined : cleanSnippet(init.body);
-        const requestId = init.headers['x-trifacta-request-id'] ?? '';
-        const hint = hintFor(init.status, init.method, init.path, init.subject);
-        super(describeError(init, exception, snippet, requestId, hint));
-        this.name = 'ApiError';
-        this.method = init.method;
-        this.path = init.path;
-        this.status = init.status;
-        this.headers = init.headers;
-        this.requestId = requestId;
-        this.exception = exception;
-        this.snippet = snippet;
-        this.hint = hint;
-    }
-}
-function describeError(init, exception, snippet, requestId, hint) {
-    const parts = [
-        `${init.method} ${init.path} answered HTTP ${init.status}${STATUS_TEXT[init.status] ? ` ${STATUS_TEXT[init.status]}` : ''}`
-    ];
-    if (exception) {
-        const said = [exception.name, exception.message ? `"${exception.message}"` : undefined].filter(Boolean).join(': ');
-        if (said)
-            parts[0] += `: ${said}`;
-        if (exception.details)
-            parts.push(`Details: ${oneLine(exception.details, 500)}`);
-    }
-    else if (snippet) {
-        parts[0] += ` with a non-JSON answer: "${snippet}"`;
-    }
-    parts[0] += '.';
-    parts.push(requestId
-        ? `Request id: ${requestId}.`
-        : 'No x-trifacta-request-id came back (the answer may come from a proxy, not the API).');
-    if (hint)
-        parts.push(hint);
-    return parts.join(' ');
-}
-/** The `{exception:{name,message,details}}` body, if that is what came back. */
-function parseException(body) {
-    try {
-        const parsed = JSON.parse(body);
-        const exception = parsed?.exception;
-        if (typeof exception !== 'object' || exception === null)
-            return undefined;
-        const e = exception;
-        const text = (v) => v === undefined || v === null ? undefined : typeof v === 'string' ? v : JSON.stringify(v);
-        return { name: text(e.name), message: text(e.message), details: text(e.details) };
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Tags, scripts and styles removed, white space folded, cut to `max` characters. */
-function cleanSnippet(body, max = 200) {
-    const text = body
-        .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
-        .replace(/<[^>]*>/g, ' ')
-        .replace(/&nbsp;/g, ' ');
-    const folded = oneLine(text, max);
-    return folded || undefined;
-}
-function hintFor(status, method, path, subject = {}) {
-    const isTrigger = method === 'POST' && /\/v4\/jobGroups$/.test(path);
-    switch (status) {
-        case 401:
-            return 'The api-token is invalid or expired: create a new access token in the app (User menu → Preferences/Settings → API access tokens) and update the secret.';
-        case 403:
-            return isTrigger
-                ? `The token's user lacks permission to run recipe ${subject.recipeId ?? ''} or to use its workspace: share the flow with that user, or use a token of a user who can run it.`
-                : "The token's user lacks permission on this job group or its workspace: use a token of a user who can see it.";
-        case 404:
-            if (isTrigger) {
-                return `Recipe ${subject.recipeId ?? ''} was not found: check recipe-id (in the flow view, /flows/10?recipe=7 means recipe-id 7) and that api-url points at the instance and region that hold the flow.`;
-            }
-            return `Job group ${subject.jobId ?? ''} was not found: check job-id and that api-url points at the instance and region that ran it.`;
-        case 410:
-            return 'The resource has been deleted.';
-        case 415:
-            return 'The server rejected the Content-Type or Accept header. If api-url goes through a proxy, check that it passes JSON requests on unchanged.';
-        case 400:
-            return isTrigger
-                ? 'The server rejected the request: check recipe-id, overrides and run-parameters against the recipe.'
-                : undefined;
-        case 429:
-            return 'The API rate limit stayed exhausted; try again later or spread out the runs.';
-        default:
-            return status >= 500
-                ? 'The server had an error; it usually goes away on retry. If it persists, contact support with the request id.'
-                : undefined;
-    }
-}
-
-// EXTERNAL MODULE: ../node_modules/@actions/http-client/lib/index.js + 1 modules
-var lib = __nccwpck_require__(8564);
-;// CONCATENATED MODULE: ./src/transport.ts
-/**
- * Transport: the one seam through which every HTTP request goes, built on @actions/http-client (which honours
- * the runner's proxy settings). It adds what the client lacks: a per-request timeout that covers the whole
- * answer, abort on a signal, redirects followed only within the same host (the token never goes elsewhere), and
- * a classification of connection failures by whether the request may have reached the server.
- */
-
-
-class TransportError extends Error {
-    kind;
-    constructor(kind, message) {
-        super(message);
-        this.name = 'TransportError';
-        this.kind = kind;
-    }
-}
-const REDIRECTS = [301, 302, 303, 307, 308];
-const MAX_REDIRECTS = 5;
-/** The production transport. */
-function createHttpTransport(userAgent) {
-    return async (request) => {
-        let current = request;
-        for (let hop = 0;; hop++) {
-            const response = await sendOnce(userAgent, current);
-            const location = response.headers.location;
-            if (!REDIRECTS.includes(response.status) || !location)
-                return response;
-            if (hop >= MAX_REDIRECTS)
-                throw new TransportError('redirect', `too many redirects (last to ${location})`);
-            current = redirected(current, response.status, location);
-        }
-    };
-}
-/** The next request of a redirect, only to the same host (http may become https), else a `redirect` error. */
-function redirected(request, status, location) {
-    const from = new URL(request.url);
-    const to = new URL(location, from);
-    if (to.hostname !== from.hostname || (from.protocol === 'https:' && to.protocol !== 'https:')) {
-        throw new TransportError('redirect', `the server redirected to ${to.origin}${to.pathname}, another host or a downgrade to http; the token is not sent there. ` +
-            `If that host is the right API, set api-url to ${to.origin}.`);
-    }
-    if (request.method === 'POST' && status !== 307 && status !== 308) {
-        throw new TransportError('redirect', `the server answered ${status} with a redirect to ${to.pathname} for a POST; set api-url to the final address.`);
-    }
-    return { ...request, url: to.href };
-}
-function sendOnce(userAgent, request) {
-    const client = new lib/* HttpClient */.Qq(userAgent, [], {
-        allowRedirects: false,
-        allowRetries: false,
-        keepAlive: false,
-        socketTimeout: request.timeoutMs
-    });
-    return new Promise((resolve, reject) => {
-        let settled = false;
-        const finish = (error, response) => {
-            if (settled)
-                return;
-            settled = true;
-            clearTimeout(timer);
-            request.signal?.removeEventListener('abort', onAbort);
-            client.dispose();
-            if (error)
-                reject(error);
-            else
-                resolve(response);
-        };
-        const onAbort = () => finish(new TransportError('aborted', abortReason(request.signal).message));
-        const timer = setTimeout(() => finish(new TransportError('timeout', `no answer within ${Math.round(request.timeoutMs / 1000)}s`)), request.timeoutMs);
-        if (request.signal?.aborted)
-            return onAbort();
-        request.signal?.addEventListener('abort', onAbort, { once: true });
-        client
-            .request(request.method, request.url, request.body ?? null, { ...request.headers })
-            .then((res) => readBody(res.message))
-            .then(({ message, body }) => finish(undefined, { status: message.statusCode ?? 0, headers: flatHeaders(message), body, url: request.url }))
-            .catch((error) => finish(classify(error)));
-    });
-}
-function readBody(message) {
-    return new Promise((resolve, reject) => {
-        const chunks = [];
-        message.on('data', (chunk) => chunks.push(chunk));
-        message.on('end', () => resolve({ message, body: Buffer.concat(chunks).toString('utf8') }));
-        message.on('error', reject);
-        message.on('aborted', () => reject(Object.assign(new Error('the connection was closed mid-answer'), { code: 'ECONNRESET' })));
-    });
-}
-function flatHeaders(message) {
-    const out = {};
-    for (const [name, value] of Object.entries(message.headers)) {
-        if (value !== undefined)
-            out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-    }
-    return out;
-}
-function classify(error) {
-    if (error instanceof TransportError)
-        return error;
-    const code = error.code ?? '';
-    const message = error.message ?? String(error);
-    if (code === 'ECONNREFUSED')
-        return new TransportError('refused', `connection refused (${message})`);
-    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
-        return new TransportError('dns', `host not found (${message})`);
-    if (/^Request timeout/.test(message) || code === 'ETIMEDOUT')
-        return new TransportError('timeout', message);
-    if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(message))
-        return new TransportError('reset', `connection reset (${message})`);
-    return new TransportError('other', message);
-}
-
-;// CONCATENATED MODULE: ./src/retry-policy.ts
-/**
- * Retry policy: the one place that decides what is retried, how long to wait before the next attempt, and when
- * to give up. Reads and cancel are retried on transient failures; the trigger has its own table, because sending
- * it twice can run a job twice.
- */
-
-
-
-const TRANSIENT_STATUSES = [429, 500, 502, 503, 504];
-const BACKOFF_BASE_MS = 1000;
-const BACKOFF_CAP_MS = 30_000;
-/** While waiting for a job, failures end the wait only when no good answer came for this long. */
-const PERSISTENT_FAILURE_MS = 5 * 60_000;
-/** A read or cancel that failed this way is worth sending again. */
-function isTransient(error) {
-    if (error instanceof ApiError)
-        return TRANSIENT_STATUSES.includes(error.status);
-    if (error instanceof TransportError)
-        return ['refused', 'dns', 'reset', 'timeout'].includes(error.kind);
-    return false;
-}
-/**
- * What to do after a failed trigger (`POST /v4/jobGroups`):
- * - `resend`: the server certainly did not act (429, nothing sent): send again.
- * - `reconcile`: the outcome is unknown (5xx, reset after sending, timeout): look for the job group before re-sending.
- * - `fail`: a definite answer (4xx), or a failure that retrying cannot mend.
- */
-function triggerDecision(error) {
-    if (error instanceof ApiError) {
-        if (error.status === 429)
-            return 'resend';
-        return error.status >= 500 ? 'reconcile' : 'fail';
-    }
-    if (error instanceof TransportError) {
-        if (error.kind === 'refused' || error.kind === 'dns')
-            return 'resend';
-        if (error.kind === 'reset' || error.kind === 'timeout' || error.kind === 'other')
-            return 'reconcile';
-    }
-    return 'fail';
-}
-/**
- * Delay before attempt `attempt + 1` (0-based `attempt` of the failed one): `x-retry-after` seconds when present,
- * else the rate-limit reset headers (epoch seconds or milliseconds), else exponential backoff with full jitter.
- */
-function retryDelayMs(error, attempt, now, random = Math.random) {
-    const headers = error instanceof ApiError ? error.headers : {};
-    const retryAfter = Number(headers['x-retry-after']);
-    if (headers['x-retry-after'] !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0)
-        return Math.ceil(retryAfter * 1000);
-    const resets = [headers['x-rate-limit-user-reset'], headers['x-rate-limit-workspace-reset']]
-        .map(epochMs)
-        .filter((t) => t !== undefined);
-    if (resets.length > 0) {
-        const wait = Math.max(...resets) - now;
-        if (wait > 0)
-            return Math.min(wait, 5 * 60_000);
-    }
-    return backoffMs(attempt, random);
-}
-/** Full jitter: uniform in [0, min(cap, base·2^attempt)]. */
-function backoffMs(attempt, random = Math.random) {
-    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.min(attempt, 30));
-    return Math.floor(random() * ceiling);
-}
-/** A reset header as epoch milliseconds: values below 10^11 are taken as seconds (the docs say both). */
-function epochMs(value) {
-    if (value === undefined || value.trim() === '')
-        return undefined;
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0)
-        return undefined;
-    return n < 1e11 ? n * 1000 : n;
-}
-/**
- * The one retry loop: run `attempt` until it succeeds, a failure is not retryable, `beforeRetry` settles it, or
- * the budget is spent (then the last error is thrown).
- */
-async function withRetries(attempt, options) {
-    const retryable = options.retryable ?? isTransient;
-    let firstFailureAt;
-    for (let n = 0;; n++) {
-        try {
-            return await attempt(n);
-        }
-        catch (error) {
-            if (!retryable(error))
-                throw error;
-            const failure = error;
-            const settled = await options.beforeRetry?.(failure);
-            if (settled !== undefined)
-                return settled;
-            const now = options.clock.now();
-            firstFailureAt ??= now;
-            const delay = retryDelayMs(failure, n, now, options.random);
-            if (now + delay > options.deadline || now + delay - firstFailureAt > options.persistMs)
-                throw error;
-            const message = options.describe?.(failure, delay, n) ??
-                `${options.what} failed (${reason(failure)}); retry ${n + 1} in ${formatMs(delay)}`;
-            options.onRetry(message, n >= 2);
-            await options.clock.sleep(delay, options.signal);
-        }
-    }
-}
-function reason(error) {
-    if (error instanceof ApiError) {
-        const name = error.exception?.name ? ` ${error.exception.name}` : '';
-        return `HTTP ${error.status}${name}${error.requestId ? `, request id ${error.requestId}` : ''}`;
-    }
-    return error.message;
-}
-
-;// CONCATENATED MODULE: ./src/api-client.ts
-/**
- * API client: requests to the Trifacta / Designer Cloud / Dataprep v4 API over the one transport, with the
- * bearer token from a token source, JSON in and out, and errors turned into `ApiError`s that quote the server.
- * Reads and idempotent posts (cancel) go through the one retry policy; a start is one attempt, whose resending
- * is the caller's decision. Knows nothing about the action's inputs.
- */
-
-
-const staticToken = (token) => ({ token: () => Promise.resolve(token) });
-class ApiClient {
-    options;
-    constructor(options) {
-        this.options = options;
-    }
-    /** `GET path`, retried on transient failures within the budget; the answer's JSON. */
-    async read(path, budget, subject) {
-        const response = await this.retrying(`GET ${path}`, budget, () => this.send('GET', path, { subject, signal: budget.signal, deadline: budget.deadline }));
-        return response.data;
-    }
-    /** A POST that is harmless to repeat (a cancel), retried like a read. */
-    postRetrying(path, body, budget, subject) {
-        return this.retrying(`POST ${path}`, budget, () => this.send('POST', path, { body, subject, signal: budget.signal, deadline: budget.deadline }));
-    }
-    /** One request. A 401 renews the token once, when the token source can, and repeats the call. */
-    async send(method, path, options = {}) {
-        const token = await this.options.tokens.token(options.signal);
-        try {
-            return await this.sendWith(token, method, path, options);
-        }
-        catch (error) {
-            const renew = this.options.tokens.renewAfterUnauthorized;
-            if (!(error instanceof ApiError && error.status === 401 && renew))
-                throw error;
-            if (!(await renew.call(this.options.tokens, token, options.signal)))
-                throw error;
-            return this.sendWith(await this.options.tokens.token(options.signal), method, path, options);
-        }
-    }
-    retrying(what, budget, attempt) {
-        return withRetries(attempt, {
-            what,
-            clock: this.options.clock,
-            deadline: budget.deadline,
-            persistMs: budget.persistMs ?? PERSISTENT_FAILURE_MS,
-            signal: budget.signal,
-            onRetry: this.options.onRetry
-        });
-    }
-    async sendWith(token, method, path, options) {
-        const headers = {
-            Authorization: `Bearer ${token}`,
-            Accept: 'application/json',
-            'User-Agent': this.options.userAgent,
-            ...options.headers
-        };
-        if (options.body !== undefined)
-            headers['Content-Type'] = 'application/json';
-        const response = await this.options.transport({
-            method,
-            url: `${this.options.apiUrl}${path}`,
-            headers,
-            body: options.body === undefined ? undefined : JSON.stringify(options.body),
-            timeoutMs: requestTimeout(this.options.requestTimeoutMs, options.deadline, this.options.clock.now()),
-            signal: options.signal
-        });
-        const requestId = response.headers['x-trifacta-request-id'] ?? '';
-        const answer = { status: response.status, requestId, headers: response.headers };
-        const fail = () => new ApiError({ method, path: path.split('?')[0], ...answer, body: response.body, subject: options.subject });
-        if (response.status === 304 && options.allow304)
-            return { ...answer, data: undefined };
-        if (response.status < 200 || response.status >= 300)
-            throw fail();
-        if (response.body.trim() === '')
-            return { ...answer, data: undefined };
-        try {
-            return { ...answer, data: JSON.parse(response.body) };
-        }
-        catch {
-            throw fail();
-        }
-    }
-}
-/** The request timeout, shortened so that no request outlives its budget's deadline (at least 1 s). */
-function requestTimeout(requestTimeoutMs, deadline, now) {
-    return deadline === undefined ? requestTimeoutMs : Math.min(requestTimeoutMs, Math.max(1000, deadline - now));
 }
 
 ;// CONCATENATED MODULE: ./src/job-groups.ts
@@ -29583,22 +30554,17 @@ function statusOf(group, jobId) {
     return group.status;
 }
 
-;// CONCATENATED MODULE: ./src/version.ts
-/** The action's name and version, sent as the User-Agent (kept equal to package.json by a test). */
-const ACTION_NAME = 'trifacta-run-job-action';
-const VERSION = '1.0.0';
-const USER_AGENT = `${ACTION_NAME}/${VERSION}`;
-
 ;// CONCATENATED MODULE: ./src/connection.ts
 /** The connection to the API for a configuration: client, token source and the log lines of its retries. */
 
 
 
 
-function connect(config, transport, clock) {
+/** `tokens`: the sign-in's token source; the static `api-token` by default. */
+function connect(config, transport, clock, tokens = staticToken(config.apiToken)) {
     const client = new ApiClient({
         apiUrl: config.apiUrl,
-        tokens: staticToken(config.apiToken),
+        tokens,
         userAgent: USER_AGENT,
         transport,
         clock,
@@ -29652,7 +30618,7 @@ function workflowRunUrl() {
         return undefined;
     return `${server}/${repo}/actions/runs/${runId}${attempt && attempt !== '1' ? `/attempts/${attempt}` : ''}`;
 }
-/** The action's outputs for a report. Pure. */
+/** The action's outputs for a report. Pure. The refresh token is set by the sign-in alone, as it rotates. */
 function reportOutputs(report) {
     return {
         [OUTPUT.jobId]: report.jobId === undefined ? '' : String(report.jobId),
@@ -29668,146 +30634,6 @@ function reportOutputs(report) {
 function progressLine(jobId, status, elapsedMs, stages = []) {
     const detail = stages.length > 0 ? ` (${stages.map((s) => `${s.jobType} ${s.status}`).join(', ')})` : '';
     return `Job ${jobId}: ${status} after ${formatMs(elapsedMs)}${detail}`;
-}
-
-;// CONCATENATED MODULE: ./src/summary.ts
-/**
- * The step summary: Markdown with HTML tables, rendered purely from the report. Everything that came from the
- * server is escaped (and cut when long) before it is written, and every secret is removed.
- */
-
-
-
-const MAX_CELL = 300;
-const MAX_WRITTEN = 50;
-/** Server text made safe for the summary's Markdown and HTML: escaped, on one line, cut to `max` characters. */
-function escapeText(text, max = MAX_CELL) {
-    return oneLine((0,secrets/* redact */.E)(text), max).replace(/[&<>"'`|*_[\]\\#~!()$]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-function escapeAttr(url) {
-    return (0,secrets/* redact */.E)(url).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-const HEADLINE = {
-    complete: '✅ completed',
-    failed: '❌ failed',
-    canceled: '🚫 was canceled',
-    timeout: '⏱️ timed out',
-    'workflow-cancelled': '🛑 stopped: the workflow was cancelled',
-    'not-waited': '▶️ is running (not waited for)',
-    'lost-contact': '⚠️ lost contact with the API',
-    error: '⚠️ could not be run'
-};
-/** The step summary, as Markdown with HTML tables. Pure. */
-function renderSummary(report) {
-    const lines = [];
-    const subject = report.jobId !== undefined
-        ? `Job ${report.jobId}`
-        : report.recipeId !== undefined
-            ? `Recipe ${report.recipeId}`
-            : 'Job';
-    lines.push(`### ${subject} ${HEADLINE[report.ending]}`, '');
-    if (report.error)
-        lines.push(`<p>${escapeText(report.error, 2000)}</p>`, '');
-    for (const note of report.notes)
-        lines.push(`<p>${escapeText(note, 1000)}</p>`, '');
-    lines.push(detailsTable(report), '');
-    if (report.stages.length > 0)
-        lines.push('#### Stages', '', stagesTable(report.stages), '');
-    const written = report.written ? writtenList(report.written) : '';
-    if (written)
-        lines.push('#### Written', '', written, '');
-    return lines.join('\n');
-}
-function detailsTable(report) {
-    const rows = [];
-    if (report.jobId !== undefined) {
-        const id = String(report.jobId);
-        rows.push(['Job', report.jobUrl ? `<a href="${escapeAttr(report.jobUrl)}">${id}</a>` : id]);
-    }
-    if (report.recipeId !== undefined)
-        rows.push(['Recipe', String(report.recipeId)]);
-    if (report.status)
-        rows.push(['Status', `<b>${escapeText(report.status, 60)}</b>`]);
-    if (report.durationMs !== undefined)
-        rows.push(['Duration', formatMs(report.durationMs)]);
-    if (report.engine)
-        rows.push(['Engine', escapeText(report.engine, 60)]);
-    if (report.runParameters.length > 0) {
-        rows.push([
-            'Run parameters',
-            report.runParameters
-                .map((p) => `<code>${escapeText(p.key, 100)}</code> = ${escapeText(p.value, 200)}`)
-                .join('<br>')
-        ]);
-    }
-    if (report.attached)
-        rows.push(['Started by', 'another run (attached with job-id)']);
-    if (report.adopted)
-        rows.push(['Started by', 'this step (found in the job history after the trigger answer was lost)']);
-    if (report.requestId)
-        rows.push(['Request id', `<code>${escapeText(report.requestId, 100)}</code>`]);
-    if (report.runUrl)
-        rows.push(['Workflow run', `<a href="${escapeAttr(report.runUrl)}">${escapeText(report.runUrl, 200)}</a>`]);
-    return `<table>\n${rows.map(([k, v]) => `<tr><th align="left">${k}</th><td>${v}</td></tr>`).join('\n')}\n</table>`;
-}
-function stagesTable(stages) {
-    const head = '<tr><th>Stage</th><th>Type</th><th>Status</th><th>Duration</th><th>Error</th></tr>';
-    const rows = stages.map((s) => {
-        const cells = [
-            String(s.id),
-            escapeText(String(s.jobType ?? ''), 60),
-            escapeText(String(s.status ?? ''), 60),
-            stageDuration(s),
-            escapeText(errorText(s.errorMessage))
-        ];
-        return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
-    });
-    return `<table>\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
-}
-function stageDuration(stage) {
-    if (!['Complete', 'Failed', 'Canceled'].includes(stage.status))
-        return '';
-    const ms = Date.parse(stage.updatedAt ?? '') - Date.parse(stage.createdAt ?? '');
-    return Number.isFinite(ms) && ms >= 0 ? formatMs(ms) : '';
-}
-/** A stage's `errorMessage`: a string, or an object carrying one. */
-function errorText(value) {
-    if (value === undefined || value === null || value === '')
-        return '';
-    if (typeof value === 'string')
-        return value;
-    const message = value.message;
-    return typeof message === 'string' ? message : JSON.stringify(value);
-}
-/** The files and tables written, at most `MAX_WRITTEN` of them (the `written` output has them all). */
-function writtenList(written) {
-    const items = [
-        ...written.files.map((f) => `file <code>${escapeText(describeFile(f), 300)}</code>`),
-        ...written.tables.map((t) => `table <code>${escapeText(describeTable(t), 300)}</code>`)
-    ];
-    if (items.length === 0)
-        return '';
-    const shown = items.slice(0, MAX_WRITTEN).map((i) => `<li>${i}</li>`);
-    if (items.length > MAX_WRITTEN)
-        shown.push(`<li>… and ${items.length - MAX_WRITTEN} more (see the <code>written</code> output)</li>`);
-    return `<ul>\n${shown.join('\n')}\n</ul>`;
-}
-function describeFile(file) {
-    const name = [file.path, file.uri, file.fileUri, file.name].find((v) => typeof v === 'string');
-    return typeof name === 'string' ? name : JSON.stringify(file);
-}
-function describeTable(table) {
-    const path = Array.isArray(table.path) ? table.path.join('.') : typeof table.path === 'string' ? table.path : '';
-    const name = [table.tableName, table.name].find((v) => typeof v === 'string');
-    const full = [path, name].filter(Boolean).join('.');
-    return full || JSON.stringify(table);
-}
-/** The summary appended to the step summary file (when the runner gives one); returns it. */
-async function writeSummary(report) {
-    const markdown = renderSummary(report);
-    if (process.env.GITHUB_STEP_SUMMARY)
-        await core/* summary */.z.addRaw(markdown, true).write();
-    return markdown;
 }
 
 ;// CONCATENATED MODULE: ./src/publish.ts
@@ -29870,73 +30696,6 @@ function failureOf(config, report) {
 }
 function withLink(message, url) {
     return url && !message.includes(url) ? `${message} ${url}` : message;
-}
-
-;// CONCATENATED MODULE: ./src/state.ts
-/**
- * State: the only place that saves or reads what the main step leaves for the post step, through named
- * operations. The post step trusts nothing it reads: anything missing or malformed means "do nothing".
- */
-
-const KEY = {
-    kind: 'kind',
-    runId: 'runId',
-    jobId: 'jobId',
-    jobIds: 'jobIds',
-    triggered: 'triggered',
-    waiting: 'waiting',
-    settled: 'settled'
-};
-const KINDS = (/* unused pure expression or super */ null && (['recipe', 'job-group']));
-/** The run exists: saved at once, so that the post step can cancel it if the main step is killed. */
-function saveStarted(ref, options) {
-    core/* saveState */.LZ(KEY.kind, ref.kind);
-    core/* saveState */.LZ(KEY.runId, String(ref.id));
-    core/* saveState */.LZ(KEY.jobId, String(ref.jobGroupIds[0] ?? ref.id));
-    core/* saveState */.LZ(KEY.jobIds, ref.jobGroupIds.join(','));
-    core/* saveState */.LZ(KEY.triggered, String(options.triggered));
-    core/* saveState */.LZ(KEY.waiting, String(options.waiting));
-}
-/** The main step has dealt with the run's ending: the post step must leave it alone. */
-function saveSettled() {
-    core/* saveState */.LZ(KEY.settled, 'true');
-}
-/**
- * The saved run, or undefined (with the reason) when nothing usable was saved. Ids must be safe positive
- * integers and flags exactly `true` or `false`. Pure but for the getter.
- */
-function readSavedRun(getState) {
-    const kind = getState(KEY.kind);
-    if (!getState(KEY.runId))
-        return { why: 'no run was saved' };
-    if (!KINDS.includes(kind))
-        return { why: `the saved kind '${kind}' is unknown` };
-    const id = positiveId(getState(KEY.runId));
-    const jobGroupIds = getState(KEY.jobIds) === '' ? [] : getState(KEY.jobIds).split(',').map(positiveId);
-    if (id === undefined || jobGroupIds.some((j) => j === undefined))
-        return { why: 'the saved ids are malformed' };
-    const flags = [KEY.triggered, KEY.waiting].map((key) => getState(key));
-    if (flags.some((f) => f !== 'true' && f !== 'false'))
-        return { why: 'the saved flags are malformed' };
-    return {
-        run: {
-            ref: { kind, id, jobGroupIds: jobGroupIds },
-            triggered: flags[0] === 'true',
-            waiting: flags[1] === 'true',
-            settled: getState(KEY.settled) === 'true'
-        }
-    };
-}
-/**
- * The post step cancels only a run this step started and was waiting for, that it never saw finish, and only
- * when `cancel-on-workflow-cancel` is true: then the main step was killed before it could cancel. Pure.
- */
-function postStepShouldCancel(run, cancelOnWorkflowCancel) {
-    return run.triggered && run.waiting && !run.settled && cancelOnWorkflowCancel;
-}
-function positiveId(text) {
-    const n = Number(text);
-    return /^\d+$/.test(text) && Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/start-failure.ts
@@ -30475,11 +31234,12 @@ function savedRun(ref, api) {
 
 
 
+
 async function run(transport = createHttpTransport(USER_AGENT), clock = realClock) {
     const config = readConfig();
     if (!config)
         return;
-    const kind = runKindFor(config, connect(config, transport, clock));
+    const kind = runKindFor(config, connect(config, transport, clock, signIn(config, transport, clock)));
     const step = new Run(kind, config, clock, executionId());
     const removeHandlers = onWorkflowCancel((signal) => step.stop(signal));
     try {

@@ -6,6 +6,12 @@
 export const INPUT = {
   apiUrl: 'api-url',
   apiToken: 'api-token',
+  refreshToken: 'refresh-token',
+  clientId: 'client-id',
+  tokenEndpoint: 'token-endpoint',
+  clientSecret: 'client-secret',
+  refreshTokenSecret: 'refresh-token-secret',
+  secretsToken: 'secrets-token',
   recipeId: 'recipe-id',
   jobId: 'job-id',
   overrides: 'overrides',
@@ -30,7 +36,8 @@ export const OUTPUT = {
   jobUrl: 'job-url',
   durationSeconds: 'duration-seconds',
   jobs: 'jobs',
-  written: 'written'
+  written: 'written',
+  refreshToken: 'refresh-token'
 } as const
 
 export type InputName = (typeof INPUT)[keyof typeof INPUT]

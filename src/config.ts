@@ -1,14 +1,17 @@
 /** The step's configuration: secrets masked first, then every input parsed once; invalid inputs fail the step. */
 import * as core from '@actions/core'
-import { INPUT } from './action-spec.ts'
 import { InputErrors, parseInputs, type Config } from './inputs.ts'
 import { log } from './log.ts'
 import { registerSecret } from './secrets.ts'
+import { SECRET_INPUTS } from './sign-in-inputs.ts'
 
 /** The parsed inputs, or undefined (the step failed, nothing sent) when any is invalid. `quiet`: no annotations. */
 export function readConfig(options: { quiet?: boolean } = {}): Config | undefined {
-  registerSecret(core.getInput(INPUT.apiToken))
-  registerSecret(core.getInput(INPUT.githubToken))
+  for (const name of SECRET_INPUTS) {
+    const value = core.getInput(name)
+    registerSecret(value)
+    registerSecret(value.trim().replace(/^bearer\s+/i, ''))
+  }
   try {
     const config = parseInputs((name) => core.getInput(name))
     if (!options.quiet) for (const warning of config.warnings) log.warning(warning, { title: 'Input warning' })

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto'
 import { onWorkflowCancel } from './cancellation.ts'
 import { realClock, type Clock } from './clock.ts'
+import { signIn } from './auth/sign-in.ts'
 import { readConfig } from './config.ts'
 import { connect } from './connection.ts'
 import { publish } from './publish.ts'
@@ -20,7 +21,7 @@ export async function run(
 ): Promise<void> {
   const config = readConfig()
   if (!config) return
-  const kind = runKindFor(config, connect(config, transport, clock))
+  const kind = runKindFor(config, connect(config, transport, clock, signIn(config, transport, clock)))
   const step = new Run(kind, config, clock, executionId())
   const removeHandlers = onWorkflowCancel((signal) => step.stop(signal))
   try {

@@ -9,7 +9,7 @@ import type { IncomingMessage } from 'node:http'
 import { abortReason } from './clock.ts'
 
 export interface HttpRequest {
-  method: 'GET' | 'POST'
+  method: 'GET' | 'POST' | 'PUT'
   url: string
   headers: Record<string, string>
   body?: string
@@ -73,10 +73,11 @@ function redirected(request: HttpRequest, status: number, location: string): Htt
         `If that host is the right API, set api-url to ${to.origin}.`
     )
   }
-  if (request.method === 'POST' && status !== 307 && status !== 308) {
+  if (request.method !== 'GET' && status !== 307 && status !== 308) {
     throw new TransportError(
       'redirect',
-      `the server answered ${status} with a redirect to ${to.pathname} for a POST; set api-url to the final address.`
+      `the server answered ${status} with a redirect to ${to.pathname} for a ${request.method}; ` +
+        'set api-url to the final address.'
     )
   }
   return { ...request, url: to.href }
