@@ -28451,105 +28451,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: ./src/log.ts
-var log = __nccwpck_require__(3283);
-;// CONCATENATED MODULE: ./src/cancellation.ts
-
-/** The SIGINT → SIGTERM → kill schedule leaves 7.5 s; the cancel request must be sent well within it. */
-const SIGINT_CLEANUP_MS = 5_000;
-const SIGTERM_CLEANUP_MS = 2_000;
-/**
- * Calls `onStop` once, on the first SIGINT or SIGTERM; later signals are only reported. Returns a function that
- * removes the handlers (so a finished step exits at once).
- */
-function onWorkflowCancel(onStop) {
-    let stopped = false;
-    const handler = (signal) => {
-        if (stopped)
-            return log/* log */.Rm.info(`${signal} received again; already stopping.`);
-        stopped = true;
-        onStop(signal);
-    };
-    process.on('SIGINT', handler);
-    process.on('SIGTERM', handler);
-    return () => {
-        process.off('SIGINT', handler);
-        process.off('SIGTERM', handler);
-    };
-}
-const ALLOWED_BY = {
-    timeout: 'cancel-on-timeout',
-    'workflow-cancel': 'cancel-on-workflow-cancel',
-    'post-step': 'cancel-on-workflow-cancel'
-};
-/** Cancel the run or leave it running, as the options say; the sentence tells which, and why. */
-async function endRun(kind, ref, options) {
-    const { subject, url } = options;
-    const input = ALLOWED_BY[options.reason];
-    if (options.attached) {
-        return {
-            cancelled: false,
-            failed: false,
-            text: `${cap(subject)} keeps running: it was started elsewhere (job-id), so this step does not cancel it.`
-        };
-    }
-    if (!options.allowed)
-        return { cancelled: false, failed: false, text: `${cap(subject)} keeps running (${input} is false): ${url}` };
-    return describeCancel(await kind.cancel(ref, options.budget), options.reason, subject);
-}
-function describeCancel(outcome, reason, subject) {
-    switch (outcome.kind) {
-        case 'cancelled': {
-            const by = reason === 'post-step'
-                ? ' by the post step: the main step was stopped before it could cancel it'
-                : ` (${ALLOWED_BY[reason]})`;
-            const text = `${cap(subject)} was cancelled${by}.`;
-            log/* log */.Rm.info(`${text} Request id ${outcome.requestId}.`);
-            return { cancelled: true, failed: false, text };
-        }
-        case 'unsupported': {
-            const text = `This edition cannot cancel jobs through the API (the cancel call answered 404): ${subject} keeps running. Cancel it in the app if needed.`;
-            log/* log */.Rm.warning(text, { title: 'Cancel not supported' });
-            return { cancelled: false, failed: false, text };
-        }
-        case 'failed': {
-            const text = `Cancelling ${subject} failed: ${outcome.error.message} The job may keep running; cancel it in the app if needed.`;
-            log/* log */.Rm.warning(text, { title: 'Cancel failed' });
-            return { cancelled: false, failed: true, text };
-        }
-    }
-}
-const cap = (text) => text.charAt(0).toUpperCase() + text.slice(1);
-
-;// CONCATENATED MODULE: ./src/clock.ts
-/** Time, behind one seam so the waiter and the retry policy run on a fake clock in tests and the benchmark. */
-const realClock = {
-    now: () => Date.now(),
-    sleep: (ms, signal) => new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(abortReason(signal));
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(abortReason(signal));
-        };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, Math.max(0, ms));
-        signal?.addEventListener('abort', onAbort, { once: true });
-    })
-};
-function abortReason(signal) {
-    return signal.reason instanceof Error ? signal.reason : new AbortedError(String(signal.reason ?? 'aborted'));
-}
-/** The wait or request was given up on purpose (workflow cancelled). */
-class AbortedError extends Error {
-    constructor(message = 'aborted') {
-        super(message);
-        this.name = 'AbortedError';
-    }
-}
-
 // EXTERNAL MODULE: ../node_modules/@actions/core/lib/core.js + 16 modules
 var core = __nccwpck_require__(5806);
 ;// CONCATENATED MODULE: ./src/action-spec.ts
@@ -28743,6 +28644,35 @@ function hintFor(status, method, path, subject = {}) {
 
 // EXTERNAL MODULE: ../node_modules/@actions/http-client/lib/index.js + 1 modules
 var lib = __nccwpck_require__(8564);
+;// CONCATENATED MODULE: ./src/clock.ts
+/** Time, behind one seam so the waiter and the retry policy run on a fake clock in tests and the benchmark. */
+const realClock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(abortReason(signal));
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(abortReason(signal));
+        };
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, Math.max(0, ms));
+        signal?.addEventListener('abort', onAbort, { once: true });
+    })
+};
+function abortReason(signal) {
+    return signal.reason instanceof Error ? signal.reason : new AbortedError(String(signal.reason ?? 'aborted'));
+}
+/** The wait or request was given up on purpose (workflow cancelled). */
+class AbortedError extends Error {
+    constructor(message = 'aborted') {
+        super(message);
+        this.name = 'AbortedError';
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/transport.ts
 /**
  * Transport: the one seam through which every HTTP request goes, built on @actions/http-client (which honours
@@ -29059,6 +28989,8 @@ function requestTimeout(requestTimeoutMs, deadline, now) {
     return deadline === undefined ? requestTimeoutMs : Math.min(requestTimeoutMs, Math.max(1000, deadline - now));
 }
 
+// EXTERNAL MODULE: ./src/log.ts
+var log = __nccwpck_require__(3283);
 ;// CONCATENATED MODULE: ./src/state.ts
 /**
  * State: the only place that saves or reads what the main step leaves for the post step, through named
@@ -29836,6 +29768,74 @@ async function writeFailed(secret, why) {
     await core/* summary */.z.addRaw(`> [!WARNING]\n> ${escapeText(message, 2000)}\n`, true).write();
 }
 
+;// CONCATENATED MODULE: ./src/cancellation.ts
+
+/** The SIGINT → SIGTERM → kill schedule leaves 7.5 s; the cancel request must be sent well within it. */
+const SIGINT_CLEANUP_MS = 5_000;
+const SIGTERM_CLEANUP_MS = 2_000;
+/**
+ * Calls `onStop` once, on the first SIGINT or SIGTERM; later signals are only reported. Returns a function that
+ * removes the handlers (so a finished step exits at once).
+ */
+function onWorkflowCancel(onStop) {
+    let stopped = false;
+    const handler = (signal) => {
+        if (stopped)
+            return log/* log */.Rm.info(`${signal} received again; already stopping.`);
+        stopped = true;
+        onStop(signal);
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+    return () => {
+        process.off('SIGINT', handler);
+        process.off('SIGTERM', handler);
+    };
+}
+const ALLOWED_BY = {
+    timeout: 'cancel-on-timeout',
+    'workflow-cancel': 'cancel-on-workflow-cancel',
+    'post-step': 'cancel-on-workflow-cancel'
+};
+/** Cancel the run or leave it running, as the options say; the sentence tells which, and why. */
+async function endRun(kind, ref, options) {
+    const { subject, url } = options;
+    const input = ALLOWED_BY[options.reason];
+    if (options.attached) {
+        return {
+            cancelled: false,
+            failed: false,
+            text: `${cap(subject)} keeps running: it was started elsewhere (job-id), so this step does not cancel it.`
+        };
+    }
+    if (!options.allowed)
+        return { cancelled: false, failed: false, text: `${cap(subject)} keeps running (${input} is false): ${url}` };
+    return describeCancel(await kind.cancel(ref, options.budget), options.reason, subject);
+}
+function describeCancel(outcome, reason, subject) {
+    switch (outcome.kind) {
+        case 'cancelled': {
+            const by = reason === 'post-step'
+                ? ' by the post step: the main step was stopped before it could cancel it'
+                : ` (${ALLOWED_BY[reason]})`;
+            const text = `${cap(subject)} was cancelled${by}.`;
+            log/* log */.Rm.info(`${text} Request id ${outcome.requestId}.`);
+            return { cancelled: true, failed: false, text };
+        }
+        case 'unsupported': {
+            const text = `This edition cannot cancel jobs through the API (the cancel call answered 404): ${subject} keeps running. Cancel it in the app if needed.`;
+            log/* log */.Rm.warning(text, { title: 'Cancel not supported' });
+            return { cancelled: false, failed: false, text };
+        }
+        case 'failed': {
+            const text = `Cancelling ${subject} failed: ${outcome.error.message} The job may keep running; cancel it in the app if needed.`;
+            log/* log */.Rm.warning(text, { title: 'Cancel failed' });
+            return { cancelled: false, failed: true, text };
+        }
+    }
+}
+const cap = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+
 ;// CONCATENATED MODULE: ./src/aac-host.ts
 /**
  * Alteryx Analytics Cloud hosts: `/v4` is served from `https://<region>.alteryxcloud.com`, while
@@ -30207,7 +30207,7 @@ function parseSignIn(c) {
             c.fail(name, 'is only used with refresh-token or client-secret.');
     }
     if (!apiToken)
-        c.fail(INPUT.apiToken, `is required: give ${MODES}.`);
+        c.fail(INPUT.apiToken, `is empty, and no other way to sign in is given: give ${MODES}.`);
     return apiToken ? { mode: 'static', token: apiToken } : undefined;
 }
 /** A secret input's value ('' when not given), or undefined when it is malformed (the error is recorded). */

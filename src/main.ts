@@ -4,9 +4,9 @@
  * asked, a pull request comment.
  */
 import { randomUUID } from 'node:crypto'
+import { signIn } from './auth/sign-in.ts'
 import { onWorkflowCancel } from './cancellation.ts'
 import { realClock, type Clock } from './clock.ts'
-import { signIn } from './auth/sign-in.ts'
 import { readConfig } from './config.ts'
 import { connect } from './connection.ts'
 import { publish } from './publish.ts'

@@ -71,7 +71,7 @@ export function parseSignIn(c: InputReader): SignIn | undefined {
   for (const name of [INPUT.clientId, INPUT.tokenEndpoint]) {
     if (c.get(name)) c.fail(name, 'is only used with refresh-token or client-secret.')
   }
-  if (!apiToken) c.fail(INPUT.apiToken, `is required: give ${MODES}.`)
+  if (!apiToken) c.fail(INPUT.apiToken, `is empty, and no other way to sign in is given: give ${MODES}.`)
   return apiToken ? { mode: 'static', token: apiToken } : undefined
 }
 

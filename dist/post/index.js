@@ -29542,7 +29542,7 @@ function parseSignIn(c) {
             c.fail(name, 'is only used with refresh-token or client-secret.');
     }
     if (!apiToken)
-        c.fail(INPUT.apiToken, `is required: give ${MODES}.`);
+        c.fail(INPUT.apiToken, `is empty, and no other way to sign in is given: give ${MODES}.`);
     return apiToken ? { mode: 'static', token: apiToken } : undefined;
 }
 /** A secret input's value ('' when not given), or undefined when it is malformed (the error is recorded). */

@@ -219,6 +219,33 @@ describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => 
     expectNothingLeaks(result, [...tokensOf(a, gh), revoked])
   })
 
+  it('a token endpoint error that may go away (503) is retried, and the job runs', async () => {
+    const a = await aac({ emulator: { scenario: { durationMs: 1000 } } })
+    const gh = await github()
+    const { refreshToken } = a.tokenServer.issueRefreshToken()
+    a.tokenServer.failNext(1, 503)
+    const result = await run(refreshInputs(a, refreshToken), onGitHub(gh))
+
+    expect(result.code).toBe(0)
+    expect(a.tokenServer.counts).toMatchObject({ failed: 1, refreshed: 1 })
+    expect(gh.secretValue(SECRET)).toBe(a.tokenServer.latestRefreshToken)
+    expectNothingLeaks(result, tokensOf(a, gh))
+  })
+
+  it('a refresh whose answer is lost after the server rotated: the retry is refused, and the error says why', async () => {
+    const a = await aac()
+    const gh = await github()
+    const { refreshToken } = a.tokenServer.issueRefreshToken()
+    a.tokenServer.failNext(1, 'act-then-reset')
+    const result = await run(refreshInputs(a, refreshToken), onGitHub(gh))
+
+    expect(result.code).toBe(1)
+    expect(a.tokenServer.counts).toMatchObject({ refreshed: 1, reused: 1 })
+    expect(errors(result).join('\n')).toMatch(/invalid_grant.*An earlier attempt \(connection reset .*\) may have used it without its answer arriving/)
+    expect(a.emulator.requests).toEqual([])
+    expectNothingLeaks(result, [...tokensOf(a, gh), refreshToken])
+  })
+
   it('after SIGKILL of the main step, the post step cancels with the saved access token and never refreshes', async () => {
     const a = await aac({ emulator: { scenario: LONG_JOB } })
     const gh = await github()

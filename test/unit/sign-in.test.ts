@@ -126,7 +126,7 @@ describe('sign-in inputs', () => {
   })
 
   it.each([
-    ['nothing', {}, ['api-token', 'is required: give api-token (a static token), refresh-token']],
+    ['nothing', {}, ['api-token', 'is empty, and no other way to sign in is given: give api-token (a static token), refresh-token']],
     ['refresh-token and client-secret', { 'refresh-token': 'rt-1234', 'client-secret': 'cs-1234' }, ['refresh-token', 'not both']],
     ['api-token and client-secret', { 'api-token': 'tok-1234', 'client-secret': 'cs-1234', 'client-id': 'x', 'token-endpoint': 'https://a.example' }, ['api-token', 'cannot be used with client-secret']],
     ['client-id with a static token', { 'api-token': 'tok-1234', 'client-id': 'x' }, ['client-id', 'only used with refresh-token or client-secret']],
