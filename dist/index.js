@@ -28383,6 +28383,12 @@ module.exports = {
 const INPUT = {
     apiUrl: 'api-url',
     apiToken: 'api-token',
+    refreshToken: 'refresh-token',
+    clientId: 'client-id',
+    tokenEndpoint: 'token-endpoint',
+    clientSecret: 'client-secret',
+    refreshTokenSecret: 'refresh-token-secret',
+    secretsToken: 'secrets-token',
     recipeId: 'recipe-id',
     jobId: 'job-id',
     flowId: 'flow-id',
@@ -28412,8 +28418,43 @@ const OUTPUT = {
     written: 'written',
     jobIds: 'job-ids',
     flowRunId: 'flow-run-id',
-    planRunId: 'plan-run-id'
+    planRunId: 'plan-run-id',
+    refreshToken: 'refresh-token'
 };
+
+
+/***/ }),
+
+/***/ 2201:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   v: () => (/* binding */ jwtClaims)
+/* harmony export */ });
+/**
+ * JWT claims, read without verifying the signature: the action only takes defaults (`iss`, `client_id`) and an
+ * expiry (`exp`, `iat`) from tokens the user or the token endpoint gave it, and the API still checks every token.
+ * Pure.
+ */
+/** The claims of a JWT (`header.payload.signature`), or undefined when `token` is not one. */
+function jwtClaims(token) {
+    const parts = token.split('.');
+    if (parts.length !== 3 || !/^[A-Za-z0-9_-]+$/.test(parts[1] ?? ''))
+        return undefined;
+    let payload;
+    try {
+        payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+    }
+    catch {
+        return undefined;
+    }
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+        return undefined;
+    const p = payload;
+    const text = (v) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
+    const time = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+    return { iss: text(p.iss), client_id: text(p.client_id), exp: time(p.exp), iat: time(p.iat) };
+}
 
 
 /***/ }),
@@ -28423,7 +28464,7 @@ const OUTPUT = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5806);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1338);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2272);
 /* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4684);
 /** Entry point of the main step (runs.main). */
 
@@ -28728,7 +28769,7 @@ function parseDuration(input, text) {
 
 /***/ }),
 
-/***/ 0:
+/***/ 4122:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28738,6 +28779,26 @@ __nccwpck_require__.d(__webpack_exports__, {
   TL: () => (/* binding */ parseInputs),
   Op: () => (/* binding */ targetLabel)
 });
+
+;// CONCATENATED MODULE: ./src/aac-host.ts
+/**
+ * Alteryx Analytics Cloud hosts: `/v4` is served from `https://<region>.alteryxcloud.com`, while
+ * `https://api.<region>.alteryxcloud.com` serves AAC's newer platform APIs (API-NOTES.md). The action's README
+ * long recommended the latter, so an api-url naming it is sent to the `/v4` host, and the log says so. Pure.
+ */
+const PLATFORM_HOST = /^api\.([a-z0-9-]+)\.alteryxcloud\.com$/i;
+/** The URL for `/v4` calls: `api.<region>.alteryxcloud.com` becomes `<region>.alteryxcloud.com`, with a warning. */
+function v4ApiUrl(apiUrl, warnings) {
+    const url = new URL(apiUrl);
+    const region = PLATFORM_HOST.exec(url.hostname)?.[1];
+    if (region === undefined)
+        return apiUrl;
+    url.hostname = `${region.toLowerCase()}.alteryxcloud.com`;
+    const v4 = `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+    warnings.push(`api-url ${apiUrl} is the host of Alteryx Analytics Cloud's platform APIs; its /v4 API is served from ${v4}, ` +
+        `so the calls go there. Set api-url to ${v4}.`);
+    return v4;
+}
 
 ;// CONCATENATED MODULE: ./src/action-defaults.ts
 // Generated from action.yml by scripts/gen-action-defaults.ts (npm run gen): do not edit.
@@ -28764,12 +28825,16 @@ var input_values = __nccwpck_require__(9664);
 var flow_request = __nccwpck_require__(841);
 // EXTERNAL MODULE: ./src/overrides.ts
 var overrides = __nccwpck_require__(5064);
+// EXTERNAL MODULE: ./src/sign-in-inputs.ts
+var sign_in_inputs = __nccwpck_require__(4270);
 ;// CONCATENATED MODULE: ./src/inputs.ts
 /**
  * Inputs: every action input parsed and validated, once, into one typed object before any request is sent.
  * Pure: `parseInputs` reads through a getter, so tests call it without a runner. Empty inputs take the defaults
  * of action.yml (generated into `action-defaults.ts`), as the runner does for inputs that are not given.
  */
+
+
 
 
 
@@ -28828,11 +28893,13 @@ class Collector {
 /** Parse and validate all inputs. Throws `InputErrors` listing every bad input. */
 function parseInputs(get) {
     const c = new Collector(get);
-    const apiUrl = c.attempt(() => (0,input_values/* parseApiUrl */.nV)(c.get(action_spec/* INPUT */.b.apiUrl), c.warnings));
+    const apiUrl = c.attempt(() => v4ApiUrl((0,input_values/* parseApiUrl */.nV)(c.get(action_spec/* INPUT */.b.apiUrl), c.warnings), c.warnings));
     const appUrlText = c.get(action_spec/* INPUT */.b.appUrl);
+    const signIn = (0,sign_in_inputs/* parseSignIn */.MQ)(c);
     const config = {
         apiUrl,
-        apiToken: c.attempt(() => (0,input_values/* parseToken */.pI)(action_spec/* INPUT */.b.apiToken, c.get(action_spec/* INPUT */.b.apiToken), c.warnings)),
+        apiToken: signIn?.mode === 'static' ? signIn.token : '',
+        signIn,
         ...parseRun(c),
         ...parseWaiting(c),
         failOnJobFailure: c.attempt(() => (0,input_values/* parseBoolean */.yG)(action_spec/* INPUT */.b.failOnJobFailure, c.get(action_spec/* INPUT */.b.failOnJobFailure))),
@@ -28997,7 +29064,7 @@ function clean(annotation) {
 
 /***/ }),
 
-/***/ 1338:
+/***/ 2272:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29008,118 +29075,10 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: ./src/log.ts
-var log = __nccwpck_require__(3283);
-;// CONCATENATED MODULE: ./src/cancellation.ts
-
-/** The SIGINT → SIGTERM → kill schedule leaves 7.5 s; the cancel request must be sent well within it. */
-const SIGINT_CLEANUP_MS = 5_000;
-const SIGTERM_CLEANUP_MS = 2_000;
-/**
- * Calls `onStop` once, on the first SIGINT or SIGTERM; later signals are only reported. Returns a function that
- * removes the handlers (so a finished step exits at once).
- */
-function onWorkflowCancel(onStop) {
-    let stopped = false;
-    const handler = (signal) => {
-        if (stopped)
-            return log/* log */.Rm.info(`${signal} received again; already stopping.`);
-        stopped = true;
-        onStop(signal);
-    };
-    process.on('SIGINT', handler);
-    process.on('SIGTERM', handler);
-    return () => {
-        process.off('SIGINT', handler);
-        process.off('SIGTERM', handler);
-    };
-}
-const ALLOWED_BY = {
-    timeout: 'cancel-on-timeout',
-    'workflow-cancel': 'cancel-on-workflow-cancel',
-    'post-step': 'cancel-on-workflow-cancel'
-};
-/** Cancel the run or leave it running, as the options say; the sentence tells which, and why. */
-async function endRun(kind, ref, options) {
-    const { subject, url } = options;
-    const input = ALLOWED_BY[options.reason];
-    if (options.attached) {
-        return {
-            cancelled: false,
-            failed: false,
-            text: `${cap(subject)} keeps running: it was started elsewhere (job-id), so this step does not cancel it.`
-        };
-    }
-    if (!options.allowed)
-        return { cancelled: false, failed: false, text: `${cap(subject)} keeps running (${input} is false): ${url}` };
-    return describeCancel(await kind.cancel(ref, options.budget), options.reason, subject);
-}
-function describeCancel(outcome, reason, subject) {
-    switch (outcome.kind) {
-        case 'cancelled': {
-            const by = reason === 'post-step'
-                ? ' by the post step: the main step was stopped before it could cancel it'
-                : ` (${ALLOWED_BY[reason]})`;
-            const text = `${cap(subject)} was cancelled${by}.${outcome.partial ? ` ${outcome.partial}` : ''}`;
-            if (outcome.partial)
-                log/* log */.Rm.warning(text, { title: 'Cancel incomplete' });
-            else
-                log/* log */.Rm.info(`${text}${outcome.requestId ? ` Request id ${outcome.requestId}.` : ''}`);
-            return { cancelled: true, failed: false, text };
-        }
-        case 'unsupported': {
-            const text = `This edition cannot cancel jobs through the API (the cancel call answered 404): ${subject} keeps running. Cancel it in the app if needed.`;
-            log/* log */.Rm.warning(text, { title: 'Cancel not supported' });
-            return { cancelled: false, failed: false, text };
-        }
-        case 'failed': {
-            const text = `Cancelling ${subject} failed: ${outcome.error.message} The job may keep running; cancel it in the app if needed.`;
-            log/* log */.Rm.warning(text, { title: 'Cancel failed' });
-            return { cancelled: false, failed: true, text };
-        }
-    }
-}
-const cap = (text) => text.charAt(0).toUpperCase() + text.slice(1);
-
-;// CONCATENATED MODULE: ./src/clock.ts
-/** Time, behind one seam so the waiter and the retry policy run on a fake clock in tests and the benchmark. */
-const realClock = {
-    now: () => Date.now(),
-    sleep: (ms, signal) => new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(abortReason(signal));
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(abortReason(signal));
-        };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, Math.max(0, ms));
-        signal?.addEventListener('abort', onAbort, { once: true });
-    })
-};
-function abortReason(signal) {
-    return signal.reason instanceof Error ? signal.reason : new AbortedError(String(signal.reason ?? 'aborted'));
-}
-/** The wait or request was given up on purpose (workflow cancelled). */
-class AbortedError extends Error {
-    constructor(message = 'aborted') {
-        super(message);
-        this.name = 'AbortedError';
-    }
-}
-
 // EXTERNAL MODULE: ../node_modules/@actions/core/lib/core.js + 16 modules
 var core = __nccwpck_require__(5806);
 // EXTERNAL MODULE: ./src/action-spec.ts
 var action_spec = __nccwpck_require__(6911);
-// EXTERNAL MODULE: ./src/inputs.ts + 1 modules
-var inputs = __nccwpck_require__(0);
-// EXTERNAL MODULE: ./src/secrets.ts
-var secrets = __nccwpck_require__(4684);
-// EXTERNAL MODULE: ./src/format.ts
-var format = __nccwpck_require__(1138);
 ;// CONCATENATED MODULE: ./src/flow-plan-hints.ts
 /**
  * What to do about a failed flow or plan call, for `ApiError`'s hint. A 403 or 404 on the run call of a flow or
@@ -29158,6 +29117,8 @@ function runHint(status, what, id) {
     }
 }
 
+// EXTERNAL MODULE: ./src/format.ts
+var format = __nccwpck_require__(1138);
 ;// CONCATENATED MODULE: ./src/api-error.ts
 /**
  * API errors a user can act on: the call, the HTTP status, the server's own `exception` words, the
@@ -29302,6 +29263,35 @@ function hintFor(status, method, path, subject = {}) {
 
 // EXTERNAL MODULE: ../node_modules/@actions/http-client/lib/index.js + 1 modules
 var lib = __nccwpck_require__(8564);
+;// CONCATENATED MODULE: ./src/clock.ts
+/** Time, behind one seam so the waiter and the retry policy run on a fake clock in tests and the benchmark. */
+const realClock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(abortReason(signal));
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(abortReason(signal));
+        };
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, Math.max(0, ms));
+        signal?.addEventListener('abort', onAbort, { once: true });
+    })
+};
+function abortReason(signal) {
+    return signal.reason instanceof Error ? signal.reason : new AbortedError(String(signal.reason ?? 'aborted'));
+}
+/** The wait or request was given up on purpose (workflow cancelled). */
+class AbortedError extends Error {
+    constructor(message = 'aborted') {
+        super(message);
+        this.name = 'AbortedError';
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/transport.ts
 /**
  * Transport: the one seam through which every HTTP request goes, built on @actions/http-client (which honours
@@ -29356,7 +29346,8 @@ function redirected(request, status, location) {
             `sent to api-url's origin, so the redirect was not followed. If that is the right API, set api-url to ${to.origin}.`);
     }
     if (request.method !== 'GET' && status !== 307 && status !== 308) {
-        throw new TransportError('redirect', `the server answered ${status} with a redirect to ${to.pathname} for a ${request.method}; set api-url to the final address.`);
+        throw new TransportError('redirect', `the server answered ${status} with a redirect to ${to.pathname} for a ${request.method}; ` +
+            'set api-url to the final address.');
     }
     return { ...request, url: to.href };
 }
@@ -29615,6 +29606,189 @@ function reason(error) {
     return error.message;
 }
 
+;// CONCATENATED MODULE: ./src/api-client.ts
+/**
+ * API client: requests to the Trifacta / Designer Cloud / Dataprep v4 API over the one transport, with the
+ * bearer token from a token source, JSON in and out, and errors turned into `ApiError`s that quote the server.
+ * Reads and idempotent posts (cancel) go through the one retry policy; a start is one attempt, whose resending
+ * is the caller's decision. Knows nothing about the action's inputs.
+ */
+
+
+const staticToken = (token) => ({ token: () => Promise.resolve(token) });
+class ApiClient {
+    options;
+    constructor(options) {
+        this.options = options;
+    }
+    /** `GET path`, retried on transient failures within the budget; the answer's JSON. */
+    async read(path, budget, subject) {
+        return (await this.readResponse(path, budget, subject)).data;
+    }
+    /** `GET path` like `read`, with the answer's status and headers. */
+    readResponse(path, budget, subject) {
+        return this.retrying(`GET ${path}`, budget, () => this.send('GET', path, { subject, signal: budget.signal, deadline: budget.deadline }));
+    }
+    /** A POST that is harmless to repeat (a cancel), retried like a read. */
+    postRetrying(path, body, budget, subject) {
+        return this.retrying(`POST ${path}`, budget, () => this.send('POST', path, { body, subject, signal: budget.signal, deadline: budget.deadline }));
+    }
+    /** One request. A 401 renews the token once, when the token source can, and repeats the call. */
+    async send(method, path, options = {}) {
+        const { signal, deadline } = options;
+        const token = await this.options.tokens.token(signal, deadline);
+        try {
+            return await this.sendWith(token, method, path, options);
+        }
+        catch (error) {
+            const renew = this.options.tokens.renewAfterUnauthorized;
+            if (!(error instanceof ApiError && error.status === 401 && renew))
+                throw error;
+            if (!(await renew.call(this.options.tokens, token, signal, deadline)))
+                throw error;
+            return this.sendWith(await this.options.tokens.token(signal, deadline), method, path, options);
+        }
+    }
+    get clock() {
+        return this.options.clock;
+    }
+    /** `attempt` under the one retry policy, within the budget. */
+    retrying(what, budget, attempt) {
+        return withRetries(attempt, {
+            what,
+            clock: this.options.clock,
+            deadline: budget.deadline,
+            persistMs: budget.persistMs ?? PERSISTENT_FAILURE_MS,
+            signal: budget.signal,
+            onRetry: this.options.onRetry
+        });
+    }
+    async sendWith(token, method, path, options) {
+        const headers = {
+            Authorization: `Bearer ${token}`,
+            Accept: 'application/json',
+            'User-Agent': this.options.userAgent,
+            ...options.headers
+        };
+        if (options.body !== undefined)
+            headers['Content-Type'] = 'application/json';
+        const response = await this.options.transport({
+            method,
+            url: `${this.options.apiUrl}${path}`,
+            headers,
+            body: options.body === undefined ? undefined : JSON.stringify(options.body),
+            timeoutMs: requestTimeout(this.options.requestTimeoutMs, options.deadline, this.options.clock.now()),
+            signal: options.signal
+        });
+        const requestId = response.headers['x-trifacta-request-id'] ?? '';
+        const answer = { status: response.status, requestId, headers: response.headers };
+        const fail = () => new ApiError({ method, path: path.split('?')[0], ...answer, body: response.body, subject: options.subject });
+        if (response.status === 304 && options.allow304)
+            return { ...answer, data: undefined };
+        if (response.status < 200 || response.status >= 300)
+            throw fail();
+        if (response.body.trim() === '')
+            return { ...answer, data: undefined };
+        try {
+            return { ...answer, data: JSON.parse(response.body) };
+        }
+        catch {
+            throw fail();
+        }
+    }
+}
+/** The request timeout, shortened so that no request outlives its budget's deadline (at least 1 s). */
+function requestTimeout(requestTimeoutMs, deadline, now) {
+    return deadline === undefined ? requestTimeoutMs : Math.min(requestTimeoutMs, Math.max(1000, deadline - now));
+}
+
+// EXTERNAL MODULE: ./src/log.ts
+var log = __nccwpck_require__(3283);
+;// CONCATENATED MODULE: ./src/state.ts
+/**
+ * State: the only place that saves or reads what the main step leaves for the post step, through named
+ * operations. The post step trusts nothing it reads: anything missing or malformed means "do nothing".
+ */
+
+const KEY = {
+    kind: 'kind',
+    runId: 'runId',
+    jobId: 'jobId',
+    jobIds: 'jobIds',
+    triggered: 'triggered',
+    requestId: 'requestId',
+    waiting: 'waiting',
+    settled: 'settled',
+    accessToken: 'accessToken'
+};
+const KINDS = (/* unused pure expression or super */ null && (['recipe', 'job-group', 'flow', 'plan']));
+/** The run exists: saved at once, so that the post step can cancel it if the main step is killed. */
+function saveStarted(ref, options) {
+    core/* saveState */.LZ(KEY.requestId, options.requestId);
+    core/* saveState */.LZ(KEY.kind, ref.kind);
+    core/* saveState */.LZ(KEY.runId, String(ref.id));
+    core/* saveState */.LZ(KEY.jobId, String(ref.jobGroupIds[0] ?? ref.id));
+    core/* saveState */.LZ(KEY.jobIds, ref.jobGroupIds.join(','));
+    core/* saveState */.LZ(KEY.triggered, String(options.triggered));
+    core/* saveState */.LZ(KEY.waiting, String(options.waiting));
+}
+/** The main step has dealt with the run's ending: the post step must leave it alone. */
+function saveSettled() {
+    core/* saveState */.LZ(KEY.settled, 'true');
+}
+/**
+ * The saved run, or undefined (with the reason) when nothing usable was saved. Ids must be safe positive
+ * integers and flags exactly `true` or `false`. Pure but for the getter.
+ */
+function readSavedRun(getState) {
+    const kind = getState(KEY.kind);
+    if (!getState(KEY.runId))
+        return { why: 'no run was saved' };
+    if (!KINDS.includes(kind))
+        return { why: `the saved kind '${kind}' is unknown` };
+    const id = positiveId(getState(KEY.runId));
+    const jobGroupIds = getState(KEY.jobIds) === '' ? [] : getState(KEY.jobIds).split(',').map(positiveId);
+    if (id === undefined || jobGroupIds.some((j) => j === undefined))
+        return { why: 'the saved ids are malformed' };
+    const flags = [KEY.triggered, KEY.waiting].map((key) => getState(key));
+    if (flags.some((f) => f !== 'true' && f !== 'false'))
+        return { why: 'the saved flags are malformed' };
+    return {
+        run: {
+            ref: { kind, id, jobGroupIds: jobGroupIds },
+            triggered: flags[0] === 'true',
+            waiting: flags[1] === 'true',
+            requestId: getState(KEY.requestId).slice(0, 100),
+            settled: getState(KEY.settled) === 'true'
+        }
+    };
+}
+/**
+ * The post step cancels only a run this step started and was waiting for, that it never saw finish, and only
+ * when `cancel-on-workflow-cancel` is true: then the main step was killed before it could cancel. Pure.
+ */
+function postStepShouldCancel(run, cancelOnWorkflowCancel) {
+    return run.triggered && run.waiting && !run.settled && cancelOnWorkflowCancel;
+}
+/**
+ * The access token in use (OAuth 2.0 sign-in), saved each time it changes, so that the post step can cancel with
+ * it after the main step was killed, without refreshing (which would rotate the refresh token). It is masked.
+ */
+function saveAccessToken(token) {
+    core/* saveState */.LZ(KEY.accessToken, token);
+}
+/** The access token the main step saved last, or '' when none. Pure but for the getter. */
+function readSavedAccessToken(getState) {
+    const token = getState(KEY.accessToken).trim();
+    return /^[\x21-\x7e]+$/.test(token) ? token : '';
+}
+function positiveId(text) {
+    const n = Number(text);
+    return /^\d+$/.test(text) && Number.isSafeInteger(n) && n > 0 ? n : undefined;
+}
+
+// EXTERNAL MODULE: ./src/inputs.ts + 2 modules
+var inputs = __nccwpck_require__(4122);
 ;// CONCATENATED MODULE: ./src/job-groups.ts
 
 
@@ -29876,7 +30050,7 @@ function workflowRunUrl() {
         return undefined;
     return `${server}/${repo}/actions/runs/${runId}${attempt && attempt !== '1' ? `/attempts/${attempt}` : ''}`;
 }
-/** The action's outputs for a report. Pure. */
+/** The action's outputs for a report. Pure. The refresh token is set by the sign-in alone, as it rotates. */
 function reportOutputs(report) {
     return {
         [action_spec/* OUTPUT */.a.jobId]: report.jobId === undefined ? '' : String(report.jobId),
@@ -29898,6 +30072,8 @@ function progressLine(jobId, status, elapsedMs, stages = []) {
     return `${who}: ${status} after ${(0,format/* formatMs */._)(elapsedMs)}${detail}`;
 }
 
+// EXTERNAL MODULE: ./src/secrets.ts
+var secrets = __nccwpck_require__(4684);
 ;// CONCATENATED MODULE: ./src/summary.ts
 /**
  * The step summary: Markdown with HTML tables, rendered purely from the report. Everything that came from the
@@ -30110,6 +30286,613 @@ async function writeSummary(report) {
     return markdown;
 }
 
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"1.0.0"};
+;// CONCATENATED MODULE: ./src/version.ts
+/** The action's name and version, sent as the User-Agent; the version is package.json's (ncc bundles it into dist/). */
+
+const ACTION_NAME = 'trifacta-run-job-action';
+const VERSION = package_namespaceObject.rE;
+const USER_AGENT = `${ACTION_NAME}/${VERSION}`;
+
+;// CONCATENATED MODULE: ./src/auth/token-endpoint.ts
+
+
+
+
+/** The token endpoint's answer to a failed grant (RFC 6749 §5.2), or an answer without an access token. */
+class TokenEndpointError extends Error {
+    status;
+    /** The OAuth error code (`invalid_grant`, `invalid_client`, …), when the body gave one. */
+    code;
+    description;
+    constructor(status, code, description) {
+        const said = [code, description === undefined ? undefined : `"${description}"`].filter(Boolean).join(': ');
+        super(`answered HTTP ${status}${said ? ` ${said}` : ''}`);
+        this.name = 'TokenEndpointError';
+        this.status = status;
+        this.code = code;
+        this.description = description;
+    }
+}
+const token_endpoint_TRANSIENT_STATUSES = [429, 500, 502, 503, 504];
+/** Worth sending the grant again: the failure may go away, and a resent refresh token cannot do harm. */
+function isTransientTokenFailure(error) {
+    if (error instanceof TokenEndpointError)
+        return token_endpoint_TRANSIENT_STATUSES.includes(error.status);
+    return error instanceof TransportError && ['refused', 'dns', 'reset', 'timeout'].includes(error.kind);
+}
+/**
+ * Sends the grant until an answer comes, a failure is definite, or the budget is spent; the last failure is
+ * thrown as is (`TokenEndpointError` or `TransportError`). `failures` collects the transient ones seen on the way.
+ */
+function requestTokens(grant, options, budget, failures = []) {
+    return withRetries(() => sendGrant(grant, options, budget.deadline), {
+        what: `POST ${options.url}`,
+        clock: options.clock,
+        deadline: budget.deadline,
+        persistMs: budget.persistMs,
+        retryable: (error) => {
+            const transient = isTransientTokenFailure(error);
+            if (transient)
+                failures.push(error);
+            return transient;
+        },
+        describe: (failure, delay) => `POST ${options.url} failed (${failure.message}); sending the grant again in ${(0,format/* formatMs */._)(delay)}`,
+        onRetry: options.onRetry
+    });
+}
+async function sendGrant(grant, options, deadline) {
+    const form = grant.kind === 'refresh_token'
+        ? { grant_type: 'refresh_token', refresh_token: grant.refreshToken, client_id: grant.clientId }
+        : { grant_type: 'client_credentials', client_id: grant.clientId, client_secret: grant.clientSecret };
+    const sentAt = options.clock.now();
+    const response = await options.transport({
+        method: 'POST',
+        url: options.url,
+        headers: {
+            'Content-Type': 'application/x-www-form-urlencoded',
+            Accept: 'application/json',
+            'User-Agent': options.userAgent
+        },
+        body: new URLSearchParams(form).toString(),
+        timeoutMs: Math.min(options.requestTimeoutMs, Math.max(1000, deadline - sentAt))
+    });
+    return readAnswer(response.status, response.body, sentAt);
+}
+/** The answer's tokens, masked first of all; a failure as a `TokenEndpointError`. */
+function readAnswer(status, body, sentAt) {
+    let json;
+    try {
+        const parsed = JSON.parse(body);
+        if (typeof parsed === 'object' && parsed !== null)
+            json = parsed;
+    }
+    catch {
+        json = undefined;
+    }
+    const text = (key) => {
+        const value = json?.[key];
+        return typeof value === 'string' && value.trim() ? value.trim() : undefined;
+    };
+    for (const key of ['access_token', 'refresh_token', 'id_token'])
+        (0,secrets/* registerSecret */.c)(text(key) ?? '');
+    if (status < 200 || status >= 300) {
+        const description = text('error_description') ?? (json ? undefined : (0,format/* oneLine */.T)(body.replace(/<[^>]*>/g, ' '), 200));
+        throw new TokenEndpointError(status, text('error'), description || undefined);
+    }
+    const accessToken = text('access_token');
+    if (accessToken === undefined)
+        throw new TokenEndpointError(status, undefined, 'the answer has no access_token');
+    const expiresIn = Number(json?.expires_in);
+    return {
+        accessToken,
+        refreshToken: text('refresh_token'),
+        expiresIn: json?.expires_in !== undefined && Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : undefined,
+        sentAt
+    };
+}
+
+;// CONCATENATED MODULE: ./src/auth/explain.ts
+/**
+ * Sign-in failures in words a user can act on: what the token endpoint or GitHub answered, the likely cause, and
+ * the fix (which input, which permission, which page of the app). Pure.
+ */
+
+
+/** Signing in, or writing the rotated refresh token back, failed; the message says why and what to do. */
+class SignInError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'SignInError';
+    }
+}
+const TOKENS_PAGE = 'Profile → User Preferences → OAuth 2.0 API Tokens';
+/** The one group that lets runs sharing a refresh token take turns; a flow mapping, so it reads on one line too. */
+const CONCURRENCY_SNIPPET = 'concurrency: { group: aac-refresh-token, cancel-in-progress: false }';
+/** A failed grant, explained. */
+function explainTokenFailure(failure, ctx) {
+    const call = `POST ${ctx.endpoint}`;
+    if (failure instanceof TransportError) {
+        return new SignInError(`Could not reach the token endpoint (${call}): ${failure.message}. Check token-endpoint and the runner's ` +
+            'network and proxy settings.');
+    }
+    if (!(failure instanceof TokenEndpointError))
+        return failure;
+    const said = `${call} ${failure.message}.`;
+    const sp = ctx.grant === 'client_credentials';
+    if (failure.code === 'invalid_grant' && !sp)
+        return new SignInError(`${said} ${invalidGrant(ctx)}`);
+    if (failure.code === 'invalid_client' || failure.code === 'invalid_grant' || failure.status === 401) {
+        const which = sp
+            ? 'client-id and client-secret, as shown for the service principal'
+            : `client-id ('${ctx.clientId}'), the Client ID shown on ${TOKENS_PAGE}`;
+        return new SignInError(`${said} The client was not accepted: check ${which}, and that token-endpoint is the Token Endpoint URL ` +
+            'shown with it.');
+    }
+    if (failure.code === 'unauthorized_client') {
+        const why = sp ? 'client-id is not a service principal' : 'this client may not refresh tokens';
+        return new SignInError(`${said} The client may not use this grant: ${why}.`);
+    }
+    if (failure.status === 404 || failure.status === 405) {
+        return new SignInError(`${said} Check token-endpoint: the Token Endpoint URL shown on ${TOKENS_PAGE}, e.g. ` +
+            'https://pingauth.alteryxcloud.com/as (the action appends /token).');
+    }
+    const later = failure.status >= 500 ? ' The token endpoint had an error; try again later.' : '';
+    return new SignInError(`${said}${later}`);
+}
+function invalidGrant(ctx) {
+    const last = ctx.earlier[ctx.earlier.length - 1];
+    const earlier = last ? ` An earlier attempt (${last.message}) may have used it without its answer arriving.` : '';
+    const store = ctx.secret ? `store its refresh token in the secret ${ctx.secret}` : 'store its refresh token';
+    return ('The refresh token was already used or has expired: each refresh rotates it, and the old one stops working. ' +
+        `Another run sharing the token may have rotated it first.${earlier} So that runs sharing one refresh token take ` +
+        `turns, give every job that uses it the same concurrency group, \`${CONCURRENCY_SNIPPET}\`, or sign in as a ` +
+        'service principal (client-id, client-secret, token-endpoint), whose tokens do not rotate. To sign in again, ' +
+        `create a new token pair (${TOKENS_PAGE}) and ${store}.`);
+}
+/** A failed GitHub call on the secret, explained, naming the permission that is missing. */
+function explainSecretFailure(failure, doing, ctx) {
+    const unused = doing === 'write' ? '' : ' Nothing was sent to the token endpoint: the refresh token was not used and still works.';
+    return new SignInError(`${secretFailure(failure, doing, ctx)}${unused}`);
+}
+function secretFailure(failure, doing, ctx) {
+    const what = ctx.environment
+        ? `the secret ${ctx.name} of environment '${ctx.environment}' in ${ctx.repository}`
+        : `the repository secret ${ctx.name} of ${ctx.repository}`;
+    if (failure instanceof TransportError) {
+        return `Could not ${doing} ${what}: GitHub at ${ctx.apiUrl} was not reached (${failure.message}).`;
+    }
+    const { status, message } = failure;
+    const said = `Could not ${doing} ${what}: GitHub answered HTTP ${status ?? '?'} "${message}".`;
+    const permission = 'the repository permission "Secrets: read and write"' +
+        (ctx.environment ? ' and, for an environment secret, "Environments: read and write"' : '');
+    switch (status) {
+        case 401:
+            return `${said} secrets-token is invalid or expired: give a token with ${permission}.`;
+        case 403: {
+            const integration = /integration/i.test(message)
+                ? " If secrets-token is the workflow's GITHUB_TOKEN: it cannot write secrets whatever its permissions; use " +
+                    'a fine-grained personal access token or a GitHub App token.'
+                : '';
+            return `${said} secrets-token lacks ${permission}.${integration}`;
+        }
+        case 404:
+            return ctx.environment
+                ? `${said} Check that the environment '${ctx.environment}' exists, and that secrets-token may see ` +
+                    `${ctx.repository}.`
+                : `${said} secrets-token cannot see ${ctx.repository}: include it in the token's repository access.`;
+        default:
+            return said;
+    }
+}
+
+// EXTERNAL MODULE: ./src/auth/jwt.ts
+var jwt = __nccwpck_require__(2201);
+;// CONCATENATED MODULE: ./src/auth/token-life.ts
+/**
+ * When an access token expires and when to refresh it. AAC's access tokens live 1 hour by its help page and
+ * 5 minutes by its 2025 guide, so the lifetime is read from each answer (`expires_in`) or the JWT's `exp`, never
+ * assumed. Pure.
+ */
+
+/** Refresh when less than this is left… */
+const REFRESH_MARGIN_MS = 60_000;
+/** …or less than this share of its lifetime, whichever is less: short-lived tokens are not refreshed every call. */
+const REFRESH_SHARE = 0.2;
+/**
+ * The life of `token`, obtained at `obtainedAt` (epoch ms, taken when the request was sent, so the estimate errs
+ * early): by `expires_in` seconds when the answer gave it, by the JWT's `exp` otherwise; the earlier of the two
+ * when both are known. Undefined when neither is: such a token is used until the API answers 401.
+ */
+function lifeOf(token, obtainedAt, expiresInSeconds) {
+    const lives = [];
+    if (expiresInSeconds !== undefined && Number.isFinite(expiresInSeconds) && expiresInSeconds > 0) {
+        lives.push({ expiresAt: obtainedAt + expiresInSeconds * 1000, lifetimeMs: expiresInSeconds * 1000 });
+    }
+    const claims = (0,jwt/* jwtClaims */.v)(token);
+    if (claims?.exp !== undefined) {
+        const expiresAt = claims.exp * 1000;
+        const issuedAt = claims.iat !== undefined && claims.iat < claims.exp ? claims.iat * 1000 : obtainedAt;
+        lives.push({ expiresAt, lifetimeMs: Math.max(0, expiresAt - issuedAt) });
+    }
+    if (lives.length === 0)
+        return undefined;
+    return lives.reduce((a, b) => (b.expiresAt < a.expiresAt ? b : a));
+}
+/** Less than 60 s, or less than 20% of the lifetime, is left (the smaller margin counts). */
+function needsRefresh(life, now) {
+    if (life === undefined)
+        return false;
+    const margin = Math.min(REFRESH_MARGIN_MS, REFRESH_SHARE * life.lifetimeMs);
+    return life.expiresAt - now < margin;
+}
+/** The token has expired by the runner's clock. */
+function hasExpired(life, now) {
+    return life !== undefined && now >= life.expiresAt;
+}
+
+;// CONCATENATED MODULE: ./src/auth/oauth.ts
+
+
+
+/** Retries of the first sign-in stop after this long (a wrong endpoint fails soon)… */
+const FIRST_SIGN_IN_MS = 30_000;
+/** …while a refresh mid-run without a token that still serves may wait out a longer outage. */
+const REFRESH_MS = 120_000;
+class OAuthTokens {
+    options;
+    grant;
+    current;
+    prepared;
+    inflight;
+    /** A definite refusal by the token endpoint: every later call fails with it, without asking again. */
+    refused;
+    obtained = 0;
+    constructor(options) {
+        this.options = options;
+        this.grant = options.grant;
+        const initial = options.initialToken;
+        if (initial)
+            this.current = { token: initial, life: lifeOf(initial, options.endpoint.clock.now()) };
+    }
+    async token(_signal, deadline) {
+        await (this.prepared ??= this.prepare());
+        const current = this.current;
+        if (current && !needsRefresh(current.life, this.options.endpoint.clock.now()))
+            return current.token;
+        return this.renew(deadline);
+    }
+    /** A 401 with the current token: renew it once (or join the renewal under way); the call is worth repeating. */
+    async renewAfterUnauthorized(used, _signal, deadline) {
+        if (this.current !== undefined && this.current.token !== used)
+            return true;
+        this.current = undefined;
+        await this.renew(deadline);
+        return true;
+    }
+    async prepare() {
+        await this.options.prepare?.();
+        if (this.current)
+            this.options.onAccessToken(this.current.token);
+    }
+    renew(deadline) {
+        this.inflight ??= this.obtain(deadline).finally(() => (this.inflight = undefined));
+        return this.inflight;
+    }
+    async obtain(deadline) {
+        if (this.refused)
+            throw this.refused;
+        const { clock } = this.options.endpoint;
+        // With a token that still serves, one attempt per call: the calls themselves retry, and none waits long.
+        const serving = this.current !== undefined && !hasExpired(this.current.life, clock.now());
+        const persistMs = serving ? 0 : this.obtained === 0 ? FIRST_SIGN_IN_MS : REFRESH_MS;
+        const budget = { deadline: Math.min(deadline ?? Infinity, clock.now() + persistMs), persistMs };
+        const earlier = [];
+        let answer;
+        try {
+            answer = await requestTokens(this.grant, this.options.endpoint, budget, earlier);
+        }
+        catch (failure) {
+            const error = explainTokenFailure(failure, {
+                grant: this.grant.kind,
+                endpoint: this.options.endpoint.url,
+                clientId: this.grant.clientId,
+                secret: this.options.secretLabel,
+                earlier
+            });
+            if (!isTransientTokenFailure(failure))
+                this.refused = error;
+            // A token with time left still serves, until it expires or the API refuses it.
+            if (this.current && !hasExpired(this.current.life, clock.now()) && !this.refused)
+                return this.current.token;
+            throw error;
+        }
+        return this.use(answer);
+    }
+    async use(answer) {
+        this.obtained += 1;
+        this.current = { token: answer.accessToken, life: lifeOf(answer.accessToken, answer.sentAt, answer.expiresIn) };
+        this.options.onObtained(answer, this.obtained);
+        this.options.onAccessToken(answer.accessToken);
+        if (this.grant.kind === 'refresh_token' && answer.refreshToken && answer.refreshToken !== this.grant.refreshToken) {
+            this.grant = { ...this.grant, refreshToken: answer.refreshToken };
+            await this.options.onRotated(answer.refreshToken);
+        }
+        return answer.accessToken;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/auth/secret-store.ts
+
+
+
+
+
+/** GitHub answered with an error status. */
+class GitHubError extends Error {
+    status;
+    constructor(status, message) {
+        super(message);
+        this.name = 'GitHubError';
+        this.status = status;
+    }
+}
+/** A GitHub call on the secret is given this long, retries included. */
+const CALL_BUDGET_MS = 30_000;
+const GITHUB_API_VERSION = '2022-11-28';
+class SecretStore {
+    options;
+    context;
+    key;
+    sodium;
+    constructor(options) {
+        this.options = options;
+        const env = options.env ?? process.env;
+        const { name, environment } = options.writeBack;
+        const apiUrl = (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
+        this.context = { repository: env.GITHUB_REPOSITORY ?? '', name, environment, apiUrl };
+    }
+    /** Where the refresh token goes, for messages: `AAC_REFRESH_TOKEN` or `production/AAC_REFRESH_TOKEN`. */
+    get label() {
+        return [this.context.environment, this.context.name].filter(Boolean).join('/');
+    }
+    /** Before the first refresh: the public key can be read (the token has the permission) and libsodium loads. */
+    async check() {
+        if (!/^[^/]+\/[^/]+$/.test(this.context.repository)) {
+            throw new SignInError('GITHUB_REPOSITORY is not set (owner/repo): the refresh token cannot be written back.');
+        }
+        const answer = await this.call('GET', 'public-key', 'read the public key of');
+        const { key_id: id, key } = (answer ?? {});
+        if (typeof id !== 'string' || typeof key !== 'string') {
+            throw new SignInError(`GitHub's answer to GET ${this.path('public-key')} has no key_id and key.`);
+        }
+        const sodium = (await __nccwpck_require__.e(/* import() */ 434).then(__nccwpck_require__.bind(__nccwpck_require__, 3434))).default;
+        await sodium.ready;
+        this.sodium = sodium;
+        this.key = { id, value: sodium.from_base64(key, sodium.base64_variants.ORIGINAL) };
+    }
+    /** Seals `value` with the public key read by `check()` and writes the secret; throws a `SignInError`. */
+    async write(value) {
+        const { sodium, key } = this;
+        if (!sodium || !key)
+            throw new SignInError('The secret was written before its public key was read.');
+        const sealed = sodium.crypto_box_seal(sodium.from_string(value), key.value);
+        const encrypted = sodium.to_base64(sealed, sodium.base64_variants.ORIGINAL);
+        (0,secrets/* registerSecret */.c)(encrypted);
+        await this.call('PUT', this.context.name, 'write', { encrypted_value: encrypted, key_id: key.id });
+    }
+    path(leaf) {
+        const { repository, environment } = this.context;
+        const scope = environment ? `environments/${encodeURIComponent(environment)}/secrets` : 'actions/secrets';
+        return `/repos/${repository}/${scope}/${leaf}`;
+    }
+    async call(method, leaf, doing, body) {
+        const { clock } = this.options;
+        const deadline = clock.now() + CALL_BUDGET_MS;
+        try {
+            return await withRetries(() => this.send(method, this.path(leaf), deadline, body), {
+                what: `${method} ${this.path(leaf)}`,
+                clock,
+                deadline,
+                persistMs: CALL_BUDGET_MS,
+                retryable: secret_store_isTransient,
+                describe: (failure, delay) => `${method} ${this.path(leaf)} failed (${failure.message}); retrying in ${(0,format/* formatMs */._)(delay)}`,
+                onRetry: this.options.onRetry
+            });
+        }
+        catch (error) {
+            throw explainSecretFailure(error, doing, this.context);
+        }
+    }
+    async send(method, path, deadline, body) {
+        const headers = {
+            Authorization: `Bearer ${this.options.writeBack.token}`,
+            Accept: 'application/vnd.github+json',
+            'X-GitHub-Api-Version': GITHUB_API_VERSION,
+            'User-Agent': this.options.userAgent
+        };
+        if (body !== undefined)
+            headers['Content-Type'] = 'application/json';
+        const now = this.options.clock.now();
+        const response = await this.options.transport({
+            method,
+            url: `${this.context.apiUrl}${path}`,
+            headers,
+            body: body === undefined ? undefined : JSON.stringify(body),
+            timeoutMs: Math.min(this.options.requestTimeoutMs, Math.max(1000, deadline - now))
+        });
+        let json;
+        try {
+            json = response.body.trim() ? JSON.parse(response.body) : undefined;
+        }
+        catch {
+            json = undefined;
+        }
+        if (response.status >= 200 && response.status < 300)
+            return json;
+        const message = json?.message;
+        throw new GitHubError(response.status, typeof message === 'string' ? message : response.body.slice(0, 200));
+    }
+}
+function secret_store_isTransient(error) {
+    if (error instanceof GitHubError)
+        return [429, 500, 502, 503, 504].includes(error.status);
+    return error instanceof TransportError && ['refused', 'dns', 'reset', 'timeout'].includes(error.kind);
+}
+
+;// CONCATENATED MODULE: ./src/auth/sign-in.ts
+/**
+ * The main step's sign-in: the token source for the configured mode. With OAuth 2.0, every access token is saved
+ * in state for the post step, and every rotated refresh token is set as the masked `refresh-token` output and
+ * written back to the configured secret at once, before any other request. A failed write cannot be undone (the
+ * old refresh token no longer works), so it fails the step whatever the job does, and says where the new one is.
+ */
+
+
+
+
+
+
+
+
+
+
+/** Failed writes so far: the first is explained in full, later ones only add a line. */
+let writeFailures = 0;
+function signIn(config, transport, clock) {
+    const s = config.signIn;
+    if (s.mode === 'static')
+        return staticToken(s.token);
+    const onRetry = (message, persistent) => persistent ? log/* log */.Rm.warning(message, { title: 'Sign-in retries' }) : log/* log */.Rm.debug(message);
+    const common = { transport, clock, userAgent: USER_AGENT, requestTimeoutMs: config.requestTimeoutMs, onRetry };
+    const writeBack = s.mode === 'refresh-token' ? s.writeBack : undefined;
+    const store = writeBack ? new SecretStore({ writeBack, ...common }) : undefined;
+    const grant = s.mode === 'refresh-token'
+        ? { kind: 'refresh_token', refreshToken: s.refreshToken, clientId: s.clientId }
+        : { kind: 'client_credentials', clientId: s.clientId, clientSecret: s.clientSecret };
+    return new OAuthTokens({
+        grant,
+        endpoint: { url: s.tokenEndpoint, ...common },
+        initialToken: s.mode === 'refresh-token' ? s.accessToken : undefined,
+        prepare: store ? () => store.check() : undefined,
+        onAccessToken: saveAccessToken,
+        onRotated: (refreshToken) => rotated(refreshToken, store),
+        onObtained: (answer, count) => obtained(answer, count, s.tokenEndpoint),
+        secretLabel: store?.label
+    });
+}
+function obtained(answer, count, endpoint) {
+    const life = answer.expiresIn === undefined ? '' : `; it is valid for ${(0,format/* formatMs */._)(answer.expiresIn * 1000)}`;
+    const line = `${count === 1 ? 'Signed in' : `Access token ${count} obtained`} at ${endpoint}${life}.`;
+    if (count === 1)
+        log/* log */.Rm.info(line);
+    else
+        log/* log */.Rm.debug(line);
+}
+/** The new refresh token: the masked output at once, then the secret. */
+async function rotated(refreshToken, store) {
+    // Not through outputs.ts, which redacts: this output is the one place the token may go (masked in the log).
+    core/* setOutput */.uH(action_spec/* OUTPUT */.a.refreshToken, refreshToken);
+    if (!store)
+        return;
+    try {
+        await store.write(refreshToken);
+        log/* log */.Rm.debug(`The refresh token rotated; the new one was written to the secret ${store.label}.`);
+    }
+    catch (error) {
+        if (writeFailures > 0)
+            log/* log */.Rm.warning(error.message, { title: 'Secret write' });
+        else
+            await writeFailed(store.label, error.message);
+        writeFailures += 1;
+    }
+}
+async function writeFailed(secret, why) {
+    const message = `The refresh token rotated, but writing the new one to the secret ${secret} failed. ${why} The stored refresh ` +
+        `token no longer works, so the next run cannot sign in until ${secret} is updated. The new refresh token is in ` +
+        "this step's refresh-token output (masked): a later step of this job can store it. This step fails, whatever " +
+        'the job does.';
+    log/* log */.Rm.error(message, { title: 'Refresh token not saved' });
+    process.exitCode = 1;
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    await core/* summary */.z.addRaw(`> [!WARNING]\n> ${escapeText(message, 2000)}\n`, true).write();
+}
+
+;// CONCATENATED MODULE: ./src/cancellation.ts
+
+/** The SIGINT → SIGTERM → kill schedule leaves 7.5 s; the cancel request must be sent well within it. */
+const SIGINT_CLEANUP_MS = 5_000;
+const SIGTERM_CLEANUP_MS = 2_000;
+/**
+ * Calls `onStop` once, on the first SIGINT or SIGTERM; later signals are only reported. Returns a function that
+ * removes the handlers (so a finished step exits at once).
+ */
+function onWorkflowCancel(onStop) {
+    let stopped = false;
+    const handler = (signal) => {
+        if (stopped)
+            return log/* log */.Rm.info(`${signal} received again; already stopping.`);
+        stopped = true;
+        onStop(signal);
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+    return () => {
+        process.off('SIGINT', handler);
+        process.off('SIGTERM', handler);
+    };
+}
+const ALLOWED_BY = {
+    timeout: 'cancel-on-timeout',
+    'workflow-cancel': 'cancel-on-workflow-cancel',
+    'post-step': 'cancel-on-workflow-cancel'
+};
+/** Cancel the run or leave it running, as the options say; the sentence tells which, and why. */
+async function endRun(kind, ref, options) {
+    const { subject, url } = options;
+    const input = ALLOWED_BY[options.reason];
+    if (options.attached) {
+        return {
+            cancelled: false,
+            failed: false,
+            text: `${cap(subject)} keeps running: it was started elsewhere (job-id), so this step does not cancel it.`
+        };
+    }
+    if (!options.allowed)
+        return { cancelled: false, failed: false, text: `${cap(subject)} keeps running (${input} is false): ${url}` };
+    return describeCancel(await kind.cancel(ref, options.budget), options.reason, subject);
+}
+function describeCancel(outcome, reason, subject) {
+    switch (outcome.kind) {
+        case 'cancelled': {
+            const by = reason === 'post-step'
+                ? ' by the post step: the main step was stopped before it could cancel it'
+                : ` (${ALLOWED_BY[reason]})`;
+            const text = `${cap(subject)} was cancelled${by}.${outcome.partial ? ` ${outcome.partial}` : ''}`;
+            if (outcome.partial)
+                log/* log */.Rm.warning(text, { title: 'Cancel incomplete' });
+            else
+                log/* log */.Rm.info(`${text}${outcome.requestId ? ` Request id ${outcome.requestId}.` : ''}`);
+            return { cancelled: true, failed: false, text };
+        }
+        case 'unsupported': {
+            const text = `This edition cannot cancel jobs through the API (the cancel call answered 404): ${subject} keeps running. Cancel it in the app if needed.`;
+            log/* log */.Rm.warning(text, { title: 'Cancel not supported' });
+            return { cancelled: false, failed: false, text };
+        }
+        case 'failed': {
+            const text = `Cancelling ${subject} failed: ${outcome.error.message} The job may keep running; cancel it in the app if needed.`;
+            log/* log */.Rm.warning(text, { title: 'Cancel failed' });
+            return { cancelled: false, failed: true, text };
+        }
+    }
+}
+const cap = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+
+// EXTERNAL MODULE: ./src/sign-in-inputs.ts
+var sign_in_inputs = __nccwpck_require__(4270);
 ;// CONCATENATED MODULE: ./src/config.ts
 /** The step's configuration: secrets masked first, then every input parsed once; invalid inputs fail the step. */
 
@@ -30123,8 +30906,8 @@ async function writeSummary(report) {
  * `quiet` (the post step): no annotations, no summary.
  */
 async function readConfig(options = {}) {
-    (0,secrets/* registerSecret */.c)(core/* getInput */.V4(action_spec/* INPUT */.b.apiToken));
-    (0,secrets/* registerSecret */.c)(core/* getInput */.V4(action_spec/* INPUT */.b.githubToken));
+    for (const name of sign_in_inputs/* SECRET_INPUTS */.pH)
+        (0,secrets/* registerSecret */.c)(core/* getInput */.V4(name));
     try {
         const config = (0,inputs/* parseInputs */.TL)((name) => core/* getInput */.V4(name));
         if (!options.quiet)
@@ -30146,120 +30929,17 @@ async function readConfig(options = {}) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/api-client.ts
-/**
- * API client: requests to the Trifacta / Designer Cloud / Dataprep v4 API over the one transport, with the
- * bearer token from a token source, JSON in and out, and errors turned into `ApiError`s that quote the server.
- * Reads and idempotent posts (cancel) go through the one retry policy; a start is one attempt, whose resending
- * is the caller's decision. Knows nothing about the action's inputs.
- */
-
-
-const staticToken = (token) => ({ token: () => Promise.resolve(token) });
-class ApiClient {
-    options;
-    constructor(options) {
-        this.options = options;
-    }
-    /** `GET path`, retried on transient failures within the budget; the answer's JSON. */
-    async read(path, budget, subject) {
-        return (await this.readResponse(path, budget, subject)).data;
-    }
-    /** `GET path` like `read`, with the answer's status and headers. */
-    readResponse(path, budget, subject) {
-        return this.retrying(`GET ${path}`, budget, () => this.send('GET', path, { subject, signal: budget.signal, deadline: budget.deadline }));
-    }
-    /** A POST that is harmless to repeat (a cancel), retried like a read. */
-    postRetrying(path, body, budget, subject) {
-        return this.retrying(`POST ${path}`, budget, () => this.send('POST', path, { body, subject, signal: budget.signal, deadline: budget.deadline }));
-    }
-    /** One request. A 401 renews the token once, when the token source can, and repeats the call. */
-    async send(method, path, options = {}) {
-        const token = await this.options.tokens.token(options.signal);
-        try {
-            return await this.sendWith(token, method, path, options);
-        }
-        catch (error) {
-            const renew = this.options.tokens.renewAfterUnauthorized;
-            if (!(error instanceof ApiError && error.status === 401 && renew))
-                throw error;
-            if (!(await renew.call(this.options.tokens, token, options.signal)))
-                throw error;
-            return this.sendWith(await this.options.tokens.token(options.signal), method, path, options);
-        }
-    }
-    get clock() {
-        return this.options.clock;
-    }
-    /** `attempt` under the one retry policy, within the budget. */
-    retrying(what, budget, attempt) {
-        return withRetries(attempt, {
-            what,
-            clock: this.options.clock,
-            deadline: budget.deadline,
-            persistMs: budget.persistMs ?? PERSISTENT_FAILURE_MS,
-            signal: budget.signal,
-            onRetry: this.options.onRetry
-        });
-    }
-    async sendWith(token, method, path, options) {
-        const headers = {
-            Authorization: `Bearer ${token}`,
-            Accept: 'application/json',
-            'User-Agent': this.options.userAgent,
-            ...options.headers
-        };
-        if (options.body !== undefined)
-            headers['Content-Type'] = 'application/json';
-        const response = await this.options.transport({
-            method,
-            url: `${this.options.apiUrl}${path}`,
-            headers,
-            body: options.body === undefined ? undefined : JSON.stringify(options.body),
-            timeoutMs: requestTimeout(this.options.requestTimeoutMs, options.deadline, this.options.clock.now()),
-            signal: options.signal
-        });
-        const requestId = response.headers['x-trifacta-request-id'] ?? '';
-        const answer = { status: response.status, requestId, headers: response.headers };
-        const fail = () => new ApiError({ method, path: path.split('?')[0], ...answer, body: response.body, subject: options.subject });
-        if (response.status === 304 && options.allow304)
-            return { ...answer, data: undefined };
-        if (response.status < 200 || response.status >= 300)
-            throw fail();
-        if (response.body.trim() === '')
-            return { ...answer, data: undefined };
-        try {
-            return { ...answer, data: JSON.parse(response.body) };
-        }
-        catch {
-            throw fail();
-        }
-    }
-}
-/** The request timeout, shortened so that no request outlives its budget's deadline (at least 1 s). */
-function requestTimeout(requestTimeoutMs, deadline, now) {
-    return deadline === undefined ? requestTimeoutMs : Math.min(requestTimeoutMs, Math.max(1000, deadline - now));
-}
-
-;// CONCATENATED MODULE: ./package.json
-const package_namespaceObject = {"rE":"1.0.0"};
-;// CONCATENATED MODULE: ./src/version.ts
-/** The action's name and version, sent as the User-Agent; the version is package.json's (ncc bundles it into dist/). */
-
-const ACTION_NAME = 'trifacta-run-job-action';
-const VERSION = package_namespaceObject.rE;
-const USER_AGENT = `${ACTION_NAME}/${VERSION}`;
-
 ;// CONCATENATED MODULE: ./src/connection.ts
 /** The connection to the API for a configuration: client, token source and the log lines of its retries. */
 
 
 
 
-function connect(config, transport, clock) {
+/** `tokens`: the sign-in's token source; the static `api-token` by default. */
+function connect(config, transport, clock, tokens = staticToken(config.apiToken)) {
     const client = new ApiClient({
         apiUrl: config.apiUrl,
-        tokens: staticToken(config.apiToken),
+        tokens,
         userAgent: USER_AGENT,
         transport,
         clock,
@@ -30350,76 +31030,6 @@ function failureOf(config, report) {
 }
 function withLink(message, url) {
     return url && !message.includes(url) ? `${message} ${url}` : message;
-}
-
-;// CONCATENATED MODULE: ./src/state.ts
-/**
- * State: the only place that saves or reads what the main step leaves for the post step, through named
- * operations. The post step trusts nothing it reads: anything missing or malformed means "do nothing".
- */
-
-const KEY = {
-    kind: 'kind',
-    runId: 'runId',
-    jobId: 'jobId',
-    jobIds: 'jobIds',
-    triggered: 'triggered',
-    requestId: 'requestId',
-    waiting: 'waiting',
-    settled: 'settled'
-};
-const KINDS = (/* unused pure expression or super */ null && (['recipe', 'job-group', 'flow', 'plan']));
-/** The run exists: saved at once, so that the post step can cancel it if the main step is killed. */
-function saveStarted(ref, options) {
-    core/* saveState */.LZ(KEY.requestId, options.requestId);
-    core/* saveState */.LZ(KEY.kind, ref.kind);
-    core/* saveState */.LZ(KEY.runId, String(ref.id));
-    core/* saveState */.LZ(KEY.jobId, String(ref.jobGroupIds[0] ?? ref.id));
-    core/* saveState */.LZ(KEY.jobIds, ref.jobGroupIds.join(','));
-    core/* saveState */.LZ(KEY.triggered, String(options.triggered));
-    core/* saveState */.LZ(KEY.waiting, String(options.waiting));
-}
-/** The main step has dealt with the run's ending: the post step must leave it alone. */
-function saveSettled() {
-    core/* saveState */.LZ(KEY.settled, 'true');
-}
-/**
- * The saved run, or undefined (with the reason) when nothing usable was saved. Ids must be safe positive
- * integers and flags exactly `true` or `false`. Pure but for the getter.
- */
-function readSavedRun(getState) {
-    const kind = getState(KEY.kind);
-    if (!getState(KEY.runId))
-        return { why: 'no run was saved' };
-    if (!KINDS.includes(kind))
-        return { why: `the saved kind '${kind}' is unknown` };
-    const id = positiveId(getState(KEY.runId));
-    const jobGroupIds = getState(KEY.jobIds) === '' ? [] : getState(KEY.jobIds).split(',').map(positiveId);
-    if (id === undefined || jobGroupIds.some((j) => j === undefined))
-        return { why: 'the saved ids are malformed' };
-    const flags = [KEY.triggered, KEY.waiting].map((key) => getState(key));
-    if (flags.some((f) => f !== 'true' && f !== 'false'))
-        return { why: 'the saved flags are malformed' };
-    return {
-        run: {
-            ref: { kind, id, jobGroupIds: jobGroupIds },
-            triggered: flags[0] === 'true',
-            waiting: flags[1] === 'true',
-            requestId: getState(KEY.requestId).slice(0, 100),
-            settled: getState(KEY.settled) === 'true'
-        }
-    };
-}
-/**
- * The post step cancels only a run this step started and was waiting for, that it never saw finish, and only
- * when `cancel-on-workflow-cancel` is true: then the main step was killed before it could cancel. Pure.
- */
-function postStepShouldCancel(run, cancelOnWorkflowCancel) {
-    return run.triggered && run.waiting && !run.settled && cancelOnWorkflowCancel;
-}
-function positiveId(text) {
-    const n = Number(text);
-    return /^\d+$/.test(text) && Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/targets/start-retries.ts
@@ -31342,35 +31952,14 @@ class RecipeRun extends job_group_run_JobGroupRun {
             recipeId: this.recipeId,
             historyUrl: this.historyUrl,
             ctx,
-            firstSentAt: ctx.clock.now()
+            firstSentAt: 0
         };
-        const started = (id, requestId, adopted) => {
-            this.createdAt = ctx.clock.now();
-            return { ref: { kind: 'recipe', id, jobGroupIds: [id] }, requestId, adopted, attached: false };
-        };
-        /** The job group found in the history, adopted; undefined if none; throws if it cannot be settled. */
-        const adopt = async (why, requestId, failure) => {
-            const group = await findOwnJobGroup(history, why, failure);
-            if (!group)
-                return undefined;
-            ctx.log.warning(`${why}; job group ${group.id} of recipe ${this.recipeId}, created at ${group.createdAt ?? 'an unknown time'}, ` +
-                'was found in the job history and is used instead of sending the trigger again.');
-            return started(group.id, requestId, true);
-        };
-        /** After a failure: `settle` must find the job group; `reconcile` may send again if none was created. */
-        const settle = async (failure) => {
-            const decision = triggerDecision(failure);
-            if (decision === 'resend')
-                return undefined;
-            const found = await adopt(`the trigger's answer was lost (${reason(failure)})`, requestIdOf(failure), failure);
-            if (found || decision === 'reconcile')
-                return found;
-            throw unsettled(history, `the server acted on the trigger (${reason(failure)}) but no job group of it was found`, requestIdOf(failure));
-        };
+        history.firstSentAt = ctx.clock.now();
+        const settle = (failure) => this.settle(history, failure);
         const attempt = async () => {
             const response = await this.api.run(this.body, ctx.executionId, ctx.deadline, ctx.signal);
             if (response.status === 304) {
-                const found = await adopt('the server answered 304 Not Modified to a repeated send', response.requestId);
+                const found = await this.adopt(history, 'the server answered 304 Not Modified to a repeated send', response.requestId);
                 if (found)
                     return found;
                 const what = 'the server answered 304 (a job group with this execution id exists) but it is not in the history';
@@ -31378,14 +31967,9 @@ class RecipeRun extends job_group_run_JobGroupRun {
             }
             const id = response.data?.id;
             if (isId(id))
-                return started(id, response.requestId, false);
-            const unreadable = new ApiError({
-                method: 'POST',
-                path: '/v4/jobGroups',
-                ...response,
-                body: JSON.stringify(response.data)
-            });
-            return (await settle(unreadable));
+                return this.started(ctx, id, response.requestId, false);
+            const body = JSON.stringify(response.data);
+            return (await settle(new ApiError({ method: 'POST', path: '/v4/jobGroups', ...response, body })));
         };
         return startWithRetries(ctx, 'POST /v4/jobGroups', attempt, {
             retryable: (error) => triggerDecision(error) !== 'fail',
@@ -31395,6 +31979,31 @@ class RecipeRun extends job_group_run_JobGroupRun {
                 return `POST /v4/jobGroups failed (${reason(failure)}); ${why}, sending again in ${(0,format/* formatMs */._)(delay)}`;
             }
         });
+    }
+    started(ctx, id, requestId, adopted) {
+        this.createdAt = ctx.clock.now();
+        return { ref: { kind: 'recipe', id, jobGroupIds: [id] }, requestId, adopted, attached: false };
+    }
+    /** After a failure: `settle` must find the job group; `reconcile` may send again if none was created. */
+    async settle(history, failure) {
+        const decision = triggerDecision(failure);
+        if (decision === 'resend')
+            return undefined;
+        const why = `the trigger's answer was lost (${reason(failure)})`;
+        const found = await this.adopt(history, why, requestIdOf(failure), failure);
+        if (found || decision === 'reconcile')
+            return found;
+        const what = `the server acted on the trigger (${reason(failure)}) but no job group of it was found`;
+        throw unsettled(history, what, requestIdOf(failure));
+    }
+    /** The job group found in the history, adopted; undefined if none; throws if it cannot be settled. */
+    async adopt(history, why, requestId, failure) {
+        const group = await findOwnJobGroup(history, why, failure);
+        if (!group)
+            return undefined;
+        history.ctx.log.warning(`${why}; job group ${group.id} of recipe ${this.recipeId}, created at ${group.createdAt ?? 'an unknown time'}, ` +
+            'was found in the job history and is used instead of sending the trigger again.');
+        return this.started(history.ctx, group.id, requestId, true);
     }
 }
 
@@ -31454,11 +32063,12 @@ function savedRun(ref, api) {
 
 
 
+
 async function run(transport = createHttpTransport(USER_AGENT), clock = realClock) {
     const config = await readConfig();
     if (!config)
         return;
-    const kind = runKindFor(config, connect(config, transport, clock));
+    const kind = runKindFor(config, connect(config, transport, clock, signIn(config, transport, clock)));
     const step = new Run(kind, config, clock, executionId());
     const removeHandlers = onWorkflowCancel((signal) => step.stop(signal));
     try {
@@ -31758,6 +32368,179 @@ function redact(text) {
     for (const secret of secrets)
         out = out.split(secret).join('***');
     return out;
+}
+
+
+/***/ }),
+
+/***/ 4270:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   MQ: () => (/* binding */ parseSignIn),
+/* harmony export */   pH: () => (/* binding */ SECRET_INPUTS)
+/* harmony export */ });
+/* unused harmony exports parseSecretName, parseTokenEndpoint, parseSecret, rejectInvisible */
+/* harmony import */ var _action_spec_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6911);
+/* harmony import */ var _auth_jwt_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2201);
+/* harmony import */ var _input_values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9664);
+/**
+ * Sign-in inputs: which one of the three ways to sign in the inputs choose (a static `api-token`, an Alteryx
+ * Analytics Cloud OAuth 2.0 `refresh-token`, or a service principal), their defaults taken from the `api-token`'s
+ * JWT claims, and where a rotated refresh token is written back. Anything ambiguous is an input error naming the
+ * inputs, so that a run never guesses how to sign in. Pure.
+ */
+
+
+
+/** The inputs that hold secrets: masked before any input is parsed. */
+const SECRET_INPUTS = [
+    _action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.apiToken,
+    _action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.refreshToken,
+    _action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.clientSecret,
+    _action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.secretsToken,
+    _action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.githubToken
+];
+const PAGE = 'Profile → User Preferences → OAuth 2.0 API Tokens';
+const MODES = 'api-token (a static token), refresh-token (Alteryx Analytics Cloud), or client-id, client-secret and ' +
+    'token-endpoint (a service principal)';
+/** The chosen sign-in, or undefined when an error was recorded. */
+function parseSignIn(c) {
+    const [apiToken, refreshToken, clientSecret] = [_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.apiToken, _action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.refreshToken, _action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.clientSecret].map((n) => secretInput(c, n));
+    if (apiToken === undefined || refreshToken === undefined || clientSecret === undefined)
+        return undefined;
+    if (refreshToken && clientSecret) {
+        const both = "give refresh-token (a user's OAuth 2.0 API token) or client-secret (a service principal), not both.";
+        c.fail(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.refreshToken, both);
+        return undefined;
+    }
+    if (refreshToken)
+        return refreshing(c, apiToken, refreshToken);
+    const why = clientSecret ? "a service principal's tokens do not rotate" : 'a static api-token does not rotate';
+    for (const name of [_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.refreshTokenSecret, _action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.secretsToken]) {
+        if (c.get(name))
+            c.fail(name, `is only used with refresh-token (${why}); remove it.`);
+    }
+    if (clientSecret)
+        return servicePrincipal(c, apiToken, clientSecret);
+    for (const name of [_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.clientId, _action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.tokenEndpoint]) {
+        if (c.get(name))
+            c.fail(name, 'is only used with refresh-token or client-secret.');
+    }
+    if (!apiToken)
+        c.fail(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.apiToken, `is empty, and no other way to sign in is given: give ${MODES}.`);
+    return apiToken ? { mode: 'static', token: apiToken } : undefined;
+}
+/** A secret input's value ('' when not given), or undefined when it is malformed (the error is recorded). */
+function secretInput(c, name) {
+    const text = c.get(name);
+    return text ? c.attempt(() => parseSecret(name, text, c.warnings)) : '';
+}
+function servicePrincipal(c, apiToken, clientSecret) {
+    if (apiToken)
+        c.fail(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.apiToken, 'cannot be used with client-secret: a service principal gets its own tokens.');
+    const clientId = c.get(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.clientId);
+    const endpoint = c.get(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.tokenEndpoint);
+    if (!clientId)
+        c.fail(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.clientId, "is required with client-secret: the service principal's Client ID.");
+    if (!endpoint)
+        c.fail(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.tokenEndpoint, "is required with client-secret: the service principal's Token Endpoint.");
+    const tokenEndpoint = endpoint ? c.attempt(() => parseTokenEndpoint(endpoint)) : undefined;
+    const id = clientId ? c.attempt(() => parseClientId(clientId)) : undefined;
+    if (!id || !tokenEndpoint || apiToken)
+        return undefined;
+    return { mode: 'client-credentials', clientId: id, clientSecret, tokenEndpoint };
+}
+function refreshing(c, apiToken, refreshToken) {
+    const writeBack = parseWriteBack(c);
+    const claims = apiToken ? (0,_auth_jwt_js__WEBPACK_IMPORTED_MODULE_2__/* .jwtClaims */ .v)(apiToken) : undefined;
+    const missing = (claim) => 'is required with refresh-token: ' +
+        (apiToken
+            ? `the api-token given has no ${claim} claim to take it from. Copy it from ${PAGE}.`
+            : `copy it from ${PAGE}, or give the access token of the pair as api-token.`);
+    const clientIdText = c.get(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.clientId) || claims?.client_id;
+    const endpointText = c.get(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.tokenEndpoint);
+    if (!clientIdText)
+        c.fail(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.clientId, missing('client_id'));
+    if (!endpointText && !claims?.iss)
+        c.fail(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.tokenEndpoint, missing('iss'));
+    const clientId = clientIdText ? c.attempt(() => parseClientId(clientIdText)) : undefined;
+    const tokenEndpoint = c.attempt(() => endpointText ? parseTokenEndpoint(endpointText) : claims?.iss ? endpointFromClaims(claims) : undefined);
+    if (!writeBack.given) {
+        c.warnings.push('refresh-token is given without refresh-token-secret: every refresh rotates it, so the stored one stops ' +
+            'working. Set refresh-token-secret and secrets-token to write the new one back, or store the refresh-token ' +
+            'output yourself.');
+    }
+    if (!clientId || !tokenEndpoint)
+        return undefined;
+    const accessToken = apiToken || undefined;
+    return { mode: 'refresh-token', refreshToken, clientId, tokenEndpoint, accessToken, writeBack: writeBack.value };
+}
+function parseWriteBack(c) {
+    const text = c.get(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.refreshTokenSecret);
+    const token = secretInput(c, _action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.secretsToken);
+    if (!text && !token)
+        return { given: token === undefined };
+    if (!text) {
+        c.fail(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.refreshTokenSecret, 'is required with secrets-token: the secret to write, NAME or environment/NAME.');
+    }
+    if (token === '') {
+        c.fail(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.secretsToken, 'is required with refresh-token-secret: a fine-grained personal access token or GitHub App token with the ' +
+            'repository permission "Secrets: read and write" (the workflow\'s GITHUB_TOKEN cannot write secrets).');
+    }
+    const place = text ? c.attempt(() => parseSecretName(text)) : undefined;
+    return { given: true, value: place && token ? { ...place, token } : undefined };
+}
+/** `NAME` or `environment/NAME`, with GitHub's rule for secret names. */
+function parseSecretName(text) {
+    const slash = text.lastIndexOf('/');
+    const name = text.slice(slash + 1).trim();
+    const environment = slash < 0 ? undefined : text.slice(0, slash).trim();
+    if (environment === '')
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.refreshTokenSecret, `'${text}' has an empty environment name.`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || /^GITHUB_/i.test(name)) {
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.refreshTokenSecret, `'${name}' is not a secret name: letters, digits and underscores, not starting with a digit or GITHUB_ ` +
+            '(e.g. AAC_REFRESH_TOKEN, or production/AAC_REFRESH_TOKEN for an environment secret).');
+    }
+    return environment === undefined ? { name } : { name, environment };
+}
+/** The token endpoint: https (plain http only for loopback), `/token` appended unless the URL ends with it. */
+function parseTokenEndpoint(text, input = _action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.tokenEndpoint) {
+    if (!URL.canParse(text)) {
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `'${text}' is not a URL; expected e.g. https://pingauth.alteryxcloud.com/as/token.`);
+    }
+    const url = (0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .parseHttpUrl */ .f$)(input, text);
+    return /\/token$/i.test(url) ? url : `${url}/token`;
+}
+function endpointFromClaims(claims) {
+    try {
+        return parseTokenEndpoint(claims.iss);
+    }
+    catch (error) {
+        const why = error.message.replace(/^Input '[^']+': /, '');
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.tokenEndpoint, `is not given, and the iss claim of api-token cannot be used: ${why}`);
+    }
+}
+function parseClientId(text) {
+    if (/\s/.test(text))
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.clientId, 'contains white space; give the Client ID alone.');
+    return rejectInvisible(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.clientId, text);
+}
+/** A token input: `Bearer ` removed (with a warning), no white space, no control or invisible characters. */
+function parseSecret(input, text, warnings) {
+    return rejectInvisible(input, (0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .parseToken */ .pI)(input, text, warnings));
+}
+/**
+ * Control and invisible characters (a zero-width space or byte-order mark picked up by copy and paste) would make
+ * the server refuse the token with no visible cause: say where the character is, never what the token is.
+ */
+function rejectInvisible(input, text) {
+    const found = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.exec(text);
+    if (!found)
+        return text;
+    const code = found[0].codePointAt(0).toString(16).toUpperCase().padStart(4, '0');
+    throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `contains a control or invisible character (U+${code}) at position ${found.index + 1}; ` +
+        'copy the value again without it.');
 }
 
 

@@ -6,6 +6,12 @@
 export const INPUT = {
   apiUrl: 'api-url',
   apiToken: 'api-token',
+  refreshToken: 'refresh-token',
+  clientId: 'client-id',
+  tokenEndpoint: 'token-endpoint',
+  clientSecret: 'client-secret',
+  refreshTokenSecret: 'refresh-token-secret',
+  secretsToken: 'secrets-token',
   recipeId: 'recipe-id',
   jobId: 'job-id',
   flowId: 'flow-id',
@@ -36,7 +42,8 @@ export const OUTPUT = {
   written: 'written',
   jobIds: 'job-ids',
   flowRunId: 'flow-run-id',
-  planRunId: 'plan-run-id'
+  planRunId: 'plan-run-id',
+  refreshToken: 'refresh-token'
 } as const
 
 export type InputName = (typeof INPUT)[keyof typeof INPUT]

@@ -23,11 +23,14 @@ export interface Budget {
   signal?: AbortSignal
 }
 
-/** Where the bearer token comes from: a static token, or OAuth tokens that are refreshed. */
+/**
+ * Where the bearer token comes from: a static token, or OAuth tokens that are refreshed. `deadline` (epoch ms) is
+ * the calling request's: getting a token must not outlast it.
+ */
 export interface TokenSource {
-  token(signal?: AbortSignal): Promise<string>
+  token(signal?: AbortSignal, deadline?: number): Promise<string>
   /** After a 401 with `used`: get a new token if that can help; true when the call is worth repeating once. */
-  renewAfterUnauthorized?(used: string, signal?: AbortSignal): Promise<boolean>
+  renewAfterUnauthorized?(used: string, signal?: AbortSignal, deadline?: number): Promise<boolean>
 }
 
 export const staticToken = (token: string): TokenSource => ({ token: () => Promise.resolve(token) })
@@ -89,14 +92,15 @@ export class ApiClient {
 
   /** One request. A 401 renews the token once, when the token source can, and repeats the call. */
   async send<T>(method: 'GET' | 'POST', path: string, options: SendOptions = {}): Promise<ApiResponse<T>> {
-    const token = await this.options.tokens.token(options.signal)
+    const { signal, deadline } = options
+    const token = await this.options.tokens.token(signal, deadline)
     try {
       return await this.sendWith<T>(token, method, path, options)
     } catch (error) {
       const renew = this.options.tokens.renewAfterUnauthorized
       if (!(error instanceof ApiError && error.status === 401 && renew)) throw error
-      if (!(await renew.call(this.options.tokens, token, options.signal))) throw error
-      return this.sendWith<T>(await this.options.tokens.token(options.signal), method, path, options)
+      if (!(await renew.call(this.options.tokens, token, signal, deadline))) throw error
+      return this.sendWith<T>(await this.options.tokens.token(signal, deadline), method, path, options)
     }
   }
 

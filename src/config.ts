@@ -1,9 +1,9 @@
 /** The step's configuration: secrets masked first, then every input parsed once; invalid inputs fail the step. */
 import * as core from '@actions/core'
-import { INPUT } from './action-spec.ts'
 import { InputErrors, parseInputs, type Config } from './inputs.ts'
 import { log } from './log.ts'
 import { registerSecret } from './secrets.ts'
+import { SECRET_INPUTS } from './sign-in-inputs.ts'
 import { appendSummary, renderInputErrors } from './summary.ts'
 
 /**
@@ -11,8 +11,7 @@ import { appendSummary, renderInputErrors } from './summary.ts'
  * `quiet` (the post step): no annotations, no summary.
  */
 export async function readConfig(options: { quiet?: boolean } = {}): Promise<Config | undefined> {
-  registerSecret(core.getInput(INPUT.apiToken))
-  registerSecret(core.getInput(INPUT.githubToken))
+  for (const name of SECRET_INPUTS) registerSecret(core.getInput(name))
   try {
     const config = parseInputs((name) => core.getInput(name))
     if (!options.quiet) for (const warning of config.warnings) log.warning(warning, { title: 'Input warning' })

@@ -1,5 +1,5 @@
 /** The connection to the API for a configuration: client, token source and the log lines of its retries. */
-import { ApiClient, staticToken } from './api-client.ts'
+import { ApiClient, staticToken, type TokenSource } from './api-client.ts'
 import type { Clock } from './clock.ts'
 import type { Config } from './inputs.ts'
 import { JobGroupsApi } from './job-groups.ts'
@@ -7,10 +7,16 @@ import { log } from './log.ts'
 import type { Transport } from './transport.ts'
 import { USER_AGENT } from './version.ts'
 
-export function connect(config: Config, transport: Transport, clock: Clock): JobGroupsApi {
+/** `tokens`: the sign-in's token source; the static `api-token` by default. */
+export function connect(
+  config: Config,
+  transport: Transport,
+  clock: Clock,
+  tokens: TokenSource = staticToken(config.apiToken)
+): JobGroupsApi {
   const client = new ApiClient({
     apiUrl: config.apiUrl,
-    tokens: staticToken(config.apiToken),
+    tokens,
     userAgent: USER_AGENT,
     transport,
     clock,

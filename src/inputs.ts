@@ -3,6 +3,7 @@
  * Pure: `parseInputs` reads through a getter, so tests call it without a runner. Empty inputs take the defaults
  * of action.yml (generated into `action-defaults.ts`), as the runner does for inputs that are not given.
  */
+import { v4ApiUrl } from './aac-host.ts'
 import { INPUT_DEFAULTS } from './action-defaults.ts'
 import { INPUT } from './action-spec.ts'
 import { formatMs } from './format.ts'
@@ -13,11 +14,11 @@ import {
   parseBoolean,
   parseDuration,
   parseHttpUrl,
-  parsePositiveInteger,
-  parseToken
+  parsePositiveInteger
 } from './input-values.ts'
 import { parseFlowOverrides, parseFlowRecipes } from './flow-request.ts'
 import { parseOverrides, parseRunParameters, type RunParameter } from './overrides.ts'
+import { parseSignIn, type SignIn } from './sign-in-inputs.ts'
 
 export type Target =
   | { kind: 'recipe'; recipeId: number }
@@ -43,7 +44,9 @@ export function targetLabel(target: Target): string {
 export interface Config {
   /** Base URL without a trailing slash or `/v4`, e.g. `https://api.clouddataprep.com`. */
   apiUrl: string
+  /** The static token (sign-in mode 'static'); empty with the OAuth 2.0 modes. */
   apiToken: string
+  signIn: SignIn
   target: Target
   overrides?: Record<string, unknown>
   runParameters: RunParameter[]
@@ -107,11 +110,13 @@ class Collector {
 /** Parse and validate all inputs. Throws `InputErrors` listing every bad input. */
 export function parseInputs(get: InputGetter): Config {
   const c = new Collector(get)
-  const apiUrl = c.attempt(() => parseApiUrl(c.get(INPUT.apiUrl), c.warnings))
+  const apiUrl = c.attempt(() => v4ApiUrl(parseApiUrl(c.get(INPUT.apiUrl), c.warnings), c.warnings))
   const appUrlText = c.get(INPUT.appUrl)
+  const signIn = parseSignIn(c)
   const config = {
     apiUrl,
-    apiToken: c.attempt(() => parseToken(INPUT.apiToken, c.get(INPUT.apiToken), c.warnings)),
+    apiToken: signIn?.mode === 'static' ? signIn.token : '',
+    signIn,
     ...parseRun(c),
     ...parseWaiting(c),
     failOnJobFailure: c.attempt(() => parseBoolean(INPUT.failOnJobFailure, c.get(INPUT.failOnJobFailure))),

@@ -4,6 +4,7 @@
  * asked, a pull request comment.
  */
 import { randomUUID } from 'node:crypto'
+import { signIn } from './auth/sign-in.ts'
 import { onWorkflowCancel } from './cancellation.ts'
 import { realClock, type Clock } from './clock.ts'
 import { readConfig } from './config.ts'
@@ -20,7 +21,7 @@ export async function run(
 ): Promise<void> {
   const config = await readConfig()
   if (!config) return
-  const kind = runKindFor(config, connect(config, transport, clock))
+  const kind = runKindFor(config, connect(config, transport, clock, signIn(config, transport, clock)))
   const step = new Run(kind, config, clock, executionId())
   const removeHandlers = onWorkflowCancel((signal) => step.stop(signal))
   try {

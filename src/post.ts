@@ -4,6 +4,7 @@
  * With missing, malformed or unexpected state it does nothing and writes one debug line.
  */
 import * as core from '@actions/core'
+import { postStepToken } from './auth/saved-token.ts'
 import { endRun } from './cancellation.ts'
 import { realClock, type Clock } from './clock.ts'
 import { readConfig } from './config.ts'
@@ -37,7 +38,8 @@ export async function run(
       title: 'Cancelling job'
     }
   )
-  const run = savedRun(saved.ref, connect(config, transport, clock))
+  const tokens = postStepToken(config, (key) => core.getState(key))
+  const run = savedRun(saved.ref, connect(config, transport, clock, tokens))
   const budget = { deadline: clock.now() + POST_BUDGET_MS, persistMs: POST_BUDGET_MS }
   const jobUrl = jobId === undefined ? undefined : `${config.appUrl}/jobs/${jobId}`
   const fate = await endRun(run, saved.ref, {

@@ -117,8 +117,8 @@ function workflowRunUrl(): string | undefined {
   return `${server}/${repo}/actions/runs/${runId}${attempt && attempt !== '1' ? `/attempts/${attempt}` : ''}`
 }
 
-/** The action's outputs for a report. Pure. */
-export function reportOutputs(report: RunReport): Record<OutputName, string> {
+/** The action's outputs for a report. Pure. The refresh token is set by the sign-in alone, as it rotates. */
+export function reportOutputs(report: RunReport): Record<Exclude<OutputName, typeof OUTPUT.refreshToken>, string> {
   return {
     [OUTPUT.jobId]: report.jobId === undefined ? '' : String(report.jobId),
     [OUTPUT.status]: report.status ?? '',

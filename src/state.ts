@@ -13,7 +13,8 @@ const KEY = {
   triggered: 'triggered',
   requestId: 'requestId',
   waiting: 'waiting',
-  settled: 'settled'
+  settled: 'settled',
+  accessToken: 'accessToken'
 } as const
 
 const KINDS: readonly RunKindName[] = ['recipe', 'job-group', 'flow', 'plan']
@@ -77,6 +78,20 @@ export function readSavedRun(getState: (key: string) => string): { run?: SavedRu
  */
 export function postStepShouldCancel(run: SavedRun, cancelOnWorkflowCancel: boolean): boolean {
   return run.triggered && run.waiting && !run.settled && cancelOnWorkflowCancel
+}
+
+/**
+ * The access token in use (OAuth 2.0 sign-in), saved each time it changes, so that the post step can cancel with
+ * it after the main step was killed, without refreshing (which would rotate the refresh token). It is masked.
+ */
+export function saveAccessToken(token: string): void {
+  core.saveState(KEY.accessToken, token)
+}
+
+/** The access token the main step saved last, or '' when none. Pure but for the getter. */
+export function readSavedAccessToken(getState: (key: string) => string): string {
+  const token = getState(KEY.accessToken).trim()
+  return /^[\x21-\x7e]+$/.test(token) ? token : ''
 }
 
 function positiveId(text: string): number | undefined {

@@ -99,7 +99,8 @@ function redirected(request: HttpRequest, status: number, location: string): Htt
   if (request.method !== 'GET' && status !== 307 && status !== 308) {
     throw new TransportError(
       'redirect',
-      `the server answered ${status} with a redirect to ${to.pathname} for a ${request.method}; set api-url to the final address.`
+      `the server answered ${status} with a redirect to ${to.pathname} for a ${request.method}; ` +
+        'set api-url to the final address.'
     )
   }
   return { ...request, url: to.href }

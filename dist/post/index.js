@@ -28375,7 +28375,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3676);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9364);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9335);
 /* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4684);
 /** Entry point of the post step (runs.post): it can only cancel what the main step saved, never start anything. */
 
@@ -28393,7 +28393,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9364:
+/***/ 9335:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28404,8 +28404,753 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ../node_modules/@actions/core/lib/core.js + 18 modules
 var lib_core = __nccwpck_require__(3676);
+;// CONCATENATED MODULE: ./src/flow-plan-hints.ts
+/**
+ * What to do about a failed flow or plan call, for `ApiError`'s hint. A 403 or 404 on the run call of a flow or
+ * plan that exists means the edition does not run them through the API (Standard editions offer only job groups).
+ */
+/** The hint for a flow or plan call (their ids are in the path); undefined for any other call or status. */
+function flowPlanHint(status, method, path) {
+    const run = /^\/v4\/(flows|plans)\/(\d+)\/run$/.exec(path);
+    if (method === 'POST' && run)
+        return runHint(status, run[1] === 'flows' ? 'flow' : 'plan', run[2]);
+    const read = /^\/v4\/(flowRuns|planSnapshotRuns|plans)\/(\d+)/.exec(path);
+    if (!read)
+        return undefined;
+    const what = { flowRuns: 'Flow run', planSnapshotRuns: 'Plan run', plans: 'Plan' }[read[1]];
+    if (status === 404)
+        return `${what} ${read[2]} was not found: check that api-url points at the instance and region that ran it.`;
+    if (status === 403)
+        return `The token's user lacks permission on ${what.toLowerCase()} ${read[2]} or its workspace.`;
+    return undefined;
+}
+function runHint(status, what, id) {
+    switch (status) {
+        case 403:
+        case 404:
+            return (`If ${what} ${id} exists, this edition does not allow running ${what}s through the API; Enterprise/Premium ` +
+                `do (elsewhere, run each recipe with recipe-id). Otherwise check ${what}-id` +
+                `${what === 'flow' ? ' (in the app, /flows/10 means flow-id 10)' : ''} and that the ${what} is shared ` +
+                `with the token's user.`);
+        case 400:
+            return what === 'flow'
+                ? "The server rejected the request: check flow-recipes (recipe ids of this flow's outputs), " +
+                    'overrides (keyed by output name) and run-parameters.'
+                : 'The server rejected the request: check plan-id.';
+        default:
+            return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/format.ts
+/** Small text helpers shared by the log, the errors and the report. */
+/** `1h02m03s`-style rendering used in messages and logs. */
+function format_formatMs(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    let s = Math.round(ms / 1000);
+    const h = Math.floor(s / 3600);
+    s -= h * 3600;
+    const m = Math.floor(s / 60);
+    s -= m * 60;
+    if (h > 0)
+        return `${h}h${String(m).padStart(2, '0')}m${String(s).padStart(2, '0')}s`;
+    if (m > 0)
+        return `${m}m${String(s).padStart(2, '0')}s`;
+    return `${s}s`;
+}
+/** White space folded to single spaces, cut to `max` characters with an ellipsis. */
+function oneLine(text, max) {
+    const folded = text.replace(/\s+/g, ' ').trim();
+    return folded.length > max ? `${folded.slice(0, max - 1)}…` : folded;
+}
+
+;// CONCATENATED MODULE: ./src/api-error.ts
+/**
+ * API errors a user can act on: the call, the HTTP status, the server's own `exception` words, the
+ * `x-trifacta-request-id` that support asks for, and a sentence on the likely cause and fix.
+ */
+
+
+const STATUS_TEXT = {
+    304: 'Not Modified',
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    410: 'Gone',
+    415: 'Unsupported Media Type',
+    429: 'Too Many Requests',
+    500: 'Internal Server Error',
+    502: 'Bad Gateway',
+    503: 'Service Unavailable',
+    504: 'Gateway Timeout'
+};
+class ApiError extends Error {
+    method;
+    path;
+    status;
+    headers;
+    requestId;
+    exception;
+    /** A short, cleaned extract of a body that was not a JSON exception (an HTML page from a proxy, say). */
+    snippet;
+    hint;
+    constructor(init) {
+        const exception = parseException(init.body);
+        const snippet = exception ? undefined : cleanSnippet(init.body);
+        const requestId = init.headers['x-trifacta-request-id'] ?? '';
+        const hint = addressHint(init.status, init.body, exception) ?? hintFor(init.status, init.method, init.path, init.subject);
+        super(describeError(init, exception, snippet, requestId, hint));
+        this.name = 'ApiError';
+        this.method = init.method;
+        this.path = init.path;
+        this.status = init.status;
+        this.headers = init.headers;
+        this.requestId = requestId;
+        this.exception = exception;
+        this.snippet = snippet;
+        this.hint = hint;
+    }
+}
+function describeError(init, exception, snippet, requestId, hint) {
+    const parts = [
+        `${init.method} ${init.path} answered HTTP ${init.status}${STATUS_TEXT[init.status] ? ` ${STATUS_TEXT[init.status]}` : ''}`
+    ];
+    if (exception) {
+        const said = [exception.name, exception.message ? `"${exception.message}"` : undefined].filter(Boolean).join(': ');
+        if (said)
+            parts[0] += `: ${said}`;
+        if (exception.details)
+            parts.push(`Details: ${oneLine(exception.details, 500)}`);
+    }
+    else if (snippet) {
+        parts[0] += ` with a non-JSON answer: "${snippet}"`;
+    }
+    parts[0] += '.';
+    parts.push(requestId
+        ? `Request id: ${requestId}.`
+        : 'No x-trifacta-request-id came back (the answer may come from a proxy, not the API).');
+    if (hint)
+        parts.push(hint);
+    return parts.join(' ');
+}
+/** The `{exception:{name,message,details}}` body, if that is what came back. */
+function parseException(body) {
+    try {
+        const parsed = JSON.parse(body);
+        const exception = parsed?.exception;
+        if (typeof exception !== 'object' || exception === null)
+            return undefined;
+        const e = exception;
+        const text = (v) => v === undefined || v === null ? undefined : typeof v === 'string' ? v : JSON.stringify(v);
+        return { name: text(e.name), message: text(e.message), details: text(e.details) };
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Tags, scripts and styles removed, white space folded, cut to `max` characters. */
+function cleanSnippet(body, max = 200) {
+    const text = body
+        .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+        .replace(/<[^>]*>/g, ' ')
+        .replace(/&nbsp;/g, ' ');
+    const folded = oneLine(text, max);
+    return folded || undefined;
+}
+const KNOWN_API_HOSTS = 'the API is at https://api.clouddataprep.com for Dataprep, https://<region>.alteryxcloud.com (us1, eu1, au1, …) ' +
+    "for Alteryx Analytics Cloud, and the instance's base URL (e.g. https://trifacta.example.com:3005) when self-managed";
+/** Why an answer that is not the API's own went wrong: a web page, or a path the API does not have. */
+function addressHint(status, body, exception) {
+    if (status >= 500 || exception)
+        return undefined;
+    if (/^\s*(<!doctype html|<html)/i.test(body)) {
+        return `The answer is an HTML page, so api-url looks like the web app's address, not the API's: ${KNOWN_API_HOSTS}.`;
+    }
+    if (status === 404) {
+        return `Nothing answers at this path (a 404 without the API's error body): check that api-url is the API's base URL; ${KNOWN_API_HOSTS}.`;
+    }
+    return undefined;
+}
+function hintFor(status, method, path, subject = {}) {
+    const flowOrPlan = flowPlanHint(status, method, path);
+    if (flowOrPlan !== undefined)
+        return flowOrPlan;
+    const isTrigger = method === 'POST' && /\/v4\/jobGroups$/.test(path);
+    switch (status) {
+        case 401:
+            return 'The api-token is invalid or expired: create a new access token in the app (User menu → Preferences/Settings → API access tokens) and update the secret.';
+        case 403:
+            return isTrigger
+                ? `The token's user lacks permission to run recipe ${subject.recipeId ?? ''} or to use its workspace: share the flow with that user, or use a token of a user who can run it.`
+                : "The token's user lacks permission on this job group or its workspace: use a token of a user who can see it.";
+        case 404:
+            if (isTrigger) {
+                return `Recipe ${subject.recipeId ?? ''} was not found: check recipe-id (in the flow view, /flows/10?recipe=7 means recipe-id 7) and that api-url points at the instance and region that hold the flow.`;
+            }
+            return `Job group ${subject.jobId ?? ''} was not found: check job-id and that api-url points at the instance and region that ran it.`;
+        case 410:
+            return 'The resource has been deleted.';
+        case 415:
+            return 'The server rejected the Content-Type or Accept header. If api-url goes through a proxy, check that it passes JSON requests on unchanged.';
+        case 400:
+            return isTrigger
+                ? 'The server rejected the request: check recipe-id, overrides and run-parameters against the recipe.'
+                : undefined;
+        case 429:
+            return 'The API rate limit stayed exhausted; try again later or spread out the runs.';
+        default:
+            return status >= 500
+                ? 'The server had an error; it usually goes away on retry. If it persists, contact support with the request id.'
+                : undefined;
+    }
+}
+
+// EXTERNAL MODULE: ../node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __nccwpck_require__(8564);
+;// CONCATENATED MODULE: ./src/clock.ts
+/** Time, behind one seam so the waiter and the retry policy run on a fake clock in tests and the benchmark. */
+const realClock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(abortReason(signal));
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(abortReason(signal));
+        };
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, Math.max(0, ms));
+        signal?.addEventListener('abort', onAbort, { once: true });
+    })
+};
+function abortReason(signal) {
+    return signal.reason instanceof Error ? signal.reason : new AbortedError(String(signal.reason ?? 'aborted'));
+}
+/** The wait or request was given up on purpose (workflow cancelled). */
+class AbortedError extends Error {
+    constructor(message = 'aborted') {
+        super(message);
+        this.name = 'AbortedError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/transport.ts
+/**
+ * Transport: the one seam through which every HTTP request goes, built on @actions/http-client (which honours
+ * the runner's proxy settings). It adds what the client lacks: a per-request timeout that covers the whole
+ * answer, abort on a signal, a bounded answer size, IPv6 literal hosts, redirects followed only within the
+ * origin of the request (the token never goes elsewhere), and a classification of failures by whether the
+ * request can have reached the server.
+ */
+
+
+const NOT_SENT = ['refused', 'dns', 'no-host', 'tls', 'proxy', 'invalid', 'redirect'];
+class TransportError extends Error {
+    kind;
+    /** The HTTP status, when the answer's head arrived before the failure (its body was cut or too large). */
+    status;
+    constructor(kind, message, status) {
+        super(message);
+        this.name = 'TransportError';
+        this.kind = kind;
+        this.status = status;
+    }
+    /** Certain that the request did not reach the API. */
+    get notSent() {
+        return NOT_SENT.includes(this.kind);
+    }
+}
+/** Answers larger than this are refused: no API answer the action reads comes near it. */
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
+const REDIRECTS = [301, 302, 303, 307, 308];
+const MAX_REDIRECTS = 5;
+/** The production transport. */
+function createHttpTransport(userAgent) {
+    return async (request) => {
+        let current = request;
+        for (let hop = 0;; hop++) {
+            const response = await sendOnce(userAgent, current);
+            const location = response.headers.location;
+            if (!REDIRECTS.includes(response.status) || !location)
+                return response;
+            if (hop >= MAX_REDIRECTS)
+                throw new TransportError('redirect', `too many redirects (last to ${location})`);
+            current = redirected(current, response.status, location);
+        }
+    };
+}
+/** The next request of a redirect: only to the same origin (scheme, host and port), else a `redirect` error. */
+function redirected(request, status, location) {
+    const from = new URL(request.url);
+    const to = new URL(location, from);
+    if (to.origin !== from.origin) {
+        throw new TransportError('redirect', `the server redirected to ${to.origin}${to.pathname}, another origin than ${from.origin}; the token is only ` +
+            `sent to api-url's origin, so the redirect was not followed. If that is the right API, set api-url to ${to.origin}.`);
+    }
+    if (request.method !== 'GET' && status !== 307 && status !== 308) {
+        throw new TransportError('redirect', `the server answered ${status} with a redirect to ${to.pathname} for a ${request.method}; ` +
+            'set api-url to the final address.');
+    }
+    return { ...request, url: to.href };
+}
+const ipv6Literals = {
+    prepareRequest(options) {
+        if (options.host?.startsWith('['))
+            options.host = options.host.slice(1, -1);
+    },
+    canHandleAuthentication: () => false,
+    handleAuthentication: () => Promise.reject(new Error('not supported'))
+};
+function sendOnce(userAgent, request) {
+    const options = { allowRedirects: false, allowRetries: false, keepAlive: false, socketTimeout: request.timeoutMs };
+    const client = new lib/* HttpClient */.Qq(userAgent, [ipv6Literals], options);
+    const what = `${request.method} ${new URL(request.url).pathname}`;
+    return new Promise((resolve, reject) => {
+        let settled = false;
+        const finish = (error, response) => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(timer);
+            request.signal?.removeEventListener('abort', onAbort);
+            client.dispose();
+            if (error)
+                reject(error);
+            else
+                resolve(response);
+        };
+        const onAbort = () => finish(new TransportError('aborted', abortReason(request.signal).message));
+        const seconds = Math.round(request.timeoutMs / 1000);
+        const timer = setTimeout(() => finish(new TransportError('timeout', `no answer within ${seconds}s`)), request.timeoutMs);
+        if (request.signal?.aborted)
+            return onAbort();
+        request.signal?.addEventListener('abort', onAbort, { once: true });
+        client
+            .request(request.method, request.url, request.body ?? null, { ...request.headers })
+            .then((res) => readBody(res.message, what))
+            .then(({ message, body }) => finish(undefined, { status: message.statusCode ?? 0, headers: flatHeaders(message), body }))
+            .catch((error) => finish(classify(error, new URL(request.url).host)));
+    });
+}
+function readBody(message, what) {
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        let size = 0;
+        const status = message.statusCode;
+        message.on('data', (chunk) => {
+            size += chunk.length;
+            if (size <= MAX_BODY_BYTES)
+                return void chunks.push(chunk);
+            message.destroy();
+            reject(new TransportError('too-large', `the answer to ${what} is larger than 8 MiB; it was not read`, status));
+        });
+        message.on('end', () => resolve({ message, body: Buffer.concat(chunks).toString('utf8') }));
+        message.on('error', () => reject(cutShort(what, status)));
+        message.on('aborted', () => reject(cutShort(what, status)));
+    });
+}
+function cutShort(what, status) {
+    return new TransportError('reset', `the answer to ${what} (HTTP ${status}) was cut short`, status);
+}
+function flatHeaders(message) {
+    const out = {};
+    for (const [name, value] of Object.entries(message.headers)) {
+        if (value !== undefined)
+            out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    return out;
+}
+const TLS_CODE = /CERT|SSL|TLS|EPROTO|ERR_OSSL/;
+/** A failure of the request, named, with what the user can do about it. */
+function classify(error, host = 'the API host') {
+    if (error instanceof TransportError)
+        return error;
+    const code = error.code ?? '';
+    const message = error.message ?? String(error);
+    if (code === 'ECONNREFUSED')
+        return new TransportError('refused', `connection refused (${message})`);
+    if (code === 'ENOTFOUND')
+        return new TransportError('no-host', `the host ${host} does not exist (${code}); check api-url for a typo`);
+    if (code === 'EAI_AGAIN')
+        return new TransportError('dns', `the host name could not be looked up just now (${message})`);
+    if (/tunneling socket could not be established/.test(message))
+        return proxyFailure(message);
+    if (TLS_CODE.test(code))
+        return tlsFailure(code, message, host);
+    if (/^ERR_INVALID_(CHAR|HEADER_VALUE|HTTP_TOKEN)$/.test(code)) {
+        return new TransportError('invalid', `the request could not be sent: ${message} (a token or header holds a character HTTP forbids)`);
+    }
+    if (/^Request timeout/.test(message) || code === 'ETIMEDOUT')
+        return new TransportError('timeout', message);
+    if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(message)) {
+        return new TransportError('reset', `connection reset (${message})`);
+    }
+    return new TransportError('other', message);
+}
+function proxyFailure(message) {
+    const status = /statusCode=(\d+)/.exec(message)?.[1];
+    const why = status === '407'
+        ? 'the proxy asks for credentials (407): put them in the proxy URL, e.g. https_proxy=http://user:password@proxy:3128'
+        : `the proxy refused to connect to the API${status ? ` (HTTP ${status})` : ''}: check https_proxy and no_proxy`;
+    return new TransportError('proxy', `${why}. Nothing reached the API (${message})`);
+}
+function tlsFailure(code, message, host) {
+    if (/EPROTO|WRONG_VERSION/.test(code) || /wrong version number/.test(message)) {
+        return new TransportError('tls', `no TLS handshake with ${host} (${code}): is this an https port? Use the URL the API serves`);
+    }
+    const fix = code === 'ERR_TLS_CERT_ALTNAME_INVALID'
+        ? `the certificate is not for ${host}: use the host name it names in api-url`
+        : "the API's certificate is not trusted. If an internal CA signed it, give the runner that CA: set " +
+            'NODE_EXTRA_CA_CERTS to its PEM file in the step or job env';
+    return new TransportError('tls', `the TLS handshake with ${host} failed (${code}: ${message.split(';')[0]}); ${fix}`);
+}
+
+;// CONCATENATED MODULE: ./src/retry-policy.ts
+/**
+ * Retry policy: the one place that decides what is retried, how long to wait before the next attempt, and when
+ * to give up. Reads and cancel are retried on transient failures; the trigger has its own table, because sending
+ * it twice can run a job twice.
+ */
+
+
+
+/** An answer that may well be different next time: a record not visible yet, a status in an odd shape. */
+class TransientError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'TransientError';
+    }
+}
+const TRANSIENT_STATUSES = [429, 500, 502, 503, 504];
+const BACKOFF_BASE_MS = 1000;
+const BACKOFF_CAP_MS = 30_000;
+/** No retry comes sooner than this after the previous attempt, whatever the server's headers say. */
+const MIN_RETRY_DELAY_MS = 1000;
+/** Nor later than this: a longer wait is taken in several steps (each attempt may be told to wait again). */
+const MAX_RETRY_DELAY_MS = 5 * 60_000;
+/** While waiting for a job, failures end the wait only when no good answer came for this long. */
+const PERSISTENT_FAILURE_MS = 5 * 60_000;
+/** An answer that came back but cannot be read (not JSON, compressed, cut short, too large, an odd shape). */
+function isUnreadableAnswer(error) {
+    if (error instanceof ApiError)
+        return error.status >= 200 && error.status < 300;
+    return (error instanceof TransportError &&
+        error.status !== undefined &&
+        (error.kind === 'reset' || error.kind === 'too-large'));
+}
+/** A read or cancel that failed this way is worth sending again (an unreadable answer too: the next may be fine). */
+function isTransient(error) {
+    if (isUnreadableAnswer(error) || error instanceof TransientError)
+        return true;
+    if (error instanceof ApiError)
+        return TRANSIENT_STATUSES.includes(error.status);
+    if (error instanceof TransportError)
+        return ['refused', 'dns', 'reset', 'timeout'].includes(error.kind);
+    return false;
+}
+/**
+ * What to do after a failed start (`POST /v4/jobGroups`, a flow or plan run):
+ * - `resend`: the server certainly did not act (429, or refused / not looked up before sending): send again.
+ * - `settle`: the server acted (a 2xx whose body cannot be read): find what it started; never send again.
+ * - `reconcile`: the outcome is unknown (5xx, reset, timeout): find what it started, else send again.
+ * - `fail`: a definite answer (4xx), or a failure that retrying cannot mend (nothing was sent: TLS, proxy, no host).
+ */
+function triggerDecision(error) {
+    if (isUnreadableAnswer(error))
+        return 'settle';
+    if (error instanceof ApiError) {
+        if (error.status === 429)
+            return 'resend';
+        return error.status >= 500 ? 'reconcile' : 'fail';
+    }
+    if (error instanceof TransportError) {
+        if (error.kind === 'refused' || error.kind === 'dns')
+            return 'resend';
+        if (error.kind === 'reset' || error.kind === 'timeout' || error.kind === 'other')
+            return 'reconcile';
+    }
+    return 'fail';
+}
+/**
+ * Delay before attempt `attempt + 1` (0-based `attempt` of the failed one): `x-retry-after` seconds when present,
+ * else the rate-limit reset headers (epoch seconds or milliseconds), else exponential backoff with full jitter.
+ */
+function retryDelayMs(error, attempt, now, random = Math.random) {
+    return Math.min(MAX_RETRY_DELAY_MS, Math.max(MIN_RETRY_DELAY_MS, serverDelayMs(error, now) ?? backoffMs(attempt, random)));
+}
+/** What the server asks for: `x-retry-after` seconds, else the latest rate-limit reset, else nothing. */
+function serverDelayMs(error, now) {
+    const headers = error instanceof ApiError ? error.headers : {};
+    const retryAfter = Number(headers['x-retry-after']);
+    if (headers['x-retry-after'] !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0) {
+        return Math.ceil(retryAfter * 1000);
+    }
+    const resets = [headers['x-rate-limit-user-reset'], headers['x-rate-limit-workspace-reset']]
+        .map(epochMs)
+        .filter((t) => t !== undefined);
+    if (resets.length > 0) {
+        const wait = Math.max(...resets) - now;
+        if (wait > 0)
+            return wait;
+    }
+    return undefined;
+}
+/** Full jitter: uniform in [0, min(cap, base·2^attempt)]. */
+function backoffMs(attempt, random = Math.random) {
+    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.min(attempt, 30));
+    return Math.floor(random() * ceiling);
+}
+/** A reset header as epoch milliseconds: values below 10^11 are taken as seconds (the docs say both). */
+function epochMs(value) {
+    if (value === undefined || value.trim() === '')
+        return undefined;
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0)
+        return undefined;
+    return n < 1e11 ? n * 1000 : n;
+}
+/**
+ * The one retry loop: run `attempt` until it succeeds, a failure is not retryable, `beforeRetry` settles it, or
+ * the budget is spent (then the last error is thrown).
+ */
+async function withRetries(attempt, options) {
+    const retryable = options.retryable ?? isTransient;
+    let firstFailureAt;
+    for (let n = 0;; n++) {
+        try {
+            return await attempt(n);
+        }
+        catch (error) {
+            if (!retryable(error) || options.halt?.aborted)
+                throw error;
+            const failure = error;
+            const settled = await options.beforeRetry?.(failure);
+            if (settled !== undefined)
+                return settled;
+            const now = options.clock.now();
+            firstFailureAt ??= now;
+            const delay = retryDelayMs(failure, n, now, options.random);
+            if (now + delay > options.deadline || now + delay - firstFailureAt > options.persistMs)
+                throw error;
+            const message = options.describe?.(failure, delay, n) ??
+                `${options.what} failed (${reason(failure)}); retry ${n + 1} in ${format_formatMs(delay)}`;
+            options.onRetry(message, n >= 2);
+            const signals = [options.signal, options.halt].filter((s) => s !== undefined);
+            await options.clock.sleep(delay, signals.length > 1 ? AbortSignal.any(signals) : signals[0]);
+        }
+    }
+}
+function reason(error) {
+    if (error instanceof ApiError) {
+        const name = error.exception?.name ? ` ${error.exception.name}` : '';
+        return `HTTP ${error.status}${name}${error.requestId ? `, request id ${error.requestId}` : ''}`;
+    }
+    return error.message;
+}
+
+;// CONCATENATED MODULE: ./src/api-client.ts
+/**
+ * API client: requests to the Trifacta / Designer Cloud / Dataprep v4 API over the one transport, with the
+ * bearer token from a token source, JSON in and out, and errors turned into `ApiError`s that quote the server.
+ * Reads and idempotent posts (cancel) go through the one retry policy; a start is one attempt, whose resending
+ * is the caller's decision. Knows nothing about the action's inputs.
+ */
+
+
+const staticToken = (token) => ({ token: () => Promise.resolve(token) });
+class ApiClient {
+    options;
+    constructor(options) {
+        this.options = options;
+    }
+    /** `GET path`, retried on transient failures within the budget; the answer's JSON. */
+    async read(path, budget, subject) {
+        return (await this.readResponse(path, budget, subject)).data;
+    }
+    /** `GET path` like `read`, with the answer's status and headers. */
+    readResponse(path, budget, subject) {
+        return this.retrying(`GET ${path}`, budget, () => this.send('GET', path, { subject, signal: budget.signal, deadline: budget.deadline }));
+    }
+    /** A POST that is harmless to repeat (a cancel), retried like a read. */
+    postRetrying(path, body, budget, subject) {
+        return this.retrying(`POST ${path}`, budget, () => this.send('POST', path, { body, subject, signal: budget.signal, deadline: budget.deadline }));
+    }
+    /** One request. A 401 renews the token once, when the token source can, and repeats the call. */
+    async send(method, path, options = {}) {
+        const { signal, deadline } = options;
+        const token = await this.options.tokens.token(signal, deadline);
+        try {
+            return await this.sendWith(token, method, path, options);
+        }
+        catch (error) {
+            const renew = this.options.tokens.renewAfterUnauthorized;
+            if (!(error instanceof ApiError && error.status === 401 && renew))
+                throw error;
+            if (!(await renew.call(this.options.tokens, token, signal, deadline)))
+                throw error;
+            return this.sendWith(await this.options.tokens.token(signal, deadline), method, path, options);
+        }
+    }
+    get clock() {
+        return this.options.clock;
+    }
+    /** `attempt` under the one retry policy, within the budget. */
+    retrying(what, budget, attempt) {
+        return withRetries(attempt, {
+            what,
+            clock: this.options.clock,
+            deadline: budget.deadline,
+            persistMs: budget.persistMs ?? PERSISTENT_FAILURE_MS,
+            signal: budget.signal,
+            onRetry: this.options.onRetry
+        });
+    }
+    async sendWith(token, method, path, options) {
+        const headers = {
+            Authorization: `Bearer ${token}`,
+            Accept: 'application/json',
+            'User-Agent': this.options.userAgent,
+            ...options.headers
+        };
+        if (options.body !== undefined)
+            headers['Content-Type'] = 'application/json';
+        const response = await this.options.transport({
+            method,
+            url: `${this.options.apiUrl}${path}`,
+            headers,
+            body: options.body === undefined ? undefined : JSON.stringify(options.body),
+            timeoutMs: requestTimeout(this.options.requestTimeoutMs, options.deadline, this.options.clock.now()),
+            signal: options.signal
+        });
+        const requestId = response.headers['x-trifacta-request-id'] ?? '';
+        const answer = { status: response.status, requestId, headers: response.headers };
+        const fail = () => new ApiError({ method, path: path.split('?')[0], ...answer, body: response.body, subject: options.subject });
+        if (response.status === 304 && options.allow304)
+            return { ...answer, data: undefined };
+        if (response.status < 200 || response.status >= 300)
+            throw fail();
+        if (response.body.trim() === '')
+            return { ...answer, data: undefined };
+        try {
+            return { ...answer, data: JSON.parse(response.body) };
+        }
+        catch {
+            throw fail();
+        }
+    }
+}
+/** The request timeout, shortened so that no request outlives its budget's deadline (at least 1 s). */
+function requestTimeout(requestTimeoutMs, deadline, now) {
+    return deadline === undefined ? requestTimeoutMs : Math.min(requestTimeoutMs, Math.max(1000, deadline - now));
+}
+
 // EXTERNAL MODULE: ./src/secrets.ts
 var secrets = __nccwpck_require__(4684);
+;// CONCATENATED MODULE: ./src/state.ts
+/**
+ * State: the only place that saves or reads what the main step leaves for the post step, through named
+ * operations. The post step trusts nothing it reads: anything missing or malformed means "do nothing".
+ */
+
+const KEY = {
+    kind: 'kind',
+    runId: 'runId',
+    jobId: 'jobId',
+    jobIds: 'jobIds',
+    triggered: 'triggered',
+    requestId: 'requestId',
+    waiting: 'waiting',
+    settled: 'settled',
+    accessToken: 'accessToken'
+};
+const KINDS = ['recipe', 'job-group', 'flow', 'plan'];
+/** The run exists: saved at once, so that the post step can cancel it if the main step is killed. */
+function saveStarted(ref, options) {
+    core.saveState(KEY.requestId, options.requestId);
+    core.saveState(KEY.kind, ref.kind);
+    core.saveState(KEY.runId, String(ref.id));
+    core.saveState(KEY.jobId, String(ref.jobGroupIds[0] ?? ref.id));
+    core.saveState(KEY.jobIds, ref.jobGroupIds.join(','));
+    core.saveState(KEY.triggered, String(options.triggered));
+    core.saveState(KEY.waiting, String(options.waiting));
+}
+/** The main step has dealt with the run's ending: the post step must leave it alone. */
+function saveSettled() {
+    core.saveState(KEY.settled, 'true');
+}
+/**
+ * The saved run, or undefined (with the reason) when nothing usable was saved. Ids must be safe positive
+ * integers and flags exactly `true` or `false`. Pure but for the getter.
+ */
+function readSavedRun(getState) {
+    const kind = getState(KEY.kind);
+    if (!getState(KEY.runId))
+        return { why: 'no run was saved' };
+    if (!KINDS.includes(kind))
+        return { why: `the saved kind '${kind}' is unknown` };
+    const id = positiveId(getState(KEY.runId));
+    const jobGroupIds = getState(KEY.jobIds) === '' ? [] : getState(KEY.jobIds).split(',').map(positiveId);
+    if (id === undefined || jobGroupIds.some((j) => j === undefined))
+        return { why: 'the saved ids are malformed' };
+    const flags = [KEY.triggered, KEY.waiting].map((key) => getState(key));
+    if (flags.some((f) => f !== 'true' && f !== 'false'))
+        return { why: 'the saved flags are malformed' };
+    return {
+        run: {
+            ref: { kind, id, jobGroupIds: jobGroupIds },
+            triggered: flags[0] === 'true',
+            waiting: flags[1] === 'true',
+            requestId: getState(KEY.requestId).slice(0, 100),
+            settled: getState(KEY.settled) === 'true'
+        }
+    };
+}
+/**
+ * The post step cancels only a run this step started and was waiting for, that it never saw finish, and only
+ * when `cancel-on-workflow-cancel` is true: then the main step was killed before it could cancel. Pure.
+ */
+function postStepShouldCancel(run, cancelOnWorkflowCancel) {
+    return run.triggered && run.waiting && !run.settled && cancelOnWorkflowCancel;
+}
+/**
+ * The access token in use (OAuth 2.0 sign-in), saved each time it changes, so that the post step can cancel with
+ * it after the main step was killed, without refreshing (which would rotate the refresh token). It is masked.
+ */
+function saveAccessToken(token) {
+    core.saveState(KEY.accessToken, token);
+}
+/** The access token the main step saved last, or '' when none. Pure but for the getter. */
+function readSavedAccessToken(getState) {
+    const token = getState(KEY.accessToken).trim();
+    return /^[\x21-\x7e]+$/.test(token) ? token : '';
+}
+function positiveId(text) {
+    const n = Number(text);
+    return /^\d+$/.test(text) && Number.isSafeInteger(n) && n > 0 ? n : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/auth/saved-token.ts
+/**
+ * The post step's token. It never signs in anew: with OAuth 2.0 it uses the access token the main step saved
+ * (a refresh would rotate the refresh token, and the new one would have nowhere safe to go), else the static
+ * `api-token`.
+ */
+
+
+
+function postStepToken(config, getState) {
+    const s = config.signIn;
+    if (s.mode === 'static')
+        return staticToken(s.token);
+    const saved = readSavedAccessToken(getState);
+    (0,secrets/* registerSecret */.c)(saved);
+    return staticToken(saved || (s.mode === 'refresh-token' ? (s.accessToken ?? '') : ''));
+}
+
 ;// CONCATENATED MODULE: ./src/log.ts
 /**
  * The action's log, the one seam every line goes through: secrets are redacted, and no line can start a
@@ -28514,34 +29259,40 @@ function describeCancel(outcome, reason, subject) {
 }
 const cap = (text) => text.charAt(0).toUpperCase() + text.slice(1);
 
-;// CONCATENATED MODULE: ./src/clock.ts
-/** Time, behind one seam so the waiter and the retry policy run on a fake clock in tests and the benchmark. */
-const realClock = {
-    now: () => Date.now(),
-    sleep: (ms, signal) => new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(abortReason(signal));
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(abortReason(signal));
-        };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, Math.max(0, ms));
-        signal?.addEventListener('abort', onAbort, { once: true });
-    })
+;// CONCATENATED MODULE: ./src/aac-host.ts
+/**
+ * Alteryx Analytics Cloud hosts: `/v4` is served from `https://<region>.alteryxcloud.com`, while
+ * `https://api.<region>.alteryxcloud.com` serves AAC's newer platform APIs (API-NOTES.md). The action's README
+ * long recommended the latter, so an api-url naming it is sent to the `/v4` host, and the log says so. Pure.
+ */
+const PLATFORM_HOST = /^api\.([a-z0-9-]+)\.alteryxcloud\.com$/i;
+/** The URL for `/v4` calls: `api.<region>.alteryxcloud.com` becomes `<region>.alteryxcloud.com`, with a warning. */
+function v4ApiUrl(apiUrl, warnings) {
+    const url = new URL(apiUrl);
+    const region = PLATFORM_HOST.exec(url.hostname)?.[1];
+    if (region === undefined)
+        return apiUrl;
+    url.hostname = `${region.toLowerCase()}.alteryxcloud.com`;
+    const v4 = `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+    warnings.push(`api-url ${apiUrl} is the host of Alteryx Analytics Cloud's platform APIs; its /v4 API is served from ${v4}, ` +
+        `so the calls go there. Set api-url to ${v4}.`);
+    return v4;
+}
+
+;// CONCATENATED MODULE: ./src/action-defaults.ts
+// Generated from action.yml by scripts/gen-action-defaults.ts (npm run gen): do not edit.
+/** The defaults action.yml declares, used when an input is given empty (the runner fills them in otherwise). */
+const INPUT_DEFAULTS = {
+    wait: 'true',
+    timeout: '6h',
+    'poll-interval': '2s',
+    'max-poll-interval': '60s',
+    'request-timeout': '30s',
+    'fail-on-job-failure': 'true',
+    'cancel-on-timeout': 'true',
+    'cancel-on-workflow-cancel': 'true',
+    'comment-on-pr': 'false'
 };
-function abortReason(signal) {
-    return signal.reason instanceof Error ? signal.reason : new AbortedError(String(signal.reason ?? 'aborted'));
-}
-/** The wait or request was given up on purpose (workflow cancelled). */
-class AbortedError extends Error {
-    constructor(message = 'aborted') {
-        super(message);
-        this.name = 'AbortedError';
-    }
-}
 
 ;// CONCATENATED MODULE: ./src/action-spec.ts
 /**
@@ -28552,6 +29303,12 @@ class AbortedError extends Error {
 const INPUT = {
     apiUrl: 'api-url',
     apiToken: 'api-token',
+    refreshToken: 'refresh-token',
+    clientId: 'client-id',
+    tokenEndpoint: 'token-endpoint',
+    clientSecret: 'client-secret',
+    refreshTokenSecret: 'refresh-token-secret',
+    secretsToken: 'secrets-token',
     recipeId: 'recipe-id',
     jobId: 'job-id',
     flowId: 'flow-id',
@@ -28581,46 +29338,9 @@ const action_spec_OUTPUT = {
     written: 'written',
     jobIds: 'job-ids',
     flowRunId: 'flow-run-id',
-    planRunId: 'plan-run-id'
+    planRunId: 'plan-run-id',
+    refreshToken: 'refresh-token'
 };
-
-;// CONCATENATED MODULE: ./src/action-defaults.ts
-// Generated from action.yml by scripts/gen-action-defaults.ts (npm run gen): do not edit.
-/** The defaults action.yml declares, used when an input is given empty (the runner fills them in otherwise). */
-const INPUT_DEFAULTS = {
-    wait: 'true',
-    timeout: '6h',
-    'poll-interval': '2s',
-    'max-poll-interval': '60s',
-    'request-timeout': '30s',
-    'fail-on-job-failure': 'true',
-    'cancel-on-timeout': 'true',
-    'cancel-on-workflow-cancel': 'true',
-    'comment-on-pr': 'false'
-};
-
-;// CONCATENATED MODULE: ./src/format.ts
-/** Small text helpers shared by the log, the errors and the report. */
-/** `1h02m03s`-style rendering used in messages and logs. */
-function format_formatMs(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    let s = Math.round(ms / 1000);
-    const h = Math.floor(s / 3600);
-    s -= h * 3600;
-    const m = Math.floor(s / 60);
-    s -= m * 60;
-    if (h > 0)
-        return `${h}h${String(m).padStart(2, '0')}m${String(s).padStart(2, '0')}s`;
-    if (m > 0)
-        return `${m}m${String(s).padStart(2, '0')}s`;
-    return `${s}s`;
-}
-/** White space folded to single spaces, cut to `max` characters with an ellipsis. */
-function oneLine(text, max) {
-    const folded = text.replace(/\s+/g, ' ').trim();
-    return folded.length > max ? `${folded.slice(0, max - 1)}…` : folded;
-}
 
 ;// CONCATENATED MODULE: ./src/input-values.ts
 /**
@@ -29081,12 +29801,200 @@ function flow_request_buildRunFlowRequest(recipeIds, overrides, runParameters) {
     return body;
 }
 
+;// CONCATENATED MODULE: ./src/auth/jwt.ts
+/**
+ * JWT claims, read without verifying the signature: the action only takes defaults (`iss`, `client_id`) and an
+ * expiry (`exp`, `iat`) from tokens the user or the token endpoint gave it, and the API still checks every token.
+ * Pure.
+ */
+/** The claims of a JWT (`header.payload.signature`), or undefined when `token` is not one. */
+function jwtClaims(token) {
+    const parts = token.split('.');
+    if (parts.length !== 3 || !/^[A-Za-z0-9_-]+$/.test(parts[1] ?? ''))
+        return undefined;
+    let payload;
+    try {
+        payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+    }
+    catch {
+        return undefined;
+    }
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+        return undefined;
+    const p = payload;
+    const text = (v) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
+    const time = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+    return { iss: text(p.iss), client_id: text(p.client_id), exp: time(p.exp), iat: time(p.iat) };
+}
+
+;// CONCATENATED MODULE: ./src/sign-in-inputs.ts
+/**
+ * Sign-in inputs: which one of the three ways to sign in the inputs choose (a static `api-token`, an Alteryx
+ * Analytics Cloud OAuth 2.0 `refresh-token`, or a service principal), their defaults taken from the `api-token`'s
+ * JWT claims, and where a rotated refresh token is written back. Anything ambiguous is an input error naming the
+ * inputs, so that a run never guesses how to sign in. Pure.
+ */
+
+
+
+/** The inputs that hold secrets: masked before any input is parsed. */
+const SECRET_INPUTS = [
+    INPUT.apiToken,
+    INPUT.refreshToken,
+    INPUT.clientSecret,
+    INPUT.secretsToken,
+    INPUT.githubToken
+];
+const PAGE = 'Profile → User Preferences → OAuth 2.0 API Tokens';
+const MODES = 'api-token (a static token), refresh-token (Alteryx Analytics Cloud), or client-id, client-secret and ' +
+    'token-endpoint (a service principal)';
+/** The chosen sign-in, or undefined when an error was recorded. */
+function parseSignIn(c) {
+    const [apiToken, refreshToken, clientSecret] = [INPUT.apiToken, INPUT.refreshToken, INPUT.clientSecret].map((n) => secretInput(c, n));
+    if (apiToken === undefined || refreshToken === undefined || clientSecret === undefined)
+        return undefined;
+    if (refreshToken && clientSecret) {
+        const both = "give refresh-token (a user's OAuth 2.0 API token) or client-secret (a service principal), not both.";
+        c.fail(INPUT.refreshToken, both);
+        return undefined;
+    }
+    if (refreshToken)
+        return refreshing(c, apiToken, refreshToken);
+    const why = clientSecret ? "a service principal's tokens do not rotate" : 'a static api-token does not rotate';
+    for (const name of [INPUT.refreshTokenSecret, INPUT.secretsToken]) {
+        if (c.get(name))
+            c.fail(name, `is only used with refresh-token (${why}); remove it.`);
+    }
+    if (clientSecret)
+        return servicePrincipal(c, apiToken, clientSecret);
+    for (const name of [INPUT.clientId, INPUT.tokenEndpoint]) {
+        if (c.get(name))
+            c.fail(name, 'is only used with refresh-token or client-secret.');
+    }
+    if (!apiToken)
+        c.fail(INPUT.apiToken, `is empty, and no other way to sign in is given: give ${MODES}.`);
+    return apiToken ? { mode: 'static', token: apiToken } : undefined;
+}
+/** A secret input's value ('' when not given), or undefined when it is malformed (the error is recorded). */
+function secretInput(c, name) {
+    const text = c.get(name);
+    return text ? c.attempt(() => parseSecret(name, text, c.warnings)) : '';
+}
+function servicePrincipal(c, apiToken, clientSecret) {
+    if (apiToken)
+        c.fail(INPUT.apiToken, 'cannot be used with client-secret: a service principal gets its own tokens.');
+    const clientId = c.get(INPUT.clientId);
+    const endpoint = c.get(INPUT.tokenEndpoint);
+    if (!clientId)
+        c.fail(INPUT.clientId, "is required with client-secret: the service principal's Client ID.");
+    if (!endpoint)
+        c.fail(INPUT.tokenEndpoint, "is required with client-secret: the service principal's Token Endpoint.");
+    const tokenEndpoint = endpoint ? c.attempt(() => parseTokenEndpoint(endpoint)) : undefined;
+    const id = clientId ? c.attempt(() => parseClientId(clientId)) : undefined;
+    if (!id || !tokenEndpoint || apiToken)
+        return undefined;
+    return { mode: 'client-credentials', clientId: id, clientSecret, tokenEndpoint };
+}
+function refreshing(c, apiToken, refreshToken) {
+    const writeBack = parseWriteBack(c);
+    const claims = apiToken ? jwtClaims(apiToken) : undefined;
+    const missing = (claim) => 'is required with refresh-token: ' +
+        (apiToken
+            ? `the api-token given has no ${claim} claim to take it from. Copy it from ${PAGE}.`
+            : `copy it from ${PAGE}, or give the access token of the pair as api-token.`);
+    const clientIdText = c.get(INPUT.clientId) || claims?.client_id;
+    const endpointText = c.get(INPUT.tokenEndpoint);
+    if (!clientIdText)
+        c.fail(INPUT.clientId, missing('client_id'));
+    if (!endpointText && !claims?.iss)
+        c.fail(INPUT.tokenEndpoint, missing('iss'));
+    const clientId = clientIdText ? c.attempt(() => parseClientId(clientIdText)) : undefined;
+    const tokenEndpoint = c.attempt(() => endpointText ? parseTokenEndpoint(endpointText) : claims?.iss ? endpointFromClaims(claims) : undefined);
+    if (!writeBack.given) {
+        c.warnings.push('refresh-token is given without refresh-token-secret: every refresh rotates it, so the stored one stops ' +
+            'working. Set refresh-token-secret and secrets-token to write the new one back, or store the refresh-token ' +
+            'output yourself.');
+    }
+    if (!clientId || !tokenEndpoint)
+        return undefined;
+    const accessToken = apiToken || undefined;
+    return { mode: 'refresh-token', refreshToken, clientId, tokenEndpoint, accessToken, writeBack: writeBack.value };
+}
+function parseWriteBack(c) {
+    const text = c.get(INPUT.refreshTokenSecret);
+    const token = secretInput(c, INPUT.secretsToken);
+    if (!text && !token)
+        return { given: token === undefined };
+    if (!text) {
+        c.fail(INPUT.refreshTokenSecret, 'is required with secrets-token: the secret to write, NAME or environment/NAME.');
+    }
+    if (token === '') {
+        c.fail(INPUT.secretsToken, 'is required with refresh-token-secret: a fine-grained personal access token or GitHub App token with the ' +
+            'repository permission "Secrets: read and write" (the workflow\'s GITHUB_TOKEN cannot write secrets).');
+    }
+    const place = text ? c.attempt(() => parseSecretName(text)) : undefined;
+    return { given: true, value: place && token ? { ...place, token } : undefined };
+}
+/** `NAME` or `environment/NAME`, with GitHub's rule for secret names. */
+function parseSecretName(text) {
+    const slash = text.lastIndexOf('/');
+    const name = text.slice(slash + 1).trim();
+    const environment = slash < 0 ? undefined : text.slice(0, slash).trim();
+    if (environment === '')
+        throw new InputError(INPUT.refreshTokenSecret, `'${text}' has an empty environment name.`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || /^GITHUB_/i.test(name)) {
+        throw new InputError(INPUT.refreshTokenSecret, `'${name}' is not a secret name: letters, digits and underscores, not starting with a digit or GITHUB_ ` +
+            '(e.g. AAC_REFRESH_TOKEN, or production/AAC_REFRESH_TOKEN for an environment secret).');
+    }
+    return environment === undefined ? { name } : { name, environment };
+}
+/** The token endpoint: https (plain http only for loopback), `/token` appended unless the URL ends with it. */
+function parseTokenEndpoint(text, input = INPUT.tokenEndpoint) {
+    if (!URL.canParse(text)) {
+        throw new InputError(input, `'${text}' is not a URL; expected e.g. https://pingauth.alteryxcloud.com/as/token.`);
+    }
+    const url = parseHttpUrl(input, text);
+    return /\/token$/i.test(url) ? url : `${url}/token`;
+}
+function endpointFromClaims(claims) {
+    try {
+        return parseTokenEndpoint(claims.iss);
+    }
+    catch (error) {
+        const why = error.message.replace(/^Input '[^']+': /, '');
+        throw new InputError(INPUT.tokenEndpoint, `is not given, and the iss claim of api-token cannot be used: ${why}`);
+    }
+}
+function parseClientId(text) {
+    if (/\s/.test(text))
+        throw new InputError(INPUT.clientId, 'contains white space; give the Client ID alone.');
+    return rejectInvisible(INPUT.clientId, text);
+}
+/** A token input: `Bearer ` removed (with a warning), no white space, no control or invisible characters. */
+function parseSecret(input, text, warnings) {
+    return rejectInvisible(input, parseToken(input, text, warnings));
+}
+/**
+ * Control and invisible characters (a zero-width space or byte-order mark picked up by copy and paste) would make
+ * the server refuse the token with no visible cause: say where the character is, never what the token is.
+ */
+function rejectInvisible(input, text) {
+    const found = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.exec(text);
+    if (!found)
+        return text;
+    const code = found[0].codePointAt(0).toString(16).toUpperCase().padStart(4, '0');
+    throw new InputError(input, `contains a control or invisible character (U+${code}) at position ${found.index + 1}; ` +
+        'copy the value again without it.');
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
 /**
  * Inputs: every action input parsed and validated, once, into one typed object before any request is sent.
  * Pure: `parseInputs` reads through a getter, so tests call it without a runner. Empty inputs take the defaults
  * of action.yml (generated into `action-defaults.ts`), as the runner does for inputs that are not given.
  */
+
+
 
 
 
@@ -29145,11 +30053,13 @@ class Collector {
 /** Parse and validate all inputs. Throws `InputErrors` listing every bad input. */
 function parseInputs(get) {
     const c = new Collector(get);
-    const apiUrl = c.attempt(() => parseApiUrl(c.get(INPUT.apiUrl), c.warnings));
+    const apiUrl = c.attempt(() => v4ApiUrl(parseApiUrl(c.get(INPUT.apiUrl), c.warnings), c.warnings));
     const appUrlText = c.get(INPUT.appUrl);
+    const signIn = parseSignIn(c);
     const config = {
         apiUrl,
-        apiToken: c.attempt(() => parseToken(INPUT.apiToken, c.get(INPUT.apiToken), c.warnings)),
+        apiToken: signIn?.mode === 'static' ? signIn.token : '',
+        signIn,
         ...parseRun(c),
         ...parseWaiting(c),
         failOnJobFailure: c.attempt(() => parseBoolean(INPUT.failOnJobFailure, c.get(INPUT.failOnJobFailure))),
@@ -29234,501 +30144,6 @@ function parseTarget(c) {
             throw new InputError(INPUT.recipeId, 'is required (or give flow-id or plan-id to run a flow or a plan, ' +
                 'or job-id to wait on a job group that already runs).');
     }
-}
-
-;// CONCATENATED MODULE: ./src/flow-plan-hints.ts
-/**
- * What to do about a failed flow or plan call, for `ApiError`'s hint. A 403 or 404 on the run call of a flow or
- * plan that exists means the edition does not run them through the API (Standard editions offer only job groups).
- */
-/** The hint for a flow or plan call (their ids are in the path); undefined for any other call or status. */
-function flowPlanHint(status, method, path) {
-    const run = /^\/v4\/(flows|plans)\/(\d+)\/run$/.exec(path);
-    if (method === 'POST' && run)
-        return runHint(status, run[1] === 'flows' ? 'flow' : 'plan', run[2]);
-    const read = /^\/v4\/(flowRuns|planSnapshotRuns|plans)\/(\d+)/.exec(path);
-    if (!read)
-        return undefined;
-    const what = { flowRuns: 'Flow run', planSnapshotRuns: 'Plan run', plans: 'Plan' }[read[1]];
-    if (status === 404)
-        return `${what} ${read[2]} was not found: check that api-url points at the instance and region that ran it.`;
-    if (status === 403)
-        return `The token's user lacks permission on ${what.toLowerCase()} ${read[2]} or its workspace.`;
-    return undefined;
-}
-function runHint(status, what, id) {
-    switch (status) {
-        case 403:
-        case 404:
-            return (`If ${what} ${id} exists, this edition does not allow running ${what}s through the API; Enterprise/Premium ` +
-                `do (elsewhere, run each recipe with recipe-id). Otherwise check ${what}-id` +
-                `${what === 'flow' ? ' (in the app, /flows/10 means flow-id 10)' : ''} and that the ${what} is shared ` +
-                `with the token's user.`);
-        case 400:
-            return what === 'flow'
-                ? "The server rejected the request: check flow-recipes (recipe ids of this flow's outputs), " +
-                    'overrides (keyed by output name) and run-parameters.'
-                : 'The server rejected the request: check plan-id.';
-        default:
-            return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/api-error.ts
-/**
- * API errors a user can act on: the call, the HTTP status, the server's own `exception` words, the
- * `x-trifacta-request-id` that support asks for, and a sentence on the likely cause and fix.
- */
-
-
-const STATUS_TEXT = {
-    304: 'Not Modified',
-    400: 'Bad Request',
-    401: 'Unauthorized',
-    403: 'Forbidden',
-    404: 'Not Found',
-    410: 'Gone',
-    415: 'Unsupported Media Type',
-    429: 'Too Many Requests',
-    500: 'Internal Server Error',
-    502: 'Bad Gateway',
-    503: 'Service Unavailable',
-    504: 'Gateway Timeout'
-};
-class ApiError extends Error {
-    method;
-    path;
-    status;
-    headers;
-    requestId;
-    exception;
-    /** A short, cleaned extract of a body that was not a JSON exception (an HTML page from a proxy, say). */
-    snippet;
-    hint;
-    constructor(init) {
-        const exception = parseException(init.body);
-        const snippet = exception ? undefined : cleanSnippet(init.body);
-        const requestId = init.headers['x-trifacta-request-id'] ?? '';
-        const hint = addressHint(init.status, init.body, exception) ?? hintFor(init.status, init.method, init.path, init.subject);
-        super(describeError(init, exception, snippet, requestId, hint));
-        this.name = 'ApiError';
-        this.method = init.method;
-        this.path = init.path;
-        this.status = init.status;
-        this.headers = init.headers;
-        this.requestId = requestId;
-        this.exception = exception;
-        this.snippet = snippet;
-        this.hint = hint;
-    }
-}
-function describeError(init, exception, snippet, requestId, hint) {
-    const parts = [
-        `${init.method} ${init.path} answered HTTP ${init.status}${STATUS_TEXT[init.status] ? ` ${STATUS_TEXT[init.status]}` : ''}`
-    ];
-    if (exception) {
-        const said = [exception.name, exception.message ? `"${exception.message}"` : undefined].filter(Boolean).join(': ');
-        if (said)
-            parts[0] += `: ${said}`;
-        if (exception.details)
-            parts.push(`Details: ${oneLine(exception.details, 500)}`);
-    }
-    else if (snippet) {
-        parts[0] += ` with a non-JSON answer: "${snippet}"`;
-    }
-    parts[0] += '.';
-    parts.push(requestId
-        ? `Request id: ${requestId}.`
-        : 'No x-trifacta-request-id came back (the answer may come from a proxy, not the API).');
-    if (hint)
-        parts.push(hint);
-    return parts.join(' ');
-}
-/** The `{exception:{name,message,details}}` body, if that is what came back. */
-function parseException(body) {
-    try {
-        const parsed = JSON.parse(body);
-        const exception = parsed?.exception;
-        if (typeof exception !== 'object' || exception === null)
-            return undefined;
-        const e = exception;
-        const text = (v) => v === undefined || v === null ? undefined : typeof v === 'string' ? v : JSON.stringify(v);
-        return { name: text(e.name), message: text(e.message), details: text(e.details) };
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Tags, scripts and styles removed, white space folded, cut to `max` characters. */
-function cleanSnippet(body, max = 200) {
-    const text = body
-        .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
-        .replace(/<[^>]*>/g, ' ')
-        .replace(/&nbsp;/g, ' ');
-    const folded = oneLine(text, max);
-    return folded || undefined;
-}
-const KNOWN_API_HOSTS = 'the API is at https://api.clouddataprep.com for Dataprep, https://<region>.alteryxcloud.com (us1, eu1, au1, …) ' +
-    "for Alteryx Analytics Cloud, and the instance's base URL (e.g. https://trifacta.example.com:3005) when self-managed";
-/** Why an answer that is not the API's own went wrong: a web page, or a path the API does not have. */
-function addressHint(status, body, exception) {
-    if (status >= 500 || exception)
-        return undefined;
-    if (/^\s*(<!doctype html|<html)/i.test(body)) {
-        return `The answer is an HTML page, so api-url looks like the web app's address, not the API's: ${KNOWN_API_HOSTS}.`;
-    }
-    if (status === 404) {
-        return `Nothing answers at this path (a 404 without the API's error body): check that api-url is the API's base URL; ${KNOWN_API_HOSTS}.`;
-    }
-    return undefined;
-}
-function hintFor(status, method, path, subject = {}) {
-    const flowOrPlan = flowPlanHint(status, method, path);
-    if (flowOrPlan !== undefined)
-        return flowOrPlan;
-    const isTrigger = method === 'POST' && /\/v4\/jobGroups$/.test(path);
-    switch (status) {
-        case 401:
-            return 'The api-token is invalid or expired: create a new access token in the app (User menu → Preferences/Settings → API access tokens) and update the secret.';
-        case 403:
-            return isTrigger
-                ? `The token's user lacks permission to run recipe ${subject.recipeId ?? ''} or to use its workspace: share the flow with that user, or use a token of a user who can run it.`
-                : "The token's user lacks permission on this job group or its workspace: use a token of a user who can see it.";
-        case 404:
-            if (isTrigger) {
-                return `Recipe ${subject.recipeId ?? ''} was not found: check recipe-id (in the flow view, /flows/10?recipe=7 means recipe-id 7) and that api-url points at the instance and region that hold the flow.`;
-            }
-            return `Job group ${subject.jobId ?? ''} was not found: check job-id and that api-url points at the instance and region that ran it.`;
-        case 410:
-            return 'The resource has been deleted.';
-        case 415:
-            return 'The server rejected the Content-Type or Accept header. If api-url goes through a proxy, check that it passes JSON requests on unchanged.';
-        case 400:
-            return isTrigger
-                ? 'The server rejected the request: check recipe-id, overrides and run-parameters against the recipe.'
-                : undefined;
-        case 429:
-            return 'The API rate limit stayed exhausted; try again later or spread out the runs.';
-        default:
-            return status >= 500
-                ? 'The server had an error; it usually goes away on retry. If it persists, contact support with the request id.'
-                : undefined;
-    }
-}
-
-// EXTERNAL MODULE: ../node_modules/@actions/http-client/lib/index.js + 1 modules
-var lib = __nccwpck_require__(8564);
-;// CONCATENATED MODULE: ./src/transport.ts
-/**
- * Transport: the one seam through which every HTTP request goes, built on @actions/http-client (which honours
- * the runner's proxy settings). It adds what the client lacks: a per-request timeout that covers the whole
- * answer, abort on a signal, a bounded answer size, IPv6 literal hosts, redirects followed only within the
- * origin of the request (the token never goes elsewhere), and a classification of failures by whether the
- * request can have reached the server.
- */
-
-
-const NOT_SENT = ['refused', 'dns', 'no-host', 'tls', 'proxy', 'invalid', 'redirect'];
-class TransportError extends Error {
-    kind;
-    /** The HTTP status, when the answer's head arrived before the failure (its body was cut or too large). */
-    status;
-    constructor(kind, message, status) {
-        super(message);
-        this.name = 'TransportError';
-        this.kind = kind;
-        this.status = status;
-    }
-    /** Certain that the request did not reach the API. */
-    get notSent() {
-        return NOT_SENT.includes(this.kind);
-    }
-}
-/** Answers larger than this are refused: no API answer the action reads comes near it. */
-const MAX_BODY_BYTES = 8 * 1024 * 1024;
-const REDIRECTS = [301, 302, 303, 307, 308];
-const MAX_REDIRECTS = 5;
-/** The production transport. */
-function createHttpTransport(userAgent) {
-    return async (request) => {
-        let current = request;
-        for (let hop = 0;; hop++) {
-            const response = await sendOnce(userAgent, current);
-            const location = response.headers.location;
-            if (!REDIRECTS.includes(response.status) || !location)
-                return response;
-            if (hop >= MAX_REDIRECTS)
-                throw new TransportError('redirect', `too many redirects (last to ${location})`);
-            current = redirected(current, response.status, location);
-        }
-    };
-}
-/** The next request of a redirect: only to the same origin (scheme, host and port), else a `redirect` error. */
-function redirected(request, status, location) {
-    const from = new URL(request.url);
-    const to = new URL(location, from);
-    if (to.origin !== from.origin) {
-        throw new TransportError('redirect', `the server redirected to ${to.origin}${to.pathname}, another origin than ${from.origin}; the token is only ` +
-            `sent to api-url's origin, so the redirect was not followed. If that is the right API, set api-url to ${to.origin}.`);
-    }
-    if (request.method !== 'GET' && status !== 307 && status !== 308) {
-        throw new TransportError('redirect', `the server answered ${status} with a redirect to ${to.pathname} for a ${request.method}; set api-url to the final address.`);
-    }
-    return { ...request, url: to.href };
-}
-const ipv6Literals = {
-    prepareRequest(options) {
-        if (options.host?.startsWith('['))
-            options.host = options.host.slice(1, -1);
-    },
-    canHandleAuthentication: () => false,
-    handleAuthentication: () => Promise.reject(new Error('not supported'))
-};
-function sendOnce(userAgent, request) {
-    const options = { allowRedirects: false, allowRetries: false, keepAlive: false, socketTimeout: request.timeoutMs };
-    const client = new lib/* HttpClient */.Qq(userAgent, [ipv6Literals], options);
-    const what = `${request.method} ${new URL(request.url).pathname}`;
-    return new Promise((resolve, reject) => {
-        let settled = false;
-        const finish = (error, response) => {
-            if (settled)
-                return;
-            settled = true;
-            clearTimeout(timer);
-            request.signal?.removeEventListener('abort', onAbort);
-            client.dispose();
-            if (error)
-                reject(error);
-            else
-                resolve(response);
-        };
-        const onAbort = () => finish(new TransportError('aborted', abortReason(request.signal).message));
-        const seconds = Math.round(request.timeoutMs / 1000);
-        const timer = setTimeout(() => finish(new TransportError('timeout', `no answer within ${seconds}s`)), request.timeoutMs);
-        if (request.signal?.aborted)
-            return onAbort();
-        request.signal?.addEventListener('abort', onAbort, { once: true });
-        client
-            .request(request.method, request.url, request.body ?? null, { ...request.headers })
-            .then((res) => readBody(res.message, what))
-            .then(({ message, body }) => finish(undefined, { status: message.statusCode ?? 0, headers: flatHeaders(message), body }))
-            .catch((error) => finish(classify(error, new URL(request.url).host)));
-    });
-}
-function readBody(message, what) {
-    return new Promise((resolve, reject) => {
-        const chunks = [];
-        let size = 0;
-        const status = message.statusCode;
-        message.on('data', (chunk) => {
-            size += chunk.length;
-            if (size <= MAX_BODY_BYTES)
-                return void chunks.push(chunk);
-            message.destroy();
-            reject(new TransportError('too-large', `the answer to ${what} is larger than 8 MiB; it was not read`, status));
-        });
-        message.on('end', () => resolve({ message, body: Buffer.concat(chunks).toString('utf8') }));
-        message.on('error', () => reject(cutShort(what, status)));
-        message.on('aborted', () => reject(cutShort(what, status)));
-    });
-}
-function cutShort(what, status) {
-    return new TransportError('reset', `the answer to ${what} (HTTP ${status}) was cut short`, status);
-}
-function flatHeaders(message) {
-    const out = {};
-    for (const [name, value] of Object.entries(message.headers)) {
-        if (value !== undefined)
-            out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-    }
-    return out;
-}
-const TLS_CODE = /CERT|SSL|TLS|EPROTO|ERR_OSSL/;
-/** A failure of the request, named, with what the user can do about it. */
-function classify(error, host = 'the API host') {
-    if (error instanceof TransportError)
-        return error;
-    const code = error.code ?? '';
-    const message = error.message ?? String(error);
-    if (code === 'ECONNREFUSED')
-        return new TransportError('refused', `connection refused (${message})`);
-    if (code === 'ENOTFOUND')
-        return new TransportError('no-host', `the host ${host} does not exist (${code}); check api-url for a typo`);
-    if (code === 'EAI_AGAIN')
-        return new TransportError('dns', `the host name could not be looked up just now (${message})`);
-    if (/tunneling socket could not be established/.test(message))
-        return proxyFailure(message);
-    if (TLS_CODE.test(code))
-        return tlsFailure(code, message, host);
-    if (/^ERR_INVALID_(CHAR|HEADER_VALUE|HTTP_TOKEN)$/.test(code)) {
-        return new TransportError('invalid', `the request could not be sent: ${message} (a token or header holds a character HTTP forbids)`);
-    }
-    if (/^Request timeout/.test(message) || code === 'ETIMEDOUT')
-        return new TransportError('timeout', message);
-    if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(message)) {
-        return new TransportError('reset', `connection reset (${message})`);
-    }
-    return new TransportError('other', message);
-}
-function proxyFailure(message) {
-    const status = /statusCode=(\d+)/.exec(message)?.[1];
-    const why = status === '407'
-        ? 'the proxy asks for credentials (407): put them in the proxy URL, e.g. https_proxy=http://user:password@proxy:3128'
-        : `the proxy refused to connect to the API${status ? ` (HTTP ${status})` : ''}: check https_proxy and no_proxy`;
-    return new TransportError('proxy', `${why}. Nothing reached the API (${message})`);
-}
-function tlsFailure(code, message, host) {
-    if (/EPROTO|WRONG_VERSION/.test(code) || /wrong version number/.test(message)) {
-        return new TransportError('tls', `no TLS handshake with ${host} (${code}): is this an https port? Use the URL the API serves`);
-    }
-    const fix = code === 'ERR_TLS_CERT_ALTNAME_INVALID'
-        ? `the certificate is not for ${host}: use the host name it names in api-url`
-        : "the API's certificate is not trusted. If an internal CA signed it, give the runner that CA: set " +
-            'NODE_EXTRA_CA_CERTS to its PEM file in the step or job env';
-    return new TransportError('tls', `the TLS handshake with ${host} failed (${code}: ${message.split(';')[0]}); ${fix}`);
-}
-
-;// CONCATENATED MODULE: ./src/retry-policy.ts
-/**
- * Retry policy: the one place that decides what is retried, how long to wait before the next attempt, and when
- * to give up. Reads and cancel are retried on transient failures; the trigger has its own table, because sending
- * it twice can run a job twice.
- */
-
-
-
-/** An answer that may well be different next time: a record not visible yet, a status in an odd shape. */
-class TransientError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'TransientError';
-    }
-}
-const TRANSIENT_STATUSES = [429, 500, 502, 503, 504];
-const BACKOFF_BASE_MS = 1000;
-const BACKOFF_CAP_MS = 30_000;
-/** No retry comes sooner than this after the previous attempt, whatever the server's headers say. */
-const MIN_RETRY_DELAY_MS = 1000;
-/** Nor later than this: a longer wait is taken in several steps (each attempt may be told to wait again). */
-const MAX_RETRY_DELAY_MS = 5 * 60_000;
-/** While waiting for a job, failures end the wait only when no good answer came for this long. */
-const PERSISTENT_FAILURE_MS = 5 * 60_000;
-/** An answer that came back but cannot be read (not JSON, compressed, cut short, too large, an odd shape). */
-function isUnreadableAnswer(error) {
-    if (error instanceof ApiError)
-        return error.status >= 200 && error.status < 300;
-    return (error instanceof TransportError &&
-        error.status !== undefined &&
-        (error.kind === 'reset' || error.kind === 'too-large'));
-}
-/** A read or cancel that failed this way is worth sending again (an unreadable answer too: the next may be fine). */
-function isTransient(error) {
-    if (isUnreadableAnswer(error) || error instanceof TransientError)
-        return true;
-    if (error instanceof ApiError)
-        return TRANSIENT_STATUSES.includes(error.status);
-    if (error instanceof TransportError)
-        return ['refused', 'dns', 'reset', 'timeout'].includes(error.kind);
-    return false;
-}
-/**
- * What to do after a failed start (`POST /v4/jobGroups`, a flow or plan run):
- * - `resend`: the server certainly did not act (429, or refused / not looked up before sending): send again.
- * - `settle`: the server acted (a 2xx whose body cannot be read): find what it started; never send again.
- * - `reconcile`: the outcome is unknown (5xx, reset, timeout): find what it started, else send again.
- * - `fail`: a definite answer (4xx), or a failure that retrying cannot mend (nothing was sent: TLS, proxy, no host).
- */
-function triggerDecision(error) {
-    if (isUnreadableAnswer(error))
-        return 'settle';
-    if (error instanceof ApiError) {
-        if (error.status === 429)
-            return 'resend';
-        return error.status >= 500 ? 'reconcile' : 'fail';
-    }
-    if (error instanceof TransportError) {
-        if (error.kind === 'refused' || error.kind === 'dns')
-            return 'resend';
-        if (error.kind === 'reset' || error.kind === 'timeout' || error.kind === 'other')
-            return 'reconcile';
-    }
-    return 'fail';
-}
-/**
- * Delay before attempt `attempt + 1` (0-based `attempt` of the failed one): `x-retry-after` seconds when present,
- * else the rate-limit reset headers (epoch seconds or milliseconds), else exponential backoff with full jitter.
- */
-function retryDelayMs(error, attempt, now, random = Math.random) {
-    return Math.min(MAX_RETRY_DELAY_MS, Math.max(MIN_RETRY_DELAY_MS, serverDelayMs(error, now) ?? backoffMs(attempt, random)));
-}
-/** What the server asks for: `x-retry-after` seconds, else the latest rate-limit reset, else nothing. */
-function serverDelayMs(error, now) {
-    const headers = error instanceof ApiError ? error.headers : {};
-    const retryAfter = Number(headers['x-retry-after']);
-    if (headers['x-retry-after'] !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0) {
-        return Math.ceil(retryAfter * 1000);
-    }
-    const resets = [headers['x-rate-limit-user-reset'], headers['x-rate-limit-workspace-reset']]
-        .map(epochMs)
-        .filter((t) => t !== undefined);
-    if (resets.length > 0) {
-        const wait = Math.max(...resets) - now;
-        if (wait > 0)
-            return wait;
-    }
-    return undefined;
-}
-/** Full jitter: uniform in [0, min(cap, base·2^attempt)]. */
-function backoffMs(attempt, random = Math.random) {
-    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.min(attempt, 30));
-    return Math.floor(random() * ceiling);
-}
-/** A reset header as epoch milliseconds: values below 10^11 are taken as seconds (the docs say both). */
-function epochMs(value) {
-    if (value === undefined || value.trim() === '')
-        return undefined;
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0)
-        return undefined;
-    return n < 1e11 ? n * 1000 : n;
-}
-/**
- * The one retry loop: run `attempt` until it succeeds, a failure is not retryable, `beforeRetry` settles it, or
- * the budget is spent (then the last error is thrown).
- */
-async function withRetries(attempt, options) {
-    const retryable = options.retryable ?? isTransient;
-    let firstFailureAt;
-    for (let n = 0;; n++) {
-        try {
-            return await attempt(n);
-        }
-        catch (error) {
-            if (!retryable(error) || options.halt?.aborted)
-                throw error;
-            const failure = error;
-            const settled = await options.beforeRetry?.(failure);
-            if (settled !== undefined)
-                return settled;
-            const now = options.clock.now();
-            firstFailureAt ??= now;
-            const delay = retryDelayMs(failure, n, now, options.random);
-            if (now + delay > options.deadline || now + delay - firstFailureAt > options.persistMs)
-                throw error;
-            const message = options.describe?.(failure, delay, n) ??
-                `${options.what} failed (${reason(failure)}); retry ${n + 1} in ${format_formatMs(delay)}`;
-            options.onRetry(message, n >= 2);
-            const signals = [options.signal, options.halt].filter((s) => s !== undefined);
-            await options.clock.sleep(delay, signals.length > 1 ? AbortSignal.any(signals) : signals[0]);
-        }
-    }
-}
-function reason(error) {
-    if (error instanceof ApiError) {
-        const name = error.exception?.name ? ` ${error.exception.name}` : '';
-        return `HTTP ${error.status}${name}${error.requestId ? `, request id ${error.requestId}` : ''}`;
-    }
-    return error.message;
 }
 
 ;// CONCATENATED MODULE: ./src/job-groups.ts
@@ -29992,7 +30407,7 @@ function workflowRunUrl() {
         return undefined;
     return `${server}/${repo}/actions/runs/${runId}${attempt && attempt !== '1' ? `/attempts/${attempt}` : ''}`;
 }
-/** The action's outputs for a report. Pure. */
+/** The action's outputs for a report. Pure. The refresh token is set by the sign-in alone, as it rotates. */
 function reportOutputs(report) {
     return {
         [OUTPUT.jobId]: report.jobId === undefined ? '' : String(report.jobId),
@@ -30239,8 +30654,8 @@ async function writeSummary(report) {
  * `quiet` (the post step): no annotations, no summary.
  */
 async function readConfig(options = {}) {
-    (0,secrets/* registerSecret */.c)(lib_core/* getInput */.V4(INPUT.apiToken));
-    (0,secrets/* registerSecret */.c)(lib_core/* getInput */.V4(INPUT.githubToken));
+    for (const name of SECRET_INPUTS)
+        (0,secrets/* registerSecret */.c)(lib_core/* getInput */.V4(name));
     try {
         const config = parseInputs((name) => lib_core/* getInput */.V4(name));
         if (!options.quiet)
@@ -30262,101 +30677,6 @@ async function readConfig(options = {}) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/api-client.ts
-/**
- * API client: requests to the Trifacta / Designer Cloud / Dataprep v4 API over the one transport, with the
- * bearer token from a token source, JSON in and out, and errors turned into `ApiError`s that quote the server.
- * Reads and idempotent posts (cancel) go through the one retry policy; a start is one attempt, whose resending
- * is the caller's decision. Knows nothing about the action's inputs.
- */
-
-
-const staticToken = (token) => ({ token: () => Promise.resolve(token) });
-class ApiClient {
-    options;
-    constructor(options) {
-        this.options = options;
-    }
-    /** `GET path`, retried on transient failures within the budget; the answer's JSON. */
-    async read(path, budget, subject) {
-        return (await this.readResponse(path, budget, subject)).data;
-    }
-    /** `GET path` like `read`, with the answer's status and headers. */
-    readResponse(path, budget, subject) {
-        return this.retrying(`GET ${path}`, budget, () => this.send('GET', path, { subject, signal: budget.signal, deadline: budget.deadline }));
-    }
-    /** A POST that is harmless to repeat (a cancel), retried like a read. */
-    postRetrying(path, body, budget, subject) {
-        return this.retrying(`POST ${path}`, budget, () => this.send('POST', path, { body, subject, signal: budget.signal, deadline: budget.deadline }));
-    }
-    /** One request. A 401 renews the token once, when the token source can, and repeats the call. */
-    async send(method, path, options = {}) {
-        const token = await this.options.tokens.token(options.signal);
-        try {
-            return await this.sendWith(token, method, path, options);
-        }
-        catch (error) {
-            const renew = this.options.tokens.renewAfterUnauthorized;
-            if (!(error instanceof ApiError && error.status === 401 && renew))
-                throw error;
-            if (!(await renew.call(this.options.tokens, token, options.signal)))
-                throw error;
-            return this.sendWith(await this.options.tokens.token(options.signal), method, path, options);
-        }
-    }
-    get clock() {
-        return this.options.clock;
-    }
-    /** `attempt` under the one retry policy, within the budget. */
-    retrying(what, budget, attempt) {
-        return withRetries(attempt, {
-            what,
-            clock: this.options.clock,
-            deadline: budget.deadline,
-            persistMs: budget.persistMs ?? PERSISTENT_FAILURE_MS,
-            signal: budget.signal,
-            onRetry: this.options.onRetry
-        });
-    }
-    async sendWith(token, method, path, options) {
-        const headers = {
-            Authorization: `Bearer ${token}`,
-            Accept: 'application/json',
-            'User-Agent': this.options.userAgent,
-            ...options.headers
-        };
-        if (options.body !== undefined)
-            headers['Content-Type'] = 'application/json';
-        const response = await this.options.transport({
-            method,
-            url: `${this.options.apiUrl}${path}`,
-            headers,
-            body: options.body === undefined ? undefined : JSON.stringify(options.body),
-            timeoutMs: requestTimeout(this.options.requestTimeoutMs, options.deadline, this.options.clock.now()),
-            signal: options.signal
-        });
-        const requestId = response.headers['x-trifacta-request-id'] ?? '';
-        const answer = { status: response.status, requestId, headers: response.headers };
-        const fail = () => new ApiError({ method, path: path.split('?')[0], ...answer, body: response.body, subject: options.subject });
-        if (response.status === 304 && options.allow304)
-            return { ...answer, data: undefined };
-        if (response.status < 200 || response.status >= 300)
-            throw fail();
-        if (response.body.trim() === '')
-            return { ...answer, data: undefined };
-        try {
-            return { ...answer, data: JSON.parse(response.body) };
-        }
-        catch {
-            throw fail();
-        }
-    }
-}
-/** The request timeout, shortened so that no request outlives its budget's deadline (at least 1 s). */
-function requestTimeout(requestTimeoutMs, deadline, now) {
-    return deadline === undefined ? requestTimeoutMs : Math.min(requestTimeoutMs, Math.max(1000, deadline - now));
-}
-
 ;// CONCATENATED MODULE: ./package.json
 const package_namespaceObject = {"rE":"1.0.0"};
 ;// CONCATENATED MODULE: ./src/version.ts
@@ -30372,10 +30692,11 @@ const USER_AGENT = `${ACTION_NAME}/${VERSION}`;
 
 
 
-function connect(config, transport, clock) {
+/** `tokens`: the sign-in's token source; the static `api-token` by default. */
+function connect(config, transport, clock, tokens = staticToken(config.apiToken)) {
     const client = new ApiClient({
         apiUrl: config.apiUrl,
-        tokens: staticToken(config.apiToken),
+        tokens,
         userAgent: USER_AGENT,
         transport,
         clock,
@@ -30383,76 +30704,6 @@ function connect(config, transport, clock) {
         onRetry: (message, persistent) => (persistent ? log_log.warning(message, { title: 'API retries' }) : log_log.debug(message))
     });
     return new JobGroupsApi(client, (message) => log_log.info(message));
-}
-
-;// CONCATENATED MODULE: ./src/state.ts
-/**
- * State: the only place that saves or reads what the main step leaves for the post step, through named
- * operations. The post step trusts nothing it reads: anything missing or malformed means "do nothing".
- */
-
-const KEY = {
-    kind: 'kind',
-    runId: 'runId',
-    jobId: 'jobId',
-    jobIds: 'jobIds',
-    triggered: 'triggered',
-    requestId: 'requestId',
-    waiting: 'waiting',
-    settled: 'settled'
-};
-const KINDS = ['recipe', 'job-group', 'flow', 'plan'];
-/** The run exists: saved at once, so that the post step can cancel it if the main step is killed. */
-function saveStarted(ref, options) {
-    core.saveState(KEY.requestId, options.requestId);
-    core.saveState(KEY.kind, ref.kind);
-    core.saveState(KEY.runId, String(ref.id));
-    core.saveState(KEY.jobId, String(ref.jobGroupIds[0] ?? ref.id));
-    core.saveState(KEY.jobIds, ref.jobGroupIds.join(','));
-    core.saveState(KEY.triggered, String(options.triggered));
-    core.saveState(KEY.waiting, String(options.waiting));
-}
-/** The main step has dealt with the run's ending: the post step must leave it alone. */
-function saveSettled() {
-    core.saveState(KEY.settled, 'true');
-}
-/**
- * The saved run, or undefined (with the reason) when nothing usable was saved. Ids must be safe positive
- * integers and flags exactly `true` or `false`. Pure but for the getter.
- */
-function readSavedRun(getState) {
-    const kind = getState(KEY.kind);
-    if (!getState(KEY.runId))
-        return { why: 'no run was saved' };
-    if (!KINDS.includes(kind))
-        return { why: `the saved kind '${kind}' is unknown` };
-    const id = positiveId(getState(KEY.runId));
-    const jobGroupIds = getState(KEY.jobIds) === '' ? [] : getState(KEY.jobIds).split(',').map(positiveId);
-    if (id === undefined || jobGroupIds.some((j) => j === undefined))
-        return { why: 'the saved ids are malformed' };
-    const flags = [KEY.triggered, KEY.waiting].map((key) => getState(key));
-    if (flags.some((f) => f !== 'true' && f !== 'false'))
-        return { why: 'the saved flags are malformed' };
-    return {
-        run: {
-            ref: { kind, id, jobGroupIds: jobGroupIds },
-            triggered: flags[0] === 'true',
-            waiting: flags[1] === 'true',
-            requestId: getState(KEY.requestId).slice(0, 100),
-            settled: getState(KEY.settled) === 'true'
-        }
-    };
-}
-/**
- * The post step cancels only a run this step started and was waiting for, that it never saw finish, and only
- * when `cancel-on-workflow-cancel` is true: then the main step was killed before it could cancel. Pure.
- */
-function postStepShouldCancel(run, cancelOnWorkflowCancel) {
-    return run.triggered && run.waiting && !run.settled && cancelOnWorkflowCancel;
-}
-function positiveId(text) {
-    const n = Number(text);
-    return /^\d+$/.test(text) && Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/flows-api.ts
@@ -31041,35 +31292,14 @@ class recipe_RecipeRun extends JobGroupRun {
             recipeId: this.recipeId,
             historyUrl: this.historyUrl,
             ctx,
-            firstSentAt: ctx.clock.now()
+            firstSentAt: 0
         };
-        const started = (id, requestId, adopted) => {
-            this.createdAt = ctx.clock.now();
-            return { ref: { kind: 'recipe', id, jobGroupIds: [id] }, requestId, adopted, attached: false };
-        };
-        /** The job group found in the history, adopted; undefined if none; throws if it cannot be settled. */
-        const adopt = async (why, requestId, failure) => {
-            const group = await findOwnJobGroup(history, why, failure);
-            if (!group)
-                return undefined;
-            ctx.log.warning(`${why}; job group ${group.id} of recipe ${this.recipeId}, created at ${group.createdAt ?? 'an unknown time'}, ` +
-                'was found in the job history and is used instead of sending the trigger again.');
-            return started(group.id, requestId, true);
-        };
-        /** After a failure: `settle` must find the job group; `reconcile` may send again if none was created. */
-        const settle = async (failure) => {
-            const decision = triggerDecision(failure);
-            if (decision === 'resend')
-                return undefined;
-            const found = await adopt(`the trigger's answer was lost (${reason(failure)})`, requestIdOf(failure), failure);
-            if (found || decision === 'reconcile')
-                return found;
-            throw unsettled(history, `the server acted on the trigger (${reason(failure)}) but no job group of it was found`, requestIdOf(failure));
-        };
+        history.firstSentAt = ctx.clock.now();
+        const settle = (failure) => this.settle(history, failure);
         const attempt = async () => {
             const response = await this.api.run(this.body, ctx.executionId, ctx.deadline, ctx.signal);
             if (response.status === 304) {
-                const found = await adopt('the server answered 304 Not Modified to a repeated send', response.requestId);
+                const found = await this.adopt(history, 'the server answered 304 Not Modified to a repeated send', response.requestId);
                 if (found)
                     return found;
                 const what = 'the server answered 304 (a job group with this execution id exists) but it is not in the history';
@@ -31077,14 +31307,9 @@ class recipe_RecipeRun extends JobGroupRun {
             }
             const id = response.data?.id;
             if (isId(id))
-                return started(id, response.requestId, false);
-            const unreadable = new ApiError({
-                method: 'POST',
-                path: '/v4/jobGroups',
-                ...response,
-                body: JSON.stringify(response.data)
-            });
-            return (await settle(unreadable));
+                return this.started(ctx, id, response.requestId, false);
+            const body = JSON.stringify(response.data);
+            return (await settle(new ApiError({ method: 'POST', path: '/v4/jobGroups', ...response, body })));
         };
         return startWithRetries(ctx, 'POST /v4/jobGroups', attempt, {
             retryable: (error) => triggerDecision(error) !== 'fail',
@@ -31094,6 +31319,31 @@ class recipe_RecipeRun extends JobGroupRun {
                 return `POST /v4/jobGroups failed (${reason(failure)}); ${why}, sending again in ${format_formatMs(delay)}`;
             }
         });
+    }
+    started(ctx, id, requestId, adopted) {
+        this.createdAt = ctx.clock.now();
+        return { ref: { kind: 'recipe', id, jobGroupIds: [id] }, requestId, adopted, attached: false };
+    }
+    /** After a failure: `settle` must find the job group; `reconcile` may send again if none was created. */
+    async settle(history, failure) {
+        const decision = triggerDecision(failure);
+        if (decision === 'resend')
+            return undefined;
+        const why = `the trigger's answer was lost (${reason(failure)})`;
+        const found = await this.adopt(history, why, requestIdOf(failure), failure);
+        if (found || decision === 'reconcile')
+            return found;
+        const what = `the server acted on the trigger (${reason(failure)}) but no job group of it was found`;
+        throw unsettled(history, what, requestIdOf(failure));
+    }
+    /** The job group found in the history, adopted; undefined if none; throws if it cannot be settled. */
+    async adopt(history, why, requestId, failure) {
+        const group = await findOwnJobGroup(history, why, failure);
+        if (!group)
+            return undefined;
+        history.ctx.log.warning(`${why}; job group ${group.id} of recipe ${this.recipeId}, created at ${group.createdAt ?? 'an unknown time'}, ` +
+            'was found in the job history and is used instead of sending the trigger again.');
+        return this.started(history.ctx, group.id, requestId, true);
     }
 }
 
@@ -31155,6 +31405,7 @@ function savedRun(ref, api) {
 
 
 
+
 const POST_BUDGET_MS = 20_000;
 async function run(transport = createHttpTransport(USER_AGENT), clock = realClock) {
     const { run: saved, why } = readSavedRun((key) => lib_core/* getState */.Gu(key));
@@ -31171,7 +31422,8 @@ async function run(transport = createHttpTransport(USER_AGENT), clock = realCloc
     log_log.warning(`The main step stopped before ${subject} finished (the workflow was probably cancelled); cancelling it.`, {
         title: 'Cancelling job'
     });
-    const run = savedRun(saved.ref, connect(config, transport, clock));
+    const tokens = postStepToken(config, (key) => lib_core/* getState */.Gu(key));
+    const run = savedRun(saved.ref, connect(config, transport, clock, tokens));
     const budget = { deadline: clock.now() + POST_BUDGET_MS, persistMs: POST_BUDGET_MS };
     const jobUrl = jobId === undefined ? undefined : `${config.appUrl}/jobs/${jobId}`;
     const fate = await endRun(run, saved.ref, {

@@ -1,0 +1,149 @@
+/**
+ * Write-back of a rotated refresh token to a GitHub Actions secret (repository or environment), with plain REST
+ * calls through the transport (Octokit stays out of the main bundle): read the secret's public key once, before the
+ * first refresh, so that a token without the permission fails while the stored refresh token still works; then
+ * seal each new refresh token with that key (a libsodium sealed box, as GitHub's docs show) and PUT it.
+ * libsodium (about 430 kB) is loaded by a dynamic import, only when write-back is configured.
+ */
+import type { Clock } from '../clock.ts'
+import { formatMs } from '../format.ts'
+import { withRetries } from '../retry-policy.ts'
+import { registerSecret } from '../secrets.ts'
+import type { WriteBack } from '../sign-in-inputs.ts'
+import { TransportError, type Transport } from '../transport.ts'
+import { explainSecretFailure, SignInError, type SecretContext } from './explain.ts'
+
+type Sodium = (typeof import('libsodium-wrappers'))['default']
+
+export interface SecretStoreOptions {
+  writeBack: WriteBack
+  transport: Transport
+  clock: Clock
+  userAgent: string
+  requestTimeoutMs: number
+  onRetry: (message: string, persistent: boolean) => void
+  /** The runner's GITHUB_REPOSITORY and GITHUB_API_URL by default. */
+  env?: Record<string, string | undefined>
+}
+
+/** GitHub answered with an error status. */
+class GitHubError extends Error {
+  readonly status: number
+  constructor(status: number, message: string) {
+    super(message)
+    this.name = 'GitHubError'
+    this.status = status
+  }
+}
+
+/** A GitHub call on the secret is given this long, retries included. */
+const CALL_BUDGET_MS = 30_000
+const GITHUB_API_VERSION = '2022-11-28'
+
+export class SecretStore {
+  private readonly options: SecretStoreOptions
+  private readonly context: SecretContext
+  private key?: { id: string; value: Uint8Array }
+  private sodium?: Sodium
+
+  constructor(options: SecretStoreOptions) {
+    this.options = options
+    const env = options.env ?? process.env
+    const { name, environment } = options.writeBack
+    const apiUrl = (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '')
+    this.context = { repository: env.GITHUB_REPOSITORY ?? '', name, environment, apiUrl }
+  }
+
+  /** Where the refresh token goes, for messages: `AAC_REFRESH_TOKEN` or `production/AAC_REFRESH_TOKEN`. */
+  get label(): string {
+    return [this.context.environment, this.context.name].filter(Boolean).join('/')
+  }
+
+  /** Before the first refresh: the public key can be read (the token has the permission) and libsodium loads. */
+  async check(): Promise<void> {
+    if (!/^[^/]+\/[^/]+$/.test(this.context.repository)) {
+      throw new SignInError('GITHUB_REPOSITORY is not set (owner/repo): the refresh token cannot be written back.')
+    }
+    const answer = await this.call('GET', 'public-key', 'read the public key of')
+    const { key_id: id, key } = (answer ?? {}) as { key_id?: unknown; key?: unknown }
+    if (typeof id !== 'string' || typeof key !== 'string') {
+      throw new SignInError(`GitHub's answer to GET ${this.path('public-key')} has no key_id and key.`)
+    }
+    const sodium = (await import('libsodium-wrappers')).default
+    await sodium.ready
+    this.sodium = sodium
+    this.key = { id, value: sodium.from_base64(key, sodium.base64_variants.ORIGINAL) }
+  }
+
+  /** Seals `value` with the public key read by `check()` and writes the secret; throws a `SignInError`. */
+  async write(value: string): Promise<void> {
+    const { sodium, key } = this
+    if (!sodium || !key) throw new SignInError('The secret was written before its public key was read.')
+    const sealed = sodium.crypto_box_seal(sodium.from_string(value), key.value)
+    const encrypted = sodium.to_base64(sealed, sodium.base64_variants.ORIGINAL)
+    registerSecret(encrypted)
+    await this.call('PUT', this.context.name, 'write', { encrypted_value: encrypted, key_id: key.id })
+  }
+
+  private path(leaf: string): string {
+    const { repository, environment } = this.context
+    const scope = environment ? `environments/${encodeURIComponent(environment)}/secrets` : 'actions/secrets'
+    return `/repos/${repository}/${scope}/${leaf}`
+  }
+
+  private async call(
+    method: 'GET' | 'PUT',
+    leaf: string,
+    doing: 'read the public key of' | 'write',
+    body?: unknown
+  ): Promise<unknown> {
+    const { clock } = this.options
+    const deadline = clock.now() + CALL_BUDGET_MS
+    try {
+      return await withRetries(() => this.send(method, this.path(leaf), deadline, body), {
+        what: `${method} ${this.path(leaf)}`,
+        clock,
+        deadline,
+        persistMs: CALL_BUDGET_MS,
+        retryable: isTransient,
+        describe: (failure, delay) =>
+          `${method} ${this.path(leaf)} failed (${failure.message}); retrying in ${formatMs(delay)}`,
+        onRetry: this.options.onRetry
+      })
+    } catch (error) {
+      throw explainSecretFailure(error, doing, this.context)
+    }
+  }
+
+  private async send(method: 'GET' | 'PUT', path: string, deadline: number, body?: unknown): Promise<unknown> {
+    const headers: Record<string, string> = {
+      Authorization: `Bearer ${this.options.writeBack.token}`,
+      Accept: 'application/vnd.github+json',
+      'X-GitHub-Api-Version': GITHUB_API_VERSION,
+      'User-Agent': this.options.userAgent
+    }
+    if (body !== undefined) headers['Content-Type'] = 'application/json'
+    const now = this.options.clock.now()
+    const response = await this.options.transport({
+      method,
+      url: `${this.context.apiUrl}${path}`,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      timeoutMs: Math.min(this.options.requestTimeoutMs, Math.max(1000, deadline - now))
+    })
+    let json: unknown
+    try {
+      json = response.body.trim() ? JSON.parse(response.body) : undefined
+    } catch {
+      json = undefined
+    }
+    if (response.status >= 200 && response.status < 300) return json
+    const message = (json as { message?: unknown } | undefined)?.message
+    throw new GitHubError(response.status, typeof message === 'string' ? message : response.body.slice(0, 200))
+  }
+}
+
+function isTransient(error: unknown): boolean {
+  if (error instanceof GitHubError) return [429, 500, 502, 503, 504].includes(error.status)
+  return error instanceof TransportError && ['refused', 'dns', 'reset', 'timeout'].includes(error.kind)
+}
