@@ -28631,6 +28631,7 @@ function oneLine(text, max) {
 /* harmony export */   f$: () => (/* binding */ parseHttpUrl),
 /* harmony export */   nV: () => (/* binding */ parseApiUrl),
 /* harmony export */   pI: () => (/* binding */ parseToken),
+/* harmony export */   rf: () => (/* binding */ rejectInvisible),
 /* harmony export */   yG: () => (/* binding */ parseBoolean),
 /* harmony export */   zE: () => (/* binding */ parsePositiveInteger)
 /* harmony export */ });
@@ -28716,12 +28717,20 @@ function parseToken(input, text, warnings) {
     }
     if (/\s/.test(token))
         throw new InputError(input, 'contains white space or a line break; give the token alone.');
-    const odd = /[^\x21-\x7e]/.exec(token)?.[0];
-    if (odd !== undefined) {
-        const code = `U+${odd.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-        throw new InputError(input, `contains a control, invisible or non-ASCII character (${code}); copy the token again.`);
-    }
-    return token;
+    return rejectInvisible(input, token, /[^\x21-\x7e]/);
+}
+/**
+ * Control and invisible characters (a zero-width space or byte-order mark picked up by copy and paste) would make
+ * the server refuse the value with no visible cause; a header cannot carry non-ASCII ones at all. Say where the
+ * character is, never what the value is.
+ */
+function rejectInvisible(input, text, odd = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u) {
+    const found = odd.exec(text);
+    if (!found)
+        return text;
+    const code = found[0].codePointAt(0).toString(16).toUpperCase().padStart(4, '0');
+    throw new InputError(input, `contains a control, invisible or non-ASCII character (U+${code}) at position ${found.index + 1}; ` +
+        'copy the value again without it.');
 }
 function parsePositiveInteger(input, text) {
     const raw = text.trim();
@@ -32380,7 +32389,7 @@ function redact(text) {
 /* harmony export */   MQ: () => (/* binding */ parseSignIn),
 /* harmony export */   pH: () => (/* binding */ SECRET_INPUTS)
 /* harmony export */ });
-/* unused harmony exports parseSecretName, parseTokenEndpoint, parseSecret, rejectInvisible */
+/* unused harmony exports parseSecretName, parseTokenEndpoint */
 /* harmony import */ var _action_spec_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6911);
 /* harmony import */ var _auth_jwt_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2201);
 /* harmony import */ var _input_values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9664);
@@ -32434,7 +32443,7 @@ function parseSignIn(c) {
 /** A secret input's value ('' when not given), or undefined when it is malformed (the error is recorded). */
 function secretInput(c, name) {
     const text = c.get(name);
-    return text ? c.attempt(() => parseSecret(name, text, c.warnings)) : '';
+    return text ? c.attempt(() => (0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .parseToken */ .pI)(name, text, c.warnings)) : '';
 }
 function servicePrincipal(c, apiToken, clientSecret) {
     if (apiToken)
@@ -32524,23 +32533,7 @@ function endpointFromClaims(claims) {
 function parseClientId(text) {
     if (/\s/.test(text))
         throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.clientId, 'contains white space; give the Client ID alone.');
-    return rejectInvisible(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.clientId, text);
-}
-/** A token input: `Bearer ` removed (with a warning), no white space, no control or invisible characters. */
-function parseSecret(input, text, warnings) {
-    return rejectInvisible(input, (0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .parseToken */ .pI)(input, text, warnings));
-}
-/**
- * Control and invisible characters (a zero-width space or byte-order mark picked up by copy and paste) would make
- * the server refuse the token with no visible cause: say where the character is, never what the token is.
- */
-function rejectInvisible(input, text) {
-    const found = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.exec(text);
-    if (!found)
-        return text;
-    const code = found[0].codePointAt(0).toString(16).toUpperCase().padStart(4, '0');
-    throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `contains a control or invisible character (U+${code}) at position ${found.index + 1}; ` +
-        'copy the value again without it.');
+    return (0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .rejectInvisible */ .rf)(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.clientId, text);
 }
 
 

@@ -87,12 +87,23 @@ export function parseToken(input: string, text: string, warnings: string[]): str
     warnings.push(`${input} starts with 'Bearer '; the prefix was removed (give the token alone).`)
   }
   if (/\s/.test(token)) throw new InputError(input, 'contains white space or a line break; give the token alone.')
-  const odd = /[^\x21-\x7e]/.exec(token)?.[0]
-  if (odd !== undefined) {
-    const code = `U+${odd.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`
-    throw new InputError(input, `contains a control, invisible or non-ASCII character (${code}); copy the token again.`)
-  }
-  return token
+  return rejectInvisible(input, token, /[^\x21-\x7e]/)
+}
+
+/**
+ * Control and invisible characters (a zero-width space or byte-order mark picked up by copy and paste) would make
+ * the server refuse the value with no visible cause; a header cannot carry non-ASCII ones at all. Say where the
+ * character is, never what the value is.
+ */
+export function rejectInvisible(input: string, text: string, odd = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u): string {
+  const found = odd.exec(text)
+  if (!found) return text
+  const code = found[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')
+  throw new InputError(
+    input,
+    `contains a control, invisible or non-ASCII character (U+${code}) at position ${found.index + 1}; ` +
+      'copy the value again without it.'
+  )
 }
 
 export function parsePositiveInteger(input: string, text: string): number {

@@ -6,7 +6,7 @@
  */
 import { INPUT } from './action-spec.ts'
 import { jwtClaims, type TokenClaims } from './auth/jwt.ts'
-import { InputError, parseHttpUrl, parseToken } from './input-values.ts'
+import { InputError, parseHttpUrl, parseToken, rejectInvisible } from './input-values.ts'
 
 /** Where the rotated refresh token goes: a repository secret, or an environment secret. */
 export interface WriteBack {
@@ -78,7 +78,7 @@ export function parseSignIn(c: InputReader): SignIn | undefined {
 /** A secret input's value ('' when not given), or undefined when it is malformed (the error is recorded). */
 function secretInput(c: InputReader, name: string): string | undefined {
   const text = c.get(name)
-  return text ? c.attempt(() => parseSecret(name, text, c.warnings)) : ''
+  return text ? c.attempt(() => parseToken(name, text, c.warnings)) : ''
 }
 
 function servicePrincipal(c: InputReader, apiToken: string, clientSecret: string): SignIn | undefined {
@@ -176,24 +176,4 @@ function endpointFromClaims(claims: TokenClaims): string {
 function parseClientId(text: string): string {
   if (/\s/.test(text)) throw new InputError(INPUT.clientId, 'contains white space; give the Client ID alone.')
   return rejectInvisible(INPUT.clientId, text)
-}
-
-/** A token input: `Bearer ` removed (with a warning), no white space, no control or invisible characters. */
-export function parseSecret(input: string, text: string, warnings: string[]): string {
-  return rejectInvisible(input, parseToken(input, text, warnings))
-}
-
-/**
- * Control and invisible characters (a zero-width space or byte-order mark picked up by copy and paste) would make
- * the server refuse the token with no visible cause: say where the character is, never what the token is.
- */
-export function rejectInvisible(input: string, text: string): string {
-  const found = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.exec(text)
-  if (!found) return text
-  const code = found[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')
-  throw new InputError(
-    input,
-    `contains a control or invisible character (U+${code}) at position ${found.index + 1}; ` +
-      'copy the value again without it.'
-  )
 }

@@ -29424,12 +29424,20 @@ function parseToken(input, text, warnings) {
     }
     if (/\s/.test(token))
         throw new InputError(input, 'contains white space or a line break; give the token alone.');
-    const odd = /[^\x21-\x7e]/.exec(token)?.[0];
-    if (odd !== undefined) {
-        const code = `U+${odd.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-        throw new InputError(input, `contains a control, invisible or non-ASCII character (${code}); copy the token again.`);
-    }
-    return token;
+    return rejectInvisible(input, token, /[^\x21-\x7e]/);
+}
+/**
+ * Control and invisible characters (a zero-width space or byte-order mark picked up by copy and paste) would make
+ * the server refuse the value with no visible cause; a header cannot carry non-ASCII ones at all. Say where the
+ * character is, never what the value is.
+ */
+function rejectInvisible(input, text, odd = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u) {
+    const found = odd.exec(text);
+    if (!found)
+        return text;
+    const code = found[0].codePointAt(0).toString(16).toUpperCase().padStart(4, '0');
+    throw new InputError(input, `contains a control, invisible or non-ASCII character (U+${code}) at position ${found.index + 1}; ` +
+        'copy the value again without it.');
 }
 function parsePositiveInteger(input, text) {
     const raw = text.trim();
@@ -29878,7 +29886,7 @@ function parseSignIn(c) {
 /** A secret input's value ('' when not given), or undefined when it is malformed (the error is recorded). */
 function secretInput(c, name) {
     const text = c.get(name);
-    return text ? c.attempt(() => parseSecret(name, text, c.warnings)) : '';
+    return text ? c.attempt(() => parseToken(name, text, c.warnings)) : '';
 }
 function servicePrincipal(c, apiToken, clientSecret) {
     if (apiToken)
@@ -29969,22 +29977,6 @@ function parseClientId(text) {
     if (/\s/.test(text))
         throw new InputError(INPUT.clientId, 'contains white space; give the Client ID alone.');
     return rejectInvisible(INPUT.clientId, text);
-}
-/** A token input: `Bearer ` removed (with a warning), no white space, no control or invisible characters. */
-function parseSecret(input, text, warnings) {
-    return rejectInvisible(input, parseToken(input, text, warnings));
-}
-/**
- * Control and invisible characters (a zero-width space or byte-order mark picked up by copy and paste) would make
- * the server refuse the token with no visible cause: say where the character is, never what the token is.
- */
-function rejectInvisible(input, text) {
-    const found = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.exec(text);
-    if (!found)
-        return text;
-    const code = found[0].codePointAt(0).toString(16).toUpperCase().padStart(4, '0');
-    throw new InputError(input, `contains a control or invisible character (U+${code}) at position ${found.index + 1}; ` +
-        'copy the value again without it.');
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts

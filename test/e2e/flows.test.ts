@@ -73,7 +73,7 @@ describe('a flow run', () => {
       ignoreRecipeErrors: true,
       overrides: { Returns: { profiler: true }, 'Orders clean': { profler: 1 } }
     })
-    expect(warnings(result).join('\n')).toContain("unknown key 'Orders clean.profler' is passed on as given (did you mean 'Orders clean.profiler'?)")
+    expect(warnings(result).join('\n')).toContain("unknown key 'Orders clean.profler' (did you mean 'Orders clean.profiler'?) passed on as given")
     expect(partRows(result)).toHaveLength(2)
     expect(result.outputs['job-ids']).toBe('[4100,4101]')
   })

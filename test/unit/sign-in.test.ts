@@ -161,7 +161,7 @@ describe('sign-in inputs', () => {
     const value = `${(inputs as Record<string, string>)[input]}${char}tail`
     const messages = errorsOf({ ...inputs, [input]: value })
     const code = char.codePointAt(char.length - 1)!.toString(16).toUpperCase().padStart(4, '0')
-    expect(messages.find((m) => m.startsWith(`Input '${input}':`))).toContain(`contains a control or invisible character (U+${code})`)
+    expect(messages.find((m) => m.startsWith(`Input '${input}':`))).toContain(`contains a control, invisible or non-ASCII character (U+${code})`)
     expect(messages.join('\n')).not.toContain('tail')
   })
 })
