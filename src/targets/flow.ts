@@ -82,7 +82,7 @@ export class FlowRun extends JobGroupSet implements RunKind {
     groups.forEach((g) => g.status && this.seen.set(g.id, g.status))
     const statuses = groups.map((g) => g.status)
     return {
-      status: statuses.every((st) => st !== undefined) ? overallStatus(statuses as JobStatus[]) : undefined,
+      status: statuses.every((st) => st !== undefined) ? overallStatus(statuses) : undefined,
       ...spanOf(groups),
       stages: reads.flatMap((r) => r.stages),
       written: mergeWritten(reads.map((r) => r.written)),

@@ -63,7 +63,7 @@ export class PlanRun implements RunKind {
     const tasks = [...new Set(parts.map((p) => p.task!))]
     return tasks.map((task, i) => {
       const statuses = parts.filter((p) => p.task === task).map((p) => p.status)
-      const status = statuses.every((s) => s !== undefined) ? overallStatus(statuses as JobStatus[]) : 'not started'
+      const status = statuses.every((s) => s !== undefined) ? overallStatus(statuses) : 'not started'
       return { id: i + 1, jobType: task, status }
     })
   }
