@@ -29243,7 +29243,9 @@ function hintFor(status, method, path, subject = {}) {
     const isTrigger = method === 'POST' && /\/v4\/jobGroups$/.test(path);
     switch (status) {
         case 401:
-            return 'The api-token is invalid or expired: create a new access token in the app (User menu → Preferences/Settings → API access tokens) and update the secret.';
+            return ('The token is invalid or expired. A static api-token: create a new access token in the app (User menu → ' +
+                'Preferences/Settings → API access tokens) and update the secret. With refresh-token or client-secret: check ' +
+                'that api-url is the region the OAuth client belongs to.');
         case 403:
             return isTrigger
                 ? `The token's user lacks permission to run recipe ${subject.recipeId ?? ''} or to use its workspace: share the flow with that user, or use a token of a user who can run it.`
@@ -31032,7 +31034,8 @@ function failureOf(config, report) {
             };
         default:
             return {
-                title: report.jobId ? `${subject}: API error` : `Could not start ${report.composite?.subject ?? 'the job'}`,
+                title: report.errorTitle ??
+                    (report.jobId ? `${subject}: API error` : `Could not start ${report.composite?.subject ?? 'the job'}`),
                 message: report.error ?? 'Unknown error.'
             };
     }
@@ -31125,6 +31128,7 @@ function startOnce(ctx, start) {
 
 
 
+
 function describeStartFailure(report, error, config, stopSignal) {
     if (!(error instanceof Error))
         throw error;
@@ -31144,6 +31148,8 @@ function describeStartFailure(report, error, config, stopSignal) {
         return report;
     }
     report.ending = 'error';
+    if (error instanceof SignInError)
+        report.errorTitle = 'Could not sign in';
     if (error instanceof TransportError && error.notSent) {
         report.error = `Nothing was sent to the API at ${config.apiUrl}: ${error.message}.`;
     }

@@ -62,7 +62,9 @@ export function failureOf(config: Config, report: RunReport): { title: string; m
       }
     default:
       return {
-        title: report.jobId ? `${subject}: API error` : `Could not start ${report.composite?.subject ?? 'the job'}`,
+        title:
+          report.errorTitle ??
+          (report.jobId ? `${subject}: API error` : `Could not start ${report.composite?.subject ?? 'the job'}`),
         message: report.error ?? 'Unknown error.'
       }
   }

@@ -35,6 +35,8 @@ export interface RunReport {
   notes: string[]
   /** The failure, when the step fails for a reason other than the job's own status. */
   error?: string
+  /** The failure annotation's title, when the generic one would mislead (e.g. `Could not sign in`). */
+  errorTitle?: string
   /** Link to this workflow run. */
   runUrl?: string
   /** Every job group of the run (the job-ids output); a recipe's run has one. */

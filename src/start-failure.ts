@@ -3,6 +3,7 @@
  * acted, what may have happened and where to look, with the request id when there is one.
  */
 import { ApiError } from './api-error.ts'
+import { SignInError } from './auth/explain.ts'
 import type { StopSignal } from './cancellation.ts'
 import type { Config } from './inputs.ts'
 import type { RunReport } from './report.ts'
@@ -33,6 +34,7 @@ export function describeStartFailure(
     return report
   }
   report.ending = 'error'
+  if (error instanceof SignInError) report.errorTitle = 'Could not sign in'
   if (error instanceof TransportError && error.notSent) {
     report.error = `Nothing was sent to the API at ${config.apiUrl}: ${error.message}.`
   } else if (error instanceof TransportError) {

@@ -28580,7 +28580,9 @@ function hintFor(status, method, path, subject = {}) {
     const isTrigger = method === 'POST' && /\/v4\/jobGroups$/.test(path);
     switch (status) {
         case 401:
-            return 'The api-token is invalid or expired: create a new access token in the app (User menu → Preferences/Settings → API access tokens) and update the secret.';
+            return ('The token is invalid or expired. A static api-token: create a new access token in the app (User menu → ' +
+                'Preferences/Settings → API access tokens) and update the secret. With refresh-token or client-secret: check ' +
+                'that api-url is the region the OAuth client belongs to.');
         case 403:
             return isTrigger
                 ? `The token's user lacks permission to run recipe ${subject.recipeId ?? ''} or to use its workspace: share the flow with that user, or use a token of a user who can run it.`

@@ -126,6 +126,7 @@ describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => 
     expect(loser.code).toBe(1)
     const error = errors(loser).join('\n')
     expect(error).toContain('answered HTTP 400 invalid_grant')
+    expect(error).toMatch(/^::error title=Could not sign in::/)
     expect(error).toContain('The refresh token was already used or has expired')
     expect(error).toContain('Another run sharing the token may have rotated it first')
     expect(error).toContain('concurrency: { group: aac-refresh-token, cancel-in-progress: false }')
