@@ -22,7 +22,10 @@ import {
   type Example,
   type Wrapped
 } from './support/readme-examples.ts'
-import { runExample } from './support/readme-runner.ts'
+import { TokenServer } from './emulator/index.ts'
+import { FakeGitHub } from './support/fake-github.ts'
+import { refreshTokenProblems, runExample } from './support/readme-runner.ts'
+import type { ActionResult } from './support/run-action.ts'
 
 const root = resolve(import.meta.dirname, '..')
 const README = readFileSync(join(root, 'README.md'), 'utf8')
@@ -101,9 +104,9 @@ describe('README examples', () => {
       if (c.workflow && steps.length > 0) {
         const expected = c.markers.expectFailure ? `fails with '${c.markers.expectFailure}'` : 'passes'
         it(`runs its ${steps.length} step(s) of this action against the emulator: ${expected}`, async () => {
-          const { runs, problems } = await runExample(c.example.where, c.workflow!, c.markers, context)
+          const { runs, problems, secrets } = await runExample(c.example.where, c.workflow!, c.markers, context)
           expect(problems).toEqual([])
-          for (const run of runs) expectNoSecretLeak(run.result)
+          for (const run of runs) expectNoSecretLeak(run.result, secrets)
         })
       }
     })
@@ -155,9 +158,9 @@ describe('the example checks catch', () => {
     expect(checkExample(readmeExample('Quick start'), renamed).problems).toEqual([
       `${readmeExample('Quick start').where}: step job of job example: input 'recipe-id' is not declared in action.yml`
     ])
-    const missing = edited(readmeExample('Quick start').code, '    api-token: ${{ secrets.TRIFACTA_TOKEN }}\n', '')
+    const missing = edited(readmeExample('Quick start').code, '    api-url: https://api.clouddataprep.com\n', '')
     expect(checkExample(example(missing), contract).problems).toEqual([
-      "README.md:10: step job of job example: required input 'api-token' is missing"
+      "README.md:10: step job of job example: required input 'api-url' is missing"
     ])
   })
 
@@ -217,15 +220,119 @@ describe('the example checks catch', () => {
 
   it('an emulator setup that does not exist, and an expression without a test value', async () => {
     const quick = readmeExample('Quick start')
-    const flows = checkExample(example(`# readme-test: emulator=flows\n${quick.code}`), contract)
+    const flows = checkExample(example(`# readme-test: emulator=flow\n${quick.code}`), contract)
     expect((await runExample('README.md:10', flows.workflow!, flows.markers, context)).problems).toEqual([
-      "README.md:10: unknown emulator setup 'flows' (known: default)"
+      "README.md:10: unknown emulator setup 'flow' (known: default, flows, plans, aac)"
     ])
     const vars = checkExample(example(edited(quick.code, 'recipe-id: 7', 'recipe-id: ${{ vars.RECIPE }}')), contract)
     expect((await runExample('README.md:10', vars.workflow!, vars.markers, context)).problems).toEqual([
       "README.md:10: job example, step job, input 'recipe-id': no test value for ${{ vars.RECIPE }};" +
         ' give it one in readme-runner.ts'
     ])
+  })
+
+  it('an AAC test value outside the aac setup, and a token-endpoint without its token server', async () => {
+    const sp = readmeExample('Service principal (preview)')
+    const c = checkExample(example(edited(sp.code, '# readme-test: emulator=aac\n', '')), contract)
+    const step = 'README.md:10: job example, step #1'
+    const fix = "the aac setup has one (# readme-test: emulator=aac), setup 'default' has not"
+    expect((await runExample('README.md:10', c.workflow!, c.markers, context)).problems).toEqual([
+      `${step}, input 'client-id': no test value for \${{ vars.AAC_CLIENT_ID }}; ${fix}`,
+      `${step}, input 'client-secret': no test value for \${{ secrets.AAC_CLIENT_SECRET }}; ${fix}`,
+      `${step}: token-endpoint needs the token server of # readme-test: emulator=aac`
+    ])
+  })
+
+  it("an api-url as written that the action warns about or refuses, though the run uses the emulator's", async () => {
+    const quick = readmeExample('Quick start')
+    const platform = 'https://api.us1.alteryxcloud.com'
+    const warned = checkExample(example(edited(quick.code, 'https://api.clouddataprep.com', platform)), contract)
+    expect((await runExample('README.md:10', warned.workflow!, warned.markers, context)).problems).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          '^README.md:10: unexpected warning: ::warning title=Input warning::api-url https://api.us1.alteryxcloud.com' +
+            ' is the host of .*/v4 API is served from https://us1.alteryxcloud.com.* \\(api-url as written\\)$'
+        )
+      )
+    ])
+    const plain = checkExample(example(edited(quick.code, 'https://', 'http://')), contract)
+    expect((await runExample('README.md:10', plain.workflow!, plain.markers, context)).problems).toEqual([
+      "README.md:10: job example, step job, input 'api-url' as written: Input 'api-url': plain http is only allowed" +
+        ' for loopback hosts; use https://api.clouddataprep.com.'
+    ])
+  })
+
+  it("write-back with the workflow's GITHUB_TOKEN fails as on GitHub: no access to the public key", async () => {
+    const workflow = readmeExample('3. The workflow')
+    const code = edited(workflow.code, 'secrets.AAC_SECRETS_TOKEN', 'secrets.GITHUB_TOKEN')
+    const failing = checkExample(example(code), contract)
+    const { problems } = await runExample('README.md:10', failing.workflow!, failing.markers, context)
+    expect(problems).toEqual([
+      expect.stringMatching(/^README.md:10: job refresh, step aac \(exit 1\): ::error.*Could not read the public key/)
+    ])
+  })
+
+  it('a rotated refresh token that was not written back, or not the latest, or not in the output', async () => {
+    const tokenServer = await TokenServer.start()
+    const github = await FakeGitHub.start({ secrets: { environments: ['production'] } })
+    try {
+      const first = tokenServer.issueRefreshToken().refreshToken
+      // A real rotation: `first` is used up, and the token server's latest refresh token is the new one.
+      const answer = await fetch(tokenServer.tokenEndpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'refresh_token',
+          refresh_token: first,
+          client_id: tokenServer.clientId
+        })
+      })
+      expect(answer.status).toBe(200)
+      const latest = tokenServer.latestRefreshToken!
+      expect(latest).not.toBe(first)
+      const passed = (inputs: Record<string, string>, outputs: Record<string, string> = {}) => {
+        const result: ActionResult = {
+          code: 0,
+          signal: null,
+          stdout: '',
+          stderr: '',
+          outputs,
+          summary: '',
+          state: {},
+          durationMs: 1
+        }
+        return [{ step: 'aac', inputs: { 'refresh-token': first, ...inputs }, result }]
+      }
+      const servers = { github, tokenServer }
+      const repo = passed({ 'refresh-token-secret': 'AAC_REFRESH_TOKEN' })
+      const env = passed({ 'refresh-token-secret': 'production/AAC_REFRESH_TOKEN' })
+
+      expect(refreshTokenProblems('README.md:10', repo, servers)).toEqual([
+        'README.md:10: step aac: secret AAC_REFRESH_TOKEN was not written'
+      ])
+      github.secrets.seedSecret('acme', 'pipelines', 'AAC_REFRESH_TOKEN', first)
+      expect(refreshTokenProblems('README.md:10', repo, servers)).toEqual([
+        'README.md:10: step aac: secret AAC_REFRESH_TOKEN holds a refresh token that is used, not the latest'
+      ])
+      github.secrets.seedSecret('acme', 'pipelines', 'AAC_REFRESH_TOKEN', latest)
+      expect(refreshTokenProblems('README.md:10', repo, servers)).toEqual([])
+      // The repository secret does not stand in for the environment's.
+      expect(refreshTokenProblems('README.md:10', env, servers)).toEqual([
+        'README.md:10: step aac: secret production/AAC_REFRESH_TOKEN was not written'
+      ])
+      github.secrets.seedSecret('acme', 'pipelines', 'AAC_REFRESH_TOKEN', latest, 'production')
+      expect(refreshTokenProblems('README.md:10', env, servers)).toEqual([])
+
+      expect(refreshTokenProblems('README.md:10', passed({}, { 'refresh-token': first }), servers)).toEqual([
+        'README.md:10: step aac: the refresh-token output is not the latest refresh token'
+      ])
+      expect(refreshTokenProblems('README.md:10', passed({}, { 'refresh-token': latest }), servers)).toEqual([])
+      expect(refreshTokenProblems('README.md:10', passed({}), { github })).toEqual([
+        'README.md:10: a step signed in with refresh-token, but the token server holds no unused refresh token'
+      ])
+    } finally {
+      await Promise.all([tokenServer.close(), github.close()])
+    }
   })
 
   it('examples inside action.yml descriptions', () => {

@@ -1,25 +1,91 @@
 // Runs a README example the way a runner would run its workflow, against the API emulator: jobs in `needs` order,
 // and in each job the steps that use this action, through run-action.ts (dist/ as the runner runs it) with the
 // step's `with:` values. `${{ … }}` expressions get test values (secrets → the emulator's token, step and job
-// outputs → what earlier steps really set); `api-url` becomes the emulator's URL. Steps of other actions and
-// `run:` steps are not run. As in a real job, the first failing step ends the example. A `pull_request` workflow
-// runs with a pull_request event and a fake GitHub API, so `comment-on-pr` really comments.
+// outputs → what earlier steps really set); `api-url` becomes the emulator's URL and `token-endpoint` the token
+// server's. Steps of other actions and `run:` steps are not run. As in a real job, the first failing step ends the
+// example. A fake GitHub API serves every run (GITHUB_API_URL): a `pull_request` workflow runs with a
+// pull_request event, so `comment-on-pr` really comments, and a rotated refresh token is really written back.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Emulator, type EmulatorOptions } from '../emulator/index.ts'
+import { v4ApiUrl } from '../../src/aac-host.ts'
+import { parseApiUrl } from '../../src/input-values.ts'
+import { parseTokenEndpoint } from '../../src/sign-in-inputs.ts'
+import { Emulator, startAacEmulator, type EmulatorOptions, type FlowSpec, type TokenServer } from '../emulator/index.ts'
 import { FakeGitHub } from './fake-github.ts'
 import { asRecord, isThisAction, strings, type Markers, type Workflow } from './readme-examples.ts'
 import { runAction, type ActionResult } from './run-action.ts'
 
-/**
- * The emulator setups an example can ask for with `# readme-test: emulator=<name>`. The recipe ids are those the
- * examples use, listed on purpose: an example with a new id fails until its id is added here.
- */
-export const EMULATOR_SETUPS: Record<string, EmulatorOptions> = {
-  // Jobs run 1.5 s (the emulator's default scenario) and end Complete.
-  default: { recipes: [7, 42] }
+/** What an example's `# readme-test: emulator=<name>` starts. */
+export interface EmulatorSetup {
+  /** What the API emulator serves; its token is always the run context's. */
+  emulator: EmulatorOptions
+  /**
+   * Alteryx Analytics Cloud sign-in: a token server with these OAuth clients (id → secret; null for a public
+   * client, as a user's OAuth 2.0 API tokens have), whose access tokens the emulator accepts. `token-endpoint`
+   * becomes its issuer, and the AAC test values (AAC_VALUES) are given.
+   */
+  oauthClients?: Record<string, string | null>
 }
+
+/** The service principal of the `aac` setup: what `vars.AAC_CLIENT_ID` and `secrets.AAC_CLIENT_SECRET` stand for. */
+const SERVICE_PRINCIPAL = { id: 'readme-service-principal', secret: 'sp-SECRET-readme-3c9e1f' }
+/** What `secrets.AAC_SECRETS_TOKEN` stands for: the fake GitHub lets it read public keys and write secrets. */
+const SECRETS_TOKEN = 'github_pat_11README_secrets_8d2f4a'
+/** Environments the fake GitHub knows (the README names production/AAC_REFRESH_TOKEN). */
+const ENVIRONMENTS = ['production']
+
+// Flow 10 of "Run a flow": the example's flow-recipes (7, 8) select two of its three outputs; its overrides name
+// the output 'Sales by region'.
+const FLOW_10: FlowSpec = {
+  outputs: [
+    { recipeId: 7, name: 'Sales by region' },
+    { recipeId: 8, name: 'Sales by month' },
+    { recipeId: 9, name: 'Returns' }
+  ]
+}
+
+/**
+ * The emulator setups an example can ask for with `# readme-test: emulator=<name>`. The recipe, flow and plan ids
+ * and the OAuth client ids are those the examples use, listed on purpose: an example with a new id fails until its
+ * id is added here. Jobs run 1.5 s (the emulator's default scenario) and end Complete.
+ */
+export const EMULATOR_SETUPS: Record<string, EmulatorSetup> = {
+  default: { emulator: { recipes: [7, 42] } },
+  flows: { emulator: { recipes: [], flows: { 10: FLOW_10 } } },
+  // Plan 5 of "Run a plan": a task that runs flow 10, then a task of its own.
+  plans: {
+    emulator: {
+      recipes: [],
+      flows: { 10: FLOW_10 },
+      plans: {
+        5: {
+          name: 'Nightly',
+          tasks: [
+            { name: 'Refresh sales', flowId: 10 },
+            { name: 'Daily report', outputs: [{ recipeId: 11, name: 'Daily report' }] }
+          ]
+        }
+      }
+    }
+  },
+  // "Alteryx Analytics Cloud": `your-client-id` is the Client ID the README writes for a user's token pair.
+  aac: {
+    emulator: { recipes: [7] },
+    oauthClients: { 'your-client-id': null, [SERVICE_PRINCIPAL.id]: SERVICE_PRINCIPAL.secret }
+  }
+}
+
+/** The test values only a setup with `oauthClients` gives; the refresh token is issued by its token server. */
+function aacValues(refreshToken: string): Record<string, string> {
+  return {
+    'secrets.AAC_REFRESH_TOKEN': refreshToken,
+    'secrets.AAC_SECRETS_TOKEN': SECRETS_TOKEN,
+    'vars.AAC_CLIENT_ID': SERVICE_PRINCIPAL.id,
+    'secrets.AAC_CLIENT_SECRET': SERVICE_PRINCIPAL.secret
+  }
+}
+const AAC_VALUES = Object.keys(aacValues(''))
 
 export interface RunContext {
   /** The emulator's token: what `secrets.TRIFACTA_TOKEN` stands for. */
@@ -32,13 +98,18 @@ export interface StepRun {
   job: string
   /** The step's id, or `#<n>` (1-based). */
   step: string
+  /** As the action got them: test values in, the test servers' URLs for api-url and token-endpoint. */
   inputs: Record<string, string>
+  /** Warnings the action gives for api-url and token-endpoint as written, which the run replaces. */
+  writtenWarnings: string[]
   result: ActionResult
 }
 
 export interface ExampleRun {
   runs: StepRun[]
   problems: string[]
+  /** The test values of the secrets the example could read: none may appear in what the action printed. */
+  secrets: string[]
 }
 
 const OWNER = 'acme' // run-action.ts sets GITHUB_REPOSITORY=acme/pipelines
@@ -53,6 +124,17 @@ interface JobScope {
   needs: Record<string, Record<string, string>>
 }
 
+/** The servers of one example's run, and the test values that go with them. */
+interface Servers {
+  emulator: Emulator
+  tokenServer?: TokenServer
+  github: FakeGitHub
+  /** Expression → test value, for everything but step and job outputs. */
+  values: Record<string, string>
+  /** The setup's name, for messages. */
+  setup: string
+}
+
 /** Runs `workflow` (a checked, wrapped example) and says what did not go as its markers say. */
 export async function runExample(
   where: string,
@@ -63,27 +145,35 @@ export async function runExample(
   const setup = EMULATOR_SETUPS[markers.emulator]
   if (!setup) {
     const known = Object.keys(EMULATOR_SETUPS).join(', ')
-    return { runs: [], problems: [`${where}: unknown emulator setup '${markers.emulator}' (known: ${known})`] }
+    return {
+      runs: [],
+      problems: [`${where}: unknown emulator setup '${markers.emulator}' (known: ${known})`],
+      secrets: []
+    }
   }
   const order = jobOrder(workflow)
-  if (typeof order === 'string') return { runs: [], problems: [`${where}: ${order}`] }
+  if (typeof order === 'string') return { runs: [], problems: [`${where}: ${order}`], secrets: [] }
 
   const event = eventName(workflow)
-  const emulator = await Emulator.start({ token: context.token, ...setup })
-  let github: FakeGitHub | undefined
+  const closers: (() => Promise<void>)[] = []
   let dir: string | undefined
   const runs: StepRun[] = []
   const problems: string[] = []
   try {
-    github = PR_EVENTS.has(event) ? await FakeGitHub.start() : undefined
+    const servers = await startServers(markers.emulator, setup, context, closers)
+    const { github, values } = servers
+    const secrets = [
+      ...new Set(Object.entries(values).flatMap(([k, v]) => (/^secrets\.|^github\.token$/.test(k) ? [v] : [])))
+    ]
     dir = mkdtempSync(join(tmpdir(), 'readme-example-'))
     const eventPath = join(dir, 'event.json')
-    writeFileSync(eventPath, JSON.stringify(github ? pullRequestPayload() : {}))
+    const pullRequest = PR_EVENTS.has(event)
+    writeFileSync(eventPath, JSON.stringify(pullRequest ? pullRequestPayload() : {}))
     const env: Record<string, string> = {
       GITHUB_EVENT_NAME: event,
       GITHUB_EVENT_PATH: eventPath,
       GITHUB_WORKFLOW: typeof workflow.name === 'string' ? workflow.name : '.github/workflows/example.yml',
-      ...(github ? { GITHUB_API_URL: github.url } : {})
+      GITHUB_API_URL: github.url
     }
     const jobOutputs: Record<string, Record<string, string>> = {}
     jobs: for (const job of order) {
@@ -98,29 +188,84 @@ export async function runExample(
         if (typeof step.uses !== 'string' || !isThisAction(step.uses)) continue
         const name = typeof step.id === 'string' ? step.id : `#${index + 1}`
         const label = `${where}: job ${job}, step ${name}`
-        const inputs = stepInputs(asRecord(step.with), scope, context, label, problems)
+        const inputs = stepInputs(asRecord(step.with), scope, servers, label, problems)
+        const writtenWarnings = serverInputs(inputs, servers, label, problems)
         if (problems.length) break jobs
-        inputs['api-url'] = emulator.url
         const result = await runAction(inputs, { env: { ...env, GITHUB_JOB: job } })
-        runs.push({ job, step: name, inputs, result })
+        runs.push({ job, step: name, inputs, writtenWarnings, result })
         if (typeof step.id === 'string') scope.steps[step.id] = result.outputs
         if (result.code !== 0) break jobs
       }
       const outputs: Record<string, string> = {}
       for (const [key, value] of Object.entries(asRecord(spec.outputs))) {
-        outputs[key] = substitute(String(value), scope, context, `${where}: outputs of job ${job}`, problems)
+        outputs[key] = substitute(String(value), scope, servers, `${where}: outputs of job ${job}`, problems)
       }
       jobOutputs[job] = outputs
       problems.push(...unsetOutputs(where, job, spec, runs))
     }
     if (problems.length === 0) problems.push(...outcomeProblems(where, runs, markers))
-    if (github && problems.length === 0) problems.push(...commentProblems(where, runs, github))
-    return { runs, problems }
+    if (pullRequest && problems.length === 0) problems.push(...commentProblems(where, runs, github))
+    if (problems.length === 0) problems.push(...refreshTokenProblems(where, runs, servers))
+    return { runs, problems, secrets }
   } finally {
-    await emulator.close()
-    await github?.close()
+    await Promise.all(closers.map((close) => close()))
     if (dir) rmSync(dir, { recursive: true, force: true })
   }
+}
+
+/** Starts what `setup` needs; each server's close() is added to `closers` as soon as it listens. */
+async function startServers(
+  name: string,
+  setup: EmulatorSetup,
+  context: RunContext,
+  closers: (() => Promise<void>)[]
+): Promise<Servers> {
+  const values: Record<string, string> = {
+    'secrets.TRIFACTA_TOKEN': context.token,
+    'secrets.GITHUB_TOKEN': context.githubToken,
+    'github.token': context.githubToken,
+    'github.event.pull_request.number': String(PR_NUMBER),
+    'github.ref': 'refs/heads/main'
+  }
+  const emulatorOptions = { ...setup.emulator, token: context.token }
+  const aac = setup.oauthClients
+    ? await startAacEmulator({ emulator: emulatorOptions, tokenServer: { clients: setup.oauthClients } })
+    : undefined
+  const emulator = aac?.emulator ?? (await Emulator.start(emulatorOptions))
+  closers.push(() => (aac ?? emulator).close())
+  const tokenServer = aac?.tokenServer
+  // A pair as a user gets it from the OAuth 2.0 API Tokens page, of the first client (the user's).
+  if (tokenServer) Object.assign(values, aacValues(tokenServer.issueRefreshToken().refreshToken))
+  // The secrets token may write secrets; the workflow's own token may not, as on GitHub.
+  const tokens = { [SECRETS_TOKEN]: 'secrets', [context.githubToken]: 'github-token' } as const
+  const github = await FakeGitHub.start({ secrets: { tokens, environments: ENVIRONMENTS } })
+  closers.push(() => github.close())
+  return { emulator, tokenServer, github, values, setup: name }
+}
+
+/**
+ * Points api-url (and token-endpoint) at the test servers. What the action would say of the URLs as written is
+ * asked of its own parsers first: an error is a problem, and a warning is returned, to count as the step's.
+ */
+function serverInputs(inputs: Record<string, string>, servers: Servers, label: string, problems: string[]): string[] {
+  const warnings: string[] = []
+  const written = (input: string, parse: (text: string, found: string[]) => unknown): void => {
+    const found: string[] = []
+    try {
+      parse(inputs[input] ?? '', found)
+    } catch (error) {
+      problems.push(`${label}, input '${input}' as written: ${(error as Error).message}`)
+    }
+    warnings.push(...found.map((w) => `::warning title=Input warning::${w} (${input} as written)`))
+  }
+  written('api-url', (text, found) => v4ApiUrl(parseApiUrl(text, found), found))
+  inputs['api-url'] = servers.emulator.url
+  if (inputs['token-endpoint']) {
+    written('token-endpoint', (text) => parseTokenEndpoint(text))
+    if (servers.tokenServer) inputs['token-endpoint'] = servers.tokenServer.issuer
+    else problems.push(`${label}: token-endpoint needs the token server of # readme-test: emulator=aac`)
+  }
+  return warnings
 }
 
 /** The `::error` annotations a run printed. */
@@ -151,7 +296,7 @@ function outcomeProblems(where: string, runs: StepRun[], markers: Markers): stri
     if (r !== failed && errorLines(r.result).length)
       problems.push(`${where}: errors from a passing step: ${describe(r)}`)
   }
-  const warnings = runs.flatMap((r) => warningLines(r.result))
+  const warnings = runs.flatMap((r) => [...r.writtenWarnings, ...warningLines(r.result)])
   for (const w of warnings) {
     if (!markers.expectWarnings.some((text) => w.includes(text))) problems.push(`${where}: unexpected warning: ${w}`)
   }
@@ -187,10 +332,47 @@ function commentProblems(where: string, runs: StepRun[], github: FakeGitHub): st
     : [`${where}: comment-on-pr is true on a pull_request event, but no comment was written`]
 }
 
+/**
+ * Signing in with a refresh token rotates it. A passing step that writes it back must leave the latest one in the
+ * secret, sealed so that it opens to it, and still unused: the next run signs in with it. Without write-back, the
+ * step's refresh-token output must be that token, for the reader to store.
+ */
+export function refreshTokenProblems(
+  where: string,
+  runs: Pick<StepRun, 'step' | 'inputs' | 'result'>[],
+  servers: Pick<Servers, 'github' | 'tokenServer'>
+): string[] {
+  const refreshing = runs.filter((r) => r.result.code === 0 && r.inputs['refresh-token'])
+  if (refreshing.length === 0) return []
+  const latest = servers.tokenServer?.latestRefreshToken
+  if (latest === undefined || servers.tokenServer?.refreshTokenState(latest) !== 'active') {
+    return [`${where}: a step signed in with refresh-token, but the token server holds no unused refresh token`]
+  }
+  const problems: string[] = []
+  for (const r of refreshing) {
+    const place = r.inputs['refresh-token-secret']
+    if (!place) {
+      if (r.result.outputs['refresh-token'] !== latest) {
+        problems.push(`${where}: step ${r.step}: the refresh-token output is not the latest refresh token`)
+      }
+      continue
+    }
+    const slash = place.lastIndexOf('/')
+    const [environment, name] = slash < 0 ? [undefined, place] : [place.slice(0, slash), place.slice(slash + 1)]
+    const stored = servers.github.secretValue(name, environment, `${OWNER}/${REPO}`)
+    if (stored === undefined) problems.push(`${where}: step ${r.step}: secret ${place} was not written`)
+    else if (stored !== latest) {
+      const state = servers.tokenServer.refreshTokenState(stored)
+      problems.push(`${where}: step ${r.step}: secret ${place} holds a refresh token that is ${state}, not the latest`)
+    }
+  }
+  return problems
+}
+
 function stepInputs(
   spec: Record<string, unknown>,
   scope: JobScope,
-  context: RunContext,
+  servers: Servers,
   label: string,
   problems: string[]
 ): Record<string, string> {
@@ -201,29 +383,27 @@ function stepInputs(
       continue
     }
     // The runner hands every input over as a string: numbers and booleans as written, null as ''.
-    inputs[key] = substitute(value === null ? '' : String(value), scope, context, `${label}, input '${key}'`, problems)
+    inputs[key] = substitute(value === null ? '' : String(value), scope, servers, `${label}, input '${key}'`, problems)
   }
   return inputs
 }
 
 /** Replaces each `${{ <property path> }}` by its test value; anything else is a problem (no guessing). */
-function substitute(text: string, scope: JobScope, context: RunContext, label: string, problems: string[]): string {
+function substitute(text: string, scope: JobScope, servers: Servers, label: string, problems: string[]): string {
   return text.replace(EXPRESSION, (whole, expression: string) => {
-    const value = PROPERTY_PATH.test(expression) ? testValue(expression, scope, context) : undefined
-    if (value === undefined) problems.push(`${label}: no test value for ${whole}; give it one in readme-runner.ts`)
+    const value = PROPERTY_PATH.test(expression) ? testValue(expression, scope, servers.values) : undefined
+    if (value === undefined) {
+      const fix = AAC_VALUES.includes(expression)
+        ? `the aac setup has one (# readme-test: emulator=aac), setup '${servers.setup}' has not`
+        : 'give it one in readme-runner.ts'
+      problems.push(`${label}: no test value for ${whole}; ${fix}`)
+    }
     return value ?? ''
   })
 }
 
-function testValue(path: string, scope: JobScope, context: RunContext): string | undefined {
-  const fixed: Record<string, string> = {
-    'secrets.TRIFACTA_TOKEN': context.token,
-    'secrets.GITHUB_TOKEN': context.githubToken,
-    'github.token': context.githubToken,
-    'github.event.pull_request.number': String(PR_NUMBER),
-    'github.ref': 'refs/heads/main'
-  }
-  if (path in fixed) return fixed[path]
+function testValue(path: string, scope: JobScope, values: Record<string, string>): string | undefined {
+  if (path in values) return values[path]
   const step = /^steps\.([\w-]+)\.outputs\.([\w-]+)$/.exec(path)
   if (step) return scope.steps[step[1]!]?.[step[2]!] || undefined
   const need = /^needs\.([\w-]+)\.outputs\.([\w-]+)$/.exec(path)
