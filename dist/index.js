@@ -28504,6 +28504,7 @@ __webpack_async_result__();
 
 
 
+
 /**
  * Top-level fields of the flow-run request: the first three are documented for runFlow, the other two are in the
  * AAC spec's LFlowRunRequest. Every other key of the `overrides` input names an output.
@@ -28545,14 +28546,14 @@ function parseFlowOverrides(text, warnings) {
     if ('execution' in o && typeof o.execution !== 'string')
         throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.overrides, `'execution' must be a string such as "photon" or "spark".`);
     if ('ignoreRecipeErrors' in o && typeof o.ignoreRecipeErrors !== 'boolean')
-        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.overrides, `'ignoreRecipeErrors' must be true or false (got ${(0,_overrides_js__WEBPACK_IMPORTED_MODULE_2__/* .describe */ .q0)(o.ignoreRecipeErrors)}).`);
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.overrides, `'ignoreRecipeErrors' must be true or false (got ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(o.ignoreRecipeErrors)}).`);
     if ('sparkOptions' in o)
         checkSparkOptions(o.sparkOptions);
     for (const [name, value] of Object.entries(o)) {
         if (FLOW_RUN_FIELDS.includes(name))
             continue;
-        if (!(0,_overrides_js__WEBPACK_IMPORTED_MODULE_2__/* .isPlainObject */ .Qd)(value)) {
-            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.overrides, `'${name}' is not an output's overrides (an object; got ${(0,_overrides_js__WEBPACK_IMPORTED_MODULE_2__/* .describe */ .q0)(value)}): with flow-id, overrides are ` +
+        if (!(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .isPlainObject */ .Qd)(value)) {
+            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.overrides, `'${name}' is not an output's overrides (an object; got ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(value)}): with flow-id, overrides are ` +
                 `keyed by output name, e.g. {"<output name>": {"${name}": …}}, beside the top-level fields ` +
                 `${FLOW_RUN_FIELDS.join(', ')}.`);
         }
@@ -28561,9 +28562,9 @@ function parseFlowOverrides(text, warnings) {
     return o;
 }
 function checkSparkOptions(value) {
-    const ok = Array.isArray(value) && value.every((item) => (0,_overrides_js__WEBPACK_IMPORTED_MODULE_2__/* .isPlainObject */ .Qd)(item) && typeof item.key === 'string');
+    const ok = Array.isArray(value) && value.every((item) => (0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .isPlainObject */ .Qd)(item) && typeof item.key === 'string');
     if (!ok) {
-        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.overrides, `'sparkOptions' must be an array of {"key": …, "value": …} objects (got ${(0,_overrides_js__WEBPACK_IMPORTED_MODULE_2__/* .describe */ .q0)(value)}).`);
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.overrides, `'sparkOptions' must be an array of {"key": …, "value": …} objects (got ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(value)}).`);
     }
 }
 /** The request body; empty parts are left out (every field is optional: an empty body runs every output). */
@@ -28626,11 +28627,13 @@ function oneLine(text, max) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   E9: () => (/* binding */ parseDuration),
+/* harmony export */   Qd: () => (/* binding */ isPlainObject),
 /* harmony export */   Ug: () => (/* binding */ deriveAppUrl),
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   f$: () => (/* binding */ parseHttpUrl),
 /* harmony export */   nV: () => (/* binding */ parseApiUrl),
 /* harmony export */   pI: () => (/* binding */ parseToken),
+/* harmony export */   q0: () => (/* binding */ describe),
 /* harmony export */   rf: () => (/* binding */ rejectInvisible),
 /* harmony export */   yG: () => (/* binding */ parseBoolean),
 /* harmony export */   zE: () => (/* binding */ parsePositiveInteger)
@@ -28685,7 +28688,8 @@ function parseHttpUrl(input, text) {
         throw new InputError(input, 'must not contain a query or fragment; give the base URL only.');
     }
     if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-        throw new InputError(input, `plain http is only allowed for loopback hosts; use https://${url.host}${url.pathname === '/' ? '' : url.pathname}.`);
+        throw new InputError(input, `plain http is only allowed for loopback hosts; use ` +
+            `https://${url.host}${url.pathname === '/' ? '' : url.pathname}.`);
     }
     return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
@@ -28753,7 +28757,7 @@ const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 /** `90` (seconds), `90s`, `30m`, `2h`, `1h30m`, `500ms`. Positive, at most 7 days. */
 function parseDuration(input, text) {
     const raw = text.trim();
-    const expected = `must be a positive duration: seconds (90) or with a unit (90s, 30m, 2h, 1h30m) (got '${text.trim()}').`;
+    const expected = `must be a positive duration: seconds (90) or with a unit (90s, 30m, 2h, 1h30m) (got ` + `'${text.trim()}').`;
     let ms;
     if (/^\d+(\.\d+)?$/.test(raw)) {
         ms = Number(raw) * 1000;
@@ -28774,11 +28778,25 @@ function parseDuration(input, text) {
         throw new InputError(input, `must be at most 7d (got '${raw}'): longer waits than a week are not supported.`);
     return ms;
 }
+function isPlainObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function describe(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'an array';
+    if (typeof value === 'object')
+        return 'an object';
+    if (typeof value === 'string')
+        return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+    return `${typeof value} ${String(value)}`;
+}
 
 
 /***/ }),
 
-/***/ 4122:
+/***/ 329:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28834,6 +28852,60 @@ var input_values = __nccwpck_require__(9664);
 var flow_request = __nccwpck_require__(841);
 // EXTERNAL MODULE: ./src/overrides.ts
 var overrides = __nccwpck_require__(5064);
+;// CONCATENATED MODULE: ./src/run-parameters.ts
+/**
+ * The `run-parameters` input: values for the dataset's variables, as `key=value` lines or a JSON object of
+ * strings. Pure.
+ */
+
+/** `key=value` lines (blank lines and `#` comments ignored, `=` allowed in the value) or a JSON object of strings. */
+function parseRunParameters(text) {
+    const raw = text.trim();
+    if (!raw)
+        return [];
+    if (raw.startsWith('{') || raw.startsWith('['))
+        return parseRunParametersJson(raw);
+    const params = [];
+    const seen = new Map();
+    raw.split(/\r?\n/).forEach((line, index) => {
+        const lineNo = index + 1;
+        const trimmed = line.trim();
+        if (!trimmed || trimmed.startsWith('#'))
+            return;
+        const eq = trimmed.indexOf('=');
+        if (eq < 0)
+            throw new input_values/* InputError */.dz('run-parameters', `line ${lineNo} has no '=': expected key=value.`);
+        const key = trimmed.slice(0, eq).trim();
+        if (!key)
+            throw new input_values/* InputError */.dz('run-parameters', `line ${lineNo} has an empty key: expected key=value.`);
+        const first = seen.get(key);
+        if (first !== undefined)
+            throw new input_values/* InputError */.dz('run-parameters', `key '${key}' is given twice (lines ${first} and ${lineNo}).`);
+        seen.set(key, lineNo);
+        params.push({ key, value: trimmed.slice(eq + 1).trim() });
+    });
+    return params;
+}
+function parseRunParametersJson(raw) {
+    let value;
+    try {
+        value = JSON.parse(raw);
+    }
+    catch (e) {
+        throw new input_values/* InputError */.dz('run-parameters', `is not valid JSON (${e.message}); give a JSON object of strings or key=value lines.`);
+    }
+    if (!(0,input_values/* isPlainObject */.Qd)(value))
+        throw new input_values/* InputError */.dz('run-parameters', 'must be a JSON object of strings, e.g. {"country": "Germany"}.');
+    return Object.entries(value).map(([key, v]) => {
+        if (!key.trim())
+            throw new input_values/* InputError */.dz('run-parameters', 'has an empty key.');
+        if (typeof v !== 'string') {
+            throw new input_values/* InputError */.dz('run-parameters', `value of '${key}' must be a string (got ${(0,input_values/* describe */.q0)(v)}); quote it, e.g. "${key}": "${String(v)}".`);
+        }
+        return { key, value: v };
+    });
+}
+
 // EXTERNAL MODULE: ./src/sign-in-inputs.ts
 var sign_in_inputs = __nccwpck_require__(4270);
 ;// CONCATENATED MODULE: ./src/inputs.ts
@@ -28842,6 +28914,7 @@ var sign_in_inputs = __nccwpck_require__(4270);
  * Pure: `parseInputs` reads through a getter, so tests call it without a runner. Empty inputs take the defaults
  * of action.yml (generated into `action-defaults.ts`), as the runner does for inputs that are not given.
  */
+
 
 
 
@@ -28946,7 +29019,7 @@ function parseRun(c) {
     return {
         target: target,
         overrides: c.attempt(() => (overridesText ? parse(overridesText, c.warnings) : undefined)),
-        runParameters: c.attempt(() => (0,overrides/* parseRunParameters */.Rk)(runParametersText)) ?? []
+        runParameters: c.attempt(() => parseRunParameters(runParametersText)) ?? []
     };
 }
 function parseWaiting(c) {
@@ -28957,7 +29030,7 @@ function parseWaiting(c) {
         c.fail(action_spec/* INPUT */.b.pollInterval, `must be at least 1s (got '${c.get(action_spec/* INPUT */.b.pollInterval)}').`);
     }
     if (pollIntervalMs !== undefined && maxPollIntervalMs !== undefined && pollIntervalMs > maxPollIntervalMs) {
-        const values = `(${(0,format/* formatMs */._)(pollIntervalMs)}) must not be larger than max-poll-interval (${(0,format/* formatMs */._)(maxPollIntervalMs)}).`;
+        const values = `(${(0,format/* formatMs */._)(pollIntervalMs)}) must not be larger than max-poll-interval ` + `(${(0,format/* formatMs */._)(maxPollIntervalMs)}).`;
         c.fail(action_spec/* INPUT */.b.pollInterval, values);
     }
     return {
@@ -29178,7 +29251,8 @@ class ApiError extends Error {
 }
 function describeError(init, exception, snippet, requestId, hint) {
     const parts = [
-        `${init.method} ${init.path} answered HTTP ${init.status}${STATUS_TEXT[init.status] ? ` ${STATUS_TEXT[init.status]}` : ''}`
+        `${init.method} ${init.path} answered HTTP ` +
+            `${init.status}${STATUS_TEXT[init.status] ? ` ${STATUS_TEXT[init.status]}` : ''}`
     ];
     if (exception) {
         const said = [exception.name, exception.message ? `"${exception.message}"` : undefined].filter(Boolean).join(': ');
@@ -29232,7 +29306,8 @@ function addressHint(status, body, exception) {
         return `The answer is an HTML page, so api-url looks like the web app's address, not the API's: ${KNOWN_API_HOSTS}.`;
     }
     if (status === 404) {
-        return `Nothing answers at this path (a 404 without the API's error body): check that api-url is the API's base URL; ${KNOWN_API_HOSTS}.`;
+        return (`Nothing answers at this path (a 404 without the API's error body): check that api-url is the API's base ` +
+            `URL; ${KNOWN_API_HOSTS}.`);
     }
     return undefined;
 }
@@ -29244,21 +29319,26 @@ function hintFor(status, method, path, subject = {}) {
     switch (status) {
         case 401:
             return ('The token is invalid or expired. A static api-token: create a new access token in the app (User menu → ' +
-                'Preferences/Settings → API access tokens) and update the secret. With refresh-token or client-secret: check ' +
+                'Preferences/Settings → API access tokens) and update the secret. With refresh-token or client-secret: ' +
+                'check ' +
                 'that api-url is the region the OAuth client belongs to.');
         case 403:
             return isTrigger
-                ? `The token's user lacks permission to run recipe ${subject.recipeId ?? ''} or to use its workspace: share the flow with that user, or use a token of a user who can run it.`
+                ? `The token's user lacks permission to run recipe ${subject.recipeId ?? ''} or to use its workspace: share ` +
+                    `the flow with that user, or use a token of a user who can run it.`
                 : "The token's user lacks permission on this job group or its workspace: use a token of a user who can see it.";
         case 404:
             if (isTrigger) {
-                return `Recipe ${subject.recipeId ?? ''} was not found: check recipe-id (in the flow view, /flows/10?recipe=7 means recipe-id 7) and that api-url points at the instance and region that hold the flow.`;
+                return (`Recipe ${subject.recipeId ?? ''} was not found: check recipe-id (in the flow view, ` +
+                    `/flows/10?recipe=7 means recipe-id 7) and that api-url points at the instance and region that hold the flow.`);
             }
-            return `Job group ${subject.jobId ?? ''} was not found: check job-id and that api-url points at the instance and region that ran it.`;
+            return (`Job group ${subject.jobId ?? ''} was not found: check job-id and that api-url points at the instance ` +
+                `and region that ran it.`);
         case 410:
             return 'The resource has been deleted.';
         case 415:
-            return 'The server rejected the Content-Type or Accept header. If api-url goes through a proxy, check that it passes JSON requests on unchanged.';
+            return ('The server rejected the Content-Type or Accept header. If api-url goes through a proxy, check that it ' +
+                'passes JSON requests on unchanged.');
         case 400:
             return isTrigger
                 ? 'The server rejected the request: check recipe-id, overrides and run-parameters against the recipe.'
@@ -29354,7 +29434,8 @@ function redirected(request, status, location) {
     const to = new URL(location, from);
     if (to.origin !== from.origin) {
         throw new TransportError('redirect', `the server redirected to ${to.origin}${to.pathname}, another origin than ${from.origin}; the token is only ` +
-            `sent to api-url's origin, so the redirect was not followed. If that is the right API, set api-url to ${to.origin}.`);
+            `sent to api-url's origin, so the redirect was not followed. If that is the right API, set api-url to ` +
+            `${to.origin}.`);
     }
     if (request.method !== 'GET' && status !== 307 && status !== 308) {
         throw new TransportError('redirect', `the server answered ${status} with a redirect to ${to.pathname} for a ${request.method}; ` +
@@ -29459,7 +29540,8 @@ function classify(error, host = 'the API host') {
 function proxyFailure(message) {
     const status = /statusCode=(\d+)/.exec(message)?.[1];
     const why = status === '407'
-        ? 'the proxy asks for credentials (407): put them in the proxy URL, e.g. https_proxy=http://user:password@proxy:3128'
+        ? 'the proxy asks for credentials (407): put them in the proxy URL, e.g. ' +
+            'https_proxy=http://user:password@proxy:3128'
         : `the proxy refused to connect to the API${status ? ` (HTTP ${status})` : ''}: check https_proxy and no_proxy`;
     return new TransportError('proxy', `${why}. Nothing reached the API (${message})`);
 }
@@ -29798,8 +29880,8 @@ function positiveId(text) {
     return /^\d+$/.test(text) && Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
 
-// EXTERNAL MODULE: ./src/inputs.ts + 2 modules
-var inputs = __nccwpck_require__(4122);
+// EXTERNAL MODULE: ./src/inputs.ts + 3 modules
+var inputs = __nccwpck_require__(329);
 ;// CONCATENATED MODULE: ./src/job-groups.ts
 
 
@@ -29846,7 +29928,8 @@ class JobGroupsApi {
         catch (error) {
             if (!(error instanceof ApiError && error.status === 404))
                 throw error;
-            // The record exists where /status does not: a legacy edition. Neither found, right after creation: a lagging read.
+            // The record exists where /status does not: a legacy edition. Neither found, right after creation: a lagging
+            // read.
             const status = await fromRecord().catch((e) => {
                 if (e instanceof ApiError && e.status === 404 && this.client.clock.now() < newUntil) {
                     throw new TransientError(`job group ${jobId} is not found yet (404 right after it was created)`);
@@ -30889,12 +30972,14 @@ function describeCancel(outcome, reason, subject) {
             return { cancelled: true, failed: false, text };
         }
         case 'unsupported': {
-            const text = `This edition cannot cancel jobs through the API (the cancel call answered 404): ${subject} keeps running. Cancel it in the app if needed.`;
+            const text = `This edition cannot cancel jobs through the API (the cancel call answered 404): ${subject} ` +
+                `keeps running. Cancel it in the app if needed.`;
             log/* log */.Rm.warning(text, { title: 'Cancel not supported' });
             return { cancelled: false, failed: false, text };
         }
         case 'failed': {
-            const text = `Cancelling ${subject} failed: ${outcome.error.message} The job may keep running; cancel it in the app if needed.`;
+            const text = `Cancelling ${subject} failed: ${outcome.error.message} The job may keep running; cancel it in ` +
+                `the app if needed.`;
             log/* log */.Rm.warning(text, { title: 'Cancel failed' });
             return { cancelled: false, failed: true, text };
         }
@@ -31247,7 +31332,8 @@ async function watchRun(watch, report, startedAt, signal) {
                 const stages = await (0,log/* quietly */.gd)('Reading the stages', () => kind.stages(ref, { deadline: clock.now() + 10_000 }));
                 log/* log */.Rm.info(progressLine(subject, status, elapsedMs, stages));
             },
-            onUnknownStatus: (status) => log/* log */.Rm.warning(`${capitalised(subject)} reports status '${status}', which this action does not know; treating it as still running.`)
+            onUnknownStatus: (status) => log/* log */.Rm.warning(`${capitalised(subject)} reports status '${status}', which this action does not know; treating it as ` +
+                `still running.`)
         });
     }
     catch (error) {
@@ -31414,7 +31500,8 @@ class Run {
         }
         if (cancelling) {
             report.ending = 'workflow-cancelled';
-            report.error = `The workflow was cancelled (${this.stopSignal ?? 'signal'}) while waiting for ${subject}. ${fate.text}`;
+            report.error =
+                `The workflow was cancelled (${this.stopSignal ?? 'signal'}) while waiting for ${subject}. ` + `${fate.text}`;
         }
         else if (error) {
             report.ending = 'lost-contact';
@@ -31422,7 +31509,9 @@ class Run {
         }
         else {
             report.ending = 'timeout';
-            report.error = `${capitalised(subject)} did not finish within the timeout of ${(0,format/* formatMs */._)(this.config.timeoutMs)} (${last}). ${fate.text}`;
+            report.error =
+                `${capitalised(subject)} did not finish within the timeout of ` +
+                    `${(0,format/* formatMs */._)(this.config.timeoutMs)} (${last}). ${fate.text}`;
         }
     }
     /** Final reads for the report. A status seen terminal is final: later reads only add details. */
@@ -32106,10 +32195,7 @@ function executionId() {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Qd: () => (/* binding */ isPlainObject),
-/* harmony export */   Rk: () => (/* binding */ parseRunParameters),
 /* harmony export */   f$: () => (/* binding */ parseOverrides),
-/* harmony export */   q0: () => (/* binding */ describe),
 /* harmony export */   w8: () => (/* binding */ parseOverridesObject),
 /* harmony export */   yk: () => (/* binding */ checkOverrides)
 /* harmony export */ });
@@ -32146,62 +32232,18 @@ const WRITE_ACTIONS = ['create', 'append', 'overwrite'];
 const WRITE_FORMATS = ['csv', 'json', 'avro', 'pqt', 'hyper'];
 const WRITE_COMPRESSIONS = ['none', 'gzip', 'bzip2', 'snappy'];
 const PUBLICATION_ACTIONS = ['create', 'load', 'createAndLoad', 'truncateAndLoad', 'dropAndLoad', 'upsert'];
-/** `key=value` lines (blank lines and `#` comments ignored, `=` allowed in the value) or a JSON object of strings. */
-function parseRunParameters(text) {
-    const raw = text.trim();
-    if (!raw)
-        return [];
-    if (raw.startsWith('{') || raw.startsWith('['))
-        return parseRunParametersJson(raw);
-    const params = [];
-    const seen = new Map();
-    raw.split(/\r?\n/).forEach((line, index) => {
-        const lineNo = index + 1;
-        const trimmed = line.trim();
-        if (!trimmed || trimmed.startsWith('#'))
-            return;
-        const eq = trimmed.indexOf('=');
-        if (eq < 0)
-            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('run-parameters', `line ${lineNo} has no '=': expected key=value.`);
-        const key = trimmed.slice(0, eq).trim();
-        if (!key)
-            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('run-parameters', `line ${lineNo} has an empty key: expected key=value.`);
-        const first = seen.get(key);
-        if (first !== undefined)
-            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('run-parameters', `key '${key}' is given twice (lines ${first} and ${lineNo}).`);
-        seen.set(key, lineNo);
-        params.push({ key, value: trimmed.slice(eq + 1).trim() });
-    });
-    return params;
-}
-function parseRunParametersJson(raw) {
-    let value;
-    try {
-        value = JSON.parse(raw);
-    }
-    catch (e) {
-        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('run-parameters', `is not valid JSON (${e.message}); give a JSON object of strings or key=value lines.`);
-    }
-    if (!isPlainObject(value))
-        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('run-parameters', 'must be a JSON object of strings, e.g. {"country": "Germany"}.');
-    return Object.entries(value).map(([key, v]) => {
-        if (!key.trim())
-            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('run-parameters', 'has an empty key.');
-        if (typeof v !== 'string') {
-            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('run-parameters', `value of '${key}' must be a string (got ${describe(v)}); quote it, e.g. "${key}": "${String(v)}".`);
-        }
-        return { key, value: v };
-    });
-}
-/** A JSON object; known keys type-checked (the server does not validate overrides), unknown ones passed on with a warning. */
+/**
+ * A mapping; known keys type-checked (the server does not validate overrides), unknown ones passed on with a
+ * warning.
+ */
 function parseOverrides(text, warnings = []) {
     return checkOverrides(parseOverridesObject(text, '{"execution": "photon"} or, as YAML, execution: photon'), warnings);
 }
 /** The `overrides` input as a mapping, from YAML or JSON (`example` shows one in the error). */
 function parseOverridesObject(text, example) {
     const value = parseMapping(text);
-    if (!isPlainObject(value)) {
-        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `must be a mapping, e.g. ${example} (got ${describe(value)}).`);
+    if (!(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .isPlainObject */ .Qd)(value)) {
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `must be a mapping, e.g. ${example} (got ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(value)}).`);
     }
     if (tooDeep(value)) {
         throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `is nested deeper than ${MAX_DEPTH} levels; no override needs that.`);
@@ -32214,10 +32256,10 @@ function parseOverridesObject(text, example) {
  */
 function checkOverrides(o, warnings, at = '') {
     if ('execution' in o && typeof o.execution !== 'string') {
-        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `'${at}execution' must be a string such as "photon" or "spark" (got ${describe(o.execution)}).`);
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `'${at}execution' must be a string such as "photon" or "spark" (got ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(o.execution)}).`);
     }
     if ('profiler' in o && typeof o.profiler !== 'boolean') {
-        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `'${at}profiler' must be true or false (got ${describe(o.profiler)}).`);
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `'${at}profiler' must be true or false (got ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(o.profiler)}).`);
     }
     for (const key of ['writesettings', 'writeSettings']) {
         if (key in o)
@@ -32286,42 +32328,31 @@ function checkWriteSettings(key, value, warnings) {
         if ('path' in item && typeof item.path !== 'string')
             throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `${where}.path must be a string.`);
         if ('action' in item && !WRITE_ACTIONS.includes(item.action)) {
-            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `${where}.action must be one of ${WRITE_ACTIONS.join(', ')} (got ${describe(item.action)}).`);
+            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `${where}.action must be one of ${WRITE_ACTIONS.join(', ')} (got ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(item.action)}).`);
         }
         if ('format' in item && !WRITE_FORMATS.includes(item.format)) {
-            warnings.push(`overrides: ${where}.format ${describe(item.format)} is not one of ${WRITE_FORMATS.join(', ')}; passed on as given.`);
+            warnings.push(`overrides: ${where}.format ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(item.format)} is not one of ${WRITE_FORMATS.join(', ')}; passed on ` +
+                `as given.`);
         }
         if ('compression' in item && !WRITE_COMPRESSIONS.includes(item.compression)) {
-            warnings.push(`overrides: ${where}.compression ${describe(item.compression)} is not one of ${WRITE_COMPRESSIONS.join(', ')}; passed on as given.`);
+            warnings.push(`overrides: ${where}.compression ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(item.compression)} is not one of ` +
+                `${WRITE_COMPRESSIONS.join(', ')}; passed on as given.`);
         }
     });
 }
 function checkPublications(key, value, warnings) {
     objectArray('overrides', key, value).forEach((item, i) => {
         if ('action' in item && !PUBLICATION_ACTIONS.includes(item.action)) {
-            warnings.push(`overrides: '${key}[${i}]'.action ${describe(item.action)} is not one of ${PUBLICATION_ACTIONS.join(', ')}; passed on as given.`);
+            warnings.push(`overrides: '${key}[${i}]'.action ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(item.action)} is not one of ${PUBLICATION_ACTIONS.join(', ')}; ` +
+                `passed on as given.`);
         }
     });
 }
 function objectArray(input, key, value) {
-    if (!Array.isArray(value) || !value.every(isPlainObject)) {
-        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `'${key}' must be an array of objects (got ${describe(value)}).`);
+    if (!Array.isArray(value) || !value.every(_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .isPlainObject */ .Qd)) {
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `'${key}' must be an array of objects (got ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(value)}).`);
     }
     return value;
-}
-function isPlainObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function describe(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'an array';
-    if (typeof value === 'object')
-        return 'an object';
-    if (typeof value === 'string')
-        return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-    return `${typeof value} ${String(value)}`;
 }
 /** The known key nearest to a typo (edit distance ≤ 3), if any. */
 function closest(word, candidates) {

@@ -74,7 +74,8 @@ function describeError(
   hint?: string
 ): string {
   const parts = [
-    `${init.method} ${init.path} answered HTTP ${init.status}${STATUS_TEXT[init.status] ? ` ${STATUS_TEXT[init.status]}` : ''}`
+    `${init.method} ${init.path} answered HTTP ` +
+      `${init.status}${STATUS_TEXT[init.status] ? ` ${STATUS_TEXT[init.status]}` : ''}`
   ]
   if (exception) {
     const said = [exception.name, exception.message ? `"${exception.message}"` : undefined].filter(Boolean).join(': ')
@@ -129,7 +130,10 @@ function addressHint(status: number, body: string, exception: ServerException | 
     return `The answer is an HTML page, so api-url looks like the web app's address, not the API's: ${KNOWN_API_HOSTS}.`
   }
   if (status === 404) {
-    return `Nothing answers at this path (a 404 without the API's error body): check that api-url is the API's base URL; ${KNOWN_API_HOSTS}.`
+    return (
+      `Nothing answers at this path (a 404 without the API's error body): check that api-url is the API's base ` +
+      `URL; ${KNOWN_API_HOSTS}.`
+    )
   }
   return undefined
 }
@@ -147,22 +151,33 @@ function hintFor(
     case 401:
       return (
         'The token is invalid or expired. A static api-token: create a new access token in the app (User menu → ' +
-        'Preferences/Settings → API access tokens) and update the secret. With refresh-token or client-secret: check ' +
+        'Preferences/Settings → API access tokens) and update the secret. With refresh-token or client-secret: ' +
+        'check ' +
         'that api-url is the region the OAuth client belongs to.'
       )
     case 403:
       return isTrigger
-        ? `The token's user lacks permission to run recipe ${subject.recipeId ?? ''} or to use its workspace: share the flow with that user, or use a token of a user who can run it.`
+        ? `The token's user lacks permission to run recipe ${subject.recipeId ?? ''} or to use its workspace: share ` +
+            `the flow with that user, or use a token of a user who can run it.`
         : "The token's user lacks permission on this job group or its workspace: use a token of a user who can see it."
     case 404:
       if (isTrigger) {
-        return `Recipe ${subject.recipeId ?? ''} was not found: check recipe-id (in the flow view, /flows/10?recipe=7 means recipe-id 7) and that api-url points at the instance and region that hold the flow.`
+        return (
+          `Recipe ${subject.recipeId ?? ''} was not found: check recipe-id (in the flow view, ` +
+          `/flows/10?recipe=7 means recipe-id 7) and that api-url points at the instance and region that hold the flow.`
+        )
       }
-      return `Job group ${subject.jobId ?? ''} was not found: check job-id and that api-url points at the instance and region that ran it.`
+      return (
+        `Job group ${subject.jobId ?? ''} was not found: check job-id and that api-url points at the instance ` +
+        `and region that ran it.`
+      )
     case 410:
       return 'The resource has been deleted.'
     case 415:
-      return 'The server rejected the Content-Type or Accept header. If api-url goes through a proxy, check that it passes JSON requests on unchanged.'
+      return (
+        'The server rejected the Content-Type or Accept header. If api-url goes through a proxy, check that it ' +
+        'passes JSON requests on unchanged.'
+      )
     case 400:
       return isTrigger
         ? 'The server rejected the request: check recipe-id, overrides and run-parameters against the recipe.'

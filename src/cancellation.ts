@@ -91,12 +91,16 @@ function describeCancel(outcome: CancelOutcome, reason: EndReason, subject: stri
       return { cancelled: true, failed: false, text }
     }
     case 'unsupported': {
-      const text = `This edition cannot cancel jobs through the API (the cancel call answered 404): ${subject} keeps running. Cancel it in the app if needed.`
+      const text =
+        `This edition cannot cancel jobs through the API (the cancel call answered 404): ${subject} ` +
+        `keeps running. Cancel it in the app if needed.`
       log.warning(text, { title: 'Cancel not supported' })
       return { cancelled: false, failed: false, text }
     }
     case 'failed': {
-      const text = `Cancelling ${subject} failed: ${outcome.error.message} The job may keep running; cancel it in the app if needed.`
+      const text =
+        `Cancelling ${subject} failed: ${outcome.error.message} The job may keep running; cancel it in ` +
+        `the app if needed.`
       log.warning(text, { title: 'Cancel failed' })
       return { cancelled: false, failed: true, text }
     }

@@ -6,7 +6,9 @@
 import { INPUT } from './action-spec.ts'
 import { InputError, parsePositiveInteger } from './input-values.ts'
 import { runParametersBody } from './job-request.ts'
-import { checkOverrides, describe, isPlainObject, parseOverridesObject, type RunParameter } from './overrides.ts'
+import { describe, isPlainObject } from './input-values.ts'
+import { checkOverrides, parseOverridesObject } from './overrides.ts'
+import type { RunParameter } from './run-parameters.ts'
 
 /**
  * Top-level fields of the flow-run request: the first three are documented for runFlow, the other two are in the

@@ -53,7 +53,8 @@ export function parseHttpUrl(input: string, text: string): string {
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     throw new InputError(
       input,
-      `plain http is only allowed for loopback hosts; use https://${url.host}${url.pathname === '/' ? '' : url.pathname}.`
+      `plain http is only allowed for loopback hosts; use ` +
+        `https://${url.host}${url.pathname === '/' ? '' : url.pathname}.`
     )
   }
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '')
@@ -128,7 +129,8 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_00
 /** `90` (seconds), `90s`, `30m`, `2h`, `1h30m`, `500ms`. Positive, at most 7 days. */
 export function parseDuration(input: string, text: string): number {
   const raw = text.trim()
-  const expected = `must be a positive duration: seconds (90) or with a unit (90s, 30m, 2h, 1h30m) (got '${text.trim()}').`
+  const expected =
+    `must be a positive duration: seconds (90) or with a unit (90s, 30m, 2h, 1h30m) (got ` + `'${text.trim()}').`
   let ms: number
   if (/^\d+(\.\d+)?$/.test(raw)) {
     ms = Number(raw) * 1000
@@ -145,4 +147,16 @@ export function parseDuration(input: string, text: string): number {
   if (ms > MAX_DURATION_MS)
     throw new InputError(input, `must be at most 7d (got '${raw}'): longer waits than a week are not supported.`)
   return ms
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+export function describe(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  if (typeof value === 'object') return 'an object'
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
+  return `${typeof value} ${String(value)}`
 }

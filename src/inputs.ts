@@ -17,7 +17,8 @@ import {
   parsePositiveInteger
 } from './input-values.ts'
 import { parseFlowOverrides, parseFlowRecipes } from './flow-request.ts'
-import { parseOverrides, parseRunParameters, type RunParameter } from './overrides.ts'
+import { parseOverrides } from './overrides.ts'
+import { parseRunParameters, type RunParameter } from './run-parameters.ts'
 import { parseSignIn, type SignIn } from './sign-in-inputs.ts'
 
 export type Target =
@@ -167,7 +168,8 @@ function parseWaiting(c: Collector): Waiting {
     c.fail(INPUT.pollInterval, `must be at least 1s (got '${c.get(INPUT.pollInterval)}').`)
   }
   if (pollIntervalMs !== undefined && maxPollIntervalMs !== undefined && pollIntervalMs > maxPollIntervalMs) {
-    const values = `(${formatMs(pollIntervalMs)}) must not be larger than max-poll-interval (${formatMs(maxPollIntervalMs)}).`
+    const values =
+      `(${formatMs(pollIntervalMs)}) must not be larger than max-poll-interval ` + `(${formatMs(maxPollIntervalMs)}).`
     c.fail(INPUT.pollInterval, values)
   }
   return {

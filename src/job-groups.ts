@@ -106,7 +106,8 @@ export class JobGroupsApi {
       return isStatus(data) ? data : await fromRecord()
     } catch (error) {
       if (!(error instanceof ApiError && error.status === 404)) throw error
-      // The record exists where /status does not: a legacy edition. Neither found, right after creation: a lagging read.
+      // The record exists where /status does not: a legacy edition. Neither found, right after creation: a lagging
+      // read.
       const status = await fromRecord().catch((e: unknown) => {
         if (e instanceof ApiError && e.status === 404 && this.client.clock.now() < newUntil) {
           throw new TransientError(`job group ${jobId} is not found yet (404 right after it was created)`)

@@ -1,6 +1,6 @@
 /** The request body of `POST /v4/jobGroups`, mapped from the inputs. Pure. */
 import type { RunJobGroupRequest } from './job-groups.ts'
-import type { RunParameter } from './overrides.ts'
+import type { RunParameter } from './run-parameters.ts'
 
 export function buildRunJobGroupRequest(
   recipeId: number,

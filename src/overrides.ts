@@ -4,12 +4,7 @@
  */
 import { parse as parseYaml } from 'yaml'
 import { oneLine } from './format.ts'
-import { InputError } from './input-values.ts'
-
-export interface RunParameter {
-  key: string
-  value: string
-}
+import { describe, InputError, isPlainObject } from './input-values.ts'
 
 /** Known top-level keys of `overrides` (vendor docs and the AAC spec's output-object and flow-run requests). */
 const KNOWN_OVERRIDE_KEYS = [
@@ -35,55 +30,10 @@ const WRITE_FORMATS = ['csv', 'json', 'avro', 'pqt', 'hyper']
 const WRITE_COMPRESSIONS = ['none', 'gzip', 'bzip2', 'snappy']
 const PUBLICATION_ACTIONS = ['create', 'load', 'createAndLoad', 'truncateAndLoad', 'dropAndLoad', 'upsert']
 
-/** `key=value` lines (blank lines and `#` comments ignored, `=` allowed in the value) or a JSON object of strings. */
-export function parseRunParameters(text: string): RunParameter[] {
-  const raw = text.trim()
-  if (!raw) return []
-  if (raw.startsWith('{') || raw.startsWith('[')) return parseRunParametersJson(raw)
-  const params: RunParameter[] = []
-  const seen = new Map<string, number>()
-  raw.split(/\r?\n/).forEach((line, index) => {
-    const lineNo = index + 1
-    const trimmed = line.trim()
-    if (!trimmed || trimmed.startsWith('#')) return
-    const eq = trimmed.indexOf('=')
-    if (eq < 0) throw new InputError('run-parameters', `line ${lineNo} has no '=': expected key=value.`)
-    const key = trimmed.slice(0, eq).trim()
-    if (!key) throw new InputError('run-parameters', `line ${lineNo} has an empty key: expected key=value.`)
-    const first = seen.get(key)
-    if (first !== undefined)
-      throw new InputError('run-parameters', `key '${key}' is given twice (lines ${first} and ${lineNo}).`)
-    seen.set(key, lineNo)
-    params.push({ key, value: trimmed.slice(eq + 1).trim() })
-  })
-  return params
-}
-
-function parseRunParametersJson(raw: string): RunParameter[] {
-  let value: unknown
-  try {
-    value = JSON.parse(raw)
-  } catch (e) {
-    throw new InputError(
-      'run-parameters',
-      `is not valid JSON (${(e as Error).message}); give a JSON object of strings or key=value lines.`
-    )
-  }
-  if (!isPlainObject(value))
-    throw new InputError('run-parameters', 'must be a JSON object of strings, e.g. {"country": "Germany"}.')
-  return Object.entries(value).map(([key, v]) => {
-    if (!key.trim()) throw new InputError('run-parameters', 'has an empty key.')
-    if (typeof v !== 'string') {
-      throw new InputError(
-        'run-parameters',
-        `value of '${key}' must be a string (got ${describe(v)}); quote it, e.g. "${key}": "${String(v)}".`
-      )
-    }
-    return { key, value: v }
-  })
-}
-
-/** A JSON object; known keys type-checked (the server does not validate overrides), unknown ones passed on with a warning. */
+/**
+ * A mapping; known keys type-checked (the server does not validate overrides), unknown ones passed on with a
+ * warning.
+ */
 export function parseOverrides(text: string, warnings: string[] = []): Record<string, unknown> {
   return checkOverrides(parseOverridesObject(text, '{"execution": "photon"} or, as YAML, execution: photon'), warnings)
 }
@@ -183,12 +133,14 @@ function checkWriteSettings(key: string, value: unknown, warnings: string[]): vo
     }
     if ('format' in item && !WRITE_FORMATS.includes(item.format as string)) {
       warnings.push(
-        `overrides: ${where}.format ${describe(item.format)} is not one of ${WRITE_FORMATS.join(', ')}; passed on as given.`
+        `overrides: ${where}.format ${describe(item.format)} is not one of ${WRITE_FORMATS.join(', ')}; passed on ` +
+          `as given.`
       )
     }
     if ('compression' in item && !WRITE_COMPRESSIONS.includes(item.compression as string)) {
       warnings.push(
-        `overrides: ${where}.compression ${describe(item.compression)} is not one of ${WRITE_COMPRESSIONS.join(', ')}; passed on as given.`
+        `overrides: ${where}.compression ${describe(item.compression)} is not one of ` +
+          `${WRITE_COMPRESSIONS.join(', ')}; passed on as given.`
       )
     }
   })
@@ -198,7 +150,8 @@ function checkPublications(key: string, value: unknown, warnings: string[]): voi
   objectArray('overrides', key, value).forEach((item, i) => {
     if ('action' in item && !PUBLICATION_ACTIONS.includes(item.action as string)) {
       warnings.push(
-        `overrides: '${key}[${i}]'.action ${describe(item.action)} is not one of ${PUBLICATION_ACTIONS.join(', ')}; passed on as given.`
+        `overrides: '${key}[${i}]'.action ${describe(item.action)} is not one of ${PUBLICATION_ACTIONS.join(', ')}; ` +
+          `passed on as given.`
       )
     }
   })
@@ -209,18 +162,6 @@ function objectArray(input: string, key: string, value: unknown): Record<string,
     throw new InputError(input, `'${key}' must be an array of objects (got ${describe(value)}).`)
   }
   return value
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-export function describe(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  if (typeof value === 'object') return 'an object'
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
-  return `${typeof value} ${String(value)}`
 }
 
 /** The known key nearest to a typo (edit distance ≤ 3), if any. */

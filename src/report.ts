@@ -6,7 +6,7 @@ import { OUTPUT, type OutputName } from './action-spec.ts'
 import { formatMs } from './format.ts'
 import { targetLabel, type Config } from './inputs.ts'
 import type { Job, JobGroupOutputs, JobStatus } from './job-groups.ts'
-import type { RunParameter } from './overrides.ts'
+import type { RunParameter } from './run-parameters.ts'
 import { pageUrl, type CompositeRun } from './run-parts.ts'
 import type { RunDetails } from './targets/run-kind.ts'
 

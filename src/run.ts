@@ -170,13 +170,16 @@ export class Run {
     }
     if (cancelling) {
       report.ending = 'workflow-cancelled'
-      report.error = `The workflow was cancelled (${this.stopSignal ?? 'signal'}) while waiting for ${subject}. ${fate.text}`
+      report.error =
+        `The workflow was cancelled (${this.stopSignal ?? 'signal'}) while waiting for ${subject}. ` + `${fate.text}`
     } else if (error) {
       report.ending = 'lost-contact'
       report.error = `Waiting for ${subject} failed (${last}): ${error.message} ${fate.text}`
     } else {
       report.ending = 'timeout'
-      report.error = `${capitalised(subject)} did not finish within the timeout of ${formatMs(this.config.timeoutMs)} (${last}). ${fate.text}`
+      report.error =
+        `${capitalised(subject)} did not finish within the timeout of ` +
+        `${formatMs(this.config.timeoutMs)} (${last}). ${fate.text}`
     }
   }
 

@@ -93,7 +93,8 @@ function redirected(request: HttpRequest, status: number, location: string): Htt
     throw new TransportError(
       'redirect',
       `the server redirected to ${to.origin}${to.pathname}, another origin than ${from.origin}; the token is only ` +
-        `sent to api-url's origin, so the redirect was not followed. If that is the right API, set api-url to ${to.origin}.`
+        `sent to api-url's origin, so the redirect was not followed. If that is the right API, set api-url to ` +
+        `${to.origin}.`
     )
   }
   if (request.method !== 'GET' && status !== 307 && status !== 308) {
@@ -210,7 +211,8 @@ function proxyFailure(message: string): TransportError {
   const status = /statusCode=(\d+)/.exec(message)?.[1]
   const why =
     status === '407'
-      ? 'the proxy asks for credentials (407): put them in the proxy URL, e.g. https_proxy=http://user:password@proxy:3128'
+      ? 'the proxy asks for credentials (407): put them in the proxy URL, e.g. ' +
+        'https_proxy=http://user:password@proxy:3128'
       : `the proxy refused to connect to the API${status ? ` (HTTP ${status})` : ''}: check https_proxy and no_proxy`
   return new TransportError('proxy', `${why}. Nothing reached the API (${message})`)
 }

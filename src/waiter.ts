@@ -126,7 +126,8 @@ export async function watchRun(
       },
       onUnknownStatus: (status) =>
         log.warning(
-          `${capitalised(subject)} reports status '${status}', which this action does not know; treating it as still running.`
+          `${capitalised(subject)} reports status '${status}', which this action does not know; treating it as ` +
+            `still running.`
         )
     })
   } catch (error) {

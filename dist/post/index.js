@@ -28375,7 +28375,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3676);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9335);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8242);
 /* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4684);
 /** Entry point of the post step (runs.post): it can only cancel what the main step saved, never start anything. */
 
@@ -28393,7 +28393,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9335:
+/***/ 8242:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28515,7 +28515,8 @@ class ApiError extends Error {
 }
 function describeError(init, exception, snippet, requestId, hint) {
     const parts = [
-        `${init.method} ${init.path} answered HTTP ${init.status}${STATUS_TEXT[init.status] ? ` ${STATUS_TEXT[init.status]}` : ''}`
+        `${init.method} ${init.path} answered HTTP ` +
+            `${init.status}${STATUS_TEXT[init.status] ? ` ${STATUS_TEXT[init.status]}` : ''}`
     ];
     if (exception) {
         const said = [exception.name, exception.message ? `"${exception.message}"` : undefined].filter(Boolean).join(': ');
@@ -28569,7 +28570,8 @@ function addressHint(status, body, exception) {
         return `The answer is an HTML page, so api-url looks like the web app's address, not the API's: ${KNOWN_API_HOSTS}.`;
     }
     if (status === 404) {
-        return `Nothing answers at this path (a 404 without the API's error body): check that api-url is the API's base URL; ${KNOWN_API_HOSTS}.`;
+        return (`Nothing answers at this path (a 404 without the API's error body): check that api-url is the API's base ` +
+            `URL; ${KNOWN_API_HOSTS}.`);
     }
     return undefined;
 }
@@ -28581,21 +28583,26 @@ function hintFor(status, method, path, subject = {}) {
     switch (status) {
         case 401:
             return ('The token is invalid or expired. A static api-token: create a new access token in the app (User menu → ' +
-                'Preferences/Settings → API access tokens) and update the secret. With refresh-token or client-secret: check ' +
+                'Preferences/Settings → API access tokens) and update the secret. With refresh-token or client-secret: ' +
+                'check ' +
                 'that api-url is the region the OAuth client belongs to.');
         case 403:
             return isTrigger
-                ? `The token's user lacks permission to run recipe ${subject.recipeId ?? ''} or to use its workspace: share the flow with that user, or use a token of a user who can run it.`
+                ? `The token's user lacks permission to run recipe ${subject.recipeId ?? ''} or to use its workspace: share ` +
+                    `the flow with that user, or use a token of a user who can run it.`
                 : "The token's user lacks permission on this job group or its workspace: use a token of a user who can see it.";
         case 404:
             if (isTrigger) {
-                return `Recipe ${subject.recipeId ?? ''} was not found: check recipe-id (in the flow view, /flows/10?recipe=7 means recipe-id 7) and that api-url points at the instance and region that hold the flow.`;
+                return (`Recipe ${subject.recipeId ?? ''} was not found: check recipe-id (in the flow view, ` +
+                    `/flows/10?recipe=7 means recipe-id 7) and that api-url points at the instance and region that hold the flow.`);
             }
-            return `Job group ${subject.jobId ?? ''} was not found: check job-id and that api-url points at the instance and region that ran it.`;
+            return (`Job group ${subject.jobId ?? ''} was not found: check job-id and that api-url points at the instance ` +
+                `and region that ran it.`);
         case 410:
             return 'The resource has been deleted.';
         case 415:
-            return 'The server rejected the Content-Type or Accept header. If api-url goes through a proxy, check that it passes JSON requests on unchanged.';
+            return ('The server rejected the Content-Type or Accept header. If api-url goes through a proxy, check that it ' +
+                'passes JSON requests on unchanged.');
         case 400:
             return isTrigger
                 ? 'The server rejected the request: check recipe-id, overrides and run-parameters against the recipe.'
@@ -28691,7 +28698,8 @@ function redirected(request, status, location) {
     const to = new URL(location, from);
     if (to.origin !== from.origin) {
         throw new TransportError('redirect', `the server redirected to ${to.origin}${to.pathname}, another origin than ${from.origin}; the token is only ` +
-            `sent to api-url's origin, so the redirect was not followed. If that is the right API, set api-url to ${to.origin}.`);
+            `sent to api-url's origin, so the redirect was not followed. If that is the right API, set api-url to ` +
+            `${to.origin}.`);
     }
     if (request.method !== 'GET' && status !== 307 && status !== 308) {
         throw new TransportError('redirect', `the server answered ${status} with a redirect to ${to.pathname} for a ${request.method}; ` +
@@ -28796,7 +28804,8 @@ function classify(error, host = 'the API host') {
 function proxyFailure(message) {
     const status = /statusCode=(\d+)/.exec(message)?.[1];
     const why = status === '407'
-        ? 'the proxy asks for credentials (407): put them in the proxy URL, e.g. https_proxy=http://user:password@proxy:3128'
+        ? 'the proxy asks for credentials (407): put them in the proxy URL, e.g. ' +
+            'https_proxy=http://user:password@proxy:3128'
         : `the proxy refused to connect to the API${status ? ` (HTTP ${status})` : ''}: check https_proxy and no_proxy`;
     return new TransportError('proxy', `${why}. Nothing reached the API (${message})`);
 }
@@ -29248,12 +29257,14 @@ function describeCancel(outcome, reason, subject) {
             return { cancelled: true, failed: false, text };
         }
         case 'unsupported': {
-            const text = `This edition cannot cancel jobs through the API (the cancel call answered 404): ${subject} keeps running. Cancel it in the app if needed.`;
+            const text = `This edition cannot cancel jobs through the API (the cancel call answered 404): ${subject} ` +
+                `keeps running. Cancel it in the app if needed.`;
             log_log.warning(text, { title: 'Cancel not supported' });
             return { cancelled: false, failed: false, text };
         }
         case 'failed': {
-            const text = `Cancelling ${subject} failed: ${outcome.error.message} The job may keep running; cancel it in the app if needed.`;
+            const text = `Cancelling ${subject} failed: ${outcome.error.message} The job may keep running; cancel it in ` +
+                `the app if needed.`;
             log_log.warning(text, { title: 'Cancel failed' });
             return { cancelled: false, failed: true, text };
         }
@@ -29394,7 +29405,8 @@ function parseHttpUrl(input, text) {
         throw new InputError(input, 'must not contain a query or fragment; give the base URL only.');
     }
     if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-        throw new InputError(input, `plain http is only allowed for loopback hosts; use https://${url.host}${url.pathname === '/' ? '' : url.pathname}.`);
+        throw new InputError(input, `plain http is only allowed for loopback hosts; use ` +
+            `https://${url.host}${url.pathname === '/' ? '' : url.pathname}.`);
     }
     return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
@@ -29462,7 +29474,7 @@ const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 /** `90` (seconds), `90s`, `30m`, `2h`, `1h30m`, `500ms`. Positive, at most 7 days. */
 function parseDuration(input, text) {
     const raw = text.trim();
-    const expected = `must be a positive duration: seconds (90) or with a unit (90s, 30m, 2h, 1h30m) (got '${text.trim()}').`;
+    const expected = `must be a positive duration: seconds (90) or with a unit (90s, 30m, 2h, 1h30m) (got ` + `'${text.trim()}').`;
     let ms;
     if (/^\d+(\.\d+)?$/.test(raw)) {
         ms = Number(raw) * 1000;
@@ -29482,6 +29494,20 @@ function parseDuration(input, text) {
     if (ms > MAX_DURATION_MS)
         throw new InputError(input, `must be at most 7d (got '${raw}'): longer waits than a week are not supported.`);
     return ms;
+}
+function isPlainObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function describe(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'an array';
+    if (typeof value === 'object')
+        return 'an object';
+    if (typeof value === 'string')
+        return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+    return `${typeof value} ${String(value)}`;
 }
 
 // EXTERNAL MODULE: ../node_modules/yaml/dist/index.js
@@ -29517,54 +29543,10 @@ const WRITE_ACTIONS = ['create', 'append', 'overwrite'];
 const WRITE_FORMATS = ['csv', 'json', 'avro', 'pqt', 'hyper'];
 const WRITE_COMPRESSIONS = ['none', 'gzip', 'bzip2', 'snappy'];
 const PUBLICATION_ACTIONS = ['create', 'load', 'createAndLoad', 'truncateAndLoad', 'dropAndLoad', 'upsert'];
-/** `key=value` lines (blank lines and `#` comments ignored, `=` allowed in the value) or a JSON object of strings. */
-function parseRunParameters(text) {
-    const raw = text.trim();
-    if (!raw)
-        return [];
-    if (raw.startsWith('{') || raw.startsWith('['))
-        return parseRunParametersJson(raw);
-    const params = [];
-    const seen = new Map();
-    raw.split(/\r?\n/).forEach((line, index) => {
-        const lineNo = index + 1;
-        const trimmed = line.trim();
-        if (!trimmed || trimmed.startsWith('#'))
-            return;
-        const eq = trimmed.indexOf('=');
-        if (eq < 0)
-            throw new InputError('run-parameters', `line ${lineNo} has no '=': expected key=value.`);
-        const key = trimmed.slice(0, eq).trim();
-        if (!key)
-            throw new InputError('run-parameters', `line ${lineNo} has an empty key: expected key=value.`);
-        const first = seen.get(key);
-        if (first !== undefined)
-            throw new InputError('run-parameters', `key '${key}' is given twice (lines ${first} and ${lineNo}).`);
-        seen.set(key, lineNo);
-        params.push({ key, value: trimmed.slice(eq + 1).trim() });
-    });
-    return params;
-}
-function parseRunParametersJson(raw) {
-    let value;
-    try {
-        value = JSON.parse(raw);
-    }
-    catch (e) {
-        throw new InputError('run-parameters', `is not valid JSON (${e.message}); give a JSON object of strings or key=value lines.`);
-    }
-    if (!isPlainObject(value))
-        throw new InputError('run-parameters', 'must be a JSON object of strings, e.g. {"country": "Germany"}.');
-    return Object.entries(value).map(([key, v]) => {
-        if (!key.trim())
-            throw new InputError('run-parameters', 'has an empty key.');
-        if (typeof v !== 'string') {
-            throw new InputError('run-parameters', `value of '${key}' must be a string (got ${describe(v)}); quote it, e.g. "${key}": "${String(v)}".`);
-        }
-        return { key, value: v };
-    });
-}
-/** A JSON object; known keys type-checked (the server does not validate overrides), unknown ones passed on with a warning. */
+/**
+ * A mapping; known keys type-checked (the server does not validate overrides), unknown ones passed on with a
+ * warning.
+ */
 function parseOverrides(text, warnings = []) {
     return checkOverrides(parseOverridesObject(text, '{"execution": "photon"} or, as YAML, execution: photon'), warnings);
 }
@@ -29660,17 +29642,20 @@ function checkWriteSettings(key, value, warnings) {
             throw new InputError('overrides', `${where}.action must be one of ${WRITE_ACTIONS.join(', ')} (got ${describe(item.action)}).`);
         }
         if ('format' in item && !WRITE_FORMATS.includes(item.format)) {
-            warnings.push(`overrides: ${where}.format ${describe(item.format)} is not one of ${WRITE_FORMATS.join(', ')}; passed on as given.`);
+            warnings.push(`overrides: ${where}.format ${describe(item.format)} is not one of ${WRITE_FORMATS.join(', ')}; passed on ` +
+                `as given.`);
         }
         if ('compression' in item && !WRITE_COMPRESSIONS.includes(item.compression)) {
-            warnings.push(`overrides: ${where}.compression ${describe(item.compression)} is not one of ${WRITE_COMPRESSIONS.join(', ')}; passed on as given.`);
+            warnings.push(`overrides: ${where}.compression ${describe(item.compression)} is not one of ` +
+                `${WRITE_COMPRESSIONS.join(', ')}; passed on as given.`);
         }
     });
 }
 function checkPublications(key, value, warnings) {
     objectArray('overrides', key, value).forEach((item, i) => {
         if ('action' in item && !PUBLICATION_ACTIONS.includes(item.action)) {
-            warnings.push(`overrides: '${key}[${i}]'.action ${describe(item.action)} is not one of ${PUBLICATION_ACTIONS.join(', ')}; passed on as given.`);
+            warnings.push(`overrides: '${key}[${i}]'.action ${describe(item.action)} is not one of ${PUBLICATION_ACTIONS.join(', ')}; ` +
+                `passed on as given.`);
         }
     });
 }
@@ -29679,20 +29664,6 @@ function objectArray(input, key, value) {
         throw new InputError(input, `'${key}' must be an array of objects (got ${describe(value)}).`);
     }
     return value;
-}
-function isPlainObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function describe(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'an array';
-    if (typeof value === 'object')
-        return 'an object';
-    if (typeof value === 'string')
-        return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-    return `${typeof value} ${String(value)}`;
 }
 /** The known key nearest to a typo (edit distance ≤ 3), if any. */
 function closest(word, candidates) {
@@ -29725,6 +29696,7 @@ function editDistance(a, b) {
  * `run-parameters` → `runParameters`, and `overrides` split into the request's top-level fields (`execution`,
  * `ignoreRecipeErrors`, `sparkOptions`, …) and its `overrides`, which a flow run keys by output name. Pure.
  */
+
 
 
 
@@ -29809,6 +29781,60 @@ function flow_request_buildRunFlowRequest(recipeIds, overrides, runParameters) {
     if (Object.keys(byOutput).length > 0)
         body.overrides = byOutput;
     return body;
+}
+
+;// CONCATENATED MODULE: ./src/run-parameters.ts
+/**
+ * The `run-parameters` input: values for the dataset's variables, as `key=value` lines or a JSON object of
+ * strings. Pure.
+ */
+
+/** `key=value` lines (blank lines and `#` comments ignored, `=` allowed in the value) or a JSON object of strings. */
+function parseRunParameters(text) {
+    const raw = text.trim();
+    if (!raw)
+        return [];
+    if (raw.startsWith('{') || raw.startsWith('['))
+        return parseRunParametersJson(raw);
+    const params = [];
+    const seen = new Map();
+    raw.split(/\r?\n/).forEach((line, index) => {
+        const lineNo = index + 1;
+        const trimmed = line.trim();
+        if (!trimmed || trimmed.startsWith('#'))
+            return;
+        const eq = trimmed.indexOf('=');
+        if (eq < 0)
+            throw new InputError('run-parameters', `line ${lineNo} has no '=': expected key=value.`);
+        const key = trimmed.slice(0, eq).trim();
+        if (!key)
+            throw new InputError('run-parameters', `line ${lineNo} has an empty key: expected key=value.`);
+        const first = seen.get(key);
+        if (first !== undefined)
+            throw new InputError('run-parameters', `key '${key}' is given twice (lines ${first} and ${lineNo}).`);
+        seen.set(key, lineNo);
+        params.push({ key, value: trimmed.slice(eq + 1).trim() });
+    });
+    return params;
+}
+function parseRunParametersJson(raw) {
+    let value;
+    try {
+        value = JSON.parse(raw);
+    }
+    catch (e) {
+        throw new InputError('run-parameters', `is not valid JSON (${e.message}); give a JSON object of strings or key=value lines.`);
+    }
+    if (!isPlainObject(value))
+        throw new InputError('run-parameters', 'must be a JSON object of strings, e.g. {"country": "Germany"}.');
+    return Object.entries(value).map(([key, v]) => {
+        if (!key.trim())
+            throw new InputError('run-parameters', 'has an empty key.');
+        if (typeof v !== 'string') {
+            throw new InputError('run-parameters', `value of '${key}' must be a string (got ${describe(v)}); quote it, e.g. "${key}": "${String(v)}".`);
+        }
+        return { key, value: v };
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/auth/jwt.ts
@@ -29995,6 +30021,7 @@ function parseClientId(text) {
 
 
 
+
 /** `recipe 7`, `job 4100`, `flow 7`, `plan 5`. Pure. */
 function targetLabel(target) {
     switch (target.kind) {
@@ -30102,7 +30129,7 @@ function parseWaiting(c) {
         c.fail(INPUT.pollInterval, `must be at least 1s (got '${c.get(INPUT.pollInterval)}').`);
     }
     if (pollIntervalMs !== undefined && maxPollIntervalMs !== undefined && pollIntervalMs > maxPollIntervalMs) {
-        const values = `(${format_formatMs(pollIntervalMs)}) must not be larger than max-poll-interval (${format_formatMs(maxPollIntervalMs)}).`;
+        const values = `(${format_formatMs(pollIntervalMs)}) must not be larger than max-poll-interval ` + `(${format_formatMs(maxPollIntervalMs)}).`;
         c.fail(INPUT.pollInterval, values);
     }
     return {
@@ -30186,7 +30213,8 @@ class JobGroupsApi {
         catch (error) {
             if (!(error instanceof ApiError && error.status === 404))
                 throw error;
-            // The record exists where /status does not: a legacy edition. Neither found, right after creation: a lagging read.
+            // The record exists where /status does not: a legacy edition. Neither found, right after creation: a lagging
+            // read.
             const status = await fromRecord().catch((e) => {
                 if (e instanceof ApiError && e.status === 404 && this.client.clock.now() < newUntil) {
                     throw new TransientError(`job group ${jobId} is not found yet (404 right after it was created)`);

@@ -2,7 +2,8 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { deriveAppUrl, InputError, parseDuration } from '../../src/input-values.ts'
 import { InputErrors, parseInputs, type Config } from '../../src/inputs.ts'
-import { parseOverrides, parseRunParameters } from '../../src/overrides.ts'
+import { parseOverrides } from '../../src/overrides.ts'
+import { parseRunParameters } from '../../src/run-parameters.ts'
 import { actionDefaults } from '../support/run-action.ts'
 
 /** What the runner passes: action.yml's defaults plus the required inputs. */
