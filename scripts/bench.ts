@@ -59,11 +59,15 @@ async function pollingPart(): Promise<void> {
   ]
   console.log(formatTable(title, columns, rows))
   console.log()
-  console.log(`Goal: lateness within max(2 s, 10% of run time); at most ${MAX_REQUESTS_1H} status requests for the 1 h job (fixed 10 s poller: 360)`)
+  console.log(
+    `Goal: lateness within max(2 s, 10% of run time); at most ${MAX_REQUESTS_1H} status requests for the 1 h job ` +
+      '(fixed 10 s poller: 360)'
+  )
   const hour = results.find((r) => r.job.runMs === 3_600_000 && r.poller === DEFAULTS)!
   const met = withinBound(hour) && hour.maxRequests <= MAX_REQUESTS_1H
   console.log(
-    `Defaults, 1 h job: ${met ? 'goal met' : 'goal NOT met'} (at most ${hour.maxRequests} requests, worst lateness ${seconds(hour.worstLatenessMs)})`
+    `Defaults, 1 h job: ${met ? 'goal met' : 'goal NOT met'} (at most ${hour.maxRequests} requests, ` +
+      `worst lateness ${seconds(hour.worstLatenessMs)})`
   )
 }
 
@@ -78,10 +82,15 @@ async function coldStartPart(): Promise<void> {
     ['action: spawn to first request', action.medianMs.toFixed(1), action.minMs.toFixed(1)],
     ['node -e 0: spawn to exit', nodeNoop.medianMs.toFixed(1), nodeNoop.minMs.toFixed(1)]
   ]
-  const columns: Column[] = [{ header: 'what' }, { header: 'median ms', align: 'right' }, { header: 'min ms', align: 'right' }]
+  const columns: Column[] = [
+    { header: 'what' },
+    { header: 'median ms', align: 'right' },
+    { header: 'min ms', align: 'right' }
+  ]
   console.log(formatTable(`${title}, ${runs} runs each after 1 warm-up`, columns, rows))
   console.log()
-  console.log(`Ratio (action first request median / node -e 0 median): ${(action.medianMs / nodeNoop.medianMs).toFixed(2)}x`)
+  const ratio = (action.medianMs / nodeNoop.medianMs).toFixed(2)
+  console.log(`Ratio (action first request median / node -e 0 median): ${ratio}x`)
 }
 
 await pollingPart()

@@ -9,7 +9,7 @@ import { startAction, type ActionResult } from '../test/support/run-action.ts'
 const SCENARIO = {
   durationMs: 8000,
   statuses: ['Created', 'Pending', 'InProgress'],
-  stages: [{ jobType: 'wrangle' }, { jobType: 'filewriter' }],
+  stages: [{ jobType: 'wrangle' }, { jobType: 'filewriter' }]
 }
 const DEMO_SECRETS_TOKEN = 'github_pat_demo_secrets_writer'
 const ACCESS_TOKEN_SECONDS = 4
@@ -21,7 +21,9 @@ async function runAndPrint(inputs: Record<string, string>, env: Record<string, s
   const result = await action.result
   console.log('\n--- outputs ---')
   for (const [name, value] of Object.entries(result.outputs)) {
-    console.log(`${name}: ${name === 'refresh-token' && value ? `(${value.length} characters, masked in the log)` : value}`)
+    console.log(
+      `${name}: ${name === 'refresh-token' && value ? `(${value.length} characters, masked in the log)` : value}`
+    )
   }
   console.log('\n--- step summary ---')
   console.log(result.summary)
@@ -37,7 +39,7 @@ async function demo(): Promise<boolean> {
       'api-url': emulator.url,
       'api-token': emulator.token,
       overrides: JSON.stringify({ execution: 'photon', profiler: false }),
-      'run-parameters': 'country=Germany\nregion=EMEA',
+      'run-parameters': 'country=Germany\nregion=EMEA'
     })
     return result.code === 0 && result.outputs.status === 'Complete'
   } finally {
@@ -46,9 +48,14 @@ async function demo(): Promise<boolean> {
 }
 
 async function demoAac(): Promise<boolean> {
-  const aac = await startAacEmulator({ emulator: { scenario: SCENARIO }, tokenServer: { accessTokenLifetimeSeconds: ACCESS_TOKEN_SECONDS } })
+  const aac = await startAacEmulator({
+    emulator: { scenario: SCENARIO },
+    tokenServer: { accessTokenLifetimeSeconds: ACCESS_TOKEN_SECONDS }
+  })
   const github = await FakeGitHub.start({ secrets: { tokens: { [DEMO_SECRETS_TOKEN]: 'secrets' } } })
-  console.log(`API emulator on ${aac.emulator.url}, token server on ${aac.tokenServer.url}, fake GitHub on ${github.url}`)
+  console.log(
+    `API emulator on ${aac.emulator.url}, token server on ${aac.tokenServer.url}, fake GitHub on ` + `${github.url}`
+  )
   console.log(`Access tokens live ${ACCESS_TOKEN_SECONDS} s; the job takes ${SCENARIO.durationMs / 1000} s.\n`)
   try {
     const { refreshToken } = aac.tokenServer.issueRefreshToken()
@@ -58,14 +65,16 @@ async function demoAac(): Promise<boolean> {
       'client-id': aac.tokenServer.clientId,
       'token-endpoint': aac.tokenServer.issuer,
       'refresh-token-secret': 'AAC_REFRESH_TOKEN',
-      'secrets-token': DEMO_SECRETS_TOKEN,
+      'secrets-token': DEMO_SECRETS_TOKEN
     }
     const result = await runAndPrint(inputs, { GITHUB_API_URL: github.url })
     const counts = aac.tokenServer.counts
     const stored = github.secretValue('AAC_REFRESH_TOKEN')
     const current = stored !== undefined && stored === aac.tokenServer.latestRefreshToken
     console.log('\n--- sign-in ---')
-    console.log(`refreshes: ${counts.refreshed} in ${(result.durationMs / 1000).toFixed(1)} s (rejected: ${counts.rejected})`)
+    console.log(
+      `refreshes: ${counts.refreshed} in ${(result.durationMs / 1000).toFixed(1)} s (rejected: ` + `${counts.rejected})`
+    )
     console.log(`secret writes: ${github.requestsTo('PUT', /\/actions\/secrets\/AAC_REFRESH_TOKEN$/).length}`)
     console.log(`AAC_REFRESH_TOKEN decrypts to the last refresh token issued: ${current ? 'yes' : 'no'}`)
     console.log(`the first refresh token is now: ${aac.tokenServer.refreshTokenState(refreshToken)}`)

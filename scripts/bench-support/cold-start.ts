@@ -12,7 +12,9 @@ import { join } from 'node:path'
 const RUNS = 10
 const WARM_UPS = 1
 const KILL_AFTER_MS = 10_000
-const UNAUTHORIZED_BODY = JSON.stringify({ exception: { name: 'AuthenticationFailed', message: 'Invalid token', details: '' } })
+const UNAUTHORIZED_BODY = JSON.stringify({
+  exception: { name: 'AuthenticationFailed', message: 'Invalid token', details: '' }
+})
 
 export interface Timing {
   medianMs: number
@@ -124,9 +126,14 @@ async function actionFirstRequestMs(server: FirstRequestServer, entry: string): 
     const run = await runNode([entry], env)
     const requestAt = server.takeFirstRequestAt()
     if (requestAt === undefined) {
-      throw new Error(`the action ${run.killed ? 'was killed after 10 s' : 'exited'} without sending a request:\n${run.output}`)
+      throw new Error(
+        `the action ${run.killed ? 'was killed after 10 s' : 'exited'} without sending a ` + `request:\n${run.output}`
+      )
     }
-    if (run.killed) console.error(`note: the action was still running ${KILL_AFTER_MS / 1000} s after its first request and was killed`)
+    if (run.killed)
+      console.error(
+        `note: the action was still running ${KILL_AFTER_MS / 1000} s after its first ` + `request and was killed`
+      )
     return requestAt - spawnedAt
   } finally {
     rmSync(dir, { recursive: true, force: true })
@@ -147,7 +154,8 @@ async function time(measure: () => Promise<number>): Promise<Timing> {
   for (let i = 0; i < RUNS; i++) samples.push(await measure())
   samples.sort((a, b) => a - b)
   const middle = samples.length / 2
-  const medianMs = samples.length % 2 === 0 ? (samples[middle - 1]! + samples[middle]!) / 2 : samples[Math.floor(middle)]!
+  const medianMs =
+    samples.length % 2 === 0 ? (samples[middle - 1]! + samples[middle]!) / 2 : samples[Math.floor(middle)]!
   return { medianMs, minMs: samples[0]! }
 }
 

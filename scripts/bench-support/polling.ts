@@ -43,7 +43,11 @@ function statusAt(finishMs: number, atMs: number): JobStatus {
 }
 
 /** One wait on one job: the status requests made and how long after completion 'Complete' was seen. */
-async function simulate(job: Job, poller: Poller, seed: number): Promise<{ requests: number; latenessMs: number; boundMs: number }> {
+async function simulate(
+  job: Job,
+  poller: Poller,
+  seed: number
+): Promise<{ requests: number; latenessMs: number; boundMs: number }> {
   const clock = new FakeClock(0)
   const random = seeded(seed)
   const finishMs = job.runMs + Math.floor(random() * 1000)
@@ -83,5 +87,13 @@ export async function runCase(job: Job, poller: Poller, seeds: number): Promise<
     maxRequests = Math.max(maxRequests, requests)
     worstLatenessMs = Math.max(worstLatenessMs, latenessMs)
   }
-  return { job, poller, meanRequests: totalRequests / seeds, maxRequests, worstLatenessMs, boundMs: latenessBoundMs(job.runMs), withinBound }
+  return {
+    job,
+    poller,
+    meanRequests: totalRequests / seeds,
+    maxRequests,
+    worstLatenessMs,
+    boundMs: latenessBoundMs(job.runMs),
+    withinBound
+  }
 }
