@@ -52,6 +52,8 @@ export function failureOf(config: Config, report: RunReport): { title: string; m
         title: 'Workflow cancelled',
         message: withLink(report.error ?? 'The workflow was cancelled.', report.jobUrl)
       }
+    case 'unknown-start':
+      return { title: 'The job may have started', message: report.error ?? 'The job may have started.' }
     default:
       return {
         title: report.jobId ? `Job ${report.jobId}: API error` : 'Could not start the job',

@@ -8,8 +8,17 @@ import type { Config } from './inputs.ts'
 import type { Job, JobGroupOutputs, JobStatus } from './job-groups.ts'
 import type { RunParameter } from './overrides.ts'
 
+/** `unknown-start`: the start may have created a run that could not be found; `error`: nothing was started. */
 export type Ending =
-  'complete' | 'failed' | 'canceled' | 'timeout' | 'workflow-cancelled' | 'not-waited' | 'lost-contact' | 'error'
+  | 'complete'
+  | 'failed'
+  | 'canceled'
+  | 'timeout'
+  | 'workflow-cancelled'
+  | 'not-waited'
+  | 'lost-contact'
+  | 'unknown-start'
+  | 'error'
 
 export interface RunReport {
   ending: Ending

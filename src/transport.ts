@@ -157,8 +157,15 @@ function readBody(message: IncomingMessage, what: string): Promise<{ message: In
     message.on('data', (chunk: Buffer) => {
       size += chunk.length
       if (size <= MAX_BODY_BYTES) return void chunks.push(chunk)
+      // Rejected before the destroy, whose 'aborted' would otherwise call it cut short.
+      reject(
+        new TransportError(
+          'too-large',
+          `the answer to ${what} (HTTP ${status}) is larger than 8 MiB; it was not read`,
+          status
+        )
+      )
       message.destroy()
-      reject(new TransportError('too-large', `the answer to ${what} is larger than 8 MiB; it was not read`, status))
     })
     message.on('end', () => resolve({ message, body: Buffer.concat(chunks).toString('utf8') }))
     message.on('error', () => reject(cutShort(what, status)))

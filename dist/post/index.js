@@ -29117,6 +29117,7 @@ const HEADLINE = {
     'workflow-cancelled': '🛑 stopped: the workflow was cancelled',
     'not-waited': '▶️ is running (not waited for)',
     'lost-contact': '⚠️ lost contact with the API',
+    'unknown-start': '⚠️ may have started: its start could not be confirmed',
     error: '⚠️ could not be run'
 };
 /** The step summary, as Markdown with HTML tables. Pure. */
@@ -29543,8 +29544,9 @@ function readBody(message, what) {
             size += chunk.length;
             if (size <= MAX_BODY_BYTES)
                 return void chunks.push(chunk);
+            // Rejected before the destroy, whose 'aborted' would otherwise call it cut short.
+            reject(new TransportError('too-large', `the answer to ${what} (HTTP ${status}) is larger than 8 MiB; it was not read`, status));
             message.destroy();
-            reject(new TransportError('too-large', `the answer to ${what} is larger than 8 MiB; it was not read`, status));
         });
         message.on('end', () => resolve({ message, body: Buffer.concat(chunks).toString('utf8') }));
         message.on('error', () => reject(cutShort(what, status)));
@@ -29632,20 +29634,26 @@ const MIN_RETRY_DELAY_MS = 1000;
 const MAX_RETRY_DELAY_MS = 5 * 60_000;
 /** While waiting for a job, failures end the wait only when no good answer came for this long. */
 const PERSISTENT_FAILURE_MS = 5 * 60_000;
-/** An answer that came back but cannot be read (not JSON, compressed, cut short, too large, an odd shape). */
+/** A 2xx answer that came back but cannot be read (not JSON, compressed, cut short, too large, an odd shape). */
 function isUnreadableAnswer(error) {
+    const status = answeredStatus(error);
+    return status !== undefined && status >= 200 && status < 300;
+}
+/** The HTTP status of the answer behind a failure, when one came (also one whose body was cut or too large). */
+function answeredStatus(error) {
     if (error instanceof ApiError)
-        return error.status >= 200 && error.status < 300;
-    return (error instanceof TransportError &&
-        error.status !== undefined &&
-        (error.kind === 'reset' || error.kind === 'too-large'));
+        return error.status;
+    if (error instanceof TransportError && (error.kind === 'reset' || error.kind === 'too-large'))
+        return error.status;
+    return undefined;
 }
 /** A read or cancel that failed this way is worth sending again (an unreadable answer too: the next may be fine). */
 function isTransient(error) {
     if (isUnreadableAnswer(error) || error instanceof TransientError)
         return true;
-    if (error instanceof ApiError)
-        return TRANSIENT_STATUSES.includes(error.status);
+    const status = answeredStatus(error);
+    if (status !== undefined)
+        return TRANSIENT_STATUSES.includes(status);
     if (error instanceof TransportError)
         return ['refused', 'dns', 'reset', 'timeout'].includes(error.kind);
     return false;
@@ -29660,10 +29668,11 @@ function isTransient(error) {
 function triggerDecision(error) {
     if (isUnreadableAnswer(error))
         return 'settle';
-    if (error instanceof ApiError) {
-        if (error.status === 429)
+    const status = answeredStatus(error);
+    if (status !== undefined) {
+        if (status === 429)
             return 'resend';
-        return error.status >= 500 ? 'reconcile' : 'fail';
+        return status >= 500 ? 'reconcile' : 'fail';
     }
     if (error instanceof TransportError) {
         if (error.kind === 'refused' || error.kind === 'dns')
@@ -30252,7 +30261,12 @@ class recipe_RecipeRun extends JobGroupRun {
             const id = response.data?.id;
             if (isId(id))
                 return started(id, response.requestId, false);
-            return (await settle(new ApiError({ method: 'POST', path: '/v4/jobGroups', ...response, body: JSON.stringify(response.data) })));
+            return (await settle(new ApiError({
+                method: 'POST',
+                path: '/v4/jobGroups',
+                ...response,
+                body: JSON.stringify(response.data) ?? ''
+            })));
         }, {
             what: 'POST /v4/jobGroups',
             clock: ctx.clock,

@@ -74,7 +74,12 @@ export class RecipeRun extends JobGroupRun implements RunKind {
         const id = (response.data as { id?: unknown } | undefined)?.id
         if (isId(id)) return started(id, response.requestId, false)
         return (await settle(
-          new ApiError({ method: 'POST', path: '/v4/jobGroups', ...response, body: JSON.stringify(response.data) })
+          new ApiError({
+            method: 'POST',
+            path: '/v4/jobGroups',
+            ...response,
+            body: JSON.stringify(response.data) ?? ''
+          })
         ))!
       },
       {
