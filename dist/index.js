@@ -28373,7 +28373,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5806);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5288);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6648);
 /* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4684);
 /** Entry point of the main step (runs.main). */
 
@@ -28440,7 +28440,7 @@ function clean(annotation) {
 
 /***/ }),
 
-/***/ 5288:
+/***/ 6648:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29452,6 +29452,35 @@ function hintFor(status, method, path, subject = {}) {
 
 // EXTERNAL MODULE: ../node_modules/@actions/http-client/lib/index.js + 1 modules
 var lib = __nccwpck_require__(8564);
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+;// CONCATENATED MODULE: ./src/tls-probe.ts
+/**
+ * TLS probe: whether a port speaks TLS. Asked only after a plain-http request was reset without an answer: a TLS
+ * server drops such a request unread, so when the port speaks TLS, the request certainly did not reach the API.
+ */
+
+
+const PROBE_MS = 2_000;
+/** True when a TLS handshake with the URL's host and port succeeds (certificate unchecked: nothing is sent). */
+function speaksTls(url) {
+    return new Promise((resolve) => {
+        const host = url.hostname.replace(/^\[|\]$/g, '');
+        const port = Number(url.port || 80);
+        const socket = (0,external_node_tls_.connect)({ host, port, rejectUnauthorized: false, servername: (0,external_node_net_.isIP)(host) ? undefined : host });
+        const done = (result) => {
+            clearTimeout(timer);
+            socket.destroy();
+            resolve(result);
+        };
+        const timer = setTimeout(() => done(false), PROBE_MS);
+        socket.once('secureConnect', () => done(true));
+        socket.once('error', () => done(false));
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/transport.ts
 /**
  * Transport: the one seam through which every HTTP request goes, built on @actions/http-client (which honours
@@ -29460,6 +29489,7 @@ var lib = __nccwpck_require__(8564);
  * origin of the request (the token never goes elsewhere), and a classification of failures by whether the
  * request can have reached the server.
  */
+
 
 
 const NOT_SENT = ['refused', 'dns', 'no-host', 'tls', 'proxy', 'invalid', 'redirect'];
@@ -29546,8 +29576,18 @@ function sendOnce(userAgent, request) {
             .request(request.method, request.url, request.body ?? null, { ...request.headers })
             .then((res) => readBody(res.message, what))
             .then(({ message, body }) => finish(undefined, { status: message.statusCode ?? 0, headers: flatHeaders(message), body }))
-            .catch((error) => finish(classify(error, new URL(request.url).host)));
+            .catch(async (error) => finish(await unread(classify(error, new URL(request.url).host), request.url)));
     });
+}
+/** A plain-http request reset unanswered by a port that speaks TLS was never read: nothing reached the API. */
+async function unread(error, url) {
+    const target = new URL(url);
+    if (error.kind !== 'reset' || error.status !== undefined || target.protocol !== 'http:')
+        return error;
+    if (!(await speaksTls(target)))
+        return error;
+    return new TransportError('tls', `${target.host} speaks https, not plain http, so the request was dropped unread: ` +
+        `use https://${target.host} in api-url`);
 }
 function readBody(message, what) {
     return new Promise((resolve, reject) => {
@@ -29578,7 +29618,8 @@ function flatHeaders(message) {
     }
     return out;
 }
-const TLS_CODE = /CERT|SSL|TLS|EPROTO|ERR_OSSL/;
+/** Node's TLS errors and OpenSSL's verify codes, e.g. UNABLE_TO_VERIFY_LEAF_SIGNATURE for a leaf of an unknown CA. */
+const TLS_CODE = /CERT|SSL|TLS|EPROTO|ERR_OSSL|^UNABLE_TO_|CRL|^INVALID_(CA|PURPOSE)$|PATH_LENGTH|HOSTNAME_MISMATCH/;
 /** A failure of the request, named, with what the user can do about it. */
 function classify(error, host = 'the API host') {
     if (error instanceof TransportError)
