@@ -28458,6 +28458,8 @@ var log = __nccwpck_require__(3283);
 /** The SIGINT → SIGTERM → kill schedule leaves 7.5 s; the cancel request must be sent well within it. */
 const SIGINT_CLEANUP_MS = 5_000;
 const SIGTERM_CLEANUP_MS = 2_000;
+/** After a cancel, the status is read once more for the report, within this long: it only adds a detail. */
+const STATUS_AFTER_CANCEL_MS = 5_000;
 /**
  * Calls `onStop` once, on the first SIGINT or SIGTERM; later signals are only reported. Returns a function that
  * removes the handlers (so a finished step exits at once).
@@ -29702,15 +29704,19 @@ function answeredStatus(error) {
         return error.status;
     return undefined;
 }
-/** A read or cancel that failed this way is worth sending again (an unreadable answer too: the next may be fine). */
+/**
+ * A read or cancel that failed this way is worth sending again (an unreadable answer too: the next may be fine; a
+ * redirect elsewhere or a proxy's refusal too, from a gateway that misbehaves for a while).
+ */
 function isTransient(error) {
     if (isUnreadableAnswer(error) || error instanceof TransientError)
         return true;
     const status = answeredStatus(error);
     if (status !== undefined)
         return TRANSIENT_STATUSES.includes(status);
-    if (error instanceof TransportError)
-        return ['refused', 'dns', 'reset', 'timeout'].includes(error.kind);
+    if (error instanceof TransportError) {
+        return ['refused', 'dns', 'reset', 'timeout', 'redirect', 'proxy', 'other'].includes(error.kind);
+    }
     return false;
 }
 /**
@@ -30590,7 +30596,8 @@ class Run {
         if (!fate.failed)
             saveSettled();
         if (fate.cancelled) {
-            const read = () => this.kind.status(started.ref, budget);
+            const after = cancelling ? budget : this.budget(STATUS_AFTER_CANCEL_MS);
+            const read = () => this.kind.status(started.ref, after);
             report.status = (await (0,log/* quietly */.gd)(`Reading the status of job ${report.jobId}`, read)) ?? report.status;
         }
         if (cancelling) {
@@ -30668,14 +30675,16 @@ class job_group_run_JobGroupRun {
         const created = Date.parse(group?.createdAt ?? '');
         const updated = Date.parse(group?.updatedAt ?? '');
         const stages = (await (0,log/* quietly */.gd)(`GET /v4/jobGroups/${id}/jobs`, () => this.api.stages(id, budget))) ?? [];
-        const final = status ?? group?.status;
+        // A status that is no string (or no status at all) tells nothing: it never reaches the report.
+        const recorded = isStatus(group?.status) ? group.status : undefined;
+        const final = status ?? recorded;
         const written = final === 'Complete'
             ? await (0,log/* quietly */.gd)(`GET /v4/jobGroups/${id}/outputs`, () => this.api.outputs(id, budget))
             : undefined;
         return {
-            status: group?.status,
+            status: recorded,
             createdAt: Number.isFinite(created) ? created : undefined,
-            finishedAt: isTerminal(group?.status) && Number.isFinite(updated) ? updated : undefined,
+            finishedAt: isTerminal(recorded) && Number.isFinite(updated) ? updated : undefined,
             stages,
             written
         };

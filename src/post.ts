@@ -4,7 +4,7 @@
  * With missing, malformed or unexpected state it does nothing and writes one debug line.
  */
 import * as core from '@actions/core'
-import { endRun } from './cancellation.ts'
+import { endRun, STATUS_AFTER_CANCEL_MS } from './cancellation.ts'
 import { realClock, type Clock } from './clock.ts'
 import { readConfig } from './config.ts'
 import { connect } from './connection.ts'
@@ -45,7 +45,8 @@ export async function post(
     url: jobUrl,
     budget
   })
-  const status = await quietly(`Post step: reading the status of job ${jobId}`, () => run.status(saved.ref, budget))
+  const after = { deadline: Math.min(budget.deadline, clock.now() + STATUS_AFTER_CANCEL_MS), persistMs: POST_BUDGET_MS }
+  const status = await quietly(`Post step: reading the status of job ${jobId}`, () => run.status(saved.ref, after))
   if (!fate.cancelled) log.warning(fate.text, { title: 'Job not cancelled' })
   else if (status) log.info(`Status now: ${status}.`)
   await writeSummary({

@@ -41,12 +41,17 @@ function answeredStatus(error: unknown): number | undefined {
   return undefined
 }
 
-/** A read or cancel that failed this way is worth sending again (an unreadable answer too: the next may be fine). */
+/**
+ * A read or cancel that failed this way is worth sending again (an unreadable answer too: the next may be fine; a
+ * redirect elsewhere or a proxy's refusal too, from a gateway that misbehaves for a while).
+ */
 export function isTransient(error: unknown): error is Failure {
   if (isUnreadableAnswer(error) || error instanceof TransientError) return true
   const status = answeredStatus(error)
   if (status !== undefined) return TRANSIENT_STATUSES.includes(status)
-  if (error instanceof TransportError) return ['refused', 'dns', 'reset', 'timeout'].includes(error.kind)
+  if (error instanceof TransportError) {
+    return ['refused', 'dns', 'reset', 'timeout', 'redirect', 'proxy', 'other'].includes(error.kind)
+  }
   return false
 }
 

@@ -28448,6 +28448,8 @@ function clean(annotation) {
 /** The SIGINT → SIGTERM → kill schedule leaves 7.5 s; the cancel request must be sent well within it. */
 const SIGINT_CLEANUP_MS = 5_000;
 const SIGTERM_CLEANUP_MS = 2_000;
+/** After a cancel, the status is read once more for the report, within this long: it only adds a detail. */
+const STATUS_AFTER_CANCEL_MS = 5_000;
 /**
  * Calls `onStop` once, on the first SIGINT or SIGTERM; later signals are only reported. Returns a function that
  * removes the handlers (so a finished step exits at once).
@@ -29688,15 +29690,19 @@ function answeredStatus(error) {
         return error.status;
     return undefined;
 }
-/** A read or cancel that failed this way is worth sending again (an unreadable answer too: the next may be fine). */
+/**
+ * A read or cancel that failed this way is worth sending again (an unreadable answer too: the next may be fine; a
+ * redirect elsewhere or a proxy's refusal too, from a gateway that misbehaves for a while).
+ */
 function isTransient(error) {
     if (isUnreadableAnswer(error) || error instanceof TransientError)
         return true;
     const status = answeredStatus(error);
     if (status !== undefined)
         return TRANSIENT_STATUSES.includes(status);
-    if (error instanceof TransportError)
-        return ['refused', 'dns', 'reset', 'timeout'].includes(error.kind);
+    if (error instanceof TransportError) {
+        return ['refused', 'dns', 'reset', 'timeout', 'redirect', 'proxy', 'other'].includes(error.kind);
+    }
     return false;
 }
 /**
@@ -30119,14 +30125,16 @@ class JobGroupRun {
         const created = Date.parse(group?.createdAt ?? '');
         const updated = Date.parse(group?.updatedAt ?? '');
         const stages = (await quietly(`GET /v4/jobGroups/${id}/jobs`, () => this.api.stages(id, budget))) ?? [];
-        const final = status ?? group?.status;
+        // A status that is no string (or no status at all) tells nothing: it never reaches the report.
+        const recorded = isStatus(group?.status) ? group.status : undefined;
+        const final = status ?? recorded;
         const written = final === 'Complete'
             ? await quietly(`GET /v4/jobGroups/${id}/outputs`, () => this.api.outputs(id, budget))
             : undefined;
         return {
-            status: group?.status,
+            status: recorded,
             createdAt: Number.isFinite(created) ? created : undefined,
-            finishedAt: isTerminal(group?.status) && Number.isFinite(updated) ? updated : undefined,
+            finishedAt: isTerminal(recorded) && Number.isFinite(updated) ? updated : undefined,
             stages,
             written
         };
@@ -30397,7 +30405,8 @@ async function post(transport = createHttpTransport(USER_AGENT), clock = realClo
         url: jobUrl,
         budget
     });
-    const status = await quietly(`Post step: reading the status of job ${jobId}`, () => run.status(saved.ref, budget));
+    const after = { deadline: Math.min(budget.deadline, clock.now() + STATUS_AFTER_CANCEL_MS), persistMs: POST_BUDGET_MS };
+    const status = await quietly(`Post step: reading the status of job ${jobId}`, () => run.status(saved.ref, after));
     if (!fate.cancelled)
         log_log.warning(fate.text, { title: 'Job not cancelled' });
     else if (status)

@@ -3,7 +3,7 @@
  * The recipe and attach kinds differ only in how the job group comes to be.
  */
 import type { Budget } from '../api-client.ts'
-import { isTerminal, type CancelOutcome, type Job, type JobGroupsApi, type JobStatus } from '../job-groups.ts'
+import { isStatus, isTerminal, type CancelOutcome, type Job, type JobGroupsApi, type JobStatus } from '../job-groups.ts'
 import { quietly } from '../log.ts'
 import type { RunDetails, RunRef } from './run-kind.ts'
 
@@ -36,15 +36,17 @@ export class JobGroupRun {
     const created = Date.parse(group?.createdAt ?? '')
     const updated = Date.parse(group?.updatedAt ?? '')
     const stages = (await quietly(`GET /v4/jobGroups/${id}/jobs`, () => this.api.stages(id, budget))) ?? []
-    const final = status ?? group?.status
+    // A status that is no string (or no status at all) tells nothing: it never reaches the report.
+    const recorded = isStatus(group?.status) ? group.status : undefined
+    const final = status ?? recorded
     const written =
       final === 'Complete'
         ? await quietly(`GET /v4/jobGroups/${id}/outputs`, () => this.api.outputs(id, budget))
         : undefined
     return {
-      status: group?.status,
+      status: recorded,
       createdAt: Number.isFinite(created) ? created : undefined,
-      finishedAt: isTerminal(group?.status) && Number.isFinite(updated) ? updated : undefined,
+      finishedAt: isTerminal(recorded) && Number.isFinite(updated) ? updated : undefined,
       stages,
       written
     }
