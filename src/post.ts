@@ -22,12 +22,12 @@ export async function post(
   clock: Clock = realClock
 ): Promise<void> {
   const { run: saved, why } = readSavedRun((key) => core.getState(key))
-  if (!saved) return core.debug(`Post step: nothing to clean up (${why}).`)
+  if (!saved) return log.debug(`Post step: nothing to clean up (${why}).`)
   const config = await readConfig({ quiet: true })
-  if (!config) return core.debug('Post step: the inputs are invalid; nothing to clean up.')
+  if (!config) return log.debug('Post step: the inputs are invalid; nothing to clean up.')
   const jobId = saved.ref.jobGroupIds[0] ?? saved.ref.id
   if (!postStepShouldCancel(saved, config.cancelOnWorkflowCancel))
-    return core.debug(`Post step: nothing to clean up for job ${jobId}.`)
+    return log.debug(`Post step: nothing to clean up for job ${jobId}.`)
   log.warning(
     `The main step stopped before job ${jobId} finished (the workflow was probably cancelled); cancelling the job.`,
     {

@@ -28375,9 +28375,11 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3676);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7715);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4684);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4444);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3283);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4684);
 /** Entry point of the post step (runs.post): it can only cancel what the main step saved, never start anything. */
+
 
 
 
@@ -28385,7 +28387,7 @@ try {
     await (0,_post_js__WEBPACK_IMPORTED_MODULE_1__/* .post */ .b)();
 }
 catch (error) {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E)(error instanceof Error ? error.message : String(error)));
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_log_js__WEBPACK_IMPORTED_MODULE_2__/* .neutralise */ .$0)((0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E)(error instanceof Error ? error.message : String(error))));
 }
 
 __webpack_async_result__();
@@ -28393,34 +28395,31 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7715:
+/***/ 3283:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  b: () => (/* binding */ post)
-});
-
-// EXTERNAL MODULE: ../node_modules/@actions/core/lib/core.js + 18 modules
-var lib_core = __nccwpck_require__(3676);
-// EXTERNAL MODULE: ./src/secrets.ts
-var secrets = __nccwpck_require__(4684);
-;// CONCATENATED MODULE: ./src/log.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $0: () => (/* binding */ neutralise),
+/* harmony export */   Rm: () => (/* binding */ log),
+/* harmony export */   gd: () => (/* binding */ quietly)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3676);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4684);
 /**
  * The action's log, the one seam every line goes through: secrets are redacted, and no line can start a
- * workflow command, also not one carried inside server text. Warnings, errors and debug lines are escaped by
- * @actions/core itself; plain lines are not, so each of their lines that starts like a command is defused.
+ * workflow command, also not one carried inside server text. Every message is defused line by line: plain lines
+ * would be read as commands, and the lines of an annotation or debug message (which @actions/core escapes) are
+ * shown as lines again by the runner, so they too must not begin like one.
  */
 
 
-const log_log = {
-    info: (message) => lib_core/* info */.pq(neutralise((0,secrets/* redact */.E)(message))),
-    debug: (message) => lib_core/* debug */.Yz((0,secrets/* redact */.E)(message)),
-    warning: (message, annotation = {}) => lib_core/* warning */.$e((0,secrets/* redact */.E)(message), clean(annotation)),
-    error: (message, annotation = {}) => lib_core/* error */.z3((0,secrets/* redact */.E)(message), clean(annotation)),
-    startGroup: (name) => lib_core/* startGroup */.Oh((0,secrets/* redact */.E)(name)),
-    endGroup: () => lib_core/* endGroup */.N4()
+const log = {
+    info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(safe(message)),
+    debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(safe(message)),
+    warning: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(safe(message), clean(annotation)),
+    error: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(safe(message), clean(annotation)),
+    startGroup: (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .startGroup */ .Oh((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(name)),
+    endGroup: () => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .endGroup */ .N4()
 };
 /**
  * Every line that the runner would read as a command (`::name::`, or the older `##[name]` and `##vso[`) gets a
@@ -28435,14 +28434,32 @@ async function quietly(what, fn) {
         return await fn();
     }
     catch (error) {
-        log_log.debug(`${what} failed: ${error.message}`);
+        log.debug(`${what} failed: ${error.message}`);
         return undefined;
     }
 }
+/** Redacted, and defused line by line. */
+const safe = (text) => neutralise((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(text));
 function clean(annotation) {
-    return annotation.title ? { title: (0,secrets/* redact */.E)(annotation.title) } : {};
+    return annotation.title ? { title: safe(annotation.title) } : {};
 }
 
+
+/***/ }),
+
+/***/ 4444:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  b: () => (/* binding */ post)
+});
+
+// EXTERNAL MODULE: ../node_modules/@actions/core/lib/core.js + 18 modules
+var lib_core = __nccwpck_require__(3676);
+// EXTERNAL MODULE: ./src/log.ts
+var src_log = __nccwpck_require__(3283);
 ;// CONCATENATED MODULE: ./src/cancellation.ts
 
 /** The SIGINT → SIGTERM → kill schedule leaves 7.5 s; the cancel request must be sent well within it. */
@@ -28496,17 +28513,17 @@ function describeCancel(outcome, reason, subject) {
                 ? ' by the post step: the main step was stopped before it could cancel it'
                 : ` (${ALLOWED_BY[reason]})`;
             const text = `${cap(subject)} was cancelled${by}.`;
-            log_log.info(`${text} Request id ${outcome.requestId}.`);
+            src_log/* log */.Rm.info(`${text} Request id ${outcome.requestId}.`);
             return { cancelled: true, failed: false, text };
         }
         case 'unsupported': {
             const text = `This edition cannot cancel jobs through the API (the cancel call answered 404): ${subject} keeps running. Cancel it in the app if needed.`;
-            log_log.warning(text, { title: 'Cancel not supported' });
+            src_log/* log */.Rm.warning(text, { title: 'Cancel not supported' });
             return { cancelled: false, failed: false, text };
         }
         case 'failed': {
             const text = `Cancelling ${subject} failed: ${outcome.error.message} The job may keep running; cancel it in the app if needed.`;
-            log_log.warning(text, { title: 'Cancel failed' });
+            src_log/* log */.Rm.warning(text, { title: 'Cancel failed' });
             return { cancelled: false, failed: true, text };
         }
     }
@@ -29094,6 +29111,8 @@ function parseTarget(recipe, job) {
         : { kind: 'job', jobId: parsePositiveInteger(INPUT.jobId, job) };
 }
 
+// EXTERNAL MODULE: ./src/secrets.ts
+var secrets = __nccwpck_require__(4684);
 ;// CONCATENATED MODULE: ./src/summary.ts
 /**
  * The step summary: Markdown with HTML tables, rendered purely from the report. Everything that came from the
@@ -29283,7 +29302,7 @@ async function readConfig(options = {}) {
         const config = parseInputs((name) => lib_core/* getInput */.V4(name));
         if (!options.quiet)
             for (const warning of config.warnings)
-                log_log.warning(warning, { title: 'Input warning' });
+                src_log/* log */.Rm.warning(warning, { title: 'Input warning' });
         return config;
     }
     catch (error) {
@@ -29292,7 +29311,7 @@ async function readConfig(options = {}) {
         if (options.quiet)
             return undefined;
         for (const e of error.errors)
-            log_log.error(e.message, { title: `Invalid input: ${e.input}` });
+            src_log/* log */.Rm.error(e.message, { title: `Invalid input: ${e.input}` });
         const count = error.errors.length === 1 ? 'An input is' : `${error.errors.length} inputs are`;
         lib_core/* setFailed */.C1(`${count} invalid; nothing was sent.`);
         await appendSummary(renderInputErrors(error.errors));
@@ -30023,9 +30042,9 @@ function connect(config, transport, clock) {
         transport,
         clock,
         requestTimeoutMs: config.requestTimeoutMs,
-        onRetry: (message, persistent) => (persistent ? log_log.warning(message, { title: 'API retries' }) : log_log.debug(message))
+        onRetry: (message, persistent) => (persistent ? src_log/* log */.Rm.warning(message, { title: 'API retries' }) : src_log/* log */.Rm.debug(message))
     });
-    return new JobGroupsApi(client, (message) => log_log.info(message));
+    return new JobGroupsApi(client, (message) => src_log/* log */.Rm.info(message));
 }
 
 ;// CONCATENATED MODULE: ./src/state.ts
@@ -30033,6 +30052,7 @@ function connect(config, transport, clock) {
  * State: the only place that saves or reads what the main step leaves for the post step, through named
  * operations. The post step trusts nothing it reads: anything missing or malformed means "do nothing".
  */
+
 
 const KEY = {
     kind: 'kind',
@@ -30047,7 +30067,7 @@ const KEY = {
 const KINDS = ['recipe', 'job-group'];
 /** The run exists: saved at once, so that the post step can cancel it if the main step is killed. */
 function saveStarted(ref, options) {
-    core.saveState(KEY.requestId, options.requestId);
+    core.saveState(KEY.requestId, redact(options.requestId));
     core.saveState(KEY.kind, ref.kind);
     core.saveState(KEY.runId, String(ref.id));
     core.saveState(KEY.jobId, String(ref.jobGroupIds[0] ?? ref.id));
@@ -30121,15 +30141,15 @@ class JobGroupRun {
     }
     async details(ref, budget, status) {
         const id = ref.id;
-        const group = await quietly(`GET /v4/jobGroups/${id} for the report`, () => this.api.get(id, budget));
+        const group = await (0,src_log/* quietly */.gd)(`GET /v4/jobGroups/${id} for the report`, () => this.api.get(id, budget));
         const created = Date.parse(group?.createdAt ?? '');
         const updated = Date.parse(group?.updatedAt ?? '');
-        const stages = (await quietly(`GET /v4/jobGroups/${id}/jobs`, () => this.api.stages(id, budget))) ?? [];
+        const stages = (await (0,src_log/* quietly */.gd)(`GET /v4/jobGroups/${id}/jobs`, () => this.api.stages(id, budget))) ?? [];
         // A status that is no string (or no status at all) tells nothing: it never reaches the report.
         const recorded = isStatus(group?.status) ? group.status : undefined;
         const final = status ?? recorded;
         const written = final === 'Complete'
-            ? await quietly(`GET /v4/jobGroups/${id}/outputs`, () => this.api.outputs(id, budget))
+            ? await (0,src_log/* quietly */.gd)(`GET /v4/jobGroups/${id}/outputs`, () => this.api.outputs(id, budget))
             : undefined;
         return {
             status: recorded,
@@ -30384,14 +30404,14 @@ const POST_BUDGET_MS = 20_000;
 async function post(transport = createHttpTransport(USER_AGENT), clock = realClock) {
     const { run: saved, why } = readSavedRun((key) => lib_core/* getState */.Gu(key));
     if (!saved)
-        return lib_core/* debug */.Yz(`Post step: nothing to clean up (${why}).`);
+        return src_log/* log */.Rm.debug(`Post step: nothing to clean up (${why}).`);
     const config = await readConfig({ quiet: true });
     if (!config)
-        return lib_core/* debug */.Yz('Post step: the inputs are invalid; nothing to clean up.');
+        return src_log/* log */.Rm.debug('Post step: the inputs are invalid; nothing to clean up.');
     const jobId = saved.ref.jobGroupIds[0] ?? saved.ref.id;
     if (!postStepShouldCancel(saved, config.cancelOnWorkflowCancel))
-        return lib_core/* debug */.Yz(`Post step: nothing to clean up for job ${jobId}.`);
-    log_log.warning(`The main step stopped before job ${jobId} finished (the workflow was probably cancelled); cancelling the job.`, {
+        return src_log/* log */.Rm.debug(`Post step: nothing to clean up for job ${jobId}.`);
+    src_log/* log */.Rm.warning(`The main step stopped before job ${jobId} finished (the workflow was probably cancelled); cancelling the job.`, {
         title: 'Cancelling job'
     });
     const run = savedRun(saved.ref, connect(config, transport, clock));
@@ -30406,11 +30426,11 @@ async function post(transport = createHttpTransport(USER_AGENT), clock = realClo
         budget
     });
     const after = { deadline: Math.min(budget.deadline, clock.now() + STATUS_AFTER_CANCEL_MS), persistMs: POST_BUDGET_MS };
-    const status = await quietly(`Post step: reading the status of job ${jobId}`, () => run.status(saved.ref, after));
+    const status = await (0,src_log/* quietly */.gd)(`Post step: reading the status of job ${jobId}`, () => run.status(saved.ref, after));
     if (!fate.cancelled)
-        log_log.warning(fate.text, { title: 'Job not cancelled' });
+        src_log/* log */.Rm.warning(fate.text, { title: 'Job not cancelled' });
     else if (status)
-        log_log.info(`Status now: ${status}.`);
+        src_log/* log */.Rm.info(`Status now: ${status}.`);
     await writeSummary({
         ending: 'workflow-cancelled',
         jobId,
