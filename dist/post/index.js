@@ -28887,8 +28887,10 @@ function parseMapping(text) {
         return (0,dist/* parse */.qg)(text, { maxAliasCount: 20, uniqueKeys: true });
     }
     catch (e) {
-        if (e instanceof RangeError)
+        // The YAML parser reports its own stack overflow as a parse error.
+        if (e instanceof RangeError || /Maximum call stack/.test(e.message)) {
             throw new InputError('overrides', 'is nested too deeply to read.');
+        }
         const line = e.linePos?.[0]?.line;
         const shown = line ? ` at line ${line}: ${oneLine(text.split(/\r?\n/)[line - 1] ?? '', 80)}` : '';
         const yamlError = oneLine(e.message.split('\n')[0], 200);
