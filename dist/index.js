@@ -29607,8 +29607,9 @@ function readBody(message, what) {
             size += chunk.length;
             if (size <= MAX_BODY_BYTES)
                 return void chunks.push(chunk);
+            const large = `the answer to ${what} (HTTP ${status}) is larger than 8 MiB; it was not read`;
             // Rejected before the destroy, whose 'aborted' would otherwise call it cut short.
-            reject(new TransportError('too-large', `the answer to ${what} (HTTP ${status}) is larger than 8 MiB; it was not read`, status));
+            reject(new TransportError('too-large', large, status));
             message.destroy();
         });
         message.on('end', () => resolve({ message, body: Buffer.concat(chunks).toString('utf8') }));
