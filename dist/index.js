@@ -28464,9 +28464,11 @@ function jwtClaims(token) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5806);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2272);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4684);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6989);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3283);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4684);
 /** Entry point of the main step (runs.main). */
+
 
 
 
@@ -28474,7 +28476,7 @@ try {
     await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
 }
 catch (error) {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E)(error instanceof Error ? error.message : String(error)));
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_log_js__WEBPACK_IMPORTED_MODULE_2__/* .neutralise */ .$0)((0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E)(error instanceof Error ? error.message : String(error))));
 }
 
 __webpack_async_result__();
@@ -29101,24 +29103,25 @@ function runParametersBody(runParameters) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $0: () => (/* binding */ neutralise),
 /* harmony export */   Rm: () => (/* binding */ log),
 /* harmony export */   gd: () => (/* binding */ quietly)
 /* harmony export */ });
-/* unused harmony export neutralise */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5806);
 /* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4684);
 /**
  * The action's log, the one seam every line goes through: secrets are redacted, and no line can start a
- * workflow command, also not one carried inside server text. Warnings, errors and debug lines are escaped by
- * @actions/core itself; plain lines are not, so each of their lines that starts like a command is defused.
+ * workflow command, also not one carried inside server text. Every message is defused line by line: plain lines
+ * would be read as commands, and the lines of an annotation or debug message (which @actions/core escapes) are
+ * shown as lines again by the runner, so they too must not begin like one.
  */
 
 
 const log = {
-    info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(neutralise((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(message))),
-    debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(message)),
-    warning: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(message), clean(annotation)),
-    error: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(message), clean(annotation)),
+    info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(safe(message)),
+    debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(safe(message)),
+    warning: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(safe(message), clean(annotation)),
+    error: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(safe(message), clean(annotation)),
     startGroup: (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .startGroup */ .Oh((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(name)),
     endGroup: () => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .endGroup */ .N4()
 };
@@ -29139,14 +29142,16 @@ async function quietly(what, fn) {
         return undefined;
     }
 }
+/** Redacted, and defused line by line. */
+const safe = (text) => neutralise((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(text));
 function clean(annotation) {
-    return annotation.title ? { title: (0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(annotation.title) } : {};
+    return annotation.title ? { title: safe(annotation.title) } : {};
 }
 
 
 /***/ }),
 
-/***/ 2272:
+/***/ 6989:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29383,6 +29388,35 @@ class AbortedError extends Error {
     }
 }
 
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+;// CONCATENATED MODULE: ./src/tls-probe.ts
+/**
+ * TLS probe: whether a port speaks TLS. Asked only after a plain-http request was reset without an answer: a TLS
+ * server drops such a request unread, so when the port speaks TLS, the request certainly did not reach the API.
+ */
+
+
+const PROBE_MS = 2_000;
+/** True when a TLS handshake with the URL's host and port succeeds (certificate unchecked: nothing is sent). */
+function speaksTls(url) {
+    return new Promise((resolve) => {
+        const host = url.hostname.replace(/^\[|\]$/g, '');
+        const port = Number(url.port || 80);
+        const socket = (0,external_node_tls_.connect)({ host, port, rejectUnauthorized: false, servername: (0,external_node_net_.isIP)(host) ? undefined : host });
+        const done = (result) => {
+            clearTimeout(timer);
+            socket.destroy();
+            resolve(result);
+        };
+        const timer = setTimeout(() => done(false), PROBE_MS);
+        socket.once('secureConnect', () => done(true));
+        socket.once('error', () => done(false));
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/transport.ts
 /**
  * Transport: the one seam through which every HTTP request goes, built on @actions/http-client (which honours
@@ -29391,6 +29425,7 @@ class AbortedError extends Error {
  * origin of the request (the token never goes elsewhere), and a classification of failures by whether the
  * request can have reached the server.
  */
+
 
 
 const NOT_SENT = ['refused', 'dns', 'no-host', 'tls', 'proxy', 'invalid', 'redirect'];
@@ -29479,8 +29514,18 @@ function sendOnce(userAgent, request) {
             .request(request.method, request.url, request.body ?? null, { ...request.headers })
             .then((res) => readBody(res.message, what))
             .then(({ message, body }) => finish(undefined, { status: message.statusCode ?? 0, headers: flatHeaders(message), body }))
-            .catch((error) => finish(classify(error, new URL(request.url).host)));
+            .catch(async (error) => finish(await unread(classify(error, new URL(request.url).host), request.url)));
     });
+}
+/** A plain-http request reset unanswered by a port that speaks TLS was never read: nothing reached the API. */
+async function unread(error, url) {
+    const target = new URL(url);
+    if (error.kind !== 'reset' || error.status !== undefined || target.protocol !== 'http:')
+        return error;
+    if (!(await speaksTls(target)))
+        return error;
+    return new TransportError('tls', `${target.host} speaks https, not plain http, so the request was dropped unread: ` +
+        `use https://${target.host} in api-url`);
 }
 function readBody(message, what) {
     return new Promise((resolve, reject) => {
@@ -29491,8 +29536,10 @@ function readBody(message, what) {
             size += chunk.length;
             if (size <= MAX_BODY_BYTES)
                 return void chunks.push(chunk);
+            const large = `the answer to ${what} (HTTP ${status}) is larger than 8 MiB; it was not read`;
+            // Rejected before the destroy, whose 'aborted' would otherwise call it cut short.
+            reject(new TransportError('too-large', large, status));
             message.destroy();
-            reject(new TransportError('too-large', `the answer to ${what} is larger than 8 MiB; it was not read`, status));
         });
         message.on('end', () => resolve({ message, body: Buffer.concat(chunks).toString('utf8') }));
         message.on('error', () => reject(cutShort(what, status)));
@@ -29510,7 +29557,8 @@ function flatHeaders(message) {
     }
     return out;
 }
-const TLS_CODE = /CERT|SSL|TLS|EPROTO|ERR_OSSL/;
+/** Node's TLS errors and OpenSSL's verify codes, e.g. UNABLE_TO_VERIFY_LEAF_SIGNATURE for a leaf of an unknown CA. */
+const TLS_CODE = /CERT|SSL|TLS|EPROTO|ERR_OSSL|^UNABLE_TO_|CRL|^INVALID_(CA|PURPOSE)$|PATH_LENGTH|HOSTNAME_MISMATCH/;
 /** A failure of the request, named, with what the user can do about it. */
 function classify(error, host = 'the API host') {
     if (error instanceof TransportError)
@@ -29581,22 +29629,32 @@ const MIN_RETRY_DELAY_MS = 1000;
 const MAX_RETRY_DELAY_MS = 5 * 60_000;
 /** While waiting for a job, failures end the wait only when no good answer came for this long. */
 const PERSISTENT_FAILURE_MS = 5 * 60_000;
-/** An answer that came back but cannot be read (not JSON, compressed, cut short, too large, an odd shape). */
+/** A 2xx answer that came back but cannot be read (not JSON, compressed, cut short, too large, an odd shape). */
 function isUnreadableAnswer(error) {
-    if (error instanceof ApiError)
-        return error.status >= 200 && error.status < 300;
-    return (error instanceof TransportError &&
-        error.status !== undefined &&
-        (error.kind === 'reset' || error.kind === 'too-large'));
+    const status = answeredStatus(error);
+    return status !== undefined && status >= 200 && status < 300;
 }
-/** A read or cancel that failed this way is worth sending again (an unreadable answer too: the next may be fine). */
+/** The HTTP status of the answer behind a failure, when one came (also one whose body was cut or too large). */
+function answeredStatus(error) {
+    if (error instanceof ApiError)
+        return error.status;
+    if (error instanceof TransportError && (error.kind === 'reset' || error.kind === 'too-large'))
+        return error.status;
+    return undefined;
+}
+/**
+ * A read or cancel that failed this way is worth sending again (an unreadable answer too: the next may be fine; a
+ * redirect elsewhere or a proxy's refusal too, from a gateway that misbehaves for a while).
+ */
 function isTransient(error) {
     if (isUnreadableAnswer(error) || error instanceof TransientError)
         return true;
-    if (error instanceof ApiError)
-        return TRANSIENT_STATUSES.includes(error.status);
-    if (error instanceof TransportError)
-        return ['refused', 'dns', 'reset', 'timeout'].includes(error.kind);
+    const status = answeredStatus(error);
+    if (status !== undefined)
+        return TRANSIENT_STATUSES.includes(status);
+    if (error instanceof TransportError) {
+        return ['refused', 'dns', 'reset', 'timeout', 'redirect', 'proxy', 'other'].includes(error.kind);
+    }
     return false;
 }
 /**
@@ -29609,10 +29667,11 @@ function isTransient(error) {
 function triggerDecision(error) {
     if (isUnreadableAnswer(error))
         return 'settle';
-    if (error instanceof ApiError) {
-        if (error.status === 429)
+    const status = answeredStatus(error);
+    if (status !== undefined) {
+        if (status === 429)
             return 'resend';
-        return error.status >= 500 ? 'reconcile' : 'fail';
+        return status >= 500 ? 'reconcile' : 'fail';
     }
     if (error instanceof TransportError) {
         if (error.kind === 'refused' || error.kind === 'dns')
@@ -29797,11 +29856,14 @@ function requestTimeout(requestTimeoutMs, deadline, now) {
 
 // EXTERNAL MODULE: ./src/log.ts
 var log = __nccwpck_require__(3283);
+// EXTERNAL MODULE: ./src/secrets.ts
+var secrets = __nccwpck_require__(4684);
 ;// CONCATENATED MODULE: ./src/state.ts
 /**
  * State: the only place that saves or reads what the main step leaves for the post step, through named
  * operations. The post step trusts nothing it reads: anything missing or malformed means "do nothing".
  */
+
 
 const KEY = {
     kind: 'kind',
@@ -29817,7 +29879,7 @@ const KEY = {
 const KINDS = (/* unused pure expression or super */ null && (['recipe', 'job-group', 'flow', 'plan']));
 /** The run exists: saved at once, so that the post step can cancel it if the main step is killed. */
 function saveStarted(ref, options) {
-    core/* saveState */.LZ(KEY.requestId, options.requestId);
+    core/* saveState */.LZ(KEY.requestId, (0,secrets/* redact */.E)(options.requestId));
     core/* saveState */.LZ(KEY.kind, ref.kind);
     core/* saveState */.LZ(KEY.runId, String(ref.id));
     core/* saveState */.LZ(KEY.jobId, String(ref.jobGroupIds[0] ?? ref.id));
@@ -30166,8 +30228,6 @@ function progressLine(jobId, status, elapsedMs, stages = []) {
     return `${who}: ${status} after ${(0,format/* formatMs */._)(elapsedMs)}${detail}`;
 }
 
-// EXTERNAL MODULE: ./src/secrets.ts
-var secrets = __nccwpck_require__(4684);
 ;// CONCATENATED MODULE: ./src/summary.ts
 /**
  * The step summary: Markdown with HTML tables, rendered purely from the report. Everything that came from the
@@ -30195,6 +30255,7 @@ const HEADLINE = {
     'workflow-cancelled': '🛑 stopped: the workflow was cancelled',
     'not-waited': '▶️ is running (not waited for)',
     'lost-contact': '⚠️ lost contact with the API',
+    'unknown-start': '⚠️ may have started: its start could not be confirmed',
     error: '⚠️ could not be run'
 };
 /** The step summary, as Markdown with HTML tables. Pure. */
@@ -30919,6 +30980,8 @@ async function writeFailed(secret, why) {
 /** The SIGINT → SIGTERM → kill schedule leaves 7.5 s; the cancel request must be sent well within it. */
 const SIGINT_CLEANUP_MS = 5_000;
 const SIGTERM_CLEANUP_MS = 2_000;
+/** After a cancel, the status is read once more for the report, within this long: it only adds a detail. */
+const STATUS_AFTER_CANCEL_MS = 5_000;
 /**
  * Calls `onStop` once, on the first SIGINT or SIGTERM; later signals are only reported. Returns a function that
  * removes the handlers (so a finished step exits at once).
@@ -31117,6 +31180,8 @@ function failureOf(config, report) {
                 title: 'Workflow cancelled',
                 message: withLink(report.error ?? 'The workflow was cancelled.', linkOf(report))
             };
+        case 'unknown-start':
+            return { title: 'The job may have started', message: report.error ?? 'The job may have started.' };
         default:
             return {
                 title: report.errorTitle ??
@@ -31232,13 +31297,16 @@ function describeStartFailure(report, error, config, stopSignal) {
         report.error = `The workflow was cancelled (${stopSignal}) while the run was being started. ${fate}`;
         return report;
     }
-    report.ending = 'error';
+    // An answer whose body was cut or too large is an answer: its status said whether the server acted.
+    const unanswered = error instanceof TransportError && !error.notSent && error.status === undefined;
+    const unknown = error instanceof TriggerUnsettledError || unanswered;
+    report.ending = unknown ? 'unknown-start' : 'error';
     if (error instanceof SignInError)
         report.errorTitle = 'Could not sign in';
     if (error instanceof TransportError && error.notSent) {
         report.error = `Nothing was sent to the API at ${config.apiUrl}: ${error.message}.`;
     }
-    else if (error instanceof TransportError) {
+    else if (unanswered) {
         report.error =
             `Could not reach the API at ${config.apiUrl} (${startCall(config)}): ${error.message}. The request may have ` +
                 `arrived, so the run may have started: ${where}. Check api-url, and the runner's network and proxy settings.`;
@@ -31495,7 +31563,8 @@ class Run {
         if (!fate.failed)
             saveSettled();
         if (fate.cancelled) {
-            const read = () => this.kind.status(started.ref, budget);
+            const after = cancelling ? budget : this.budget(STATUS_AFTER_CANCEL_MS);
+            const read = () => this.kind.status(started.ref, after);
             report.status = (await (0,log/* quietly */.gd)(`Reading the status of ${subject}`, read)) ?? report.status;
         }
         if (cancelling) {
@@ -31682,7 +31751,9 @@ class job_group_run_JobGroupRun {
 }
 /** A job group's reads for the report: itself, its stages, and what it wrote once complete. Failures shorten it. */
 async function readJobGroup(api, id, budget, status) {
-    const group = await (0,log/* quietly */.gd)(`GET /v4/jobGroups/${id} for the report`, () => api.get(id, budget));
+    const read = await (0,log/* quietly */.gd)(`GET /v4/jobGroups/${id} for the report`, () => api.get(id, budget));
+    // A status that is no string (or no status at all) tells nothing: it never reaches the report.
+    const group = read && { ...read, status: isStatus(read.status) ? read.status : undefined };
     const stages = (await (0,log/* quietly */.gd)(`GET /v4/jobGroups/${id}/jobs`, () => api.stages(id, budget))) ?? [];
     const written = (status ?? group?.status) === 'Complete'
         ? await (0,log/* quietly */.gd)(`GET /v4/jobGroups/${id}/outputs`, () => api.outputs(id, budget))
@@ -32072,7 +32143,7 @@ class RecipeRun extends job_group_run_JobGroupRun {
             const id = response.data?.id;
             if (isId(id))
                 return this.started(ctx, id, response.requestId, false);
-            const body = JSON.stringify(response.data);
+            const body = JSON.stringify(response.data) ?? '';
             return (await settle(new ApiError({ method: 'POST', path: '/v4/jobGroups', ...response, body })));
         };
         return startWithRetries(ctx, 'POST /v4/jobGroups', attempt, {
@@ -32288,8 +32359,10 @@ function parseMapping(text) {
         return (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .parse */ .qg)(text, { maxAliasCount: 20, uniqueKeys: true });
     }
     catch (e) {
-        if (e instanceof RangeError)
+        // The YAML parser reports its own stack overflow as a parse error.
+        if (e instanceof RangeError || /Maximum call stack/.test(e.message)) {
             throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', 'is nested too deeply to read.');
+        }
         const line = e.linePos?.[0]?.line;
         const shown = line ? ` at line ${line}: ${(0,_format_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .T)(text.split(/\r?\n/)[line - 1] ?? '', 80)}` : '';
         const yamlError = (0,_format_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .T)(e.message.split('\n')[0], 200);

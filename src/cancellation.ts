@@ -11,6 +11,8 @@ import type { RunKind, RunRef } from './targets/run-kind.ts'
 /** The SIGINT → SIGTERM → kill schedule leaves 7.5 s; the cancel request must be sent well within it. */
 export const SIGINT_CLEANUP_MS = 5_000
 export const SIGTERM_CLEANUP_MS = 2_000
+/** After a cancel, the status is read once more for the report, within this long: it only adds a detail. */
+export const STATUS_AFTER_CANCEL_MS = 5_000
 
 export type StopSignal = 'SIGINT' | 'SIGTERM'
 

@@ -179,7 +179,7 @@ export async function cancelOutcome<T>(
 }
 
 /** Any non-empty string is a status (an unknown one is waited on, with a warning); anything else cannot be read. */
-const isStatus = (value: unknown): value is JobStatus => typeof value === 'string' && value.trim() !== ''
+export const isStatus = (value: unknown): value is JobStatus => typeof value === 'string' && value.trim() !== ''
 
 function statusOf(group: JobGroup | undefined, jobId: number): JobStatus {
   if (isStatus(group?.status)) return group.status

@@ -1,7 +1,8 @@
 /**
  * The action's log, the one seam every line goes through: secrets are redacted, and no line can start a
- * workflow command, also not one carried inside server text. Warnings, errors and debug lines are escaped by
- * @actions/core itself; plain lines are not, so each of their lines that starts like a command is defused.
+ * workflow command, also not one carried inside server text. Every message is defused line by line: plain lines
+ * would be read as commands, and the lines of an annotation or debug message (which @actions/core escapes) are
+ * shown as lines again by the runner, so they too must not begin like one.
  */
 import * as core from '@actions/core'
 import { redact } from './secrets.ts'
@@ -11,10 +12,10 @@ export interface Annotation {
 }
 
 export const log = {
-  info: (message: string): void => core.info(neutralise(redact(message))),
-  debug: (message: string): void => core.debug(redact(message)),
-  warning: (message: string, annotation: Annotation = {}): void => core.warning(redact(message), clean(annotation)),
-  error: (message: string, annotation: Annotation = {}): void => core.error(redact(message), clean(annotation)),
+  info: (message: string): void => core.info(safe(message)),
+  debug: (message: string): void => core.debug(safe(message)),
+  warning: (message: string, annotation: Annotation = {}): void => core.warning(safe(message), clean(annotation)),
+  error: (message: string, annotation: Annotation = {}): void => core.error(safe(message), clean(annotation)),
   startGroup: (name: string): void => core.startGroup(redact(name)),
   endGroup: (): void => core.endGroup()
 }
@@ -40,6 +41,9 @@ export async function quietly<T>(what: string, fn: () => Promise<T>): Promise<T 
   }
 }
 
+/** Redacted, and defused line by line. */
+const safe = (text: string): string => neutralise(redact(text))
+
 function clean(annotation: Annotation): core.AnnotationProperties {
-  return annotation.title ? { title: redact(annotation.title) } : {}
+  return annotation.title ? { title: safe(annotation.title) } : {}
 }

@@ -87,7 +87,10 @@ function parseMapping(text: string): unknown {
   try {
     return parseYaml(text, { maxAliasCount: 20, uniqueKeys: true })
   } catch (e) {
-    if (e instanceof RangeError) throw new InputError('overrides', 'is nested too deeply to read.')
+    // The YAML parser reports its own stack overflow as a parse error.
+    if (e instanceof RangeError || /Maximum call stack/.test((e as Error).message)) {
+      throw new InputError('overrides', 'is nested too deeply to read.')
+    }
     const line = (e as { linePos?: { line: number }[] }).linePos?.[0]?.line
     const shown = line ? ` at line ${line}: ${oneLine(text.split(/\r?\n/)[line - 1] ?? '', 80)}` : ''
     const yamlError = oneLine((e as Error).message.split('\n')[0]!, 200)

@@ -5,7 +5,7 @@
  */
 import * as core from '@actions/core'
 import { postStepToken } from './auth/saved-token.ts'
-import { endRun } from './cancellation.ts'
+import { endRun, STATUS_AFTER_CANCEL_MS } from './cancellation.ts'
 import { realClock, type Clock } from './clock.ts'
 import { readConfig } from './config.ts'
 import { connect } from './connection.ts'
@@ -24,14 +24,14 @@ export async function run(
   clock: Clock = realClock
 ): Promise<void> {
   const { run: saved, why } = readSavedRun((key) => core.getState(key))
-  if (!saved) return core.debug(`Post step: nothing to clean up (${why}).`)
+  if (!saved) return log.debug(`Post step: nothing to clean up (${why}).`)
   const config = await readConfig({ quiet: true })
-  if (!config) return core.debug('Post step: the inputs are invalid; nothing to clean up.')
+  if (!config) return log.debug('Post step: the inputs are invalid; nothing to clean up.')
   const jobId = saved.ref.jobGroupIds[0] ?? (saved.ref.kind === 'plan' ? undefined : saved.ref.id)
   const composite = compositeOf(config)
   const subject = composite?.subject ?? `job ${jobId}`
   if (!postStepShouldCancel(saved, config.cancelOnWorkflowCancel))
-    return core.debug(`Post step: nothing to clean up for ${subject}.`)
+    return log.debug(`Post step: nothing to clean up for ${subject}.`)
   log.warning(
     `The main step stopped before ${subject} finished (the workflow was probably cancelled); cancelling it.`,
     {
@@ -50,7 +50,8 @@ export async function run(
     url: composite?.url ?? jobUrl!,
     budget
   })
-  const status = await quietly(`Post step: reading the status of ${subject}`, () => run.status(saved.ref, budget))
+  const after = { deadline: Math.min(budget.deadline, clock.now() + STATUS_AFTER_CANCEL_MS), persistMs: POST_BUDGET_MS }
+  const status = await quietly(`Post step: reading the status of ${subject}`, () => run.status(saved.ref, after))
   if (!fate.cancelled) log.warning(fate.text, { title: 'Job not cancelled' })
   else if (status) log.info(`Status now: ${status}.`)
   await writeSummary({

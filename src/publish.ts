@@ -60,6 +60,8 @@ export function failureOf(config: Config, report: RunReport): { title: string; m
         title: 'Workflow cancelled',
         message: withLink(report.error ?? 'The workflow was cancelled.', linkOf(report))
       }
+    case 'unknown-start':
+      return { title: 'The job may have started', message: report.error ?? 'The job may have started.' }
     default:
       return {
         title:

@@ -10,8 +10,17 @@ import type { RunParameter } from './run-parameters.ts'
 import { pageUrl, type CompositeRun } from './run-parts.ts'
 import type { RunDetails } from './targets/run-kind.ts'
 
+/** `unknown-start`: the start may have created a run that could not be found; `error`: nothing was started. */
 export type Ending =
-  'complete' | 'failed' | 'canceled' | 'timeout' | 'workflow-cancelled' | 'not-waited' | 'lost-contact' | 'error'
+  | 'complete'
+  | 'failed'
+  | 'canceled'
+  | 'timeout'
+  | 'workflow-cancelled'
+  | 'not-waited'
+  | 'lost-contact'
+  | 'unknown-start'
+  | 'error'
 
 export interface RunReport {
   ending: Ending

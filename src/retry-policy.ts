@@ -28,21 +28,30 @@ export const MAX_RETRY_DELAY_MS = 5 * 60_000
 /** While waiting for a job, failures end the wait only when no good answer came for this long. */
 export const PERSISTENT_FAILURE_MS = 5 * 60_000
 
-/** An answer that came back but cannot be read (not JSON, compressed, cut short, too large, an odd shape). */
+/** A 2xx answer that came back but cannot be read (not JSON, compressed, cut short, too large, an odd shape). */
 export function isUnreadableAnswer(error: unknown): boolean {
-  if (error instanceof ApiError) return error.status >= 200 && error.status < 300
-  return (
-    error instanceof TransportError &&
-    error.status !== undefined &&
-    (error.kind === 'reset' || error.kind === 'too-large')
-  )
+  const status = answeredStatus(error)
+  return status !== undefined && status >= 200 && status < 300
 }
 
-/** A read or cancel that failed this way is worth sending again (an unreadable answer too: the next may be fine). */
+/** The HTTP status of the answer behind a failure, when one came (also one whose body was cut or too large). */
+function answeredStatus(error: unknown): number | undefined {
+  if (error instanceof ApiError) return error.status
+  if (error instanceof TransportError && (error.kind === 'reset' || error.kind === 'too-large')) return error.status
+  return undefined
+}
+
+/**
+ * A read or cancel that failed this way is worth sending again (an unreadable answer too: the next may be fine; a
+ * redirect elsewhere or a proxy's refusal too, from a gateway that misbehaves for a while).
+ */
 export function isTransient(error: unknown): error is Failure {
   if (isUnreadableAnswer(error) || error instanceof TransientError) return true
-  if (error instanceof ApiError) return TRANSIENT_STATUSES.includes(error.status)
-  if (error instanceof TransportError) return ['refused', 'dns', 'reset', 'timeout'].includes(error.kind)
+  const status = answeredStatus(error)
+  if (status !== undefined) return TRANSIENT_STATUSES.includes(status)
+  if (error instanceof TransportError) {
+    return ['refused', 'dns', 'reset', 'timeout', 'redirect', 'proxy', 'other'].includes(error.kind)
+  }
   return false
 }
 
@@ -55,9 +64,10 @@ export function isTransient(error: unknown): error is Failure {
  */
 export function triggerDecision(error: unknown): 'resend' | 'settle' | 'reconcile' | 'fail' {
   if (isUnreadableAnswer(error)) return 'settle'
-  if (error instanceof ApiError) {
-    if (error.status === 429) return 'resend'
-    return error.status >= 500 ? 'reconcile' : 'fail'
+  const status = answeredStatus(error)
+  if (status !== undefined) {
+    if (status === 429) return 'resend'
+    return status >= 500 ? 'reconcile' : 'fail'
   }
   if (error instanceof TransportError) {
     if (error.kind === 'refused' || error.kind === 'dns') return 'resend'

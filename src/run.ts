@@ -5,7 +5,14 @@
  */
 import type { Budget } from './api-client.ts'
 import { OUTPUT } from './action-spec.ts'
-import { endRun, SIGINT_CLEANUP_MS, SIGTERM_CLEANUP_MS, type EndReason, type StopSignal } from './cancellation.ts'
+import {
+  endRun,
+  SIGINT_CLEANUP_MS,
+  SIGTERM_CLEANUP_MS,
+  STATUS_AFTER_CANCEL_MS,
+  type EndReason,
+  type StopSignal
+} from './cancellation.ts'
 import type { Clock } from './clock.ts'
 import { formatMs } from './format.ts'
 import type { Config } from './inputs.ts'
@@ -165,7 +172,8 @@ export class Run {
     })
     if (!fate.failed) saveSettled()
     if (fate.cancelled) {
-      const read = (): Promise<string> => this.kind.status(started.ref, budget)
+      const after = cancelling ? budget : this.budget(STATUS_AFTER_CANCEL_MS)
+      const read = (): Promise<string> => this.kind.status(started.ref, after)
       report.status = (await quietly(`Reading the status of ${subject}`, read)) ?? report.status
     }
     if (cancelling) {

@@ -33,11 +33,14 @@ export function describeStartFailure(
     report.error = `The workflow was cancelled (${stopSignal}) while the run was being started. ${fate}`
     return report
   }
-  report.ending = 'error'
+  // An answer whose body was cut or too large is an answer: its status said whether the server acted.
+  const unanswered = error instanceof TransportError && !error.notSent && error.status === undefined
+  const unknown = error instanceof TriggerUnsettledError || unanswered
+  report.ending = unknown ? 'unknown-start' : 'error'
   if (error instanceof SignInError) report.errorTitle = 'Could not sign in'
   if (error instanceof TransportError && error.notSent) {
     report.error = `Nothing was sent to the API at ${config.apiUrl}: ${error.message}.`
-  } else if (error instanceof TransportError) {
+  } else if (unanswered) {
     report.error =
       `Could not reach the API at ${config.apiUrl} (${startCall(config)}): ${error.message}. The request may have ` +
       `arrived, so the run may have started: ${where}. Check api-url, and the runner's network and proxy settings.`

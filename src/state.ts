@@ -3,6 +3,7 @@
  * operations. The post step trusts nothing it reads: anything missing or malformed means "do nothing".
  */
 import * as core from '@actions/core'
+import { redact } from './secrets.ts'
 import type { RunKindName, RunRef } from './targets/run-kind.ts'
 
 const KEY = {
@@ -34,7 +35,7 @@ export interface SavedRun {
 
 /** The run exists: saved at once, so that the post step can cancel it if the main step is killed. */
 export function saveStarted(ref: RunRef, options: { triggered: boolean; waiting: boolean; requestId: string }): void {
-  core.saveState(KEY.requestId, options.requestId)
+  core.saveState(KEY.requestId, redact(options.requestId))
   core.saveState(KEY.kind, ref.kind)
   core.saveState(KEY.runId, String(ref.id))
   core.saveState(KEY.jobId, String(ref.jobGroupIds[0] ?? ref.id))

@@ -30,6 +30,7 @@ const HEADLINE: Record<Ending, string> = {
   'workflow-cancelled': '🛑 stopped: the workflow was cancelled',
   'not-waited': '▶️ is running (not waited for)',
   'lost-contact': '⚠️ lost contact with the API',
+  'unknown-start': '⚠️ may have started: its start could not be confirmed',
   error: '⚠️ could not be run'
 }
 

@@ -8,6 +8,7 @@
 import { HttpClient } from '@actions/http-client'
 import type { IncomingMessage, OutgoingHttpHeaders, RequestOptions } from 'node:http'
 import { abortReason } from './clock.ts'
+import { speaksTls } from './tls-probe.ts'
 
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'PUT'
@@ -147,8 +148,20 @@ function sendOnce(userAgent: string, request: HttpRequest): Promise<HttpResponse
       .then(({ message, body }) =>
         finish(undefined, { status: message.statusCode ?? 0, headers: flatHeaders(message), body })
       )
-      .catch((error: unknown) => finish(classify(error, new URL(request.url).host)))
+      .catch(async (error: unknown) => finish(await unread(classify(error, new URL(request.url).host), request.url)))
   })
+}
+
+/** A plain-http request reset unanswered by a port that speaks TLS was never read: nothing reached the API. */
+async function unread(error: TransportError, url: string): Promise<TransportError> {
+  const target = new URL(url)
+  if (error.kind !== 'reset' || error.status !== undefined || target.protocol !== 'http:') return error
+  if (!(await speaksTls(target))) return error
+  return new TransportError(
+    'tls',
+    `${target.host} speaks https, not plain http, so the request was dropped unread: ` +
+      `use https://${target.host} in api-url`
+  )
 }
 
 function readBody(message: IncomingMessage, what: string): Promise<{ message: IncomingMessage; body: string }> {
@@ -159,8 +172,10 @@ function readBody(message: IncomingMessage, what: string): Promise<{ message: In
     message.on('data', (chunk: Buffer) => {
       size += chunk.length
       if (size <= MAX_BODY_BYTES) return void chunks.push(chunk)
+      const large = `the answer to ${what} (HTTP ${status}) is larger than 8 MiB; it was not read`
+      // Rejected before the destroy, whose 'aborted' would otherwise call it cut short.
+      reject(new TransportError('too-large', large, status))
       message.destroy()
-      reject(new TransportError('too-large', `the answer to ${what} is larger than 8 MiB; it was not read`, status))
     })
     message.on('end', () => resolve({ message, body: Buffer.concat(chunks).toString('utf8') }))
     message.on('error', () => reject(cutShort(what, status)))
@@ -180,7 +195,8 @@ function flatHeaders(message: IncomingMessage): Record<string, string> {
   return out
 }
 
-const TLS_CODE = /CERT|SSL|TLS|EPROTO|ERR_OSSL/
+/** Node's TLS errors and OpenSSL's verify codes, e.g. UNABLE_TO_VERIFY_LEAF_SIGNATURE for a leaf of an unknown CA. */
+const TLS_CODE = /CERT|SSL|TLS|EPROTO|ERR_OSSL|^UNABLE_TO_|CRL|^INVALID_(CA|PURPOSE)$|PATH_LENGTH|HOSTNAME_MISMATCH/
 
 /** A failure of the request, named, with what the user can do about it. */
 export function classify(error: unknown, host = 'the API host'): TransportError {

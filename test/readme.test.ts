@@ -297,6 +297,7 @@ describe('the example checks catch', () => {
           stdout: '',
           stderr: '',
           outputs,
+          files: { output: '', state: '' },
           summary: '',
           state: {},
           durationMs: 1

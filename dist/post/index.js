@@ -28375,17 +28375,19 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3676);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8242);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4684);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3283);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4218);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4684);
 /** Entry point of the post step (runs.post): it can only cancel what the main step saved, never start anything. */
 
 
 
+
 try {
-    await (0,_post_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
+    await (0,_post_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)();
 }
 catch (error) {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E)(error instanceof Error ? error.message : String(error)));
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_log_js__WEBPACK_IMPORTED_MODULE_1__/* .neutralise */ .$0)((0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E)(error instanceof Error ? error.message : String(error))));
 }
 
 __webpack_async_result__();
@@ -28393,7 +28395,59 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8242:
+/***/ 3283:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $0: () => (/* binding */ neutralise),
+/* harmony export */   Rm: () => (/* binding */ log),
+/* harmony export */   gd: () => (/* binding */ quietly)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3676);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4684);
+/**
+ * The action's log, the one seam every line goes through: secrets are redacted, and no line can start a
+ * workflow command, also not one carried inside server text. Every message is defused line by line: plain lines
+ * would be read as commands, and the lines of an annotation or debug message (which @actions/core escapes) are
+ * shown as lines again by the runner, so they too must not begin like one.
+ */
+
+
+const log = {
+    info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(safe(message)),
+    debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(safe(message)),
+    warning: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(safe(message), clean(annotation)),
+    error: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(safe(message), clean(annotation)),
+    startGroup: (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .startGroup */ .Oh((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(name)),
+    endGroup: () => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .endGroup */ .N4()
+};
+/**
+ * Every line that the runner would read as a command (`::name::`, or the older `##[name]` and `##vso[`) gets a
+ * space after its first character, so it prints as text. Pure.
+ */
+function neutralise(text) {
+    return text.replace(/(^|[\r\n])([ \t]*)(::|##)/g, (_, start, indent, mark) => `${start}${indent}${mark[0]} ${mark[1]}`);
+}
+/** `fn`'s value, or undefined with a debug line: for reads whose failure only shortens a report. */
+async function quietly(what, fn) {
+    try {
+        return await fn();
+    }
+    catch (error) {
+        log.debug(`${what} failed: ${error.message}`);
+        return undefined;
+    }
+}
+/** Redacted, and defused line by line. */
+const safe = (text) => neutralise((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(text));
+function clean(annotation) {
+    return annotation.title ? { title: safe(annotation.title) } : {};
+}
+
+
+/***/ }),
+
+/***/ 4218:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28647,6 +28701,35 @@ class AbortedError extends Error {
     }
 }
 
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+;// CONCATENATED MODULE: ./src/tls-probe.ts
+/**
+ * TLS probe: whether a port speaks TLS. Asked only after a plain-http request was reset without an answer: a TLS
+ * server drops such a request unread, so when the port speaks TLS, the request certainly did not reach the API.
+ */
+
+
+const PROBE_MS = 2_000;
+/** True when a TLS handshake with the URL's host and port succeeds (certificate unchecked: nothing is sent). */
+function speaksTls(url) {
+    return new Promise((resolve) => {
+        const host = url.hostname.replace(/^\[|\]$/g, '');
+        const port = Number(url.port || 80);
+        const socket = (0,external_node_tls_.connect)({ host, port, rejectUnauthorized: false, servername: (0,external_node_net_.isIP)(host) ? undefined : host });
+        const done = (result) => {
+            clearTimeout(timer);
+            socket.destroy();
+            resolve(result);
+        };
+        const timer = setTimeout(() => done(false), PROBE_MS);
+        socket.once('secureConnect', () => done(true));
+        socket.once('error', () => done(false));
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/transport.ts
 /**
  * Transport: the one seam through which every HTTP request goes, built on @actions/http-client (which honours
@@ -28655,6 +28738,7 @@ class AbortedError extends Error {
  * origin of the request (the token never goes elsewhere), and a classification of failures by whether the
  * request can have reached the server.
  */
+
 
 
 const NOT_SENT = ['refused', 'dns', 'no-host', 'tls', 'proxy', 'invalid', 'redirect'];
@@ -28743,8 +28827,18 @@ function sendOnce(userAgent, request) {
             .request(request.method, request.url, request.body ?? null, { ...request.headers })
             .then((res) => readBody(res.message, what))
             .then(({ message, body }) => finish(undefined, { status: message.statusCode ?? 0, headers: flatHeaders(message), body }))
-            .catch((error) => finish(classify(error, new URL(request.url).host)));
+            .catch(async (error) => finish(await unread(classify(error, new URL(request.url).host), request.url)));
     });
+}
+/** A plain-http request reset unanswered by a port that speaks TLS was never read: nothing reached the API. */
+async function unread(error, url) {
+    const target = new URL(url);
+    if (error.kind !== 'reset' || error.status !== undefined || target.protocol !== 'http:')
+        return error;
+    if (!(await speaksTls(target)))
+        return error;
+    return new TransportError('tls', `${target.host} speaks https, not plain http, so the request was dropped unread: ` +
+        `use https://${target.host} in api-url`);
 }
 function readBody(message, what) {
     return new Promise((resolve, reject) => {
@@ -28755,8 +28849,10 @@ function readBody(message, what) {
             size += chunk.length;
             if (size <= MAX_BODY_BYTES)
                 return void chunks.push(chunk);
+            const large = `the answer to ${what} (HTTP ${status}) is larger than 8 MiB; it was not read`;
+            // Rejected before the destroy, whose 'aborted' would otherwise call it cut short.
+            reject(new TransportError('too-large', large, status));
             message.destroy();
-            reject(new TransportError('too-large', `the answer to ${what} is larger than 8 MiB; it was not read`, status));
         });
         message.on('end', () => resolve({ message, body: Buffer.concat(chunks).toString('utf8') }));
         message.on('error', () => reject(cutShort(what, status)));
@@ -28774,7 +28870,8 @@ function flatHeaders(message) {
     }
     return out;
 }
-const TLS_CODE = /CERT|SSL|TLS|EPROTO|ERR_OSSL/;
+/** Node's TLS errors and OpenSSL's verify codes, e.g. UNABLE_TO_VERIFY_LEAF_SIGNATURE for a leaf of an unknown CA. */
+const TLS_CODE = /CERT|SSL|TLS|EPROTO|ERR_OSSL|^UNABLE_TO_|CRL|^INVALID_(CA|PURPOSE)$|PATH_LENGTH|HOSTNAME_MISMATCH/;
 /** A failure of the request, named, with what the user can do about it. */
 function classify(error, host = 'the API host') {
     if (error instanceof TransportError)
@@ -28845,22 +28942,32 @@ const MIN_RETRY_DELAY_MS = 1000;
 const MAX_RETRY_DELAY_MS = 5 * 60_000;
 /** While waiting for a job, failures end the wait only when no good answer came for this long. */
 const PERSISTENT_FAILURE_MS = 5 * 60_000;
-/** An answer that came back but cannot be read (not JSON, compressed, cut short, too large, an odd shape). */
+/** A 2xx answer that came back but cannot be read (not JSON, compressed, cut short, too large, an odd shape). */
 function isUnreadableAnswer(error) {
-    if (error instanceof ApiError)
-        return error.status >= 200 && error.status < 300;
-    return (error instanceof TransportError &&
-        error.status !== undefined &&
-        (error.kind === 'reset' || error.kind === 'too-large'));
+    const status = answeredStatus(error);
+    return status !== undefined && status >= 200 && status < 300;
 }
-/** A read or cancel that failed this way is worth sending again (an unreadable answer too: the next may be fine). */
+/** The HTTP status of the answer behind a failure, when one came (also one whose body was cut or too large). */
+function answeredStatus(error) {
+    if (error instanceof ApiError)
+        return error.status;
+    if (error instanceof TransportError && (error.kind === 'reset' || error.kind === 'too-large'))
+        return error.status;
+    return undefined;
+}
+/**
+ * A read or cancel that failed this way is worth sending again (an unreadable answer too: the next may be fine; a
+ * redirect elsewhere or a proxy's refusal too, from a gateway that misbehaves for a while).
+ */
 function isTransient(error) {
     if (isUnreadableAnswer(error) || error instanceof TransientError)
         return true;
-    if (error instanceof ApiError)
-        return TRANSIENT_STATUSES.includes(error.status);
-    if (error instanceof TransportError)
-        return ['refused', 'dns', 'reset', 'timeout'].includes(error.kind);
+    const status = answeredStatus(error);
+    if (status !== undefined)
+        return TRANSIENT_STATUSES.includes(status);
+    if (error instanceof TransportError) {
+        return ['refused', 'dns', 'reset', 'timeout', 'redirect', 'proxy', 'other'].includes(error.kind);
+    }
     return false;
 }
 /**
@@ -28873,10 +28980,11 @@ function isTransient(error) {
 function triggerDecision(error) {
     if (isUnreadableAnswer(error))
         return 'settle';
-    if (error instanceof ApiError) {
-        if (error.status === 429)
+    const status = answeredStatus(error);
+    if (status !== undefined) {
+        if (status === 429)
             return 'resend';
-        return error.status >= 500 ? 'reconcile' : 'fail';
+        return status >= 500 ? 'reconcile' : 'fail';
     }
     if (error instanceof TransportError) {
         if (error.kind === 'refused' || error.kind === 'dns')
@@ -29067,6 +29175,7 @@ var secrets = __nccwpck_require__(4684);
  * operations. The post step trusts nothing it reads: anything missing or malformed means "do nothing".
  */
 
+
 const KEY = {
     kind: 'kind',
     runId: 'runId',
@@ -29081,7 +29190,7 @@ const KEY = {
 const KINDS = ['recipe', 'job-group', 'flow', 'plan'];
 /** The run exists: saved at once, so that the post step can cancel it if the main step is killed. */
 function saveStarted(ref, options) {
-    core.saveState(KEY.requestId, options.requestId);
+    core.saveState(KEY.requestId, redact(options.requestId));
     core.saveState(KEY.kind, ref.kind);
     core.saveState(KEY.runId, String(ref.id));
     core.saveState(KEY.jobId, String(ref.jobGroupIds[0] ?? ref.id));
@@ -29162,48 +29271,15 @@ function postStepToken(config, getState) {
     return staticToken(saved || (s.mode === 'refresh-token' ? (s.accessToken ?? '') : ''));
 }
 
-;// CONCATENATED MODULE: ./src/log.ts
-/**
- * The action's log, the one seam every line goes through: secrets are redacted, and no line can start a
- * workflow command, also not one carried inside server text. Warnings, errors and debug lines are escaped by
- * @actions/core itself; plain lines are not, so each of their lines that starts like a command is defused.
- */
-
-
-const log_log = {
-    info: (message) => lib_core/* info */.pq(neutralise((0,secrets/* redact */.E)(message))),
-    debug: (message) => lib_core/* debug */.Yz((0,secrets/* redact */.E)(message)),
-    warning: (message, annotation = {}) => lib_core/* warning */.$e((0,secrets/* redact */.E)(message), clean(annotation)),
-    error: (message, annotation = {}) => lib_core/* error */.z3((0,secrets/* redact */.E)(message), clean(annotation)),
-    startGroup: (name) => lib_core/* startGroup */.Oh((0,secrets/* redact */.E)(name)),
-    endGroup: () => lib_core/* endGroup */.N4()
-};
-/**
- * Every line that the runner would read as a command (`::name::`, or the older `##[name]` and `##vso[`) gets a
- * space after its first character, so it prints as text. Pure.
- */
-function neutralise(text) {
-    return text.replace(/(^|[\r\n])([ \t]*)(::|##)/g, (_, start, indent, mark) => `${start}${indent}${mark[0]} ${mark[1]}`);
-}
-/** `fn`'s value, or undefined with a debug line: for reads whose failure only shortens a report. */
-async function quietly(what, fn) {
-    try {
-        return await fn();
-    }
-    catch (error) {
-        log_log.debug(`${what} failed: ${error.message}`);
-        return undefined;
-    }
-}
-function clean(annotation) {
-    return annotation.title ? { title: (0,secrets/* redact */.E)(annotation.title) } : {};
-}
-
+// EXTERNAL MODULE: ./src/log.ts
+var src_log = __nccwpck_require__(3283);
 ;// CONCATENATED MODULE: ./src/cancellation.ts
 
 /** The SIGINT → SIGTERM → kill schedule leaves 7.5 s; the cancel request must be sent well within it. */
 const SIGINT_CLEANUP_MS = 5_000;
 const SIGTERM_CLEANUP_MS = 2_000;
+/** After a cancel, the status is read once more for the report, within this long: it only adds a detail. */
+const STATUS_AFTER_CANCEL_MS = 5_000;
 /**
  * Calls `onStop` once, on the first SIGINT or SIGTERM; later signals are only reported. Returns a function that
  * removes the handlers (so a finished step exits at once).
@@ -29251,21 +29327,21 @@ function describeCancel(outcome, reason, subject) {
                 : ` (${ALLOWED_BY[reason]})`;
             const text = `${cap(subject)} was cancelled${by}.${outcome.partial ? ` ${outcome.partial}` : ''}`;
             if (outcome.partial)
-                log_log.warning(text, { title: 'Cancel incomplete' });
+                src_log/* log */.Rm.warning(text, { title: 'Cancel incomplete' });
             else
-                log_log.info(`${text}${outcome.requestId ? ` Request id ${outcome.requestId}.` : ''}`);
+                src_log/* log */.Rm.info(`${text}${outcome.requestId ? ` Request id ${outcome.requestId}.` : ''}`);
             return { cancelled: true, failed: false, text };
         }
         case 'unsupported': {
             const text = `This edition cannot cancel jobs through the API (the cancel call answered 404): ${subject} ` +
                 `keeps running. Cancel it in the app if needed.`;
-            log_log.warning(text, { title: 'Cancel not supported' });
+            src_log/* log */.Rm.warning(text, { title: 'Cancel not supported' });
             return { cancelled: false, failed: false, text };
         }
         case 'failed': {
             const text = `Cancelling ${subject} failed: ${outcome.error.message} The job may keep running; cancel it in ` +
                 `the app if needed.`;
-            log_log.warning(text, { title: 'Cancel failed' });
+            src_log/* log */.Rm.warning(text, { title: 'Cancel failed' });
             return { cancelled: false, failed: true, text };
         }
     }
@@ -29599,8 +29675,10 @@ function parseMapping(text) {
         return (0,dist/* parse */.qg)(text, { maxAliasCount: 20, uniqueKeys: true });
     }
     catch (e) {
-        if (e instanceof RangeError)
+        // The YAML parser reports its own stack overflow as a parse error.
+        if (e instanceof RangeError || /Maximum call stack/.test(e.message)) {
             throw new InputError('overrides', 'is nested too deeply to read.');
+        }
         const line = e.linePos?.[0]?.line;
         const shown = line ? ` at line ${line}: ${oneLine(text.split(/\r?\n/)[line - 1] ?? '', 80)}` : '';
         const yamlError = oneLine(e.message.split('\n')[0], 200);
@@ -30478,6 +30556,7 @@ const HEADLINE = {
     'workflow-cancelled': '🛑 stopped: the workflow was cancelled',
     'not-waited': '▶️ is running (not waited for)',
     'lost-contact': '⚠️ lost contact with the API',
+    'unknown-start': '⚠️ may have started: its start could not be confirmed',
     error: '⚠️ could not be run'
 };
 /** The step summary, as Markdown with HTML tables. Pure. */
@@ -30682,7 +30761,7 @@ async function readConfig(options = {}) {
         const config = parseInputs((name) => lib_core/* getInput */.V4(name));
         if (!options.quiet)
             for (const warning of config.warnings)
-                log_log.warning(warning, { title: 'Input warning' });
+                src_log/* log */.Rm.warning(warning, { title: 'Input warning' });
         return config;
     }
     catch (error) {
@@ -30691,7 +30770,7 @@ async function readConfig(options = {}) {
         if (options.quiet)
             return undefined;
         for (const e of error.errors)
-            log_log.error(e.message, { title: `Invalid input: ${e.input}` });
+            src_log/* log */.Rm.error(e.message, { title: `Invalid input: ${e.input}` });
         const count = error.errors.length === 1 ? 'An input is' : `${error.errors.length} inputs are`;
         lib_core/* setFailed */.C1(`${count} invalid; nothing was sent.`);
         await appendSummary(renderInputErrors(error.errors));
@@ -30723,9 +30802,9 @@ function connect(config, transport, clock, tokens = staticToken(config.apiToken)
         transport,
         clock,
         requestTimeoutMs: config.requestTimeoutMs,
-        onRetry: (message, persistent) => (persistent ? log_log.warning(message, { title: 'API retries' }) : log_log.debug(message))
+        onRetry: (message, persistent) => (persistent ? src_log/* log */.Rm.warning(message, { title: 'API retries' }) : src_log/* log */.Rm.debug(message))
     });
-    return new JobGroupsApi(client, (message) => log_log.info(message));
+    return new JobGroupsApi(client, (message) => src_log/* log */.Rm.info(message));
 }
 
 ;// CONCATENATED MODULE: ./src/flows-api.ts
@@ -30865,10 +30944,12 @@ class JobGroupRun {
 }
 /** A job group's reads for the report: itself, its stages, and what it wrote once complete. Failures shorten it. */
 async function readJobGroup(api, id, budget, status) {
-    const group = await quietly(`GET /v4/jobGroups/${id} for the report`, () => api.get(id, budget));
-    const stages = (await quietly(`GET /v4/jobGroups/${id}/jobs`, () => api.stages(id, budget))) ?? [];
+    const read = await (0,src_log/* quietly */.gd)(`GET /v4/jobGroups/${id} for the report`, () => api.get(id, budget));
+    // A status that is no string (or no status at all) tells nothing: it never reaches the report.
+    const group = read && { ...read, status: isStatus(read.status) ? read.status : undefined };
+    const stages = (await (0,src_log/* quietly */.gd)(`GET /v4/jobGroups/${id}/jobs`, () => api.stages(id, budget))) ?? [];
     const written = (status ?? group?.status) === 'Complete'
-        ? await quietly(`GET /v4/jobGroups/${id}/outputs`, () => api.outputs(id, budget))
+        ? await (0,src_log/* quietly */.gd)(`GET /v4/jobGroups/${id}/outputs`, () => api.outputs(id, budget))
         : undefined;
     return { group, stages, written };
 }
@@ -30997,7 +31078,7 @@ class flow_FlowRun extends JobGroupSet {
                 if (!(error instanceof ApiError && error.status === 404))
                     throw error;
                 this.flowRunStatusWorks = false;
-                log_log.info(`GET /v4/flowRuns/${ref.id}/status is not available (404); reading the status of each job group from now on.`);
+                src_log/* log */.Rm.info(`GET /v4/flowRuns/${ref.id}/status is not available (404); reading the status of each job group from now on.`);
             }
         }
         return super.status(ref, budget);
@@ -31009,7 +31090,7 @@ class flow_FlowRun extends JobGroupSet {
         return groups.map((g) => ({ id: g.id, jobType: partLabel(partOf(g)), status: g.status ?? 'unknown' }));
     }
     async details(ref, budget) {
-        const listed = await quietly('Reading the job groups of the flow run', () => this.jobGroups(ref, budget));
+        const listed = await (0,src_log/* quietly */.gd)('Reading the job groups of the flow run', () => this.jobGroups(ref, budget));
         const ids = listed?.map((g) => g.id) ?? ref.jobGroupIds;
         const reads = await Promise.all(ids.slice(0, MAX_DETAILED_JOB_GROUPS).map((id) => readJobGroup(this.api, id, budget)));
         const groups = ids.map((id, i) => ({ ...listed?.[i], ...reads[i]?.group, id, ...named(listed?.[i]) }));
@@ -31132,7 +31213,7 @@ class plan_PlanRun {
             throw new Error(`GET /v4/planSnapshotRuns/${ref.id} answered no status.`);
         if (!isTerminal(run.status))
             return run.status;
-        const parts = (await quietly("Reading the plan's tasks", () => this.parts(ref, budget))) ?? [];
+        const parts = (await (0,src_log/* quietly */.gd)("Reading the plan's tasks", () => this.parts(ref, budget))) ?? [];
         return overallStatus([run.status, ...parts.map((p) => p.status).filter(isTerminal)]);
     }
     cancel(ref, budget) {
@@ -31149,8 +31230,8 @@ class plan_PlanRun {
         });
     }
     async details(ref, budget) {
-        const run = await quietly(`GET /v4/planSnapshotRuns/${ref.id}`, () => this.flows.planRun(ref.id, budget));
-        const parts = (await quietly("Reading the plan's tasks", () => this.parts(ref, budget))) ?? [];
+        const run = await (0,src_log/* quietly */.gd)(`GET /v4/planSnapshotRuns/${ref.id}`, () => this.flows.planRun(ref.id, budget));
+        const parts = (await (0,src_log/* quietly */.gd)("Reading the plan's tasks", () => this.parts(ref, budget))) ?? [];
         const ids = parts.flatMap((p) => (p.jobGroupId === undefined ? [] : [p.jobGroupId]));
         const reads = await Promise.all(ids.slice(0, MAX_DETAILED_JOB_GROUPS).map((id) => readJobGroup(this.api, id, budget)));
         const read = (id) => {
@@ -31330,7 +31411,7 @@ class recipe_RecipeRun extends JobGroupRun {
             const id = response.data?.id;
             if (isId(id))
                 return this.started(ctx, id, response.requestId, false);
-            const body = JSON.stringify(response.data);
+            const body = JSON.stringify(response.data) ?? '';
             return (await settle(new ApiError({ method: 'POST', path: '/v4/jobGroups', ...response, body })));
         };
         return startWithRetries(ctx, 'POST /v4/jobGroups', attempt, {
@@ -31432,16 +31513,16 @@ const POST_BUDGET_MS = 20_000;
 async function run(transport = createHttpTransport(USER_AGENT), clock = realClock) {
     const { run: saved, why } = readSavedRun((key) => lib_core/* getState */.Gu(key));
     if (!saved)
-        return lib_core/* debug */.Yz(`Post step: nothing to clean up (${why}).`);
+        return src_log/* log */.Rm.debug(`Post step: nothing to clean up (${why}).`);
     const config = await readConfig({ quiet: true });
     if (!config)
-        return lib_core/* debug */.Yz('Post step: the inputs are invalid; nothing to clean up.');
+        return src_log/* log */.Rm.debug('Post step: the inputs are invalid; nothing to clean up.');
     const jobId = saved.ref.jobGroupIds[0] ?? (saved.ref.kind === 'plan' ? undefined : saved.ref.id);
     const composite = compositeOf(config);
     const subject = composite?.subject ?? `job ${jobId}`;
     if (!postStepShouldCancel(saved, config.cancelOnWorkflowCancel))
-        return lib_core/* debug */.Yz(`Post step: nothing to clean up for ${subject}.`);
-    log_log.warning(`The main step stopped before ${subject} finished (the workflow was probably cancelled); cancelling it.`, {
+        return src_log/* log */.Rm.debug(`Post step: nothing to clean up for ${subject}.`);
+    src_log/* log */.Rm.warning(`The main step stopped before ${subject} finished (the workflow was probably cancelled); cancelling it.`, {
         title: 'Cancelling job'
     });
     const tokens = postStepToken(config, (key) => lib_core/* getState */.Gu(key));
@@ -31456,11 +31537,12 @@ async function run(transport = createHttpTransport(USER_AGENT), clock = realCloc
         url: composite?.url ?? jobUrl,
         budget
     });
-    const status = await quietly(`Post step: reading the status of ${subject}`, () => run.status(saved.ref, budget));
+    const after = { deadline: Math.min(budget.deadline, clock.now() + STATUS_AFTER_CANCEL_MS), persistMs: POST_BUDGET_MS };
+    const status = await (0,src_log/* quietly */.gd)(`Post step: reading the status of ${subject}`, () => run.status(saved.ref, after));
     if (!fate.cancelled)
-        log_log.warning(fate.text, { title: 'Job not cancelled' });
+        src_log/* log */.Rm.warning(fate.text, { title: 'Job not cancelled' });
     else if (status)
-        log_log.info(`Status now: ${status}.`);
+        src_log/* log */.Rm.info(`Status now: ${status}.`);
     await writeSummary({
         ending: 'workflow-cancelled',
         jobId,

@@ -1,10 +1,11 @@
 /** Entry point of the post step (runs.post): it can only cancel what the main step saved, never start anything. */
 import * as core from '@actions/core'
+import { neutralise } from '../log.ts'
 import { run } from '../post.ts'
 import { redact } from '../secrets.ts'
 
 try {
   await run()
 } catch (error) {
-  core.setFailed(redact(error instanceof Error ? error.message : String(error)))
+  core.setFailed(neutralise(redact(error instanceof Error ? error.message : String(error))))
 }

@@ -4,6 +4,7 @@
  */
 import type { Budget } from '../api-client.ts'
 import {
+  isStatus,
   isTerminal,
   type CancelOutcome,
   type Job,
@@ -59,7 +60,9 @@ export async function readJobGroup(
   budget: Budget,
   status?: JobStatus
 ): Promise<{ group?: JobGroup; stages: Job[]; written?: JobGroupOutputs }> {
-  const group = await quietly(`GET /v4/jobGroups/${id} for the report`, () => api.get(id, budget))
+  const read = await quietly(`GET /v4/jobGroups/${id} for the report`, () => api.get(id, budget))
+  // A status that is no string (or no status at all) tells nothing: it never reaches the report.
+  const group = read && { ...read, status: isStatus(read.status) ? read.status : undefined }
   const stages = (await quietly(`GET /v4/jobGroups/${id}/jobs`, () => api.stages(id, budget))) ?? []
   const written =
     (status ?? group?.status) === 'Complete'

@@ -52,7 +52,7 @@ export class RecipeRun extends JobGroupRun implements RunKind {
       }
       const id = (response.data as { id?: unknown } | undefined)?.id
       if (isId(id)) return this.started(ctx, id, response.requestId, false)
-      const body = JSON.stringify(response.data)
+      const body = JSON.stringify(response.data) ?? ''
       return (await settle(new ApiError({ method: 'POST', path: '/v4/jobGroups', ...response, body })))!
     }
     return startWithRetries(ctx, 'POST /v4/jobGroups', attempt, {

@@ -50,7 +50,7 @@ const DEFAULT_RETRY_AFTER_SECONDS = 1
 type Foreign = Extract<ModifierAction, { kind: 'foreign-job-group' }>
 
 export class Emulator {
-  /** http://127.0.0.1:port, or https://127.0.0.1:port with `tls`. */
+  /** http://127.0.0.1:port (http://[::1]:port with host '::1'), or https://… with `tls`. */
   readonly url: string
   readonly token: string
   /** PEM of the test CA that signed the server's certificate, when `tls` is true or 'wrong-host'. */
@@ -67,7 +67,7 @@ export class Emulator {
   static async start(options: EmulatorOptions = {}): Promise<Emulator> {
     const tls = await tlsOf(options.tls)
     const server = tls ? createHttpsServer(tls.keyPair) : createServer()
-    const listening = await listenLocal(server, options.port)
+    const listening = await listenLocal(server, options.port, options.host)
     let emulator: Emulator
     try {
       emulator = new Emulator(listening, tls, options)
@@ -81,7 +81,8 @@ export class Emulator {
 
   private constructor(listening: Listening, tls: { ca?: string } | undefined, options: EmulatorOptions) {
     this.listening = listening
-    this.url = `${tls ? 'https' : 'http'}://127.0.0.1:${listening.port}`
+    const host = options.host === '::1' ? '[::1]' : '127.0.0.1'
+    this.url = `${tls ? 'https' : 'http'}://${host}:${listening.port}`
     this.ca = tls?.ca
     this.token = options.token ?? DEFAULT_TOKEN
     this.store = new JobStore(options.firstJobGroupId ?? DEFAULT_FIRST_JOB_GROUP_ID)

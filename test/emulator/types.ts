@@ -2,6 +2,7 @@
 // Sources: /work/shared/reference/API-NOTES.md, designer-cloud-enterprise-api-v10.1.txt,
 // trifacta-standard-api-v8.4.txt and aac-v4-jobgroup-derived.json (names, types, enums).
 import type { RecordedRequest as SharedRecordedRequest } from '../support/recorded-request.ts'
+import type { LoopbackHost } from '../support/listen.ts'
 import type { TlsKeyPair } from '../support/tls.ts'
 import type { FlowPlanOptions } from './flow-types.ts'
 
@@ -174,8 +175,10 @@ export type Listing = 'both' | 'jobGroups' | 'none'
 
 /** Flow and plan options (flows, plans, edition, their quotas): see flow-types.ts. */
 export interface EmulatorOptions extends FlowPlanOptions {
-  /** Port on 127.0.0.1; default 0 (a free one). */
+  /** Port on `host`; default 0 (a free one). */
   port?: number
+  /** Loopback address to listen on; default '127.0.0.1'. '::1' serves `http://[::1]:port` (IPv6 literal URLs). */
+  host?: LoopbackHost
   /** The accepted bearer token; default 'emulator-token'. */
   token?: string
   /** Known recipe (wrangledDataset) ids; default [7, 42, 1001]. */

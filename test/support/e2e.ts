@@ -35,7 +35,10 @@ export function start(inputs: Record<string, string>, options?: RunOptions): Run
   return { ...running, result: running.result.then((r) => (expectNoSecretLeak(r), r)) }
 }
 
-/** The tokens appear nowhere in stdout, stderr, outputs, summary or state, except in the runner's add-mask command. */
+/**
+ * The tokens appear nowhere in stdout, stderr, outputs, summary or state (also not in a value written over
+ * later), except in the runner's add-mask command.
+ */
 export function expectNoSecretLeak(result: ActionResult, secrets: string[] = [TOKEN, GITHUB_TOKEN]): void {
   const masked = (text: string): string => text.replace(/^::add-mask::.*$/gm, '')
   const places = {
@@ -43,7 +46,9 @@ export function expectNoSecretLeak(result: ActionResult, secrets: string[] = [TO
     stderr: masked(result.stderr),
     outputs: JSON.stringify(result.outputs),
     summary: result.summary,
-    state: JSON.stringify(result.state)
+    state: JSON.stringify(result.state),
+    'output file': result.files.output,
+    'state file': result.files.state
   }
   for (const secret of secrets) {
     for (const [where, text] of Object.entries(places)) {

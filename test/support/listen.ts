@@ -1,5 +1,5 @@
-// Starts a test server on 127.0.0.1 and closes it completely: every socket it accepted (also one still in its TLS
-// handshake) and every socket handed to track() is destroyed, so nothing is left to keep a process alive.
+// Starts a test server on 127.0.0.1 (or ::1) and closes it completely: every socket it accepted (also one still in
+// its TLS handshake) and every socket handed to track() is destroyed, so nothing is left to keep a process alive.
 import type { AddressInfo, Server, Socket } from 'node:net'
 
 export interface Listening {
@@ -10,8 +10,11 @@ export interface Listening {
   close(): Promise<void>
 }
 
-/** Listens on 127.0.0.1:`port` (0: a free one). */
-export async function listenLocal(server: Server, port = 0): Promise<Listening> {
+/** A loopback address to listen on: IPv4 by default, or IPv6's `::1`. */
+export type LoopbackHost = '127.0.0.1' | '::1'
+
+/** Listens on `host`:`port` (0: a free one). */
+export async function listenLocal(server: Server, port = 0, host: LoopbackHost = '127.0.0.1'): Promise<Listening> {
   const sockets = new Set<Socket>()
   const track = (socket: Socket): void => {
     sockets.add(socket)
@@ -22,7 +25,7 @@ export async function listenLocal(server: Server, port = 0): Promise<Listening> 
   server.on('secureConnection', track)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(port, '127.0.0.1', () => {
+    server.listen(port, host, () => {
       server.off('error', reject)
       resolve()
     })

@@ -17,6 +17,8 @@ export interface ActionResult {
   outputs: Record<string, string>
   summary: string
   state: Record<string, string>
+  /** GITHUB_OUTPUT and GITHUB_STATE as written, every value (also one written over later) included. */
+  files: { output: string; state: string }
   durationMs: number
 }
 
@@ -30,6 +32,8 @@ export interface RunOptions {
   entry?: string
   /** SIGKILL the action after this long; default 60000. */
   timeoutMs?: number
+  /** Node options before the entry file, e.g. ['--import', preloadFile]. */
+  nodeArgs?: string[]
 }
 
 export interface RunningAction {
@@ -70,7 +74,8 @@ export function startAction(inputs: Record<string, string>, options: RunOptions 
     ...options.env,
   }
   const started = Date.now()
-  const child = spawn(process.execPath, [entryFile(options)], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const args = [...(options.nodeArgs ?? []), entryFile(options)]
+  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
   const output = new OutputWatch()
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => output.append('stdout', chunk))
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => output.append('stderr', chunk))
@@ -190,11 +195,14 @@ function stateEnv(state: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(state).map(([name, value]) => [`STATE_${name}`, value]))
 }
 
-function readCommandFiles(files: CommandFiles): Pick<ActionResult, 'outputs' | 'summary' | 'state'> {
+function readCommandFiles(files: CommandFiles): Pick<ActionResult, 'outputs' | 'summary' | 'state' | 'files'> {
+  const output = readFileSync(files.output, 'utf8')
+  const state = readFileSync(files.state, 'utf8')
   return {
-    outputs: parseCommandFile(readFileSync(files.output, 'utf8')),
+    outputs: parseCommandFile(output),
     summary: readFileSync(files.summary, 'utf8'),
-    state: parseCommandFile(readFileSync(files.state, 'utf8')),
+    state: parseCommandFile(state),
+    files: { output, state },
   }
 }
 

@@ -53,6 +53,7 @@ describe('renderSummary', () => {
     ['timeout', '⏱️ timed out'],
     ['workflow-cancelled', '🛑 stopped: the workflow was cancelled'],
     ['not-waited', '▶️ is running (not waited for)'],
+    ['unknown-start', '⚠️ may have started: its start could not be confirmed'],
     ['error', '⚠️ could not be run']
   ] as const)('has a headline for the %s ending', (ending, text) => {
     expect(renderSummary(report({ ending }))).toContain(`### Job 4100 ${text}`)

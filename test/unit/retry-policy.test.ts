@@ -9,11 +9,13 @@ const apiError = (status: number, headers: Record<string, string> = {}): ApiErro
   new ApiError({ method: 'GET', path: '/v4/jobGroups/1/status', status, headers: { 'x-trifacta-request-id': 'r1', ...headers }, body: '' })
 
 describe('what is retried', () => {
-  it('reads and cancel: 429, 500, 502, 503, 504 and connection failures; never 4xx', () => {
+  it('reads and cancel: 429, 500, 502, 503, 504, connection and gateway failures; never 4xx', () => {
     for (const s of [429, 500, 502, 503, 504]) expect(isTransient(apiError(s))).toBe(true)
     for (const s of [400, 401, 403, 404, 410, 415, 501]) expect(isTransient(apiError(s))).toBe(false)
-    for (const k of ['refused', 'dns', 'reset', 'timeout'] as const) expect(isTransient(new TransportError(k, k))).toBe(true)
-    for (const k of ['aborted', 'redirect', 'other', 'no-host', 'tls', 'proxy', 'invalid'] as const) {
+    for (const k of ['refused', 'dns', 'reset', 'timeout', 'redirect', 'proxy', 'other'] as const) {
+      expect(isTransient(new TransportError(k, k))).toBe(true)
+    }
+    for (const k of ['aborted', 'no-host', 'tls', 'invalid'] as const) {
       expect(isTransient(new TransportError(k, k))).toBe(false)
     }
     expect(isTransient(apiError(200)), 'a 200 whose body is not JSON').toBe(true)
