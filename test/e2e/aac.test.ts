@@ -70,7 +70,11 @@ function tokensOf(a: AacEmulator, gh?: FakeGitHub): string[] {
 function expectNothingLeaks(result: ActionResult, secrets: string[]): void {
   const { 'refresh-token': output, ...outputs } = result.outputs
   const state = Object.fromEntries(Object.entries(result.state).filter(([key]) => key !== 'accessToken'))
-  expectNoSecretLeak({ ...result, outputs, state }, secrets)
+  // Every value ever written under those two names (each refresh writes them again), as the command files hold them.
+  const without = (text: string, name: string): string =>
+    text.replace(new RegExp(`^${name}<<(.+)\\n[\\s\\S]*?\\n\\1$`, 'gm'), '')
+  const files = { output: without(result.files.output, 'refresh-token'), state: without(result.files.state, 'accessToken') }
+  expectNoSecretLeak({ ...result, outputs, state, files }, secrets)
   if (output) expect(result.stdout).toContain(`::add-mask::${output}`)
   if (result.state.accessToken) expect(result.stdout).toContain(`::add-mask::${result.state.accessToken}`)
 }
