@@ -150,10 +150,10 @@ function hintFor(
   switch (status) {
     case 401:
       return (
-        'The token is invalid or expired. A static api-token: create a new access token in the app (User menu → ' +
-        'Preferences/Settings → API access tokens) and update the secret. With refresh-token or client-secret: ' +
-        'check ' +
-        'that api-url is the region the OAuth client belongs to.'
+        'The API refused the token as invalid or expired. If api-token is a static token, create a new access ' +
+        'token in the app (User menu → Preferences/Settings → API access tokens) and update the secret. With ' +
+        'refresh-token or client-secret, the action already renewed it once: look for an earlier sign-in or ' +
+        'write-back error above, and check that api-url is the region the OAuth client belongs to.'
       )
     case 403:
       return isTrigger

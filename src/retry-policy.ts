@@ -6,7 +6,7 @@
 import { ApiError } from './api-error.ts'
 import type { Clock } from './clock.ts'
 import { formatMs } from './format.ts'
-import { TransportError } from './transport.ts'
+import { TransportError } from './transport-failures.ts'
 
 /** An answer that may well be different next time: a record not visible yet, a status in an odd shape. */
 export class TransientError extends Error {

@@ -107,6 +107,7 @@ export function describeStart(started: Started): string {
     : started.planRunId
       ? `plan run ${started.planRunId}`
       : ''
-  const groups = ids.length > 0 ? `job group${ids.length > 1 ? 's' : ''} ${ids.join(', ')}` : ''
+  const shown = ids.slice(0, 10).join(', ') + (ids.length > 10 ? ` and ${ids.length - 10} more` : '')
+  const groups = ids.length > 0 ? `job group${ids.length > 1 ? 's' : ''} ${shown}` : ''
   return [run, groups].filter(Boolean).join(', ')
 }

@@ -47,6 +47,8 @@ export class Run {
   readonly startedAt: number
   readonly deadline: number
   private readonly stopController = new AbortController()
+  /** Aborts what is still being read once the time left after a cancel signal is up. */
+  private readonly lateStop = new AbortController()
   private stopSignal?: StopSignal
   private stoppedAt = 0
   private waitStartedAt = 0
@@ -71,6 +73,9 @@ export class Run {
     this.stoppedAt = this.clock.now()
     log.info(`${signal} received: the workflow is being cancelled.`)
     this.stopController.abort(new Error(`${signal} received`))
+    // Reads already under way (the final ones for the report) end in time for the runner's kill.
+    const allowed = signal === 'SIGTERM' ? SIGTERM_CLEANUP_MS : SIGINT_CLEANUP_MS
+    setTimeout(() => this.lateStop.abort(new Error(`${signal} received`)), allowed).unref()
   }
 
   get stopping(): boolean {
@@ -207,12 +212,13 @@ export class Run {
   }
 
   private budget(ms: number): Budget {
-    return { deadline: this.clock.now() + ms, persistMs: ms }
+    return { deadline: this.clock.now() + ms, persistMs: ms, signal: this.lateStop.signal }
   }
 
   /** After a cancel signal: what is left before the runner's next step (SIGTERM after SIGINT, then the kill). */
   private cleanupBudget(): Budget {
     const allowed = this.stopSignal === 'SIGTERM' ? SIGTERM_CLEANUP_MS : SIGINT_CLEANUP_MS
-    return { deadline: Math.max(this.clock.now() + 500, this.stoppedAt + allowed), persistMs: allowed }
+    const deadline = Math.max(this.clock.now() + 500, this.stoppedAt + allowed)
+    return { deadline, persistMs: allowed, signal: this.lateStop.signal }
   }
 }

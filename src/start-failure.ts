@@ -9,7 +9,7 @@ import type { Config } from './inputs.ts'
 import type { RunReport } from './report.ts'
 import { triggerDecision } from './retry-policy.ts'
 import { TriggerUnsettledError } from './targets/start-retries.ts'
-import { TransportError } from './transport.ts'
+import { TransportError } from './transport-failures.ts'
 
 export function describeStartFailure(
   report: RunReport,

@@ -8,6 +8,7 @@
 import { HttpClient } from '@actions/http-client'
 import type { IncomingMessage, OutgoingHttpHeaders, RequestOptions } from 'node:http'
 import { abortReason } from './clock.ts'
+import { classify, TransportError } from './transport-failures.ts'
 import { speaksTls } from './tls-probe.ts'
 
 export interface HttpRequest {
@@ -27,45 +28,6 @@ export interface HttpResponse {
 }
 
 export type Transport = (request: HttpRequest) => Promise<HttpResponse>
-
-/**
- * Nothing was sent: `refused`, `dns` (transient), `no-host` (the name does not exist), `tls` (handshake failed),
- * `proxy` (the proxy refused or wants credentials), `invalid` (a header cannot be sent), `redirect` (not followed).
- * May have been received: `reset`, `timeout`, `other`; `too-large` was answered (see `status`).
- * `aborted`: given up on purpose.
- */
-export type FailureKind =
-  | 'refused'
-  | 'dns'
-  | 'no-host'
-  | 'tls'
-  | 'proxy'
-  | 'invalid'
-  | 'redirect'
-  | 'reset'
-  | 'timeout'
-  | 'too-large'
-  | 'aborted'
-  | 'other'
-
-const NOT_SENT: readonly FailureKind[] = ['refused', 'dns', 'no-host', 'tls', 'proxy', 'invalid', 'redirect']
-
-export class TransportError extends Error {
-  readonly kind: FailureKind
-  /** The HTTP status, when the answer's head arrived before the failure (its body was cut or too large). */
-  readonly status?: number
-  constructor(kind: FailureKind, message: string, status?: number) {
-    super(message)
-    this.name = 'TransportError'
-    this.kind = kind
-    this.status = status
-  }
-
-  /** Certain that the request did not reach the API. */
-  get notSent(): boolean {
-    return NOT_SENT.includes(this.kind)
-  }
-}
 
 /** Answers larger than this are refused: no API answer the action reads comes near it. */
 export const MAX_BODY_BYTES = 8 * 1024 * 1024
@@ -140,7 +102,9 @@ function sendOnce(userAgent: string, request: HttpRequest): Promise<HttpResponse
       () => finish(new TransportError('timeout', `no answer within ${seconds}s`)),
       request.timeoutMs
     )
-    if (request.signal?.aborted) return onAbort()
+    if (request.signal?.aborted) {
+      return finish(new TransportError('withheld', `not sent: ${abortReason(request.signal).message}`))
+    }
     request.signal?.addEventListener('abort', onAbort, { once: true })
     client
       .request(request.method, request.url, request.body ?? null, { ...request.headers })
@@ -193,57 +157,4 @@ function flatHeaders(message: IncomingMessage): Record<string, string> {
     if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value
   }
   return out
-}
-
-/** Node's TLS errors and OpenSSL's verify codes, e.g. UNABLE_TO_VERIFY_LEAF_SIGNATURE for a leaf of an unknown CA. */
-const TLS_CODE = /CERT|SSL|TLS|EPROTO|ERR_OSSL|^UNABLE_TO_|CRL|^INVALID_(CA|PURPOSE)$|PATH_LENGTH|HOSTNAME_MISMATCH/
-
-/** A failure of the request, named, with what the user can do about it. */
-export function classify(error: unknown, host = 'the API host'): TransportError {
-  if (error instanceof TransportError) return error
-  const code = (error as { code?: string }).code ?? ''
-  const message = (error as Error).message ?? String(error)
-  if (code === 'ECONNREFUSED') return new TransportError('refused', `connection refused (${message})`)
-  if (code === 'ENOTFOUND')
-    return new TransportError('no-host', `the host ${host} does not exist (${code}); check api-url for a typo`)
-  if (code === 'EAI_AGAIN')
-    return new TransportError('dns', `the host name could not be looked up just now (${message})`)
-  if (/tunneling socket could not be established/.test(message)) return proxyFailure(message)
-  if (TLS_CODE.test(code)) return tlsFailure(code, message, host)
-  if (/^ERR_INVALID_(CHAR|HEADER_VALUE|HTTP_TOKEN)$/.test(code)) {
-    return new TransportError(
-      'invalid',
-      `the request could not be sent: ${message} (a token or header holds a character HTTP forbids)`
-    )
-  }
-  if (/^Request timeout/.test(message) || code === 'ETIMEDOUT') return new TransportError('timeout', message)
-  if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(message)) {
-    return new TransportError('reset', `connection reset (${message})`)
-  }
-  return new TransportError('other', message)
-}
-
-function proxyFailure(message: string): TransportError {
-  const status = /statusCode=(\d+)/.exec(message)?.[1]
-  const why =
-    status === '407'
-      ? 'the proxy asks for credentials (407): put them in the proxy URL, e.g. ' +
-        'https_proxy=http://user:password@proxy:3128'
-      : `the proxy refused to connect to the API${status ? ` (HTTP ${status})` : ''}: check https_proxy and no_proxy`
-  return new TransportError('proxy', `${why}. Nothing reached the API (${message})`)
-}
-
-function tlsFailure(code: string, message: string, host: string): TransportError {
-  if (/EPROTO|WRONG_VERSION/.test(code) || /wrong version number/.test(message)) {
-    return new TransportError(
-      'tls',
-      `no TLS handshake with ${host} (${code}): is this an https port? Use the URL the API serves`
-    )
-  }
-  const fix =
-    code === 'ERR_TLS_CERT_ALTNAME_INVALID'
-      ? `the certificate is not for ${host}: use the host name it names in api-url`
-      : "the API's certificate is not trusted. If an internal CA signed it, give the runner that CA: set " +
-        'NODE_EXTRA_CA_CERTS to its PEM file in the step or job env'
-  return new TransportError('tls', `the TLS handshake with ${host} failed (${code}: ${message.split(';')[0]}); ${fix}`)
 }

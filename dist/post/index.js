@@ -28376,7 +28376,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3676);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3283);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4218);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4106);
 /* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4684);
 /** Entry point of the post step (runs.post): it can only cancel what the main step saved, never start anything. */
 
@@ -28447,7 +28447,7 @@ function clean(annotation) {
 
 /***/ }),
 
-/***/ 4218:
+/***/ 4106:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28636,10 +28636,10 @@ function hintFor(status, method, path, subject = {}) {
     const isTrigger = method === 'POST' && /\/v4\/jobGroups$/.test(path);
     switch (status) {
         case 401:
-            return ('The token is invalid or expired. A static api-token: create a new access token in the app (User menu → ' +
-                'Preferences/Settings → API access tokens) and update the secret. With refresh-token or client-secret: ' +
-                'check ' +
-                'that api-url is the region the OAuth client belongs to.');
+            return ('The API refused the token as invalid or expired. If api-token is a static token, create a new access ' +
+                'token in the app (User menu → Preferences/Settings → API access tokens) and update the secret. With ' +
+                'refresh-token or client-secret, the action already renewed it once: look for an earlier sign-in or ' +
+                'write-back error above, and check that api-url is the region the OAuth client belongs to.');
         case 403:
             return isTrigger
                 ? `The token's user lacks permission to run recipe ${subject.recipeId ?? ''} or to use its workspace: share ` +
@@ -28670,78 +28670,21 @@ function hintFor(status, method, path, subject = {}) {
     }
 }
 
-// EXTERNAL MODULE: ../node_modules/@actions/http-client/lib/index.js + 1 modules
-var lib = __nccwpck_require__(8564);
-;// CONCATENATED MODULE: ./src/clock.ts
-/** Time, behind one seam so the waiter and the retry policy run on a fake clock in tests and the benchmark. */
-const realClock = {
-    now: () => Date.now(),
-    sleep: (ms, signal) => new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(abortReason(signal));
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(abortReason(signal));
-        };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, Math.max(0, ms));
-        signal?.addEventListener('abort', onAbort, { once: true });
-    })
-};
-function abortReason(signal) {
-    return signal.reason instanceof Error ? signal.reason : new AbortedError(String(signal.reason ?? 'aborted'));
-}
-/** The wait or request was given up on purpose (workflow cancelled). */
-class AbortedError extends Error {
-    constructor(message = 'aborted') {
-        super(message);
-        this.name = 'AbortedError';
-    }
-}
-
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-// EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __nccwpck_require__(1692);
-;// CONCATENATED MODULE: ./src/tls-probe.ts
+;// CONCATENATED MODULE: ./src/transport-failures.ts
 /**
- * TLS probe: whether a port speaks TLS. Asked only after a plain-http request was reset without an answer: a TLS
- * server drops such a request unread, so when the port speaks TLS, the request certainly did not reach the API.
+ * Transport failures: what went wrong with a request, named by whether it can have reached the server, with what
+ * the user can do about it. The transport classifies every failure here.
  */
-
-
-const PROBE_MS = 2_000;
-/** True when a TLS handshake with the URL's host and port succeeds (certificate unchecked: nothing is sent). */
-function speaksTls(url) {
-    return new Promise((resolve) => {
-        const host = url.hostname.replace(/^\[|\]$/g, '');
-        const port = Number(url.port || 80);
-        const socket = (0,external_node_tls_.connect)({ host, port, rejectUnauthorized: false, servername: (0,external_node_net_.isIP)(host) ? undefined : host });
-        const done = (result) => {
-            clearTimeout(timer);
-            socket.destroy();
-            resolve(result);
-        };
-        const timer = setTimeout(() => done(false), PROBE_MS);
-        socket.once('secureConnect', () => done(true));
-        socket.once('error', () => done(false));
-    });
-}
-
-;// CONCATENATED MODULE: ./src/transport.ts
-/**
- * Transport: the one seam through which every HTTP request goes, built on @actions/http-client (which honours
- * the runner's proxy settings). It adds what the client lacks: a per-request timeout that covers the whole
- * answer, abort on a signal, a bounded answer size, IPv6 literal hosts, redirects followed only within the
- * origin of the request (the token never goes elsewhere), and a classification of failures by whether the
- * request can have reached the server.
- */
-
-
-
-const NOT_SENT = ['refused', 'dns', 'no-host', 'tls', 'proxy', 'invalid', 'redirect'];
+const NOT_SENT = [
+    'refused',
+    'dns',
+    'no-host',
+    'tls',
+    'proxy',
+    'invalid',
+    'redirect',
+    'withheld'
+];
 class TransportError extends Error {
     kind;
     /** The HTTP status, when the answer's head arrived before the failure (its body was cut or too large). */
@@ -28756,119 +28699,6 @@ class TransportError extends Error {
     get notSent() {
         return NOT_SENT.includes(this.kind);
     }
-}
-/** Answers larger than this are refused: no API answer the action reads comes near it. */
-const MAX_BODY_BYTES = 8 * 1024 * 1024;
-const REDIRECTS = [301, 302, 303, 307, 308];
-const MAX_REDIRECTS = 5;
-/** The production transport. */
-function createHttpTransport(userAgent) {
-    return async (request) => {
-        let current = request;
-        for (let hop = 0;; hop++) {
-            const response = await sendOnce(userAgent, current);
-            const location = response.headers.location;
-            if (!REDIRECTS.includes(response.status) || !location)
-                return response;
-            if (hop >= MAX_REDIRECTS)
-                throw new TransportError('redirect', `too many redirects (last to ${location})`);
-            current = redirected(current, response.status, location);
-        }
-    };
-}
-/** The next request of a redirect: only to the same origin (scheme, host and port), else a `redirect` error. */
-function redirected(request, status, location) {
-    const from = new URL(request.url);
-    const to = new URL(location, from);
-    if (to.origin !== from.origin) {
-        throw new TransportError('redirect', `the server redirected to ${to.origin}${to.pathname}, another origin than ${from.origin}; the token is only ` +
-            `sent to api-url's origin, so the redirect was not followed. If that is the right API, set api-url to ` +
-            `${to.origin}.`);
-    }
-    if (request.method !== 'GET' && status !== 307 && status !== 308) {
-        throw new TransportError('redirect', `the server answered ${status} with a redirect to ${to.pathname} for a ${request.method}; ` +
-            'set api-url to the final address.');
-    }
-    return { ...request, url: to.href };
-}
-const ipv6Literals = {
-    prepareRequest(options) {
-        if (options.host?.startsWith('['))
-            options.host = options.host.slice(1, -1);
-    },
-    canHandleAuthentication: () => false,
-    handleAuthentication: () => Promise.reject(new Error('not supported'))
-};
-function sendOnce(userAgent, request) {
-    const options = { allowRedirects: false, allowRetries: false, keepAlive: false, socketTimeout: request.timeoutMs };
-    const client = new lib/* HttpClient */.Qq(userAgent, [ipv6Literals], options);
-    const what = `${request.method} ${new URL(request.url).pathname}`;
-    return new Promise((resolve, reject) => {
-        let settled = false;
-        const finish = (error, response) => {
-            if (settled)
-                return;
-            settled = true;
-            clearTimeout(timer);
-            request.signal?.removeEventListener('abort', onAbort);
-            client.dispose();
-            if (error)
-                reject(error);
-            else
-                resolve(response);
-        };
-        const onAbort = () => finish(new TransportError('aborted', abortReason(request.signal).message));
-        const seconds = Math.round(request.timeoutMs / 1000);
-        const timer = setTimeout(() => finish(new TransportError('timeout', `no answer within ${seconds}s`)), request.timeoutMs);
-        if (request.signal?.aborted)
-            return onAbort();
-        request.signal?.addEventListener('abort', onAbort, { once: true });
-        client
-            .request(request.method, request.url, request.body ?? null, { ...request.headers })
-            .then((res) => readBody(res.message, what))
-            .then(({ message, body }) => finish(undefined, { status: message.statusCode ?? 0, headers: flatHeaders(message), body }))
-            .catch(async (error) => finish(await unread(classify(error, new URL(request.url).host), request.url)));
-    });
-}
-/** A plain-http request reset unanswered by a port that speaks TLS was never read: nothing reached the API. */
-async function unread(error, url) {
-    const target = new URL(url);
-    if (error.kind !== 'reset' || error.status !== undefined || target.protocol !== 'http:')
-        return error;
-    if (!(await speaksTls(target)))
-        return error;
-    return new TransportError('tls', `${target.host} speaks https, not plain http, so the request was dropped unread: ` +
-        `use https://${target.host} in api-url`);
-}
-function readBody(message, what) {
-    return new Promise((resolve, reject) => {
-        const chunks = [];
-        let size = 0;
-        const status = message.statusCode;
-        message.on('data', (chunk) => {
-            size += chunk.length;
-            if (size <= MAX_BODY_BYTES)
-                return void chunks.push(chunk);
-            const large = `the answer to ${what} (HTTP ${status}) is larger than 8 MiB; it was not read`;
-            // Rejected before the destroy, whose 'aborted' would otherwise call it cut short.
-            reject(new TransportError('too-large', large, status));
-            message.destroy();
-        });
-        message.on('end', () => resolve({ message, body: Buffer.concat(chunks).toString('utf8') }));
-        message.on('error', () => reject(cutShort(what, status)));
-        message.on('aborted', () => reject(cutShort(what, status)));
-    });
-}
-function cutShort(what, status) {
-    return new TransportError('reset', `the answer to ${what} (HTTP ${status}) was cut short`, status);
-}
-function flatHeaders(message) {
-    const out = {};
-    for (const [name, value] of Object.entries(message.headers)) {
-        if (value !== undefined)
-            out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-    }
-    return out;
 }
 /** Node's TLS errors and OpenSSL's verify codes, e.g. UNABLE_TO_VERIFY_LEAF_SIGNATURE for a leaf of an unknown CA. */
 const TLS_CODE = /CERT|SSL|TLS|EPROTO|ERR_OSSL|^UNABLE_TO_|CRL|^INVALID_(CA|PURPOSE)$|PATH_LENGTH|HOSTNAME_MISMATCH/;
@@ -29347,6 +29177,35 @@ function describeCancel(outcome, reason, subject) {
     }
 }
 const cap = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+
+;// CONCATENATED MODULE: ./src/clock.ts
+/** Time, behind one seam so the waiter and the retry policy run on a fake clock in tests and the benchmark. */
+const realClock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(abortReason(signal));
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(abortReason(signal));
+        };
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, Math.max(0, ms));
+        signal?.addEventListener('abort', onAbort, { once: true });
+    })
+};
+function abortReason(signal) {
+    return signal.reason instanceof Error ? signal.reason : new AbortedError(String(signal.reason ?? 'aborted'));
+}
+/** The wait or request was given up on purpose (workflow cancelled). */
+class AbortedError extends Error {
+    constructor(message = 'aborted') {
+        super(message);
+        this.name = 'AbortedError';
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/aac-host.ts
 /**
@@ -30432,7 +30291,8 @@ function describeStart(started) {
         : started.planRunId
             ? `plan run ${started.planRunId}`
             : '';
-    const groups = ids.length > 0 ? `job group${ids.length > 1 ? 's' : ''} ${ids.join(', ')}` : '';
+    const shown = ids.slice(0, 10).join(', ') + (ids.length > 10 ? ` and ${ids.length - 10} more` : '');
+    const groups = ids.length > 0 ? `job group${ids.length > 1 ? 's' : ''} ${shown}` : '';
     return [run, groups].filter(Boolean).join(', ');
 }
 
@@ -30879,33 +30739,44 @@ class JobGroupSet {
     constructor(api) {
         this.api = api;
     }
-    /** Every job group's status, read in parallel, combined. */
+    /** Every job group's status, read a few at a time, combined. */
     async status(ref, budget) {
-        const statuses = await Promise.all(ref.jobGroupIds.map((id) => this.api.status(id, budget)));
+        const statuses = await inBatches(ref.jobGroupIds, (id) => this.api.status(id, budget));
         ref.jobGroupIds.forEach((id, i) => this.seen.set(id, statuses[i]));
         return overallStatus(statuses);
     }
-    /** Cancels, in parallel, each job group not seen finished (cancelling a finished one would do nothing). */
+    /** Cancels, a few at a time, each job group not seen finished (cancelling a finished one would do nothing). */
     async cancel(ref, budget) {
         const running = ref.jobGroupIds.filter((id) => !isTerminal(this.seen.get(id)));
-        const outcomes = await Promise.all(running.map((id) => this.api.cancel(id, budget)));
+        const outcomes = await inBatches(running, (id) => this.api.cancel(id, budget));
         return combineCancels(running, outcomes);
     }
 }
+/** Requests under way at once for one run: a run of hundreds of job groups must not flood the API. */
+const AT_ONCE = 8;
+/** `fn` over `items`, at most `AT_ONCE` at a time, results in order. */
+async function inBatches(items, fn) {
+    const results = [];
+    for (let i = 0; i < items.length; i += AT_ONCE)
+        results.push(...(await Promise.all(items.slice(i, i + AT_ONCE).map(fn))));
+    return results;
+}
+/** `a, b, c and 7 more`. */
+const listed = (items, max = 5) => items.slice(0, max).join(', ') + (items.length > max ? ` and ${items.length - max} more` : '');
 /** One outcome for several cancels: failed if any failed, unsupported if none could be, else cancelled. Pure. */
 function combineCancels(ids, outcomes) {
     const failed = outcomes.flatMap((o, i) => (o.kind === 'failed' ? [`job ${ids[i]}: ${o.error.message}`] : []));
     if (failed.length > 0)
-        return { kind: 'failed', error: new Error(failed.join(' ')) };
+        return { kind: 'failed', error: new Error(listed(failed)) };
     const cancelled = outcomes.flatMap((o) => (o.kind === 'cancelled' ? [o] : []));
     const unsupported = ids.filter((_, i) => outcomes[i].kind === 'unsupported');
     const requestIds = outcomes.map((o) => ('requestId' in o ? o.requestId : '')).filter(Boolean);
     if (cancelled.length === 0 && unsupported.length > 0)
         return { kind: 'unsupported', requestId: requestIds[0] ?? '' };
     const partial = unsupported.length
-        ? `Job groups ${unsupported.join(', ')} could not be cancelled through the API (404) and may keep running.`
+        ? `Job groups ${listed(unsupported)} could not be cancelled through the API (404) and may keep running.`
         : undefined;
-    return { kind: 'cancelled', requestId: requestIds.join(', '), ...(partial && { partial }) };
+    return { kind: 'cancelled', requestId: listed(requestIds, 3), ...(partial && { partial }) };
 }
 
 ;// CONCATENATED MODULE: ./src/targets/job-group-run.ts
@@ -31038,6 +30909,8 @@ function startOnce(ctx, start) {
 
 
 
+/** A flow run of more job groups than this (one per output) is not followed: its answer is not believed. */
+const MAX_JOB_GROUPS = 200;
 /** The report reads stages and outputs of at most this many job groups. */
 const MAX_DETAILED_JOB_GROUPS = 10;
 class flow_FlowRun extends JobGroupSet {
@@ -31060,11 +30933,18 @@ class flow_FlowRun extends JobGroupSet {
     start(ctx) {
         const page = pageUrl(this.appUrl, 'flows', this.flowId);
         const where = `the job history (${this.appUrl}/jobs) and the flow's page (${page}) for a run of flow ${this.flowId}`;
+        const unsettled = { thing: 'flow run', where, stepStartedAt: ctx.stepStartedAt };
         return startOnce(ctx, {
             what: `POST /v4/flows/${this.flowId}/run`,
-            unsettled: { thing: 'flow run', where, stepStartedAt: ctx.stepStartedAt },
+            unsettled,
             send: () => this.flows.runFlow(this.flowId, this.body, ctx),
-            read: (response) => this.started(response)
+            read: (response) => {
+                const count = Array.isArray(response.data?.data) ? response.data.data.length : 0;
+                if (count <= MAX_JOB_GROUPS)
+                    return this.started(response);
+                const what = `the server named ${count} job groups, more than the ${MAX_JOB_GROUPS} this action follows`;
+                throw mayHaveStarted(unsettled, what, response.requestId);
+            }
         });
     }
     async status(ref, budget) {
@@ -31114,7 +30994,7 @@ class flow_FlowRun extends JobGroupSet {
             if (listed.length > 0)
                 return listed;
         }
-        return Promise.all(ref.jobGroupIds.map((id) => this.api.get(id, budget)));
+        return inBatches(ref.jobGroupIds, (id) => this.api.get(id, budget));
     }
     started(response) {
         const data = Array.isArray(response.data?.data) ? response.data.data : [];
@@ -31306,6 +31186,10 @@ function plan_epochMs(text) {
  */
 const SKEW_MARGIN_MS = 2_000;
 const UNKNOWN_SKEW_MS = 60_000;
+/** A `Date` header further off than this is a gateway's or a broken clock's, not the server's: it is ignored. */
+const MAX_TRUSTED_OFFSET_MS = 10 * 60_000;
+/** When the history shows nothing, it is read again after these delays (a read replica may lag). */
+const RECHECKS_MS = [0, 2_000, 5_000];
 const LOOKUP_BUDGET_MS = 60_000;
 /** At most this many candidates are named in an error. */
 const MAX_LISTED = 10;
@@ -31316,10 +31200,19 @@ const MAX_LISTED = 10;
 async function findOwnJobGroup(history, context, cause) {
     const { ctx } = history;
     const requestId = cause instanceof ApiError ? cause.requestId : '';
-    const page = await readHistory(history, context, requestId);
-    const skew = page.serverNow === undefined ? -UNKNOWN_SKEW_MS : page.serverNow - page.readAt - SKEW_MARGIN_MS;
-    const since = history.firstSentAt + skew;
-    const candidates = page.groups.filter((g) => g.wrangledDataset?.id === history.recipeId && createdMs(g) >= since);
+    let candidates = [];
+    // A history that lags shows nothing yet: it is asked again a little later before "nothing" is believed.
+    for (const wait of RECHECKS_MS) {
+        if (wait > 0)
+            await ctx.clock.sleep(wait, ctx.signal);
+        const page = await readHistory(history, context, requestId);
+        const offset = page.serverNow === undefined ? undefined : page.serverNow - page.readAt;
+        const trusted = offset !== undefined && Math.abs(offset) <= MAX_TRUSTED_OFFSET_MS;
+        const since = history.firstSentAt + (trusted ? offset - SKEW_MARGIN_MS : -UNKNOWN_SKEW_MS);
+        candidates = page.groups.filter((g) => g.wrangledDataset?.id === history.recipeId && createdMs(g) >= since);
+        if (candidates.length > 0)
+            break;
+    }
     if (candidates.length <= 1)
         return candidates[0];
     const listed = candidates
@@ -31488,6 +31381,164 @@ function savedRun(ref, api) {
         case 'plan':
             return new plan_PlanRun(api, undefined, '');
     }
+}
+
+// EXTERNAL MODULE: ../node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __nccwpck_require__(8564);
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+;// CONCATENATED MODULE: ./src/tls-probe.ts
+/**
+ * TLS probe: whether a port speaks TLS. Asked only after a plain-http request was reset without an answer: a TLS
+ * server drops such a request unread, so when the port speaks TLS, the request certainly did not reach the API.
+ */
+
+
+const PROBE_MS = 2_000;
+/** True when a TLS handshake with the URL's host and port succeeds (certificate unchecked: nothing is sent). */
+function speaksTls(url) {
+    return new Promise((resolve) => {
+        const host = url.hostname.replace(/^\[|\]$/g, '');
+        const port = Number(url.port || 80);
+        const socket = (0,external_node_tls_.connect)({ host, port, rejectUnauthorized: false, servername: (0,external_node_net_.isIP)(host) ? undefined : host });
+        const done = (result) => {
+            clearTimeout(timer);
+            socket.destroy();
+            resolve(result);
+        };
+        const timer = setTimeout(() => done(false), PROBE_MS);
+        socket.once('secureConnect', () => done(true));
+        socket.once('error', () => done(false));
+    });
+}
+
+;// CONCATENATED MODULE: ./src/transport.ts
+/**
+ * Transport: the one seam through which every HTTP request goes, built on @actions/http-client (which honours
+ * the runner's proxy settings). It adds what the client lacks: a per-request timeout that covers the whole
+ * answer, abort on a signal, a bounded answer size, IPv6 literal hosts, redirects followed only within the
+ * origin of the request (the token never goes elsewhere), and a classification of failures by whether the
+ * request can have reached the server.
+ */
+
+
+
+
+/** Answers larger than this are refused: no API answer the action reads comes near it. */
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
+const REDIRECTS = [301, 302, 303, 307, 308];
+const MAX_REDIRECTS = 5;
+/** The production transport. */
+function createHttpTransport(userAgent) {
+    return async (request) => {
+        let current = request;
+        for (let hop = 0;; hop++) {
+            const response = await sendOnce(userAgent, current);
+            const location = response.headers.location;
+            if (!REDIRECTS.includes(response.status) || !location)
+                return response;
+            if (hop >= MAX_REDIRECTS)
+                throw new TransportError('redirect', `too many redirects (last to ${location})`);
+            current = redirected(current, response.status, location);
+        }
+    };
+}
+/** The next request of a redirect: only to the same origin (scheme, host and port), else a `redirect` error. */
+function redirected(request, status, location) {
+    const from = new URL(request.url);
+    const to = new URL(location, from);
+    if (to.origin !== from.origin) {
+        throw new TransportError('redirect', `the server redirected to ${to.origin}${to.pathname}, another origin than ${from.origin}; the token is only ` +
+            `sent to api-url's origin, so the redirect was not followed. If that is the right API, set api-url to ` +
+            `${to.origin}.`);
+    }
+    if (request.method !== 'GET' && status !== 307 && status !== 308) {
+        throw new TransportError('redirect', `the server answered ${status} with a redirect to ${to.pathname} for a ${request.method}; ` +
+            'set api-url to the final address.');
+    }
+    return { ...request, url: to.href };
+}
+const ipv6Literals = {
+    prepareRequest(options) {
+        if (options.host?.startsWith('['))
+            options.host = options.host.slice(1, -1);
+    },
+    canHandleAuthentication: () => false,
+    handleAuthentication: () => Promise.reject(new Error('not supported'))
+};
+function sendOnce(userAgent, request) {
+    const options = { allowRedirects: false, allowRetries: false, keepAlive: false, socketTimeout: request.timeoutMs };
+    const client = new lib/* HttpClient */.Qq(userAgent, [ipv6Literals], options);
+    const what = `${request.method} ${new URL(request.url).pathname}`;
+    return new Promise((resolve, reject) => {
+        let settled = false;
+        const finish = (error, response) => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(timer);
+            request.signal?.removeEventListener('abort', onAbort);
+            client.dispose();
+            if (error)
+                reject(error);
+            else
+                resolve(response);
+        };
+        const onAbort = () => finish(new TransportError('aborted', abortReason(request.signal).message));
+        const seconds = Math.round(request.timeoutMs / 1000);
+        const timer = setTimeout(() => finish(new TransportError('timeout', `no answer within ${seconds}s`)), request.timeoutMs);
+        if (request.signal?.aborted) {
+            return finish(new TransportError('withheld', `not sent: ${abortReason(request.signal).message}`));
+        }
+        request.signal?.addEventListener('abort', onAbort, { once: true });
+        client
+            .request(request.method, request.url, request.body ?? null, { ...request.headers })
+            .then((res) => readBody(res.message, what))
+            .then(({ message, body }) => finish(undefined, { status: message.statusCode ?? 0, headers: flatHeaders(message), body }))
+            .catch(async (error) => finish(await unread(classify(error, new URL(request.url).host), request.url)));
+    });
+}
+/** A plain-http request reset unanswered by a port that speaks TLS was never read: nothing reached the API. */
+async function unread(error, url) {
+    const target = new URL(url);
+    if (error.kind !== 'reset' || error.status !== undefined || target.protocol !== 'http:')
+        return error;
+    if (!(await speaksTls(target)))
+        return error;
+    return new TransportError('tls', `${target.host} speaks https, not plain http, so the request was dropped unread: ` +
+        `use https://${target.host} in api-url`);
+}
+function readBody(message, what) {
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        let size = 0;
+        const status = message.statusCode;
+        message.on('data', (chunk) => {
+            size += chunk.length;
+            if (size <= MAX_BODY_BYTES)
+                return void chunks.push(chunk);
+            const large = `the answer to ${what} (HTTP ${status}) is larger than 8 MiB; it was not read`;
+            // Rejected before the destroy, whose 'aborted' would otherwise call it cut short.
+            reject(new TransportError('too-large', large, status));
+            message.destroy();
+        });
+        message.on('end', () => resolve({ message, body: Buffer.concat(chunks).toString('utf8') }));
+        message.on('error', () => reject(cutShort(what, status)));
+        message.on('aborted', () => reject(cutShort(what, status)));
+    });
+}
+function cutShort(what, status) {
+    return new TransportError('reset', `the answer to ${what} (HTTP ${status}) was cut short`, status);
+}
+function flatHeaders(message) {
+    const out = {};
+    for (const [name, value] of Object.entries(message.headers)) {
+        if (value !== undefined)
+            out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    return out;
 }
 
 ;// CONCATENATED MODULE: ./src/post.ts

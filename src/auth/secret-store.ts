@@ -10,7 +10,8 @@ import { formatMs } from '../format.ts'
 import { withRetries } from '../retry-policy.ts'
 import { registerSecret } from '../secrets.ts'
 import type { WriteBack } from '../sign-in-inputs.ts'
-import { TransportError, type Transport } from '../transport.ts'
+import { TransportError } from '../transport-failures.ts'
+import type { Transport } from '../transport.ts'
 import { explainSecretFailure, SignInError, type SecretContext } from './explain.ts'
 
 type Sodium = (typeof import('libsodium-wrappers'))['default']
@@ -22,6 +23,8 @@ export interface SecretStoreOptions {
   userAgent: string
   requestTimeoutMs: number
   onRetry: (message: string, persistent: boolean) => void
+  /** The step's own deadline (epoch ms): retries end by then, but each call gets at least one attempt. */
+  stepDeadline?: number
   /** The runner's GITHUB_REPOSITORY and GITHUB_API_URL by default. */
   env?: Record<string, string | undefined>
 }
@@ -38,9 +41,12 @@ class GitHubError extends Error {
 
 /** A GitHub call on the secret is given this long, retries included. */
 const CALL_BUDGET_MS = 30_000
+/** A rotated token must get its write even past the step's deadline: one attempt's worth. */
+const MIN_CALL_MS = 3_000
 const GITHUB_API_VERSION = '2022-11-28'
 
 export class SecretStore {
+  private writeFailed = false
   private readonly options: SecretStoreOptions
   private readonly context: SecretContext
   private key?: { id: string; value: Uint8Array }
@@ -98,19 +104,22 @@ export class SecretStore {
     body?: unknown
   ): Promise<unknown> {
     const { clock } = this.options
-    const deadline = clock.now() + CALL_BUDGET_MS
+    const now = clock.now()
+    const deadline = Math.max(now + MIN_CALL_MS, Math.min(now + CALL_BUDGET_MS, this.options.stepDeadline ?? Infinity))
     try {
       return await withRetries(() => this.send(method, this.path(leaf), deadline, body), {
         what: `${method} ${this.path(leaf)}`,
         clock,
         deadline,
         persistMs: CALL_BUDGET_MS,
-        retryable: isTransient,
+        // Once a write has failed the step fails anyway: later rotations get one attempt each, not a wait each.
+        retryable: (error) => isTransient(error) && !this.writeFailed,
         describe: (failure, delay) =>
           `${method} ${this.path(leaf)} failed (${failure.message}); retrying in ${formatMs(delay)}`,
         onRetry: this.options.onRetry
       })
     } catch (error) {
+      if (method === 'PUT') this.writeFailed = true
       throw explainSecretFailure(error, doing, this.context)
     }
   }

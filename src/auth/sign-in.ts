@@ -29,7 +29,8 @@ export function signIn(config: Config, transport: Transport, clock: Clock): Toke
     persistent ? log.warning(message, { title: 'Sign-in retries' }) : log.debug(message)
   const common = { transport, clock, userAgent: USER_AGENT, requestTimeoutMs: config.requestTimeoutMs, onRetry }
   const writeBack = s.mode === 'refresh-token' ? s.writeBack : undefined
-  const store = writeBack ? new SecretStore({ writeBack, ...common }) : undefined
+  const stepDeadline = clock.now() + config.timeoutMs
+  const store = writeBack ? new SecretStore({ writeBack, stepDeadline, ...common }) : undefined
   const grant =
     s.mode === 'refresh-token'
       ? { kind: 'refresh_token' as const, refreshToken: s.refreshToken, clientId: s.clientId }

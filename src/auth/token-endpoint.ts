@@ -9,7 +9,8 @@ import type { Clock } from '../clock.ts'
 import { formatMs, oneLine } from '../format.ts'
 import { withRetries } from '../retry-policy.ts'
 import { registerSecret } from '../secrets.ts'
-import { TransportError, type Transport } from '../transport.ts'
+import { TransportError } from '../transport-failures.ts'
+import type { Transport } from '../transport.ts'
 
 export type Grant =
   | { kind: 'refresh_token'; refreshToken: string; clientId: string }

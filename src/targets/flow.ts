@@ -11,11 +11,13 @@ import { FlowsApi, type RunFlowAnswer } from '../flows-api.ts'
 import { isTerminal, type Job, type JobGroup, type JobGroupsApi, type JobStatus } from '../job-groups.ts'
 import { log, quietly } from '../log.ts'
 import { mergeWritten, overallStatus, pageUrl, partOf, positive, type RunPart } from '../run-parts.ts'
-import { JobGroupSet } from './job-group-set.ts'
+import { inBatches, JobGroupSet } from './job-group-set.ts'
 import { readJobGroup } from './job-group-run.ts'
 import type { RunDetails, RunKind, RunRef, StartContext, Started } from './run-kind.ts'
-import { startOnce } from './start-retries.ts'
+import { mayHaveStarted, startOnce } from './start-retries.ts'
 
+/** A flow run of more job groups than this (one per output) is not followed: its answer is not believed. */
+const MAX_JOB_GROUPS = 200
 /** The report reads stages and outputs of at most this many job groups. */
 export const MAX_DETAILED_JOB_GROUPS = 10
 
@@ -41,11 +43,17 @@ export class FlowRun extends JobGroupSet implements RunKind {
   start(ctx: StartContext): Promise<Started> {
     const page = pageUrl(this.appUrl, 'flows', this.flowId)
     const where = `the job history (${this.appUrl}/jobs) and the flow's page (${page}) for a run of flow ${this.flowId}`
+    const unsettled = { thing: 'flow run', where, stepStartedAt: ctx.stepStartedAt }
     return startOnce(ctx, {
       what: `POST /v4/flows/${this.flowId}/run`,
-      unsettled: { thing: 'flow run', where, stepStartedAt: ctx.stepStartedAt },
+      unsettled,
       send: () => this.flows.runFlow(this.flowId, this.body, ctx),
-      read: (response) => this.started(response)
+      read: (response) => {
+        const count = Array.isArray(response.data?.data) ? response.data.data.length : 0
+        if (count <= MAX_JOB_GROUPS) return this.started(response)
+        const what = `the server named ${count} job groups, more than the ${MAX_JOB_GROUPS} this action follows`
+        throw mayHaveStarted(unsettled, what, response.requestId)
+      }
     })
   }
 
@@ -100,7 +108,7 @@ export class FlowRun extends JobGroupSet implements RunKind {
       const listed = await this.flows.flowRunJobGroups(ref.id, budget)
       if (listed.length > 0) return listed
     }
-    return Promise.all(ref.jobGroupIds.map((id) => this.api.get(id, budget)))
+    return inBatches(ref.jobGroupIds, (id) => this.api.get(id, budget))
   }
 
   private started(response: ApiResponse<RunFlowAnswer>): Started | undefined {

@@ -16,31 +16,46 @@ export class JobGroupSet {
     this.api = api
   }
 
-  /** Every job group's status, read in parallel, combined. */
+  /** Every job group's status, read a few at a time, combined. */
   async status(ref: RunRef, budget: Budget): Promise<JobStatus> {
-    const statuses = await Promise.all(ref.jobGroupIds.map((id) => this.api.status(id, budget)))
+    const statuses = await inBatches(ref.jobGroupIds, (id) => this.api.status(id, budget))
     ref.jobGroupIds.forEach((id, i) => this.seen.set(id, statuses[i]!))
     return overallStatus(statuses)
   }
 
-  /** Cancels, in parallel, each job group not seen finished (cancelling a finished one would do nothing). */
+  /** Cancels, a few at a time, each job group not seen finished (cancelling a finished one would do nothing). */
   async cancel(ref: RunRef, budget: Budget): Promise<CancelOutcome> {
     const running = ref.jobGroupIds.filter((id) => !isTerminal(this.seen.get(id)))
-    const outcomes = await Promise.all(running.map((id) => this.api.cancel(id, budget)))
+    const outcomes = await inBatches(running, (id) => this.api.cancel(id, budget))
     return combineCancels(running, outcomes)
   }
 }
 
+/** Requests under way at once for one run: a run of hundreds of job groups must not flood the API. */
+const AT_ONCE = 8
+
+/** `fn` over `items`, at most `AT_ONCE` at a time, results in order. */
+export async function inBatches<T, R>(items: T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = []
+  for (let i = 0; i < items.length; i += AT_ONCE)
+    results.push(...(await Promise.all(items.slice(i, i + AT_ONCE).map(fn))))
+  return results
+}
+
+/** `a, b, c and 7 more`. */
+const listed = (items: (string | number)[], max = 5): string =>
+  items.slice(0, max).join(', ') + (items.length > max ? ` and ${items.length - max} more` : '')
+
 /** One outcome for several cancels: failed if any failed, unsupported if none could be, else cancelled. Pure. */
 export function combineCancels(ids: number[], outcomes: CancelOutcome[]): CancelOutcome {
   const failed = outcomes.flatMap((o, i) => (o.kind === 'failed' ? [`job ${ids[i]}: ${o.error.message}`] : []))
-  if (failed.length > 0) return { kind: 'failed', error: new Error(failed.join(' ')) }
+  if (failed.length > 0) return { kind: 'failed', error: new Error(listed(failed)) }
   const cancelled = outcomes.flatMap((o) => (o.kind === 'cancelled' ? [o] : []))
   const unsupported = ids.filter((_, i) => outcomes[i]!.kind === 'unsupported')
   const requestIds = outcomes.map((o) => ('requestId' in o ? o.requestId : '')).filter(Boolean)
   if (cancelled.length === 0 && unsupported.length > 0) return { kind: 'unsupported', requestId: requestIds[0] ?? '' }
   const partial = unsupported.length
-    ? `Job groups ${unsupported.join(', ')} could not be cancelled through the API (404) and may keep running.`
+    ? `Job groups ${listed(unsupported)} could not be cancelled through the API (404) and may keep running.`
     : undefined
-  return { kind: 'cancelled', requestId: requestIds.join(', '), ...(partial && { partial }) }
+  return { kind: 'cancelled', requestId: listed(requestIds, 3), ...(partial && { partial }) }
 }

@@ -16,6 +16,10 @@ import { mayHaveStarted, type TriggerUnsettledError } from './start-retries.ts'
  */
 const SKEW_MARGIN_MS = 2_000
 const UNKNOWN_SKEW_MS = 60_000
+/** A `Date` header further off than this is a gateway's or a broken clock's, not the server's: it is ignored. */
+const MAX_TRUSTED_OFFSET_MS = 10 * 60_000
+/** When the history shows nothing, it is read again after these delays (a read replica may lag). */
+const RECHECKS_MS = [0, 2_000, 5_000]
 const LOOKUP_BUDGET_MS = 60_000
 /** At most this many candidates are named in an error. */
 const MAX_LISTED = 10
@@ -41,10 +45,17 @@ export async function findOwnJobGroup(
 ): Promise<JobGroup | undefined> {
   const { ctx } = history
   const requestId = cause instanceof ApiError ? cause.requestId : ''
-  const page = await readHistory(history, context, requestId)
-  const skew = page.serverNow === undefined ? -UNKNOWN_SKEW_MS : page.serverNow - page.readAt - SKEW_MARGIN_MS
-  const since = history.firstSentAt + skew
-  const candidates = page.groups.filter((g) => g.wrangledDataset?.id === history.recipeId && createdMs(g) >= since)
+  let candidates: JobGroup[] = []
+  // A history that lags shows nothing yet: it is asked again a little later before "nothing" is believed.
+  for (const wait of RECHECKS_MS) {
+    if (wait > 0) await ctx.clock.sleep(wait, ctx.signal)
+    const page = await readHistory(history, context, requestId)
+    const offset = page.serverNow === undefined ? undefined : page.serverNow - page.readAt
+    const trusted = offset !== undefined && Math.abs(offset) <= MAX_TRUSTED_OFFSET_MS
+    const since = history.firstSentAt + (trusted ? offset - SKEW_MARGIN_MS : -UNKNOWN_SKEW_MS)
+    candidates = page.groups.filter((g) => g.wrangledDataset?.id === history.recipeId && createdMs(g) >= since)
+    if (candidates.length > 0) break
+  }
   if (candidates.length <= 1) return candidates[0]
   const listed = candidates
     .slice(0, MAX_LISTED)

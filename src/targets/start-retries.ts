@@ -15,7 +15,7 @@ import {
   withRetries,
   type RetryOptions
 } from '../retry-policy.ts'
-import { TransportError } from '../transport.ts'
+import { TransportError } from '../transport-failures.ts'
 import type { StartContext, Started } from './run-kind.ts'
 
 /** The start may have created a run, and it could not be settled whether it did: it is not sent again. */
