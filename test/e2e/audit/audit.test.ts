@@ -1,6 +1,6 @@
-// Audit of the built action: each test shows one broken promise or misleading report found by attacking dist/
-// with hostile gateways, lagging histories, signals at bad moments and a failing GitHub secrets API. They are
-// meant to fail until the action is fixed; each states what a user would see and what the README promises.
+// Audit of the built action: each test is one promise that an attack on dist/ broke (hostile gateways, lagging
+// histories, signals at bad moments, a failing GitHub secrets API), kept so that it stays kept. Each states what a
+// user would see and what the README promises.
 import { createServer, request as httpRequest, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
