@@ -30,7 +30,7 @@ async function start(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
     [WRITER]: 'secrets',
     [REPO_ONLY]: 'repo-secrets',
     [NO_SECRETS]: 'none',
-    [WORKFLOW_TOKEN]: 'github-token',
+    [WORKFLOW_TOKEN]: 'github-token'
   } as const
   const server = await FakeGitHub.start({ secrets: { tokens, environments: ['production'] }, ...options })
   servers.push(server)
@@ -42,7 +42,7 @@ async function call(
   method: string,
   path: string,
   token: string | null,
-  body?: unknown,
+  body?: unknown
 ): Promise<Answer> {
   const headers: Record<string, string> = { accept: 'application/vnd.github+json' }
   if (token !== null) headers.authorization = `Bearer ${token}`
@@ -50,7 +50,7 @@ async function call(
   const response = await fetch(gh.url + path, {
     method,
     headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: body === undefined ? undefined : JSON.stringify(body)
   })
   const text = await response.text()
   return { status: response.status, json: text.length > 0 ? (JSON.parse(text) as unknown) : undefined }
@@ -60,7 +60,7 @@ async function call(
 function seal(value: string, key: string): string {
   const sealed = sodium.crypto_box_seal(
     sodium.from_string(value),
-    sodium.from_base64(key, sodium.base64_variants.ORIGINAL),
+    sodium.from_base64(key, sodium.base64_variants.ORIGINAL)
   )
   return sodium.to_base64(sealed, sodium.base64_variants.ORIGINAL)
 }
@@ -76,7 +76,7 @@ function githubError(message: string): unknown {
   return {
     message,
     documentation_url: expect.stringMatching(/^https:\/\/docs\.github\.com\//),
-    status: expect.any(String),
+    status: expect.any(String)
   }
 }
 
@@ -106,7 +106,7 @@ describe('repository secrets', () => {
     expect(meta.json).toEqual({
       name: 'AAC_REFRESH_TOKEN',
       created_at: expect.any(String),
-      updated_at: expect.any(String),
+      updated_at: expect.any(String)
     })
   })
 
@@ -174,11 +174,11 @@ describe('permissions', () => {
     const gh = await start()
     expect(await call(gh, 'GET', `${REPO}/actions/secrets/public-key`, null)).toEqual({
       status: 401,
-      json: githubError('Requires authentication'),
+      json: githubError('Requires authentication')
     })
     expect(await call(gh, 'GET', `${REPO}/actions/secrets/public-key`, 'ghp_unknown')).toEqual({
       status: 401,
-      json: githubError('Bad credentials'),
+      json: githubError('Bad credentials')
     })
   })
 
@@ -196,11 +196,11 @@ describe('permissions', () => {
     const integration = githubError('Resource not accessible by integration')
     expect(await call(gh, 'GET', `${REPO}/actions/secrets/public-key`, WORKFLOW_TOKEN)).toEqual({
       status: 403,
-      json: integration,
+      json: integration
     })
     expect(await call(gh, 'PUT', `${REPO}/actions/secrets/TOKEN`, WORKFLOW_TOKEN, body)).toEqual({
       status: 403,
-      json: integration,
+      json: integration
     })
     expect(gh.secretValue('TOKEN')).toBeUndefined()
   })

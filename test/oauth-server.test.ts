@@ -26,19 +26,19 @@ async function post(
   server: TokenServer,
   params: Record<string, string> | string,
   headers: Record<string, string> = {},
-  signal?: AbortSignal,
+  signal?: AbortSignal
 ): Promise<Answer> {
   const body = typeof params === 'string' ? params : new URLSearchParams(params).toString()
   const response = await fetch(server.tokenEndpoint, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', ...headers },
     body,
-    signal,
+    signal
   })
   return {
     status: response.status,
     headers: response.headers,
-    json: (await response.json()) as Record<string, unknown>,
+    json: (await response.json()) as Record<string, unknown>
   }
 }
 
@@ -73,7 +73,7 @@ describe('refresh-token grant', () => {
       access_token: expect.any(String),
       refresh_token: expect.any(String),
       token_type: 'Bearer',
-      expires_in: 300,
+      expires_in: 300
     })
     const second = answer.json.refresh_token as string
     expect(second).not.toBe(first.refreshToken)
@@ -196,7 +196,7 @@ describe('client-credentials grant', () => {
     const fromBody = await post(server, {
       grant_type: 'client_credentials',
       client_id: 'sp-1',
-      client_secret: 'sp-secret',
+      client_secret: 'sp-secret'
     })
     expect(fromBody.status).toBe(200)
     expect(fromBody.json).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 300 })
@@ -222,7 +222,7 @@ describe('client-credentials grant', () => {
     const unknown = await post(server, {
       grant_type: 'client_credentials',
       client_id: 'sp-2',
-      client_secret: 'sp-secret',
+      client_secret: 'sp-secret'
     })
     expect(unknown.status).toBe(401)
     expect(unknown.json).toEqual(oauthError('invalid_client'))
@@ -250,14 +250,14 @@ describe('malformed token requests', () => {
         'no client_id',
         post(server, { grant_type: 'refresh_token', refresh_token: refreshToken }),
         400,
-        'invalid_request',
+        'invalid_request'
       ],
       ['unknown client', refresh(server, refreshToken, 'someone-else'), 401, 'invalid_client'],
       [
         'repeated parameter',
         post(server, `grant_type=refresh_token&refresh_token=${refreshToken}&refresh_token=x&client_id=${clientId}`),
         400,
-        'invalid_request',
+        'invalid_request'
       ],
       [
         'JSON body',
@@ -265,12 +265,12 @@ describe('malformed token requests', () => {
           server,
           JSON.stringify({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId }),
           {
-            'content-type': 'application/json',
-          },
+            'content-type': 'application/json'
+          }
         ),
         400,
-        'invalid_request',
-      ],
+        'invalid_request'
+      ]
     ]
     for (const [name, answer, status, error] of cases) {
       const { status: got, json } = await answer
@@ -293,7 +293,7 @@ describe('malformed token requests', () => {
 
     expect(server.requests.map((request) => [request.method, request.path, request.status])).toEqual([
       ['POST', '/as/token', 200],
-      ['POST', '/as/token', 400],
+      ['POST', '/as/token', 400]
     ])
     expect(server.requests[0]?.headers['content-type']).toBe('application/x-www-form-urlencoded')
     expect(new URLSearchParams(server.requests[0]?.body).get('refresh_token')).toBe(refreshToken)
@@ -317,7 +317,7 @@ describe('injected failures', () => {
       server,
       { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: server.clientId },
       {},
-      AbortSignal.timeout(300),
+      AbortSignal.timeout(300)
     )
     await expect(hung).rejects.toThrow()
     await expect(refresh(server, refreshToken)).rejects.toThrow()
@@ -354,13 +354,13 @@ describe('the API emulator with oauth', () => {
     const response = await fetch(`${emulator.url}/v4/jobGroups`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ wrangledDataset: { id: 7 } }),
+      body: JSON.stringify({ wrangledDataset: { id: 7 } })
     })
     return { status: response.status, json: await response.json() }
   }
 
   const authFailed = (details: string): unknown => ({
-    exception: { name: 'AuthenticationFailed', message: 'Authentication failed', details },
+    exception: { name: 'AuthenticationFailed', message: 'Authentication failed', details }
   })
 
   it('accepts access tokens until they expire, then answers 401; a refreshed token works again', async () => {

@@ -29,14 +29,23 @@ async function aac(options: AacEmulatorOptions = {}): Promise<AacEmulator> {
 }
 
 async function github(): Promise<FakeGitHub> {
-  const tokens = { [WRITER]: 'secrets', [NO_SECRETS]: 'none', [REPO_ONLY]: 'repo-secrets', [WORKFLOW_TOKEN]: 'github-token' } as const
+  const tokens = {
+    [WRITER]: 'secrets',
+    [NO_SECRETS]: 'none',
+    [REPO_ONLY]: 'repo-secrets',
+    [WORKFLOW_TOKEN]: 'github-token'
+  } as const
   const gh = await FakeGitHub.start({ secrets: { tokens, environments: ['production'] } })
   servers.push(gh)
   return gh
 }
 
 /** Inputs signing in with `refreshToken`, writing it back to `AAC_REFRESH_TOKEN` with a token that may. */
-function refreshInputs(a: AacEmulator, refreshToken: string, extra: Record<string, string> = {}): Record<string, string> {
+function refreshInputs(
+  a: AacEmulator,
+  refreshToken: string,
+  extra: Record<string, string> = {}
+): Record<string, string> {
   return {
     'api-url': a.emulator.url,
     'recipe-id': '7',
@@ -47,22 +56,40 @@ function refreshInputs(a: AacEmulator, refreshToken: string, extra: Record<strin
     'secrets-token': WRITER,
     'poll-interval': '1s',
     'max-poll-interval': '2s',
-    ...extra,
+    ...extra
   }
 }
 
-const onGitHub = (gh: FakeGitHub, options: RunOptions = {}): RunOptions => ({ ...options, env: { GITHUB_API_URL: gh.url, ...options.env } })
+const onGitHub = (gh: FakeGitHub, options: RunOptions = {}): RunOptions => ({
+  ...options,
+  env: { GITHUB_API_URL: gh.url, ...options.env }
+})
 
-const bearer = (headers: Record<string, string>): string | undefined => /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1]
+const bearer = (headers: Record<string, string>): string | undefined =>
+  /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1]
 const sealedValues = (gh: FakeGitHub): string[] =>
-  gh.requestsTo('PUT', /secrets\/AAC_REFRESH_TOKEN$/).map((r) => (r.json as { encrypted_value: string }).encrypted_value)
+  gh
+    .requestsTo('PUT', /secrets\/AAC_REFRESH_TOKEN$/)
+    .map((r) => (r.json as { encrypted_value: string }).encrypted_value)
 
 /** Every token of the sign-in seen by the servers: refresh tokens sent and issued, access tokens used. */
 function tokensOf(a: AacEmulator, gh?: FakeGitHub): string[] {
-  const sent = a.tokenServer.requests.flatMap((r) => [...new URLSearchParams(r.body).values()].filter((v) => v.length > 20))
+  const sent = a.tokenServer.requests.flatMap((r) =>
+    [...new URLSearchParams(r.body).values()].filter((v) => v.length > 20)
+  )
   const used = a.emulator.requests.map((r) => bearer(r.headers))
   const issued = [a.tokenServer.latestRefreshToken, a.tokenServer.latestAccessToken]
-  const all = [...sent, ...used, ...issued, ...(gh ? sealedValues(gh) : []), WRITER, NO_SECRETS, REPO_ONLY, WORKFLOW_TOKEN, SP_SECRET]
+  const all = [
+    ...sent,
+    ...used,
+    ...issued,
+    ...(gh ? sealedValues(gh) : []),
+    WRITER,
+    NO_SECRETS,
+    REPO_ONLY,
+    WORKFLOW_TOKEN,
+    SP_SECRET
+  ]
   return [...new Set(all.filter((t): t is string => typeof t === 'string' && t.length > 0))]
 }
 
@@ -73,7 +100,10 @@ function expectNothingLeaks(result: ActionResult, secrets: string[]): void {
   // Every value ever written under those two names (each refresh writes them again), as the command files hold them.
   const without = (text: string, name: string): string =>
     text.replace(new RegExp(`^${name}<<(.+)\\n[\\s\\S]*?\\n\\1$`, 'gm'), '')
-  const files = { output: without(result.files.output, 'refresh-token'), state: without(result.files.state, 'accessToken') }
+  const files = {
+    output: without(result.files.output, 'refresh-token'),
+    state: without(result.files.state, 'accessToken')
+  }
   expectNoSecretLeak({ ...result, outputs, state, files }, secrets)
   if (output) expect(result.stdout).toContain(`::add-mask::${output}`)
   if (result.state.accessToken) expect(result.stdout).toContain(`::add-mask::${result.state.accessToken}`)
@@ -94,7 +124,10 @@ function expectWrittenBeforeUse(a: AacEmulator, gh: FakeGitHub): void {
 
 describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => {
   it('a 12 s job with 2 s access tokens completes; refreshes stay within duration ÷ lifetime + 1; the secret holds the last refresh token', async () => {
-    const a = await aac({ tokenServer: { accessTokenLifetimeSeconds: 2 }, emulator: { scenario: { durationMs: 12_000, statuses: ['InProgress'] }, echoTokenOnAuthError: true } })
+    const a = await aac({
+      tokenServer: { accessTokenLifetimeSeconds: 2 },
+      emulator: { scenario: { durationMs: 12_000, statuses: ['InProgress'] }, echoTokenOnAuthError: true }
+    })
     const gh = await github()
     const { refreshToken } = a.tokenServer.issueRefreshToken()
     const result = await run(refreshInputs(a, refreshToken), onGitHub(gh))
@@ -103,7 +136,9 @@ describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => 
     expect(result.outputs.status).toBe('Complete')
     const counts = a.tokenServer.counts
     const lifetimes = result.durationMs / 2000
-    console.log(`12 s job, 2 s tokens: ${counts.refreshed} refreshes in ${result.durationMs} ms (bound ${Math.floor(lifetimes) + 1})`)
+    console.log(
+      `12 s job, 2 s tokens: ${counts.refreshed} refreshes in ${result.durationMs} ms (bound ${Math.floor(lifetimes) + 1})`
+    )
     expect(counts.refreshed).toBeGreaterThanOrEqual(Math.floor(lifetimes) - 1)
     expect(counts.refreshed).toBeLessThanOrEqual(Math.floor(lifetimes) + 1)
     expect(counts.rejected).toBe(0)
@@ -121,7 +156,9 @@ describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => 
     const a = await aac({ emulator: { scenario: { durationMs: 2000 } } })
     const gh = await github()
     const { refreshToken } = a.tokenServer.issueRefreshToken()
-    const [first, second] = await Promise.all([0, 1].map(() => start(refreshInputs(a, refreshToken), onGitHub(gh)).result))
+    const [first, second] = await Promise.all(
+      [0, 1].map(() => start(refreshInputs(a, refreshToken), onGitHub(gh)).result)
+    )
     const results = [first!, second!].sort((x, y) => (x.code ?? 9) - (y.code ?? 9))
     const [winner, loser] = results as [ActionResult, ActionResult]
 
@@ -143,28 +180,64 @@ describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => 
   })
 
   it.each([
-    ['a personal access token without the Secrets permission', NO_SECRETS, SECRET, 'HTTP 403', 'secrets-token lacks the repository permission "Secrets: read and write"'],
-    ['the workflow GITHUB_TOKEN', WORKFLOW_TOKEN, SECRET, 'Resource not accessible by integration', "If secrets-token is the workflow's GITHUB_TOKEN: it cannot write secrets"],
-    ['a token without Environments, for an environment secret', REPO_ONLY, `production/${SECRET}`, 'HTTP 403', '"Environments: read and write"'],
-    ['an environment that does not exist', WRITER, `staging/${SECRET}`, 'HTTP 404', "Check that the environment 'staging' exists"],
-    ['a token GitHub does not know', 'github_pat_11UNKNOWN_00000', SECRET, 'HTTP 401', 'secrets-token is invalid or expired'],
-  ])('write-back with %s fails before any refresh: the refresh token stays unused', async (_what, token, secret, status, hint) => {
-    const a = await aac()
-    const gh = await github()
-    const { refreshToken } = a.tokenServer.issueRefreshToken()
-    const result = await run(refreshInputs(a, refreshToken, { 'secrets-token': token, 'refresh-token-secret': secret }), onGitHub(gh))
+    [
+      'a personal access token without the Secrets permission',
+      NO_SECRETS,
+      SECRET,
+      'HTTP 403',
+      'secrets-token lacks the repository permission "Secrets: read and write"'
+    ],
+    [
+      'the workflow GITHUB_TOKEN',
+      WORKFLOW_TOKEN,
+      SECRET,
+      'Resource not accessible by integration',
+      "If secrets-token is the workflow's GITHUB_TOKEN: it cannot write secrets"
+    ],
+    [
+      'a token without Environments, for an environment secret',
+      REPO_ONLY,
+      `production/${SECRET}`,
+      'HTTP 403',
+      '"Environments: read and write"'
+    ],
+    [
+      'an environment that does not exist',
+      WRITER,
+      `staging/${SECRET}`,
+      'HTTP 404',
+      "Check that the environment 'staging' exists"
+    ],
+    [
+      'a token GitHub does not know',
+      'github_pat_11UNKNOWN_00000',
+      SECRET,
+      'HTTP 401',
+      'secrets-token is invalid or expired'
+    ]
+  ])(
+    'write-back with %s fails before any refresh: the refresh token stays unused',
+    async (_what, token, secret, status, hint) => {
+      const a = await aac()
+      const gh = await github()
+      const { refreshToken } = a.tokenServer.issueRefreshToken()
+      const result = await run(
+        refreshInputs(a, refreshToken, { 'secrets-token': token, 'refresh-token-secret': secret }),
+        onGitHub(gh)
+      )
 
-    expect(result.code).toBe(1)
-    const error = errors(result).join('\n')
-    expect(error).toContain('Could not read the public key of')
-    expect(error).toContain(status)
-    expect(error).toContain(hint)
-    expect(a.tokenServer.requests).toEqual([])
-    expect(a.tokenServer.refreshTokenState(refreshToken)).toBe('active')
-    expect(a.emulator.requests).toEqual([])
-    expect(result.outputs['refresh-token']).toBeUndefined()
-    expectNothingLeaks(result, [...tokensOf(a, gh), refreshToken, token])
-  })
+      expect(result.code).toBe(1)
+      const error = errors(result).join('\n')
+      expect(error).toContain('Could not read the public key of')
+      expect(error).toContain(status)
+      expect(error).toContain(hint)
+      expect(a.tokenServer.requests).toEqual([])
+      expect(a.tokenServer.refreshTokenState(refreshToken)).toBe('active')
+      expect(a.emulator.requests).toEqual([])
+      expect(result.outputs['refresh-token']).toBeUndefined()
+      expectNothingLeaks(result, [...tokensOf(a, gh), refreshToken, token])
+    }
+  )
 
   it('a failed write after a rotation fails the step although the job completes, and the output holds the new token', async () => {
     const a = await aac({ tokenServer: { delayMs: 1500 }, emulator: { scenario: { durationMs: 1000 } } })
@@ -179,7 +252,9 @@ describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => 
     expect(result.outputs.status).toBe('Complete')
     expect(result.code).toBe(1)
     const error = errors(result).join('\n')
-    expect(error).toContain('::error title=Refresh token not saved::The refresh token rotated, but writing the new one to the secret AAC_REFRESH_TOKEN failed.')
+    expect(error).toContain(
+      '::error title=Refresh token not saved::The refresh token rotated, but writing the new one to the secret AAC_REFRESH_TOKEN failed.'
+    )
     expect(error).toContain('secrets-token lacks the repository permission "Secrets: read and write"')
     expect(error).toContain("The new refresh token is in this step's refresh-token output (masked)")
     expect(result.outputs['refresh-token']).toBe(a.tokenServer.latestRefreshToken)
@@ -188,10 +263,18 @@ describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => 
   })
 
   it('with the api-token of the pair: client id and token endpoint come from its claims, and it is used while still valid', async () => {
-    const a = await aac({ tokenServer: { accessTokenLifetimeSeconds: 120 }, emulator: { scenario: { durationMs: 1500 } } })
+    const a = await aac({
+      tokenServer: { accessTokenLifetimeSeconds: 120 },
+      emulator: { scenario: { durationMs: 1500 } }
+    })
     const gh = await github()
     const pair = a.tokenServer.issueRefreshToken()
-    const inputs = { ...refreshInputs(a, pair.refreshToken), 'api-token': pair.accessToken, 'client-id': '', 'token-endpoint': '' }
+    const inputs = {
+      ...refreshInputs(a, pair.refreshToken),
+      'api-token': pair.accessToken,
+      'client-id': '',
+      'token-endpoint': ''
+    }
     const result = await run(inputs, onGitHub(gh))
 
     expect(result.code).toBe(0)
@@ -203,7 +286,9 @@ describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => 
   })
 
   it('an API 401 (a revoked access token) gets one refresh and one repeat of the call; an echoed token stays hidden', async () => {
-    const a = await aac({ emulator: { scenario: { durationMs: 6000, statuses: ['InProgress'] }, echoTokenOnAuthError: true } })
+    const a = await aac({
+      emulator: { scenario: { durationMs: 6000, statuses: ['InProgress'] }, echoTokenOnAuthError: true }
+    })
     const gh = await github()
     const { refreshToken } = a.tokenServer.issueRefreshToken()
     const action = start(refreshInputs(a, refreshToken), onGitHub(gh))
@@ -246,7 +331,9 @@ describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => 
 
     expect(result.code).toBe(1)
     expect(a.tokenServer.counts).toMatchObject({ refreshed: 1, reused: 1 })
-    expect(errors(result).join('\n')).toMatch(/invalid_grant.*An earlier attempt \(connection reset .*\) may have used it without its answer arriving/)
+    expect(errors(result).join('\n')).toMatch(
+      /invalid_grant.*An earlier attempt \(connection reset .*\) may have used it without its answer arriving/
+    )
     expect(a.emulator.requests).toEqual([])
     expectNothingLeaks(result, [...tokensOf(a, gh), refreshToken])
   })
@@ -280,14 +367,17 @@ describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => 
 
 describe('Alteryx Analytics Cloud sign-in as a service principal', () => {
   it('client credentials complete a job, with nothing to rotate or write back', async () => {
-    const a = await aac({ tokenServer: { clients: { [SP_ID]: SP_SECRET } }, emulator: { scenario: { durationMs: 1500 } } })
+    const a = await aac({
+      tokenServer: { clients: { [SP_ID]: SP_SECRET } },
+      emulator: { scenario: { durationMs: 1500 } }
+    })
     const inputs = {
       'api-url': a.emulator.url,
       'recipe-id': '7',
       'client-id': SP_ID,
       'client-secret': SP_SECRET,
       'token-endpoint': a.tokenServer.tokenEndpoint,
-      'poll-interval': '1s',
+      'poll-interval': '1s'
     }
     const result = await run(inputs)
 
@@ -302,7 +392,13 @@ describe('Alteryx Analytics Cloud sign-in as a service principal', () => {
   it('a wrong client secret is explained, and the secret given stays hidden', async () => {
     const a = await aac({ tokenServer: { clients: { [SP_ID]: SP_SECRET } } })
     const wrong = 'sp-WRONG-secret-8f3e'
-    const inputs = { 'api-url': a.emulator.url, 'recipe-id': '7', 'client-id': SP_ID, 'client-secret': wrong, 'token-endpoint': a.tokenServer.issuer }
+    const inputs = {
+      'api-url': a.emulator.url,
+      'recipe-id': '7',
+      'client-id': SP_ID,
+      'client-secret': wrong,
+      'token-endpoint': a.tokenServer.issuer
+    }
     const result = await run(inputs)
 
     expect(result.code).toBe(1)

@@ -138,7 +138,7 @@ export class TokenServer implements AccessTokenVerifier {
     clientCredentials: 0,
     rejected: 0,
     reused: 0,
-    failed: 0,
+    failed: 0
   }
 
   static async start(options: TokenServerOptions = {}): Promise<TokenServer> {
@@ -197,7 +197,7 @@ export class TokenServer implements AccessTokenVerifier {
     const subject = options.subject ?? this.subject
     return {
       accessToken: this.signAccessToken(clientId, subject),
-      refreshToken: this.newRefreshToken(clientId, subject),
+      refreshToken: this.newRefreshToken(clientId, subject)
     }
   }
 
@@ -302,7 +302,7 @@ export class TokenServer implements AccessTokenVerifier {
     const headers = {
       'content-type': 'application/json;charset=UTF-8',
       'cache-control': 'no-store',
-      pragma: 'no-cache',
+      pragma: 'no-cache'
     }
     res.writeHead(reply.status, { ...headers, ...reply.headers })
     res.end(JSON.stringify(reply.body))
@@ -423,7 +423,7 @@ export class TokenServer implements AccessTokenVerifier {
       sub: subject,
       iat: Math.floor(now / 1000),
       exp: Math.ceil(now / 1000 + this.accessSeconds),
-      jti: randomUUID(),
+      jti: randomUUID()
     }
     const header = base64url({ alg: 'HS256', typ: 'JWT' })
     const unsigned = `${header}.${base64url(claims)}`

@@ -37,7 +37,7 @@ import type {
   JobScenario,
   ModifierAction,
   RecordedRequest,
-  TlsKeyPair,
+  TlsKeyPair
 } from './types.ts'
 import { GeneratedBody, compressed, drip, redirectReply, stream, toWire } from './wire.ts'
 import type { Wire } from './wire.ts'
@@ -99,7 +99,7 @@ export class Emulator {
       store: this.store,
       quota: quota && new TriggerQuota(quota.limit, quota.windowMs),
       runs: this.runs,
-      scenarioFor,
+      scenarioFor
     }
     for (const fault of options.faults ?? []) this.addFault(fault)
   }
@@ -179,7 +179,7 @@ export class Emulator {
     res: ServerResponse,
     request: RecordedRequest,
     action: AnswerAction | undefined,
-    route: () => Reply,
+    route: () => Reply
   ): void {
     switch (action?.kind) {
       case undefined:
@@ -215,7 +215,7 @@ export class Emulator {
         const length = action.declareLength === false ? null : String(body.length)
         const head = {
           status: action.status ?? 200,
-          headers: { 'content-type': body.contentType, 'content-length': length },
+          headers: { 'content-type': body.contentType, 'content-length': length }
         }
         const wire = this.open(res, request, head)
         if (!wire) return

@@ -21,7 +21,14 @@ export async function emulator(options: EmulatorOptions = {}): Promise<Emulator>
 
 /** Inputs for a quick run against `e`: recipe 7, 1 s polls. */
 export function inputsFor(e: Emulator, extra: Record<string, string> = {}): Record<string, string> {
-  return { 'api-url': e.url, 'api-token': TOKEN, 'recipe-id': '7', 'poll-interval': '1s', 'max-poll-interval': '2s', ...extra }
+  return {
+    'api-url': e.url,
+    'api-token': TOKEN,
+    'recipe-id': '7',
+    'poll-interval': '1s',
+    'max-poll-interval': '2s',
+    ...extra
+  }
 }
 
 export async function run(inputs: Record<string, string>, options?: RunOptions): Promise<ActionResult> {

@@ -107,7 +107,9 @@ export class FakeGitHub {
 
   requestsTo(method: string, path: string | RegExp): GitHubRequest[] {
     const wanted = method.toUpperCase()
-    return this.requests.filter((r) => r.method === wanted && (typeof path === 'string' ? r.path === path : path.test(r.path)))
+    return this.requests.filter(
+      (r) => r.method === wanted && (typeof path === 'string' ? r.path === path : path.test(r.path))
+    )
   }
 
   /** Closes the server and destroys open (keep-alive) sockets: nothing is left open. */
@@ -152,7 +154,14 @@ export class FakeGitHub {
   private handle(request: GitHubRequest): Reply {
     if (this.forbidden) {
       const echoed = this.echoAuthorization ? ` (authorization: ${request.headers.authorization ?? 'none'})` : ''
-      return { status: 403, body: { message: `Resource not accessible by integration${echoed}`, documentation_url: FORBIDDEN_DOCS, status: '403' } }
+      return {
+        status: 403,
+        body: {
+          message: `Resource not accessible by integration${echoed}`,
+          documentation_url: FORBIDDEN_DOCS,
+          status: '403'
+        }
+      }
     }
     const secrets = this.secrets.handle(request)
     if (secrets) return secrets
@@ -176,7 +185,8 @@ export class FakeGitHub {
     const all = this.threads.get(threadKey(owner, repo, issue)) ?? []
     const lastPage = Math.max(1, Math.ceil(all.length / perPage))
     const headers: Record<string, string> = {}
-    const pageUrl = (n: number): string => `${this.url}/repos/${owner}/${repo}/issues/${issue}/comments?per_page=${perPage}&page=${n}`
+    const pageUrl = (n: number): string =>
+      `${this.url}/repos/${owner}/${repo}/issues/${issue}/comments?per_page=${perPage}&page=${n}`
     const links: string[] = []
     if (page < lastPage) links.push(`<${pageUrl(page + 1)}>; rel="next"`, `<${pageUrl(lastPage)}>; rel="last"`)
     if (page > 1) links.push(`<${pageUrl(1)}>; rel="first"`, `<${pageUrl(Math.min(page - 1, lastPage))}>; rel="prev"`)
@@ -218,17 +228,32 @@ function bodyOf(json: unknown): string | undefined {
 }
 
 function notFound(): Reply {
-  return { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' } }
+  return {
+    status: 404,
+    body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' }
+  }
 }
 
 function invalid(): Reply {
-  return { status: 422, body: { message: 'Invalid request.\n\n"body" wasn\'t supplied.', documentation_url: 'https://docs.github.com/rest', status: '422' } }
+  return {
+    status: 422,
+    body: {
+      message: 'Invalid request.\n\n"body" wasn\'t supplied.',
+      documentation_url: 'https://docs.github.com/rest',
+      status: '422'
+    }
+  }
 }
 
 function tooLong(): Reply {
   const message = `Body is too long (maximum is ${MAX_COMMENT_BODY} characters)`
   return {
     status: 422,
-    body: { message: 'Validation Failed', errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message }], documentation_url: 'https://docs.github.com/rest/issues/comments', status: '422' }
+    body: {
+      message: 'Validation Failed',
+      errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message }],
+      documentation_url: 'https://docs.github.com/rest/issues/comments',
+      status: '422'
+    }
   }
 }
