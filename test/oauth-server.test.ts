@@ -61,6 +61,18 @@ function basic(id: string, secret: string): Record<string, string> {
   return { authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}` }
 }
 
+describe('starting', () => {
+  it('a bad configuration fails to start and leaves its port free for the next server', async () => {
+    const probe = await TokenServer.start()
+    const port = Number(new URL(probe.url).port)
+    await probe.close()
+    await expect(TokenServer.start({ port, clients: {} })).rejects.toThrow('at least one client')
+    await expect(TokenServer.start({ port, accessTokenLifetimeSeconds: 0.5 })).rejects.toThrow('positive integer')
+    const server = await start({ port })
+    expect(server.url).toBe(`http://127.0.0.1:${port}`)
+  })
+})
+
 describe('refresh-token grant', () => {
   it('rotates: each refresh answers a new pair, and the old refresh token then answers invalid_grant', async () => {
     const server = await start()

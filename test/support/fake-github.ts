@@ -2,11 +2,11 @@
 // owner/repo/issue, listed (paginated like GitHub, with a Link header), created and updated. Every request is
 // recorded. It can answer every request 403 the way GitHub answers a GITHUB_TOKEN without `pull-requests: write`.
 // The Actions secrets routes live in fake-github-secrets.ts.
-import { SecretsApi, type SecretsApiOptions } from './fake-github-secrets.ts'
-import { recordRequest, type RecordedRequest } from './recorded-request.ts'
 import { createServer } from 'node:http'
-import type { IncomingMessage, Server, ServerResponse } from 'node:http'
-import type { AddressInfo, Socket } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { SecretsApi, type SecretsApiOptions } from './fake-github-secrets.ts'
+import { listenLocal, type Listening } from './listen.ts'
+import { recordRequest, type RecordedRequest } from './recorded-request.ts'
 
 export const BOT_LOGIN = 'github-actions[bot]'
 
@@ -55,8 +55,7 @@ export class FakeGitHub {
   readonly requests: GitHubRequest[] = []
   /** The Actions secrets routes: public keys, seedSecret(), secretValue(). */
   readonly secrets: SecretsApi
-  private readonly server: Server
-  private readonly sockets = new Set<Socket>()
+  private readonly listening: Listening
   /** `owner/repo/number` → comments, oldest first. */
   private readonly threads = new Map<string, FakeComment[]>()
   private nextId = FIRST_COMMENT_ID
@@ -64,25 +63,20 @@ export class FakeGitHub {
   private readonly echoAuthorization: boolean
 
   static async start(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
+    // The secrets routes' keys first: if making them fails, nothing is left listening.
+    const secrets = await SecretsApi.create(options.secrets)
     const server = createServer()
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
-      server.listen(0, '127.0.0.1', () => resolve())
-    })
-    return new FakeGitHub(server, options, await SecretsApi.create(options.secrets))
+    const github = new FakeGitHub(await listenLocal(server), options, secrets)
+    server.on('request', (req, res) => github.receive(req, res))
+    return github
   }
 
-  private constructor(server: Server, options: FakeGitHubOptions, secrets: SecretsApi) {
-    this.server = server
+  private constructor(listening: Listening, options: FakeGitHubOptions, secrets: SecretsApi) {
+    this.listening = listening
     this.secrets = secrets
-    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    this.url = `http://127.0.0.1:${listening.port}`
     this.forbidden = options.forbidden ?? false
     this.echoAuthorization = options.echoAuthorization ?? false
-    server.on('connection', (socket) => {
-      this.sockets.add(socket)
-      socket.once('close', () => this.sockets.delete(socket))
-    })
-    server.on('request', (req, res) => this.receive(req, res))
   }
 
   /** From now on, answer every request 403 (or stop doing so). */
@@ -113,10 +107,8 @@ export class FakeGitHub {
   }
 
   /** Closes the server and destroys open (keep-alive) sockets: nothing is left open. */
-  async close(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()))
-    for (const socket of this.sockets) socket.destroy()
-    await closed
+  close(): Promise<void> {
+    return this.listening.close()
   }
 
   private add(owner: string, repo: string, issue: number, body: string, login: string): FakeComment {
