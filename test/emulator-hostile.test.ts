@@ -10,6 +10,7 @@ import { HttpClient, getProxyUrl } from '@actions/http-client'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { Emulator, startAacEmulator } from './emulator/index.ts'
 import type { EmulatorOptions, Fault, FlowSpec, PlanSpec } from './emulator/index.ts'
+import { EMULATOR_TOKEN } from './support/fake-tokens.ts'
 import { PROXIED_HOST, TestProxy, proxiedUrl } from './support/proxy.ts'
 import { Recorder } from './support/recorder.ts'
 import { WRONG_HOST, caFile, testCertificates } from './support/tls.ts'
@@ -45,7 +46,6 @@ interface RawFailure extends Error {
   received: Buffer
 }
 
-const TOKEN = 'emulator-token'
 const T0 = Date.UTC(2025, 0, 15, 12, 0, 0)
 const closers: Array<{ close(): Promise<void> }> = []
 
@@ -66,7 +66,7 @@ afterEach(async () => {
 
 /** One request with Node's own client (no keep-alive, no decompression, no redirect following). */
 function request(url: string, options: RawOptions = {}): Promise<RawAnswer> {
-  const token = options.token === undefined ? TOKEN : options.token
+  const token = options.token === undefined ? EMULATOR_TOKEN : options.token
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers }
   if (token !== null) headers.authorization = `Bearer ${token}`
   const payload = options.json === undefined ? undefined : JSON.stringify(options.json)
@@ -282,7 +282,9 @@ describe("'compress'", () => {
     expect(brotli.headers['content-encoding']).toBe('br')
     expect(JSON.parse(brotliDecompressSync(brotli.body).toString())).toMatchObject({ id })
     // fetch decompresses what is declared gzip: plain JSON under that label breaks it.
-    await expect(fetch(url, { headers: { authorization: `Bearer ${TOKEN}` } }).then((r) => r.text())).rejects.toThrow()
+    await expect(
+      fetch(url, { headers: { authorization: `Bearer ${EMULATOR_TOKEN}` } }).then((r) => r.text())
+    ).rejects.toThrow()
     const bogus = await request(url)
     expect(bogus.headers['content-encoding']).toBe('x-bogus')
     expect(JSON.parse(gunzipSync(bogus.body).toString())).toMatchObject({ id })
@@ -309,7 +311,7 @@ describe("'drip' and 'huge'", () => {
     const signal = AbortSignal.timeout(1000) // the 201 body would take about 5 s
     const response = await fetch(`${emulator.url}/v4/jobGroups`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${EMULATOR_TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify({ wrangledDataset: { id: 7 } }),
       signal
     })
@@ -362,7 +364,7 @@ describe("'drip' and 'huge'", () => {
     const received = await new Promise<number>((resolve, reject) => {
       const req = httpRequest(
         `${emulator.url}/v4/jobLibrary`,
-        { agent: false, headers: { authorization: `Bearer ${TOKEN}` } },
+        { agent: false, headers: { authorization: `Bearer ${EMULATOR_TOKEN}` } },
         (res) => {
           expect(res.headers['content-length']).toBe(String(4 * 1024 ** 3))
           let count = 0
@@ -429,12 +431,14 @@ describe("'redirect' and the recorder", () => {
       faults: [{ method: 'GET', action: { kind: 'redirect', location: recorder.url, appendPath: true } }]
     })
     const client = new HttpClient('test', [], { allowRedirects: true, keepAlive: false })
-    const response = await client.get(`${emulator.url}/v4/jobGroups/4100`, { authorization: `Bearer ${TOKEN}` })
+    const response = await client.get(`${emulator.url}/v4/jobGroups/4100`, {
+      authorization: `Bearer ${EMULATOR_TOKEN}`
+    })
     expect([response.message.statusCode, await response.readBody()]).toEqual([404, 'nothing here'])
     expect(emulator.requests[0]?.status).toBe(302)
     expect(recorder.requests[0]).toMatchObject({
       path: '/v4/jobGroups/4100',
-      headers: { authorization: `Bearer ${TOKEN}` }
+      headers: { authorization: `Bearer ${EMULATOR_TOKEN}` }
     })
   })
 
@@ -787,7 +791,7 @@ describe('tls', () => {
   it('caFile() trusts the CA in a child process through NODE_EXTRA_CA_CERTS', async () => {
     const emulator = await start({ tls: true })
     const url = JSON.stringify(`${emulator.url}/v4/jobLibrary`)
-    const script = `const r = await fetch(${url}, { headers: { authorization: 'Bearer ${TOKEN}' } }); console.log(r.status)`
+    const script = `const r = await fetch(${url}, { headers: { authorization: 'Bearer ${EMULATOR_TOKEN}' } }); console.log(r.status)`
     const run = (env: Record<string, string>) =>
       promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
         env: { PATH: process.env.PATH, ...env }
@@ -825,7 +829,9 @@ describe('proxy', () => {
     const proxy = keep(await TestProxy.start())
     for (const [name, value] of Object.entries(proxy.env())) vi.stubEnv(name, value)
     const client = new HttpClient('test', [], { keepAlive: false })
-    const response = await client.get(`${proxiedUrl(emulator.url)}/v4/jobLibrary`, { authorization: `Bearer ${TOKEN}` })
+    const response = await client.get(`${proxiedUrl(emulator.url)}/v4/jobLibrary`, {
+      authorization: `Bearer ${EMULATOR_TOKEN}`
+    })
     expect([response.message.statusCode, JSON.parse(await response.readBody())]).toEqual([200, { data: [], count: 0 }])
     expect(proxy.requests).toEqual([
       expect.objectContaining({
@@ -844,7 +850,7 @@ describe('proxy', () => {
     const script = `
       const { HttpClient } = await import(${JSON.stringify(clientModule)})
       const url = ${JSON.stringify(`${proxiedUrl(emulator.url)}/v4/jobLibrary`)}
-      const response = await new HttpClient('test').get(url, { authorization: 'Bearer ${TOKEN}' })
+      const response = await new HttpClient('test').get(url, { authorization: 'Bearer ${EMULATOR_TOKEN}' })
       console.log(response.message.statusCode, await response.readBody())
     `
     const env = { PATH: process.env.PATH ?? '', NODE_EXTRA_CA_CERTS: caFile(), ...proxy.env() }
@@ -885,7 +891,7 @@ describe('proxy', () => {
 
     for (const [name, value] of Object.entries(proxy.env('user:p@ss:word'))) vi.stubEnv(name, value)
     const response = await new HttpClient('test', [], { keepAlive: false }).get(url, {
-      authorization: `Bearer ${TOKEN}`
+      authorization: `Bearer ${EMULATOR_TOKEN}`
     })
     expect(response.message.statusCode).toBe(200)
     await response.readBody()
@@ -907,7 +913,7 @@ describe('proxy', () => {
     expect(emulator.requests[0]).toMatchObject({
       path: '/v4/jobLibrary',
       query: { limit: '1' },
-      headers: { authorization: `Bearer ${TOKEN}` }
+      headers: { authorization: `Bearer ${EMULATOR_TOKEN}` }
     })
     expect(emulator.requests[0]?.headers['proxy-authorization']).toBeUndefined()
     expect(proxy.requests[0]).toMatchObject({
@@ -949,7 +955,7 @@ describe('close()', () => {
       const recorder = await Recorder.start({ tls: true })
       const https = await import('node:https')
       const get = (path, method = 'GET') => new Promise((resolve) => {
-        const options = { method, ca: emulator.ca, headers: { authorization: 'Bearer emulator-token' } }
+        const options = { method, ca: emulator.ca, headers: { authorization: 'Bearer ${EMULATOR_TOKEN}' } }
         const req = https.request(emulator.url + path, options, (res) => {
           res.resume()
           res.on('end', () => resolve('answered'))
@@ -986,7 +992,13 @@ function viaProxy(proxy: TestProxy, url: string, headers: Record<string, string>
   return new Promise((resolve, reject) => {
     const started = Date.now()
     const req = httpRequest(
-      { host: '127.0.0.1', port, path: url, agent: false, headers: { authorization: `Bearer ${TOKEN}`, ...headers } },
+      {
+        host: '127.0.0.1',
+        port,
+        path: url,
+        agent: false,
+        headers: { authorization: `Bearer ${EMULATOR_TOKEN}`, ...headers }
+      },
       (res) => {
         const headersAfterMs = Date.now() - started
         const chunks: Buffer[] = []

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { Emulator } from './emulator/index.ts'
 import type { EmulatorOptions } from './emulator/index.ts'
+import { EMULATOR_TOKEN, WRONG_API_TOKEN } from './support/fake-tokens.ts'
 import { parseCommandFile } from './support/run-action.ts'
 
 interface Answer {
@@ -94,7 +95,7 @@ describe('POST /v4/jobGroups', () => {
       status: 201,
       requestId: answer.headers.get('x-trifacta-request-id')
     })
-    expect(request?.headers.authorization).toBe('Bearer emulator-token')
+    expect(request?.headers.authorization).toBe(`Bearer ${EMULATOR_TOKEN}`)
     expect(request?.at).toBeLessThanOrEqual(Date.now())
     expect(emulator.requestsTo('post', '/v4/jobGroups')).toHaveLength(1)
     expect(emulator.jobGroups()).toEqual([
@@ -347,13 +348,13 @@ describe('errors', () => {
     const missing = await call(quiet, 'GET', '/v4/jobGroups/4100', { token: null })
     expect(missing.status).toBe(401)
     expect(missing.json).toEqual(exceptionBody('AuthenticationFailed'))
-    const wrong = await call(quiet, 'GET', '/v4/jobGroups/4100', { token: 'secret-123' })
+    const wrong = await call(quiet, 'GET', '/v4/jobGroups/4100', { token: WRONG_API_TOKEN })
     expect(wrong.status).toBe(401)
-    expect(wrong.text).not.toContain('secret-123')
+    expect(wrong.text).not.toContain(WRONG_API_TOKEN)
 
     const echoing = await start({ echoTokenOnAuthError: true })
-    const echoed = await call(echoing, 'GET', '/v4/jobGroups/4100', { token: 'secret-123' })
-    expect(echoed.json).toMatchObject({ exception: { details: expect.stringContaining('Bearer secret-123') } })
+    const echoed = await call(echoing, 'GET', '/v4/jobGroups/4100', { token: WRONG_API_TOKEN })
+    expect(echoed.json).toMatchObject({ exception: { details: expect.stringContaining(`Bearer ${WRONG_API_TOKEN}`) } })
   })
 
   it('answers 404 with an exception body for unknown routes and job groups', async () => {
@@ -611,7 +612,7 @@ describe('robustness', () => {
     const script = `
       const { Emulator } = await import(${JSON.stringify(emulatorModule)})
       const emulator = await Emulator.start({ faults: [{ path: '/v4/jobGroups/4100', action: { kind: 'delay', ms: 60000 } }] })
-      const headers = { authorization: 'Bearer emulator-token' }
+      const headers = { authorization: 'Bearer ${EMULATOR_TOKEN}' }
       await fetch(emulator.url + '/v4/jobLibrary', { headers })
       const pending = fetch(emulator.url + '/v4/jobGroups/4100', { headers }).then(() => 'answered', () => 'aborted')
       await new Promise((resolve) => setTimeout(resolve, 100))

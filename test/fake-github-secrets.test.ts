@@ -3,11 +3,9 @@
 import sodium from 'libsodium-wrappers'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { FakeGitHub, type FakeGitHubOptions } from './support/fake-github.ts'
+import { GITHUB_TOKEN, SECRETS_ACCESS, SECRETS_TOKENS } from './support/fake-tokens.ts'
 
-const WRITER = 'github_pat_writer'
-const REPO_ONLY = 'github_pat_repo_only'
-const NO_SECRETS = 'github_pat_no_secrets'
-const WORKFLOW_TOKEN = 'ghs_workflow_token'
+const { writer: WRITER, repoOnly: REPO_ONLY, none: NO_SECRETS, unknown: UNKNOWN } = SECRETS_TOKENS
 const REPO = '/repos/octo-org/data-jobs'
 
 interface Answer {
@@ -26,13 +24,10 @@ afterEach(async () => {
 })
 
 async function start(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
-  const tokens = {
-    [WRITER]: 'secrets',
-    [REPO_ONLY]: 'repo-secrets',
-    [NO_SECRETS]: 'none',
-    [WORKFLOW_TOKEN]: 'github-token'
-  } as const
-  const server = await FakeGitHub.start({ secrets: { tokens, environments: ['production'] }, ...options })
+  const server = await FakeGitHub.start({
+    secrets: { tokens: SECRETS_ACCESS, environments: ['production'] },
+    ...options
+  })
   servers.push(server)
   return server
 }
@@ -176,7 +171,7 @@ describe('permissions', () => {
       status: 401,
       json: githubError('Requires authentication')
     })
-    expect(await call(gh, 'GET', `${REPO}/actions/secrets/public-key`, 'ghp_unknown')).toEqual({
+    expect(await call(gh, 'GET', `${REPO}/actions/secrets/public-key`, UNKNOWN)).toEqual({
       status: 401,
       json: githubError('Bad credentials')
     })
@@ -194,11 +189,11 @@ describe('permissions', () => {
     expect(await call(gh, 'GET', `${REPO}/actions/secrets/public-key`, NO_SECRETS)).toEqual({ status: 403, json: pat })
     expect(await call(gh, 'PUT', `${REPO}/actions/secrets/TOKEN`, NO_SECRETS, body)).toEqual({ status: 403, json: pat })
     const integration = githubError('Resource not accessible by integration')
-    expect(await call(gh, 'GET', `${REPO}/actions/secrets/public-key`, WORKFLOW_TOKEN)).toEqual({
+    expect(await call(gh, 'GET', `${REPO}/actions/secrets/public-key`, GITHUB_TOKEN)).toEqual({
       status: 403,
       json: integration
     })
-    expect(await call(gh, 'PUT', `${REPO}/actions/secrets/TOKEN`, WORKFLOW_TOKEN, body)).toEqual({
+    expect(await call(gh, 'PUT', `${REPO}/actions/secrets/TOKEN`, GITHUB_TOKEN, body)).toEqual({
       status: 403,
       json: integration
     })

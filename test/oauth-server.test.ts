@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { Emulator, TokenServer, startAacEmulator } from './emulator/index.ts'
 import type { AccessTokenClaims, TokenServerOptions } from './emulator/index.ts'
+import { API_TOKEN, SERVICE_PRINCIPAL as SP } from './support/fake-tokens.ts'
 
 interface Answer {
   status: number
@@ -203,38 +204,38 @@ describe('access tokens', () => {
 
 describe('client-credentials grant', () => {
   it('gives a confidential client an access token without a refresh token, from the body or Basic auth', async () => {
-    const server = await start({ clients: { 'user-client': null, 'sp-1': 'sp-secret' } })
+    const server = await start({ clients: { 'user-client': null, [SP.id]: SP.secret } })
 
     const fromBody = await post(server, {
       grant_type: 'client_credentials',
-      client_id: 'sp-1',
-      client_secret: 'sp-secret'
+      client_id: SP.id,
+      client_secret: SP.secret
     })
     expect(fromBody.status).toBe(200)
     expect(fromBody.json).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 300 })
-    expect(payloadOf(fromBody.json.access_token as string)).toMatchObject({ client_id: 'sp-1', sub: 'sp-1' })
+    expect(payloadOf(fromBody.json.access_token as string)).toMatchObject({ client_id: SP.id, sub: SP.id })
     expect(server.verifyAccessToken(fromBody.json.access_token as string)).toBe('valid')
 
-    const fromBasic = await post(server, { grant_type: 'client_credentials' }, basic('sp-1', 'sp-secret'))
+    const fromBasic = await post(server, { grant_type: 'client_credentials' }, basic(SP.id, SP.secret))
     expect(fromBasic.status).toBe(200)
     expect(server.counts).toMatchObject({ issued: 2, clientCredentials: 2, refreshed: 0, rejected: 0 })
   })
 
   it('answers invalid_client to a wrong secret or an unknown client, unauthorized_client to a public one', async () => {
-    const server = await start({ clients: { 'user-client': null, 'sp-1': 'sp-secret' } })
+    const server = await start({ clients: { 'user-client': null, [SP.id]: SP.secret } })
 
-    const wrong = await post(server, { grant_type: 'client_credentials', client_id: 'sp-1', client_secret: 'nope' })
+    const wrong = await post(server, { grant_type: 'client_credentials', client_id: SP.id, client_secret: 'nope' })
     expect(wrong.status).toBe(401)
     expect(wrong.json).toEqual(oauthError('invalid_client'))
-    const wrongBasic = await post(server, { grant_type: 'client_credentials' }, basic('sp-1', 'nope'))
+    const wrongBasic = await post(server, { grant_type: 'client_credentials' }, basic(SP.id, 'nope'))
     expect(wrongBasic.status).toBe(401)
     expect(wrongBasic.headers.get('www-authenticate')).toMatch(/^Basic/)
-    const missing = await post(server, { grant_type: 'client_credentials', client_id: 'sp-1' })
+    const missing = await post(server, { grant_type: 'client_credentials', client_id: SP.id })
     expect(missing.status).toBe(401)
     const unknown = await post(server, {
       grant_type: 'client_credentials',
       client_id: 'sp-2',
-      client_secret: 'sp-secret'
+      client_secret: SP.secret
     })
     expect(unknown.status).toBe(401)
     expect(unknown.json).toEqual(oauthError('invalid_client'))
@@ -242,8 +243,8 @@ describe('client-credentials grant', () => {
     expect(publicClient.status).toBe(400)
     expect(publicClient.json).toEqual(oauthError('unauthorized_client'))
     // A confidential client must authenticate on the refresh grant too.
-    const spPair = server.issueRefreshToken({ clientId: 'sp-1' })
-    expect((await refresh(server, spPair.refreshToken, 'sp-1')).status).toBe(401)
+    const spPair = server.issueRefreshToken({ clientId: SP.id })
+    expect((await refresh(server, spPair.refreshToken, SP.id)).status).toBe(401)
     expect(server.isUsed(spPair.refreshToken)).toBe(false)
     expect(server.counts).toMatchObject({ issued: 0, rejected: 6 })
   })
@@ -394,7 +395,7 @@ describe('the API emulator with oauth', () => {
   })
 
   it('answers 401 to unknown, forged and revoked tokens, and still accepts the static token', async () => {
-    const aac = await startAacEmulator({ emulator: { token: 'static-token' } })
+    const aac = await startAacEmulator({ emulator: { token: API_TOKEN } })
     closers.push(aac)
     const { emulator, tokenServer } = aac
     const pair = tokenServer.issueRefreshToken()
@@ -403,7 +404,7 @@ describe('the API emulator with oauth', () => {
 
     expect(await jobGroups(emulator, pair.refreshToken)).toEqual({ status: 401, json: generic })
     expect(await jobGroups(emulator, `${header}.${payload}.AAAA`)).toEqual({ status: 401, json: generic })
-    expect((await jobGroups(emulator, 'static-token')).status).toBe(201)
+    expect((await jobGroups(emulator, API_TOKEN)).status).toBe(201)
     tokenServer.revoke(pair.accessToken)
     expect(await jobGroups(emulator, pair.accessToken)).toEqual({ status: 401, json: generic })
 

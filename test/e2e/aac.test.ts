@@ -6,15 +6,16 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { startAacEmulator, type AacEmulator, type AacEmulatorOptions } from '../emulator/index.ts'
 import { errors, expectNoSecretLeak, run, start } from '../support/e2e.ts'
 import { FakeGitHub } from '../support/fake-github.ts'
+import {
+  FAKE_SECRETS,
+  GITHUB_TOKEN,
+  SECRETS_ACCESS,
+  SECRETS_TOKENS,
+  SERVICE_PRINCIPAL
+} from '../support/fake-tokens.ts'
 import type { ActionResult, RunOptions } from '../support/run-action.ts'
 
 const SECRET = 'AAC_REFRESH_TOKEN'
-const WRITER = 'github_pat_11SECRETS_writer_5c1e9'
-const NO_SECRETS = 'github_pat_11NO_secrets_77a0f'
-const REPO_ONLY = 'github_pat_11REPO_only_3b2d8'
-const WORKFLOW_TOKEN = 'ghs_workflow_token_4e1f7'
-const SP_ID = 'sp-client-7'
-const SP_SECRET = 'sp-SECRET-2b7c1d9e'
 const LONG_JOB = { durationMs: 120_000, statuses: ['InProgress'] }
 
 const servers: { close(): Promise<void> }[] = []
@@ -29,13 +30,7 @@ async function aac(options: AacEmulatorOptions = {}): Promise<AacEmulator> {
 }
 
 async function github(): Promise<FakeGitHub> {
-  const tokens = {
-    [WRITER]: 'secrets',
-    [NO_SECRETS]: 'none',
-    [REPO_ONLY]: 'repo-secrets',
-    [WORKFLOW_TOKEN]: 'github-token'
-  } as const
-  const gh = await FakeGitHub.start({ secrets: { tokens, environments: ['production'] } })
+  const gh = await FakeGitHub.start({ secrets: { tokens: SECRETS_ACCESS, environments: ['production'] } })
   servers.push(gh)
   return gh
 }
@@ -53,7 +48,7 @@ function refreshInputs(
     'client-id': a.tokenServer.clientId,
     'token-endpoint': a.tokenServer.issuer,
     'refresh-token-secret': SECRET,
-    'secrets-token': WRITER,
+    'secrets-token': SECRETS_TOKENS.writer,
     'poll-interval': '1s',
     'max-poll-interval': '2s',
     ...extra
@@ -79,17 +74,7 @@ function tokensOf(a: AacEmulator, gh?: FakeGitHub): string[] {
   )
   const used = a.emulator.requests.map((r) => bearer(r.headers))
   const issued = [a.tokenServer.latestRefreshToken, a.tokenServer.latestAccessToken]
-  const all = [
-    ...sent,
-    ...used,
-    ...issued,
-    ...(gh ? sealedValues(gh) : []),
-    WRITER,
-    NO_SECRETS,
-    REPO_ONLY,
-    WORKFLOW_TOKEN,
-    SP_SECRET
-  ]
+  const all = [...sent, ...used, ...issued, ...(gh ? sealedValues(gh) : []), ...FAKE_SECRETS]
   return [...new Set(all.filter((t): t is string => typeof t === 'string' && t.length > 0))]
 }
 
@@ -182,39 +167,33 @@ describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => 
   it.each([
     [
       'a personal access token without the Secrets permission',
-      NO_SECRETS,
+      SECRETS_TOKENS.none,
       SECRET,
       'HTTP 403',
       'secrets-token lacks the repository permission "Secrets: read and write"'
     ],
     [
       'the workflow GITHUB_TOKEN',
-      WORKFLOW_TOKEN,
+      GITHUB_TOKEN,
       SECRET,
       'Resource not accessible by integration',
       "If secrets-token is the workflow's GITHUB_TOKEN: it cannot write secrets"
     ],
     [
       'a token without Environments, for an environment secret',
-      REPO_ONLY,
+      SECRETS_TOKENS.repoOnly,
       `production/${SECRET}`,
       'HTTP 403',
       '"Environments: read and write"'
     ],
     [
       'an environment that does not exist',
-      WRITER,
+      SECRETS_TOKENS.writer,
       `staging/${SECRET}`,
       'HTTP 404',
       "Check that the environment 'staging' exists"
     ],
-    [
-      'a token GitHub does not know',
-      'github_pat_11UNKNOWN_00000',
-      SECRET,
-      'HTTP 401',
-      'secrets-token is invalid or expired'
-    ]
+    ['a token GitHub does not know', SECRETS_TOKENS.unknown, SECRET, 'HTTP 401', 'secrets-token is invalid or expired']
   ])(
     'write-back with %s fails before any refresh: the refresh token stays unused',
     async (_what, token, secret, status, hint) => {
@@ -368,14 +347,14 @@ describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => 
 describe('Alteryx Analytics Cloud sign-in as a service principal', () => {
   it('client credentials complete a job, with nothing to rotate or write back', async () => {
     const a = await aac({
-      tokenServer: { clients: { [SP_ID]: SP_SECRET } },
+      tokenServer: { clients: { [SERVICE_PRINCIPAL.id]: SERVICE_PRINCIPAL.secret } },
       emulator: { scenario: { durationMs: 1500 } }
     })
     const inputs = {
       'api-url': a.emulator.url,
       'recipe-id': '7',
-      'client-id': SP_ID,
-      'client-secret': SP_SECRET,
+      'client-id': SERVICE_PRINCIPAL.id,
+      'client-secret': SERVICE_PRINCIPAL.secret,
       'token-endpoint': a.tokenServer.tokenEndpoint,
       'poll-interval': '1s'
     }
@@ -390,12 +369,12 @@ describe('Alteryx Analytics Cloud sign-in as a service principal', () => {
   })
 
   it('a wrong client secret is explained, and the secret given stays hidden', async () => {
-    const a = await aac({ tokenServer: { clients: { [SP_ID]: SP_SECRET } } })
+    const a = await aac({ tokenServer: { clients: { [SERVICE_PRINCIPAL.id]: SERVICE_PRINCIPAL.secret } } })
     const wrong = 'sp-WRONG-secret-8f3e'
     const inputs = {
       'api-url': a.emulator.url,
       'recipe-id': '7',
-      'client-id': SP_ID,
+      'client-id': SERVICE_PRINCIPAL.id,
       'client-secret': wrong,
       'token-endpoint': a.tokenServer.issuer
     }

@@ -2,7 +2,8 @@
 // action against the emulator with faults injected, and checks the outcome, the outputs and the job groups created.
 import { describe, expect, it } from 'vitest'
 import type { Emulator, Fault } from '../emulator/index.ts'
-import { emulator, errors, inputsFor, run, TOKEN, warnings } from '../support/e2e.ts'
+import { emulator, errors, inputsFor, run, warnings } from '../support/e2e.ts'
+import { API_TOKEN, WRONG_API_TOKEN } from '../support/fake-tokens.ts'
 
 const STATUS = '/v4/jobGroups/4100/status'
 const triggers = (e: Emulator) => e.requestsTo('POST', '/v4/jobGroups')
@@ -195,12 +196,12 @@ describe('errors that are not retried', () => {
 
 describe('secrets', () => {
   it('a 401 whose body echoes the token: the token appears nowhere in what the action prints or writes', async () => {
-    const e = await emulator({ echoTokenOnAuthError: true, token: 'another-token' })
+    const e = await emulator({ echoTokenOnAuthError: true, token: WRONG_API_TOKEN })
     const result = await run(inputsFor(e))
     expect(result.code).toBe(1)
     expect(e.requests[0]!.body).toBe(JSON.stringify({ wrangledDataset: { id: 7 } }))
     expect(errors(result).join('\n')).toContain('Bearer ***')
-    expect(result.stdout).toContain(`::add-mask::${TOKEN}`)
+    expect(result.stdout).toContain(`::add-mask::${API_TOKEN}`)
     expect(result.stdout.indexOf('::add-mask::')).toBe(0)
   })
 

@@ -6,7 +6,8 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { BOT_LOGIN, FakeGitHub, type FakeGitHubOptions, type SeedComment } from '../support/fake-github.ts'
-import { emulator, errors, GITHUB_TOKEN, inputsFor, run, TOKEN, warnings } from '../support/e2e.ts'
+import { emulator, errors, inputsFor, run, warnings } from '../support/e2e.ts'
+import { API_TOKEN, GITHUB_TOKEN } from '../support/fake-tokens.ts'
 import type { ActionResult, RunOptions } from '../support/run-action.ts'
 
 const OWNER = 'acme' // GITHUB_REPOSITORY of the harness is acme/pipelines
@@ -69,7 +70,7 @@ function expectCompleteWithoutWarnings(result: ActionResult): void {
 /** Nothing the action sent to GitHub contains the Trifacta token (nor the GitHub token, outside the header). */
 function expectNoTokenSentInBodies(gh: FakeGitHub): void {
   for (const request of gh.requests) {
-    expect(request.body).not.toContain(TOKEN)
+    expect(request.body).not.toContain(API_TOKEN)
     expect(request.body).not.toContain(GITHUB_TOKEN)
   }
 }

@@ -1,7 +1,8 @@
 // The action end to end: dist/index.js run as the runner runs it, against the emulator over real HTTP.
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { emulator, errors, inputsFor, run, TOKEN, warnings } from '../support/e2e.ts'
+import { emulator, errors, inputsFor, run, warnings } from '../support/e2e.ts'
+import { API_TOKEN, WRONG_API_TOKEN } from '../support/fake-tokens.ts'
 
 const PACKAGE_VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -39,7 +40,7 @@ describe('a Complete run', () => {
     })
     expect(trigger!.headers['content-type']).toBe('application/json')
     expect(trigger!.headers.accept).toBe('application/json')
-    expect(trigger!.headers.authorization).toBe(`Bearer ${TOKEN}`)
+    expect(trigger!.headers.authorization).toBe(`Bearer ${API_TOKEN}`)
     expect(trigger!.headers['user-agent'], "package.json's version").toBe(`trifacta-run-job-action/${PACKAGE_VERSION}`)
 
     expect(result.outputs['job-id']).toBe('4100')
@@ -163,7 +164,7 @@ describe('HTTP errors', () => {
 
   it('a bad token (401) fails with the status, the request id and the fix, without retrying', async () => {
     const e = await emulator()
-    const result = await run(inputsFor(e, { 'api-token': 'wrong-token-123' }))
+    const result = await run(inputsFor(e, { 'api-token': WRONG_API_TOKEN }))
     expect(result.code).toBe(1)
     const [error] = errors(result)
     expect(error).toContain('answered HTTP 401 Unauthorized')

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
+import { GITHUB_TOKEN } from './fake-tokens.ts'
 
 export interface ActionResult {
   code: number | null
@@ -47,7 +48,6 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const DEFAULT_ENTRY = 'dist/index.js'
 const DEFAULT_TIMEOUT_MS = 60_000
 const DEFAULT_WAIT_MS = 10_000
-const FAKE_GITHUB_TOKEN = 'ghs_fake_github_token'
 const GITHUB_TOKEN_EXPRESSION = /^\$\{\{\s*github\.token\s*\}\}$/
 
 interface CommandFiles {
@@ -238,7 +238,7 @@ function defaultValue(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined
   const text = String(value)
   if (!text.includes('${{')) return text
-  return GITHUB_TOKEN_EXPRESSION.test(text.trim()) ? FAKE_GITHUB_TOKEN : undefined
+  return GITHUB_TOKEN_EXPRESSION.test(text.trim()) ? GITHUB_TOKEN : undefined
 }
 
 function prop(value: unknown, key: string): unknown {

@@ -13,12 +13,13 @@ import { overallStatus, partsEndedAs, type CompositeRun } from '../../src/run-pa
 import { renderSummary } from '../../src/summary.ts'
 import { combineCancels } from '../../src/targets/job-group-set.ts'
 import { planParts } from '../../src/targets/plan.ts'
+import { API_TOKEN } from '../support/fake-tokens.ts'
 import { actionDefaults } from '../support/run-action.ts'
 
 const BASE: Record<string, string> = {
   ...actionDefaults(),
   'api-url': 'https://api.us1.alteryxcloud.com',
-  'api-token': 'tok-123456'
+  'api-token': API_TOKEN
 }
 
 function parse(inputs: Record<string, string>): Config {

@@ -4,13 +4,14 @@ import { deriveAppUrl, InputError, parseDuration } from '../../src/input-values.
 import { InputErrors, parseInputs, type Config } from '../../src/inputs.ts'
 import { parseOverrides } from '../../src/overrides.ts'
 import { parseRunParameters } from '../../src/run-parameters.ts'
+import { API_TOKEN } from '../support/fake-tokens.ts'
 import { actionDefaults } from '../support/run-action.ts'
 
 /** What the runner passes: action.yml's defaults plus the required inputs. */
 const DEFAULTS: Record<string, string> = {
   ...actionDefaults(),
   'api-url': 'https://api.clouddataprep.com',
-  'api-token': 'tok-123456',
+  'api-token': API_TOKEN,
   'recipe-id': '7'
 }
 
@@ -34,7 +35,7 @@ describe('parseInputs', () => {
     const config = parse({})
     expect(config).toMatchObject({
       apiUrl: 'https://api.clouddataprep.com',
-      apiToken: 'tok-123456',
+      apiToken: API_TOKEN,
       target: { kind: 'recipe', recipeId: 7 },
       runParameters: [],
       wait: true,

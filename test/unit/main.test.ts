@@ -6,12 +6,13 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 import { run } from '../../src/main.ts'
 import type { HttpRequest, HttpResponse, Transport } from '../../src/transport.ts'
 import { FakeClock } from '../support/fake-clock.ts'
+import { API_TOKEN } from '../support/fake-tokens.ts'
 import { actionDefaults } from '../support/run-action.ts'
 
 const INPUTS: Record<string, string> = {
   ...actionDefaults(),
   'api-url': 'https://api.clouddataprep.com',
-  'api-token': 'tok-unit-123456',
+  'api-token': API_TOKEN,
   'recipe-id': '7'
 }
 

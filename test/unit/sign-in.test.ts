@@ -7,6 +7,7 @@ import { lifeOf, needsRefresh } from '../../src/auth/token-life.ts'
 import { InputErrors, parseInputs, type Config } from '../../src/inputs.ts'
 import type { HttpRequest, HttpResponse } from '../../src/transport.ts'
 import { FakeClock } from '../support/fake-clock.ts'
+import { API_TOKEN, SECRETS_TOKENS } from '../support/fake-tokens.ts'
 import { actionDefaults } from '../support/run-action.ts'
 
 const NOW = 1_700_000_000_000
@@ -50,7 +51,7 @@ describe('jwtClaims', () => {
   })
 
   it.each([
-    ['an opaque token', 'tk-SECRET-7f3a9c1e5b'],
+    ['an opaque token', API_TOKEN],
     ['two parts', 'eyJhIjoxfQ.eyJhIjoxfQ'],
     ['a payload that is not base64url JSON', 'eyJhIjoxfQ.!!!.sig'],
     ['a payload that is not an object', `x.${Buffer.from('[1,2]').toString('base64url')}.sig`],
@@ -82,7 +83,7 @@ describe('sign-in inputs', () => {
   const pairToken = jwt({ iss: 'https://pingauth.alteryxcloud.com/as', client_id: 'client-from-claim', exp: 1, iat: 0 })
 
   it('a static api-token alone, as before', () => {
-    expect(parse({ 'api-token': 'tok-123456' }).signIn).toEqual({ mode: 'static', token: 'tok-123456' })
+    expect(parse({ 'api-token': API_TOKEN }).signIn).toEqual({ mode: 'static', token: API_TOKEN })
   })
 
   it('a refresh token takes client-id and token-endpoint from the api-token claims, and appends /token', () => {
@@ -106,12 +107,12 @@ describe('sign-in inputs', () => {
       'client-id': 'given-client',
       'token-endpoint': 'https://pingauth-eu1.alteryxcloud.com/as/token/',
       'refresh-token-secret': 'production/AAC_REFRESH_TOKEN',
-      'secrets-token': 'github_pat_123456'
+      'secrets-token': SECRETS_TOKENS.writer
     })
     expect(config.signIn).toMatchObject({
       clientId: 'given-client',
       tokenEndpoint: 'https://pingauth-eu1.alteryxcloud.com/as/token',
-      writeBack: { name: 'AAC_REFRESH_TOKEN', environment: 'production', token: 'github_pat_123456' }
+      writeBack: { name: 'AAC_REFRESH_TOKEN', environment: 'production', token: SECRETS_TOKENS.writer }
     })
     expect(config.warnings).toEqual([])
   })
@@ -256,7 +257,7 @@ describe('sign-in inputs', () => {
 
 describe('the Alteryx Analytics Cloud host', () => {
   it('api.<region>.alteryxcloud.com sends /v4 calls to <region>.alteryxcloud.com, says so once, and app-url follows', () => {
-    const config = parse({ 'api-url': 'https://api.eu1.alteryxcloud.com/v4/', 'api-token': 'tok-123456' })
+    const config = parse({ 'api-url': 'https://api.eu1.alteryxcloud.com/v4/', 'api-token': API_TOKEN })
     expect(config.apiUrl).toBe('https://eu1.alteryxcloud.com')
     expect(config.appUrl).toBe('https://eu1.alteryxcloud.com')
     expect(config.warnings).toEqual([
@@ -269,7 +270,7 @@ describe('the Alteryx Analytics Cloud host', () => {
     'https://api.clouddataprep.com',
     'https://api.us1.alteryxcloud.com.evil.example'
   ])('leaves %s alone', (url) => {
-    const config = parse({ 'api-url': url, 'api-token': 'tok-123456' })
+    const config = parse({ 'api-url': url, 'api-token': API_TOKEN })
     expect(config.apiUrl).toBe(url)
     expect(config.warnings).toEqual([])
   })
