@@ -295,7 +295,7 @@ describe('GET /v4/flowRuns/{id}…', () => {
     })
   })
 
-  it("embeds each job group's recipe, named after its output, on embed=wrangledDataset; refuses other embeddings", async () => {
+  it("embeds each job group's recipe, named after its output, on embed=wrangledDataset; refuses others", async () => {
     const emulator = await start({ flows: FLOWS })
     await runFlow(emulator)
     const listed = (await getJson(emulator, '/v4/flowRuns/2001/jobGroups?embed=wrangledDataset')) as {

@@ -791,7 +791,9 @@ describe('tls', () => {
   it('caFile() trusts the CA in a child process through NODE_EXTRA_CA_CERTS', async () => {
     const emulator = await start({ tls: true })
     const url = JSON.stringify(`${emulator.url}/v4/jobLibrary`)
-    const script = `const r = await fetch(${url}, { headers: { authorization: 'Bearer ${EMULATOR_TOKEN}' } }); console.log(r.status)`
+    const script =
+      `const r = await fetch(${url}, { headers: { authorization: 'Bearer ${EMULATOR_TOKEN}' } }); ` +
+      'console.log(r.status)'
     const run = (env: Record<string, string>) =>
       promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
         env: { PATH: process.env.PATH, ...env }

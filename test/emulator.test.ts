@@ -433,7 +433,8 @@ describe('trigger quota', () => {
         name: 'TooManyRequestsException',
         message: 'Too Many Requests',
         details:
-          'API quota reached for "runJobGroup". Wait 60 seconds before making a new request. (Max. 2 requests allowed per minute per user.)'
+          'API quota reached for "runJobGroup". Wait 60 seconds before making a new request. ' +
+          '(Max. 2 requests allowed per minute per user.)'
       }
     })
     expect(emulator.rateLimited).toBe(1)
@@ -611,7 +612,9 @@ describe('robustness', () => {
     const emulatorModule = fileURLToPath(new URL('./emulator/index.ts', import.meta.url))
     const script = `
       const { Emulator } = await import(${JSON.stringify(emulatorModule)})
-      const emulator = await Emulator.start({ faults: [{ path: '/v4/jobGroups/4100', action: { kind: 'delay', ms: 60000 } }] })
+      const emulator = await Emulator.start({
+        faults: [{ path: '/v4/jobGroups/4100', action: { kind: 'delay', ms: 60000 } }]
+      })
       const headers = { authorization: 'Bearer ${EMULATOR_TOKEN}' }
       await fetch(emulator.url + '/v4/jobLibrary', { headers })
       const pending = fetch(emulator.url + '/v4/jobGroups/4100', { headers }).then(() => 'answered', () => 'aborted')

@@ -350,7 +350,7 @@ describe('the example checks catch', () => {
 })
 
 describe('Trying it locally', () => {
-  it('its shell snippets run dist/index.js against npm run emulator: a job, then a post step that cancels', async () => {
+  it('its shell snippets run dist/index.js against npm run emulator: a job, then a cancelling post step', async () => {
     const snippets = fencedBlocks(README).filter(
       (b) => b.heading === 'Trying it locally' && b.lang === 'sh' && b.code.includes('dist/index.js')
     )

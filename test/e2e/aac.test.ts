@@ -108,7 +108,7 @@ function expectWrittenBeforeUse(a: AacEmulator, gh: FakeGitHub): void {
 }
 
 describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => {
-  it('a 12 s job with 2 s access tokens completes; refreshes stay within duration ÷ lifetime + 1; the secret holds the last refresh token', async () => {
+  it('12 s job, 2 s tokens: completes; refreshes ≤ duration ÷ lifetime + 1; secret holds the last token', async () => {
     const a = await aac({
       tokenServer: { accessTokenLifetimeSeconds: 2 },
       emulator: { scenario: { durationMs: 12_000, statuses: ['InProgress'] }, echoTokenOnAuthError: true }
@@ -122,7 +122,8 @@ describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => 
     const counts = a.tokenServer.counts
     const lifetimes = result.durationMs / 2000
     console.log(
-      `12 s job, 2 s tokens: ${counts.refreshed} refreshes in ${result.durationMs} ms (bound ${Math.floor(lifetimes) + 1})`
+      `12 s job, 2 s tokens: ${counts.refreshed} refreshes in ${result.durationMs} ms ` +
+        `(bound ${Math.floor(lifetimes) + 1})`
     )
     expect(counts.refreshed).toBeGreaterThanOrEqual(Math.floor(lifetimes) - 1)
     expect(counts.refreshed).toBeLessThanOrEqual(Math.floor(lifetimes) + 1)
@@ -137,7 +138,7 @@ describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => 
     expectNothingLeaks(result, tokensOf(a, gh))
   })
 
-  it('two concurrent runs sharing one refresh token: one completes, the other fails and says why and how to prevent it', async () => {
+  it('two runs at once with one refresh token: one completes, the other fails saying why and what to do', async () => {
     const a = await aac({ emulator: { scenario: { durationMs: 2000 } } })
     const gh = await github()
     const { refreshToken } = a.tokenServer.issueRefreshToken()
@@ -218,7 +219,7 @@ describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => 
     }
   )
 
-  it('a failed write after a rotation fails the step although the job completes, and the output holds the new token', async () => {
+  it('a failed write after a rotation fails the step though the job completes; the output has the token', async () => {
     const a = await aac({ tokenServer: { delayMs: 1500 }, emulator: { scenario: { durationMs: 1000 } } })
     const gh = await github()
     const { refreshToken } = a.tokenServer.issueRefreshToken()
@@ -232,7 +233,8 @@ describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => 
     expect(result.code).toBe(1)
     const error = errors(result).join('\n')
     expect(error).toContain(
-      '::error title=Refresh token not saved::The refresh token rotated, but writing the new one to the secret AAC_REFRESH_TOKEN failed.'
+      '::error title=Refresh token not saved::The refresh token rotated, ' +
+        'but writing the new one to the secret AAC_REFRESH_TOKEN failed.'
     )
     expect(error).toContain('secrets-token lacks the repository permission "Secrets: read and write"')
     expect(error).toContain("The new refresh token is in this step's refresh-token output (masked)")
@@ -241,7 +243,7 @@ describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => 
     expectNothingLeaks(result, tokensOf(a, gh))
   })
 
-  it('with the api-token of the pair: client id and token endpoint come from its claims, and it is used while still valid', async () => {
+  it('the api-token of the pair: its claims give client id and token endpoint; it is used while valid', async () => {
     const a = await aac({
       tokenServer: { accessTokenLifetimeSeconds: 120 },
       emulator: { scenario: { durationMs: 1500 } }
@@ -264,7 +266,7 @@ describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => 
     expectNothingLeaks(result, [...tokensOf(a, gh), pair.refreshToken, pair.accessToken])
   })
 
-  it('an API 401 (a revoked access token) gets one refresh and one repeat of the call; an echoed token stays hidden', async () => {
+  it('an API 401 (revoked access token): one refresh, one repeat of the call; an echoed token is hidden', async () => {
     const a = await aac({
       emulator: { scenario: { durationMs: 6000, statuses: ['InProgress'] }, echoTokenOnAuthError: true }
     })
@@ -301,7 +303,7 @@ describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => 
     expectNothingLeaks(result, tokensOf(a, gh))
   })
 
-  it('a refresh whose answer is lost after the server rotated: the retry is refused, and the error says why', async () => {
+  it('a refresh answer lost after the server rotated: the retry is refused, and the error says why', async () => {
     const a = await aac()
     const gh = await github()
     const { refreshToken } = a.tokenServer.issueRefreshToken()
@@ -317,7 +319,7 @@ describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => 
     expectNothingLeaks(result, [...tokensOf(a, gh), refreshToken])
   })
 
-  it('after SIGKILL of the main step, the post step cancels with the saved access token and never refreshes', async () => {
+  it('after SIGKILL of the main step, the post step cancels with the saved access token, no refresh', async () => {
     const a = await aac({ emulator: { scenario: LONG_JOB } })
     const gh = await github()
     const { refreshToken } = a.tokenServer.issueRefreshToken()

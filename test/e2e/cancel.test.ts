@@ -33,7 +33,8 @@ describe('workflow cancellation', () => {
       expect(result.outputs.status).toBe('Canceled')
       expect(e.jobGroups()[0]!.status).toBe('Canceled')
       expect(errors(result).join('\n')).toContain(
-        `::error title=Workflow cancelled::The workflow was cancelled (${signal}) while waiting for job 4100. Job 4100 was cancelled (cancel-on-workflow-cancel). ${e.url}/jobs/4100`
+        `::error title=Workflow cancelled::The workflow was cancelled (${signal}) while waiting for job 4100. ` +
+          `Job 4100 was cancelled (cancel-on-workflow-cancel). ${e.url}/jobs/4100`
       )
       expect(result.summary).toContain('🛑 stopped: the workflow was cancelled')
       expect(result.summary).toContain('<b>Canceled</b>')
@@ -56,7 +57,7 @@ describe('workflow cancellation', () => {
     expect(result.code).toBe(1)
   })
 
-  it('SIGINT while a status request hangs: the request is abandoned and the cancel still goes out at once', async () => {
+  it('SIGINT while a status request hangs: the request is abandoned, the cancel still goes out at once', async () => {
     const e = await emulator({
       scenario: LONG_JOB,
       faults: [
@@ -74,7 +75,7 @@ describe('workflow cancellation', () => {
     expect(result.outputs.status).toBe('Canceled')
   })
 
-  it('SIGINT when the cancel request hangs: the step still exits before the runner would kill it, and says the job may run on', async () => {
+  it('SIGINT, cancel request hangs: the step exits before the runner kills it, saying the job may run on', async () => {
     const e = await emulator({
       scenario: LONG_JOB,
       faults: [{ method: 'POST', path: '/v4/jobGroups/4100/cancel', action: { kind: 'delay', ms: 30_000 } }]
@@ -188,7 +189,8 @@ describe('timeout', () => {
     expect(cancels(e)).toHaveLength(1)
     expect(result.outputs.status).toBe('Canceled')
     expect(errors(result).join('\n')).toContain(
-      'Job 4100 did not finish within the timeout of 3s (last status InProgress). Job 4100 was cancelled (cancel-on-timeout).'
+      'Job 4100 did not finish within the timeout of 3s (last status InProgress). ' +
+        'Job 4100 was cancelled (cancel-on-timeout).'
     )
     expect(errors(result)[0]).toMatch(/^::error title=Job 4100 timed out::.*\/jobs\/4100$/)
   })

@@ -100,7 +100,7 @@ describe('never a job twice', () => {
     expect(Number(lookup!.query['dateFilter[createdAt][gte]'])).toBeLessThanOrEqual(triggers(e)[0]!.at)
   })
 
-  it('a trigger whose answer was lost after it created the job group: adopted from the history, not sent again', async () => {
+  it('a trigger whose answer was lost after it created the job group: adopted from history, not resent', async () => {
     const e = await emulator({
       faults: [{ method: 'POST', path: '/v4/jobGroups', action: { kind: 'act-then-reset' } }]
     })

@@ -5,7 +5,7 @@ import { emulator, inputsFor, run } from '../support/e2e.ts'
 const PROCESSES = 12
 
 describe('load', () => {
-  it(`${PROCESSES} concurrent runs against a quota of 4 triggers per 3 s all complete with one job group each`, async () => {
+  it(`${PROCESSES} concurrent runs, a quota of 4 triggers per 3 s: all complete, one job group each`, async () => {
     const e = await emulator({ triggerQuota: { limit: 4, windowMs: 3000 }, scenario: { durationMs: 1000 } })
     const started = Date.now()
     const results = await Promise.all(

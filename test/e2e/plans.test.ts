@@ -102,7 +102,8 @@ describe('a plan run', () => {
     expect(e.requestsTo('GET', /^\/v4\/planSnapshotRuns/)).toHaveLength(0)
     const error = errors(result).join('\n')
     expect(error).toContain(
-      '::error title=Could not start plan 8::Plan 8 cannot run: the server answered validationStatus MissingFlowReferences'
+      '::error title=Could not start plan 8::Plan 8 cannot run: ' +
+        'the server answered validationStatus MissingFlowReferences'
     )
     expect(error).toContain("refers to a flow that was deleted or is not shared with the token's user")
     expect(error).toContain(`${e.url}/plans/8`)
@@ -155,7 +156,8 @@ describe('cancelling a plan run', () => {
     const result = await action.result
     expect(planCancels(e)).toHaveLength(1)
     expect(warnings(result).join('\n')).toContain(
-      'Plan 9 was cancelled (cancel-on-workflow-cancel). The server could not cancel some of its jobs (failedToCancelSomeJobs): they may keep running'
+      'Plan 9 was cancelled (cancel-on-workflow-cancel). ' +
+        'The server could not cancel some of its jobs (failedToCancelSomeJobs): they may keep running'
     )
     expect(result.summary).toContain('failedToCancelSomeJobs')
   })

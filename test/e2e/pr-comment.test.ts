@@ -76,7 +76,7 @@ function expectNoTokenSentInBodies(gh: FakeGitHub): void {
 }
 
 describe('comment-on-pr on a pull_request event', () => {
-  it('creates one comment carrying the hidden marker and the job summary, authenticated with github-token', async () => {
+  it('creates one comment with the hidden marker and the job summary, authenticated with github-token', async () => {
     const e = await emulator()
     const gh = await fakeGitHub()
     const result = await run(inputsFor(e, { 'comment-on-pr': 'true' }), onPullRequest(gh))
@@ -100,7 +100,7 @@ describe('comment-on-pr on a pull_request event', () => {
     expectNoTokenSentInBodies(gh)
   })
 
-  it('a re-run updates that comment in place; unrelated comments stay untouched; another recipe gets its own comment', async () => {
+  it('a re-run updates that comment in place; other comments are untouched; another recipe gets its own', async () => {
     const e = await emulator()
     const gh = await fakeGitHub()
     const unrelated: SeedComment[] = [
@@ -197,7 +197,7 @@ describe('comment-on-pr on a pull_request event', () => {
     expect(comments.at(-1)!.body).toContain('Job 4101 ✅ completed')
   })
 
-  it('a 403 from GitHub is a warning naming the permission; the step still succeeds and no token is printed', async () => {
+  it('a 403 from GitHub is a warning naming the permission; the step succeeds and no token is printed', async () => {
     const e = await emulator()
     // The fake echoes the Authorization header it received in its error message, as some proxies do.
     const gh = await fakeGitHub({ forbidden: true, echoAuthorization: true })

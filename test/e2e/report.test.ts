@@ -38,7 +38,7 @@ describe('the summary and outputs for each ending', () => {
     expect(errors(result)[0]).toMatch(/^::error title=Job 4100 Canceled::Job 4100 ended Canceled\. .*\/jobs\/4100$/)
   })
 
-  it('failed: the annotation has a title, the job link and the failed stage message; the summary shows it in the stage row', async () => {
+  it('failed: an annotation with a title, the job link and the stage message, shown in the stage row too', async () => {
     const e = await emulator({
       scenario: {
         durationMs: 1500,
@@ -96,10 +96,11 @@ describe('the summary and outputs for each ending', () => {
 
 describe('hostile server text', () => {
   const hostile =
-    '<script>alert(1)</script><img src=x onerror=alert(2)> | col | **bold** [x](javascript:alert(3)) `tick`\n\n# Heading\n' +
+    '<script>alert(1)</script><img src=x onerror=alert(2)> | col | ' +
+    '**bold** [x](javascript:alert(3)) `tick`\n\n# Heading\n' +
     'long '.repeat(400)
 
-  it('a failed stage message with HTML, table breakers and 2 KB of text is escaped and cut in summary and annotation', async () => {
+  it('a stage message with HTML, table breakers and 2 KB of text is escaped and cut in summary and error', async () => {
     const e = await emulator({
       scenario: { durationMs: 1200, finalStatus: 'Failed', stages: [{ jobType: 'wrangle', errorMessage: hostile }] }
     })
@@ -115,7 +116,7 @@ describe('hostile server text', () => {
     expect(error).not.toContain('\n')
   })
 
-  it('a server exception message with Markdown and HTML is quoted in the error and escaped in the summary', async () => {
+  it('a server exception with Markdown and HTML is quoted in the error and escaped in the summary', async () => {
     const e = await emulator({
       faults: [
         {

@@ -99,7 +99,8 @@ describe('parseFlowOverrides', () => {
   it.each([
     [
       '{"profiler": false}',
-      `'profiler' is not an output's overrides (an object; got boolean false): with flow-id, overrides are keyed by output name, e.g. {"<output name>": {"profiler": …}}`
+      "'profiler' is not an output's overrides (an object; got boolean false): " +
+        'with flow-id, overrides are keyed by output name, e.g. {"<output name>": {"profiler": …}}'
     ],
     ['{"execution": 1}', "'execution' must be a string"],
     ['{"ignoreRecipeErrors": "yes"}', "'ignoreRecipeErrors' must be true or false"],
@@ -169,7 +170,7 @@ describe('overallStatus', () => {
     expect(overallStatus(statuses)).toBe(overall)
   })
 
-  it('property: Complete only if every part completed, Failed if any failed, else Canceled; order does not matter', () => {
+  it('property: Complete only if all parts completed, Failed if any failed, else Canceled, in any order', () => {
     const terminal = fc.constantFrom('Complete', 'Failed', 'Canceled')
     fc.assert(
       fc.property(fc.array(terminal, { minLength: 1, maxLength: 8 }), (statuses) => {
@@ -291,7 +292,8 @@ describe('the report of a flow or plan run', () => {
     expect(html).toContain('<h3>Flow 7 ❌ failed</h3>')
     expect(html).toContain('<h4>Job groups</h4>')
     expect(html).toContain(
-      '<tr><td>Orders clean</td><td><a href="https://us1.alteryxcloud.com/jobs/4100">4100</a></td><td>Complete</td><td>1m01s</td></tr>'
+      '<tr><td>Orders clean</td><td><a href="https://us1.alteryxcloud.com/jobs/4100">4100</a></td>' +
+        '<td>Complete</td><td>1m01s</td></tr>'
     )
     expect(html).not.toContain('<img')
     expect(html).toContain('<td>recipe 73</td>')

@@ -104,7 +104,7 @@ describe('retryDelayMs', () => {
     )
   })
 
-  it('property: any headers give a finite delay of at least 0, never more than 5 minutes unless the server says so', () => {
+  it('property: any headers give a finite delay ≥ 0, never more than 5 minutes unless the server says so', () => {
     fc.assert(
       fc.property(
         fc.dictionary(fc.constantFrom('x-rate-limit-user-reset', 'x-rate-limit-workspace-reset'), fc.string()),

@@ -256,12 +256,14 @@ describe('sign-in inputs', () => {
 })
 
 describe('the Alteryx Analytics Cloud host', () => {
-  it('api.<region>.alteryxcloud.com sends /v4 calls to <region>.alteryxcloud.com, says so once, and app-url follows', () => {
+  it('api.<region>.alteryxcloud.com: /v4 calls go to <region>.alteryxcloud.com, said once; app-url follows', () => {
     const config = parse({ 'api-url': 'https://api.eu1.alteryxcloud.com/v4/', 'api-token': API_TOKEN })
     expect(config.apiUrl).toBe('https://eu1.alteryxcloud.com')
     expect(config.appUrl).toBe('https://eu1.alteryxcloud.com')
     expect(config.warnings).toEqual([
-      "api-url https://api.eu1.alteryxcloud.com is the host of Alteryx Analytics Cloud's platform APIs; its /v4 API is served from https://eu1.alteryxcloud.com, so the calls go there. Set api-url to https://eu1.alteryxcloud.com."
+      "api-url https://api.eu1.alteryxcloud.com is the host of Alteryx Analytics Cloud's platform APIs; " +
+        'its /v4 API is served from https://eu1.alteryxcloud.com, so the calls go there. ' +
+        'Set api-url to https://eu1.alteryxcloud.com.'
     ])
   })
 
@@ -350,7 +352,7 @@ describe('OAuthTokens on a fake clock', () => {
     expect(new URLSearchParams(posts[1]!.body).get('refresh_token')).toBe('refresh-1')
   })
 
-  it('a 401 renews once; callers holding the old token then repeat with the new one without a second refresh', async () => {
+  it('a 401 renews once; callers holding the old token repeat with the new one, with no second refresh', async () => {
     const { tokens } = source()
     const used = await tokens.token()
     expect(await Promise.all([tokens.renewAfterUnauthorized(used), tokens.renewAfterUnauthorized(used)])).toEqual([
@@ -377,7 +379,7 @@ describe('OAuthTokens on a fake clock', () => {
     expect(posts).toHaveLength(1)
   })
 
-  it('during a token endpoint outage, a token with time left serves, one attempt per call; then the retries wait', async () => {
+  it('in a token endpoint outage, a token with time left serves, one attempt per call; then retries wait', async () => {
     const { tokens } = source()
     await tokens.token()
     clock.time = NOW + 250_000 // 50 s left: refresh due
