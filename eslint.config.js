@@ -21,5 +21,8 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }]
     }
   },
-  { files: ['src/**/*.ts', 'scripts/**/*.ts'], rules: { 'max-len': ['error', { code: 120, ignoreUrls: true }] } }
+  {
+    files: ['src/**/*.ts', 'scripts/**/*.ts', 'test/**/*.ts', 'test/**/*.mjs'],
+    rules: { 'max-len': ['error', { code: 120, ignoreUrls: true }] }
+  }
 )

@@ -47,7 +47,7 @@ function runFlow(
   emulator: Emulator,
   body: unknown = {},
   headers?: Record<string, string>,
-  flowId = 7,
+  flowId = 7
 ): Promise<Answer> {
   return call(emulator, 'POST', `/v4/flows/${flowId}/run`, { body, headers })
 }
@@ -87,15 +87,15 @@ const FLOWS: Record<number, FlowSpec> = {
   7: {
     outputs: [
       { recipeId: 71, name: 'Orders clean', scenario: { durationMs: 200 } },
-      { recipeId: 72, name: 'Orders by region', scenario: { durationMs: 200, finalStatus: 'Failed' } },
-    ],
+      { recipeId: 72, name: 'Orders by region', scenario: { durationMs: 200, finalStatus: 'Failed' } }
+    ]
   },
   8: {
     outputs: [
       { recipeId: 81, name: 'A' },
-      { recipeId: 82, name: 'B' },
-    ],
-  },
+      { recipeId: 82, name: 'B' }
+    ]
+  }
 }
 
 describe('POST /v4/flows/{id}/run', () => {
@@ -113,25 +113,25 @@ describe('POST /v4/flows/{id}/run', () => {
           sessionId: expect.stringMatching(/^[0-9a-f-]{36}$/),
           jobGraph: { vertices: [41001, 41002], edges: [{ source: 41001, target: 41002 }] },
           jobs: { data: [{ id: 41001 }, { id: 41002 }] },
-          flowRun: { id: 2001 },
+          flowRun: { id: 2001 }
         },
-        expect.objectContaining({ id: 4101, reason: 'JobStarted', flowRun: { id: 2001 } }),
-      ],
+        expect.objectContaining({ id: 4101, reason: 'JobStarted', flowRun: { id: 2001 } })
+      ]
     })
     // Plain job groups: every /v4/jobGroups route serves them.
     expect(await getJson(emulator, '/v4/jobGroups/4101')).toMatchObject({
       wrangledDataset: { id: 72 },
-      flowrun: { id: 2001 },
+      flowrun: { id: 2001 }
     })
     expect(await getJson(emulator, '/v4/jobGroups/4100/status')).toBe('Created')
     expect(await getJson(emulator, '/v4/jobGroups/4100/jobs')).toMatchObject({ data: [{ jobGroup: { id: 4100 } }, {}] })
     expect((await call(emulator, 'POST', '/v4/jobGroups/4100/cancel')).json).toEqual({
       jobgroupId: 4100,
-      jobIds: [41001, 41002],
+      jobIds: [41001, 41002]
     })
     expect(emulator.jobGroups().map((group) => [group.id, group.recipeId, group.status])).toEqual([
       [4100, 71, 'Canceled'],
-      [4101, 72, 'Created'],
+      [4101, 72, 'Created']
     ])
     // A job group run on its own is not part of a flow run.
     expect(await getJson(emulator, `/v4/jobGroups/${emulator.createJobGroup(7)}`)).not.toHaveProperty('flowrun')
@@ -145,7 +145,7 @@ describe('POST /v4/flows/{id}/run', () => {
       execution: 'spark',
       runParameters: { overrides: { data: [{ key: 'region', value: 'EU' }] } },
       sparkOptions: [{ key: 'spark.executor.memory', value: '4g' }],
-      ignoreRecipeErrors: true,
+      ignoreRecipeErrors: true
     }
     const answer = await runFlow(emulator, body, undefined, 8)
     expect(answer.status).toBe(201)
@@ -158,8 +158,8 @@ describe('POST /v4/flows/{id}/run', () => {
         id: 4100,
         recipeId: 82,
         overrides: { execution: 'spark', profiler: true },
-        runParameters: body.runParameters,
-      }),
+        runParameters: body.runParameters
+      })
     ])
     const jobs = (await getJson(emulator, '/v4/jobGroups/4100/jobs')) as { data: Array<{ executionLanguage: string }> }
     expect(jobs.data.map((job) => job.executionLanguage)).toEqual(['spark', 'spark'])
@@ -168,7 +168,7 @@ describe('POST /v4/flows/{id}/run', () => {
     await runFlow(emulator, { execution: 'spark', overrides: { A: { execution: 'photon' } } }, undefined, 8)
     expect(emulator.flowRuns()[1]?.outputs.map((output) => output.overrides)).toEqual([
       { execution: 'photon' },
-      { execution: 'spark' },
+      { execution: 'spark' }
     ])
   })
 
@@ -192,7 +192,7 @@ describe('POST /v4/flows/{id}/run', () => {
       { ignoreRecipeErrors: 'yes' },
       { runParameters: 'x' },
       [],
-      'x',
+      'x'
     ]
     for (const body of bodies) {
       const answer = await runFlow(emulator, body)
@@ -201,7 +201,7 @@ describe('POST /v4/flows/{id}/run', () => {
     }
     const notJson = await call(emulator, 'POST', '/v4/flows/7/run', {
       raw: '{oops',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json' }
     })
     expect(notJson.status).toBe(400)
     expect((await call(emulator, 'POST', '/v4/flows/abc/run', { body: {} })).status).toBe(400)
@@ -230,7 +230,7 @@ describe('POST /v4/flows/{id}/run', () => {
     expect((await runFlow(emulator, {}, { 'x-execution-id': 'run-2' })).status).toBe(201)
     expect(emulator.flowRuns().map((run) => [run.id, run.executionId])).toEqual([
       [2001, 'run-1'],
-      [2002, 'run-2'],
+      [2002, 'run-2']
     ])
     expect(emulator.jobGroups()).toHaveLength(4)
     // Separate from job groups' execution ids.
@@ -238,9 +238,9 @@ describe('POST /v4/flows/{id}/run', () => {
       (
         await call(emulator, 'POST', '/v4/jobGroups', {
           body: { wrangledDataset: { id: 7 } },
-          headers: { 'x-execution-id': 'run-1' },
+          headers: { 'x-execution-id': 'run-1' }
         })
-      ).status,
+      ).status
     ).toBe(201)
   })
 
@@ -277,25 +277,25 @@ describe('GET /v4/flowRuns/{id}…', () => {
     expect(listed).toEqual({
       data: [
         expect.objectContaining({ id: 4100, status: 'Complete', wrangledDataset: { id: 71 }, flowrun: { id: 2001 } }),
-        expect.objectContaining({ id: 4101, status: 'Failed', wrangledDataset: { id: 72 }, flowrun: { id: 2001 } }),
-      ],
+        expect.objectContaining({ id: 4101, status: 'Failed', wrangledDataset: { id: 72 }, flowrun: { id: 2001 } })
+      ]
     })
     expect(await getJson(emulator, '/v4/flowRuns/2001')).toEqual({
       id: 2001,
       createdAt: iso(0),
       updatedAt: iso(200),
-      flow: { id: 7 },
+      flow: { id: 7 }
     })
     expect(emulator.flowRuns()[0]).toMatchObject({
       status: 'Failed',
       outputs: [
         { name: 'Orders clean', status: 'Complete', canceled: false },
-        { name: 'Orders by region', status: 'Failed', canceled: false },
-      ],
+        { name: 'Orders by region', status: 'Failed', canceled: false }
+      ]
     })
   })
 
-  it("embeds each job group's recipe, named after its output, on embed=wrangledDataset; refuses other embeddings", async () => {
+  it("embeds each job group's recipe, named after its output, on embed=wrangledDataset; refuses others", async () => {
     const emulator = await start({ flows: FLOWS })
     await runFlow(emulator)
     const listed = (await getJson(emulator, '/v4/flowRuns/2001/jobGroups?embed=wrangledDataset')) as {
@@ -303,7 +303,7 @@ describe('GET /v4/flowRuns/{id}…', () => {
     }
     expect(listed.data.map((group) => [group.id, group.wrangledDataset])).toEqual([
       [4100, { id: 71, name: 'Orders clean' }],
-      [4101, { id: 72, name: 'Orders by region' }],
+      [4101, { id: 72, name: 'Orders by region' }]
     ])
     const refused = await call(emulator, 'GET', '/v4/flowRuns/2001/jobGroups?embed=flownodes')
     expect(refused.status).toBe(400)
@@ -317,9 +317,9 @@ describe('GET /v4/flowRuns/{id}…', () => {
       3: {
         outputs: [
           { recipeId: 1, name: 'fast', scenario: { durationMs: 100, finalStatus: 'Failed' as const } },
-          { recipeId: 2, name: 'slow', scenario: { durationMs: 400 } },
-        ],
-      },
+          { recipeId: 2, name: 'slow', scenario: { durationMs: 400 } }
+        ]
+      }
     }
     const emulator = await start({ flows })
     await runFlow(emulator, {}, undefined, 3)
@@ -343,7 +343,7 @@ describe('GET /v4/flowRuns/{id}…', () => {
     expect(emulator.flowRuns().map((run) => [run.id, run.status])).toEqual([
       [2001, 'Complete'],
       [2002, 'Canceled'],
-      [2003, 'Failed'],
+      [2003, 'Failed']
     ])
     expect(emulator.flowRuns()[1]?.outputs.map((output) => output.canceled)).toEqual([true, true])
   })
@@ -354,9 +354,9 @@ const PLAN_FLOWS: Record<number, FlowSpec> = {
   7: {
     outputs: [
       { recipeId: 71, name: 'Orders clean' },
-      { recipeId: 72, name: 'Orders by region' },
-    ],
-  },
+      { recipeId: 72, name: 'Orders by region' }
+    ]
+  }
 }
 const PLANS: Record<number, PlanSpec> = {
   5: {
@@ -364,20 +364,20 @@ const PLANS: Record<number, PlanSpec> = {
     tasks: [
       { name: 'Load', flowId: 7 },
       { name: 'Report', outputs: [{ recipeId: 80, name: 'Report' }] },
-      { name: 'Publish', outputs: [{ recipeId: 81, name: 'Publish' }] },
-    ],
+      { name: 'Publish', outputs: [{ recipeId: 81, name: 'Publish' }] }
+    ]
   },
   6: {
     tasks: [
       {
         name: 'Break',
-        outputs: [{ recipeId: 90, name: 'Broken', scenario: { durationMs: 100, finalStatus: 'Failed' } }],
+        outputs: [{ recipeId: 90, name: 'Broken', scenario: { durationMs: 100, finalStatus: 'Failed' } }]
       },
-      { name: 'Never', outputs: [{ recipeId: 91, name: 'Never' }] },
-    ],
+      { name: 'Never', outputs: [{ recipeId: 91, name: 'Never' }] }
+    ]
   },
   8: { tasks: [{ name: 'Gone', flowId: 404 }] },
-  9: { tasks: [{ name: 'Hung', outputs: [{ recipeId: 92, name: 'Hung' }] }], failToCancelSomeJobs: true },
+  9: { tasks: [{ name: 'Hung', outputs: [{ recipeId: 92, name: 'Hung' }] }], failToCancelSomeJobs: true }
 }
 
 async function planEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
@@ -394,11 +394,11 @@ describe('POST /v4/plans/{id}/run', () => {
     const run = (): unknown => getJson(emulator, '/v4/planSnapshotRuns/3001')
     expect(await run()).toEqual({ id: 3001, status: 'Created', startedAt: iso(0), plan: { id: 5 } })
     expect(
-      emulator.planRuns()[0]?.tasks.map((task) => [task.name, task.status, task.jobGroups.map((g) => g.id)]),
+      emulator.planRuns()[0]?.tasks.map((task) => [task.name, task.status, task.jobGroups.map((g) => g.id)])
     ).toEqual([
       ['Load', 'Created', [4100, 4101]],
       ['Report', 'NotStarted', []],
-      ['Publish', 'NotStarted', []],
+      ['Publish', 'NotStarted', []]
     ])
 
     at(60)
@@ -408,7 +408,7 @@ describe('POST /v4/plans/{id}/run', () => {
     expect(await getJson(emulator, '/v4/jobGroups/4102')).toMatchObject({
       wrangledDataset: { id: 80 },
       createdAt: iso(100),
-      status: 'Created',
+      status: 'Created'
     })
     at(1000) // nobody polled while the last task ran: it still started at 200 and ended at 300
     expect(await run()).toEqual({
@@ -416,12 +416,12 @@ describe('POST /v4/plans/{id}/run', () => {
       status: 'Complete',
       startedAt: iso(0),
       finishedAt: iso(300),
-      plan: { id: 5 },
+      plan: { id: 5 }
     })
     expect(await getJson(emulator, '/v4/jobGroups/4103')).toMatchObject({
       wrangledDataset: { id: 81 },
       createdAt: iso(200),
-      updatedAt: iso(300),
+      updatedAt: iso(300)
     })
     expect(emulator.planRuns()).toEqual([
       {
@@ -442,21 +442,21 @@ describe('POST /v4/plans/{id}/run', () => {
             status: 'Complete',
             jobGroups: [
               expect.objectContaining({ id: 4100, name: 'Orders clean' }),
-              expect.objectContaining({ id: 4101 }),
-            ],
+              expect.objectContaining({ id: 4101 })
+            ]
           },
           {
             name: 'Report',
             status: 'Complete',
-            jobGroups: [expect.objectContaining({ id: 4102, name: 'Report', recipeId: 80 })],
+            jobGroups: [expect.objectContaining({ id: 4102, name: 'Report', recipeId: 80 })]
           },
           {
             name: 'Publish',
             status: 'Complete',
-            jobGroups: [expect.objectContaining({ id: 4103, status: 'Complete' })],
-          },
-        ],
-      },
+            jobGroups: [expect.objectContaining({ id: 4103, status: 'Complete' })]
+          }
+        ]
+      }
     ])
   })
 
@@ -479,10 +479,10 @@ describe('POST /v4/plans/{id}/run', () => {
               status: 'Complete',
               planFlowTaskRunResults: [
                 { jobGroup: { id: 4100, status: 'Complete' } },
-                { jobGroup: { id: 4101, status: 'Complete' } },
-              ],
-            },
-          ],
+                { jobGroup: { id: 4101, status: 'Complete' } }
+              ]
+            }
+          ]
         },
         {
           id: 502,
@@ -492,12 +492,12 @@ describe('POST /v4/plans/{id}/run', () => {
               id: 300102,
               planSnapshotRun: { id: 3001 },
               status: 'Created',
-              planFlowTaskRunResults: [{ jobGroup: { id: 4102, status: 'Created' } }],
-            },
-          ],
+              planFlowTaskRunResults: [{ jobGroup: { id: 4102, status: 'Created' } }]
+            }
+          ]
         },
-        { id: 503, name: 'Publish', planTaskSnapshotRuns: [] },
-      ],
+        { id: 503, name: 'Publish', planTaskSnapshotRuns: [] }
+      ]
     })
     await runPlan(emulator)
     const full = (await getJson(emulator, '/v4/plans/5/full')) as {
@@ -512,7 +512,7 @@ describe('POST /v4/plans/{id}/run', () => {
     const emulator = await planEmulator()
     expect((await runPlan(emulator, undefined, undefined, 6)).json).toEqual({
       validationStatus: 'Valid',
-      planSnapshotRunId: 3001,
+      planSnapshotRunId: 3001
     })
     at(5000)
     expect(await getJson(emulator, '/v4/planSnapshotRuns/3001')).toEqual({
@@ -520,7 +520,7 @@ describe('POST /v4/plans/{id}/run', () => {
       status: 'Failed',
       startedAt: iso(0),
       finishedAt: iso(100),
-      plan: { id: 6 },
+      plan: { id: 6 }
     })
     expect(emulator.planRuns()[0]?.tasks.map((task) => task.status)).toEqual(['Failed', 'NotStarted'])
     expect(emulator.jobGroups()).toHaveLength(1)
@@ -528,7 +528,7 @@ describe('POST /v4/plans/{id}/run', () => {
 
   it('answers MissingFlowReferences for a plan naming a missing flow: a run that is Failed at once', async () => {
     const emulator = await planEmulator({
-      plans: { ...PLANS, 10: { tasks: [{ name: 'Load', flowId: 7 }], validationStatus: 'MissingFlowReferences' } },
+      plans: { ...PLANS, 10: { tasks: [{ name: 'Load', flowId: 7 }], validationStatus: 'MissingFlowReferences' } }
     })
     const answer = await runPlan(emulator, {}, undefined, 8)
     expect(answer.status).toBe(201)
@@ -539,11 +539,11 @@ describe('POST /v4/plans/{id}/run', () => {
     // Forced on a plan whose flow exists.
     expect((await runPlan(emulator, {}, undefined, 10)).json).toEqual({
       validationStatus: 'MissingFlowReferences',
-      planSnapshotRunId: 3002,
+      planSnapshotRunId: 3002
     })
     expect(emulator.planRuns().map((view) => [view.validationStatus, view.status, view.tasks[0]?.status])).toEqual([
       ['MissingFlowReferences', 'Failed', 'NotStarted'],
-      ['MissingFlowReferences', 'Failed', 'NotStarted'],
+      ['MissingFlowReferences', 'Failed', 'NotStarted']
     ])
     expect(emulator.jobGroups()).toEqual([])
   })
@@ -571,7 +571,7 @@ describe('POST /v4/plans/{id}/run', () => {
     await expect(Emulator.start({ plans: { 1: { tasks: [] } } })).rejects.toThrow(/at least one task/)
     await expect(Emulator.start({ plans: { 1: { tasks: [{ name: 'x' }] } } })).rejects.toThrow(/flowId or outputs/)
     await expect(
-      Emulator.start({ plans: { 1: { tasks: [{ name: 'x', flowId: 3 }], validationStatus: 'Valid' } } }),
+      Emulator.start({ plans: { 1: { tasks: [{ name: 'x', flowId: 3 }], validationStatus: 'Valid' } } })
     ).rejects.toThrow(/flow 3/)
   })
 })
@@ -590,12 +590,12 @@ describe('POST /v4/planSnapshotRuns/{id}/cancel', () => {
       startedAt: iso(0),
       finishedAt: iso(150),
       failedToCancelSomeJobs: false,
-      plan: { id: 5 },
+      plan: { id: 5 }
     })
     at(5000)
     expect(await getJson(emulator, '/v4/planSnapshotRuns/3001')).toMatchObject({
       status: 'Canceled',
-      finishedAt: iso(150),
+      finishedAt: iso(150)
     })
     expect(await getJson(emulator, '/v4/jobGroups/4102/status')).toBe('Canceled')
     const [run] = emulator.planRuns()
@@ -603,7 +603,7 @@ describe('POST /v4/planSnapshotRuns/{id}/cancel', () => {
     expect(run?.tasks.map((task) => [task.status, task.jobGroups.map((group) => group.canceled)])).toEqual([
       ['Complete', [false, false]],
       ['Canceled', [true]],
-      ['NotStarted', []],
+      ['NotStarted', []]
     ])
     expect(emulator.jobGroups()).toHaveLength(3)
   })
@@ -639,10 +639,10 @@ describe('POST /v4/planSnapshotRuns/{id}/cancel', () => {
         1: {
           tasks: [
             { name: 'quick', outputs: [{ recipeId: 1, name: 'quick' }], scenario: { durationMs: 60 } },
-            { name: 'long', outputs: [{ recipeId: 2, name: 'long' }], scenario: { durationMs: 60_000 } },
-          ],
-        },
-      },
+            { name: 'long', outputs: [{ recipeId: 2, name: 'long' }], scenario: { durationMs: 60_000 } }
+          ]
+        }
+      }
     })
     const { planSnapshotRunId } = (await runPlan(emulator, undefined, undefined, 1)).json as {
       planSnapshotRunId: number
@@ -675,8 +675,8 @@ describe('quotas', () => {
         message: 'Too Many Requests',
         details:
           'API quota reached for "runFlow". Wait 60 seconds before making a new request. ' +
-          '(Max. 1 requests allowed per minute per user.)',
-      },
+          '(Max. 1 requests allowed per minute per user.)'
+      }
     })
     expect(emulator.rateLimited).toBe(1)
     expect(emulator.flowRuns()).toHaveLength(1)
@@ -702,9 +702,9 @@ describe('quotas', () => {
           method: 'POST',
           path: /^\/v4\/(flows|plans)\/\d+\/run$/,
           times: 2,
-          action: { kind: 'rate-limit', retryAfterSeconds: 2 },
-        },
-      ],
+          action: { kind: 'rate-limit', retryAfterSeconds: 2 }
+        }
+      ]
     })
     const flow = await runFlow(emulator)
     expect(flow.headers.get('x-rate-limit-user-limit')).toBe('20')
@@ -726,7 +726,7 @@ describe('editions', () => {
     ['POST', '/v4/plans/5/run'],
     ['GET', '/v4/plans/5/full'],
     ['GET', '/v4/planSnapshotRuns/3001'],
-    ['POST', '/v4/planSnapshotRuns/3001/cancel'],
+    ['POST', '/v4/planSnapshotRuns/3001/cancel']
   ]
 
   it("'standard' refuses every flow and plan call with 403 by default, or 404; job groups still run", async () => {
@@ -739,7 +739,7 @@ describe('editions', () => {
     expect(forbidding.flowRuns()).toEqual([])
     expect(forbidding.planRuns()).toEqual([])
     expect((await call(forbidding, 'POST', '/v4/jobGroups', { body: { wrangledDataset: { id: 71 } } })).status).toBe(
-      201,
+      201
     )
 
     const hiding = await planEmulator({ edition: 'standard', standardRefusal: 404 })
@@ -762,11 +762,11 @@ describe('faults', () => {
   it("'act-then-reset' on POST /v4/flows/7/run creates the run while the client sees a socket error", async () => {
     const emulator = await start({
       flows: FLOWS,
-      faults: [{ method: 'POST', path: '/v4/flows/7/run', action: { kind: 'act-then-reset' } }],
+      faults: [{ method: 'POST', path: '/v4/flows/7/run', action: { kind: 'act-then-reset' } }]
     })
     await expect(runFlow(emulator, {}, { 'x-execution-id': 'lost' })).rejects.toThrow()
     expect(emulator.flowRuns()).toEqual([
-      expect.objectContaining({ id: 2001, executionId: 'lost', jobGroupIds: [4100, 4101] }),
+      expect.objectContaining({ id: 2001, executionId: 'lost', jobGroupIds: [4100, 4101] })
     ])
     expect(emulator.requests[0]?.status).toBeUndefined()
     expect((await runFlow(emulator, {}, { 'x-execution-id': 'lost' })).status).toBe(304)
@@ -778,10 +778,10 @@ describe('faults', () => {
         {
           method: 'POST',
           path: '/v4/plans/5/run',
-          action: { kind: 'status', status: 502, raw: '<html>Bad Gateway</html>' },
+          action: { kind: 'status', status: 502, raw: '<html>Bad Gateway</html>' }
         },
-        { method: 'POST', path: /cancel$/, action: { kind: 'reset' } },
-      ],
+        { method: 'POST', path: /cancel$/, action: { kind: 'reset' } }
+      ]
     })
     const answer = await runPlan(emulator)
     expect(answer.status).toBe(502)

@@ -10,6 +10,7 @@ import { HttpClient, getProxyUrl } from '@actions/http-client'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { Emulator, startAacEmulator } from './emulator/index.ts'
 import type { EmulatorOptions, Fault, FlowSpec, PlanSpec } from './emulator/index.ts'
+import { EMULATOR_TOKEN } from './support/fake-tokens.ts'
 import { PROXIED_HOST, TestProxy, proxiedUrl } from './support/proxy.ts'
 import { Recorder } from './support/recorder.ts'
 import { WRONG_HOST, caFile, testCertificates } from './support/tls.ts'
@@ -45,7 +46,6 @@ interface RawFailure extends Error {
   received: Buffer
 }
 
-const TOKEN = 'emulator-token'
 const T0 = Date.UTC(2025, 0, 15, 12, 0, 0)
 const closers: Array<{ close(): Promise<void> }> = []
 
@@ -66,7 +66,7 @@ afterEach(async () => {
 
 /** One request with Node's own client (no keep-alive, no decompression, no redirect following). */
 function request(url: string, options: RawOptions = {}): Promise<RawAnswer> {
-  const token = options.token === undefined ? TOKEN : options.token
+  const token = options.token === undefined ? EMULATOR_TOKEN : options.token
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers }
   if (token !== null) headers.authorization = `Bearer ${token}`
   const payload = options.json === undefined ? undefined : JSON.stringify(options.json)
@@ -90,7 +90,7 @@ function request(url: string, options: RawOptions = {}): Promise<RawAnswer> {
           body,
           text: body.toString('utf8'),
           headersAfterMs,
-          endAfterMs,
+          endAfterMs
         })
       })
     })
@@ -108,7 +108,7 @@ function trigger(emulator: Emulator, headers?: Record<string, string>): Promise<
 function failure(promise: Promise<unknown>): Promise<RawFailure> {
   return promise.then(
     () => expect.fail('the request was expected to fail'),
-    (error: RawFailure) => error,
+    (error: RawFailure) => error
   )
 }
 
@@ -128,13 +128,18 @@ const FLOWS: Record<number, FlowSpec> = {
   7: {
     outputs: [
       { recipeId: 71, name: 'A' },
-      { recipeId: 72, name: 'B' },
-    ],
-  },
+      { recipeId: 72, name: 'B' }
+    ]
+  }
 }
 // Task 'Load' runs flow 7, then 'Report' runs recipe 80.
 const PLANS: Record<number, PlanSpec> = {
-  5: { tasks: [{ name: 'Load', flowId: 7 }, { name: 'Report', outputs: [{ recipeId: 80, name: 'R' }] }] },
+  5: {
+    tasks: [
+      { name: 'Load', flowId: 7 },
+      { name: 'Report', outputs: [{ recipeId: 80, name: 'R' }] }
+    ]
+  }
 }
 
 function post(emulator: Emulator, path: string, headers?: Record<string, string>): Promise<RawAnswer> {
@@ -147,10 +152,10 @@ describe("'status': any answer", () => {
     const headers = {
       'Set-Cookie': ['a=1', 'b=2'],
       'X-Trifacta-Request-Id': null,
-      'Content-Type': 'application/octet-stream',
+      'Content-Type': 'application/octet-stream'
     }
     const emulator = await start({
-      faults: [{ path: '/v4/jobLibrary', action: { kind: 'status', status: 200, raw: bytes, headers } }],
+      faults: [{ path: '/v4/jobLibrary', action: { kind: 'status', status: 200, raw: bytes, headers } }]
     })
     const answer = await request(`${emulator.url}/v4/jobLibrary`)
     expect(answer.status).toBe(200)
@@ -164,7 +169,7 @@ describe("'status': any answer", () => {
 
   it('sends a lying content-length as given: Node closes the connection, the client sees the body cut', async () => {
     const emulator = await start({
-      faults: [{ action: { kind: 'status', status: 200, raw: 'short', headers: { 'content-length': '100' } } }],
+      faults: [{ action: { kind: 'status', status: 200, raw: 'short', headers: { 'content-length': '100' } } }]
     })
     const error = await failure(request(`${emulator.url}/v4/jobLibrary`, { timeoutMs: 5000 }))
     expect(error.status).toBe(200)
@@ -179,22 +184,22 @@ describe("'status': any answer", () => {
         {
           ...TRIGGER,
           after: 1,
-          action: { kind: 'status', status: 201, raw: '{"id":41', contentType: 'application/json', act: true },
-        },
-      ],
+          action: { kind: 'status', status: 201, raw: '{"id":41', contentType: 'application/json', act: true }
+        }
+      ]
     })
     const html = await trigger(emulator)
     expect([html.status, html.headers['content-type'], html.text]).toEqual([
       201,
       'text/html',
-      '<html><body>Created</body></html>',
+      '<html><body>Created</body></html>'
     ])
     const truncated = await trigger(emulator)
     expect([truncated.status, truncated.headers['content-type']]).toEqual([201, 'application/json'])
     expect(() => JSON.parse(truncated.text)).toThrow()
     expect(emulator.jobGroups().map((group) => [group.id, group.origin])).toEqual([
       [4100, 'api'],
-      [4101, 'api'],
+      [4101, 'api']
     ])
     expect((await trigger(emulator)).status).toBe(201)
   })
@@ -203,10 +208,10 @@ describe("'status': any answer", () => {
     const shapes: Fault['action'][] = [
       { kind: 'status', status: 200, raw: '', contentType: 'application/json' },
       { kind: 'status', status: 200, body: { status: 'Complete' } },
-      { kind: 'status', status: 200, body: 42 },
+      { kind: 'status', status: 200, body: 42 }
     ]
     const emulator = await start({
-      faults: shapes.map((action, i) => ({ method: 'GET', path: STATUS, after: i, action })),
+      faults: shapes.map((action, i) => ({ method: 'GET', path: STATUS, after: i, action }))
     })
     const id = emulator.createJobGroup(7)
     const texts: string[] = []
@@ -223,9 +228,9 @@ describe("'status': any answer", () => {
           path: STATUS,
           after: 1,
           forMs: 300,
-          action: { kind: 'status', status: 200, raw: '<html>maintenance</html>' },
-        },
-      ],
+          action: { kind: 'status', status: 200, raw: '<html>maintenance</html>' }
+        }
+      ]
     })
     const id = emulator.createJobGroup(7)
     const url = `${emulator.url}/v4/jobGroups/${id}/status`
@@ -265,8 +270,8 @@ describe("'compress'", () => {
         { path: ITEM, action: { kind: 'compress', encoding: 'deflate' } },
         { path: ITEM, after: 1, action: { kind: 'compress', encoding: 'br' } },
         { path: ITEM, after: 2, action: { kind: 'compress', encoding: 'identity', declare: 'gzip' } },
-        { path: ITEM, after: 3, action: { kind: 'compress', declare: 'x-bogus' } },
-      ],
+        { path: ITEM, after: 3, action: { kind: 'compress', declare: 'x-bogus' } }
+      ]
     })
     const id = emulator.createJobGroup(42)
     const url = `${emulator.url}/v4/jobGroups/${id}`
@@ -277,7 +282,9 @@ describe("'compress'", () => {
     expect(brotli.headers['content-encoding']).toBe('br')
     expect(JSON.parse(brotliDecompressSync(brotli.body).toString())).toMatchObject({ id })
     // fetch decompresses what is declared gzip: plain JSON under that label breaks it.
-    await expect(fetch(url, { headers: { authorization: `Bearer ${TOKEN}` } }).then((r) => r.text())).rejects.toThrow()
+    await expect(
+      fetch(url, { headers: { authorization: `Bearer ${EMULATOR_TOKEN}` } }).then((r) => r.text())
+    ).rejects.toThrow()
     const bogus = await request(url)
     expect(bogus.headers['content-encoding']).toBe('x-bogus')
     expect(JSON.parse(gunzipSync(bogus.body).toString())).toMatchObject({ id })
@@ -287,7 +294,7 @@ describe("'compress'", () => {
 describe("'drip' and 'huge'", () => {
   it('drip: the head comes at once, the body a few bytes every everyMs', async () => {
     const emulator = await start({
-      faults: [{ method: 'GET', path: STATUS, action: { kind: 'drip', chunkBytes: 2, everyMs: 60 } }],
+      faults: [{ method: 'GET', path: STATUS, action: { kind: 'drip', chunkBytes: 2, everyMs: 60 } }]
     })
     const id = emulator.createJobGroup(7)
     const answer = await request(`${emulator.url}/v4/jobGroups/${id}/status`)
@@ -304,9 +311,9 @@ describe("'drip' and 'huge'", () => {
     const signal = AbortSignal.timeout(1000) // the 201 body would take about 5 s
     const response = await fetch(`${emulator.url}/v4/jobGroups`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${EMULATOR_TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify({ wrangledDataset: { id: 7 } }),
-      signal,
+      signal
     })
     expect(response.status).toBe(201)
     await expect(response.text()).rejects.toThrow()
@@ -315,7 +322,7 @@ describe("'drip' and 'huge'", () => {
 
   it('drip with cutAfterBytes: the connection closes mid-answer after that many bytes', async () => {
     const emulator = await start({
-      faults: [{ ...TRIGGER, action: { kind: 'drip', chunkBytes: 4, everyMs: 5, cutAfterBytes: 10 } }],
+      faults: [{ ...TRIGGER, action: { kind: 'drip', chunkBytes: 4, everyMs: 5, cutAfterBytes: 10 } }]
     })
     const error = await failure(trigger(emulator))
     expect(error.status).toBe(201)
@@ -340,10 +347,10 @@ describe("'drip' and 'huge'", () => {
       faults: [
         {
           path: '/v4/jobLibrary',
-          action: { kind: 'huge', bytes: 300_000, content: 'junk', declareLength: false, chunkBytes: 1000 },
+          action: { kind: 'huge', bytes: 300_000, content: 'junk', declareLength: false, chunkBytes: 1000 }
         },
-        { path: '/v4/jobLibrary', after: 1, action: { kind: 'huge', bytes: 4 * 1024 ** 3, status: 201 } },
-      ],
+        { path: '/v4/jobLibrary', after: 1, action: { kind: 'huge', bytes: 4 * 1024 ** 3, status: 201 } }
+      ]
     })
     const junk = await request(`${emulator.url}/v4/jobLibrary`)
     expect(junk.headers['content-length']).toBeUndefined()
@@ -357,7 +364,7 @@ describe("'drip' and 'huge'", () => {
     const received = await new Promise<number>((resolve, reject) => {
       const req = httpRequest(
         `${emulator.url}/v4/jobLibrary`,
-        { agent: false, headers: { authorization: `Bearer ${TOKEN}` } },
+        { agent: false, headers: { authorization: `Bearer ${EMULATOR_TOKEN}` } },
         (res) => {
           expect(res.headers['content-length']).toBe(String(4 * 1024 ** 3))
           let count = 0
@@ -368,7 +375,7 @@ describe("'drip' and 'huge'", () => {
               resolve(count)
             }
           })
-        },
+        }
       )
       req.on('error', (error) => (error.message === 'socket hang up' ? undefined : reject(error)))
       req.end()
@@ -383,12 +390,12 @@ describe("'redirect' and the recorder", () => {
     const recorder = keep(await Recorder.start())
     const emulator = await start({
       faults: [
-        { ...TRIGGER, action: { kind: 'redirect', status: 307, location: recorder.url, appendPath: true, act: true } },
-      ],
+        { ...TRIGGER, action: { kind: 'redirect', status: 307, location: recorder.url, appendPath: true, act: true } }
+      ]
     })
     const answer = await request(`${emulator.url}/v4/jobGroups?x=1`, {
       method: 'POST',
-      json: { wrangledDataset: { id: 7 } },
+      json: { wrangledDataset: { id: 7 } }
     })
     expect(answer.status).toBe(307)
     expect(answer.headers.location).toBe(`${recorder.url}/v4/jobGroups?x=1`)
@@ -399,7 +406,7 @@ describe("'redirect' and the recorder", () => {
       method: 'POST',
       json: { a: 1 },
       token: null,
-      headers: { 'x-probe': 'p' },
+      headers: { 'x-probe': 'p' }
     })
     expect([followed.status, followed.text]).toEqual([200, '{}'])
     expect(recorder.requests).toEqual([
@@ -408,8 +415,8 @@ describe("'redirect' and the recorder", () => {
         path: '/v4/jobGroups',
         query: { x: '1' },
         json: { a: 1 },
-        status: 200,
-      }),
+        status: 200
+      })
     ])
     expect(recorder.requests[0]?.headers).toMatchObject({ 'x-probe': 'p' })
     expect(recorder.requests[0]?.headers.authorization).toBeUndefined()
@@ -418,18 +425,20 @@ describe("'redirect' and the recorder", () => {
   it('shows what a client following redirects by itself carries to another port of the same host', async () => {
     // @actions/http-client strips Authorization only when the host name changes, not the port.
     const recorder = keep(
-      await Recorder.start({ status: 404, body: 'nothing here', headers: { 'content-type': 'text/plain' } }),
+      await Recorder.start({ status: 404, body: 'nothing here', headers: { 'content-type': 'text/plain' } })
     )
     const emulator = await start({
-      faults: [{ method: 'GET', action: { kind: 'redirect', location: recorder.url, appendPath: true } }],
+      faults: [{ method: 'GET', action: { kind: 'redirect', location: recorder.url, appendPath: true } }]
     })
     const client = new HttpClient('test', [], { allowRedirects: true, keepAlive: false })
-    const response = await client.get(`${emulator.url}/v4/jobGroups/4100`, { authorization: `Bearer ${TOKEN}` })
+    const response = await client.get(`${emulator.url}/v4/jobGroups/4100`, {
+      authorization: `Bearer ${EMULATOR_TOKEN}`
+    })
     expect([response.message.statusCode, await response.readBody()]).toEqual([404, 'nothing here'])
     expect(emulator.requests[0]?.status).toBe(302)
     expect(recorder.requests[0]).toMatchObject({
       path: '/v4/jobGroups/4100',
-      headers: { authorization: `Bearer ${TOKEN}` },
+      headers: { authorization: `Bearer ${EMULATOR_TOKEN}` }
     })
   })
 
@@ -444,14 +453,14 @@ describe("'redirect' and the recorder", () => {
 describe("'foreign-job-group': another client's job group", () => {
   it('before the own one: a lower id, same recipe, its own execution id', async () => {
     const emulator = await start({
-      faults: [{ ...TRIGGER, action: { kind: 'foreign-job-group', when: 'before', executionId: 'other-run' } }],
+      faults: [{ ...TRIGGER, action: { kind: 'foreign-job-group', when: 'before', executionId: 'other-run' } }]
     })
     const answer = await trigger(emulator, { 'x-execution-id': 'mine' })
     expect(answer.status).toBe(201)
     expect(JSON.parse(answer.text)).toMatchObject({ id: 4101 })
     expect(emulator.jobGroups()).toEqual([
       expect.objectContaining({ id: 4100, recipeId: 7, executionId: 'other-run', origin: 'foreign' }),
-      expect.objectContaining({ id: 4101, recipeId: 7, executionId: 'mine', origin: 'api' }),
+      expect.objectContaining({ id: 4101, recipeId: 7, executionId: 'mine', origin: 'api' })
     ])
   })
 
@@ -460,8 +469,8 @@ describe("'foreign-job-group': another client's job group", () => {
     const emulator = await start({
       faults: [
         { ...TRIGGER, after: 1, action: { kind: 'foreign-job-group', createdAtOffsetMs: -500 } },
-        { ...TRIGGER, after: 1, action: { kind: 'act-then-reset' } },
-      ],
+        { ...TRIGGER, after: 1, action: { kind: 'act-then-reset' } }
+      ]
     })
     expect((await trigger(emulator)).status).toBe(201)
     vi.setSystemTime(T0)
@@ -469,7 +478,7 @@ describe("'foreign-job-group': another client's job group", () => {
     expect(emulator.jobGroups().map((g) => [g.id, g.origin, g.createdAt, g.executionId])).toEqual([
       [4100, 'api', T0 - 2000, undefined],
       [4101, 'api', T0, 'run-2'],
-      [4102, 'foreign', T0 - 500, undefined],
+      [4102, 'foreign', T0 - 500, undefined]
     ])
     const query = new URLSearchParams({ 'dateFilter[createdAt][gte]': String(T0 - 1000) })
     const listed = JSON.parse((await request(`${emulator.url}/v4/jobLibrary?${query}`)).text) as {
@@ -480,7 +489,7 @@ describe("'foreign-job-group': another client's job group", () => {
 
   it("with the request's execution id, created before: the client's POST answers 304", async () => {
     const emulator = await start({
-      faults: [{ ...TRIGGER, action: { kind: 'foreign-job-group', when: 'before', sameExecutionId: true } }],
+      faults: [{ ...TRIGGER, action: { kind: 'foreign-job-group', when: 'before', sameExecutionId: true } }]
     })
     const answer = await trigger(emulator, { 'x-execution-id': 'shared' })
     expect(answer.status).toBe(304)
@@ -492,15 +501,15 @@ describe("'foreign-job-group': another client's job group", () => {
       faults: [
         { ...TRIGGER, action: { kind: 'foreign-job-group' } },
         { ...TRIGGER, action: { kind: 'foreign-job-group', delayMs: 150, recipeId: 42 } },
-        { ...TRIGGER, action: { kind: 'reset' } },
-      ],
+        { ...TRIGGER, action: { kind: 'reset' } }
+      ]
     })
     await expect(trigger(emulator)).rejects.toThrow()
     expect(emulator.jobGroups().map((g) => [g.recipeId, g.origin])).toEqual([[7, 'foreign']])
     await sleep(250)
     expect(emulator.jobGroups().map((g) => [g.recipeId, g.origin])).toEqual([
       [7, 'foreign'],
-      [42, 'foreign'],
+      [42, 'foreign']
     ])
   })
 
@@ -514,8 +523,8 @@ describe("'foreign-job-group': another client's job group", () => {
         executionId: 'x',
         createdAt: T0,
         origin: 'direct',
-        status: 'Complete',
-      }),
+        status: 'Complete'
+      })
     ])
   })
 })
@@ -525,7 +534,7 @@ describe('a lagging read replica', () => {
     freezeDate(T0)
     const emulator = await start({
       scenario: { durationMs: 1000 }, // Created 0-500, InProgress 500-1000, then Complete
-      faults: [{ method: 'GET', path: ITEM, times: Infinity, action: { kind: 'stale', lagMs: 600 } }],
+      faults: [{ method: 'GET', path: ITEM, times: Infinity, action: { kind: 'stale', lagMs: 600 } }]
     })
     const id = emulator.createJobGroup(7)
     const at = async (ms: number): Promise<[unknown, unknown]> => {
@@ -539,11 +548,11 @@ describe('a lagging read replica', () => {
     expect(await at(300)).toEqual(['Created', expect.objectContaining({ status: 'Created' })])
     expect(await at(1100)).toEqual([
       'Complete',
-      expect.objectContaining({ status: 'InProgress', updatedAt: iso(T0 + 500) }),
+      expect.objectContaining({ status: 'InProgress', updatedAt: iso(T0 + 500) })
     ])
     expect(await at(1600)).toEqual([
       'Complete',
-      expect.objectContaining({ status: 'Complete', updatedAt: iso(T0 + 1000) }),
+      expect.objectContaining({ status: 'Complete', updatedAt: iso(T0 + 1000) })
     ])
   })
 
@@ -554,14 +563,14 @@ describe('a lagging read replica', () => {
         {
           path: /^\/v4\/jobGroups\/\d+(\/status|\/cancel)?$/,
           times: Infinity,
-          action: { kind: 'stale', status: 'Created' },
-        },
-      ],
+          action: { kind: 'stale', status: 'Created' }
+        }
+      ]
     })
     const id = emulator.createJobGroup(7)
     expect(JSON.parse((await request(`${emulator.url}/v4/jobGroups/${id}`)).text)).toMatchObject({
       id,
-      status: 'Created',
+      status: 'Created'
     })
     expect((await request(`${emulator.url}/v4/jobGroups/${id}/status`)).text).toBe('"Created"')
     const cancel = await request(`${emulator.url}/v4/jobGroups/${id}/cancel`, { method: 'POST', json: {} })
@@ -577,8 +586,8 @@ describe('a lagging read replica', () => {
       faults: [
         { method: 'GET', path: /^\/v4\/jobGroups\/\d+(\/status)?$/, times: Infinity, action: notYet },
         { method: 'GET', path: '/v4/jobLibrary', times: Infinity, action: notYet },
-        { method: 'GET', path: ITEM, after: 1, times: Infinity, action: { kind: 'stale', lagMs: 1000 } },
-      ],
+        { method: 'GET', path: ITEM, after: 1, times: Infinity, action: { kind: 'stale', lagMs: 1000 } }
+      ]
     })
     const id = emulator.createJobGroup(7)
     const get = (path: string): Promise<RawAnswer> => request(`${emulator.url}${path}`)
@@ -602,20 +611,20 @@ describe('the flow and plan routes', () => {
   it("their job groups carry origin 'api'; 'foreign-job-group' starts another client's run of the flow", async () => {
     const emulator = await start({
       flows: FLOWS,
-      faults: [{ ...FLOW_RUN, action: { kind: 'foreign-job-group', when: 'before', executionId: 'other-run' } }],
+      faults: [{ ...FLOW_RUN, action: { kind: 'foreign-job-group', when: 'before', executionId: 'other-run' } }]
     })
     const answer = await post(emulator, '/v4/flows/7/run', { 'x-execution-id': 'mine' })
     expect(answer.status).toBe(201)
     expect(JSON.parse(answer.text)).toMatchObject({ flowRunId: 2002 })
     expect(emulator.flowRuns().map((run) => [run.id, run.origin, run.executionId, run.jobGroupIds])).toEqual([
       [2001, 'foreign', 'other-run', [4100, 4101]],
-      [2002, 'api', 'mine', [4102, 4103]],
+      [2002, 'api', 'mine', [4102, 4103]]
     ])
     expect(emulator.jobGroups().map((group) => [group.id, group.recipeId, group.origin])).toEqual([
       [4100, 71, 'foreign'],
       [4101, 72, 'foreign'],
       [4102, 71, 'api'],
-      [4103, 72, 'api'],
+      [4103, 72, 'api']
     ])
   })
 
@@ -625,8 +634,8 @@ describe('the flow and plan routes', () => {
       plans: PLANS,
       faults: [
         { ...PLAN_RUN, action: { kind: 'foreign-job-group', when: 'before', sameExecutionId: true } },
-        { ...FLOW_RUN, action: { kind: 'foreign-job-group', recipeId: 42 } },
-      ],
+        { ...FLOW_RUN, action: { kind: 'foreign-job-group', recipeId: 42 } }
+      ]
     })
     expect((await post(emulator, '/v4/plans/5/run', { 'x-execution-id': 'nightly' })).status).toBe(304)
     const [planRun] = emulator.planRuns()
@@ -639,7 +648,7 @@ describe('the flow and plan routes', () => {
       [72, 'foreign'],
       [71, 'api'],
       [72, 'api'],
-      [42, 'foreign'],
+      [42, 'foreign']
     ])
   })
 
@@ -654,8 +663,8 @@ describe('the flow and plan routes', () => {
       faults: [
         { method: 'GET', path: /^\/v4\/(flowRuns|planSnapshotRuns)\/|\/full$/, times: Infinity, action: notYet },
         { method: 'GET', path: /^\/v4\/flowRuns\/\d+\/status$/, after: 2, forMs: 1000, action: lagging },
-        { method: 'GET', path: /^\/v4\/planSnapshotRuns\//, after: 1, action: { kind: 'stale', status: 'InProgress' } },
-      ],
+        { method: 'GET', path: /^\/v4\/planSnapshotRuns\//, after: 1, action: { kind: 'stale', status: 'InProgress' } }
+      ]
     })
     expect((await post(emulator, '/v4/flows/7/run')).status).toBe(201)
     expect((await post(emulator, '/v4/plans/5/run')).status).toBe(201)
@@ -702,8 +711,8 @@ describe('the flow and plan routes', () => {
         { ...FLOW_RUN, action: { kind: 'compress' } },
         { method: 'GET', path: '/v4/flowRuns/2001/status', action: { kind: 'drip', chunkBytes: 2, everyMs: 40 } },
         { ...PLAN_RUN, action: { kind: 'huge', bytes: 100_000, act: true } },
-        { method: 'GET', path: /^\/v4\/planSnapshotRuns\//, action: redirect },
-      ],
+        { method: 'GET', path: /^\/v4\/planSnapshotRuns\//, action: redirect }
+      ]
     })
     const compressed = await post(emulator, '/v4/flows/7/run')
     expect([compressed.status, compressed.headers['content-encoding']]).toEqual([201, 'gzip'])
@@ -729,8 +738,8 @@ describe('with OAuth access tokens', () => {
   it('over https; 401s for a revoked or expired token carry their exact length, compressed or not', async () => {
     const aac = keep(
       await startAacEmulator({
-        emulator: { tls: true, faults: [{ path: '/v4/jobLibrary', after: 2, action: { kind: 'compress' } }] },
-      }),
+        emulator: { tls: true, faults: [{ path: '/v4/jobLibrary', after: 2, action: { kind: 'compress' } }] }
+      })
     )
     const { emulator, tokenServer } = aac
     expect(emulator.url).toMatch(/^https:/)
@@ -751,7 +760,7 @@ describe('with OAuth access tokens', () => {
     expect([expired.status, expired.headers['content-encoding']]).toEqual([401, 'gzip'])
     expect(expired.headers['content-length']).toBe(String(expired.body.length))
     expect(JSON.parse(gunzipSync(expired.body).toString())).toMatchObject({
-      exception: { name: 'AuthenticationFailed', details: 'The access token has expired' },
+      exception: { name: 'AuthenticationFailed', details: 'The access token has expired' }
     })
   })
 })
@@ -774,7 +783,7 @@ describe('tls', () => {
     const error = await failure(request(`${emulator.url}/v4/jobLibrary`, { ca: emulator.ca }))
     expect(error.code).toBe('ERR_TLS_CERT_ALTNAME_INVALID')
     expect((error as RawFailure & { cert?: { subjectaltname?: string } }).cert?.subjectaltname).toBe(
-      `DNS:${WRONG_HOST}`,
+      `DNS:${WRONG_HOST}`
     )
     expect(emulator.requests).toEqual([])
   })
@@ -782,10 +791,12 @@ describe('tls', () => {
   it('caFile() trusts the CA in a child process through NODE_EXTRA_CA_CERTS', async () => {
     const emulator = await start({ tls: true })
     const url = JSON.stringify(`${emulator.url}/v4/jobLibrary`)
-    const script = `const r = await fetch(${url}, { headers: { authorization: 'Bearer ${TOKEN}' } }); console.log(r.status)`
+    const script =
+      `const r = await fetch(${url}, { headers: { authorization: 'Bearer ${EMULATOR_TOKEN}' } }); ` +
+      'console.log(r.status)'
     const run = (env: Record<string, string>) =>
       promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
-        env: { PATH: process.env.PATH, ...env },
+        env: { PATH: process.env.PATH, ...env }
       })
     expect((await run({ NODE_EXTRA_CA_CERTS: caFile() })).stdout.trim()).toBe('200')
     await expect(run({})).rejects.toThrow(/fetch failed/)
@@ -820,14 +831,16 @@ describe('proxy', () => {
     const proxy = keep(await TestProxy.start())
     for (const [name, value] of Object.entries(proxy.env())) vi.stubEnv(name, value)
     const client = new HttpClient('test', [], { keepAlive: false })
-    const response = await client.get(`${proxiedUrl(emulator.url)}/v4/jobLibrary`, { authorization: `Bearer ${TOKEN}` })
+    const response = await client.get(`${proxiedUrl(emulator.url)}/v4/jobLibrary`, {
+      authorization: `Bearer ${EMULATOR_TOKEN}`
+    })
     expect([response.message.statusCode, JSON.parse(await response.readBody())]).toEqual([200, { data: [], count: 0 }])
     expect(proxy.requests).toEqual([
       expect.objectContaining({
         method: 'CONNECT',
         target: `${PROXIED_HOST}:${new URL(emulator.url).port}`,
-        status: 200,
-      }),
+        status: 200
+      })
     ])
     expect(emulator.requests[0]?.headers.host).toBe(`${PROXIED_HOST}:${new URL(emulator.url).port}`)
   })
@@ -839,7 +852,7 @@ describe('proxy', () => {
     const script = `
       const { HttpClient } = await import(${JSON.stringify(clientModule)})
       const url = ${JSON.stringify(`${proxiedUrl(emulator.url)}/v4/jobLibrary`)}
-      const response = await new HttpClient('test').get(url, { authorization: 'Bearer ${TOKEN}' })
+      const response = await new HttpClient('test').get(url, { authorization: 'Bearer ${EMULATOR_TOKEN}' })
       console.log(response.message.statusCode, await response.readBody())
     `
     const env = { PATH: process.env.PATH ?? '', NODE_EXTRA_CA_CERTS: caFile(), ...proxy.env() }
@@ -861,7 +874,7 @@ describe('proxy', () => {
     expect(absolute.status).toBe(403)
     expect(proxy.requests.map((r) => [r.method, r.status])).toEqual([
       ['CONNECT', 403],
-      ['GET', 403],
+      ['GET', 403]
     ])
     expect(emulator.requests).toEqual([])
   })
@@ -880,7 +893,7 @@ describe('proxy', () => {
 
     for (const [name, value] of Object.entries(proxy.env('user:p@ss:word'))) vi.stubEnv(name, value)
     const response = await new HttpClient('test', [], { keepAlive: false }).get(url, {
-      authorization: `Bearer ${TOKEN}`,
+      authorization: `Bearer ${EMULATOR_TOKEN}`
     })
     expect(response.message.statusCode).toBe(200)
     await response.readBody()
@@ -888,7 +901,7 @@ describe('proxy', () => {
     expect(proxy.requests.map((r) => [r.method, r.status, r.headers['proxy-authorization']])).toEqual([
       ['GET', 407, undefined],
       ['CONNECT', 407, undefined],
-      ['CONNECT', 200, basic],
+      ['CONNECT', 200, basic]
     ])
   })
 
@@ -896,19 +909,19 @@ describe('proxy', () => {
     const emulator = await start()
     const proxy = keep(await TestProxy.start())
     const answer = await viaProxy(proxy, `${proxiedUrl(emulator.url)}/v4/jobLibrary?limit=1`, {
-      'proxy-authorization': 'Basic eA==',
+      'proxy-authorization': 'Basic eA=='
     })
     expect([answer.status, answer.text]).toEqual([200, '{"data":[],"count":0}'])
     expect(emulator.requests[0]).toMatchObject({
       path: '/v4/jobLibrary',
       query: { limit: '1' },
-      headers: { authorization: `Bearer ${TOKEN}` },
+      headers: { authorization: `Bearer ${EMULATOR_TOKEN}` }
     })
     expect(emulator.requests[0]?.headers['proxy-authorization']).toBeUndefined()
     expect(proxy.requests[0]).toMatchObject({
       method: 'GET',
       target: `${proxiedUrl(emulator.url)}/v4/jobLibrary?limit=1`,
-      status: 200,
+      status: 200
     })
   })
 
@@ -920,7 +933,7 @@ describe('proxy', () => {
     expect(answer.status).toBe(502)
     for (const [name, value] of Object.entries(proxy.env())) vi.stubEnv(name, value)
     const error = await failure(
-      new HttpClient('test', [], { keepAlive: false }).get(`${proxiedUrl(closed.url)}/v4/jobLibrary`),
+      new HttpClient('test', [], { keepAlive: false }).get(`${proxiedUrl(closed.url)}/v4/jobLibrary`)
     )
     expect(error.message).toContain('statusCode=502')
   })
@@ -944,7 +957,7 @@ describe('close()', () => {
       const recorder = await Recorder.start({ tls: true })
       const https = await import('node:https')
       const get = (path, method = 'GET') => new Promise((resolve) => {
-        const options = { method, ca: emulator.ca, headers: { authorization: 'Bearer emulator-token' } }
+        const options = { method, ca: emulator.ca, headers: { authorization: 'Bearer ${EMULATOR_TOKEN}' } }
         const req = https.request(emulator.url + path, options, (res) => {
           res.resume()
           res.on('end', () => resolve('answered'))
@@ -966,7 +979,7 @@ describe('close()', () => {
     const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
       cwd: fileURLToPath(new URL('..', import.meta.url)),
       encoding: 'utf8',
-      timeout: 15_000,
+      timeout: 15_000
     })
     expect(child.stderr).toBe('')
     expect(child.stdout.trim()).toBe('aborted aborted aborted 200')
@@ -981,7 +994,13 @@ function viaProxy(proxy: TestProxy, url: string, headers: Record<string, string>
   return new Promise((resolve, reject) => {
     const started = Date.now()
     const req = httpRequest(
-      { host: '127.0.0.1', port, path: url, agent: false, headers: { authorization: `Bearer ${TOKEN}`, ...headers } },
+      {
+        host: '127.0.0.1',
+        port,
+        path: url,
+        agent: false,
+        headers: { authorization: `Bearer ${EMULATOR_TOKEN}`, ...headers }
+      },
       (res) => {
         const headersAfterMs = Date.now() - started
         const chunks: Buffer[] = []
@@ -994,10 +1013,10 @@ function viaProxy(proxy: TestProxy, url: string, headers: Record<string, string>
             body,
             text: body.toString(),
             headersAfterMs,
-            endAfterMs: Date.now() - started,
+            endAfterMs: Date.now() - started
           })
         })
-      },
+      }
     )
     req.on('error', reject)
     req.end()

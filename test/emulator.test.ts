@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { Emulator } from './emulator/index.ts'
 import type { EmulatorOptions } from './emulator/index.ts'
+import { EMULATOR_TOKEN, WRONG_API_TOKEN } from './support/fake-tokens.ts'
 import { parseCommandFile } from './support/run-action.ts'
 
 interface Answer {
@@ -73,7 +74,7 @@ describe('POST /v4/jobGroups', () => {
     const runParameters = { overrides: { data: [{ key: 'country', value: 'Germany' }] } }
     const answer = await call(emulator, 'POST', '/v4/jobGroups?x=1', {
       body: { wrangledDataset: { id: '42' }, overrides, runParameters },
-      headers: { 'x-execution-id': 'run-1' },
+      headers: { 'x-execution-id': 'run-1' }
     })
 
     expect(answer.status).toBe(201)
@@ -83,7 +84,7 @@ describe('POST /v4/jobGroups', () => {
       reason: 'JobStarted',
       sessionId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       jobGraph: { vertices: [41001, 41002], edges: [{ source: 41001, target: 41002 }] },
-      jobs: { data: [{ id: 41001 }, { id: 41002 }] },
+      jobs: { data: [{ id: 41001 }, { id: 41002 }] }
     })
     const [request] = emulator.requests
     expect(request).toMatchObject({
@@ -92,30 +93,51 @@ describe('POST /v4/jobGroups', () => {
       query: { x: '1' },
       json: { wrangledDataset: { id: '42' }, overrides, runParameters },
       status: 201,
-      requestId: answer.headers.get('x-trifacta-request-id'),
+      requestId: answer.headers.get('x-trifacta-request-id')
     })
-    expect(request?.headers.authorization).toBe('Bearer emulator-token')
+    expect(request?.headers.authorization).toBe(`Bearer ${EMULATOR_TOKEN}`)
     expect(request?.at).toBeLessThanOrEqual(Date.now())
     expect(emulator.requestsTo('post', '/v4/jobGroups')).toHaveLength(1)
     expect(emulator.jobGroups()).toEqual([
-      expect.objectContaining({ id: 4100, recipeId: 42, executionId: 'run-1', canceled: false, overrides, runParameters }),
+      expect.objectContaining({
+        id: 4100,
+        recipeId: 42,
+        executionId: 'run-1',
+        canceled: false,
+        overrides,
+        runParameters
+      })
     ])
   })
 
   it('chains the stages of a scenario in the job graph', async () => {
-    const emulator = await start({ firstJobGroupId: 9, scenario: { stages: [{ jobType: 'wrangle' }, { jobType: 'filewriter' }, { jobType: 'publish' }] } })
+    const emulator = await start({
+      firstJobGroupId: 9,
+      scenario: { stages: [{ jobType: 'wrangle' }, { jobType: 'filewriter' }, { jobType: 'publish' }] }
+    })
     const answer = await trigger(emulator)
     expect(answer.json).toMatchObject({
       id: 9,
-      jobGraph: { vertices: [91, 92, 93], edges: [{ source: 91, target: 92 }, { source: 92, target: 93 }] },
+      jobGraph: {
+        vertices: [91, 92, 93],
+        edges: [
+          { source: 91, target: 92 },
+          { source: 92, target: 93 }
+        ]
+      }
     })
   })
 
   it('answers 400 ValidationFailed for a body that is not JSON or a bad wrangledDataset.id', async () => {
     const emulator = await start()
-    const notJson = await call(emulator, 'POST', '/v4/jobGroups', { raw: '{oops', headers: { 'content-type': 'application/json' } })
+    const notJson = await call(emulator, 'POST', '/v4/jobGroups', {
+      raw: '{oops',
+      headers: { 'content-type': 'application/json' }
+    })
     expect(notJson.status).toBe(400)
-    expect(notJson.json).toEqual({ exception: { name: 'ValidationFailed', message: 'Input validation failed', details: expect.any(String) } })
+    expect(notJson.json).toEqual({
+      exception: { name: 'ValidationFailed', message: 'Input validation failed', details: expect.any(String) }
+    })
     for (const id of [0, -3, 1.5, 'abc', '', null, { id: 7 }]) {
       expect((await trigger(emulator, id)).status, JSON.stringify(id)).toBe(400)
     }
@@ -172,17 +194,22 @@ describe('job progression', () => {
       runParameterReferenceDate: new Date(T0).toISOString(),
       wrangledDataset: { id: 7 },
       creator: { id: 1 },
-      updater: { id: 1 },
+      updater: { id: 1 }
     })
   })
 
   it('shows an unknown status string and ends Failed', async () => {
     freezeDate(T0)
-    const emulator = await start({ scenarios: { 42: { durationMs: 200, statuses: ['Paused'], finalStatus: 'Failed' } } })
+    const emulator = await start({
+      scenarios: { 42: { durationMs: 200, statuses: ['Paused'], finalStatus: 'Failed' } }
+    })
     const id = emulator.createJobGroup(42)
     expect((await call(emulator, 'GET', `/v4/jobGroups/${id}/status`)).json).toBe('Paused')
     vi.setSystemTime(T0 + 200)
-    expect((await call(emulator, 'GET', `/v4/jobGroups/${id}`)).json).toMatchObject({ status: 'Failed', wrangledDataset: { id: 42 } })
+    expect((await call(emulator, 'GET', `/v4/jobGroups/${id}`)).json).toMatchObject({
+      status: 'Failed',
+      wrangledDataset: { id: 42 }
+    })
   })
 
   it('progresses in real time too', async () => {
@@ -199,37 +226,63 @@ describe('job progression', () => {
     const id = emulator.createJobGroup(7)
     const stagesAt = async (ms: number): Promise<Array<Record<string, unknown>>> => {
       vi.setSystemTime(T0 + ms)
-      return ((await call(emulator, 'GET', `/v4/jobGroups/${id}/jobs`)).json as { data: Array<Record<string, unknown>> }).data
+      return (
+        (await call(emulator, 'GET', `/v4/jobGroups/${id}/jobs`)).json as { data: Array<Record<string, unknown>> }
+      ).data
     }
     expect((await stagesAt(100)).map((stage) => stage.status)).toEqual(['Created', 'Created'])
     const running = await stagesAt(250)
     expect(running.map((stage) => stage.status)).toEqual(['InProgress', 'Created'])
-    expect(running[0]).toMatchObject({ jobType: 'wrangle', percentComplete: 50, errorMessage: null, executionLanguage: 'photon', jobGroup: { id } })
+    expect(running[0]).toMatchObject({
+      jobType: 'wrangle',
+      percentComplete: 50,
+      errorMessage: null,
+      executionLanguage: 'photon',
+      jobGroup: { id }
+    })
     const done = await stagesAt(400)
     expect(done).toEqual([
-      expect.objectContaining({ status: 'Complete', percentComplete: 100, createdAt: iso(T0 + 200), updatedAt: iso(T0 + 300) }),
-      expect.objectContaining({ status: 'Complete', jobType: 'filewriter', createdAt: iso(T0 + 300), updatedAt: iso(T0 + 400) }),
+      expect.objectContaining({
+        status: 'Complete',
+        percentComplete: 100,
+        createdAt: iso(T0 + 200),
+        updatedAt: iso(T0 + 300)
+      }),
+      expect.objectContaining({
+        status: 'Complete',
+        jobType: 'filewriter',
+        createdAt: iso(T0 + 300),
+        updatedAt: iso(T0 + 400)
+      })
     ])
   })
 
   it('fails the stage carrying an errorMessage; earlier ones Complete, later ones Canceled', async () => {
     freezeDate(T0)
-    const stages = [{ jobType: 'wrangle' }, { jobType: 'filewriter', errorMessage: 'Disk quota exceeded' }, { jobType: 'publish' }]
+    const stages = [
+      { jobType: 'wrangle' },
+      { jobType: 'filewriter', errorMessage: 'Disk quota exceeded' },
+      { jobType: 'publish' }
+    ]
     const emulator = await start({ scenario: { durationMs: 300, finalStatus: 'Failed', stages } })
     const id = emulator.createJobGroup(7)
     vi.setSystemTime(T0 + 300)
-    const { data } = (await call(emulator, 'GET', `/v4/jobGroups/${id}/jobs`)).json as { data: Array<Record<string, unknown>> }
+    const { data } = (await call(emulator, 'GET', `/v4/jobGroups/${id}/jobs`)).json as {
+      data: Array<Record<string, unknown>>
+    }
     expect(data.map((stage) => [stage.status, stage.errorMessage])).toEqual([
       ['Complete', null],
       ['Failed', 'Disk quota exceeded'],
-      ['Canceled', null],
+      ['Canceled', null]
     ])
   })
 
   it('fails the last stage with a default message when no stage carries one', async () => {
     const emulator = await start({ scenario: { durationMs: 0, finalStatus: 'Failed' } })
     const id = emulator.createJobGroup(7)
-    const { data } = (await call(emulator, 'GET', `/v4/jobGroups/${id}/jobs`)).json as { data: Array<Record<string, unknown>> }
+    const { data } = (await call(emulator, 'GET', `/v4/jobGroups/${id}/jobs`)).json as {
+      data: Array<Record<string, unknown>>
+    }
     expect(data.map((stage) => stage.status)).toEqual(['Complete', 'Failed'])
     expect(data[1]?.errorMessage).toEqual(expect.stringMatching(/\w{10}/))
   })
@@ -243,7 +296,10 @@ describe('job progression', () => {
     vi.setSystemTime(T0 + 100)
     expect((await call(emulator, 'GET', `/v4/jobGroups/${id}/outputs`)).json).toEqual(outputs)
     const other = emulator.createJobGroup(7, { durationMs: 0 })
-    const defaults = (await call(emulator, 'GET', `/v4/jobGroups/${other}/outputs`)).json as { files: unknown[]; tables: unknown[] }
+    const defaults = (await call(emulator, 'GET', `/v4/jobGroups/${other}/outputs`)).json as {
+      files: unknown[]
+      tables: unknown[]
+    }
     expect([defaults.files.length, defaults.tables.length]).toEqual([1, 1])
   })
 })
@@ -258,8 +314,13 @@ describe('POST /v4/jobGroups/{id}/cancel', () => {
     expect(answer.status).toBe(200)
     expect(answer.json).toEqual({ jobgroupId: id, jobIds: [41001, 41002] })
     vi.setSystemTime(T0 + 1000)
-    expect((await call(emulator, 'GET', `/v4/jobGroups/${id}`)).json).toMatchObject({ status: 'Canceled', updatedAt: iso(T0 + 250) })
-    const { data } = (await call(emulator, 'GET', `/v4/jobGroups/${id}/jobs`)).json as { data: Array<Record<string, unknown>> }
+    expect((await call(emulator, 'GET', `/v4/jobGroups/${id}`)).json).toMatchObject({
+      status: 'Canceled',
+      updatedAt: iso(T0 + 250)
+    })
+    const { data } = (await call(emulator, 'GET', `/v4/jobGroups/${id}/jobs`)).json as {
+      data: Array<Record<string, unknown>>
+    }
     expect(data.map((stage) => stage.status)).toEqual(['Canceled', 'Canceled'])
     expect(emulator.jobGroups()[0]).toMatchObject({ status: 'Canceled', canceled: true })
   })
@@ -287,13 +348,13 @@ describe('errors', () => {
     const missing = await call(quiet, 'GET', '/v4/jobGroups/4100', { token: null })
     expect(missing.status).toBe(401)
     expect(missing.json).toEqual(exceptionBody('AuthenticationFailed'))
-    const wrong = await call(quiet, 'GET', '/v4/jobGroups/4100', { token: 'secret-123' })
+    const wrong = await call(quiet, 'GET', '/v4/jobGroups/4100', { token: WRONG_API_TOKEN })
     expect(wrong.status).toBe(401)
-    expect(wrong.text).not.toContain('secret-123')
+    expect(wrong.text).not.toContain(WRONG_API_TOKEN)
 
     const echoing = await start({ echoTokenOnAuthError: true })
-    const echoed = await call(echoing, 'GET', '/v4/jobGroups/4100', { token: 'secret-123' })
-    expect(echoed.json).toMatchObject({ exception: { details: expect.stringContaining('Bearer secret-123') } })
+    const echoed = await call(echoing, 'GET', '/v4/jobGroups/4100', { token: WRONG_API_TOKEN })
+    expect(echoed.json).toMatchObject({ exception: { details: expect.stringContaining(`Bearer ${WRONG_API_TOKEN}`) } })
   })
 
   it('answers 404 with an exception body for unknown routes and job groups', async () => {
@@ -314,11 +375,17 @@ describe('errors', () => {
 
   it('answers 415 for a non-JSON Content-Type or an Accept without JSON', async () => {
     const emulator = await start()
-    const text = await call(emulator, 'POST', '/v4/jobGroups', { raw: 'wrangledDataset=7', headers: { 'content-type': 'text/plain' } })
+    const text = await call(emulator, 'POST', '/v4/jobGroups', {
+      raw: 'wrangledDataset=7',
+      headers: { 'content-type': 'text/plain' }
+    })
     expect(text.status).toBe(415)
     expect(text.json).toEqual(exceptionBody('UnsupportedMediaType'))
     expect((await call(emulator, 'GET', '/v4/jobGroups/1', { headers: { accept: 'text/html' } })).status).toBe(415)
-    const charset = await trigger(emulator, 7, { 'content-type': 'application/json; charset=utf-8', accept: 'text/html, */*;q=0.1' })
+    const charset = await trigger(emulator, 7, {
+      'content-type': 'application/json; charset=utf-8',
+      accept: 'text/html, */*;q=0.1'
+    })
     expect(charset.status).toBe(201)
   })
 
@@ -329,7 +396,7 @@ describe('errors', () => {
       await call(emulator, 'GET', '/v4/nothing'),
       await call(emulator, 'POST', '/v4/jobGroups', { raw: 'x', headers: { 'content-type': 'text/plain' } }),
       await trigger(emulator, 'x'),
-      await trigger(emulator),
+      await trigger(emulator)
     ]
     const ids = answers.map((answer) => answer.headers.get('x-trifacta-request-id'))
     expect(answers.map((answer) => answer.status)).toEqual([401, 404, 415, 400, 201])
@@ -359,14 +426,16 @@ describe('trigger quota', () => {
       'x-rate-limit-workspace-limit': '4',
       'x-rate-limit-workspace-remaining': '2',
       'x-rate-limit-workspace-reset': String(reset),
-      'x-retry-after': '60',
+      'x-retry-after': '60'
     })
     expect(limited.json).toEqual({
       exception: {
         name: 'TooManyRequestsException',
         message: 'Too Many Requests',
-        details: 'API quota reached for "runJobGroup". Wait 60 seconds before making a new request. (Max. 2 requests allowed per minute per user.)',
-      },
+        details:
+          'API quota reached for "runJobGroup". Wait 60 seconds before making a new request. ' +
+          '(Max. 2 requests allowed per minute per user.)'
+      }
     })
     expect(emulator.rateLimited).toBe(1)
     expect(emulator.jobGroups()).toHaveLength(2)
@@ -386,7 +455,15 @@ describe('trigger quota', () => {
 describe('faults', () => {
   it("'status' answers a raw HTML body, after `after` requests, `times` times", async () => {
     const emulator = await start({
-      faults: [{ method: 'GET', path: /^\/v4\/jobGroups\/\d+$/, after: 1, times: 2, action: { kind: 'status', status: 502, raw: '<html><body>Bad Gateway</body></html>' } }],
+      faults: [
+        {
+          method: 'GET',
+          path: /^\/v4\/jobGroups\/\d+$/,
+          after: 1,
+          times: 2,
+          action: { kind: 'status', status: 502, raw: '<html><body>Bad Gateway</body></html>' }
+        }
+      ]
     })
     const id = emulator.createJobGroup(7)
     const statuses: number[] = []
@@ -403,7 +480,9 @@ describe('faults', () => {
   })
 
   it("'status' without a body answers an exception body, with extra headers", async () => {
-    const emulator = await start({ faults: [{ action: { kind: 'status', status: 503, headers: { 'retry-after': '1' } } }] })
+    const emulator = await start({
+      faults: [{ action: { kind: 'status', status: 503, headers: { 'retry-after': '1' } } }]
+    })
     const answer = await call(emulator, 'GET', '/v4/jobGroups/4100')
     expect(answer.status).toBe(503)
     expect(answer.headers.get('retry-after')).toBe('1')
@@ -431,7 +510,10 @@ describe('faults', () => {
     const emulator = await start({ faults: [{ path: '/v4/jobGroups', times: 2, action: { kind: 'delay', ms: 150 } }] })
     await expect(trigger(emulator)).resolves.toMatchObject({ status: 201 })
     const started = Date.now()
-    const impatient = call(emulator, 'POST', '/v4/jobGroups', { body: { wrangledDataset: { id: 7 } }, signal: AbortSignal.timeout(50) })
+    const impatient = call(emulator, 'POST', '/v4/jobGroups', {
+      body: { wrangledDataset: { id: 7 } },
+      signal: AbortSignal.timeout(50)
+    })
     await expect(impatient).rejects.toThrow()
     expect(Date.now() - started).toBeLessThan(140)
     await new Promise((resolve) => setTimeout(resolve, 200))
@@ -442,12 +524,16 @@ describe('faults', () => {
   })
 
   it("'rate-limit' answers the documented 429", async () => {
-    const emulator = await start({ faults: [{ path: '/v4/jobGroups', action: { kind: 'rate-limit', retryAfterSeconds: 3 } }] })
+    const emulator = await start({
+      faults: [{ path: '/v4/jobGroups', action: { kind: 'rate-limit', retryAfterSeconds: 3 } }]
+    })
     const answer = await trigger(emulator)
     expect(answer.status).toBe(429)
     expect(answer.headers.get('x-retry-after')).toBe('3')
     expect(answer.headers.get('x-rate-limit-user-limit')).toBe('30')
-    expect(answer.json).toMatchObject({ exception: { name: 'TooManyRequestsException', details: expect.stringContaining('Wait 3 seconds') } })
+    expect(answer.json).toMatchObject({
+      exception: { name: 'TooManyRequestsException', details: expect.stringContaining('Wait 3 seconds') }
+    })
     expect(emulator.rateLimited).toBe(1)
     expect((await trigger(emulator)).status).toBe(201)
   })
@@ -464,7 +550,8 @@ describe('listing', () => {
     vi.setSystemTime(T0 + 4500)
     return emulator
   }
-  const ids = (answer: Answer): number[] => (answer.json as { data: Array<{ id: number }> }).data.map((group) => group.id)
+  const ids = (answer: Answer): number[] =>
+    (answer.json as { data: Array<{ id: number }> }).data.map((group) => group.id)
 
   it('lists newest first by default, honours limit, offset, sort, status and dateFilter', async () => {
     const emulator = await withThreeJobGroups()
@@ -525,8 +612,10 @@ describe('robustness', () => {
     const emulatorModule = fileURLToPath(new URL('./emulator/index.ts', import.meta.url))
     const script = `
       const { Emulator } = await import(${JSON.stringify(emulatorModule)})
-      const emulator = await Emulator.start({ faults: [{ path: '/v4/jobGroups/4100', action: { kind: 'delay', ms: 60000 } }] })
-      const headers = { authorization: 'Bearer emulator-token' }
+      const emulator = await Emulator.start({
+        faults: [{ path: '/v4/jobGroups/4100', action: { kind: 'delay', ms: 60000 } }]
+      })
+      const headers = { authorization: 'Bearer ${EMULATOR_TOKEN}' }
       await fetch(emulator.url + '/v4/jobLibrary', { headers })
       const pending = fetch(emulator.url + '/v4/jobGroups/4100', { headers }).then(() => 'answered', () => 'aborted')
       await new Promise((resolve) => setTimeout(resolve, 100))
@@ -534,7 +623,10 @@ describe('robustness', () => {
       console.log(await pending)
     `
     const started = Date.now()
-    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 10_000 })
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 10_000
+    })
     expect(child.stderr).toBe('')
     expect(child.stdout.trim()).toBe('aborted')
     expect(child.status).toBe(0)
@@ -555,13 +647,13 @@ describe('parseCommandFile', () => {
       'EOF',
       'status=Complete',
       'url=https://x.test/?a=b<<c',
-      '',
+      ''
     ].join('\r\n')
     expect(parseCommandFile(text)).toEqual({
       'job-id': '4100',
       summary: 'line one\na=b << c\n',
       status: 'Complete',
-      url: 'https://x.test/?a=b<<c',
+      url: 'https://x.test/?a=b<<c'
     })
   })
 

@@ -3,11 +3,9 @@
 import sodium from 'libsodium-wrappers'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { FakeGitHub, type FakeGitHubOptions } from './support/fake-github.ts'
+import { GITHUB_TOKEN, SECRETS_ACCESS, SECRETS_TOKENS } from './support/fake-tokens.ts'
 
-const WRITER = 'github_pat_writer'
-const REPO_ONLY = 'github_pat_repo_only'
-const NO_SECRETS = 'github_pat_no_secrets'
-const WORKFLOW_TOKEN = 'ghs_workflow_token'
+const { writer: WRITER, repoOnly: REPO_ONLY, none: NO_SECRETS, unknown: UNKNOWN } = SECRETS_TOKENS
 const REPO = '/repos/octo-org/data-jobs'
 
 interface Answer {
@@ -26,13 +24,10 @@ afterEach(async () => {
 })
 
 async function start(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
-  const tokens = {
-    [WRITER]: 'secrets',
-    [REPO_ONLY]: 'repo-secrets',
-    [NO_SECRETS]: 'none',
-    [WORKFLOW_TOKEN]: 'github-token',
-  } as const
-  const server = await FakeGitHub.start({ secrets: { tokens, environments: ['production'] }, ...options })
+  const server = await FakeGitHub.start({
+    secrets: { tokens: SECRETS_ACCESS, environments: ['production'] },
+    ...options
+  })
   servers.push(server)
   return server
 }
@@ -42,7 +37,7 @@ async function call(
   method: string,
   path: string,
   token: string | null,
-  body?: unknown,
+  body?: unknown
 ): Promise<Answer> {
   const headers: Record<string, string> = { accept: 'application/vnd.github+json' }
   if (token !== null) headers.authorization = `Bearer ${token}`
@@ -50,7 +45,7 @@ async function call(
   const response = await fetch(gh.url + path, {
     method,
     headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: body === undefined ? undefined : JSON.stringify(body)
   })
   const text = await response.text()
   return { status: response.status, json: text.length > 0 ? (JSON.parse(text) as unknown) : undefined }
@@ -60,7 +55,7 @@ async function call(
 function seal(value: string, key: string): string {
   const sealed = sodium.crypto_box_seal(
     sodium.from_string(value),
-    sodium.from_base64(key, sodium.base64_variants.ORIGINAL),
+    sodium.from_base64(key, sodium.base64_variants.ORIGINAL)
   )
   return sodium.to_base64(sealed, sodium.base64_variants.ORIGINAL)
 }
@@ -76,7 +71,7 @@ function githubError(message: string): unknown {
   return {
     message,
     documentation_url: expect.stringMatching(/^https:\/\/docs\.github\.com\//),
-    status: expect.any(String),
+    status: expect.any(String)
   }
 }
 
@@ -106,7 +101,7 @@ describe('repository secrets', () => {
     expect(meta.json).toEqual({
       name: 'AAC_REFRESH_TOKEN',
       created_at: expect.any(String),
-      updated_at: expect.any(String),
+      updated_at: expect.any(String)
     })
   })
 
@@ -174,11 +169,11 @@ describe('permissions', () => {
     const gh = await start()
     expect(await call(gh, 'GET', `${REPO}/actions/secrets/public-key`, null)).toEqual({
       status: 401,
-      json: githubError('Requires authentication'),
+      json: githubError('Requires authentication')
     })
-    expect(await call(gh, 'GET', `${REPO}/actions/secrets/public-key`, 'ghp_unknown')).toEqual({
+    expect(await call(gh, 'GET', `${REPO}/actions/secrets/public-key`, UNKNOWN)).toEqual({
       status: 401,
-      json: githubError('Bad credentials'),
+      json: githubError('Bad credentials')
     })
   })
 
@@ -194,13 +189,13 @@ describe('permissions', () => {
     expect(await call(gh, 'GET', `${REPO}/actions/secrets/public-key`, NO_SECRETS)).toEqual({ status: 403, json: pat })
     expect(await call(gh, 'PUT', `${REPO}/actions/secrets/TOKEN`, NO_SECRETS, body)).toEqual({ status: 403, json: pat })
     const integration = githubError('Resource not accessible by integration')
-    expect(await call(gh, 'GET', `${REPO}/actions/secrets/public-key`, WORKFLOW_TOKEN)).toEqual({
+    expect(await call(gh, 'GET', `${REPO}/actions/secrets/public-key`, GITHUB_TOKEN)).toEqual({
       status: 403,
-      json: integration,
+      json: integration
     })
-    expect(await call(gh, 'PUT', `${REPO}/actions/secrets/TOKEN`, WORKFLOW_TOKEN, body)).toEqual({
+    expect(await call(gh, 'PUT', `${REPO}/actions/secrets/TOKEN`, GITHUB_TOKEN, body)).toEqual({
       status: 403,
-      json: integration,
+      json: integration
     })
     expect(gh.secretValue('TOKEN')).toBeUndefined()
   })

@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { Emulator, TokenServer, startAacEmulator } from './emulator/index.ts'
 import type { AccessTokenClaims, TokenServerOptions } from './emulator/index.ts'
+import { API_TOKEN, SERVICE_PRINCIPAL as SP } from './support/fake-tokens.ts'
 
 interface Answer {
   status: number
@@ -26,19 +27,19 @@ async function post(
   server: TokenServer,
   params: Record<string, string> | string,
   headers: Record<string, string> = {},
-  signal?: AbortSignal,
+  signal?: AbortSignal
 ): Promise<Answer> {
   const body = typeof params === 'string' ? params : new URLSearchParams(params).toString()
   const response = await fetch(server.tokenEndpoint, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', ...headers },
     body,
-    signal,
+    signal
   })
   return {
     status: response.status,
     headers: response.headers,
-    json: (await response.json()) as Record<string, unknown>,
+    json: (await response.json()) as Record<string, unknown>
   }
 }
 
@@ -61,6 +62,18 @@ function basic(id: string, secret: string): Record<string, string> {
   return { authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}` }
 }
 
+describe('starting', () => {
+  it('a bad configuration fails to start and leaves its port free for the next server', async () => {
+    const probe = await TokenServer.start()
+    const port = Number(new URL(probe.url).port)
+    await probe.close()
+    await expect(TokenServer.start({ port, clients: {} })).rejects.toThrow('at least one client')
+    await expect(TokenServer.start({ port, accessTokenLifetimeSeconds: 0.5 })).rejects.toThrow('positive integer')
+    const server = await start({ port })
+    expect(server.url).toBe(`http://127.0.0.1:${port}`)
+  })
+})
+
 describe('refresh-token grant', () => {
   it('rotates: each refresh answers a new pair, and the old refresh token then answers invalid_grant', async () => {
     const server = await start()
@@ -73,7 +86,7 @@ describe('refresh-token grant', () => {
       access_token: expect.any(String),
       refresh_token: expect.any(String),
       token_type: 'Bearer',
-      expires_in: 300,
+      expires_in: 300
     })
     const second = answer.json.refresh_token as string
     expect(second).not.toBe(first.refreshToken)
@@ -191,38 +204,38 @@ describe('access tokens', () => {
 
 describe('client-credentials grant', () => {
   it('gives a confidential client an access token without a refresh token, from the body or Basic auth', async () => {
-    const server = await start({ clients: { 'user-client': null, 'sp-1': 'sp-secret' } })
+    const server = await start({ clients: { 'user-client': null, [SP.id]: SP.secret } })
 
     const fromBody = await post(server, {
       grant_type: 'client_credentials',
-      client_id: 'sp-1',
-      client_secret: 'sp-secret',
+      client_id: SP.id,
+      client_secret: SP.secret
     })
     expect(fromBody.status).toBe(200)
     expect(fromBody.json).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 300 })
-    expect(payloadOf(fromBody.json.access_token as string)).toMatchObject({ client_id: 'sp-1', sub: 'sp-1' })
+    expect(payloadOf(fromBody.json.access_token as string)).toMatchObject({ client_id: SP.id, sub: SP.id })
     expect(server.verifyAccessToken(fromBody.json.access_token as string)).toBe('valid')
 
-    const fromBasic = await post(server, { grant_type: 'client_credentials' }, basic('sp-1', 'sp-secret'))
+    const fromBasic = await post(server, { grant_type: 'client_credentials' }, basic(SP.id, SP.secret))
     expect(fromBasic.status).toBe(200)
     expect(server.counts).toMatchObject({ issued: 2, clientCredentials: 2, refreshed: 0, rejected: 0 })
   })
 
   it('answers invalid_client to a wrong secret or an unknown client, unauthorized_client to a public one', async () => {
-    const server = await start({ clients: { 'user-client': null, 'sp-1': 'sp-secret' } })
+    const server = await start({ clients: { 'user-client': null, [SP.id]: SP.secret } })
 
-    const wrong = await post(server, { grant_type: 'client_credentials', client_id: 'sp-1', client_secret: 'nope' })
+    const wrong = await post(server, { grant_type: 'client_credentials', client_id: SP.id, client_secret: 'nope' })
     expect(wrong.status).toBe(401)
     expect(wrong.json).toEqual(oauthError('invalid_client'))
-    const wrongBasic = await post(server, { grant_type: 'client_credentials' }, basic('sp-1', 'nope'))
+    const wrongBasic = await post(server, { grant_type: 'client_credentials' }, basic(SP.id, 'nope'))
     expect(wrongBasic.status).toBe(401)
     expect(wrongBasic.headers.get('www-authenticate')).toMatch(/^Basic/)
-    const missing = await post(server, { grant_type: 'client_credentials', client_id: 'sp-1' })
+    const missing = await post(server, { grant_type: 'client_credentials', client_id: SP.id })
     expect(missing.status).toBe(401)
     const unknown = await post(server, {
       grant_type: 'client_credentials',
       client_id: 'sp-2',
-      client_secret: 'sp-secret',
+      client_secret: SP.secret
     })
     expect(unknown.status).toBe(401)
     expect(unknown.json).toEqual(oauthError('invalid_client'))
@@ -230,8 +243,8 @@ describe('client-credentials grant', () => {
     expect(publicClient.status).toBe(400)
     expect(publicClient.json).toEqual(oauthError('unauthorized_client'))
     // A confidential client must authenticate on the refresh grant too.
-    const spPair = server.issueRefreshToken({ clientId: 'sp-1' })
-    expect((await refresh(server, spPair.refreshToken, 'sp-1')).status).toBe(401)
+    const spPair = server.issueRefreshToken({ clientId: SP.id })
+    expect((await refresh(server, spPair.refreshToken, SP.id)).status).toBe(401)
     expect(server.isUsed(spPair.refreshToken)).toBe(false)
     expect(server.counts).toMatchObject({ issued: 0, rejected: 6 })
   })
@@ -250,14 +263,14 @@ describe('malformed token requests', () => {
         'no client_id',
         post(server, { grant_type: 'refresh_token', refresh_token: refreshToken }),
         400,
-        'invalid_request',
+        'invalid_request'
       ],
       ['unknown client', refresh(server, refreshToken, 'someone-else'), 401, 'invalid_client'],
       [
         'repeated parameter',
         post(server, `grant_type=refresh_token&refresh_token=${refreshToken}&refresh_token=x&client_id=${clientId}`),
         400,
-        'invalid_request',
+        'invalid_request'
       ],
       [
         'JSON body',
@@ -265,12 +278,12 @@ describe('malformed token requests', () => {
           server,
           JSON.stringify({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId }),
           {
-            'content-type': 'application/json',
-          },
+            'content-type': 'application/json'
+          }
         ),
         400,
-        'invalid_request',
-      ],
+        'invalid_request'
+      ]
     ]
     for (const [name, answer, status, error] of cases) {
       const { status: got, json } = await answer
@@ -293,7 +306,7 @@ describe('malformed token requests', () => {
 
     expect(server.requests.map((request) => [request.method, request.path, request.status])).toEqual([
       ['POST', '/as/token', 200],
-      ['POST', '/as/token', 400],
+      ['POST', '/as/token', 400]
     ])
     expect(server.requests[0]?.headers['content-type']).toBe('application/x-www-form-urlencoded')
     expect(new URLSearchParams(server.requests[0]?.body).get('refresh_token')).toBe(refreshToken)
@@ -317,7 +330,7 @@ describe('injected failures', () => {
       server,
       { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: server.clientId },
       {},
-      AbortSignal.timeout(300),
+      AbortSignal.timeout(300)
     )
     await expect(hung).rejects.toThrow()
     await expect(refresh(server, refreshToken)).rejects.toThrow()
@@ -354,13 +367,13 @@ describe('the API emulator with oauth', () => {
     const response = await fetch(`${emulator.url}/v4/jobGroups`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ wrangledDataset: { id: 7 } }),
+      body: JSON.stringify({ wrangledDataset: { id: 7 } })
     })
     return { status: response.status, json: await response.json() }
   }
 
   const authFailed = (details: string): unknown => ({
-    exception: { name: 'AuthenticationFailed', message: 'Authentication failed', details },
+    exception: { name: 'AuthenticationFailed', message: 'Authentication failed', details }
   })
 
   it('accepts access tokens until they expire, then answers 401; a refreshed token works again', async () => {
@@ -382,7 +395,7 @@ describe('the API emulator with oauth', () => {
   })
 
   it('answers 401 to unknown, forged and revoked tokens, and still accepts the static token', async () => {
-    const aac = await startAacEmulator({ emulator: { token: 'static-token' } })
+    const aac = await startAacEmulator({ emulator: { token: API_TOKEN } })
     closers.push(aac)
     const { emulator, tokenServer } = aac
     const pair = tokenServer.issueRefreshToken()
@@ -391,7 +404,7 @@ describe('the API emulator with oauth', () => {
 
     expect(await jobGroups(emulator, pair.refreshToken)).toEqual({ status: 401, json: generic })
     expect(await jobGroups(emulator, `${header}.${payload}.AAAA`)).toEqual({ status: 401, json: generic })
-    expect((await jobGroups(emulator, 'static-token')).status).toBe(201)
+    expect((await jobGroups(emulator, API_TOKEN)).status).toBe(201)
     tokenServer.revoke(pair.accessToken)
     expect(await jobGroups(emulator, pair.accessToken)).toEqual({ status: 401, json: generic })
 

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path'
 import { marked, type Token, type Tokens } from 'marked'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { actionlint, type Finding } from './support/actionlint.ts'
-import { expectNoSecretLeak, GITHUB_TOKEN, TOKEN } from './support/e2e.ts'
+import { expectNoSecretLeak } from './support/e2e.ts'
 import {
   actionContract,
   actionSteps,
@@ -24,6 +24,7 @@ import {
 } from './support/readme-examples.ts'
 import { TokenServer } from './emulator/index.ts'
 import { FakeGitHub } from './support/fake-github.ts'
+import { API_TOKEN } from './support/fake-tokens.ts'
 import { refreshTokenProblems, runExample } from './support/readme-runner.ts'
 import type { ActionResult } from './support/run-action.ts'
 
@@ -37,7 +38,7 @@ const checked = examples.map((example, i) => ({
   lintName: `example-${i + 1}.yml`,
   ...checkExample(example, contract)
 }))
-const context = { token: TOKEN, githubToken: GITHUB_TOKEN }
+const context = { token: API_TOKEN }
 
 /** A finding in the wrapped text, told at the example's own line (the wrapper's lines are named as such). */
 function located(example: Example, wrapped: Wrapped, finding: Finding): string {
@@ -349,7 +350,7 @@ describe('the example checks catch', () => {
 })
 
 describe('Trying it locally', () => {
-  it('its shell snippets run dist/index.js against npm run emulator: a job, then a post step that cancels', async () => {
+  it('its shell snippets run dist/index.js against npm run emulator: a job, then a cancelling post step', async () => {
     const snippets = fencedBlocks(README).filter(
       (b) => b.heading === 'Trying it locally' && b.lang === 'sh' && b.code.includes('dist/index.js')
     )

@@ -6,15 +6,16 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { startAacEmulator, type AacEmulator, type AacEmulatorOptions } from '../emulator/index.ts'
 import { errors, expectNoSecretLeak, run, start } from '../support/e2e.ts'
 import { FakeGitHub } from '../support/fake-github.ts'
+import {
+  FAKE_SECRETS,
+  GITHUB_TOKEN,
+  SECRETS_ACCESS,
+  SECRETS_TOKENS,
+  SERVICE_PRINCIPAL
+} from '../support/fake-tokens.ts'
 import type { ActionResult, RunOptions } from '../support/run-action.ts'
 
 const SECRET = 'AAC_REFRESH_TOKEN'
-const WRITER = 'github_pat_11SECRETS_writer_5c1e9'
-const NO_SECRETS = 'github_pat_11NO_secrets_77a0f'
-const REPO_ONLY = 'github_pat_11REPO_only_3b2d8'
-const WORKFLOW_TOKEN = 'ghs_workflow_token_4e1f7'
-const SP_ID = 'sp-client-7'
-const SP_SECRET = 'sp-SECRET-2b7c1d9e'
 const LONG_JOB = { durationMs: 120_000, statuses: ['InProgress'] }
 
 const servers: { close(): Promise<void> }[] = []
@@ -29,14 +30,17 @@ async function aac(options: AacEmulatorOptions = {}): Promise<AacEmulator> {
 }
 
 async function github(): Promise<FakeGitHub> {
-  const tokens = { [WRITER]: 'secrets', [NO_SECRETS]: 'none', [REPO_ONLY]: 'repo-secrets', [WORKFLOW_TOKEN]: 'github-token' } as const
-  const gh = await FakeGitHub.start({ secrets: { tokens, environments: ['production'] } })
+  const gh = await FakeGitHub.start({ secrets: { tokens: SECRETS_ACCESS, environments: ['production'] } })
   servers.push(gh)
   return gh
 }
 
 /** Inputs signing in with `refreshToken`, writing it back to `AAC_REFRESH_TOKEN` with a token that may. */
-function refreshInputs(a: AacEmulator, refreshToken: string, extra: Record<string, string> = {}): Record<string, string> {
+function refreshInputs(
+  a: AacEmulator,
+  refreshToken: string,
+  extra: Record<string, string> = {}
+): Record<string, string> {
   return {
     'api-url': a.emulator.url,
     'recipe-id': '7',
@@ -44,25 +48,33 @@ function refreshInputs(a: AacEmulator, refreshToken: string, extra: Record<strin
     'client-id': a.tokenServer.clientId,
     'token-endpoint': a.tokenServer.issuer,
     'refresh-token-secret': SECRET,
-    'secrets-token': WRITER,
+    'secrets-token': SECRETS_TOKENS.writer,
     'poll-interval': '1s',
     'max-poll-interval': '2s',
-    ...extra,
+    ...extra
   }
 }
 
-const onGitHub = (gh: FakeGitHub, options: RunOptions = {}): RunOptions => ({ ...options, env: { GITHUB_API_URL: gh.url, ...options.env } })
+const onGitHub = (gh: FakeGitHub, options: RunOptions = {}): RunOptions => ({
+  ...options,
+  env: { GITHUB_API_URL: gh.url, ...options.env }
+})
 
-const bearer = (headers: Record<string, string>): string | undefined => /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1]
+const bearer = (headers: Record<string, string>): string | undefined =>
+  /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1]
 const sealedValues = (gh: FakeGitHub): string[] =>
-  gh.requestsTo('PUT', /secrets\/AAC_REFRESH_TOKEN$/).map((r) => (r.json as { encrypted_value: string }).encrypted_value)
+  gh
+    .requestsTo('PUT', /secrets\/AAC_REFRESH_TOKEN$/)
+    .map((r) => (r.json as { encrypted_value: string }).encrypted_value)
 
 /** Every token of the sign-in seen by the servers: refresh tokens sent and issued, access tokens used. */
 function tokensOf(a: AacEmulator, gh?: FakeGitHub): string[] {
-  const sent = a.tokenServer.requests.flatMap((r) => [...new URLSearchParams(r.body).values()].filter((v) => v.length > 20))
+  const sent = a.tokenServer.requests.flatMap((r) =>
+    [...new URLSearchParams(r.body).values()].filter((v) => v.length > 20)
+  )
   const used = a.emulator.requests.map((r) => bearer(r.headers))
   const issued = [a.tokenServer.latestRefreshToken, a.tokenServer.latestAccessToken]
-  const all = [...sent, ...used, ...issued, ...(gh ? sealedValues(gh) : []), WRITER, NO_SECRETS, REPO_ONLY, WORKFLOW_TOKEN, SP_SECRET]
+  const all = [...sent, ...used, ...issued, ...(gh ? sealedValues(gh) : []), ...FAKE_SECRETS]
   return [...new Set(all.filter((t): t is string => typeof t === 'string' && t.length > 0))]
 }
 
@@ -73,7 +85,10 @@ function expectNothingLeaks(result: ActionResult, secrets: string[]): void {
   // Every value ever written under those two names (each refresh writes them again), as the command files hold them.
   const without = (text: string, name: string): string =>
     text.replace(new RegExp(`^${name}<<(.+)\\n[\\s\\S]*?\\n\\1$`, 'gm'), '')
-  const files = { output: without(result.files.output, 'refresh-token'), state: without(result.files.state, 'accessToken') }
+  const files = {
+    output: without(result.files.output, 'refresh-token'),
+    state: without(result.files.state, 'accessToken')
+  }
   expectNoSecretLeak({ ...result, outputs, state, files }, secrets)
   if (output) expect(result.stdout).toContain(`::add-mask::${output}`)
   if (result.state.accessToken) expect(result.stdout).toContain(`::add-mask::${result.state.accessToken}`)
@@ -93,8 +108,11 @@ function expectWrittenBeforeUse(a: AacEmulator, gh: FakeGitHub): void {
 }
 
 describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => {
-  it('a 12 s job with 2 s access tokens completes; refreshes stay within duration ÷ lifetime + 1; the secret holds the last refresh token', async () => {
-    const a = await aac({ tokenServer: { accessTokenLifetimeSeconds: 2 }, emulator: { scenario: { durationMs: 12_000, statuses: ['InProgress'] }, echoTokenOnAuthError: true } })
+  it('12 s job, 2 s tokens: completes; refreshes ≤ duration ÷ lifetime + 1; secret holds the last token', async () => {
+    const a = await aac({
+      tokenServer: { accessTokenLifetimeSeconds: 2 },
+      emulator: { scenario: { durationMs: 12_000, statuses: ['InProgress'] }, echoTokenOnAuthError: true }
+    })
     const gh = await github()
     const { refreshToken } = a.tokenServer.issueRefreshToken()
     const result = await run(refreshInputs(a, refreshToken), onGitHub(gh))
@@ -103,7 +121,10 @@ describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => 
     expect(result.outputs.status).toBe('Complete')
     const counts = a.tokenServer.counts
     const lifetimes = result.durationMs / 2000
-    console.log(`12 s job, 2 s tokens: ${counts.refreshed} refreshes in ${result.durationMs} ms (bound ${Math.floor(lifetimes) + 1})`)
+    console.log(
+      `12 s job, 2 s tokens: ${counts.refreshed} refreshes in ${result.durationMs} ms ` +
+        `(bound ${Math.floor(lifetimes) + 1})`
+    )
     expect(counts.refreshed).toBeGreaterThanOrEqual(Math.floor(lifetimes) - 1)
     expect(counts.refreshed).toBeLessThanOrEqual(Math.floor(lifetimes) + 1)
     expect(counts.rejected).toBe(0)
@@ -117,11 +138,13 @@ describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => 
     expectNothingLeaks(result, tokensOf(a, gh))
   })
 
-  it('two concurrent runs sharing one refresh token: one completes, the other fails and says why and how to prevent it', async () => {
+  it('two runs at once with one refresh token: one completes, the other fails saying why and what to do', async () => {
     const a = await aac({ emulator: { scenario: { durationMs: 2000 } } })
     const gh = await github()
     const { refreshToken } = a.tokenServer.issueRefreshToken()
-    const [first, second] = await Promise.all([0, 1].map(() => start(refreshInputs(a, refreshToken), onGitHub(gh)).result))
+    const [first, second] = await Promise.all(
+      [0, 1].map(() => start(refreshInputs(a, refreshToken), onGitHub(gh)).result)
+    )
     const results = [first!, second!].sort((x, y) => (x.code ?? 9) - (y.code ?? 9))
     const [winner, loser] = results as [ActionResult, ActionResult]
 
@@ -143,30 +166,60 @@ describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => 
   })
 
   it.each([
-    ['a personal access token without the Secrets permission', NO_SECRETS, SECRET, 'HTTP 403', 'secrets-token lacks the repository permission "Secrets: read and write"'],
-    ['the workflow GITHUB_TOKEN', WORKFLOW_TOKEN, SECRET, 'Resource not accessible by integration', "If secrets-token is the workflow's GITHUB_TOKEN: it cannot write secrets"],
-    ['a token without Environments, for an environment secret', REPO_ONLY, `production/${SECRET}`, 'HTTP 403', '"Environments: read and write"'],
-    ['an environment that does not exist', WRITER, `staging/${SECRET}`, 'HTTP 404', "Check that the environment 'staging' exists"],
-    ['a token GitHub does not know', 'github_pat_11UNKNOWN_00000', SECRET, 'HTTP 401', 'secrets-token is invalid or expired'],
-  ])('write-back with %s fails before any refresh: the refresh token stays unused', async (_what, token, secret, status, hint) => {
-    const a = await aac()
-    const gh = await github()
-    const { refreshToken } = a.tokenServer.issueRefreshToken()
-    const result = await run(refreshInputs(a, refreshToken, { 'secrets-token': token, 'refresh-token-secret': secret }), onGitHub(gh))
+    [
+      'a personal access token without the Secrets permission',
+      SECRETS_TOKENS.none,
+      SECRET,
+      'HTTP 403',
+      'secrets-token lacks the repository permission "Secrets: read and write"'
+    ],
+    [
+      'the workflow GITHUB_TOKEN',
+      GITHUB_TOKEN,
+      SECRET,
+      'Resource not accessible by integration',
+      "If secrets-token is the workflow's GITHUB_TOKEN: it cannot write secrets"
+    ],
+    [
+      'a token without Environments, for an environment secret',
+      SECRETS_TOKENS.repoOnly,
+      `production/${SECRET}`,
+      'HTTP 403',
+      '"Environments: read and write"'
+    ],
+    [
+      'an environment that does not exist',
+      SECRETS_TOKENS.writer,
+      `staging/${SECRET}`,
+      'HTTP 404',
+      "Check that the environment 'staging' exists"
+    ],
+    ['a token GitHub does not know', SECRETS_TOKENS.unknown, SECRET, 'HTTP 401', 'secrets-token is invalid or expired']
+  ])(
+    'write-back with %s fails before any refresh: the refresh token stays unused',
+    async (_what, token, secret, status, hint) => {
+      const a = await aac()
+      const gh = await github()
+      const { refreshToken } = a.tokenServer.issueRefreshToken()
+      const result = await run(
+        refreshInputs(a, refreshToken, { 'secrets-token': token, 'refresh-token-secret': secret }),
+        onGitHub(gh)
+      )
 
-    expect(result.code).toBe(1)
-    const error = errors(result).join('\n')
-    expect(error).toContain('Could not read the public key of')
-    expect(error).toContain(status)
-    expect(error).toContain(hint)
-    expect(a.tokenServer.requests).toEqual([])
-    expect(a.tokenServer.refreshTokenState(refreshToken)).toBe('active')
-    expect(a.emulator.requests).toEqual([])
-    expect(result.outputs['refresh-token']).toBeUndefined()
-    expectNothingLeaks(result, [...tokensOf(a, gh), refreshToken, token])
-  })
+      expect(result.code).toBe(1)
+      const error = errors(result).join('\n')
+      expect(error).toContain('Could not read the public key of')
+      expect(error).toContain(status)
+      expect(error).toContain(hint)
+      expect(a.tokenServer.requests).toEqual([])
+      expect(a.tokenServer.refreshTokenState(refreshToken)).toBe('active')
+      expect(a.emulator.requests).toEqual([])
+      expect(result.outputs['refresh-token']).toBeUndefined()
+      expectNothingLeaks(result, [...tokensOf(a, gh), refreshToken, token])
+    }
+  )
 
-  it('a failed write after a rotation fails the step although the job completes, and the output holds the new token', async () => {
+  it('a failed write after a rotation fails the step though the job completes; the output has the token', async () => {
     const a = await aac({ tokenServer: { delayMs: 1500 }, emulator: { scenario: { durationMs: 1000 } } })
     const gh = await github()
     const { refreshToken } = a.tokenServer.issueRefreshToken()
@@ -179,7 +232,10 @@ describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => 
     expect(result.outputs.status).toBe('Complete')
     expect(result.code).toBe(1)
     const error = errors(result).join('\n')
-    expect(error).toContain('::error title=Refresh token not saved::The refresh token rotated, but writing the new one to the secret AAC_REFRESH_TOKEN failed.')
+    expect(error).toContain(
+      '::error title=Refresh token not saved::The refresh token rotated, ' +
+        'but writing the new one to the secret AAC_REFRESH_TOKEN failed.'
+    )
     expect(error).toContain('secrets-token lacks the repository permission "Secrets: read and write"')
     expect(error).toContain("The new refresh token is in this step's refresh-token output (masked)")
     expect(result.outputs['refresh-token']).toBe(a.tokenServer.latestRefreshToken)
@@ -187,11 +243,19 @@ describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => 
     expectNothingLeaks(result, tokensOf(a, gh))
   })
 
-  it('with the api-token of the pair: client id and token endpoint come from its claims, and it is used while still valid', async () => {
-    const a = await aac({ tokenServer: { accessTokenLifetimeSeconds: 120 }, emulator: { scenario: { durationMs: 1500 } } })
+  it('the api-token of the pair: its claims give client id and token endpoint; it is used while valid', async () => {
+    const a = await aac({
+      tokenServer: { accessTokenLifetimeSeconds: 120 },
+      emulator: { scenario: { durationMs: 1500 } }
+    })
     const gh = await github()
     const pair = a.tokenServer.issueRefreshToken()
-    const inputs = { ...refreshInputs(a, pair.refreshToken), 'api-token': pair.accessToken, 'client-id': '', 'token-endpoint': '' }
+    const inputs = {
+      ...refreshInputs(a, pair.refreshToken),
+      'api-token': pair.accessToken,
+      'client-id': '',
+      'token-endpoint': ''
+    }
     const result = await run(inputs, onGitHub(gh))
 
     expect(result.code).toBe(0)
@@ -202,8 +266,10 @@ describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => 
     expectNothingLeaks(result, [...tokensOf(a, gh), pair.refreshToken, pair.accessToken])
   })
 
-  it('an API 401 (a revoked access token) gets one refresh and one repeat of the call; an echoed token stays hidden', async () => {
-    const a = await aac({ emulator: { scenario: { durationMs: 6000, statuses: ['InProgress'] }, echoTokenOnAuthError: true } })
+  it('an API 401 (revoked access token): one refresh, one repeat of the call; an echoed token is hidden', async () => {
+    const a = await aac({
+      emulator: { scenario: { durationMs: 6000, statuses: ['InProgress'] }, echoTokenOnAuthError: true }
+    })
     const gh = await github()
     const { refreshToken } = a.tokenServer.issueRefreshToken()
     const action = start(refreshInputs(a, refreshToken), onGitHub(gh))
@@ -237,7 +303,7 @@ describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => 
     expectNothingLeaks(result, tokensOf(a, gh))
   })
 
-  it('a refresh whose answer is lost after the server rotated: the retry is refused, and the error says why', async () => {
+  it('a refresh answer lost after the server rotated: the retry is refused, and the error says why', async () => {
     const a = await aac()
     const gh = await github()
     const { refreshToken } = a.tokenServer.issueRefreshToken()
@@ -246,12 +312,14 @@ describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => 
 
     expect(result.code).toBe(1)
     expect(a.tokenServer.counts).toMatchObject({ refreshed: 1, reused: 1 })
-    expect(errors(result).join('\n')).toMatch(/invalid_grant.*An earlier attempt \(connection reset .*\) may have used it without its answer arriving/)
+    expect(errors(result).join('\n')).toMatch(
+      /invalid_grant.*An earlier attempt \(connection reset .*\) may have used it without its answer arriving/
+    )
     expect(a.emulator.requests).toEqual([])
     expectNothingLeaks(result, [...tokensOf(a, gh), refreshToken])
   })
 
-  it('after SIGKILL of the main step, the post step cancels with the saved access token and never refreshes', async () => {
+  it('after SIGKILL of the main step, the post step cancels with the saved access token, no refresh', async () => {
     const a = await aac({ emulator: { scenario: LONG_JOB } })
     const gh = await github()
     const { refreshToken } = a.tokenServer.issueRefreshToken()
@@ -280,14 +348,17 @@ describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => 
 
 describe('Alteryx Analytics Cloud sign-in as a service principal', () => {
   it('client credentials complete a job, with nothing to rotate or write back', async () => {
-    const a = await aac({ tokenServer: { clients: { [SP_ID]: SP_SECRET } }, emulator: { scenario: { durationMs: 1500 } } })
+    const a = await aac({
+      tokenServer: { clients: { [SERVICE_PRINCIPAL.id]: SERVICE_PRINCIPAL.secret } },
+      emulator: { scenario: { durationMs: 1500 } }
+    })
     const inputs = {
       'api-url': a.emulator.url,
       'recipe-id': '7',
-      'client-id': SP_ID,
-      'client-secret': SP_SECRET,
+      'client-id': SERVICE_PRINCIPAL.id,
+      'client-secret': SERVICE_PRINCIPAL.secret,
       'token-endpoint': a.tokenServer.tokenEndpoint,
-      'poll-interval': '1s',
+      'poll-interval': '1s'
     }
     const result = await run(inputs)
 
@@ -300,9 +371,15 @@ describe('Alteryx Analytics Cloud sign-in as a service principal', () => {
   })
 
   it('a wrong client secret is explained, and the secret given stays hidden', async () => {
-    const a = await aac({ tokenServer: { clients: { [SP_ID]: SP_SECRET } } })
+    const a = await aac({ tokenServer: { clients: { [SERVICE_PRINCIPAL.id]: SERVICE_PRINCIPAL.secret } } })
     const wrong = 'sp-WRONG-secret-8f3e'
-    const inputs = { 'api-url': a.emulator.url, 'recipe-id': '7', 'client-id': SP_ID, 'client-secret': wrong, 'token-endpoint': a.tokenServer.issuer }
+    const inputs = {
+      'api-url': a.emulator.url,
+      'recipe-id': '7',
+      'client-id': SERVICE_PRINCIPAL.id,
+      'client-secret': wrong,
+      'token-endpoint': a.tokenServer.issuer
+    }
     const result = await run(inputs)
 
     expect(result.code).toBe(1)

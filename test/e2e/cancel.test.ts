@@ -15,31 +15,38 @@ async function startWaiting(e: Emulator, extra: Record<string, string> = {}) {
 }
 
 describe('workflow cancellation', () => {
-  it.each(['SIGINT', 'SIGTERM'] as const)('%s mid-wait: cancels within 5 s, exits within 7.5 s, and says so', async (signal) => {
-    const e = await emulator({ scenario: LONG_JOB })
-    const action = await startWaiting(e)
-    const signalledAt = Date.now()
-    action.child.kill(signal)
-    const result = await action.result
-    const exitedAt = Date.now()
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    '%s mid-wait: cancels within 5 s, exits within 7.5 s, and says so',
+    async (signal) => {
+      const e = await emulator({ scenario: LONG_JOB })
+      const action = await startWaiting(e)
+      const signalledAt = Date.now()
+      action.child.kill(signal)
+      const result = await action.result
+      const exitedAt = Date.now()
 
-    expect(cancels(e)).toHaveLength(1)
-    expect(cancels(e)[0]!.at - signalledAt).toBeLessThan(5000)
-    expect(exitedAt - signalledAt).toBeLessThan(7500)
-    expect(result.code).toBe(1)
-    expect(result.outputs['job-id']).toBe('4100')
-    expect(result.outputs.status).toBe('Canceled')
-    expect(e.jobGroups()[0]!.status).toBe('Canceled')
-    expect(errors(result).join('\n')).toContain(
-      `::error title=Workflow cancelled::The workflow was cancelled (${signal}) while waiting for job 4100. Job 4100 was cancelled (cancel-on-workflow-cancel). ${e.url}/jobs/4100`
-    )
-    expect(result.summary).toContain('🛑 stopped: the workflow was cancelled')
-    expect(result.summary).toContain('<b>Canceled</b>')
-    expect(result.state.settled).toBe('true')
-  })
+      expect(cancels(e)).toHaveLength(1)
+      expect(cancels(e)[0]!.at - signalledAt).toBeLessThan(5000)
+      expect(exitedAt - signalledAt).toBeLessThan(7500)
+      expect(result.code).toBe(1)
+      expect(result.outputs['job-id']).toBe('4100')
+      expect(result.outputs.status).toBe('Canceled')
+      expect(e.jobGroups()[0]!.status).toBe('Canceled')
+      expect(errors(result).join('\n')).toContain(
+        `::error title=Workflow cancelled::The workflow was cancelled (${signal}) while waiting for job 4100. ` +
+          `Job 4100 was cancelled (cancel-on-workflow-cancel). ${e.url}/jobs/4100`
+      )
+      expect(result.summary).toContain('🛑 stopped: the workflow was cancelled')
+      expect(result.summary).toContain('<b>Canceled</b>')
+      expect(result.state.settled).toBe('true')
+    }
+  )
 
   it('a second SIGINT sends no second cancel', async () => {
-    const e = await emulator({ scenario: LONG_JOB, faults: [{ method: 'POST', path: '/v4/jobGroups/4100/cancel', action: { kind: 'delay', ms: 1000 } }] })
+    const e = await emulator({
+      scenario: LONG_JOB,
+      faults: [{ method: 'POST', path: '/v4/jobGroups/4100/cancel', action: { kind: 'delay', ms: 1000 } }]
+    })
     const action = await startWaiting(e)
     action.child.kill('SIGINT')
     await action.waitForOutput(/SIGINT received: the workflow is being cancelled/)
@@ -50,8 +57,13 @@ describe('workflow cancellation', () => {
     expect(result.code).toBe(1)
   })
 
-  it('SIGINT while a status request hangs: the request is abandoned and the cancel still goes out at once', async () => {
-    const e = await emulator({ scenario: LONG_JOB, faults: [{ method: 'GET', path: '/v4/jobGroups/4100/status', after: 2, times: 1, action: { kind: 'delay', ms: 20_000 } }] })
+  it('SIGINT while a status request hangs: the request is abandoned, the cancel still goes out at once', async () => {
+    const e = await emulator({
+      scenario: LONG_JOB,
+      faults: [
+        { method: 'GET', path: '/v4/jobGroups/4100/status', after: 2, times: 1, action: { kind: 'delay', ms: 20_000 } }
+      ]
+    })
     const action = start(inputsFor(e))
     await action.waitForOutput(/Job 4100: InProgress/, 15_000)
     while (e.requestsTo('GET', '/v4/jobGroups/4100/status').length < 3) await new Promise((r) => setTimeout(r, 50))
@@ -63,8 +75,11 @@ describe('workflow cancellation', () => {
     expect(result.outputs.status).toBe('Canceled')
   })
 
-  it('SIGINT when the cancel request hangs: the step still exits before the runner would kill it, and says the job may run on', async () => {
-    const e = await emulator({ scenario: LONG_JOB, faults: [{ method: 'POST', path: '/v4/jobGroups/4100/cancel', action: { kind: 'delay', ms: 30_000 } }] })
+  it('SIGINT, cancel request hangs: the step exits before the runner kills it, saying the job may run on', async () => {
+    const e = await emulator({
+      scenario: LONG_JOB,
+      faults: [{ method: 'POST', path: '/v4/jobGroups/4100/cancel', action: { kind: 'delay', ms: 30_000 } }]
+    })
     const action = await startWaiting(e)
     const signalledAt = Date.now()
     action.child.kill('SIGINT')
@@ -174,7 +189,8 @@ describe('timeout', () => {
     expect(cancels(e)).toHaveLength(1)
     expect(result.outputs.status).toBe('Canceled')
     expect(errors(result).join('\n')).toContain(
-      'Job 4100 did not finish within the timeout of 3s (last status InProgress). Job 4100 was cancelled (cancel-on-timeout).'
+      'Job 4100 did not finish within the timeout of 3s (last status InProgress). ' +
+        'Job 4100 was cancelled (cancel-on-timeout).'
     )
     expect(errors(result)[0]).toMatch(/^::error title=Job 4100 timed out::.*\/jobs\/4100$/)
   })
@@ -185,7 +201,9 @@ describe('timeout', () => {
     expect(result.code).toBe(1)
     expect(cancels(e)).toHaveLength(0)
     expect(result.outputs.status).toBe('InProgress')
-    expect(errors(result).join('\n')).toContain(`Job 4100 keeps running (cancel-on-timeout is false): ${e.url}/jobs/4100`)
+    expect(errors(result).join('\n')).toContain(
+      `Job 4100 keeps running (cancel-on-timeout is false): ${e.url}/jobs/4100`
+    )
   })
 })
 
@@ -231,7 +249,10 @@ describe('legacy editions without /status and /cancel', () => {
 
 describe('wait: false', () => {
   it('never leads to a cancel request, whatever happens later (signal, post step)', async () => {
-    const e = await emulator({ scenario: LONG_JOB, faults: [{ method: 'GET', path: '/v4/jobGroups/4100/status', action: { kind: 'delay', ms: 3000 } }] })
+    const e = await emulator({
+      scenario: LONG_JOB,
+      faults: [{ method: 'GET', path: '/v4/jobGroups/4100/status', action: { kind: 'delay', ms: 3000 } }]
+    })
     const action = start(inputsFor(e, { wait: 'false' }))
     await action.waitForOutput(/Started job 4100/)
     action.child.kill('SIGINT')

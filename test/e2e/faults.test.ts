@@ -2,7 +2,8 @@
 // action against the emulator with faults injected, and checks the outcome, the outputs and the job groups created.
 import { describe, expect, it } from 'vitest'
 import type { Emulator, Fault } from '../emulator/index.ts'
-import { emulator, errors, inputsFor, run, TOKEN, warnings } from '../support/e2e.ts'
+import { emulator, errors, inputsFor, run, warnings } from '../support/e2e.ts'
+import { API_TOKEN, WRONG_API_TOKEN } from '../support/fake-tokens.ts'
 
 const STATUS = '/v4/jobGroups/4100/status'
 const triggers = (e: Emulator) => e.requestsTo('POST', '/v4/jobGroups')
@@ -16,7 +17,9 @@ function expectOneCompleteJob(e: Emulator, result: Awaited<ReturnType<typeof run
 
 describe('rate limits', () => {
   it('429 on the trigger: waits as x-retry-after says, sends again, one job group', async () => {
-    const e = await emulator({ faults: [{ method: 'POST', path: '/v4/jobGroups', action: { kind: 'rate-limit', retryAfterSeconds: 2 } }] })
+    const e = await emulator({
+      faults: [{ method: 'POST', path: '/v4/jobGroups', action: { kind: 'rate-limit', retryAfterSeconds: 2 } }]
+    })
     const result = await run(inputsFor(e))
     expectOneCompleteJob(e, result)
     const [first, second] = triggers(e)
@@ -29,7 +32,11 @@ describe('rate limits', () => {
   })
 
   it('429 on polls: absorbed, the wait goes on', async () => {
-    const e = await emulator({ faults: [{ method: 'GET', path: STATUS, after: 1, times: 2, action: { kind: 'rate-limit', retryAfterSeconds: 1 } }] })
+    const e = await emulator({
+      faults: [
+        { method: 'GET', path: STATUS, after: 1, times: 2, action: { kind: 'rate-limit', retryAfterSeconds: 1 } }
+      ]
+    })
     const result = await run(inputsFor(e))
     expectOneCompleteJob(e, result)
     expect(e.rateLimited).toBe(2)
@@ -52,8 +59,16 @@ describe('flaky polls', () => {
   })
 
   it('failures that persist end the wait at the timeout with the last error', async () => {
-    const html502 = { kind: 'status', status: 502, raw: '<html><h1>Bad Gateway</h1></html>', contentType: 'text/html' } as const
-    const e = await emulator({ scenario: { durationMs: 60_000 }, faults: [{ method: 'GET', path: STATUS, after: 1, times: Infinity, action: html502 }] })
+    const html502 = {
+      kind: 'status',
+      status: 502,
+      raw: '<html><h1>Bad Gateway</h1></html>',
+      contentType: 'text/html'
+    } as const
+    const e = await emulator({
+      scenario: { durationMs: 60_000 },
+      faults: [{ method: 'GET', path: STATUS, after: 1, times: Infinity, action: html502 }]
+    })
     const result = await run(inputsFor(e, { timeout: '5s', 'cancel-on-timeout': 'false' }))
     expect(result.code).toBe(1)
     expect(result.summary).toContain('timed out')
@@ -62,7 +77,9 @@ describe('flaky polls', () => {
   })
 
   it('a per-request timeout abandons a hung poll and retries it', async () => {
-    const e = await emulator({ faults: [{ method: 'GET', path: STATUS, after: 1, action: { kind: 'delay', ms: 10_000 } }] })
+    const e = await emulator({
+      faults: [{ method: 'GET', path: STATUS, after: 1, action: { kind: 'delay', ms: 10_000 } }]
+    })
     const result = await run(inputsFor(e, { 'request-timeout': '1s' }))
     expectOneCompleteJob(e, result)
     expect(result.durationMs).toBeLessThan(8000)
@@ -71,7 +88,9 @@ describe('flaky polls', () => {
 
 describe('never a job twice', () => {
   it('a 500 on the trigger that created nothing: the history shows none, so it is sent again', async () => {
-    const e = await emulator({ faults: [{ method: 'POST', path: '/v4/jobGroups', action: { kind: 'status', status: 500 } }] })
+    const e = await emulator({
+      faults: [{ method: 'POST', path: '/v4/jobGroups', action: { kind: 'status', status: 500 } }]
+    })
     const result = await run(inputsFor(e))
     expectOneCompleteJob(e, result)
     expect(triggers(e)).toHaveLength(2)
@@ -82,8 +101,10 @@ describe('never a job twice', () => {
     expect(Number(lookup!.query['dateFilter[createdAt][gte]'])).toBeLessThanOrEqual(triggers(e)[0]!.at)
   })
 
-  it('a trigger whose answer was lost after it created the job group: adopted from the history, not sent again', async () => {
-    const e = await emulator({ faults: [{ method: 'POST', path: '/v4/jobGroups', action: { kind: 'act-then-reset' } }] })
+  it('a trigger whose answer was lost after it created the job group: adopted from history, not resent', async () => {
+    const e = await emulator({
+      faults: [{ method: 'POST', path: '/v4/jobGroups', action: { kind: 'act-then-reset' } }]
+    })
     const result = await run(inputsFor(e))
     expectOneCompleteJob(e, result)
     expect(triggers(e)).toHaveLength(1)
@@ -92,7 +113,10 @@ describe('never a job twice', () => {
   })
 
   it('falls back to GET /v4/jobGroups where /v4/jobLibrary does not exist', async () => {
-    const e = await emulator({ listing: 'jobGroups', faults: [{ method: 'POST', path: '/v4/jobGroups', action: { kind: 'act-then-reset' } }] })
+    const e = await emulator({
+      listing: 'jobGroups',
+      faults: [{ method: 'POST', path: '/v4/jobGroups', action: { kind: 'act-then-reset' } }]
+    })
     const result = await run(inputsFor(e))
     expectOneCompleteJob(e, result)
     expect(e.requestsTo('GET', '/v4/jobGroups')).toHaveLength(1)
@@ -118,7 +142,9 @@ describe('never a job twice', () => {
   })
 
   it('a trigger that times out while the server still creates the job: one job group', async () => {
-    const e = await emulator({ faults: [{ method: 'POST', path: '/v4/jobGroups', action: { kind: 'delay', ms: 2500 } }] })
+    const e = await emulator({
+      faults: [{ method: 'POST', path: '/v4/jobGroups', action: { kind: 'delay', ms: 2500 } }]
+    })
     const result = await run(inputsFor(e, { 'request-timeout': '1s' }))
     expect(result.code).toBe(0)
     expect(e.jobGroups()).toHaveLength(1)
@@ -126,7 +152,10 @@ describe('never a job twice', () => {
   })
 
   it('when the outcome cannot be settled, fails saying the job may have started, and does not send again', async () => {
-    const e = await emulator({ listing: 'none', faults: [{ method: 'POST', path: '/v4/jobGroups', action: { kind: 'act-then-reset' } }] })
+    const e = await emulator({
+      listing: 'none',
+      faults: [{ method: 'POST', path: '/v4/jobGroups', action: { kind: 'act-then-reset' } }]
+    })
     const result = await run(inputsFor(e))
     expect(result.code).toBe(1)
     expect(triggers(e)).toHaveLength(1)
@@ -144,14 +173,18 @@ describe('never a job twice', () => {
     await closed.close()
     const result = await run(inputsFor(e, { 'api-url': url, timeout: '4s' }))
     expect(result.code).toBe(1)
-    expect(result.stdout).toMatch(/POST \/v4\/jobGroups failed \(connection refused.*\); the server did not act on it, sending again in/)
+    expect(result.stdout).toMatch(
+      /POST \/v4\/jobGroups failed \(connection refused.*\); the server did not act on it, sending again in/
+    )
     expect(errors(result).join('\n')).toContain('connection refused')
   })
 })
 
 describe('errors that are not retried', () => {
   it.each([400, 403, 404, 410, 415])('%d on the trigger: one request, a clear error', async (status) => {
-    const e = await emulator({ faults: [{ method: 'POST', path: '/v4/jobGroups', action: { kind: 'status', status } }] })
+    const e = await emulator({
+      faults: [{ method: 'POST', path: '/v4/jobGroups', action: { kind: 'status', status } }]
+    })
     const result = await run(inputsFor(e))
     expect(result.code).toBe(1)
     expect(e.requests).toHaveLength(1)
@@ -159,7 +192,9 @@ describe('errors that are not retried', () => {
   })
 
   it('403 says the token user lacks permission', async () => {
-    const e = await emulator({ faults: [{ method: 'POST', path: '/v4/jobGroups', action: { kind: 'status', status: 403 } }] })
+    const e = await emulator({
+      faults: [{ method: 'POST', path: '/v4/jobGroups', action: { kind: 'status', status: 403 } }]
+    })
     const result = await run(inputsFor(e))
     expect(errors(result).join('\n')).toContain("The token's user lacks permission to run recipe 7")
   })
@@ -167,12 +202,12 @@ describe('errors that are not retried', () => {
 
 describe('secrets', () => {
   it('a 401 whose body echoes the token: the token appears nowhere in what the action prints or writes', async () => {
-    const e = await emulator({ echoTokenOnAuthError: true, token: 'another-token' })
+    const e = await emulator({ echoTokenOnAuthError: true, token: WRONG_API_TOKEN })
     const result = await run(inputsFor(e))
     expect(result.code).toBe(1)
     expect(e.requests[0]!.body).toBe(JSON.stringify({ wrangledDataset: { id: 7 } }))
     expect(errors(result).join('\n')).toContain('Bearer ***')
-    expect(result.stdout).toContain(`::add-mask::${TOKEN}`)
+    expect(result.stdout).toContain(`::add-mask::${API_TOKEN}`)
     expect(result.stdout.indexOf('::add-mask::')).toBe(0)
   })
 
@@ -180,7 +215,11 @@ describe('secrets', () => {
     const e = await emulator()
     const other = await emulator()
     const elsewhere = other.url.replace('127.0.0.1', 'localhost')
-    e.addFault({ method: 'POST', path: '/v4/jobGroups', action: { kind: 'status', status: 307, headers: { location: `${elsewhere}/v4/jobGroups` } } })
+    e.addFault({
+      method: 'POST',
+      path: '/v4/jobGroups',
+      action: { kind: 'status', status: 307, headers: { location: `${elsewhere}/v4/jobGroups` } }
+    })
     const result = await run(inputsFor(e))
     expect(result.code).toBe(1)
     expect(other.requests).toHaveLength(0)

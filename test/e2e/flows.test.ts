@@ -61,7 +61,12 @@ describe('a flow run', () => {
 
   it('sends flow-recipes, run-parameters and overrides as the flow-run body, keyed by output name', async () => {
     const e = await flowEmulator()
-    const overrides = { execution: 'spark', ignoreRecipeErrors: true, Returns: { profiler: true }, 'Orders clean': { profler: 1 } }
+    const overrides = {
+      execution: 'spark',
+      ignoreRecipeErrors: true,
+      Returns: { profiler: true },
+      'Orders clean': { profler: 1 }
+    }
     const result = await run(
       flowInputs(e, { 'flow-recipes': '71, 73', 'run-parameters': 'region=EU', overrides: JSON.stringify(overrides) })
     )
@@ -73,13 +78,19 @@ describe('a flow run', () => {
       ignoreRecipeErrors: true,
       overrides: { Returns: { profiler: true }, 'Orders clean': { profler: 1 } }
     })
-    expect(warnings(result).join('\n')).toContain("unknown key 'Orders clean.profler' (did you mean 'Orders clean.profiler'?) passed on as given")
+    expect(warnings(result).join('\n')).toContain(
+      "unknown key 'Orders clean.profler' (did you mean 'Orders clean.profiler'?) passed on as given"
+    )
     expect(partRows(result)).toHaveLength(2)
     expect(result.outputs['job-ids']).toBe('[4100,4101]')
   })
 
   it('where one output fails, fails the step naming that output and its error', async () => {
-    const failing = { durationMs: 1200, finalStatus: 'Failed' as const, stages: [{ jobType: 'wrangle', errorMessage: 'Column "region" not found' }] }
+    const failing = {
+      durationMs: 1200,
+      finalStatus: 'Failed' as const,
+      stages: [{ jobType: 'wrangle', errorMessage: 'Column "region" not found' }]
+    }
     const e = await flowEmulator({ scenarios: { 72: failing } })
     const result = await run(flowInputs(e))
 
@@ -89,12 +100,20 @@ describe('a flow run', () => {
     expect(error).toContain("::error title=Flow 7 Failed::Flow 7 ended Failed: output 'Orders by region' (job 4101).")
     expect(error).toContain('Stage wrangle failed: "Column "region" not found"')
     expect(error).toContain(`${e.url}/flows/7`)
-    expect(partRows(result).map((row) => /<td>(Complete|Failed)<\/td>/.exec(row)?.[1])).toEqual(['Complete', 'Failed', 'Complete'])
+    expect(partRows(result).map((row) => /<td>(Complete|Failed)<\/td>/.exec(row)?.[1])).toEqual([
+      'Complete',
+      'Failed',
+      'Complete'
+    ])
     expect(result.summary).toContain('### Flow 7 ❌ failed')
   })
 
   it('falls back to the job groups when GET /v4/flowRuns/{id}/status is not available', async () => {
-    const e = await flowEmulator({ faults: [{ method: 'GET', path: '/v4/flowRuns/2001/status', times: Infinity, action: { kind: 'status', status: 404 } }] })
+    const e = await flowEmulator({
+      faults: [
+        { method: 'GET', path: '/v4/flowRuns/2001/status', times: Infinity, action: { kind: 'status', status: 404 } }
+      ]
+    })
     const result = await run(flowInputs(e))
     expect(result.code).toBe(0)
     expect(result.outputs.status).toBe('Complete')
@@ -125,10 +144,12 @@ describe('cancelling a flow run', () => {
     const result = await action.result
 
     expect(result.code).toBe(1)
-    expect(cancels(e).map((r) => r.path).filter((p) => p !== '/v4/jobGroups/4100/cancel').sort()).toEqual([
-      '/v4/jobGroups/4101/cancel',
-      '/v4/jobGroups/4102/cancel'
-    ])
+    expect(
+      cancels(e)
+        .map((r) => r.path)
+        .filter((p) => p !== '/v4/jobGroups/4100/cancel')
+        .sort()
+    ).toEqual(['/v4/jobGroups/4101/cancel', '/v4/jobGroups/4102/cancel'])
     expect(e.jobGroups().map((g) => g.status)).toEqual(['Complete', 'Canceled', 'Canceled'])
     expect(result.outputs.status).toBe('Canceled')
     expect(errors(result).join('\n')).toContain(
@@ -160,24 +181,33 @@ describe('cancelling a flow run', () => {
     const result = await run(flowInputs(e, { timeout: '3s' }))
     expect(result.code).toBe(1)
     expect(cancels(e)).toHaveLength(3)
-    expect(errors(result)[0]).toContain('::error title=Flow 7 timed out::Flow 7 did not finish within the timeout of 3s')
+    expect(errors(result)[0]).toContain(
+      '::error title=Flow 7 timed out::Flow 7 did not finish within the timeout of 3s'
+    )
   })
 })
 
 describe('starting a flow run', () => {
-  it.each([403, 404] as const)('on an edition without flow runs (%i), explains that instead of a generic error', async (refusal) => {
-    const e = await flowEmulator({ edition: 'standard', standardRefusal: refusal })
-    const result = await run(flowInputs(e))
-    expect(result.code).toBe(1)
-    expect(runsSent(e)).toHaveLength(1)
-    const error = errors(result).join('\n')
-    expect(error).toContain('::error title=Could not start flow 7::')
-    expect(error).toContain('If flow 7 exists, this edition does not allow running flows through the API; Enterprise/Premium do')
-    expect(result.summary).toContain('### Flow 7 ⚠️ could not be run')
-  })
+  it.each([403, 404] as const)(
+    'on an edition without flow runs (%i), explains that instead of a generic error',
+    async (refusal) => {
+      const e = await flowEmulator({ edition: 'standard', standardRefusal: refusal })
+      const result = await run(flowInputs(e))
+      expect(result.code).toBe(1)
+      expect(runsSent(e)).toHaveLength(1)
+      const error = errors(result).join('\n')
+      expect(error).toContain('::error title=Could not start flow 7::')
+      expect(error).toContain(
+        'If flow 7 exists, this edition does not allow running flows through the API; Enterprise/Premium do'
+      )
+      expect(result.summary).toContain('### Flow 7 ⚠️ could not be run')
+    }
+  )
 
   it('a lost run answer never produces a second run: the step fails saying where to look', async () => {
-    const e = await flowEmulator({ faults: [{ method: 'POST', path: '/v4/flows/7/run', action: { kind: 'act-then-reset' } }] })
+    const e = await flowEmulator({
+      faults: [{ method: 'POST', path: '/v4/flows/7/run', action: { kind: 'act-then-reset' } }]
+    })
     const result = await run(flowInputs(e))
     expect(result.code).toBe(1)
     expect(runsSent(e)).toHaveLength(1)
@@ -186,11 +216,15 @@ describe('starting a flow run', () => {
     const error = errors(result).join('\n')
     expect(error).toContain('The flow run may have started: its answer was lost (connection reset')
     expect(error).toContain('To avoid running it twice, the trigger is not sent again.')
-    expect(error).toContain(`Look in the job history (${e.url}/jobs) and the flow's page (${e.url}/flows/7) for a run of flow 7 started after`)
+    expect(error).toContain(
+      `Look in the job history (${e.url}/jobs) and the flow's page (${e.url}/flows/7) for a run of flow 7 started after`
+    )
   })
 
   it('a 502 on the run call is not sent again either: its outcome is unknown', async () => {
-    const e = await flowEmulator({ faults: [{ method: 'POST', path: '/v4/flows/7/run', action: { kind: 'status', status: 502 } }] })
+    const e = await flowEmulator({
+      faults: [{ method: 'POST', path: '/v4/flows/7/run', action: { kind: 'status', status: 502 } }]
+    })
     const result = await run(flowInputs(e))
     expect(result.code).toBe(1)
     expect(runsSent(e)).toHaveLength(1)
@@ -198,7 +232,9 @@ describe('starting a flow run', () => {
   })
 
   it('429 (runFlow quota) is sent again after the wait the server asks for, and runs once', async () => {
-    const e = await flowEmulator({ faults: [{ method: 'POST', path: '/v4/flows/7/run', action: { kind: 'rate-limit', retryAfterSeconds: 1 } }] })
+    const e = await flowEmulator({
+      faults: [{ method: 'POST', path: '/v4/flows/7/run', action: { kind: 'rate-limit', retryAfterSeconds: 1 } }]
+    })
     const result = await run(flowInputs(e))
     expect(result.code).toBe(0)
     const [first, second] = runsSent(e)

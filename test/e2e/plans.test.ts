@@ -22,12 +22,30 @@ const PLANS: Record<number, PlanSpec> = {
     ]
   },
   8: { tasks: [{ name: 'Gone', flowId: 404 }] },
-  9: { tasks: [{ name: 'Hung', outputs: [{ recipeId: 83, name: 'Hung' }], scenario: LONG }], failToCancelSomeJobs: true },
-  10: { tasks: [{ name: 'Stopped elsewhere', outputs: [{ recipeId: 84, name: 'x' }], scenario: { durationMs: 800, finalStatus: 'Canceled' } }] }
+  9: {
+    tasks: [{ name: 'Hung', outputs: [{ recipeId: 83, name: 'Hung' }], scenario: LONG }],
+    failToCancelSomeJobs: true
+  },
+  10: {
+    tasks: [
+      {
+        name: 'Stopped elsewhere',
+        outputs: [{ recipeId: 84, name: 'x' }],
+        scenario: { durationMs: 800, finalStatus: 'Canceled' }
+      }
+    ]
+  }
 }
 
 function planEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const flows = { 7: { outputs: [{ recipeId: 71, name: 'Orders clean' }, { recipeId: 72, name: 'Orders by region' }] } }
+  const flows = {
+    7: {
+      outputs: [
+        { recipeId: 71, name: 'Orders clean' },
+        { recipeId: 72, name: 'Orders by region' }
+      ]
+    }
+  }
   return emulator({ flows, plans: PLANS, scenario: { durationMs: 800 }, ...options })
 }
 
@@ -61,12 +79,18 @@ describe('a plan run', () => {
     expect(result.summary).toContain('### Plan 5 ✅ completed')
     const rows = taskRows(result)
     expect(rows).toHaveLength(3)
-    expect(rows[0]).toContain(`<td>Load</td><td>recipe 71</td><td><a href="${e.url}/jobs/4100">4100</a></td><td>Complete</td>`)
-    expect(rows[2]).toContain(`<td>Report</td><td>recipe 80</td><td><a href="${e.url}/jobs/4102">4102</a></td><td>Complete</td>`)
+    expect(rows[0]).toContain(
+      `<td>Load</td><td>recipe 71</td><td><a href="${e.url}/jobs/4100">4100</a></td><td>Complete</td>`
+    )
+    expect(rows[2]).toContain(
+      `<td>Report</td><td>recipe 80</td><td><a href="${e.url}/jobs/4102">4102</a></td><td>Complete</td>`
+    )
     const [plan] = e.planRuns()
     expect(result.summary).toContain(`<th align="left">Plan run</th><td>3001</td>`)
     expect(result.summary).toContain(`<th align="left">Started</th><td>${new Date(plan!.startedAt).toISOString()}</td>`)
-    expect(result.summary).toContain(`<th align="left">Finished</th><td>${new Date(plan!.finishedAt!).toISOString()}</td>`)
+    expect(result.summary).toContain(
+      `<th align="left">Finished</th><td>${new Date(plan!.finishedAt!).toISOString()}</td>`
+    )
     expect(e.requestsTo('GET', '/v4/planSnapshotRuns/3001').length).toBeGreaterThan(0)
   })
 
@@ -77,7 +101,10 @@ describe('a plan run', () => {
     expect(runsSent(e, 8)).toHaveLength(1)
     expect(e.requestsTo('GET', /^\/v4\/planSnapshotRuns/)).toHaveLength(0)
     const error = errors(result).join('\n')
-    expect(error).toContain('::error title=Could not start plan 8::Plan 8 cannot run: the server answered validationStatus MissingFlowReferences')
+    expect(error).toContain(
+      '::error title=Could not start plan 8::Plan 8 cannot run: ' +
+        'the server answered validationStatus MissingFlowReferences'
+    )
     expect(error).toContain("refers to a flow that was deleted or is not shared with the token's user")
     expect(error).toContain(`${e.url}/plans/8`)
   })
@@ -87,7 +114,9 @@ describe('a plan run', () => {
     const result = await run(planInputs(e, 10))
     expect(result.code).toBe(1)
     expect(result.outputs.status).toBe('Canceled')
-    expect(errors(result).join('\n')).toContain("Plan 10 ended Canceled: task 'Stopped elsewhere', recipe 84 (job 4100).")
+    expect(errors(result).join('\n')).toContain(
+      "Plan 10 ended Canceled: task 'Stopped elsewhere', recipe 84 (job 4100)."
+    )
     expect(result.summary).toContain('### Plan 10 🚫 was canceled')
   })
 })
@@ -107,7 +136,11 @@ describe('cancelling a plan run', () => {
     expect(errors(result).join('\n')).toContain(
       'The workflow was cancelled (SIGINT) while waiting for plan 6. Plan 6 was cancelled (cancel-on-workflow-cancel).'
     )
-    expect(taskRows(result).map((row) => /<td>(\w+)<\/td><td>(?:[^<]*)<\/td><td>(?:<a[^>]*>\d+<\/a>)?<\/td><td>([\w ]+)<\/td>/.exec(row)?.slice(1))).toEqual([
+    expect(
+      taskRows(result).map((row) =>
+        /<td>(\w+)<\/td><td>(?:[^<]*)<\/td><td>(?:<a[^>]*>\d+<\/a>)?<\/td><td>([\w ]+)<\/td>/.exec(row)?.slice(1)
+      )
+    ).toEqual([
       ['Load', 'Complete'],
       ['Load', 'Complete'],
       ['Wait', 'Canceled'],
@@ -123,7 +156,8 @@ describe('cancelling a plan run', () => {
     const result = await action.result
     expect(planCancels(e)).toHaveLength(1)
     expect(warnings(result).join('\n')).toContain(
-      'Plan 9 was cancelled (cancel-on-workflow-cancel). The server could not cancel some of its jobs (failedToCancelSomeJobs): they may keep running'
+      'Plan 9 was cancelled (cancel-on-workflow-cancel). ' +
+        'The server could not cancel some of its jobs (failedToCancelSomeJobs): they may keep running'
     )
     expect(result.summary).toContain('failedToCancelSomeJobs')
   })
@@ -155,14 +189,14 @@ describe('starting a plan run', () => {
   })
 
   it('a lost run answer never produces a second run', async () => {
-    const e = await planEmulator({ faults: [{ method: 'POST', path: '/v4/plans/5/run', action: { kind: 'act-then-reset' } }] })
+    const e = await planEmulator({
+      faults: [{ method: 'POST', path: '/v4/plans/5/run', action: { kind: 'act-then-reset' } }]
+    })
     const result = await run(planInputs(e))
     expect(result.code).toBe(1)
     expect(runsSent(e)).toHaveLength(1)
     expect(e.planRuns()).toHaveLength(1)
-    expect(errors(result).join('\n')).toContain(
-      `The plan run may have started: its answer was lost (connection reset`
-    )
+    expect(errors(result).join('\n')).toContain(`The plan run may have started: its answer was lost (connection reset`)
     expect(errors(result).join('\n')).toContain(`Look in the runs of plan 5 (${e.url}/plans/5) for a run started after`)
   })
 
@@ -171,7 +205,9 @@ describe('starting a plan run', () => {
     const result = await run(planInputs(e, 5, { overrides: '{"execution": "spark"}', 'run-parameters': 'a=b' }))
     expect(result.code).toBe(1)
     expect(e.requests).toHaveLength(0)
-    expect(errors(result).join('\n')).toContain("Input 'overrides': cannot be used with plan-id: plans take no overrides here")
+    expect(errors(result).join('\n')).toContain(
+      "Input 'overrides': cannot be used with plan-id: plans take no overrides here"
+    )
     expect(errors(result).join('\n')).toContain('plans take no overrides here')
   })
 })

@@ -6,7 +6,8 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { BOT_LOGIN, FakeGitHub, type FakeGitHubOptions, type SeedComment } from '../support/fake-github.ts'
-import { emulator, errors, GITHUB_TOKEN, inputsFor, run, TOKEN, warnings } from '../support/e2e.ts'
+import { emulator, errors, inputsFor, run, warnings } from '../support/e2e.ts'
+import { API_TOKEN, GITHUB_TOKEN } from '../support/fake-tokens.ts'
 import type { ActionResult, RunOptions } from '../support/run-action.ts'
 
 const OWNER = 'acme' // GITHUB_REPOSITORY of the harness is acme/pipelines
@@ -14,7 +15,8 @@ const REPO = 'pipelines'
 const PR = 12
 const COMMENTS_PATH = `/repos/${OWNER}/${REPO}/issues/${PR}/comments`
 /** The marker of this step's comment for recipe `n` (GITHUB_WORKFLOW ci, GITHUB_JOB run in the harness). */
-const marker = (recipe: number): string => `<!-- trifacta-run-job-action workflow="ci" job="run" target="recipe ${recipe}" -->`
+const marker = (recipe: number): string =>
+  `<!-- trifacta-run-job-action workflow="ci" job="run" target="recipe ${recipe}" -->`
 
 const servers: FakeGitHub[] = []
 const tempDirs: string[] = []
@@ -39,13 +41,23 @@ function tempDir(): string {
 function pullRequestEvent(number = PR): string {
   const file = join(tempDir(), 'event.json')
   const repository = { name: REPO, full_name: `${OWNER}/${REPO}`, owner: { login: OWNER } }
-  writeFileSync(file, JSON.stringify({ action: 'synchronize', number, pull_request: { number, state: 'open', head: { ref: 'feature' } }, repository }))
+  writeFileSync(
+    file,
+    JSON.stringify({
+      action: 'synchronize',
+      number,
+      pull_request: { number, state: 'open', head: { ref: 'feature' } },
+      repository
+    })
+  )
   return file
 }
 
 /** The runner environment of a pull_request event whose API is `gh`. */
 function onPullRequest(gh: FakeGitHub, extra: Record<string, string> = {}): RunOptions {
-  return { env: { GITHUB_API_URL: gh.url, GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: pullRequestEvent(), ...extra } }
+  return {
+    env: { GITHUB_API_URL: gh.url, GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: pullRequestEvent(), ...extra }
+  }
 }
 
 function expectCompleteWithoutWarnings(result: ActionResult): void {
@@ -58,13 +70,13 @@ function expectCompleteWithoutWarnings(result: ActionResult): void {
 /** Nothing the action sent to GitHub contains the Trifacta token (nor the GitHub token, outside the header). */
 function expectNoTokenSentInBodies(gh: FakeGitHub): void {
   for (const request of gh.requests) {
-    expect(request.body).not.toContain(TOKEN)
+    expect(request.body).not.toContain(API_TOKEN)
     expect(request.body).not.toContain(GITHUB_TOKEN)
   }
 }
 
 describe('comment-on-pr on a pull_request event', () => {
-  it('creates one comment carrying the hidden marker and the job summary, authenticated with github-token', async () => {
+  it('creates one comment with the hidden marker and the job summary, authenticated with github-token', async () => {
     const e = await emulator()
     const gh = await fakeGitHub()
     const result = await run(inputsFor(e, { 'comment-on-pr': 'true' }), onPullRequest(gh))
@@ -88,17 +100,26 @@ describe('comment-on-pr on a pull_request event', () => {
     expectNoTokenSentInBodies(gh)
   })
 
-  it('a re-run updates that comment in place; unrelated comments stay untouched; another recipe gets its own comment', async () => {
+  it('a re-run updates that comment in place; other comments are untouched; another recipe gets its own', async () => {
     const e = await emulator()
     const gh = await fakeGitHub()
     const unrelated: SeedComment[] = [
       { body: 'LGTM, but please rebase.', login: 'octocat' },
       { body: '## Coverage report\n\nCoverage: 87%', login: 'codecov[bot]' },
       // The same action in another job of the workflow, and in another workflow: not this step's comment.
-      { body: `<!-- trifacta-run-job-action workflow="ci" job="deploy" target="recipe 7" -->\nJob 17 ✅ completed`, login: BOT_LOGIN },
-      { body: `<!-- trifacta-run-job-action workflow="nightly" job="run" target="recipe 7" -->\nJob 18 ✅ completed`, login: BOT_LOGIN },
+      {
+        body: `<!-- trifacta-run-job-action workflow="ci" job="deploy" target="recipe 7" -->\nJob 17 ✅ completed`,
+        login: BOT_LOGIN
+      },
+      {
+        body: `<!-- trifacta-run-job-action workflow="nightly" job="run" target="recipe 7" -->\nJob 18 ✅ completed`,
+        login: BOT_LOGIN
+      },
       // Recipe 70 must not be mistaken for recipe 7.
-      { body: `<!-- trifacta-run-job-action workflow="ci" job="run" target="recipe 70" -->\nJob 19 ✅ completed`, login: BOT_LOGIN }
+      {
+        body: `<!-- trifacta-run-job-action workflow="ci" job="run" target="recipe 70" -->\nJob 19 ✅ completed`,
+        login: BOT_LOGIN
+      }
     ]
     const seeded = gh.seed(OWNER, REPO, PR, unrelated)
     const inputs = inputsFor(e, { 'comment-on-pr': 'true' })
@@ -117,7 +138,10 @@ describe('comment-on-pr on a pull_request event', () => {
     expectCompleteWithoutWarnings(second)
     expect(second.outputs['job-id']).toBe('4101')
     const secondRequests = gh.requests.slice(sentBefore)
-    expect(secondRequests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET ${COMMENTS_PATH}`, `PATCH /repos/${OWNER}/${REPO}/issues/comments/${mine.id}`])
+    expect(secondRequests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET ${COMMENTS_PATH}`,
+      `PATCH /repos/${OWNER}/${REPO}/issues/comments/${mine.id}`
+    ])
     expect(secondRequests[1]!.headers.authorization).toBe(`token ${GITHUB_TOKEN}`)
     expect(second.stdout).toContain(`Updated the comment on pull request #${PR}: ${mine.html_url}`)
 
@@ -146,7 +170,15 @@ describe('comment-on-pr on a pull_request event', () => {
   it('finds its comment on a later page of a long conversation (pagination) and updates it', async () => {
     const e = await emulator()
     const gh = await fakeGitHub()
-    gh.seed(OWNER, REPO, PR, Array.from({ length: 120 }, (_, i) => ({ body: `review comment ${i + 1}`, login: i % 2 ? 'octocat' : 'renovate[bot]' })))
+    gh.seed(
+      OWNER,
+      REPO,
+      PR,
+      Array.from({ length: 120 }, (_, i) => ({
+        body: `review comment ${i + 1}`,
+        login: i % 2 ? 'octocat' : 'renovate[bot]'
+      }))
+    )
     const inputs = inputsFor(e, { 'comment-on-pr': 'true' })
 
     expectCompleteWithoutWarnings(await run(inputs, onPullRequest(gh)))
@@ -165,7 +197,7 @@ describe('comment-on-pr on a pull_request event', () => {
     expect(comments.at(-1)!.body).toContain('Job 4101 ✅ completed')
   })
 
-  it('a 403 from GitHub is a warning naming the permission; the step still succeeds and no token is printed', async () => {
+  it('a 403 from GitHub is a warning naming the permission; the step succeeds and no token is printed', async () => {
     const e = await emulator()
     // The fake echoes the Authorization header it received in its error message, as some proxies do.
     const gh = await fakeGitHub({ forbidden: true, echoAuthorization: true })
@@ -226,11 +258,16 @@ registerHooks({
 
   /** The dist chunks that hold Octokit itself (found by content, since ncc numbers chunks by module id). */
   function octokitChunks(): string[] {
-    return readdirSync(DIST).filter((name) => name.endsWith('.js') && /@octokit\/core|octokit-core\.js/.test(readFileSync(join(DIST, name), 'utf8')))
+    return readdirSync(DIST).filter(
+      (name) => name.endsWith('.js') && /@octokit\/core|octokit-core\.js/.test(readFileSync(join(DIST, name), 'utf8'))
+    )
   }
 
   /** Runs dist/index.js with a preload that records every module it loads; returns the files loaded from dist/. */
-  async function distModulesLoaded(inputs: Record<string, string>, options: RunOptions): Promise<{ result: ActionResult; loaded: string[] }> {
+  async function distModulesLoaded(
+    inputs: Record<string, string>,
+    options: RunOptions
+  ): Promise<{ result: ActionResult; loaded: string[] }> {
     const dir = tempDir()
     const preload = join(dir, 'record-loads.mjs')
     const out = join(dir, 'loaded.txt')

@@ -38,9 +38,13 @@ describe('the summary and outputs for each ending', () => {
     expect(errors(result)[0]).toMatch(/^::error title=Job 4100 Canceled::Job 4100 ended Canceled\. .*\/jobs\/4100$/)
   })
 
-  it('failed: the annotation has a title, the job link and the failed stage message; the summary shows it in the stage row', async () => {
+  it('failed: an annotation with a title, the job link and the stage message, shown in the stage row too', async () => {
     const e = await emulator({
-      scenario: { durationMs: 1500, finalStatus: 'Failed', stages: [{ jobType: 'wrangle' }, { jobType: 'publish', errorMessage: 'Table "sales" is locked' }] }
+      scenario: {
+        durationMs: 1500,
+        finalStatus: 'Failed',
+        stages: [{ jobType: 'wrangle' }, { jobType: 'publish', errorMessage: 'Table "sales" is locked' }]
+      }
     })
     const result = await run(inputsFor(e))
     expect(result.code).toBe(1)
@@ -48,7 +52,9 @@ describe('the summary and outputs for each ending', () => {
     expect(error).toMatch(/^::error title=Job 4100 Failed::/)
     expect(error).toContain('Stage publish failed: "Table "sales" is locked"')
     expect(error).toContain(`${e.url}/jobs/4100`)
-    expect(html(result.summary)).toMatch(/<td>publish<\/td><td>Failed<\/td><td>[^<]*<\/td><td>Table &#34;sales&#34; is locked<\/td>/)
+    expect(html(result.summary)).toMatch(
+      /<td>publish<\/td><td>Failed<\/td><td>[^<]*<\/td><td>Table &#34;sales&#34; is locked<\/td>/
+    )
     expect(JSON.parse(result.outputs.jobs!)).toEqual([
       { id: expect.any(Number), type: 'wrangle', status: 'Complete' },
       { id: expect.any(Number), type: 'publish', status: 'Failed' }
@@ -69,7 +75,10 @@ describe('the summary and outputs for each ending', () => {
   it('progress: one line per status change with the stages, inside a log group', async () => {
     const e = await emulator({ scenario: { durationMs: 3000, statuses: ['Created', 'InProgress'] } })
     const result = await run(inputsFor(e))
-    const group = result.stdout.slice(result.stdout.indexOf('::group::Waiting for job 4100'), result.stdout.indexOf('::endgroup::'))
+    const group = result.stdout.slice(
+      result.stdout.indexOf('::group::Waiting for job 4100'),
+      result.stdout.indexOf('::endgroup::')
+    )
     expect(group).toMatch(/Job 4100: Created after \d+ms \(wrangle Created, filewriter Created\)/)
     expect(group).toMatch(/Job 4100: InProgress after \d+s \(wrangle InProgress, filewriter Created\)/)
     expect(group).toMatch(/Job 4100: Complete after \d+s \(wrangle Complete, filewriter Complete\)/)
@@ -78,16 +87,23 @@ describe('the summary and outputs for each ending', () => {
 
   it('links to the workflow run use GITHUB_SERVER_URL (GitHub Enterprise Server)', async () => {
     const e = await emulator()
-    const result = await run(inputsFor(e), { env: { GITHUB_SERVER_URL: 'https://ghes.example.com', GITHUB_RUN_ATTEMPT: '2' } })
+    const result = await run(inputsFor(e), {
+      env: { GITHUB_SERVER_URL: 'https://ghes.example.com', GITHUB_RUN_ATTEMPT: '2' }
+    })
     expect(result.summary).toContain('href="https://ghes.example.com/acme/pipelines/actions/runs/1234/attempts/2"')
   })
 })
 
 describe('hostile server text', () => {
-  const hostile = '<script>alert(1)</script><img src=x onerror=alert(2)> | col | **bold** [x](javascript:alert(3)) `tick`\n\n# Heading\n' + 'long '.repeat(400)
+  const hostile =
+    '<script>alert(1)</script><img src=x onerror=alert(2)> | col | ' +
+    '**bold** [x](javascript:alert(3)) `tick`\n\n# Heading\n' +
+    'long '.repeat(400)
 
-  it('a failed stage message with HTML, table breakers and 2 KB of text is escaped and cut in summary and annotation', async () => {
-    const e = await emulator({ scenario: { durationMs: 1200, finalStatus: 'Failed', stages: [{ jobType: 'wrangle', errorMessage: hostile }] } })
+  it('a stage message with HTML, table breakers and 2 KB of text is escaped and cut in summary and error', async () => {
+    const e = await emulator({
+      scenario: { durationMs: 1200, finalStatus: 'Failed', stages: [{ jobType: 'wrangle', errorMessage: hostile }] }
+    })
     const result = await run(inputsFor(e))
     const page = html(result.summary)
     expect(page).not.toMatch(/<script|<img|<strong>|<em>|<h1>|javascript:alert\(3\)"/)
@@ -100,9 +116,19 @@ describe('hostile server text', () => {
     expect(error).not.toContain('\n')
   })
 
-  it("a server exception message with Markdown and HTML is quoted in the error and escaped in the summary", async () => {
+  it('a server exception with Markdown and HTML is quoted in the error and escaped in the summary', async () => {
     const e = await emulator({
-      faults: [{ method: 'POST', path: '/v4/jobGroups', action: { kind: 'status', status: 400, body: { exception: { name: 'ValidationFailed', message: hostile, details: '| a | b |' } } } }]
+      faults: [
+        {
+          method: 'POST',
+          path: '/v4/jobGroups',
+          action: {
+            kind: 'status',
+            status: 400,
+            body: { exception: { name: 'ValidationFailed', message: hostile, details: '| a | b |' } }
+          }
+        }
+      ]
     })
     const result = await run(inputsFor(e))
     expect(result.code).toBe(1)

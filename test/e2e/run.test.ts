@@ -1,16 +1,26 @@
 // The action end to end: dist/index.js run as the runner runs it, against the emulator over real HTTP.
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { emulator, errors, inputsFor, run, TOKEN, warnings } from '../support/e2e.ts'
+import { emulator, errors, inputsFor, run, warnings } from '../support/e2e.ts'
+import { API_TOKEN, WRONG_API_TOKEN } from '../support/fake-tokens.ts'
 
-const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
+const PACKAGE_VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version
 
 describe('a Complete run', () => {
   it('sends the exact request body, sets the outputs and writes the summary (key=value run parameters)', async () => {
     const e = await emulator({ scenario: { durationMs: 3000, statuses: ['Created', 'Pending', 'InProgress'] } })
-    const overrides = { execution: 'photon', profiler: true, writesettings: [{ path: 's3://bucket/out.csv', action: 'overwrite', format: 'csv' }] }
+    const overrides = {
+      execution: 'photon',
+      profiler: true,
+      writesettings: [{ path: 's3://bucket/out.csv', action: 'overwrite', format: 'csv' }]
+    }
     const result = await run(
-      inputsFor(e, { overrides: JSON.stringify(overrides), 'run-parameters': '# the country\ncountry=Germany\n\nfilter=a=b' })
+      inputsFor(e, {
+        overrides: JSON.stringify(overrides),
+        'run-parameters': '# the country\ncountry=Germany\n\nfilter=a=b'
+      })
     )
 
     expect(result.code).toBe(0)
@@ -19,11 +29,18 @@ describe('a Complete run', () => {
     expect(trigger!.json).toEqual({
       wrangledDataset: { id: 7 },
       overrides,
-      runParameters: { overrides: { data: [{ key: 'country', value: 'Germany' }, { key: 'filter', value: 'a=b' }] } }
+      runParameters: {
+        overrides: {
+          data: [
+            { key: 'country', value: 'Germany' },
+            { key: 'filter', value: 'a=b' }
+          ]
+        }
+      }
     })
     expect(trigger!.headers['content-type']).toBe('application/json')
     expect(trigger!.headers.accept).toBe('application/json')
-    expect(trigger!.headers.authorization).toBe(`Bearer ${TOKEN}`)
+    expect(trigger!.headers.authorization).toBe(`Bearer ${API_TOKEN}`)
     expect(trigger!.headers['user-agent'], "package.json's version").toBe(`trifacta-run-job-action/${PACKAGE_VERSION}`)
 
     expect(result.outputs['job-id']).toBe('4100')
@@ -51,7 +68,14 @@ describe('a Complete run', () => {
     expect(result.code).toBe(0)
     expect(e.requestsTo('POST', '/v4/jobGroups')[0]!.json).toEqual({
       wrangledDataset: { id: 7 },
-      runParameters: { overrides: { data: [{ key: 'region', value: 'EMEA' }, { key: 'country', value: 'France' }] } }
+      runParameters: {
+        overrides: {
+          data: [
+            { key: 'region', value: 'EMEA' },
+            { key: 'country', value: 'France' }
+          ]
+        }
+      }
     })
   })
 
@@ -60,13 +84,22 @@ describe('a Complete run', () => {
     const result = await run(inputsFor(e, { overrides: '{"writeSetting": []}' }))
     expect(result.code).toBe(0)
     expect(warnings(result).join('\n')).toContain("unknown key 'writeSetting'")
-    expect(e.requestsTo('POST', '/v4/jobGroups')[0]!.json).toEqual({ wrangledDataset: { id: 7 }, overrides: { writeSetting: [] } })
+    expect(e.requestsTo('POST', '/v4/jobGroups')[0]!.json).toEqual({
+      wrangledDataset: { id: 7 },
+      overrides: { writeSetting: [] }
+    })
   })
 })
 
 describe('a Failed run', () => {
   it('fails the step, naming the job and its status, when fail-on-job-failure is true', async () => {
-    const e = await emulator({ scenario: { durationMs: 1200, finalStatus: 'Failed', stages: [{ jobType: 'wrangle', errorMessage: 'Column "x" not found' }, { jobType: 'filewriter' }] } })
+    const e = await emulator({
+      scenario: {
+        durationMs: 1200,
+        finalStatus: 'Failed',
+        stages: [{ jobType: 'wrangle', errorMessage: 'Column "x" not found' }, { jobType: 'filewriter' }]
+      }
+    })
     const result = await run(inputsFor(e))
     expect(result.code).toBe(1)
     expect(result.outputs.status).toBe('Failed')
@@ -131,7 +164,7 @@ describe('HTTP errors', () => {
 
   it('a bad token (401) fails with the status, the request id and the fix, without retrying', async () => {
     const e = await emulator()
-    const result = await run(inputsFor(e, { 'api-token': 'wrong-token-123' }))
+    const result = await run(inputsFor(e, { 'api-token': WRONG_API_TOKEN }))
     expect(result.code).toBe(1)
     const [error] = errors(result)
     expect(error).toContain('answered HTTP 401 Unauthorized')
@@ -154,7 +187,11 @@ describe('bad inputs send no request', () => {
     ['overrides', { overrides: '{"writesettings": {"path": "x"}}' }, "'writesettings' must be an array of objects"],
     ['overrides', { overrides: '{"writeSettings": ["x"]}' }, "'writeSettings' must be an array of objects"],
     ['overrides', { overrides: '{"publications": {}}' }, "'publications' must be an array of objects"],
-    ['overrides', { overrides: '{"writesettings": [{"action": "replace"}]}' }, 'action must be one of create, append, overwrite'],
+    [
+      'overrides',
+      { overrides: '{"writesettings": [{"action": "replace"}]}' },
+      'action must be one of create, append, overwrite'
+    ],
     ['run-parameters', { 'run-parameters': 'country' }, "line 1 has no '='"],
     ['run-parameters', { 'run-parameters': '=Germany' }, 'line 1 has an empty key'],
     ['run-parameters', { 'run-parameters': '{"n": 1}' }, "value of 'n' must be a string"],
@@ -167,7 +204,11 @@ describe('bad inputs send no request', () => {
     ['timeout', { timeout: '0' }, "Input 'timeout': must be a positive duration"],
     ['poll-interval', { 'poll-interval': '-1s' }, "Input 'poll-interval': must be a positive duration"],
     ['max-poll-interval', { 'max-poll-interval': 'soon' }, "Input 'max-poll-interval': must be a positive duration"],
-    ['poll-interval', { 'poll-interval': '2m', 'max-poll-interval': '1m' }, 'must not be larger than max-poll-interval'],
+    [
+      'poll-interval',
+      { 'poll-interval': '2m', 'max-poll-interval': '1m' },
+      'must not be larger than max-poll-interval'
+    ],
     ['wait', { wait: 'yes' }, "Input 'wait': must be true or false"],
     ['fail-on-job-failure', { 'fail-on-job-failure': '1' }, "Input 'fail-on-job-failure': must be true or false"]
   ]

@@ -15,7 +15,7 @@ export function runJobBody(group: JobGroup): object {
     reason: 'JobStarted',
     sessionId: group.sessionId,
     jobGraph: { vertices: ids, edges: ids.slice(1).map((target, i) => ({ source: ids[i], target })) },
-    jobs: { data: ids.map((id) => ({ id })) },
+    jobs: { data: ids.map((id) => ({ id })) }
   }
 }
 
@@ -35,7 +35,7 @@ export function jobGroupBody(group: JobGroup, t: number): object {
     // LJobGroup's `flowrun` (spelled so in the AAC spec), on job groups a flow run created.
     ...(group.flowRunId !== undefined && { flowrun: { id: group.flowRunId } }),
     creator: { id: 1 },
-    updater: { id: 1 },
+    updater: { id: 1 }
   }
 }
 
@@ -54,9 +54,9 @@ export function jobsBody(group: JobGroup, t: number): object {
         executionLanguage,
         createdAt: iso(state.createdAt),
         updatedAt: iso(state.updatedAt),
-        jobGroup: { id: group.id },
+        jobGroup: { id: group.id }
       }
-    }),
+    })
   }
 }
 
@@ -83,7 +83,7 @@ export function jobGroupView(group: JobGroup, t: number): JobGroupView {
     canceled: group.canceledAt !== undefined,
     origin: group.origin,
     overrides: group.overrides,
-    runParameters: group.runParameters,
+    runParameters: group.runParameters
   }
 }
 
@@ -93,7 +93,7 @@ function defaultOutputs(group: JobGroup): OutputLists {
   const base = `/trifacta/queryResults/emulator/recipe_${group.recipeId}/${group.id}`
   return {
     files: [{ id: group.id * 10, path: `${base}/output.csv`, format: 'csv' }],
-    tables: [{ id: group.id * 10 + 1, tableName: `recipe_${group.recipeId}`, path: ['emulator', 'public'] }],
+    tables: [{ id: group.id * 10 + 1, tableName: `recipe_${group.recipeId}`, path: ['emulator', 'public'] }]
   }
 }
 

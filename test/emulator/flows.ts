@@ -91,9 +91,9 @@ export class FlowRuns {
           flowRunId: id,
           overrides: outputOverrides(request, output.name),
           runParameters: request.runParameters,
-          origin,
-        }),
-      ),
+          origin
+        })
+      )
     }
     this.runs.set(id, run)
     // inferred: with runAsync the short answer's id is the flow run's id (its job groups are listed by
@@ -101,7 +101,7 @@ export class FlowRuns {
     if (run.runAsync) return json(201, { id, reason: 'JobStarted' })
     return json(201, {
       flowRunId: id,
-      data: run.outputs.map(({ group }) => ({ ...runJobBody(group), flowRun: { id } })),
+      data: run.outputs.map(({ group }) => ({ ...runJobBody(group), flowRun: { id } }))
     })
   }
 
@@ -138,8 +138,8 @@ export class FlowRuns {
         data: run.outputs.map(({ group, name }) => {
           const body = jobGroupBody(group, now)
           return embedded ? { ...body, wrangledDataset: { id: group.recipeId, name } } : body
-        }),
-      }),
+        })
+      })
     )
   }
 
@@ -154,7 +154,7 @@ export class FlowRuns {
       runAsync: run.runAsync,
       body: run.body,
       jobGroupIds: run.outputs.map(({ group }) => group.id),
-      outputs: run.outputs.map((output) => outputRunView(output, now)),
+      outputs: run.outputs.map((output) => outputRunView(output, now))
     }))
   }
 
@@ -198,7 +198,7 @@ export function startOutput(
   output: FlowOutputSpec,
   scenario: JobScenario | undefined,
   now: number,
-  extra: { flowRunId?: number; overrides?: unknown; runParameters?: unknown; origin?: JobGroupOrigin } = {},
+  extra: { flowRunId?: number; overrides?: unknown; runParameters?: unknown; origin?: JobGroupOrigin } = {}
 ): OutputRun {
   return { name: output.name, group: store.create({ recipeId: output.recipeId, scenario, ...extra }, now) }
 }

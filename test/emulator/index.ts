@@ -8,7 +8,7 @@ export type {
   TokenFailure,
   TokenPair,
   TokenServerCounts,
-  TokenServerOptions,
+  TokenServerOptions
 } from './oauth.ts'
 export type {
   AccessTokenState,
@@ -28,7 +28,7 @@ export type {
   RecordedRequest,
   StageSpec,
   TerminalStatus,
-  TlsKeyPair,
+  TlsKeyPair
 } from './types.ts'
 export type {
   Edition,
@@ -41,5 +41,5 @@ export type {
   PlanSpec,
   PlanTaskRunView,
   PlanTaskSpec,
-  ValidationStatus,
+  ValidationStatus
 } from './flow-types.ts'

@@ -93,7 +93,7 @@ export class JobStore {
       overrides: input.overrides,
       runParameters: input.runParameters,
       origin: input.origin ?? 'api',
-      flowRunId: input.flowRunId,
+      flowRunId: input.flowRunId
     }
     this.groups.set(group.id, group)
     return group
@@ -161,7 +161,8 @@ export function stageAt(group: JobGroup, stage: Stage, t: number): StageState {
   const state = { createdAt, errorMessage: null, percentComplete: 0 }
   if (stoppedAt !== undefined) return { ...state, status: 'Canceled', updatedAt: stoppedAt }
   if (t < stage.startAt) return { ...state, status: 'Created', updatedAt: createdAt }
-  if (t < stage.endAt) return { ...state, status: 'InProgress', updatedAt: stage.startAt, percentComplete: progress(stage, t) }
+  if (t < stage.endAt)
+    return { ...state, status: 'InProgress', updatedAt: stage.startAt, percentComplete: progress(stage, t) }
   // inferred: percentComplete of a stage that did not complete is not documented; 0 is shown.
   const percentComplete = stage.outcome === 'Complete' ? 100 : 0
   return { ...state, status: stage.outcome, updatedAt: stage.endAt, percentComplete, errorMessage: stage.errorMessage }
@@ -184,7 +185,7 @@ function resolveScenario(scenario: JobScenario = {}): Scenario {
     statuses: scenario.statuses?.length ? scenario.statuses : DEFAULT_STATUSES,
     finalStatus: scenario.finalStatus ?? 'Complete',
     stages: scenario.stages ?? DEFAULT_STAGES,
-    outputs: scenario.outputs,
+    outputs: scenario.outputs
   }
 }
 
@@ -229,7 +230,7 @@ function planStages(scenario: Scenario, createdAt: number, firstId: number): Sta
     startAt: i < running ? Math.round(runStart + i * stageMs) : finishAt,
     endAt: i < running ? Math.round(runStart + (i + 1) * stageMs) : finishAt,
     outcome: stageOutcome(i, failing),
-    errorMessage: i === failing ? (spec.errorMessage ?? DEFAULT_ERROR_MESSAGE) : null,
+    errorMessage: i === failing ? (spec.errorMessage ?? DEFAULT_ERROR_MESSAGE) : null
   }))
 }
 

@@ -3,8 +3,8 @@
 // access tokens the API emulator can verify (its `oauth` option). Facts: AAC-AUTH-FLOWS-PLANS.md.
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
 import { createServer } from 'node:http'
-import type { IncomingMessage, Server, ServerResponse } from 'node:http'
-import type { AddressInfo, Socket } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { listenLocal, type Listening } from '../support/listen.ts'
 import { recordRequest, type RecordedRequest } from '../support/recorded-request.ts'
 import type { AccessTokenState, AccessTokenVerifier } from './types.ts'
 
@@ -116,8 +116,7 @@ export class TokenServer implements AccessTokenVerifier {
   /** The first configured client: the one issueRefreshToken() uses by default. */
   readonly clientId: string
   readonly requests: RecordedRequest[] = []
-  private readonly server: Server
-  private readonly sockets = new Set<Socket>()
+  private readonly listening: Listening
   private readonly timers = new Set<NodeJS.Timeout>()
   private readonly tokenPath: string
   private readonly clients: ReadonlyMap<string, string | null>
@@ -138,21 +137,26 @@ export class TokenServer implements AccessTokenVerifier {
     clientCredentials: 0,
     rejected: 0,
     reused: 0,
-    failed: 0,
+    failed: 0
   }
 
   static async start(options: TokenServerOptions = {}): Promise<TokenServer> {
     const server = createServer()
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
-      server.listen(options.port ?? 0, '127.0.0.1', () => resolve())
-    })
-    return new TokenServer(server, options)
+    const listening = await listenLocal(server, options.port)
+    let tokenServer: TokenServer
+    try {
+      tokenServer = new TokenServer(listening, options)
+    } catch (error) {
+      await listening.close() // e.g. no client: nothing is left listening
+      throw error
+    }
+    server.on('request', (req, res) => tokenServer.receive(req, res))
+    return tokenServer
   }
 
-  private constructor(server: Server, options: TokenServerOptions) {
-    this.server = server
-    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  private constructor(listening: Listening, options: TokenServerOptions) {
+    this.listening = listening
+    this.url = `http://127.0.0.1:${listening.port}`
     this.tokenPath = options.tokenPath ?? DEFAULT_TOKEN_PATH
     this.issuer = this.url + (options.issuerPath ?? this.tokenPath.replace(/\/token$/, ''))
     this.tokenEndpoint = this.url + this.tokenPath
@@ -168,11 +172,6 @@ export class TokenServer implements AccessTokenVerifier {
     this.subject = options.subject ?? DEFAULT_SUBJECT
     this.reuseRevokesFamily = options.reuseRevokesFamily ?? false
     this.delayMs = options.delayMs ?? 0
-    server.on('connection', (socket) => {
-      this.sockets.add(socket)
-      socket.once('close', () => this.sockets.delete(socket))
-    })
-    server.on('request', (req, res) => this.receive(req, res))
   }
 
   /** A copy of the counters. */
@@ -197,7 +196,7 @@ export class TokenServer implements AccessTokenVerifier {
     const subject = options.subject ?? this.subject
     return {
       accessToken: this.signAccessToken(clientId, subject),
-      refreshToken: this.newRefreshToken(clientId, subject),
+      refreshToken: this.newRefreshToken(clientId, subject)
     }
   }
 
@@ -254,9 +253,7 @@ export class TokenServer implements AccessTokenVerifier {
   async close(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer)
     this.timers.clear()
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()))
-    for (const socket of this.sockets) socket.destroy()
-    await closed
+    await this.listening.close()
   }
 
   private receive(req: IncomingMessage, res: ServerResponse): void {
@@ -302,7 +299,7 @@ export class TokenServer implements AccessTokenVerifier {
     const headers = {
       'content-type': 'application/json;charset=UTF-8',
       'cache-control': 'no-store',
-      pragma: 'no-cache',
+      pragma: 'no-cache'
     }
     res.writeHead(reply.status, { ...headers, ...reply.headers })
     res.end(JSON.stringify(reply.body))
@@ -423,7 +420,7 @@ export class TokenServer implements AccessTokenVerifier {
       sub: subject,
       iat: Math.floor(now / 1000),
       exp: Math.ceil(now / 1000 + this.accessSeconds),
-      jti: randomUUID(),
+      jti: randomUUID()
     }
     const header = base64url({ alg: 'HS256', typ: 'JWT' })
     const unsigned = `${header}.${base64url(claims)}`

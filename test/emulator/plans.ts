@@ -64,7 +64,7 @@ export class PlanRuns {
     plans: Readonly<Record<number, PlanSpec>>,
     flows: Readonly<Record<number, FlowSpec>>,
     store: JobStore,
-    scenarioFor: ScenarioFor,
+    scenarioFor: ScenarioFor
   ) {
     for (const [id, spec] of Object.entries(plans)) this.plans.set(Number(id), resolvePlan(Number(id), spec, flows))
     this.store = store
@@ -97,7 +97,7 @@ export class PlanRuns {
       scenario: by.scenario,
       taskRuns: [],
       cancelAsked: false,
-      failedToCancelSomeJobs: false,
+      failedToCancelSomeJobs: false
     }
     this.runs.set(run.id, run)
     this.advanceRun(run, now)
@@ -154,11 +154,11 @@ export class PlanRuns {
             planSnapshotRun: { id: run.id },
             status: combinedStatus(groupsOf(taskRun), now),
             planFlowTaskRunResults: groupsOf(taskRun).map((group) => ({
-              jobGroup: { id: group.id, status: statusAt(group, now) },
-            })),
-          },
+              jobGroup: { id: group.id, status: statusAt(group, now) }
+            }))
+          }
         ]
-      }),
+      })
     }))
     return json(200, { id: plan.id, name: plan.name, planNodes })
   }
@@ -186,9 +186,9 @@ export class PlanRuns {
         return {
           name: task.name,
           status: taskRun ? combinedStatus(groupsOf(taskRun), now) : 'NotStarted',
-          jobGroups: taskRun ? taskRun.outputs.map((output) => outputRunView(output, now)) : [],
+          jobGroups: taskRun ? taskRun.outputs.map((output) => outputRunView(output, now)) : []
         }
-      }),
+      })
     }))
   }
 
@@ -223,7 +223,7 @@ export class PlanRuns {
 /** The recipes the plans' own task outputs run (those of flows are known through `flows`). */
 export function planRecipeIds(plans: Readonly<Record<number, PlanSpec>>): number[] {
   return Object.values(plans).flatMap((plan) =>
-    plan.tasks.flatMap((task) => (task.outputs ?? []).map((output) => output.recipeId)),
+    plan.tasks.flatMap((task) => (task.outputs ?? []).map((output) => output.recipeId))
   )
 }
 
@@ -248,7 +248,7 @@ function resolvePlan(id: number, spec: PlanSpec, flows: Readonly<Record<number, 
     name: spec.name ?? `Plan ${id}`,
     tasks,
     validationStatus,
-    failToCancelSomeJobs: spec.failToCancelSomeJobs ?? false,
+    failToCancelSomeJobs: spec.failToCancelSomeJobs ?? false
   }
 }
 
@@ -287,7 +287,7 @@ function runBody(run: PlanRun, t: number): object {
     // inferred: shown once a cancel was asked for.
     ...(run.cancelAsked && { failedToCancelSomeJobs: run.failedToCancelSomeJobs }),
     // inferred: the plan it is a run of, in the API's {id} reference style.
-    plan: { id: run.plan.id },
+    plan: { id: run.plan.id }
   }
 }
 

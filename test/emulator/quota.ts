@@ -51,7 +51,7 @@ export function rateLimitHeaders(window: QuotaWindow): Record<string, string> {
     'x-rate-limit-user-reset': String(window.resetAt),
     'x-rate-limit-workspace-limit': String(workspaceLimit),
     'x-rate-limit-workspace-remaining': String(Math.max(0, workspaceLimit - window.used)),
-    'x-rate-limit-workspace-reset': String(window.resetAt),
+    'x-rate-limit-workspace-reset': String(window.resetAt)
   }
 }
 
@@ -64,7 +64,7 @@ export function tooManyRequests(window: QuotaWindow, now: number, operation = 'r
   return {
     status: 429,
     headers: { ...rateLimitHeaders({ ...window, used: window.limit }), 'x-retry-after': String(wait) },
-    body: { exception: { name: 'TooManyRequestsException', message: 'Too Many Requests', details } },
+    body: { exception: { name: 'TooManyRequestsException', message: 'Too Many Requests', details } }
   }
 }
 

@@ -35,7 +35,7 @@ const ITEM_HANDLERS = new Map<string, ItemHandler>([
   ['GET status', (ctx, group) => json(200, shownStatus(ctx, group))],
   ['GET jobs', (ctx, group) => json(200, jobsBody(group, ctx.now))],
   ['GET outputs', (ctx, group) => json(200, outputsBody(group, ctx.now))],
-  ['POST cancel', cancel],
+  ['POST cancel', cancel]
 ])
 // Legacy Dataprep Standard editions have neither /status nor /cancel.
 const MISSING_IN_LEGACY = new Set(['status', 'cancel'])
@@ -65,7 +65,8 @@ function authenticate(ctx: ApiContext, req: ApiRequest): Reply | undefined {
 
 function checkMediaTypes(req: ApiRequest): Reply | undefined {
   // inferred: the docs only say "415 Incorrect Accept or Content-type header"; name and message assumed.
-  const unsupported = (details: string): Reply => exception(415, 'UnsupportedMediaType', 'Unsupported Media Type', details)
+  const unsupported = (details: string): Reply =>
+    exception(415, 'UnsupportedMediaType', 'Unsupported Media Type', details)
   const contentType = mediaType(req.headers['content-type'])
   if (req.method === 'POST' && req.body.length > 0 && contentType !== 'application/json') {
     return unsupported(`Content-Type ${contentType ?? '(none)'} is not supported; use application/json`)
@@ -116,9 +117,9 @@ function trigger(ctx: ApiContext, req: ApiRequest): Reply {
       scenario: ctx.scenarioFor(recipeId),
       executionId,
       overrides: prop(body, 'overrides'),
-      runParameters: prop(body, 'runParameters'),
+      runParameters: prop(body, 'runParameters')
     },
-    ctx.now,
+    ctx.now
   )
   return json(201, runJobBody(group))
 }
@@ -186,5 +187,7 @@ function mediaType(header: string | undefined): string | undefined {
 }
 
 function acceptsJson(accept: string): boolean {
-  return accept.split(',').some((range) => ['application/json', 'application/*', '*/*'].includes(mediaType(range) ?? ''))
+  return accept
+    .split(',')
+    .some((range) => ['application/json', 'application/*', '*/*'].includes(mediaType(range) ?? ''))
 }

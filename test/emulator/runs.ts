@@ -16,7 +16,7 @@ const SINGULAR: Record<string, string> = {
   flows: 'flow',
   flowRuns: 'flowRun',
   plans: 'plan',
-  planSnapshotRuns: 'planSnapshotRun',
+  planSnapshotRuns: 'planSnapshotRun'
 }
 // The routes, as "<method> <collection> <sub-resource>".
 const ROUTES = new Set([
@@ -27,7 +27,7 @@ const ROUTES = new Set([
   'POST plans run',
   'GET plans full',
   'GET planSnapshotRuns ',
-  'POST planSnapshotRuns cancel',
+  'POST planSnapshotRuns cancel'
 ])
 
 export class FlowsAndPlans {

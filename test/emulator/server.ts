@@ -16,6 +16,7 @@ import { randomUUID } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
+import { EMULATOR_TOKEN } from '../support/fake-tokens.ts'
 import { listenLocal, type Listening } from '../support/listen.ts'
 import { recordRequest } from '../support/recorded-request.ts'
 import { jobGroupView } from './bodies.ts'
@@ -37,12 +38,11 @@ import type {
   JobScenario,
   ModifierAction,
   RecordedRequest,
-  TlsKeyPair,
+  TlsKeyPair
 } from './types.ts'
 import { GeneratedBody, compressed, drip, redirectReply, stream, toWire } from './wire.ts'
 import type { Wire } from './wire.ts'
 
-const DEFAULT_TOKEN = 'emulator-token'
 const DEFAULT_RECIPES = [7, 42, 1001]
 const DEFAULT_FIRST_JOB_GROUP_ID = 4100
 const DEFAULT_RETRY_AFTER_SECONDS = 1
@@ -84,7 +84,7 @@ export class Emulator {
     const host = options.host === '::1' ? '[::1]' : '127.0.0.1'
     this.url = `${tls ? 'https' : 'http'}://${host}:${listening.port}`
     this.ca = tls?.ca
-    this.token = options.token ?? DEFAULT_TOKEN
+    this.token = options.token ?? EMULATOR_TOKEN
     this.store = new JobStore(options.firstJobGroupId ?? DEFAULT_FIRST_JOB_GROUP_ID)
     const quota = options.triggerQuota
     const scenarioFor = (recipeId: number): JobScenario | undefined => options.scenarios?.[recipeId] ?? options.scenario
@@ -99,7 +99,7 @@ export class Emulator {
       store: this.store,
       quota: quota && new TriggerQuota(quota.limit, quota.windowMs),
       runs: this.runs,
-      scenarioFor,
+      scenarioFor
     }
     for (const fault of options.faults ?? []) this.addFault(fault)
   }
@@ -179,7 +179,7 @@ export class Emulator {
     res: ServerResponse,
     request: RecordedRequest,
     action: AnswerAction | undefined,
-    route: () => Reply,
+    route: () => Reply
   ): void {
     switch (action?.kind) {
       case undefined:
@@ -215,7 +215,7 @@ export class Emulator {
         const length = action.declareLength === false ? null : String(body.length)
         const head = {
           status: action.status ?? 200,
-          headers: { 'content-type': body.contentType, 'content-length': length },
+          headers: { 'content-type': body.contentType, 'content-length': length }
         }
         const wire = this.open(res, request, head)
         if (!wire) return

@@ -179,7 +179,7 @@ export interface EmulatorOptions extends FlowPlanOptions {
   port?: number
   /** Loopback address to listen on; default '127.0.0.1'. '::1' serves `http://[::1]:port` (IPv6 literal URLs). */
   host?: LoopbackHost
-  /** The accepted bearer token; default 'emulator-token'. */
+  /** The accepted bearer token; default EMULATOR_TOKEN of test/support/fake-tokens.ts ('emulator-token'). */
   token?: string
   /** Known recipe (wrangledDataset) ids; default [7, 42, 1001]. */
   recipes?: number[]

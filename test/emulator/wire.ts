@@ -28,7 +28,7 @@ const COMPRESSORS: Record<NonNullable<Compress['encoding']>, (payload: Buffer) =
   gzip: (payload) => gzipSync(payload),
   deflate: (payload) => deflateSync(payload),
   br: (payload) => brotliCompressSync(payload),
-  identity: (payload) => payload,
+  identity: (payload) => payload
 }
 const DEFAULT_DRIP_BYTES = 1
 const DEFAULT_DRIP_MS = 50

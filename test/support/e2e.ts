@@ -2,11 +2,8 @@
 // dist/index.js that also checks that no secret ever appears in what the action printed or wrote.
 import { afterEach, expect } from 'vitest'
 import { Emulator, type EmulatorOptions } from '../emulator/index.ts'
+import { API_TOKEN, FAKE_SECRETS } from './fake-tokens.ts'
 import { runAction, startAction, type ActionResult, type RunningAction, type RunOptions } from './run-action.ts'
-
-/** A token long and odd enough that it cannot appear by chance. */
-export const TOKEN = 'tk-SECRET-7f3a9c1e5b'
-export const GITHUB_TOKEN = 'ghs_fake_github_token'
 
 const emulators: Emulator[] = []
 afterEach(async () => {
@@ -14,14 +11,21 @@ afterEach(async () => {
 })
 
 export async function emulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const e = await Emulator.start({ token: TOKEN, ...options })
+  const e = await Emulator.start({ token: API_TOKEN, ...options })
   emulators.push(e)
   return e
 }
 
 /** Inputs for a quick run against `e`: recipe 7, 1 s polls. */
 export function inputsFor(e: Emulator, extra: Record<string, string> = {}): Record<string, string> {
-  return { 'api-url': e.url, 'api-token': TOKEN, 'recipe-id': '7', 'poll-interval': '1s', 'max-poll-interval': '2s', ...extra }
+  return {
+    'api-url': e.url,
+    'api-token': API_TOKEN,
+    'recipe-id': '7',
+    'poll-interval': '1s',
+    'max-poll-interval': '2s',
+    ...extra
+  }
 }
 
 export async function run(inputs: Record<string, string>, options?: RunOptions): Promise<ActionResult> {
@@ -36,10 +40,10 @@ export function start(inputs: Record<string, string>, options?: RunOptions): Run
 }
 
 /**
- * The tokens appear nowhere in stdout, stderr, outputs, summary or state (also not in a value written over
- * later), except in the runner's add-mask command.
+ * The secrets (default: every fake one of fake-tokens.ts) appear nowhere in stdout, stderr, outputs, summary or
+ * state (also not in a value written over later), except in the runner's add-mask command.
  */
-export function expectNoSecretLeak(result: ActionResult, secrets: string[] = [TOKEN, GITHUB_TOKEN]): void {
+export function expectNoSecretLeak(result: ActionResult, secrets: readonly string[] = FAKE_SECRETS): void {
   const masked = (text: string): string => text.replace(/^::add-mask::.*$/gm, '')
   const places = {
     stdout: masked(result.stdout),

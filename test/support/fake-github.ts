@@ -2,11 +2,11 @@
 // owner/repo/issue, listed (paginated like GitHub, with a Link header), created and updated. Every request is
 // recorded. It can answer every request 403 the way GitHub answers a GITHUB_TOKEN without `pull-requests: write`.
 // The Actions secrets routes live in fake-github-secrets.ts.
-import { SecretsApi, type SecretsApiOptions } from './fake-github-secrets.ts'
-import { recordRequest, type RecordedRequest } from './recorded-request.ts'
 import { createServer } from 'node:http'
-import type { IncomingMessage, Server, ServerResponse } from 'node:http'
-import type { AddressInfo, Socket } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { SecretsApi, type SecretsApiOptions } from './fake-github-secrets.ts'
+import { listenLocal, type Listening } from './listen.ts'
+import { recordRequest, type RecordedRequest } from './recorded-request.ts'
 
 export const BOT_LOGIN = 'github-actions[bot]'
 
@@ -55,8 +55,7 @@ export class FakeGitHub {
   readonly requests: GitHubRequest[] = []
   /** The Actions secrets routes: public keys, seedSecret(), secretValue(). */
   readonly secrets: SecretsApi
-  private readonly server: Server
-  private readonly sockets = new Set<Socket>()
+  private readonly listening: Listening
   /** `owner/repo/number` → comments, oldest first. */
   private readonly threads = new Map<string, FakeComment[]>()
   private nextId = FIRST_COMMENT_ID
@@ -64,25 +63,20 @@ export class FakeGitHub {
   private readonly echoAuthorization: boolean
 
   static async start(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
+    // The secrets routes' keys first: if making them fails, nothing is left listening.
+    const secrets = await SecretsApi.create(options.secrets)
     const server = createServer()
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
-      server.listen(0, '127.0.0.1', () => resolve())
-    })
-    return new FakeGitHub(server, options, await SecretsApi.create(options.secrets))
+    const github = new FakeGitHub(await listenLocal(server), options, secrets)
+    server.on('request', (req, res) => github.receive(req, res))
+    return github
   }
 
-  private constructor(server: Server, options: FakeGitHubOptions, secrets: SecretsApi) {
-    this.server = server
+  private constructor(listening: Listening, options: FakeGitHubOptions, secrets: SecretsApi) {
+    this.listening = listening
     this.secrets = secrets
-    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    this.url = `http://127.0.0.1:${listening.port}`
     this.forbidden = options.forbidden ?? false
     this.echoAuthorization = options.echoAuthorization ?? false
-    server.on('connection', (socket) => {
-      this.sockets.add(socket)
-      socket.once('close', () => this.sockets.delete(socket))
-    })
-    server.on('request', (req, res) => this.receive(req, res))
   }
 
   /** From now on, answer every request 403 (or stop doing so). */
@@ -107,14 +101,14 @@ export class FakeGitHub {
 
   requestsTo(method: string, path: string | RegExp): GitHubRequest[] {
     const wanted = method.toUpperCase()
-    return this.requests.filter((r) => r.method === wanted && (typeof path === 'string' ? r.path === path : path.test(r.path)))
+    return this.requests.filter(
+      (r) => r.method === wanted && (typeof path === 'string' ? r.path === path : path.test(r.path))
+    )
   }
 
   /** Closes the server and destroys open (keep-alive) sockets: nothing is left open. */
-  async close(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()))
-    for (const socket of this.sockets) socket.destroy()
-    await closed
+  close(): Promise<void> {
+    return this.listening.close()
   }
 
   private add(owner: string, repo: string, issue: number, body: string, login: string): FakeComment {
@@ -152,7 +146,14 @@ export class FakeGitHub {
   private handle(request: GitHubRequest): Reply {
     if (this.forbidden) {
       const echoed = this.echoAuthorization ? ` (authorization: ${request.headers.authorization ?? 'none'})` : ''
-      return { status: 403, body: { message: `Resource not accessible by integration${echoed}`, documentation_url: FORBIDDEN_DOCS, status: '403' } }
+      return {
+        status: 403,
+        body: {
+          message: `Resource not accessible by integration${echoed}`,
+          documentation_url: FORBIDDEN_DOCS,
+          status: '403'
+        }
+      }
     }
     const secrets = this.secrets.handle(request)
     if (secrets) return secrets
@@ -176,7 +177,8 @@ export class FakeGitHub {
     const all = this.threads.get(threadKey(owner, repo, issue)) ?? []
     const lastPage = Math.max(1, Math.ceil(all.length / perPage))
     const headers: Record<string, string> = {}
-    const pageUrl = (n: number): string => `${this.url}/repos/${owner}/${repo}/issues/${issue}/comments?per_page=${perPage}&page=${n}`
+    const pageUrl = (n: number): string =>
+      `${this.url}/repos/${owner}/${repo}/issues/${issue}/comments?per_page=${perPage}&page=${n}`
     const links: string[] = []
     if (page < lastPage) links.push(`<${pageUrl(page + 1)}>; rel="next"`, `<${pageUrl(lastPage)}>; rel="last"`)
     if (page > 1) links.push(`<${pageUrl(1)}>; rel="first"`, `<${pageUrl(Math.min(page - 1, lastPage))}>; rel="prev"`)
@@ -218,17 +220,32 @@ function bodyOf(json: unknown): string | undefined {
 }
 
 function notFound(): Reply {
-  return { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' } }
+  return {
+    status: 404,
+    body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' }
+  }
 }
 
 function invalid(): Reply {
-  return { status: 422, body: { message: 'Invalid request.\n\n"body" wasn\'t supplied.', documentation_url: 'https://docs.github.com/rest', status: '422' } }
+  return {
+    status: 422,
+    body: {
+      message: 'Invalid request.\n\n"body" wasn\'t supplied.',
+      documentation_url: 'https://docs.github.com/rest',
+      status: '422'
+    }
+  }
 }
 
 function tooLong(): Reply {
   const message = `Body is too long (maximum is ${MAX_COMMENT_BODY} characters)`
   return {
     status: 422,
-    body: { message: 'Validation Failed', errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message }], documentation_url: 'https://docs.github.com/rest/issues/comments', status: '422' }
+    body: {
+      message: 'Validation Failed',
+      errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message }],
+      documentation_url: 'https://docs.github.com/rest/issues/comments',
+      status: '422'
+    }
   }
 }

@@ -37,6 +37,6 @@ export async function listenLocal(server: Server, port = 0, host: LoopbackHost =
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       for (const socket of sockets) socket.destroy()
       await closed
-    },
+    }
   }
 }

@@ -98,7 +98,7 @@ export class TestProxy {
       method: req.method ?? 'GET',
       target: req.url ?? '',
       headers: flatHeaders(req),
-      at: Date.now(),
+      at: Date.now()
     }
     this.requests.push(record)
     return record
@@ -163,14 +163,14 @@ export class TestProxy {
         method: req.method,
         path: target!.pathname + target!.search,
         headers,
-        agent: false,
+        agent: false
       },
       (answer) => {
         record.status = answer.statusCode
         res.writeHead(answer.statusCode ?? 502, answer.headers)
         answer.pipe(res)
         answer.on('error', () => res.destroy())
-      },
+      }
     )
     upstream.on('socket', (socket) => this.listening.track(socket))
     upstream.on('error', () => {

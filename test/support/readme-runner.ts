@@ -13,6 +13,7 @@ import { parseApiUrl } from '../../src/input-values.ts'
 import { parseTokenEndpoint } from '../../src/sign-in-inputs.ts'
 import { Emulator, startAacEmulator, type EmulatorOptions, type FlowSpec, type TokenServer } from '../emulator/index.ts'
 import { FakeGitHub } from './fake-github.ts'
+import { GITHUB_TOKEN, SECRETS_ACCESS, SECRETS_TOKENS, SERVICE_PRINCIPAL } from './fake-tokens.ts'
 import { asRecord, isThisAction, strings, type Markers, type Workflow } from './readme-examples.ts'
 import { runAction, type ActionResult } from './run-action.ts'
 
@@ -28,10 +29,8 @@ export interface EmulatorSetup {
   oauthClients?: Record<string, string | null>
 }
 
-/** The service principal of the `aac` setup: what `vars.AAC_CLIENT_ID` and `secrets.AAC_CLIENT_SECRET` stand for. */
-const SERVICE_PRINCIPAL = { id: 'readme-service-principal', secret: 'sp-SECRET-readme-3c9e1f' }
 /** What `secrets.AAC_SECRETS_TOKEN` stands for: the fake GitHub lets it read public keys and write secrets. */
-const SECRETS_TOKEN = 'github_pat_11README_secrets_8d2f4a'
+const SECRETS_TOKEN = SECRETS_TOKENS.writer
 /** Environments the fake GitHub knows (the README names production/AAC_REFRESH_TOKEN). */
 const ENVIRONMENTS = ['production']
 
@@ -69,7 +68,8 @@ export const EMULATOR_SETUPS: Record<string, EmulatorSetup> = {
       }
     }
   },
-  // "Alteryx Analytics Cloud": `your-client-id` is the Client ID the README writes for a user's token pair.
+  // "Alteryx Analytics Cloud": `your-client-id` is the Client ID the README writes for a user's token pair; the
+  // service principal is what `vars.AAC_CLIENT_ID` and `secrets.AAC_CLIENT_SECRET` stand for.
   aac: {
     emulator: { recipes: [7] },
     oauthClients: { 'your-client-id': null, [SERVICE_PRINCIPAL.id]: SERVICE_PRINCIPAL.secret }
@@ -88,10 +88,11 @@ function aacValues(refreshToken: string): Record<string, string> {
 const AAC_VALUES = Object.keys(aacValues(''))
 
 export interface RunContext {
-  /** The emulator's token: what `secrets.TRIFACTA_TOKEN` stands for. */
+  /**
+   * The emulator's token: what `secrets.TRIFACTA_TOKEN` stands for. (`github.token` and `secrets.GITHUB_TOKEN` are
+   * always GITHUB_TOKEN, which run-action.ts also gives for github-token's default.)
+   */
   token: string
-  /** What `github.token` and `secrets.GITHUB_TOKEN` stand for. */
-  githubToken: string
 }
 
 export interface StepRun {
@@ -222,8 +223,8 @@ async function startServers(
 ): Promise<Servers> {
   const values: Record<string, string> = {
     'secrets.TRIFACTA_TOKEN': context.token,
-    'secrets.GITHUB_TOKEN': context.githubToken,
-    'github.token': context.githubToken,
+    'secrets.GITHUB_TOKEN': GITHUB_TOKEN,
+    'github.token': GITHUB_TOKEN,
     'github.event.pull_request.number': String(PR_NUMBER),
     'github.ref': 'refs/heads/main'
   }
@@ -237,8 +238,7 @@ async function startServers(
   // A pair as a user gets it from the OAuth 2.0 API Tokens page, of the first client (the user's).
   if (tokenServer) Object.assign(values, aacValues(tokenServer.issueRefreshToken().refreshToken))
   // The secrets token may write secrets; the workflow's own token may not, as on GitHub.
-  const tokens = { [SECRETS_TOKEN]: 'secrets', [context.githubToken]: 'github-token' } as const
-  const github = await FakeGitHub.start({ secrets: { tokens, environments: ENVIRONMENTS } })
+  const github = await FakeGitHub.start({ secrets: { tokens: SECRETS_ACCESS, environments: ENVIRONMENTS } })
   closers.push(() => github.close())
   return { emulator, tokenServer, github, values, setup: name }
 }

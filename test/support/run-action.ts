@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
+import { GITHUB_TOKEN } from './fake-tokens.ts'
 
 export interface ActionResult {
   code: number | null
@@ -47,7 +48,6 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const DEFAULT_ENTRY = 'dist/index.js'
 const DEFAULT_TIMEOUT_MS = 60_000
 const DEFAULT_WAIT_MS = 10_000
-const FAKE_GITHUB_TOKEN = 'ghs_fake_github_token'
 const GITHUB_TOKEN_EXPRESSION = /^\$\{\{\s*github\.token\s*\}\}$/
 
 interface CommandFiles {
@@ -71,7 +71,7 @@ export function startAction(inputs: Record<string, string>, options: RunOptions 
     ...runnerEnv(files),
     ...inputEnv({ ...actionDefaults(), ...inputs }),
     ...(options.post ? stateEnv(options.state ?? {}) : {}),
-    ...options.env,
+    ...options.env
   }
   const started = Date.now()
   const args = [...(options.nodeArgs ?? []), entryFile(options)]
@@ -98,7 +98,13 @@ export function startAction(inputs: Record<string, string>, options: RunOptions 
     child.once('close', (code, signal) => {
       finish()
       try {
-        resolvePromise({ code, signal, ...output.streams(), ...readCommandFiles(files), durationMs: Date.now() - started })
+        resolvePromise({
+          code,
+          signal,
+          ...output.streams(),
+          ...readCommandFiles(files),
+          durationMs: Date.now() - started
+        })
       } catch (error) {
         reject(error)
       } finally {
@@ -155,7 +161,7 @@ function createCommandFiles(): CommandFiles {
     env: join(dir, 'env'),
     path: join(dir, 'path'),
     event: join(dir, 'event.json'),
-    runnerTemp: join(dir, 'runner-temp'),
+    runnerTemp: join(dir, 'runner-temp')
   }
   for (const file of [files.output, files.state, files.summary, files.env, files.path]) writeFileSync(file, '')
   writeFileSync(files.event, '{}')
@@ -181,13 +187,15 @@ function runnerEnv(files: CommandFiles): Record<string, string> {
     GITHUB_WORKFLOW: 'ci',
     GITHUB_JOB: 'run',
     GITHUB_EVENT_NAME: 'push',
-    GITHUB_EVENT_PATH: files.event,
+    GITHUB_EVENT_PATH: files.event
   }
 }
 
 /** INPUT_<NAME> exactly as @actions/core reads it: spaces become '_', upper case, dashes kept. */
 function inputEnv(inputs: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, value]))
+  return Object.fromEntries(
+    Object.entries(inputs).map(([name, value]) => [`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, value])
+  )
 }
 
 /** The runner passes saved state to the post step as STATE_<name>, the name as saved. */
@@ -202,7 +210,7 @@ function readCommandFiles(files: CommandFiles): Pick<ActionResult, 'outputs' | '
     outputs: parseCommandFile(output),
     summary: readFileSync(files.summary, 'utf8'),
     state: parseCommandFile(state),
-    files: { output, state },
+    files: { output, state }
   }
 }
 
@@ -219,7 +227,9 @@ function readActionYml(): unknown {
   try {
     return parse(readFileSync(file, 'utf8')) as unknown
   } catch (error) {
-    throw new Error(`${file} is not valid YAML: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
+    throw new Error(`${file} is not valid YAML: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error
+    })
   }
 }
 
@@ -228,7 +238,7 @@ function defaultValue(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined
   const text = String(value)
   if (!text.includes('${{')) return text
-  return GITHUB_TOKEN_EXPRESSION.test(text.trim()) ? FAKE_GITHUB_TOKEN : undefined
+  return GITHUB_TOKEN_EXPRESSION.test(text.trim()) ? GITHUB_TOKEN : undefined
 }
 
 function prop(value: unknown, key: string): unknown {

@@ -72,7 +72,7 @@ function generate(): TestCertificates {
     { type: 7, ip: '127.0.0.1' },
     { type: 7, ip: '::1' },
     { type: 2, value: 'localhost' },
-    { type: 2, value: PROXIED_HOST },
+    { type: 2, value: PROXIED_HOST }
   ])
   const wrongHost = issue(WRONG_HOST, leafKey, ca, [{ type: 2, value: WRONG_HOST }])
   return { ca: forge.pki.certificateToPem(ca.cert), server: pem(server), wrongHost: pem(wrongHost) }
@@ -82,7 +82,7 @@ function newKey(): KeyPem {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', {
     modulusLength: KEY_BITS,
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' }
   })
   return { private: privateKey, public: publicKey }
 }
@@ -104,13 +104,13 @@ function issue(commonName: string, key: KeyPem, issuer: Issued | undefined, altN
           { name: 'basicConstraints', cA: false },
           { name: 'keyUsage', critical: true, digitalSignature: true, keyEncipherment: true },
           { name: 'extKeyUsage', serverAuth: true },
-          { name: 'subjectAltName', altNames },
+          { name: 'subjectAltName', altNames }
         ]
       : [
           { name: 'basicConstraints', critical: true, cA: true },
           { name: 'keyUsage', critical: true, keyCertSign: true, cRLSign: true },
-          { name: 'subjectKeyIdentifier' },
-        ],
+          { name: 'subjectKeyIdentifier' }
+        ]
   )
   signWithNode(cert, (issuer?.key ?? key).private)
   return { cert, key }

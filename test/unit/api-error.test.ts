@@ -13,8 +13,10 @@ describe('ApiError', () => {
       subject: { recipeId: 7 }
     })
     expect(error.message).toBe(
-      'POST /v4/jobGroups answered HTTP 403 Forbidden: Forbidden: "No access to flow". Details: flow 10 Request id: req-9. ' +
-        "The token's user lacks permission to run recipe 7 or to use its workspace: share the flow with that user, or use a token of a user who can run it."
+      'POST /v4/jobGroups answered HTTP 403 Forbidden: Forbidden: "No access to flow". ' +
+        'Details: flow 10 Request id: req-9. ' +
+        "The token's user lacks permission to run recipe 7 or to use its workspace: " +
+        'share the flow with that user, or use a token of a user who can run it.'
     )
   })
 

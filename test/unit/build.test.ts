@@ -12,12 +12,19 @@ describe('build', () => {
     const out = mkdtempSync(join(tmpdir(), 'bundle-'))
     try {
       execFileSync('bash', [join(root, '.ci/bundle'), out], { cwd: root, stdio: 'pipe' })
-      const built = readdirSync(out, { recursive: true, encoding: 'utf8' }).filter((f) => !statSync(join(out, f)).isDirectory()).sort()
-      const committed = readdirSync(join(root, 'dist'), { recursive: true, encoding: 'utf8' }).filter((f) => !statSync(join(root, 'dist', f)).isDirectory())
+      const built = readdirSync(out, { recursive: true, encoding: 'utf8' })
+        .filter((f) => !statSync(join(out, f)).isDirectory())
+        .sort()
+      const committed = readdirSync(join(root, 'dist'), { recursive: true, encoding: 'utf8' }).filter(
+        (f) => !statSync(join(root, 'dist', f)).isDirectory()
+      )
       expect(committed.sort()).toEqual(built)
       expect(built).toContain(join('post', 'index.js'))
       for (const file of built) {
-        expect(readFileSync(join(root, 'dist', file)).equals(readFileSync(join(out, file))), `dist/${file} is stale: run npm run bundle`).toBe(true)
+        expect(
+          readFileSync(join(root, 'dist', file)).equals(readFileSync(join(out, file))),
+          `dist/${file} is stale: run npm run bundle`
+        ).toBe(true)
       }
     } finally {
       rmSync(out, { recursive: true, force: true })

@@ -13,9 +13,14 @@ import { overallStatus, partsEndedAs, type CompositeRun } from '../../src/run-pa
 import { renderSummary } from '../../src/summary.ts'
 import { combineCancels } from '../../src/targets/job-group-set.ts'
 import { planParts } from '../../src/targets/plan.ts'
+import { API_TOKEN } from '../support/fake-tokens.ts'
 import { actionDefaults } from '../support/run-action.ts'
 
-const BASE: Record<string, string> = { ...actionDefaults(), 'api-url': 'https://api.us1.alteryxcloud.com', 'api-token': 'tok-123456' }
+const BASE: Record<string, string> = {
+  ...actionDefaults(),
+  'api-url': 'https://api.us1.alteryxcloud.com',
+  'api-token': API_TOKEN
+}
 
 function parse(inputs: Record<string, string>): Config {
   const all = { ...BASE, ...inputs }
@@ -34,7 +39,11 @@ function errorsOf(inputs: Record<string, string>): InputError[] {
 
 describe('choosing a flow or a plan', () => {
   it('takes flow-id with flow-recipes, and plan-id', () => {
-    expect(parse({ 'flow-id': '7', 'flow-recipes': '71 72,71' }).target).toEqual({ kind: 'flow', flowId: 7, recipeIds: [71, 72] })
+    expect(parse({ 'flow-id': '7', 'flow-recipes': '71 72,71' }).target).toEqual({
+      kind: 'flow',
+      flowId: 7,
+      recipeIds: [71, 72]
+    })
     expect(parse({ 'flow-id': '7' }).target).toEqual({ kind: 'flow', flowId: 7, recipeIds: [] })
     expect(parse({ 'plan-id': '5' }).target).toEqual({ kind: 'plan', planId: 5 })
   })
@@ -43,7 +52,11 @@ describe('choosing a flow or a plan', () => {
     [{ 'recipe-id': '1', 'flow-id': '7' }, 'recipe-id', 'got recipe-id, flow-id'],
     [{ 'flow-id': '7', 'plan-id': '5' }, 'flow-id', 'got flow-id, plan-id'],
     [{ 'plan-id': '5', 'job-id': '4100' }, 'plan-id', 'got plan-id, job-id'],
-    [{ 'recipe-id': '1', 'flow-id': '7', 'plan-id': '5', 'job-id': '9' }, 'recipe-id', 'got recipe-id, flow-id, plan-id, job-id'],
+    [
+      { 'recipe-id': '1', 'flow-id': '7', 'plan-id': '5', 'job-id': '9' },
+      'recipe-id',
+      'got recipe-id, flow-id, plan-id, job-id'
+    ],
     [{}, 'recipe-id', 'is required (or give flow-id or plan-id']
   ])('accepts exactly one of recipe-id, flow-id, plan-id and job-id: %j', (inputs, input, text) => {
     const [error] = errorsOf(inputs)
@@ -53,9 +66,14 @@ describe('choosing a flow or a plan', () => {
 
   it('refuses flow-recipes without flow-id, and bad ids in it', () => {
     expect(errorsOf({ 'recipe-id': '1', 'flow-recipes': '71' }).map((e) => [e.input, e.message])).toEqual([
-      ['flow-recipes', "Input 'flow-recipes': can only be used with flow-id (it selects which of the flow's outputs run)."]
+      [
+        'flow-recipes',
+        "Input 'flow-recipes': can only be used with flow-id (it selects which of the flow's outputs run)."
+      ]
     ])
-    expect(errorsOf({ 'flow-id': '7', 'flow-recipes': '71, x' })[0]!.message).toContain("must be a positive integer (got 'x')")
+    expect(errorsOf({ 'flow-id': '7', 'flow-recipes': '71, x' })[0]!.message).toContain(
+      "must be a positive integer (got 'x')"
+    )
     expect(errorsOf({ 'flow-id': 'abc' })[0]!.input).toBe('flow-id')
   })
 
@@ -66,7 +84,10 @@ describe('choosing a flow or a plan', () => {
   })
 
   it('checks flow overrides by output name, and passes unknown keys on with a warning', () => {
-    const config = parse({ 'flow-id': '7', overrides: '{"execution": "spark", "Sales": {"profiler": true, "writesetting": []}}' })
+    const config = parse({
+      'flow-id': '7',
+      overrides: '{"execution": "spark", "Sales": {"profiler": true, "writesetting": []}}'
+    })
     expect(config.overrides).toEqual({ execution: 'spark', Sales: { profiler: true, writesetting: [] } })
     expect(config.warnings.filter((w) => w.startsWith('overrides'))).toEqual([
       "overrides: unknown key 'Sales.writesetting' (did you mean 'Sales.writesettings'?) passed on as given."
@@ -76,12 +97,19 @@ describe('choosing a flow or a plan', () => {
 
 describe('parseFlowOverrides', () => {
   it.each([
-    ['{"profiler": false}', `'profiler' is not an output's overrides (an object; got boolean false): with flow-id, overrides are keyed by output name, e.g. {"<output name>": {"profiler": …}}`],
+    [
+      '{"profiler": false}',
+      "'profiler' is not an output's overrides (an object; got boolean false): " +
+        'with flow-id, overrides are keyed by output name, e.g. {"<output name>": {"profiler": …}}'
+    ],
     ['{"execution": 1}', "'execution' must be a string"],
     ['{"ignoreRecipeErrors": "yes"}', "'ignoreRecipeErrors' must be true or false"],
     ['{"sparkOptions": {"spark.executor.memory": "4g"}}', "'sparkOptions' must be an array of"],
     ['{"Sales": {"profiler": "yes"}}', "'Sales.profiler' must be true or false"],
-    ['{"Sales": {"writesettings": [{"action": "replace"}]}}', "'Sales.writesettings[0]'.action must be one of create, append, overwrite"],
+    [
+      '{"Sales": {"writesettings": [{"action": "replace"}]}}',
+      "'Sales.writesettings[0]'.action must be one of create, append, overwrite"
+    ],
     ['[1]', 'must be a mapping, e.g. {"execution": "spark", "Sales by region": {"profiler": true}}']
   ])('rejects %s', (text, message) => {
     expect(() => parseFlowOverrides(text, [])).toThrow(message)
@@ -122,7 +150,10 @@ describe('buildRunFlowRequest', () => {
       execution: 'spark',
       ignoreRecipeErrors: true,
       sparkOptions: [{ key: 'spark.executor.memory', value: '4g' }],
-      overrides: { 'Orders by region': { profiler: true }, Returns: { writesettings: [{ path: 'gs://b/r.csv', action: 'overwrite' }] } }
+      overrides: {
+        'Orders by region': { profiler: true },
+        Returns: { writesettings: [{ path: 'gs://b/r.csv', action: 'overwrite' }] }
+      }
     })
   })
 })
@@ -139,7 +170,7 @@ describe('overallStatus', () => {
     expect(overallStatus(statuses)).toBe(overall)
   })
 
-  it('property: Complete only if every part completed, Failed if any failed, else Canceled; order does not matter', () => {
+  it('property: Complete only if all parts completed, Failed if any failed, else Canceled, in any order', () => {
     const terminal = fc.constantFrom('Complete', 'Failed', 'Canceled')
     fc.assert(
       fc.property(fc.array(terminal, { minLength: 1, maxLength: 8 }), (statuses) => {
@@ -181,11 +212,17 @@ describe('planParts', () => {
           { planSnapshotRun: { id: 3000 }, planFlowTaskRunResults: [{ jobGroup: { id: 4000, status: 'Complete' } }] },
           {
             planSnapshotRun: { id: 3001 },
-            planFlowTaskRunResults: [{ jobGroup: { id: 4100, status: 'Complete' } }, { jobGroup: { id: 4101, status: 'Failed' } }]
+            planFlowTaskRunResults: [
+              { jobGroup: { id: 4100, status: 'Complete' } },
+              { jobGroup: { id: 4101, status: 'Failed' } }
+            ]
           }
         ]
       },
-      { name: 'Report', planTaskSnapshotRuns: [{ planSnapshotRun: { id: 3000 }, planFlowTaskRunResults: [{ jobGroup: { id: 4001 } }] }] },
+      {
+        name: 'Report',
+        planTaskSnapshotRuns: [{ planSnapshotRun: { id: 3000 }, planFlowTaskRunResults: [{ jobGroup: { id: 4001 } }] }]
+      },
       {}
     ]
     expect(planParts(nodes, 3001)).toEqual([
@@ -210,7 +247,13 @@ function flowReport(parts: CompositeRun['parts'], extra: Partial<RunReport> = {}
     stages: [],
     notes: [],
     jobGroupIds: parts.flatMap((p) => (p.jobGroupId === undefined ? [] : [p.jobGroupId])),
-    composite: { subject: 'flow 7', url: 'https://us1.alteryxcloud.com/flows/7', jobsUrl: 'https://us1.alteryxcloud.com/jobs', flowRunId: 2001, parts },
+    composite: {
+      subject: 'flow 7',
+      url: 'https://us1.alteryxcloud.com/flows/7',
+      jobsUrl: 'https://us1.alteryxcloud.com/jobs',
+      flowRunId: 2001,
+      parts
+    },
     ...extra
   }
 }
@@ -218,12 +261,23 @@ function flowReport(parts: CompositeRun['parts'], extra: Partial<RunReport> = {}
 describe('the report of a flow or plan run', () => {
   const parts = [
     { name: 'Orders clean', recipeId: 71, jobGroupId: 4100, status: 'Complete', durationMs: 61_000 },
-    { name: '<img src=x onerror=alert(1)> | *bold*', recipeId: 72, jobGroupId: 4101, status: 'Failed', durationMs: 5_000 },
+    {
+      name: '<img src=x onerror=alert(1)> | *bold*',
+      recipeId: 72,
+      jobGroupId: 4101,
+      status: 'Failed',
+      durationMs: 5_000
+    },
     { recipeId: 73, jobGroupId: 4102, status: 'Failed' }
   ]
 
   it('has the run ids and all job group ids as outputs', () => {
-    expect(reportOutputs(flowReport(parts))).toMatchObject({ 'job-id': '4100', 'job-ids': '[4100,4101,4102]', 'flow-run-id': '2001', 'plan-run-id': '' })
+    expect(reportOutputs(flowReport(parts))).toMatchObject({
+      'job-id': '4100',
+      'job-ids': '[4100,4101,4102]',
+      'flow-run-id': '2001',
+      'plan-run-id': ''
+    })
   })
 
   it('names the parts that ended as the run did', () => {
@@ -237,7 +291,10 @@ describe('the report of a flow or plan run', () => {
     const html = marked.parse(renderSummary(flowReport(parts)), { async: false })
     expect(html).toContain('<h3>Flow 7 ❌ failed</h3>')
     expect(html).toContain('<h4>Job groups</h4>')
-    expect(html).toContain('<tr><td>Orders clean</td><td><a href="https://us1.alteryxcloud.com/jobs/4100">4100</a></td><td>Complete</td><td>1m01s</td></tr>')
+    expect(html).toContain(
+      '<tr><td>Orders clean</td><td><a href="https://us1.alteryxcloud.com/jobs/4100">4100</a></td>' +
+        '<td>Complete</td><td>1m01s</td></tr>'
+    )
     expect(html).not.toContain('<img')
     expect(html).toContain('<td>recipe 73</td>')
   })

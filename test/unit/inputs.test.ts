@@ -4,10 +4,16 @@ import { deriveAppUrl, InputError, parseDuration } from '../../src/input-values.
 import { InputErrors, parseInputs, type Config } from '../../src/inputs.ts'
 import { parseOverrides } from '../../src/overrides.ts'
 import { parseRunParameters } from '../../src/run-parameters.ts'
+import { API_TOKEN } from '../support/fake-tokens.ts'
 import { actionDefaults } from '../support/run-action.ts'
 
 /** What the runner passes: action.yml's defaults plus the required inputs. */
-const DEFAULTS: Record<string, string> = { ...actionDefaults(), 'api-url': 'https://api.clouddataprep.com', 'api-token': 'tok-123456', 'recipe-id': '7' }
+const DEFAULTS: Record<string, string> = {
+  ...actionDefaults(),
+  'api-url': 'https://api.clouddataprep.com',
+  'api-token': API_TOKEN,
+  'recipe-id': '7'
+}
 
 function parse(inputs: Record<string, string>): Config {
   const all = { ...DEFAULTS, ...inputs }
@@ -29,7 +35,7 @@ describe('parseInputs', () => {
     const config = parse({})
     expect(config).toMatchObject({
       apiUrl: 'https://api.clouddataprep.com',
-      apiToken: 'tok-123456',
+      apiToken: API_TOKEN,
       target: { kind: 'recipe', recipeId: 7 },
       runParameters: [],
       wait: true,
@@ -59,7 +65,9 @@ describe('parseInputs', () => {
 
   it('takes job-id instead of recipe-id, but not both, and not with overrides or run-parameters', () => {
     expect(parse({ 'recipe-id': '', 'job-id': '4100' }).target).toEqual({ kind: 'job', jobId: 4100 })
-    expect(errorsOf({ 'job-id': '4100' })[0]!.message).toContain('give exactly one of recipe-id, flow-id, plan-id, job-id (got recipe-id, job-id)')
+    expect(errorsOf({ 'job-id': '4100' })[0]!.message).toContain(
+      'give exactly one of recipe-id, flow-id, plan-id, job-id (got recipe-id, job-id)'
+    )
     const errors = errorsOf({ 'recipe-id': '', 'job-id': '4100', overrides: '{}', 'run-parameters': 'a=b' })
     expect(errors.map((e) => e.input)).toEqual(['overrides', 'run-parameters'])
   })
@@ -103,22 +111,30 @@ describe('parseInputs', () => {
     expect(config.warnings.join()).toContain("starts with 'Bearer '")
   })
 
-  it.each(['wait', 'fail-on-job-failure', 'cancel-on-timeout', 'cancel-on-workflow-cancel', 'comment-on-pr'])('rejects a non-boolean %s', (name) => {
-    const [error] = errorsOf({ [name]: 'yes' })
-    expect(error!.input).toBe(name)
-    expect(error!.message).toContain("must be true or false (got 'yes')")
-  })
-
-  it.each(['timeout', 'poll-interval', 'max-poll-interval', 'request-timeout'])('rejects a %s that is not a positive duration', (name) => {
-    for (const bad of ['0', '-5', 'soon', '10 minutes', '0s']) {
-      const errors = errorsOf({ [name]: bad })
-      expect(errors.map((e) => e.input)).toContain(name)
+  it.each(['wait', 'fail-on-job-failure', 'cancel-on-timeout', 'cancel-on-workflow-cancel', 'comment-on-pr'])(
+    'rejects a non-boolean %s',
+    (name) => {
+      const [error] = errorsOf({ [name]: 'yes' })
+      expect(error!.input).toBe(name)
+      expect(error!.message).toContain("must be true or false (got 'yes')")
     }
-  })
+  )
+
+  it.each(['timeout', 'poll-interval', 'max-poll-interval', 'request-timeout'])(
+    'rejects a %s that is not a positive duration',
+    (name) => {
+      for (const bad of ['0', '-5', 'soon', '10 minutes', '0s']) {
+        const errors = errorsOf({ [name]: bad })
+        expect(errors.map((e) => e.input)).toContain(name)
+      }
+    }
+  )
 
   it('rejects poll-interval below 1s or above max-poll-interval', () => {
     expect(errorsOf({ 'poll-interval': '500ms' })[0]!.message).toContain('at least 1s')
-    expect(errorsOf({ 'poll-interval': '2m', 'max-poll-interval': '1m' })[0]!.message).toContain('must not be larger than max-poll-interval')
+    expect(errorsOf({ 'poll-interval': '2m', 'max-poll-interval': '1m' })[0]!.message).toContain(
+      'must not be larger than max-poll-interval'
+    )
   })
 
   it('reports every bad input at once', () => {
@@ -280,7 +296,9 @@ describe('parseOverrides', () => {
       writesettings: [{ path: 's3://b/out.csv', action: 'overwrite' }]
     })
     expect(() => parseOverrides('execution: photon\nprofiler: [\n')).toThrow(/is not valid YAML .* at line \d/)
-    expect(() => parseOverrides('{"execution": "photon",\n "profiler": [}')).toThrow(/is not valid JSON .* nor YAML .* at line 2/)
+    expect(() => parseOverrides('{"execution": "photon",\n "profiler": [}')).toThrow(
+      /is not valid JSON .* nor YAML .* at line 2/
+    )
   })
 
   it('refuses nesting deeper than 64 levels with an input error, also 10,000 levels deep', () => {
@@ -308,16 +326,22 @@ describe('parseInputs, property', () => {
   const names = Object.keys(DEFAULTS).concat(['job-id', 'overrides', 'run-parameters', 'app-url'])
   it('any input strings give a valid configuration or InputErrors naming inputs, never a crash', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.constantFrom(...names), fc.oneof(fc.string(), fc.json(), fc.constantFrom('true', '0', '5s', '{}'))), (inputs) => {
-        try {
-          const config = parse(inputs)
-          expect(config.timeoutMs).toBeGreaterThan(0)
-          expect(config.pollIntervalMs).toBeLessThanOrEqual(config.maxPollIntervalMs)
-        } catch (e) {
-          expect(e).toBeInstanceOf(InputErrors)
-          for (const error of (e as InputErrors).errors) expect(names).toContain(error.input)
+      fc.property(
+        fc.dictionary(
+          fc.constantFrom(...names),
+          fc.oneof(fc.string(), fc.json(), fc.constantFrom('true', '0', '5s', '{}'))
+        ),
+        (inputs) => {
+          try {
+            const config = parse(inputs)
+            expect(config.timeoutMs).toBeGreaterThan(0)
+            expect(config.pollIntervalMs).toBeLessThanOrEqual(config.maxPollIntervalMs)
+          } catch (e) {
+            expect(e).toBeInstanceOf(InputErrors)
+            for (const error of (e as InputErrors).errors) expect(names).toContain(error.input)
+          }
         }
-      })
+      )
     )
   })
 })

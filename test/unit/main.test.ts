@@ -6,9 +6,15 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 import { run } from '../../src/main.ts'
 import type { HttpRequest, HttpResponse, Transport } from '../../src/transport.ts'
 import { FakeClock } from '../support/fake-clock.ts'
+import { API_TOKEN } from '../support/fake-tokens.ts'
 import { actionDefaults } from '../support/run-action.ts'
 
-const INPUTS: Record<string, string> = { ...actionDefaults(), 'api-url': 'https://api.clouddataprep.com', 'api-token': 'tok-unit-123456', 'recipe-id': '7' }
+const INPUTS: Record<string, string> = {
+  ...actionDefaults(),
+  'api-url': 'https://api.clouddataprep.com',
+  'api-token': API_TOKEN,
+  'recipe-id': '7'
+}
 
 // One folder for the file: @actions/core caches the step summary path on first use.
 const dir = mkdtempSync(join(tmpdir(), 'main-test-'))
@@ -36,7 +42,11 @@ afterEach(() => {
 function fakeApi(clock: FakeClock, runMs: number): { transport: Transport; statusReads: () => number } {
   const created = clock.now()
   let reads = 0
-  const json = (status: number, body: unknown): HttpResponse => ({ status, headers: { 'x-trifacta-request-id': 'rid' }, body: JSON.stringify(body) })
+  const json = (status: number, body: unknown): HttpResponse => ({
+    status,
+    headers: { 'x-trifacta-request-id': 'rid' },
+    body: JSON.stringify(body)
+  })
   const transport = async (request: HttpRequest): Promise<HttpResponse> => {
     const path = new URL(request.url).pathname
     const done = clock.now() - created >= runMs
@@ -47,7 +57,12 @@ function fakeApi(clock: FakeClock, runMs: number): { transport: Transport; statu
       return json(200, status)
     }
     if (path === '/v4/jobGroups/4100') {
-      return json(200, { id: 4100, status, createdAt: new Date(created).toISOString(), updatedAt: new Date(done ? created + runMs : clock.now()).toISOString() })
+      return json(200, {
+        id: 4100,
+        status,
+        createdAt: new Date(created).toISOString(),
+        updatedAt: new Date(done ? created + runMs : clock.now()).toISOString()
+      })
     }
     if (path === '/v4/jobGroups/4100/jobs') return json(200, { data: [{ id: 1, jobType: 'wrangle', status }] })
     if (path === '/v4/jobGroups/4100/outputs') return json(200, { files: [], tables: [] })
@@ -62,7 +77,10 @@ describe('run, on a fake clock', () => {
     const api = fakeApi(clock, 20 * 60_000)
     await run(api.transport, clock)
 
-    const lines = stdout.join('').split('\n').filter((l) => l.startsWith('Job 4100: InProgress after'))
+    const lines = stdout
+      .join('')
+      .split('\n')
+      .filter((l) => l.startsWith('Job 4100: InProgress after'))
     const minutes = lines.map((l) => {
       const m = l.match(/after (?:(\d+)m)?(\d+)s/)
       return m ? Number(m[1] ?? 0) + Number(m[2]) / 60 : 0 // 'after 3ms'

@@ -17,8 +17,20 @@ function report(extra: Partial<RunReport> = {}): RunReport {
     engine: 'photon',
     runParameters: [{ key: 'country', value: 'Germany' }],
     stages: [
-      { id: 1, jobType: 'wrangle', status: 'Complete', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:01:00Z' },
-      { id: 2, jobType: 'filewriter', status: 'Complete', createdAt: '2026-01-01T00:01:00Z', updatedAt: '2026-01-01T00:01:20Z' }
+      {
+        id: 1,
+        jobType: 'wrangle',
+        status: 'Complete',
+        createdAt: '2026-01-01T00:00:00Z',
+        updatedAt: '2026-01-01T00:01:00Z'
+      },
+      {
+        id: 2,
+        jobType: 'filewriter',
+        status: 'Complete',
+        createdAt: '2026-01-01T00:01:00Z',
+        updatedAt: '2026-01-01T00:01:20Z'
+      }
     ],
     written: { files: [{ path: 'gs://bucket/out.csv' }], tables: [{ path: ['ds'], tableName: 'sales' }] },
     notes: [],
@@ -62,13 +74,13 @@ describe('renderSummary', () => {
   it('escapes hostile server text: no raw HTML, no broken table, no Markdown, long text cut', () => {
     const hostile = '<script>alert(1)</script> | **bold** [link](javascript:x) `code`\n\n# heading ' + 'x'.repeat(2000)
     const html = render(
-        report({
-          status: 'Failed<img src=x onerror=alert(1)>',
-          ending: 'failed',
-          stages: [{ id: 1, jobType: 'wrangle|x', status: 'Failed', errorMessage: hostile }],
-          written: { files: [{ path: '</code><b>x</b>' }], tables: [] },
-          notes: [hostile]
-        })
+      report({
+        status: 'Failed<img src=x onerror=alert(1)>',
+        ending: 'failed',
+        stages: [{ id: 1, jobType: 'wrangle|x', status: 'Failed', errorMessage: hostile }],
+        written: { files: [{ path: '</code><b>x</b>' }], tables: [] },
+        notes: [hostile]
+      })
     )
     expect(html).not.toMatch(/<script|<img|<b>x<\/b>|<strong>|<em>|<h1>|href="javascript/)
     expect(html).toContain('&#60;script&#62;')
@@ -105,7 +117,11 @@ describe('reportOutputs', () => {
       'flow-run-id': '',
       'plan-run-id': ''
     })
-    expect(reportOutputs(report({ jobId: undefined, status: undefined, durationMs: undefined, written: undefined, stages: [] }))).toMatchObject({
+    expect(
+      reportOutputs(
+        report({ jobId: undefined, status: undefined, durationMs: undefined, written: undefined, stages: [] })
+      )
+    ).toMatchObject({
       'job-id': '',
       'job-ids': '[]',
       status: '',

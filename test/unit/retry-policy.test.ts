@@ -6,7 +6,13 @@ import { TransportError } from '../../src/transport-failures.ts'
 import { FakeClock } from '../support/fake-clock.ts'
 
 const apiError = (status: number, headers: Record<string, string> = {}): ApiError =>
-  new ApiError({ method: 'GET', path: '/v4/jobGroups/1/status', status, headers: { 'x-trifacta-request-id': 'r1', ...headers }, body: '' })
+  new ApiError({
+    method: 'GET',
+    path: '/v4/jobGroups/1/status',
+    status,
+    headers: { 'x-trifacta-request-id': 'r1', ...headers },
+    body: ''
+  })
 
 describe('what is retried', () => {
   it('reads and cancel: 429, 500, 502, 503, 504, connection and gateway failures; never 4xx', () => {
@@ -30,7 +36,8 @@ describe('what is retried', () => {
     expect(triggerDecision(new TransportError('timeout', ''))).toBe('reconcile')
     for (const s of [400, 401, 403, 404, 410, 415]) expect(triggerDecision(apiError(s))).toBe('fail')
     expect(triggerDecision(new TransportError('redirect', ''))).toBe('fail')
-    for (const k of ['no-host', 'tls', 'proxy', 'invalid'] as const) expect(triggerDecision(new TransportError(k, ''))).toBe('fail')
+    for (const k of ['no-host', 'tls', 'proxy', 'invalid'] as const)
+      expect(triggerDecision(new TransportError(k, ''))).toBe('fail')
     expect(triggerDecision(apiError(201)), 'a 201 whose body cannot be read: the server acted').toBe('settle')
     expect(triggerDecision(new TransportError('reset', 'cut', 201)), 'a 201 cut short').toBe('settle')
     expect(triggerDecision(new TransportError('too-large', 'big', 201))).toBe('settle')
@@ -41,13 +48,24 @@ describe('what is retried', () => {
 describe('retryDelayMs', () => {
   const now = 1_700_000_000_000
   it('honours x-retry-after (seconds) first', () => {
-    expect(retryDelayMs(apiError(429, { 'x-retry-after': '57', 'x-rate-limit-user-reset': String(now + 5000) }), 0, now)).toBe(57_000)
+    expect(
+      retryDelayMs(apiError(429, { 'x-retry-after': '57', 'x-rate-limit-user-reset': String(now + 5000) }), 0, now)
+    ).toBe(57_000)
   })
 
   it('else the later of the reset headers, in epoch milliseconds or seconds', () => {
     expect(retryDelayMs(apiError(429, { 'x-rate-limit-user-reset': String(now + 4000) }), 0, now)).toBe(4000)
     expect(retryDelayMs(apiError(429, { 'x-rate-limit-user-reset': String((now + 9000) / 1000) }), 0, now)).toBe(9000)
-    expect(retryDelayMs(apiError(429, { 'x-rate-limit-user-reset': String(now + 1000), 'x-rate-limit-workspace-reset': String(now + 3000) }), 0, now)).toBe(3000)
+    expect(
+      retryDelayMs(
+        apiError(429, {
+          'x-rate-limit-user-reset': String(now + 1000),
+          'x-rate-limit-workspace-reset': String(now + 3000)
+        }),
+        0,
+        now
+      )
+    ).toBe(3000)
   })
 
   it('else exponential backoff with full jitter', () => {
@@ -74,22 +92,30 @@ describe('retryDelayMs', () => {
 
   it('property: backoff is always within [0, min(30 s, 2^attempt s)]', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 1000 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (attempt, r) => {
-        const d = backoffMs(attempt, () => r)
-        expect(d).toBeGreaterThanOrEqual(0)
-        expect(d).toBeLessThanOrEqual(Math.min(30_000, 1000 * 2 ** Math.min(attempt, 30)))
-      })
+      fc.property(
+        fc.integer({ min: 0, max: 1000 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (attempt, r) => {
+          const d = backoffMs(attempt, () => r)
+          expect(d).toBeGreaterThanOrEqual(0)
+          expect(d).toBeLessThanOrEqual(Math.min(30_000, 1000 * 2 ** Math.min(attempt, 30)))
+        }
+      )
     )
   })
 
-  it('property: any headers give a finite delay of at least 0, never more than 5 minutes unless the server says so', () => {
+  it('property: any headers give a finite delay ≥ 0, never more than 5 minutes unless the server says so', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.constantFrom('x-rate-limit-user-reset', 'x-rate-limit-workspace-reset'), fc.string()), fc.nat(100), (headers, attempt) => {
-        const d = retryDelayMs(apiError(429, headers), attempt, now)
-        expect(Number.isFinite(d)).toBe(true)
-        expect(d).toBeGreaterThanOrEqual(0)
-        expect(d).toBeLessThanOrEqual(5 * 60_000)
-      })
+      fc.property(
+        fc.dictionary(fc.constantFrom('x-rate-limit-user-reset', 'x-rate-limit-workspace-reset'), fc.string()),
+        fc.nat(100),
+        (headers, attempt) => {
+          const d = retryDelayMs(apiError(429, headers), attempt, now)
+          expect(Number.isFinite(d)).toBe(true)
+          expect(d).toBeGreaterThanOrEqual(0)
+          expect(d).toBeLessThanOrEqual(5 * 60_000)
+        }
+      )
     )
   })
 })
@@ -104,7 +130,14 @@ describe('withRetries', () => {
         if (++calls < 3) throw apiError(503)
         return 'ok'
       },
-      { what: 'GET x', clock, deadline: clock.now() + 60_000, persistMs: 60_000, random: () => 0.5, onRetry: (m) => logged.push(m) }
+      {
+        what: 'GET x',
+        clock,
+        deadline: clock.now() + 60_000,
+        persistMs: 60_000,
+        random: () => 0.5,
+        onRetry: (m) => logged.push(m)
+      }
     )
     expect(value).toBe('ok')
     expect(calls).toBe(3)

@@ -7,6 +7,7 @@ import { lifeOf, needsRefresh } from '../../src/auth/token-life.ts'
 import { InputErrors, parseInputs, type Config } from '../../src/inputs.ts'
 import type { HttpRequest, HttpResponse } from '../../src/transport.ts'
 import { FakeClock } from '../support/fake-clock.ts'
+import { API_TOKEN, SECRETS_TOKENS } from '../support/fake-tokens.ts'
 import { actionDefaults } from '../support/run-action.ts'
 
 const NOW = 1_700_000_000_000
@@ -22,7 +23,7 @@ describe('the expiry rule: refresh when less than 60 s or 20% of the lifetime is
     ['1 hour', 3600, 3539, 3541],
     ['5 minutes', 300, 239, 241],
     ['3 seconds', 3, 2.39, 2.41],
-    ['2 seconds', 2, 1.59, 1.61],
+    ['2 seconds', 2, 1.59, 1.61]
   ])('%s tokens (%s s): kept at %s s, refreshed at %s s', (_what, lifetime, keptAt, refreshedAt) => {
     const life = lifeOf('opaque-token', NOW, lifetime)
     expect(needsRefresh(life, NOW + keptAt * 1000)).toBe(false)
@@ -50,11 +51,11 @@ describe('jwtClaims', () => {
   })
 
   it.each([
-    ['an opaque token', 'tk-SECRET-7f3a9c1e5b'],
+    ['an opaque token', API_TOKEN],
     ['two parts', 'eyJhIjoxfQ.eyJhIjoxfQ'],
     ['a payload that is not base64url JSON', 'eyJhIjoxfQ.!!!.sig'],
     ['a payload that is not an object', `x.${Buffer.from('[1,2]').toString('base64url')}.sig`],
-    ['claims of the wrong types', jwt({ iss: 42, client_id: ['a'], exp: 'soon' })],
+    ['claims of the wrong types', jwt({ iss: 42, client_id: ['a'], exp: 'soon' })]
   ])('gives nothing usable for %s', (_what, token) => {
     const claims = jwtClaims(token)
     expect(claims?.iss ?? claims?.client_id ?? claims?.exp).toBeUndefined()
@@ -82,7 +83,7 @@ describe('sign-in inputs', () => {
   const pairToken = jwt({ iss: 'https://pingauth.alteryxcloud.com/as', client_id: 'client-from-claim', exp: 1, iat: 0 })
 
   it('a static api-token alone, as before', () => {
-    expect(parse({ 'api-token': 'tok-123456' }).signIn).toEqual({ mode: 'static', token: 'tok-123456' })
+    expect(parse({ 'api-token': API_TOKEN }).signIn).toEqual({ mode: 'static', token: API_TOKEN })
   })
 
   it('a refresh token takes client-id and token-endpoint from the api-token claims, and appends /token', () => {
@@ -93,7 +94,7 @@ describe('sign-in inputs', () => {
       clientId: 'client-from-claim',
       tokenEndpoint: 'https://pingauth.alteryxcloud.com/as/token',
       accessToken: pairToken,
-      writeBack: undefined,
+      writeBack: undefined
     })
     expect(config.apiToken).toBe('')
     expect(config.warnings.join('\n')).toContain('refresh-token is given without refresh-token-secret')
@@ -106,39 +107,112 @@ describe('sign-in inputs', () => {
       'client-id': 'given-client',
       'token-endpoint': 'https://pingauth-eu1.alteryxcloud.com/as/token/',
       'refresh-token-secret': 'production/AAC_REFRESH_TOKEN',
-      'secrets-token': 'github_pat_123456',
+      'secrets-token': SECRETS_TOKENS.writer
     })
     expect(config.signIn).toMatchObject({
       clientId: 'given-client',
       tokenEndpoint: 'https://pingauth-eu1.alteryxcloud.com/as/token',
-      writeBack: { name: 'AAC_REFRESH_TOKEN', environment: 'production', token: 'github_pat_123456' },
+      writeBack: { name: 'AAC_REFRESH_TOKEN', environment: 'production', token: SECRETS_TOKENS.writer }
     })
     expect(config.warnings).toEqual([])
   })
 
   it('a service principal needs client-id, client-secret and token-endpoint', () => {
     const sp = { 'client-id': 'sp', 'client-secret': 'sp-secret-1', 'token-endpoint': 'https://a.example/as' }
-    expect(parse(sp).signIn).toEqual({ mode: 'client-credentials', clientId: 'sp', clientSecret: 'sp-secret-1', tokenEndpoint: 'https://a.example/as/token' })
+    expect(parse(sp).signIn).toEqual({
+      mode: 'client-credentials',
+      clientId: 'sp',
+      clientSecret: 'sp-secret-1',
+      tokenEndpoint: 'https://a.example/as/token'
+    })
     expect(errorsOf({ 'client-secret': 'sp-secret-1' })).toEqual([
       "Input 'client-id': is required with client-secret: the service principal's Client ID.",
-      "Input 'token-endpoint': is required with client-secret: the service principal's Token Endpoint.",
+      "Input 'token-endpoint': is required with client-secret: the service principal's Token Endpoint."
     ])
   })
 
   it.each([
-    ['nothing', {}, ['api-token', 'is empty, and no other way to sign in is given: give api-token (a static token), refresh-token']],
-    ['refresh-token and client-secret', { 'refresh-token': 'rt-1234', 'client-secret': 'cs-1234' }, ['refresh-token', 'not both']],
-    ['api-token and client-secret', { 'api-token': 'tok-1234', 'client-secret': 'cs-1234', 'client-id': 'x', 'token-endpoint': 'https://a.example' }, ['api-token', 'cannot be used with client-secret']],
-    ['client-id with a static token', { 'api-token': 'tok-1234', 'client-id': 'x' }, ['client-id', 'only used with refresh-token or client-secret']],
-    ['a refresh token without client id or endpoint', { 'refresh-token': 'rt-1234' }, ['client-id', 'give the access token of the pair as api-token']],
-    ['a refresh token with a non-JWT api-token', { 'refresh-token': 'rt-1234', 'api-token': 'opaque-1234' }, ['client-id', 'has no client_id claim']],
-    ['refresh-token-secret without secrets-token', { 'refresh-token': 'rt-1234', 'client-id': 'c', 'token-endpoint': 'https://a.example', 'refresh-token-secret': 'S' }, ['secrets-token', 'is required with refresh-token-secret']],
-    ['secrets-token without refresh-token-secret', { 'refresh-token': 'rt-1234', 'client-id': 'c', 'token-endpoint': 'https://a.example', 'secrets-token': 'pat-1234' }, ['refresh-token-secret', 'is required with secrets-token']],
-    ['write-back with a static token', { 'api-token': 'tok-1234', 'refresh-token-secret': 'S', 'secrets-token': 'pat-1234' }, ['refresh-token-secret', 'a static api-token does not rotate']],
-    ['a bad secret name', { 'refresh-token': 'rt-1234', 'client-id': 'c', 'token-endpoint': 'https://a.example', 'refresh-token-secret': 'GITHUB_TOKEN', 'secrets-token': 'pat-1234' }, ['refresh-token-secret', 'is not a secret name']],
-    ['plain http to a remote token endpoint', { 'refresh-token': 'rt-1234', 'client-id': 'c', 'token-endpoint': 'http://pingauth.alteryxcloud.com/as' }, ['token-endpoint', 'plain http is only allowed for loopback hosts']],
-    ['a token endpoint that is no URL', { 'refresh-token': 'rt-1234', 'client-id': 'c', 'token-endpoint': 'pingauth' }, ['token-endpoint', "'pingauth' is not a URL"]],
-    ['an http iss claim', { 'refresh-token': 'rt-1234', 'api-token': jwt({ iss: 'http://evil.example/as', client_id: 'c' }) }, ['token-endpoint', 'the iss claim of api-token cannot be used: plain http']],
+    [
+      'nothing',
+      {},
+      ['api-token', 'is empty, and no other way to sign in is given: give api-token (a static token), refresh-token']
+    ],
+    [
+      'refresh-token and client-secret',
+      { 'refresh-token': 'rt-1234', 'client-secret': 'cs-1234' },
+      ['refresh-token', 'not both']
+    ],
+    [
+      'api-token and client-secret',
+      { 'api-token': 'tok-1234', 'client-secret': 'cs-1234', 'client-id': 'x', 'token-endpoint': 'https://a.example' },
+      ['api-token', 'cannot be used with client-secret']
+    ],
+    [
+      'client-id with a static token',
+      { 'api-token': 'tok-1234', 'client-id': 'x' },
+      ['client-id', 'only used with refresh-token or client-secret']
+    ],
+    [
+      'a refresh token without client id or endpoint',
+      { 'refresh-token': 'rt-1234' },
+      ['client-id', 'give the access token of the pair as api-token']
+    ],
+    [
+      'a refresh token with a non-JWT api-token',
+      { 'refresh-token': 'rt-1234', 'api-token': 'opaque-1234' },
+      ['client-id', 'has no client_id claim']
+    ],
+    [
+      'refresh-token-secret without secrets-token',
+      {
+        'refresh-token': 'rt-1234',
+        'client-id': 'c',
+        'token-endpoint': 'https://a.example',
+        'refresh-token-secret': 'S'
+      },
+      ['secrets-token', 'is required with refresh-token-secret']
+    ],
+    [
+      'secrets-token without refresh-token-secret',
+      {
+        'refresh-token': 'rt-1234',
+        'client-id': 'c',
+        'token-endpoint': 'https://a.example',
+        'secrets-token': 'pat-1234'
+      },
+      ['refresh-token-secret', 'is required with secrets-token']
+    ],
+    [
+      'write-back with a static token',
+      { 'api-token': 'tok-1234', 'refresh-token-secret': 'S', 'secrets-token': 'pat-1234' },
+      ['refresh-token-secret', 'a static api-token does not rotate']
+    ],
+    [
+      'a bad secret name',
+      {
+        'refresh-token': 'rt-1234',
+        'client-id': 'c',
+        'token-endpoint': 'https://a.example',
+        'refresh-token-secret': 'GITHUB_TOKEN',
+        'secrets-token': 'pat-1234'
+      },
+      ['refresh-token-secret', 'is not a secret name']
+    ],
+    [
+      'plain http to a remote token endpoint',
+      { 'refresh-token': 'rt-1234', 'client-id': 'c', 'token-endpoint': 'http://pingauth.alteryxcloud.com/as' },
+      ['token-endpoint', 'plain http is only allowed for loopback hosts']
+    ],
+    [
+      'a token endpoint that is no URL',
+      { 'refresh-token': 'rt-1234', 'client-id': 'c', 'token-endpoint': 'pingauth' },
+      ['token-endpoint', "'pingauth' is not a URL"]
+    ],
+    [
+      'an http iss claim',
+      { 'refresh-token': 'rt-1234', 'api-token': jwt({ iss: 'http://evil.example/as', client_id: 'c' }) },
+      ['token-endpoint', 'the iss claim of api-token cannot be used: plain http']
+    ]
   ])('%s is an input error naming the input', (_what, inputs, [input, text]) => {
     const found = errorsOf(inputs).find((m) => m.startsWith(`Input '${input}':`))
     expect(found, errorsOf(inputs).join('\n')).toContain(text)
@@ -153,37 +227,55 @@ describe('sign-in inputs', () => {
     ['api-token', '\u200b'],
     ['refresh-token', '\u2060'],
     ['client-secret', '\u0000'],
-    ['secrets-token', '\u202e'],
-  ])('a control or invisible character in %s is an input error naming it, and where, never the token', (input, char) => {
-    const base = { 'refresh-token': 'rt-1234', 'client-id': 'c', 'token-endpoint': 'https://a.example', 'refresh-token-secret': 'S', 'secrets-token': 'pat-1234' }
-    const sp = { 'client-id': 'c', 'client-secret': 'cs-1234', 'token-endpoint': 'https://a.example' }
-    const inputs = input === 'api-token' ? { 'api-token': 'tok-SECRET' } : input === 'client-secret' ? sp : base
-    const value = `${(inputs as Record<string, string>)[input]}${char}tail`
-    const messages = errorsOf({ ...inputs, [input]: value })
-    const code = char.codePointAt(char.length - 1)!.toString(16).toUpperCase().padStart(4, '0')
-    expect(messages.find((m) => m.startsWith(`Input '${input}':`))).toContain(`contains a control, invisible or non-ASCII character (U+${code})`)
-    expect(messages.join('\n')).not.toContain('tail')
-  })
+    ['secrets-token', '\u202e']
+  ])(
+    'a control or invisible character in %s is an input error naming it, and where, never the token',
+    (input, char) => {
+      const base = {
+        'refresh-token': 'rt-1234',
+        'client-id': 'c',
+        'token-endpoint': 'https://a.example',
+        'refresh-token-secret': 'S',
+        'secrets-token': 'pat-1234'
+      }
+      const sp = { 'client-id': 'c', 'client-secret': 'cs-1234', 'token-endpoint': 'https://a.example' }
+      const inputs = input === 'api-token' ? { 'api-token': 'tok-SECRET' } : input === 'client-secret' ? sp : base
+      const value = `${(inputs as Record<string, string>)[input]}${char}tail`
+      const messages = errorsOf({ ...inputs, [input]: value })
+      const code = char
+        .codePointAt(char.length - 1)!
+        .toString(16)
+        .toUpperCase()
+        .padStart(4, '0')
+      expect(messages.find((m) => m.startsWith(`Input '${input}':`))).toContain(
+        `contains a control, invisible or non-ASCII character (U+${code})`
+      )
+      expect(messages.join('\n')).not.toContain('tail')
+    }
+  )
 })
 
 describe('the Alteryx Analytics Cloud host', () => {
-  it('api.<region>.alteryxcloud.com sends /v4 calls to <region>.alteryxcloud.com, says so once, and app-url follows', () => {
-    const config = parse({ 'api-url': 'https://api.eu1.alteryxcloud.com/v4/', 'api-token': 'tok-123456' })
+  it('api.<region>.alteryxcloud.com: /v4 calls go to <region>.alteryxcloud.com, said once; app-url follows', () => {
+    const config = parse({ 'api-url': 'https://api.eu1.alteryxcloud.com/v4/', 'api-token': API_TOKEN })
     expect(config.apiUrl).toBe('https://eu1.alteryxcloud.com')
     expect(config.appUrl).toBe('https://eu1.alteryxcloud.com')
     expect(config.warnings).toEqual([
-      "api-url https://api.eu1.alteryxcloud.com is the host of Alteryx Analytics Cloud's platform APIs; its /v4 API is served from https://eu1.alteryxcloud.com, so the calls go there. Set api-url to https://eu1.alteryxcloud.com.",
+      "api-url https://api.eu1.alteryxcloud.com is the host of Alteryx Analytics Cloud's platform APIs; " +
+        'its /v4 API is served from https://eu1.alteryxcloud.com, so the calls go there. ' +
+        'Set api-url to https://eu1.alteryxcloud.com.'
     ])
   })
 
-  it.each(['https://us1.alteryxcloud.com', 'https://api.clouddataprep.com', 'https://api.us1.alteryxcloud.com.evil.example'])(
-    'leaves %s alone',
-    (url) => {
-      const config = parse({ 'api-url': url, 'api-token': 'tok-123456' })
-      expect(config.apiUrl).toBe(url)
-      expect(config.warnings).toEqual([])
-    }
-  )
+  it.each([
+    'https://us1.alteryxcloud.com',
+    'https://api.clouddataprep.com',
+    'https://api.us1.alteryxcloud.com.evil.example'
+  ])('leaves %s alone', (url) => {
+    const config = parse({ 'api-url': url, 'api-token': API_TOKEN })
+    expect(config.apiUrl).toBe(url)
+    expect(config.warnings).toEqual([])
+  })
 })
 
 describe('OAuthTokens on a fake clock', () => {
@@ -201,9 +293,13 @@ describe('OAuthTokens on a fake clock', () => {
   const ok = (n: number, expiresIn = 300): HttpResponse => ({
     status: 200,
     headers: {},
-    body: JSON.stringify({ access_token: `access-${n}`, refresh_token: `refresh-${n}`, expires_in: expiresIn }),
+    body: JSON.stringify({ access_token: `access-${n}`, refresh_token: `refresh-${n}`, expires_in: expiresIn })
   })
-  const oauthError = (status: number, error: string): HttpResponse => ({ status, headers: {}, body: JSON.stringify({ error }) })
+  const oauthError = (status: number, error: string): HttpResponse => ({
+    status,
+    headers: {},
+    body: JSON.stringify({ error })
+  })
 
   function source(options: Partial<OAuthOptions> = {}) {
     const rotated: string[] = []
@@ -215,11 +311,18 @@ describe('OAuthTokens on a fake clock', () => {
     }
     const tokens = new OAuthTokens({
       grant: { kind: 'refresh_token', refreshToken: 'refresh-0', clientId: 'client' },
-      endpoint: { url: 'https://auth.example/as/token', transport, clock, userAgent: 'test', requestTimeoutMs: 30_000, onRetry: () => {} },
+      endpoint: {
+        url: 'https://auth.example/as/token',
+        transport,
+        clock,
+        userAgent: 'test',
+        requestTimeoutMs: 30_000,
+        onRetry: () => {}
+      },
       onAccessToken: (t) => saved.push(t),
       onRotated: async (t) => void rotated.push(t),
       onObtained: () => {},
-      ...options,
+      ...options
     })
     return { tokens, rotated, saved }
   }
@@ -230,7 +333,11 @@ describe('OAuthTokens on a fake clock', () => {
     expect(got).toEqual(Array(5).fill('access-1'))
     expect(posts).toHaveLength(1)
     expect(posts[0]!.headers['Content-Type']).toBe('application/x-www-form-urlencoded')
-    expect(Object.fromEntries(new URLSearchParams(posts[0]!.body))).toEqual({ grant_type: 'refresh_token', refresh_token: 'refresh-0', client_id: 'client' })
+    expect(Object.fromEntries(new URLSearchParams(posts[0]!.body))).toEqual({
+      grant_type: 'refresh_token',
+      refresh_token: 'refresh-0',
+      client_id: 'client'
+    })
     expect(rotated).toEqual(['refresh-1'])
     expect(saved).toEqual(['access-1'])
   })
@@ -245,10 +352,13 @@ describe('OAuthTokens on a fake clock', () => {
     expect(new URLSearchParams(posts[1]!.body).get('refresh_token')).toBe('refresh-1')
   })
 
-  it('a 401 renews once; callers holding the old token then repeat with the new one without a second refresh', async () => {
+  it('a 401 renews once; callers holding the old token repeat with the new one, with no second refresh', async () => {
     const { tokens } = source()
     const used = await tokens.token()
-    expect(await Promise.all([tokens.renewAfterUnauthorized(used), tokens.renewAfterUnauthorized(used)])).toEqual([true, true])
+    expect(await Promise.all([tokens.renewAfterUnauthorized(used), tokens.renewAfterUnauthorized(used)])).toEqual([
+      true,
+      true
+    ])
     expect(await tokens.renewAfterUnauthorized(used)).toBe(true)
     expect(posts).toHaveLength(2)
     expect(await tokens.token()).toBe('access-2')
@@ -269,7 +379,7 @@ describe('OAuthTokens on a fake clock', () => {
     expect(posts).toHaveLength(1)
   })
 
-  it('during a token endpoint outage, a token with time left serves, one attempt per call; then the retries wait', async () => {
+  it('in a token endpoint outage, a token with time left serves, one attempt per call; then retries wait', async () => {
     const { tokens } = source()
     await tokens.token()
     clock.time = NOW + 250_000 // 50 s left: refresh due

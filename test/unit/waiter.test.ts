@@ -36,7 +36,11 @@ describe('nextPollDelay', () => {
 })
 
 describe('waitForJobGroup', () => {
-  function job(runMs: number, clock: FakeClock, statuses: (t: number) => string = (t) => (t < 2000 ? 'Created' : 'InProgress')) {
+  function job(
+    runMs: number,
+    clock: FakeClock,
+    statuses: (t: number) => string = (t) => (t < 2000 ? 'Created' : 'InProgress')
+  ) {
     const start = clock.now()
     let reads = 0
     return {
@@ -56,7 +60,14 @@ describe('waitForJobGroup', () => {
       const clock = new FakeClock()
       const j = job(runMs, clock)
       const start = clock.now()
-      const outcome = await waitForJobGroup({ readStatus: j.readStatus, clock, startedAt: start, deadline: start + 6 * 3600_000, minDelayMs: 2000, maxDelayMs: 60_000 })
+      const outcome = await waitForJobGroup({
+        readStatus: j.readStatus,
+        clock,
+        startedAt: start,
+        deadline: start + 6 * 3600_000,
+        minDelayMs: 2000,
+        maxDelayMs: 60_000
+      })
       expect(outcome).toEqual({ kind: 'terminal', status: 'Complete' })
       expect(clock.now() - start - runMs).toBeLessThanOrEqual(Math.max(2000, runMs * 0.1))
     }
@@ -87,7 +98,14 @@ describe('waitForJobGroup', () => {
     const clock = new FakeClock()
     const start = clock.now()
     const j = job(10 * 3600_000, clock)
-    const outcome = await waitForJobGroup({ readStatus: j.readStatus, clock, startedAt: start, deadline: start + 90_000, minDelayMs: 2000, maxDelayMs: 60_000 })
+    const outcome = await waitForJobGroup({
+      readStatus: j.readStatus,
+      clock,
+      startedAt: start,
+      deadline: start + 90_000,
+      minDelayMs: 2000,
+      maxDelayMs: 60_000
+    })
     expect(outcome).toEqual({ kind: 'timeout', status: 'InProgress' })
     expect(clock.now()).toBe(start + 90_000)
   })

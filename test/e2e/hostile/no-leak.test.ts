@@ -4,7 +4,8 @@
 // redacted before they are first written. The token goes only to api-url's origin: a redirect to another port gets
 // no request at all.
 import { afterEach, describe, expect, it } from 'vitest'
-import { emulator, errors, expectNoSecretLeak, inputsFor, run, TOKEN } from '../../support/e2e.ts'
+import { emulator, errors, expectNoSecretLeak, inputsFor, run } from '../../support/e2e.ts'
+import { API_TOKEN, WRONG_API_TOKEN } from '../../support/fake-tokens.ts'
 import { Recorder } from '../../support/recorder.ts'
 import { expectPromisesKept } from './promises.ts'
 
@@ -21,17 +22,17 @@ describe('a token pasted as "Bearer <token>"', () => {
   it.each(['Bearer ', 'bearer  '])(
     '%j: the bare token is masked, and a 401 echoing it shows it nowhere',
     async (prefix) => {
-      const e = await emulator({ token: 'another-token', echoTokenOnAuthError: true })
-      const result = await run(inputsFor(e, { 'api-token': `${prefix}${TOKEN}` }))
+      const e = await emulator({ token: WRONG_API_TOKEN, echoTokenOnAuthError: true })
+      const result = await run(inputsFor(e, { 'api-token': `${prefix}${API_TOKEN}` }))
 
       expect(result.code).toBe(1)
-      expect(result.stdout).toContain(`::add-mask::${TOKEN}\n`)
-      expect(e.requests[0]!.headers.authorization).toBe(`Bearer ${TOKEN}`)
+      expect(result.stdout).toContain(`::add-mask::${API_TOKEN}\n`)
+      expect(e.requests[0]!.headers.authorization).toBe(`Bearer ${API_TOKEN}`)
       const error = errors(result).join('\n')
       expect(error).toContain('answered HTTP 401')
       expect(error).toMatch(/Invalid Authorization header: (Bearer )?\*\*\* Request id/)
       expect(result.summary).toMatch(/Invalid Authorization header: (Bearer )?&#42;&#42;&#42; Request id/)
-      expectNoSecretLeak(result, [TOKEN, `${prefix}${TOKEN}`])
+      expectNoSecretLeak(result, [API_TOKEN, `${prefix}${API_TOKEN}`])
       expectPromisesKept(e, result, { ownJobGroups: 0, triggers: 1 })
     }
   )
@@ -148,7 +149,7 @@ describe('the token goes only to the origin of api-url', () => {
 
     expect(result.code).toBe(0)
     const followed = e.requests.find((r) => r.query.via === 'redirect')
-    expect(followed?.headers.authorization).toBe(`Bearer ${TOKEN}`)
+    expect(followed?.headers.authorization).toBe(`Bearer ${API_TOKEN}`)
     expectPromisesKept(e, result, { ownJobGroups: 1, triggers: 1 })
   })
 })

@@ -48,7 +48,7 @@ describe('another run of the same recipe while the answer is lost', () => {
     expectPromisesKept(e, result, { ownJobGroups: 1, triggers: 1 })
   })
 
-  it("a job group of the recipe created before the first send is no candidate: its own is adopted", async () => {
+  it('a job group of the recipe created before the first send is no candidate: its own is adopted', async () => {
     const e = await emulator({ faults: [LOST_ANSWER] })
     const earlier = e.createJobGroup(7, LONG_JOB, { createdAt: Date.now() - 30_000 })
     const result = await run(inputsFor(e))
