@@ -7,11 +7,12 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { startAacEmulator, type Fault } from '../../emulator/index.ts'
 import { emulator, errors, inputsFor, run, start } from '../../support/e2e.ts'
 import { FakeGitHub } from '../../support/fake-github.ts'
+import { SECRETS_TOKENS } from '../../support/fake-tokens.ts'
 import { runAction, startAction } from '../../support/run-action.ts'
 
 const TRIGGER = { method: 'POST', path: '/v4/jobGroups' } as const
 const LONG_JOB = { durationMs: 120_000, statuses: ['InProgress'] }
-const WRITER = 'github_pat_11SECRETS_writer_5c1e9'
+const WRITER = SECRETS_TOKENS.writer
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
 const closers: (() => Promise<void>)[] = []
