@@ -5,7 +5,7 @@ import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { createServer } from 'node:http'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { listenLocal, type Listening } from '../support/listen.ts'
-import { recordRequest, type RecordedRequest } from '../support/recorded-request.ts'
+import { receiveRecorded, type RecordedRequest } from '../support/recorded-request.ts'
 import type { AccessTokenState, AccessTokenVerifier } from './types.ts'
 
 export type { AccessTokenState, AccessTokenVerifier } from './types.ts'
@@ -257,11 +257,7 @@ export class TokenServer implements AccessTokenVerifier {
   }
 
   private receive(req: IncomingMessage, res: ServerResponse): void {
-    const at = Date.now()
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('error', () => res.destroy())
-    req.on('end', () => this.dispatch(recordRequest(req, Buffer.concat(chunks).toString('utf8'), at), res))
+    receiveRecorded(req, res, (request) => this.dispatch(request, res))
   }
 
   private dispatch(request: RecordedRequest, res: ServerResponse): void {

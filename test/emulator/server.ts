@@ -18,7 +18,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import { EMULATOR_TOKEN } from '../support/fake-tokens.ts'
 import { listenLocal, type Listening } from '../support/listen.ts'
-import { recordRequest } from '../support/recorded-request.ts'
+import { receiveRecorded } from '../support/recorded-request.ts'
 import { jobGroupView } from './bodies.ts'
 import { FaultRules, pathMatches } from './faults.ts'
 import type { FlowRunView, PlanRunView } from './flow-types.ts'
@@ -154,11 +154,7 @@ export class Emulator {
   }
 
   private receive(req: IncomingMessage, res: ServerResponse): void {
-    const at = Date.now()
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('error', () => res.destroy())
-    req.on('end', () => this.dispatch(recordRequest(req, Buffer.concat(chunks).toString('utf8'), at), res))
+    receiveRecorded(req, res, (request) => this.dispatch(request, res))
   }
 
   private dispatch(request: RecordedRequest, res: ServerResponse): void {

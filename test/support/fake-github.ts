@@ -6,7 +6,7 @@ import { createServer } from 'node:http'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { SecretsApi, type SecretsApiOptions } from './fake-github-secrets.ts'
 import { listenLocal, type Listening } from './listen.ts'
-import { recordRequest, type RecordedRequest } from './recorded-request.ts'
+import { receiveRecorded, type RecordedRequest } from './recorded-request.ts'
 
 export const BOT_LOGIN = 'github-actions[bot]'
 
@@ -130,11 +130,7 @@ export class FakeGitHub {
   }
 
   private receive(req: IncomingMessage, res: ServerResponse): void {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('error', () => res.destroy())
-    req.on('end', () => {
-      const request = recordRequest(req, Buffer.concat(chunks).toString('utf8'))
+    receiveRecorded(req, res, (request) => {
       this.requests.push(request)
       const reply = this.handle(request)
       request.status = reply.status

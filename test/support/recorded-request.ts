@@ -1,5 +1,5 @@
 // A request as the test servers (the API emulator, the fake GitHub API) record it, for tests to assert on.
-import type { IncomingMessage } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 
 export interface RecordedRequest {
   method: string
@@ -15,6 +15,22 @@ export interface RecordedRequest {
   at: number
   /** The status answered; undefined when the socket was destroyed instead. */
   status?: number
+}
+
+/**
+ * Reads a request's whole body, then hands it on recorded (with the time it arrived); a request that breaks off
+ * is dropped. Every test server receives its requests this way.
+ */
+export function receiveRecorded(
+  req: IncomingMessage,
+  res: ServerResponse,
+  handle: (request: RecordedRequest, res: ServerResponse) => void
+): void {
+  const at = Date.now()
+  const chunks: Buffer[] = []
+  req.on('data', (chunk: Buffer) => chunks.push(chunk))
+  req.on('error', () => res.destroy())
+  req.on('end', () => handle(recordRequest(req, Buffer.concat(chunks).toString('utf8'), at), res))
 }
 
 export function recordRequest(req: IncomingMessage, body: string, at = Date.now()): RecordedRequest {

@@ -4,7 +4,7 @@ import { createServer } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { listenLocal, type Listening } from './listen.ts'
-import { recordRequest, type RecordedRequest } from './recorded-request.ts'
+import { receiveRecorded, type RecordedRequest } from './recorded-request.ts'
 import type { TlsKeyPair } from './tls.ts'
 
 export interface RecorderOptions {
@@ -46,12 +46,7 @@ export class Recorder {
   }
 
   private receive(req: IncomingMessage, res: ServerResponse): void {
-    const at = Date.now()
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('error', () => res.destroy())
-    req.on('end', () => {
-      const request = recordRequest(req, Buffer.concat(chunks).toString('utf8'), at)
+    receiveRecorded(req, res, (request) => {
       request.status = this.options.status ?? 200
       this.requests.push(request)
       res.writeHead(request.status, this.options.headers ?? { 'content-type': 'application/json' })
