@@ -138,6 +138,12 @@ function addressHint(status: number, body: string, exception: ServerException | 
   return undefined
 }
 
+const UNAUTHORIZED_HINT =
+  'The API refused the token as invalid or expired. If api-token is a static token, create a new access token in ' +
+  'the app (User menu → Preferences/Settings → API access tokens) and update the secret. With refresh-token or ' +
+  'client-secret, the action already renewed it once: look for an earlier sign-in or write-back error above, and ' +
+  'check that api-url is the region the OAuth client belongs to.'
+
 function hintFor(
   status: number,
   method: string,
@@ -149,12 +155,7 @@ function hintFor(
   const isTrigger = method === 'POST' && /\/v4\/jobGroups$/.test(path)
   switch (status) {
     case 401:
-      return (
-        'The API refused the token as invalid or expired. If api-token is a static token, create a new access ' +
-        'token in the app (User menu → Preferences/Settings → API access tokens) and update the secret. With ' +
-        'refresh-token or client-secret, the action already renewed it once: look for an earlier sign-in or ' +
-        'write-back error above, and check that api-url is the region the OAuth client belongs to.'
-      )
+      return UNAUTHORIZED_HINT
     case 403:
       return isTrigger
         ? `The token's user lacks permission to run recipe ${subject.recipeId ?? ''} or to use its workspace: share ` +
