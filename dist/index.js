@@ -29962,9 +29962,12 @@ function describeStart(started) {
         : started.planRunId
             ? `plan run ${started.planRunId}`
             : '';
-    const shown = ids.slice(0, 10).join(', ') + (ids.length > 10 ? ` and ${ids.length - 10} more` : '');
-    const groups = ids.length > 0 ? `job group${ids.length > 1 ? 's' : ''} ${shown}` : '';
+    const groups = ids.length > 0 ? `job group${ids.length > 1 ? 's' : ''} ${listed(ids, 10)}` : '';
     return [run, groups].filter(Boolean).join(', ');
+}
+/** `a, b, c and 7 more`: at most `max` items named. Pure. */
+function listed(items, max = 5) {
+    return items.slice(0, max).join(', ') + (items.length > max ? ` and ${items.length - max} more` : '');
 }
 
 ;// CONCATENATED MODULE: ./src/report.ts
@@ -31583,8 +31586,6 @@ async function inBatches(items, fn) {
         results.push(...(await Promise.all(items.slice(i, i + AT_ONCE).map(fn))));
     return results;
 }
-/** `a, b, c and 7 more`. */
-const listed = (items, max = 5) => items.slice(0, max).join(', ') + (items.length > max ? ` and ${items.length - max} more` : '');
 /** One outcome for several cancels: failed if any failed, unsupported if none could be, else cancelled. Pure. */
 function combineCancels(ids, outcomes) {
     const failed = outcomes.flatMap((o, i) => (o.kind === 'failed' ? [`job ${ids[i]}: ${o.error.message}`] : []));
@@ -32030,14 +32031,8 @@ class RecipeRun extends job_group_run_JobGroupRun {
         this.label = `recipe ${recipeId}`;
     }
     async start(ctx) {
-        const history = {
-            api: this.api,
-            recipeId: this.recipeId,
-            historyUrl: this.historyUrl,
-            ctx,
-            firstSentAt: 0
-        };
-        history.firstSentAt = ctx.clock.now();
+        const firstSentAt = ctx.clock.now();
+        const history = { api: this.api, recipeId: this.recipeId, historyUrl: this.historyUrl, ctx, firstSentAt };
         const settle = (failure) => this.settle(history, failure);
         const attempt = async () => {
             const response = await this.api.run(this.body, ctx.executionId, ctx.deadline, ctx.signal);

@@ -107,7 +107,11 @@ export function describeStart(started: Started): string {
     : started.planRunId
       ? `plan run ${started.planRunId}`
       : ''
-  const shown = ids.slice(0, 10).join(', ') + (ids.length > 10 ? ` and ${ids.length - 10} more` : '')
-  const groups = ids.length > 0 ? `job group${ids.length > 1 ? 's' : ''} ${shown}` : ''
+  const groups = ids.length > 0 ? `job group${ids.length > 1 ? 's' : ''} ${listed(ids, 10)}` : ''
   return [run, groups].filter(Boolean).join(', ')
+}
+
+/** `a, b, c and 7 more`: at most `max` items named. Pure. */
+export function listed(items: (string | number)[], max = 5): string {
+  return items.slice(0, max).join(', ') + (items.length > max ? ` and ${items.length - max} more` : '')
 }

@@ -1,47 +1,7 @@
 // Tests of the emulator's flow runs and plan snapshot runs, over real HTTP with Node's fetch.
-import { afterEach, describe, expect, it, vi } from 'vitest'
-import { Emulator } from './emulator/index.ts'
-import type { EmulatorOptions, FlowSpec, PlanSpec } from './emulator/index.ts'
-
-interface Answer {
-  status: number
-  headers: Headers
-  text: string
-  json: unknown
-}
-
-interface CallOptions {
-  body?: unknown
-  raw?: string
-  headers?: Record<string, string>
-}
-
-const emulators: Emulator[] = []
-
-async function start(options?: EmulatorOptions): Promise<Emulator> {
-  const emulator = await Emulator.start(options)
-  emulators.push(emulator)
-  return emulator
-}
-
-afterEach(async () => {
-  vi.useRealTimers()
-  await Promise.all(emulators.splice(0).map((emulator) => emulator.close()))
-})
-
-async function call(emulator: Emulator, method: string, path: string, options: CallOptions = {}): Promise<Answer> {
-  const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${emulator.token}` }
-  Object.assign(headers, options.headers)
-  let body = options.raw
-  if (options.body !== undefined) {
-    body = JSON.stringify(options.body)
-    headers['content-type'] ??= 'application/json'
-  }
-  const response = await fetch(emulator.url + path, { method, headers, body })
-  const text = await response.text()
-  const json = response.headers.get('content-type') === 'application/json' ? (JSON.parse(text) as unknown) : undefined
-  return { status: response.status, headers: response.headers, text, json }
-}
+import { describe, expect, it, vi } from 'vitest'
+import { Emulator, type EmulatorOptions, type FlowSpec, type PlanSpec } from './emulator/index.ts'
+import { call, exceptionBody, freezeDate, startEmulator as start, T0, type Answer } from './support/emulator-client.ts'
 
 function runFlow(
   emulator: Emulator,
@@ -62,16 +22,6 @@ async function getJson(emulator: Emulator, path: string): Promise<unknown> {
   return answer.json
 }
 
-function exceptionBody(name: string): unknown {
-  return { exception: { name, message: expect.any(String), details: expect.any(String) } }
-}
-
-/** Freezes Date (only Date: sockets and timers stay real) so statuses can be read at exact instants. */
-function freezeDate(at: number): void {
-  vi.useFakeTimers({ toFake: ['Date'] })
-  vi.setSystemTime(at)
-}
-
 function at(ms: number): void {
   vi.setSystemTime(T0 + ms)
 }
@@ -79,8 +29,6 @@ function at(ms: number): void {
 function iso(ms: number): string {
   return new Date(T0 + ms).toISOString()
 }
-
-const T0 = Date.UTC(2025, 0, 15, 12, 0, 0)
 
 // Two outputs, the second failing; both run 200 ms (Created 0-100, InProgress 100-200).
 const FLOWS: Record<number, FlowSpec> = {

@@ -1,71 +1,15 @@
 // Tests of the Trifacta API emulator itself, over real HTTP with Node's fetch.
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { afterEach, describe, expect, it, vi } from 'vitest'
-import { Emulator } from './emulator/index.ts'
-import type { EmulatorOptions } from './emulator/index.ts'
+import { describe, expect, it, vi } from 'vitest'
+import type { Emulator, EmulatorOptions } from './emulator/index.ts'
+import { call, exceptionBody, freezeDate, startEmulator as start, T0, type Answer } from './support/emulator-client.ts'
 import { EMULATOR_TOKEN, WRONG_API_TOKEN } from './support/fake-tokens.ts'
 import { parseCommandFile } from './support/run-action.ts'
-
-interface Answer {
-  status: number
-  headers: Headers
-  text: string
-  json: unknown
-}
-
-interface CallOptions {
-  body?: unknown
-  raw?: string
-  headers?: Record<string, string>
-  /** null: no Authorization header. */
-  token?: string | null
-  signal?: AbortSignal
-}
-
-const emulators: Emulator[] = []
-
-async function start(options?: EmulatorOptions): Promise<Emulator> {
-  const emulator = await Emulator.start(options)
-  emulators.push(emulator)
-  return emulator
-}
-
-afterEach(async () => {
-  vi.useRealTimers()
-  await Promise.all(emulators.splice(0).map((emulator) => emulator.close()))
-})
-
-async function call(emulator: Emulator, method: string, path: string, options: CallOptions = {}): Promise<Answer> {
-  const token = options.token === undefined ? emulator.token : options.token
-  const headers: Record<string, string> = { accept: 'application/json', ...options.headers }
-  if (token !== null) headers.authorization = `Bearer ${token}`
-  let body = options.raw
-  if (options.body !== undefined) {
-    body = JSON.stringify(options.body)
-    headers['content-type'] ??= 'application/json'
-  }
-  const response = await fetch(emulator.url + path, { method, headers, body, signal: options.signal })
-  const text = await response.text()
-  const json = response.headers.get('content-type') === 'application/json' ? (JSON.parse(text) as unknown) : undefined
-  return { status: response.status, headers: response.headers, text, json }
-}
 
 function trigger(emulator: Emulator, recipeId: unknown = 7, headers?: Record<string, string>): Promise<Answer> {
   return call(emulator, 'POST', '/v4/jobGroups', { body: { wrangledDataset: { id: recipeId } }, headers })
 }
-
-function exceptionBody(name: string): unknown {
-  return { exception: { name, message: expect.any(String), details: expect.any(String) } }
-}
-
-/** Freezes Date (only Date: sockets and timers stay real) so statuses can be read at exact instants. */
-function freezeDate(at: number): void {
-  vi.useFakeTimers({ toFake: ['Date'] })
-  vi.setSystemTime(at)
-}
-
-const T0 = Date.UTC(2025, 0, 15, 12, 0, 0)
 
 describe('POST /v4/jobGroups', () => {
   it('answers 201 with the documented body and records the request', async () => {

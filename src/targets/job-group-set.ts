@@ -5,7 +5,7 @@
  */
 import type { Budget } from '../api-client.ts'
 import { isTerminal, type CancelOutcome, type JobGroupsApi, type JobStatus } from '../job-groups.ts'
-import { overallStatus } from '../run-parts.ts'
+import { listed, overallStatus } from '../run-parts.ts'
 import type { RunRef } from './run-kind.ts'
 
 export class JobGroupSet {
@@ -41,10 +41,6 @@ export async function inBatches<T, R>(items: T[], fn: (item: T) => Promise<R>): 
     results.push(...(await Promise.all(items.slice(i, i + AT_ONCE).map(fn))))
   return results
 }
-
-/** `a, b, c and 7 more`. */
-const listed = (items: (string | number)[], max = 5): string =>
-  items.slice(0, max).join(', ') + (items.length > max ? ` and ${items.length - max} more` : '')
 
 /** One outcome for several cancels: failed if any failed, unsupported if none could be, else cancelled. Pure. */
 export function combineCancels(ids: number[], outcomes: CancelOutcome[]): CancelOutcome {

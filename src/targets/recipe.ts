@@ -29,14 +29,8 @@ export class RecipeRun extends JobGroupRun implements RunKind {
   }
 
   async start(ctx: StartContext): Promise<Started> {
-    const history: History = {
-      api: this.api,
-      recipeId: this.recipeId,
-      historyUrl: this.historyUrl,
-      ctx,
-      firstSentAt: 0
-    }
-    history.firstSentAt = ctx.clock.now()
+    const firstSentAt = ctx.clock.now()
+    const history: History = { api: this.api, recipeId: this.recipeId, historyUrl: this.historyUrl, ctx, firstSentAt }
     const settle = (failure: Failure): Promise<Started | undefined> => this.settle(history, failure)
     const attempt = async (): Promise<Started> => {
       const response = await this.api.run(this.body, ctx.executionId, ctx.deadline, ctx.signal)

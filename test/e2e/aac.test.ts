@@ -4,6 +4,7 @@
 // step with the saved access token. No token, client secret or sealed value may appear anywhere it should not.
 import { afterEach, describe, expect, it } from 'vitest'
 import { startAacEmulator, type AacEmulator, type AacEmulatorOptions } from '../emulator/index.ts'
+import { REFRESH_TOKEN_SECRET, refreshInputs } from '../support/aac-inputs.ts'
 import { errors, expectNoSecretLeak, run, start } from '../support/e2e.ts'
 import { FakeGitHub } from '../support/fake-github.ts'
 import {
@@ -15,7 +16,7 @@ import {
 } from '../support/fake-tokens.ts'
 import type { ActionResult, RunOptions } from '../support/run-action.ts'
 
-const SECRET = 'AAC_REFRESH_TOKEN'
+const SECRET = REFRESH_TOKEN_SECRET
 const LONG_JOB = { durationMs: 120_000, statuses: ['InProgress'] }
 
 const servers: { close(): Promise<void> }[] = []
@@ -33,26 +34,6 @@ async function github(): Promise<FakeGitHub> {
   const gh = await FakeGitHub.start({ secrets: { tokens: SECRETS_ACCESS, environments: ['production'] } })
   servers.push(gh)
   return gh
-}
-
-/** Inputs signing in with `refreshToken`, writing it back to `AAC_REFRESH_TOKEN` with a token that may. */
-function refreshInputs(
-  a: AacEmulator,
-  refreshToken: string,
-  extra: Record<string, string> = {}
-): Record<string, string> {
-  return {
-    'api-url': a.emulator.url,
-    'recipe-id': '7',
-    'refresh-token': refreshToken,
-    'client-id': a.tokenServer.clientId,
-    'token-endpoint': a.tokenServer.issuer,
-    'refresh-token-secret': SECRET,
-    'secrets-token': SECRETS_TOKENS.writer,
-    'poll-interval': '1s',
-    'max-poll-interval': '2s',
-    ...extra
-  }
 }
 
 const onGitHub = (gh: FakeGitHub, options: RunOptions = {}): RunOptions => ({

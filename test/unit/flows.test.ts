@@ -6,7 +6,6 @@ import { describe, expect, it } from 'vitest'
 import { flowPlanHint } from '../../src/flow-plan-hints.ts'
 import { buildRunFlowRequest, parseFlowOverrides, parseFlowRecipes } from '../../src/flow-request.ts'
 import { InputError } from '../../src/input-values.ts'
-import { InputErrors, parseInputs, type Config } from '../../src/inputs.ts'
 import type { CancelOutcome } from '../../src/job-groups.ts'
 import { reportOutputs, type RunReport } from '../../src/report.ts'
 import { overallStatus, partsEndedAs, type CompositeRun } from '../../src/run-parts.ts'
@@ -14,28 +13,12 @@ import { renderSummary } from '../../src/summary.ts'
 import { combineCancels } from '../../src/targets/job-group-set.ts'
 import { planParts } from '../../src/targets/plan.ts'
 import { API_TOKEN } from '../support/fake-tokens.ts'
-import { actionDefaults } from '../support/run-action.ts'
+import { inputParser } from '../support/parse-inputs.ts'
 
-const BASE: Record<string, string> = {
-  ...actionDefaults(),
+const { parse, errorsOf } = inputParser({
   'api-url': 'https://api.us1.alteryxcloud.com',
   'api-token': API_TOKEN
-}
-
-function parse(inputs: Record<string, string>): Config {
-  const all = { ...BASE, ...inputs }
-  return parseInputs((name) => all[name] ?? '')
-}
-
-function errorsOf(inputs: Record<string, string>): InputError[] {
-  try {
-    parse(inputs)
-  } catch (e) {
-    if (e instanceof InputErrors) return e.errors
-    throw e
-  }
-  throw new Error('expected input errors')
-}
+})
 
 describe('choosing a flow or a plan', () => {
   it('takes flow-id with flow-recipes, and plan-id', () => {

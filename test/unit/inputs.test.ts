@@ -1,10 +1,11 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { deriveAppUrl, InputError, parseDuration } from '../../src/input-values.ts'
-import { InputErrors, parseInputs, type Config } from '../../src/inputs.ts'
+import { InputErrors } from '../../src/inputs.ts'
 import { parseOverrides } from '../../src/overrides.ts'
 import { parseRunParameters } from '../../src/run-parameters.ts'
 import { API_TOKEN } from '../support/fake-tokens.ts'
+import { inputParser } from '../support/parse-inputs.ts'
 import { actionDefaults } from '../support/run-action.ts'
 
 /** What the runner passes: action.yml's defaults plus the required inputs. */
@@ -14,21 +15,7 @@ const DEFAULTS: Record<string, string> = {
   'api-token': API_TOKEN,
   'recipe-id': '7'
 }
-
-function parse(inputs: Record<string, string>): Config {
-  const all = { ...DEFAULTS, ...inputs }
-  return parseInputs((name) => all[name] ?? '')
-}
-
-function errorsOf(inputs: Record<string, string>): InputError[] {
-  try {
-    parse(inputs)
-  } catch (e) {
-    if (e instanceof InputErrors) return e.errors
-    throw e
-  }
-  throw new Error('expected input errors')
-}
+const { parse, errorsOf } = inputParser(DEFAULTS)
 
 describe('parseInputs', () => {
   it('parses the defaults into one typed object', () => {

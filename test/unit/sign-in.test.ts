@@ -4,11 +4,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { jwtClaims } from '../../src/auth/jwt.ts'
 import { OAuthTokens, type OAuthOptions } from '../../src/auth/oauth.ts'
 import { lifeOf, needsRefresh } from '../../src/auth/token-life.ts'
-import { InputErrors, parseInputs, type Config } from '../../src/inputs.ts'
 import type { HttpRequest, HttpResponse } from '../../src/transport.ts'
 import { FakeClock } from '../support/fake-clock.ts'
 import { API_TOKEN, SECRETS_TOKENS } from '../support/fake-tokens.ts'
-import { actionDefaults } from '../support/run-action.ts'
+import { inputParser } from '../support/parse-inputs.ts'
 
 const NOW = 1_700_000_000_000
 
@@ -62,22 +61,8 @@ describe('jwtClaims', () => {
   })
 })
 
-const AAC: Record<string, string> = { ...actionDefaults(), 'api-url': 'https://us1.alteryxcloud.com', 'recipe-id': '7' }
-
-function parse(inputs: Record<string, string>): Config {
-  const all = { ...AAC, ...inputs }
-  return parseInputs((name) => all[name] ?? '')
-}
-
-function errorsOf(inputs: Record<string, string>): string[] {
-  try {
-    parse(inputs)
-  } catch (e) {
-    if (e instanceof InputErrors) return e.errors.map((x) => x.message)
-    throw e
-  }
-  throw new Error('expected input errors')
-}
+const { parse, errorsOf: inputErrorsOf } = inputParser({ 'api-url': 'https://us1.alteryxcloud.com', 'recipe-id': '7' })
+const errorsOf = (inputs: Record<string, string>): string[] => inputErrorsOf(inputs).map((e) => e.message)
 
 describe('sign-in inputs', () => {
   const pairToken = jwt({ iss: 'https://pingauth.alteryxcloud.com/as', client_id: 'client-from-claim', exp: 1, iat: 0 })

@@ -5,6 +5,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startAacEmulator, type Fault } from '../../emulator/index.ts'
+import { refreshInputs } from '../../support/aac-inputs.ts'
 import { emulator, errors, inputsFor, run, start } from '../../support/e2e.ts'
 import { FakeGitHub } from '../../support/fake-github.ts'
 import { SECRETS_TOKENS } from '../../support/fake-tokens.ts'
@@ -120,7 +121,7 @@ describe('2. signals at bad moments', () => {
     closers.push(() => a.close())
     const gh = await FakeGitHub.start({ secrets: { tokens: { [WRITER]: 'secrets' } } })
     closers.push(() => gh.close())
-    const action = startAction(aacInputs(a, a.tokenServer.issueRefreshToken().refreshToken), {
+    const action = startAction(refreshInputs(a, a.tokenServer.issueRefreshToken().refreshToken), {
       env: { GITHUB_API_URL: gh.url }
     })
     await sleep(1500)
@@ -145,7 +146,7 @@ describe('3. bounded in time, and errors that blame the right input', () => {
     const url = await gateway(gh.url, {
       answer: (m) => (m === 'PUT' ? { status: 500, body: '{"message":"boom"}' } : undefined)
     })
-    const inputs = { ...aacInputs(a, a.tokenServer.issueRefreshToken().refreshToken), timeout: '8s' }
+    const inputs = { ...refreshInputs(a, a.tokenServer.issueRefreshToken().refreshToken), timeout: '8s' }
     const result = await runAction(inputs, { env: { GITHUB_API_URL: url }, timeoutMs: 90_000 })
     expect(result.code).toBe(1)
     expect(errors(result).join('\n')).toContain('Refresh token not saved')
@@ -169,17 +170,3 @@ describe('3. bounded in time, and errors that blame the right input', () => {
     expect(e.requests.length, 'requests sent within a 5 s timeout').toBeLessThan(3_000)
   }, 120_000)
 })
-
-function aacInputs(a: Awaited<ReturnType<typeof startAacEmulator>>, refreshToken: string): Record<string, string> {
-  return {
-    'api-url': a.emulator.url,
-    'recipe-id': '7',
-    'refresh-token': refreshToken,
-    'client-id': a.tokenServer.clientId,
-    'token-endpoint': a.tokenServer.issuer,
-    'refresh-token-secret': 'AAC_REFRESH_TOKEN',
-    'secrets-token': WRITER,
-    'poll-interval': '1s',
-    'max-poll-interval': '2s'
-  }
-}
