@@ -32,7 +32,7 @@ import {
 } from '../report/report.ts'
 import { describeStart } from '../report/run-parts.ts'
 import { saveSettled, saveStarted } from '../runner/state.ts'
-import { describeStartFailure } from './start-failure.ts'
+import { CancelledBeforeStartError, describeStartFailure } from './start-failure.ts'
 import type { RunKind, Started } from '../targets/run-kind.ts'
 import { watchRun } from './waiter.ts'
 
@@ -52,6 +52,8 @@ export class Run {
   private stopSignal?: StopSignal
   private stoppedAt = 0
   private waitStartedAt = 0
+  /** When this step first saw the run terminal, on the runner's clock (durations never mix in the server's). */
+  private endedAt?: number
 
   private readonly kind: RunKind
   private readonly config: Config
@@ -98,6 +100,7 @@ export class Run {
     const watch = { kind: this.kind, ref: started.ref, config: this.config, clock: this.clock, deadline: this.deadline }
     const outcome = await watchRun(watch, report, this.waitStartedAt, this.stopController.signal)
     if (outcome.kind === 'terminal') {
+      this.endedAt = this.clock.now()
       saveSettled()
       report.ending = endingOf(outcome.status)
     } else {
@@ -110,6 +113,7 @@ export class Run {
 
   /** Start the run; a start already sent when the workflow is cancelled gets a moment to answer. */
   private async start(): Promise<Started> {
+    if (this.stopping) throw new CancelledBeforeStartError()
     const grace = new AbortController()
     const onStop = (): void =>
       void setTimeout(() => grace.abort(this.stopController.signal.reason), START_GRACE_MS).unref()
@@ -201,9 +205,8 @@ export class Run {
     const budget = this.stopping ? this.cleanupBudget() : this.budget(REPORT_BUDGET_MS)
     const details = await this.kind.details(started.ref, budget, report.status)
     if (!isTerminal(report.status) && details.status) report.status = details.status
-    const start = !started.attached && details.createdAt !== undefined ? details.createdAt : this.waitStartedAt
-    const end = !started.attached && details.finishedAt !== undefined ? details.finishedAt : this.clock.now()
-    report.durationMs = Math.max(0, end - start)
+    // On the runner's clock only: the server's createdAt and updatedAt are on another, which may be hours off.
+    report.durationMs = Math.max(0, (this.endedAt ?? this.clock.now()) - this.waitStartedAt)
     report.stages = details.stages.slice(0, MAX_STAGES)
     if (details.stages.length > MAX_STAGES) report.stagesOmitted = details.stages.length - MAX_STAGES
     report.engine ??= details.stages.map((s) => s.executionLanguage).find((e): e is string => typeof e === 'string')

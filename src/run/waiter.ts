@@ -121,7 +121,9 @@ export async function watchRun(
         report.status = status
         if (!changed && clock.now() - lastLineAt < HEARTBEAT_MS) return
         lastLineAt = clock.now()
-        const stages = await quietly('Reading the stages', () => kind.stages(ref, { deadline: clock.now() + 10_000 }))
+        // Under the stop signal too: a progress read that hangs must not hold up a workflow cancel.
+        const budget = { deadline: clock.now() + 10_000, signal }
+        const stages = await quietly('Reading the stages', () => kind.stages(ref, budget))
         log.info(progressLine(subject, status, elapsedMs, stages))
       },
       onUnknownStatus: (status) =>

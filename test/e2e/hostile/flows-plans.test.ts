@@ -98,7 +98,7 @@ describe('404 right after creation', () => {
 
   it('one 404 from the flow-run status call: it is asked again later', async () => {
     const e = await flowsAndPlans({
-      scenario: { durationMs: 6000, statuses: ['InProgress'] },
+      scenario: { durationMs: 10_000, statuses: ['InProgress'] },
       faults: [{ method: 'GET', path: FLOW_STATUS, action: { kind: 'status', status: 404 } }]
     })
     const result = await run(flowInputs(e, { 'poll-interval': '1s', 'max-poll-interval': '1s' }))
@@ -136,7 +136,7 @@ describe('a plan that started, whose status reads then fail', () => {
     expect(result.outputs['plan-run-id']).toBe('3001')
     const said = errors(result).join('\n')
     expect(said).not.toMatch(/could not start/i)
-    expect(said).toMatch(/::error title=Plan 5: /)
+    expect(said).toMatch(/::error title=Plan 5%3A API error::/)
     expect(said).toMatch(/Waiting for plan 5 failed/)
     expect(result.summary).not.toMatch(/could not start/i)
     expect(e.requestsTo('POST', '/v4/planSnapshotRuns/3001/cancel')).toHaveLength(1)

@@ -9,13 +9,12 @@ import { errors, run, start, warnings } from '../../support/e2e.ts'
 import { aac, expectAacPromisesKept, github, onGitHub, REFRESH_TOKEN_SECRET } from './aac-setup.ts'
 
 const LONG_JOB = { durationMs: 120_000, statuses: ['InProgress'] }
+// With 10 s tokens, the refresh is due from 8 s on (20% left): a 1 s poll surely calls while the token still serves.
+const JOB_13_S = { durationMs: 13_000, statuses: ['InProgress'] }
 
 describe('a mid-run refresh', () => {
   it('rotated at once but answered 1.8 s late: it is waited for, and the secret holds the new token', async () => {
-    const a = await aac({
-      tokenServer: { accessTokenLifetimeSeconds: 4 },
-      emulator: { scenario: { durationMs: 7000, statuses: ['InProgress'] } }
-    })
+    const a = await aac({ tokenServer: { accessTokenLifetimeSeconds: 10 }, emulator: { scenario: JOB_13_S } })
     const gh = await github()
     a.tokenServer.failCall(2, { actThenDelayMs: 1800 })
     const result = await run(refreshInputs(a, a.tokenServer.issueRefreshToken().refreshToken), onGitHub(gh))
@@ -30,10 +29,7 @@ describe('a mid-run refresh', () => {
   }, 60_000)
 
   it('one 200 HTML answer while the token is valid: the run goes on and the refresh is tried again', async () => {
-    const a = await aac({
-      tokenServer: { accessTokenLifetimeSeconds: 4 },
-      emulator: { scenario: { durationMs: 7000, statuses: ['InProgress'] } }
-    })
+    const a = await aac({ tokenServer: { accessTokenLifetimeSeconds: 10 }, emulator: { scenario: JOB_13_S } })
     const gh = await github()
     a.tokenServer.failCall(2, 'html')
     const result = await run(refreshInputs(a, a.tokenServer.issueRefreshToken().refreshToken), onGitHub(gh))
@@ -48,7 +44,7 @@ describe('a mid-run refresh', () => {
   }, 60_000)
 
   it('one 200 HTML answer, then a workflow cancel: the cancel goes out at once with the current token', async () => {
-    const a = await aac({ tokenServer: { accessTokenLifetimeSeconds: 6 }, emulator: { scenario: LONG_JOB } })
+    const a = await aac({ tokenServer: { accessTokenLifetimeSeconds: 10 }, emulator: { scenario: LONG_JOB } })
     const gh = await github()
     a.tokenServer.failCall(2, 'html')
     a.tokenServer.failCall(3, 'hang')
@@ -69,11 +65,11 @@ describe('a mid-run refresh', () => {
   }, 60_000)
 
   it('rotated, then never answered: the step says the refresh token may be lost and what to do', async () => {
-    const a = await aac({ tokenServer: { accessTokenLifetimeSeconds: 4 }, emulator: { scenario: LONG_JOB } })
+    const a = await aac({ tokenServer: { accessTokenLifetimeSeconds: 10 }, emulator: { scenario: LONG_JOB } })
     const gh = await github()
     a.tokenServer.failCall(2, 'act-then-hang')
     const inputs = { ...refreshInputs(a, a.tokenServer.issueRefreshToken().refreshToken), 'request-timeout': '2s' }
-    const result = await run({ ...inputs, timeout: '20s' }, onGitHub(gh, { timeoutMs: 90_000 }))
+    const result = await run({ ...inputs, timeout: '30s' }, onGitHub(gh, { timeoutMs: 90_000 }))
 
     expect(result.code).toBe(1)
     const said = [...warnings(result), ...errors(result)].join('\n')
