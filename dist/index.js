@@ -30080,8 +30080,8 @@ class JobGroupsApi {
             return isStatus(data) ? data : await fromRecord();
         }
         catch (error) {
-            // An answer that cannot be parsed (plain text, HTML, cut short): the record's own status field, whatever the shape.
-            if (isUnreadableAnswer(error))
+            // A 2xx whose body cannot be parsed (plain text, HTML): the status field of the record instead.
+            if (error instanceof ApiError && isUnreadableAnswer(error))
                 return fromRecord();
             if (!(error instanceof ApiError && error.status === 404))
                 throw error;
@@ -32131,7 +32131,7 @@ class FlowsApi {
             return isStatus(status) ? status : undefined;
         }
         catch (error) {
-            if (isUnreadableAnswer(error))
+            if (error instanceof ApiError && isUnreadableAnswer(error))
                 return undefined;
             throw error;
         }

@@ -71,7 +71,7 @@ export class FlowsApi {
       const status = await this.client.read<unknown>(`/v4/flowRuns/${flowRunId}/status`, budget)
       return isStatus(status) ? status : undefined
     } catch (error) {
-      if (isUnreadableAnswer(error)) return undefined
+      if (error instanceof ApiError && isUnreadableAnswer(error)) return undefined
       throw error
     }
   }

@@ -104,8 +104,8 @@ export class JobGroupsApi {
       const { data } = await this.client.send<unknown>('GET', `/v4/jobGroups/${jobId}/status`, once)
       return isStatus(data) ? data : await fromRecord()
     } catch (error) {
-      // An answer that cannot be parsed (plain text, HTML, cut short): the status field of the record instead.
-      if (isUnreadableAnswer(error)) return fromRecord()
+      // A 2xx whose body cannot be parsed (plain text, HTML): the status field of the record instead.
+      if (error instanceof ApiError && isUnreadableAnswer(error)) return fromRecord()
       if (!(error instanceof ApiError && error.status === 404)) throw error
       // The record exists where /status does not: a legacy edition. Neither found, right after creation: a lagging
       // read.
