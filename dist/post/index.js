@@ -31120,8 +31120,8 @@ class JobGroupNotFoundError extends Error {
     jobId;
     constructor(jobId, error) {
         const rid = error.requestId ? ` (request id ${error.requestId})` : '';
-        super(`Job group ${jobId} was not found: GET /v4/jobGroups/${jobId} answered ${error.status}${rid}. Check job-id: ` +
-            "it must be the id of a job group that the token's user can see (in the app, the number in /jobs/<id>).");
+        super(`Job group ${jobId} was not found: check job-id, the id of a job group that the token's user can see (in the ` +
+            `app, the number in /jobs/<id>). GET /v4/jobGroups/${jobId} answered ${error.status}${rid}.`);
         this.name = 'JobGroupNotFoundError';
         this.jobId = jobId;
     }
