@@ -327,7 +327,7 @@ describe('OAuthTokens on a fake clock', () => {
     expect(saved).toEqual(['access-1'])
   })
 
-  it('keeps a token until its margin, then refreshes beside the call, which goes on with the current token', async () => {
+  it('keeps a token until its margin, then refreshes beside the call, which goes on with the old token', async () => {
     const { tokens } = source()
     await tokens.token()
     clock.time = NOW + 239_000

@@ -93,7 +93,7 @@ describe('a refresh that fails while the current token serves', () => {
     expect(await tokens.token()).toBe('access-3')
   })
 
-  it('invalid_grant: the current token serves until it expires, then every call fails with the explanation', async () => {
+  it('invalid_grant: the current token serves until it expires, then every call fails, explained', async () => {
     const tokens = source()
     await tokens.token()
     clock.time = NOW + 250_000
