@@ -91,10 +91,10 @@ describe('an API server whose clock is an hour behind', () => {
     expectPromisesKept(e, result, { ownJobGroups: 1, triggers: 1, linkOrigins: [new URL(url).origin] })
   }, 60_000)
 
-  it('the same when the wait ends at the timeout', async () => {
+  it('the same when the wait ends at the timeout and the job is left running', async () => {
     const e = await emulator({ scenario: { durationMs: 120_000, statuses: ['InProgress'] } })
     const url = await skewedServer(e.url, -HOUR_MS)
-    const result = await run(inputsFor(e, { 'api-url': url, timeout: '3s' }))
+    const result = await run(inputsFor(e, { 'api-url': url, timeout: '3s', 'cancel-on-timeout': 'false' }))
 
     expect(result.code).toBe(1)
     const seconds = Number(result.outputs['duration-seconds'])

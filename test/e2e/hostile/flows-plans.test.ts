@@ -3,7 +3,7 @@
 // route that answered 404 once is asked again later; and a run that started is never titled "could not start".
 import { describe, expect, it } from 'vitest'
 import type { Emulator, EmulatorOptions, Fault } from '../../emulator/index.ts'
-import { emulator, errors, inputsFor, run } from '../../support/e2e.ts'
+import { emulator, errors, inputsFor, run, warnings } from '../../support/e2e.ts'
 import { expectPromisesKept, timeLapse } from './promises.ts'
 
 const FLOW_STATUS = /^\/v4\/flowRuns\/\d+\/status$/
@@ -45,6 +45,7 @@ describe('a flow-run status that cannot be read, once', () => {
       expect(result.code).toBe(0)
       expect(result.outputs.status).toBe('Complete')
       expect(errors(result)).toEqual([])
+      expect(warnings(result), 'no "unknown status" warning').toEqual([])
       expect(cancels(e)).toHaveLength(0)
       expectPromisesKept(e, result, own(2))
     },
@@ -67,6 +68,7 @@ describe('a plan snapshot run whose status cannot be read, once', () => {
       expect(result.code).toBe(0)
       expect(result.outputs.status).toBe('Complete')
       expect(errors(result)).toEqual([])
+      expect(warnings(result), 'no "unknown status" warning').toEqual([])
       expect(cancels(e)).toHaveLength(0)
       expectPromisesKept(e, result, own(2))
     },
@@ -127,7 +129,11 @@ describe('a plan that started, whose status reads then fail', () => {
   it('is not titled "could not start": the wait failed, plan-run-id is set, and it is cancelled', async () => {
     const e = await flowsAndPlans({
       scenario: LONG,
-      faults: [{ method: 'GET', path: PLAN_RUN, times: Infinity, action: { kind: 'status', status: 500 } }]
+      faults: [
+        { method: 'GET', path: PLAN_RUN, times: Infinity, action: { kind: 'status', status: 500 } },
+        // Its tasks cannot be read either: nothing names a job group of it.
+        { method: 'GET', path: /^\/v4\/plans\/\d+\/full$/, times: Infinity, action: { kind: 'status', status: 500 } }
+      ]
     })
     // 100 times faster: the 5-minute persistence window passes in 3 s.
     const result = await run(planInputs(e, { timeout: '6h' }), timeLapse(100))
