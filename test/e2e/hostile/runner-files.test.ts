@@ -41,6 +41,16 @@ describe.skipIf(!existsSync(FULL))('a runner file that cannot be written', () =>
     60_000
   )
 
+  it('GITHUB_STEP_SUMMARY on a full disk: the outputs are set, and the error names the summary file', async () => {
+    const e = await emulator({ scenario: { durationMs: 1500 } })
+    const result = await run(inputsFor(e), { env: { GITHUB_STEP_SUMMARY: FULL } })
+
+    expect(result.code).toBe(1)
+    expect(result.outputs.status).toBe('Complete')
+    expect(errors(result).join('\n')).toMatch(/GITHUB_STEP_SUMMARY.*(ENOSPC|no space left)/i)
+    expectPromisesKept(e, result, { ownJobGroups: 1, triggers: 1 })
+  }, 60_000)
+
   it('GITHUB_OUTPUT on a full disk and a timeout: the job is cancelled as cancel-on-timeout says', async () => {
     const e = await emulator({ scenario: LONG_JOB })
     const result = await run(inputsFor(e, { timeout: '3s' }), { env: { GITHUB_OUTPUT: FULL } })
