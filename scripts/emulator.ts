@@ -45,11 +45,13 @@ async function serve(name: string, setup: EmulatorSetup, port: number): Promise<
   const options = { ...setup.emulator, port, scenario: SCENARIO }
   if (!setup.oauthClients) {
     const emulator = await Emulator.start(options)
+    setup.prepare?.(emulator)
     console.log(`Emulator (${name}: ${setup.summary}) listening on ${emulator.url}; token: ${emulator.token}`)
     console.log(`Jobs take ${SCENARIO.durationMs / 1000} s.`)
     return () => emulator.close()
   }
   const aac = await startAacEmulator({ emulator: options, tokenServer: { clients: setup.oauthClients } })
+  setup.prepare?.(aac.emulator)
   const github = await FakeGitHub.start({ secrets: { tokens: SECRETS_ACCESS, environments: ['production'] } })
   const watch = watchSecret(github, aac.tokenServer)
   const { refreshToken } = aac.tokenServer.issueRefreshToken({ clientId: AAC_EXAMPLE_CLIENT_ID })

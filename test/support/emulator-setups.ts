@@ -3,7 +3,7 @@
 // example that passes its test also runs by hand. The recipe, flow and plan ids and the OAuth client ids are those
 // the examples use, listed on purpose: an example with a new id fails until its id is added here. The flow and plan
 // shapes follow the routes of flows.ts and plans.ts (S5–S8 of REAL-API-SHAPES.md, API-NOTES.md §flows and plans).
-import type { EmulatorOptions, FlowSpec } from '../emulator/index.ts'
+import type { Emulator, EmulatorOptions, FlowSpec } from '../emulator/index.ts'
 import { SERVICE_PRINCIPAL } from './fake-tokens.ts'
 
 /** What one setup starts. */
@@ -15,6 +15,8 @@ export interface EmulatorSetup {
    * client, as a user's OAuth 2.0 API tokens have), whose access tokens the emulator accepts.
    */
   oauthClients?: Record<string, string | null>
+  /** What the setup needs beyond options (e.g. past runs), made once the emulator listens. */
+  prepare?: (emulator: Emulator) => void
   /** One line for `npm run emulator -- <setup>` and the docs: what it serves. */
   summary: string
 }

@@ -194,6 +194,7 @@ async function startServers(
     : undefined
   const emulator = aac?.emulator ?? (await Emulator.start(emulatorOptions))
   closers.push(() => (aac ?? emulator).close())
+  setup.prepare?.(emulator)
   const tokenServer = aac?.tokenServer
   // A pair as a user gets it from the OAuth 2.0 API Tokens page, of the first client (the user's).
   if (tokenServer) Object.assign(values, aacValues(tokenServer.issueRefreshToken().refreshToken))
