@@ -110,7 +110,8 @@ export function notices(title: string, packages: BundledPackage[]): string {
     'names the package, its version, its licence, the files of the bundle that hold its code, and its licence',
     'files as the package ships them.',
     '',
-    `Packages (${packages.length}): ${packages.map((p) => `${p.name}@${p.version}`).join(', ')}`
+    `Packages (${packages.length}):`,
+    ...packages.map((p) => `  ${p.name}@${p.version} (${p.license})`)
   ]
   const entries = packages.map((p) =>
     [
