@@ -28373,7 +28373,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5806);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4424);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8599);
 /* harmony import */ var _shared_log_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9509);
 /* harmony import */ var _shared_secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7158);
 /** Entry point of the main step (runs.main). */
@@ -28426,6 +28426,8 @@ const INPUT = {
     pollInterval: 'poll-interval',
     maxPollInterval: 'max-poll-interval',
     requestTimeout: 'request-timeout',
+    schedule: 'schedule',
+    queueTimeout: 'queue-timeout',
     failOnJobFailure: 'fail-on-job-failure',
     cancelOnTimeout: 'cancel-on-timeout',
     cancelOnWorkflowCancel: 'cancel-on-workflow-cancel',
@@ -28539,6 +28541,7 @@ function checkSparkOptions(value) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   E9: () => (/* binding */ parseDuration),
+/* harmony export */   HU: () => (/* binding */ parseChoice),
 /* harmony export */   Qd: () => (/* binding */ isPlainObject),
 /* harmony export */   Ug: () => (/* binding */ deriveAppUrl),
 /* harmony export */   dz: () => (/* binding */ InputError),
@@ -28665,6 +28668,13 @@ function parseBoolean(input, text) {
         return false;
     throw new InputError(input, `must be true or false (got '${raw}').`);
 }
+/** One of `choices`, as written (the text is quoted, cut to size, in the error). */
+function parseChoice(input, text, choices) {
+    const raw = text.trim();
+    if (choices.includes(raw))
+        return raw;
+    throw new InputError(input, `must be one of ${choices.join(', ')} (got '${raw.slice(0, 40)}').`);
+}
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 /** `90` (seconds), `90s`, `30m`, `2h`, `1h30m`, `500ms`. Positive, at most 7 days. */
 function parseDuration(input, text) {
@@ -28719,6 +28729,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   Op: () => (/* binding */ targetLabel)
 });
 
+// UNUSED EXPORTS: SCHEDULES
+
 ;// CONCATENATED MODULE: ./src/inputs/aac-host.ts
 /**
  * Alteryx Analytics Cloud hosts: `/v4` is served from `https://<region>.alteryxcloud.com`, while
@@ -28747,6 +28759,7 @@ const INPUT_DEFAULTS = {
     timeout: '6h',
     'poll-interval': '2s',
     'max-poll-interval': '60s',
+    schedule: 'history',
     'request-timeout': '30s',
     'fail-on-job-failure': 'true',
     'cancel-on-timeout': 'true',
@@ -28848,6 +28861,7 @@ function targetLabel(target) {
             return `plan ${target.planId}`;
     }
 }
+const SCHEDULES = ['history', 'backoff', 'fixed'];
 /** Every bad input found, reported together so one run shows them all. */
 class InputErrors extends Error {
     errors;
@@ -28907,6 +28921,9 @@ function parseInputs(get) {
     if (config.commentOnPr && !config.githubToken) {
         c.fail(action_spec/* INPUT */.b.githubToken, 'is empty, but comment-on-pr is true: give a token with pull-requests write permission.');
     }
+    if (config.queueTimeoutMs !== undefined && (config.target?.kind === 'flow' || config.target?.kind === 'plan')) {
+        c.warnings.push('queue-timeout is ignored for flow and plan runs: their status does not tell queued from running.');
+    }
     if (c.errors.length > 0)
         throw new InputErrors(c.errors);
     // Every value is defined: an undefined one would have recorded an error above.
@@ -28950,7 +28967,9 @@ function parseWaiting(c) {
         timeoutMs: duration(action_spec/* INPUT */.b.timeout),
         pollIntervalMs: pollIntervalMs,
         maxPollIntervalMs: maxPollIntervalMs,
-        requestTimeoutMs: duration(action_spec/* INPUT */.b.requestTimeout)
+        requestTimeoutMs: duration(action_spec/* INPUT */.b.requestTimeout),
+        schedule: c.attempt(() => (0,input_values/* parseChoice */.HU)(action_spec/* INPUT */.b.schedule, c.get(action_spec/* INPUT */.b.schedule), SCHEDULES)),
+        queueTimeoutMs: c.get(action_spec/* INPUT */.b.queueTimeout) ? duration(action_spec/* INPUT */.b.queueTimeout) : undefined
     };
 }
 const TARGET_INPUTS = [action_spec/* INPUT */.b.recipeId, action_spec/* INPUT */.b.flowId, action_spec/* INPUT */.b.planId, action_spec/* INPUT */.b.jobId];
@@ -29333,7 +29352,7 @@ function parseClientId(text) {
 
 /***/ }),
 
-/***/ 4424:
+/***/ 8599:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31378,7 +31397,242 @@ function startCall({ target }) {
     return 'POST /v4/jobGroups';
 }
 
+;// CONCATENATED MODULE: ./src/targets/past-runs.ts
+
+/** At most this many past runs (the most recent) are used; fewer than MIN_RUNS mean no history. */
+const MAX_RUNS = 10;
+const MIN_RUNS = 3;
+/** The spread is at least this share of the centre, and at least SPREAD_FLOOR_MS. */
+const SPREAD_FLOOR_SHARE = 0.05;
+const SPREAD_FLOOR_MS = 1_000;
+/** The median absolute deviation times this estimates the standard deviation of normally spread durations. */
+const MAD_TO_SD = 1.4826;
+/** Rows asked for per lookup (pages top out near 100), and lookups at most. */
+const PAGE_ROWS = 100;
+const MAX_LOOKUPS = 2;
+/** A past duration longer than this (the longest timeout) is a broken record, not a run. */
+const MAX_DURATION_MS = 7 * 86_400_000;
+/**
+ * The expected end of a run of `recipeIds` (a flow's job groups run side by side, so the latest of its recipes'),
+ * from their last Complete job groups, leaving out `ownIds`. Each lookup is one attempt (`budget.persistMs` 0);
+ * a failure throws, for the caller to treat as no history.
+ */
+async function pastRuns(api, recipeIds, ownIds, budget) {
+    if (recipeIds.length === 0)
+        return { runs: 0 };
+    const durations = new Map(recipeIds.map((id) => [id, []]));
+    const seen = new Set(ownIds);
+    for (let page = 0; page < MAX_LOOKUPS; page++) {
+        const query = { ranfor: 'recipe', status: 'Complete', sort: '-createdAt', limit: String(PAGE_ROWS) };
+        const offset = page === 0 ? {} : { offset: String(page * PAGE_ROWS) };
+        const { groups } = await api.list('/v4/jobLibrary', { ...query, ...offset }, { ...budget, persistMs: 0 });
+        for (const group of groups) {
+            const run = durationOf(group);
+            const mine = durations.get(group.wrangledDataset?.id);
+            if (run && mine && !seen.has(group.id))
+                mine.push(run);
+            seen.add(group.id);
+        }
+        if (groups.length < PAGE_ROWS || [...durations.values()].every((d) => d.length >= MAX_RUNS))
+            break;
+    }
+    const ends = [...durations.values()].map((runs) => expectedEnd(runs.sort((a, b) => b.at - a.at).map((r) => r.ms)));
+    const runs = Math.min(...[...durations.values()].map((d) => Math.min(d.length, MAX_RUNS)));
+    if (ends.some((e) => e === undefined))
+        return { runs };
+    return { expected: ends.reduce((a, b) => (b.centreMs > a.centreMs ? b : a)), runs };
+}
+/** A Complete job group's creation time and duration, when both are believable. */
+function durationOf(group) {
+    if (!isId(group.id) || group.status !== 'Complete')
+        return undefined;
+    if (typeof group.createdAt !== 'string' || typeof group.updatedAt !== 'string')
+        return undefined;
+    const at = Date.parse(group.createdAt);
+    const ms = Date.parse(group.updatedAt) - at;
+    return Number.isFinite(ms) && ms > 0 && ms <= MAX_DURATION_MS ? { at, ms } : undefined;
+}
+/** From durations in ms, most recent first; undefined when fewer than MIN_RUNS are usable. */
+function expectedEnd(durationsMs) {
+    const recent = durationsMs.filter((d) => Number.isFinite(d) && d > 0).slice(0, MAX_RUNS);
+    if (recent.length < MIN_RUNS)
+        return undefined;
+    const centreMs = median(recent);
+    const mad = median(recent.map((d) => Math.abs(d - centreMs)));
+    const spreadMs = Math.max(mad * MAD_TO_SD, centreMs * SPREAD_FLOOR_SHARE, SPREAD_FLOOR_MS);
+    return { centreMs, spreadMs };
+}
+function median(values) {
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = Math.floor(sorted.length / 2);
+    return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+;// CONCATENATED MODULE: ./src/run/schedule.ts
+/** Backoff: share of the elapsed time used as the next delay. */
+const BACKOFF_SHARE = 0.1;
+/** Before the window, no delay is longer than this share of the elapsed time … */
+const EARLY_SHARE = 0.25;
+/** … nor than this. */
+const EARLY_CAP_MS = 5 * 60_000;
+/**
+ * The window where the run is likely to end: centre − BEFORE × spread to centre + AFTER × spread. From its start
+ * no delay is longer than max-poll-interval; past its centre none longer than the backoff rule's; past its end
+ * the backoff rule alone.
+ */
+const WINDOW_BEFORE = 3;
+const WINDOW_AFTER = 1.5;
+/** What one check costs, in ms of lateness; sets how dense the checks in the window are. */
+const CHECK_COST_MS = 600;
+/**
+ * The share of runs taken to end unlike the history (much later): past the centre the chance of ending soon
+ * falls again, so a history that misled costs few extra checks.
+ */
+const MISLED_SHARE = 0.05;
+/** The logistic distribution's scale for a standard deviation of 1: √3 / π. */
+const LOGISTIC_SCALE = Math.sqrt(3) / Math.PI;
+/** Jitter only shortens a delay (by up to this share), so every bound holds. */
+const JITTER_SHARE = 0.02;
+/** Steps of the scan for the next check before it is refined by bisection. */
+const SCAN_STEPS = 64;
+/** The next delay for `schedule`; `expected` is used by `history` only (without it, `history` is `backoff`). */
+function nextDelay(schedule, elapsedMs, bounds, expected, random = Math.random) {
+    const elapsed = Math.max(0, Number.isFinite(elapsedMs) ? elapsedMs : 0);
+    if (schedule === 'fixed')
+        return bounds.minMs;
+    const base = schedule === 'history' && usable(expected) ? historyDelay(elapsed, bounds, expected) : backoff(elapsed, bounds);
+    const jittered = base * (1 - JITTER_SHARE * random());
+    return Math.max(bounds.minMs, Math.floor(jittered));
+}
+/** About 10% of the elapsed time, within the bounds. */
+function backoff(elapsedMs, bounds) {
+    return clamp(elapsedMs * BACKOFF_SHARE, bounds.minMs, bounds.maxMs);
+}
+/** The longest delay allowed before the window: max(poll-interval, min(25% of the elapsed time, 5 minutes)). */
+function earlyCap(elapsedMs, bounds) {
+    return Math.max(bounds.minMs, Math.min(elapsedMs * EARLY_SHARE, EARLY_CAP_MS));
+}
+/** Where the run is likely to end: [start, end] in ms since the start. */
+function windowOf(expected) {
+    return {
+        startMs: expected.centreMs - WINDOW_BEFORE * expected.spreadMs,
+        endMs: expected.centreMs + WINDOW_AFTER * expected.spreadMs
+    };
+}
+function historyDelay(elapsed, bounds, expected) {
+    const window = windowOf(expected);
+    if (elapsed >= window.endMs)
+        return backoff(elapsed, bounds);
+    const wanted = (t) => {
+        const gap = hazardGap(t, expected);
+        if (t < window.startMs)
+            return gap;
+        return Math.min(bounds.maxMs, gap, t >= expected.centreMs ? backoff(t, bounds) : Infinity);
+    };
+    return earliestCheck(elapsed, bounds.minMs, earlyCap(elapsed, bounds), wanted);
+}
+/**
+ * The smallest delay d in [min, cap] such that the check at elapsed + d is at least the gap wanted before it;
+ * cap when none is. Scanned, then refined by bisection (the wanted gap need not fall monotonically).
+ */
+function earliestCheck(elapsed, min, cap, wanted) {
+    const enough = (d) => d >= wanted(elapsed + d);
+    if (cap <= min || enough(min))
+        return min;
+    let low = min;
+    for (let i = 1; i <= SCAN_STEPS; i++) {
+        const high = min + ((cap - min) * i) / SCAN_STEPS;
+        if (enough(high))
+            return bisect(low, high, enough);
+        low = high;
+    }
+    return cap;
+}
+function bisect(low, high, enough) {
+    while (high - low > 1) {
+        const middle = (low + high) / 2;
+        if (enough(middle))
+            high = middle;
+        else
+            low = middle;
+    }
+    return high;
+}
+/**
+ * sqrt(2 · cost / hazard(t)): the gap between checks that minimises lateness plus CHECK_COST_MS per check, for an
+ * end whose hazard rate at t is hazard(t). The end is taken as logistic around the centre with the spread, except
+ * for MISLED_SHARE of runs that end far later.
+ */
+function hazardGap(t, expected) {
+    const scale = expected.spreadMs * LOGISTIC_SCALE;
+    const ended = 1 / (1 + Math.exp(-(t - expected.centreMs) / scale));
+    const density = ((1 - MISLED_SHARE) * ended * (1 - ended)) / scale;
+    const running = (1 - MISLED_SHARE) * (1 - ended) + MISLED_SHARE;
+    return Math.sqrt((2 * CHECK_COST_MS * running) / Math.max(density, Number.MIN_VALUE));
+}
+function usable(expected) {
+    return (expected !== undefined &&
+        Number.isFinite(expected.centreMs) &&
+        Number.isFinite(expected.spreadMs) &&
+        expected.centreMs > 0 &&
+        expected.spreadMs > 0);
+}
+function clamp(value, min, max) {
+    return Math.min(max, Math.max(min, value));
+}
+
+;// CONCATENATED MODULE: ./src/run/past-runs-lookup.ts
+
+
+
+
+/** The lookup gets this long, whatever the server does. */
+const LOOKUP_MS = 10_000;
+class PastRunsLookup {
+    /** Set once the past runs are known and enough. */
+    expected;
+    /** Settles (never rejects) when the lookup is over. */
+    done;
+    controller = new AbortController();
+    constructor(watch, signal) {
+        const { kind, ref, config, clock } = watch;
+        if (config.schedule !== 'history' || !kind.pastRuns) {
+            this.done = Promise.resolve();
+            return;
+        }
+        const stop = AbortSignal.any([signal, this.controller.signal]);
+        const budget = { deadline: Math.min(watch.deadline, clock.now() + LOOKUP_MS), persistMs: 0, signal: stop };
+        const backoff = `checks back off from ${(0,format/* formatMs */._)(config.pollIntervalMs)} to ${(0,format/* formatMs */._)(config.maxPollIntervalMs)}`;
+        this.done = kind.pastRuns(ref, budget).then((found) => {
+            this.expected = found.expected;
+            log/* log */.Rm.info(describe(kind.label, found, backoff));
+        }, (error) => {
+            if (stop.aborted)
+                return;
+            const why = (0,format/* oneLine */.T)(error.message ?? String(error), 200);
+            log/* log */.Rm.info(`The past runs of ${kind.label} could not be read (${why}): ${backoff}.`);
+        });
+    }
+    /** The wait is over: a lookup still under way is abandoned. */
+    stop() {
+        this.controller.abort(new Error('the wait ended'));
+    }
+}
+/** One line on what the past runs say and what the schedule does with them. Pure. */
+function describe(label, found, backoff) {
+    const { expected, runs } = found;
+    if (!expected) {
+        const count = runs === 0 ? 'no completed past runs' : `only ${runs} completed past run${runs === 1 ? '' : 's'}`;
+        return `History: ${label} has ${count} (${MIN_RUNS} needed): ${backoff}.`;
+    }
+    const from = Math.max(0, windowOf(expected).startMs);
+    return (`History: the last ${runs} completed runs of ${label} took about ${(0,format/* formatMs */._)(expected.centreMs)} ` +
+        `(± ${(0,format/* formatMs */._)(expected.spreadMs)}): sparse checks until ${(0,format/* formatMs */._)(from)}, dense ones around the expected end.`);
+}
+
 ;// CONCATENATED MODULE: ./src/run/waiter.ts
+
+
 
 
 
@@ -31386,18 +31640,11 @@ function startCall({ target }) {
 
 /** With no change of status, a progress line at least this often. */
 const HEARTBEAT_MS = 5 * 60_000;
-/** Share of the elapsed time used as the next delay. */
-const ELAPSED_SHARE = 0.1;
-/** Jitter only shortens a delay (by up to this share), so the lateness bound holds. */
-const JITTER_SHARE = 0.02;
-/**
- * Delay before the next status check: 10% of the elapsed time, at most `JITTER_SHARE` shorter, kept within
- * [minMs, maxMs]. Pure.
- */
+/** Statuses of a job group still waiting in the queue. */
+const QUEUED_STATUSES = ['Created', 'Pending', 'Queued'];
+/** The backoff schedule: 10% of the elapsed time, at most 2% shorter, kept within [minMs, maxMs]. Pure. */
 function nextPollDelay(elapsedMs, minMs, maxMs, random = Math.random) {
-    const base = Math.min(maxMs, Math.max(minMs, Math.max(0, elapsedMs) * ELAPSED_SHARE));
-    const jittered = base * (1 - JITTER_SHARE * random());
-    return Math.round(Math.min(maxMs, Math.max(minMs, jittered)));
+    return nextDelay('backoff', elapsedMs, { minMs, maxMs }, undefined, random);
 }
 async function waitForJobGroup(options) {
     const { clock, signal } = options;
@@ -31412,14 +31659,18 @@ async function waitForJobGroup(options) {
             await options.onStatus?.(status, changed, now - options.startedAt);
             if (isTerminal(status))
                 return { kind: 'terminal', status };
+            const queued = options.queue?.isQueued(status) ? options.queue.deadline : Infinity;
+            if (now >= queued)
+                return { kind: 'queued', status };
             if (!RUNNING_STATUSES.includes(status) && !unknown.has(status)) {
                 unknown.add(status);
                 options.onUnknownStatus?.(status);
             }
             if (now >= options.deadline)
                 return { kind: 'timeout', status };
-            const delay = nextPollDelay(now - options.startedAt, options.minDelayMs, options.maxDelayMs, options.random);
-            await clock.sleep(Math.min(delay, options.deadline - now), signal);
+            const elapsed = now - options.startedAt;
+            const delay = options.nextDelay?.(elapsed) ?? nextPollDelay(elapsed, options.minDelayMs, options.maxDelayMs, options.random);
+            await clock.sleep(Math.min(delay, options.deadline - now, queued - now), signal);
         }
     }
     catch (error) {
@@ -31430,13 +31681,16 @@ async function waitForJobGroup(options) {
 }
 /**
  * Wait for the run in a log group, with a progress line on every change and a heartbeat; `report.status` follows
- * what is read. Failures that persist near the deadline count as a timeout, with the last error as a note.
+ * what is read. The past runs are looked up beside the first status read. Failures that persist near the deadline
+ * count as a timeout, with the last error as a note.
  */
 async function watchRun(watch, report, startedAt, signal) {
     const { kind, ref, config, clock } = watch;
     const subject = subjectOf(report);
     log/* log */.Rm.startGroup(`Waiting for ${subject} (timeout ${(0,format/* formatMs */._)(config.timeoutMs)})`);
-    let lastLineAt = startedAt;
+    const lookup = new PastRunsLookup(watch, signal);
+    const bounds = { minMs: config.pollIntervalMs, maxMs: config.maxPollIntervalMs };
+    const queueMs = kind.showsQueue ? config.queueTimeoutMs : undefined;
     try {
         return await waitForJobGroup({
             readStatus: (s) => kind.status(ref, { deadline: watch.deadline, persistMs: PERSISTENT_FAILURE_MS, signal: s }),
@@ -31446,14 +31700,9 @@ async function watchRun(watch, report, startedAt, signal) {
             minDelayMs: config.pollIntervalMs,
             maxDelayMs: config.maxPollIntervalMs,
             signal,
-            onStatus: async (status, changed, elapsedMs) => {
-                report.status = status;
-                if (!changed && clock.now() - lastLineAt < HEARTBEAT_MS)
-                    return;
-                lastLineAt = clock.now();
-                const stages = await (0,log/* quietly */.gd)('Reading the stages', () => kind.stages(ref, { deadline: clock.now() + 10_000 }));
-                log/* log */.Rm.info(progressLine(subject, status, elapsedMs, stages));
-            },
+            nextDelay: (elapsed) => nextDelay(config.schedule, elapsed, bounds, lookup.expected),
+            queue: queueMs === undefined ? undefined : { isQueued: queuedFor(kind), deadline: startedAt + queueMs },
+            onStatus: progress(watch, report, startedAt),
             onUnknownStatus: (status) => log/* log */.Rm.warning(`${capitalised(subject)} reports status '${status}', which this action does not know; treating it as ` +
                 `still running.`)
         });
@@ -31468,8 +31717,34 @@ async function watchRun(watch, report, startedAt, signal) {
         return { kind: 'failed', status: report.status, error: error };
     }
     finally {
+        lookup.stop();
         log/* log */.Rm.endGroup();
     }
+}
+const queuedFor = (kind) => (status) => kind.showsQueue === true && QUEUED_STATUSES.includes(status);
+/**
+ * Progress lines: one on every change of status, with the stages (read then only, and not on the terminal one:
+ * the report reads them at the end), and a heartbeat without re-reading them, saying how long it has been queued.
+ */
+function progress(watch, report, startedAt) {
+    const { kind, ref, clock } = watch;
+    const subject = subjectOf(report);
+    const isQueued = queuedFor(kind);
+    let lastLineAt = startedAt;
+    let queuedSince;
+    return async (status, changed, elapsedMs) => {
+        const first = report.status === undefined;
+        report.status = status;
+        queuedSince = isQueued(status) ? (queuedSince ?? (first ? startedAt : clock.now())) : undefined;
+        if (!changed && clock.now() - lastLineAt < HEARTBEAT_MS)
+            return;
+        lastLineAt = clock.now();
+        const stages = changed && !isTerminal(status)
+            ? await (0,log/* quietly */.gd)('Reading the stages', () => kind.stages(ref, { deadline: clock.now() + 10_000 }))
+            : undefined;
+        const queued = queuedSince === undefined ? '' : `; queued for ${(0,format/* formatMs */._)(clock.now() - queuedSince)}`;
+        log/* log */.Rm.info(progressLine(subject, status, elapsedMs, stages) + queued);
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/run/run.ts
@@ -31546,7 +31821,7 @@ class Run {
         }
         else {
             const reason = outcome.kind === 'aborted' || this.stopping ? 'workflow-cancel' : 'timeout';
-            await this.endEarly(report, started, reason, outcome.kind === 'failed' ? outcome.error : undefined);
+            await this.endEarly(report, started, reason, outcome.kind === 'failed' ? outcome.error : outcome.kind);
         }
         await this.complete(report, started);
         return report;
@@ -31606,7 +31881,9 @@ class Run {
         return report;
     }
     /** The wait ended without a terminal status: cancel the run or leave it, as the inputs say. */
-    async endEarly(report, started, reason, error) {
+    /** `why`: the error that ended the wait, or 'queued' when it was still queued at queue-timeout. */
+    async endEarly(report, started, reason, why) {
+        const error = why instanceof Error ? why : undefined;
         const cancelling = reason === 'workflow-cancel';
         const last = report.status ? `last status ${report.status}` : 'no status read';
         const budget = cancelling ? this.cleanupBudget() : this.budget(REPORT_BUDGET_MS);
@@ -31634,6 +31911,12 @@ class Run {
         else if (error) {
             report.ending = 'lost-contact';
             report.error = `Waiting for ${subject} failed (${last}): ${error.message} ${fate.text}`;
+        }
+        else if (why === 'queued') {
+            report.ending = 'timeout';
+            report.error =
+                `${capitalised(subject)} was still queued after ${(0,format/* formatMs */._)(this.config.queueTimeoutMs ?? 0)} ` +
+                    `(queue-timeout; ${last}). ${fate.text}`;
         }
         else {
             report.ending = 'timeout';
@@ -31836,6 +32119,8 @@ class job_group_run_JobGroupRun {
     api;
     /** When this step created the job group (epoch ms); 0 for one it did not create. */
     createdAt = 0;
+    /** A job group reads `Created` or `Pending` while it waits in the queue. */
+    showsQueue = true;
     constructor(api) {
         this.api = api;
     }
@@ -31874,6 +32159,7 @@ async function readJobGroup(api, id, budget, status) {
 }
 
 ;// CONCATENATED MODULE: ./src/targets/flow.ts
+
 
 
 
@@ -31956,6 +32242,18 @@ class FlowRun extends job_group_set_JobGroupSet {
             written: mergeWritten(reads.map((r) => r.written)),
             parts: groups.map((g) => partOf(g))
         };
+    }
+    /**
+     * Its recipes' last Complete runs, where that is cheap: the recipes named by flow-recipes, else as the flow
+     * run's job groups show them (one call). Its job groups run side by side: the latest expected end counts.
+     */
+    async pastRuns(ref, budget) {
+        const named = this.body.wrangledDatasetIds;
+        const listed = named?.length ? [] : await this.jobGroups(ref, { ...budget, persistMs: 0 });
+        const recipes = named?.length ? named : listed.map((g) => g.wrangledDataset?.id);
+        if (recipes.length === 0 || !recipes.every(isId))
+            return { runs: 0 };
+        return pastRuns(this.api, [...new Set(recipes)], ref.jobGroupIds, budget);
     }
     ownRun(ref) {
         return this.flowRunId !== undefined && this.flowRunId === ref.id;
@@ -32229,12 +32527,7 @@ function unsettled(history, what, requestId) {
 }
 
 ;// CONCATENATED MODULE: ./src/targets/recipe.ts
-/**
- * Recipe run: start the recipe's job group with `POST /v4/jobGroups`, never twice for one step unless it is
- * certain that the first send created nothing. Every send carries the same `x-execution-id`. When the outcome
- * is unknown, the job history is searched before sending again; when the server acted but its answer cannot be
- * read, only the history can settle it, and nothing is sent again.
- */
+
 
 
 
@@ -32254,6 +32547,10 @@ class RecipeRun extends job_group_run_JobGroupRun {
         this.body = body;
         this.historyUrl = historyUrl;
         this.label = `recipe ${recipeId}`;
+    }
+    /** The recipe's last Complete runs, this step's own job group left out. */
+    pastRuns(ref, budget) {
+        return pastRuns(this.api, [this.recipeId], ref.jobGroupIds, budget);
     }
     async start(ctx) {
         const firstSentAt = ctx.clock.now();

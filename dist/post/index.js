@@ -28376,7 +28376,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3676);
 /* harmony import */ var _shared_log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9509);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4588);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4747);
 /* harmony import */ var _shared_secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7158);
 /** Entry point of the post step (runs.post): it can only cancel what the main step saved, never start anything. */
 
@@ -28395,7 +28395,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4588:
+/***/ 4747:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29184,6 +29184,7 @@ const INPUT_DEFAULTS = {
     timeout: '6h',
     'poll-interval': '2s',
     'max-poll-interval': '60s',
+    schedule: 'history',
     'request-timeout': '30s',
     'fail-on-job-failure': 'true',
     'cancel-on-timeout': 'true',
@@ -29218,6 +29219,8 @@ const INPUT = {
     pollInterval: 'poll-interval',
     maxPollInterval: 'max-poll-interval',
     requestTimeout: 'request-timeout',
+    schedule: 'schedule',
+    queueTimeout: 'queue-timeout',
     failOnJobFailure: 'fail-on-job-failure',
     cancelOnTimeout: 'cancel-on-timeout',
     cancelOnWorkflowCancel: 'cancel-on-workflow-cancel',
@@ -29353,6 +29356,13 @@ function parseBoolean(input, text) {
     if (['false', 'False', 'FALSE'].includes(raw))
         return false;
     throw new InputError(input, `must be true or false (got '${raw}').`);
+}
+/** One of `choices`, as written (the text is quoted, cut to size, in the error). */
+function parseChoice(input, text, choices) {
+    const raw = text.trim();
+    if (choices.includes(raw))
+        return raw;
+    throw new InputError(input, `must be one of ${choices.join(', ')} (got '${raw.slice(0, 40)}').`);
 }
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 /** `90` (seconds), `90s`, `30m`, `2h`, `1h30m`, `500ms`. Positive, at most 7 days. */
@@ -29899,6 +29909,7 @@ function targetLabel(target) {
             return `plan ${target.planId}`;
     }
 }
+const SCHEDULES = ['history', 'backoff', 'fixed'];
 /** Every bad input found, reported together so one run shows them all. */
 class InputErrors extends Error {
     errors;
@@ -29958,6 +29969,9 @@ function parseInputs(get) {
     if (config.commentOnPr && !config.githubToken) {
         c.fail(INPUT.githubToken, 'is empty, but comment-on-pr is true: give a token with pull-requests write permission.');
     }
+    if (config.queueTimeoutMs !== undefined && (config.target?.kind === 'flow' || config.target?.kind === 'plan')) {
+        c.warnings.push('queue-timeout is ignored for flow and plan runs: their status does not tell queued from running.');
+    }
     if (c.errors.length > 0)
         throw new InputErrors(c.errors);
     // Every value is defined: an undefined one would have recorded an error above.
@@ -30001,7 +30015,9 @@ function parseWaiting(c) {
         timeoutMs: duration(INPUT.timeout),
         pollIntervalMs: pollIntervalMs,
         maxPollIntervalMs: maxPollIntervalMs,
-        requestTimeoutMs: duration(INPUT.requestTimeout)
+        requestTimeoutMs: duration(INPUT.requestTimeout),
+        schedule: c.attempt(() => parseChoice(INPUT.schedule, c.get(INPUT.schedule), SCHEDULES)),
+        queueTimeoutMs: c.get(INPUT.queueTimeout) ? duration(INPUT.queueTimeout) : undefined
     };
 }
 const TARGET_INPUTS = [INPUT.recipeId, INPUT.flowId, INPUT.planId, INPUT.jobId];
@@ -30744,6 +30760,8 @@ class JobGroupRun {
     api;
     /** When this step created the job group (epoch ms); 0 for one it did not create. */
     createdAt = 0;
+    /** A job group reads `Created` or `Pending` while it waits in the queue. */
+    showsQueue = true;
     constructor(api) {
         this.api = api;
     }
@@ -30779,6 +30797,77 @@ async function readJobGroup(api, id, budget, status) {
         ? await (0,shared_log/* quietly */.gd)(`GET /v4/jobGroups/${id}/outputs`, () => api.outputs(id, budget))
         : undefined;
     return { group, stages, written };
+}
+
+;// CONCATENATED MODULE: ./src/targets/past-runs.ts
+
+/** At most this many past runs (the most recent) are used; fewer than MIN_RUNS mean no history. */
+const MAX_RUNS = 10;
+const MIN_RUNS = 3;
+/** The spread is at least this share of the centre, and at least SPREAD_FLOOR_MS. */
+const SPREAD_FLOOR_SHARE = 0.05;
+const SPREAD_FLOOR_MS = 1_000;
+/** The median absolute deviation times this estimates the standard deviation of normally spread durations. */
+const MAD_TO_SD = 1.4826;
+/** Rows asked for per lookup (pages top out near 100), and lookups at most. */
+const PAGE_ROWS = 100;
+const MAX_LOOKUPS = 2;
+/** A past duration longer than this (the longest timeout) is a broken record, not a run. */
+const past_runs_MAX_DURATION_MS = 7 * 86_400_000;
+/**
+ * The expected end of a run of `recipeIds` (a flow's job groups run side by side, so the latest of its recipes'),
+ * from their last Complete job groups, leaving out `ownIds`. Each lookup is one attempt (`budget.persistMs` 0);
+ * a failure throws, for the caller to treat as no history.
+ */
+async function pastRuns(api, recipeIds, ownIds, budget) {
+    if (recipeIds.length === 0)
+        return { runs: 0 };
+    const durations = new Map(recipeIds.map((id) => [id, []]));
+    const seen = new Set(ownIds);
+    for (let page = 0; page < MAX_LOOKUPS; page++) {
+        const query = { ranfor: 'recipe', status: 'Complete', sort: '-createdAt', limit: String(PAGE_ROWS) };
+        const offset = page === 0 ? {} : { offset: String(page * PAGE_ROWS) };
+        const { groups } = await api.list('/v4/jobLibrary', { ...query, ...offset }, { ...budget, persistMs: 0 });
+        for (const group of groups) {
+            const run = durationOf(group);
+            const mine = durations.get(group.wrangledDataset?.id);
+            if (run && mine && !seen.has(group.id))
+                mine.push(run);
+            seen.add(group.id);
+        }
+        if (groups.length < PAGE_ROWS || [...durations.values()].every((d) => d.length >= MAX_RUNS))
+            break;
+    }
+    const ends = [...durations.values()].map((runs) => expectedEnd(runs.sort((a, b) => b.at - a.at).map((r) => r.ms)));
+    const runs = Math.min(...[...durations.values()].map((d) => Math.min(d.length, MAX_RUNS)));
+    if (ends.some((e) => e === undefined))
+        return { runs };
+    return { expected: ends.reduce((a, b) => (b.centreMs > a.centreMs ? b : a)), runs };
+}
+/** A Complete job group's creation time and duration, when both are believable. */
+function durationOf(group) {
+    if (!isId(group.id) || group.status !== 'Complete')
+        return undefined;
+    if (typeof group.createdAt !== 'string' || typeof group.updatedAt !== 'string')
+        return undefined;
+    const at = Date.parse(group.createdAt);
+    const ms = Date.parse(group.updatedAt) - at;
+    return Number.isFinite(ms) && ms > 0 && ms <= past_runs_MAX_DURATION_MS ? { at, ms } : undefined;
+}
+/** From durations in ms, most recent first; undefined when fewer than MIN_RUNS are usable. */
+function expectedEnd(durationsMs) {
+    const recent = durationsMs.filter((d) => Number.isFinite(d) && d > 0).slice(0, MAX_RUNS);
+    if (recent.length < MIN_RUNS)
+        return undefined;
+    const centreMs = median(recent);
+    const mad = median(recent.map((d) => Math.abs(d - centreMs)));
+    const spreadMs = Math.max(mad * MAD_TO_SD, centreMs * SPREAD_FLOOR_SHARE, SPREAD_FLOOR_MS);
+    return { centreMs, spreadMs };
+}
+function median(values) {
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = Math.floor(sorted.length / 2);
+    return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 ;// CONCATENATED MODULE: ./src/targets/start-retries.ts
@@ -30865,6 +30954,7 @@ function startOnce(ctx, start) {
 
 
 
+
 /** A flow run of more job groups than this (one per output) is not followed: its answer is not believed. */
 const MAX_JOB_GROUPS = 200;
 /** The report reads stages and outputs of at most this many job groups. */
@@ -30939,6 +31029,18 @@ class flow_FlowRun extends JobGroupSet {
             written: mergeWritten(reads.map((r) => r.written)),
             parts: groups.map((g) => partOf(g))
         };
+    }
+    /**
+     * Its recipes' last Complete runs, where that is cheap: the recipes named by flow-recipes, else as the flow
+     * run's job groups show them (one call). Its job groups run side by side: the latest expected end counts.
+     */
+    async pastRuns(ref, budget) {
+        const named = this.body.wrangledDatasetIds;
+        const listed = named?.length ? [] : await this.jobGroups(ref, { ...budget, persistMs: 0 });
+        const recipes = named?.length ? named : listed.map((g) => g.wrangledDataset?.id);
+        if (recipes.length === 0 || !recipes.every(isId))
+            return { runs: 0 };
+        return pastRuns(this.api, [...new Set(recipes)], ref.jobGroupIds, budget);
     }
     ownRun(ref) {
         return this.flowRunId !== undefined && this.flowRunId === ref.id;
@@ -31212,12 +31314,7 @@ function unsettled(history, what, requestId) {
 }
 
 ;// CONCATENATED MODULE: ./src/targets/recipe.ts
-/**
- * Recipe run: start the recipe's job group with `POST /v4/jobGroups`, never twice for one step unless it is
- * certain that the first send created nothing. Every send carries the same `x-execution-id`. When the outcome
- * is unknown, the job history is searched before sending again; when the server acted but its answer cannot be
- * read, only the history can settle it, and nothing is sent again.
- */
+
 
 
 
@@ -31237,6 +31334,10 @@ class recipe_RecipeRun extends JobGroupRun {
         this.body = body;
         this.historyUrl = historyUrl;
         this.label = `recipe ${recipeId}`;
+    }
+    /** The recipe's last Complete runs, this step's own job group left out. */
+    pastRuns(ref, budget) {
+        return pastRuns(this.api, [this.recipeId], ref.jobGroupIds, budget);
     }
     async start(ctx) {
         const firstSentAt = ctx.clock.now();

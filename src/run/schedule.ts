@@ -14,7 +14,7 @@
  * minimises lateness plus CHECK_COST_MS per check for a run whose end has that hazard rate. The hazard is a
  * logistic distribution's (a normal-like bell with heavier tails), matched to the centre and spread.
  */
-import type { ExpectedEnd } from '../targets/past-durations.ts'
+import type { ExpectedEnd } from '../targets/past-runs.ts'
 
 export type ScheduleName = 'history' | 'backoff' | 'fixed'
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { backoff, earlyCap, nextDelay, windowOf, type ScheduleBounds } from '../../src/run/schedule.ts'
-import type { ExpectedEnd } from '../../src/targets/past-durations.ts'
+import type { ExpectedEnd } from '../../src/targets/past-runs.ts'
 
 const BOUNDS: ScheduleBounds = { minMs: 2_000, maxMs: 60_000 }
 const noJitter = (): number => 0

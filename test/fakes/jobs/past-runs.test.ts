@@ -1,6 +1,6 @@
 // The emulator's job library as a history: a recipe's past runs with their durations, filtered by status.
 import { describe, expect, it } from 'vitest'
-import { call, startEmulator } from './support/emulator-client.ts'
+import { call, startEmulator } from '../../support/emulator-client.ts'
 
 interface Listed {
   id: number

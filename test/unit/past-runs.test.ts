@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { expectedEnd } from '../../src/targets/past-durations.ts'
+import { expectedEnd } from '../../src/targets/past-runs.ts'
 
 const MIN = 60_000
 
