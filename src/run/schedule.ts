@@ -36,7 +36,7 @@ const EARLY_CAP_MS = 5 * 60_000
  * no delay is longer than max-poll-interval; past its centre none longer than the backoff rule's; past its end
  * the backoff rule alone.
  */
-const WINDOW_BEFORE = 3
+const WINDOW_BEFORE = 2
 const WINDOW_AFTER = 1.5
 /** What one check costs, in ms of lateness; sets how dense the checks in the window are. */
 const CHECK_COST_MS = 600
@@ -94,7 +94,9 @@ function historyDelay(elapsed: number, bounds: ScheduleBounds, expected: Expecte
     if (t < window.startMs) return gap
     return Math.min(bounds.maxMs, gap, t >= expected.centreMs ? backoff(t, bounds) : Infinity)
   }
-  return earliestCheck(elapsed, bounds.minMs, earlyCap(elapsed, bounds), wanted)
+  // Past the centre, no delay is longer than the backoff rule's from here: the history may have misled.
+  const cap = elapsed >= expected.centreMs ? backoff(elapsed, bounds) : earlyCap(elapsed, bounds)
+  return earliestCheck(elapsed, bounds.minMs, cap, wanted)
 }
 
 /**

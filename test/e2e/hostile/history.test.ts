@@ -11,7 +11,7 @@ import { expectPromisesKept } from './promises.ts'
 const LIBRARY = '/v4/jobLibrary'
 const T = Date.UTC(2026, 0, 1)
 const iso = (ms: number): string => new Date(ms).toISOString()
-const row = (id: number, createdAt: unknown, updatedAt: unknown, extra: object = {}) => ({
+const row = (id: number, createdAt: unknown, updatedAt?: unknown, extra: object = {}) => ({
   id,
   status: 'Complete',
   createdAt,
