@@ -305,36 +305,6 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3203:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.r(__webpack_exports__);
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   ProxyAgent: () => (/* binding */ ProxyAgent),
-/* harmony export */   fetch: () => (/* binding */ fetch),
-/* harmony export */   loadUndici: () => (/* binding */ loadUndici)
-/* harmony export */ });
-let real;
-/** Loads the real undici; call before anything that may use it (Octokit). */
-async function loadUndici() {
-    real ??= await __nccwpck_require__.e(/* import() */ 734).then(__nccwpck_require__.t.bind(__nccwpck_require__, 734, 19));
-}
-function loaded() {
-    if (!real)
-        throw new Error('undici was used before loadUndici() loaded it');
-    return real;
-}
-/** Forwards to undici's ProxyAgent (a constructor that returns the real instance). */
-class ProxyAgent {
-    constructor(...args) {
-        return new (loaded().ProxyAgent)(...args);
-    }
-}
-const fetch = (...args) => loaded().fetch(...args);
-
-
-/***/ }),
-
 /***/ 8149:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -5188,6 +5158,45 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
+/***/ 4512:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+/* global module */
+
+/**
+ * `undici`, loaded only when used. @actions/core and @actions/http-client import it at start-up for a proxy agent
+ * of `fetch` that only Octokit uses (the pull request comment); bundled whole, it would be two thirds of the
+ * bundle, and parsing it most of the time before the first request. The build resolves `undici` to this module
+ * (tsconfig.json `paths`), which forwards to the real one once `loadUndici()` has loaded it as a chunk of its own;
+ * a use before that fails clearly instead of quietly doing without a proxy. CommonJS, so that the bundler keeps it
+ * a module of its own (named by its path in the repository) rather than merging it into http-client's.
+ */
+let real
+
+/** Loads the real undici; call before anything that may use it (Octokit). */
+async function loadUndici() {
+  real ??= await __nccwpck_require__.e(/* import() */ 734).then(__nccwpck_require__.t.bind(__nccwpck_require__, 734, 19))
+}
+
+function loaded() {
+  if (!real) throw new Error('undici was used before loadUndici() loaded it')
+  return real
+}
+
+/** Forwards to undici's ProxyAgent (a constructor that returns the real instance). */
+class ProxyAgent {
+  constructor(...args) {
+    return new (loaded().ProxyAgent)(...args)
+  }
+}
+
+const fetch = (...args) => loaded().fetch(...args)
+
+module.exports = { loadUndici, ProxyAgent, fetch }
+
+
+/***/ }),
+
 /***/ 5806:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -7474,8 +7483,8 @@ class DecodedURL extends URL {
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ../node_modules/tunnel/index.js
 var tunnel = __nccwpck_require__(776);
-// EXTERNAL MODULE: ./src/http/undici-lazy.ts
-var undici_lazy = __nccwpck_require__(3203);
+// EXTERNAL MODULE: ./src/http/undici-lazy.cjs
+var undici_lazy = __nccwpck_require__(4512);
 ;// CONCATENATED MODULE: ../node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
@@ -8281,6 +8290,18 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

@@ -3361,8 +3361,8 @@ function savedRun(ref, api) {
     }
 }
 
-// EXTERNAL MODULE: ../node_modules/@actions/http-client/lib/index.js + 2 modules
-var lib = __nccwpck_require__(4189);
+// EXTERNAL MODULE: ../node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __nccwpck_require__(8564);
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
 // EXTERNAL MODULE: external "node:tls"
@@ -3890,6 +3890,45 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
+/***/ 4512:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+/* global module */
+
+/**
+ * `undici`, loaded only when used. @actions/core and @actions/http-client import it at start-up for a proxy agent
+ * of `fetch` that only Octokit uses (the pull request comment); bundled whole, it would be two thirds of the
+ * bundle, and parsing it most of the time before the first request. The build resolves `undici` to this module
+ * (tsconfig.json `paths`), which forwards to the real one once `loadUndici()` has loaded it as a chunk of its own;
+ * a use before that fails clearly instead of quietly doing without a proxy. CommonJS, so that the bundler keeps it
+ * a module of its own (named by its path in the repository) rather than merging it into http-client's.
+ */
+let real
+
+/** Loads the real undici; call before anything that may use it (Octokit). */
+async function loadUndici() {
+  real ??= await __nccwpck_require__.e(/* import() */ 734).then(__nccwpck_require__.t.bind(__nccwpck_require__, 734, 19))
+}
+
+function loaded() {
+  if (!real) throw new Error('undici was used before loadUndici() loaded it')
+  return real
+}
+
+/** Forwards to undici's ProxyAgent (a constructor that returns the real instance). */
+class ProxyAgent {
+  constructor(...args) {
+    return new (loaded().ProxyAgent)(...args)
+  }
+}
+
+const fetch = (...args) => loaded().fetch(...args)
+
+module.exports = { loadUndici, ProxyAgent, fetch }
+
+
+/***/ }),
+
 /***/ 3676:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -4082,8 +4121,8 @@ function file_command_prepareKeyValueMessage(key, value) {
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
 const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-// EXTERNAL MODULE: ../node_modules/@actions/http-client/lib/index.js + 2 modules
-var lib = __nccwpck_require__(4189);
+// EXTERNAL MODULE: ../node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __nccwpck_require__(8564);
 ;// CONCATENATED MODULE: ../node_modules/@actions/http-client/lib/auth.js
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -6065,7 +6104,7 @@ function getIDToken(aud) {
 
 /***/ }),
 
-/***/ 4189:
+/***/ 8564:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -6175,25 +6214,8 @@ class DecodedURL extends URL {
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ../node_modules/tunnel/index.js
 var tunnel = __nccwpck_require__(776);
-;// CONCATENATED MODULE: ./src/http/undici-lazy.ts
-let real;
-/** Loads the real undici; call before anything that may use it (Octokit). */
-async function loadUndici() {
-    real ??= await __nccwpck_require__.e(/* import() */ 734).then(__nccwpck_require__.t.bind(__nccwpck_require__, 734, 19));
-}
-function loaded() {
-    if (!real)
-        throw new Error('undici was used before loadUndici() loaded it');
-    return real;
-}
-/** Forwards to undici's ProxyAgent (a constructor that returns the real instance). */
-class ProxyAgent {
-    constructor(...args) {
-        return new (loaded().ProxyAgent)(...args);
-    }
-}
-const fetch = (...args) => loaded().fetch(...args);
-
+// EXTERNAL MODULE: ./src/http/undici-lazy.cjs
+var undici_lazy = __nccwpck_require__(4512);
 ;// CONCATENATED MODULE: ../node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
@@ -6791,7 +6813,7 @@ class HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new undici_lazy.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;

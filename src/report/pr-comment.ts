@@ -7,7 +7,7 @@ import { targetLabel, type Config } from '../inputs/inputs.ts'
 import { log } from '../shared/log.ts'
 import type { RunReport } from './report.ts'
 import { redact } from '../shared/secrets.ts'
-import { loadUndici } from '../http/undici-lazy.ts'
+import { loadUndici } from '../http/undici-lazy.cjs'
 
 /** GitHub's limit on the length of a comment body. */
 const MAX_COMMENT_CHARS = 65_536
