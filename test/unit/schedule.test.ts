@@ -97,6 +97,19 @@ describe('the history schedule', () => {
     )
   })
 
+  it('an absurd history (a week, or a millisecond) keeps every delay within its bounds', () => {
+    for (const expected of [
+      { centreMs: 7 * 86_400_000, spreadMs: 1e9 },
+      { centreMs: 1, spreadMs: 1_000 }
+    ]) {
+      for (const elapsed of [0, 1_000, 60_000, HOUR, 30 * HOUR]) {
+        const d = nextDelay('history', elapsed, BOUNDS, expected, noJitter)
+        expect(d).toBeGreaterThanOrEqual(2_000)
+        expect(d).toBeLessThanOrEqual(Math.max(2_000, Math.min(elapsed * 0.25, 300_000)))
+      }
+    }
+  })
+
   it('a run of about 75 s that ends as its past runs did is seen ended within a few seconds, in few requests', () => {
     const expected = { centreMs: 75_000, spreadMs: 3_750 }
     for (const end of [71_000, 75_000, 79_000]) {
