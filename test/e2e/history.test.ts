@@ -12,7 +12,7 @@ const TWO_MINUTES = [118, 121, 120, 123, 119, 122, 117, 120, 121, 119].map((s) =
 const statusReads = (e: Emulator, id: string) => e.requestsTo('GET', `/v4/jobGroups/${id}/status`).length
 
 describe('the history-aware schedule (default)', () => {
-  it('reads the recipe’s last Complete runs once, says what it expects, and checks less often than backoff', async () => {
+  it('reads the recipe’s last Complete runs once, says what it expects, and checks less than backoff', async () => {
     const options = { pastRuns: { 7: TWO_MINUTES }, scenario: { durationMs: 6_000 } }
     const inputs = { 'poll-interval': '2s', 'max-poll-interval': '60s' }
     const withHistory = await emulator(options)
