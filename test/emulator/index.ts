@@ -25,6 +25,7 @@ export type {
   Listing,
   ModifierAction,
   OutputLists,
+  RanFrom,
   RecordedRequest,
   StageSpec,
   TerminalStatus,
@@ -43,3 +44,4 @@ export type {
   PlanTaskSpec,
   ValidationStatus
 } from './flow-types.ts'
+export type { ColumnProfileSpec, OutputProfileSpec, ProfileCalls, ProfileSpec, RuleProfileSpec } from './profiles.ts'

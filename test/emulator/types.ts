@@ -5,6 +5,7 @@ import type { RecordedRequest as SharedRecordedRequest } from '../support/record
 import type { LoopbackHost } from '../support/listen.ts'
 import type { TlsKeyPair } from '../support/tls.ts'
 import type { FlowPlanOptions } from './flow-types.ts'
+import type { ProfileCalls, ProfileSpec } from './profiles.ts'
 
 export type { TlsKeyPair }
 
@@ -34,6 +35,11 @@ export interface JobScenario {
   stages?: StageSpec[]
   /** GET /outputs once Complete; default one file and one table. */
   outputs?: OutputLists
+  /**
+   * GET /profile and /profileResults once Complete, when the run had profiling on (overrides.profiler or a
+   * 'profile' stage); default three clean columns of 1000 rows (profiles.ts). Without profiling: 400.
+   */
+  profile?: ProfileSpec
 }
 
 /**
@@ -187,8 +193,10 @@ export interface EmulatorOptions extends FlowPlanOptions {
   scenario?: JobScenario
   /** Per recipe id; overrides `scenario`. */
   scenarios?: Record<number, JobScenario>
-  /** Legacy Dataprep Standard edition: /status and /cancel answer 404. */
+  /** Legacy Dataprep Standard edition: /status and /cancel answer 404 (and /profile, /profileResults). */
   legacy?: boolean
+  /** Which profile calls the edition has; default 'both' ('none' with `legacy`). */
+  profileCalls?: ProfileCalls
   /** Per-window quota on POST /v4/jobGroups (429 TooManyRequestsException when spent). */
   triggerQuota?: { limit: number; windowMs: number }
   faults?: Fault[]
@@ -223,7 +231,14 @@ export interface DirectJobGroup {
   executionId?: string
   /** Epoch ms; default now. Ids still grow in creation order. */
   createdAt?: number
+  /** Where it was run from (the job library's `ranfrom`): 'ui', 'schedule' or 'api' (default). */
+  ranfrom?: RanFrom
+  /** As if sent in the request, e.g. `{ profiler: true }` for a profiled run. */
+  overrides?: unknown
 }
+
+/** S1's `ranfrom` of a job group (REAL-API-SHAPES.md "POST /v4/jobGroups", "GET /v4/jobLibrary"). */
+export type RanFrom = 'ui' | 'schedule' | 'api'
 
 /** What an OAuth token server says of an access token it is shown. */
 export type AccessTokenState = 'valid' | 'expired' | 'unknown'
