@@ -45,7 +45,7 @@ describe('readProfileAnswer', () => {
         a: histogram('12'),
         b: histogram(10, -1),
         c: histogram(null),
-        d: histogram(1e309),
+        d: histogram(Number.MAX_VALUE * 10),
         e: 'not a list',
         f: [{ key: 'OTHER', count: 3 }],
         g: [{ key: 'VALID', count: 7 }, { key: 'VALID', count: 3 }, null, 'x']
