@@ -40,6 +40,8 @@ export function judge(gate: QualityGate | undefined, jobs: JobQuality[], complet
   if (!gate) return { status: 'not-checked', failures: [], why: 'no quality-gate was given' }
   if (!completed) return { status: 'not-checked', failures: [], why: 'the run did not complete' }
   const failures: GateFailure[] = []
+  if (jobs.length === 0)
+    failures.push({ output: 'the run', check: 'profile', figure: 'no job group', limit: 'nothing to check' })
   const seenColumns = new Set<string>()
   for (const job of jobs) {
     if (job.profile.kind !== 'profiled') {
