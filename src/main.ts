@@ -21,8 +21,8 @@ export async function run(
 ): Promise<void> {
   const config = await readConfig()
   if (!config) return
-  const kind = runKindFor(config, connect(config, transport, clock, signIn(config, transport, clock)))
-  const step = new Run(kind, config, clock, executionId())
+  const api = connect(config, transport, clock, signIn(config, transport, clock))
+  const step = new Run(runKindFor(config, api), config, clock, executionId(), api)
   const removeHandlers = onWorkflowCancel((signal) => step.stop(signal))
   try {
     await publish(config, await step.execute())

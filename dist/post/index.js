@@ -28376,7 +28376,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3676);
 /* harmony import */ var _shared_log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9509);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4588);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4692);
 /* harmony import */ var _shared_secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7158);
 /** Entry point of the post step (runs.post): it can only cancel what the main step saved, never start anything. */
 
@@ -28395,7 +28395,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4588:
+/***/ 4692:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28462,7 +28462,7 @@ function format_formatMs(ms) {
     return `${s}s`;
 }
 /** White space folded to single spaces, cut to `max` characters with an ellipsis. */
-function oneLine(text, max) {
+function format_oneLine(text, max) {
     const folded = text.replace(/\s+/g, ' ').trim();
     return folded.length > max ? `${folded.slice(0, max - 1)}…` : folded;
 }
@@ -28525,7 +28525,7 @@ function describeError(init, exception, snippet, requestId, hint) {
         if (said)
             parts[0] += `: ${said}`;
         if (exception.details)
-            parts.push(`Details: ${oneLine(exception.details, 500)}`);
+            parts.push(`Details: ${format_oneLine(exception.details, 500)}`);
     }
     else if (snippet) {
         parts[0] += ` with a non-JSON answer: "${snippet}"`;
@@ -28559,7 +28559,7 @@ function cleanSnippet(body, max = 200) {
         .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
         .replace(/<[^>]*>/g, ' ')
         .replace(/&nbsp;/g, ' ');
-    const folded = oneLine(text, max);
+    const folded = format_oneLine(text, max);
     return folded || undefined;
 }
 const KNOWN_API_HOSTS = 'the API is at https://api.clouddataprep.com for Dataprep, https://<region>.alteryxcloud.com (us1, eu1, au1, …) ' +
@@ -29213,6 +29213,8 @@ const INPUT = {
     planId: 'plan-id',
     overrides: 'overrides',
     runParameters: 'run-parameters',
+    qualityGate: 'quality-gate',
+    baseline: 'baseline',
     wait: 'wait',
     timeout: 'timeout',
     pollInterval: 'poll-interval',
@@ -29233,6 +29235,8 @@ const action_spec_OUTPUT = {
     durationSeconds: 'duration-seconds',
     jobs: 'jobs',
     written: 'written',
+    quality: 'quality',
+    profile: 'profile',
     jobIds: 'job-ids',
     flowRunId: 'flow-run-id',
     planRunId: 'plan-run-id',
@@ -29488,9 +29492,9 @@ function parseMapping(text) {
             throw new InputError('overrides', 'is nested too deeply to read.');
         }
         const line = e.linePos?.[0]?.line;
-        const shown = line ? ` at line ${line}: ${oneLine(text.split(/\r?\n/)[line - 1] ?? '', 80)}` : '';
-        const yamlError = oneLine(e.message.split('\n')[0], 200);
-        const tried = text.startsWith('{') ? `JSON (${oneLine(jsonError, 120)}) nor YAML` : 'YAML';
+        const shown = line ? ` at line ${line}: ${format_oneLine(text.split(/\r?\n/)[line - 1] ?? '', 80)}` : '';
+        const yamlError = format_oneLine(e.message.split('\n')[0], 200);
+        const tried = text.startsWith('{') ? `JSON (${format_oneLine(jsonError, 120)}) nor YAML` : 'YAML';
         throw new InputError('overrides', `is not valid ${tried} (${yamlError})${shown}.`);
     }
 }
@@ -29498,7 +29502,7 @@ function parseMapping(text) {
 function unknownKeysWarning(unknown, at) {
     const named = unknown.slice(0, MAX_NAMED).map((key) => {
         const near = closest(key, KNOWN_OVERRIDE_KEYS);
-        return `'${at}${oneLine(key, 40)}'${near ? ` (did you mean '${at}${near}'?)` : ''}`;
+        return `'${at}${format_oneLine(key, 40)}'${near ? ` (did you mean '${at}${near}'?)` : ''}`;
     });
     const more = unknown.length > MAX_NAMED ? ` and ${unknown.length - MAX_NAMED} more` : '';
     const keys = unknown.length === 1 ? 'unknown key' : `${unknown.length} unknown keys`;
@@ -29645,6 +29649,265 @@ function checkSparkOptions(value) {
     if (!ok) {
         throw new InputError(INPUT.overrides, `'sparkOptions' must be an array of {"key": …, "value": …} objects (got ${describe(value)}).`);
     }
+}
+
+;// CONCATENATED MODULE: ./src/quality/gate.ts
+/**
+ * The `quality-gate` input: which checks the data must pass, read from YAML or JSON. Unknown checks, bad limits
+ * and invalid YAML are errors (`GateError`, which the inputs turn into an input error before anything is sent).
+ * Pure.
+ *
+ *   rules: pass            every data-quality rule passes (`invalid` counts as not passing)
+ *   mismatched: 0.5%       per column, at most this share (with %) or count (without) of mismatched values
+ *   missing: 5%            the same for missing (empty) values
+ *   min-rows: 1000         per output
+ *   max-row-change: 20%    against the baseline, up or down
+ *   columns:               per-column limits that replace the general ones
+ *     email: { missing: 0 }
+ */
+
+
+class GateError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'GateError';
+    }
+}
+const GATE_CHECKS = ['rules', 'mismatched', 'missing', 'min-rows', 'max-row-change', 'columns'];
+const COLUMN_CHECKS = ['mismatched', 'missing'];
+const EXAMPLE = 'e.g. "rules: pass" or {"mismatched": "0.5%", "min-rows": 1000}';
+const MAX_TEXT = 20_000;
+const MAX_GATE_COLUMNS = 500;
+/** The gate; undefined for empty text. Throws `GateError` naming what is wrong. */
+function parseQualityGate(text) {
+    if (text.trim() === '')
+        return undefined;
+    if (text.length > MAX_TEXT)
+        throw new GateError(`is ${text.length} characters long; a gate needs far fewer.`);
+    const value = parseText(text);
+    if (!isMapping(value))
+        throw new GateError(`must be a mapping of checks, ${EXAMPLE} (got ${kindOf(value)}).`);
+    const unknown = Object.keys(value).filter((key) => !GATE_CHECKS.includes(key));
+    if (unknown.length > 0)
+        throw new GateError(unknownChecks(unknown, GATE_CHECKS, ''));
+    if (Object.keys(value).length === 0)
+        throw new GateError(`names no check; ${EXAMPLE}.`);
+    return {
+        rules: parseRules(value.rules),
+        ...optional('mismatched', value.mismatched, (v) => parseLimit('mismatched', v)),
+        ...optional('missing', value.missing, (v) => parseLimit('missing', v)),
+        ...optional('minRows', value['min-rows'], (v) => parseWhole('min-rows', v)),
+        ...optional('maxRowChange', value['max-row-change'], (v) => parseLimit('max-row-change', v)),
+        columns: parseColumns(value.columns)
+    };
+}
+/** JSON first (exact), else YAML; the YAML error names the line. */
+function parseText(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        // not JSON: YAML below
+    }
+    try {
+        return (0,dist/* parse */.qg)(text, { maxAliasCount: 20, uniqueKeys: true });
+    }
+    catch (e) {
+        if (e instanceof RangeError || /Maximum call stack/.test(e.message))
+            throw new GateError('is nested too deeply to read.');
+        const line = e.linePos?.[0]?.line;
+        const shown = line ? ` at line ${line}: ${format_oneLine(text.split(/\r?\n/)[line - 1] ?? '', 80)}` : '';
+        throw new GateError(`is not valid YAML or JSON (${format_oneLine(e.message.split('\n')[0], 200)})${shown}.`);
+    }
+}
+function optional(key, value, parse) {
+    return value === undefined || value === null ? {} : { [key]: parse(value) };
+}
+function parseRules(value) {
+    if (value === undefined || value === null)
+        return false;
+    if (value === 'pass')
+        return true;
+    throw new GateError(`'rules' can only be 'pass' (every data-quality rule passes; got ${kindOf(value)}).`);
+}
+/** `0.5%` (a share, 0–100%) or `12` (a count of values). */
+function parseLimit(check, value) {
+    const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : undefined;
+    const share = text === undefined ? null : /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
+    if (share) {
+        const p = Number(share[1]);
+        if (p > 100)
+            throw new GateError(`'${check}' is a share over 100% (got '${text}').`);
+        return { kind: 'share', percent: p, text: `${share[1]}%` };
+    }
+    const count = text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
+    if (count !== undefined && Number.isSafeInteger(count))
+        return { kind: 'count', count, text: String(count) };
+    throw new GateError(`'${check}' must be a share with % (e.g. 0.5%) or a whole count of values (e.g. 0) (got ${kindOf(value)}).`);
+}
+function parseWhole(check, value) {
+    const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : NaN;
+    if (!Number.isSafeInteger(n) || n < 0)
+        throw new GateError(`'${check}' must be a whole number (got ${kindOf(value)}).`);
+    return n;
+}
+function parseColumns(value) {
+    const columns = new Map();
+    if (value === undefined || value === null)
+        return columns;
+    if (!isMapping(value))
+        throw new GateError(`'columns' must map column names to limits, e.g. {"email": {"missing": 0}} (got ${kindOf(value)}).`);
+    const entries = Object.entries(value);
+    if (entries.length > MAX_GATE_COLUMNS)
+        throw new GateError(`'columns' names ${entries.length} columns; at most ${MAX_GATE_COLUMNS}.`);
+    for (const [name, limits] of entries) {
+        const at = `columns.${format_oneLine(name, 60)}`;
+        if (!isMapping(limits))
+            throw new GateError(`'${at}' must be a mapping such as {missing: 0} (got ${kindOf(limits)}).`);
+        const unknown = Object.keys(limits).filter((key) => !COLUMN_CHECKS.includes(key));
+        if (unknown.length > 0)
+            throw new GateError(unknownChecks(unknown, COLUMN_CHECKS, `${at}.`));
+        if (Object.keys(limits).length === 0)
+            throw new GateError(`'${at}' names no limit; give mismatched or missing.`);
+        columns.set(name, {
+            ...optional('mismatched', limits.mismatched, (v) => parseLimit(`${at}.mismatched`, v)),
+            ...optional('missing', limits.missing, (v) => parseLimit(`${at}.missing`, v))
+        });
+    }
+    return columns;
+}
+function unknownChecks(unknown, known, at) {
+    const named = unknown.slice(0, 5).map((key) => {
+        const bare = key.toLowerCase().replace(/[-_ ]/g, '');
+        const near = known.find((k) => {
+            const name = k.replace(/-/g, '');
+            return name === bare || (bare.length >= 4 && (name.startsWith(bare) || bare.startsWith(name)));
+        });
+        return `'${at}${format_oneLine(key, 40)}'${near ? ` (did you mean '${at}${near}'?)` : ''}`;
+    });
+    const more = unknown.length > 5 ? ` and ${unknown.length - 5} more` : '';
+    return `has unknown check${unknown.length > 1 ? 's' : ''} ${named.join(', ')}${more}; known: ${known.join(', ')}.`;
+}
+function isMapping(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function kindOf(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'a list';
+    if (typeof value === 'object')
+        return 'a mapping';
+    if (typeof value === 'string')
+        return `'${format_oneLine(value, 40)}'`;
+    return `${typeof value} ${String(value)}`;
+}
+
+;// CONCATENATED MODULE: ./src/quality/baseline.ts
+/**
+ * The `baseline` input, and the choice of the baseline among past job groups: the last `Complete` one of the same
+ * recipe that ran from a schedule (`scheduled`: production), or the last `Complete` one before this run (`last`),
+ * or a job group named by id. Nothing is guessed: a row is taken only if its own fields say so (the server may
+ * not have honoured the filters), and a full page that is not sorted newest first settles nothing. Pure.
+ */
+
+/** `scheduled`, `last` or a job group id; empty text: none. Throws `GateError`. */
+function parseBaseline(text) {
+    const raw = text.trim();
+    if (raw === '')
+        return undefined;
+    if (raw === 'scheduled' || raw === 'last')
+        return { kind: raw };
+    const id = /^\d+$/.test(raw) ? Number(raw) : NaN;
+    if (Number.isSafeInteger(id) && id > 0)
+        return { kind: 'job', jobId: id };
+    throw new GateError(`must be 'scheduled' (the last scheduled run of the recipe), 'last' (the last completed one) or a job group id ` +
+        `(got '${raw.slice(0, 40)}').`);
+}
+/** `scheduled`, `last`, `job 4090`: how the summary names the choice. */
+function describeBaseline(baseline) {
+    return baseline.kind === 'job' ? `job ${baseline.jobId}` : baseline.kind;
+}
+const createdMs = (run) => (typeof run.createdAt === 'string' ? Date.parse(run.createdAt) : NaN);
+/**
+ * The baseline among the rows of one page, or why there is none. `full`: the page was full, so older rows may
+ * follow; then the rows must be newest first for the newest match to be the last one.
+ */
+function pickBaseline(rows, wanted, full) {
+    const matching = rows.filter((run) => run.wrangledDataset?.id === wanted.recipeId &&
+        run.status === 'Complete' &&
+        (wanted.kind === 'last' || run.ranfrom === 'schedule') &&
+        !wanted.exclude.has(run.id) &&
+        Number.isFinite(createdMs(run)) &&
+        (wanted.before === undefined || createdMs(run) < wanted.before));
+    const what = wanted.kind === 'scheduled' ? 'scheduled run' : 'completed run';
+    const times = rows.map(createdMs);
+    const sorted = times.every((t, i) => i === 0 || !(t > times[i - 1]));
+    if (full && !sorted)
+        return { none: `the job library answered unsorted, so the last ${what} cannot be told`, readMore: false };
+    if (matching.length === 0)
+        return { none: `no earlier ${what} of recipe ${wanted.recipeId} was found`, readMore: full };
+    const newest = matching.reduce((a, b) => (createdMs(b) > createdMs(a) ? b : a));
+    return { found: newest };
+}
+
+;// CONCATENATED MODULE: ./src/inputs/quality-inputs.ts
+/**
+ * The `quality-gate` and `baseline` inputs, and what a gate asks of the run: a profile. With `recipe-id` the
+ * gate sets `profiler: true` in the overrides unless the user set it; `profiler: false` with a gate is an error.
+ * Pure.
+ */
+
+
+
+
+
+function parseQualityInputs(c, target, overrides) {
+    const qualityGate = parsed(c, INPUT.qualityGate, parseQualityGate);
+    const baseline = parsed(c, INPUT.baseline, parseBaseline);
+    const composite = target?.kind === 'flow' || target?.kind === 'plan';
+    if (baseline?.kind === 'job' && composite) {
+        c.fail(INPUT.baseline, 'a job group id compares one job group; a flow or plan runs several: use scheduled or last.');
+    }
+    if (qualityGate?.maxRowChange && !c.get(INPUT.baseline)) {
+        c.fail(INPUT.qualityGate, "'max-row-change' needs a baseline: give baseline: scheduled, last or a job group id.");
+    }
+    if (!qualityGate)
+        return { baseline, overrides };
+    return { qualityGate, baseline, overrides: profiled(c, target, overrides) };
+}
+function parsed(c, input, parse) {
+    try {
+        return parse(c.get(input));
+    }
+    catch (error) {
+        if (!(error instanceof GateError))
+            throw error;
+        c.fail(input, error.message);
+        return undefined;
+    }
+}
+const PROFILER_OFF = "'profiler' is false, but quality-gate needs a profile: remove it or set it to true.";
+/** The overrides with profiling on, where the action can set it; an error where the user turned it off. */
+function profiled(c, target, overrides) {
+    if (target?.kind === 'recipe') {
+        if (overrides?.profiler === false)
+            c.fail(INPUT.overrides, PROFILER_OFF);
+        return overrides?.profiler === true ? overrides : { ...overrides, profiler: true };
+    }
+    if (target?.kind !== 'flow')
+        return overrides;
+    const outputs = Object.entries(overrides ?? {}).filter(([name, value]) => !flow_inputs_FLOW_RUN_FIELDS.includes(name) && isPlainObject(value));
+    for (const [name, value] of outputs) {
+        if (value.profiler === false)
+            c.fail(INPUT.overrides, `'${name}.${PROFILER_OFF.slice(1)}`);
+    }
+    if (!outputs.some(([, value]) => value.profiler === true)) {
+        c.warnings.push('quality-gate: with flow-id the action cannot turn profiling on for you (outputs are named per flow); set ' +
+            'overrides {"<output name>": {"profiler": true}} or profiling in the outputs\' settings, or the gate fails ' +
+            'for want of a profile.');
+    }
+    return overrides;
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/run-parameters.ts
@@ -29886,6 +30149,7 @@ function parseClientId(text) {
 
 
 
+
 /** `recipe 7`, `job 4100`, `flow 7`, `plan 5`. Pure. */
 function targetLabel(target) {
     switch (target.kind) {
@@ -29941,11 +30205,13 @@ function parseInputs(get) {
     const apiUrl = c.attempt(() => v4ApiUrl(parseApiUrl(c.get(INPUT.apiUrl), c.warnings), c.warnings));
     const appUrlText = c.get(INPUT.appUrl);
     const signIn = parseSignIn(c);
+    const run = parseRun(c);
     const config = {
         apiUrl,
         apiToken: signIn?.mode === 'static' ? signIn.token : '',
         signIn,
-        ...parseRun(c),
+        ...run,
+        ...parseQualityInputs(c, run.target, run.overrides),
         ...parseWaiting(c),
         failOnJobFailure: c.attempt(() => parseBoolean(INPUT.failOnJobFailure, c.get(INPUT.failOnJobFailure))),
         cancelOnTimeout: c.attempt(() => parseBoolean(INPUT.cancelOnTimeout, c.get(INPUT.cancelOnTimeout))),
@@ -30029,6 +30295,447 @@ function parseTarget(c) {
             throw new InputError(INPUT.recipeId, 'is required (or give flow-id or plan-id to run a flow or a plan, ' +
                 'or job-id to wait on a job group that already runs).');
     }
+}
+
+;// CONCATENATED MODULE: ./src/quality/profile.ts
+/**
+ * A job group's profile read into figures: per output the row count, per column how many values are valid,
+ * missing (empty) and mismatched, and the results of the data-quality rules. The answer is server text: every
+ * count is checked (a count that is no finite, non-negative number is unreadable, never guessed), names are cut
+ * to one line, and the work is bounded however wide the table. Pure.
+ *
+ * Shapes (PROFILE-AND-RESULTS.md, S1 `LJobGroupFlowNodeProfile`, S5): `profilerTypeCheckHistograms` column →
+ * `[{key: VALID|EMPTY|INVALID, count}]`; `profilerRules` column → `[{description, status, passCount, failCount}]`;
+ * `/profileResults` is a map of output key → one such profile.
+ */
+
+/** Columns read of one output, at most; a wider table is read this far, and says so. */
+const MAX_COLUMNS = 5_000;
+/** Rules read of one output, at most. */
+const MAX_RULES = 1_000;
+/** Outputs read of one job group, at most. */
+const MAX_OUTPUTS = 50;
+/** Names (columns, rules, output keys) are cut to this many characters. */
+const MAX_NAME = 120;
+const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+/** A count as the server sent it: a finite, non-negative number, else undefined. */
+function countOf(value) {
+    return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+/** A name from the server, on one line and cut. */
+const nameOf = (value) => oneLine(typeof value === 'string' ? value : String(value), MAX_NAME);
+/** Whether a value looks like one output's profile rather than a map of them. */
+function isOutputProfile(value) {
+    return isObject(value) && ('profilerTypeCheckHistograms' in value || 'profilerRules' in value);
+}
+/**
+ * The outputs of an answer of /profileResults (a map of profiles) or /profile (one profile). Entries that are no
+ * profile are skipped; at most `MAX_OUTPUTS`.
+ */
+function readProfileAnswer(answer) {
+    if (isOutputProfile(answer))
+        return [readOutputProfile('', answer)];
+    if (!isObject(answer))
+        return [];
+    return Object.entries(answer)
+        .filter(([, value]) => isOutputProfile(value))
+        .slice(0, MAX_OUTPUTS)
+        .map(([key, value]) => readOutputProfile(nameOf(key), value));
+}
+/** One output's profile. */
+function readOutputProfile(key, value) {
+    const profile = isObject(value) ? value : {};
+    const histograms = isObject(profile.profilerTypeCheckHistograms) ? profile.profilerTypeCheckHistograms : {};
+    const types = isObject(profile.columnTypes) ? profile.columnTypes : {};
+    const names = Object.keys(histograms);
+    const columns = [];
+    const unreadable = [];
+    for (const name of names.slice(0, MAX_COLUMNS)) {
+        const figures = columnFigures(nameOf(name), histograms[name], types[name]);
+        if ('unreadable' in figures)
+            unreadable.push(figures);
+        else
+            columns.push(figures);
+    }
+    const { rules, omitted } = readRules(profile.profilerRules);
+    const totals = columns.map((c) => c.total);
+    return {
+        key,
+        rows: totals.length > 0 ? Math.max(...totals) : undefined,
+        columns,
+        unreadable,
+        rules,
+        columnsOmitted: Math.max(0, names.length - MAX_COLUMNS),
+        rulesOmitted: omitted
+    };
+}
+const KEYS = { VALID: 'valid', EMPTY: 'missing', INVALID: 'mismatched' };
+function columnFigures(name, histogram, types) {
+    if (!Array.isArray(histogram))
+        return { name, unreadable: true };
+    const sums = { valid: 0, missing: 0, mismatched: 0 };
+    let seen = 0;
+    for (const entry of histogram.slice(0, 10)) {
+        const field = isObject(entry) && typeof entry.key === 'string' ? KEYS[entry.key] : undefined;
+        if (field === undefined)
+            continue;
+        const count = countOf(entry.count);
+        if (count === undefined)
+            return { name, unreadable: true };
+        sums[field] += count;
+        seen += 1;
+    }
+    if (seen === 0)
+        return { name, unreadable: true };
+    const type = Array.isArray(types) && typeof types[0] === 'string' ? nameOf(types[0]) : undefined;
+    return { name, ...(type !== undefined && { type }), ...sums, total: sums.valid + sums.missing + sums.mismatched };
+}
+function readRules(value) {
+    const rules = [];
+    let omitted = 0;
+    if (!isObject(value))
+        return { rules, omitted };
+    for (const [column, list] of Object.entries(value)) {
+        for (const rule of Array.isArray(list) ? list : []) {
+            if (!isObject(rule))
+                continue;
+            if (rules.length >= MAX_RULES) {
+                omitted += 1;
+                continue;
+            }
+            rules.push(ruleFigures(nameOf(column), rule));
+        }
+    }
+    return { rules, omitted };
+}
+function ruleFigures(column, rule) {
+    const status = rule.status === 'pass' || rule.status === 'fail' ? rule.status : 'invalid';
+    const described = [rule.description, rule.comment, rule.type].find((v) => typeof v === 'string' && v.trim());
+    const passCount = countOf(rule.passCount);
+    const failCount = countOf(rule.failCount);
+    return {
+        column,
+        description: described === undefined ? `rule ${nameOf(rule.id ?? '?')}` : nameOf(described),
+        status,
+        ...(passCount !== undefined && { passCount }),
+        ...(failCount !== undefined && { failCount })
+    };
+}
+/** A share of a count, 0 when there is nothing to share. */
+const profile_shareOf = (count, total) => (total > 0 ? count / total : 0);
+/** `4.2%`, `0.05%`, `<0.01%`: a share for people. */
+function profile_percent(share) {
+    if (share === 0)
+        return '0%';
+    const p = share * 100;
+    if (p < 0.01)
+        return '<0.01%';
+    return `${p.toFixed(p >= 10 ? 1 : 2)}%`.replace(/\.?0+%$/, '%');
+}
+
+;// CONCATENATED MODULE: ./src/quality/compare.ts
+/**
+ * A profile against its baseline's: per output the rows now and before, the columns whose mismatched or missing
+ * share moved most, and the rules whose status changed. Bounded (the worst `MAX_MOVED` columns, the first
+ * `MAX_RULE_CHANGES` rules, with counts of the rest). Pure.
+ */
+
+const compare_MAX_MOVED = 20;
+const MAX_RULE_CHANGES = 20;
+/**
+ * The outputs of both sides paired: by key, or the only output of each side with the other's only output (a
+ * recipe's run has one, whatever its key).
+ */
+function compareProfiles(now, before) {
+    if (now.length === 1 && before.length === 1)
+        return [compareOutput(now[0], before[0])];
+    const byKey = new Map(before.map((o) => [o.key, o]));
+    return now.flatMap((output) => {
+        const old = byKey.get(output.key);
+        return old ? [compareOutput(output, old)] : [];
+    });
+}
+function compareOutput(now, before) {
+    const old = new Map(before.columns.map((c) => [c.name, c]));
+    const current = new Set(now.columns.map((c) => c.name));
+    const moved = [];
+    for (const column of now.columns) {
+        const was = old.get(column.name);
+        if (!was)
+            continue;
+        for (const measure of ['mismatched', 'missing']) {
+            const shares = { before: share(was, measure), now: share(column, measure) };
+            if (shares.now !== shares.before)
+                moved.push({ name: column.name, measure, ...shares });
+        }
+    }
+    moved.sort((a, b) => Math.abs(b.now - b.before) - Math.abs(a.now - a.before) || a.name.localeCompare(b.name));
+    const changes = ruleChanges(now, before);
+    return {
+        key: now.key,
+        rowsNow: now.rows,
+        rowsBefore: before.rows,
+        moved: moved.slice(0, compare_MAX_MOVED),
+        movedOmitted: Math.max(0, moved.length - compare_MAX_MOVED),
+        ruleChanges: changes.slice(0, MAX_RULE_CHANGES),
+        ruleChangesOmitted: Math.max(0, changes.length - MAX_RULE_CHANGES),
+        added: now.columns.filter((c) => !old.has(c.name)).length,
+        removed: before.columns.filter((c) => !current.has(c.name)).length
+    };
+}
+const share = (column, measure) => shareOf(column[measure], column.total);
+/** Rules matched by column and description; one only on one side reads as `absent` on the other. */
+function ruleChanges(now, before) {
+    const id = (r) => JSON.stringify([r.column, r.description]);
+    const old = new Map(before.rules.map((r) => [id(r), r.status]));
+    const changes = [];
+    const seen = new Set();
+    for (const rule of now.rules) {
+        seen.add(id(rule));
+        const was = old.get(id(rule)) ?? 'absent';
+        if (was !== rule.status)
+            changes.push({ column: rule.column, description: rule.description, before: was, now: rule.status });
+    }
+    for (const rule of before.rules) {
+        if (!seen.has(id(rule)))
+            changes.push({ column: rule.column, description: rule.description, before: rule.status, now: 'absent' });
+    }
+    return changes;
+}
+/** The change of rows, as a count and (when there were rows before) a share; undefined when either is unknown. */
+function compare_rowChange(now, before) {
+    if (now === undefined || before === undefined)
+        return undefined;
+    const delta = now - before;
+    return before > 0 ? { delta, share: delta / before } : { delta };
+}
+
+;// CONCATENATED MODULE: ./src/quality/verdict.ts
+/**
+ * The gate's verdict on the data: every check of the `quality-gate` against every output of every job group, and
+ * every check that fails, named (the output, the column, the figure and the limit). Nothing is guessed: a job
+ * group without a profile, a column whose counts cannot be read, or a missing baseline fails the checks that need
+ * them. Pure.
+ */
+
+
+
+/** `job 4100, column email: 60 missing (6%), more than missing: 5%`: one failure on one line. Pure. */
+function verdict_describeFailure(f) {
+    return `${f.output}${f.column !== undefined ? `, column '${f.column}'` : ''}: ${f.figure}; ${f.check}: ${f.limit}`;
+}
+/** The verdict of `gate` on the job groups' data; `completed` false (the run did not complete): not checked. */
+function judge(gate, jobs, completed) {
+    if (!gate)
+        return { status: 'not-checked', failures: [], why: 'no quality-gate was given' };
+    if (!completed)
+        return { status: 'not-checked', failures: [], why: 'the run did not complete' };
+    const failures = [];
+    if (jobs.length === 0)
+        failures.push({ output: 'the run', check: 'profile', figure: 'no job group', limit: 'nothing to check' });
+    const seenColumns = new Set();
+    for (const job of jobs) {
+        if (job.profile.kind !== 'profiled') {
+            failures.push({ output: job.label, check: 'profile', figure: 'no profile', limit: job.profile.why });
+            continue;
+        }
+        const { outputs } = job.profile;
+        if (outputs.length === 0)
+            failures.push({ output: job.label, check: 'profile', figure: 'no output', limit: 'the profile holds no output' });
+        for (const output of outputs) {
+            const label = outputLabel(job, output, outputs.length);
+            for (const c of output.columns)
+                seenColumns.add(c.name);
+            for (const c of output.unreadable)
+                seenColumns.add(c.name);
+            failures.push(...outputFailures(gate, label, output), ...rowChangeFailures(gate, label, job, output));
+        }
+    }
+    for (const name of gate.columns.keys()) {
+        if (!seenColumns.has(name) && jobs.some((j) => j.profile.kind === 'profiled'))
+            failures.push({
+                output: 'the profile',
+                column: name,
+                check: `columns`,
+                figure: 'no such column',
+                limit: 'named in the gate'
+            });
+    }
+    return { status: failures.length > 0 ? 'failed' : 'passed', failures };
+}
+function outputFailures(gate, output, profile) {
+    const failures = [];
+    for (const column of profile.columns)
+        failures.push(...columnFailures(gate, output, column));
+    for (const column of profile.unreadable) {
+        const limits = limitsFor(gate, column.name);
+        if (limits.mismatched || limits.missing) {
+            const check = limits.mismatched ? 'mismatched' : 'missing';
+            failures.push({
+                output,
+                column: column.name,
+                check,
+                figure: 'counts unreadable',
+                limit: 'the profile gave no valid counts'
+            });
+        }
+    }
+    if (gate.rules) {
+        for (const rule of profile.rules.filter((r) => r.status !== 'pass')) {
+            const counts = rule.failCount !== undefined && rule.passCount !== undefined
+                ? ` (${rule.failCount} of ${rule.failCount + rule.passCount} rows fail)`
+                : '';
+            const figure = `rule '${rule.description}' is ${rule.status}${counts}`;
+            failures.push({ output, column: rule.column, check: 'rules', figure, limit: 'pass' });
+        }
+        if (profile.rulesOmitted > 0)
+            failures.push({
+                output,
+                check: 'rules',
+                figure: `${profile.rulesOmitted} rules not read`,
+                limit: 'too many to check'
+            });
+    }
+    if (gate.minRows !== undefined) {
+        const rows = profile.rows;
+        if (rows === undefined)
+            failures.push({ output, check: 'min-rows', figure: 'row count unreadable', limit: String(gate.minRows) });
+        else if (rows < gate.minRows)
+            failures.push({ output, check: 'min-rows', figure: `${rows} rows`, limit: String(gate.minRows) });
+    }
+    if (profile.columnsOmitted > 0 && (gate.mismatched || gate.missing))
+        failures.push({
+            output,
+            check: 'columns',
+            figure: `${profile.columnsOmitted} columns not read`,
+            limit: 'too many to check'
+        });
+    return failures;
+}
+/** The column's own limits, each replacing the general one of its measure. */
+function limitsFor(gate, column) {
+    const own = gate.columns.get(column);
+    return { mismatched: own?.mismatched ?? gate.mismatched, missing: own?.missing ?? gate.missing };
+}
+function columnFailures(gate, output, column) {
+    const limits = limitsFor(gate, column.name);
+    const failures = [];
+    for (const measure of ['mismatched', 'missing']) {
+        const limit = limits[measure];
+        if (!limit || !exceeds(column[measure], column.total, limit))
+            continue;
+        const share = column.total > 0 ? ` (${percent(column[measure] / column.total)})` : '';
+        failures.push({
+            output,
+            column: column.name,
+            check: measure,
+            figure: `${column[measure]} ${measure}${share}`,
+            limit: limit.text
+        });
+    }
+    return failures;
+}
+/** Whether `count` of `total` is over the limit: a share compared exactly in percent, a count as it is. */
+function exceeds(count, total, limit) {
+    if (limit.kind === 'count')
+        return count > limit.count;
+    return count * 100 > limit.percent * total * (1 + 1e-12);
+}
+function rowChangeFailures(gate, output, job, profile) {
+    const limit = gate.maxRowChange;
+    if (!limit)
+        return [];
+    const check = 'max-row-change';
+    const baseline = job.baseline;
+    if (!baseline || baseline.kind === 'missing')
+        return [{ output, check, figure: 'no baseline', limit: baseline?.why ?? 'no baseline was asked for' }];
+    if (baseline.profile.kind !== 'profiled')
+        return [
+            { output, check, figure: `baseline job ${baseline.jobGroupId} has no profile`, limit: baseline.profile.why }
+        ];
+    const pair = job.comparisons.find((c) => c.key === profile.key);
+    const change = rowChange(pair?.rowsNow, pair?.rowsBefore);
+    if (!pair || !change)
+        return [{ output, check, figure: 'rows not comparable', limit: `no matching output in job ${baseline.jobGroupId}` }];
+    const before = pair.rowsBefore;
+    if (!exceeds(Math.abs(change.delta), before, limit))
+        return [];
+    const by = change.share === undefined ? '' : ` (${change.delta < 0 ? '-' : '+'}${percent(Math.abs(change.share))})`;
+    const figure = `rows ${before} → ${pair.rowsNow} against job ${baseline.jobGroupId}, a change of ${change.delta}${by}`;
+    return [{ output, check, figure, limit: limit.text }];
+}
+
+;// CONCATENATED MODULE: ./src/quality/figures.ts
+/**
+ * The data's figures as JSON for a workflow to read (the `profile` output): the verdict with every failing check,
+ * and per job group and output the rows, the worst columns, the rules and the comparison with the baseline.
+ * Bounded like the summary. Pure.
+ */
+
+
+
+const MAX_LISTED = 20;
+const MAX_FAILURES = 100;
+const round = (share) => Math.round(share * 1e6) / 1e6;
+function outputFigures(output) {
+    const dirty = output.columns
+        .filter((c) => c.mismatched > 0 || c.missing > 0)
+        .map((c) => ({
+        name: c.name,
+        mismatched: c.mismatched,
+        mismatchedShare: round(shareOf(c.mismatched, c.total)),
+        missing: c.missing,
+        missingShare: round(shareOf(c.missing, c.total))
+    }))
+        .sort((a, b) => Math.max(b.mismatchedShare, b.missingShare) - Math.max(a.mismatchedShare, a.missingShare));
+    return {
+        key: output.key,
+        rows: output.rows ?? null,
+        columnCount: output.columns.length + output.unreadable.length + output.columnsOmitted,
+        worstColumns: dirty.slice(0, MAX_LISTED),
+        moreColumns: Math.max(0, dirty.length - MAX_LISTED),
+        rules: output.rules.slice(0, MAX_LISTED).map((r) => ({
+            column: r.column,
+            rule: r.description,
+            status: r.status,
+            passCount: r.passCount ?? null,
+            failCount: r.failCount ?? null
+        })),
+        moreRules: Math.max(0, output.rules.length - MAX_LISTED) + output.rulesOmitted
+    };
+}
+function jobFigures(job) {
+    const profile = job.profile.kind === 'profiled'
+        ? { outputs: job.profile.outputs.map(outputFigures) }
+        : { outputs: [], none: job.profile.why };
+    const b = job.baseline;
+    const baseline = b === undefined
+        ? undefined
+        : b.kind === 'missing'
+            ? { jobId: null, none: b.why }
+            : {
+                jobId: b.jobGroupId,
+                ...(b.profile.kind !== 'profiled' && { none: b.profile.why }),
+                outputs: job.comparisons.map((c) => ({
+                    key: c.key,
+                    rowsNow: c.rowsNow ?? null,
+                    rowsBefore: c.rowsBefore ?? null,
+                    rowChange: rowChange(c.rowsNow, c.rowsBefore)?.delta ?? null,
+                    moved: c.moved.slice(0, MAX_MOVED).map((m) => ({ ...m, before: round(m.before), now: round(m.now) })),
+                    ruleChanges: c.ruleChanges
+                }))
+            };
+    return { jobId: job.jobGroupId, label: job.label, ...profile, ...(baseline && { baseline }) };
+}
+/** The `profile` output's value. */
+function figures_qualityFigures(quality) {
+    const { verdict } = quality;
+    return {
+        quality: verdict.status,
+        failures: verdict.failures.slice(0, MAX_FAILURES).map(describeFailure),
+        moreFailures: Math.max(0, verdict.failures.length - MAX_FAILURES),
+        jobs: quality.jobs.map(jobFigures)
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/api/job-groups.ts
@@ -30140,7 +30847,7 @@ const isStatus = (value) => typeof value === 'string' && value.trim() !== '';
 function statusOf(group, jobId) {
     if (isStatus(group?.status))
         return group.status;
-    const seen = oneLine(JSON.stringify(group?.status) ?? 'nothing', 80);
+    const seen = format_oneLine(JSON.stringify(group?.status) ?? 'nothing', 80);
     throw new TransientError(`neither GET /v4/jobGroups/${jobId}/status nor GET /v4/jobGroups/${jobId} gave a status (got ${seen})`);
 }
 
@@ -30235,6 +30942,7 @@ function listed(items, max = 5) {
 
 
 
+
 /** Stages kept for the summary and the `jobs` output; a run with more is cut, with a note. */
 const MAX_STAGES = 200;
 /** Files and tables kept for the `written` output, of each. */
@@ -30307,6 +31015,8 @@ function reportOutputs(report) {
         [OUTPUT.durationSeconds]: report.durationMs === undefined ? '' : String(Math.round(report.durationMs / 1000)),
         [OUTPUT.jobs]: JSON.stringify(report.stages.map((s) => ({ id: s.id, type: s.jobType, status: s.status }))),
         [OUTPUT.written]: report.written ? JSON.stringify(boundedWritten(report.written)) : '',
+        [OUTPUT.quality]: report.quality?.verdict.status ?? 'not-checked',
+        [OUTPUT.profile]: report.quality ? JSON.stringify(qualityFigures(report.quality)) : '',
         [OUTPUT.jobIds]: JSON.stringify(report.jobGroupIds ?? (report.jobId === undefined ? [] : [report.jobId])),
         [OUTPUT.flowRunId]: String(report.composite?.flowRunId ?? ''),
         [OUTPUT.planRunId]: String(report.composite?.planRunId ?? '')
@@ -30319,6 +31029,234 @@ function progressLine(jobId, status, elapsedMs, stages = []) {
     return `${who}: ${status} after ${formatMs(elapsedMs)}${detail}`;
 }
 
+;// CONCATENATED MODULE: ./src/report/escape.ts
+/** Server text made safe for the summary's and the comment's Markdown and HTML. Pure. */
+
+
+const MAX_CELL = 300;
+/** Server text made safe for the summary's Markdown and HTML: escaped, on one line, cut to `max` characters. */
+function escapeText(text, max = MAX_CELL) {
+    return format_oneLine((0,secrets/* redact */.E)(text), max).replace(/[&<>"'`|*_[\]\\#~!()$]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+function escapeAttr(url) {
+    return (0,secrets/* redact */.E)(url).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+;// CONCATENATED MODULE: ./src/quality/job-quality.ts
+/** How messages name an output: the job's label alone when it has one output, else with the output's key. */
+function job_quality_outputLabel(job, output, outputs) {
+    return outputs <= 1 || output.key === '' ? job.label : `${job.label} output ${output.key}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/quality-summary.ts
+/**
+ * The data in the step summary: the gate's verdict with every failing check, and per job group its profile (rows,
+ * the columns with the most mismatched and missing values, the data-quality rules) and how it compares with the
+ * baseline. `short` is the pull request comment's form. Everything from the server is escaped; every list is
+ * bounded and says how many more there were. Pure.
+ */
+
+
+
+
+
+/** Rows of each table, at most (the worst first), in the summary and in the comment. */
+const MAX_ROWS = { full: 20, short: 5 };
+const quality_summary_MAX_FAILURES = { full: 50, short: 10 };
+/** Job groups shown in the comment, at most. */
+const MAX_SHORT_JOBS = 5;
+const table = (head, rows) => `<table>\n<thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead>\n<tbody>\n` +
+    `${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n')}\n</tbody>\n</table>`;
+const more = (count, what) => (count > 0 ? `<p>… and ${count} more ${what}.</p>` : '');
+/** The quality sections of the summary (or of the comment, `short`). */
+function renderQuality(quality, short = false) {
+    const lines = [...gateSection(quality, short)];
+    const jobs = short ? quality.jobs.slice(0, MAX_SHORT_JOBS) : quality.jobs;
+    const omitted = quality.jobsOmitted + quality.jobs.length - jobs.length;
+    const against = quality.baselineAsked ? ` against the baseline (${escapeText(quality.baselineAsked, 60)})` : '';
+    if (jobs.length > 0)
+        lines.push(`#### Data profile${against}`, '');
+    for (const job of jobs)
+        lines.push(...(short ? shortJob(job) : fullJob(job)));
+    if (omitted > 0)
+        lines.push(more(omitted, 'job groups, not profiled here'), '');
+    for (const note of quality.notes)
+        lines.push(`<p>${escapeText(note, 500)}</p>`, '');
+    return lines;
+}
+function gateSection(quality, short) {
+    const { verdict } = quality;
+    if (verdict.status === 'not-checked')
+        return [];
+    if (verdict.status === 'passed')
+        return ['#### ✅ Data quality gate passed', ''];
+    const max = short ? quality_summary_MAX_FAILURES.short : quality_summary_MAX_FAILURES.full;
+    const items = verdict.failures.slice(0, max).map((f) => `<li>${escapeText(verdict_describeFailure(f), 500)}</li>`);
+    const rest = verdict.failures.length - items.length;
+    if (rest > 0)
+        items.push(`<li>… and ${rest} more failing checks${short ? ' (see the step summary)' : ''}</li>`);
+    return ['#### ❌ Data quality gate failed', '', `<ul>\n${items.join('\n')}\n</ul>`, ''];
+}
+function fullJob(job) {
+    const lines = [`<p><b>${escapeText(capital(job.label), 200)}</b>${baselineText(job)}</p>`, ''];
+    if (job.profile.kind !== 'profiled')
+        return [...lines, `<p>${noProfile(job.profile.why, job.profile.reason)}</p>`, ''];
+    const { outputs } = job.profile;
+    lines.push(rowsTable(job, outputs), '');
+    for (const output of outputs) {
+        const name = outputs.length > 1 ? ` of ${escapeText(job_quality_outputLabel(job, output, outputs.length), 200)}` : '';
+        lines.push(...columnsSection(output, name), ...rulesSection(output, name));
+        const pair = job.comparisons.find((c) => c.key === output.key);
+        if (pair)
+            lines.push(...movedSection(pair, name));
+    }
+    return lines;
+}
+function baselineText(job) {
+    const b = job.baseline;
+    if (!b)
+        return '';
+    if (b.kind === 'missing')
+        return ` · no baseline: ${escapeText(b.why, 300)}`;
+    const when = b.createdAt ? `, of ${escapeText(b.createdAt, 40)}` : '';
+    const without = b.profile.kind === 'profiled' ? '' : ` (it has no profile: ${escapeText(b.profile.why, 300)})`;
+    return ` · compared with job ${b.jobGroupId}${when}${without}`;
+}
+function noProfile(why, reason) {
+    const hint = reason === 'not-profiled'
+        ? ' Turn profiling on with <code>overrides: {"profiler": true}</code> (a <code>quality-gate</code> does so)' +
+            ' to see rows, mismatched and missing values and data-quality rules here.'
+        : '';
+    return `No data profile: ${escapeText(why, 300)}.${hint}`;
+}
+function rowsTable(job, outputs) {
+    const compared = job.comparisons.length > 0;
+    const rows = outputs.map((output) => {
+        const pair = job.comparisons.find((c) => c.key === output.key);
+        const cells = [escapeText(job_quality_outputLabel(job, output, outputs.length), 200), count(output.rows)];
+        if (compared)
+            cells.push(count(pair?.rowsBefore), changeText(pair));
+        return cells;
+    });
+    return table(['Output', 'Rows', ...(compared ? ['Before', 'Change'] : [])], rows);
+}
+function changeText(pair) {
+    const change = compare_rowChange(pair?.rowsNow, pair?.rowsBefore);
+    if (!change)
+        return '';
+    const sign = change.delta > 0 ? '+' : '';
+    const share = change.share === undefined ? '' : ` (${change.delta < 0 ? '-' : sign}${profile_percent(Math.abs(change.share))})`;
+    return `${sign}${change.delta}${share}`;
+}
+const count = (n) => (n === undefined ? 'unknown' : String(n));
+const figure = (n, total) => (n === 0 ? '0' : `${n} (${profile_percent(profile_shareOf(n, total))})`);
+const worst = (c) => Math.max(profile_shareOf(c.mismatched, c.total), profile_shareOf(c.missing, c.total));
+function columnsSection(output, of) {
+    const dirty = output.columns.filter((c) => c.mismatched > 0 || c.missing > 0);
+    dirty.sort((a, b) => worst(b) - worst(a) || b.mismatched + b.missing - (a.mismatched + a.missing));
+    const lines = [];
+    if (dirty.length === 0) {
+        lines.push(`<p>${output.columns.length} columns${of}: no mismatched or missing values.</p>`, '');
+    }
+    else {
+        const rows = dirty
+            .slice(0, MAX_ROWS.full)
+            .map((c) => [
+            `<code>${escapeText(c.name, 120)}</code>`,
+            escapeText(c.type ?? '', 40),
+            figure(c.mismatched, c.total),
+            figure(c.missing, c.total)
+        ]);
+        lines.push(`<p>Columns${of} with the most mismatched and missing values (of ${output.columns.length}):</p>`, '');
+        lines.push(table(['Column', 'Type', 'Mismatched', 'Missing'], rows), more(dirty.length - rows.length, 'such columns'), '');
+    }
+    if (output.unreadable.length > 0) {
+        const names = output.unreadable.slice(0, 10).map((c) => `<code>${escapeText(c.name, 60)}</code>`);
+        const rest = output.unreadable.length > 10 ? ` and ${output.unreadable.length - 10} more` : '';
+        lines.push(`<p>Counts that could not be read, of ${output.unreadable.length} columns: ${names.join(', ')}${rest}.</p>`, '');
+    }
+    if (output.columnsOmitted > 0)
+        lines.push(more(output.columnsOmitted, 'columns, not read (too many)'), '');
+    return lines;
+}
+const RULE_ORDER = { fail: 0, invalid: 1, pass: 2 };
+function rulesSection(output, of) {
+    if (output.rules.length === 0)
+        return [];
+    const rules = [...output.rules].sort((a, b) => RULE_ORDER[a.status] - RULE_ORDER[b.status]);
+    const rows = rules
+        .slice(0, MAX_ROWS.full)
+        .map((r) => [
+        `<code>${escapeText(r.column, 120)}</code>`,
+        escapeText(r.description, 200),
+        r.status === 'pass' ? '✅ pass' : r.status === 'fail' ? '❌ fail' : '⚠️ invalid',
+        count(r.passCount),
+        count(r.failCount)
+    ]);
+    const rest = rules.length - rows.length + output.rulesOmitted;
+    return [
+        `<p>Data-quality rules${of}:</p>`,
+        '',
+        table(['Column', 'Rule', 'Status', 'Pass', 'Fail'], rows),
+        more(rest, 'rules'),
+        ''
+    ];
+}
+function movedSection(pair, of) {
+    const lines = [];
+    if (pair.moved.length > 0) {
+        const rows = pair.moved.map((m) => [
+            `<code>${escapeText(m.name, 120)}</code>`,
+            m.measure,
+            profile_percent(m.before),
+            profile_percent(m.now)
+        ]);
+        lines.push(`<p>Columns${of} whose share moved most since the baseline:</p>`, '');
+        lines.push(table(['Column', 'Values', 'Before', 'Now'], rows), more(pair.movedOmitted, 'moved columns'), '');
+    }
+    if (pair.ruleChanges.length > 0) {
+        const rows = pair.ruleChanges.map((r) => [
+            `<code>${escapeText(r.column, 120)}</code>`,
+            escapeText(r.description, 200),
+            r.before,
+            r.now
+        ]);
+        lines.push(`<p>Rules${of} whose status changed:</p>`, '');
+        lines.push(table(['Column', 'Rule', 'Before', 'Now'], rows), more(pair.ruleChangesOmitted, 'changed rules'), '');
+    }
+    if (pair.added + pair.removed > 0)
+        lines.push(`<p>Columns${of}: ${pair.added} new, ${pair.removed} gone since the baseline.</p>`, '');
+    return lines;
+}
+/** The comment's form: one line per output, the worst columns and moved ones named. */
+function shortJob(job) {
+    const head = `<b>${escapeText(capital(job.label), 200)}</b>${baselineText(job)}`;
+    if (job.profile.kind !== 'profiled')
+        return fullJob(job);
+    const { outputs } = job.profile;
+    const items = outputs.slice(0, MAX_ROWS.short).map((output) => {
+        const pair = job.comparisons.find((c) => c.key === output.key);
+        const before = pair && pair.rowsBefore !== undefined ? ` (before ${pair.rowsBefore}, ${changeText(pair)})` : '';
+        const dirty = output.columns.filter((c) => c.mismatched > 0 || c.missing > 0).sort((a, b) => worst(b) - worst(a));
+        const columns = dirty.slice(0, 3).map((c) => `<code>${escapeText(c.name, 60)}</code> ${profile_percent(worst(c))}`);
+        const failing = output.rules.filter((r) => r.status !== 'pass').length;
+        const rules = output.rules.length > 0 ? `; rules: ${output.rules.length - failing} of ${output.rules.length} pass` : '';
+        const moved = (pair?.moved ?? [])
+            .slice(0, 3)
+            .map((m) => `<code>${escapeText(m.name, 60)}</code> ${m.measure} ${profile_percent(m.before)} → ${profile_percent(m.now)}`);
+        const parts = [
+            `${escapeText(job_quality_outputLabel(job, output, outputs.length), 200)}: ${count(output.rows)} rows${before}`,
+            columns.length > 0 ? `worst columns ${columns.join(', ')}` : 'no mismatched or missing values',
+            ...(moved.length > 0 ? [`moved ${moved.join(', ')}`] : [])
+        ];
+        return `<li>${parts.join('; ')}${rules}</li>`;
+    });
+    if (outputs.length > MAX_ROWS.short)
+        items.push(`<li>… and ${outputs.length - MAX_ROWS.short} more outputs</li>`);
+    return [`<p>${head}</p>`, '', `<ul>\n${items.join('\n')}\n</ul>`, ''];
+}
+const capital = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 /**
  * The step summary: Markdown with HTML tables, rendered purely from the report. Everything that came from the
@@ -30328,16 +31266,10 @@ function progressLine(jobId, status, elapsedMs, stages = []) {
 
 
 
-const MAX_CELL = 300;
+
 const summary_MAX_WRITTEN = 50;
 const MAX_PARTS = 50;
-/** Server text made safe for the summary's Markdown and HTML: escaped, on one line, cut to `max` characters. */
-function escapeText(text, max = MAX_CELL) {
-    return oneLine((0,secrets/* redact */.E)(text), max).replace(/[&<>"'`|*_[\]\\#~!()$]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-function escapeAttr(url) {
-    return (0,secrets/* redact */.E)(url).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+
 const HEADLINE = {
     complete: '✅ completed',
     failed: '❌ failed',
@@ -30349,8 +31281,8 @@ const HEADLINE = {
     'unknown-start': '⚠️ may have started: its start could not be confirmed',
     error: '⚠️ could not be run'
 };
-/** The step summary, as Markdown with HTML tables. Pure. */
-function renderSummary(report) {
+/** The step summary, as Markdown with HTML tables; `comment`: the pull request comment's form. Pure. */
+function renderSummary(report, form = 'summary') {
     const lines = [];
     const subject = report.composite
         ? capitalised(report.composite.subject)
@@ -30367,6 +31299,8 @@ function renderSummary(report) {
     lines.push(detailsTable(report), '');
     if (report.composite?.parts.length)
         lines.push(...partsSection(report.composite));
+    if (report.quality)
+        lines.push(...renderQuality(report.quality, form === 'comment'));
     if (report.stages.length > 0)
         lines.push('#### Stages', '', stagesTable(report.stages), '');
     if (report.stagesOmitted)
@@ -31148,7 +32082,7 @@ const MAX_TRUSTED_OFFSET_MS = 10 * 60_000;
 const RECHECKS_MS = [0, 2_000, 5_000];
 const LOOKUP_BUDGET_MS = 60_000;
 /** At most this many candidates are named in an error. */
-const MAX_LISTED = 10;
+const job_history_MAX_LISTED = 10;
 /**
  * The job group this step created, if the history shows exactly one of this recipe created since the first send;
  * undefined if it shows none. Throws `TriggerUnsettledError` when there are several, or the history cannot be read.
@@ -31165,14 +32099,14 @@ async function findOwnJobGroup(history, context, cause) {
         const offset = page.serverNow === undefined ? undefined : page.serverNow - page.readAt;
         const trusted = offset !== undefined && Math.abs(offset) <= MAX_TRUSTED_OFFSET_MS;
         const since = history.firstSentAt + (trusted ? offset - SKEW_MARGIN_MS : -UNKNOWN_SKEW_MS);
-        candidates = page.groups.filter((g) => g.wrangledDataset?.id === history.recipeId && createdMs(g) >= since);
+        candidates = page.groups.filter((g) => g.wrangledDataset?.id === history.recipeId && job_history_createdMs(g) >= since);
         if (candidates.length > 0)
             break;
     }
     if (candidates.length <= 1)
         return candidates[0];
     const listed = candidates
-        .slice(0, MAX_LISTED)
+        .slice(0, job_history_MAX_LISTED)
         .map((g) => `${g.id} (${history.historyUrl}/${g.id})`)
         .join(', ');
     ctx.log.debug(`Job groups of recipe ${history.recipeId} created since the first send: ${listed}`);
@@ -31202,7 +32136,7 @@ async function readHistory(history, context, requestId) {
     const why = lastError instanceof ApiError ? reason(lastError) : lastError.message;
     throw unsettled(history, `${context}, and the job history could not be read to check (${why})`, requestId);
 }
-function createdMs(group) {
+function job_history_createdMs(group) {
     const t = Date.parse(group.createdAt ?? '');
     return Number.isNaN(t) ? -Infinity : t;
 }

@@ -9,9 +9,7 @@ import { ApiError } from './api-error.ts'
 
 export type ProfileAnswer =
   /** The answer's JSON, as the server sent it (a map of profiles, or one). */
-  | { kind: 'answer'; data: unknown }
-  | { kind: 'not-profiled' }
-  | { kind: 'unsupported' }
+  { kind: 'answer'; data: unknown } | { kind: 'not-profiled' } | { kind: 'unsupported' }
 
 const CALLS = ['profileResults', 'profile'] as const
 
@@ -27,7 +25,10 @@ export class ProfilesApi {
     for (const call of CALLS) {
       if (this.missing.has(call)) continue
       try {
-        return { kind: 'answer', data: await this.client.read<unknown>(`/v4/jobGroups/${jobId}/${call}`, budget, { jobId }) }
+        return {
+          kind: 'answer',
+          data: await this.client.read<unknown>(`/v4/jobGroups/${jobId}/${call}`, budget, { jobId })
+        }
       } catch (error) {
         if (!(error instanceof ApiError)) throw error
         if (error.exception?.name === 'ProfilingDataNotFoundException') return { kind: 'not-profiled' }

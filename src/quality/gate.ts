@@ -102,7 +102,7 @@ export function parseLimit(check: string, value: unknown): Limit {
     return { kind: 'share', percent: p, text: `${share[1]}%` }
   }
   const count = text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined
-  if (count !== undefined && Number.isSafeInteger(count)) return { kind: 'count', count, text }
+  if (count !== undefined && Number.isSafeInteger(count)) return { kind: 'count', count, text: String(count) }
   throw new GateError(
     `'${check}' must be a share with % (e.g. 0.5%) or a whole count of values (e.g. 0) (got ${kindOf(value)}).`
   )

@@ -1,7 +1,6 @@
 /** What is known of one job group's data: its profile, its baseline's, and how they compare. Types and labels. */
 import type { OutputComparison } from './compare.ts'
 import type { OutputProfile } from './profile.ts'
-import type { Verdict } from './verdict.ts'
 
 /** A profile read, or why there is none (ran without profiling, an edition without the call, a failed read). */
 export type ProfileState =
@@ -40,4 +39,25 @@ export function outputLabel(
   outputs: number
 ): string {
   return outputs <= 1 || output.key === '' ? job.label : `${job.label} output ${output.key}`
+}
+
+export type QualityStatus = 'passed' | 'failed' | 'not-checked'
+
+export interface GateFailure {
+  /** The output as messages name it, e.g. `job 4100`. */
+  output: string
+  column?: string
+  /** The check, as the gate names it: `missing`, `rules`, `min-rows`, … */
+  check: string
+  /** What was found, e.g. `60 missing (6%)`. */
+  figure: string
+  /** The limit it broke, as written, e.g. `5%`; or why it could not be checked. */
+  limit: string
+}
+
+export interface Verdict {
+  status: QualityStatus
+  failures: GateFailure[]
+  /** Why the data was not checked (no gate, or the run did not complete). */
+  why?: string
 }

@@ -6,29 +6,10 @@
  */
 import { rowChange } from './compare.ts'
 import type { ColumnLimits, Limit, QualityGate } from './gate.ts'
-import { outputLabel, type JobQuality } from './job-quality.ts'
+import { outputLabel, type GateFailure, type JobQuality, type Verdict } from './job-quality.ts'
 import { percent, type ColumnFigures, type OutputProfile } from './profile.ts'
 
-export type QualityStatus = 'passed' | 'failed' | 'not-checked'
-
-export interface GateFailure {
-  /** The output as messages name it, e.g. `job 4100`. */
-  output: string
-  column?: string
-  /** The check, as the gate names it: `missing`, `rules`, `min-rows`, … */
-  check: string
-  /** What was found, e.g. `60 missing (6%)`. */
-  figure: string
-  /** The limit it broke, as written, e.g. `5%`; or why it could not be checked. */
-  limit: string
-}
-
-export interface Verdict {
-  status: QualityStatus
-  failures: GateFailure[]
-  /** Why the data was not checked (no gate, or the run did not complete). */
-  why?: string
-}
+export type { GateFailure, QualityStatus, Verdict } from './job-quality.ts'
 
 /** `job 4100, column email: 60 missing (6%), more than missing: 5%`: one failure on one line. Pure. */
 export function describeFailure(f: GateFailure): string {

@@ -27,11 +27,8 @@ export function renderQuality(quality: QualityReport, short = false): string[] {
   const lines = [...gateSection(quality, short)]
   const jobs = short ? quality.jobs.slice(0, MAX_SHORT_JOBS) : quality.jobs
   const omitted = quality.jobsOmitted + quality.jobs.length - jobs.length
-  if (jobs.length > 0)
-    lines.push(
-      `#### Data profile${quality.baselineAsked ? ` against the baseline (${escapeText(quality.baselineAsked, 60)})` : ''}`,
-      ''
-    )
+  const against = quality.baselineAsked ? ` against the baseline (${escapeText(quality.baselineAsked, 60)})` : ''
+  if (jobs.length > 0) lines.push(`#### Data profile${against}`, '')
   for (const job of jobs) lines.push(...(short ? shortJob(job) : fullJob(job)))
   if (omitted > 0) lines.push(more(omitted, 'job groups, not profiled here'), '')
   for (const note of quality.notes) lines.push(`<p>${escapeText(note, 500)}</p>`, '')
@@ -193,7 +190,7 @@ function movedSection(pair: OutputComparison, of: string): string[] {
 /** The comment's form: one line per output, the worst columns and moved ones named. */
 function shortJob(job: JobQuality): string[] {
   const head = `<b>${escapeText(capital(job.label), 200)}</b>${baselineText(job)}`
-  if (job.profile.kind !== 'profiled') return [`<p>${head}: ${noProfile(job.profile.why, job.profile.reason)}</p>`, '']
+  if (job.profile.kind !== 'profiled') return fullJob(job)
   const { outputs } = job.profile
   const items = outputs.slice(0, MAX_ROWS.short).map((output) => {
     const pair = job.comparisons.find((c) => c.key === output.key)

@@ -7,6 +7,8 @@ import { formatMs } from '../shared/format.ts'
 import { targetLabel, type Config } from '../inputs/inputs.ts'
 import type { Job, JobGroupOutputs, JobStatus } from '../api/job-groups.ts'
 import type { RunParameter } from '../inputs/run-parameters.ts'
+import { qualityFigures } from '../quality/figures.ts'
+import type { QualityReport } from '../quality/job-quality.ts'
 import { pageUrl, type CompositeRun, type RunDetails } from './run-parts.ts'
 
 /** `unknown-start`: the start may have created a run that could not be found; `error`: nothing was started. */
@@ -51,6 +53,8 @@ export interface RunReport {
   jobGroupIds?: number[]
   /** A flow or plan run: what messages call it, its own id, and its parts. */
   composite?: CompositeRun
+  /** The data: profiles, the baseline, the quality gate's verdict. */
+  quality?: QualityReport
 }
 
 /** Stages kept for the summary and the `jobs` output; a run with more is cut, with a note. */
@@ -137,6 +141,8 @@ export function reportOutputs(report: RunReport): Record<Exclude<OutputName, typ
     [OUTPUT.durationSeconds]: report.durationMs === undefined ? '' : String(Math.round(report.durationMs / 1000)),
     [OUTPUT.jobs]: JSON.stringify(report.stages.map((s) => ({ id: s.id, type: s.jobType, status: s.status }))),
     [OUTPUT.written]: report.written ? JSON.stringify(boundedWritten(report.written)) : '',
+    [OUTPUT.quality]: report.quality?.verdict.status ?? 'not-checked',
+    [OUTPUT.profile]: report.quality ? JSON.stringify(qualityFigures(report.quality)) : '',
     [OUTPUT.jobIds]: JSON.stringify(report.jobGroupIds ?? (report.jobId === undefined ? [] : [report.jobId])),
     [OUTPUT.flowRunId]: String(report.composite?.flowRunId ?? ''),
     [OUTPUT.planRunId]: String(report.composite?.planRunId ?? '')

@@ -3,24 +3,17 @@
  * server is escaped (and cut when long) before it is written, and every secret is removed.
  */
 import * as core from '@actions/core'
-import { formatMs, oneLine } from '../shared/format.ts'
+import { formatMs } from '../shared/format.ts'
 import type { Job, JobGroupOutputs } from '../api/job-groups.ts'
 import { capitalised, type Ending, type RunReport } from './report.ts'
 import type { CompositeRun } from './run-parts.ts'
-import { redact } from '../shared/secrets.ts'
+import { escapeAttr, escapeText } from './escape.ts'
+import { renderQuality } from './quality-summary.ts'
 
-const MAX_CELL = 300
 const MAX_WRITTEN = 50
 const MAX_PARTS = 50
 
-/** Server text made safe for the summary's Markdown and HTML: escaped, on one line, cut to `max` characters. */
-export function escapeText(text: string, max = MAX_CELL): string {
-  return oneLine(redact(text), max).replace(/[&<>"'`|*_[\]\\#~!()$]/g, (c) => `&#${c.charCodeAt(0)};`)
-}
-
-function escapeAttr(url: string): string {
-  return redact(url).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-}
+export { escapeText }
 
 const HEADLINE: Record<Ending, string> = {
   complete: '✅ completed',
@@ -34,8 +27,8 @@ const HEADLINE: Record<Ending, string> = {
   error: '⚠️ could not be run'
 }
 
-/** The step summary, as Markdown with HTML tables. Pure. */
-export function renderSummary(report: RunReport): string {
+/** The step summary, as Markdown with HTML tables; `comment`: the pull request comment's form. Pure. */
+export function renderSummary(report: RunReport, form: 'summary' | 'comment' = 'summary'): string {
   const lines: string[] = []
   const subject = report.composite
     ? capitalised(report.composite.subject)
@@ -49,6 +42,7 @@ export function renderSummary(report: RunReport): string {
   for (const note of report.notes) lines.push(`<p>${escapeText(note, 1000)}</p>`, '')
   lines.push(detailsTable(report), '')
   if (report.composite?.parts.length) lines.push(...partsSection(report.composite))
+  if (report.quality) lines.push(...renderQuality(report.quality, form === 'comment'))
   if (report.stages.length > 0) lines.push('#### Stages', '', stagesTable(report.stages), '')
   if (report.stagesOmitted) lines.push(`<p>… and ${report.stagesOmitted} more stages, not shown.</p>`, '')
   const written = report.written ? writtenList(report.written) : ''

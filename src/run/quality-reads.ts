@@ -122,7 +122,12 @@ class QualityReader {
       const recipeId = target.recipeId ?? own.wrangledDataset?.id
       if (recipeId === undefined) return { kind: 'missing', why: `the recipe of job ${target.jobGroupId} is not known` }
       const before = Date.parse(own.createdAt ?? '')
-      const wanted = { kind: baseline.kind, recipeId, exclude: this.ownIds, before: Number.isFinite(before) ? before : undefined }
+      const wanted = {
+        kind: baseline.kind,
+        recipeId,
+        exclude: this.ownIds,
+        before: Number.isFinite(before) ? before : undefined
+      }
       for (let page = 0; page < LIBRARY_PAGES; page++) {
         const rows = await this.page(baseline.kind, page)
         const choice = pickBaseline(rows, wanted, rows.length >= PAGE_SIZE)

@@ -16,7 +16,7 @@ import {
 import type { Clock } from '../shared/clock.ts'
 import { formatMs } from '../shared/format.ts'
 import type { Config } from '../inputs/inputs.ts'
-import { isTerminal } from '../api/job-groups.ts'
+import { isTerminal, type JobGroupsApi } from '../api/job-groups.ts'
 import { log, quietly } from '../shared/log.ts'
 import { setOutput } from '../runner/outputs.ts'
 import {
@@ -32,6 +32,7 @@ import {
 } from '../report/report.ts'
 import { describeStart } from '../report/run-parts.ts'
 import { saveSettled, saveStarted } from '../runner/state.ts'
+import { readQuality } from './quality-reads.ts'
 import { describeStartFailure } from './start-failure.ts'
 import type { RunKind, Started } from '../targets/run-kind.ts'
 import { watchRun } from './waiter.ts'
@@ -58,8 +59,12 @@ export class Run {
   private readonly clock: Clock
   private readonly executionId: string
 
-  constructor(kind: RunKind, config: Config, clock: Clock, executionId: string) {
+  /** For the reads of the data (profiles, baseline); none: the report tells nothing of the data. */
+  private readonly api?: JobGroupsApi
+
+  constructor(kind: RunKind, config: Config, clock: Clock, executionId: string, api?: JobGroupsApi) {
     this.kind = kind
+    this.api = api
     this.config = config
     this.clock = clock
     this.executionId = executionId
@@ -209,6 +214,7 @@ export class Run {
     report.engine ??= details.stages.map((s) => s.executionLanguage).find((e): e is string => typeof e === 'string')
     report.written = details.written
     if (details.parts) addParts(report, details, this.config.appUrl)
+    if (this.api && !this.stopping) report.quality = await readQuality(this.api, this.config, report, budget)
   }
 
   private budget(ms: number): Budget {

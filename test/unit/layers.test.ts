@@ -17,6 +17,7 @@ export const LAYERS = [
   'runner',
   'api',
   'inputs',
+  'quality',
   'http',
   'shared'
 ] as const

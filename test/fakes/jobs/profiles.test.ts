@@ -1,8 +1,8 @@
 // The emulator's profiles (GET /v4/jobGroups/{id}/profile, /profileResults) and the job library's `ranfrom`, as
 // PROFILE-AND-RESULTS.md and REAL-API-SHAPES.md describe them.
 import { describe, expect, it } from 'vitest'
-import type { ProfileSpec } from './emulator/index.ts'
-import { call, exceptionBody, startEmulator as start } from './support/emulator-client.ts'
+import type { ProfileSpec } from '../../emulator/index.ts'
+import { call, exceptionBody, startEmulator as start } from '../../support/emulator-client.ts'
 
 const PROFILE: ProfileSpec = {
   outputs: [
