@@ -21,6 +21,9 @@ export const MAX_PROFILED = 10
 /** Pages of the job library read to find a baseline, and their size. */
 const LIBRARY_PAGES = 3
 const PAGE_SIZE = 100
+/** The data's reads end within the report's budget and this long; one that keeps failing gives up after `PERSIST_MS`. */
+const READS_MS = 20_000
+const PERSIST_MS = 8_000
 
 interface Target {
   jobGroupId: number
@@ -50,7 +53,9 @@ export async function readQuality(
 ): Promise<QualityReport | undefined> {
   const targets = completedJobGroups(report)
   if (targets.length === 0 && !config.qualityGate) return undefined
-  const reader = new QualityReader(api, config.baseline, budget, new Set(report.jobGroupIds ?? []))
+  const deadline = Math.min(budget.deadline, api.client.clock.now() + READS_MS)
+  const reads = { deadline, persistMs: PERSIST_MS, signal: budget.signal }
+  const reader = new QualityReader(api, config.baseline, reads, new Set(report.jobGroupIds ?? []))
   const jobs: JobQuality[] = []
   for (const target of targets.slice(0, MAX_PROFILED)) jobs.push(await reader.job(target))
   const jobsOmitted = Math.max(0, targets.length - MAX_PROFILED)

@@ -15,6 +15,7 @@ import { Emulator, startAacEmulator, type EmulatorOptions, type FlowSpec, type T
 import { FakeGitHub } from './fake-github.ts'
 import { GITHUB_TOKEN, SECRETS_ACCESS, SECRETS_TOKENS, SERVICE_PRINCIPAL } from './fake-tokens.ts'
 import { asRecord, isThisAction, strings, type Markers, type Workflow } from './readme-examples.ts'
+import { QUALITY_SETUP } from './readme-quality.ts'
 import { runAction, type ActionResult } from './run-action.ts'
 
 /** What an example's `# readme-test: emulator=<name>` starts. */
@@ -27,6 +28,8 @@ export interface EmulatorSetup {
    * becomes its issuer, and the AAC test values (AAC_VALUES) are given.
    */
   oauthClients?: Record<string, string | null>
+  /** Past runs and the like, made once the emulator listens. */
+  prepare?: (emulator: Emulator) => void
 }
 
 /** What `secrets.AAC_SECRETS_TOKEN` stands for: the fake GitHub lets it read public keys and write secrets. */
@@ -73,7 +76,9 @@ export const EMULATOR_SETUPS: Record<string, EmulatorSetup> = {
   aac: {
     emulator: { recipes: [7] },
     oauthClients: { 'your-client-id': null, [SERVICE_PRINCIPAL.id]: SERVICE_PRINCIPAL.secret }
-  }
+  },
+  // "Gate a pull request on the data": a scratch run of recipe 7, and production's scheduled run to compare with.
+  quality: QUALITY_SETUP
 }
 
 /** The test values only a setup with `oauthClients` gives; the refresh token is issued by its token server. */
@@ -234,6 +239,7 @@ async function startServers(
     : undefined
   const emulator = aac?.emulator ?? (await Emulator.start(emulatorOptions))
   closers.push(() => (aac ?? emulator).close())
+  setup.prepare?.(emulator)
   const tokenServer = aac?.tokenServer
   // A pair as a user gets it from the OAuth 2.0 API Tokens page, of the first client (the user's).
   if (tokenServer) Object.assign(values, aacValues(tokenServer.issueRefreshToken().refreshToken))
