@@ -43,3 +43,4 @@ export type {
   PlanTaskSpec,
   ValidationStatus
 } from './flow-types.ts'
+export type { LogArchiveSpec, LogEntrySpec, LogsCall } from './results.ts'

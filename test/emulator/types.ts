@@ -5,6 +5,7 @@ import type { RecordedRequest as SharedRecordedRequest } from '../support/record
 import type { LoopbackHost } from '../support/listen.ts'
 import type { TlsKeyPair } from '../support/tls.ts'
 import type { FlowPlanOptions } from './flow-types.ts'
+import type { LogArchiveSpec, LogsCall } from './results.ts'
 
 export type { TlsKeyPair }
 
@@ -13,6 +14,8 @@ export interface StageSpec {
   jobType: string
   /** Failure text of this stage; on a Failed scenario the stage carrying it is the one that fails. */
   errorMessage?: string
+  /** The lines of this stage's job.log (GET /logs); default a few INFO lines, and on failure its error. */
+  log?: string[]
 }
 
 export type TerminalStatus = 'Complete' | 'Failed' | 'Canceled'
@@ -34,6 +37,11 @@ export interface JobScenario {
   stages?: StageSpec[]
   /** GET /outputs once Complete; default one file and one table. */
   outputs?: OutputLists
+
+  /** More entries of the GET /logs archive (hostile names, bombs, padding), or longer logs (results.ts). */
+  logArchive?: LogArchiveSpec
+  /** GET /publications once Complete; default those the request's `overrides.publications` asked for. */
+  publications?: object[]
 }
 
 /**
@@ -189,6 +197,11 @@ export interface EmulatorOptions extends FlowPlanOptions {
   scenarios?: Record<number, JobScenario>
   /** Legacy Dataprep Standard edition: /status and /cancel answer 404. */
   legacy?: boolean
+  /**
+   * What GET /v4/jobGroups/{id}/logs answers: 'zip' (self-managed Trifacta, S2; the default), or 404 or 403
+   * (editions without the call; 404 is the default with `legacy`).
+   */
+  jobLogs?: LogsCall
   /** Per-window quota on POST /v4/jobGroups (429 TooManyRequestsException when spent). */
   triggerQuota?: { limit: number; windowMs: number }
   faults?: Fault[]
