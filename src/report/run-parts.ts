@@ -3,6 +3,7 @@
  * report names them. Pure.
  */
 import { isTerminal, type Job, type JobGroup, type JobGroupOutputs, type JobStatus } from '../api/job-groups.ts'
+import type { EndedJobGroup } from '../results/job-results.ts'
 import type { RunRef } from '../runner/state.ts'
 
 export interface Started {
@@ -28,6 +29,8 @@ export interface RunDetails {
   written?: JobGroupOutputs
   /** A flow's or plan's job groups, one part each (a plan task without one is a part too). */
   parts?: RunPart[]
+  /** Each job group read, with its own stages (all of them, for the report folder). */
+  jobGroups?: EndedJobGroup[]
 }
 
 /** One job group of a flow or plan run, as the report shows it. */

@@ -1,9 +1,9 @@
 // Tests of the emulator's GET /v4/jobGroups/{id}/logs (a real ZIP) and /publications, over real HTTP.
 import { unzipSync, strFromU8 } from 'fflate'
 import { describe, expect, it, vi } from 'vitest'
-import type { Emulator } from './emulator/index.ts'
-import { startAacEmulator } from './emulator/index.ts'
-import { call, freezeDate, startEmulator as start, T0 } from './support/emulator-client.ts'
+import type { Emulator } from '../../emulator/index.ts'
+import { startAacEmulator } from '../../emulator/index.ts'
+import { call, freezeDate, startEmulator as start, T0 } from '../../support/emulator-client.ts'
 
 async function download(emulator: Emulator, path: string): Promise<{ status: number; type: string; bytes: Buffer }> {
   const response = await fetch(emulator.url + path, {
