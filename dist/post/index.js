@@ -28376,7 +28376,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3676);
 /* harmony import */ var _shared_log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9509);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4588);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(791);
 /* harmony import */ var _shared_secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7158);
 /** Entry point of the post step (runs.post): it can only cancel what the main step saved, never start anything. */
 
@@ -28395,7 +28395,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4588:
+/***/ 791:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28860,6 +28860,8 @@ function reason(error) {
 
 
 const staticToken = (token) => ({ token: () => Promise.resolve(token) });
+/** What a binary download accepts: the archive, or an error as JSON. */
+const BINARY_ACCEPT = 'application/zip, application/octet-stream, application/json;q=0.5, */*;q=0.1';
 class ApiClient {
     options;
     constructor(options) {
@@ -28872,6 +28874,17 @@ class ApiClient {
     /** `GET path` like `read`, with the answer's status and headers. */
     readResponse(path, budget, subject) {
         return this.retrying(`GET ${path}`, budget, () => this.send('GET', path, { subject, signal: budget.signal, deadline: budget.deadline }));
+    }
+    /** `GET path` of a binary answer (an archive), at most `maxBytes` of it, retried like a read. */
+    download(path, budget, options) {
+        const { maxBytes, subject } = options;
+        const send = () => this.send('GET', path, {
+            subject,
+            signal: budget.signal,
+            deadline: budget.deadline,
+            binary: { maxBytes }
+        });
+        return this.retrying(`GET ${path}`, budget, async () => (await send()).data);
     }
     /** A POST that is harmless to repeat (a cancel), retried like a read. */
     postRetrying(path, body, budget, subject) {
@@ -28910,7 +28923,7 @@ class ApiClient {
     async sendWith(token, method, path, options) {
         const headers = {
             Authorization: `Bearer ${token}`,
-            Accept: 'application/json',
+            Accept: options.binary ? BINARY_ACCEPT : 'application/json',
             'User-Agent': this.options.userAgent,
             ...options.headers
         };
@@ -28922,15 +28935,21 @@ class ApiClient {
             headers,
             body: options.body === undefined ? undefined : JSON.stringify(options.body),
             timeoutMs: requestTimeout(this.options.requestTimeoutMs, options.deadline, this.options.clock.now()),
-            signal: options.signal
+            signal: options.signal,
+            binary: options.binary
         });
         const requestId = response.headers['x-trifacta-request-id'] ?? '';
         const answer = { status: response.status, requestId, headers: response.headers };
-        const fail = () => new ApiError({ method, path: path.split('?')[0], ...answer, body: response.body, subject: options.subject });
+        const fail = () => new ApiError({ method, path: path.split('?')[0], ...answer, body: textOf(response), subject: options.subject });
         if (response.status === 304 && options.allow304)
             return { ...answer, data: undefined };
         if (response.status < 200 || response.status >= 300)
             throw fail();
+        if (options.binary)
+            return {
+                ...answer,
+                data: { bytes: response.bytes ?? Buffer.from(response.body), truncated: !!response.truncated }
+            };
         if (response.body.trim() === '')
             return { ...answer, data: undefined };
         try {
@@ -28940,6 +28959,10 @@ class ApiClient {
             throw fail();
         }
     }
+}
+/** An answer's text, also of a binary one (an error answered as JSON or HTML), for its error message. */
+function textOf(response) {
+    return response.bytes ? response.bytes.subarray(0, 64 * 1024).toString('utf8') : response.body;
 }
 /** The request timeout, shortened so that no request outlives its budget's deadline (at least 1 s). */
 function requestTimeout(requestTimeoutMs, deadline, now) {
@@ -29188,6 +29211,8 @@ const INPUT_DEFAULTS = {
     'fail-on-job-failure': 'true',
     'cancel-on-timeout': 'true',
     'cancel-on-workflow-cancel': 'true',
+    logs: 'on-failure',
+    'log-lines': '50',
     'comment-on-pr': 'false'
 };
 
@@ -29222,6 +29247,9 @@ const INPUT = {
     cancelOnTimeout: 'cancel-on-timeout',
     cancelOnWorkflowCancel: 'cancel-on-workflow-cancel',
     appUrl: 'app-url',
+    logs: 'logs',
+    logLines: 'log-lines',
+    projectId: 'project-id',
     commentOnPr: 'comment-on-pr',
     githubToken: 'github-token'
 };
@@ -29236,6 +29264,8 @@ const action_spec_OUTPUT = {
     jobIds: 'job-ids',
     flowRunId: 'flow-run-id',
     planRunId: 'plan-run-id',
+    result: 'result',
+    reportDir: 'report-dir',
     refreshToken: 'refresh-token'
 };
 
@@ -29647,6 +29677,42 @@ function checkSparkOptions(value) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/inputs/results-inputs.ts
+/** The inputs of what is read after the run and how it is linked: `logs`, `log-lines`, `project-id`. Pure. */
+
+
+const LOGS_POLICIES = ['on-failure', 'always', 'never'];
+const MAX_LOG_LINES = 1000;
+/** A Google Cloud project id (6 to 30 of a-z, 0-9 and -), or one of the older `domain:project` ids. */
+const PROJECT_ID = /^([a-z0-9.-]+:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+function parseLogs(text) {
+    const value = text.trim();
+    if (LOGS_POLICIES.includes(value))
+        return value;
+    throw new InputError(INPUT.logs, `must be one of ${LOGS_POLICIES.join(', ')} (got '${value}').`);
+}
+function parseLogLines(text) {
+    const lines = parsePositiveInteger(INPUT.logLines, text);
+    if (lines > MAX_LOG_LINES)
+        throw new InputError(INPUT.logLines, `must be at most ${MAX_LOG_LINES} (got ${lines}).`);
+    return lines;
+}
+/** `?projectId=<id>` for the app's links, or '' without a project id. */
+function parseProjectId(text) {
+    const value = text.trim();
+    if (value === '')
+        return '';
+    if (!PROJECT_ID.test(value)) {
+        throw new InputError(INPUT.projectId, `must be a Google Cloud project id: 6 to 30 lower-case letters, digits and hyphens, starting with a letter ` +
+            `(got '${value.slice(0, 60)}'). The Dataprep app shows it in its links as ?projectId=….`);
+    }
+    return `?projectId=${encodeURIComponent(value)}`;
+}
+/** A page of the app: `appUrl` + `path` + the project's query. Pure. */
+function results_inputs_appLink(links, path) {
+    return `${links.appUrl}${path}${links.appQuery}`;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/run-parameters.ts
 /**
  * The `run-parameters` input: values for the dataset's variables, as `key=value` lines or a JSON object of
@@ -29886,6 +29952,7 @@ function parseClientId(text) {
 
 
 
+
 /** `recipe 7`, `job 4100`, `flow 7`, `plan 5`. Pure. */
 function targetLabel(target) {
     switch (target.kind) {
@@ -29951,6 +30018,9 @@ function parseInputs(get) {
         cancelOnTimeout: c.attempt(() => parseBoolean(INPUT.cancelOnTimeout, c.get(INPUT.cancelOnTimeout))),
         cancelOnWorkflowCancel: c.attempt(() => parseBoolean(INPUT.cancelOnWorkflowCancel, c.get(INPUT.cancelOnWorkflowCancel))),
         appUrl: c.attempt(() => (appUrlText ? parseHttpUrl(INPUT.appUrl, appUrlText) : apiUrl ? deriveAppUrl(apiUrl) : '')),
+        appQuery: c.attempt(() => parseProjectId(c.get(INPUT.projectId))),
+        logs: c.attempt(() => parseLogs(c.get(INPUT.logs))),
+        logLines: c.attempt(() => parseLogLines(c.get(INPUT.logLines))),
         commentOnPr: c.attempt(() => parseBoolean(INPUT.commentOnPr, c.get(INPUT.commentOnPr))),
         githubToken: c.get(INPUT.githubToken),
         warnings: c.warnings
@@ -30150,6 +30220,7 @@ function statusOf(group, jobId) {
  * report names them. Pure.
  */
 
+
 /**
  * The overall status of the parts: while any part runs, `InProgress` (or the running status they share);
  * then `Complete` only if every part completed, `Failed` if any failed, else `Canceled`.
@@ -30207,8 +30278,8 @@ function positive(value) {
     return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
 }
 /** A flow's or plan's page in the app: `/flows/{id}` as the app shows flows; `/plans/{id}` by analogy. */
-function pageUrl(appUrl, what, id) {
-    return `${appUrl}/${what}/${id}`;
+function pageUrl(links, what, id) {
+    return results_inputs_appLink(links, `/${what}/${id}`);
 }
 /** `flow run 2001, job groups 4100, 4101`, `plan run 3001`: what a start created, for the log. */
 function describeStart(started) {
@@ -30235,8 +30306,9 @@ function listed(items, max = 5) {
 
 
 
+
 /** Stages kept for the summary and the `jobs` output; a run with more is cut, with a note. */
-const MAX_STAGES = 200;
+const report_MAX_STAGES = 200;
 /** Files and tables kept for the `written` output, of each. */
 const MAX_WRITTEN = 500;
 function boundedWritten(written) {
@@ -30259,7 +30331,7 @@ function newReport(config) {
     };
 }
 /** A flow's or plan's parts as the final reads found them; the first job group becomes job-id if none was known. */
-function addParts(report, details, appUrl) {
+function addParts(report, details, links) {
     const { composite } = report;
     if (!composite || !details.parts)
         return;
@@ -30269,14 +30341,15 @@ function addParts(report, details, appUrl) {
         return;
     report.jobGroupIds = ids;
     report.jobId ??= ids[0];
-    report.jobUrl ??= `${appUrl}/jobs/${report.jobId}`;
+    report.jobUrl ??= appLink(links, `/jobs/${report.jobId}`);
 }
 /** For a flow or plan: its subject and page, before anything runs. */
-function compositeOf({ target, appUrl }) {
+function compositeOf(config) {
+    const { target, appUrl, appQuery } = config;
     if (target.kind !== 'flow' && target.kind !== 'plan')
         return undefined;
-    const url = target.kind === 'flow' ? pageUrl(appUrl, 'flows', target.flowId) : pageUrl(appUrl, 'plans', target.planId);
-    return { subject: targetLabel(target), url, jobsUrl: `${appUrl}/jobs`, parts: [] };
+    const url = target.kind === 'flow' ? pageUrl(config, 'flows', target.flowId) : pageUrl(config, 'plans', target.planId);
+    return { subject: targetLabel(target), url, jobsUrl: `${appUrl}/jobs`, linkQuery: appQuery, parts: [] };
 }
 /** What messages call the run: `flow 7`, `plan 5`, or `job 4100`. Pure. */
 function subjectOf(report) {
@@ -30297,7 +30370,7 @@ function workflowRunUrl() {
         return undefined;
     return `${server}/${repo}/actions/runs/${runId}${attempt && attempt !== '1' ? `/attempts/${attempt}` : ''}`;
 }
-/** The action's outputs for a report. Pure. The refresh token is set by the sign-in alone, as it rotates. */
+/** The action's outputs for a report. Pure. */
 function reportOutputs(report) {
     return {
         [OUTPUT.jobId]: report.jobId === undefined ? '' : String(report.jobId),
@@ -30349,8 +30422,8 @@ const HEADLINE = {
     'unknown-start': '⚠️ may have started: its start could not be confirmed',
     error: '⚠️ could not be run'
 };
-/** The step summary, as Markdown with HTML tables. Pure. */
-function renderSummary(report) {
+/** The step summary, as Markdown with HTML tables; `sections` (Markdown lines) follow the details. Pure. */
+function renderSummary(report, sections = []) {
     const lines = [];
     const subject = report.composite
         ? capitalised(report.composite.subject)
@@ -30364,7 +30437,7 @@ function renderSummary(report) {
         lines.push(`<p>${escapeText(report.error, 2000)}</p>`, '');
     for (const note of report.notes)
         lines.push(`<p>${escapeText(note, 1000)}</p>`, '');
-    lines.push(detailsTable(report), '');
+    lines.push(detailsTable(report), '', ...sections);
     if (report.composite?.parts.length)
         lines.push(...partsSection(report.composite));
     if (report.stages.length > 0)
@@ -30433,7 +30506,7 @@ function partsSection(run) {
         const cells = [
             ...(tasks ? [escapeText(p.task ?? '', 100)] : []),
             escapeText(p.name ?? (p.recipeId === undefined ? '' : `recipe ${p.recipeId}`), 200),
-            id === undefined ? '' : `<a href="${escapeAttr(`${run.jobsUrl}/${id}`)}">${id}</a>`,
+            id === undefined ? '' : `<a href="${escapeAttr(`${run.jobsUrl}/${id}${run.linkQuery ?? ''}`)}">${id}</a>`,
             escapeText(p.status ?? (id === undefined ? 'not started' : ''), 60),
             p.durationMs === undefined ? '' : format_formatMs(p.durationMs)
         ];
@@ -30453,7 +30526,7 @@ function stagesTable(stages) {
             escapeText(String(s.jobType ?? ''), 60),
             escapeText(String(s.status ?? ''), 60),
             stageDuration(s),
-            escapeText(errorText(s.errorMessage))
+            escapeText(summary_errorText(s.errorMessage))
         ];
         return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
     });
@@ -30466,7 +30539,7 @@ function stageDuration(stage) {
     return Number.isFinite(ms) && ms >= 0 ? format_formatMs(ms) : '';
 }
 /** A stage's `errorMessage`: a string, or an object carrying one. */
-function errorText(value) {
+function summary_errorText(value) {
     if (value === undefined || value === null || value === '')
         return '';
     if (typeof value === 'string')
@@ -30526,14 +30599,331 @@ function fitSummary(markdown, max = MAX_SUMMARY_BYTES) {
     return `${end > 0 ? cut.slice(0, end) : cut}${note}`;
 }
 /** The summary appended to the step summary file (when the runner gives one); returns it. */
-async function writeSummary(report) {
-    const markdown = fitSummary(renderSummary(report));
+async function writeSummary(report, sections = []) {
+    const markdown = fitSummary(renderSummary(report, sections));
     await appendSummary(markdown);
     return markdown;
 }
 
+;// CONCATENATED MODULE: ./src/report/result.ts
+
+
+/** Raised only if a field ever had to change its meaning; adding fields keeps it. */
+const RESULT_VERSION = 1;
+/** A stage's error text is cut to this many characters (the report folder's stages.json has it whole). */
+const RESULT_ERROR_CHARS = 2000;
+/** The result of a run. Pure. */
+function buildResult(report, context) {
+    const { target } = context;
+    const composite = report.composite;
+    return {
+        version: RESULT_VERSION,
+        kind: kindOf(target),
+        ending: report.ending,
+        status: report.status ?? null,
+        failed: context.failure !== undefined,
+        ids: {
+            recipeId: report.recipeId ?? null,
+            jobGroupId: report.jobId ?? null,
+            jobGroupIds: report.jobGroupIds ?? (report.jobId === undefined ? [] : [report.jobId]),
+            flowId: target.kind === 'flow' ? target.flowId : null,
+            flowRunId: composite?.flowRunId ?? null,
+            planId: target.kind === 'plan' ? target.planId : null,
+            planRunId: composite?.planRunId ?? null
+        },
+        requestId: report.requestId || null,
+        timings: {
+            startedAt: iso(report.startedAt),
+            finishedAt: iso(report.finishedAt),
+            durationSeconds: seconds(report.durationMs)
+        },
+        urls: {
+            job: report.jobUrl ?? null,
+            flow: target.kind === 'flow' ? (composite?.url ?? null) : null,
+            plan: target.kind === 'plan' ? (composite?.url ?? null) : null,
+            workflowRun: report.runUrl ?? null
+        },
+        error: context.failure ?? (report.error ? { title: report.errorTitle ?? '', message: report.error } : null),
+        notes: [...report.notes],
+        inputErrors: [],
+        jobGroups: jobGroupsOf(report),
+        publications: (report.jobGroups ?? []).flatMap((g) => publicationsOf(g.id, g.publications?.items) ?? []),
+        reportDir: context.reportDir ?? null
+    };
+}
+/** The result of a step whose inputs are invalid: nothing was sent. Pure. */
+function invalidInputResult(errors, reportDir) {
+    return {
+        version: RESULT_VERSION,
+        kind: null,
+        ending: 'invalid-input',
+        status: null,
+        failed: true,
+        ids: {
+            recipeId: null,
+            jobGroupId: null,
+            jobGroupIds: [],
+            flowId: null,
+            flowRunId: null,
+            planId: null,
+            planRunId: null
+        },
+        requestId: null,
+        timings: { startedAt: null, finishedAt: null, durationSeconds: null },
+        urls: { job: null, flow: null, plan: null, workflowRun: null },
+        error: { title: 'Invalid input', message: 'Nothing was sent: the inputs are invalid.' },
+        notes: [],
+        inputErrors: errors.map(({ input, message }) => ({ input, message })),
+        jobGroups: [],
+        publications: [],
+        reportDir: reportDir ?? null
+    };
+}
+function kindOf(target) {
+    return target.kind === 'job' ? 'job-group' : target.kind;
+}
+/** One entry per job group: the detailed ones with stages, the others (of a large flow) with their status. */
+function jobGroupsOf(report) {
+    const parts = report.composite?.parts ?? [];
+    const detailed = new Map((report.jobGroups ?? []).map((g) => [g.id, g]));
+    const ids = report.jobGroupIds ?? (report.jobId === undefined ? [] : [report.jobId]);
+    return ids.map((id) => {
+        const part = parts.find((p) => p.jobGroupId === id);
+        const group = detailed.get(id);
+        const stages = group?.stages ?? [];
+        const shown = stages.slice(0, MAX_STAGES);
+        return {
+            id,
+            status: group?.status ?? part?.status ?? (id === report.jobId && !report.composite ? report.status : undefined) ?? null,
+            name: part?.name ?? null,
+            task: part?.task ?? null,
+            recipeId: part?.recipeId ?? (report.composite ? null : (report.recipeId ?? null)),
+            url: group?.url ?? null,
+            durationSeconds: seconds(part?.durationMs ?? (report.composite ? undefined : report.durationMs)),
+            stages: shown.map(stageOf),
+            stagesOmitted: stages.length - shown.length,
+            publications: publicationsOf(id, group?.publications?.items) ?? null,
+            logs: logsOf(group?.logs)
+        };
+    });
+}
+function stageOf(stage) {
+    const error = errorText(stage.errorMessage);
+    return {
+        id: stage.id,
+        type: String(stage.jobType ?? ''),
+        status: String(stage.status ?? ''),
+        error: error ? cut(error, RESULT_ERROR_CHARS) : null
+    };
+}
+function publicationsOf(jobGroupId, items) {
+    return items?.map((p) => ({ jobGroupId, target: p.target, table: p.table, action: p.action }));
+}
+function logsOf(logs) {
+    if (!logs)
+        return { state: 'not-requested', stages: [], archive: null, notes: [] };
+    return {
+        state: logs.state,
+        stages: logs.stages.map((s) => ({ id: s.stageId, lines: s.lineCount, file: s.file ?? null })),
+        archive: logs.archive ?? null,
+        notes: [...logs.notes, ...(logs.detail ? [logs.detail] : [])]
+    };
+}
+function cut(text, max) {
+    return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+function iso(ms) {
+    return ms === undefined || !Number.isFinite(ms) ? null : new Date(ms).toISOString();
+}
+function seconds(ms) {
+    return ms === undefined ? null : Math.round(ms / 1000);
+}
+
+;// CONCATENATED MODULE: ./src/report/result-json.ts
+
+/** The `result` output stays within this many bytes (GitHub allows 1 MB per output). */
+const MAX_RESULT_BYTES = 512 * 1024;
+/**
+ * The result as JSON within `max` bytes: when larger, stage errors are cut to 200 characters, then the stages
+ * of job groups that did not fail are left out (counted in `stagesOmitted`), then every stage list. Pure.
+ */
+function resultJson(result, max = MAX_RESULT_BYTES) {
+    const steps = [
+        (r) => r,
+        (r) => mapGroups(r, (g) => ({ ...g, stages: g.stages.map((s) => ({ ...s, error: s.error && s.error.slice(0, 200) })) })),
+        (r) => mapGroups(r, (g) => (g.status === 'Failed' ? g : withoutStages(g))),
+        (r) => mapGroups(r, withoutStages)
+    ];
+    let current = result;
+    for (const step of steps) {
+        current = step(current);
+        const json = JSON.stringify(current);
+        if (Buffer.byteLength(json, 'utf8') <= max)
+            return json;
+    }
+    return JSON.stringify({
+        ...current,
+        jobGroups: current.jobGroups.map((g) => ({ ...withoutStages(g), logs: { ...g.logs, stages: [], notes: [] } }))
+    });
+}
+function mapGroups(result, fn) {
+    return { ...result, jobGroups: result.jobGroups.map(fn) };
+}
+function withoutStages(group) {
+    return { ...group, stages: [], stagesOmitted: group.stagesOmitted + group.stages.length };
+}
+/** The report folder's stages.json: every stage of every job group read, with its whole error text. Pure. */
+function stagesDocument(report) {
+    return {
+        jobGroups: (report.jobGroups ?? []).map((group) => ({
+            id: group.id,
+            status: group.status ?? null,
+            stages: group.stages.map((s) => ({
+                id: s.id,
+                type: s.jobType,
+                status: s.status,
+                percentComplete: s.percentComplete ?? null,
+                executionLanguage: s.executionLanguage ?? null,
+                createdAt: s.createdAt ?? null,
+                updatedAt: s.updatedAt ?? null,
+                error: summary_errorText(s.errorMessage) || null
+            }))
+        }))
+    };
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/results/report-dir.ts
+/**
+ * The report folder (the `report-dir` output): a new folder under RUNNER_TEMP holding result.json, the stages and
+ * the logs, for actions/upload-artifact. Only checked relative paths are written, always as new files inside the
+ * folder, and within a byte budget. Whole files are cleaned of secrets here; what is streamed into a file, by its
+ * writer (line by line, as it is unpacked).
+ */
+
+
+
+
+/** Everything the folder may hold together. */
+const MAX_REPORT_DIR_BYTES = 256 * 1024 * 1024;
+class ReportDir {
+    path;
+    written = 0;
+    /** Set once the budget is spent or a write failed: what could not be written, for one warning. */
+    problem;
+    constructor(path) {
+        this.path = path;
+    }
+    /** A new folder under RUNNER_TEMP (the system's temporary folder outside a runner); throws when it cannot be made. */
+    static create(env = process.env) {
+        const base = env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
+        (0,external_node_fs_namespaceObject.mkdirSync)(base, { recursive: true });
+        return new ReportDir((0,external_node_path_namespaceObject.resolve)((0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(base, 'trifacta-run-job-'))));
+    }
+    /** A new file at `segments` (checked names, e.g. from `entryPath`); never one outside the folder or existing. */
+    open(segments) {
+        const file = (0,external_node_path_namespaceObject.resolve)(this.path, ...segments);
+        if (!file.startsWith(this.path + external_node_path_namespaceObject.sep))
+            throw new Error(`${segments.join('/')} is not inside the report folder`);
+        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.resolve)(file, '..'), { recursive: true });
+        const fd = (0,external_node_fs_namespaceObject.openSync)(file, 'wx');
+        let open = true;
+        return {
+            write: (data) => {
+                if (!open)
+                    return;
+                const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+                if (this.written + bytes.length > MAX_REPORT_DIR_BYTES) {
+                    this.problem ??= `the report folder reached its bound of ${MAX_REPORT_DIR_BYTES / 1024 / 1024} MiB`;
+                    return;
+                }
+                this.written += bytes.length;
+                (0,external_node_fs_namespaceObject.writeSync)(fd, bytes);
+            },
+            close: () => {
+                if (open)
+                    (0,external_node_fs_namespaceObject.closeSync)(fd);
+                open = false;
+            }
+        };
+    }
+    /** Writes a whole file at once, secrets removed. */
+    writeFile(segments, text) {
+        const writer = this.open(segments);
+        try {
+            writer.write((0,secrets/* redact */.E)(text));
+        }
+        finally {
+            writer.close();
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/runner/outputs.ts
+/** Outputs: each written once, redacted before it is first written (a later different value is written again). */
+
+
+const written = new Map();
+function setOutput(name, value) {
+    const safe = (0,secrets/* redact */.E)(value);
+    if (written.get(name) === safe)
+        return;
+    written.set(name, safe);
+    lib_core/* setOutput */.uH(name, safe);
+}
+
+;// CONCATENATED MODULE: ./src/run/result-output.ts
+/**
+ * The `result` and `report-dir` outputs and the report folder's files, set at every ending (invalid inputs too).
+ * A folder that cannot be made or written is a warning, and `report-dir` stays empty; the result is unchanged.
+ */
+
+
+
+
+
+/** A new report folder, or undefined (with a warning) when none can be made. */
+function openReportDir() {
+    try {
+        return ReportDir.create();
+    }
+    catch (error) {
+        shared_log/* log */.Rm.warning(`Could not make the report folder (report-dir) under RUNNER_TEMP: ${error.message}`);
+        return undefined;
+    }
+}
+/** Writes the folder's files and sets both outputs; `result` names the folder only when it was written. */
+function publishResult(result, dir, report) {
+    const written = dir !== undefined && writeFiles(dir, result, report);
+    const final = { ...result, reportDir: written ? dir.path : null };
+    setOutput(action_spec_OUTPUT.result, resultJson(final));
+    setOutput(action_spec_OUTPUT.reportDir, written ? dir.path : '');
+    if (dir?.problem)
+        shared_log/* log */.Rm.warning(`The report folder is incomplete: ${dir.problem}.`);
+}
+function writeFiles(dir, result, report) {
+    try {
+        if (report)
+            dir.writeFile(['stages.json'], `${JSON.stringify(stagesDocument(report), null, 2)}\n`);
+        const json = resultJson({ ...result, reportDir: dir.path });
+        dir.writeFile(['result.json'], `${JSON.stringify(JSON.parse(json), null, 2)}\n`);
+        return true;
+    }
+    catch (error) {
+        shared_log/* log */.Rm.warning(`Could not write the report folder (report-dir) ${dir.path}: ${error.message}`);
+        return false;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/run/config.ts
 /** The step's configuration: secrets masked first, then every input parsed once; invalid inputs fail the step. */
+
+
 
 
 
@@ -30564,6 +30954,7 @@ async function readConfig(options = {}) {
         const count = error.errors.length === 1 ? 'An input is' : `${error.errors.length} inputs are`;
         lib_core/* setFailed */.C1(`${count} invalid; nothing was sent.`);
         await appendSummary(renderInputErrors(error.errors));
+        publishResult(invalidInputResult(error.errors), openReportDir());
         return undefined;
     }
 }
@@ -30765,7 +31156,8 @@ class JobGroupRun {
             createdAt: Number.isFinite(created) ? created : undefined,
             finishedAt: isTerminal(group?.status) && Number.isFinite(updated) ? updated : undefined,
             stages,
-            written
+            written,
+            jobGroups: [{ id: ref.id, status: group?.status ?? status, stages }]
         };
     }
 }
@@ -30865,6 +31257,7 @@ function startOnce(ctx, start) {
 
 
 
+
 /** A flow run of more job groups than this (one per output) is not followed: its answer is not believed. */
 const MAX_JOB_GROUPS = 200;
 /** The report reads stages and outputs of at most this many job groups. */
@@ -30874,21 +31267,21 @@ class flow_FlowRun extends JobGroupSet {
     flows;
     flowId;
     body;
-    appUrl;
+    links;
     /** The flow run's id once its start named it; its own status call is used while that works. */
     flowRunId;
     flowRunStatusWorks = true;
-    constructor(api, flowId, body, appUrl) {
+    constructor(api, flowId, body, links) {
         super(api);
         this.flows = new FlowsApi(api.client);
         this.flowId = flowId;
         this.body = body;
-        this.appUrl = appUrl;
+        this.links = links;
         this.label = `flow ${flowId}`;
     }
     start(ctx) {
-        const page = pageUrl(this.appUrl, 'flows', this.flowId);
-        const where = `the job history (${this.appUrl}/jobs) and the flow's page (${page}) for a run of flow ${this.flowId}`;
+        const [history, page] = [results_inputs_appLink(this.links, '/jobs'), pageUrl(this.links, 'flows', this.flowId)];
+        const where = `the job history (${history}) and the flow's page (${page}) for a run of flow ${this.flowId}`;
         const unsettled = { thing: 'flow run', where, stepStartedAt: ctx.stepStartedAt };
         return startOnce(ctx, {
             what: `POST /v4/flows/${this.flowId}/run`,
@@ -30936,6 +31329,7 @@ class flow_FlowRun extends JobGroupSet {
             status: statuses.every((st) => st !== undefined) ? overallStatus(statuses) : undefined,
             ...spanOf(groups),
             stages: reads.flatMap((r) => r.stages),
+            jobGroups: reads.map((r, i) => ({ id: ids[i], status: groups[i]?.status, stages: r.stages })),
             written: mergeWritten(reads.map((r) => r.written)),
             parts: groups.map((g) => partOf(g))
         };
@@ -31021,12 +31415,12 @@ class plan_PlanRun {
     flows;
     /** Undefined in the post step, which only cancels the run and reads its own status. */
     planId;
-    appUrl;
-    constructor(api, planId, appUrl) {
+    links;
+    constructor(api, planId, links) {
         this.api = api;
         this.flows = new FlowsApi(api.client);
         this.planId = planId;
-        this.appUrl = appUrl;
+        this.links = links;
         this.label = `plan ${planId}`;
     }
     start(ctx) {
@@ -31035,7 +31429,7 @@ class plan_PlanRun {
             what: `POST /v4/plans/${planId}/run`,
             unsettled: {
                 thing: 'plan run',
-                where: `the runs of plan ${planId} (${pageUrl(this.appUrl, 'plans', planId)}) for a run`,
+                where: `the runs of plan ${planId} (${pageUrl(this.links, 'plans', planId)}) for a run`,
                 stepStartedAt: ctx.stepStartedAt
             },
             send: () => this.flows.runPlan(planId, ctx),
@@ -31079,6 +31473,11 @@ class plan_PlanRun {
             createdAt: plan_epochMs(run?.startedAt),
             finishedAt: plan_epochMs(run?.finishedAt),
             stages: reads.flatMap((r) => r.stages),
+            jobGroups: reads.map((r, i) => ({
+                id: ids[i],
+                status: r.group?.status ?? parts.find((p) => p.jobGroupId === ids[i])?.status,
+                stages: r.stages
+            })),
             written: mergeWritten(reads.map((r) => r.written)),
             parts: parts.map((p) => ({ ...p, ...read(p.jobGroupId), task: p.task }))
         };
@@ -31095,7 +31494,7 @@ class plan_PlanRun {
             throw new Error(`Plan ${planId} cannot run: the server answered validationStatus MissingFlowReferences, so the plan refers ` +
                 `to a flow that was deleted or is not shared with the token's user, and nothing useful runs` +
                 `${id ? ` (plan run ${id})` : ''}. Fix the plan's flow tasks or share their flows with that user: ` +
-                `${pageUrl(this.appUrl, 'plans', planId)}.${response.requestId ? ` Request id: ${response.requestId}.` : ''}`);
+                `${pageUrl(this.links, 'plans', planId)}.${response.requestId ? ` Request id: ${response.requestId}.` : ''}`);
         }
         if (id === undefined)
             return undefined;
@@ -31303,21 +31702,22 @@ class recipe_RecipeRun extends JobGroupRun {
 
 
 
+
 function runKindFor(config, api) {
     const { target } = config;
     switch (target.kind) {
         case 'recipe': {
             const body = buildRunJobGroupRequest(target.recipeId, config.overrides, config.runParameters);
-            return new RecipeRun(api, target.recipeId, body, `${config.appUrl}/jobs`);
+            return new RecipeRun(api, target.recipeId, body, appLink(config, '/jobs'));
         }
         case 'job':
             return new AttachedJobGroup(api, target.jobId);
         case 'flow': {
             const body = buildRunFlowRequest(target.recipeIds, config.overrides, config.runParameters);
-            return new FlowRun(api, target.flowId, body, config.appUrl);
+            return new FlowRun(api, target.flowId, body, config);
         }
         case 'plan':
-            return new PlanRun(api, target.planId, config.appUrl);
+            return new PlanRun(api, target.planId, config);
     }
 }
 /** What the post step needs of a saved run: its cancel (a flow's: each of its saved job groups). */
@@ -31329,7 +31729,7 @@ function savedRun(ref, api) {
         case 'flow':
             return new JobGroupSet(api);
         case 'plan':
-            return new plan_PlanRun(api, undefined, '');
+            return new plan_PlanRun(api, undefined, { appUrl: '', appQuery: '' });
     }
 }
 
@@ -31445,8 +31845,8 @@ function sendOnce(userAgent, request) {
         request.signal?.addEventListener('abort', onAbort, { once: true });
         client
             .request(request.method, request.url, request.body ?? null, { ...request.headers })
-            .then((res) => readBody(res.message, what))
-            .then(({ message, body }) => finish(undefined, { status: message.statusCode ?? 0, headers: flatHeaders(message), body }))
+            .then((res) => readBody(res.message, what, request.binary))
+            .then(({ message, ...body }) => finish(undefined, { status: message.statusCode ?? 0, headers: flatHeaders(message), ...body }))
             .catch(async (error) => finish(await unread(classify(error, new URL(request.url).host), request.url)));
     });
 }
@@ -31460,21 +31860,36 @@ async function unread(error, url) {
     return new TransportError('tls', `${target.host} speaks https, not plain http, so the request was dropped unread: ` +
         `use https://${target.host} in api-url`);
 }
-function readBody(message, what) {
+function readBody(message, what, binary) {
     return new Promise((resolve, reject) => {
         const chunks = [];
         let size = 0;
         const status = message.statusCode;
+        let cut = false;
+        const done = (truncated) => {
+            cut ||= truncated;
+            const all = Buffer.concat(chunks);
+            resolve(binary ? { message, body: '', bytes: all, truncated } : { message, body: all.toString('utf8') });
+        };
         message.on('data', (chunk) => {
+            if (cut)
+                return;
             size += chunk.length;
-            if (size <= MAX_BODY_BYTES)
+            const max = binary?.maxBytes ?? MAX_BODY_BYTES;
+            if (size <= max)
                 return void chunks.push(chunk);
+            if (binary) {
+                // Kept up to the bound, then the rest is not read: resolved before the destroy's 'aborted'.
+                chunks.push(chunk.subarray(0, chunk.length - (size - max)));
+                done(true);
+                return void message.destroy();
+            }
             const large = `the answer to ${what} (HTTP ${status}) is larger than 8 MiB; it was not read`;
             // Rejected before the destroy, whose 'aborted' would otherwise call it cut short.
             reject(new TransportError('too-large', large, status));
             message.destroy();
         });
-        message.on('end', () => resolve({ message, body: Buffer.concat(chunks).toString('utf8') }));
+        message.on('end', () => done(false));
         message.on('error', () => reject(cutShort(what, status)));
         message.on('aborted', () => reject(cutShort(what, status)));
     });
@@ -31510,6 +31925,7 @@ function flatHeaders(message) {
 
 
 
+
 const POST_BUDGET_MS = 20_000;
 async function run(transport = createHttpTransport(USER_AGENT), clock = realClock) {
     const { run: saved, why } = readSavedRun((key) => lib_core/* getState */.Gu(key));
@@ -31529,7 +31945,7 @@ async function run(transport = createHttpTransport(USER_AGENT), clock = realCloc
     const tokens = postStepToken(config, (key) => lib_core/* getState */.Gu(key));
     const run = savedRun(saved.ref, connect(config, transport, clock, tokens));
     const budget = { deadline: clock.now() + POST_BUDGET_MS, persistMs: POST_BUDGET_MS };
-    const jobUrl = jobId === undefined ? undefined : `${config.appUrl}/jobs/${jobId}`;
+    const jobUrl = jobId === undefined ? undefined : results_inputs_appLink(config, `/jobs/${jobId}`);
     const fate = await endRun(run, saved.ref, {
         reason: 'post-step',
         attached: false,
@@ -40442,13 +40858,14 @@ __nccwpck_require__.d(__webpack_exports__, {
   Gu: () => (/* binding */ getState),
   pq: () => (/* binding */ info),
   C1: () => (/* binding */ setFailed),
+  uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ core_setSecret),
   Oh: () => (/* binding */ startGroup),
   z: () => (/* reexport */ summary),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setOutput, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -40597,16 +41014,16 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!fs.existsSync(filePath)) {
+    if (!external_fs_namespaceObject.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    fs.appendFileSync(filePath, `${toCommandValue(message)}${os.EOL}`, {
+    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
         encoding: 'utf8'
     });
 }
 function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
-    const convertedValue = toCommandValue(value);
+    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
+    const convertedValue = utils_toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
     // the delimiter.
@@ -40616,7 +41033,7 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${os.EOL}${convertedValue}${os.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
@@ -42444,10 +42861,10 @@ function getBooleanInput(name, options) {
 function setOutput(name, value) {
     const filePath = process.env['GITHUB_OUTPUT'] || '';
     if (filePath) {
-        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
+        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(os.EOL);
-    issueCommand('set-output', { name }, toCommandValue(value));
+    process.stdout.write(external_os_namespaceObject.EOL);
+    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
 }
 /**
  * Enables or disables the echoing of commands into stdout for the rest of the step.

@@ -18,6 +18,7 @@ import {
 } from './input-values.ts'
 import { parseFlowOverrides, parseFlowRecipes } from './flow-inputs.ts'
 import { parseOverrides } from './overrides.ts'
+import { parseLogLines, parseLogs, parseProjectId, type LogsPolicy } from './results-inputs.ts'
 import { parseRunParameters, type RunParameter } from './run-parameters.ts'
 import { parseSignIn, type SignIn } from './sign-in-inputs.ts'
 
@@ -61,6 +62,11 @@ export interface Config {
   cancelOnWorkflowCancel: boolean
   /** Base URL of the web app, for links. */
   appUrl: string
+  /** Appended to every link into the app: `?projectId=<id>` with project-id (Dataprep), else ''. */
+  appQuery: string
+  /** When job groups' logs are downloaded, and how many lines of each failed stage's job.log are shown. */
+  logs: LogsPolicy
+  logLines: number
   commentOnPr: boolean
   githubToken: string
   /** Things worth telling the user that do not stop the run (e.g. unknown override keys). */
@@ -126,6 +132,9 @@ export function parseInputs(get: InputGetter): Config {
       parseBoolean(INPUT.cancelOnWorkflowCancel, c.get(INPUT.cancelOnWorkflowCancel))
     ),
     appUrl: c.attempt(() => (appUrlText ? parseHttpUrl(INPUT.appUrl, appUrlText) : apiUrl ? deriveAppUrl(apiUrl) : '')),
+    appQuery: c.attempt(() => parseProjectId(c.get(INPUT.projectId))),
+    logs: c.attempt(() => parseLogs(c.get(INPUT.logs))),
+    logLines: c.attempt(() => parseLogLines(c.get(INPUT.logLines))),
     commentOnPr: c.attempt(() => parseBoolean(INPUT.commentOnPr, c.get(INPUT.commentOnPr))),
     githubToken: c.get(INPUT.githubToken),
     warnings: c.warnings

@@ -3,6 +3,7 @@
  * report names them. Pure.
  */
 import { isTerminal, type Job, type JobGroup, type JobGroupOutputs, type JobStatus } from '../api/job-groups.ts'
+import { appLink, type AppLinks } from '../inputs/results-inputs.ts'
 import type { EndedJobGroup } from '../results/job-results.ts'
 import type { RunRef } from '../runner/state.ts'
 
@@ -53,8 +54,10 @@ export interface CompositeRun {
   subject: string
   /** The flow's or plan's page in the app. */
   url: string
-  /** The app's job pages, `<jobsUrl>/<job group id>`. */
+  /** The app's job pages, `<jobsUrl>/<job group id><linkQuery>`. */
   jobsUrl: string
+  /** What every link into the app ends with (project-id's `?projectId=…`); none: ''. */
+  linkQuery?: string
   flowRunId?: number
   planRunId?: number
   /** One per job group, a plan's in task order. */
@@ -123,8 +126,8 @@ export function positive(value: unknown): number | undefined {
 }
 
 /** A flow's or plan's page in the app: `/flows/{id}` as the app shows flows; `/plans/{id}` by analogy. */
-export function pageUrl(appUrl: string, what: 'flows' | 'plans', id: number): string {
-  return `${appUrl}/${what}/${id}`
+export function pageUrl(links: AppLinks, what: 'flows' | 'plans', id: number): string {
+  return appLink(links, `/${what}/${id}`)
 }
 
 /** `flow run 2001, job groups 4100, 4101`, `plan run 3001`: what a start created, for the log. */

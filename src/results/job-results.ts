@@ -5,13 +5,15 @@
  */
 import type { ApiClient, Budget } from '../api/api-client.ts'
 import type { Job } from '../api/job-groups.ts'
+import type { Config } from '../inputs/inputs.ts'
+import { appLink, type LogsPolicy } from '../inputs/results-inputs.ts'
 import { log } from '../shared/log.ts'
 import { redact } from '../shared/secrets.ts'
 import { readJobGroupLogs, type JobGroupLogs } from './job-logs.ts'
 import { readPublications, type Publications } from './publications.ts'
 import type { ReportDir } from './report-dir.ts'
 
-export type LogsPolicy = 'on-failure' | 'always' | 'never'
+export type { LogsPolicy } from '../inputs/results-inputs.ts'
 
 /** Job groups whose logs and publications are read (the first ones of a flow or plan). */
 export const MAX_READ_JOB_GROUPS = 10
@@ -40,11 +42,15 @@ export interface JobGroupResults {
   publications?: Publications
 }
 
-/** A job group as the report shows it: its stages (the first ones), its page, what it logged and published. */
+/** A job group as the report shows it: every stage, its page, what it logged and published. */
 export interface JobGroupReport extends EndedJobGroup, JobGroupResults {
-  url?: string
-  /** Stages beyond those in `stages`. */
-  stagesOmitted?: number
+  url: string
+}
+
+/** The reader of what a configured run's job groups logged and published. */
+export function resultsFor(config: Config, client: ApiClient, dir: ReportDir | undefined): JobResults {
+  const jobUrl = (id: number): string => appLink(config, `/jobs/${id}`)
+  return new JobResults(client, { logs: config.logs, logLines: config.logLines, dir, jobUrl })
 }
 
 export class JobResults {
@@ -55,6 +61,12 @@ export class JobResults {
   constructor(client: ApiClient, options: ResultsOptions) {
     this.client = client
     this.options = options
+  }
+
+  /** The job groups for the report, with what was read of them (nothing when the step is being stopped). */
+  async report(groups: EndedJobGroup[], budget: Budget, stopping: boolean): Promise<JobGroupReport[]> {
+    const found = stopping ? new Map<number, JobGroupResults>() : await this.read(groups, budget)
+    return groups.map((group) => ({ ...group, url: this.options.jobUrl(group.id), ...found.get(group.id) }))
   }
 
   /** Reads, one job group after the other (one archive in memory at a time), within the budget. */

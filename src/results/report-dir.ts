@@ -1,11 +1,13 @@
 /**
  * The report folder (the `report-dir` output): a new folder under RUNNER_TEMP holding result.json, the stages and
  * the logs, for actions/upload-artifact. Only checked relative paths are written, always as new files inside the
- * folder, and within a byte budget. What is written here was cleaned of secrets by the caller.
+ * folder, and within a byte budget. Whole files are cleaned of secrets here; what is streamed into a file, by its
+ * writer (line by line, as it is unpacked).
  */
 import { closeSync, mkdirSync, mkdtempSync, openSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve, sep } from 'node:path'
+import { redact } from '../shared/secrets.ts'
 
 /** Everything the folder may hold together. */
 export const MAX_REPORT_DIR_BYTES = 256 * 1024 * 1024
@@ -57,11 +59,11 @@ export class ReportDir {
     }
   }
 
-  /** Writes a whole file at once. */
+  /** Writes a whole file at once, secrets removed. */
   writeFile(segments: string[], text: string): void {
     const writer = this.open(segments)
     try {
-      writer.write(text)
+      writer.write(redact(text))
     } finally {
       writer.close()
     }
