@@ -28373,7 +28373,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5806);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4636);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1578);
 /* harmony import */ var _shared_log_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9509);
 /* harmony import */ var _shared_secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7158);
 /** Entry point of the main step (runs.main). */
@@ -28432,6 +28432,9 @@ const INPUT = {
     cancelOnTimeout: 'cancel-on-timeout',
     cancelOnWorkflowCancel: 'cancel-on-workflow-cancel',
     appUrl: 'app-url',
+    logs: 'logs',
+    logLines: 'log-lines',
+    projectId: 'project-id',
     commentOnPr: 'comment-on-pr',
     githubToken: 'github-token'
 };
@@ -28444,10 +28447,11 @@ const OUTPUT = {
     jobs: 'jobs',
     written: 'written',
     quality: 'quality',
-    profile: 'profile',
     jobIds: 'job-ids',
     flowRunId: 'flow-run-id',
     planRunId: 'plan-run-id',
+    result: 'result',
+    reportDir: 'report-dir',
     refreshToken: 'refresh-token'
 };
 
@@ -28755,6 +28759,8 @@ const INPUT_DEFAULTS = {
     'fail-on-job-failure': 'true',
     'cancel-on-timeout': 'true',
     'cancel-on-workflow-cancel': 'true',
+    logs: 'on-failure',
+    'log-lines': '50',
     'comment-on-pr': 'false'
 };
 
@@ -28831,6 +28837,8 @@ function profiled(c, target, overrides) {
     return overrides;
 }
 
+// EXTERNAL MODULE: ./src/inputs/results-inputs.ts
+var results_inputs = __nccwpck_require__(2119);
 ;// CONCATENATED MODULE: ./src/inputs/run-parameters.ts
 /**
  * The `run-parameters` input: values for the dataset's variables, as `key=value` lines or a JSON object of
@@ -28893,6 +28901,7 @@ var sign_in_inputs = __nccwpck_require__(3623);
  * Pure: `parseInputs` reads through a getter, so tests call it without a runner. Empty inputs take the defaults
  * of action.yml (generated into `action-defaults.ts`), as the runner does for inputs that are not given.
  */
+
 
 
 
@@ -28970,6 +28979,9 @@ function parseInputs(get) {
         cancelOnTimeout: c.attempt(() => (0,input_values/* parseBoolean */.yG)(action_spec/* INPUT */.b.cancelOnTimeout, c.get(action_spec/* INPUT */.b.cancelOnTimeout))),
         cancelOnWorkflowCancel: c.attempt(() => (0,input_values/* parseBoolean */.yG)(action_spec/* INPUT */.b.cancelOnWorkflowCancel, c.get(action_spec/* INPUT */.b.cancelOnWorkflowCancel))),
         appUrl: c.attempt(() => (appUrlText ? (0,input_values/* parseHttpUrl */.f$)(action_spec/* INPUT */.b.appUrl, appUrlText) : apiUrl ? (0,input_values/* deriveAppUrl */.Ug)(apiUrl) : '')),
+        appQuery: c.attempt(() => (0,results_inputs/* parseProjectId */.as)(c.get(action_spec/* INPUT */.b.projectId))),
+        logs: c.attempt(() => (0,results_inputs/* parseLogs */.dl)(c.get(action_spec/* INPUT */.b.logs))),
+        logLines: c.attempt(() => (0,results_inputs/* parseLogLines */.V4)(c.get(action_spec/* INPUT */.b.logLines))),
         commentOnPr: c.attempt(() => (0,input_values/* parseBoolean */.yG)(action_spec/* INPUT */.b.commentOnPr, c.get(action_spec/* INPUT */.b.commentOnPr))),
         githubToken: c.get(action_spec/* INPUT */.b.githubToken),
         warnings: c.warnings
@@ -29246,6 +29258,55 @@ function editDistance(a, b) {
 
 /***/ }),
 
+/***/ 2119:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G2: () => (/* binding */ appLink),
+/* harmony export */   V4: () => (/* binding */ parseLogLines),
+/* harmony export */   as: () => (/* binding */ parseProjectId),
+/* harmony export */   dl: () => (/* binding */ parseLogs)
+/* harmony export */ });
+/* harmony import */ var _action_spec_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8149);
+/* harmony import */ var _input_values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9122);
+/** The inputs of what is read after the run and how it is linked: `logs`, `log-lines`, `project-id`. Pure. */
+
+
+const LOGS_POLICIES = ['on-failure', 'always', 'never'];
+const MAX_LOG_LINES = 1000;
+/** A Google Cloud project id (6 to 30 of a-z, 0-9 and -), or one of the older `domain:project` ids. */
+const PROJECT_ID = /^([a-z0-9.-]+:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+function parseLogs(text) {
+    const value = text.trim();
+    if (LOGS_POLICIES.includes(value))
+        return value;
+    throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.logs, `must be one of ${LOGS_POLICIES.join(', ')} (got '${value}').`);
+}
+function parseLogLines(text) {
+    const lines = (0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .parsePositiveInteger */ .zE)(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.logLines, text);
+    if (lines > MAX_LOG_LINES)
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.logLines, `must be at most ${MAX_LOG_LINES} (got ${lines}).`);
+    return lines;
+}
+/** `?projectId=<id>` for the app's links, or '' without a project id. */
+function parseProjectId(text) {
+    const value = text.trim();
+    if (value === '')
+        return '';
+    if (!PROJECT_ID.test(value)) {
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.projectId, `must be a Google Cloud project id: 6 to 30 lower-case letters, digits and hyphens, starting with a letter ` +
+            `(got '${value.slice(0, 60)}'). The Dataprep app shows it in its links as ?projectId=….`);
+    }
+    return `?projectId=${encodeURIComponent(value)}`;
+}
+/** A page of the app: `appUrl` + `path` + the project's query. Pure. */
+function appLink(links, path) {
+    return `${links.appUrl}${path}${links.appQuery}`;
+}
+
+
+/***/ }),
+
 /***/ 3623:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -29403,7 +29464,7 @@ function parseClientId(text) {
 
 /***/ }),
 
-/***/ 4636:
+/***/ 1578:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29851,6 +29912,8 @@ function reason(error) {
 
 
 const staticToken = (token) => ({ token: () => Promise.resolve(token) });
+/** What a binary download accepts: the archive, or an error as JSON. */
+const BINARY_ACCEPT = 'application/zip, application/octet-stream, application/json;q=0.5, */*;q=0.1';
 class ApiClient {
     options;
     constructor(options) {
@@ -29863,6 +29926,17 @@ class ApiClient {
     /** `GET path` like `read`, with the answer's status and headers. */
     readResponse(path, budget, subject) {
         return this.retrying(`GET ${path}`, budget, () => this.send('GET', path, { subject, signal: budget.signal, deadline: budget.deadline }));
+    }
+    /** `GET path` of a binary answer (an archive), at most `maxBytes` of it, retried like a read. */
+    download(path, budget, options) {
+        const { maxBytes, subject } = options;
+        const send = () => this.send('GET', path, {
+            subject,
+            signal: budget.signal,
+            deadline: budget.deadline,
+            binary: { maxBytes }
+        });
+        return this.retrying(`GET ${path}`, budget, async () => (await send()).data);
     }
     /** A POST that is harmless to repeat (a cancel), retried like a read. */
     postRetrying(path, body, budget, subject) {
@@ -29901,7 +29975,7 @@ class ApiClient {
     async sendWith(token, method, path, options) {
         const headers = {
             Authorization: `Bearer ${token}`,
-            Accept: 'application/json',
+            Accept: options.binary ? BINARY_ACCEPT : 'application/json',
             'User-Agent': this.options.userAgent,
             ...options.headers
         };
@@ -29913,15 +29987,21 @@ class ApiClient {
             headers,
             body: options.body === undefined ? undefined : JSON.stringify(options.body),
             timeoutMs: requestTimeout(this.options.requestTimeoutMs, options.deadline, this.options.clock.now()),
-            signal: options.signal
+            signal: options.signal,
+            binary: options.binary
         });
         const requestId = response.headers['x-trifacta-request-id'] ?? '';
         const answer = { status: response.status, requestId, headers: response.headers };
-        const fail = () => new ApiError({ method, path: path.split('?')[0], ...answer, body: response.body, subject: options.subject });
+        const fail = () => new ApiError({ method, path: path.split('?')[0], ...answer, body: textOf(response), subject: options.subject });
         if (response.status === 304 && options.allow304)
             return { ...answer, data: undefined };
         if (response.status < 200 || response.status >= 300)
             throw fail();
+        if (options.binary)
+            return {
+                ...answer,
+                data: { bytes: response.bytes ?? Buffer.from(response.body), truncated: !!response.truncated }
+            };
         if (response.body.trim() === '')
             return { ...answer, data: undefined };
         try {
@@ -29931,6 +30011,10 @@ class ApiClient {
             throw fail();
         }
     }
+}
+/** An answer's text, also of a binary one (an error answered as JSON or HTML), for its error message. */
+function textOf(response) {
+    return response.bytes ? response.bytes.subarray(0, 64 * 1024).toString('utf8') : response.body;
 }
 /** The request timeout, shortened so that no request outlives its budget's deadline (at least 1 s). */
 function requestTimeout(requestTimeoutMs, deadline, now) {
@@ -30027,453 +30111,8 @@ function positiveId(text) {
 
 // EXTERNAL MODULE: ./src/inputs/inputs.ts + 4 modules
 var inputs = __nccwpck_require__(5585);
-;// CONCATENATED MODULE: ./src/quality/profile.ts
-/**
- * A job group's profile read into figures: per output the row count, per column how many values are valid,
- * missing (empty) and mismatched, and the results of the data-quality rules. The answer is server text: every
- * count is checked (a count that is no finite, non-negative number is unreadable, never guessed), names are cut
- * to one line, and the work is bounded however wide the table. Pure.
- *
- * Shapes (PROFILE-AND-RESULTS.md, S1 `LJobGroupFlowNodeProfile`, S5): `profilerTypeCheckHistograms` column →
- * `[{key: VALID|EMPTY|INVALID, count}]`; `profilerRules` column → `[{description, status, passCount, failCount}]`;
- * `/profileResults` is a map of output key → one such profile.
- */
-
-/** Columns read of one output, at most; a wider table is read this far, and says so. */
-const MAX_COLUMNS = 5_000;
-/** Rules read of one output, at most. */
-const MAX_RULES = 1_000;
-/** Outputs read of one job group, at most. */
-const MAX_OUTPUTS = 50;
-/** Names (columns, rules, output keys) are cut to this many characters. */
-const MAX_NAME = 120;
-const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
-/** A count as the server sent it: a finite, non-negative number, else undefined. */
-function countOf(value) {
-    return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
-}
-/** A name from the server, on one line and cut. */
-const nameOf = (value) => (0,format/* oneLine */.T)(typeof value === 'string' ? value : String(value), MAX_NAME);
-/** Whether a value looks like one output's profile rather than a map of them. */
-function isOutputProfile(value) {
-    return isObject(value) && ('profilerTypeCheckHistograms' in value || 'profilerRules' in value);
-}
-/**
- * The outputs of an answer of /profileResults (a map of profiles) or /profile (one profile). Entries that are no
- * profile are skipped; at most `MAX_OUTPUTS`.
- */
-function readProfileAnswer(answer) {
-    if (isOutputProfile(answer))
-        return [readOutputProfile('', answer)];
-    if (!isObject(answer))
-        return [];
-    return Object.entries(answer)
-        .filter(([, value]) => isOutputProfile(value))
-        .slice(0, MAX_OUTPUTS)
-        .map(([key, value]) => readOutputProfile(nameOf(key), value));
-}
-/** One output's profile. */
-function readOutputProfile(key, value) {
-    const profile = isObject(value) ? value : {};
-    const histograms = isObject(profile.profilerTypeCheckHistograms) ? profile.profilerTypeCheckHistograms : {};
-    const types = isObject(profile.columnTypes) ? profile.columnTypes : {};
-    const names = Object.keys(histograms);
-    const columns = [];
-    const unreadable = [];
-    for (const name of names.slice(0, MAX_COLUMNS)) {
-        const figures = columnFigures(nameOf(name), histograms[name], types[name]);
-        if ('unreadable' in figures)
-            unreadable.push(figures);
-        else
-            columns.push(figures);
-    }
-    const { rules, omitted } = readRules(profile.profilerRules);
-    const totals = columns.map((c) => c.total);
-    return {
-        key,
-        rows: totals.length > 0 ? Math.max(...totals) : undefined,
-        columns,
-        unreadable,
-        rules,
-        columnsOmitted: Math.max(0, names.length - MAX_COLUMNS),
-        rulesOmitted: omitted
-    };
-}
-const KEYS = { VALID: 'valid', EMPTY: 'missing', INVALID: 'mismatched' };
-function columnFigures(name, histogram, types) {
-    if (!Array.isArray(histogram))
-        return { name, unreadable: true };
-    const sums = { valid: 0, missing: 0, mismatched: 0 };
-    let seen = 0;
-    for (const entry of histogram.slice(0, 10)) {
-        const field = isObject(entry) && typeof entry.key === 'string' ? KEYS[entry.key] : undefined;
-        if (field === undefined)
-            continue;
-        const count = countOf(entry.count);
-        if (count === undefined)
-            return { name, unreadable: true };
-        sums[field] += count;
-        seen += 1;
-    }
-    if (seen === 0)
-        return { name, unreadable: true };
-    const type = Array.isArray(types) && typeof types[0] === 'string' ? nameOf(types[0]) : undefined;
-    return { name, ...(type !== undefined && { type }), ...sums, total: sums.valid + sums.missing + sums.mismatched };
-}
-function readRules(value) {
-    const rules = [];
-    let omitted = 0;
-    if (!isObject(value))
-        return { rules, omitted };
-    for (const [column, list] of Object.entries(value)) {
-        for (const rule of Array.isArray(list) ? list : []) {
-            if (!isObject(rule))
-                continue;
-            if (rules.length >= MAX_RULES) {
-                omitted += 1;
-                continue;
-            }
-            rules.push(ruleFigures(nameOf(column), rule));
-        }
-    }
-    return { rules, omitted };
-}
-function ruleFigures(column, rule) {
-    const status = rule.status === 'pass' || rule.status === 'fail' ? rule.status : 'invalid';
-    const described = [rule.description, rule.comment, rule.type].find((v) => typeof v === 'string' && v.trim());
-    const passCount = countOf(rule.passCount);
-    const failCount = countOf(rule.failCount);
-    return {
-        column,
-        description: described === undefined ? `rule ${nameOf(rule.id ?? '?')}` : nameOf(described),
-        status,
-        ...(passCount !== undefined && { passCount }),
-        ...(failCount !== undefined && { failCount })
-    };
-}
-/** A share of a count, 0 when there is nothing to share. */
-const shareOf = (count, total) => (total > 0 ? count / total : 0);
-/** `4.2%`, `0.05%`, `<0.01%`: a share for people. */
-function percent(share) {
-    if (share === 0)
-        return '0%';
-    const p = share * 100;
-    if (p < 0.01)
-        return '<0.01%';
-    return `${p.toFixed(p >= 10 ? 1 : 2)}%`.replace(/\.?0+%$/, '%');
-}
-
-;// CONCATENATED MODULE: ./src/quality/compare.ts
-/**
- * A profile against its baseline's: per output the rows now and before, the columns whose mismatched or missing
- * share moved most, and the rules whose status changed. Bounded (the worst `MAX_MOVED` columns, the first
- * `MAX_RULE_CHANGES` rules, with counts of the rest). Pure.
- */
-
-const MAX_MOVED = 20;
-const MAX_RULE_CHANGES = 20;
-/**
- * The outputs of both sides paired: by key, or the only output of each side with the other's only output (a
- * recipe's run has one, whatever its key).
- */
-function compareProfiles(now, before) {
-    if (now.length === 1 && before.length === 1)
-        return [compareOutput(now[0], before[0])];
-    const byKey = new Map(before.map((o) => [o.key, o]));
-    return now.flatMap((output) => {
-        const old = byKey.get(output.key);
-        return old ? [compareOutput(output, old)] : [];
-    });
-}
-function compareOutput(now, before) {
-    const old = new Map(before.columns.map((c) => [c.name, c]));
-    const current = new Set(now.columns.map((c) => c.name));
-    const moved = [];
-    for (const column of now.columns) {
-        const was = old.get(column.name);
-        if (!was)
-            continue;
-        for (const measure of ['mismatched', 'missing']) {
-            const shares = { before: share(was, measure), now: share(column, measure) };
-            if (shares.now !== shares.before)
-                moved.push({ name: column.name, measure, ...shares });
-        }
-    }
-    moved.sort((a, b) => Math.abs(b.now - b.before) - Math.abs(a.now - a.before) || a.name.localeCompare(b.name));
-    const changes = ruleChanges(now, before);
-    return {
-        key: now.key,
-        rowsNow: now.rows,
-        rowsBefore: before.rows,
-        moved: moved.slice(0, MAX_MOVED),
-        movedOmitted: Math.max(0, moved.length - MAX_MOVED),
-        ruleChanges: changes.slice(0, MAX_RULE_CHANGES),
-        ruleChangesOmitted: Math.max(0, changes.length - MAX_RULE_CHANGES),
-        added: now.columns.filter((c) => !old.has(c.name)).length,
-        removed: before.columns.filter((c) => !current.has(c.name)).length
-    };
-}
-const share = (column, measure) => shareOf(column[measure], column.total);
-/** Rules matched by column and description; one only on one side reads as `absent` on the other. */
-function ruleChanges(now, before) {
-    const id = (r) => JSON.stringify([r.column, r.description]);
-    const old = new Map(before.rules.map((r) => [id(r), r.status]));
-    const changes = [];
-    const seen = new Set();
-    for (const rule of now.rules) {
-        seen.add(id(rule));
-        const was = old.get(id(rule)) ?? 'absent';
-        if (was !== rule.status)
-            changes.push({ column: rule.column, description: rule.description, before: was, now: rule.status });
-    }
-    for (const rule of before.rules) {
-        if (!seen.has(id(rule)))
-            changes.push({ column: rule.column, description: rule.description, before: rule.status, now: 'absent' });
-    }
-    return changes;
-}
-/** The change of rows, as a count and (when there were rows before) a share; undefined when either is unknown. */
-function rowChange(now, before) {
-    if (now === undefined || before === undefined)
-        return undefined;
-    const delta = now - before;
-    return before > 0 ? { delta, share: delta / before } : { delta };
-}
-
-;// CONCATENATED MODULE: ./src/quality/job-quality.ts
-/** How messages name an output: the job's label alone when it has one output, else with the output's key. */
-function outputLabel(job, output, outputs) {
-    return outputs <= 1 || output.key === '' ? job.label : `${job.label} output ${output.key}`;
-}
-
-;// CONCATENATED MODULE: ./src/quality/verdict.ts
-/**
- * The gate's verdict on the data: every check of the `quality-gate` against every output of every job group, and
- * every check that fails, named (the output, the column, the figure and the limit). Nothing is guessed: a job
- * group without a profile, a column whose counts cannot be read, or a missing baseline fails the checks that need
- * them. Pure.
- */
-
-
-
-/** `job 4100, column email: 60 missing (6%), more than missing: 5%`: one failure on one line. Pure. */
-function describeFailure(f) {
-    return `${f.output}${f.column !== undefined ? `, column '${f.column}'` : ''}: ${f.figure}; ${f.check}: ${f.limit}`;
-}
-/** The verdict of `gate` on the job groups' data; `completed` false (the run did not complete): not checked. */
-function judge(gate, jobs, completed) {
-    if (!gate)
-        return { status: 'not-checked', failures: [], why: 'no quality-gate was given' };
-    if (!completed)
-        return { status: 'not-checked', failures: [], why: 'the run did not complete' };
-    const failures = [];
-    if (jobs.length === 0)
-        failures.push({ output: 'the run', check: 'profile', figure: 'no job group', limit: 'nothing to check' });
-    const seenColumns = new Set();
-    for (const job of jobs) {
-        if (job.profile.kind !== 'profiled') {
-            failures.push({ output: job.label, check: 'profile', figure: 'no profile', limit: job.profile.why });
-            continue;
-        }
-        const { outputs } = job.profile;
-        if (outputs.length === 0)
-            failures.push({ output: job.label, check: 'profile', figure: 'no output', limit: 'the profile holds no output' });
-        for (const output of outputs) {
-            const label = outputLabel(job, output, outputs.length);
-            for (const c of output.columns)
-                seenColumns.add(c.name);
-            for (const c of output.unreadable)
-                seenColumns.add(c.name);
-            failures.push(...outputFailures(gate, label, output), ...rowChangeFailures(gate, label, job, output));
-        }
-    }
-    for (const name of gate.columns.keys()) {
-        if (!seenColumns.has(name) && jobs.some((j) => j.profile.kind === 'profiled'))
-            failures.push({
-                output: 'the profile',
-                column: name,
-                check: `columns`,
-                figure: 'no such column',
-                limit: 'named in the gate'
-            });
-    }
-    return { status: failures.length > 0 ? 'failed' : 'passed', failures };
-}
-function outputFailures(gate, output, profile) {
-    const failures = [];
-    for (const column of profile.columns)
-        failures.push(...columnFailures(gate, output, column));
-    for (const column of profile.unreadable) {
-        const limits = limitsFor(gate, column.name);
-        if (limits.mismatched || limits.missing) {
-            const check = limits.mismatched ? 'mismatched' : 'missing';
-            failures.push({
-                output,
-                column: column.name,
-                check,
-                figure: 'counts unreadable',
-                limit: 'the profile gave no valid counts'
-            });
-        }
-    }
-    if (gate.rules) {
-        for (const rule of profile.rules.filter((r) => r.status !== 'pass')) {
-            const counts = rule.failCount !== undefined && rule.passCount !== undefined
-                ? ` (${rule.failCount} of ${rule.failCount + rule.passCount} rows fail)`
-                : '';
-            const figure = `rule '${rule.description}' is ${rule.status}${counts}`;
-            failures.push({ output, column: rule.column, check: 'rules', figure, limit: 'pass' });
-        }
-        if (profile.rulesOmitted > 0)
-            failures.push({
-                output,
-                check: 'rules',
-                figure: `${profile.rulesOmitted} rules not read`,
-                limit: 'too many to check'
-            });
-    }
-    if (gate.minRows !== undefined) {
-        const rows = profile.rows;
-        if (rows === undefined)
-            failures.push({ output, check: 'min-rows', figure: 'row count unreadable', limit: String(gate.minRows) });
-        else if (rows < gate.minRows)
-            failures.push({ output, check: 'min-rows', figure: `${rows} rows`, limit: String(gate.minRows) });
-    }
-    if (profile.columnsOmitted > 0 && (gate.mismatched || gate.missing))
-        failures.push({
-            output,
-            check: 'columns',
-            figure: `${profile.columnsOmitted} columns not read`,
-            limit: 'too many to check'
-        });
-    return failures;
-}
-/** The column's own limits, each replacing the general one of its measure. */
-function limitsFor(gate, column) {
-    const own = gate.columns.get(column);
-    return { mismatched: own?.mismatched ?? gate.mismatched, missing: own?.missing ?? gate.missing };
-}
-function columnFailures(gate, output, column) {
-    const limits = limitsFor(gate, column.name);
-    const failures = [];
-    for (const measure of ['mismatched', 'missing']) {
-        const limit = limits[measure];
-        if (!limit || !exceeds(column[measure], column.total, limit))
-            continue;
-        const share = column.total > 0 ? ` (${percent(column[measure] / column.total)})` : '';
-        failures.push({
-            output,
-            column: column.name,
-            check: measure,
-            figure: `${column[measure]} ${measure}${share}`,
-            limit: limit.text
-        });
-    }
-    return failures;
-}
-/** Whether `count` of `total` is over the limit: a share compared exactly in percent, a count as it is. */
-function exceeds(count, total, limit) {
-    if (limit.kind === 'count')
-        return count > limit.count;
-    return count * 100 > limit.percent * total * (1 + 1e-12);
-}
-function rowChangeFailures(gate, output, job, profile) {
-    const limit = gate.maxRowChange;
-    if (!limit)
-        return [];
-    const check = 'max-row-change';
-    const baseline = job.baseline;
-    if (!baseline || baseline.kind === 'missing')
-        return [{ output, check, figure: 'no baseline', limit: baseline?.why ?? 'no baseline was asked for' }];
-    if (baseline.profile.kind !== 'profiled')
-        return [
-            { output, check, figure: `baseline job ${baseline.jobGroupId} has no profile`, limit: baseline.profile.why }
-        ];
-    const pair = job.comparisons.find((c) => c.key === profile.key);
-    const change = rowChange(pair?.rowsNow, pair?.rowsBefore);
-    if (!pair || !change)
-        return [{ output, check, figure: 'rows not comparable', limit: `no matching output in job ${baseline.jobGroupId}` }];
-    const before = pair.rowsBefore;
-    if (!exceeds(Math.abs(change.delta), before, limit))
-        return [];
-    const by = change.share === undefined ? '' : ` (${change.delta < 0 ? '-' : '+'}${percent(Math.abs(change.share))})`;
-    const figure = `rows ${before} → ${pair.rowsNow} against job ${baseline.jobGroupId}, a change of ${change.delta}${by}`;
-    return [{ output, check, figure, limit: limit.text }];
-}
-
-;// CONCATENATED MODULE: ./src/quality/figures.ts
-/**
- * The data's figures as JSON for a workflow to read (the `profile` output): the verdict with every failing check,
- * and per job group and output the rows, the worst columns, the rules and the comparison with the baseline.
- * Bounded like the summary. Pure.
- */
-
-
-
-const MAX_LISTED = 20;
-const MAX_FAILURES = 100;
-const round = (share) => Math.round(share * 1e6) / 1e6;
-function outputFigures(output) {
-    const dirty = output.columns
-        .filter((c) => c.mismatched > 0 || c.missing > 0)
-        .map((c) => ({
-        name: c.name,
-        mismatched: c.mismatched,
-        mismatchedShare: round(shareOf(c.mismatched, c.total)),
-        missing: c.missing,
-        missingShare: round(shareOf(c.missing, c.total))
-    }))
-        .sort((a, b) => Math.max(b.mismatchedShare, b.missingShare) - Math.max(a.mismatchedShare, a.missingShare));
-    return {
-        key: output.key,
-        rows: output.rows ?? null,
-        columnCount: output.columns.length + output.unreadable.length + output.columnsOmitted,
-        worstColumns: dirty.slice(0, MAX_LISTED),
-        moreColumns: Math.max(0, dirty.length - MAX_LISTED),
-        rules: output.rules.slice(0, MAX_LISTED).map((r) => ({
-            column: r.column,
-            rule: r.description,
-            status: r.status,
-            passCount: r.passCount ?? null,
-            failCount: r.failCount ?? null
-        })),
-        moreRules: Math.max(0, output.rules.length - MAX_LISTED) + output.rulesOmitted
-    };
-}
-function jobFigures(job) {
-    const profile = job.profile.kind === 'profiled'
-        ? { outputs: job.profile.outputs.map(outputFigures) }
-        : { outputs: [], none: job.profile.why };
-    const b = job.baseline;
-    const baseline = b === undefined
-        ? undefined
-        : b.kind === 'missing'
-            ? { jobId: null, none: b.why }
-            : {
-                jobId: b.jobGroupId,
-                ...(b.profile.kind !== 'profiled' && { none: b.profile.why }),
-                outputs: job.comparisons.map((c) => ({
-                    key: c.key,
-                    rowsNow: c.rowsNow ?? null,
-                    rowsBefore: c.rowsBefore ?? null,
-                    rowChange: rowChange(c.rowsNow, c.rowsBefore)?.delta ?? null,
-                    moved: c.moved.slice(0, MAX_MOVED).map((m) => ({ ...m, before: round(m.before), now: round(m.now) })),
-                    ruleChanges: c.ruleChanges
-                }))
-            };
-    return { jobId: job.jobGroupId, label: job.label, ...profile, ...(baseline && { baseline }) };
-}
-/** The `profile` output's value. */
-function qualityFigures(quality) {
-    const { verdict } = quality;
-    return {
-        quality: verdict.status,
-        failures: verdict.failures.slice(0, MAX_FAILURES).map(describeFailure),
-        moreFailures: Math.max(0, verdict.failures.length - MAX_FAILURES),
-        jobs: quality.jobs.map(jobFigures)
-    };
-}
-
+// EXTERNAL MODULE: ./src/inputs/results-inputs.ts
+var results_inputs = __nccwpck_require__(2119);
 ;// CONCATENATED MODULE: ./src/api/job-groups.ts
 
 
@@ -30593,6 +30232,7 @@ function statusOf(group, jobId) {
  * report names them. Pure.
  */
 
+
 /**
  * The overall status of the parts: while any part runs, `InProgress` (or the running status they share);
  * then `Complete` only if every part completed, `Failed` if any failed, else `Canceled`.
@@ -30650,8 +30290,8 @@ function positive(value) {
     return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
 }
 /** A flow's or plan's page in the app: `/flows/{id}` as the app shows flows; `/plans/{id}` by analogy. */
-function pageUrl(appUrl, what, id) {
-    return `${appUrl}/${what}/${id}`;
+function pageUrl(links, what, id) {
+    return (0,results_inputs/* appLink */.G2)(links, `/${what}/${id}`);
 }
 /** `flow run 2001, job groups 4100, 4101`, `plan run 3001`: what a start created, for the log. */
 function describeStart(started) {
@@ -30703,7 +30343,7 @@ function newReport(config) {
     };
 }
 /** A flow's or plan's parts as the final reads found them; the first job group becomes job-id if none was known. */
-function addParts(report, details, appUrl) {
+function addParts(report, details, links) {
     const { composite } = report;
     if (!composite || !details.parts)
         return;
@@ -30713,14 +30353,15 @@ function addParts(report, details, appUrl) {
         return;
     report.jobGroupIds = ids;
     report.jobId ??= ids[0];
-    report.jobUrl ??= `${appUrl}/jobs/${report.jobId}`;
+    report.jobUrl ??= (0,results_inputs/* appLink */.G2)(links, `/jobs/${report.jobId}`);
 }
 /** For a flow or plan: its subject and page, before anything runs. */
-function compositeOf({ target, appUrl }) {
+function compositeOf(config) {
+    const { target, appUrl, appQuery } = config;
     if (target.kind !== 'flow' && target.kind !== 'plan')
         return undefined;
-    const url = target.kind === 'flow' ? pageUrl(appUrl, 'flows', target.flowId) : pageUrl(appUrl, 'plans', target.planId);
-    return { subject: (0,inputs/* targetLabel */.Op)(target), url, jobsUrl: `${appUrl}/jobs`, parts: [] };
+    const url = target.kind === 'flow' ? pageUrl(config, 'flows', target.flowId) : pageUrl(config, 'plans', target.planId);
+    return { subject: (0,inputs/* targetLabel */.Op)(target), url, jobsUrl: `${appUrl}/jobs`, linkQuery: appQuery, parts: [] };
 }
 /** What messages call the run: `flow 7`, `plan 5`, or `job 4100`. Pure. */
 function subjectOf(report) {
@@ -30741,7 +30382,7 @@ function workflowRunUrl() {
         return undefined;
     return `${server}/${repo}/actions/runs/${runId}${attempt && attempt !== '1' ? `/attempts/${attempt}` : ''}`;
 }
-/** The action's outputs for a report. Pure. The refresh token is set by the sign-in alone, as it rotates. */
+/** The action's outputs for a report. Pure. */
 function reportOutputs(report) {
     return {
         [action_spec/* OUTPUT */.a.jobId]: report.jobId === undefined ? '' : String(report.jobId),
@@ -30752,7 +30393,6 @@ function reportOutputs(report) {
         [action_spec/* OUTPUT */.a.jobs]: JSON.stringify(report.stages.map((s) => ({ id: s.id, type: s.jobType, status: s.status }))),
         [action_spec/* OUTPUT */.a.written]: report.written ? JSON.stringify(boundedWritten(report.written)) : '',
         [action_spec/* OUTPUT */.a.quality]: report.quality?.verdict.status ?? 'not-checked',
-        [action_spec/* OUTPUT */.a.profile]: report.quality ? JSON.stringify(qualityFigures(report.quality)) : '',
         [action_spec/* OUTPUT */.a.jobIds]: JSON.stringify(report.jobGroupIds ?? (report.jobId === undefined ? [] : [report.jobId])),
         [action_spec/* OUTPUT */.a.flowRunId]: String(report.composite?.flowRunId ?? ''),
         [action_spec/* OUTPUT */.a.planRunId]: String(report.composite?.planRunId ?? '')
@@ -30765,228 +30405,6 @@ function progressLine(jobId, status, elapsedMs, stages = []) {
     return `${who}: ${status} after ${(0,format/* formatMs */._)(elapsedMs)}${detail}`;
 }
 
-;// CONCATENATED MODULE: ./src/report/escape.ts
-/** Server text made safe for the summary's and the comment's Markdown and HTML. Pure. */
-
-
-const MAX_CELL = 300;
-/** Server text made safe for the summary's Markdown and HTML: escaped, on one line, cut to `max` characters. */
-function escapeText(text, max = MAX_CELL) {
-    return (0,format/* oneLine */.T)((0,secrets/* redact */.E)(text), max).replace(/[&<>"'`|*_[\]\\#~!()$]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-function escapeAttr(url) {
-    return (0,secrets/* redact */.E)(url).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-;// CONCATENATED MODULE: ./src/report/quality-summary.ts
-/**
- * The data in the step summary: the gate's verdict with every failing check, and per job group its profile (rows,
- * the columns with the most mismatched and missing values, the data-quality rules) and how it compares with the
- * baseline. `short` is the pull request comment's form. Everything from the server is escaped; every list is
- * bounded and says how many more there were. Pure.
- */
-
-
-
-
-
-/** Rows of each table, at most (the worst first), in the summary and in the comment. */
-const MAX_ROWS = { full: 20, short: 5 };
-const quality_summary_MAX_FAILURES = { full: 50, short: 10 };
-/** Job groups shown in the comment, at most. */
-const MAX_SHORT_JOBS = 5;
-const table = (head, rows) => `<table>\n<thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead>\n<tbody>\n` +
-    `${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n')}\n</tbody>\n</table>`;
-const more = (count, what) => (count > 0 ? `<p>… and ${count} more ${what}.</p>` : '');
-/** The quality sections of the summary (or of the comment, `short`). */
-function renderQuality(quality, short = false) {
-    const lines = [...gateSection(quality, short)];
-    const jobs = short ? quality.jobs.slice(0, MAX_SHORT_JOBS) : quality.jobs;
-    const omitted = quality.jobsOmitted + quality.jobs.length - jobs.length;
-    const against = quality.baselineAsked ? ` against the baseline (${escapeText(quality.baselineAsked, 60)})` : '';
-    if (jobs.length > 0)
-        lines.push(`#### Data profile${against}`, '');
-    for (const job of jobs)
-        lines.push(...(short ? shortJob(job) : fullJob(job)));
-    if (omitted > 0)
-        lines.push(more(omitted, 'job groups, not profiled here'), '');
-    for (const note of quality.notes)
-        lines.push(`<p>${escapeText(note, 500)}</p>`, '');
-    return lines;
-}
-function gateSection(quality, short) {
-    const { verdict } = quality;
-    if (verdict.status === 'not-checked')
-        return [];
-    if (verdict.status === 'passed')
-        return ['#### ✅ Data quality gate passed', ''];
-    const max = short ? quality_summary_MAX_FAILURES.short : quality_summary_MAX_FAILURES.full;
-    const items = verdict.failures.slice(0, max).map((f) => `<li>${escapeText(describeFailure(f), 500)}</li>`);
-    const rest = verdict.failures.length - items.length;
-    if (rest > 0)
-        items.push(`<li>… and ${rest} more failing checks${short ? ' (see the step summary)' : ''}</li>`);
-    return ['#### ❌ Data quality gate failed', '', `<ul>\n${items.join('\n')}\n</ul>`, ''];
-}
-function fullJob(job) {
-    const lines = [`<p><b>${escapeText(capital(job.label), 200)}</b>${baselineText(job)}</p>`, ''];
-    if (job.profile.kind !== 'profiled')
-        return [...lines, `<p>${noProfile(job.profile.why, job.profile.reason)}</p>`, ''];
-    const { outputs } = job.profile;
-    lines.push(rowsTable(job, outputs), '');
-    for (const output of outputs) {
-        const name = outputs.length > 1 ? ` of ${escapeText(outputLabel(job, output, outputs.length), 200)}` : '';
-        lines.push(...columnsSection(output, name), ...rulesSection(output, name));
-        const pair = job.comparisons.find((c) => c.key === output.key);
-        if (pair)
-            lines.push(...movedSection(pair, name));
-    }
-    return lines;
-}
-function baselineText(job) {
-    const b = job.baseline;
-    if (!b)
-        return '';
-    if (b.kind === 'missing')
-        return ` · no baseline: ${escapeText(b.why, 300)}`;
-    const when = b.createdAt ? `, of ${escapeText(b.createdAt, 40)}` : '';
-    const without = b.profile.kind === 'profiled' ? '' : ` (it has no profile: ${escapeText(b.profile.why, 300)})`;
-    return ` · compared with job ${b.jobGroupId}${when}${without}`;
-}
-function noProfile(why, reason) {
-    const hint = reason === 'not-profiled'
-        ? ' Turn profiling on with <code>overrides: {"profiler": true}</code> (a <code>quality-gate</code> does so)' +
-            ' to see rows, mismatched and missing values and data-quality rules here.'
-        : '';
-    return `No data profile: ${escapeText(why, 300)}.${hint}`;
-}
-function rowsTable(job, outputs) {
-    const compared = job.comparisons.length > 0;
-    const rows = outputs.map((output) => {
-        const pair = job.comparisons.find((c) => c.key === output.key);
-        const cells = [escapeText(outputLabel(job, output, outputs.length), 200), count(output.rows)];
-        if (compared)
-            cells.push(count(pair?.rowsBefore), changeText(pair));
-        return cells;
-    });
-    return table(['Output', 'Rows', ...(compared ? ['Before', 'Change'] : [])], rows);
-}
-function changeText(pair) {
-    const change = rowChange(pair?.rowsNow, pair?.rowsBefore);
-    if (!change)
-        return '';
-    const sign = change.delta > 0 ? '+' : '';
-    const share = change.share === undefined ? '' : ` (${change.delta < 0 ? '-' : sign}${percent(Math.abs(change.share))})`;
-    return `${sign}${change.delta}${share}`;
-}
-const count = (n) => (n === undefined ? 'unknown' : String(n));
-const figure = (n, total) => (n === 0 ? '0' : `${n} (${percent(shareOf(n, total))})`);
-const worst = (c) => Math.max(shareOf(c.mismatched, c.total), shareOf(c.missing, c.total));
-function columnsSection(output, of) {
-    const dirty = output.columns.filter((c) => c.mismatched > 0 || c.missing > 0);
-    dirty.sort((a, b) => worst(b) - worst(a) || b.mismatched + b.missing - (a.mismatched + a.missing));
-    const lines = [];
-    if (dirty.length === 0) {
-        lines.push(`<p>${output.columns.length} columns${of}: no mismatched or missing values.</p>`, '');
-    }
-    else {
-        const rows = dirty
-            .slice(0, MAX_ROWS.full)
-            .map((c) => [
-            `<code>${escapeText(c.name, 120)}</code>`,
-            escapeText(c.type ?? '', 40),
-            figure(c.mismatched, c.total),
-            figure(c.missing, c.total)
-        ]);
-        lines.push(`<p>Columns${of} with the most mismatched and missing values (of ${output.columns.length}):</p>`, '');
-        lines.push(table(['Column', 'Type', 'Mismatched', 'Missing'], rows), more(dirty.length - rows.length, 'such columns'), '');
-    }
-    if (output.unreadable.length > 0) {
-        const names = output.unreadable.slice(0, 10).map((c) => `<code>${escapeText(c.name, 60)}</code>`);
-        const rest = output.unreadable.length > 10 ? ` and ${output.unreadable.length - 10} more` : '';
-        lines.push(`<p>Counts that could not be read, of ${output.unreadable.length} columns: ${names.join(', ')}${rest}.</p>`, '');
-    }
-    if (output.columnsOmitted > 0)
-        lines.push(more(output.columnsOmitted, 'columns, not read (too many)'), '');
-    return lines;
-}
-const RULE_ORDER = { fail: 0, invalid: 1, pass: 2 };
-function rulesSection(output, of) {
-    if (output.rules.length === 0)
-        return [];
-    const rules = [...output.rules].sort((a, b) => RULE_ORDER[a.status] - RULE_ORDER[b.status]);
-    const rows = rules
-        .slice(0, MAX_ROWS.full)
-        .map((r) => [
-        `<code>${escapeText(r.column, 120)}</code>`,
-        escapeText(r.description, 200),
-        r.status === 'pass' ? '✅ pass' : r.status === 'fail' ? '❌ fail' : '⚠️ invalid',
-        count(r.passCount),
-        count(r.failCount)
-    ]);
-    const rest = rules.length - rows.length + output.rulesOmitted;
-    return [
-        `<p>Data-quality rules${of}:</p>`,
-        '',
-        table(['Column', 'Rule', 'Status', 'Pass', 'Fail'], rows),
-        more(rest, 'rules'),
-        ''
-    ];
-}
-function movedSection(pair, of) {
-    const lines = [];
-    if (pair.moved.length > 0) {
-        const rows = pair.moved.map((m) => [
-            `<code>${escapeText(m.name, 120)}</code>`,
-            m.measure,
-            percent(m.before),
-            percent(m.now)
-        ]);
-        lines.push(`<p>Columns${of} whose share moved most since the baseline:</p>`, '');
-        lines.push(table(['Column', 'Values', 'Before', 'Now'], rows), more(pair.movedOmitted, 'moved columns'), '');
-    }
-    if (pair.ruleChanges.length > 0) {
-        const rows = pair.ruleChanges.map((r) => [
-            `<code>${escapeText(r.column, 120)}</code>`,
-            escapeText(r.description, 200),
-            r.before,
-            r.now
-        ]);
-        lines.push(`<p>Rules${of} whose status changed:</p>`, '');
-        lines.push(table(['Column', 'Rule', 'Before', 'Now'], rows), more(pair.ruleChangesOmitted, 'changed rules'), '');
-    }
-    if (pair.added + pair.removed > 0)
-        lines.push(`<p>Columns${of}: ${pair.added} new, ${pair.removed} gone since the baseline.</p>`, '');
-    return lines;
-}
-/** The comment's form: one line per output, the worst columns and moved ones named. */
-function shortJob(job) {
-    const head = `<b>${escapeText(capital(job.label), 200)}</b>${baselineText(job)}`;
-    if (job.profile.kind !== 'profiled')
-        return fullJob(job);
-    const { outputs } = job.profile;
-    const items = outputs.slice(0, MAX_ROWS.short).map((output) => {
-        const pair = job.comparisons.find((c) => c.key === output.key);
-        const before = pair && pair.rowsBefore !== undefined ? ` (before ${pair.rowsBefore}, ${changeText(pair)})` : '';
-        const dirty = output.columns.filter((c) => c.mismatched > 0 || c.missing > 0).sort((a, b) => worst(b) - worst(a));
-        const columns = dirty.slice(0, 3).map((c) => `<code>${escapeText(c.name, 60)}</code> ${percent(worst(c))}`);
-        const failing = output.rules.filter((r) => r.status !== 'pass').length;
-        const rules = output.rules.length > 0 ? `; rules: ${output.rules.length - failing} of ${output.rules.length} pass` : '';
-        const moved = (pair?.moved ?? [])
-            .slice(0, 3)
-            .map((m) => `<code>${escapeText(m.name, 60)}</code> ${m.measure} ${percent(m.before)} → ${percent(m.now)}`);
-        const parts = [
-            `${escapeText(outputLabel(job, output, outputs.length), 200)}: ${count(output.rows)} rows${before}`,
-            columns.length > 0 ? `worst columns ${columns.join(', ')}` : 'no mismatched or missing values',
-            ...(moved.length > 0 ? [`moved ${moved.join(', ')}`] : [])
-        ];
-        return `<li>${parts.join('; ')}${rules}</li>`;
-    });
-    if (outputs.length > MAX_ROWS.short)
-        items.push(`<li>… and ${outputs.length - MAX_ROWS.short} more outputs</li>`);
-    return [`<p>${head}</p>`, '', `<ul>\n${items.join('\n')}\n</ul>`, ''];
-}
-const capital = (text) => text.charAt(0).toUpperCase() + text.slice(1);
-
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 /**
  * The step summary: Markdown with HTML tables, rendered purely from the report. Everything that came from the
@@ -30996,10 +30414,16 @@ const capital = (text) => text.charAt(0).toUpperCase() + text.slice(1);
 
 
 
-
+const MAX_CELL = 300;
 const summary_MAX_WRITTEN = 50;
 const MAX_PARTS = 50;
-
+/** Server text made safe for the summary's Markdown and HTML: escaped, on one line, cut to `max` characters. */
+function escapeText(text, max = MAX_CELL) {
+    return (0,format/* oneLine */.T)((0,secrets/* redact */.E)(text), max).replace(/[&<>"'`|*_[\]\\#~!()$]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+function escapeAttr(url) {
+    return (0,secrets/* redact */.E)(url).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
 const HEADLINE = {
     complete: '✅ completed',
     failed: '❌ failed',
@@ -31011,8 +30435,8 @@ const HEADLINE = {
     'unknown-start': '⚠️ may have started: its start could not be confirmed',
     error: '⚠️ could not be run'
 };
-/** The step summary, as Markdown with HTML tables; `comment`: the pull request comment's form. Pure. */
-function renderSummary(report, form = 'summary') {
+/** The step summary, as Markdown with HTML tables; `sections` (Markdown lines) follow the details. Pure. */
+function renderSummary(report, sections = []) {
     const lines = [];
     const subject = report.composite
         ? capitalised(report.composite.subject)
@@ -31026,11 +30450,9 @@ function renderSummary(report, form = 'summary') {
         lines.push(`<p>${escapeText(report.error, 2000)}</p>`, '');
     for (const note of report.notes)
         lines.push(`<p>${escapeText(note, 1000)}</p>`, '');
-    lines.push(detailsTable(report), '');
+    lines.push(detailsTable(report), '', ...sections);
     if (report.composite?.parts.length)
         lines.push(...partsSection(report.composite));
-    if (report.quality)
-        lines.push(...renderQuality(report.quality, form === 'comment'));
     if (report.stages.length > 0)
         lines.push('#### Stages', '', stagesTable(report.stages), '');
     if (report.stagesOmitted)
@@ -31097,7 +30519,7 @@ function partsSection(run) {
         const cells = [
             ...(tasks ? [escapeText(p.task ?? '', 100)] : []),
             escapeText(p.name ?? (p.recipeId === undefined ? '' : `recipe ${p.recipeId}`), 200),
-            id === undefined ? '' : `<a href="${escapeAttr(`${run.jobsUrl}/${id}`)}">${id}</a>`,
+            id === undefined ? '' : `<a href="${escapeAttr(`${run.jobsUrl}/${id}${run.linkQuery ?? ''}`)}">${id}</a>`,
             escapeText(p.status ?? (id === undefined ? 'not started' : ''), 60),
             p.durationMs === undefined ? '' : (0,format/* formatMs */._)(p.durationMs)
         ];
@@ -31190,8 +30612,8 @@ function fitSummary(markdown, max = MAX_SUMMARY_BYTES) {
     return `${end > 0 ? cut.slice(0, end) : cut}${note}`;
 }
 /** The summary appended to the step summary file (when the runner gives one); returns it. */
-async function writeSummary(report) {
-    const markdown = fitSummary(renderSummary(report));
+async function writeSummary(report, sections = []) {
+    const markdown = fitSummary(renderSummary(report, sections));
     await appendSummary(markdown);
     return markdown;
 }
@@ -31844,8 +31266,781 @@ class AbortedError extends Error {
 
 // EXTERNAL MODULE: ./src/inputs/sign-in-inputs.ts
 var sign_in_inputs = __nccwpck_require__(3623);
+;// CONCATENATED MODULE: ./src/quality/profile.ts
+/**
+ * A job group's profile read into figures: per output the row count, per column how many values are valid,
+ * missing (empty) and mismatched, and the results of the data-quality rules. The answer is server text: every
+ * count is checked (a count that is no finite, non-negative number is unreadable, never guessed), names are cut
+ * to one line, and the work is bounded however wide the table. Pure.
+ *
+ * Shapes (PROFILE-AND-RESULTS.md, S1 `LJobGroupFlowNodeProfile`, S5): `profilerTypeCheckHistograms` column →
+ * `[{key: VALID|EMPTY|INVALID, count}]`; `profilerRules` column → `[{description, status, passCount, failCount}]`;
+ * `/profileResults` is a map of output key → one such profile.
+ */
+
+/** Columns read of one output, at most; a wider table is read this far, and says so. */
+const MAX_COLUMNS = 5_000;
+/** Rules read of one output, at most. */
+const MAX_RULES = 1_000;
+/** Outputs read of one job group, at most. */
+const MAX_OUTPUTS = 50;
+/** Names (columns, rules, output keys) are cut to this many characters. */
+const MAX_NAME = 120;
+const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+/** A count as the server sent it: a finite, non-negative number, else undefined. */
+function countOf(value) {
+    return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+/** A name from the server, on one line and cut. */
+const nameOf = (value) => (0,format/* oneLine */.T)(typeof value === 'string' ? value : String(value), MAX_NAME);
+/** Whether a value looks like one output's profile rather than a map of them. */
+function isOutputProfile(value) {
+    return isObject(value) && ('profilerTypeCheckHistograms' in value || 'profilerRules' in value);
+}
+/**
+ * The outputs of an answer of /profileResults (a map of profiles) or /profile (one profile). Entries that are no
+ * profile are skipped; at most `MAX_OUTPUTS`.
+ */
+function readProfileAnswer(answer) {
+    if (isOutputProfile(answer))
+        return [readOutputProfile('', answer)];
+    if (!isObject(answer))
+        return [];
+    return Object.entries(answer)
+        .filter(([, value]) => isOutputProfile(value))
+        .slice(0, MAX_OUTPUTS)
+        .map(([key, value]) => readOutputProfile(nameOf(key), value));
+}
+/** One output's profile. */
+function readOutputProfile(key, value) {
+    const profile = isObject(value) ? value : {};
+    const histograms = isObject(profile.profilerTypeCheckHistograms) ? profile.profilerTypeCheckHistograms : {};
+    const types = isObject(profile.columnTypes) ? profile.columnTypes : {};
+    const names = Object.keys(histograms);
+    const columns = [];
+    const unreadable = [];
+    for (const name of names.slice(0, MAX_COLUMNS)) {
+        const figures = columnFigures(nameOf(name), histograms[name], types[name]);
+        if ('unreadable' in figures)
+            unreadable.push(figures);
+        else
+            columns.push(figures);
+    }
+    const { rules, omitted } = readRules(profile.profilerRules);
+    const totals = columns.map((c) => c.total);
+    return {
+        key,
+        rows: totals.length > 0 ? Math.max(...totals) : undefined,
+        columns,
+        unreadable,
+        rules,
+        columnsOmitted: Math.max(0, names.length - MAX_COLUMNS),
+        rulesOmitted: omitted
+    };
+}
+const KEYS = { VALID: 'valid', EMPTY: 'missing', INVALID: 'mismatched' };
+function columnFigures(name, histogram, types) {
+    if (!Array.isArray(histogram))
+        return { name, unreadable: true };
+    const sums = { valid: 0, missing: 0, mismatched: 0 };
+    let seen = 0;
+    for (const entry of histogram.slice(0, 10)) {
+        const field = isObject(entry) && typeof entry.key === 'string' ? KEYS[entry.key] : undefined;
+        if (field === undefined)
+            continue;
+        const count = countOf(entry.count);
+        if (count === undefined)
+            return { name, unreadable: true };
+        sums[field] += count;
+        seen += 1;
+    }
+    if (seen === 0)
+        return { name, unreadable: true };
+    const type = Array.isArray(types) && typeof types[0] === 'string' ? nameOf(types[0]) : undefined;
+    return { name, ...(type !== undefined && { type }), ...sums, total: sums.valid + sums.missing + sums.mismatched };
+}
+function readRules(value) {
+    const rules = [];
+    let omitted = 0;
+    if (!isObject(value))
+        return { rules, omitted };
+    for (const [column, list] of Object.entries(value)) {
+        for (const rule of Array.isArray(list) ? list : []) {
+            if (!isObject(rule))
+                continue;
+            if (rules.length >= MAX_RULES) {
+                omitted += 1;
+                continue;
+            }
+            rules.push(ruleFigures(nameOf(column), rule));
+        }
+    }
+    return { rules, omitted };
+}
+function ruleFigures(column, rule) {
+    const status = rule.status === 'pass' || rule.status === 'fail' ? rule.status : 'invalid';
+    const described = [rule.description, rule.comment, rule.type].find((v) => typeof v === 'string' && v.trim());
+    const passCount = countOf(rule.passCount);
+    const failCount = countOf(rule.failCount);
+    return {
+        column,
+        description: described === undefined ? `rule ${nameOf(rule.id ?? '?')}` : nameOf(described),
+        status,
+        ...(passCount !== undefined && { passCount }),
+        ...(failCount !== undefined && { failCount })
+    };
+}
+/** A share of a count, 0 when there is nothing to share. */
+const shareOf = (count, total) => (total > 0 ? count / total : 0);
+/** `4.2%`, `0.05%`, `<0.01%`: a share for people. */
+function percent(share) {
+    if (share === 0)
+        return '0%';
+    const p = share * 100;
+    if (p < 0.01)
+        return '<0.01%';
+    return `${p.toFixed(p >= 10 ? 1 : 2)}%`.replace(/\.?0+%$/, '%');
+}
+
+;// CONCATENATED MODULE: ./src/quality/compare.ts
+/**
+ * A profile against its baseline's: per output the rows now and before, the columns whose mismatched or missing
+ * share moved most, and the rules whose status changed. Bounded (the worst `MAX_MOVED` columns, the first
+ * `MAX_RULE_CHANGES` rules, with counts of the rest). Pure.
+ */
+
+const MAX_MOVED = 20;
+const MAX_RULE_CHANGES = 20;
+/**
+ * The outputs of both sides paired: by key, or the only output of each side with the other's only output (a
+ * recipe's run has one, whatever its key).
+ */
+function compareProfiles(now, before) {
+    if (now.length === 1 && before.length === 1)
+        return [compareOutput(now[0], before[0])];
+    const byKey = new Map(before.map((o) => [o.key, o]));
+    return now.flatMap((output) => {
+        const old = byKey.get(output.key);
+        return old ? [compareOutput(output, old)] : [];
+    });
+}
+function compareOutput(now, before) {
+    const old = new Map(before.columns.map((c) => [c.name, c]));
+    const current = new Set(now.columns.map((c) => c.name));
+    const moved = [];
+    for (const column of now.columns) {
+        const was = old.get(column.name);
+        if (!was)
+            continue;
+        for (const measure of ['mismatched', 'missing']) {
+            const shares = { before: share(was, measure), now: share(column, measure) };
+            if (shares.now !== shares.before)
+                moved.push({ name: column.name, measure, ...shares });
+        }
+    }
+    moved.sort((a, b) => Math.abs(b.now - b.before) - Math.abs(a.now - a.before) || a.name.localeCompare(b.name));
+    const changes = ruleChanges(now, before);
+    return {
+        key: now.key,
+        rowsNow: now.rows,
+        rowsBefore: before.rows,
+        moved: moved.slice(0, MAX_MOVED),
+        movedOmitted: Math.max(0, moved.length - MAX_MOVED),
+        ruleChanges: changes.slice(0, MAX_RULE_CHANGES),
+        ruleChangesOmitted: Math.max(0, changes.length - MAX_RULE_CHANGES),
+        added: now.columns.filter((c) => !old.has(c.name)).length,
+        removed: before.columns.filter((c) => !current.has(c.name)).length
+    };
+}
+const share = (column, measure) => shareOf(column[measure], column.total);
+/** Rules matched by column and description; one only on one side reads as `absent` on the other. */
+function ruleChanges(now, before) {
+    const id = (r) => JSON.stringify([r.column, r.description]);
+    const old = new Map(before.rules.map((r) => [id(r), r.status]));
+    const changes = [];
+    const seen = new Set();
+    for (const rule of now.rules) {
+        seen.add(id(rule));
+        const was = old.get(id(rule)) ?? 'absent';
+        if (was !== rule.status)
+            changes.push({ column: rule.column, description: rule.description, before: was, now: rule.status });
+    }
+    for (const rule of before.rules) {
+        if (!seen.has(id(rule)))
+            changes.push({ column: rule.column, description: rule.description, before: rule.status, now: 'absent' });
+    }
+    return changes;
+}
+/** The change of rows, as a count and (when there were rows before) a share; undefined when either is unknown. */
+function rowChange(now, before) {
+    if (now === undefined || before === undefined)
+        return undefined;
+    const delta = now - before;
+    return before > 0 ? { delta, share: delta / before } : { delta };
+}
+
+;// CONCATENATED MODULE: ./src/quality/job-quality.ts
+/** How messages name an output: the job's label alone when it has one output, else with the output's key. */
+function outputLabel(job, output, outputs) {
+    return outputs <= 1 || output.key === '' ? job.label : `${job.label} output ${output.key}`;
+}
+
+;// CONCATENATED MODULE: ./src/quality/verdict.ts
+/**
+ * The gate's verdict on the data: every check of the `quality-gate` against every output of every job group, and
+ * every check that fails, named (the output, the column, the figure and the limit). Nothing is guessed: a job
+ * group without a profile, a column whose counts cannot be read, or a missing baseline fails the checks that need
+ * them. Pure.
+ */
+
+
+
+/** `job 4100, column email: 60 missing (6%), more than missing: 5%`: one failure on one line. Pure. */
+function describeFailure(f) {
+    return `${f.output}${f.column !== undefined ? `, column '${f.column}'` : ''}: ${f.figure}; ${f.check}: ${f.limit}`;
+}
+/** The verdict of `gate` on the job groups' data; `completed` false (the run did not complete): not checked. */
+function judge(gate, jobs, completed) {
+    if (!gate)
+        return { status: 'not-checked', failures: [], why: 'no quality-gate was given' };
+    if (!completed)
+        return { status: 'not-checked', failures: [], why: 'the run did not complete' };
+    const failures = [];
+    if (jobs.length === 0)
+        failures.push({ output: 'the run', check: 'profile', figure: 'no job group', limit: 'nothing to check' });
+    const seenColumns = new Set();
+    for (const job of jobs) {
+        if (job.profile.kind !== 'profiled') {
+            failures.push({ output: job.label, check: 'profile', figure: 'no profile', limit: job.profile.why });
+            continue;
+        }
+        const { outputs } = job.profile;
+        if (outputs.length === 0)
+            failures.push({ output: job.label, check: 'profile', figure: 'no output', limit: 'the profile holds no output' });
+        for (const output of outputs) {
+            const label = outputLabel(job, output, outputs.length);
+            for (const c of output.columns)
+                seenColumns.add(c.name);
+            for (const c of output.unreadable)
+                seenColumns.add(c.name);
+            failures.push(...outputFailures(gate, label, output), ...rowChangeFailures(gate, label, job, output));
+        }
+    }
+    for (const name of gate.columns.keys()) {
+        if (!seenColumns.has(name) && jobs.some((j) => j.profile.kind === 'profiled'))
+            failures.push({
+                output: 'the profile',
+                column: name,
+                check: `columns`,
+                figure: 'no such column',
+                limit: 'named in the gate'
+            });
+    }
+    return { status: failures.length > 0 ? 'failed' : 'passed', failures };
+}
+function outputFailures(gate, output, profile) {
+    const failures = [];
+    for (const column of profile.columns)
+        failures.push(...columnFailures(gate, output, column));
+    for (const column of profile.unreadable) {
+        const limits = limitsFor(gate, column.name);
+        if (limits.mismatched || limits.missing) {
+            const check = limits.mismatched ? 'mismatched' : 'missing';
+            failures.push({
+                output,
+                column: column.name,
+                check,
+                figure: 'counts unreadable',
+                limit: 'the profile gave no valid counts'
+            });
+        }
+    }
+    if (gate.rules) {
+        for (const rule of profile.rules.filter((r) => r.status !== 'pass')) {
+            const counts = rule.failCount !== undefined && rule.passCount !== undefined
+                ? ` (${rule.failCount} of ${rule.failCount + rule.passCount} rows fail)`
+                : '';
+            const figure = `rule '${rule.description}' is ${rule.status}${counts}`;
+            failures.push({ output, column: rule.column, check: 'rules', figure, limit: 'pass' });
+        }
+        if (profile.rulesOmitted > 0)
+            failures.push({
+                output,
+                check: 'rules',
+                figure: `${profile.rulesOmitted} rules not read`,
+                limit: 'too many to check'
+            });
+    }
+    if (gate.minRows !== undefined) {
+        const rows = profile.rows;
+        if (rows === undefined)
+            failures.push({ output, check: 'min-rows', figure: 'row count unreadable', limit: String(gate.minRows) });
+        else if (rows < gate.minRows)
+            failures.push({ output, check: 'min-rows', figure: `${rows} rows`, limit: String(gate.minRows) });
+    }
+    if (profile.columnsOmitted > 0 && (gate.mismatched || gate.missing))
+        failures.push({
+            output,
+            check: 'columns',
+            figure: `${profile.columnsOmitted} columns not read`,
+            limit: 'too many to check'
+        });
+    return failures;
+}
+/** The column's own limits, each replacing the general one of its measure. */
+function limitsFor(gate, column) {
+    const own = gate.columns.get(column);
+    return { mismatched: own?.mismatched ?? gate.mismatched, missing: own?.missing ?? gate.missing };
+}
+function columnFailures(gate, output, column) {
+    const limits = limitsFor(gate, column.name);
+    const failures = [];
+    for (const measure of ['mismatched', 'missing']) {
+        const limit = limits[measure];
+        if (!limit || !exceeds(column[measure], column.total, limit))
+            continue;
+        const share = column.total > 0 ? ` (${percent(column[measure] / column.total)})` : '';
+        failures.push({
+            output,
+            column: column.name,
+            check: measure,
+            figure: `${column[measure]} ${measure}${share}`,
+            limit: limit.text
+        });
+    }
+    return failures;
+}
+/** Whether `count` of `total` is over the limit: a share compared exactly in percent, a count as it is. */
+function exceeds(count, total, limit) {
+    if (limit.kind === 'count')
+        return count > limit.count;
+    return count * 100 > limit.percent * total * (1 + 1e-12);
+}
+function rowChangeFailures(gate, output, job, profile) {
+    const limit = gate.maxRowChange;
+    if (!limit)
+        return [];
+    const check = 'max-row-change';
+    const baseline = job.baseline;
+    if (!baseline || baseline.kind === 'missing')
+        return [{ output, check, figure: 'no baseline', limit: baseline?.why ?? 'no baseline was asked for' }];
+    if (baseline.profile.kind !== 'profiled')
+        return [
+            { output, check, figure: `baseline job ${baseline.jobGroupId} has no profile`, limit: baseline.profile.why }
+        ];
+    const pair = job.comparisons.find((c) => c.key === profile.key);
+    const change = rowChange(pair?.rowsNow, pair?.rowsBefore);
+    if (!pair || !change)
+        return [{ output, check, figure: 'rows not comparable', limit: `no matching output in job ${baseline.jobGroupId}` }];
+    const before = pair.rowsBefore;
+    if (!exceeds(Math.abs(change.delta), before, limit))
+        return [];
+    const by = change.share === undefined ? '' : ` (${change.delta < 0 ? '-' : '+'}${percent(Math.abs(change.share))})`;
+    const figure = `rows ${before} → ${pair.rowsNow} against job ${baseline.jobGroupId}, a change of ${change.delta}${by}`;
+    return [{ output, check, figure, limit: limit.text }];
+}
+
+;// CONCATENATED MODULE: ./src/quality/figures.ts
+/**
+ * The data's figures as JSON for a workflow to read (the `quality` field of the `result` output): the verdict with
+ * every failing check,
+ * and per job group and output the rows, the worst columns, the rules and the comparison with the baseline.
+ * Bounded like the summary. Pure.
+ */
+
+
+
+const MAX_LISTED = 20;
+const MAX_FAILURES = 100;
+/** Outputs of one job group listed, at most. */
+const MAX_OUTPUTS_LISTED = 10;
+const round = (share) => Math.round(share * 1e6) / 1e6;
+function outputFigures(output) {
+    const dirty = output.columns
+        .filter((c) => c.mismatched > 0 || c.missing > 0)
+        .map((c) => ({
+        name: c.name,
+        mismatched: c.mismatched,
+        mismatchedShare: round(shareOf(c.mismatched, c.total)),
+        missing: c.missing,
+        missingShare: round(shareOf(c.missing, c.total))
+    }))
+        .sort((a, b) => Math.max(b.mismatchedShare, b.missingShare) - Math.max(a.mismatchedShare, a.missingShare));
+    return {
+        key: output.key,
+        rows: output.rows ?? null,
+        columnCount: output.columns.length + output.unreadable.length + output.columnsOmitted,
+        worstColumns: dirty.slice(0, MAX_LISTED),
+        moreColumns: Math.max(0, dirty.length - MAX_LISTED),
+        rules: output.rules.slice(0, MAX_LISTED).map((r) => ({
+            column: r.column,
+            rule: r.description,
+            status: r.status,
+            passCount: r.passCount ?? null,
+            failCount: r.failCount ?? null
+        })),
+        moreRules: Math.max(0, output.rules.length - MAX_LISTED) + output.rulesOmitted
+    };
+}
+function jobFigures(job) {
+    const profile = job.profile.kind === 'profiled'
+        ? {
+            outputs: job.profile.outputs.slice(0, MAX_OUTPUTS_LISTED).map(outputFigures),
+            moreOutputs: Math.max(0, job.profile.outputs.length - MAX_OUTPUTS_LISTED)
+        }
+        : { outputs: [], none: job.profile.why };
+    const b = job.baseline;
+    const baseline = b === undefined
+        ? undefined
+        : b.kind === 'missing'
+            ? { jobId: null, none: b.why }
+            : {
+                jobId: b.jobGroupId,
+                ...(b.profile.kind !== 'profiled' && { none: b.profile.why }),
+                outputs: job.comparisons.slice(0, MAX_OUTPUTS_LISTED).map((c) => ({
+                    key: c.key,
+                    rowsNow: c.rowsNow ?? null,
+                    rowsBefore: c.rowsBefore ?? null,
+                    rowChange: rowChange(c.rowsNow, c.rowsBefore)?.delta ?? null,
+                    moved: c.moved.slice(0, MAX_MOVED).map((m) => ({ ...m, before: round(m.before), now: round(m.now) })),
+                    ruleChanges: c.ruleChanges
+                }))
+            };
+    return { jobId: job.jobGroupId, label: job.label, ...profile, ...(baseline && { baseline }) };
+}
+/** The `quality` field of the `result` output. */
+function qualityFigures(quality) {
+    const { verdict } = quality;
+    return {
+        quality: verdict.status,
+        failures: verdict.failures.slice(0, MAX_FAILURES).map(describeFailure),
+        moreFailures: Math.max(0, verdict.failures.length - MAX_FAILURES),
+        jobs: quality.jobs.map(jobFigures)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/report/result.ts
+
+
+
+/** Raised only if a field ever had to change its meaning; adding fields keeps it. */
+const RESULT_VERSION = 1;
+/** A stage's error text is cut to this many characters (the report folder's stages.json has it whole). */
+const RESULT_ERROR_CHARS = 2000;
+/** The result of a run. Pure. */
+function buildResult(report, context) {
+    const { target } = context;
+    const composite = report.composite;
+    return {
+        version: RESULT_VERSION,
+        kind: kindOf(target),
+        ending: report.ending,
+        status: report.status ?? null,
+        failed: context.failure !== undefined,
+        ids: {
+            recipeId: report.recipeId ?? null,
+            jobGroupId: report.jobId ?? null,
+            jobGroupIds: report.jobGroupIds ?? (report.jobId === undefined ? [] : [report.jobId]),
+            flowId: target.kind === 'flow' ? target.flowId : null,
+            flowRunId: composite?.flowRunId ?? null,
+            planId: target.kind === 'plan' ? target.planId : null,
+            planRunId: composite?.planRunId ?? null
+        },
+        requestId: report.requestId || null,
+        timings: {
+            startedAt: iso(report.startedAt),
+            finishedAt: iso(report.finishedAt),
+            durationSeconds: seconds(report.durationMs)
+        },
+        urls: {
+            job: report.jobUrl ?? null,
+            flow: target.kind === 'flow' ? (composite?.url ?? null) : null,
+            plan: target.kind === 'plan' ? (composite?.url ?? null) : null,
+            workflowRun: report.runUrl ?? null
+        },
+        error: context.failure ?? (report.error ? { title: report.errorTitle ?? '', message: report.error } : null),
+        notes: [...report.notes],
+        inputErrors: [],
+        jobGroups: jobGroupsOf(report),
+        publications: (report.jobGroups ?? []).flatMap((g) => publicationsOf(g.id, g.publications?.items) ?? []),
+        reportDir: context.reportDir ?? null,
+        quality: report.quality ? qualityFigures(report.quality) : null
+    };
+}
+/** The result of a step whose inputs are invalid: nothing was sent. Pure. */
+function invalidInputResult(errors, reportDir) {
+    return {
+        version: RESULT_VERSION,
+        kind: null,
+        ending: 'invalid-input',
+        status: null,
+        failed: true,
+        ids: {
+            recipeId: null,
+            jobGroupId: null,
+            jobGroupIds: [],
+            flowId: null,
+            flowRunId: null,
+            planId: null,
+            planRunId: null
+        },
+        requestId: null,
+        timings: { startedAt: null, finishedAt: null, durationSeconds: null },
+        urls: { job: null, flow: null, plan: null, workflowRun: null },
+        error: { title: 'Invalid input', message: 'Nothing was sent: the inputs are invalid.' },
+        notes: [],
+        inputErrors: errors.map(({ input, message }) => ({ input, message })),
+        jobGroups: [],
+        publications: [],
+        reportDir: reportDir ?? null,
+        quality: null
+    };
+}
+function kindOf(target) {
+    return target.kind === 'job' ? 'job-group' : target.kind;
+}
+/** One entry per job group: the detailed ones with stages, the others (of a large flow) with their status. */
+function jobGroupsOf(report) {
+    const parts = report.composite?.parts ?? [];
+    const detailed = new Map((report.jobGroups ?? []).map((g) => [g.id, g]));
+    const ids = report.jobGroupIds ?? (report.jobId === undefined ? [] : [report.jobId]);
+    return ids.map((id) => {
+        const part = parts.find((p) => p.jobGroupId === id);
+        const group = detailed.get(id);
+        const stages = group?.stages ?? [];
+        const shown = stages.slice(0, MAX_STAGES);
+        return {
+            id,
+            status: group?.status ?? part?.status ?? (id === report.jobId && !report.composite ? report.status : undefined) ?? null,
+            name: part?.name ?? null,
+            task: part?.task ?? null,
+            recipeId: part?.recipeId ?? (report.composite ? null : (report.recipeId ?? null)),
+            url: group?.url ?? null,
+            durationSeconds: seconds(part?.durationMs ?? (report.composite ? undefined : report.durationMs)),
+            stages: shown.map(stageOf),
+            stagesOmitted: stages.length - shown.length,
+            publications: publicationsOf(id, group?.publications?.items) ?? null,
+            logs: logsOf(group?.logs)
+        };
+    });
+}
+function stageOf(stage) {
+    const error = errorText(stage.errorMessage);
+    return {
+        id: stage.id,
+        type: String(stage.jobType ?? ''),
+        status: String(stage.status ?? ''),
+        error: error ? cut(error, RESULT_ERROR_CHARS) : null
+    };
+}
+function publicationsOf(jobGroupId, items) {
+    return items?.map((p) => ({ jobGroupId, target: p.target, table: p.table, action: p.action }));
+}
+function logsOf(logs) {
+    if (!logs)
+        return { state: 'not-requested', stages: [], archive: null, notes: [] };
+    return {
+        state: logs.state,
+        stages: logs.stages.map((s) => ({ id: s.stageId, lines: s.lineCount, file: s.file ?? null })),
+        archive: logs.archive ?? null,
+        notes: [...logs.notes, ...(logs.detail ? [logs.detail] : [])]
+    };
+}
+function cut(text, max) {
+    return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+function iso(ms) {
+    return ms === undefined || !Number.isFinite(ms) ? null : new Date(ms).toISOString();
+}
+function seconds(ms) {
+    return ms === undefined ? null : Math.round(ms / 1000);
+}
+
+;// CONCATENATED MODULE: ./src/report/result-json.ts
+
+/** The `result` output stays within this many bytes (GitHub allows 1 MB per output). */
+const MAX_RESULT_BYTES = 512 * 1024;
+/**
+ * The result as JSON within `max` bytes: when larger, stage errors are cut to 200 characters, then the stages
+ * of job groups that did not fail are left out (counted in `stagesOmitted`), then every stage list. Pure.
+ */
+function resultJson(result, max = MAX_RESULT_BYTES) {
+    const steps = [
+        (r) => r,
+        (r) => mapGroups(r, (g) => ({ ...g, stages: g.stages.map((s) => ({ ...s, error: s.error && s.error.slice(0, 200) })) })),
+        (r) => mapGroups(r, (g) => (g.status === 'Failed' ? g : withoutStages(g))),
+        (r) => mapGroups(r, withoutStages)
+    ];
+    let current = result;
+    for (const step of steps) {
+        current = step(current);
+        const json = JSON.stringify(current);
+        if (Buffer.byteLength(json, 'utf8') <= max)
+            return json;
+    }
+    return JSON.stringify({
+        ...current,
+        jobGroups: current.jobGroups.map((g) => ({ ...withoutStages(g), logs: { ...g.logs, stages: [], notes: [] } }))
+    });
+}
+function mapGroups(result, fn) {
+    return { ...result, jobGroups: result.jobGroups.map(fn) };
+}
+function withoutStages(group) {
+    return { ...group, stages: [], stagesOmitted: group.stagesOmitted + group.stages.length };
+}
+/** The report folder's stages.json: every stage of every job group read, with its whole error text. Pure. */
+function stagesDocument(report) {
+    return {
+        jobGroups: (report.jobGroups ?? []).map((group) => ({
+            id: group.id,
+            status: group.status ?? null,
+            stages: group.stages.map((s) => ({
+                id: s.id,
+                type: s.jobType,
+                status: s.status,
+                percentComplete: s.percentComplete ?? null,
+                executionLanguage: s.executionLanguage ?? null,
+                createdAt: s.createdAt ?? null,
+                updatedAt: s.updatedAt ?? null,
+                error: errorText(s.errorMessage) || null
+            }))
+        }))
+    };
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/results/report-dir.ts
+/**
+ * The report folder (the `report-dir` output): a new folder under RUNNER_TEMP holding result.json, the stages and
+ * the logs, for actions/upload-artifact. Only checked relative paths are written, always as new files inside the
+ * folder, and within a byte budget. Whole files are cleaned of secrets here; what is streamed into a file, by its
+ * writer (line by line, as it is unpacked).
+ */
+
+
+
+
+/** Everything the folder may hold together. */
+const MAX_REPORT_DIR_BYTES = 256 * 1024 * 1024;
+class ReportDir {
+    path;
+    written = 0;
+    /** Set once the budget is spent or a write failed: what could not be written, for one warning. */
+    problem;
+    constructor(path) {
+        this.path = path;
+    }
+    /** A new folder under RUNNER_TEMP (the system's temporary folder outside a runner); throws when it cannot be made. */
+    static create(env = process.env) {
+        const base = env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
+        (0,external_node_fs_namespaceObject.mkdirSync)(base, { recursive: true });
+        return new ReportDir((0,external_node_path_namespaceObject.resolve)((0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(base, 'trifacta-run-job-'))));
+    }
+    /** A new file at `segments` (checked names, e.g. from `entryPath`); never one outside the folder or existing. */
+    open(segments) {
+        const file = (0,external_node_path_namespaceObject.resolve)(this.path, ...segments);
+        if (!file.startsWith(this.path + external_node_path_namespaceObject.sep))
+            throw new Error(`${segments.join('/')} is not inside the report folder`);
+        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.resolve)(file, '..'), { recursive: true });
+        const fd = (0,external_node_fs_namespaceObject.openSync)(file, 'wx');
+        let open = true;
+        return {
+            write: (data) => {
+                if (!open)
+                    return;
+                const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+                if (this.written + bytes.length > MAX_REPORT_DIR_BYTES) {
+                    this.problem ??= `the report folder reached its bound of ${MAX_REPORT_DIR_BYTES / 1024 / 1024} MiB`;
+                    return;
+                }
+                this.written += bytes.length;
+                (0,external_node_fs_namespaceObject.writeSync)(fd, bytes);
+            },
+            close: () => {
+                if (open)
+                    (0,external_node_fs_namespaceObject.closeSync)(fd);
+                open = false;
+            }
+        };
+    }
+    /** Writes a whole file at once, secrets removed. */
+    writeFile(segments, text) {
+        const writer = this.open(segments);
+        try {
+            writer.write((0,secrets/* redact */.E)(text));
+        }
+        finally {
+            writer.close();
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/runner/outputs.ts
+/** Outputs: each written once, redacted before it is first written (a later different value is written again). */
+
+
+const written = new Map();
+function setOutput(name, value) {
+    const safe = (0,secrets/* redact */.E)(value);
+    if (written.get(name) === safe)
+        return;
+    written.set(name, safe);
+    core/* setOutput */.uH(name, safe);
+}
+
+;// CONCATENATED MODULE: ./src/run/result-output.ts
+/**
+ * The `result` and `report-dir` outputs and the report folder's files, set at every ending (invalid inputs too).
+ * A folder that cannot be made or written is a warning, and `report-dir` stays empty; the result is unchanged.
+ */
+
+
+
+
+
+/** A new report folder, or undefined (with a warning) when none can be made. */
+function openReportDir() {
+    try {
+        return ReportDir.create();
+    }
+    catch (error) {
+        log/* log */.Rm.warning(`Could not make the report folder (report-dir) under RUNNER_TEMP: ${error.message}`);
+        return undefined;
+    }
+}
+/** Writes the folder's files and sets both outputs; `result` names the folder only when it was written. */
+function publishResult(result, dir, report) {
+    const written = dir !== undefined && writeFiles(dir, result, report);
+    const final = { ...result, reportDir: written ? dir.path : null };
+    setOutput(action_spec/* OUTPUT */.a.result, resultJson(final));
+    setOutput(action_spec/* OUTPUT */.a.reportDir, written ? dir.path : '');
+    if (dir?.problem)
+        log/* log */.Rm.warning(`The report folder is incomplete: ${dir.problem}.`);
+}
+function writeFiles(dir, result, report) {
+    try {
+        if (report)
+            dir.writeFile(['stages.json'], `${JSON.stringify(stagesDocument(report), null, 2)}\n`);
+        const json = resultJson({ ...result, reportDir: dir.path });
+        dir.writeFile(['result.json'], `${JSON.stringify(JSON.parse(json), null, 2)}\n`);
+        return true;
+    }
+    catch (error) {
+        log/* log */.Rm.warning(`Could not write the report folder (report-dir) ${dir.path}: ${error.message}`);
+        return false;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/run/config.ts
 /** The step's configuration: secrets masked first, then every input parsed once; invalid inputs fail the step. */
+
+
 
 
 
@@ -31876,6 +32071,7 @@ async function readConfig(options = {}) {
         const count = error.errors.length === 1 ? 'An input is' : `${error.errors.length} inputs are`;
         core/* setFailed */.C1(`${count} invalid; nothing was sent.`);
         await appendSummary(renderInputErrors(error.errors));
+        publishResult(invalidInputResult(error.errors), openReportDir());
         return undefined;
     }
 }
@@ -31900,17 +32096,348 @@ function connect(config, transport, clock, tokens = staticToken(config.apiToken)
     return new JobGroupsApi(client, (message) => log/* log */.Rm.info(message));
 }
 
-;// CONCATENATED MODULE: ./src/runner/outputs.ts
-/** Outputs: each written once, redacted before it is first written (a later different value is written again). */
+;// CONCATENATED MODULE: ./src/report/quality-summary.ts
+/**
+ * The data in the step summary: the gate's verdict with every failing check, and per job group its profile (rows,
+ * the columns with the most mismatched and missing values, the data-quality rules) and how it compares with the
+ * baseline. `short` is the pull request comment's form. Everything from the server is escaped; every list is
+ * bounded and says how many more there were. Pure.
+ */
 
 
-const written = new Map();
-function setOutput(name, value) {
-    const safe = (0,secrets/* redact */.E)(value);
-    if (written.get(name) === safe)
-        return;
-    written.set(name, safe);
-    core/* setOutput */.uH(name, safe);
+
+
+
+
+/** Rows of each table, at most (the worst first), in the summary and in the comment. */
+const MAX_ROWS = { full: 20, short: 5 };
+const quality_summary_MAX_FAILURES = { full: 50, short: 10 };
+/** Job groups shown in the comment, at most. */
+const MAX_SHORT_JOBS = 5;
+const table = (head, rows) => `<table>\n<thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead>\n<tbody>\n` +
+    `${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n')}\n</tbody>\n</table>`;
+const more = (count, what) => (count > 0 ? `<p>… and ${count} more ${what}.</p>` : '');
+/** The quality sections of the summary (or of the comment, `short`). */
+function renderQuality(quality, short = false) {
+    const lines = [...gateSection(quality, short)];
+    const jobs = short ? quality.jobs.slice(0, MAX_SHORT_JOBS) : quality.jobs;
+    const omitted = quality.jobsOmitted + quality.jobs.length - jobs.length;
+    const against = quality.baselineAsked ? ` against the baseline (${escapeText(quality.baselineAsked, 60)})` : '';
+    if (jobs.length > 0)
+        lines.push(`#### Data profile${against}`, '');
+    for (const job of jobs)
+        lines.push(...(short ? shortJob(job) : fullJob(job)));
+    if (omitted > 0)
+        lines.push(more(omitted, 'job groups, not profiled here'), '');
+    for (const note of quality.notes)
+        lines.push(`<p>${escapeText(note, 500)}</p>`, '');
+    return lines;
+}
+function gateSection(quality, short) {
+    const { verdict } = quality;
+    if (verdict.status === 'not-checked')
+        return [];
+    if (verdict.status === 'passed')
+        return ['#### ✅ Data quality gate passed', ''];
+    const max = short ? quality_summary_MAX_FAILURES.short : quality_summary_MAX_FAILURES.full;
+    const items = verdict.failures.slice(0, max).map((f) => `<li>${escapeText(describeFailure(f), 500)}</li>`);
+    const rest = verdict.failures.length - items.length;
+    if (rest > 0)
+        items.push(`<li>… and ${rest} more failing checks${short ? ' (see the step summary)' : ''}</li>`);
+    return ['#### ❌ Data quality gate failed', '', `<ul>\n${items.join('\n')}\n</ul>`, ''];
+}
+function fullJob(job) {
+    const lines = [`<p><b>${escapeText(capital(job.label), 200)}</b>${baselineText(job)}</p>`, ''];
+    if (job.profile.kind !== 'profiled')
+        return [...lines, `<p>${noProfile(job.profile.why, job.profile.reason)}</p>`, ''];
+    const all = job.profile.outputs;
+    const outputs = all.slice(0, MAX_OUTPUTS_LISTED);
+    lines.push(rowsTable(job, outputs), more(all.length - outputs.length, 'outputs, not shown'), '');
+    for (const output of outputs) {
+        const name = outputs.length > 1 ? ` of ${escapeText(outputLabel(job, output, outputs.length), 200)}` : '';
+        lines.push(...columnsSection(output, name), ...rulesSection(output, name));
+        const pair = job.comparisons.find((c) => c.key === output.key);
+        if (pair)
+            lines.push(...movedSection(pair, name));
+    }
+    return lines;
+}
+function baselineText(job) {
+    const b = job.baseline;
+    if (!b)
+        return '';
+    if (b.kind === 'missing')
+        return ` · no baseline: ${escapeText(b.why, 300)}`;
+    const when = b.createdAt ? `, of ${escapeText(b.createdAt, 40)}` : '';
+    const without = b.profile.kind === 'profiled' ? '' : ` (it has no profile: ${escapeText(b.profile.why, 300)})`;
+    return ` · compared with job ${b.jobGroupId}${when}${without}`;
+}
+function noProfile(why, reason) {
+    const hint = reason === 'not-profiled'
+        ? ' Turn profiling on with <code>overrides: {"profiler": true}</code> (a <code>quality-gate</code> does so)' +
+            ' to see rows, mismatched and missing values and data-quality rules here.'
+        : '';
+    return `No data profile: ${escapeText(why, 300)}.${hint}`;
+}
+function rowsTable(job, outputs) {
+    const compared = job.comparisons.length > 0;
+    const rows = outputs.map((output) => {
+        const pair = job.comparisons.find((c) => c.key === output.key);
+        const cells = [escapeText(outputLabel(job, output, outputs.length), 200), count(output.rows)];
+        if (compared)
+            cells.push(count(pair?.rowsBefore), changeText(pair));
+        return cells;
+    });
+    return table(['Output', 'Rows', ...(compared ? ['Before', 'Change'] : [])], rows);
+}
+function changeText(pair) {
+    const change = rowChange(pair?.rowsNow, pair?.rowsBefore);
+    if (!change)
+        return '';
+    const sign = change.delta > 0 ? '+' : '';
+    const share = change.share === undefined ? '' : ` (${change.delta < 0 ? '-' : sign}${percent(Math.abs(change.share))})`;
+    return `${sign}${change.delta}${share}`;
+}
+const count = (n) => (n === undefined ? 'unknown' : String(n));
+const figure = (n, total) => (n === 0 ? '0' : `${n} (${percent(shareOf(n, total))})`);
+const worst = (c) => Math.max(shareOf(c.mismatched, c.total), shareOf(c.missing, c.total));
+function columnsSection(output, of) {
+    const dirty = output.columns.filter((c) => c.mismatched > 0 || c.missing > 0);
+    dirty.sort((a, b) => worst(b) - worst(a) || b.mismatched + b.missing - (a.mismatched + a.missing));
+    const lines = [];
+    if (dirty.length === 0) {
+        lines.push(`<p>${output.columns.length} columns${of}: no mismatched or missing values.</p>`, '');
+    }
+    else {
+        const rows = dirty
+            .slice(0, MAX_ROWS.full)
+            .map((c) => [
+            `<code>${escapeText(c.name, 120)}</code>`,
+            escapeText(c.type ?? '', 40),
+            figure(c.mismatched, c.total),
+            figure(c.missing, c.total)
+        ]);
+        lines.push(`<p>Columns${of} with the most mismatched and missing values (of ${output.columns.length}):</p>`, '');
+        lines.push(table(['Column', 'Type', 'Mismatched', 'Missing'], rows), more(dirty.length - rows.length, 'such columns'), '');
+    }
+    if (output.unreadable.length > 0) {
+        const names = output.unreadable.slice(0, 10).map((c) => `<code>${escapeText(c.name, 60)}</code>`);
+        const rest = output.unreadable.length > 10 ? ` and ${output.unreadable.length - 10} more` : '';
+        lines.push(`<p>Counts that could not be read, of ${output.unreadable.length} columns: ${names.join(', ')}${rest}.</p>`, '');
+    }
+    if (output.columnsOmitted > 0)
+        lines.push(more(output.columnsOmitted, 'columns, not read (too many)'), '');
+    return lines;
+}
+const RULE_ORDER = { fail: 0, invalid: 1, pass: 2 };
+function rulesSection(output, of) {
+    if (output.rules.length === 0)
+        return [];
+    const rules = [...output.rules].sort((a, b) => RULE_ORDER[a.status] - RULE_ORDER[b.status]);
+    const rows = rules
+        .slice(0, MAX_ROWS.full)
+        .map((r) => [
+        `<code>${escapeText(r.column, 120)}</code>`,
+        escapeText(r.description, 200),
+        r.status === 'pass' ? '✅ pass' : r.status === 'fail' ? '❌ fail' : '⚠️ invalid',
+        count(r.passCount),
+        count(r.failCount)
+    ]);
+    const rest = rules.length - rows.length + output.rulesOmitted;
+    return [
+        `<p>Data-quality rules${of}:</p>`,
+        '',
+        table(['Column', 'Rule', 'Status', 'Pass', 'Fail'], rows),
+        more(rest, 'rules'),
+        ''
+    ];
+}
+function movedSection(pair, of) {
+    const lines = [];
+    if (pair.moved.length > 0) {
+        const rows = pair.moved.map((m) => [
+            `<code>${escapeText(m.name, 120)}</code>`,
+            m.measure,
+            percent(m.before),
+            percent(m.now)
+        ]);
+        lines.push(`<p>Columns${of} whose share moved most since the baseline:</p>`, '');
+        lines.push(table(['Column', 'Values', 'Before', 'Now'], rows), more(pair.movedOmitted, 'moved columns'), '');
+    }
+    if (pair.ruleChanges.length > 0) {
+        const rows = pair.ruleChanges.map((r) => [
+            `<code>${escapeText(r.column, 120)}</code>`,
+            escapeText(r.description, 200),
+            r.before,
+            r.now
+        ]);
+        lines.push(`<p>Rules${of} whose status changed:</p>`, '');
+        lines.push(table(['Column', 'Rule', 'Before', 'Now'], rows), more(pair.ruleChangesOmitted, 'changed rules'), '');
+    }
+    if (pair.added + pair.removed > 0)
+        lines.push(`<p>Columns${of}: ${pair.added} new, ${pair.removed} gone since the baseline.</p>`, '');
+    return lines;
+}
+/** The comment's form: one line per output, the worst columns and moved ones named. */
+function shortJob(job) {
+    const head = `<b>${escapeText(capital(job.label), 200)}</b>${baselineText(job)}`;
+    if (job.profile.kind !== 'profiled')
+        return fullJob(job);
+    const { outputs } = job.profile;
+    const items = outputs.slice(0, MAX_ROWS.short).map((output) => {
+        const pair = job.comparisons.find((c) => c.key === output.key);
+        const before = pair && pair.rowsBefore !== undefined ? ` (before ${pair.rowsBefore}, ${changeText(pair)})` : '';
+        const dirty = output.columns.filter((c) => c.mismatched > 0 || c.missing > 0).sort((a, b) => worst(b) - worst(a));
+        const columns = dirty.slice(0, 3).map((c) => `<code>${escapeText(c.name, 60)}</code> ${percent(worst(c))}`);
+        const failing = output.rules.filter((r) => r.status !== 'pass').length;
+        const rules = output.rules.length > 0 ? `; rules: ${output.rules.length - failing} of ${output.rules.length} pass` : '';
+        const moved = (pair?.moved ?? [])
+            .slice(0, 3)
+            .map((m) => `<code>${escapeText(m.name, 60)}</code> ${m.measure} ${percent(m.before)} → ${percent(m.now)}`);
+        const parts = [
+            `${escapeText(outputLabel(job, output, outputs.length), 200)}: ${count(output.rows)} rows${before}`,
+            columns.length > 0 ? `worst columns ${columns.join(', ')}` : 'no mismatched or missing values',
+            ...(moved.length > 0 ? [`moved ${moved.join(', ')}`] : [])
+        ];
+        return `<li>${parts.join('; ')}${rules}</li>`;
+    });
+    if (outputs.length > MAX_ROWS.short)
+        items.push(`<li>… and ${outputs.length - MAX_ROWS.short} more outputs</li>`);
+    return [`<p>${head}</p>`, '', `<ul>\n${items.join('\n')}\n</ul>`, ''];
+}
+const capital = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+
+;// CONCATENATED MODULE: ./src/report/failure-log.ts
+
+
+
+
+/** A stage's whole error text is printed up to this many characters. */
+const MAX_ERROR_CHARS = 20_000;
+/** One log group per failed job group of the report. Pure. */
+function failureLogGroups(report) {
+    return (report.jobGroups ?? []).filter((g) => g.status === 'Failed').map((g) => failureGroup(report, g));
+}
+function failureGroup(report, group) {
+    const part = report.composite?.parts.find((p) => p.jobGroupId === group.id);
+    const who = part ? describePart(part) : `job ${group.id}`;
+    const count = `${group.stages.length} stage${group.stages.length === 1 ? '' : 's'}`;
+    const lines = [];
+    for (const stage of group.stages.slice(0, MAX_STAGES)) {
+        lines.push(`Stage ${stage.id} (${stage.jobType}): ${stage.status}`);
+        const error = errorText(stage.errorMessage);
+        if (error)
+            lines.push(...indent(`Error: ${error.slice(0, MAX_ERROR_CHARS)}`));
+    }
+    const more = group.stages.length - MAX_STAGES;
+    if (more > 0)
+        lines.push(`… and ${more} more stages (stages.json in report-dir lists them all).`);
+    lines.push(...logLines(group));
+    if (group.url)
+        lines.push(`Job page: ${group.url}`);
+    return { title: (0,format/* oneLine */.T)(`${capitalised(who)} failed: ${count} and their logs`, 200), lines };
+}
+function logLines(group) {
+    const { logs } = group;
+    if (!logs)
+        return ['Logs: not read (the logs input is never).'];
+    if (logs.state === 'not-available')
+        return ['Logs: this edition gives no job logs through the API.'];
+    if (logs.state === 'failed')
+        return [`Logs: could not be read: ${logs.detail ?? 'unknown error'}`];
+    const lines = [];
+    for (const note of logs.notes)
+        lines.push(`Logs: ${note}`);
+    const failed = group.stages.filter((s) => s.status === 'Failed');
+    const wanted = failed.length > 0 ? failed : group.stages;
+    for (const stage of wanted) {
+        const log = logs.stages.find((s) => s.stageId === stage.id);
+        if (!log) {
+            lines.push(`No job.log for stage ${stage.id} (${stage.jobType}) in the logs archive.`);
+            continue;
+        }
+        const of = log.lineCount > log.tail.length ? ` (of ${log.lineCount})` : '';
+        lines.push(`Last ${log.tail.length} lines${of} of job.log of stage ${stage.id} (${stage.jobType}):`);
+        lines.push(...log.tail.map((line) => `  | ${line}`));
+    }
+    return lines;
+}
+/** A multi-line text as lines, each indented. */
+function indent(text) {
+    return text.split(/\r?\n/).map((line) => `  ${line}`);
+}
+
+;// CONCATENATED MODULE: ./src/report/results-summary.ts
+
+
+
+const MAX_LINE = 300;
+const MAX_PUBLICATIONS_SHOWN = 50;
+/** The sections, as Markdown lines (none when there is nothing to say). Pure. */
+function resultsSections(report) {
+    const groups = report.jobGroups ?? [];
+    const lines = [];
+    for (const group of groups.filter((g) => g.status === 'Failed'))
+        lines.push(...whyFailed(report, group));
+    const published = publicationsTable(report, groups);
+    if (published)
+        lines.push('#### Published', '', published, '');
+    return lines;
+}
+function whyFailed(report, group) {
+    const part = report.composite?.parts.find((p) => p.jobGroupId === group.id);
+    const who = escapeText(part ? describePart(part) : `job ${group.id}`, 200);
+    const out = [`#### Why ${who} failed`, ''];
+    const failed = group.stages.filter((s) => s.status === 'Failed');
+    for (const stage of failed) {
+        const error = errorText(stage.errorMessage);
+        const head = `Stage ${stage.id} (${escapeText(String(stage.jobType), 60)}) failed`;
+        out.push(`<p>${head}${error ? `: ${escapeText(error, 1000)}` : '.'}</p>`, '');
+        const log = group.logs?.stages.find((s) => s.stageId === stage.id);
+        if (log && log.telling.length > 0)
+            out.push(preBlock(log.telling), '');
+    }
+    const note = logsNote(group);
+    if (note)
+        out.push(`<p>${note}</p>`, '');
+    return out;
+}
+/** Log lines in a block that keeps them one per line. */
+function preBlock(lines) {
+    return `<pre>\n${lines.map((line) => escapeText((0,log/* neutralise */.$0)(line), MAX_LINE) || ' ').join('\n')}\n</pre>`;
+}
+function logsNote(group) {
+    const { logs } = group;
+    const page = group.url ? ` <a href="${escapeText(group.url, 500)}">The job page</a> has them.` : '';
+    if (!logs)
+        return `Logs were not read (<code>logs: never</code>).${page}`;
+    if (logs.state === 'not-available')
+        return `This edition gives no job logs through the API.${page}`;
+    if (logs.state === 'failed')
+        return `The logs could not be read: ${escapeText(logs.detail ?? '', 500)}.${page}`;
+    const notes = logs.notes.map((n) => escapeText(n, 300)).join(' ');
+    const where = 'The last lines of each failed stage are in the step log; every job.log is in the report folder.';
+    return [where, notes].filter(Boolean).join(' ');
+}
+function publicationsTable(report, groups) {
+    const rows = groups.flatMap((g) => (g.publications?.items ?? []).map((p) => ({ id: g.id, ...p })));
+    if (rows.length === 0)
+        return '';
+    const several = new Set(rows.map((r) => r.id)).size > 1 || report.composite !== undefined;
+    const head = `<tr>${several ? '<th>Job</th>' : ''}<th>Target</th><th>Table</th><th>Action</th></tr>`;
+    const body = rows.slice(0, MAX_PUBLICATIONS_SHOWN).map((r) => {
+        const cells = [
+            ...(several ? [String(r.id)] : []),
+            escapeText(r.target, 60),
+            `<code>${escapeText(r.table, 200)}</code>`,
+            escapeText(r.action, 60)
+        ];
+        return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+    });
+    if (rows.length > MAX_PUBLICATIONS_SHOWN) {
+        body.push(`<tr><td colspan="4">… and ${rows.length - MAX_PUBLICATIONS_SHOWN} more (see the result output)</td></tr>`);
+    }
+    return `<table>\n<thead>${head}</thead>\n<tbody>\n${body.join('\n')}\n</tbody>\n</table>`;
 }
 
 ;// CONCATENATED MODULE: ./src/run/publish.ts
@@ -31921,16 +32448,26 @@ function setOutput(name, value) {
 
 
 
-async function publish(config, report) {
+
+
+
+
+
+async function publish(config, report, dir) {
+    const failure = failureOf(config, report);
     for (const [name, value] of Object.entries(reportOutputs(report)))
         setOutput(name, value);
-    const markdown = await writeSummary(report);
+    publishResult(buildResult(report, { target: config.target, failure }), dir, report);
+    printFailureGroups(report);
+    const results = resultsSections(report);
+    const quality = (short) => (report.quality ? renderQuality(report.quality, short) : []);
+    const markdown = await writeSummary(report, [...quality(false), ...results]);
     if (config.commentOnPr) {
         const { commentOnPullRequest } = await __nccwpck_require__.e(/* import() */ 604).then(__nccwpck_require__.bind(__nccwpck_require__, 9604));
         // The comment has the data's short form; otherwise it says what the summary says.
-        await commentOnPullRequest(config, report, report.quality ? fitSummary(renderSummary(report, 'comment')) : markdown);
+        const comment = report.quality ? fitSummary(renderSummary(report, [...quality(true), ...results])) : markdown;
+        await commentOnPullRequest(config, report, comment);
     }
-    const failure = failureOf(config, report);
     if (!failure && (report.ending === 'failed' || report.ending === 'canceled')) {
         log/* log */.Rm.warning(`${capitalised(subjectOf(report))} ended ${report.status}; ` +
             `the step passes because fail-on-job-failure is false. ${linkOf(report)}`);
@@ -31942,6 +32479,15 @@ async function publish(config, report) {
     else {
         const after = report.durationMs !== undefined ? ` after ${(0,format/* formatMs */._)(report.durationMs)}` : '';
         log/* log */.Rm.info(`${capitalised(subjectOf(report))}: ${report.status ?? 'status unknown'}${after}.`);
+    }
+}
+/** Why each failed job group failed: its stages and their logs, in a collapsed group of the step log. */
+function printFailureGroups(report) {
+    for (const group of failureLogGroups(report)) {
+        log/* log */.Rm.startGroup(group.title);
+        for (const line of group.lines)
+            log/* log */.Rm.info(line);
+        log/* log */.Rm.endGroup();
     }
 }
 /** The step fails on an error, a timeout, a workflow cancel, and on Failed or Canceled when fail-on-job-failure. */
@@ -32051,7 +32597,7 @@ const MAX_PROFILED = 10;
 /** Pages of the job library read to find a baseline, and their size. */
 const LIBRARY_PAGES = 3;
 const PAGE_SIZE = 100;
-/** The data's reads end within the report's budget and this long; one that keeps failing gives up after `PERSIST_MS`. */
+/** The data's reads end within the report's budget and this long; a read failing for `PERSIST_MS` gives up. */
 const READS_MS = 20_000;
 const PERSIST_MS = 8_000;
 /** The run's completed job groups, as the report names them. */
@@ -32277,12 +32823,13 @@ function startOnce(ctx, start) {
 
 
 
+
 function describeStartFailure(report, error, config, stopSignal) {
     if (!(error instanceof Error))
         throw error;
     if (error instanceof ApiError)
         report.requestId = error.requestId;
-    const where = `look in the job history (${config.appUrl}/jobs) before running it again`;
+    const where = `look in the job history (${(0,results_inputs/* appLink */.G2)(config, '/jobs')}) before running it again`;
     if (stopSignal) {
         report.ending = 'workflow-cancelled';
         const decided = triggerDecision(error);
@@ -32429,6 +32976,7 @@ async function watchRun(watch, report, startedAt, signal) {
 
 
 
+
 /** The final reads for the report get this long (less when the workflow is being cancelled). */
 const REPORT_BUDGET_MS = 30_000;
 /** After a cancel signal, a start already on its way gets this long to answer, so its run can be cancelled. */
@@ -32448,9 +32996,12 @@ class Run {
     config;
     clock;
     executionId;
+    /** Reads what the job groups logged and published, for the report. */
+    results;
     /** For the reads of the data (profiles, baseline); none: the report tells nothing of the data. */
     api;
-    constructor(kind, config, clock, executionId, api) {
+    constructor(kind, config, clock, executionId, results, api) {
+        this.results = results;
         this.kind = kind;
         this.api = api;
         this.config = config;
@@ -32528,7 +33079,7 @@ class Run {
         if (composite)
             Object.assign(composite, { flowRunId: started.flowRunId, planRunId: started.planRunId });
         if (jobId !== undefined)
-            report.jobUrl = `${this.config.appUrl}/jobs/${jobId}`;
+            report.jobUrl = (0,results_inputs/* appLink */.G2)(this.config, `/jobs/${jobId}`);
         this.waitStartedAt = this.clock.now();
         const outputs = reportOutputs(report);
         for (const name of EARLY_OUTPUTS)
@@ -32598,14 +33149,15 @@ class Run {
             report.status = details.status;
         const start = !started.attached && details.createdAt !== undefined ? details.createdAt : this.waitStartedAt;
         const end = !started.attached && details.finishedAt !== undefined ? details.finishedAt : this.clock.now();
-        report.durationMs = Math.max(0, end - start);
+        Object.assign(report, { startedAt: start, finishedAt: end, durationMs: Math.max(0, end - start) });
         report.stages = details.stages.slice(0, MAX_STAGES);
         if (details.stages.length > MAX_STAGES)
             report.stagesOmitted = details.stages.length - MAX_STAGES;
         report.engine ??= details.stages.map((s) => s.executionLanguage).find((e) => typeof e === 'string');
         report.written = details.written;
         if (details.parts)
-            addParts(report, details, this.config.appUrl);
+            addParts(report, details, this.config);
+        report.jobGroups = await this.results?.report(details.jobGroups ?? [], budget, this.stopping);
         if (this.api && !this.stopping)
             report.quality = await readQuality(this.api, this.config, report, budget);
     }
@@ -32617,6 +33169,3196 @@ class Run {
         const allowed = this.stopSignal === 'SIGTERM' ? SIGTERM_CLEANUP_MS : SIGINT_CLEANUP_MS;
         const deadline = Math.max(this.clock.now() + 500, this.stoppedAt + allowed);
         return { deadline, persistMs: allowed, signal: this.lateStop.signal };
+    }
+}
+
+;// CONCATENATED MODULE: external "module"
+const external_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("module");
+;// CONCATENATED MODULE: ../node_modules/fflate/esm/index.mjs
+
+var esm_require = (0,external_module_namespaceObject.createRequire)('/');
+// DEFLATE is a complex format; to read this code, you should probably check the RFC first:
+// https://tools.ietf.org/html/rfc1951
+// You may also wish to take a look at the guide I made about this program:
+// https://gist.github.com/101arrowz/253f31eb5abc3d9275ab943003ffecad
+// Some of the following code is similar to that of UZIP.js:
+// https://github.com/photopea/UZIP.js
+// However, the vast majority of the codebase has diverged from UZIP.js to increase performance and reduce bundle size.
+// Sometimes 0 will appear where -1 would be more appropriate. This is because using a uint
+// is better for memory in most engines (I *think*).
+var _a;
+// Mediocre shim
+var Worker;
+var isMarkedAsUntransferable;
+var workerAdd = ";var __w=require('worker_threads');__w.parentPort.on('message',function(m){onmessage({data:m})}),postMessage=function(m,t){__w.parentPort.postMessage(m,t)},close=process.exit;self=global";
+try {
+    (_a = esm_require('worker_threads'), Worker = _a.Worker, isMarkedAsUntransferable = _a.isMarkedAsUntransferable);
+}
+catch (e) {
+}
+var wk = (/* unused pure expression or super */ null && (Worker ? function (c, _, msg, transfer, cb) {
+    var done = false;
+    var w = new Worker(c + workerAdd, { eval: true })
+        .on('error', function (e) { return cb(e, null); })
+        .on('message', function (m) { return cb(null, m); })
+        .on('exit', function (c) {
+        if (c && !done)
+            cb(new Error('exited with code ' + c), null);
+    });
+    if (isMarkedAsUntransferable)
+        transfer = transfer.filter(function (t) { return !isMarkedAsUntransferable(t); });
+    w.postMessage(msg, transfer);
+    w.terminate = function () {
+        done = true;
+        return Worker.prototype.terminate.call(w);
+    };
+    return w;
+} : function (_, __, ___, ____, cb) {
+    setImmediate(function () { return cb(new Error('async operations unsupported - update to Node 12+ (or Node 10-11 with the --experimental-worker CLI flag)'), null); });
+    var NOP = function () { };
+    return {
+        terminate: NOP,
+        postMessage: NOP
+    };
+}));
+
+// aliases for shorter compressed code (most minifers don't do this)
+var u8 = Uint8Array, u16 = Uint16Array, i32 = Int32Array;
+// fixed length extra bits
+var fleb = new u8([0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0, /* unused */ 0, 0, /* impossible */ 0]);
+// fixed distance extra bits
+var fdeb = new u8([0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, /* unused */ 0, 0]);
+// code length index map
+var clim = new u8([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
+// get base, reverse index map from extra bits
+var freb = function (eb, start) {
+    var b = new u16(31);
+    for (var i = 0; i < 31; ++i) {
+        b[i] = start += 1 << eb[i - 1];
+    }
+    // numbers here are at max 18 bits
+    var r = new i32(b[30]);
+    for (var i = 1; i < 30; ++i) {
+        for (var j = b[i]; j < b[i + 1]; ++j) {
+            r[j] = ((j - b[i]) << 5) | i;
+        }
+    }
+    return { b: b, r: r };
+};
+var _a = freb(fleb, 2), fl = _a.b, revfl = _a.r;
+// we can ignore the fact that the other numbers are wrong; they never happen anyway
+fl[28] = 258, revfl[258] = 28;
+var _b = freb(fdeb, 0), fd = _b.b, revfd = _b.r;
+// map of value to reverse (assuming 16 bits)
+var rev = new u16(32768);
+for (var i = 0; i < 32768; ++i) {
+    // reverse table algorithm from SO
+    var x = ((i & 0xAAAA) >> 1) | ((i & 0x5555) << 1);
+    x = ((x & 0xCCCC) >> 2) | ((x & 0x3333) << 2);
+    x = ((x & 0xF0F0) >> 4) | ((x & 0x0F0F) << 4);
+    rev[i] = (((x & 0xFF00) >> 8) | ((x & 0x00FF) << 8)) >> 1;
+}
+// create huffman tree from u8 "map": index -> code length for code index
+// mb (max bits) must be at most 15
+// TODO: optimize/split up?
+var hMap = (function (cd, mb, r) {
+    var s = cd.length;
+    // index
+    var i = 0;
+    // u16 "map": index -> # of codes with bit length = index
+    var l = new u16(mb);
+    // length of cd must be 288 (total # of codes)
+    for (; i < s; ++i) {
+        if (cd[i])
+            ++l[cd[i] - 1];
+    }
+    // u16 "map": index -> minimum code for bit length = index
+    var le = new u16(mb);
+    for (i = 1; i < mb; ++i) {
+        le[i] = (le[i - 1] + l[i - 1]) << 1;
+    }
+    var co;
+    if (r) {
+        // u16 "map": index -> number of actual bits, symbol for code
+        co = new u16(1 << mb);
+        // bits to remove for reverser
+        var rvb = 15 - mb;
+        for (i = 0; i < s; ++i) {
+            // ignore 0 lengths
+            if (cd[i]) {
+                // num encoding both symbol and bits read
+                var sv = (i << 4) | cd[i];
+                // free bits
+                var r_1 = mb - cd[i];
+                // start value
+                var v = le[cd[i] - 1]++ << r_1;
+                // m is end value
+                for (var m = v | ((1 << r_1) - 1); v <= m; ++v) {
+                    // every 16 bit value starting with the code yields the same result
+                    co[rev[v] >> rvb] = sv;
+                }
+            }
+        }
+    }
+    else {
+        co = new u16(s);
+        for (i = 0; i < s; ++i) {
+            if (cd[i]) {
+                co[i] = rev[le[cd[i] - 1]++] >> (15 - cd[i]);
+            }
+        }
+    }
+    return co;
+});
+// fixed length tree
+var flt = new u8(288);
+for (var i = 0; i < 144; ++i)
+    flt[i] = 8;
+for (var i = 144; i < 256; ++i)
+    flt[i] = 9;
+for (var i = 256; i < 280; ++i)
+    flt[i] = 7;
+for (var i = 280; i < 288; ++i)
+    flt[i] = 8;
+// fixed distance tree
+var fdt = new u8(32);
+for (var i = 0; i < 32; ++i)
+    fdt[i] = 5;
+// fixed length map
+var flm = /*#__PURE__*/ hMap(flt, 9, 0), flrm = /*#__PURE__*/ hMap(flt, 9, 1);
+// fixed distance map
+var fdm = /*#__PURE__*/ hMap(fdt, 5, 0), fdrm = /*#__PURE__*/ hMap(fdt, 5, 1);
+// find max of array
+var max = function (a) {
+    var m = a[0];
+    for (var i = 1; i < a.length; ++i) {
+        if (a[i] > m)
+            m = a[i];
+    }
+    return m;
+};
+// read d, starting at bit p and mask with m
+var bits = function (d, p, m) {
+    var o = (p / 8) | 0;
+    return ((d[o] | (d[o + 1] << 8)) >> (p & 7)) & m;
+};
+// read d, starting at bit p continuing for at least 16 bits
+var bits16 = function (d, p) {
+    var o = (p / 8) | 0;
+    return ((d[o] | (d[o + 1] << 8) | (d[o + 2] << 16)) >> (p & 7));
+};
+// get end of byte
+var shft = function (p) { return ((p + 7) / 8) | 0; };
+// typed array slice - allows garbage collector to free original reference,
+// while being more compatible than .slice
+var slc = function (v, s, e) {
+    if (s == null || s < 0)
+        s = 0;
+    if (e == null || e > v.length)
+        e = v.length;
+    // can't use .constructor in case user-supplied
+    return new u8(v.subarray(s, e));
+};
+/**
+ * Codes for errors generated within this library
+ */
+var FlateErrorCode = {
+    UnexpectedEOF: 0,
+    InvalidBlockType: 1,
+    InvalidLengthLiteral: 2,
+    InvalidDistance: 3,
+    StreamFinished: 4,
+    NoStreamHandler: 5,
+    InvalidHeader: 6,
+    NoCallback: 7,
+    InvalidUTF8: 8,
+    ExtraFieldTooLong: 9,
+    InvalidDate: 10,
+    FilenameTooLong: 11,
+    StreamFinishing: 12,
+    InvalidZipData: 13,
+    UnknownCompressionMethod: 14
+};
+// error codes
+var ec = [
+    'unexpected EOF',
+    'invalid block type',
+    'invalid length/literal',
+    'invalid distance',
+    'stream finished',
+    'no stream handler',
+    , // determined by compression function
+    'no callback',
+    'invalid UTF-8 data',
+    'extra field too long',
+    'date not in range 1980-2099',
+    'filename too long',
+    'stream finishing',
+    'invalid zip data'
+    // determined by unknown compression method
+];
+;
+var err = function (ind, msg, nt) {
+    var e = new Error(msg || ec[ind]);
+    e.code = ind;
+    if (Error.captureStackTrace)
+        Error.captureStackTrace(e, err);
+    if (!nt)
+        throw e;
+    return e;
+};
+// expands raw DEFLATE data
+var inflt = function (dat, st, buf, dict) {
+    // source length       dict length
+    var sl = dat.length, dl = dict ? dict.length : 0;
+    if (!sl || st.f && !st.l)
+        return buf || new u8(0);
+    var noBuf = !buf;
+    // have to estimate size
+    var resize = noBuf || st.i != 2;
+    // no state
+    var noSt = st.i;
+    // Assumes roughly 33% compression ratio average
+    if (noBuf)
+        buf = new u8(sl * 3);
+    // ensure buffer can fit at least l elements
+    var cbuf = function (l) {
+        var bl = buf.length;
+        // need to increase size to fit
+        if (l > bl) {
+            // Double or set to necessary, whichever is greater
+            var nbuf = new u8(Math.max(bl * 2, l));
+            nbuf.set(buf);
+            buf = nbuf;
+        }
+    };
+    //  last chunk         bitpos           bytes
+    var final = st.f || 0, pos = st.p || 0, bt = st.b || 0, lm = st.l, dm = st.d, lbt = st.m, dbt = st.n;
+    // total bits
+    var tbts = sl * 8;
+    do {
+        if (!lm) {
+            // BFINAL - this is only 1 when last chunk is next
+            final = bits(dat, pos, 1);
+            // type: 0 = no compression, 1 = fixed huffman, 2 = dynamic huffman
+            var type = bits(dat, pos + 1, 3);
+            pos += 3;
+            if (!type) {
+                // go to end of byte boundary
+                var s = shft(pos) + 4, l = dat[s - 4] | (dat[s - 3] << 8), t = s + l;
+                if (t > sl) {
+                    if (noSt)
+                        err(0);
+                    break;
+                }
+                // ensure size
+                if (resize)
+                    cbuf(bt + l);
+                // Copy over uncompressed data
+                buf.set(dat.subarray(s, t), bt);
+                // Get new bitpos, update byte count
+                st.b = bt += l, st.p = pos = t * 8, st.f = final;
+                continue;
+            }
+            else if (type == 1)
+                lm = flrm, dm = fdrm, lbt = 9, dbt = 5;
+            else if (type == 2) {
+                //  literal                            lengths
+                var hLit = bits(dat, pos, 31) + 257, hcLen = bits(dat, pos + 10, 15) + 4;
+                var tl = hLit + bits(dat, pos + 5, 31) + 1;
+                pos += 14;
+                // length+distance tree
+                var ldt = new u8(tl);
+                // code length tree
+                var clt = new u8(19);
+                for (var i = 0; i < hcLen; ++i) {
+                    // use index map to get real code
+                    clt[clim[i]] = bits(dat, pos + i * 3, 7);
+                }
+                pos += hcLen * 3;
+                // code lengths bits
+                var clb = max(clt), clbmsk = (1 << clb) - 1;
+                // code lengths map
+                var clm = hMap(clt, clb, 1);
+                for (var i = 0; i < tl;) {
+                    var r = clm[bits(dat, pos, clbmsk)];
+                    // bits read
+                    pos += r & 15;
+                    // symbol
+                    var s = r >> 4;
+                    // code length to copy
+                    if (s < 16) {
+                        ldt[i++] = s;
+                    }
+                    else {
+                        //  copy   count
+                        var c = 0, n = 0;
+                        if (s == 16)
+                            n = 3 + bits(dat, pos, 3), pos += 2, c = ldt[i - 1];
+                        else if (s == 17)
+                            n = 3 + bits(dat, pos, 7), pos += 3;
+                        else if (s == 18)
+                            n = 11 + bits(dat, pos, 127), pos += 7;
+                        while (n--)
+                            ldt[i++] = c;
+                    }
+                }
+                //    length tree                 distance tree
+                var lt = ldt.subarray(0, hLit), dt = ldt.subarray(hLit);
+                // max length bits
+                lbt = max(lt);
+                // max dist bits
+                dbt = max(dt);
+                lm = hMap(lt, lbt, 1);
+                dm = hMap(dt, dbt, 1);
+            }
+            else
+                err(1);
+            if (pos > tbts) {
+                if (noSt)
+                    err(0);
+                break;
+            }
+        }
+        // Make sure the buffer can hold this + the largest possible addition
+        // Maximum chunk size (practically, theoretically infinite) is 2^17
+        if (resize)
+            cbuf(bt + 131072);
+        var lms = (1 << lbt) - 1, dms = (1 << dbt) - 1;
+        var lpos = pos;
+        for (;; lpos = pos) {
+            // bits read, code
+            var c = lm[bits16(dat, pos) & lms], sym = c >> 4;
+            pos += c & 15;
+            if (pos > tbts) {
+                if (noSt)
+                    err(0);
+                break;
+            }
+            if (!c)
+                err(2);
+            if (sym < 256)
+                buf[bt++] = sym;
+            else if (sym == 256) {
+                lpos = pos, lm = null;
+                break;
+            }
+            else {
+                var add = sym - 254;
+                // no extra bits needed if less
+                if (sym > 264) {
+                    // index
+                    var i = sym - 257, b = fleb[i];
+                    add = bits(dat, pos, (1 << b) - 1) + fl[i];
+                    pos += b;
+                }
+                // dist
+                var d = dm[bits16(dat, pos) & dms], dsym = d >> 4;
+                if (!d)
+                    err(3);
+                pos += d & 15;
+                var dt = fd[dsym];
+                if (dsym > 3) {
+                    var b = fdeb[dsym];
+                    dt += bits16(dat, pos) & (1 << b) - 1, pos += b;
+                }
+                if (pos > tbts) {
+                    if (noSt)
+                        err(0);
+                    break;
+                }
+                if (resize)
+                    cbuf(bt + 131072);
+                var end = bt + add;
+                if (bt < dt) {
+                    var shift = dl - dt, dend = Math.min(dt, end);
+                    if (shift + bt < 0)
+                        err(3);
+                    for (; bt < dend; ++bt)
+                        buf[bt] = dict[shift + bt];
+                }
+                for (; bt < end; ++bt)
+                    buf[bt] = buf[bt - dt];
+            }
+        }
+        st.l = lm, st.p = lpos, st.b = bt, st.f = final;
+        if (lm)
+            final = 1, st.m = lbt, st.d = dm, st.n = dbt;
+    } while (!final);
+    // don't reallocate for streams or user buffers
+    return bt != buf.length && noBuf ? slc(buf, 0, bt) : buf.subarray(0, bt);
+};
+// starting at p, write the minimum number of bits that can hold v to d
+var wbits = function (d, p, v) {
+    v <<= p & 7;
+    var o = (p / 8) | 0;
+    d[o] |= v;
+    d[o + 1] |= v >> 8;
+};
+// starting at p, write the minimum number of bits (>8) that can hold v to d
+var wbits16 = function (d, p, v) {
+    v <<= p & 7;
+    var o = (p / 8) | 0;
+    d[o] |= v;
+    d[o + 1] |= v >> 8;
+    d[o + 2] |= v >> 16;
+};
+// creates code lengths from a frequency table
+var hTree = function (d, mb) {
+    // Need extra info to make a tree
+    var t = [];
+    for (var i = 0; i < d.length; ++i) {
+        if (d[i])
+            t.push({ s: i, f: d[i] });
+    }
+    var s = t.length;
+    var t2 = t.slice();
+    if (!s)
+        return { t: et, l: 0 };
+    if (s == 1) {
+        var v = new u8(t[0].s + 1);
+        v[t[0].s] = 1;
+        return { t: v, l: 1 };
+    }
+    t.sort(function (a, b) { return a.f - b.f; });
+    // after i2 reaches last ind, will be stopped
+    // freq must be greater than largest possible number of symbols
+    t.push({ s: -1, f: 25001 });
+    var l = t[0], r = t[1], i0 = 0, i1 = 1, i2 = 2;
+    t[0] = { s: -1, f: l.f + r.f, l: l, r: r };
+    // efficient algorithm from UZIP.js
+    // i0 is lookbehind, i2 is lookahead - after processing two low-freq
+    // symbols that combined have high freq, will start processing i2 (high-freq,
+    // non-composite) symbols instead
+    // see https://reddit.com/r/photopea/comments/ikekht/uzipjs_questions/
+    while (i1 != s - 1) {
+        l = t[t[i0].f < t[i2].f ? i0++ : i2++];
+        r = t[i0 != i1 && t[i0].f < t[i2].f ? i0++ : i2++];
+        t[i1++] = { s: -1, f: l.f + r.f, l: l, r: r };
+    }
+    var maxSym = t2[0].s;
+    for (var i = 1; i < s; ++i) {
+        if (t2[i].s > maxSym)
+            maxSym = t2[i].s;
+    }
+    // code lengths
+    var tr = new u16(maxSym + 1);
+    // max bits in tree
+    var mbt = ln(t[i1 - 1], tr, 0);
+    if (mbt > mb) {
+        // more algorithms from UZIP.js
+        // TODO: find out how this code works (debt)
+        //  ind    debt
+        var i = 0, dt = 0;
+        //    left            cost
+        var lft = mbt - mb, cst = 1 << lft;
+        t2.sort(function (a, b) { return tr[b.s] - tr[a.s] || a.f - b.f; });
+        for (; i < s; ++i) {
+            var i2_1 = t2[i].s;
+            if (tr[i2_1] > mb) {
+                dt += cst - (1 << (mbt - tr[i2_1]));
+                tr[i2_1] = mb;
+            }
+            else
+                break;
+        }
+        dt >>= lft;
+        while (dt > 0) {
+            var i2_2 = t2[i].s;
+            if (tr[i2_2] < mb)
+                dt -= 1 << (mb - tr[i2_2]++ - 1);
+            else
+                ++i;
+        }
+        for (; i >= 0 && dt; --i) {
+            var i2_3 = t2[i].s;
+            if (tr[i2_3] == mb) {
+                --tr[i2_3];
+                ++dt;
+            }
+        }
+        mbt = mb;
+    }
+    return { t: new u8(tr), l: mbt };
+};
+// get the max length and assign length codes
+var ln = function (n, l, d) {
+    return n.s == -1
+        ? Math.max(ln(n.l, l, d + 1), ln(n.r, l, d + 1))
+        : (l[n.s] = d);
+};
+// length codes generation
+var lc = function (c) {
+    var s = c.length;
+    // Note that the semicolon was intentional
+    while (s && !c[--s])
+        ;
+    var cl = new u16(++s);
+    //  ind      num         streak
+    var cli = 0, cln = c[0], cls = 1;
+    var w = function (v) { cl[cli++] = v; };
+    for (var i = 1; i <= s; ++i) {
+        if (c[i] == cln && i != s)
+            ++cls;
+        else {
+            if (!cln && cls > 2) {
+                for (; cls > 138; cls -= 138)
+                    w(32754);
+                if (cls > 2) {
+                    w(cls > 10 ? ((cls - 11) << 5) | 28690 : ((cls - 3) << 5) | 12305);
+                    cls = 0;
+                }
+            }
+            else if (cls > 3) {
+                w(cln), --cls;
+                for (; cls > 6; cls -= 6)
+                    w(8304);
+                if (cls > 2)
+                    w(((cls - 3) << 5) | 8208), cls = 0;
+            }
+            while (cls--)
+                w(cln);
+            cls = 1;
+            cln = c[i];
+        }
+    }
+    return { c: cl.subarray(0, cli), n: s };
+};
+// calculate the length of output from tree, code lengths
+var clen = function (cf, cl) {
+    var l = 0;
+    for (var i = 0; i < cl.length; ++i)
+        l += cf[i] * cl[i];
+    return l;
+};
+// writes a fixed block
+// returns the new bit pos
+var wfblk = function (out, pos, dat) {
+    // no need to write 00 as type: TypedArray defaults to 0
+    var s = dat.length;
+    var o = shft(pos + 2);
+    out[o] = s & 255;
+    out[o + 1] = s >> 8;
+    out[o + 2] = out[o] ^ 255;
+    out[o + 3] = out[o + 1] ^ 255;
+    for (var i = 0; i < s; ++i)
+        out[o + i + 4] = dat[i];
+    return (o + 4 + s) * 8;
+};
+// writes a block
+var wblk = function (dat, out, final, syms, lf, df, eb, li, bs, bl, p) {
+    wbits(out, p++, final);
+    ++lf[256];
+    var _a = hTree(lf, 15), dlt = _a.t, mlb = _a.l;
+    var _b = hTree(df, 15), ddt = _b.t, mdb = _b.l;
+    var _c = lc(dlt), lclt = _c.c, nlc = _c.n;
+    var _d = lc(ddt), lcdt = _d.c, ndc = _d.n;
+    var lcfreq = new u16(19);
+    for (var i = 0; i < lclt.length; ++i)
+        ++lcfreq[lclt[i] & 31];
+    for (var i = 0; i < lcdt.length; ++i)
+        ++lcfreq[lcdt[i] & 31];
+    var _e = hTree(lcfreq, 7), lct = _e.t, mlcb = _e.l;
+    var nlcc = 19;
+    for (; nlcc > 4 && !lct[clim[nlcc - 1]]; --nlcc)
+        ;
+    var flen = (bl + 5) << 3;
+    var ftlen = clen(lf, flt) + clen(df, fdt) + eb;
+    var dtlen = clen(lf, dlt) + clen(df, ddt) + eb + 14 + 3 * nlcc + clen(lcfreq, lct) + 2 * lcfreq[16] + 3 * lcfreq[17] + 7 * lcfreq[18];
+    if (bs >= 0 && flen <= ftlen && flen <= dtlen)
+        return wfblk(out, p, dat.subarray(bs, bs + bl));
+    var lm, ll, dm, dl;
+    wbits(out, p, 1 + (dtlen < ftlen)), p += 2;
+    if (dtlen < ftlen) {
+        lm = hMap(dlt, mlb, 0), ll = dlt, dm = hMap(ddt, mdb, 0), dl = ddt;
+        var llm = hMap(lct, mlcb, 0);
+        wbits(out, p, nlc - 257);
+        wbits(out, p + 5, ndc - 1);
+        wbits(out, p + 10, nlcc - 4);
+        p += 14;
+        for (var i = 0; i < nlcc; ++i)
+            wbits(out, p + 3 * i, lct[clim[i]]);
+        p += 3 * nlcc;
+        var lcts = [lclt, lcdt];
+        for (var it = 0; it < 2; ++it) {
+            var clct = lcts[it];
+            for (var i = 0; i < clct.length; ++i) {
+                var len = clct[i] & 31;
+                wbits(out, p, llm[len]), p += lct[len];
+                if (len > 15)
+                    wbits(out, p, (clct[i] >> 5) & 127), p += clct[i] >> 12;
+            }
+        }
+    }
+    else {
+        lm = flm, ll = flt, dm = fdm, dl = fdt;
+    }
+    for (var i = 0; i < li; ++i) {
+        var sym = syms[i];
+        if (sym > 255) {
+            var len = (sym >> 18) & 31;
+            wbits16(out, p, lm[len + 257]), p += ll[len + 257];
+            if (len > 7)
+                wbits(out, p, (sym >> 23) & 31), p += fleb[len];
+            var dst = sym & 31;
+            wbits16(out, p, dm[dst]), p += dl[dst];
+            if (dst > 3)
+                wbits16(out, p, (sym >> 5) & 8191), p += fdeb[dst];
+        }
+        else {
+            wbits16(out, p, lm[sym]), p += ll[sym];
+        }
+    }
+    wbits16(out, p, lm[256]);
+    return p + ll[256];
+};
+// deflate options (nice << 13) | chain
+var deo = /*#__PURE__*/ new i32([65540, 131080, 131088, 131104, 262176, 1048704, 1048832, 2114560, 2117632]);
+// empty
+var et = /*#__PURE__*/ new u8(0);
+// compresses data into a raw DEFLATE buffer
+var dflt = function (dat, lvl, plvl, pre, post, st) {
+    var s = st.z || dat.length;
+    var o = new u8(pre + s + 5 * (1 + Math.ceil(s / 7000)) + post);
+    // writing to this writes to the output buffer
+    var w = o.subarray(pre, o.length - post);
+    var lst = st.l;
+    var pos = (st.r || 0) & 7;
+    if (lvl) {
+        if (pos)
+            w[0] = st.r >> 3;
+        var opt = deo[lvl - 1];
+        var n = opt >> 13, c = opt & 8191;
+        var msk_1 = (1 << plvl) - 1;
+        //    prev 2-byte val map    curr 2-byte val map
+        var prev = st.p || new u16(32768), head = st.h || new u16(msk_1 + 1);
+        var bs1_1 = Math.ceil(plvl / 3), bs2_1 = 2 * bs1_1;
+        var hsh = function (i) { return (dat[i] ^ (dat[i + 1] << bs1_1) ^ (dat[i + 2] << bs2_1)) & msk_1; };
+        // 24576 is an arbitrary number of maximum symbols per block
+        // 424 buffer for last block
+        var syms = new i32(25000);
+        // length/literal freq   distance freq
+        var lf = new u16(288), df = new u16(32);
+        //  l/lcnt  exbits  index          l/lind  waitdx          blkpos
+        var lc_1 = 0, eb = 0, i = st.i || 0, li = 0, wi = st.w || 0, bs = 0;
+        for (; i + 2 < s; ++i) {
+            // hash value
+            var hv = hsh(i);
+            // index mod 32768    previous index mod
+            var imod = i & 32767, pimod = head[hv];
+            prev[imod] = pimod;
+            head[hv] = imod;
+            // We always should modify head and prev, but only add symbols if
+            // this data is not yet processed ("wait" for wait index)
+            if (wi <= i) {
+                // bytes remaining
+                var rem = s - i;
+                if ((lc_1 > 7000 || li > 24576) && (rem > 423 || !lst)) {
+                    pos = wblk(dat, w, 0, syms, lf, df, eb, li, bs, i - bs, pos);
+                    li = lc_1 = eb = 0, bs = i;
+                    for (var j = 0; j < 286; ++j)
+                        lf[j] = 0;
+                    for (var j = 0; j < 30; ++j)
+                        df[j] = 0;
+                }
+                //  len    dist   chain
+                var l = 2, d = 0, ch_1 = c, dif = imod - pimod & 32767;
+                if (rem > 2 && hv == hsh(i - dif)) {
+                    var maxn = Math.min(n, rem) - 1;
+                    var maxd = Math.min(32767, i);
+                    // max possible length
+                    // not capped at dif because decompressors implement "rolling" index population
+                    var ml = Math.min(258, rem);
+                    while (dif <= maxd && --ch_1 && imod != pimod) {
+                        if (dat[i + l] == dat[i + l - dif]) {
+                            var nl = 0;
+                            for (; nl < ml && dat[i + nl] == dat[i + nl - dif]; ++nl)
+                                ;
+                            if (nl > l) {
+                                l = nl, d = dif;
+                                // break out early when we reach "nice" (we are satisfied enough)
+                                if (nl > maxn)
+                                    break;
+                                // now, find the rarest 2-byte sequence within this
+                                // length of literals and search for that instead.
+                                // Much faster than just using the start
+                                var mmd = Math.min(dif, nl - 2);
+                                var md = 0;
+                                for (var j = 0; j < mmd; ++j) {
+                                    var ti = i - dif + j & 32767;
+                                    var pti = prev[ti];
+                                    var cd = ti - pti & 32767;
+                                    if (cd > md)
+                                        md = cd, pimod = ti;
+                                }
+                            }
+                        }
+                        // check the previous match
+                        imod = pimod, pimod = prev[imod];
+                        dif += imod - pimod & 32767;
+                    }
+                }
+                // d will be nonzero only when a match was found
+                if (d) {
+                    // store both dist and len data in one int32
+                    // Make sure this is recognized as a len/dist with 28th bit (2^28)
+                    syms[li++] = 268435456 | (revfl[l] << 18) | revfd[d];
+                    var lin = revfl[l] & 31, din = revfd[d] & 31;
+                    eb += fleb[lin] + fdeb[din];
+                    ++lf[257 + lin];
+                    ++df[din];
+                    wi = i + l;
+                    ++lc_1;
+                }
+                else {
+                    syms[li++] = dat[i];
+                    ++lf[dat[i]];
+                }
+            }
+        }
+        for (i = Math.max(i, wi); i < s; ++i) {
+            syms[li++] = dat[i];
+            ++lf[dat[i]];
+        }
+        pos = wblk(dat, w, lst, syms, lf, df, eb, li, bs, i - bs, pos);
+        if (!lst) {
+            st.r = (pos & 7) | w[(pos / 8) | 0] << 3;
+            // shft(pos) now 1 less if pos & 7 != 0
+            pos -= 7;
+            st.h = head, st.p = prev, st.i = i, st.w = wi;
+        }
+    }
+    else {
+        for (var i = st.w || 0; i < s + lst; i += 65535) {
+            // end
+            var e = i + 65535;
+            if (e >= s) {
+                // write final block
+                w[(pos / 8) | 0] = lst;
+                e = s;
+            }
+            pos = wfblk(w, pos + 1, dat.subarray(i, e));
+        }
+        st.i = s;
+    }
+    return slc(o, 0, pre + shft(pos) + post);
+};
+// CRC32 table
+var crct = /*#__PURE__*/ (function () {
+    var t = new Int32Array(256);
+    for (var i = 0; i < 256; ++i) {
+        var c = i, k = 9;
+        while (--k)
+            c = ((c & 1) && -306674912) ^ (c >>> 1);
+        t[i] = c;
+    }
+    return t;
+})();
+// CRC32
+var crc = function () {
+    var c = -1;
+    return {
+        p: function (d) {
+            // closures have awful performance
+            var cr = c;
+            for (var i = 0; i < d.length; ++i)
+                cr = crct[(cr & 255) ^ d[i]] ^ (cr >>> 8);
+            c = cr;
+        },
+        d: function () { return ~c; }
+    };
+};
+// Adler32
+var adler = function () {
+    var a = 1, b = 0;
+    return {
+        p: function (d) {
+            // closures have awful performance
+            var n = a, m = b;
+            var l = d.length | 0;
+            for (var i = 0; i != l;) {
+                var e = Math.min(i + 2655, l);
+                for (; i < e; ++i)
+                    m += n += d[i];
+                n = (n & 65535) + 15 * (n >> 16), m = (m & 65535) + 15 * (m >> 16);
+            }
+            a = n, b = m;
+        },
+        d: function () {
+            a %= 65521, b %= 65521;
+            return (a & 255) << 24 | (a & 0xFF00) << 8 | (b & 255) << 8 | (b >> 8);
+        }
+    };
+};
+;
+// deflate with opts
+var dopt = function (dat, opt, pre, post, st) {
+    if (!st) {
+        st = { l: 1 };
+        if (opt.dictionary) {
+            var dict = opt.dictionary.subarray(-32768);
+            var newDat = new u8(dict.length + dat.length);
+            newDat.set(dict);
+            newDat.set(dat, dict.length);
+            dat = newDat;
+            st.w = dict.length;
+        }
+    }
+    return dflt(dat, opt.level == null ? 6 : opt.level, opt.mem == null ? (st.l ? Math.ceil(Math.max(8, Math.min(13, Math.log(dat.length))) * 1.5) : 20) : (12 + opt.mem), pre, post, st);
+};
+// Walmart object spread
+var mrg = function (a, b) {
+    var o = {};
+    for (var k in a)
+        o[k] = a[k];
+    for (var k in b)
+        o[k] = b[k];
+    return o;
+};
+// worker clone
+// This is possibly the craziest part of the entire codebase, despite how simple it may seem.
+// The only parameter to this function is a closure that returns an array of variables outside of the function scope.
+// We're going to try to figure out the variable names used in the closure as strings because that is crucial for workerization.
+// We will return an object mapping of true variable name to value (basically, the current scope as a JS object).
+// The reason we can't just use the original variable names is minifiers mangling the toplevel scope.
+// This took me three weeks to figure out how to do.
+var wcln = function (fn, fnStr, td) {
+    var dt = fn();
+    var st = fn.toString();
+    var ks = st.slice(st.indexOf('[') + 1, st.lastIndexOf(']')).replace(/\s+/g, '').split(',');
+    for (var i = 0; i < dt.length; ++i) {
+        var v = dt[i], k = ks[i];
+        if (typeof v == 'function') {
+            fnStr += ';' + k + '=';
+            var st_1 = v.toString();
+            if (v.prototype) {
+                // for global objects
+                if (st_1.indexOf('[native code]') != -1) {
+                    var spInd = st_1.indexOf(' ', 8) + 1;
+                    fnStr += st_1.slice(spInd, st_1.indexOf('(', spInd));
+                }
+                else {
+                    fnStr += st_1;
+                    for (var t in v.prototype)
+                        fnStr += ';' + k + '.prototype.' + t + '=' + v.prototype[t].toString();
+                }
+            }
+            else
+                fnStr += st_1;
+        }
+        else
+            td[k] = v;
+    }
+    return fnStr;
+};
+var ch = (/* unused pure expression or super */ null && ([]));
+// clone bufs
+var cbfs = function (v) {
+    var tl = [];
+    for (var k in v) {
+        if (v[k].buffer) {
+            tl.push((v[k] = new v[k].constructor(v[k])).buffer);
+        }
+    }
+    return tl;
+};
+// use a worker to execute code
+var wrkr = function (fns, init, id, cb) {
+    if (!ch[id]) {
+        var fnStr = '', td_1 = {}, m = fns.length - 1;
+        for (var i = 0; i < m; ++i)
+            fnStr = wcln(fns[i], fnStr, td_1);
+        ch[id] = { c: wcln(fns[m], fnStr, td_1), e: td_1 };
+    }
+    var td = mrg({}, ch[id].e);
+    return wk(ch[id].c + ';onmessage=function(e){for(var k in e.data)self[k]=e.data[k];onmessage=' + init.toString() + '}', id, td, cbfs(td), cb);
+};
+// base async inflate fn
+var bInflt = function () { return [u8, u16, i32, fleb, fdeb, clim, fl, fd, flrm, fdrm, rev, ec, hMap, max, bits, bits16, shft, slc, err, inflt, inflateSync, pbf, gopt]; };
+var bDflt = function () { return [u8, u16, i32, fleb, fdeb, clim, revfl, revfd, flm, flt, fdm, fdt, rev, deo, et, hMap, wbits, wbits16, hTree, ln, lc, clen, wfblk, wblk, shft, slc, dflt, dopt, deflateSync, pbf]; };
+// gzip extra
+var gze = function () { return [gzh, gzhl, wbytes, crc, crct]; };
+// gunzip extra
+var guze = function () { return [gzs, gzl]; };
+// zlib extra
+var zle = function () { return [zlh, wbytes, adler]; };
+// unzlib extra
+var zule = function () { return [zls]; };
+// post buf
+var pbf = function (msg) { return postMessage(msg, [msg.buffer]); };
+// get opts
+var gopt = function (o) { return o && {
+    out: o.size && new u8(o.size),
+    dictionary: o.dictionary
+}; };
+// async helper
+var cbify = function (dat, opts, fns, init, id, cb) {
+    var w = wrkr(fns, init, id, function (err, dat) {
+        w.terminate();
+        cb(err, dat);
+    });
+    w.postMessage([dat, opts], opts.consume ? [dat.buffer] : []);
+    return function () { w.terminate(); };
+};
+// auto stream
+var astrm = function (strm) {
+    strm.ondata = function (dat, final) { return postMessage([dat, final], [dat.buffer]); };
+    return function (ev) {
+        if (ev.data[0]) {
+            strm.push(ev.data[0], ev.data[1]);
+            postMessage([ev.data[0].length]);
+        }
+        else
+            strm.flush(ev.data[1]);
+    };
+};
+// async stream attach
+var astrmify = function (fns, strm, opts, init, id, flush, ext) {
+    var t;
+    var w = wrkr(fns, init, id, function (err, dat) {
+        if (err)
+            w.terminate(), strm.ondata.call(strm, err);
+        else if (!Array.isArray(dat))
+            ext(dat);
+        else if (dat.length == 1) {
+            strm.queuedSize -= dat[0];
+            if (strm.ondrain)
+                strm.ondrain(dat[0]);
+        }
+        else {
+            if (dat[1])
+                w.terminate();
+            strm.ondata.call(strm, err, dat[0], dat[1]);
+        }
+    });
+    w.postMessage(opts);
+    strm.queuedSize = 0;
+    strm.push = function (d, f) {
+        if (!strm.ondata)
+            err(5);
+        if (t)
+            strm.ondata(err(4, 0, 1), null, !!f);
+        strm.queuedSize += d.length;
+        // can fail for cross-realm Uint8Array, but ok - only a small performance penalty
+        w.postMessage([d, t = f], d.buffer instanceof ArrayBuffer ? [d.buffer] : []);
+    };
+    strm.terminate = function () { w.terminate(); };
+    if (flush) {
+        strm.flush = function (sync) { w.postMessage([0, sync]); };
+    }
+};
+// read 2 bytes
+var b2 = function (d, b) { return d[b] | (d[b + 1] << 8); };
+// read 4 bytes
+var b4 = function (d, b) { return (d[b] | (d[b + 1] << 8) | (d[b + 2] << 16) | (d[b + 3] << 24)) >>> 0; };
+// read 8 bytes
+var b8 = function (d, b) { return b4(d, b) + (b4(d, b + 4) * 4294967296); };
+// write bytes
+var wbytes = function (d, b, v) {
+    for (; v; ++b)
+        d[b] = v, v >>>= 8;
+};
+// gzip header
+var gzh = function (c, o) {
+    var fn = o.filename;
+    c[0] = 31, c[1] = 139, c[2] = 8, c[8] = o.level < 2 ? 4 : o.level == 9 ? 2 : 0, c[9] = 3; // assume Unix
+    if (o.mtime != 0)
+        wbytes(c, 4, Math.floor(new Date(o.mtime || Date.now()) / 1000));
+    if (fn) {
+        c[3] = 8;
+        for (var i = 0; i <= fn.length; ++i)
+            c[i + 10] = fn.charCodeAt(i);
+    }
+};
+// gzip footer: -8 to -4 = CRC, -4 to -0 is length
+// gzip start
+var gzs = function (d) {
+    if (d[0] != 31 || d[1] != 139 || d[2] != 8)
+        err(6, 'invalid gzip data');
+    var flg = d[3];
+    var st = 10;
+    if (flg & 4)
+        st += (d[10] | d[11] << 8) + 2;
+    for (var zs = (flg >> 3 & 1) + (flg >> 4 & 1); zs > 0; zs -= !d[st++])
+        ;
+    return st + (flg & 2);
+};
+// gzip length
+var gzl = function (d) {
+    var l = d.length;
+    return (d[l - 4] | d[l - 3] << 8 | d[l - 2] << 16 | d[l - 1] << 24) >>> 0;
+};
+// gzip header length
+var gzhl = function (o) { return 10 + (o.filename ? o.filename.length + 1 : 0); };
+// zlib header
+var zlh = function (c, o) {
+    var lv = o.level, fl = lv == 0 ? 0 : lv < 6 ? 1 : lv == 9 ? 3 : 2;
+    c[0] = 120, c[1] = (fl << 6) | (o.dictionary && 32);
+    c[1] |= 31 - ((c[0] << 8) | c[1]) % 31;
+    if (o.dictionary) {
+        var h = adler();
+        h.p(o.dictionary);
+        wbytes(c, 2, h.d());
+    }
+};
+// zlib start
+var zls = function (d, dict) {
+    if ((d[0] & 15) != 8 || (d[0] >> 4) > 7 || ((d[0] << 8 | d[1]) % 31))
+        err(6, 'invalid zlib data');
+    if ((d[1] >> 5 & 1) == +!dict)
+        err(6, 'invalid zlib data: ' + (d[1] & 32 ? 'need' : 'unexpected') + ' dictionary');
+    return (d[1] >> 3 & 4) + 2;
+};
+function StrmOpt(opts, cb) {
+    if (typeof opts == 'function')
+        cb = opts, opts = {};
+    this.ondata = cb;
+    return opts;
+}
+/**
+ * Streaming DEFLATE compression
+ */
+var Deflate = /*#__PURE__*/ (function () {
+    function Deflate(opts, cb) {
+        if (typeof opts == 'function')
+            cb = opts, opts = {};
+        this.ondata = cb;
+        this.o = opts || {};
+        this.s = { l: 0, i: 32768, w: 32768, z: 32768 };
+        // Buffer length must always be 0 mod 32768 for index calculations to be correct when modifying head and prev
+        // 98304 = 32768 (lookback) + 65536 (common chunk size)
+        this.b = new u8(98304);
+        if (this.o.dictionary) {
+            var dict = this.o.dictionary.subarray(-32768);
+            this.b.set(dict, 32768 - dict.length);
+            this.s.i = 32768 - dict.length;
+        }
+    }
+    Deflate.prototype.p = function (c, f) {
+        this.ondata(dopt(c, this.o, 0, 0, this.s), f);
+    };
+    /**
+     * Pushes a chunk to be deflated
+     * @param chunk The chunk to push
+     * @param final Whether this is the last chunk
+     */
+    Deflate.prototype.push = function (chunk, final) {
+        if (!this.ondata)
+            err(5);
+        if (this.s.l)
+            err(4);
+        var endLen = chunk.length + this.s.z;
+        if (endLen > this.b.length) {
+            if (endLen > 2 * this.b.length - 32768) {
+                var newBuf = new u8(endLen & -32768);
+                newBuf.set(this.b.subarray(0, this.s.z));
+                this.b = newBuf;
+            }
+            var split = this.b.length - this.s.z;
+            this.b.set(chunk.subarray(0, split), this.s.z);
+            this.s.z = this.b.length;
+            this.p(this.b, false);
+            this.b.set(this.b.subarray(-32768));
+            this.b.set(chunk.subarray(split), 32768);
+            this.s.z = chunk.length - split + 32768;
+            this.s.i = 32766, this.s.w = 32768;
+        }
+        else {
+            this.b.set(chunk, this.s.z);
+            this.s.z += chunk.length;
+        }
+        this.s.l = final & 1;
+        if (this.s.z > this.s.w + 8191 || final) {
+            this.p(this.b, final || false);
+            this.s.w = this.s.i, this.s.i -= 2;
+        }
+        if (final) {
+            // cleanup unneeded buffers/state to reduce memory usage
+            this.s = this.o = {};
+            this.b = et;
+        }
+    };
+    /**
+     * Flushes buffered uncompressed data. Useful to immediately retrieve the
+     * deflated output for small inputs.
+     * @param sync Whether to flush to a byte boundary. A sync flush takes 4-5
+     *             extra bytes, but guarantees all pushed data is immediately
+     *             decompressible. A separate DEFLATE stream may be concatenated
+     *             with the current output after a sync flush.
+     */
+    Deflate.prototype.flush = function (sync) {
+        if (!this.ondata)
+            err(5);
+        if (this.s.l)
+            err(4);
+        this.p(this.b, false);
+        this.s.w = this.s.i, this.s.i -= 2;
+        // could technically skip writing the type-0 block for (this.s.r & 7) == 0,
+        // but the deterministic trailer (00 00 FF FF) is useful in some situations
+        if (sync) {
+            var c = new u8(6);
+            c[0] = this.s.r >> 3;
+            // write empty, non-final type-0 block
+            var ep = wfblk(c, this.s.r, et);
+            this.s.r = 0;
+            this.ondata(c.subarray(0, ep >> 3), false);
+        }
+    };
+    return Deflate;
+}());
+
+/**
+ * Asynchronous streaming DEFLATE compression
+ */
+var AsyncDeflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function AsyncDeflate(opts, cb) {
+        astrmify([
+            bDflt,
+            function () { return [astrm, Deflate]; }
+        ], this, StrmOpt.call(this, opts, cb), function (ev) {
+            var strm = new Deflate(ev.data);
+            onmessage = astrm(strm);
+        }, 6, 1);
+    }
+    return AsyncDeflate;
+}())));
+
+function deflate(data, opts, cb) {
+    if (!cb)
+        cb = opts, opts = {};
+    if (typeof cb != 'function')
+        err(7);
+    return cbify(data, opts, [
+        bDflt,
+    ], function (ev) { return pbf(deflateSync(ev.data[0], ev.data[1])); }, 0, cb);
+}
+/**
+ * Compresses data with DEFLATE without any wrapper
+ * @param data The data to compress
+ * @param opts The compression options
+ * @returns The deflated version of the data
+ */
+function deflateSync(data, opts) {
+    return dopt(data, opts || {}, 0, 0);
+}
+/**
+ * Streaming DEFLATE decompression
+ */
+var Inflate = /*#__PURE__*/ (function () {
+    function Inflate(opts, cb) {
+        // no StrmOpt here to avoid adding to workerizer
+        if (typeof opts == 'function')
+            cb = opts, opts = {};
+        this.ondata = cb;
+        var dict = opts && opts.dictionary && opts.dictionary.subarray(-32768);
+        this.s = { i: 0, b: dict ? dict.length : 0 };
+        this.o = new u8(32768);
+        this.p = new u8(0);
+        if (dict)
+            this.o.set(dict);
+    }
+    Inflate.prototype.e = function (c) {
+        if (!this.ondata)
+            err(5);
+        if (this.d)
+            err(4);
+        if (!this.p.length)
+            this.p = c;
+        else if (c.length) {
+            var n = new u8(this.p.length + c.length);
+            n.set(this.p), n.set(c, this.p.length), this.p = n;
+        }
+    };
+    Inflate.prototype.c = function (final) {
+        this.s.i = +(this.d = final || false);
+        var bts = this.s.b;
+        var dt = inflt(this.p, this.s, this.o);
+        this.ondata(slc(dt, bts, this.s.b), this.d);
+        this.o = slc(dt, this.s.b - 32768), this.s.b = this.o.length;
+        this.p = slc(this.p, (this.s.p / 8) | 0), this.s.p &= 7;
+    };
+    /**
+     * Pushes a chunk to be inflated
+     * @param chunk The chunk to push
+     * @param final Whether this is the final chunk
+     */
+    Inflate.prototype.push = function (chunk, final) {
+        this.e(chunk), this.c(final);
+    };
+    return Inflate;
+}());
+
+/**
+ * Asynchronous streaming DEFLATE decompression
+ */
+var AsyncInflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function AsyncInflate(opts, cb) {
+        astrmify([
+            bInflt,
+            function () { return [astrm, Inflate]; }
+        ], this, StrmOpt.call(this, opts, cb), function (ev) {
+            var strm = new Inflate(ev.data);
+            onmessage = astrm(strm);
+        }, 7, 0);
+    }
+    return AsyncInflate;
+}())));
+
+function inflate(data, opts, cb) {
+    if (!cb)
+        cb = opts, opts = {};
+    if (typeof cb != 'function')
+        err(7);
+    return cbify(data, opts, [
+        bInflt
+    ], function (ev) { return pbf(inflateSync(ev.data[0], gopt(ev.data[1]))); }, 1, cb);
+}
+function inflateSync(data, opts) {
+    return inflt(data, { i: 2 }, opts && opts.out, opts && opts.dictionary);
+}
+// before you yell at me for not just using extends, my reason is that TS inheritance is hard to workerize.
+/**
+ * Streaming GZIP compression
+ */
+var Gzip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function Gzip(opts, cb) {
+        this.c = crc();
+        this.l = 0;
+        this.v = 1;
+        Deflate.call(this, opts, cb);
+    }
+    /**
+     * Pushes a chunk to be GZIPped
+     * @param chunk The chunk to push
+     * @param final Whether this is the last chunk
+     */
+    Gzip.prototype.push = function (chunk, final) {
+        this.c.p(chunk);
+        this.l += chunk.length;
+        Deflate.prototype.push.call(this, chunk, final);
+    };
+    Gzip.prototype.p = function (c, f) {
+        var raw = dopt(c, this.o, this.v && gzhl(this.o), f && 8, this.s);
+        if (this.v)
+            gzh(raw, this.o), this.v = 0;
+        if (f)
+            wbytes(raw, raw.length - 8, this.c.d()), wbytes(raw, raw.length - 4, this.l);
+        this.ondata(raw, f);
+    };
+    /**
+     * Flushes buffered uncompressed data. Useful to immediately retrieve the
+     * GZIPped output for small inputs.
+     * @param sync Whether to flush to a byte boundary. A sync flush takes 4-5
+     *             extra bytes, but guarantees all pushed data is immediately
+     *             decompressible.
+     */
+    Gzip.prototype.flush = function (sync) {
+        Deflate.prototype.flush.call(this, sync);
+    };
+    return Gzip;
+}())));
+
+/**
+ * Asynchronous streaming GZIP compression
+ */
+var AsyncGzip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function AsyncGzip(opts, cb) {
+        astrmify([
+            bDflt,
+            gze,
+            function () { return [astrm, Deflate, Gzip]; }
+        ], this, StrmOpt.call(this, opts, cb), function (ev) {
+            var strm = new Gzip(ev.data);
+            onmessage = astrm(strm);
+        }, 8, 1);
+    }
+    return AsyncGzip;
+}())));
+
+function gzip(data, opts, cb) {
+    if (!cb)
+        cb = opts, opts = {};
+    if (typeof cb != 'function')
+        err(7);
+    return cbify(data, opts, [
+        bDflt,
+        gze,
+        function () { return [gzipSync]; }
+    ], function (ev) { return pbf(gzipSync(ev.data[0], ev.data[1])); }, 2, cb);
+}
+/**
+ * Compresses data with GZIP
+ * @param data The data to compress
+ * @param opts The compression options
+ * @returns The gzipped version of the data
+ */
+function gzipSync(data, opts) {
+    if (!opts)
+        opts = {};
+    var c = crc(), l = data.length;
+    c.p(data);
+    var d = dopt(data, opts, gzhl(opts), 8), s = d.length;
+    return gzh(d, opts), wbytes(d, s - 8, c.d()), wbytes(d, s - 4, l), d;
+}
+/**
+ * Streaming single or multi-member GZIP decompression
+ */
+var Gunzip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function Gunzip(opts, cb) {
+        this.v = 1;
+        this.r = 0;
+        Inflate.call(this, opts, cb);
+    }
+    /**
+     * Pushes a chunk to be GUNZIPped
+     * @param chunk The chunk to push
+     * @param final Whether this is the last chunk
+     */
+    Gunzip.prototype.push = function (chunk, final) {
+        Inflate.prototype.e.call(this, chunk);
+        this.r += chunk.length;
+        if (this.v) {
+            var p = this.p.subarray(this.v - 1);
+            var s = p.length > 3 ? gzs(p) : 4;
+            if (s > p.length) {
+                if (!final)
+                    return;
+            }
+            else if (this.v > 1 && this.onmember) {
+                this.onmember(this.r - p.length);
+            }
+            this.p = p.subarray(s), this.v = 0;
+        }
+        // necessary to prevent TS from using the closure value
+        // This allows for workerization to function correctly
+        Inflate.prototype.c.call(this, 0);
+        // process concatenated GZIP
+        if (this.s.f && !this.s.l) {
+            this.v = shft(this.s.p) + 9;
+            this.s = { i: 0 };
+            this.o = new u8(0);
+            this.push(new u8(0), final);
+        }
+        else if (final) {
+            Inflate.prototype.c.call(this, final);
+        }
+    };
+    return Gunzip;
+}())));
+
+/**
+ * Asynchronous streaming single or multi-member GZIP decompression
+ */
+var AsyncGunzip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function AsyncGunzip(opts, cb) {
+        var _this = this;
+        astrmify([
+            bInflt,
+            guze,
+            function () { return [astrm, Inflate, Gunzip]; }
+        ], this, StrmOpt.call(this, opts, cb), function (ev) {
+            var strm = new Gunzip(ev.data);
+            strm.onmember = function (offset) { return postMessage(offset); };
+            onmessage = astrm(strm);
+        }, 9, 0, function (offset) { return _this.onmember && _this.onmember(offset); });
+    }
+    return AsyncGunzip;
+}())));
+
+function gunzip(data, opts, cb) {
+    if (!cb)
+        cb = opts, opts = {};
+    if (typeof cb != 'function')
+        err(7);
+    return cbify(data, opts, [
+        bInflt,
+        guze,
+        function () { return [gunzipSync]; }
+    ], function (ev) { return pbf(gunzipSync(ev.data[0], ev.data[1])); }, 3, cb);
+}
+function gunzipSync(data, opts) {
+    var st = gzs(data);
+    if (st + 8 > data.length)
+        err(6, 'invalid gzip data');
+    return inflt(data.subarray(st, -8), { i: 2 }, opts && opts.out || new u8(gzl(data)), opts && opts.dictionary);
+}
+/**
+ * Streaming Zlib compression
+ */
+var Zlib = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function Zlib(opts, cb) {
+        this.c = adler();
+        this.v = 1;
+        Deflate.call(this, opts, cb);
+    }
+    /**
+     * Pushes a chunk to be zlibbed
+     * @param chunk The chunk to push
+     * @param final Whether this is the last chunk
+     */
+    Zlib.prototype.push = function (chunk, final) {
+        this.c.p(chunk);
+        Deflate.prototype.push.call(this, chunk, final);
+    };
+    Zlib.prototype.p = function (c, f) {
+        var raw = dopt(c, this.o, this.v && (this.o.dictionary ? 6 : 2), f && 4, this.s);
+        if (this.v)
+            zlh(raw, this.o), this.v = 0;
+        if (f)
+            wbytes(raw, raw.length - 4, this.c.d());
+        this.ondata(raw, f);
+    };
+    /**
+     * Flushes buffered uncompressed data. Useful to immediately retrieve the
+     * zlibbed output for small inputs.
+     * @param sync Whether to flush to a byte boundary. A sync flush takes 4-5
+     *             extra bytes, but guarantees all pushed data is immediately
+     *             decompressible.
+     */
+    Zlib.prototype.flush = function (sync) {
+        Deflate.prototype.flush.call(this, sync);
+    };
+    return Zlib;
+}())));
+
+/**
+ * Asynchronous streaming Zlib compression
+ */
+var AsyncZlib = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function AsyncZlib(opts, cb) {
+        astrmify([
+            bDflt,
+            zle,
+            function () { return [astrm, Deflate, Zlib]; }
+        ], this, StrmOpt.call(this, opts, cb), function (ev) {
+            var strm = new Zlib(ev.data);
+            onmessage = astrm(strm);
+        }, 10, 1);
+    }
+    return AsyncZlib;
+}())));
+
+function zlib(data, opts, cb) {
+    if (!cb)
+        cb = opts, opts = {};
+    if (typeof cb != 'function')
+        err(7);
+    return cbify(data, opts, [
+        bDflt,
+        zle,
+        function () { return [zlibSync]; }
+    ], function (ev) { return pbf(zlibSync(ev.data[0], ev.data[1])); }, 4, cb);
+}
+/**
+ * Compress data with Zlib
+ * @param data The data to compress
+ * @param opts The compression options
+ * @returns The zlib-compressed version of the data
+ */
+function zlibSync(data, opts) {
+    if (!opts)
+        opts = {};
+    var a = adler();
+    a.p(data);
+    var d = dopt(data, opts, opts.dictionary ? 6 : 2, 4);
+    return zlh(d, opts), wbytes(d, d.length - 4, a.d()), d;
+}
+/**
+ * Streaming Zlib decompression
+ */
+var Unzlib = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function Unzlib(opts, cb) {
+        Inflate.call(this, opts, cb);
+        this.v = opts && opts.dictionary ? 2 : 1;
+    }
+    /**
+     * Pushes a chunk to be unzlibbed
+     * @param chunk The chunk to push
+     * @param final Whether this is the last chunk
+     */
+    Unzlib.prototype.push = function (chunk, final) {
+        Inflate.prototype.e.call(this, chunk);
+        if (this.v) {
+            if (this.p.length < 6 && !final)
+                return;
+            this.p = this.p.subarray(zls(this.p, this.v - 1)), this.v = 0;
+        }
+        if (final) {
+            if (this.p.length < 4)
+                err(6, 'invalid zlib data');
+            this.p = this.p.subarray(0, -4);
+        }
+        // necessary to prevent TS from using the closure value
+        // This allows for workerization to function correctly
+        Inflate.prototype.c.call(this, final);
+    };
+    return Unzlib;
+}())));
+
+/**
+ * Asynchronous streaming Zlib decompression
+ */
+var AsyncUnzlib = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function AsyncUnzlib(opts, cb) {
+        astrmify([
+            bInflt,
+            zule,
+            function () { return [astrm, Inflate, Unzlib]; }
+        ], this, StrmOpt.call(this, opts, cb), function (ev) {
+            var strm = new Unzlib(ev.data);
+            onmessage = astrm(strm);
+        }, 11, 0);
+    }
+    return AsyncUnzlib;
+}())));
+
+function unzlib(data, opts, cb) {
+    if (!cb)
+        cb = opts, opts = {};
+    if (typeof cb != 'function')
+        err(7);
+    return cbify(data, opts, [
+        bInflt,
+        zule,
+        function () { return [unzlibSync]; }
+    ], function (ev) { return pbf(unzlibSync(ev.data[0], gopt(ev.data[1]))); }, 5, cb);
+}
+function unzlibSync(data, opts) {
+    return inflt(data.subarray(zls(data, opts && opts.dictionary), -4), { i: 2 }, opts && opts.out, opts && opts.dictionary);
+}
+// Default algorithm for compression (used because having a known output size allows faster decompression)
+
+
+/**
+ * Streaming GZIP, Zlib, or raw DEFLATE decompression
+ */
+var Decompress = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function Decompress(opts, cb) {
+        this.o = StrmOpt.call(this, opts, cb) || {};
+        this.G = Gunzip;
+        this.I = Inflate;
+        this.Z = Unzlib;
+    }
+    // init substream
+    // overriden by AsyncDecompress
+    Decompress.prototype.i = function () {
+        var _this = this;
+        this.s.ondata = function (dat, final) {
+            _this.ondata(dat, final);
+        };
+    };
+    /**
+     * Pushes a chunk to be decompressed
+     * @param chunk The chunk to push
+     * @param final Whether this is the last chunk
+     */
+    Decompress.prototype.push = function (chunk, final) {
+        if (!this.ondata)
+            err(5);
+        if (!this.s) {
+            if (this.p && this.p.length) {
+                var n = new u8(this.p.length + chunk.length);
+                n.set(this.p), n.set(chunk, this.p.length);
+            }
+            else
+                this.p = chunk;
+            if (this.p.length > 2) {
+                this.s = (this.p[0] == 31 && this.p[1] == 139 && this.p[2] == 8)
+                    ? new this.G(this.o)
+                    : ((this.p[0] & 15) != 8 || (this.p[0] >> 4) > 7 || ((this.p[0] << 8 | this.p[1]) % 31))
+                        ? new this.I(this.o)
+                        : new this.Z(this.o);
+                this.i();
+                this.s.push(this.p, final);
+                this.p = null;
+            }
+        }
+        else
+            this.s.push(chunk, final);
+    };
+    return Decompress;
+}())));
+
+/**
+ * Asynchronous streaming GZIP, Zlib, or raw DEFLATE decompression
+ */
+var AsyncDecompress = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    function AsyncDecompress(opts, cb) {
+        Decompress.call(this, opts, cb);
+        this.queuedSize = 0;
+        this.G = AsyncGunzip;
+        this.I = AsyncInflate;
+        this.Z = AsyncUnzlib;
+    }
+    AsyncDecompress.prototype.i = function () {
+        var _this = this;
+        this.s.ondata = function (err, dat, final) {
+            _this.ondata(err, dat, final);
+        };
+        this.s.ondrain = function (size) {
+            _this.queuedSize -= size;
+            if (_this.ondrain)
+                _this.ondrain(size);
+        };
+    };
+    /**
+     * Pushes a chunk to be decompressed
+     * @param chunk The chunk to push
+     * @param final Whether this is the last chunk
+     */
+    AsyncDecompress.prototype.push = function (chunk, final) {
+        this.queuedSize += chunk.length;
+        Decompress.prototype.push.call(this, chunk, final);
+    };
+    return AsyncDecompress;
+}())));
+
+function decompress(data, opts, cb) {
+    if (!cb)
+        cb = opts, opts = {};
+    if (typeof cb != 'function')
+        err(7);
+    return (data[0] == 31 && data[1] == 139 && data[2] == 8)
+        ? gunzip(data, opts, cb)
+        : ((data[0] & 15) != 8 || (data[0] >> 4) > 7 || ((data[0] << 8 | data[1]) % 31))
+            ? inflate(data, opts, cb)
+            : unzlib(data, opts, cb);
+}
+/**
+ * Expands compressed GZIP, Zlib, or raw DEFLATE data, automatically detecting the format
+ * @param data The data to decompress
+ * @param opts The decompression options
+ * @returns The decompressed version of the data
+ */
+function decompressSync(data, opts) {
+    return (data[0] == 31 && data[1] == 139 && data[2] == 8)
+        ? gunzipSync(data, opts)
+        : ((data[0] & 15) != 8 || (data[0] >> 4) > 7 || ((data[0] << 8 | data[1]) % 31))
+            ? inflateSync(data, opts)
+            : unzlibSync(data, opts);
+}
+// flatten a directory structure
+var fltn = function (d, p, t, o) {
+    for (var k in d) {
+        var val = d[k], n = p + k, op = o;
+        if (Array.isArray(val))
+            op = mrg(o, val[1]), val = val[0];
+        if (ArrayBuffer.isView(val))
+            t[n] = [val, op];
+        else {
+            t[n += '/'] = [new u8(0), op];
+            fltn(val, n, t, o);
+        }
+    }
+};
+// text encoder
+var te = typeof TextEncoder != 'undefined' && /*#__PURE__*/ new TextEncoder();
+// text decoder
+var td = typeof TextDecoder != 'undefined' && /*#__PURE__*/ new TextDecoder();
+// text decoder stream
+var tds = 0;
+try {
+    td.decode(et, { stream: true });
+    tds = 1;
+}
+catch (e) { }
+// decode UTF8
+var dutf8 = function (d) {
+    for (var r = '', i = 0;;) {
+        var c = d[i++];
+        var eb = (c > 127) + (c > 223) + (c > 239);
+        if (i + eb > d.length)
+            return { s: r, r: slc(d, i - 1) };
+        if (!eb)
+            r += String.fromCharCode(c);
+        else if (eb == 3) {
+            c = ((c & 15) << 18 | (d[i++] & 63) << 12 | (d[i++] & 63) << 6 | (d[i++] & 63)) - 65536,
+                r += String.fromCharCode(55296 | (c >> 10), 56320 | (c & 1023));
+        }
+        else if (eb & 1)
+            r += String.fromCharCode((c & 31) << 6 | (d[i++] & 63));
+        else
+            r += String.fromCharCode((c & 15) << 12 | (d[i++] & 63) << 6 | (d[i++] & 63));
+    }
+};
+/**
+ * Streaming UTF-8 decoding
+ */
+var DecodeUTF8 = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    /**
+     * Creates a UTF-8 decoding stream
+     * @param cb The callback to call whenever data is decoded
+     */
+    function DecodeUTF8(cb) {
+        this.ondata = cb;
+        if (tds)
+            this.t = new TextDecoder();
+        else
+            this.p = et;
+    }
+    /**
+     * Pushes a chunk to be decoded from UTF-8 binary
+     * @param chunk The chunk to push
+     * @param final Whether this is the last chunk
+     */
+    DecodeUTF8.prototype.push = function (chunk, final) {
+        if (!this.ondata)
+            err(5);
+        final = !!final;
+        if (this.t) {
+            this.ondata(this.t.decode(chunk, { stream: true }), final);
+            if (final) {
+                if (this.t.decode().length)
+                    err(8);
+                this.t = null;
+            }
+            return;
+        }
+        if (!this.p)
+            err(4);
+        var dat = new u8(this.p.length + chunk.length);
+        dat.set(this.p);
+        dat.set(chunk, this.p.length);
+        var _a = dutf8(dat), s = _a.s, r = _a.r;
+        if (final) {
+            if (r.length)
+                err(8);
+            this.p = null;
+        }
+        else
+            this.p = r;
+        this.ondata(s, final);
+    };
+    return DecodeUTF8;
+}())));
+
+/**
+ * Streaming UTF-8 encoding
+ */
+var EncodeUTF8 = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    /**
+     * Creates a UTF-8 decoding stream
+     * @param cb The callback to call whenever data is encoded
+     */
+    function EncodeUTF8(cb) {
+        this.ondata = cb;
+    }
+    /**
+     * Pushes a chunk to be encoded to UTF-8
+     * @param chunk The string data to push
+     * @param final Whether this is the last chunk
+     */
+    EncodeUTF8.prototype.push = function (chunk, final) {
+        if (!this.ondata)
+            err(5);
+        if (this.d)
+            err(4);
+        this.ondata(strToU8(chunk), this.d = final || false);
+    };
+    return EncodeUTF8;
+}())));
+
+/**
+ * Converts a string into a Uint8Array for use with compression/decompression methods
+ * @param str The string to encode
+ * @param latin1 Whether or not to interpret the data as Latin-1. This should
+ *               not need to be true unless decoding a binary string.
+ * @returns The string encoded in UTF-8/Latin-1 binary
+ */
+function strToU8(str, latin1) {
+    if (latin1) {
+        var ar_1 = new u8(str.length);
+        for (var i = 0; i < str.length; ++i)
+            ar_1[i] = str.charCodeAt(i);
+        return ar_1;
+    }
+    if (te)
+        return te.encode(str);
+    var l = str.length;
+    var ar = new u8(str.length + (str.length >> 1));
+    var ai = 0;
+    var w = function (v) { ar[ai++] = v; };
+    for (var i = 0; i < l; ++i) {
+        if (ai + 5 > ar.length) {
+            var n = new u8(ai + 8 + ((l - i) << 1));
+            n.set(ar);
+            ar = n;
+        }
+        var c = str.charCodeAt(i);
+        if (c < 128 || latin1)
+            w(c);
+        else if (c < 2048)
+            w(192 | (c >> 6)), w(128 | (c & 63));
+        else if (c > 55295 && c < 57344)
+            c = 65536 + (c & 1023 << 10) | (str.charCodeAt(++i) & 1023),
+                w(240 | (c >> 18)), w(128 | ((c >> 12) & 63)), w(128 | ((c >> 6) & 63)), w(128 | (c & 63));
+        else
+            w(224 | (c >> 12)), w(128 | ((c >> 6) & 63)), w(128 | (c & 63));
+    }
+    return slc(ar, 0, ai);
+}
+/**
+ * Converts a Uint8Array to a string
+ * @param dat The data to decode to string
+ * @param latin1 Whether or not to interpret the data as Latin-1. This should
+ *               not need to be true unless encoding to binary string.
+ * @returns The original UTF-8/Latin-1 string
+ */
+function strFromU8(dat, latin1) {
+    if (latin1) {
+        var r = '';
+        for (var i = 0; i < dat.length; i += 16384)
+            r += String.fromCharCode.apply(null, dat.subarray(i, i + 16384));
+        return r;
+    }
+    else if (td) {
+        return td.decode(dat);
+    }
+    else {
+        var _a = dutf8(dat), s = _a.s, r = _a.r;
+        if (r.length)
+            err(8);
+        return s;
+    }
+}
+;
+// deflate bit flag
+var dbf = function (l) { return l == 1 ? 3 : l < 6 ? 2 : l == 9 ? 1 : 0; };
+// skip local zip header
+var slzh = function (d, b) { return b + 30 + b2(d, b + 26) + b2(d, b + 28); };
+// read zip header
+var zh = function (d, b, z) {
+    var fnl = b2(d, b + 28), efl = b2(d, b + 30), fn = strFromU8(d.subarray(b + 46, b + 46 + fnl), !(b2(d, b + 8) & 2048)), es = b + 46 + fnl;
+    var _a = z64hs(d, es, efl, z, b4(d, b + 20), b4(d, b + 24), b4(d, b + 42)), sc = _a[0], su = _a[1], off = _a[2];
+    return [b2(d, b + 10), sc, su, fn, es + efl + b2(d, b + 32), off];
+};
+// read zip64 header sizes
+var z64hs = function (d, b, l, z, sc, su, off) {
+    var nsc = sc == 4294967295, nsu = su == 4294967295, noff = off == 4294967295, e = b + l;
+    var nf = nsc + nsu + noff;
+    if (z && nf) {
+        for (; b + 4 < e; b += 4 + b2(d, b + 2)) {
+            if (b2(d, b) == 1) {
+                return [
+                    nsc ? b8(d, b + 4 + 8 * nsu) : sc,
+                    nsu ? b8(d, b + 4) : su,
+                    noff ? b8(d, b + 4 + 8 * (nsu + nsc)) : off,
+                    1
+                ];
+            }
+        }
+        // z == 2 for unknown whether or not zip64
+        if (z < 2)
+            err(13);
+    }
+    return [sc, su, off, 0];
+};
+// extra field length
+var exfl = function (ex) {
+    var le = 0;
+    if (ex) {
+        for (var k in ex) {
+            var l = ex[k].length;
+            if (l > 65535)
+                err(9);
+            le += l + 4;
+        }
+    }
+    return le;
+};
+// write zip header
+var wzh = function (d, b, f, fn, u, c, ce, co) {
+    var fl = fn.length, ex = f.extra, col = co && co.length;
+    var exl = exfl(ex);
+    wbytes(d, b, ce != null ? 0x2014B50 : 0x4034B50), b += 4;
+    if (ce != null)
+        d[b++] = 20, d[b++] = f.os;
+    d[b] = 20, b += 2; // spec compliance? what's that?
+    d[b++] = (f.flag << 1) | (c < 0 && 8), d[b++] = u && 8;
+    d[b++] = f.compression & 255, d[b++] = f.compression >> 8;
+    var dt = new Date(f.mtime == null ? Date.now() : f.mtime), y = dt.getFullYear() - 1980;
+    if (y < 0 || y > 119)
+        err(10);
+    wbytes(d, b, (y << 25) | ((dt.getMonth() + 1) << 21) | (dt.getDate() << 16) | (dt.getHours() << 11) | (dt.getMinutes() << 5) | (dt.getSeconds() >> 1)), b += 4;
+    if (c != -1) {
+        wbytes(d, b, f.crc);
+        wbytes(d, b + 4, c < 0 ? -c - 2 : c);
+        wbytes(d, b + 8, f.size);
+    }
+    wbytes(d, b + 12, fl);
+    wbytes(d, b + 14, exl), b += 16;
+    if (ce != null) {
+        wbytes(d, b, col);
+        wbytes(d, b + 6, f.attrs);
+        wbytes(d, b + 10, ce), b += 14;
+    }
+    d.set(fn, b);
+    b += fl;
+    if (exl) {
+        for (var k in ex) {
+            var exf = ex[k], l = exf.length;
+            wbytes(d, b, +k);
+            wbytes(d, b + 2, l);
+            d.set(exf, b + 4), b += 4 + l;
+        }
+    }
+    if (col)
+        d.set(co, b), b += col;
+    return b;
+};
+// write zip footer (end of central directory)
+var wzf = function (o, b, c, d, e) {
+    wbytes(o, b, 0x6054B50); // skip disk
+    wbytes(o, b + 8, c);
+    wbytes(o, b + 10, c);
+    wbytes(o, b + 12, d);
+    wbytes(o, b + 16, e);
+};
+/**
+ * A pass-through stream to keep data uncompressed in a ZIP archive.
+ */
+var ZipPassThrough = /*#__PURE__*/ (function () {
+    /**
+     * Creates a pass-through stream that can be added to ZIP archives
+     * @param filename The filename to associate with this data stream
+     */
+    function ZipPassThrough(filename) {
+        this.filename = filename;
+        this.c = crc();
+        this.size = 0;
+        this.compression = 0;
+    }
+    /**
+     * Processes a chunk and pushes to the output stream. You can override this
+     * method in a subclass for custom behavior, but by default this passes
+     * the data through. You must call this.ondata(err, chunk, final) at some
+     * point in this method.
+     * @param chunk The chunk to process
+     * @param final Whether this is the last chunk
+     */
+    ZipPassThrough.prototype.process = function (chunk, final) {
+        this.ondata(null, chunk, final);
+    };
+    /**
+     * Pushes a chunk to be added. If you are subclassing this with a custom
+     * compression algorithm, note that you must push data from the source
+     * file only, pre-compression.
+     * @param chunk The chunk to push
+     * @param final Whether this is the last chunk
+     */
+    ZipPassThrough.prototype.push = function (chunk, final) {
+        if (!this.ondata)
+            err(5);
+        this.c.p(chunk);
+        this.size += chunk.length;
+        if (final)
+            this.crc = this.c.d();
+        // we shouldn't really do this cast, but properly handling ArrayBufferLike
+        // makes the API unergonomic with Buffer
+        this.process(chunk, final || false);
+    };
+    return ZipPassThrough;
+}());
+
+// I don't extend because TypeScript extension adds 1kB of runtime bloat
+/**
+ * Streaming DEFLATE compression for ZIP archives. Prefer using AsyncZipDeflate
+ * for better performance
+ */
+var ZipDeflate = /*#__PURE__*/ (function () {
+    /**
+     * Creates a DEFLATE stream that can be added to ZIP archives
+     * @param filename The filename to associate with this data stream
+     * @param opts The compression options
+     */
+    function ZipDeflate(filename, opts) {
+        var _this = this;
+        if (!opts)
+            opts = {};
+        ZipPassThrough.call(this, filename);
+        this.d = new Deflate(opts, function (dat, final) {
+            _this.ondata(null, dat, final);
+        });
+        this.compression = 8;
+        this.flag = dbf(opts.level);
+    }
+    ZipDeflate.prototype.process = function (chunk, final) {
+        try {
+            this.d.push(chunk, final);
+        }
+        catch (e) {
+            this.ondata(e, null, final);
+        }
+    };
+    /**
+     * Pushes a chunk to be deflated
+     * @param chunk The chunk to push
+     * @param final Whether this is the last chunk
+     */
+    ZipDeflate.prototype.push = function (chunk, final) {
+        ZipPassThrough.prototype.push.call(this, chunk, final);
+    };
+    return ZipDeflate;
+}());
+
+/**
+ * Asynchronous streaming DEFLATE compression for ZIP archives
+ */
+var AsyncZipDeflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    /**
+     * Creates an asynchronous DEFLATE stream that can be added to ZIP archives
+     * @param filename The filename to associate with this data stream
+     * @param opts The compression options
+     */
+    function AsyncZipDeflate(filename, opts) {
+        var _this = this;
+        if (!opts)
+            opts = {};
+        ZipPassThrough.call(this, filename);
+        this.d = new AsyncDeflate(opts, function (err, dat, final) {
+            _this.ondata(err, dat, final);
+        });
+        this.compression = 8;
+        this.flag = dbf(opts.level);
+        this.terminate = this.d.terminate;
+    }
+    AsyncZipDeflate.prototype.process = function (chunk, final) {
+        this.d.push(chunk, final);
+    };
+    /**
+     * Pushes a chunk to be deflated
+     * @param chunk The chunk to push
+     * @param final Whether this is the last chunk
+     */
+    AsyncZipDeflate.prototype.push = function (chunk, final) {
+        ZipPassThrough.prototype.push.call(this, chunk, final);
+    };
+    return AsyncZipDeflate;
+}())));
+
+// TODO: Better tree shaking
+/**
+ * A zippable archive to which files can incrementally be added
+ */
+var Zip = /*#__PURE__*/ (function () {
+    /**
+     * Creates an empty ZIP archive to which files can be added
+     * @param cb The callback to call whenever data for the generated ZIP archive
+     *           is available
+     */
+    function Zip(cb) {
+        this.ondata = cb;
+        this.u = [];
+        this.d = 1;
+    }
+    /**
+     * Adds a file to the ZIP archive
+     * @param file The file stream to add
+     */
+    Zip.prototype.add = function (file) {
+        var _this = this;
+        if (!this.ondata)
+            err(5);
+        // finishing or finished
+        if (this.d & 2)
+            this.ondata(err(4 + (this.d & 1) * 8, 0, 1), null, false);
+        else {
+            var f = strToU8(file.filename), fl_1 = f.length;
+            var com = file.comment, o = com && strToU8(com);
+            var u = fl_1 != file.filename.length || (o && (com.length != o.length));
+            var hl_1 = fl_1 + exfl(file.extra) + 30;
+            if (fl_1 > 65535)
+                this.ondata(err(11, 0, 1), null, false);
+            var header = new u8(hl_1);
+            wzh(header, 0, file, f, u, -1);
+            var chks_1 = [header];
+            var pAll_1 = function () {
+                for (var _i = 0, chks_2 = chks_1; _i < chks_2.length; _i++) {
+                    var chk = chks_2[_i];
+                    _this.ondata(null, chk, false);
+                }
+                chks_1 = [];
+            };
+            var tr_1 = this.d;
+            this.d = 0;
+            var ind_1 = this.u.length;
+            var uf_1 = mrg(file, {
+                f: f,
+                u: u,
+                o: o,
+                t: function () {
+                    if (file.terminate)
+                        file.terminate();
+                },
+                r: function () {
+                    pAll_1();
+                    if (tr_1) {
+                        var nxt = _this.u[ind_1 + 1];
+                        if (nxt)
+                            nxt.r();
+                        else
+                            _this.d = 1;
+                    }
+                    tr_1 = 1;
+                }
+            });
+            var cl_1 = 0;
+            file.ondata = function (err, dat, final) {
+                if (err) {
+                    _this.ondata(err, dat, final);
+                    _this.terminate();
+                }
+                else {
+                    cl_1 += dat.length;
+                    chks_1.push(dat);
+                    if (final) {
+                        var dd = new u8(16);
+                        wbytes(dd, 0, 0x8074B50);
+                        wbytes(dd, 4, file.crc);
+                        wbytes(dd, 8, cl_1);
+                        wbytes(dd, 12, file.size);
+                        chks_1.push(dd);
+                        uf_1.c = cl_1, uf_1.b = hl_1 + cl_1 + 16, uf_1.crc = file.crc, uf_1.size = file.size;
+                        if (tr_1)
+                            uf_1.r();
+                        tr_1 = 1;
+                    }
+                    else if (tr_1)
+                        pAll_1();
+                }
+            };
+            this.u.push(uf_1);
+        }
+    };
+    /**
+     * Ends the process of adding files and prepares to emit the final chunks.
+     * This *must* be called after adding all desired files for the resulting
+     * ZIP file to work properly.
+     */
+    Zip.prototype.end = function () {
+        var _this = this;
+        if (this.d & 2) {
+            this.ondata(err(4 + (this.d & 1) * 8, 0, 1), null, true);
+            return;
+        }
+        if (this.d)
+            this.e();
+        else
+            this.u.push({
+                r: function () {
+                    if (!(_this.d & 1))
+                        return;
+                    _this.u.splice(-1, 1);
+                    _this.e();
+                },
+                t: function () { }
+            });
+        this.d = 3;
+    };
+    Zip.prototype.e = function () {
+        var bt = 0, l = 0, tl = 0;
+        for (var _i = 0, _a = this.u; _i < _a.length; _i++) {
+            var f = _a[_i];
+            tl += 46 + f.f.length + exfl(f.extra) + (f.o ? f.o.length : 0);
+        }
+        var out = new u8(tl + 22);
+        for (var _b = 0, _c = this.u; _b < _c.length; _b++) {
+            var f = _c[_b];
+            wzh(out, bt, f, f.f, f.u, -f.c - 2, l, f.o);
+            bt += 46 + f.f.length + exfl(f.extra) + (f.o ? f.o.length : 0), l += f.b;
+        }
+        wzf(out, bt, this.u.length, tl, l);
+        this.ondata(null, out, true);
+        this.d = 2;
+    };
+    /**
+     * A method to terminate any internal workers used by the stream. Subsequent
+     * calls to add() will fail.
+     */
+    Zip.prototype.terminate = function () {
+        for (var _i = 0, _a = this.u; _i < _a.length; _i++) {
+            var f = _a[_i];
+            f.t();
+        }
+        this.d = 2;
+    };
+    return Zip;
+}());
+
+function zip(data, opts, cb) {
+    if (!cb)
+        cb = opts, opts = {};
+    if (typeof cb != 'function')
+        err(7);
+    var r = {};
+    fltn(data, '', r, opts);
+    var k = Object.keys(r);
+    var lft = k.length, o = 0, tot = 0;
+    var slft = lft, files = new Array(lft);
+    var term = [];
+    var tAll = function () {
+        for (var i = 0; i < term.length; ++i)
+            term[i]();
+    };
+    var cbd = function (a, b) {
+        mt(function () { cb(a, b); });
+    };
+    mt(function () { cbd = cb; });
+    var cbf = function () {
+        var out = new u8(tot + 22), oe = o, cdl = tot - o;
+        tot = 0;
+        for (var i = 0; i < slft; ++i) {
+            var f = files[i];
+            try {
+                var l = f.c.length;
+                wzh(out, tot, f, f.f, f.u, l);
+                var badd = 30 + f.f.length + exfl(f.extra);
+                var loc = tot + badd;
+                out.set(f.c, loc);
+                wzh(out, o, f, f.f, f.u, l, tot, f.m), o += 16 + badd + (f.m ? f.m.length : 0), tot = loc + l;
+            }
+            catch (e) {
+                return cbd(e, null);
+            }
+        }
+        wzf(out, o, files.length, cdl, oe);
+        cbd(null, out);
+    };
+    if (!lft)
+        cbf();
+    var _loop_1 = function (i) {
+        var fn = k[i];
+        var _a = r[fn], file = _a[0], p = _a[1];
+        var c = crc(), size = file.length;
+        c.p(file);
+        var f = strToU8(fn), s = f.length;
+        var com = p.comment, m = com && strToU8(com), ms = m && m.length;
+        var exl = exfl(p.extra);
+        var compression = p.level == 0 ? 0 : 8;
+        var cbl = function (e, d) {
+            if (e) {
+                tAll();
+                cbd(e, null);
+            }
+            else {
+                var l = d.length;
+                files[i] = mrg(p, {
+                    size: size,
+                    crc: c.d(),
+                    c: d,
+                    f: f,
+                    m: m,
+                    u: s != fn.length || (m && (com.length != ms)),
+                    compression: compression
+                });
+                o += 30 + s + exl + l;
+                tot += 76 + 2 * (s + exl) + (ms || 0) + l;
+                if (!--lft)
+                    cbf();
+            }
+        };
+        if (s > 65535)
+            cbl(err(11, 0, 1), null);
+        if (!compression)
+            cbl(null, file);
+        else if (size < 160000) {
+            try {
+                cbl(null, deflateSync(file, p));
+            }
+            catch (e) {
+                cbl(e, null);
+            }
+        }
+        else
+            term.push(deflate(file, p, cbl));
+    };
+    // Cannot use lft because it can decrease
+    for (var i = 0; i < slft; ++i) {
+        _loop_1(i);
+    }
+    return tAll;
+}
+/**
+ * Synchronously creates a ZIP file. Prefer using `zip` for better performance
+ * with more than one file.
+ * @param data The directory structure for the ZIP archive
+ * @param opts The main options, merged with per-file options
+ * @returns The generated ZIP archive
+ */
+function zipSync(data, opts) {
+    if (!opts)
+        opts = {};
+    var r = {};
+    var files = [];
+    fltn(data, '', r, opts);
+    var o = 0;
+    var tot = 0;
+    for (var fn in r) {
+        var _a = r[fn], file = _a[0], p = _a[1];
+        var compression = p.level == 0 ? 0 : 8;
+        var f = strToU8(fn), s = f.length;
+        var com = p.comment, m = com && strToU8(com), ms = m && m.length;
+        var exl = exfl(p.extra);
+        if (s > 65535)
+            err(11);
+        var d = compression ? deflateSync(file, p) : file, l = d.length;
+        var c = crc();
+        c.p(file);
+        files.push(mrg(p, {
+            size: file.length,
+            crc: c.d(),
+            c: d,
+            f: f,
+            m: m,
+            u: s != fn.length || (m && (com.length != ms)),
+            o: o,
+            compression: compression
+        }));
+        o += 30 + s + exl + l;
+        tot += 76 + 2 * (s + exl) + (ms || 0) + l;
+    }
+    var out = new u8(tot + 22), oe = o, cdl = tot - o;
+    for (var i = 0; i < files.length; ++i) {
+        var f = files[i];
+        wzh(out, f.o, f, f.f, f.u, f.c.length);
+        var badd = 30 + f.f.length + exfl(f.extra);
+        out.set(f.c, f.o + badd);
+        wzh(out, o, f, f.f, f.u, f.c.length, f.o, f.m), o += 16 + badd + (f.m ? f.m.length : 0);
+    }
+    wzf(out, o, files.length, cdl, oe);
+    return out;
+}
+/**
+ * Streaming pass-through decompression for ZIP archives
+ */
+var UnzipPassThrough = /*#__PURE__*/ (function () {
+    function UnzipPassThrough() {
+    }
+    UnzipPassThrough.prototype.push = function (chunk, final) {
+        // same as ZipPassThrough: cast to retain Buffer ergonomics
+        this.ondata(null, chunk, final);
+    };
+    UnzipPassThrough.compression = 0;
+    return UnzipPassThrough;
+}());
+
+/**
+ * Streaming DEFLATE decompression for ZIP archives. Prefer AsyncZipInflate for
+ * better performance.
+ */
+var UnzipInflate = /*#__PURE__*/ (function () {
+    /**
+     * Creates a DEFLATE decompression that can be used in ZIP archives
+     */
+    function UnzipInflate() {
+        var _this = this;
+        this.i = new Inflate(function (dat, final) {
+            _this.ondata(null, dat, final);
+        });
+    }
+    UnzipInflate.prototype.push = function (chunk, final) {
+        try {
+            this.i.push(chunk, final);
+        }
+        catch (e) {
+            this.ondata(e, null, final);
+        }
+    };
+    UnzipInflate.compression = 8;
+    return UnzipInflate;
+}());
+
+/**
+ * Asynchronous streaming DEFLATE decompression for ZIP archives
+ */
+var AsyncUnzipInflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
+    /**
+     * Creates a DEFLATE decompression that can be used in ZIP archives
+     */
+    function AsyncUnzipInflate(_, sz) {
+        var _this = this;
+        if (sz < 320000) {
+            this.i = new Inflate(function (dat, final) {
+                _this.ondata(null, dat, final);
+            });
+        }
+        else {
+            this.i = new AsyncInflate(function (err, dat, final) {
+                _this.ondata(err, dat, final);
+            });
+            this.terminate = this.i.terminate;
+        }
+    }
+    AsyncUnzipInflate.prototype.push = function (chunk, final) {
+        if (this.i.terminate)
+            chunk = slc(chunk, 0);
+        this.i.push(chunk, final);
+    };
+    AsyncUnzipInflate.compression = 8;
+    return AsyncUnzipInflate;
+}())));
+
+/**
+ * A ZIP archive decompression stream that emits files as they are discovered
+ */
+var Unzip = /*#__PURE__*/ (function () {
+    /**
+     * Creates a ZIP decompression stream
+     * @param cb The callback to call whenever a file in the ZIP archive is found
+     */
+    function Unzip(cb) {
+        this.onfile = cb;
+        this.k = [];
+        this.o = {
+            0: UnzipPassThrough
+        };
+        this.p = et;
+    }
+    /**
+     * Pushes a chunk to be unzipped
+     * @param chunk The chunk to push
+     * @param final Whether this is the last chunk
+     */
+    Unzip.prototype.push = function (chunk, final) {
+        var _this = this;
+        if (!this.onfile)
+            err(5);
+        if (!this.p)
+            err(4);
+        if (this.c > 0) {
+            var len = Math.min(this.c, chunk.length);
+            var toAdd = chunk.subarray(0, len);
+            this.c -= len;
+            if (this.d)
+                this.d.push(toAdd, !this.c);
+            else
+                this.k[0].push(toAdd);
+            chunk = chunk.subarray(len);
+            if (chunk.length)
+                return this.push(chunk, final);
+        }
+        else {
+            var f = 0, i = 0, is = void 0, buf = void 0;
+            if (!this.p.length)
+                buf = chunk;
+            else if (!chunk.length)
+                buf = this.p;
+            else {
+                buf = new u8(this.p.length + chunk.length);
+                buf.set(this.p), buf.set(chunk, this.p.length);
+            }
+            var l = buf.length, oc = this.c, add = oc && this.d;
+            var _loop_2 = function () {
+                var sig = b4(buf, i);
+                if (sig == 0x4034B50) {
+                    f = 1, is = i;
+                    this_1.d = null;
+                    this_1.c = 0;
+                    var bf = b2(buf, i + 6), cmp_1 = b2(buf, i + 8), u = bf & 2048, dd = bf & 8, fnl = b2(buf, i + 26), es = b2(buf, i + 28);
+                    if (l > i + 30 + fnl + es) {
+                        var chks_3 = [];
+                        this_1.k.unshift(chks_3);
+                        f = 2;
+                        var lsc = b4(buf, i + 18), lsu = b4(buf, i + 22);
+                        var fn_1 = strFromU8(buf.subarray(i + 30, i += 30 + fnl), !u);
+                        var _a = z64hs(buf, i, es, 2, lsc, lsu, 0), sc_1 = _a[0], su_1 = _a[1], z64 = _a[3];
+                        if (dd)
+                            sc_1 = -1 - z64;
+                        i += es;
+                        this_1.c = sc_1;
+                        var d_1;
+                        var file_1 = {
+                            name: fn_1,
+                            compression: cmp_1,
+                            start: function () {
+                                if (!file_1.ondata)
+                                    err(5);
+                                if (!sc_1)
+                                    file_1.ondata(null, et, true);
+                                else {
+                                    var ctr = _this.o[cmp_1];
+                                    if (!ctr)
+                                        file_1.ondata(err(14, 'unknown compression type ' + cmp_1, 1), null, false);
+                                    d_1 = sc_1 < 0 ? new ctr(fn_1) : new ctr(fn_1, sc_1, su_1);
+                                    d_1.ondata = function (err, dat, final) { file_1.ondata(err, dat, final); };
+                                    for (var _i = 0, chks_4 = chks_3; _i < chks_4.length; _i++) {
+                                        var dat = chks_4[_i];
+                                        d_1.push(dat, false);
+                                    }
+                                    if (_this.k[0] == chks_3 && _this.c)
+                                        _this.d = d_1;
+                                    else
+                                        d_1.push(et, true);
+                                }
+                            },
+                            terminate: function () {
+                                if (d_1 && d_1.terminate)
+                                    d_1.terminate();
+                            }
+                        };
+                        if (sc_1 >= 0)
+                            file_1.size = sc_1, file_1.originalSize = su_1;
+                        this_1.onfile(file_1);
+                    }
+                    return "break";
+                }
+                else if (oc) {
+                    if (sig == 0x8074B50) {
+                        is = i += 12 + (oc == -2 && 8), f = 3, this_1.c = 0;
+                        return "break";
+                    }
+                    else if (sig == 0x2014B50) {
+                        is = i -= 4, f = 3, this_1.c = 0;
+                        return "break";
+                    }
+                }
+            };
+            var this_1 = this;
+            for (; i < l - 4; ++i) {
+                var state_1 = _loop_2();
+                if (state_1 === "break")
+                    break;
+            }
+            this.p = et;
+            if (oc < 0) {
+                var dat = f ? buf.subarray(0, is - 12 - (oc == -2 && 8) - (b4(buf, is - 16) == 0x8074B50 && 4)) : buf.subarray(0, i);
+                if (add)
+                    add.push(dat, !!f);
+                else
+                    this.k[+(f == 2)].push(dat);
+            }
+            if (f & 2)
+                return this.push(buf.subarray(i), final);
+            this.p = buf.subarray(i);
+        }
+        if (final) {
+            if (this.c)
+                err(13);
+            this.p = null;
+        }
+    };
+    /**
+     * Registers a decoder with the stream, allowing for files compressed with
+     * the compression type provided to be expanded correctly
+     * @param decoder The decoder constructor
+     */
+    Unzip.prototype.register = function (decoder) {
+        this.o[decoder.compression] = decoder;
+    };
+    return Unzip;
+}());
+
+var mt = typeof queueMicrotask == 'function' ? queueMicrotask : typeof setTimeout == 'function' ? setTimeout : function (fn) { fn(); };
+function unzip(data, opts, cb) {
+    if (!cb)
+        cb = opts, opts = {};
+    if (typeof cb != 'function')
+        err(7);
+    var term = [];
+    var tAll = function () {
+        for (var i = 0; i < term.length; ++i)
+            term[i]();
+    };
+    var files = {};
+    var cbd = function (a, b) {
+        mt(function () { cb(a, b); });
+    };
+    mt(function () { cbd = cb; });
+    var e = data.length - 22;
+    for (; b4(data, e) != 0x6054B50; --e) {
+        if (!e || data.length - e > 65558) {
+            cbd(err(13, 0, 1), null);
+            return tAll;
+        }
+    }
+    ;
+    var lft = b2(data, e + 8);
+    if (lft) {
+        var c = lft;
+        var o = b4(data, e + 16);
+        var z = b4(data, e - 20) == 0x7064B50;
+        if (z) {
+            var ze = b4(data, e - 12);
+            z = b4(data, ze) == 0x6064B50;
+            if (z) {
+                c = lft = b4(data, ze + 32);
+                o = b4(data, ze + 48);
+            }
+        }
+        var fltr = opts && opts.filter;
+        var _loop_3 = function (i) {
+            var _a = zh(data, o, z), c_1 = _a[0], sc = _a[1], su = _a[2], fn = _a[3], no = _a[4], off = _a[5], b = slzh(data, off);
+            o = no;
+            var cbl = function (e, d) {
+                if (e) {
+                    tAll();
+                    cbd(e, null);
+                }
+                else {
+                    if (d)
+                        files[fn] = d;
+                    if (!--lft)
+                        cbd(null, files);
+                }
+            };
+            if (!fltr || fltr({
+                name: fn,
+                size: sc,
+                originalSize: su,
+                compression: c_1
+            })) {
+                if (!c_1)
+                    cbl(null, slc(data, b, b + sc));
+                else if (c_1 == 8) {
+                    var infl = data.subarray(b, b + sc);
+                    // Synchronously decompress under 512KB, or barely-compressed data
+                    if (su < 524288 || sc > 0.8 * su) {
+                        try {
+                            cbl(null, inflateSync(infl, { out: new u8(su) }));
+                        }
+                        catch (e) {
+                            cbl(e, null);
+                        }
+                    }
+                    else
+                        term.push(inflate(infl, { size: su }, cbl));
+                }
+                else
+                    cbl(err(14, 'unknown compression type ' + c_1, 1), null);
+            }
+            else
+                cbl(null, null);
+        };
+        for (var i = 0; i < c; ++i) {
+            _loop_3(i);
+        }
+    }
+    else
+        cbd(null, {});
+    return tAll;
+}
+/**
+ * Synchronously decompresses a ZIP archive. Prefer using `unzip` for better
+ * performance with more than one file.
+ * @param data The raw compressed ZIP file
+ * @param opts The ZIP extraction options
+ * @returns The decompressed files
+ */
+function unzipSync(data, opts) {
+    var files = {};
+    var e = data.length - 22;
+    for (; b4(data, e) != 0x6054B50; --e) {
+        if (!e || data.length - e > 65558)
+            err(13);
+    }
+    ;
+    var c = b2(data, e + 8);
+    if (!c)
+        return {};
+    var o = b4(data, e + 16);
+    var z = b4(data, e - 20) == 0x7064B50;
+    if (z) {
+        var ze = b4(data, e - 12);
+        z = b4(data, ze) == 0x6064B50;
+        if (z) {
+            c = b4(data, ze + 32);
+            o = b4(data, ze + 48);
+        }
+    }
+    var fltr = opts && opts.filter;
+    for (var i = 0; i < c; ++i) {
+        var _a = zh(data, o, z), c_2 = _a[0], sc = _a[1], su = _a[2], fn = _a[3], no = _a[4], off = _a[5], b = slzh(data, off);
+        o = no;
+        if (!fltr || fltr({
+            name: fn,
+            size: sc,
+            originalSize: su,
+            compression: c_2
+        })) {
+            if (!c_2)
+                files[fn] = slc(data, b, b + sc);
+            else if (c_2 == 8)
+                files[fn] = inflateSync(data.subarray(b, b + sc), { out: new u8(su) });
+            else
+                err(14, 'unknown compression type ' + c_2);
+        }
+    }
+    return files;
+}
+
+;// CONCATENATED MODULE: ./src/results/log-lines.ts
+/**
+ * A log's text, line by line, as it is unpacked: bytes decoded as UTF-8 across chunk ends, every line cleaned
+ * (secrets removed) before anything keeps it, a line longer than `MAX_LINE_CHARS` cut, and the last lines and the
+ * most telling ones kept for the report. Pure: the cleaning function is given.
+ */
+/** Longest line kept; longer ones are cut with a note. */
+const MAX_LINE_CHARS = 4000;
+/**
+ * A long line is cleaned with this much of what follows its cut, so that a secret across the cut is removed
+ * whole, not left half (no token is this long).
+ */
+const CLEAN_MARGIN = 16_384;
+/** Telling lines kept per log (the last ones: the end of a stack trace says most). */
+const MAX_TELLING = 8;
+/** Lines that say why a job failed. */
+const TELLING = /\b(ERROR|FATAL|SEVERE)\b|(Exception|Error)\b|^\s*Caused by\b|Traceback/;
+/** Cuts the text of a log into clean lines and hands each on. */
+class LineSplitter {
+    decoder = new TextDecoder('utf-8');
+    clean;
+    onLine;
+    pending = '';
+    /** The current line was cut: the rest of it, up to its end, is dropped. */
+    dropping = false;
+    constructor(clean, onLine) {
+        this.clean = clean;
+        this.onLine = onLine;
+    }
+    write(chunk) {
+        this.take(this.decoder.decode(chunk, { stream: true }));
+    }
+    /** The last line, if the text did not end with a line break. */
+    end() {
+        this.take(this.decoder.decode());
+        if (this.pending !== '' && !this.dropping)
+            this.emit(this.pending);
+        this.pending = '';
+    }
+    take(text) {
+        let start = 0;
+        for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+            if (!this.dropping)
+                this.emit(this.pending + text.slice(start, end));
+            this.pending = '';
+            this.dropping = false;
+            start = end + 1;
+        }
+        if (this.dropping)
+            return;
+        this.pending += text.slice(start);
+        if (this.pending.length > MAX_LINE_CHARS + CLEAN_MARGIN) {
+            this.emit(this.pending);
+            this.pending = '';
+            this.dropping = true;
+        }
+    }
+    emit(raw) {
+        const line = this.clean(raw.replace(/\r$/, ''));
+        this.onLine(line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)} … (line cut)` : line);
+    }
+}
+/** The last `max` lines of a log and its last telling lines, with the number of lines seen. */
+class LogTail {
+    max;
+    last = [];
+    tellingLines = [];
+    count = 0;
+    constructor(max) {
+        this.max = max;
+    }
+    add(line) {
+        this.count += 1;
+        this.last.push(line);
+        if (this.last.length > this.max)
+            this.last.shift();
+        if (!TELLING.test(line))
+            return;
+        this.tellingLines.push(line);
+        if (this.tellingLines.length > MAX_TELLING)
+            this.tellingLines.shift();
+    }
+    get lines() {
+        return [...this.last];
+    }
+    /** The telling lines, or the last few when none is. */
+    get telling() {
+        return this.tellingLines.length > 0 ? [...this.tellingLines] : this.last.slice(-5);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/results/zip-reader.ts
+/**
+ * A ZIP archive from a server, read within bounds: at most `maxEntries` files and `maxUnpackedBytes` inflated
+ * bytes, whatever the archive claims; entry names that would leave a folder are refused. Reading stops at the
+ * first bound reached, and says which.
+ *
+ * The library is fflate (no dependencies, maintained, and the emulator makes its archives with it too). yauzl was
+ * the other candidate; it rejects a whole archive on the first name such as `../x`, where one hostile entry
+ * should only cost that entry. fflate's streaming `Unzip` inflates a whole entry in one chunk when it is given
+ * the whole archive at once, so it is fed slices of `SLICE_BYTES`: DEFLATE expands at most about 1032 times, so
+ * no chunk exceeds about 2 MiB, and the bound is checked after every chunk. The sizes an entry states are never
+ * trusted (only bytes really inflated count), and fflate passes names on unchecked, so they are checked here.
+ */
+
+/** Compressed bytes given to the inflater at a time. */
+const SLICE_BYTES = 2048;
+const zip_reader_MAX_NAME = 255;
+const MAX_SEGMENT = 100;
+const MAX_DEPTH = 8;
+const RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i;
+/** Reads `archive`, giving each safe file entry to the sink `open` returns for it (none: its bytes are dropped). */
+function readZip(archive, bounds, open) {
+    const reading = { entries: 0, unpackedBytes: 0, skipped: [] };
+    const seen = new Set();
+    const unzip = new Unzip((file) => {
+        if (reading.stopped)
+            return file.terminate();
+        const path = entryPath(file.name);
+        if (file.name.endsWith('/') && path.ok)
+            return void start(file, undefined);
+        if (++reading.entries > bounds.maxEntries) {
+            reading.entries = bounds.maxEntries;
+            reading.stopped = `the archive has more than ${bounds.maxEntries} entries; the rest was not read`;
+            return file.terminate();
+        }
+        const key = path.ok ? path.segments.join('/').toLowerCase() : '';
+        const refusal = path.ok ? (seen.has(key) ? 'a second entry of the same name' : undefined) : path.reason;
+        if (refusal)
+            reading.skipped.push({ name: printable(file.name), reason: refusal });
+        else
+            seen.add(key);
+        start(file, refusal || !path.ok ? undefined : open(path.segments));
+    });
+    unzip.register(UnzipInflate);
+    function start(file, sink) {
+        file.ondata = (error, chunk, final) => {
+            if (reading.stopped)
+                return;
+            if (error)
+                return void (reading.stopped = `entry ${printable(file.name)} cannot be read (${error.message})`);
+            const room = bounds.maxUnpackedBytes - reading.unpackedBytes;
+            const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
+            reading.unpackedBytes += kept.length;
+            if (kept.length > 0)
+                sink?.data(kept);
+            if (chunk.length > room) {
+                reading.stopped = `the archive unpacks to more than ${mib(bounds.maxUnpackedBytes)}; the rest was not read`;
+            }
+            else if (final)
+                sink?.end();
+        };
+        file.start();
+    }
+    feed(unzip, archive, reading);
+    if (reading.entries === 0 && reading.skipped.length === 0) {
+        reading.stopped ??= 'the answer holds no files (it may not be a ZIP archive)';
+    }
+    return reading;
+}
+/** Gives the archive to the inflater a slice at a time, until its end or until reading stopped. */
+function feed(unzip, archive, reading) {
+    try {
+        for (let at = 0; at < archive.length && !reading.stopped; at += SLICE_BYTES) {
+            unzip.push(archive.subarray(at, at + SLICE_BYTES), at + SLICE_BYTES >= archive.length);
+        }
+    }
+    catch (error) {
+        // fflate's codes: 0 unexpected EOF, 13 invalid zip data (the last entry's bytes did not all come).
+        reading.cutShort = [0, 13].includes(error.code ?? -1);
+        reading.stopped ??= `the archive cannot be read further (${error.message})`;
+    }
+}
+/**
+ * The folders and file name an entry may be written under, relative to a folder of ours: never absolute, never
+ * `..`, no control characters; other unusual characters become `_`, and names Windows reserves get a `_` in front.
+ * Pure.
+ */
+function entryPath(name) {
+    if (name.length > zip_reader_MAX_NAME)
+        return { ok: false, reason: `a name longer than ${zip_reader_MAX_NAME} characters` };
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f\u007f]/.test(name))
+        return { ok: false, reason: 'a name with control characters' };
+    const slashed = name.replace(/\\/g, '/');
+    if (slashed.startsWith('/') || /^[A-Za-z]:/.test(slashed))
+        return { ok: false, reason: 'an absolute path' };
+    const segments = slashed.split('/').filter((s) => s !== '' && s !== '.');
+    if (segments.includes('..'))
+        return { ok: false, reason: 'a path that leaves the folder (..)' };
+    if (segments.length === 0)
+        return { ok: false, reason: 'an empty name' };
+    if (segments.length > MAX_DEPTH)
+        return { ok: false, reason: `more than ${MAX_DEPTH} folders deep` };
+    if (segments.some((s) => s.length > MAX_SEGMENT))
+        return { ok: false, reason: 'a folder or file name too long' };
+    if (segments.some((s) => /^\.+$/.test(s) || /[. ]$/.test(s)))
+        return { ok: false, reason: 'a name ending in a dot' };
+    const safe = segments.map((s) => s.replace(/[^A-Za-z0-9._ -]/g, '_').replace(RESERVED, '_$&'));
+    return { ok: true, segments: safe };
+}
+/** An entry's name for a message: control characters shown as `?`, cut to 120 characters. */
+function printable(name) {
+    // eslint-disable-next-line no-control-regex
+    const shown = name.replace(/[\u0000-\u001f\u007f]/g, '?');
+    return shown.length > 120 ? `${shown.slice(0, 119)}…` : shown;
+}
+function mib(bytes) {
+    return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MiB` : `${bytes} bytes`;
+}
+
+;// CONCATENATED MODULE: ./src/results/job-logs.ts
+/**
+ * A job group's logs: `GET /v4/jobGroups/{id}/logs`, a ZIP with one folder per stage id holding its `job.log`
+ * (self-managed Trifacta; other editions answer 404 or 403). The archive is read within bounds; the chosen stages'
+ * last lines and telling lines are kept for the report, and, when there is a report folder, every entry is
+ * unpacked there and packed again into a new archive, all of it cleaned of secrets (the server's archive itself
+ * is not kept: it may hold them).
+ */
+
+
+
+
+/** The logs call may answer this much (the other calls: 8 MiB); a larger archive is read up to here. */
+const MAX_LOG_ARCHIVE_BYTES = 16 * 1024 * 1024;
+const MAX_LOG_ENTRIES = 500;
+const MAX_LOG_UNPACKED_BYTES = 64 * 1024 * 1024;
+/** Downloads and reads one job group's logs; never throws. */
+async function readJobGroupLogs(client, request) {
+    const { jobGroupId } = request;
+    let download;
+    try {
+        download = await client.download(`/v4/jobGroups/${jobGroupId}/logs`, request.budget, {
+            maxBytes: MAX_LOG_ARCHIVE_BYTES,
+            subject: { jobId: jobGroupId }
+        });
+    }
+    catch (error) {
+        if (error instanceof ApiError && (error.status === 404 || error.status === 403)) {
+            return { state: 'not-available', detail: `HTTP ${error.status}`, stages: [], notes: [] };
+        }
+        return { state: 'failed', detail: request.clean(error.message), stages: [], notes: [] };
+    }
+    return unpack(download.bytes, download.truncated, request);
+}
+function unpack(bytes, truncated, request) {
+    const logs = { state: 'read', stages: [], notes: [], archiveBytes: bytes.length };
+    if (truncated) {
+        logs.notes.push(`The logs archive is larger than ${MAX_LOG_ARCHIVE_BYTES / 1024 / 1024} MiB: only that much of it was read.`);
+    }
+    const folder = `job-group-${request.jobGroupId}`;
+    const files = new Files(request.dir, logs.notes);
+    const repacked = files.archive(['logs', `${folder}.zip`]);
+    const tails = new Map(request.stageIds.map((id) => [String(id), new LogTail(request.tailLines)]));
+    const open = (path) => {
+        const stageId = path.length >= 2 && path.at(-1) === 'job.log' ? path.at(-2) : undefined;
+        const tail = stageId === undefined ? undefined : tails.get(stageId);
+        const name = path.join('/');
+        const file = files.open(['logs', folder, ...path]);
+        const packed = repacked?.entry(name);
+        if (tail && stageId)
+            logs.stages.push({
+                stageId: Number(stageId),
+                lineCount: 0,
+                tail: [],
+                telling: [],
+                file: file && `logs/${folder}/${name}`
+            });
+        const splitter = new LineSplitter(request.clean, (line) => {
+            tail?.add(line);
+            file?.write(`${line}\n`);
+            packed?.push(Buffer.from(`${line}\n`, 'utf8'));
+        });
+        return { data: (chunk) => splitter.write(chunk), end: () => splitter.end() };
+    };
+    const reading = readZip(bytes, { maxEntries: MAX_LOG_ENTRIES, maxUnpackedBytes: MAX_LOG_UNPACKED_BYTES }, open);
+    repacked?.close();
+    files.closeAll();
+    for (const stage of logs.stages)
+        Object.assign(stage, fromTail(tails.get(String(stage.stageId))));
+    // A cut archive ends in the middle of an entry: that was said above.
+    if (reading.stopped && !(truncated && reading.cutShort))
+        logs.notes.push(`Reading stopped: ${reading.stopped}.`);
+    for (const skipped of reading.skipped.slice(0, 5)) {
+        logs.notes.push(`Entry ${JSON.stringify(request.clean(skipped.name))} was not unpacked: ${skipped.reason}.`);
+    }
+    if (reading.skipped.length > 5)
+        logs.notes.push(`${reading.skipped.length - 5} more entries were not unpacked.`);
+    if (repacked?.written)
+        logs.archive = `logs/${folder}.zip`;
+    return logs;
+}
+function fromTail(tail) {
+    return { lineCount: tail.count, tail: tail.lines, telling: tail.telling };
+}
+/** The report folder's files of one archive; a failure to write is noted once, and the reading goes on. */
+class Files {
+    dir;
+    notes;
+    writers = [];
+    failed = false;
+    constructor(dir, notes) {
+        this.dir = dir;
+        this.notes = notes;
+    }
+    open(segments) {
+        if (!this.dir || this.failed)
+            return undefined;
+        try {
+            const writer = this.dir.open(segments);
+            this.writers.push(writer);
+            return writer;
+        }
+        catch (error) {
+            this.failed = true;
+            this.notes.push(`The logs could not be written to the report folder: ${error.message}.`);
+            return undefined;
+        }
+    }
+    /** A new archive at `segments`, filled entry by entry. */
+    archive(segments) {
+        const writer = this.open(segments);
+        return writer && new Repacked(writer);
+    }
+    closeAll() {
+        for (const writer of this.writers)
+            writer.close();
+    }
+}
+/** An archive written as its entries come, each deflated as it is pushed. */
+class Repacked {
+    zip;
+    writer;
+    current;
+    written = false;
+    constructor(writer) {
+        this.writer = writer;
+        this.zip = new Zip((error, data) => {
+            if (!error)
+                writer.write(data);
+        });
+    }
+    entry(name) {
+        this.current?.push(new Uint8Array(0), true);
+        const file = new ZipDeflate(name, { level: 6 });
+        this.zip.add(file);
+        this.current = file;
+        this.written = true;
+        return { push: (data) => file.push(data) };
+    }
+    close() {
+        this.current?.push(new Uint8Array(0), true);
+        this.zip.end();
+        this.writer.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/results/publications.ts
+
+const MAX_PUBLICATIONS = 100;
+const MAX_FIELD = 200;
+/** Reads one job group's publications; never throws. */
+async function readPublications(client, jobGroupId, budget) {
+    try {
+        const body = await client.read(`/v4/jobGroups/${jobGroupId}/publications`, budget, { jobId: jobGroupId });
+        return { state: 'read', ...parsePublications(body) };
+    }
+    catch (error) {
+        if (error instanceof ApiError && error.status === 404) {
+            return { state: 'not-available', items: [], more: 0, detail: 'HTTP 404' };
+        }
+        return { state: 'failed', items: [], more: 0, detail: error.message };
+    }
+}
+/** The readable publications of an answer. Pure. */
+function parsePublications(body) {
+    const data = Array.isArray(body) ? body : body?.data;
+    const list = Array.isArray(data) ? data.filter((p) => isRecord(p)) : [];
+    const items = list.slice(0, MAX_PUBLICATIONS).map((p) => ({
+        target: publications_text(p.targetType) || 'unknown target',
+        table: tableOf(p),
+        action: publications_text(p.action) || 'unknown action'
+    }));
+    return { items, more: Math.max(0, list.length - MAX_PUBLICATIONS) };
+}
+function tableOf(p) {
+    const path = Array.isArray(p.path) ? p.path.filter((s) => typeof s === 'string') : [];
+    const name = publications_text(p.tableName);
+    return [...path, name].filter(Boolean).join('.').slice(0, MAX_FIELD) || 'unnamed table';
+}
+function publications_text(value) {
+    return typeof value === 'string' ? value.slice(0, MAX_FIELD) : '';
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+;// CONCATENATED MODULE: ./src/results/job-results.ts
+
+
+
+
+
+/** Job groups whose logs and publications are read (the first ones of a flow or plan). */
+const MAX_READ_JOB_GROUPS = 10;
+/** Stages tailed in a failed job group that names no failed stage. */
+const MAX_TAILED_STAGES = 5;
+/** The reader of what a configured run's job groups logged and published. */
+function resultsFor(config, client, dir) {
+    const jobUrl = (id) => (0,results_inputs/* appLink */.G2)(config, `/jobs/${id}`);
+    return new JobResults(client, { logs: config.logs, logLines: config.logLines, dir, jobUrl });
+}
+class JobResults {
+    client;
+    options;
+    toldNoLogs = false;
+    constructor(client, options) {
+        this.client = client;
+        this.options = options;
+    }
+    /** The job groups for the report, with what was read of them (nothing when the step is being stopped). */
+    async report(groups, budget, stopping) {
+        const found = stopping ? new Map() : await this.read(groups, budget);
+        return groups.map((group) => ({ ...group, url: this.options.jobUrl(group.id), ...found.get(group.id) }));
+    }
+    /** Reads, one job group after the other (one archive in memory at a time), within the budget. */
+    async read(groups, budget) {
+        const results = new Map();
+        for (const group of groups.slice(0, MAX_READ_JOB_GROUPS)) {
+            if (budget.signal?.aborted)
+                break;
+            const found = {};
+            if (group.status === 'Complete' || group.status === 'Failed') {
+                found.publications = await readPublications(this.client, group.id, budget);
+                if (found.publications.state === 'failed') {
+                    log/* log */.Rm.warning(`Could not read what job ${group.id} published: ${found.publications.detail}`);
+                }
+            }
+            if (this.wantsLogs(group))
+                found.logs = await this.logs(group, budget);
+            results.set(group.id, found);
+        }
+        return results;
+    }
+    wantsLogs(group) {
+        const { logs } = this.options;
+        if (logs === 'never')
+            return false;
+        if (logs === 'always')
+            return ['Complete', 'Failed', 'Canceled'].includes(group.status ?? '');
+        return group.status === 'Failed';
+    }
+    async logs(group, budget) {
+        const failed = group.stages.filter((s) => s.status === 'Failed').map((s) => s.id);
+        const stageIds = failed.length > 0 || group.status !== 'Failed' ? failed : group.stages.map((s) => s.id);
+        const logs = await readJobGroupLogs(this.client, {
+            jobGroupId: group.id,
+            stageIds: stageIds.slice(0, MAX_TAILED_STAGES),
+            tailLines: this.options.logLines,
+            budget,
+            clean: secrets/* redact */.E,
+            dir: this.options.dir
+        });
+        if (logs.state === 'not-available' && !this.toldNoLogs) {
+            this.toldNoLogs = true;
+            log/* log */.Rm.info(`This edition gives no job logs through the API (GET /v4/jobGroups/${group.id}/logs answered ` +
+                `${logs.detail}); the job page shows them: ${this.options.jobUrl(group.id)}`);
+        }
+        if (logs.state === 'failed')
+            log/* log */.Rm.warning(`Could not read the logs of job ${group.id}: ${logs.detail}`);
+        for (const note of logs.notes)
+            log/* log */.Rm.warning(`Logs of job ${group.id}: ${note}`);
+        return logs;
     }
 }
 
@@ -32807,7 +36549,8 @@ class job_group_run_JobGroupRun {
             createdAt: Number.isFinite(created) ? created : undefined,
             finishedAt: isTerminal(group?.status) && Number.isFinite(updated) ? updated : undefined,
             stages,
-            written
+            written,
+            jobGroups: [{ id: ref.id, status: group?.status ?? status, stages }]
         };
     }
 }
@@ -32832,6 +36575,7 @@ async function readJobGroup(api, id, budget, status) {
 
 
 
+
 /** A flow run of more job groups than this (one per output) is not followed: its answer is not believed. */
 const MAX_JOB_GROUPS = 200;
 /** The report reads stages and outputs of at most this many job groups. */
@@ -32841,21 +36585,21 @@ class FlowRun extends job_group_set_JobGroupSet {
     flows;
     flowId;
     body;
-    appUrl;
+    links;
     /** The flow run's id once its start named it; its own status call is used while that works. */
     flowRunId;
     flowRunStatusWorks = true;
-    constructor(api, flowId, body, appUrl) {
+    constructor(api, flowId, body, links) {
         super(api);
         this.flows = new FlowsApi(api.client);
         this.flowId = flowId;
         this.body = body;
-        this.appUrl = appUrl;
+        this.links = links;
         this.label = `flow ${flowId}`;
     }
     start(ctx) {
-        const page = pageUrl(this.appUrl, 'flows', this.flowId);
-        const where = `the job history (${this.appUrl}/jobs) and the flow's page (${page}) for a run of flow ${this.flowId}`;
+        const [history, page] = [(0,results_inputs/* appLink */.G2)(this.links, '/jobs'), pageUrl(this.links, 'flows', this.flowId)];
+        const where = `the job history (${history}) and the flow's page (${page}) for a run of flow ${this.flowId}`;
         const unsettled = { thing: 'flow run', where, stepStartedAt: ctx.stepStartedAt };
         return startOnce(ctx, {
             what: `POST /v4/flows/${this.flowId}/run`,
@@ -32903,6 +36647,7 @@ class FlowRun extends job_group_set_JobGroupSet {
             status: statuses.every((st) => st !== undefined) ? overallStatus(statuses) : undefined,
             ...spanOf(groups),
             stages: reads.flatMap((r) => r.stages),
+            jobGroups: reads.map((r, i) => ({ id: ids[i], status: groups[i]?.status, stages: r.stages })),
             written: mergeWritten(reads.map((r) => r.written)),
             parts: groups.map((g) => partOf(g))
         };
@@ -32988,12 +36733,12 @@ class plan_PlanRun {
     flows;
     /** Undefined in the post step, which only cancels the run and reads its own status. */
     planId;
-    appUrl;
-    constructor(api, planId, appUrl) {
+    links;
+    constructor(api, planId, links) {
         this.api = api;
         this.flows = new FlowsApi(api.client);
         this.planId = planId;
-        this.appUrl = appUrl;
+        this.links = links;
         this.label = `plan ${planId}`;
     }
     start(ctx) {
@@ -33002,7 +36747,7 @@ class plan_PlanRun {
             what: `POST /v4/plans/${planId}/run`,
             unsettled: {
                 thing: 'plan run',
-                where: `the runs of plan ${planId} (${pageUrl(this.appUrl, 'plans', planId)}) for a run`,
+                where: `the runs of plan ${planId} (${pageUrl(this.links, 'plans', planId)}) for a run`,
                 stepStartedAt: ctx.stepStartedAt
             },
             send: () => this.flows.runPlan(planId, ctx),
@@ -33046,6 +36791,11 @@ class plan_PlanRun {
             createdAt: plan_epochMs(run?.startedAt),
             finishedAt: plan_epochMs(run?.finishedAt),
             stages: reads.flatMap((r) => r.stages),
+            jobGroups: reads.map((r, i) => ({
+                id: ids[i],
+                status: r.group?.status ?? parts.find((p) => p.jobGroupId === ids[i])?.status,
+                stages: r.stages
+            })),
             written: mergeWritten(reads.map((r) => r.written)),
             parts: parts.map((p) => ({ ...p, ...read(p.jobGroupId), task: p.task }))
         };
@@ -33062,7 +36812,7 @@ class plan_PlanRun {
             throw new Error(`Plan ${planId} cannot run: the server answered validationStatus MissingFlowReferences, so the plan refers ` +
                 `to a flow that was deleted or is not shared with the token's user, and nothing useful runs` +
                 `${id ? ` (plan run ${id})` : ''}. Fix the plan's flow tasks or share their flows with that user: ` +
-                `${pageUrl(this.appUrl, 'plans', planId)}.${response.requestId ? ` Request id: ${response.requestId}.` : ''}`);
+                `${pageUrl(this.links, 'plans', planId)}.${response.requestId ? ` Request id: ${response.requestId}.` : ''}`);
         }
         if (id === undefined)
             return undefined;
@@ -33270,21 +37020,22 @@ class RecipeRun extends job_group_run_JobGroupRun {
 
 
 
+
 function runKindFor(config, api) {
     const { target } = config;
     switch (target.kind) {
         case 'recipe': {
             const body = buildRunJobGroupRequest(target.recipeId, config.overrides, config.runParameters);
-            return new RecipeRun(api, target.recipeId, body, `${config.appUrl}/jobs`);
+            return new RecipeRun(api, target.recipeId, body, (0,results_inputs/* appLink */.G2)(config, '/jobs'));
         }
         case 'job':
             return new AttachedJobGroup(api, target.jobId);
         case 'flow': {
             const body = buildRunFlowRequest(target.recipeIds, config.overrides, config.runParameters);
-            return new FlowRun(api, target.flowId, body, config.appUrl);
+            return new FlowRun(api, target.flowId, body, config);
         }
         case 'plan':
-            return new plan_PlanRun(api, target.planId, config.appUrl);
+            return new plan_PlanRun(api, target.planId, config);
     }
 }
 /** What the post step needs of a saved run: its cancel (a flow's: each of its saved job groups). */
@@ -33296,7 +37047,7 @@ function savedRun(ref, api) {
         case 'flow':
             return new JobGroupSet(api);
         case 'plan':
-            return new PlanRun(api, undefined, '');
+            return new PlanRun(api, undefined, { appUrl: '', appQuery: '' });
     }
 }
 
@@ -33412,8 +37163,8 @@ function sendOnce(userAgent, request) {
         request.signal?.addEventListener('abort', onAbort, { once: true });
         client
             .request(request.method, request.url, request.body ?? null, { ...request.headers })
-            .then((res) => readBody(res.message, what))
-            .then(({ message, body }) => finish(undefined, { status: message.statusCode ?? 0, headers: flatHeaders(message), body }))
+            .then((res) => readBody(res.message, what, request.binary))
+            .then(({ message, ...body }) => finish(undefined, { status: message.statusCode ?? 0, headers: flatHeaders(message), ...body }))
             .catch(async (error) => finish(await unread(classify(error, new URL(request.url).host), request.url)));
     });
 }
@@ -33427,21 +37178,36 @@ async function unread(error, url) {
     return new TransportError('tls', `${target.host} speaks https, not plain http, so the request was dropped unread: ` +
         `use https://${target.host} in api-url`);
 }
-function readBody(message, what) {
+function readBody(message, what, binary) {
     return new Promise((resolve, reject) => {
         const chunks = [];
         let size = 0;
         const status = message.statusCode;
+        let cut = false;
+        const done = (truncated) => {
+            cut ||= truncated;
+            const all = Buffer.concat(chunks);
+            resolve(binary ? { message, body: '', bytes: all, truncated } : { message, body: all.toString('utf8') });
+        };
         message.on('data', (chunk) => {
+            if (cut)
+                return;
             size += chunk.length;
-            if (size <= MAX_BODY_BYTES)
+            const max = binary?.maxBytes ?? MAX_BODY_BYTES;
+            if (size <= max)
                 return void chunks.push(chunk);
+            if (binary) {
+                // Kept up to the bound, then the rest is not read: resolved before the destroy's 'aborted'.
+                chunks.push(chunk.subarray(0, chunk.length - (size - max)));
+                done(true);
+                return void message.destroy();
+            }
             const large = `the answer to ${what} (HTTP ${status}) is larger than 8 MiB; it was not read`;
             // Rejected before the destroy, whose 'aborted' would otherwise call it cut short.
             reject(new TransportError('too-large', large, status));
             message.destroy();
         });
-        message.on('end', () => resolve({ message, body: Buffer.concat(chunks).toString('utf8') }));
+        message.on('end', () => done(false));
         message.on('error', () => reject(cutShort(what, status)));
         message.on('aborted', () => reject(cutShort(what, status)));
     });
@@ -33461,9 +37227,12 @@ function flatHeaders(message) {
 ;// CONCATENATED MODULE: ./src/main.ts
 /**
  * The main step: read the inputs, start the run (or attach to one), wait for it with backoff, cancel it if the
- * workflow is cancelled or the wait times out, and publish the outcome as outputs, a step summary and, when
- * asked, a pull request comment.
+ * workflow is cancelled or the wait times out, read what its job groups logged and published, and publish the
+ * outcome as outputs (one of them the whole result as JSON), a report folder, a step summary and, when asked, a
+ * pull request comment.
  */
+
+
 
 
 
@@ -33480,10 +37249,12 @@ async function run(transport = createHttpTransport(USER_AGENT), clock = realCloc
     if (!config)
         return;
     const api = connect(config, transport, clock, signIn(config, transport, clock));
-    const step = new Run(runKindFor(config, api), config, clock, executionId(), api);
+    const dir = openReportDir();
+    const results = resultsFor(config, api.client, dir);
+    const step = new Run(runKindFor(config, api), config, clock, executionId(), results, api);
     const removeHandlers = onWorkflowCancel((signal) => step.stop(signal));
     try {
-        await publish(config, await step.execute());
+        await publish(config, await step.execute(), dir);
     }
     finally {
         removeHandlers();

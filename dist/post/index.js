@@ -28376,7 +28376,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3676);
 /* harmony import */ var _shared_log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9509);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4692);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2560);
 /* harmony import */ var _shared_secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7158);
 /** Entry point of the post step (runs.post): it can only cancel what the main step saved, never start anything. */
 
@@ -28395,7 +28395,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4692:
+/***/ 2560:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28860,6 +28860,8 @@ function reason(error) {
 
 
 const staticToken = (token) => ({ token: () => Promise.resolve(token) });
+/** What a binary download accepts: the archive, or an error as JSON. */
+const BINARY_ACCEPT = 'application/zip, application/octet-stream, application/json;q=0.5, */*;q=0.1';
 class ApiClient {
     options;
     constructor(options) {
@@ -28872,6 +28874,17 @@ class ApiClient {
     /** `GET path` like `read`, with the answer's status and headers. */
     readResponse(path, budget, subject) {
         return this.retrying(`GET ${path}`, budget, () => this.send('GET', path, { subject, signal: budget.signal, deadline: budget.deadline }));
+    }
+    /** `GET path` of a binary answer (an archive), at most `maxBytes` of it, retried like a read. */
+    download(path, budget, options) {
+        const { maxBytes, subject } = options;
+        const send = () => this.send('GET', path, {
+            subject,
+            signal: budget.signal,
+            deadline: budget.deadline,
+            binary: { maxBytes }
+        });
+        return this.retrying(`GET ${path}`, budget, async () => (await send()).data);
     }
     /** A POST that is harmless to repeat (a cancel), retried like a read. */
     postRetrying(path, body, budget, subject) {
@@ -28910,7 +28923,7 @@ class ApiClient {
     async sendWith(token, method, path, options) {
         const headers = {
             Authorization: `Bearer ${token}`,
-            Accept: 'application/json',
+            Accept: options.binary ? BINARY_ACCEPT : 'application/json',
             'User-Agent': this.options.userAgent,
             ...options.headers
         };
@@ -28922,15 +28935,21 @@ class ApiClient {
             headers,
             body: options.body === undefined ? undefined : JSON.stringify(options.body),
             timeoutMs: requestTimeout(this.options.requestTimeoutMs, options.deadline, this.options.clock.now()),
-            signal: options.signal
+            signal: options.signal,
+            binary: options.binary
         });
         const requestId = response.headers['x-trifacta-request-id'] ?? '';
         const answer = { status: response.status, requestId, headers: response.headers };
-        const fail = () => new ApiError({ method, path: path.split('?')[0], ...answer, body: response.body, subject: options.subject });
+        const fail = () => new ApiError({ method, path: path.split('?')[0], ...answer, body: textOf(response), subject: options.subject });
         if (response.status === 304 && options.allow304)
             return { ...answer, data: undefined };
         if (response.status < 200 || response.status >= 300)
             throw fail();
+        if (options.binary)
+            return {
+                ...answer,
+                data: { bytes: response.bytes ?? Buffer.from(response.body), truncated: !!response.truncated }
+            };
         if (response.body.trim() === '')
             return { ...answer, data: undefined };
         try {
@@ -28940,6 +28959,10 @@ class ApiClient {
             throw fail();
         }
     }
+}
+/** An answer's text, also of a binary one (an error answered as JSON or HTML), for its error message. */
+function textOf(response) {
+    return response.bytes ? response.bytes.subarray(0, 64 * 1024).toString('utf8') : response.body;
 }
 /** The request timeout, shortened so that no request outlives its budget's deadline (at least 1 s). */
 function requestTimeout(requestTimeoutMs, deadline, now) {
@@ -29188,6 +29211,8 @@ const INPUT_DEFAULTS = {
     'fail-on-job-failure': 'true',
     'cancel-on-timeout': 'true',
     'cancel-on-workflow-cancel': 'true',
+    logs: 'on-failure',
+    'log-lines': '50',
     'comment-on-pr': 'false'
 };
 
@@ -29224,6 +29249,9 @@ const INPUT = {
     cancelOnTimeout: 'cancel-on-timeout',
     cancelOnWorkflowCancel: 'cancel-on-workflow-cancel',
     appUrl: 'app-url',
+    logs: 'logs',
+    logLines: 'log-lines',
+    projectId: 'project-id',
     commentOnPr: 'comment-on-pr',
     githubToken: 'github-token'
 };
@@ -29236,10 +29264,11 @@ const action_spec_OUTPUT = {
     jobs: 'jobs',
     written: 'written',
     quality: 'quality',
-    profile: 'profile',
     jobIds: 'job-ids',
     flowRunId: 'flow-run-id',
     planRunId: 'plan-run-id',
+    result: 'result',
+    reportDir: 'report-dir',
     refreshToken: 'refresh-token'
 };
 
@@ -29910,6 +29939,42 @@ function profiled(c, target, overrides) {
     return overrides;
 }
 
+;// CONCATENATED MODULE: ./src/inputs/results-inputs.ts
+/** The inputs of what is read after the run and how it is linked: `logs`, `log-lines`, `project-id`. Pure. */
+
+
+const LOGS_POLICIES = ['on-failure', 'always', 'never'];
+const MAX_LOG_LINES = 1000;
+/** A Google Cloud project id (6 to 30 of a-z, 0-9 and -), or one of the older `domain:project` ids. */
+const PROJECT_ID = /^([a-z0-9.-]+:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+function parseLogs(text) {
+    const value = text.trim();
+    if (LOGS_POLICIES.includes(value))
+        return value;
+    throw new InputError(INPUT.logs, `must be one of ${LOGS_POLICIES.join(', ')} (got '${value}').`);
+}
+function parseLogLines(text) {
+    const lines = parsePositiveInteger(INPUT.logLines, text);
+    if (lines > MAX_LOG_LINES)
+        throw new InputError(INPUT.logLines, `must be at most ${MAX_LOG_LINES} (got ${lines}).`);
+    return lines;
+}
+/** `?projectId=<id>` for the app's links, or '' without a project id. */
+function parseProjectId(text) {
+    const value = text.trim();
+    if (value === '')
+        return '';
+    if (!PROJECT_ID.test(value)) {
+        throw new InputError(INPUT.projectId, `must be a Google Cloud project id: 6 to 30 lower-case letters, digits and hyphens, starting with a letter ` +
+            `(got '${value.slice(0, 60)}'). The Dataprep app shows it in its links as ?projectId=….`);
+    }
+    return `?projectId=${encodeURIComponent(value)}`;
+}
+/** A page of the app: `appUrl` + `path` + the project's query. Pure. */
+function results_inputs_appLink(links, path) {
+    return `${links.appUrl}${path}${links.appQuery}`;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/run-parameters.ts
 /**
  * The `run-parameters` input: values for the dataset's variables, as `key=value` lines or a JSON object of
@@ -30150,6 +30215,7 @@ function parseClientId(text) {
 
 
 
+
 /** `recipe 7`, `job 4100`, `flow 7`, `plan 5`. Pure. */
 function targetLabel(target) {
     switch (target.kind) {
@@ -30217,6 +30283,9 @@ function parseInputs(get) {
         cancelOnTimeout: c.attempt(() => parseBoolean(INPUT.cancelOnTimeout, c.get(INPUT.cancelOnTimeout))),
         cancelOnWorkflowCancel: c.attempt(() => parseBoolean(INPUT.cancelOnWorkflowCancel, c.get(INPUT.cancelOnWorkflowCancel))),
         appUrl: c.attempt(() => (appUrlText ? parseHttpUrl(INPUT.appUrl, appUrlText) : apiUrl ? deriveAppUrl(apiUrl) : '')),
+        appQuery: c.attempt(() => parseProjectId(c.get(INPUT.projectId))),
+        logs: c.attempt(() => parseLogs(c.get(INPUT.logs))),
+        logLines: c.attempt(() => parseLogLines(c.get(INPUT.logLines))),
         commentOnPr: c.attempt(() => parseBoolean(INPUT.commentOnPr, c.get(INPUT.commentOnPr))),
         githubToken: c.get(INPUT.githubToken),
         warnings: c.warnings
@@ -30295,6 +30364,511 @@ function parseTarget(c) {
             throw new InputError(INPUT.recipeId, 'is required (or give flow-id or plan-id to run a flow or a plan, ' +
                 'or job-id to wait on a job group that already runs).');
     }
+}
+
+;// CONCATENATED MODULE: ./src/api/job-groups.ts
+
+
+
+const TERMINAL_STATUSES = ['Complete', 'Failed', 'Canceled'];
+const RUNNING_STATUSES = (/* unused pure expression or super */ null && (['Created', 'Pending', 'Queued', 'InProgress']));
+/** An id from the server that may go into a URL, an output or a cancel: a safe positive integer. */
+const isId = (value) => typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+const isTerminal = (status) => status !== undefined && TERMINAL_STATUSES.includes(status);
+class JobGroupsApi {
+    /** Set once `/status` answered 404 for an existing job group: a legacy edition, read the job group instead. */
+    legacyStatus = false;
+    /** Also what the flow and plan calls go through. */
+    client;
+    onNotice;
+    constructor(client, onNotice) {
+        this.client = client;
+        this.onNotice = onNotice;
+    }
+    /** One attempt at `POST /v4/jobGroups`: whether and how to send it again is the start's decision. */
+    run(body, executionId, deadline, signal) {
+        const headers = { 'x-execution-id': executionId };
+        const subject = { recipeId: body.wrangledDataset.id };
+        return this.client.send('POST', '/v4/jobGroups', { body, headers, subject, signal, deadline, allow304: true });
+    }
+    /** The job group's status; on a legacy edition without `/status`, the job group's `status` field. */
+    /**
+     * The job group's status, retried as the budget allows. An answer that cannot be read is retried, after one
+     * look at the job group's own `status` field; a 404 is retried too while the job group is new (`newUntil`, epoch
+     * ms), since a read replica may not know it yet. On a legacy edition without `/status`, the `status` field.
+     */
+    status(jobId, budget, newUntil = 0) {
+        return this.client.retrying(`GET /v4/jobGroups/${jobId}/status`, budget, () => this.statusOnce(jobId, budget, newUntil));
+    }
+    async statusOnce(jobId, budget, newUntil) {
+        const once = { subject: { jobId }, signal: budget.signal, deadline: budget.deadline };
+        const fromRecord = async () => statusOf((await this.client.send('GET', `/v4/jobGroups/${jobId}`, once)).data, jobId);
+        if (this.legacyStatus)
+            return fromRecord();
+        try {
+            const { data } = await this.client.send('GET', `/v4/jobGroups/${jobId}/status`, once);
+            return isStatus(data) ? data : await fromRecord();
+        }
+        catch (error) {
+            if (!(error instanceof ApiError && error.status === 404))
+                throw error;
+            // The record exists where /status does not: a legacy edition. Neither found, right after creation: a lagging
+            // read.
+            const status = await fromRecord().catch((e) => {
+                if (e instanceof ApiError && e.status === 404 && this.client.clock.now() < newUntil) {
+                    throw new TransientError(`job group ${jobId} is not found yet (404 right after it was created)`);
+                }
+                throw e;
+            });
+            this.legacyStatus = true;
+            this.onNotice(`GET /v4/jobGroups/${jobId}/status is not available on this edition (404); ` +
+                `reading GET /v4/jobGroups/${jobId} for the status from now on.`);
+            return status;
+        }
+    }
+    get(jobId, budget) {
+        return this.client.read(`/v4/jobGroups/${jobId}`, budget, { jobId });
+    }
+    async stages(jobId, budget) {
+        const list = await this.client.read(`/v4/jobGroups/${jobId}/jobs`, budget, { jobId });
+        return Array.isArray(list?.data) ? list.data : [];
+    }
+    async outputs(jobId, budget) {
+        const out = await this.client.read(`/v4/jobGroups/${jobId}/outputs`, budget, { jobId });
+        return { files: Array.isArray(out?.files) ? out.files : [], tables: Array.isArray(out?.tables) ? out.tables : [] };
+    }
+    /** `POST /v4/jobGroups/{id}/cancel`. */
+    cancel(jobId, budget) {
+        return cancelOutcome(() => this.client.postRetrying(`/v4/jobGroups/${jobId}/cancel`, {}, budget, { jobId }));
+    }
+    /**
+     * A page of job groups from `GET /v4/jobLibrary` or the older `GET /v4/jobGroups`, and the server's clock when
+     * it answered (its `Date` header, epoch ms), to compare creation times with this machine's clock.
+     */
+    async list(endpoint, query, budget) {
+        const path = `${endpoint}?${new URLSearchParams(query).toString()}`;
+        const response = await this.client.readResponse(path, budget);
+        const serverNow = Date.parse(response.headers.date ?? '');
+        const groups = Array.isArray(response.data?.data) ? response.data.data : [];
+        return { groups: groups.filter((g) => isId(g?.id)), serverNow: Number.isFinite(serverNow) ? serverNow : undefined };
+    }
+}
+/**
+ * A cancel call's outcome; a 404 means this edition cannot cancel through the API (it is not retried). `partial`
+ * reads from the answer what could not be cancelled.
+ */
+async function cancelOutcome(call, partial) {
+    try {
+        const response = await call();
+        const outcome = { kind: 'cancelled', requestId: response.requestId };
+        const missed = partial?.(response.data);
+        return missed ? { ...outcome, partial: missed } : outcome;
+    }
+    catch (error) {
+        if (error instanceof ApiError && error.status === 404)
+            return { kind: 'unsupported', requestId: error.requestId };
+        return { kind: 'failed', error: error };
+    }
+}
+/** Any non-empty string is a status (an unknown one is waited on, with a warning); anything else cannot be read. */
+const isStatus = (value) => typeof value === 'string' && value.trim() !== '';
+function statusOf(group, jobId) {
+    if (isStatus(group?.status))
+        return group.status;
+    const seen = format_oneLine(JSON.stringify(group?.status) ?? 'nothing', 80);
+    throw new TransientError(`neither GET /v4/jobGroups/${jobId}/status nor GET /v4/jobGroups/${jobId} gave a status (got ${seen})`);
+}
+
+;// CONCATENATED MODULE: ./src/report/run-parts.ts
+/**
+ * Runs of several job groups (a flow's outputs, a plan's tasks): their parts, the overall status, and how the
+ * report names them. Pure.
+ */
+
+
+/**
+ * The overall status of the parts: while any part runs, `InProgress` (or the running status they share);
+ * then `Complete` only if every part completed, `Failed` if any failed, else `Canceled`.
+ */
+function overallStatus(statuses) {
+    const running = statuses.filter((s) => !isTerminal(s));
+    if (running.length > 0)
+        return running.every((s) => s === running[0]) ? running[0] : 'InProgress';
+    if (statuses.includes('Failed'))
+        return 'Failed';
+    return statuses.includes('Canceled') ? 'Canceled' : 'Complete';
+}
+/** A job group as a part of a run. */
+function partOf(group, task) {
+    const recipe = group.wrangledDataset;
+    const ms = Date.parse(group.updatedAt ?? '') - Date.parse(group.createdAt ?? '');
+    return {
+        task,
+        name: typeof recipe?.name === 'string' ? recipe.name : undefined,
+        recipeId: typeof recipe?.id === 'number' ? recipe.id : undefined,
+        jobGroupId: group.id,
+        status: group.status,
+        durationMs: isTerminal(group.status) && Number.isFinite(ms) && ms >= 0 ? ms : undefined
+    };
+}
+/** `output 'Sales'`, `recipe 71`: what a part runs, or '' when unknown. */
+function partName(part) {
+    return part.name ? `output '${part.name}'` : part.recipeId !== undefined ? `recipe ${part.recipeId}` : '';
+}
+/** `task 'Load', output 'Sales' (job 4100)`: a part, as messages name it. */
+function describePart(part) {
+    const words = [part.task !== undefined ? `task '${part.task}'` : '', partName(part)].filter(Boolean);
+    const job = part.jobGroupId !== undefined ? `job ${part.jobGroupId}` : '';
+    if (words.length === 0)
+        return job;
+    return `${words.join(', ')}${job ? ` (${job})` : ''}`;
+}
+/** `: output 'Sales' (job 4101)` — the parts that ended as the whole run did, for the failure message. */
+function partsEndedAs(run, status) {
+    const ended = run?.parts.filter((p) => p.status === status) ?? [];
+    if (ended.length === 0)
+        return '';
+    const more = ended.length > 5 ? ` and ${ended.length - 5} more` : '';
+    return `: ${ended.slice(0, 5).map(describePart).join('; ')}${more}`;
+}
+/** What several job groups wrote, together; undefined when none says. */
+function mergeWritten(all) {
+    const some = all.filter((w) => w !== undefined);
+    if (some.length === 0)
+        return undefined;
+    return { files: some.flatMap((w) => w.files), tables: some.flatMap((w) => w.tables) };
+}
+/** An id from an answer: a positive safe integer, else undefined. */
+function positive(value) {
+    return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
+}
+/** A flow's or plan's page in the app: `/flows/{id}` as the app shows flows; `/plans/{id}` by analogy. */
+function pageUrl(links, what, id) {
+    return results_inputs_appLink(links, `/${what}/${id}`);
+}
+/** `flow run 2001, job groups 4100, 4101`, `plan run 3001`: what a start created, for the log. */
+function describeStart(started) {
+    const ids = started.ref.jobGroupIds;
+    const run = started.flowRunId
+        ? `flow run ${started.flowRunId}`
+        : started.planRunId
+            ? `plan run ${started.planRunId}`
+            : '';
+    const groups = ids.length > 0 ? `job group${ids.length > 1 ? 's' : ''} ${listed(ids, 10)}` : '';
+    return [run, groups].filter(Boolean).join(', ');
+}
+/** `a, b, c and 7 more`: at most `max` items named. Pure. */
+function listed(items, max = 5) {
+    return items.slice(0, max).join(', ') + (items.length > max ? ` and ${items.length - max} more` : '');
+}
+
+;// CONCATENATED MODULE: ./src/report/report.ts
+/**
+ * The report: what is known about the run's ending, gathered by `run.ts` and told by `publish.ts` (outputs) and
+ * `summary.ts` (the step summary). The functions here are pure.
+ */
+
+
+
+
+
+/** Stages kept for the summary and the `jobs` output; a run with more is cut, with a note. */
+const report_MAX_STAGES = 200;
+/** Files and tables kept for the `written` output, of each. */
+const MAX_WRITTEN = 500;
+function boundedWritten(written) {
+    return { files: written.files.slice(0, MAX_WRITTEN), tables: written.tables.slice(0, MAX_WRITTEN) };
+}
+/** An empty report for the configured run. */
+function newReport(config) {
+    return {
+        ending: 'error',
+        recipeId: config.target.kind === 'recipe' ? config.target.recipeId : undefined,
+        attached: false,
+        adopted: false,
+        requestId: '',
+        engine: typeof config.overrides?.execution === 'string' ? config.overrides.execution : undefined,
+        runParameters: config.runParameters,
+        stages: [],
+        notes: [],
+        runUrl: workflowRunUrl(),
+        composite: compositeOf(config)
+    };
+}
+/** A flow's or plan's parts as the final reads found them; the first job group becomes job-id if none was known. */
+function addParts(report, details, links) {
+    const { composite } = report;
+    if (!composite || !details.parts)
+        return;
+    Object.assign(composite, { parts: details.parts, startedAt: details.createdAt, finishedAt: details.finishedAt });
+    const ids = details.parts.flatMap((p) => (p.jobGroupId === undefined ? [] : [p.jobGroupId]));
+    if (ids.length === 0)
+        return;
+    report.jobGroupIds = ids;
+    report.jobId ??= ids[0];
+    report.jobUrl ??= appLink(links, `/jobs/${report.jobId}`);
+}
+/** For a flow or plan: its subject and page, before anything runs. */
+function compositeOf(config) {
+    const { target, appUrl, appQuery } = config;
+    if (target.kind !== 'flow' && target.kind !== 'plan')
+        return undefined;
+    const url = target.kind === 'flow' ? pageUrl(config, 'flows', target.flowId) : pageUrl(config, 'plans', target.planId);
+    return { subject: targetLabel(target), url, jobsUrl: `${appUrl}/jobs`, linkQuery: appQuery, parts: [] };
+}
+/** What messages call the run: `flow 7`, `plan 5`, or `job 4100`. Pure. */
+function subjectOf(report) {
+    return report.composite?.subject ?? `job ${report.jobId}`;
+}
+/** The link messages give: the flow's or plan's page, else the job's. */
+function linkOf(report) {
+    return report.composite?.url ?? report.jobUrl;
+}
+/** `Job 4100`, `Flow 7`: a subject at the start of a sentence. */
+const capitalised = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+function endingOf(status) {
+    return status === 'Complete' ? 'complete' : status === 'Failed' ? 'failed' : 'canceled';
+}
+function workflowRunUrl() {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: attempt } = process.env;
+    if (!server || !repo || !runId)
+        return undefined;
+    return `${server}/${repo}/actions/runs/${runId}${attempt && attempt !== '1' ? `/attempts/${attempt}` : ''}`;
+}
+/** The action's outputs for a report. Pure. */
+function reportOutputs(report) {
+    return {
+        [OUTPUT.jobId]: report.jobId === undefined ? '' : String(report.jobId),
+        [OUTPUT.status]: report.status ?? '',
+        [OUTPUT.requestId]: report.requestId,
+        [OUTPUT.jobUrl]: report.jobUrl ?? '',
+        [OUTPUT.durationSeconds]: report.durationMs === undefined ? '' : String(Math.round(report.durationMs / 1000)),
+        [OUTPUT.jobs]: JSON.stringify(report.stages.map((s) => ({ id: s.id, type: s.jobType, status: s.status }))),
+        [OUTPUT.written]: report.written ? JSON.stringify(boundedWritten(report.written)) : '',
+        [OUTPUT.quality]: report.quality?.verdict.status ?? 'not-checked',
+        [OUTPUT.jobIds]: JSON.stringify(report.jobGroupIds ?? (report.jobId === undefined ? [] : [report.jobId])),
+        [OUTPUT.flowRunId]: String(report.composite?.flowRunId ?? ''),
+        [OUTPUT.planRunId]: String(report.composite?.planRunId ?? '')
+    };
+}
+/** `Job 4100: InProgress after 1m20s (wrangle InProgress, filewriter Pending)`; a subject for flows and plans. Pure. */
+function progressLine(jobId, status, elapsedMs, stages = []) {
+    const detail = stages.length > 0 ? ` (${stages.map((s) => `${s.jobType} ${s.status}`).join(', ')})` : '';
+    const who = typeof jobId === 'number' ? `Job ${jobId}` : capitalised(jobId);
+    return `${who}: ${status} after ${formatMs(elapsedMs)}${detail}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+/**
+ * The step summary: Markdown with HTML tables, rendered purely from the report. Everything that came from the
+ * server is escaped (and cut when long) before it is written, and every secret is removed.
+ */
+
+
+
+
+const MAX_CELL = 300;
+const summary_MAX_WRITTEN = 50;
+const MAX_PARTS = 50;
+/** Server text made safe for the summary's Markdown and HTML: escaped, on one line, cut to `max` characters. */
+function escapeText(text, max = MAX_CELL) {
+    return format_oneLine((0,secrets/* redact */.E)(text), max).replace(/[&<>"'`|*_[\]\\#~!()$]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+function escapeAttr(url) {
+    return (0,secrets/* redact */.E)(url).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+const HEADLINE = {
+    complete: '✅ completed',
+    failed: '❌ failed',
+    canceled: '🚫 was canceled',
+    timeout: '⏱️ timed out',
+    'workflow-cancelled': '🛑 stopped: the workflow was cancelled',
+    'not-waited': '▶️ is running (not waited for)',
+    'lost-contact': '⚠️ lost contact with the API',
+    'unknown-start': '⚠️ may have started: its start could not be confirmed',
+    error: '⚠️ could not be run'
+};
+/** The step summary, as Markdown with HTML tables; `sections` (Markdown lines) follow the details. Pure. */
+function renderSummary(report, sections = []) {
+    const lines = [];
+    const subject = report.composite
+        ? capitalised(report.composite.subject)
+        : report.jobId !== undefined
+            ? `Job ${report.jobId}`
+            : report.recipeId !== undefined
+                ? `Recipe ${report.recipeId}`
+                : 'Job';
+    lines.push(`### ${subject} ${HEADLINE[report.ending]}`, '');
+    if (report.error)
+        lines.push(`<p>${escapeText(report.error, 2000)}</p>`, '');
+    for (const note of report.notes)
+        lines.push(`<p>${escapeText(note, 1000)}</p>`, '');
+    lines.push(detailsTable(report), '', ...sections);
+    if (report.composite?.parts.length)
+        lines.push(...partsSection(report.composite));
+    if (report.stages.length > 0)
+        lines.push('#### Stages', '', stagesTable(report.stages), '');
+    if (report.stagesOmitted)
+        lines.push(`<p>… and ${report.stagesOmitted} more stages, not shown.</p>`, '');
+    const written = report.written ? writtenList(report.written) : '';
+    if (written)
+        lines.push('#### Written', '', written, '');
+    return lines.join('\n');
+}
+function detailsTable(report) {
+    const rows = [];
+    if (report.jobId !== undefined) {
+        const id = escapeText(String(report.jobId), 30);
+        rows.push(['Job', report.jobUrl ? `<a href="${escapeAttr(report.jobUrl)}">${id}</a>` : id]);
+    }
+    if (report.recipeId !== undefined)
+        rows.push(['Recipe', escapeText(String(report.recipeId), 30)]);
+    if (report.composite)
+        rows.push(...compositeRows(report.composite));
+    if (report.status)
+        rows.push(['Status', `<b>${escapeText(report.status, 60)}</b>`]);
+    if (report.durationMs !== undefined)
+        rows.push(['Duration', format_formatMs(report.durationMs)]);
+    if (report.engine)
+        rows.push(['Engine', escapeText(report.engine, 60)]);
+    if (report.runParameters.length > 0) {
+        rows.push([
+            'Run parameters',
+            report.runParameters
+                .map((p) => `<code>${escapeText(p.key, 100)}</code> = ${escapeText(p.value, 200)}`)
+                .join('<br>')
+        ]);
+    }
+    if (report.attached)
+        rows.push(['Started by', 'another run (attached with job-id)']);
+    if (report.adopted)
+        rows.push(['Started by', 'this step (found in the job history after the trigger answer was lost)']);
+    if (report.requestId)
+        rows.push(['Request id', `<code>${escapeText(report.requestId, 100)}</code>`]);
+    if (report.runUrl)
+        rows.push(['Workflow run', `<a href="${escapeAttr(report.runUrl)}">${escapeText(report.runUrl, 200)}</a>`]);
+    return `<table>\n${rows.map(([k, v]) => `<tr><th align="left">${k}</th><td>${v}</td></tr>`).join('\n')}\n</table>`;
+}
+function compositeRows(run) {
+    const rows = [];
+    if (run.flowRunId !== undefined)
+        rows.push(['Flow run', String(run.flowRunId)]);
+    if (run.planRunId !== undefined)
+        rows.push(['Plan run', String(run.planRunId)]);
+    for (const [name, ms] of [
+        ['Started', run.startedAt],
+        ['Finished', run.finishedAt]
+    ])
+        if (ms !== undefined)
+            rows.push([name, new Date(ms).toISOString()]);
+    return rows;
+}
+/** One row per job group (a plan's under their tasks), at most `MAX_PARTS` of them. */
+function partsSection(run) {
+    const tasks = run.parts.some((p) => p.task !== undefined);
+    const head = `<tr>${tasks ? '<th>Task</th>' : ''}<th>Output</th><th>Job</th><th>Status</th><th>Duration</th></tr>`;
+    const rows = run.parts.slice(0, MAX_PARTS).map((p) => {
+        const id = p.jobGroupId;
+        const cells = [
+            ...(tasks ? [escapeText(p.task ?? '', 100)] : []),
+            escapeText(p.name ?? (p.recipeId === undefined ? '' : `recipe ${p.recipeId}`), 200),
+            id === undefined ? '' : `<a href="${escapeAttr(`${run.jobsUrl}/${id}${run.linkQuery ?? ''}`)}">${id}</a>`,
+            escapeText(p.status ?? (id === undefined ? 'not started' : ''), 60),
+            p.durationMs === undefined ? '' : format_formatMs(p.durationMs)
+        ];
+        return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+    });
+    const more = run.parts.length - MAX_PARTS;
+    if (more > 0)
+        rows.push(`<tr><td colspan="${tasks ? 5 : 4}">… and ${more} more (see the job-ids output)</td></tr>`);
+    const table = `<table>\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
+    return [`#### ${tasks ? 'Tasks' : 'Job groups'}`, '', table, ''];
+}
+function stagesTable(stages) {
+    const head = '<tr><th>Stage</th><th>Type</th><th>Status</th><th>Duration</th><th>Error</th></tr>';
+    const rows = stages.map((s) => {
+        const cells = [
+            escapeText(String(s.id), 30),
+            escapeText(String(s.jobType ?? ''), 60),
+            escapeText(String(s.status ?? ''), 60),
+            stageDuration(s),
+            escapeText(summary_errorText(s.errorMessage))
+        ];
+        return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+    });
+    return `<table>\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
+}
+function stageDuration(stage) {
+    if (!['Complete', 'Failed', 'Canceled'].includes(stage.status))
+        return '';
+    const ms = Date.parse(stage.updatedAt ?? '') - Date.parse(stage.createdAt ?? '');
+    return Number.isFinite(ms) && ms >= 0 ? format_formatMs(ms) : '';
+}
+/** A stage's `errorMessage`: a string, or an object carrying one. */
+function summary_errorText(value) {
+    if (value === undefined || value === null || value === '')
+        return '';
+    if (typeof value === 'string')
+        return value;
+    const message = value.message;
+    return typeof message === 'string' ? message : JSON.stringify(value);
+}
+/** The files and tables written, at most `MAX_WRITTEN` of them (the `written` output has them all). */
+function writtenList(written) {
+    const items = [
+        ...written.files.map((f) => `file <code>${escapeText(describeFile(f), 300)}</code>`),
+        ...written.tables.map((t) => `table <code>${escapeText(describeTable(t), 300)}</code>`)
+    ];
+    if (items.length === 0)
+        return '';
+    const shown = items.slice(0, summary_MAX_WRITTEN).map((i) => `<li>${i}</li>`);
+    if (items.length > summary_MAX_WRITTEN)
+        shown.push(`<li>… and ${items.length - summary_MAX_WRITTEN} more (see the <code>written</code> output)</li>`);
+    return `<ul>\n${shown.join('\n')}\n</ul>`;
+}
+function describeFile(file) {
+    const name = [file.path, file.uri, file.fileUri, file.name].find((v) => typeof v === 'string');
+    return typeof name === 'string' ? name : JSON.stringify(file);
+}
+function describeTable(table) {
+    const path = Array.isArray(table.path) ? table.path.join('.') : typeof table.path === 'string' ? table.path : '';
+    const name = [table.tableName, table.name].find((v) => typeof v === 'string');
+    const full = [path, name].filter(Boolean).join('.');
+    return full || JSON.stringify(table);
+}
+/** The summary of a step whose inputs are invalid: what is wrong with each, and that nothing was sent. Pure. */
+function renderInputErrors(errors) {
+    const rows = errors.map((e) => `<tr><td><code>${escapeText(e.input, 60)}</code></td><td>${escapeText(e.message, 500)}</td></tr>`);
+    return [
+        `### ⚠️ Invalid input${errors.length === 1 ? '' : 's'}: nothing was sent`,
+        '',
+        `<table>\n<thead><tr><th>Input</th><th>Problem</th></tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`,
+        ''
+    ].join('\n');
+}
+/** Appends `markdown` to the step summary, when the runner gives one. */
+async function appendSummary(markdown) {
+    if (process.env.GITHUB_STEP_SUMMARY)
+        await lib_core/* summary */.z.addRaw(fitSummary(markdown), true).write();
+}
+/** GitHub refuses a step summary over 1 MiB; this leaves room for what other steps write. */
+const MAX_SUMMARY_BYTES = 512 * 1024;
+/** The summary within `max` bytes: cut at a line end, with a note. Pure. */
+function fitSummary(markdown, max = MAX_SUMMARY_BYTES) {
+    if (Buffer.byteLength(markdown, 'utf8') <= max)
+        return markdown;
+    const note = "\n\n<p>… the rest of this summary was cut to keep it within GitHub's size limit.</p>\n";
+    let cut = markdown.slice(0, max - note.length * 2);
+    while (Buffer.byteLength(cut, 'utf8') > max - note.length * 2)
+        cut = cut.slice(0, Math.floor(cut.length * 0.9));
+    const end = cut.lastIndexOf('\n');
+    return `${end > 0 ? cut.slice(0, end) : cut}${note}`;
+}
+/** The summary appended to the step summary file (when the runner gives one); returns it. */
+async function writeSummary(report, sections = []) {
+    const markdown = fitSummary(renderSummary(report, sections));
+    await appendSummary(markdown);
+    return markdown;
 }
 
 ;// CONCATENATED MODULE: ./src/quality/profile.ts
@@ -30667,7 +31241,8 @@ function rowChangeFailures(gate, output, job, profile) {
 
 ;// CONCATENATED MODULE: ./src/quality/figures.ts
 /**
- * The data's figures as JSON for a workflow to read (the `profile` output): the verdict with every failing check,
+ * The data's figures as JSON for a workflow to read (the `quality` field of the `result` output): the verdict with
+ * every failing check,
  * and per job group and output the rows, the worst columns, the rules and the comparison with the baseline.
  * Bounded like the summary. Pure.
  */
@@ -30676,6 +31251,8 @@ function rowChangeFailures(gate, output, job, profile) {
 
 const MAX_LISTED = 20;
 const MAX_FAILURES = 100;
+/** Outputs of one job group listed, at most. */
+const MAX_OUTPUTS_LISTED = 10;
 const round = (share) => Math.round(share * 1e6) / 1e6;
 function outputFigures(output) {
     const dirty = output.columns
@@ -30706,7 +31283,10 @@ function outputFigures(output) {
 }
 function jobFigures(job) {
     const profile = job.profile.kind === 'profiled'
-        ? { outputs: job.profile.outputs.map(outputFigures) }
+        ? {
+            outputs: job.profile.outputs.slice(0, MAX_OUTPUTS_LISTED).map(outputFigures),
+            moreOutputs: Math.max(0, job.profile.outputs.length - MAX_OUTPUTS_LISTED)
+        }
         : { outputs: [], none: job.profile.why };
     const b = job.baseline;
     const baseline = b === undefined
@@ -30716,7 +31296,7 @@ function jobFigures(job) {
             : {
                 jobId: b.jobGroupId,
                 ...(b.profile.kind !== 'profiled' && { none: b.profile.why }),
-                outputs: job.comparisons.map((c) => ({
+                outputs: job.comparisons.slice(0, MAX_OUTPUTS_LISTED).map((c) => ({
                     key: c.key,
                     rowsNow: c.rowsNow ?? null,
                     rowsBefore: c.rowsBefore ?? null,
@@ -30727,7 +31307,7 @@ function jobFigures(job) {
             };
     return { jobId: job.jobGroupId, label: job.label, ...profile, ...(baseline && { baseline }) };
 }
-/** The `profile` output's value. */
+/** The `quality` field of the `result` output. */
 function figures_qualityFigures(quality) {
     const { verdict } = quality;
     return {
@@ -30738,736 +31318,328 @@ function figures_qualityFigures(quality) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/api/job-groups.ts
+;// CONCATENATED MODULE: ./src/report/result.ts
 
 
 
-const TERMINAL_STATUSES = ['Complete', 'Failed', 'Canceled'];
-const RUNNING_STATUSES = (/* unused pure expression or super */ null && (['Created', 'Pending', 'Queued', 'InProgress']));
-/** An id from the server that may go into a URL, an output or a cancel: a safe positive integer. */
-const isId = (value) => typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
-const isTerminal = (status) => status !== undefined && TERMINAL_STATUSES.includes(status);
-class JobGroupsApi {
-    /** Set once `/status` answered 404 for an existing job group: a legacy edition, read the job group instead. */
-    legacyStatus = false;
-    /** Also what the flow and plan calls go through. */
-    client;
-    onNotice;
-    constructor(client, onNotice) {
-        this.client = client;
-        this.onNotice = onNotice;
+/** Raised only if a field ever had to change its meaning; adding fields keeps it. */
+const RESULT_VERSION = 1;
+/** A stage's error text is cut to this many characters (the report folder's stages.json has it whole). */
+const RESULT_ERROR_CHARS = 2000;
+/** The result of a run. Pure. */
+function buildResult(report, context) {
+    const { target } = context;
+    const composite = report.composite;
+    return {
+        version: RESULT_VERSION,
+        kind: result_kindOf(target),
+        ending: report.ending,
+        status: report.status ?? null,
+        failed: context.failure !== undefined,
+        ids: {
+            recipeId: report.recipeId ?? null,
+            jobGroupId: report.jobId ?? null,
+            jobGroupIds: report.jobGroupIds ?? (report.jobId === undefined ? [] : [report.jobId]),
+            flowId: target.kind === 'flow' ? target.flowId : null,
+            flowRunId: composite?.flowRunId ?? null,
+            planId: target.kind === 'plan' ? target.planId : null,
+            planRunId: composite?.planRunId ?? null
+        },
+        requestId: report.requestId || null,
+        timings: {
+            startedAt: iso(report.startedAt),
+            finishedAt: iso(report.finishedAt),
+            durationSeconds: seconds(report.durationMs)
+        },
+        urls: {
+            job: report.jobUrl ?? null,
+            flow: target.kind === 'flow' ? (composite?.url ?? null) : null,
+            plan: target.kind === 'plan' ? (composite?.url ?? null) : null,
+            workflowRun: report.runUrl ?? null
+        },
+        error: context.failure ?? (report.error ? { title: report.errorTitle ?? '', message: report.error } : null),
+        notes: [...report.notes],
+        inputErrors: [],
+        jobGroups: jobGroupsOf(report),
+        publications: (report.jobGroups ?? []).flatMap((g) => publicationsOf(g.id, g.publications?.items) ?? []),
+        reportDir: context.reportDir ?? null,
+        quality: report.quality ? qualityFigures(report.quality) : null
+    };
+}
+/** The result of a step whose inputs are invalid: nothing was sent. Pure. */
+function invalidInputResult(errors, reportDir) {
+    return {
+        version: RESULT_VERSION,
+        kind: null,
+        ending: 'invalid-input',
+        status: null,
+        failed: true,
+        ids: {
+            recipeId: null,
+            jobGroupId: null,
+            jobGroupIds: [],
+            flowId: null,
+            flowRunId: null,
+            planId: null,
+            planRunId: null
+        },
+        requestId: null,
+        timings: { startedAt: null, finishedAt: null, durationSeconds: null },
+        urls: { job: null, flow: null, plan: null, workflowRun: null },
+        error: { title: 'Invalid input', message: 'Nothing was sent: the inputs are invalid.' },
+        notes: [],
+        inputErrors: errors.map(({ input, message }) => ({ input, message })),
+        jobGroups: [],
+        publications: [],
+        reportDir: reportDir ?? null,
+        quality: null
+    };
+}
+function result_kindOf(target) {
+    return target.kind === 'job' ? 'job-group' : target.kind;
+}
+/** One entry per job group: the detailed ones with stages, the others (of a large flow) with their status. */
+function jobGroupsOf(report) {
+    const parts = report.composite?.parts ?? [];
+    const detailed = new Map((report.jobGroups ?? []).map((g) => [g.id, g]));
+    const ids = report.jobGroupIds ?? (report.jobId === undefined ? [] : [report.jobId]);
+    return ids.map((id) => {
+        const part = parts.find((p) => p.jobGroupId === id);
+        const group = detailed.get(id);
+        const stages = group?.stages ?? [];
+        const shown = stages.slice(0, MAX_STAGES);
+        return {
+            id,
+            status: group?.status ?? part?.status ?? (id === report.jobId && !report.composite ? report.status : undefined) ?? null,
+            name: part?.name ?? null,
+            task: part?.task ?? null,
+            recipeId: part?.recipeId ?? (report.composite ? null : (report.recipeId ?? null)),
+            url: group?.url ?? null,
+            durationSeconds: seconds(part?.durationMs ?? (report.composite ? undefined : report.durationMs)),
+            stages: shown.map(stageOf),
+            stagesOmitted: stages.length - shown.length,
+            publications: publicationsOf(id, group?.publications?.items) ?? null,
+            logs: logsOf(group?.logs)
+        };
+    });
+}
+function stageOf(stage) {
+    const error = errorText(stage.errorMessage);
+    return {
+        id: stage.id,
+        type: String(stage.jobType ?? ''),
+        status: String(stage.status ?? ''),
+        error: error ? cut(error, RESULT_ERROR_CHARS) : null
+    };
+}
+function publicationsOf(jobGroupId, items) {
+    return items?.map((p) => ({ jobGroupId, target: p.target, table: p.table, action: p.action }));
+}
+function logsOf(logs) {
+    if (!logs)
+        return { state: 'not-requested', stages: [], archive: null, notes: [] };
+    return {
+        state: logs.state,
+        stages: logs.stages.map((s) => ({ id: s.stageId, lines: s.lineCount, file: s.file ?? null })),
+        archive: logs.archive ?? null,
+        notes: [...logs.notes, ...(logs.detail ? [logs.detail] : [])]
+    };
+}
+function cut(text, max) {
+    return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+function iso(ms) {
+    return ms === undefined || !Number.isFinite(ms) ? null : new Date(ms).toISOString();
+}
+function seconds(ms) {
+    return ms === undefined ? null : Math.round(ms / 1000);
+}
+
+;// CONCATENATED MODULE: ./src/report/result-json.ts
+
+/** The `result` output stays within this many bytes (GitHub allows 1 MB per output). */
+const MAX_RESULT_BYTES = 512 * 1024;
+/**
+ * The result as JSON within `max` bytes: when larger, stage errors are cut to 200 characters, then the stages
+ * of job groups that did not fail are left out (counted in `stagesOmitted`), then every stage list. Pure.
+ */
+function resultJson(result, max = MAX_RESULT_BYTES) {
+    const steps = [
+        (r) => r,
+        (r) => mapGroups(r, (g) => ({ ...g, stages: g.stages.map((s) => ({ ...s, error: s.error && s.error.slice(0, 200) })) })),
+        (r) => mapGroups(r, (g) => (g.status === 'Failed' ? g : withoutStages(g))),
+        (r) => mapGroups(r, withoutStages)
+    ];
+    let current = result;
+    for (const step of steps) {
+        current = step(current);
+        const json = JSON.stringify(current);
+        if (Buffer.byteLength(json, 'utf8') <= max)
+            return json;
     }
-    /** One attempt at `POST /v4/jobGroups`: whether and how to send it again is the start's decision. */
-    run(body, executionId, deadline, signal) {
-        const headers = { 'x-execution-id': executionId };
-        const subject = { recipeId: body.wrangledDataset.id };
-        return this.client.send('POST', '/v4/jobGroups', { body, headers, subject, signal, deadline, allow304: true });
+    return JSON.stringify({
+        ...current,
+        jobGroups: current.jobGroups.map((g) => ({ ...withoutStages(g), logs: { ...g.logs, stages: [], notes: [] } }))
+    });
+}
+function mapGroups(result, fn) {
+    return { ...result, jobGroups: result.jobGroups.map(fn) };
+}
+function withoutStages(group) {
+    return { ...group, stages: [], stagesOmitted: group.stagesOmitted + group.stages.length };
+}
+/** The report folder's stages.json: every stage of every job group read, with its whole error text. Pure. */
+function stagesDocument(report) {
+    return {
+        jobGroups: (report.jobGroups ?? []).map((group) => ({
+            id: group.id,
+            status: group.status ?? null,
+            stages: group.stages.map((s) => ({
+                id: s.id,
+                type: s.jobType,
+                status: s.status,
+                percentComplete: s.percentComplete ?? null,
+                executionLanguage: s.executionLanguage ?? null,
+                createdAt: s.createdAt ?? null,
+                updatedAt: s.updatedAt ?? null,
+                error: summary_errorText(s.errorMessage) || null
+            }))
+        }))
+    };
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/results/report-dir.ts
+/**
+ * The report folder (the `report-dir` output): a new folder under RUNNER_TEMP holding result.json, the stages and
+ * the logs, for actions/upload-artifact. Only checked relative paths are written, always as new files inside the
+ * folder, and within a byte budget. Whole files are cleaned of secrets here; what is streamed into a file, by its
+ * writer (line by line, as it is unpacked).
+ */
+
+
+
+
+/** Everything the folder may hold together. */
+const MAX_REPORT_DIR_BYTES = 256 * 1024 * 1024;
+class ReportDir {
+    path;
+    written = 0;
+    /** Set once the budget is spent or a write failed: what could not be written, for one warning. */
+    problem;
+    constructor(path) {
+        this.path = path;
     }
-    /** The job group's status; on a legacy edition without `/status`, the job group's `status` field. */
-    /**
-     * The job group's status, retried as the budget allows. An answer that cannot be read is retried, after one
-     * look at the job group's own `status` field; a 404 is retried too while the job group is new (`newUntil`, epoch
-     * ms), since a read replica may not know it yet. On a legacy edition without `/status`, the `status` field.
-     */
-    status(jobId, budget, newUntil = 0) {
-        return this.client.retrying(`GET /v4/jobGroups/${jobId}/status`, budget, () => this.statusOnce(jobId, budget, newUntil));
+    /** A new folder under RUNNER_TEMP (the system's temporary folder outside a runner); throws when it cannot be made. */
+    static create(env = process.env) {
+        const base = env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
+        (0,external_node_fs_namespaceObject.mkdirSync)(base, { recursive: true });
+        return new ReportDir((0,external_node_path_namespaceObject.resolve)((0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(base, 'trifacta-run-job-'))));
     }
-    async statusOnce(jobId, budget, newUntil) {
-        const once = { subject: { jobId }, signal: budget.signal, deadline: budget.deadline };
-        const fromRecord = async () => statusOf((await this.client.send('GET', `/v4/jobGroups/${jobId}`, once)).data, jobId);
-        if (this.legacyStatus)
-            return fromRecord();
-        try {
-            const { data } = await this.client.send('GET', `/v4/jobGroups/${jobId}/status`, once);
-            return isStatus(data) ? data : await fromRecord();
-        }
-        catch (error) {
-            if (!(error instanceof ApiError && error.status === 404))
-                throw error;
-            // The record exists where /status does not: a legacy edition. Neither found, right after creation: a lagging
-            // read.
-            const status = await fromRecord().catch((e) => {
-                if (e instanceof ApiError && e.status === 404 && this.client.clock.now() < newUntil) {
-                    throw new TransientError(`job group ${jobId} is not found yet (404 right after it was created)`);
+    /** A new file at `segments` (checked names, e.g. from `entryPath`); never one outside the folder or existing. */
+    open(segments) {
+        const file = (0,external_node_path_namespaceObject.resolve)(this.path, ...segments);
+        if (!file.startsWith(this.path + external_node_path_namespaceObject.sep))
+            throw new Error(`${segments.join('/')} is not inside the report folder`);
+        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.resolve)(file, '..'), { recursive: true });
+        const fd = (0,external_node_fs_namespaceObject.openSync)(file, 'wx');
+        let open = true;
+        return {
+            write: (data) => {
+                if (!open)
+                    return;
+                const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+                if (this.written + bytes.length > MAX_REPORT_DIR_BYTES) {
+                    this.problem ??= `the report folder reached its bound of ${MAX_REPORT_DIR_BYTES / 1024 / 1024} MiB`;
+                    return;
                 }
-                throw e;
-            });
-            this.legacyStatus = true;
-            this.onNotice(`GET /v4/jobGroups/${jobId}/status is not available on this edition (404); ` +
-                `reading GET /v4/jobGroups/${jobId} for the status from now on.`);
-            return status;
+                this.written += bytes.length;
+                (0,external_node_fs_namespaceObject.writeSync)(fd, bytes);
+            },
+            close: () => {
+                if (open)
+                    (0,external_node_fs_namespaceObject.closeSync)(fd);
+                open = false;
+            }
+        };
+    }
+    /** Writes a whole file at once, secrets removed. */
+    writeFile(segments, text) {
+        const writer = this.open(segments);
+        try {
+            writer.write((0,secrets/* redact */.E)(text));
         }
-    }
-    get(jobId, budget) {
-        return this.client.read(`/v4/jobGroups/${jobId}`, budget, { jobId });
-    }
-    async stages(jobId, budget) {
-        const list = await this.client.read(`/v4/jobGroups/${jobId}/jobs`, budget, { jobId });
-        return Array.isArray(list?.data) ? list.data : [];
-    }
-    async outputs(jobId, budget) {
-        const out = await this.client.read(`/v4/jobGroups/${jobId}/outputs`, budget, { jobId });
-        return { files: Array.isArray(out?.files) ? out.files : [], tables: Array.isArray(out?.tables) ? out.tables : [] };
-    }
-    /** `POST /v4/jobGroups/{id}/cancel`. */
-    cancel(jobId, budget) {
-        return cancelOutcome(() => this.client.postRetrying(`/v4/jobGroups/${jobId}/cancel`, {}, budget, { jobId }));
-    }
-    /**
-     * A page of job groups from `GET /v4/jobLibrary` or the older `GET /v4/jobGroups`, and the server's clock when
-     * it answered (its `Date` header, epoch ms), to compare creation times with this machine's clock.
-     */
-    async list(endpoint, query, budget) {
-        const path = `${endpoint}?${new URLSearchParams(query).toString()}`;
-        const response = await this.client.readResponse(path, budget);
-        const serverNow = Date.parse(response.headers.date ?? '');
-        const groups = Array.isArray(response.data?.data) ? response.data.data : [];
-        return { groups: groups.filter((g) => isId(g?.id)), serverNow: Number.isFinite(serverNow) ? serverNow : undefined };
+        finally {
+            writer.close();
+        }
     }
 }
+
+;// CONCATENATED MODULE: ./src/runner/outputs.ts
+/** Outputs: each written once, redacted before it is first written (a later different value is written again). */
+
+
+const written = new Map();
+function setOutput(name, value) {
+    const safe = (0,secrets/* redact */.E)(value);
+    if (written.get(name) === safe)
+        return;
+    written.set(name, safe);
+    lib_core/* setOutput */.uH(name, safe);
+}
+
+;// CONCATENATED MODULE: ./src/run/result-output.ts
 /**
- * A cancel call's outcome; a 404 means this edition cannot cancel through the API (it is not retried). `partial`
- * reads from the answer what could not be cancelled.
+ * The `result` and `report-dir` outputs and the report folder's files, set at every ending (invalid inputs too).
+ * A folder that cannot be made or written is a warning, and `report-dir` stays empty; the result is unchanged.
  */
-async function cancelOutcome(call, partial) {
+
+
+
+
+
+/** A new report folder, or undefined (with a warning) when none can be made. */
+function openReportDir() {
     try {
-        const response = await call();
-        const outcome = { kind: 'cancelled', requestId: response.requestId };
-        const missed = partial?.(response.data);
-        return missed ? { ...outcome, partial: missed } : outcome;
+        return ReportDir.create();
     }
     catch (error) {
-        if (error instanceof ApiError && error.status === 404)
-            return { kind: 'unsupported', requestId: error.requestId };
-        return { kind: 'failed', error: error };
-    }
-}
-/** Any non-empty string is a status (an unknown one is waited on, with a warning); anything else cannot be read. */
-const isStatus = (value) => typeof value === 'string' && value.trim() !== '';
-function statusOf(group, jobId) {
-    if (isStatus(group?.status))
-        return group.status;
-    const seen = format_oneLine(JSON.stringify(group?.status) ?? 'nothing', 80);
-    throw new TransientError(`neither GET /v4/jobGroups/${jobId}/status nor GET /v4/jobGroups/${jobId} gave a status (got ${seen})`);
-}
-
-;// CONCATENATED MODULE: ./src/report/run-parts.ts
-/**
- * Runs of several job groups (a flow's outputs, a plan's tasks): their parts, the overall status, and how the
- * report names them. Pure.
- */
-
-/**
- * The overall status of the parts: while any part runs, `InProgress` (or the running status they share);
- * then `Complete` only if every part completed, `Failed` if any failed, else `Canceled`.
- */
-function overallStatus(statuses) {
-    const running = statuses.filter((s) => !isTerminal(s));
-    if (running.length > 0)
-        return running.every((s) => s === running[0]) ? running[0] : 'InProgress';
-    if (statuses.includes('Failed'))
-        return 'Failed';
-    return statuses.includes('Canceled') ? 'Canceled' : 'Complete';
-}
-/** A job group as a part of a run. */
-function partOf(group, task) {
-    const recipe = group.wrangledDataset;
-    const ms = Date.parse(group.updatedAt ?? '') - Date.parse(group.createdAt ?? '');
-    return {
-        task,
-        name: typeof recipe?.name === 'string' ? recipe.name : undefined,
-        recipeId: typeof recipe?.id === 'number' ? recipe.id : undefined,
-        jobGroupId: group.id,
-        status: group.status,
-        durationMs: isTerminal(group.status) && Number.isFinite(ms) && ms >= 0 ? ms : undefined
-    };
-}
-/** `output 'Sales'`, `recipe 71`: what a part runs, or '' when unknown. */
-function partName(part) {
-    return part.name ? `output '${part.name}'` : part.recipeId !== undefined ? `recipe ${part.recipeId}` : '';
-}
-/** `task 'Load', output 'Sales' (job 4100)`: a part, as messages name it. */
-function describePart(part) {
-    const words = [part.task !== undefined ? `task '${part.task}'` : '', partName(part)].filter(Boolean);
-    const job = part.jobGroupId !== undefined ? `job ${part.jobGroupId}` : '';
-    if (words.length === 0)
-        return job;
-    return `${words.join(', ')}${job ? ` (${job})` : ''}`;
-}
-/** `: output 'Sales' (job 4101)` — the parts that ended as the whole run did, for the failure message. */
-function partsEndedAs(run, status) {
-    const ended = run?.parts.filter((p) => p.status === status) ?? [];
-    if (ended.length === 0)
-        return '';
-    const more = ended.length > 5 ? ` and ${ended.length - 5} more` : '';
-    return `: ${ended.slice(0, 5).map(describePart).join('; ')}${more}`;
-}
-/** What several job groups wrote, together; undefined when none says. */
-function mergeWritten(all) {
-    const some = all.filter((w) => w !== undefined);
-    if (some.length === 0)
+        shared_log/* log */.Rm.warning(`Could not make the report folder (report-dir) under RUNNER_TEMP: ${error.message}`);
         return undefined;
-    return { files: some.flatMap((w) => w.files), tables: some.flatMap((w) => w.tables) };
-}
-/** An id from an answer: a positive safe integer, else undefined. */
-function positive(value) {
-    return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
-}
-/** A flow's or plan's page in the app: `/flows/{id}` as the app shows flows; `/plans/{id}` by analogy. */
-function pageUrl(appUrl, what, id) {
-    return `${appUrl}/${what}/${id}`;
-}
-/** `flow run 2001, job groups 4100, 4101`, `plan run 3001`: what a start created, for the log. */
-function describeStart(started) {
-    const ids = started.ref.jobGroupIds;
-    const run = started.flowRunId
-        ? `flow run ${started.flowRunId}`
-        : started.planRunId
-            ? `plan run ${started.planRunId}`
-            : '';
-    const groups = ids.length > 0 ? `job group${ids.length > 1 ? 's' : ''} ${listed(ids, 10)}` : '';
-    return [run, groups].filter(Boolean).join(', ');
-}
-/** `a, b, c and 7 more`: at most `max` items named. Pure. */
-function listed(items, max = 5) {
-    return items.slice(0, max).join(', ') + (items.length > max ? ` and ${items.length - max} more` : '');
-}
-
-;// CONCATENATED MODULE: ./src/report/report.ts
-/**
- * The report: what is known about the run's ending, gathered by `run.ts` and told by `publish.ts` (outputs) and
- * `summary.ts` (the step summary). The functions here are pure.
- */
-
-
-
-
-
-/** Stages kept for the summary and the `jobs` output; a run with more is cut, with a note. */
-const MAX_STAGES = 200;
-/** Files and tables kept for the `written` output, of each. */
-const MAX_WRITTEN = 500;
-function boundedWritten(written) {
-    return { files: written.files.slice(0, MAX_WRITTEN), tables: written.tables.slice(0, MAX_WRITTEN) };
-}
-/** An empty report for the configured run. */
-function newReport(config) {
-    return {
-        ending: 'error',
-        recipeId: config.target.kind === 'recipe' ? config.target.recipeId : undefined,
-        attached: false,
-        adopted: false,
-        requestId: '',
-        engine: typeof config.overrides?.execution === 'string' ? config.overrides.execution : undefined,
-        runParameters: config.runParameters,
-        stages: [],
-        notes: [],
-        runUrl: workflowRunUrl(),
-        composite: compositeOf(config)
-    };
-}
-/** A flow's or plan's parts as the final reads found them; the first job group becomes job-id if none was known. */
-function addParts(report, details, appUrl) {
-    const { composite } = report;
-    if (!composite || !details.parts)
-        return;
-    Object.assign(composite, { parts: details.parts, startedAt: details.createdAt, finishedAt: details.finishedAt });
-    const ids = details.parts.flatMap((p) => (p.jobGroupId === undefined ? [] : [p.jobGroupId]));
-    if (ids.length === 0)
-        return;
-    report.jobGroupIds = ids;
-    report.jobId ??= ids[0];
-    report.jobUrl ??= `${appUrl}/jobs/${report.jobId}`;
-}
-/** For a flow or plan: its subject and page, before anything runs. */
-function compositeOf({ target, appUrl }) {
-    if (target.kind !== 'flow' && target.kind !== 'plan')
-        return undefined;
-    const url = target.kind === 'flow' ? pageUrl(appUrl, 'flows', target.flowId) : pageUrl(appUrl, 'plans', target.planId);
-    return { subject: targetLabel(target), url, jobsUrl: `${appUrl}/jobs`, parts: [] };
-}
-/** What messages call the run: `flow 7`, `plan 5`, or `job 4100`. Pure. */
-function subjectOf(report) {
-    return report.composite?.subject ?? `job ${report.jobId}`;
-}
-/** The link messages give: the flow's or plan's page, else the job's. */
-function linkOf(report) {
-    return report.composite?.url ?? report.jobUrl;
-}
-/** `Job 4100`, `Flow 7`: a subject at the start of a sentence. */
-const capitalised = (text) => text.charAt(0).toUpperCase() + text.slice(1);
-function endingOf(status) {
-    return status === 'Complete' ? 'complete' : status === 'Failed' ? 'failed' : 'canceled';
-}
-function workflowRunUrl() {
-    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: attempt } = process.env;
-    if (!server || !repo || !runId)
-        return undefined;
-    return `${server}/${repo}/actions/runs/${runId}${attempt && attempt !== '1' ? `/attempts/${attempt}` : ''}`;
-}
-/** The action's outputs for a report. Pure. The refresh token is set by the sign-in alone, as it rotates. */
-function reportOutputs(report) {
-    return {
-        [OUTPUT.jobId]: report.jobId === undefined ? '' : String(report.jobId),
-        [OUTPUT.status]: report.status ?? '',
-        [OUTPUT.requestId]: report.requestId,
-        [OUTPUT.jobUrl]: report.jobUrl ?? '',
-        [OUTPUT.durationSeconds]: report.durationMs === undefined ? '' : String(Math.round(report.durationMs / 1000)),
-        [OUTPUT.jobs]: JSON.stringify(report.stages.map((s) => ({ id: s.id, type: s.jobType, status: s.status }))),
-        [OUTPUT.written]: report.written ? JSON.stringify(boundedWritten(report.written)) : '',
-        [OUTPUT.quality]: report.quality?.verdict.status ?? 'not-checked',
-        [OUTPUT.profile]: report.quality ? JSON.stringify(qualityFigures(report.quality)) : '',
-        [OUTPUT.jobIds]: JSON.stringify(report.jobGroupIds ?? (report.jobId === undefined ? [] : [report.jobId])),
-        [OUTPUT.flowRunId]: String(report.composite?.flowRunId ?? ''),
-        [OUTPUT.planRunId]: String(report.composite?.planRunId ?? '')
-    };
-}
-/** `Job 4100: InProgress after 1m20s (wrangle InProgress, filewriter Pending)`; a subject for flows and plans. Pure. */
-function progressLine(jobId, status, elapsedMs, stages = []) {
-    const detail = stages.length > 0 ? ` (${stages.map((s) => `${s.jobType} ${s.status}`).join(', ')})` : '';
-    const who = typeof jobId === 'number' ? `Job ${jobId}` : capitalised(jobId);
-    return `${who}: ${status} after ${formatMs(elapsedMs)}${detail}`;
-}
-
-;// CONCATENATED MODULE: ./src/report/escape.ts
-/** Server text made safe for the summary's and the comment's Markdown and HTML. Pure. */
-
-
-const MAX_CELL = 300;
-/** Server text made safe for the summary's Markdown and HTML: escaped, on one line, cut to `max` characters. */
-function escapeText(text, max = MAX_CELL) {
-    return format_oneLine((0,secrets/* redact */.E)(text), max).replace(/[&<>"'`|*_[\]\\#~!()$]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-function escapeAttr(url) {
-    return (0,secrets/* redact */.E)(url).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-;// CONCATENATED MODULE: ./src/quality/job-quality.ts
-/** How messages name an output: the job's label alone when it has one output, else with the output's key. */
-function job_quality_outputLabel(job, output, outputs) {
-    return outputs <= 1 || output.key === '' ? job.label : `${job.label} output ${output.key}`;
-}
-
-;// CONCATENATED MODULE: ./src/report/quality-summary.ts
-/**
- * The data in the step summary: the gate's verdict with every failing check, and per job group its profile (rows,
- * the columns with the most mismatched and missing values, the data-quality rules) and how it compares with the
- * baseline. `short` is the pull request comment's form. Everything from the server is escaped; every list is
- * bounded and says how many more there were. Pure.
- */
-
-
-
-
-
-/** Rows of each table, at most (the worst first), in the summary and in the comment. */
-const MAX_ROWS = { full: 20, short: 5 };
-const quality_summary_MAX_FAILURES = { full: 50, short: 10 };
-/** Job groups shown in the comment, at most. */
-const MAX_SHORT_JOBS = 5;
-const table = (head, rows) => `<table>\n<thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead>\n<tbody>\n` +
-    `${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n')}\n</tbody>\n</table>`;
-const more = (count, what) => (count > 0 ? `<p>… and ${count} more ${what}.</p>` : '');
-/** The quality sections of the summary (or of the comment, `short`). */
-function renderQuality(quality, short = false) {
-    const lines = [...gateSection(quality, short)];
-    const jobs = short ? quality.jobs.slice(0, MAX_SHORT_JOBS) : quality.jobs;
-    const omitted = quality.jobsOmitted + quality.jobs.length - jobs.length;
-    const against = quality.baselineAsked ? ` against the baseline (${escapeText(quality.baselineAsked, 60)})` : '';
-    if (jobs.length > 0)
-        lines.push(`#### Data profile${against}`, '');
-    for (const job of jobs)
-        lines.push(...(short ? shortJob(job) : fullJob(job)));
-    if (omitted > 0)
-        lines.push(more(omitted, 'job groups, not profiled here'), '');
-    for (const note of quality.notes)
-        lines.push(`<p>${escapeText(note, 500)}</p>`, '');
-    return lines;
-}
-function gateSection(quality, short) {
-    const { verdict } = quality;
-    if (verdict.status === 'not-checked')
-        return [];
-    if (verdict.status === 'passed')
-        return ['#### ✅ Data quality gate passed', ''];
-    const max = short ? quality_summary_MAX_FAILURES.short : quality_summary_MAX_FAILURES.full;
-    const items = verdict.failures.slice(0, max).map((f) => `<li>${escapeText(verdict_describeFailure(f), 500)}</li>`);
-    const rest = verdict.failures.length - items.length;
-    if (rest > 0)
-        items.push(`<li>… and ${rest} more failing checks${short ? ' (see the step summary)' : ''}</li>`);
-    return ['#### ❌ Data quality gate failed', '', `<ul>\n${items.join('\n')}\n</ul>`, ''];
-}
-function fullJob(job) {
-    const lines = [`<p><b>${escapeText(capital(job.label), 200)}</b>${baselineText(job)}</p>`, ''];
-    if (job.profile.kind !== 'profiled')
-        return [...lines, `<p>${noProfile(job.profile.why, job.profile.reason)}</p>`, ''];
-    const { outputs } = job.profile;
-    lines.push(rowsTable(job, outputs), '');
-    for (const output of outputs) {
-        const name = outputs.length > 1 ? ` of ${escapeText(job_quality_outputLabel(job, output, outputs.length), 200)}` : '';
-        lines.push(...columnsSection(output, name), ...rulesSection(output, name));
-        const pair = job.comparisons.find((c) => c.key === output.key);
-        if (pair)
-            lines.push(...movedSection(pair, name));
     }
-    return lines;
 }
-function baselineText(job) {
-    const b = job.baseline;
-    if (!b)
-        return '';
-    if (b.kind === 'missing')
-        return ` · no baseline: ${escapeText(b.why, 300)}`;
-    const when = b.createdAt ? `, of ${escapeText(b.createdAt, 40)}` : '';
-    const without = b.profile.kind === 'profiled' ? '' : ` (it has no profile: ${escapeText(b.profile.why, 300)})`;
-    return ` · compared with job ${b.jobGroupId}${when}${without}`;
+/** Writes the folder's files and sets both outputs; `result` names the folder only when it was written. */
+function publishResult(result, dir, report) {
+    const written = dir !== undefined && writeFiles(dir, result, report);
+    const final = { ...result, reportDir: written ? dir.path : null };
+    setOutput(action_spec_OUTPUT.result, resultJson(final));
+    setOutput(action_spec_OUTPUT.reportDir, written ? dir.path : '');
+    if (dir?.problem)
+        shared_log/* log */.Rm.warning(`The report folder is incomplete: ${dir.problem}.`);
 }
-function noProfile(why, reason) {
-    const hint = reason === 'not-profiled'
-        ? ' Turn profiling on with <code>overrides: {"profiler": true}</code> (a <code>quality-gate</code> does so)' +
-            ' to see rows, mismatched and missing values and data-quality rules here.'
-        : '';
-    return `No data profile: ${escapeText(why, 300)}.${hint}`;
-}
-function rowsTable(job, outputs) {
-    const compared = job.comparisons.length > 0;
-    const rows = outputs.map((output) => {
-        const pair = job.comparisons.find((c) => c.key === output.key);
-        const cells = [escapeText(job_quality_outputLabel(job, output, outputs.length), 200), count(output.rows)];
-        if (compared)
-            cells.push(count(pair?.rowsBefore), changeText(pair));
-        return cells;
-    });
-    return table(['Output', 'Rows', ...(compared ? ['Before', 'Change'] : [])], rows);
-}
-function changeText(pair) {
-    const change = compare_rowChange(pair?.rowsNow, pair?.rowsBefore);
-    if (!change)
-        return '';
-    const sign = change.delta > 0 ? '+' : '';
-    const share = change.share === undefined ? '' : ` (${change.delta < 0 ? '-' : sign}${profile_percent(Math.abs(change.share))})`;
-    return `${sign}${change.delta}${share}`;
-}
-const count = (n) => (n === undefined ? 'unknown' : String(n));
-const figure = (n, total) => (n === 0 ? '0' : `${n} (${profile_percent(profile_shareOf(n, total))})`);
-const worst = (c) => Math.max(profile_shareOf(c.mismatched, c.total), profile_shareOf(c.missing, c.total));
-function columnsSection(output, of) {
-    const dirty = output.columns.filter((c) => c.mismatched > 0 || c.missing > 0);
-    dirty.sort((a, b) => worst(b) - worst(a) || b.mismatched + b.missing - (a.mismatched + a.missing));
-    const lines = [];
-    if (dirty.length === 0) {
-        lines.push(`<p>${output.columns.length} columns${of}: no mismatched or missing values.</p>`, '');
+function writeFiles(dir, result, report) {
+    try {
+        if (report)
+            dir.writeFile(['stages.json'], `${JSON.stringify(stagesDocument(report), null, 2)}\n`);
+        const json = resultJson({ ...result, reportDir: dir.path });
+        dir.writeFile(['result.json'], `${JSON.stringify(JSON.parse(json), null, 2)}\n`);
+        return true;
     }
-    else {
-        const rows = dirty
-            .slice(0, MAX_ROWS.full)
-            .map((c) => [
-            `<code>${escapeText(c.name, 120)}</code>`,
-            escapeText(c.type ?? '', 40),
-            figure(c.mismatched, c.total),
-            figure(c.missing, c.total)
-        ]);
-        lines.push(`<p>Columns${of} with the most mismatched and missing values (of ${output.columns.length}):</p>`, '');
-        lines.push(table(['Column', 'Type', 'Mismatched', 'Missing'], rows), more(dirty.length - rows.length, 'such columns'), '');
+    catch (error) {
+        shared_log/* log */.Rm.warning(`Could not write the report folder (report-dir) ${dir.path}: ${error.message}`);
+        return false;
     }
-    if (output.unreadable.length > 0) {
-        const names = output.unreadable.slice(0, 10).map((c) => `<code>${escapeText(c.name, 60)}</code>`);
-        const rest = output.unreadable.length > 10 ? ` and ${output.unreadable.length - 10} more` : '';
-        lines.push(`<p>Counts that could not be read, of ${output.unreadable.length} columns: ${names.join(', ')}${rest}.</p>`, '');
-    }
-    if (output.columnsOmitted > 0)
-        lines.push(more(output.columnsOmitted, 'columns, not read (too many)'), '');
-    return lines;
-}
-const RULE_ORDER = { fail: 0, invalid: 1, pass: 2 };
-function rulesSection(output, of) {
-    if (output.rules.length === 0)
-        return [];
-    const rules = [...output.rules].sort((a, b) => RULE_ORDER[a.status] - RULE_ORDER[b.status]);
-    const rows = rules
-        .slice(0, MAX_ROWS.full)
-        .map((r) => [
-        `<code>${escapeText(r.column, 120)}</code>`,
-        escapeText(r.description, 200),
-        r.status === 'pass' ? '✅ pass' : r.status === 'fail' ? '❌ fail' : '⚠️ invalid',
-        count(r.passCount),
-        count(r.failCount)
-    ]);
-    const rest = rules.length - rows.length + output.rulesOmitted;
-    return [
-        `<p>Data-quality rules${of}:</p>`,
-        '',
-        table(['Column', 'Rule', 'Status', 'Pass', 'Fail'], rows),
-        more(rest, 'rules'),
-        ''
-    ];
-}
-function movedSection(pair, of) {
-    const lines = [];
-    if (pair.moved.length > 0) {
-        const rows = pair.moved.map((m) => [
-            `<code>${escapeText(m.name, 120)}</code>`,
-            m.measure,
-            profile_percent(m.before),
-            profile_percent(m.now)
-        ]);
-        lines.push(`<p>Columns${of} whose share moved most since the baseline:</p>`, '');
-        lines.push(table(['Column', 'Values', 'Before', 'Now'], rows), more(pair.movedOmitted, 'moved columns'), '');
-    }
-    if (pair.ruleChanges.length > 0) {
-        const rows = pair.ruleChanges.map((r) => [
-            `<code>${escapeText(r.column, 120)}</code>`,
-            escapeText(r.description, 200),
-            r.before,
-            r.now
-        ]);
-        lines.push(`<p>Rules${of} whose status changed:</p>`, '');
-        lines.push(table(['Column', 'Rule', 'Before', 'Now'], rows), more(pair.ruleChangesOmitted, 'changed rules'), '');
-    }
-    if (pair.added + pair.removed > 0)
-        lines.push(`<p>Columns${of}: ${pair.added} new, ${pair.removed} gone since the baseline.</p>`, '');
-    return lines;
-}
-/** The comment's form: one line per output, the worst columns and moved ones named. */
-function shortJob(job) {
-    const head = `<b>${escapeText(capital(job.label), 200)}</b>${baselineText(job)}`;
-    if (job.profile.kind !== 'profiled')
-        return fullJob(job);
-    const { outputs } = job.profile;
-    const items = outputs.slice(0, MAX_ROWS.short).map((output) => {
-        const pair = job.comparisons.find((c) => c.key === output.key);
-        const before = pair && pair.rowsBefore !== undefined ? ` (before ${pair.rowsBefore}, ${changeText(pair)})` : '';
-        const dirty = output.columns.filter((c) => c.mismatched > 0 || c.missing > 0).sort((a, b) => worst(b) - worst(a));
-        const columns = dirty.slice(0, 3).map((c) => `<code>${escapeText(c.name, 60)}</code> ${profile_percent(worst(c))}`);
-        const failing = output.rules.filter((r) => r.status !== 'pass').length;
-        const rules = output.rules.length > 0 ? `; rules: ${output.rules.length - failing} of ${output.rules.length} pass` : '';
-        const moved = (pair?.moved ?? [])
-            .slice(0, 3)
-            .map((m) => `<code>${escapeText(m.name, 60)}</code> ${m.measure} ${profile_percent(m.before)} → ${profile_percent(m.now)}`);
-        const parts = [
-            `${escapeText(job_quality_outputLabel(job, output, outputs.length), 200)}: ${count(output.rows)} rows${before}`,
-            columns.length > 0 ? `worst columns ${columns.join(', ')}` : 'no mismatched or missing values',
-            ...(moved.length > 0 ? [`moved ${moved.join(', ')}`] : [])
-        ];
-        return `<li>${parts.join('; ')}${rules}</li>`;
-    });
-    if (outputs.length > MAX_ROWS.short)
-        items.push(`<li>… and ${outputs.length - MAX_ROWS.short} more outputs</li>`);
-    return [`<p>${head}</p>`, '', `<ul>\n${items.join('\n')}\n</ul>`, ''];
-}
-const capital = (text) => text.charAt(0).toUpperCase() + text.slice(1);
-
-;// CONCATENATED MODULE: ./src/report/summary.ts
-/**
- * The step summary: Markdown with HTML tables, rendered purely from the report. Everything that came from the
- * server is escaped (and cut when long) before it is written, and every secret is removed.
- */
-
-
-
-
-
-const summary_MAX_WRITTEN = 50;
-const MAX_PARTS = 50;
-
-const HEADLINE = {
-    complete: '✅ completed',
-    failed: '❌ failed',
-    canceled: '🚫 was canceled',
-    timeout: '⏱️ timed out',
-    'workflow-cancelled': '🛑 stopped: the workflow was cancelled',
-    'not-waited': '▶️ is running (not waited for)',
-    'lost-contact': '⚠️ lost contact with the API',
-    'unknown-start': '⚠️ may have started: its start could not be confirmed',
-    error: '⚠️ could not be run'
-};
-/** The step summary, as Markdown with HTML tables; `comment`: the pull request comment's form. Pure. */
-function renderSummary(report, form = 'summary') {
-    const lines = [];
-    const subject = report.composite
-        ? capitalised(report.composite.subject)
-        : report.jobId !== undefined
-            ? `Job ${report.jobId}`
-            : report.recipeId !== undefined
-                ? `Recipe ${report.recipeId}`
-                : 'Job';
-    lines.push(`### ${subject} ${HEADLINE[report.ending]}`, '');
-    if (report.error)
-        lines.push(`<p>${escapeText(report.error, 2000)}</p>`, '');
-    for (const note of report.notes)
-        lines.push(`<p>${escapeText(note, 1000)}</p>`, '');
-    lines.push(detailsTable(report), '');
-    if (report.composite?.parts.length)
-        lines.push(...partsSection(report.composite));
-    if (report.quality)
-        lines.push(...renderQuality(report.quality, form === 'comment'));
-    if (report.stages.length > 0)
-        lines.push('#### Stages', '', stagesTable(report.stages), '');
-    if (report.stagesOmitted)
-        lines.push(`<p>… and ${report.stagesOmitted} more stages, not shown.</p>`, '');
-    const written = report.written ? writtenList(report.written) : '';
-    if (written)
-        lines.push('#### Written', '', written, '');
-    return lines.join('\n');
-}
-function detailsTable(report) {
-    const rows = [];
-    if (report.jobId !== undefined) {
-        const id = escapeText(String(report.jobId), 30);
-        rows.push(['Job', report.jobUrl ? `<a href="${escapeAttr(report.jobUrl)}">${id}</a>` : id]);
-    }
-    if (report.recipeId !== undefined)
-        rows.push(['Recipe', escapeText(String(report.recipeId), 30)]);
-    if (report.composite)
-        rows.push(...compositeRows(report.composite));
-    if (report.status)
-        rows.push(['Status', `<b>${escapeText(report.status, 60)}</b>`]);
-    if (report.durationMs !== undefined)
-        rows.push(['Duration', format_formatMs(report.durationMs)]);
-    if (report.engine)
-        rows.push(['Engine', escapeText(report.engine, 60)]);
-    if (report.runParameters.length > 0) {
-        rows.push([
-            'Run parameters',
-            report.runParameters
-                .map((p) => `<code>${escapeText(p.key, 100)}</code> = ${escapeText(p.value, 200)}`)
-                .join('<br>')
-        ]);
-    }
-    if (report.attached)
-        rows.push(['Started by', 'another run (attached with job-id)']);
-    if (report.adopted)
-        rows.push(['Started by', 'this step (found in the job history after the trigger answer was lost)']);
-    if (report.requestId)
-        rows.push(['Request id', `<code>${escapeText(report.requestId, 100)}</code>`]);
-    if (report.runUrl)
-        rows.push(['Workflow run', `<a href="${escapeAttr(report.runUrl)}">${escapeText(report.runUrl, 200)}</a>`]);
-    return `<table>\n${rows.map(([k, v]) => `<tr><th align="left">${k}</th><td>${v}</td></tr>`).join('\n')}\n</table>`;
-}
-function compositeRows(run) {
-    const rows = [];
-    if (run.flowRunId !== undefined)
-        rows.push(['Flow run', String(run.flowRunId)]);
-    if (run.planRunId !== undefined)
-        rows.push(['Plan run', String(run.planRunId)]);
-    for (const [name, ms] of [
-        ['Started', run.startedAt],
-        ['Finished', run.finishedAt]
-    ])
-        if (ms !== undefined)
-            rows.push([name, new Date(ms).toISOString()]);
-    return rows;
-}
-/** One row per job group (a plan's under their tasks), at most `MAX_PARTS` of them. */
-function partsSection(run) {
-    const tasks = run.parts.some((p) => p.task !== undefined);
-    const head = `<tr>${tasks ? '<th>Task</th>' : ''}<th>Output</th><th>Job</th><th>Status</th><th>Duration</th></tr>`;
-    const rows = run.parts.slice(0, MAX_PARTS).map((p) => {
-        const id = p.jobGroupId;
-        const cells = [
-            ...(tasks ? [escapeText(p.task ?? '', 100)] : []),
-            escapeText(p.name ?? (p.recipeId === undefined ? '' : `recipe ${p.recipeId}`), 200),
-            id === undefined ? '' : `<a href="${escapeAttr(`${run.jobsUrl}/${id}`)}">${id}</a>`,
-            escapeText(p.status ?? (id === undefined ? 'not started' : ''), 60),
-            p.durationMs === undefined ? '' : format_formatMs(p.durationMs)
-        ];
-        return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
-    });
-    const more = run.parts.length - MAX_PARTS;
-    if (more > 0)
-        rows.push(`<tr><td colspan="${tasks ? 5 : 4}">… and ${more} more (see the job-ids output)</td></tr>`);
-    const table = `<table>\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
-    return [`#### ${tasks ? 'Tasks' : 'Job groups'}`, '', table, ''];
-}
-function stagesTable(stages) {
-    const head = '<tr><th>Stage</th><th>Type</th><th>Status</th><th>Duration</th><th>Error</th></tr>';
-    const rows = stages.map((s) => {
-        const cells = [
-            escapeText(String(s.id), 30),
-            escapeText(String(s.jobType ?? ''), 60),
-            escapeText(String(s.status ?? ''), 60),
-            stageDuration(s),
-            escapeText(errorText(s.errorMessage))
-        ];
-        return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
-    });
-    return `<table>\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
-}
-function stageDuration(stage) {
-    if (!['Complete', 'Failed', 'Canceled'].includes(stage.status))
-        return '';
-    const ms = Date.parse(stage.updatedAt ?? '') - Date.parse(stage.createdAt ?? '');
-    return Number.isFinite(ms) && ms >= 0 ? format_formatMs(ms) : '';
-}
-/** A stage's `errorMessage`: a string, or an object carrying one. */
-function errorText(value) {
-    if (value === undefined || value === null || value === '')
-        return '';
-    if (typeof value === 'string')
-        return value;
-    const message = value.message;
-    return typeof message === 'string' ? message : JSON.stringify(value);
-}
-/** The files and tables written, at most `MAX_WRITTEN` of them (the `written` output has them all). */
-function writtenList(written) {
-    const items = [
-        ...written.files.map((f) => `file <code>${escapeText(describeFile(f), 300)}</code>`),
-        ...written.tables.map((t) => `table <code>${escapeText(describeTable(t), 300)}</code>`)
-    ];
-    if (items.length === 0)
-        return '';
-    const shown = items.slice(0, summary_MAX_WRITTEN).map((i) => `<li>${i}</li>`);
-    if (items.length > summary_MAX_WRITTEN)
-        shown.push(`<li>… and ${items.length - summary_MAX_WRITTEN} more (see the <code>written</code> output)</li>`);
-    return `<ul>\n${shown.join('\n')}\n</ul>`;
-}
-function describeFile(file) {
-    const name = [file.path, file.uri, file.fileUri, file.name].find((v) => typeof v === 'string');
-    return typeof name === 'string' ? name : JSON.stringify(file);
-}
-function describeTable(table) {
-    const path = Array.isArray(table.path) ? table.path.join('.') : typeof table.path === 'string' ? table.path : '';
-    const name = [table.tableName, table.name].find((v) => typeof v === 'string');
-    const full = [path, name].filter(Boolean).join('.');
-    return full || JSON.stringify(table);
-}
-/** The summary of a step whose inputs are invalid: what is wrong with each, and that nothing was sent. Pure. */
-function renderInputErrors(errors) {
-    const rows = errors.map((e) => `<tr><td><code>${escapeText(e.input, 60)}</code></td><td>${escapeText(e.message, 500)}</td></tr>`);
-    return [
-        `### ⚠️ Invalid input${errors.length === 1 ? '' : 's'}: nothing was sent`,
-        '',
-        `<table>\n<thead><tr><th>Input</th><th>Problem</th></tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`,
-        ''
-    ].join('\n');
-}
-/** Appends `markdown` to the step summary, when the runner gives one. */
-async function appendSummary(markdown) {
-    if (process.env.GITHUB_STEP_SUMMARY)
-        await lib_core/* summary */.z.addRaw(fitSummary(markdown), true).write();
-}
-/** GitHub refuses a step summary over 1 MiB; this leaves room for what other steps write. */
-const MAX_SUMMARY_BYTES = 512 * 1024;
-/** The summary within `max` bytes: cut at a line end, with a note. Pure. */
-function fitSummary(markdown, max = MAX_SUMMARY_BYTES) {
-    if (Buffer.byteLength(markdown, 'utf8') <= max)
-        return markdown;
-    const note = "\n\n<p>… the rest of this summary was cut to keep it within GitHub's size limit.</p>\n";
-    let cut = markdown.slice(0, max - note.length * 2);
-    while (Buffer.byteLength(cut, 'utf8') > max - note.length * 2)
-        cut = cut.slice(0, Math.floor(cut.length * 0.9));
-    const end = cut.lastIndexOf('\n');
-    return `${end > 0 ? cut.slice(0, end) : cut}${note}`;
-}
-/** The summary appended to the step summary file (when the runner gives one); returns it. */
-async function writeSummary(report) {
-    const markdown = fitSummary(renderSummary(report));
-    await appendSummary(markdown);
-    return markdown;
 }
 
 ;// CONCATENATED MODULE: ./src/run/config.ts
 /** The step's configuration: secrets masked first, then every input parsed once; invalid inputs fail the step. */
+
+
 
 
 
@@ -31498,6 +31670,7 @@ async function readConfig(options = {}) {
         const count = error.errors.length === 1 ? 'An input is' : `${error.errors.length} inputs are`;
         lib_core/* setFailed */.C1(`${count} invalid; nothing was sent.`);
         await appendSummary(renderInputErrors(error.errors));
+        publishResult(invalidInputResult(error.errors), openReportDir());
         return undefined;
     }
 }
@@ -31699,7 +31872,8 @@ class JobGroupRun {
             createdAt: Number.isFinite(created) ? created : undefined,
             finishedAt: isTerminal(group?.status) && Number.isFinite(updated) ? updated : undefined,
             stages,
-            written
+            written,
+            jobGroups: [{ id: ref.id, status: group?.status ?? status, stages }]
         };
     }
 }
@@ -31799,6 +31973,7 @@ function startOnce(ctx, start) {
 
 
 
+
 /** A flow run of more job groups than this (one per output) is not followed: its answer is not believed. */
 const MAX_JOB_GROUPS = 200;
 /** The report reads stages and outputs of at most this many job groups. */
@@ -31808,21 +31983,21 @@ class flow_FlowRun extends JobGroupSet {
     flows;
     flowId;
     body;
-    appUrl;
+    links;
     /** The flow run's id once its start named it; its own status call is used while that works. */
     flowRunId;
     flowRunStatusWorks = true;
-    constructor(api, flowId, body, appUrl) {
+    constructor(api, flowId, body, links) {
         super(api);
         this.flows = new FlowsApi(api.client);
         this.flowId = flowId;
         this.body = body;
-        this.appUrl = appUrl;
+        this.links = links;
         this.label = `flow ${flowId}`;
     }
     start(ctx) {
-        const page = pageUrl(this.appUrl, 'flows', this.flowId);
-        const where = `the job history (${this.appUrl}/jobs) and the flow's page (${page}) for a run of flow ${this.flowId}`;
+        const [history, page] = [results_inputs_appLink(this.links, '/jobs'), pageUrl(this.links, 'flows', this.flowId)];
+        const where = `the job history (${history}) and the flow's page (${page}) for a run of flow ${this.flowId}`;
         const unsettled = { thing: 'flow run', where, stepStartedAt: ctx.stepStartedAt };
         return startOnce(ctx, {
             what: `POST /v4/flows/${this.flowId}/run`,
@@ -31870,6 +32045,7 @@ class flow_FlowRun extends JobGroupSet {
             status: statuses.every((st) => st !== undefined) ? overallStatus(statuses) : undefined,
             ...spanOf(groups),
             stages: reads.flatMap((r) => r.stages),
+            jobGroups: reads.map((r, i) => ({ id: ids[i], status: groups[i]?.status, stages: r.stages })),
             written: mergeWritten(reads.map((r) => r.written)),
             parts: groups.map((g) => partOf(g))
         };
@@ -31955,12 +32131,12 @@ class plan_PlanRun {
     flows;
     /** Undefined in the post step, which only cancels the run and reads its own status. */
     planId;
-    appUrl;
-    constructor(api, planId, appUrl) {
+    links;
+    constructor(api, planId, links) {
         this.api = api;
         this.flows = new FlowsApi(api.client);
         this.planId = planId;
-        this.appUrl = appUrl;
+        this.links = links;
         this.label = `plan ${planId}`;
     }
     start(ctx) {
@@ -31969,7 +32145,7 @@ class plan_PlanRun {
             what: `POST /v4/plans/${planId}/run`,
             unsettled: {
                 thing: 'plan run',
-                where: `the runs of plan ${planId} (${pageUrl(this.appUrl, 'plans', planId)}) for a run`,
+                where: `the runs of plan ${planId} (${pageUrl(this.links, 'plans', planId)}) for a run`,
                 stepStartedAt: ctx.stepStartedAt
             },
             send: () => this.flows.runPlan(planId, ctx),
@@ -32013,6 +32189,11 @@ class plan_PlanRun {
             createdAt: plan_epochMs(run?.startedAt),
             finishedAt: plan_epochMs(run?.finishedAt),
             stages: reads.flatMap((r) => r.stages),
+            jobGroups: reads.map((r, i) => ({
+                id: ids[i],
+                status: r.group?.status ?? parts.find((p) => p.jobGroupId === ids[i])?.status,
+                stages: r.stages
+            })),
             written: mergeWritten(reads.map((r) => r.written)),
             parts: parts.map((p) => ({ ...p, ...read(p.jobGroupId), task: p.task }))
         };
@@ -32029,7 +32210,7 @@ class plan_PlanRun {
             throw new Error(`Plan ${planId} cannot run: the server answered validationStatus MissingFlowReferences, so the plan refers ` +
                 `to a flow that was deleted or is not shared with the token's user, and nothing useful runs` +
                 `${id ? ` (plan run ${id})` : ''}. Fix the plan's flow tasks or share their flows with that user: ` +
-                `${pageUrl(this.appUrl, 'plans', planId)}.${response.requestId ? ` Request id: ${response.requestId}.` : ''}`);
+                `${pageUrl(this.links, 'plans', planId)}.${response.requestId ? ` Request id: ${response.requestId}.` : ''}`);
         }
         if (id === undefined)
             return undefined;
@@ -32237,21 +32418,22 @@ class recipe_RecipeRun extends JobGroupRun {
 
 
 
+
 function runKindFor(config, api) {
     const { target } = config;
     switch (target.kind) {
         case 'recipe': {
             const body = buildRunJobGroupRequest(target.recipeId, config.overrides, config.runParameters);
-            return new RecipeRun(api, target.recipeId, body, `${config.appUrl}/jobs`);
+            return new RecipeRun(api, target.recipeId, body, appLink(config, '/jobs'));
         }
         case 'job':
             return new AttachedJobGroup(api, target.jobId);
         case 'flow': {
             const body = buildRunFlowRequest(target.recipeIds, config.overrides, config.runParameters);
-            return new FlowRun(api, target.flowId, body, config.appUrl);
+            return new FlowRun(api, target.flowId, body, config);
         }
         case 'plan':
-            return new PlanRun(api, target.planId, config.appUrl);
+            return new PlanRun(api, target.planId, config);
     }
 }
 /** What the post step needs of a saved run: its cancel (a flow's: each of its saved job groups). */
@@ -32263,7 +32445,7 @@ function savedRun(ref, api) {
         case 'flow':
             return new JobGroupSet(api);
         case 'plan':
-            return new plan_PlanRun(api, undefined, '');
+            return new plan_PlanRun(api, undefined, { appUrl: '', appQuery: '' });
     }
 }
 
@@ -32379,8 +32561,8 @@ function sendOnce(userAgent, request) {
         request.signal?.addEventListener('abort', onAbort, { once: true });
         client
             .request(request.method, request.url, request.body ?? null, { ...request.headers })
-            .then((res) => readBody(res.message, what))
-            .then(({ message, body }) => finish(undefined, { status: message.statusCode ?? 0, headers: flatHeaders(message), body }))
+            .then((res) => readBody(res.message, what, request.binary))
+            .then(({ message, ...body }) => finish(undefined, { status: message.statusCode ?? 0, headers: flatHeaders(message), ...body }))
             .catch(async (error) => finish(await unread(classify(error, new URL(request.url).host), request.url)));
     });
 }
@@ -32394,21 +32576,36 @@ async function unread(error, url) {
     return new TransportError('tls', `${target.host} speaks https, not plain http, so the request was dropped unread: ` +
         `use https://${target.host} in api-url`);
 }
-function readBody(message, what) {
+function readBody(message, what, binary) {
     return new Promise((resolve, reject) => {
         const chunks = [];
         let size = 0;
         const status = message.statusCode;
+        let cut = false;
+        const done = (truncated) => {
+            cut ||= truncated;
+            const all = Buffer.concat(chunks);
+            resolve(binary ? { message, body: '', bytes: all, truncated } : { message, body: all.toString('utf8') });
+        };
         message.on('data', (chunk) => {
+            if (cut)
+                return;
             size += chunk.length;
-            if (size <= MAX_BODY_BYTES)
+            const max = binary?.maxBytes ?? MAX_BODY_BYTES;
+            if (size <= max)
                 return void chunks.push(chunk);
+            if (binary) {
+                // Kept up to the bound, then the rest is not read: resolved before the destroy's 'aborted'.
+                chunks.push(chunk.subarray(0, chunk.length - (size - max)));
+                done(true);
+                return void message.destroy();
+            }
             const large = `the answer to ${what} (HTTP ${status}) is larger than 8 MiB; it was not read`;
             // Rejected before the destroy, whose 'aborted' would otherwise call it cut short.
             reject(new TransportError('too-large', large, status));
             message.destroy();
         });
-        message.on('end', () => resolve({ message, body: Buffer.concat(chunks).toString('utf8') }));
+        message.on('end', () => done(false));
         message.on('error', () => reject(cutShort(what, status)));
         message.on('aborted', () => reject(cutShort(what, status)));
     });
@@ -32444,6 +32641,7 @@ function flatHeaders(message) {
 
 
 
+
 const POST_BUDGET_MS = 20_000;
 async function run(transport = createHttpTransport(USER_AGENT), clock = realClock) {
     const { run: saved, why } = readSavedRun((key) => lib_core/* getState */.Gu(key));
@@ -32463,7 +32661,7 @@ async function run(transport = createHttpTransport(USER_AGENT), clock = realCloc
     const tokens = postStepToken(config, (key) => lib_core/* getState */.Gu(key));
     const run = savedRun(saved.ref, connect(config, transport, clock, tokens));
     const budget = { deadline: clock.now() + POST_BUDGET_MS, persistMs: POST_BUDGET_MS };
-    const jobUrl = jobId === undefined ? undefined : `${config.appUrl}/jobs/${jobId}`;
+    const jobUrl = jobId === undefined ? undefined : results_inputs_appLink(config, `/jobs/${jobId}`);
     const fate = await endRun(run, saved.ref, {
         reason: 'post-step',
         attached: false,
@@ -41376,13 +41574,14 @@ __nccwpck_require__.d(__webpack_exports__, {
   Gu: () => (/* binding */ getState),
   pq: () => (/* binding */ info),
   C1: () => (/* binding */ setFailed),
+  uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ core_setSecret),
   Oh: () => (/* binding */ startGroup),
   z: () => (/* reexport */ summary),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setOutput, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -41531,16 +41730,16 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!fs.existsSync(filePath)) {
+    if (!external_fs_namespaceObject.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    fs.appendFileSync(filePath, `${toCommandValue(message)}${os.EOL}`, {
+    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
         encoding: 'utf8'
     });
 }
 function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
-    const convertedValue = toCommandValue(value);
+    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
+    const convertedValue = utils_toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
     // the delimiter.
@@ -41550,7 +41749,7 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${os.EOL}${convertedValue}${os.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
@@ -43378,10 +43577,10 @@ function getBooleanInput(name, options) {
 function setOutput(name, value) {
     const filePath = process.env['GITHUB_OUTPUT'] || '';
     if (filePath) {
-        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
+        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(os.EOL);
-    issueCommand('set-output', { name }, toCommandValue(value));
+    process.stdout.write(external_os_namespaceObject.EOL);
+    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
 }
 /**
  * Enables or disables the echoing of commands into stdout for the rest of the step.

@@ -30,6 +30,9 @@ export const INPUT = {
   cancelOnTimeout: 'cancel-on-timeout',
   cancelOnWorkflowCancel: 'cancel-on-workflow-cancel',
   appUrl: 'app-url',
+  logs: 'logs',
+  logLines: 'log-lines',
+  projectId: 'project-id',
   commentOnPr: 'comment-on-pr',
   githubToken: 'github-token'
 } as const
@@ -43,10 +46,11 @@ export const OUTPUT = {
   jobs: 'jobs',
   written: 'written',
   quality: 'quality',
-  profile: 'profile',
   jobIds: 'job-ids',
   flowRunId: 'flow-run-id',
   planRunId: 'plan-run-id',
+  result: 'result',
+  reportDir: 'report-dir',
   refreshToken: 'refresh-token'
 } as const
 

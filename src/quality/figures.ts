@@ -1,15 +1,25 @@
 /**
- * The data's figures as JSON for a workflow to read (the `profile` output): the verdict with every failing check,
+ * The data's figures as JSON for a workflow to read (the `quality` field of the `result` output): the verdict with
+ * every failing check,
  * and per job group and output the rows, the worst columns, the rules and the comparison with the baseline.
  * Bounded like the summary. Pure.
  */
 import { MAX_MOVED, rowChange } from './compare.ts'
 import type { JobQuality, QualityReport } from './job-quality.ts'
 import { shareOf, type OutputProfile } from './profile.ts'
-import { describeFailure } from './verdict.ts'
+import { describeFailure, type QualityStatus } from './verdict.ts'
 
 const MAX_LISTED = 20
 const MAX_FAILURES = 100
+/** Outputs of one job group listed, at most. */
+export const MAX_OUTPUTS_LISTED = 10
+
+export interface QualityFigures {
+  quality: QualityStatus
+  failures: string[]
+  moreFailures: number
+  jobs: object[]
+}
 
 const round = (share: number): number => Math.round(share * 1e6) / 1e6
 
@@ -44,7 +54,10 @@ function outputFigures(output: OutputProfile): object {
 function jobFigures(job: JobQuality): object {
   const profile =
     job.profile.kind === 'profiled'
-      ? { outputs: job.profile.outputs.map(outputFigures) }
+      ? {
+          outputs: job.profile.outputs.slice(0, MAX_OUTPUTS_LISTED).map(outputFigures),
+          moreOutputs: Math.max(0, job.profile.outputs.length - MAX_OUTPUTS_LISTED)
+        }
       : { outputs: [], none: job.profile.why }
   const b = job.baseline
   const baseline =
@@ -55,7 +68,7 @@ function jobFigures(job: JobQuality): object {
         : {
             jobId: b.jobGroupId,
             ...(b.profile.kind !== 'profiled' && { none: b.profile.why }),
-            outputs: job.comparisons.map((c) => ({
+            outputs: job.comparisons.slice(0, MAX_OUTPUTS_LISTED).map((c) => ({
               key: c.key,
               rowsNow: c.rowsNow ?? null,
               rowsBefore: c.rowsBefore ?? null,
@@ -67,8 +80,8 @@ function jobFigures(job: JobQuality): object {
   return { jobId: job.jobGroupId, label: job.label, ...profile, ...(baseline && { baseline }) }
 }
 
-/** The `profile` output's value. */
-export function qualityFigures(quality: QualityReport): object {
+/** The `quality` field of the `result` output. */
+export function qualityFigures(quality: QualityReport): QualityFigures {
   const { verdict } = quality
   return {
     quality: verdict.status,

@@ -8,7 +8,8 @@ import { rowChange, type OutputComparison } from '../quality/compare.ts'
 import { outputLabel, type JobQuality, type QualityReport } from '../quality/job-quality.ts'
 import { percent, shareOf, type ColumnFigures, type OutputProfile } from '../quality/profile.ts'
 import { describeFailure } from '../quality/verdict.ts'
-import { escapeText } from './escape.ts'
+import { MAX_OUTPUTS_LISTED } from '../quality/figures.ts'
+import { escapeText } from './summary.ts'
 
 /** Rows of each table, at most (the worst first), in the summary and in the comment. */
 const MAX_ROWS = { full: 20, short: 5 }
@@ -49,8 +50,9 @@ function gateSection(quality: QualityReport, short: boolean): string[] {
 function fullJob(job: JobQuality): string[] {
   const lines = [`<p><b>${escapeText(capital(job.label), 200)}</b>${baselineText(job)}</p>`, '']
   if (job.profile.kind !== 'profiled') return [...lines, `<p>${noProfile(job.profile.why, job.profile.reason)}</p>`, '']
-  const { outputs } = job.profile
-  lines.push(rowsTable(job, outputs), '')
+  const all = job.profile.outputs
+  const outputs = all.slice(0, MAX_OUTPUTS_LISTED)
+  lines.push(rowsTable(job, outputs), more(all.length - outputs.length, 'outputs, not shown'), '')
   for (const output of outputs) {
     const name = outputs.length > 1 ? ` of ${escapeText(outputLabel(job, output, outputs.length), 200)}` : ''
     lines.push(...columnsSection(output, name), ...rulesSection(output, name))

@@ -3,17 +3,24 @@
  * server is escaped (and cut when long) before it is written, and every secret is removed.
  */
 import * as core from '@actions/core'
-import { formatMs } from '../shared/format.ts'
+import { formatMs, oneLine } from '../shared/format.ts'
 import type { Job, JobGroupOutputs } from '../api/job-groups.ts'
 import { capitalised, type Ending, type RunReport } from './report.ts'
 import type { CompositeRun } from './run-parts.ts'
-import { escapeAttr, escapeText } from './escape.ts'
-import { renderQuality } from './quality-summary.ts'
+import { redact } from '../shared/secrets.ts'
 
+const MAX_CELL = 300
 const MAX_WRITTEN = 50
 const MAX_PARTS = 50
 
-export { escapeText }
+/** Server text made safe for the summary's Markdown and HTML: escaped, on one line, cut to `max` characters. */
+export function escapeText(text: string, max = MAX_CELL): string {
+  return oneLine(redact(text), max).replace(/[&<>"'`|*_[\]\\#~!()$]/g, (c) => `&#${c.charCodeAt(0)};`)
+}
+
+function escapeAttr(url: string): string {
+  return redact(url).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+}
 
 const HEADLINE: Record<Ending, string> = {
   complete: '✅ completed',
@@ -27,8 +34,8 @@ const HEADLINE: Record<Ending, string> = {
   error: '⚠️ could not be run'
 }
 
-/** The step summary, as Markdown with HTML tables; `comment`: the pull request comment's form. Pure. */
-export function renderSummary(report: RunReport, form: 'summary' | 'comment' = 'summary'): string {
+/** The step summary, as Markdown with HTML tables; `sections` (Markdown lines) follow the details. Pure. */
+export function renderSummary(report: RunReport, sections: string[] = []): string {
   const lines: string[] = []
   const subject = report.composite
     ? capitalised(report.composite.subject)
@@ -40,9 +47,8 @@ export function renderSummary(report: RunReport, form: 'summary' | 'comment' = '
   lines.push(`### ${subject} ${HEADLINE[report.ending]}`, '')
   if (report.error) lines.push(`<p>${escapeText(report.error, 2000)}</p>`, '')
   for (const note of report.notes) lines.push(`<p>${escapeText(note, 1000)}</p>`, '')
-  lines.push(detailsTable(report), '')
+  lines.push(detailsTable(report), '', ...sections)
   if (report.composite?.parts.length) lines.push(...partsSection(report.composite))
-  if (report.quality) lines.push(...renderQuality(report.quality, form === 'comment'))
   if (report.stages.length > 0) lines.push('#### Stages', '', stagesTable(report.stages), '')
   if (report.stagesOmitted) lines.push(`<p>… and ${report.stagesOmitted} more stages, not shown.</p>`, '')
   const written = report.written ? writtenList(report.written) : ''
@@ -99,7 +105,7 @@ function partsSection(run: CompositeRun): string[] {
     const cells = [
       ...(tasks ? [escapeText(p.task ?? '', 100)] : []),
       escapeText(p.name ?? (p.recipeId === undefined ? '' : `recipe ${p.recipeId}`), 200),
-      id === undefined ? '' : `<a href="${escapeAttr(`${run.jobsUrl}/${id}`)}">${id}</a>`,
+      id === undefined ? '' : `<a href="${escapeAttr(`${run.jobsUrl}/${id}${run.linkQuery ?? ''}`)}">${id}</a>`,
       escapeText(p.status ?? (id === undefined ? 'not started' : ''), 60),
       p.durationMs === undefined ? '' : formatMs(p.durationMs)
     ]
@@ -197,8 +203,8 @@ export function fitSummary(markdown: string, max = MAX_SUMMARY_BYTES): string {
 }
 
 /** The summary appended to the step summary file (when the runner gives one); returns it. */
-export async function writeSummary(report: RunReport): Promise<string> {
-  const markdown = fitSummary(renderSummary(report))
+export async function writeSummary(report: RunReport, sections: string[] = []): Promise<string> {
+  const markdown = fitSummary(renderSummary(report, sections))
   await appendSummary(markdown)
   return markdown
 }

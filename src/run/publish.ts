@@ -8,16 +8,27 @@ import { capitalised, linkOf, reportOutputs, subjectOf, type RunReport } from '.
 import { partsEndedAs } from '../report/run-parts.ts'
 import { errorText, fitSummary, renderSummary, writeSummary } from '../report/summary.ts'
 import { describeFailure } from '../quality/verdict.ts'
+import { renderQuality } from '../report/quality-summary.ts'
+import { failureLogGroups } from '../report/failure-log.ts'
+import { resultsSections } from '../report/results-summary.ts'
+import { buildResult } from '../report/result.ts'
+import type { ReportDir } from '../results/report-dir.ts'
+import { publishResult } from './result-output.ts'
 
-export async function publish(config: Config, report: RunReport): Promise<void> {
+export async function publish(config: Config, report: RunReport, dir?: ReportDir): Promise<void> {
+  const failure = failureOf(config, report)
   for (const [name, value] of Object.entries(reportOutputs(report))) setOutput(name as OutputName, value)
-  const markdown = await writeSummary(report)
+  publishResult(buildResult(report, { target: config.target, failure }), dir, report)
+  printFailureGroups(report)
+  const results = resultsSections(report)
+  const quality = (short: boolean): string[] => (report.quality ? renderQuality(report.quality, short) : [])
+  const markdown = await writeSummary(report, [...quality(false), ...results])
   if (config.commentOnPr) {
     const { commentOnPullRequest } = await import('../report/pr-comment.ts')
     // The comment has the data's short form; otherwise it says what the summary says.
-    await commentOnPullRequest(config, report, report.quality ? fitSummary(renderSummary(report, 'comment')) : markdown)
+    const comment = report.quality ? fitSummary(renderSummary(report, [...quality(true), ...results])) : markdown
+    await commentOnPullRequest(config, report, comment)
   }
-  const failure = failureOf(config, report)
   if (!failure && (report.ending === 'failed' || report.ending === 'canceled')) {
     log.warning(
       `${capitalised(subjectOf(report))} ended ${report.status}; ` +
@@ -30,6 +41,15 @@ export async function publish(config: Config, report: RunReport): Promise<void> 
   } else {
     const after = report.durationMs !== undefined ? ` after ${formatMs(report.durationMs)}` : ''
     log.info(`${capitalised(subjectOf(report))}: ${report.status ?? 'status unknown'}${after}.`)
+  }
+}
+
+/** Why each failed job group failed: its stages and their logs, in a collapsed group of the step log. */
+function printFailureGroups(report: RunReport): void {
+  for (const group of failureLogGroups(report)) {
+    log.startGroup(group.title)
+    for (const line of group.lines) log.info(line)
+    log.endGroup()
   }
 }
 

@@ -21,7 +21,7 @@ export const MAX_PROFILED = 10
 /** Pages of the job library read to find a baseline, and their size. */
 const LIBRARY_PAGES = 3
 const PAGE_SIZE = 100
-/** The data's reads end within the report's budget and this long; one that keeps failing gives up after `PERSIST_MS`. */
+/** The data's reads end within the report's budget and this long; a read failing for `PERSIST_MS` gives up. */
 const READS_MS = 20_000
 const PERSIST_MS = 8_000
 

@@ -95,7 +95,7 @@ describe('the profile in the report', () => {
       /<td><code>email<\/code><\/td><td>email is valid<\/td><td>❌ fail<\/td><td>940<\/td><td>60<\/td>/
     )
     expect(page).not.toContain('Data quality gate')
-    const figures = JSON.parse(result.outputs.profile!)
+    const figures = JSON.parse(result.outputs.result!).quality
     expect(figures).toMatchObject({ quality: 'not-checked', jobs: [{ jobId: 4100, outputs: [{ rows: 1000 }] }] })
   })
 

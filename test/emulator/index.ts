@@ -45,3 +45,4 @@ export type {
   ValidationStatus
 } from './flow-types.ts'
 export type { ColumnProfileSpec, OutputProfileSpec, ProfileCalls, ProfileSpec, RuleProfileSpec } from './profiles.ts'
+export type { LogArchiveSpec, LogEntrySpec, LogsCall } from './results.ts'

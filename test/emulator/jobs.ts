@@ -11,7 +11,7 @@ const DEFAULT_STAGES: StageSpec[] = [{ jobType: 'wrangle' }, { jobType: 'filewri
 // inferred: no source quotes a stage failure text; this one reads like a Photon failure.
 const DEFAULT_ERROR_MESSAGE = 'Job failed: java.lang.RuntimeException: Photon job exited with code 1'
 
-interface Scenario {
+interface Scenario extends Pick<JobScenario, 'logArchive' | 'publications'> {
   durationMs: number
   statuses: string[]
   finalStatus: TerminalStatus
@@ -187,6 +187,7 @@ export function positiveInteger(value: unknown): number | undefined {
 
 function resolveScenario(scenario: JobScenario = {}): Scenario {
   return {
+    ...scenario,
     durationMs: Math.max(0, scenario.durationMs ?? DEFAULT_DURATION_MS),
     statuses: scenario.statuses?.length ? scenario.statuses : DEFAULT_STATUSES,
     finalStatus: scenario.finalStatus ?? 'Complete',

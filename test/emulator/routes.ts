@@ -8,6 +8,7 @@ import type { TriggerQuota } from './quota.ts'
 import { exception, json, notFound, validationFailed } from './replies.ts'
 import type { Reply } from './replies.ts'
 import type { FlowsAndPlans } from './runs.ts'
+import { resultsRoute, type LogsCall } from './results.ts'
 import type { AccessTokenVerifier, JobScenario, Listing, RecordedRequest } from './types.ts'
 
 export interface ApiContext {
@@ -21,6 +22,8 @@ export interface ApiContext {
   readonly listing: Listing
   readonly store: JobStore
   readonly quota: TriggerQuota | undefined
+  /** What GET /v4/jobGroups/{id}/logs answers on this edition (results.ts). */
+  readonly jobLogs: LogsCall
   /** Flow and plan runs (runs.ts). */
   readonly runs: FlowsAndPlans
   /** A lagging read replica ('stale' and 'not-found-while-new' faults; the server sets it on GET requests only). */
@@ -87,6 +90,8 @@ function route(ctx: ApiContext, req: ApiRequest): Reply {
   if (method === 'GET' && path === '/v4/jobLibrary' && ctx.listing === 'both') return list(ctx, req.query)
   const run = ctx.runs.route(req, ctx.now, ctx.replica)
   if (run !== undefined) return run
+  const made = resultsRoute({ now: ctx.now, jobLogs: ctx.jobLogs, find: (id) => visibleGroup(ctx, id) }, method, path)
+  if (made !== undefined) return made
   const item = ITEM_PATH.exec(path)
   return item ? jobGroupItem(ctx, req, item[1] ?? '', item[2] ?? '') : routeNotFound(req)
 }
@@ -136,6 +141,11 @@ function jobGroupItem(ctx: ApiContext, req: ApiRequest, rawId: string, sub: stri
   if (id === undefined) return validationFailed(`Invalid jobGroup id: ${rawId}`)
   const group = ctx.store.get(id)
   return group && visible(ctx, group) ? handler(ctx, group) : notFound(`jobGroup with id ${id} does not exist`)
+}
+
+function visibleGroup(ctx: ApiContext, id: number): JobGroup | undefined {
+  const group = ctx.store.get(id)
+  return group && visible(ctx, group) ? group : undefined
 }
 
 function visible(ctx: ApiContext, group: JobGroup): boolean {

@@ -100,6 +100,7 @@ export class Emulator {
       store: this.store,
       quota: quota && new TriggerQuota(quota.limit, quota.windowMs),
       runs: this.runs,
+      jobLogs: options.jobLogs ?? (options.legacy ? 404 : 'zip'),
       scenarioFor
     }
     for (const fault of options.faults ?? []) this.addFault(fault)

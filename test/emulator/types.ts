@@ -6,6 +6,7 @@ import type { LoopbackHost } from '../support/listen.ts'
 import type { TlsKeyPair } from '../support/tls.ts'
 import type { FlowPlanOptions } from './flow-types.ts'
 import type { ProfileCalls, ProfileSpec } from './profiles.ts'
+import type { LogArchiveSpec, LogsCall } from './results.ts'
 
 export type { TlsKeyPair }
 
@@ -14,6 +15,8 @@ export interface StageSpec {
   jobType: string
   /** Failure text of this stage; on a Failed scenario the stage carrying it is the one that fails. */
   errorMessage?: string
+  /** The lines of this stage's job.log (GET /logs); default a few INFO lines, and on failure its error. */
+  log?: string[]
 }
 
 export type TerminalStatus = 'Complete' | 'Failed' | 'Canceled'
@@ -40,6 +43,10 @@ export interface JobScenario {
    * 'profile' stage); default three clean columns of 1000 rows (profiles.ts). Without profiling: 400.
    */
   profile?: ProfileSpec
+  /** More entries of the GET /logs archive (hostile names, bombs, padding), or longer logs (results.ts). */
+  logArchive?: LogArchiveSpec
+  /** GET /publications once Complete; default those the request's `overrides.publications` asked for. */
+  publications?: object[]
 }
 
 /**
@@ -197,6 +204,11 @@ export interface EmulatorOptions extends FlowPlanOptions {
   legacy?: boolean
   /** Which profile calls the edition has; default 'both' ('none' with `legacy`). */
   profileCalls?: ProfileCalls
+  /**
+   * What GET /v4/jobGroups/{id}/logs answers: 'zip' (self-managed Trifacta, S2; the default), or 404 or 403
+   * (editions without the call; 404 is the default with `legacy`).
+   */
+  jobLogs?: LogsCall
   /** Per-window quota on POST /v4/jobGroups (429 TooManyRequestsException when spent). */
   triggerQuota?: { limit: number; windowMs: number }
   faults?: Fault[]

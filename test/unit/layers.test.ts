@@ -14,6 +14,7 @@ export const LAYERS = [
   'targets',
   'auth',
   'report',
+  'results',
   'runner',
   'api',
   'inputs',

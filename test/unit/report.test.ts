@@ -116,8 +116,7 @@ describe('reportOutputs', () => {
       'job-ids': '[4100]',
       'flow-run-id': '',
       'plan-run-id': '',
-      quality: 'not-checked',
-      profile: ''
+      quality: 'not-checked'
     })
     expect(
       reportOutputs(

@@ -57,7 +57,7 @@ describe('hostile profiles', () => {
     expect(result.summary).not.toContain('<img')
     expect(result.summary).toContain('&#60;img src=x onerror…')
     expect(result.summary).toContain('<code>&#42;&#42;&#42; &#60;/code&#62;</code>')
-    expect(JSON.parse(result.outputs.profile!).failures).toHaveLength(3)
+    expect(JSON.parse(result.outputs.result!).quality.failures).toHaveLength(3)
   })
 
   it('20 000 columns: the summary, the annotation and the output stay bounded and say how many more', async () => {
@@ -74,7 +74,7 @@ describe('hostile profiles', () => {
     expect(result.summary).toContain('… and 15000 more columns, not read (too many)')
     expect(errors(result)[0]!.length).toBeLessThan(16 * 1024)
     expect(errors(result)[0]).toContain('… and 4951 more failing checks (see the step summary)')
-    expect(result.outputs.profile!.length).toBeLessThan(32 * 1024)
+    expect(JSON.stringify(JSON.parse(result.outputs.result!).quality).length).toBeLessThan(32 * 1024)
   }, 60_000)
 
   it('counts that are strings, negative, null or missing are unreadable: shown, and a gate fails on them', async () => {
