@@ -31287,9 +31287,9 @@ const MAX_OUTPUTS = 50;
 /** Names (columns, rules, output keys) are cut to this many characters. */
 const MAX_NAME = 120;
 const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
-/** A count as the server sent it: a finite, non-negative number, else undefined. */
+/** A count as the server sent it: a whole, non-negative number (a safe integer), else undefined. */
 function countOf(value) {
-    return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+    return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
 }
 /** A name from the server, on one line and cut. */
 const nameOf = (value) => (0,format/* oneLine */.T)(typeof value === 'string' ? value : String(value), MAX_NAME);
@@ -31354,10 +31354,11 @@ function columnFigures(name, histogram, types) {
         sums[field] += count;
         seen += 1;
     }
-    if (seen === 0)
+    const total = sums.valid + sums.missing + sums.mismatched;
+    if (seen === 0 || !Number.isSafeInteger(total))
         return { name, unreadable: true };
     const type = Array.isArray(types) && typeof types[0] === 'string' ? nameOf(types[0]) : undefined;
-    return { name, ...(type !== undefined && { type }), ...sums, total: sums.valid + sums.missing + sums.mismatched };
+    return { name, ...(type !== undefined && { type }), ...sums, total };
 }
 function readRules(value) {
     const rules = [];
@@ -32554,6 +32555,7 @@ const CALLS = ['profileResults', 'profile'];
 class ProfilesApi {
     client;
     missing = new Set();
+    works = new Set();
     constructor(client) {
         this.client = client;
     }
@@ -32563,17 +32565,18 @@ class ProfilesApi {
             if (this.missing.has(call))
                 continue;
             try {
-                return {
-                    kind: 'answer',
-                    data: await this.client.read(`/v4/jobGroups/${jobId}/${call}`, budget, { jobId })
-                };
+                const data = await this.client.read(`/v4/jobGroups/${jobId}/${call}`, budget, { jobId });
+                this.works.add(call);
+                return { kind: 'answer', data };
             }
             catch (error) {
                 if (!(error instanceof ApiError))
                     throw error;
-                if (error.exception?.name === 'ProfilingDataNotFoundException')
+                if (error.exception?.name === 'ProfilingDataNotFoundException') {
+                    this.works.add(call);
                     return { kind: 'not-profiled' };
-                if (error.status !== 404)
+                }
+                if (error.status !== 404 || this.works.has(call))
                     throw error;
                 this.missing.add(call);
             }
@@ -32585,6 +32588,7 @@ class ProfilesApi {
 // EXTERNAL MODULE: ./src/quality/baseline.ts
 var quality_baseline = __nccwpck_require__(8932);
 ;// CONCATENATED MODULE: ./src/run/quality-reads.ts
+
 
 
 
@@ -32683,7 +32687,13 @@ class QualityReader {
         const baseline = this.baseline;
         try {
             if (baseline.kind === 'job') {
-                const group = await this.api.get(baseline.jobId, this.budget);
+                const group = await this.api.get(baseline.jobId, this.budget).catch((error) => {
+                    if (error instanceof ApiError && error.status === 404)
+                        return undefined;
+                    throw error;
+                });
+                if (!group)
+                    return { kind: 'missing', why: `job group ${baseline.jobId} was not found (404)` };
                 return this.found(group);
             }
             const own = await this.api.get(target.jobGroupId, this.budget);

@@ -30892,9 +30892,9 @@ const MAX_OUTPUTS = 50;
 /** Names (columns, rules, output keys) are cut to this many characters. */
 const MAX_NAME = 120;
 const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
-/** A count as the server sent it: a finite, non-negative number, else undefined. */
+/** A count as the server sent it: a whole, non-negative number (a safe integer), else undefined. */
 function countOf(value) {
-    return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+    return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
 }
 /** A name from the server, on one line and cut. */
 const nameOf = (value) => oneLine(typeof value === 'string' ? value : String(value), MAX_NAME);
@@ -30959,10 +30959,11 @@ function columnFigures(name, histogram, types) {
         sums[field] += count;
         seen += 1;
     }
-    if (seen === 0)
+    const total = sums.valid + sums.missing + sums.mismatched;
+    if (seen === 0 || !Number.isSafeInteger(total))
         return { name, unreadable: true };
     const type = Array.isArray(types) && typeof types[0] === 'string' ? nameOf(types[0]) : undefined;
-    return { name, ...(type !== undefined && { type }), ...sums, total: sums.valid + sums.missing + sums.mismatched };
+    return { name, ...(type !== undefined && { type }), ...sums, total };
 }
 function readRules(value) {
     const rules = [];

@@ -62,9 +62,9 @@ export interface OutputProfile {
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
-/** A count as the server sent it: a finite, non-negative number, else undefined. */
+/** A count as the server sent it: a whole, non-negative number (a safe integer), else undefined. */
 export function countOf(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined
 }
 
 /** A name from the server, on one line and cut. */
@@ -128,9 +128,10 @@ function columnFigures(name: string, histogram: unknown, types: unknown): Column
     sums[field] += count
     seen += 1
   }
-  if (seen === 0) return { name, unreadable: true }
+  const total = sums.valid + sums.missing + sums.mismatched
+  if (seen === 0 || !Number.isSafeInteger(total)) return { name, unreadable: true }
   const type = Array.isArray(types) && typeof types[0] === 'string' ? nameOf(types[0]) : undefined
-  return { name, ...(type !== undefined && { type }), ...sums, total: sums.valid + sums.missing + sums.mismatched }
+  return { name, ...(type !== undefined && { type }), ...sums, total }
 }
 
 function readRules(value: unknown): { rules: RuleFigures[]; omitted: number } {

@@ -5,6 +5,7 @@
  */
 import type { Budget } from '../api/api-client.ts'
 import type { JobGroup, JobGroupsApi } from '../api/job-groups.ts'
+import { ApiError } from '../api/api-error.ts'
 import { ProfilesApi } from '../api/profiles-api.ts'
 import type { Config } from '../inputs/inputs.ts'
 import { describeBaseline, pickBaseline, type Baseline } from '../quality/baseline.ts'
@@ -120,7 +121,11 @@ class QualityReader {
     const baseline = this.baseline!
     try {
       if (baseline.kind === 'job') {
-        const group = await this.api.get(baseline.jobId, this.budget)
+        const group = await this.api.get(baseline.jobId, this.budget).catch((error: unknown) => {
+          if (error instanceof ApiError && error.status === 404) return undefined
+          throw error
+        })
+        if (!group) return { kind: 'missing', why: `job group ${baseline.jobId} was not found (404)` }
         return this.found(group)
       }
       const own = await this.api.get(target.jobGroupId, this.budget)

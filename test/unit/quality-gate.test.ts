@@ -74,7 +74,15 @@ describe('parseQualityGate', () => {
     ['- rules', 'must be a mapping of checks'],
     ['{}', 'names no check'],
     ['columns: { email: {} }', "'columns.email' names no limit"],
-    ['rules: pass\nrules: pass', 'Map keys must be unique']
+    ['rules: pass\nrules: pass', 'Map keys must be unique'],
+    // A billion laughs: aliases are bounded before they expand.
+    [
+      'a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n' +
+        'd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+      'is not valid YAML or JSON'
+    ],
+    ['::error::forged: 1', "unknown check '::error::forged'"],
+    ['x'.repeat(30_000), 'characters long']
   ])('refuses %j: %s', (text, message) => {
     expect(() => parseQualityGate(text)).toThrow(GateError)
     expect(() => parseQualityGate(text)).toThrow(message)

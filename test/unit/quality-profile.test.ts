@@ -48,11 +48,13 @@ describe('readProfileAnswer', () => {
         d: histogram(Number.MAX_VALUE * 10),
         e: 'not a list',
         f: [{ key: 'OTHER', count: 3 }],
-        g: [{ key: 'VALID', count: 7 }, { key: 'VALID', count: 3 }, null, 'x']
+        g: [{ key: 'VALID', count: 7 }, { key: 'VALID', count: 3 }, null, 'x'],
+        h: histogram(12.5),
+        i: histogram(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)
       },
       profilerRules: { g: [{ status: 'weird', passCount: -5, failCount: 'NaN' }, null, 7] }
     })
-    expect(profile.unreadable.map((c) => c.name)).toEqual(['a', 'b', 'c', 'd', 'e', 'f'])
+    expect(profile.unreadable.map((c) => c.name)).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'h', 'i'])
     expect(profile.columns).toEqual([{ name: 'g', valid: 10, missing: 0, mismatched: 0, total: 10 }])
     // An unknown status reads as invalid (not passing); unreadable counts are left out.
     expect(profile.rules).toEqual([{ column: 'g', description: 'rule ?', status: 'invalid' }])
