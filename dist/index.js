@@ -30445,7 +30445,8 @@ function renderSummary(report, sections = []) {
             : report.recipeId !== undefined
                 ? `Recipe ${report.recipeId}`
                 : 'Job';
-    lines.push(`### ${subject} ${HEADLINE[report.ending]}`, '');
+    const gate = report.quality?.verdict.status === 'failed' ? ' · ❌ the data failed its quality gate' : '';
+    lines.push(`### ${subject} ${HEADLINE[report.ending]}${gate}`, '');
     if (report.error)
         lines.push(`<p>${escapeText(report.error, 2000)}</p>`, '');
     for (const note of report.notes)
@@ -32132,7 +32133,7 @@ function renderQuality(quality, short = false) {
         lines.push(more(omitted, 'job groups, not profiled here'), '');
     for (const note of quality.notes)
         lines.push(`<p>${escapeText(note, 500)}</p>`, '');
-    return lines;
+    return lines.filter((line, i) => line !== '' || lines[i - 1] !== '');
 }
 function gateSection(quality, short) {
     const { verdict } = quality;

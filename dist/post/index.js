@@ -30698,7 +30698,8 @@ function renderSummary(report, sections = []) {
             : report.recipeId !== undefined
                 ? `Recipe ${report.recipeId}`
                 : 'Job';
-    lines.push(`### ${subject} ${HEADLINE[report.ending]}`, '');
+    const gate = report.quality?.verdict.status === 'failed' ? ' · ❌ the data failed its quality gate' : '';
+    lines.push(`### ${subject} ${HEADLINE[report.ending]}${gate}`, '');
     if (report.error)
         lines.push(`<p>${escapeText(report.error, 2000)}</p>`, '');
     for (const note of report.notes)

@@ -33,7 +33,7 @@ export function renderQuality(quality: QualityReport, short = false): string[] {
   for (const job of jobs) lines.push(...(short ? shortJob(job) : fullJob(job)))
   if (omitted > 0) lines.push(more(omitted, 'job groups, not profiled here'), '')
   for (const note of quality.notes) lines.push(`<p>${escapeText(note, 500)}</p>`, '')
-  return lines
+  return lines.filter((line, i) => line !== '' || lines[i - 1] !== '')
 }
 
 function gateSection(quality: QualityReport, short: boolean): string[] {

@@ -156,6 +156,7 @@ describe('the quality gate', () => {
         "job 4100, column 'email': rule 'email is valid' is fail (60 of 1000 rows fail); rules: pass"
     ])
     const page = html(result.summary)
+    expect(page).toContain('<h3>Job 4100 ✅ completed · ❌ the data failed its quality gate</h3>')
     expect(page).toContain('<h4>❌ Data quality gate failed</h4>')
     expect(page.match(/<li>job 4100/g)).toHaveLength(3)
   })
