@@ -28799,6 +28799,9 @@ function parseQualityInputs(c, target, overrides) {
     if (qualityGate?.maxRowChange && !c.get(action_spec/* INPUT */.b.baseline)) {
         c.fail(action_spec/* INPUT */.b.qualityGate, "'max-row-change' needs a baseline: give baseline: scheduled, last or a job group id.");
     }
+    if (qualityGate && /^false$/i.test(c.get(action_spec/* INPUT */.b.wait))) {
+        c.fail(action_spec/* INPUT */.b.qualityGate, 'needs wait: true: the data is checked once the run has completed.');
+    }
     if (!qualityGate)
         return { baseline, overrides };
     return { qualityGate, baseline, overrides: profiled(c, target, overrides) };

@@ -29901,6 +29901,9 @@ function parseQualityInputs(c, target, overrides) {
     if (qualityGate?.maxRowChange && !c.get(INPUT.baseline)) {
         c.fail(INPUT.qualityGate, "'max-row-change' needs a baseline: give baseline: scheduled, last or a job group id.");
     }
+    if (qualityGate && /^false$/i.test(c.get(INPUT.wait))) {
+        c.fail(INPUT.qualityGate, 'needs wait: true: the data is checked once the run has completed.');
+    }
     if (!qualityGate)
         return { baseline, overrides };
     return { qualityGate, baseline, overrides: profiled(c, target, overrides) };

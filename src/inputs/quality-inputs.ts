@@ -37,6 +37,9 @@ export function parseQualityInputs(
   if (qualityGate?.maxRowChange && !c.get(INPUT.baseline)) {
     c.fail(INPUT.qualityGate, "'max-row-change' needs a baseline: give baseline: scheduled, last or a job group id.")
   }
+  if (qualityGate && /^false$/i.test(c.get(INPUT.wait))) {
+    c.fail(INPUT.qualityGate, 'needs wait: true: the data is checked once the run has completed.')
+  }
   if (!qualityGate) return { baseline, overrides }
   return { qualityGate, baseline, overrides: profiled(c, target, overrides) }
 }

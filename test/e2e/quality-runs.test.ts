@@ -52,6 +52,23 @@ describe('flows', () => {
   })
 })
 
+describe('plans', () => {
+  it("each task's job group gets its profile (profiling from the outputs' own settings)", async () => {
+    const profiled = {
+      durationMs: 500,
+      stages: [{ jobType: 'wrangle' }, { jobType: 'profile' }],
+      profile: profile(300, 3)
+    }
+    const e = await emulator({
+      plans: { 5: { tasks: [{ name: 'Load', outputs: [{ recipeId: 11, name: 'Daily', scenario: profiled }] }] } }
+    })
+    const result = await run({ ...inputsFor(e, { 'plan-id': '5', 'quality-gate': 'missing: 5%' }), 'recipe-id': '' })
+    expect(result.code).toBe(0)
+    expect(result.outputs.quality).toBe('passed')
+    expect(result.summary).toContain('<td>task &#39;Load&#39;, recipe 11 &#40;job 4100&#41;</td><td>300</td>')
+  })
+})
+
 describe('the pull request comment', () => {
   it('has the short form: rows before and now, the worst columns, the moved ones, the broken checks', async () => {
     const e = await emulator({ scenario: { durationMs: 800, profile: profile(800, 80) } })

@@ -31,6 +31,12 @@ describe('quality-gate and baseline', () => {
     ])
   })
 
+  it('a gate needs the step to wait for the run', () => {
+    expect(messages({ 'recipe-id': '7', 'quality-gate': 'rules: pass', wait: 'false' })).toEqual([
+      "Input 'quality-gate': needs wait: true: the data is checked once the run has completed."
+    ])
+  })
+
   it('max-row-change needs a baseline; a job group id as baseline needs one job group', () => {
     expect(messages({ 'recipe-id': '7', 'quality-gate': 'max-row-change: 10%' })).toEqual([
       "Input 'quality-gate': 'max-row-change' needs a baseline: give baseline: scheduled, last or a job group id."
