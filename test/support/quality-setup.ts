@@ -2,7 +2,7 @@
 // runs on a scratch output with clean data (1150 rows), and production is its scheduled run of yesterday
 // (1100 rows), profiled, which `baseline: scheduled` finds in the job library.
 import type { Emulator, ProfileSpec } from '../emulator/index.ts'
-import type { EmulatorSetup } from './readme-runner.ts'
+import type { EmulatorSetup } from './emulator-setups.ts'
 
 const columns = (rows: number): ProfileSpec['outputs'][number]['columns'] => ({
   id: { type: 'Integer', valid: rows },
@@ -20,7 +20,8 @@ const SCRATCH: ProfileSpec = { outputs: [{ columns: columns(1150), rules: rules(
 const PRODUCTION: ProfileSpec = { outputs: [{ columns: columns(1100), rules: rules(1100) }] }
 
 export const QUALITY_SETUP: EmulatorSetup = {
-  emulator: { recipes: [7], scenario: { profile: SCRATCH } },
+  // A scenario per recipe: the setup's caller gives the default one (its duration).
+  emulator: { recipes: [7], scenarios: { 7: { profile: SCRATCH } } },
   prepare: (emulator: Emulator) => {
     const yesterday = Date.now() - 24 * 3600_000
     emulator.createJobGroup(
@@ -28,5 +29,6 @@ export const QUALITY_SETUP: EmulatorSetup = {
       { durationMs: 0, profile: PRODUCTION },
       { ranfrom: 'schedule', overrides: { profiler: true }, createdAt: yesterday }
     )
-  }
+  },
+  summary: 'recipe 7, profiled (1150 clean rows), with a scheduled run of yesterday (1100 rows) as production'
 }
