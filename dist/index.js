@@ -31551,6 +31551,8 @@ function outputLabel(job, output, outputs) {
 
 
 
+/** Why a verdict without a gate is `not-checked`. */
+const NO_GATE = 'no quality-gate was given';
 /** `job 4100, column email: 60 missing (6%), more than missing: 5%`: one failure on one line. Pure. */
 function describeFailure(f) {
     return `${f.output}${f.column !== undefined ? `, column '${f.column}'` : ''}: ${f.figure}; ${f.check}: ${f.limit}`;
@@ -31558,7 +31560,7 @@ function describeFailure(f) {
 /** The verdict of `gate` on the job groups' data; `completed` false (the run did not complete): not checked. */
 function judge(gate, jobs, completed) {
     if (!gate)
-        return { status: 'not-checked', failures: [], why: 'no quality-gate was given' };
+        return { status: 'not-checked', failures: [], why: NO_GATE };
     if (!completed)
         return { status: 'not-checked', failures: [], why: 'the run did not complete' };
     const failures = [];
@@ -32192,7 +32194,9 @@ function renderQuality(quality, short = false) {
 function gateSection(quality, short) {
     const { verdict } = quality;
     if (verdict.status === 'not-checked')
-        return [];
+        return verdict.why && verdict.why !== NO_GATE
+            ? [`<p>Data quality gate not checked: ${escapeText(verdict.why)}.</p>`, '']
+            : [];
     if (verdict.status === 'passed')
         return ['#### ✅ Data quality gate passed', ''];
     const max = short ? quality_summary_MAX_FAILURES.short : quality_summary_MAX_FAILURES.full;

@@ -31143,6 +31143,8 @@ function compare_rowChange(now, before) {
 
 
 
+/** Why a verdict without a gate is `not-checked`. */
+const NO_GATE = 'no quality-gate was given';
 /** `job 4100, column email: 60 missing (6%), more than missing: 5%`: one failure on one line. Pure. */
 function verdict_describeFailure(f) {
     return `${f.output}${f.column !== undefined ? `, column '${f.column}'` : ''}: ${f.figure}; ${f.check}: ${f.limit}`;
@@ -31150,7 +31152,7 @@ function verdict_describeFailure(f) {
 /** The verdict of `gate` on the job groups' data; `completed` false (the run did not complete): not checked. */
 function judge(gate, jobs, completed) {
     if (!gate)
-        return { status: 'not-checked', failures: [], why: 'no quality-gate was given' };
+        return { status: 'not-checked', failures: [], why: NO_GATE };
     if (!completed)
         return { status: 'not-checked', failures: [], why: 'the run did not complete' };
     const failures = [];

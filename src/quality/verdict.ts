@@ -11,6 +11,9 @@ import { percent, type ColumnFigures, type OutputProfile } from './profile.ts'
 
 export type { GateFailure, QualityStatus, Verdict } from './job-quality.ts'
 
+/** Why a verdict without a gate is `not-checked`. */
+export const NO_GATE = 'no quality-gate was given'
+
 /** `job 4100, column email: 60 missing (6%), more than missing: 5%`: one failure on one line. Pure. */
 export function describeFailure(f: GateFailure): string {
   return `${f.output}${f.column !== undefined ? `, column '${f.column}'` : ''}: ${f.figure}; ${f.check}: ${f.limit}`
@@ -18,7 +21,7 @@ export function describeFailure(f: GateFailure): string {
 
 /** The verdict of `gate` on the job groups' data; `completed` false (the run did not complete): not checked. */
 export function judge(gate: QualityGate | undefined, jobs: JobQuality[], completed: boolean): Verdict {
-  if (!gate) return { status: 'not-checked', failures: [], why: 'no quality-gate was given' }
+  if (!gate) return { status: 'not-checked', failures: [], why: NO_GATE }
   if (!completed) return { status: 'not-checked', failures: [], why: 'the run did not complete' }
   const failures: GateFailure[] = []
   if (jobs.length === 0)

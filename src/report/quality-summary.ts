@@ -7,7 +7,7 @@
 import { rowChange, type OutputComparison } from '../quality/compare.ts'
 import { outputLabel, type JobQuality, type QualityReport } from '../quality/job-quality.ts'
 import { percent, shareOf, type ColumnFigures, type OutputProfile } from '../quality/profile.ts'
-import { describeFailure } from '../quality/verdict.ts'
+import { describeFailure, NO_GATE } from '../quality/verdict.ts'
 import { MAX_OUTPUTS_LISTED } from '../quality/figures.ts'
 import { escapeText } from './summary.ts'
 
@@ -38,7 +38,10 @@ export function renderQuality(quality: QualityReport, short = false): string[] {
 
 function gateSection(quality: QualityReport, short: boolean): string[] {
   const { verdict } = quality
-  if (verdict.status === 'not-checked') return []
+  if (verdict.status === 'not-checked')
+    return verdict.why && verdict.why !== NO_GATE
+      ? [`<p>Data quality gate not checked: ${escapeText(verdict.why)}.</p>`, '']
+      : []
   if (verdict.status === 'passed') return ['#### ✅ Data quality gate passed', '']
   const max = short ? MAX_FAILURES.short : MAX_FAILURES.full
   const items = verdict.failures.slice(0, max).map((f) => `<li>${escapeText(describeFailure(f), 500)}</li>`)

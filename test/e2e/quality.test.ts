@@ -209,6 +209,15 @@ describe('the quality gate', () => {
     expect(text).toContain("Input 'overrides': 'profiler' is false, but quality-gate needs a profile")
     expect(text).toContain("Input 'baseline': must be 'scheduled'")
   })
+
+  it('a run that did not complete is not checked, and the summary says so', async () => {
+    const e = await emulator({ scenario: { durationMs: 500, finalStatus: 'Failed' } })
+    const result = await run(inputsFor(e, { 'quality-gate': 'rules: pass' }))
+    expect(result.code).toBe(1)
+    expect(result.outputs.quality).toBe('not-checked')
+    expect(errors(result)).toEqual([expect.stringMatching(/^::error title=Job 4100 Failed::/)])
+    expect(result.summary).toContain('<p>Data quality gate not checked: the run did not complete.</p>')
+  })
 })
 
 describe('a baseline', () => {
