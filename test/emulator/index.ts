@@ -26,6 +26,7 @@ export type {
   ModifierAction,
   OutputLists,
   RanFrom,
+  PastRunsOption,
   RecordedRequest,
   StageSpec,
   TerminalStatus,
