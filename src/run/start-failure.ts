@@ -11,6 +11,7 @@ import { triggerDecision } from '../api/retry-policy.ts'
 import { JobGroupNotFoundError } from '../targets/job-group.ts'
 import { TriggerUnsettledError } from '../targets/start-retries.ts'
 import { TransportError } from '../http/transport-failures.ts'
+import { appLink } from '../inputs/results-inputs.ts'
 
 /** The workflow was cancelled before the start was sent: no request at all went out. */
 export class CancelledBeforeStartError extends Error {
@@ -28,7 +29,7 @@ export function describeStartFailure(
 ): RunReport {
   if (!(error instanceof Error)) throw error
   if (error instanceof ApiError) report.requestId = error.requestId
-  const where = `look in the job history (${config.appUrl}/jobs) before running it again`
+  const where = `look in the job history (${appLink(config, '/jobs')}) before running it again`
   if (stopSignal && error instanceof CancelledBeforeStartError) {
     report.ending = 'workflow-cancelled'
     report.error = `The workflow was cancelled (${stopSignal}) before the run was started: nothing was sent to the API.`
