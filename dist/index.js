@@ -2313,6 +2313,20 @@ function statusOf(group, jobId) {
 
 
 /**
+ * The run's times for the report, each pair on one clock: the duration on the runner's (from the start's answer to
+ * the end of the wait, `seenAt` to `endedAt`), since the server's may be hours off; the start and end as the server
+ * recorded them when it gave both, else as this step saw them. Pure.
+ */
+function runTimes(details, attached, seenAt, endedAt) {
+    const { createdAt, finishedAt } = details;
+    const onServer = !attached && createdAt !== undefined && finishedAt !== undefined;
+    return {
+        startedAt: onServer ? createdAt : seenAt,
+        finishedAt: onServer ? finishedAt : endedAt,
+        durationMs: Math.max(0, endedAt - seenAt)
+    };
+}
+/**
  * The overall status of the parts: while any part runs, `InProgress` (or the running status they share);
  * then `Complete` only if every part completed, `Failed` if any failed, else `Canceled`.
  */
@@ -5650,8 +5664,6 @@ class Run {
     stopSignal;
     stoppedAt = 0;
     waitStartedAt = 0;
-    /** When this step first saw the run terminal, on the runner's clock (durations never mix in the server's). */
-    endedAt;
     kind;
     config;
     clock;
@@ -5699,8 +5711,8 @@ class Run {
         }
         const watch = { kind: this.kind, ref: started.ref, config: this.config, clock: this.clock, deadline: this.deadline };
         const outcome = await watchRun(watch, report, this.waitStartedAt, this.stopController.signal);
+        const waitEndedAt = this.clock.now(); // the duration ends here, on the runner's clock (also after an early end)
         if (outcome.kind === 'terminal') {
-            this.endedAt = this.clock.now();
             saveSettled();
             report.ending = endingOf(outcome.status);
         }
@@ -5708,7 +5720,7 @@ class Run {
             const reason = outcome.kind === 'aborted' || this.stopping ? 'workflow-cancel' : 'timeout';
             await this.endEarly(report, started, reason, outcome.kind === 'failed' ? outcome.error : outcome.kind);
         }
-        await this.complete(report, started);
+        await this.complete(report, started, waitEndedAt);
         return report;
     }
     /** Start the run; a start already sent when the workflow is cancelled gets a moment to answer. */
@@ -5813,20 +5825,12 @@ class Run {
         }
     }
     /** Final reads for the report. A status seen terminal is final: later reads only add details. */
-    async complete(report, started) {
+    async complete(report, started, endedAt = this.clock.now()) {
         const budget = this.stopping ? this.cleanupBudget() : this.budget(REPORT_BUDGET_MS);
         const details = await this.kind.details(started.ref, budget, report.status);
         if (!isTerminal(report.status) && details.status)
             report.status = details.status;
-        // Durations on the runner's clock only (the server's may be hours off); the times as the server recorded them
-        // when it gave both, else as this step saw them: one clock either way.
-        const onServer = !started.attached && details.createdAt !== undefined && details.finishedAt !== undefined;
-        const end = this.endedAt ?? this.clock.now();
-        Object.assign(report, {
-            startedAt: onServer ? details.createdAt : this.waitStartedAt,
-            finishedAt: onServer ? details.finishedAt : end,
-            durationMs: Math.max(0, end - this.waitStartedAt)
-        });
+        Object.assign(report, runTimes(details, started.attached, this.waitStartedAt, endedAt));
         report.stages = details.stages.slice(0, MAX_STAGES);
         if (details.stages.length > MAX_STAGES)
             report.stagesOmitted = details.stages.length - MAX_STAGES;

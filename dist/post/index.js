@@ -2536,6 +2536,20 @@ function statusOf(group, jobId) {
 
 
 /**
+ * The run's times for the report, each pair on one clock: the duration on the runner's (from the start's answer to
+ * the end of the wait, `seenAt` to `endedAt`), since the server's may be hours off; the start and end as the server
+ * recorded them when it gave both, else as this step saw them. Pure.
+ */
+function runTimes(details, attached, seenAt, endedAt) {
+    const { createdAt, finishedAt } = details;
+    const onServer = !attached && createdAt !== undefined && finishedAt !== undefined;
+    return {
+        startedAt: onServer ? createdAt : seenAt,
+        finishedAt: onServer ? finishedAt : endedAt,
+        durationMs: Math.max(0, endedAt - seenAt)
+    };
+}
+/**
  * The overall status of the parts: while any part runs, `InProgress` (or the running status they share);
  * then `Complete` only if every part completed, `Failed` if any failed, else `Canceled`.
  */

@@ -31,7 +31,7 @@ import {
   subjectOf,
   type RunReport
 } from '../report/report.ts'
-import { describeStart } from '../report/run-parts.ts'
+import { describeStart, runTimes } from '../report/run-parts.ts'
 import { saveSettled, saveStarted } from '../runner/state.ts'
 import { readQuality } from './quality-reads.ts'
 import type { JobResults } from '../results/job-results.ts'
@@ -55,8 +55,6 @@ export class Run {
   private stopSignal?: StopSignal
   private stoppedAt = 0
   private waitStartedAt = 0
-  /** When this step first saw the run terminal, on the runner's clock (durations never mix in the server's). */
-  private endedAt?: number
 
   private readonly kind: RunKind
   private readonly config: Config
@@ -116,15 +114,15 @@ export class Run {
     }
     const watch = { kind: this.kind, ref: started.ref, config: this.config, clock: this.clock, deadline: this.deadline }
     const outcome = await watchRun(watch, report, this.waitStartedAt, this.stopController.signal)
+    const waitEndedAt = this.clock.now() // the duration ends here, on the runner's clock (also after an early end)
     if (outcome.kind === 'terminal') {
-      this.endedAt = this.clock.now()
       saveSettled()
       report.ending = endingOf(outcome.status)
     } else {
       const reason = outcome.kind === 'aborted' || this.stopping ? 'workflow-cancel' : 'timeout'
       await this.endEarly(report, started, reason, outcome.kind === 'failed' ? outcome.error : outcome.kind)
     }
-    await this.complete(report, started)
+    await this.complete(report, started, waitEndedAt)
     return report
   }
 
@@ -225,19 +223,11 @@ export class Run {
   }
 
   /** Final reads for the report. A status seen terminal is final: later reads only add details. */
-  private async complete(report: RunReport, started: Started): Promise<void> {
+  private async complete(report: RunReport, started: Started, endedAt = this.clock.now()): Promise<void> {
     const budget = this.stopping ? this.cleanupBudget() : this.budget(REPORT_BUDGET_MS)
     const details = await this.kind.details(started.ref, budget, report.status)
     if (!isTerminal(report.status) && details.status) report.status = details.status
-    // Durations on the runner's clock only (the server's may be hours off); the times as the server recorded them
-    // when it gave both, else as this step saw them: one clock either way.
-    const onServer = !started.attached && details.createdAt !== undefined && details.finishedAt !== undefined
-    const end = this.endedAt ?? this.clock.now()
-    Object.assign(report, {
-      startedAt: onServer ? details.createdAt : this.waitStartedAt,
-      finishedAt: onServer ? details.finishedAt : end,
-      durationMs: Math.max(0, end - this.waitStartedAt)
-    })
+    Object.assign(report, runTimes(details, started.attached, this.waitStartedAt, endedAt))
     report.stages = details.stages.slice(0, MAX_STAGES)
     if (details.stages.length > MAX_STAGES) report.stagesOmitted = details.stages.length - MAX_STAGES
     report.engine ??= details.stages.map((s) => s.executionLanguage).find((e): e is string => typeof e === 'string')
