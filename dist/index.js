@@ -2035,7 +2035,8 @@ class JobGroupsApi {
         const response = await this.client.readResponse(path, budget);
         const serverNow = Date.parse(response.headers.date ?? '');
         const groups = Array.isArray(response.data?.data) ? response.data.data : [];
-        return { groups: groups.filter((g) => isId(g?.id)), serverNow: Number.isFinite(serverNow) ? serverNow : undefined };
+        const valid = groups.filter((g) => isId(g?.id));
+        return { groups: valid, rows: groups.length, serverNow: Number.isFinite(serverNow) ? serverNow : undefined };
     }
 }
 /**
@@ -3389,6 +3390,11 @@ const SPREAD_FLOOR_MS = 1_000;
 const MAD_TO_SD = 1.4826;
 /** Rows asked for per lookup (pages top out near 100), and lookups at most. */
 const PAGE_ROWS = 100;
+/**
+ * The default page (S1, S4): a server may cap every page there whatever `limit` asks, so a page this long may not
+ * be the last (REAL-API-SHAPES.md "GET /v4/jobLibrary").
+ */
+const DEFAULT_PAGE_ROWS = 25;
 const MAX_LOOKUPS = 2;
 /** A past duration longer than this (the longest timeout) is a broken record, not a run. */
 const MAX_DURATION_MS = 7 * 86_400_000;
@@ -3402,10 +3408,13 @@ async function pastRuns(api, recipeIds, ownIds, budget) {
         return { runs: 0 };
     const durations = new Map(recipeIds.map((id) => [id, []]));
     const seen = new Set(ownIds);
+    let read = 0;
     for (let page = 0; page < MAX_LOOKUPS; page++) {
         const query = { ranfor: 'recipe', status: 'Complete', sort: '-createdAt', limit: String(PAGE_ROWS) };
-        const offset = page === 0 ? {} : { offset: String(page * PAGE_ROWS) };
-        const { groups } = await api.list('/v4/jobLibrary', { ...query, ...offset }, { ...budget, persistMs: 0 });
+        // The next page starts after the rows received, not after the rows asked for (the server may cap pages).
+        const offset = page === 0 ? {} : { offset: String(read) };
+        const { groups, rows } = await api.list('/v4/jobLibrary', { ...query, ...offset }, { ...budget, persistMs: 0 });
+        read += rows;
         for (const group of groups) {
             const run = durationOf(group);
             const mine = durations.get(group.wrangledDataset?.id);
@@ -3413,7 +3422,7 @@ async function pastRuns(api, recipeIds, ownIds, budget) {
                 mine.push(run);
             seen.add(group.id);
         }
-        if (groups.length < PAGE_ROWS || [...durations.values()].every((d) => d.length >= MAX_RUNS))
+        if (rows < DEFAULT_PAGE_ROWS || [...durations.values()].every((d) => d.length >= MAX_RUNS))
             break;
     }
     const ends = [...durations.values()].map((runs) => expectedEnd(runs.sort((a, b) => b.at - a.at).map((r) => r.ms)));
