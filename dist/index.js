@@ -4843,7 +4843,9 @@ function executionId() {
 /* harmony export */   T: () => (/* binding */ oneLine),
 /* harmony export */   _: () => (/* binding */ formatMs)
 /* harmony export */ });
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7158);
 /** Small text helpers shared by the log, the errors and the report. */
+
 /** `1h02m03s`-style rendering used in messages and logs. */
 function formatMs(ms) {
     if (ms < 1000)
@@ -4859,9 +4861,12 @@ function formatMs(ms) {
         return `${m}m${String(s).padStart(2, '0')}s`;
     return `${s}s`;
 }
-/** White space folded to single spaces, cut to `max` characters with an ellipsis. */
+/**
+ * White space folded to single spaces, cut to `max` characters with an ellipsis. Secrets are redacted first: the
+ * redaction matches whole secrets only, so one the cut split in two would leave its first part.
+ */
 function oneLine(text, max) {
-    const folded = text.replace(/\s+/g, ' ').trim();
+    const folded = (0,_secrets_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E)(text).replace(/\s+/g, ' ').trim();
     return folded.length > max ? `${folded.slice(0, max - 1)}…` : folded;
 }
 

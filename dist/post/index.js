@@ -355,8 +355,11 @@ function runHint(status, what, id) {
     }
 }
 
+// EXTERNAL MODULE: ./src/shared/secrets.ts
+var secrets = __nccwpck_require__(7158);
 ;// CONCATENATED MODULE: ./src/shared/format.ts
 /** Small text helpers shared by the log, the errors and the report. */
+
 /** `1h02m03s`-style rendering used in messages and logs. */
 function format_formatMs(ms) {
     if (ms < 1000)
@@ -372,9 +375,12 @@ function format_formatMs(ms) {
         return `${m}m${String(s).padStart(2, '0')}s`;
     return `${s}s`;
 }
-/** White space folded to single spaces, cut to `max` characters with an ellipsis. */
+/**
+ * White space folded to single spaces, cut to `max` characters with an ellipsis. Secrets are redacted first: the
+ * redaction matches whole secrets only, so one the cut split in two would leave its first part.
+ */
 function oneLine(text, max) {
-    const folded = text.replace(/\s+/g, ' ').trim();
+    const folded = (0,secrets/* redact */.E)(text).replace(/\s+/g, ' ').trim();
     return folded.length > max ? `${folded.slice(0, max - 1)}…` : folded;
 }
 
@@ -857,8 +863,6 @@ function requestTimeout(requestTimeoutMs, deadline, now) {
     return deadline === undefined ? requestTimeoutMs : Math.min(requestTimeoutMs, Math.max(1000, deadline - now));
 }
 
-// EXTERNAL MODULE: ./src/shared/secrets.ts
-var secrets = __nccwpck_require__(7158);
 ;// CONCATENATED MODULE: ./src/runner/state.ts
 /**
  * State: the only place that saves or reads what the main step leaves for the post step, through named
