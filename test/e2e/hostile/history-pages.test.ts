@@ -87,6 +87,25 @@ describe('a workflow cancel around the history lookup', () => {
     expectPromisesKept(e, result, { ownJobGroups: 1, triggers: 1 })
   })
 
+  it('SIGINT as the wait starts, the lookup and the first status read both hanging: cancelled within 2 s', async () => {
+    const hangs: Fault[] = [
+      { method: 'GET', path: LIBRARY, action: { kind: 'delay', ms: 120_000 } },
+      { method: 'GET', path: /\/status$/, action: { kind: 'delay', ms: 120_000 } }
+    ]
+    const e = await emulator({ faults: hangs, scenario: { durationMs: 120_000, statuses: ['InProgress'] } })
+    const action = start(inputsFor(e))
+    await action.waitForOutput(/Started job 4100/, 15_000)
+    const signalledAt = Date.now()
+    action.child.kill('SIGINT')
+    const result = await action.result
+
+    expect(cancels(e)).toHaveLength(1)
+    expect(cancels(e)[0]!.at - signalledAt).toBeLessThan(2_000)
+    expect(Date.now() - signalledAt).toBeLessThan(4_000)
+    expect(result.code).toBe(1)
+    expect(result.state.settled).toBe('true')
+  })
+
   it('SIGINT during a long sleep before the expected end: the cancel goes out within 2 s', async () => {
     // Past runs of about an hour: before the window the action sleeps up to 25% of the elapsed time (minutes,
     // on the sped-up clock of the action), far beyond max-poll-interval.
