@@ -61,6 +61,25 @@ describe('the real undici where it is needed, from the built bundle', () => {
     expect(result.stderr).not.toMatch(/undici was used before/)
   })
 
+  it('no_proxy naming GitHub keeps the comment off the proxy (then it fails: the host resolves nowhere)', async () => {
+    const e = await emulator()
+    const { gh, proxy } = await servers()
+    const env = {
+      GITHUB_API_URL: proxiedUrl(gh.url),
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_EVENT_PATH: pullRequestEvent(),
+      https_proxy: proxy.url,
+      http_proxy: proxy.url,
+      no_proxy: PROXIED_HOST
+    }
+    const result = await run(inputsFor(e, { 'comment-on-pr': 'true' }), { env })
+
+    expect(result.code).toBe(0)
+    expect(proxy.requests).toEqual([])
+    expect(gh.requests).toEqual([])
+    expect(warnings(result).join('\n')).toMatch(/comment/i)
+  })
+
   it('the API over https through a proxy, its CA from NODE_EXTRA_CA_CERTS, and the comment too', async () => {
     const e = await emulator({ tls: true })
     const { gh, proxy } = await servers()
