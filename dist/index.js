@@ -4609,6 +4609,8 @@ const MAX_PROFILED = 10;
 /** Pages of the job library read to find a baseline, and their size. */
 const LIBRARY_PAGES = 3;
 const PAGE_SIZE = 100;
+/** A server may cap every page at its default of 25 whatever `limit` asks (REAL-API-SHAPES.md): then it is full. */
+const DEFAULT_PAGE_ROWS = 25;
 /** The data's reads end within the report's budget and this long; a read failing for `PERSIST_MS` gives up. */
 const READS_MS = 20_000;
 const PERSIST_MS = 8_000;
@@ -4715,15 +4717,18 @@ class QualityReader {
                 exclude: this.ownIds,
                 before: Number.isFinite(before) ? before : undefined
             };
+            let offset = 0;
             for (let page = 0; page < LIBRARY_PAGES; page++) {
-                const rows = await this.page(baseline.kind, page);
-                const choice = (0,quality_baseline/* pickBaseline */.BB)(rows, wanted, rows.length >= PAGE_SIZE);
+                // The next page starts after the rows received, not after the rows asked for (the server may cap pages).
+                const { groups: rows, rows: received } = await this.page(baseline.kind, offset);
+                offset += received;
+                const choice = (0,quality_baseline/* pickBaseline */.BB)(rows, wanted, received >= DEFAULT_PAGE_ROWS);
                 if ('found' in choice)
                     return this.found(choice.found);
                 if (!choice.readMore)
                     return { kind: 'missing', why: choice.none };
             }
-            return { kind: 'missing', why: `none in the last ${LIBRARY_PAGES * PAGE_SIZE} runs of the job library` };
+            return { kind: 'missing', why: `none in the last ${offset} runs of the job library` };
         }
         catch (error) {
             const message = error.message;
@@ -4737,19 +4742,19 @@ class QualityReader {
         return { kind: 'found', jobGroupId: group.id, ...(createdAt && { createdAt }), profile };
     }
     /** One page of the job library's completed runs (scheduled ones only, for `scheduled`), read once per step. */
-    page(kind, page) {
-        const key = `${kind} ${page}`;
+    page(kind, offset) {
+        const key = `${kind} ${offset}`;
         let read = this.pages.get(key);
         if (!read) {
             const query = {
                 limit: String(PAGE_SIZE),
-                offset: String(page * PAGE_SIZE),
+                offset: String(offset),
                 sort: '-createdAt',
                 ranfor: 'recipe',
                 status: 'Complete',
                 ...(kind === 'scheduled' && { ranfrom: 'schedule' })
             };
-            read = this.api.list('/v4/jobLibrary', query, this.budget).then((answer) => answer.groups);
+            read = this.api.list('/v4/jobLibrary', query, this.budget);
             this.pages.set(key, read);
         }
         return read;
@@ -4903,7 +4908,7 @@ const PAGE_ROWS = 100;
  * The default page (S1, S4): a server may cap every page there whatever `limit` asks, so a page this long may not
  * be the last (REAL-API-SHAPES.md "GET /v4/jobLibrary").
  */
-const DEFAULT_PAGE_ROWS = 25;
+const past_runs_DEFAULT_PAGE_ROWS = 25;
 const MAX_LOOKUPS = 2;
 /** A past duration longer than this (the longest timeout) is a broken record, not a run. */
 const MAX_DURATION_MS = 7 * 86_400_000;
@@ -4931,7 +4936,7 @@ async function pastRuns(api, recipeIds, ownIds, budget) {
                 mine.push(run);
             seen.add(group.id);
         }
-        if (rows < DEFAULT_PAGE_ROWS || [...durations.values()].every((d) => d.length >= MAX_RUNS))
+        if (rows < past_runs_DEFAULT_PAGE_ROWS || [...durations.values()].every((d) => d.length >= MAX_RUNS))
             break;
     }
     const ends = [...durations.values()].map((runs) => expectedEnd(runs.sort((a, b) => b.at - a.at).map((r) => r.ms)));
