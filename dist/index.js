@@ -3070,7 +3070,7 @@ class SecretStore {
         if (response.status >= 200 && response.status < 300)
             return json;
         const message = json?.message;
-        throw new GitHubError(response.status, typeof message === 'string' ? message : response.body.slice(0, 200));
+        throw new GitHubError(response.status, typeof message === 'string' ? message : (0,format/* oneLine */.T)(response.body, 200));
     }
 }
 function secret_store_isTransient(error) {
