@@ -43,3 +43,5 @@ export type {
   PlanTaskSpec,
   ValidationStatus
 } from './flow-types.ts'
+export type { HistoryEndpoint, HistoryOptions } from './history.ts'
+export { EMULATOR_DB_CONNECT_STRING, EMULATOR_DB_PASSWORD } from './bodies.ts'
