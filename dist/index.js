@@ -28373,7 +28373,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5806);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4424);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(559);
 /* harmony import */ var _shared_log_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9509);
 /* harmony import */ var _shared_secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7158);
 /** Entry point of the main step (runs.main). */
@@ -29333,7 +29333,7 @@ function parseClientId(text) {
 
 /***/ }),
 
-/***/ 4424:
+/***/ 559:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29957,7 +29957,141 @@ function positiveId(text) {
 
 // EXTERNAL MODULE: ./src/inputs/inputs.ts + 3 modules
 var inputs = __nccwpck_require__(3525);
+;// CONCATENATED MODULE: ./src/shared/credentials.ts
+/**
+ * Credentials that server text can carry without being a registered secret: a URL's `user:password@`, and
+ * `password=…`-style pairs of connection strings (JDBC, ODBC, SAS tokens). Removed from any text that names a place
+ * (an output's uri, a table's path) before it is kept. Written here, not taken from a library: no well-kept one
+ * scrubs arbitrary connection-string dialects, and the rule needed is small. Pure.
+ */
+/** `scheme://user:pass@host` → `scheme://host` (the userinfo may hold an `@` of its own). */
+const USERINFO = /([a-z][a-z0-9+.-]{0,30}:\/\/)[^/\s?#]*@/gi;
+/** Keys whose value is a credential in connection strings and signed URLs. */
+const SECRET_KEYS = [
+    'password',
+    'passwd',
+    'pwd',
+    'pass',
+    'secret',
+    'token',
+    'access[_-]?token',
+    'api[_-]?key',
+    'access[_-]?key',
+    'secret[_-]?key',
+    'account[_-]?key',
+    'sharedaccesskey',
+    'sig',
+    'signature',
+    'credentials?',
+    'auth'
+];
+/** `password=…`, `pwd: …`, … up to the next `;`, `&`, white space or quote (or a quoted value whole). */
+const SECRET_PAIR = new RegExp(`\\b(${SECRET_KEYS.join('|')})(\\s*[=:]\\s*)("[^"]*"|'[^']*'|[^;&\\s"']*)`, 'gi');
+/** `text` without the credentials it names. */
+function withoutCredentials(text) {
+    return text.replace(USERINFO, '$1').replace(SECRET_PAIR, (_, key, sep) => `${key}${sep}***`);
+}
+
+;// CONCATENATED MODULE: ./src/api/lists.ts
+/**
+ * The API's lists: the vendor's overview and the AAC spec wrap every list as `{data: […]}`, inside objects too;
+ * some answers and older editions give a plain array. Both are read alike, at every level. Pure.
+ */
+/** The items of a list given as `[…]` or `{data: […]}`; [] for anything else. */
+function listOf(value) {
+    if (Array.isArray(value))
+        return value;
+    const data = field(value, 'data');
+    return Array.isArray(data) ? data : [];
+}
+/** A field of a parsed JSON value, without trusting its shape (undefined where `value` is no object). */
+function field(value, key) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? value[key]
+        : undefined;
+}
+/** An id from an answer: a positive safe integer, else undefined. */
+function idOf(value) {
+    return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/api/job-outputs.ts
+/**
+ * What a job group wrote, read from `GET /v4/jobGroups/{id}/outputs` (the AAC spec's
+ * LJobFilesAndTablesOutputListResponse): files `{uri, fileType, isPrimaryOutput}` and tables `{vendor,
+ * databaseConnectString, relationalPath, table, action, query}`. Only readable entries are kept: a file by its uri
+ * (a DIRECTORY marked as one), a table by the name its path and table make (`analytics.public.sales`), with its
+ * vendor and action. A connection string, a query and any field not named here are never read, so they cannot
+ * reach an output, the summary, the log or the state; credentials inside the kept text are removed. Pure.
+ */
+
+
+/** Longest uri or table name kept; longer server text is cut. */
+const MAX_NAME = 1000;
+const MAX_WORD = 100;
+/** The readable entries of an outputs answer; lists enveloped or bare, entries without a name left out. */
+function parseOutputs(answer) {
+    return {
+        files: listOf(field(answer, 'files')).flatMap((item) => {
+            const file = fileOf(item);
+            return file ? [file] : [];
+        }),
+        tables: listOf(field(answer, 'tables')).flatMap((item) => {
+            const table = tableOf(item);
+            return table ? [table] : [];
+        })
+    };
+}
+/** What several job groups wrote, together; undefined when none says. */
+function mergeWritten(all) {
+    const some = all.filter((w) => w !== undefined);
+    if (some.length === 0)
+        return undefined;
+    return { files: some.flatMap((w) => w.files), tables: some.flatMap((w) => w.tables) };
+}
+function fileOf(item) {
+    const uri = job_outputs_text(field(item, 'uri'), MAX_NAME);
+    if (uri === undefined)
+        return undefined;
+    const file = { uri, kind: field(item, 'fileType') === 'DIRECTORY' ? 'directory' : 'file' };
+    const primary = field(item, 'isPrimaryOutput');
+    if (typeof primary === 'boolean')
+        file.primary = primary;
+    return file;
+}
+function tableOf(item) {
+    const path = field(item, 'relationalPath');
+    const parts = [...(typeof path === 'string' ? [path] : listOf(path)), field(item, 'table')];
+    const words = parts.flatMap((part) => {
+        const word = job_outputs_text(part, MAX_NAME);
+        return word === undefined ? [] : [word];
+    });
+    const table = job_outputs_text(field(item, 'table'), MAX_NAME);
+    if (table === undefined)
+        return undefined;
+    const entry = { name: cut(words.join('.'), MAX_NAME) };
+    const vendor = job_outputs_text(field(item, 'vendor'), MAX_WORD);
+    const action = job_outputs_text(field(item, 'action'), MAX_WORD);
+    if (vendor !== undefined)
+        entry.vendor = vendor;
+    if (action !== undefined)
+        entry.action = action;
+    return entry;
+}
+/** A non-empty string without credentials, on one line, at most `max` characters; else undefined. */
+function job_outputs_text(value, max) {
+    if (typeof value !== 'string')
+        return undefined;
+    const clean = withoutCredentials(value).replace(/\s+/g, ' ').trim();
+    return clean === '' ? undefined : cut(clean, max);
+}
+function cut(value, max) {
+    return value.length > max ? `${value.slice(0, max - 1)}…` : value;
+}
+
 ;// CONCATENATED MODULE: ./src/api/job-groups.ts
+
+
 
 
 
@@ -30022,11 +30156,11 @@ class JobGroupsApi {
     }
     async stages(jobId, budget) {
         const list = await this.client.read(`/v4/jobGroups/${jobId}/jobs`, budget, { jobId });
-        return Array.isArray(list?.data) ? list.data : [];
+        return listOf(list).filter((stage) => typeof stage === 'object' && stage !== null);
     }
+    /** What the job group wrote: readable entries only (job-outputs.ts), never a connection string. */
     async outputs(jobId, budget) {
-        const out = await this.client.read(`/v4/jobGroups/${jobId}/outputs`, budget, { jobId });
-        return { files: Array.isArray(out?.files) ? out.files : [], tables: Array.isArray(out?.tables) ? out.tables : [] };
+        return parseOutputs(await this.client.read(`/v4/jobGroups/${jobId}/outputs`, budget, { jobId }));
     }
     /** `POST /v4/jobGroups/{id}/cancel`. */
     cancel(jobId, budget) {
@@ -30040,8 +30174,8 @@ class JobGroupsApi {
         const path = `${endpoint}?${new URLSearchParams(query).toString()}`;
         const response = await this.client.readResponse(path, budget);
         const serverNow = Date.parse(response.headers.date ?? '');
-        const groups = Array.isArray(response.data?.data) ? response.data.data : [];
-        return { groups: groups.filter((g) => isId(g?.id)), serverNow: Number.isFinite(serverNow) ? serverNow : undefined };
+        const groups = listOf(response.data).filter((g) => isId(g?.id));
+        return { groups, serverNow: Number.isFinite(serverNow) ? serverNow : undefined };
     }
 }
 /**
@@ -30120,13 +30254,6 @@ function partsEndedAs(run, status) {
         return '';
     const more = ended.length > 5 ? ` and ${ended.length - 5} more` : '';
     return `: ${ended.slice(0, 5).map(describePart).join('; ')}${more}`;
-}
-/** What several job groups wrote, together; undefined when none says. */
-function mergeWritten(all) {
-    const some = all.filter((w) => w !== undefined);
-    if (some.length === 0)
-        return undefined;
-    return { files: some.flatMap((w) => w.files), tables: some.flatMap((w) => w.tables) };
 }
 /** An id from an answer: a positive safe integer, else undefined. */
 function positive(value) {
@@ -30403,8 +30530,11 @@ function errorText(value) {
 /** The files and tables written, at most `MAX_WRITTEN` of them (the `written` output has them all). */
 function writtenList(written) {
     const items = [
-        ...written.files.map((f) => `file <code>${escapeText(describeFile(f), 300)}</code>`),
-        ...written.tables.map((t) => `table <code>${escapeText(describeTable(t), 300)}</code>`)
+        ...written.files.map((f) => `${f.kind === 'directory' ? 'folder' : 'file'} <code>${escapeText(f.uri, 300)}</code>`),
+        ...written.tables.map((t) => {
+            const how = [t.vendor, t.action].filter((w) => w !== undefined).join(', ');
+            return `table <code>${escapeText(t.name, 300)}</code>${how ? ` (${escapeText(how, 120)})` : ''}`;
+        })
     ];
     if (items.length === 0)
         return '';
@@ -30412,16 +30542,6 @@ function writtenList(written) {
     if (items.length > summary_MAX_WRITTEN)
         shown.push(`<li>… and ${items.length - summary_MAX_WRITTEN} more (see the <code>written</code> output)</li>`);
     return `<ul>\n${shown.join('\n')}\n</ul>`;
-}
-function describeFile(file) {
-    const name = [file.path, file.uri, file.fileUri, file.name].find((v) => typeof v === 'string');
-    return typeof name === 'string' ? name : JSON.stringify(file);
-}
-function describeTable(table) {
-    const path = Array.isArray(table.path) ? table.path.join('.') : typeof table.path === 'string' ? table.path : '';
-    const name = [table.tableName, table.name].find((v) => typeof v === 'string');
-    const full = [path, name].filter(Boolean).join('.');
-    return full || JSON.stringify(table);
 }
 /** The summary of a step whose inputs are invalid: what is wrong with each, and that nothing was sent. Pure. */
 function renderInputErrors(errors) {
@@ -31882,6 +32002,7 @@ async function readJobGroup(api, id, budget, status) {
 
 
 
+
 /** A flow run of more job groups than this (one per output) is not followed: its answer is not believed. */
 const MAX_JOB_GROUPS = 200;
 /** The report reads stages and outputs of at most this many job groups. */
@@ -32025,6 +32146,7 @@ class AttachedJobGroup extends job_group_run_JobGroupRun {
 }
 
 ;// CONCATENATED MODULE: ./src/targets/plan.ts
+
 
 
 

@@ -1,6 +1,7 @@
 // The JSON bodies the API answers for a job group, per API-NOTES.md "Calls" and the spec's schemas
 // (LRunJobResult, LJobGroup, LBaseJobResponse, LJobGroupCancelInformation, LJobFilesAndTablesOutputListResponse).
 // Shapes from REAL-API-SHAPES.md: S1 (the client generated from the AAC spec) for outputs and stage errors.
+import { DB_PASSWORD } from '../support/fake-tokens.ts'
 import { prop, stageAt, statusAt, updatedAtOf } from './jobs.ts'
 import type { JobGroup } from './jobs.ts'
 import type { JobGroupView, OutputLists } from './types.ts'
@@ -97,8 +98,7 @@ export function jobGroupView(group: JobGroup, t: number): JobGroupView {
  * A database connection string as a real server may give it: with a password in it (REAL-API-SHAPES.md says to
  * treat `databaseConnectString` as holding credentials). inferred: the form, a JDBC URL with user and password.
  */
-export const EMULATOR_DB_PASSWORD = 'db-SECRET-91c4e7'
-export const EMULATOR_DB_CONNECT_STRING = `jdbc:postgresql://etl:${EMULATOR_DB_PASSWORD}@db.emulator.test:5432/analytics`
+export const EMULATOR_DB_CONNECT_STRING = `jdbc:postgresql://etl:${DB_PASSWORD}@db.emulator.test:5432/analytics`
 
 /**
  * S1: a file is {uri, fileType (FILE | DIRECTORY), isPrimaryOutput}; a table is {vendor, databaseConnectString,

@@ -44,4 +44,4 @@ export type {
   ValidationStatus
 } from './flow-types.ts'
 export type { HistoryEndpoint, HistoryOptions } from './history.ts'
-export { EMULATOR_DB_CONNECT_STRING, EMULATOR_DB_PASSWORD } from './bodies.ts'
+export { EMULATOR_DB_CONNECT_STRING } from './bodies.ts'

@@ -1,8 +1,8 @@
 // The emulator serves the real API's shapes (REAL-API-SHAPES.md): plan runs on snapshot plans, outputs with the
 // spec's fields, flow runs Created until they end, stage errors as objects, history pages capped and sorted or not.
 import { describe, expect, it, vi } from 'vitest'
-import { EMULATOR_DB_CONNECT_STRING, type Emulator, type EmulatorOptions, type PlanSpec } from './emulator/index.ts'
-import { call, freezeDate, startEmulator, T0 } from './support/emulator-client.ts'
+import { EMULATOR_DB_CONNECT_STRING, type Emulator, type EmulatorOptions, type PlanSpec } from '../emulator/index.ts'
+import { call, freezeDate, startEmulator, T0 } from '../support/emulator-client.ts'
 
 const at = (ms: number): void => {
   vi.setSystemTime(T0 + ms)
