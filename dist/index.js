@@ -28373,7 +28373,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5806);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7482);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9782);
 /* harmony import */ var _shared_log_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9509);
 /* harmony import */ var _shared_secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7158);
 /** Entry point of the main step (runs.main). */
@@ -29395,7 +29395,7 @@ function parseClientId(text) {
 
 /***/ }),
 
-/***/ 7482:
+/***/ 9782:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30044,7 +30044,141 @@ function positiveId(text) {
 var inputs = __nccwpck_require__(3525);
 // EXTERNAL MODULE: ./src/inputs/results-inputs.ts
 var results_inputs = __nccwpck_require__(2119);
+;// CONCATENATED MODULE: ./src/shared/credentials.ts
+/**
+ * Credentials that server text can carry without being a registered secret: a URL's `user:password@`, and
+ * `password=…`-style pairs of connection strings (JDBC, ODBC, SAS tokens). Removed from any text that names a place
+ * (an output's uri, a table's path) before it is kept. Written here, not taken from a library: no well-kept one
+ * scrubs arbitrary connection-string dialects, and the rule needed is small. Pure.
+ */
+/** `scheme://user:pass@host` → `scheme://host` (the userinfo may hold an `@` of its own). */
+const USERINFO = /([a-z][a-z0-9+.-]{0,30}:\/\/)[^/\s?#]*@/gi;
+/** Keys whose value is a credential in connection strings and signed URLs. */
+const SECRET_KEYS = [
+    'password',
+    'passwd',
+    'pwd',
+    'pass',
+    'secret',
+    'token',
+    'access[_-]?token',
+    'api[_-]?key',
+    'access[_-]?key',
+    'secret[_-]?key',
+    'account[_-]?key',
+    'sharedaccesskey',
+    'sig',
+    'signature',
+    'credentials?',
+    'auth'
+];
+/** `password=…`, `pwd: …`, … up to the next `;`, `&`, white space or quote (or a quoted value whole). */
+const SECRET_PAIR = new RegExp(`\\b(${SECRET_KEYS.join('|')})(\\s*[=:]\\s*)("[^"]*"|'[^']*'|[^;&\\s"']*)`, 'gi');
+/** `text` without the credentials it names. */
+function withoutCredentials(text) {
+    return text.replace(USERINFO, '$1').replace(SECRET_PAIR, (_, key, sep) => `${key}${sep}***`);
+}
+
+;// CONCATENATED MODULE: ./src/api/lists.ts
+/**
+ * The API's lists: the vendor's overview and the AAC spec wrap every list as `{data: […]}`, inside objects too;
+ * some answers and older editions give a plain array. Both are read alike, at every level. Pure.
+ */
+/** The items of a list given as `[…]` or `{data: […]}`; [] for anything else. */
+function listOf(value) {
+    if (Array.isArray(value))
+        return value;
+    const data = field(value, 'data');
+    return Array.isArray(data) ? data : [];
+}
+/** A field of a parsed JSON value, without trusting its shape (undefined where `value` is no object). */
+function field(value, key) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? value[key]
+        : undefined;
+}
+/** An id from an answer: a positive safe integer, else undefined. */
+function idOf(value) {
+    return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/api/job-outputs.ts
+/**
+ * What a job group wrote, read from `GET /v4/jobGroups/{id}/outputs` (the AAC spec's
+ * LJobFilesAndTablesOutputListResponse): files `{uri, fileType, isPrimaryOutput}` and tables `{vendor,
+ * databaseConnectString, relationalPath, table, action, query}`. Only readable entries are kept: a file by its uri
+ * (a DIRECTORY marked as one), a table by the name its path and table make (`analytics.public.sales`), with its
+ * vendor and action. A connection string, a query and any field not named here are never read, so they cannot
+ * reach an output, the summary, the log or the state; credentials inside the kept text are removed. Pure.
+ */
+
+
+/** Longest uri or table name kept; longer server text is cut. */
+const MAX_NAME = 1000;
+const MAX_WORD = 100;
+/** The readable entries of an outputs answer; lists enveloped or bare, entries without a name left out. */
+function parseOutputs(answer) {
+    return {
+        files: listOf(field(answer, 'files')).flatMap((item) => {
+            const file = fileOf(item);
+            return file ? [file] : [];
+        }),
+        tables: listOf(field(answer, 'tables')).flatMap((item) => {
+            const table = tableOf(item);
+            return table ? [table] : [];
+        })
+    };
+}
+/** What several job groups wrote, together; undefined when none says. */
+function mergeWritten(all) {
+    const some = all.filter((w) => w !== undefined);
+    if (some.length === 0)
+        return undefined;
+    return { files: some.flatMap((w) => w.files), tables: some.flatMap((w) => w.tables) };
+}
+function fileOf(item) {
+    const uri = job_outputs_text(field(item, 'uri'), MAX_NAME);
+    if (uri === undefined)
+        return undefined;
+    const file = { uri, kind: field(item, 'fileType') === 'DIRECTORY' ? 'directory' : 'file' };
+    const primary = field(item, 'isPrimaryOutput');
+    if (typeof primary === 'boolean')
+        file.primary = primary;
+    return file;
+}
+function tableOf(item) {
+    const path = field(item, 'relationalPath');
+    const parts = [...(typeof path === 'string' ? [path] : listOf(path)), field(item, 'table')];
+    const words = parts.flatMap((part) => {
+        const word = job_outputs_text(part, MAX_NAME);
+        return word === undefined ? [] : [word];
+    });
+    const table = job_outputs_text(field(item, 'table'), MAX_NAME);
+    if (table === undefined)
+        return undefined;
+    const entry = { name: cut(words.join('.'), MAX_NAME) };
+    const vendor = job_outputs_text(field(item, 'vendor'), MAX_WORD);
+    const action = job_outputs_text(field(item, 'action'), MAX_WORD);
+    if (vendor !== undefined)
+        entry.vendor = vendor;
+    if (action !== undefined)
+        entry.action = action;
+    return entry;
+}
+/** A non-empty string without credentials, on one line, at most `max` characters; else undefined. */
+function job_outputs_text(value, max) {
+    if (typeof value !== 'string')
+        return undefined;
+    const clean = withoutCredentials(value).replace(/\s+/g, ' ').trim();
+    return clean === '' ? undefined : cut(clean, max);
+}
+function cut(value, max) {
+    return value.length > max ? `${value.slice(0, max - 1)}…` : value;
+}
+
 ;// CONCATENATED MODULE: ./src/api/job-groups.ts
+
+
 
 
 
@@ -30109,11 +30243,11 @@ class JobGroupsApi {
     }
     async stages(jobId, budget) {
         const list = await this.client.read(`/v4/jobGroups/${jobId}/jobs`, budget, { jobId });
-        return Array.isArray(list?.data) ? list.data : [];
+        return listOf(list).filter((stage) => typeof stage === 'object' && stage !== null);
     }
+    /** What the job group wrote: readable entries only (job-outputs.ts), never a connection string. */
     async outputs(jobId, budget) {
-        const out = await this.client.read(`/v4/jobGroups/${jobId}/outputs`, budget, { jobId });
-        return { files: Array.isArray(out?.files) ? out.files : [], tables: Array.isArray(out?.tables) ? out.tables : [] };
+        return parseOutputs(await this.client.read(`/v4/jobGroups/${jobId}/outputs`, budget, { jobId }));
     }
     /** `POST /v4/jobGroups/{id}/cancel`. */
     cancel(jobId, budget) {
@@ -30127,8 +30261,8 @@ class JobGroupsApi {
         const path = `${endpoint}?${new URLSearchParams(query).toString()}`;
         const response = await this.client.readResponse(path, budget);
         const serverNow = Date.parse(response.headers.date ?? '');
-        const groups = Array.isArray(response.data?.data) ? response.data.data : [];
-        return { groups: groups.filter((g) => isId(g?.id)), serverNow: Number.isFinite(serverNow) ? serverNow : undefined };
+        const groups = listOf(response.data).filter((g) => isId(g?.id));
+        return { groups, serverNow: Number.isFinite(serverNow) ? serverNow : undefined };
     }
 }
 /**
@@ -30208,13 +30342,6 @@ function partsEndedAs(run, status) {
         return '';
     const more = ended.length > 5 ? ` and ${ended.length - 5} more` : '';
     return `: ${ended.slice(0, 5).map(describePart).join('; ')}${more}`;
-}
-/** What several job groups wrote, together; undefined when none says. */
-function mergeWritten(all) {
-    const some = all.filter((w) => w !== undefined);
-    if (some.length === 0)
-        return undefined;
-    return { files: some.flatMap((w) => w.files), tables: some.flatMap((w) => w.tables) };
 }
 /** An id from an answer: a positive safe integer, else undefined. */
 function positive(value) {
@@ -30302,6 +30429,10 @@ function subjectOf(report) {
 function linkOf(report) {
     return report.composite?.url ?? report.jobUrl;
 }
+/** Whether the summary lists what was written per job group (a flow's or plan's), not all together. Pure. */
+function writtenPerJobGroup(report) {
+    return report.composite !== undefined && (report.jobGroups?.length ?? 0) > 0;
+}
 /** `Job 4100`, `Flow 7`: a subject at the start of a sentence. */
 const capitalised = (text) => text.charAt(0).toUpperCase() + text.slice(1);
 function endingOf(status) {
@@ -30387,7 +30518,7 @@ function renderSummary(report, sections = []) {
         lines.push('#### Stages', '', stagesTable(report.stages), '');
     if (report.stagesOmitted)
         lines.push(`<p>… and ${report.stagesOmitted} more stages, not shown.</p>`, '');
-    const written = report.written ? writtenList(report.written) : '';
+    const written = report.written && !writtenPerJobGroup(report) ? writtenList(report.written) : '';
     if (written)
         lines.push('#### Written', '', written, '');
     return lines.join('\n');
@@ -30493,8 +30624,11 @@ function errorText(value) {
 /** The files and tables written, at most `MAX_WRITTEN` of them (the `written` output has them all). */
 function writtenList(written) {
     const items = [
-        ...written.files.map((f) => `file <code>${escapeText(describeFile(f), 300)}</code>`),
-        ...written.tables.map((t) => `table <code>${escapeText(describeTable(t), 300)}</code>`)
+        ...written.files.map((f) => `${f.kind === 'directory' ? 'folder' : 'file'} <code>${escapeText(f.uri, 300)}</code>`),
+        ...written.tables.map((t) => {
+            const how = [t.vendor, t.action].filter((w) => w !== undefined).join(', ');
+            return `table <code>${escapeText(t.name, 300)}</code>${how ? ` (${escapeText(how, 120)})` : ''}`;
+        })
     ];
     if (items.length === 0)
         return '';
@@ -30502,16 +30636,6 @@ function writtenList(written) {
     if (items.length > summary_MAX_WRITTEN)
         shown.push(`<li>… and ${items.length - summary_MAX_WRITTEN} more (see the <code>written</code> output)</li>`);
     return `<ul>\n${shown.join('\n')}\n</ul>`;
-}
-function describeFile(file) {
-    const name = [file.path, file.uri, file.fileUri, file.name].find((v) => typeof v === 'string');
-    return typeof name === 'string' ? name : JSON.stringify(file);
-}
-function describeTable(table) {
-    const path = Array.isArray(table.path) ? table.path.join('.') : typeof table.path === 'string' ? table.path : '';
-    const name = [table.tableName, table.name].find((v) => typeof v === 'string');
-    const full = [path, name].filter(Boolean).join('.');
-    return full || JSON.stringify(table);
 }
 /** The summary of a step whose inputs are invalid: what is wrong with each, and that nothing was sent. Pure. */
 function renderInputErrors(errors) {
@@ -31238,6 +31362,7 @@ function buildResult(report, context) {
         notes: [...report.notes],
         inputErrors: [],
         jobGroups: jobGroupsOf(report),
+        outputs: bounded(report.written),
         publications: (report.jobGroups ?? []).flatMap((g) => publicationsOf(g.id, g.publications?.items) ?? []),
         reportDir: context.reportDir ?? null
     };
@@ -31266,6 +31391,7 @@ function invalidInputResult(errors, reportDir) {
         notes: [],
         inputErrors: errors.map(({ input, message }) => ({ input, message })),
         jobGroups: [],
+        outputs: { files: [], tables: [] },
         publications: [],
         reportDir: reportDir ?? null
     };
@@ -31293,6 +31419,7 @@ function jobGroupsOf(report) {
             durationSeconds: seconds(part?.durationMs ?? (report.composite ? undefined : report.durationMs)),
             stages: shown.map(stageOf),
             stagesOmitted: stages.length - shown.length,
+            outputs: group?.written ? bounded(group.written) : null,
             publications: publicationsOf(id, group?.publications?.items) ?? null,
             logs: logsOf(group?.logs)
         };
@@ -31304,7 +31431,7 @@ function stageOf(stage) {
         id: stage.id,
         type: String(stage.jobType ?? ''),
         status: String(stage.status ?? ''),
-        error: error ? cut(error, RESULT_ERROR_CHARS) : null
+        error: error ? result_cut(error, RESULT_ERROR_CHARS) : null
     };
 }
 function publicationsOf(jobGroupId, items) {
@@ -31320,7 +31447,12 @@ function logsOf(logs) {
         notes: [...logs.notes, ...(logs.detail ? [logs.detail] : [])]
     };
 }
-function cut(text, max) {
+/** Files and tables kept, of each. */
+const MAX_OUTPUTS = 500;
+function bounded(written) {
+    return { files: written?.files.slice(0, MAX_OUTPUTS) ?? [], tables: written?.tables.slice(0, MAX_OUTPUTS) ?? [] };
+}
+function result_cut(text, max) {
     return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 function iso(ms) {
@@ -31634,18 +31766,51 @@ function indent(text) {
 
 
 
+
 const MAX_LINE = 300;
 const MAX_PUBLICATIONS_SHOWN = 50;
+const MAX_IN_CELL = 10;
 /** The sections, as Markdown lines (none when there is nothing to say). Pure. */
 function resultsSections(report) {
     const groups = report.jobGroups ?? [];
     const lines = [];
     for (const group of groups.filter((g) => g.status === 'Failed'))
         lines.push(...whyFailed(report, group));
-    const published = publicationsTable(report, groups);
+    if (writtenPerJobGroup(report)) {
+        const made = madeTable(report, groups);
+        if (made)
+            lines.push('#### What each job group made', '', made, '');
+        return lines;
+    }
+    const published = publicationsTable(groups);
     if (published)
         lines.push('#### Published', '', published, '');
     return lines;
+}
+/** For a flow or plan: per job group read, what it wrote and published. */
+function madeTable(report, groups) {
+    const rows = groups.flatMap((g) => {
+        const wrote = [
+            ...(g.written?.files ?? []).map((f) => `${f.kind === 'directory' ? 'folder' : 'file'} <code>${escapeText(f.uri, 200)}</code>`),
+            ...(g.written?.tables ?? []).map((t) => `table <code>${escapeText(t.name, 200)}</code>`)
+        ];
+        const published = (g.publications?.items ?? []).map((p) => `${escapeText(p.target, 60)} <code>${escapeText(p.table, 200)}</code> (${escapeText(p.action, 60)})`);
+        if (wrote.length === 0 && published.length === 0)
+            return [];
+        const part = report.composite?.parts.find((p) => p.jobGroupId === g.id);
+        const job = `<a href="${escapeText(g.url, 500)}">${g.id}</a>`;
+        const cells = [job, escapeText(part ? describePart(part) : '', 200), cell(wrote), cell(published)];
+        return [`<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`];
+    });
+    if (rows.length === 0)
+        return '';
+    const head = '<tr><th>Job</th><th>Part</th><th>Wrote</th><th>Published</th></tr>';
+    return `<table>\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
+}
+/** A cell of at most `MAX_IN_CELL` items, one per line. */
+function cell(items) {
+    const more = items.length - MAX_IN_CELL;
+    return [...items.slice(0, MAX_IN_CELL), ...(more > 0 ? [`… and ${more} more (see the result output)`] : [])].join('<br>');
 }
 function whyFailed(report, group) {
     const part = report.composite?.parts.find((p) => p.jobGroupId === group.id);
@@ -31682,23 +31847,17 @@ function logsNote(group) {
     const where = 'The last lines of each failed stage are in the step log; every job.log is in the report folder.';
     return [where, notes].filter(Boolean).join(' ');
 }
-function publicationsTable(report, groups) {
-    const rows = groups.flatMap((g) => (g.publications?.items ?? []).map((p) => ({ id: g.id, ...p })));
+function publicationsTable(groups) {
+    const rows = groups.flatMap((g) => g.publications?.items ?? []);
     if (rows.length === 0)
         return '';
-    const several = new Set(rows.map((r) => r.id)).size > 1 || report.composite !== undefined;
-    const head = `<tr>${several ? '<th>Job</th>' : ''}<th>Target</th><th>Table</th><th>Action</th></tr>`;
+    const head = '<tr><th>Target</th><th>Table</th><th>Action</th></tr>';
     const body = rows.slice(0, MAX_PUBLICATIONS_SHOWN).map((r) => {
-        const cells = [
-            ...(several ? [String(r.id)] : []),
-            escapeText(r.target, 60),
-            `<code>${escapeText(r.table, 200)}</code>`,
-            escapeText(r.action, 60)
-        ];
+        const cells = [escapeText(r.target, 60), `<code>${escapeText(r.table, 200)}</code>`, escapeText(r.action, 60)];
         return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
     });
     if (rows.length > MAX_PUBLICATIONS_SHOWN) {
-        body.push(`<tr><td colspan="4">… and ${rows.length - MAX_PUBLICATIONS_SHOWN} more (see the result output)</td></tr>`);
+        body.push(`<tr><td colspan="3">… and ${rows.length - MAX_PUBLICATIONS_SHOWN} more (see the result output)</td></tr>`);
     }
     return `<table>\n<thead>${head}</thead>\n<tbody>\n${body.join('\n')}\n</tbody>\n</table>`;
 }
@@ -35040,7 +35199,7 @@ class LogTail {
 
 /** Compressed bytes given to the inflater at a time. */
 const SLICE_BYTES = 2048;
-const MAX_NAME = 255;
+const zip_reader_MAX_NAME = 255;
 const MAX_SEGMENT = 100;
 const MAX_DEPTH = 8;
 const RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i;
@@ -35112,8 +35271,8 @@ function feed(unzip, archive, reading) {
  * Pure.
  */
 function entryPath(name) {
-    if (name.length > MAX_NAME)
-        return { ok: false, reason: `a name longer than ${MAX_NAME} characters` };
+    if (name.length > zip_reader_MAX_NAME)
+        return { ok: false, reason: `a name longer than ${zip_reader_MAX_NAME} characters` };
     // eslint-disable-next-line no-control-regex
     if (/[\u0000-\u001f\u007f]/.test(name))
         return { ok: false, reason: 'a name with control characters' };
@@ -35313,12 +35472,12 @@ function parsePublications(body) {
     const list = Array.isArray(data) ? data.filter((p) => isRecord(p)) : [];
     const items = list.slice(0, MAX_PUBLICATIONS).map((p) => ({
         target: publications_text(p.targetType) || 'unknown target',
-        table: tableOf(p),
+        table: publications_tableOf(p),
         action: publications_text(p.action) || 'unknown action'
     }));
     return { items, more: Math.max(0, list.length - MAX_PUBLICATIONS) };
 }
-function tableOf(p) {
+function publications_tableOf(p) {
     const path = Array.isArray(p.path) ? p.path.filter((s) => typeof s === 'string') : [];
     const name = publications_text(p.tableName);
     return [...path, name].filter(Boolean).join('.').slice(0, MAX_FIELD) || 'unnamed table';
@@ -35597,7 +35756,7 @@ class job_group_run_JobGroupRun {
             finishedAt: isTerminal(group?.status) && Number.isFinite(updated) ? updated : undefined,
             stages,
             written,
-            jobGroups: [{ id: ref.id, status: group?.status ?? status, stages }]
+            jobGroups: [{ id: ref.id, status: group?.status ?? status, stages, written }]
         };
     }
 }
@@ -35614,6 +35773,7 @@ async function readJobGroup(api, id, budget, status) {
 }
 
 ;// CONCATENATED MODULE: ./src/targets/flow.ts
+
 
 
 
@@ -35694,7 +35854,12 @@ class FlowRun extends job_group_set_JobGroupSet {
             status: statuses.every((st) => st !== undefined) ? overallStatus(statuses) : undefined,
             ...spanOf(groups),
             stages: reads.flatMap((r) => r.stages),
-            jobGroups: reads.map((r, i) => ({ id: ids[i], status: groups[i]?.status, stages: r.stages })),
+            jobGroups: reads.map((r, i) => ({
+                id: ids[i],
+                status: groups[i]?.status,
+                stages: r.stages,
+                written: r.written
+            })),
             written: mergeWritten(reads.map((r) => r.written)),
             parts: groups.map((g) => partOf(g))
         };
@@ -35774,6 +35939,7 @@ class AttachedJobGroup extends job_group_run_JobGroupRun {
 
 
 
+
 class plan_PlanRun {
     label;
     api;
@@ -35841,7 +36007,8 @@ class plan_PlanRun {
             jobGroups: reads.map((r, i) => ({
                 id: ids[i],
                 status: r.group?.status ?? parts.find((p) => p.jobGroupId === ids[i])?.status,
-                stages: r.stages
+                stages: r.stages,
+                written: r.written
             })),
             written: mergeWritten(reads.map((r) => r.written)),
             parts: parts.map((p) => ({ ...p, ...read(p.jobGroupId), task: p.task }))

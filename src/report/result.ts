@@ -5,6 +5,7 @@
  * test checks that the documentation's example has exactly the fields built here.
  */
 import type { Job } from '../api/job-groups.ts'
+import type { Written } from '../api/job-outputs.ts'
 import type { Target } from '../inputs/inputs.ts'
 import type { JobGroupLogs } from '../results/job-logs.ts'
 import type { Publication } from '../results/publications.ts'
@@ -36,6 +37,8 @@ export interface StepResult {
   notes: string[]
   inputErrors: { input: string; message: string }[]
   jobGroups: ResultJobGroup[]
+  /** What every job group wrote together (the `written` output): files by uri, tables by name. */
+  outputs: Written
   /** Every job group's publications together. */
   publications: ResultPublication[]
   /** The report folder (the `report-dir` output), or null. */
@@ -64,6 +67,8 @@ export interface ResultJobGroup {
   stages: ResultStage[]
   /** Stages not listed (the report folder's stages.json lists them). */
   stagesOmitted: number
+  /** What it wrote; null when not read (it did not complete, or is beyond the job groups read). */
+  outputs: Written | null
   /** Null when not read (not ended, or beyond the job groups read). */
   publications: ResultPublication[] | null
   logs: ResultLogs
@@ -131,6 +136,7 @@ export function buildResult(report: RunReport, context: ResultContext): StepResu
     notes: [...report.notes],
     inputErrors: [],
     jobGroups: jobGroupsOf(report),
+    outputs: bounded(report.written),
     publications: (report.jobGroups ?? []).flatMap((g) => publicationsOf(g.id, g.publications?.items) ?? []),
     reportDir: context.reportDir ?? null
   }
@@ -160,6 +166,7 @@ export function invalidInputResult(errors: { input: string; message: string }[],
     notes: [],
     inputErrors: errors.map(({ input, message }) => ({ input, message })),
     jobGroups: [],
+    outputs: { files: [], tables: [] },
     publications: [],
     reportDir: reportDir ?? null
   }
@@ -190,6 +197,7 @@ function jobGroupsOf(report: RunReport): ResultJobGroup[] {
       durationSeconds: seconds(part?.durationMs ?? (report.composite ? undefined : report.durationMs)),
       stages: shown.map(stageOf),
       stagesOmitted: stages.length - shown.length,
+      outputs: group?.written ? bounded(group.written) : null,
       publications: publicationsOf(id, group?.publications?.items) ?? null,
       logs: logsOf(group?.logs)
     }
@@ -218,6 +226,13 @@ function logsOf(logs: JobGroupLogs | undefined): ResultLogs {
     archive: logs.archive ?? null,
     notes: [...logs.notes, ...(logs.detail ? [logs.detail] : [])]
   }
+}
+
+/** Files and tables kept, of each. */
+const MAX_OUTPUTS = 500
+
+function bounded(written: Written | undefined): Written {
+  return { files: written?.files.slice(0, MAX_OUTPUTS) ?? [], tables: written?.tables.slice(0, MAX_OUTPUTS) ?? [] }
 }
 
 function cut(text: string, max: number): string {

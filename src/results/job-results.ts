@@ -5,6 +5,7 @@
  */
 import type { ApiClient, Budget } from '../api/api-client.ts'
 import type { Job } from '../api/job-groups.ts'
+import type { Written } from '../api/job-outputs.ts'
 import type { Config } from '../inputs/inputs.ts'
 import { appLink, type LogsPolicy } from '../inputs/results-inputs.ts'
 import { log } from '../shared/log.ts'
@@ -34,6 +35,8 @@ export interface EndedJobGroup {
   id: number
   status?: string
   stages: Job[]
+  /** What it wrote (GET /outputs, read once it completed). */
+  written?: Written
 }
 
 /** What was read of one job group: undefined where nothing was asked. */

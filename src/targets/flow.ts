@@ -10,7 +10,8 @@ import type { RunFlowRequest } from '../api/flow-request.ts'
 import { FlowsApi, type RunFlowAnswer } from '../api/flows-api.ts'
 import { isTerminal, type Job, type JobGroup, type JobGroupsApi, type JobStatus } from '../api/job-groups.ts'
 import { log, quietly } from '../shared/log.ts'
-import { mergeWritten, overallStatus, pageUrl, partOf, positive, type RunPart } from '../report/run-parts.ts'
+import { mergeWritten } from '../api/job-outputs.ts'
+import { overallStatus, pageUrl, partOf, positive, type RunPart } from '../report/run-parts.ts'
 import { inBatches, JobGroupSet } from './job-group-set.ts'
 import { readJobGroup } from './job-group-run.ts'
 import type { RunDetails, RunKind, RunRef, StartContext, Started } from './run-kind.ts'
@@ -94,7 +95,12 @@ export class FlowRun extends JobGroupSet implements RunKind {
       status: statuses.every((st) => st !== undefined) ? overallStatus(statuses) : undefined,
       ...spanOf(groups),
       stages: reads.flatMap((r) => r.stages),
-      jobGroups: reads.map((r, i) => ({ id: ids[i]!, status: groups[i]?.status, stages: r.stages })),
+      jobGroups: reads.map((r, i) => ({
+        id: ids[i]!,
+        status: groups[i]?.status,
+        stages: r.stages,
+        written: r.written
+      })),
       written: mergeWritten(reads.map((r) => r.written)),
       parts: groups.map((g) => partOf(g))
     }

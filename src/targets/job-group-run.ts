@@ -9,10 +9,10 @@ import {
   type CancelOutcome,
   type Job,
   type JobGroup,
-  type JobGroupOutputs,
   type JobGroupsApi,
   type JobStatus
 } from '../api/job-groups.ts'
+import type { Written } from '../api/job-outputs.ts'
 import { quietly } from '../shared/log.ts'
 import type { RunDetails, RunRef } from './run-kind.ts'
 
@@ -49,7 +49,7 @@ export class JobGroupRun {
       finishedAt: isTerminal(group?.status) && Number.isFinite(updated) ? updated : undefined,
       stages,
       written,
-      jobGroups: [{ id: ref.id, status: group?.status ?? status, stages }]
+      jobGroups: [{ id: ref.id, status: group?.status ?? status, stages, written }]
     }
   }
 }
@@ -60,7 +60,7 @@ export async function readJobGroup(
   id: number,
   budget: Budget,
   status?: JobStatus
-): Promise<{ group?: JobGroup; stages: Job[]; written?: JobGroupOutputs }> {
+): Promise<{ group?: JobGroup; stages: Job[]; written?: Written }> {
   const read = await quietly(`GET /v4/jobGroups/${id} for the report`, () => api.get(id, budget))
   // A status that is no string (or no status at all) tells nothing: it never reaches the report.
   const group = read && { ...read, status: isStatus(read.status) ? read.status : undefined }

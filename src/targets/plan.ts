@@ -8,7 +8,8 @@ import type { ApiResponse, Budget } from '../api/api-client.ts'
 import { FlowsApi, type PlanNode, type RunPlanAnswer } from '../api/flows-api.ts'
 import { isTerminal, type CancelOutcome, type Job, type JobGroupsApi, type JobStatus } from '../api/job-groups.ts'
 import { quietly } from '../shared/log.ts'
-import { mergeWritten, overallStatus, pageUrl, partOf, positive, type RunPart } from '../report/run-parts.ts'
+import { mergeWritten } from '../api/job-outputs.ts'
+import { overallStatus, pageUrl, partOf, positive, type RunPart } from '../report/run-parts.ts'
 import { MAX_DETAILED_JOB_GROUPS } from './flow.ts'
 import { readJobGroup } from './job-group-run.ts'
 import type { RunDetails, RunKind, RunRef, StartContext, Started } from './run-kind.ts'
@@ -88,7 +89,8 @@ export class PlanRun implements RunKind {
       jobGroups: reads.map((r, i) => ({
         id: ids[i]!,
         status: r.group?.status ?? parts.find((p) => p.jobGroupId === ids[i])?.status,
-        stages: r.stages
+        stages: r.stages,
+        written: r.written
       })),
       written: mergeWritten(reads.map((r) => r.written)),
       parts: parts.map((p) => ({ ...p, ...read(p.jobGroupId), task: p.task }))

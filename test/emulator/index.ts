@@ -44,3 +44,5 @@ export type {
   ValidationStatus
 } from './flow-types.ts'
 export type { LogArchiveSpec, LogEntrySpec, LogsCall } from './results.ts'
+export type { HistoryEndpoint, HistoryOptions } from './history.ts'
+export { EMULATOR_DB_CONNECT_STRING } from './bodies.ts'

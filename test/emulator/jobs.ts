@@ -26,6 +26,8 @@ export interface Stage {
   /** How the stage ends when nobody cancels the job group. */
   readonly outcome: TerminalStatus
   readonly errorMessage: string | null
+  /** Shown as the failing stage's `errorMessage` instead of `{message: errorMessage}`. */
+  readonly errorObject?: Record<string, unknown>
 }
 
 export interface JobGroup {
@@ -40,6 +42,8 @@ export interface JobGroup {
   readonly executionId?: string
   readonly overrides?: unknown
   readonly runParameters?: unknown
+  /** The request's top-level ignoreRecipeErrors (S1), as received. */
+  readonly ignoreRecipeErrors?: unknown
   readonly origin: JobGroupOrigin
   /** The flow run that created this job group (POST /v4/flows/{id}/run). */
   readonly flowRunId?: number
@@ -53,6 +57,7 @@ export interface NewJobGroup {
   executionId?: string
   overrides?: unknown
   runParameters?: unknown
+  ignoreRecipeErrors?: unknown
   /** Default 'api'. */
   origin?: JobGroupOrigin
   flowRunId?: number
@@ -92,6 +97,7 @@ export class JobStore {
       executionId: input.executionId,
       overrides: input.overrides,
       runParameters: input.runParameters,
+      ignoreRecipeErrors: input.ignoreRecipeErrors,
       origin: input.origin ?? 'api',
       flowRunId: input.flowRunId
     }
@@ -231,12 +237,13 @@ function planStages(scenario: Scenario, createdAt: number, firstId: number): Sta
     startAt: i < running ? Math.round(runStart + i * stageMs) : finishAt,
     endAt: i < running ? Math.round(runStart + (i + 1) * stageMs) : finishAt,
     outcome: stageOutcome(i, failing),
-    errorMessage: i === failing ? (spec.errorMessage ?? DEFAULT_ERROR_MESSAGE) : null
+    errorMessage: i === failing ? (spec.errorMessage ?? DEFAULT_ERROR_MESSAGE) : null,
+    errorObject: i === failing ? spec.errorObject : undefined
   }))
 }
 
 function failingStage(stages: StageSpec[]): number {
-  const marked = stages.findIndex((stage) => stage.errorMessage !== undefined)
+  const marked = stages.findIndex((stage) => stage.errorMessage !== undefined || stage.errorObject !== undefined)
   return marked >= 0 ? marked : stages.length - 1
 }
 

@@ -78,7 +78,7 @@ export class FlowsAndPlans {
       case 'POST plans run':
         return underQuota(this.planQuota, 'runPlan', now, () => this.plans.run(req, id, now))
       case 'GET plans full':
-        return this.plans.full(id, now, replica)
+        return this.plans.full(id, now, replica, req.query.ensureOriginal)
       case 'GET planSnapshotRuns ':
         return this.plans.get(id, now, replica)
       default:

@@ -96,6 +96,7 @@ export class Emulator {
       recipes: new Set([...(options.recipes ?? DEFAULT_RECIPES), ...FlowsAndPlans.recipeIds(options)]),
       legacy: options.legacy ?? false,
       listing: options.listing ?? 'both',
+      history: options.history ?? {},
       store: this.store,
       quota: quota && new TriggerQuota(quota.limit, quota.windowMs),
       runs: this.runs,

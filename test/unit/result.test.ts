@@ -109,6 +109,7 @@ describe('buildResult', () => {
             { id: 41002, type: 'filewriter', status: 'Canceled', error: null }
           ],
           stagesOmitted: 0,
+          outputs: null,
           publications: [],
           logs: {
             state: 'read',
@@ -118,6 +119,7 @@ describe('buildResult', () => {
           }
         }
       ],
+      outputs: { files: [], tables: [] },
       publications: [],
       reportDir: '/tmp/r'
     })
