@@ -5,7 +5,7 @@
 // server's. Steps of other actions and `run:` steps are not run. As in a real job, the first failing step ends the
 // example. A fake GitHub API serves every run (GITHUB_API_URL): a `pull_request` workflow runs with a
 // pull_request event, so `comment-on-pr` really comments, and a rotated refresh token is really written back.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { v4ApiUrl } from '../../src/inputs/aac-host.ts'
@@ -16,6 +16,7 @@ import { FakeGitHub } from './fake-github.ts'
 import { GITHUB_TOKEN, SECRETS_ACCESS, SECRETS_TOKENS, SERVICE_PRINCIPAL } from './fake-tokens.ts'
 import { asRecord, isThisAction, strings, type Markers, type Workflow } from './readme-examples.ts'
 import { runAction, type ActionResult } from './run-action.ts'
+import { isUploadArtifact, runsAfterFailure, uploadProblems } from './readme-upload.ts'
 
 /** What an example's `# readme-test: emulator=<name>` starts. */
 export interface EmulatorSetup {
@@ -47,7 +48,7 @@ const FLOW_10: FlowSpec = {
 /**
  * The emulator setups an example can ask for with `# readme-test: emulator=<name>`. The recipe, flow and plan ids
  * and the OAuth client ids are those the examples use, listed on purpose: an example with a new id fails until its
- * id is added here. Jobs run 1.5 s (the emulator's default scenario) and end Complete.
+ * id is added here. Jobs run 1.5 s (the emulator's default scenario) and end Complete (but in `failing`).
  */
 export const EMULATOR_SETUPS: Record<string, EmulatorSetup> = {
   default: { emulator: { recipes: [7, 42] } },
@@ -65,6 +66,16 @@ export const EMULATOR_SETUPS: Record<string, EmulatorSetup> = {
             { name: 'Daily report', outputs: [{ recipeId: 11, name: 'Daily report' }] }
           ]
         }
+      }
+    }
+  },
+  // "When a job fails": recipe 7 fails in its wrangle stage; the self-managed edition serves its logs as a ZIP.
+  failing: {
+    emulator: {
+      recipes: [7],
+      scenario: {
+        finalStatus: 'Failed',
+        stages: [{ jobType: 'wrangle', errorMessage: 'Column amount is missing' }, { jobType: 'filewriter' }]
       }
     }
   },
@@ -167,6 +178,7 @@ export async function runExample(
       ...new Set(Object.entries(values).flatMap(([k, v]) => (/^secrets\.|^github\.token$/.test(k) ? [v] : [])))
     ]
     dir = mkdtempSync(join(tmpdir(), 'readme-example-'))
+    mkdirSync(join(dir, 'temp'))
     const eventPath = join(dir, 'event.json')
     const pullRequest = PR_EVENTS.has(event)
     writeFileSync(eventPath, JSON.stringify(pullRequest ? pullRequestPayload() : {}))
@@ -184,19 +196,27 @@ export async function runExample(
         needs: Object.fromEntries(needsOf(spec).map((n) => [n, jobOutputs[n] ?? {}]))
       }
       const steps = Array.isArray(spec.steps) ? spec.steps : []
+      let failedStep = false
       for (const [index, value] of steps.entries()) {
         const step = asRecord(value)
-        if (typeof step.uses !== 'string' || !isThisAction(step.uses)) continue
         const name = typeof step.id === 'string' ? step.id : `#${index + 1}`
         const label = `${where}: job ${job}, step ${name}`
+        if (isUploadArtifact(step.uses)) {
+          problems.push(...uploadProblems(step, (text) => substitute(text, scope, servers, label, problems), label))
+          continue
+        }
+        if (failedStep && !runsAfterFailure(step)) continue
+        if (typeof step.uses !== 'string' || !isThisAction(step.uses)) continue
         const inputs = stepInputs(asRecord(step.with), scope, servers, label, problems)
         const writtenWarnings = serverInputs(inputs, servers, label, problems)
         if (problems.length) break jobs
-        const result = await runAction(inputs, { env: { ...env, GITHUB_JOB: job } })
+        // The example's own RUNNER_TEMP, kept until it ends: a later step may upload the report folder.
+        const result = await runAction(inputs, { env: { ...env, GITHUB_JOB: job, RUNNER_TEMP: join(dir, 'temp') } })
         runs.push({ job, step: name, inputs, writtenWarnings, result })
         if (typeof step.id === 'string') scope.steps[step.id] = result.outputs
-        if (result.code !== 0) break jobs
+        failedStep ||= result.code !== 0
       }
+      if (failedStep) break jobs
       const outputs: Record<string, string> = {}
       for (const [key, value] of Object.entries(asRecord(spec.outputs))) {
         outputs[key] = substitute(String(value), scope, servers, `${where}: outputs of job ${job}`, problems)
