@@ -31556,6 +31556,7 @@ class ReportDir {
         (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.resolve)(file, '..'), { recursive: true });
         const fd = (0,external_node_fs_namespaceObject.openSync)(file, 'wx');
         let open = true;
+        let closed = false;
         return {
             write: (data) => {
                 if (!open)
@@ -31566,12 +31567,20 @@ class ReportDir {
                     return;
                 }
                 this.written += bytes.length;
-                (0,external_node_fs_namespaceObject.writeSync)(fd, bytes);
+                try {
+                    (0,external_node_fs_namespaceObject.writeSync)(fd, bytes);
+                }
+                catch (error) {
+                    // A full disk, say: the file stays as far as it got, and the reading goes on.
+                    this.problem ??= `a write failed (${error.message})`;
+                    open = false;
+                }
             },
             close: () => {
-                if (open)
+                if (!closed)
                     (0,external_node_fs_namespaceObject.closeSync)(fd);
                 open = false;
+                closed = true;
             }
         };
     }
@@ -35350,12 +35359,13 @@ function unpack(bytes, truncated, request) {
     const tails = new Map(request.stageIds.map((id) => [String(id), new LogTail(request.tailLines)]));
     const entries = [];
     let notLogs = 0;
-    const open = (path) => {
+    const open = (checked) => {
         // The entry before is done: what it still holds goes into its files before the next entry starts.
         for (const finish of entries.splice(0))
             finish();
-        if (!LOG_NAME.test(path.at(-1)))
+        if (!LOG_NAME.test(checked.at(-1)))
             return void (notLogs += 1);
+        const path = cleanPath(checked, request.clean);
         const stageId = path.length >= 2 && path.at(-1) === 'job.log' ? path.at(-2) : undefined;
         const tail = stageId === undefined ? undefined : tails.get(stageId);
         const name = path.join('/');
@@ -35403,6 +35413,13 @@ function readingNotes(reading, truncated, clean) {
         notes.push(`${reading.skipped.length - 5} more entries were not unpacked.`);
     return notes;
 }
+/** An entry's checked path with the secrets in its name removed (a `*` of `***` becomes `_`). Pure. */
+function cleanPath(segments, clean) {
+    return clean(segments.join('/'))
+        .split('/')
+        .map((segment) => segment.replace(/\*/g, '_'))
+        .filter((segment) => segment !== '' && segment !== '.' && segment !== '..');
+}
 function fromTail(tail) {
     return { lineCount: tail.count, tail: tail.lines, telling: tail.telling };
 }
@@ -35439,8 +35456,9 @@ class Files {
         this.dir = dir;
         this.notes = notes;
     }
+    /** A new file; one that cannot be made (e.g. a name that is a folder already) is left out, and said once. */
     open(segments) {
-        if (!this.dir || this.failed)
+        if (!this.dir)
             return undefined;
         try {
             const writer = this.dir.open(segments);
@@ -35448,8 +35466,9 @@ class Files {
             return writer;
         }
         catch (error) {
+            if (!this.failed)
+                this.notes.push(`Not every log could be written to the report folder: ${error.message}.`);
             this.failed = true;
-            this.notes.push(`The logs could not be written to the report folder: ${error.message}.`);
             return undefined;
         }
     }

@@ -30965,6 +30965,7 @@ class ReportDir {
         (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.resolve)(file, '..'), { recursive: true });
         const fd = (0,external_node_fs_namespaceObject.openSync)(file, 'wx');
         let open = true;
+        let closed = false;
         return {
             write: (data) => {
                 if (!open)
@@ -30975,12 +30976,20 @@ class ReportDir {
                     return;
                 }
                 this.written += bytes.length;
-                (0,external_node_fs_namespaceObject.writeSync)(fd, bytes);
+                try {
+                    (0,external_node_fs_namespaceObject.writeSync)(fd, bytes);
+                }
+                catch (error) {
+                    // A full disk, say: the file stays as far as it got, and the reading goes on.
+                    this.problem ??= `a write failed (${error.message})`;
+                    open = false;
+                }
             },
             close: () => {
-                if (open)
+                if (!closed)
                     (0,external_node_fs_namespaceObject.closeSync)(fd);
                 open = false;
+                closed = true;
             }
         };
     }

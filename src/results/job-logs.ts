@@ -83,10 +83,11 @@ function unpack(bytes: Uint8Array, truncated: boolean, request: LogsRequest): Jo
   const tails = new Map<string, LogTail>(request.stageIds.map((id) => [String(id), new LogTail(request.tailLines)]))
   const entries: (() => void)[] = []
   let notLogs = 0
-  const open = (path: string[]): EntrySink | undefined => {
+  const open = (checked: string[]): EntrySink | undefined => {
     // The entry before is done: what it still holds goes into its files before the next entry starts.
     for (const finish of entries.splice(0)) finish()
-    if (!LOG_NAME.test(path.at(-1)!)) return void (notLogs += 1)
+    if (!LOG_NAME.test(checked.at(-1)!)) return void (notLogs += 1)
+    const path = cleanPath(checked, request.clean)
     const stageId = path.length >= 2 && path.at(-1) === 'job.log' ? path.at(-2)! : undefined
     const tail = stageId === undefined ? undefined : tails.get(stageId)
     const name = path.join('/')
@@ -127,6 +128,14 @@ function readingNotes(reading: ZipReading, truncated: boolean, clean: (text: str
   }
   if (reading.skipped.length > 5) notes.push(`${reading.skipped.length - 5} more entries were not unpacked.`)
   return notes
+}
+
+/** An entry's checked path with the secrets in its name removed (a `*` of `***` becomes `_`). Pure. */
+function cleanPath(segments: string[], clean: (text: string) => string): string[] {
+  return clean(segments.join('/'))
+    .split('/')
+    .map((segment) => segment.replace(/\*/g, '_'))
+    .filter((segment) => segment !== '' && segment !== '.' && segment !== '..')
 }
 
 function fromTail(tail: LogTail): Pick<StageLog, 'lineCount' | 'tail' | 'telling'> {
@@ -170,15 +179,17 @@ class Files {
     this.notes = notes
   }
 
+  /** A new file; one that cannot be made (e.g. a name that is a folder already) is left out, and said once. */
   open(segments: string[]): FileWriter | undefined {
-    if (!this.dir || this.failed) return undefined
+    if (!this.dir) return undefined
     try {
       const writer = this.dir.open(segments)
       this.writers.push(writer)
       return writer
     } catch (error) {
+      if (!this.failed)
+        this.notes.push(`Not every log could be written to the report folder: ${(error as Error).message}.`)
       this.failed = true
-      this.notes.push(`The logs could not be written to the report folder: ${(error as Error).message}.`)
       return undefined
     }
   }

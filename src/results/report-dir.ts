@@ -41,6 +41,7 @@ export class ReportDir {
     mkdirSync(resolve(file, '..'), { recursive: true })
     const fd = openSync(file, 'wx')
     let open = true
+    let closed = false
     return {
       write: (data) => {
         if (!open) return
@@ -50,11 +51,18 @@ export class ReportDir {
           return
         }
         this.written += bytes.length
-        writeSync(fd, bytes)
+        try {
+          writeSync(fd, bytes)
+        } catch (error) {
+          // A full disk, say: the file stays as far as it got, and the reading goes on.
+          this.problem ??= `a write failed (${(error as Error).message})`
+          open = false
+        }
       },
       close: () => {
-        if (open) closeSync(fd)
+        if (!closed) closeSync(fd)
         open = false
+        closed = true
       }
     }
   }

@@ -132,6 +132,41 @@ describe('a hostile logs archive', () => {
   })
 })
 
+describe('entry names that carry a secret or clash', () => {
+  it('a token in an entry name is removed from file names; a clashing name is left out, the rest kept', async () => {
+    const entries = [
+      { name: `${API_TOKEN}/job.log`, text: 'named after a token' },
+      { name: `notes-${API_TOKEN}.log`, text: 'also' },
+      { name: 'clash', text: 'a file' },
+      { name: 'clash/inner.log', text: 'cannot be under a file' },
+      { name: 'after.log', text: 'still kept' }
+    ]
+    const e = await emulator({ scenario: failing({ entries }) })
+    const result = await run(inputsFor(e), { env: { RUNNER_TEMP: runnerTemp() } })
+    expect(result.code).toBe(1)
+    const files = filesUnder(result.outputs['report-dir']!)
+    expect(Object.keys(files).filter((f) => f.includes(API_TOKEN))).toEqual([])
+    expect(files['logs/job-group-4100/___/job.log']).toBe('named after a token\n')
+    expect(files['logs/job-group-4100/notes-___.log']).toBe('also\n')
+    expect(files['logs/job-group-4100/after.log']).toBe('still kept\n')
+    expect(files['logs/job-group-4100.zip!clash/inner.log']).toBe('cannot be under a file\n')
+    expect(warnings(result).join('\n')).toContain('Not every log could be written to the report folder')
+    expectNoSecretIn(files)
+  })
+
+  it('100 MiB of junk with no length: 16 MiB are read, then the step says it holds no files', async () => {
+    const e = await emulator({
+      scenario: failing({}),
+      faults: [{ path: /\/logs$/, action: { kind: 'huge', bytes: 100 * MIB, content: 'junk', declareLength: false } }]
+    })
+    const result = await run(inputsFor(e))
+    expect(result.code).toBe(1)
+    const said = warnings(result).join('\n')
+    expect(said).toContain('The logs archive is larger than 16 MiB: only that much of it was read.')
+    expect(said).toContain('the answer holds no files (it may not be a ZIP archive)')
+  })
+})
+
 describe('a report folder that cannot be written', () => {
   it('is a warning: report-dir is empty, result still parses and names no folder, the logs still print', async () => {
     const temp = runnerTemp()
