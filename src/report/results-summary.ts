@@ -6,7 +6,7 @@
 import type { JobGroupReport } from '../results/job-results.ts'
 import { neutralise } from '../shared/log.ts'
 import { writtenPerJobGroup, type RunReport } from './report.ts'
-import { describePart } from './run-parts.ts'
+import { describePart, partName } from './run-parts.ts'
 import { errorText, escapeText } from './summary.ts'
 
 const MAX_LINE = 300
@@ -43,7 +43,8 @@ function madeTable(report: RunReport, groups: JobGroupReport[]): string {
     if (wrote.length === 0 && published.length === 0) return []
     const part = report.composite?.parts.find((p) => p.jobGroupId === g.id)
     const job = `<a href="${escapeText(g.url, 500)}">${g.id}</a>`
-    const cells = [job, escapeText(part ? describePart(part) : '', 200), cell(wrote), cell(published)]
+    const named = part ? [part.task === undefined ? '' : `task '${part.task}'`, partName(part)] : []
+    const cells = [job, escapeText(named.filter(Boolean).join(', '), 200), cell(wrote), cell(published)]
     return [`<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`]
   })
   if (rows.length === 0) return ''
