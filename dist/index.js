@@ -31537,19 +31537,21 @@ const MAX_REPORT_DIR_BYTES = 256 * 1024 * 1024;
 class ReportDir {
     path;
     written = 0;
+    maxBytes;
     /** Set once the budget is spent or a write failed: what could not be written, for one warning. */
     problem;
-    constructor(path) {
+    constructor(path, maxBytes) {
         this.path = path;
+        this.maxBytes = maxBytes;
     }
     /** A new folder under RUNNER_TEMP (the system's temporary folder outside a runner); throws when it cannot be made. */
-    static create(env = process.env) {
+    static create(env = process.env, maxBytes = MAX_REPORT_DIR_BYTES) {
         const base = env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
         (0,external_node_fs_namespaceObject.mkdirSync)(base, { recursive: true });
-        return new ReportDir((0,external_node_path_namespaceObject.resolve)((0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(base, 'trifacta-run-job-'))));
+        return new ReportDir((0,external_node_path_namespaceObject.resolve)((0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(base, 'trifacta-run-job-'))), maxBytes);
     }
     /** A new file at `segments` (checked names, e.g. from `entryPath`); never one outside the folder or existing. */
-    open(segments) {
+    open(segments, budgeted = true) {
         const file = (0,external_node_path_namespaceObject.resolve)(this.path, ...segments);
         if (!file.startsWith(this.path + external_node_path_namespaceObject.sep))
             throw new Error(`${segments.join('/')} is not inside the report folder`);
@@ -31562,8 +31564,10 @@ class ReportDir {
                 if (!open)
                     return;
                 const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-                if (this.written + bytes.length > MAX_REPORT_DIR_BYTES) {
-                    this.problem ??= `the report folder reached its bound of ${MAX_REPORT_DIR_BYTES / 1024 / 1024} MiB`;
+                if (budgeted && this.written + bytes.length > this.maxBytes) {
+                    // Full: nothing more goes in (no file gets a gap), and the folder says so once.
+                    this.written = this.maxBytes;
+                    this.problem ??= `the report folder reached its bound of ${this.maxBytes} bytes`;
                     return;
                 }
                 this.written += bytes.length;
@@ -31584,9 +31588,9 @@ class ReportDir {
             }
         };
     }
-    /** Writes a whole file at once, secrets removed. */
+    /** Writes a whole file at once, secrets removed; outside the byte bound (result.json is bounded itself). */
     writeFile(segments, text) {
-        const writer = this.open(segments);
+        const writer = this.open(segments, false);
         try {
             writer.write((0,secrets/* redact */.E)(text));
         }
