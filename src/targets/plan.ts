@@ -1,17 +1,19 @@
 /**
  * Plan run: `POST /v4/plans/{id}/run` starts a plan snapshot run, waited on with `GET /v4/planSnapshotRuns/{id}`
  * and cancelled with `POST /v4/planSnapshotRuns/{id}/cancel`. Its tasks and their job groups come from
- * `GET /v4/plans/{id}/full`. A plan with missing flow references fails at once. As for a flow run, its start is
- * never sent again once it may have reached the server.
+ * `GET /v4/plans/{id}/full` of the run's **snapshot** plan, where its task runs live (plan-tasks.ts). A plan with
+ * missing flow references fails at once. As for a flow run, its start is never sent again once it may have
+ * reached the server.
  */
 import type { ApiResponse, Budget } from '../api/api-client.ts'
-import { FlowsApi, type PlanNode, type RunPlanAnswer } from '../api/flows-api.ts'
+import { FlowsApi, type RunPlanAnswer } from '../api/flows-api.ts'
 import { isTerminal, type CancelOutcome, type Job, type JobGroupsApi, type JobStatus } from '../api/job-groups.ts'
 import { quietly } from '../shared/log.ts'
 import { mergeWritten } from '../api/job-outputs.ts'
 import { overallStatus, pageUrl, partOf, positive, type RunPart } from '../report/run-parts.ts'
 import { MAX_DETAILED_JOB_GROUPS } from './flow.ts'
 import { readJobGroup } from './job-group-run.ts'
+import { planTaskRuns, snapshotIds } from './plan-tasks.ts'
 import type { RunDetails, RunKind, RunRef, StartContext, Started } from './run-kind.ts'
 import { startOnce } from './start-retries.ts'
 
@@ -22,6 +24,8 @@ export class PlanRun implements RunKind {
   /** Undefined in the post step, which only cancels the run and reads its own status. */
   private readonly planId?: number
   private readonly appUrl: string
+  /** The snapshot plan the run was made on, once the run named it or its task runs were found there. */
+  private snapshotId?: number
 
   constructor(api: JobGroupsApi, planId: number | undefined, appUrl: string) {
     this.api = api
@@ -49,6 +53,7 @@ export class PlanRun implements RunKind {
   async status(ref: RunRef, budget: Budget): Promise<JobStatus> {
     const run = await this.flows.planRun(ref.id, budget)
     if (typeof run?.status !== 'string') throw new Error(`GET /v4/planSnapshotRuns/${ref.id} answered no status.`)
+    this.snapshotId ??= this.snapshotOf(run.plan?.id)
     if (!isTerminal(run.status)) return run.status
     const parts = (await quietly("Reading the plan's tasks", () => this.parts(ref, budget))) ?? []
     return overallStatus([run.status, ...parts.map((p) => p.status).filter(isTerminal)] as JobStatus[])
@@ -71,6 +76,7 @@ export class PlanRun implements RunKind {
 
   async details(ref: RunRef, budget: Budget): Promise<RunDetails> {
     const run = await quietly(`GET /v4/planSnapshotRuns/${ref.id}`, () => this.flows.planRun(ref.id, budget))
+    this.snapshotId ??= this.snapshotOf(run?.plan?.id)
     const parts = (await quietly("Reading the plan's tasks", () => this.parts(ref, budget))) ?? []
     const ids = parts.flatMap((p) => (p.jobGroupId === undefined ? [] : [p.jobGroupId]))
     const reads = await Promise.all(
@@ -82,18 +88,48 @@ export class PlanRun implements RunKind {
     }
     return {
       status: run?.status,
-      createdAt: epochMs(run?.startedAt),
-      finishedAt: epochMs(run?.finishedAt),
+      createdAt: epochMs(run?.startedAt ?? undefined),
+      finishedAt: epochMs(run?.finishedAt ?? undefined),
       stages: reads.flatMap((r) => r.stages),
       written: mergeWritten(reads.map((r) => r.written)),
       parts: parts.map((p) => ({ ...p, ...read(p.jobGroupId), task: p.task }))
     }
   }
 
-  /** The plan's tasks with this run's job groups; a task without one is a part of its own. */
+  /**
+   * The plan's tasks with this run's job groups, from the snapshot plan the run was made on: the one it names, else
+   * the first of the original plan and its latest snapshots that holds a task run of this run. A task without a job
+   * group is a part of its own; [] when no plan read shows this run.
+   */
   private async parts(ref: RunRef, budget: Budget): Promise<RunPart[]> {
     if (this.planId === undefined) return []
-    return planParts(await this.flows.planNodes(this.planId, budget), ref.id)
+    const tried = new Set<number>()
+    const look = async (
+      id: number,
+      snapshot: boolean
+    ): Promise<{ parts: RunPart[]; found: boolean; plan: unknown }> => {
+      tried.add(id)
+      const plan = await this.flows.plan(id, budget, snapshot)
+      return { plan, ...planTaskRuns(plan, ref.id) }
+    }
+    // The snapshot the run names is its own: its tasks are shown, also before any of them ran.
+    if (this.snapshotId !== undefined) return (await look(this.snapshotId, true)).parts
+    const original = await look(this.planId, false)
+    if (original.found) return original.parts
+    for (const id of snapshotIds(original.plan).filter((s) => !tried.has(s) && s !== this.planId)) {
+      const candidate = await look(id, true)
+      if (candidate.found) {
+        this.snapshotId = id
+        return candidate.parts
+      }
+    }
+    return []
+  }
+
+  /** A plan id from the run's answer, when it is not the original plan's own. */
+  private snapshotOf(id: unknown): number | undefined {
+    const snapshot = positive(id)
+    return snapshot === this.planId ? undefined : snapshot
   }
 
   private started(planId: number, response: ApiResponse<RunPlanAnswer>): Started | undefined {
@@ -115,20 +151,6 @@ export class PlanRun implements RunKind {
       planRunId: id
     }
   }
-}
-
-/** Each task's job groups in this plan run, in task order. Pure. */
-export function planParts(nodes: PlanNode[], planRunId: number): RunPart[] {
-  return nodes.flatMap((node, i) => {
-    const task = typeof node?.name === 'string' ? node.name : `task ${i + 1}`
-    const runs = Array.isArray(node?.planTaskSnapshotRuns) ? node.planTaskSnapshotRuns : []
-    const results = runs.find((r) => r?.planSnapshotRun?.id === planRunId)?.planFlowTaskRunResults
-    const groups = (Array.isArray(results) ? results : []).flatMap((r) => {
-      const id = positive(r?.jobGroup?.id)
-      return id === undefined ? [] : [{ task, jobGroupId: id, status: r.jobGroup?.status }]
-    })
-    return groups.length > 0 ? groups : [{ task }]
-  })
 }
 
 function epochMs(text: string | undefined): number | undefined {
