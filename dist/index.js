@@ -29053,6 +29053,9 @@ function checkOverrides(o, warnings, at = '') {
     if ('profiler' in o && typeof o.profiler !== 'boolean') {
         throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `'${at}profiler' must be true or false (got ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(o.profiler)}).`);
     }
+    if ('ignoreRecipeErrors' in o && typeof o.ignoreRecipeErrors !== 'boolean') {
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `'${at}ignoreRecipeErrors' must be true or false (got ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(o.ignoreRecipeErrors)}).`);
+    }
     for (const key of ['writesettings', 'writeSettings']) {
         if (key in o)
             checkWriteSettings(`${at}${key}`, o[key], warnings);
@@ -30518,14 +30521,28 @@ function stageDuration(stage) {
     const ms = Date.parse(stage.updatedAt ?? '') - Date.parse(stage.createdAt ?? '');
     return Number.isFinite(ms) && ms >= 0 ? (0,format/* formatMs */._)(ms) : '';
 }
-/** A stage's `errorMessage`: a string, or an object carrying one. */
+/** Fields of a stage's `errorMessage` object that carry its text, in the order they are looked for. */
+const ERROR_TEXT_FIELDS = ['message', 'errorMessage', 'details', 'description', 'reason', 'error'];
+/**
+ * A stage's `errorMessage`: a string, or an object (the AAC spec's type) carrying one; an object without a text
+ * field is told by its plain fields, `code: E42`, never as raw JSON.
+ */
 function errorText(value) {
     if (value === undefined || value === null || value === '')
         return '';
-    if (typeof value === 'string')
-        return value;
-    const message = value.message;
-    return typeof message === 'string' ? message : JSON.stringify(value);
+    if (typeof value !== 'object')
+        return String(value);
+    const o = value;
+    const text = ERROR_TEXT_FIELDS.map((key) => o[key]).find((v) => typeof v === 'string' && v.trim() !== '');
+    if (typeof text === 'string')
+        return text;
+    const plain = Object.entries(o).filter(([, v]) => typeof v === 'string' || typeof v === 'number');
+    if (plain.length === 0)
+        return 'an error without a message';
+    return plain
+        .slice(0, 5)
+        .map(([k, v]) => `${k}: ${String(v)}`)
+        .join(', ');
 }
 /** The files and tables written, at most `MAX_WRITTEN` of them (the `written` output has them all). */
 function writtenList(written) {
@@ -31795,8 +31812,13 @@ var flow_inputs = __nccwpck_require__(6609);
 ;// CONCATENATED MODULE: ./src/api/job-request.ts
 function buildRunJobGroupRequest(recipeId, overrides, runParameters) {
     const body = { wrangledDataset: { id: recipeId } };
-    if (overrides !== undefined)
-        body.overrides = overrides;
+    if (overrides !== undefined) {
+        const { ignoreRecipeErrors, ...rest } = overrides;
+        if (typeof ignoreRecipeErrors === 'boolean')
+            body.ignoreRecipeErrors = ignoreRecipeErrors;
+        if (Object.keys(rest).length > 0 || !('ignoreRecipeErrors' in overrides))
+            body.overrides = rest;
+    }
     const parameters = runParametersBody(runParameters);
     if (parameters)
         body.runParameters = parameters;
