@@ -28376,7 +28376,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3676);
 /* harmony import */ var _shared_log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9509);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(54);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(425);
 /* harmony import */ var _shared_secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7158);
 /** Entry point of the post step (runs.post): it can only cancel what the main step saved, never start anything. */
 
@@ -28395,7 +28395,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 54:
+/***/ 425:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30034,41 +30034,8 @@ function parseTarget(c) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/shared/credentials.ts
-/**
- * Credentials that server text can carry without being a registered secret: a URL's `user:password@`, and
- * `password=…`-style pairs of connection strings (JDBC, ODBC, SAS tokens). Removed from any text that names a place
- * (an output's uri, a table's path) before it is kept. Written here, not taken from a library: no well-kept one
- * scrubs arbitrary connection-string dialects, and the rule needed is small. Pure.
- */
-/** `scheme://user:pass@host` → `scheme://host` (the userinfo may hold an `@` of its own). */
-const USERINFO = /([a-z][a-z0-9+.-]{0,30}:\/\/)[^/\s?#]*@/gi;
-/** Keys whose value is a credential in connection strings and signed URLs. */
-const SECRET_KEYS = [
-    'password',
-    'passwd',
-    'pwd',
-    'pass',
-    'secret',
-    'token',
-    'access[_-]?token',
-    'api[_-]?key',
-    'access[_-]?key',
-    'secret[_-]?key',
-    'account[_-]?key',
-    'sharedaccesskey',
-    'sig',
-    'signature',
-    'credentials?',
-    'auth'
-];
-/** `password=…`, `pwd: …`, … up to the next `;`, `&`, white space or quote (or a quoted value whole). */
-const SECRET_PAIR = new RegExp(`\\b(${SECRET_KEYS.join('|')})(\\s*[=:]\\s*)("[^"]*"|'[^']*'|[^;&\\s"']*)`, 'gi');
-/** `text` without the credentials it names. */
-function withoutCredentials(text) {
-    return text.replace(USERINFO, '$1').replace(SECRET_PAIR, (_, key, sep) => `${key}${sep}***`);
-}
-
+// EXTERNAL MODULE: ./src/shared/credentials.ts
+var credentials = __nccwpck_require__(9065);
 ;// CONCATENATED MODULE: ./src/api/lists.ts
 /**
  * The API's lists: the vendor's overview and the AAC spec wrap every list as `{data: […]}`, inside objects too;
@@ -30159,7 +30126,7 @@ function tableOf(item) {
 function job_outputs_text(value, max) {
     if (typeof value !== 'string')
         return undefined;
-    const clean = withoutCredentials(value).replace(/\s+/g, ' ').trim();
+    const clean = (0,credentials/* withoutCredentials */.r)(value).replace(/\s+/g, ' ').trim();
     return clean === '' ? undefined : cut(clean, max);
 }
 function cut(value, max) {
@@ -31836,6 +31803,51 @@ async function run(transport = createHttpTransport(USER_AGENT), clock = realCloc
 
 /***/ }),
 
+/***/ 9065:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   r: () => (/* binding */ withoutCredentials)
+/* harmony export */ });
+/**
+ * Credentials that server text can carry without being a registered secret: a URL's `user:password@`, and
+ * `password=…`-style pairs of connection strings (JDBC, ODBC, SAS tokens). Removed from every text the action
+ * prints or writes (through `redact`), and from what it keeps of an output's uri or a table's path. Written here,
+ * not taken from a library: no well-kept one scrubs arbitrary connection-string dialects, and the rule needed is
+ * small. A value ends only at `;`, `&`, white space or a quote, so a password with other punctuation is hidden
+ * whole (and a closing bracket after it with it). Pure.
+ */
+/** `scheme://user:pass@host` → `scheme://host` (the userinfo may hold an `@` of its own). */
+const USERINFO = /([a-z][a-z0-9+.-]{0,30}:\/\/)[^/\s?#]*@/gi;
+/** Keys whose value is a credential in connection strings and signed URLs. */
+const SECRET_KEYS = [
+    'password',
+    'passwd',
+    'pwd',
+    'pass',
+    'secret',
+    'token',
+    'access[_-]?token',
+    'api[_-]?key',
+    'access[_-]?key',
+    'secret[_-]?key',
+    'account[_-]?key',
+    'sharedaccesskey',
+    'sig',
+    'signature',
+    'credentials?',
+    'auth'
+];
+/** `password=…`, `pwd=…`, … up to the next `;`, `&`, white space or quote (or a quoted value whole). */
+const SECRET_PAIR = new RegExp(`\\b(${SECRET_KEYS.join('|')})(\\s*=\\s*)("[^"]*"|'[^']*'|[^;&\\s"']*)`, 'gi');
+/** `text` without the credentials it names. */
+function withoutCredentials(text) {
+    return text.replace(USERINFO, '$1').replace(SECRET_PAIR, (_, key, sep) => `${key}${sep}***`);
+}
+
+
+/***/ }),
+
 /***/ 9509:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -31896,10 +31908,12 @@ function clean(annotation) {
 /* harmony export */   c: () => (/* binding */ registerSecret)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3676);
+/* harmony import */ var _credentials_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9065);
 /**
  * Secrets: the tokens are masked in the runner log at once, and removed from every text the action prints or
  * writes (log lines, annotations, outputs, summary, PR comment), since servers sometimes echo what they received.
  */
+
 
 const secrets = new Set();
 /** Register a secret: `::add-mask::` for the runner, and redaction for everything written by the action. */
@@ -31914,9 +31928,12 @@ function registerSecret(value) {
             secrets.add(form);
     }
 }
-/** `text` with every registered secret replaced by `***`. */
+/**
+ * `text` with every registered secret replaced by `***`, and the credentials it names (a URL's `user:password@`,
+ * `password=…` pairs of connection strings) removed: server text can carry a database's.
+ */
 function redact(text) {
-    let out = text;
+    let out = (0,_credentials_js__WEBPACK_IMPORTED_MODULE_1__/* .withoutCredentials */ .r)(text);
     for (const secret of secrets)
         out = out.split(secret).join('***');
     return out;
