@@ -30973,6 +30973,7 @@ function startOnce(ctx, start) {
 
 
 
+
 /** A flow run of more job groups than this (one per output) is not followed: its answer is not believed. */
 const MAX_JOB_GROUPS = 200;
 /** The report reads stages and outputs of at most this many job groups. */
@@ -31003,7 +31004,7 @@ class flow_FlowRun extends JobGroupSet {
             unsettled,
             send: () => this.flows.runFlow(this.flowId, this.body, ctx),
             read: (response) => {
-                const count = Array.isArray(response.data?.data) ? response.data.data.length : 0;
+                const count = listOf(response.data).length;
                 if (count <= MAX_JOB_GROUPS)
                     return this.started(response);
                 const what = `the server named ${count} job groups, more than the ${MAX_JOB_GROUPS} this action follows`;
@@ -31061,7 +31062,7 @@ class flow_FlowRun extends JobGroupSet {
         return inBatches(ref.jobGroupIds, (id) => this.api.get(id, budget));
     }
     started(response) {
-        const data = Array.isArray(response.data?.data) ? response.data.data : [];
+        const data = listOf(response.data);
         const ids = data.map((item) => positive(item?.id));
         if (ids.length === 0 || ids.some((id) => id === undefined))
             return undefined;

@@ -12,8 +12,11 @@ import { listOf } from './lists.ts'
 /** 201 answer of `POST /v4/flows/{id}/run`: one job group per output that runs. */
 export interface RunFlowAnswer {
   flowRunId?: unknown
-  data?: { id?: unknown; flowRun?: { id?: unknown } }[]
+  data?: RunFlowItem[]
 }
+
+/** One job group of runFlow's answer (read with `listOf`, so a bare list of them is read too). */
+export type RunFlowItem = { id?: unknown; flowRun?: { id?: unknown } } | null
 
 /** 201 answer of `POST /v4/plans/{id}/run`. */
 export interface RunPlanAnswer {

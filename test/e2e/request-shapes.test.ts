@@ -27,3 +27,27 @@ describe('a recipe run', () => {
     expect(result.summary + result.stdout).not.toMatch(/\[object Object\]|\{"(code|message)"/)
   })
 })
+
+describe('answers in other shapes the references show', () => {
+  it('a job group whose status reads "undefined" for a while is waited on until it completes', async () => {
+    const e = await emulator({ scenario: { durationMs: 2500, statuses: ['Created', 'undefined', 'InProgress'] } })
+    const result = await run(inputsFor(e))
+
+    expect(result.code).toBe(0)
+    expect(result.outputs.status).toBe('Complete')
+  })
+
+  it('a runFlow answer given as a plain list of job groups: the action follows those job groups', async () => {
+    const flows = { 7: { outputs: [{ recipeId: 71, name: 'Sales' }] } }
+    const e = await emulator({ flows, scenario: { durationMs: 800 } })
+    e.addFault({
+      method: 'POST',
+      path: '/v4/flows/7/run',
+      action: { kind: 'status', status: 201, body: [{ id: 4100, reason: 'JobStarted' }], act: true }
+    })
+    const result = await run(inputsFor(e, { 'recipe-id': '', 'flow-id': '7' }))
+
+    expect(result.code).toBe(0)
+    expect(result.outputs['job-ids']).toBe('[4100]')
+  })
+})
