@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Emulator, EmulatorOptions, PlanSpec } from '../emulator/index.ts'
 import { emulator, errors, inputsFor, run } from '../support/e2e.ts'
+import { expectNoForgedCommand, expectSafeSummary } from './hostile/promises.ts'
 
 const PLAN: PlanSpec = {
   name: 'Nightly',
@@ -92,5 +93,36 @@ describe('a plan run on its snapshot', () => {
     expect(result.code).toBe(0)
     expect(result.outputs['job-ids']).toBe('[4100]')
     expect(result.summary).toContain(`<td>Only</td><td>recipe 71</td><td><a href="${e.url}/jobs/4100">4100</a>`)
+  })
+
+  it("a hostile snapshot: another run's task runs are not reported, a forged task name forges nothing", async () => {
+    const e = await planEmulator({ tasks: [{ name: 'Only', outputs: [{ recipeId: 71, name: 'Only' }] }] })
+    const evil = 'Load\n::error::forged</td><script>alert(1)</script>'
+    const taskRuns = (run: number, group: number) => ({
+      planSnapshotRun: { id: run },
+      status: 'Failed',
+      planFlowTaskRunResults: { data: [{ jobGroup: { id: group } }] }
+    })
+    const hostile = {
+      id: 60001,
+      planNodes: {
+        data: [
+          { name: evil, planTaskSnapshotRuns: { data: [taskRuns(2999, 777), taskRuns(3001, 4100)] } },
+          { name: 'Foreign', planTaskSnapshotRuns: { data: [taskRuns(3002, 778)] } }
+        ]
+      }
+    }
+    e.addFault({
+      method: 'GET',
+      path: '/v4/plans/60001/full',
+      times: Infinity,
+      action: { kind: 'status', status: 200, body: hostile }
+    })
+    const result = await run(planInputs(e))
+
+    expect(result.outputs['job-ids']).toBe('[4100]')
+    expect(result.stdout + result.summary).not.toMatch(/\b77[78]\b/)
+    expectNoForgedCommand(result.stdout)
+    expectSafeSummary(result.summary, [new URL(e.url).origin])
   })
 })
