@@ -32271,9 +32271,7 @@ class plan_PlanRun {
     async parts(ref, budget) {
         if (this.planId === undefined)
             return [];
-        const tried = new Set();
         const look = async (id, snapshot) => {
-            tried.add(id);
             const plan = await this.flows.plan(id, budget, snapshot);
             return { plan, ...planTaskRuns(plan, ref.id) };
         };
@@ -32283,7 +32281,7 @@ class plan_PlanRun {
         const original = await look(this.planId, false);
         if (original.found)
             return original.parts;
-        for (const id of snapshotIds(original.plan).filter((s) => !tried.has(s) && s !== this.planId)) {
+        for (const id of snapshotIds(original.plan).filter((s) => s !== this.planId)) {
             const candidate = await look(id, true);
             if (candidate.found) {
                 this.snapshotId = id;

@@ -103,12 +103,10 @@ export class PlanRun implements RunKind {
    */
   private async parts(ref: RunRef, budget: Budget): Promise<RunPart[]> {
     if (this.planId === undefined) return []
-    const tried = new Set<number>()
     const look = async (
       id: number,
       snapshot: boolean
-    ): Promise<{ parts: RunPart[]; found: boolean; plan: unknown }> => {
-      tried.add(id)
+    ): Promise<ReturnType<typeof planTaskRuns> & { plan: unknown }> => {
       const plan = await this.flows.plan(id, budget, snapshot)
       return { plan, ...planTaskRuns(plan, ref.id) }
     }
@@ -116,7 +114,7 @@ export class PlanRun implements RunKind {
     if (this.snapshotId !== undefined) return (await look(this.snapshotId, true)).parts
     const original = await look(this.planId, false)
     if (original.found) return original.parts
-    for (const id of snapshotIds(original.plan).filter((s) => !tried.has(s) && s !== this.planId)) {
+    for (const id of snapshotIds(original.plan).filter((s) => s !== this.planId)) {
       const candidate = await look(id, true)
       if (candidate.found) {
         this.snapshotId = id
