@@ -31123,29 +31123,34 @@ class job_group_AttachedJobGroup extends JobGroupRun {
  * this plan snapshot run are taken. Pure.
  */
 
+
 /** Snapshots of a plan that are tried, at most, when the run does not name its own. */
 const MAX_SNAPSHOTS_TRIED = 3;
+const MAX_TASK_NAME = 200;
 /** This run's parts on `plan`, in task order; `found` is false when no task of it ran in this run there. */
 function planTaskRuns(plan, planRunId) {
     let found = false;
     const parts = listOf(field(plan, 'planNodes')).flatMap((node, i) => {
         const name = field(node, 'name');
-        const task = typeof name === 'string' && name.trim() !== '' ? name : `task ${i + 1}`;
-        const own = listOf(field(node, 'planTaskSnapshotRuns')).find((run) => idOf(field(field(run, 'planSnapshotRun'), 'id')) === planRunId);
-        if (own === undefined)
+        // A name is server text: on one line and cut, before it reaches a message.
+        const task = typeof name === 'string' && name.trim() !== '' ? oneLine(name, MAX_TASK_NAME) : `task ${i + 1}`;
+        const own = listOf(field(node, 'planTaskSnapshotRuns')).filter((run) => idOf(field(field(run, 'planSnapshotRun'), 'id')) === planRunId);
+        if (own.length === 0)
             return [{ task }];
         found = true;
-        const taskStatus = statusText(field(own, 'status'));
-        const groups = listOf(field(own, 'planFlowTaskRunResults')).flatMap((result) => {
-            const group = field(result, 'jobGroup');
-            const id = idOf(field(group, 'id'));
-            return id === undefined
-                ? []
-                : [{ task, jobGroupId: id, status: statusText(field(group, 'status')) ?? taskStatus }];
-        });
-        return groups.length > 0 ? groups : [{ task, status: taskStatus }];
+        return own.flatMap((run) => taskRunParts(task, run));
     });
     return { parts, found };
+}
+/** One task run's job groups as parts (the task run itself when it names none). */
+function taskRunParts(task, run) {
+    const taskStatus = statusText(field(run, 'status'));
+    const groups = listOf(field(run, 'planFlowTaskRunResults')).flatMap((result) => {
+        const group = field(result, 'jobGroup');
+        const id = idOf(field(group, 'id'));
+        return id === undefined ? [] : [{ task, jobGroupId: id, status: statusText(field(group, 'status')) ?? taskStatus }];
+    });
+    return groups.length > 0 ? groups : [{ task, status: taskStatus }];
 }
 /**
  * The snapshots of an original plan to look at for a run, newest first: `latestPlanSnapshot`, then

@@ -43,6 +43,18 @@ describe('planTaskRuns', () => {
     expect(planTaskRuns(snapshot([], wrap), 3001).found).toBe(false)
   })
 
+  it('takes every task run of this run on a node, and cuts a long task name to one line', () => {
+    const run = (group: number) => ({
+      planSnapshotRun: { id: 7 },
+      planFlowTaskRunResults: [{ jobGroup: { id: group } }]
+    })
+    const plan = { planNodes: [{ name: `a\n${'x'.repeat(500)}`, planTaskSnapshotRuns: [run(1), run(2)] }] }
+    const { parts } = planTaskRuns(plan, 7)
+    expect(parts.map((p) => p.jobGroupId)).toEqual([1, 2])
+    expect(parts[0]!.task).toHaveLength(200)
+    expect(parts[0]!.task).not.toContain('\n')
+  })
+
   it('names the snapshots of an original plan, newest first, without repeats', () => {
     const plan = {
       latestPlanSnapshot: { id: 60003 },
