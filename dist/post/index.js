@@ -31183,6 +31183,8 @@ class plan_PlanRun {
     appUrl;
     /** The snapshot plan the run was made on, once the run named it or its task runs were found there. */
     snapshotId;
+    /** The run was asked which snapshot it was made on (it may name none). */
+    snapshotAsked = false;
     constructor(api, planId, appUrl) {
         this.api = api;
         this.flows = new FlowsApi(api.client);
@@ -31208,7 +31210,6 @@ class plan_PlanRun {
         const run = await this.flows.planRun(ref.id, budget);
         if (typeof run?.status !== 'string')
             throw new Error(`GET /v4/planSnapshotRuns/${ref.id} answered no status.`);
-        this.snapshotId ??= this.snapshotOf(run.plan?.id);
         if (!isTerminal(run.status))
             return run.status;
         const parts = (await (0,shared_log/* quietly */.gd)("Reading the plan's tasks", () => this.parts(ref, budget))) ?? [];
@@ -31229,7 +31230,8 @@ class plan_PlanRun {
     }
     async details(ref, budget) {
         const run = await (0,shared_log/* quietly */.gd)(`GET /v4/planSnapshotRuns/${ref.id}`, () => this.flows.planRun(ref.id, budget));
-        this.snapshotId ??= this.snapshotOf(run?.plan?.id);
+        if (run)
+            this.learnSnapshot(run.plan?.id);
         const parts = (await (0,shared_log/* quietly */.gd)("Reading the plan's tasks", () => this.parts(ref, budget))) ?? [];
         const ids = parts.flatMap((p) => (p.jobGroupId === undefined ? [] : [p.jobGroupId]));
         const reads = await Promise.all(ids.slice(0, MAX_DETAILED_JOB_GROUPS).map((id) => readJobGroup(this.api, id, budget)));
@@ -31258,6 +31260,8 @@ class plan_PlanRun {
             const plan = await this.flows.plan(id, budget, snapshot);
             return { plan, ...planTaskRuns(plan, ref.id) };
         };
+        if (!this.snapshotAsked)
+            this.learnSnapshot((await this.flows.planRun(ref.id, budget))?.plan?.id);
         // The snapshot the run names is its own: its tasks are shown, also before any of them ran.
         if (this.snapshotId !== undefined)
             return (await look(this.snapshotId, true)).parts;
@@ -31273,10 +31277,12 @@ class plan_PlanRun {
         }
         return [];
     }
-    /** A plan id from the run's answer, when it is not the original plan's own. */
-    snapshotOf(id) {
+    /** The plan id the run's answer names, as its snapshot when it is not the original plan's own. */
+    learnSnapshot(id) {
+        this.snapshotAsked = true;
         const snapshot = positive(id);
-        return snapshot === this.planId ? undefined : snapshot;
+        if (snapshot !== this.planId)
+            this.snapshotId ??= snapshot;
     }
     started(planId, response) {
         const id = positive(response.data?.planSnapshotRunId);

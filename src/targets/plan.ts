@@ -26,6 +26,8 @@ export class PlanRun implements RunKind {
   private readonly appUrl: string
   /** The snapshot plan the run was made on, once the run named it or its task runs were found there. */
   private snapshotId?: number
+  /** The run was asked which snapshot it was made on (it may name none). */
+  private snapshotAsked = false
 
   constructor(api: JobGroupsApi, planId: number | undefined, appUrl: string) {
     this.api = api
@@ -53,7 +55,6 @@ export class PlanRun implements RunKind {
   async status(ref: RunRef, budget: Budget): Promise<JobStatus> {
     const run = await this.flows.planRun(ref.id, budget)
     if (typeof run?.status !== 'string') throw new Error(`GET /v4/planSnapshotRuns/${ref.id} answered no status.`)
-    this.snapshotId ??= this.snapshotOf(run.plan?.id)
     if (!isTerminal(run.status)) return run.status
     const parts = (await quietly("Reading the plan's tasks", () => this.parts(ref, budget))) ?? []
     return overallStatus([run.status, ...parts.map((p) => p.status).filter(isTerminal)] as JobStatus[])
@@ -76,7 +77,7 @@ export class PlanRun implements RunKind {
 
   async details(ref: RunRef, budget: Budget): Promise<RunDetails> {
     const run = await quietly(`GET /v4/planSnapshotRuns/${ref.id}`, () => this.flows.planRun(ref.id, budget))
-    this.snapshotId ??= this.snapshotOf(run?.plan?.id)
+    if (run) this.learnSnapshot(run.plan?.id)
     const parts = (await quietly("Reading the plan's tasks", () => this.parts(ref, budget))) ?? []
     const ids = parts.flatMap((p) => (p.jobGroupId === undefined ? [] : [p.jobGroupId]))
     const reads = await Promise.all(
@@ -110,6 +111,7 @@ export class PlanRun implements RunKind {
       const plan = await this.flows.plan(id, budget, snapshot)
       return { plan, ...planTaskRuns(plan, ref.id) }
     }
+    if (!this.snapshotAsked) this.learnSnapshot((await this.flows.planRun(ref.id, budget))?.plan?.id)
     // The snapshot the run names is its own: its tasks are shown, also before any of them ran.
     if (this.snapshotId !== undefined) return (await look(this.snapshotId, true)).parts
     const original = await look(this.planId, false)
@@ -124,10 +126,11 @@ export class PlanRun implements RunKind {
     return []
   }
 
-  /** A plan id from the run's answer, when it is not the original plan's own. */
-  private snapshotOf(id: unknown): number | undefined {
+  /** The plan id the run's answer names, as its snapshot when it is not the original plan's own. */
+  private learnSnapshot(id: unknown): void {
+    this.snapshotAsked = true
     const snapshot = positive(id)
-    return snapshot === this.planId ? undefined : snapshot
+    if (snapshot !== this.planId) this.snapshotId ??= snapshot
   }
 
   private started(planId: number, response: ApiResponse<RunPlanAnswer>): Started | undefined {
