@@ -28460,7 +28460,7 @@ const OUTPUT = {
 /* harmony export */ });
 /* harmony import */ var _action_spec_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8149);
 /* harmony import */ var _input_values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9122);
-/* harmony import */ var _overrides_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5238);
+/* harmony import */ var _overrides_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3849);
 /**
  * The flow inputs: `flow-recipes` (recipe ids) and `overrides` given with `flow-id`, split into the flow-run
  * request's top-level fields (`execution`, `ignoreRecipeErrors`, `sparkOptions`, …) and per-output overrides. Pure.
@@ -28762,8 +28762,8 @@ var format = __nccwpck_require__(7188);
 var input_values = __nccwpck_require__(9122);
 // EXTERNAL MODULE: ./src/inputs/flow-inputs.ts
 var flow_inputs = __nccwpck_require__(6609);
-// EXTERNAL MODULE: ./src/inputs/overrides.ts
-var overrides = __nccwpck_require__(5238);
+// EXTERNAL MODULE: ./src/inputs/overrides.ts + 1 modules
+var overrides = __nccwpck_require__(3849);
 ;// CONCATENATED MODULE: ./src/inputs/run-parameters.ts
 /**
  * The `run-parameters` input: values for the dataset's variables, as `key=value` lines or a JSON object of
@@ -28983,21 +28983,82 @@ function parseTarget(c) {
 
 /***/ }),
 
-/***/ 5238:
+/***/ 3849:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   f$: () => (/* binding */ parseOverrides),
-/* harmony export */   w8: () => (/* binding */ parseOverridesObject),
-/* harmony export */   yk: () => (/* binding */ checkOverrides)
-/* harmony export */ });
-/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6637);
-/* harmony import */ var _shared_format_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7188);
-/* harmony import */ var _input_values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9122);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  yk: () => (/* binding */ checkOverrides),
+  f$: () => (/* binding */ parseOverrides),
+  w8: () => (/* binding */ parseOverridesObject)
+});
+
+// EXTERNAL MODULE: ../node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(6637);
+// EXTERNAL MODULE: ./src/shared/format.ts
+var format = __nccwpck_require__(7188);
+;// CONCATENATED MODULE: ./src/shared/nearest.ts
+/** Which known word a typed one is nearest to, by edit distance (Levenshtein). Pure. */
+/** The known word nearest to a typo (edit distance ≤ 3, case as typed), if any: for "did you mean …?". */
+function closest(word, candidates) {
+    let best;
+    let bestDistance = 4;
+    for (const c of candidates) {
+        const d = editDistance(word, c);
+        if (d < bestDistance) {
+            best = c;
+            bestDistance = d;
+        }
+    }
+    return best;
+}
+/**
+ * The known word that `word` is almost certainly a misspelling of, if any: not one of them, but the same when
+ * case is ignored, or within 1 edit of a word under 8 letters, or within 2 edits of a longer one. `writeSetting`,
+ * `profilr` and `Publications` resemble `writeSettings`, `profiler` and `publications`; `custom` resembles none.
+ */
+function resembling(word, candidates) {
+    if (candidates.includes(word))
+        return undefined;
+    const lower = word.toLowerCase();
+    let best;
+    let bestDistance = Infinity;
+    for (const c of candidates) {
+        const d = editDistance(lower, c.toLowerCase());
+        if (d > (c.length < 8 ? 1 : 2))
+            continue;
+        // Between writesettings and writeSettings, the one whose case is nearer to what was typed.
+        const rank = d * 1000 + editDistance(word, c);
+        if (rank < bestDistance) {
+            best = c;
+            bestDistance = rank;
+        }
+    }
+    return best;
+}
+function editDistance(a, b) {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const row = [i];
+        for (let j = 1; j <= b.length; j++) {
+            row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        prev = row;
+    }
+    return prev[b.length];
+}
+
+// EXTERNAL MODULE: ./src/inputs/input-values.ts
+var input_values = __nccwpck_require__(9122);
+;// CONCATENATED MODULE: ./src/inputs/overrides.ts
 /**
  * The run's request options: `overrides` and `run-parameters`, parsed and checked as far as the vendor documents
- * them (the server does not validate overrides); unknown keys pass on with a warning. Pure.
+ * them (the server does not validate overrides). A key that resembles a known one (`writeSetting`) is an input
+ * error: the server would ignore it, and the job would write its usual outputs, perhaps the production table.
+ * Other unknown keys pass on with a warning. Pure.
  */
+
 
 
 
@@ -29034,11 +29095,11 @@ function parseOverrides(text, warnings = []) {
 /** The `overrides` input as a mapping, from YAML or JSON (`example` shows one in the error). */
 function parseOverridesObject(text, example) {
     const value = parseMapping(text);
-    if (!(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .isPlainObject */ .Qd)(value)) {
-        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `must be a mapping, e.g. ${example} (got ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(value)}).`);
+    if (!(0,input_values/* isPlainObject */.Qd)(value)) {
+        throw new input_values/* InputError */.dz('overrides', `must be a mapping, e.g. ${example} (got ${(0,input_values/* describe */.q0)(value)}).`);
     }
     if (tooDeep(value)) {
-        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `is nested deeper than ${MAX_DEPTH} levels; no override needs that.`);
+        throw new input_values/* InputError */.dz('overrides', `is nested deeper than ${MAX_DEPTH} levels; no override needs that.`);
     }
     return value;
 }
@@ -29048,13 +29109,13 @@ function parseOverridesObject(text, example) {
  */
 function checkOverrides(o, warnings, at = '') {
     if ('execution' in o && typeof o.execution !== 'string') {
-        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `'${at}execution' must be a string such as "photon" or "spark" (got ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(o.execution)}).`);
+        throw new input_values/* InputError */.dz('overrides', `'${at}execution' must be a string such as "photon" or "spark" (got ${(0,input_values/* describe */.q0)(o.execution)}).`);
     }
     if ('profiler' in o && typeof o.profiler !== 'boolean') {
-        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `'${at}profiler' must be true or false (got ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(o.profiler)}).`);
+        throw new input_values/* InputError */.dz('overrides', `'${at}profiler' must be true or false (got ${(0,input_values/* describe */.q0)(o.profiler)}).`);
     }
     if ('ignoreRecipeErrors' in o && typeof o.ignoreRecipeErrors !== 'boolean') {
-        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `'${at}ignoreRecipeErrors' must be true or false (got ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(o.ignoreRecipeErrors)}).`);
+        throw new input_values/* InputError */.dz('overrides', `'${at}ignoreRecipeErrors' must be true or false (got ${(0,input_values/* describe */.q0)(o.ignoreRecipeErrors)}).`);
     }
     for (const key of ['writesettings', 'writeSettings']) {
         if (key in o)
@@ -29063,9 +29124,23 @@ function checkOverrides(o, warnings, at = '') {
     if ('publications' in o)
         checkPublications(`${at}publications`, o.publications, warnings);
     const unknown = Object.keys(o).filter((k) => !KNOWN_OVERRIDE_KEYS.includes(k));
+    const misspelt = unknown.flatMap((key) => {
+        const known = resembling(key, KNOWN_OVERRIDE_KEYS);
+        return known ? [`'${at}${(0,format/* oneLine */.T)(key, 40)}' (did you mean '${at}${known}'?)`] : [];
+    });
+    if (misspelt.length > 0)
+        throw new input_values/* InputError */.dz('overrides', misspeltKeysMessage(misspelt));
     if (unknown.length > 0)
         warnings.push(unknownKeysWarning(unknown, at));
     return o;
+}
+/** The error for keys that resemble known ones: the server would ignore them, so nothing is sent. */
+function misspeltKeysMessage(named) {
+    const keys = named.length === 1 ? 'key' : 'keys';
+    const more = named.length > MAX_NAMED ? ` and ${named.length - MAX_NAMED} more` : '';
+    return (`unknown ${keys} ${named.slice(0, MAX_NAMED).join(', ')}${more}: the server ignores a key it does not know, and ` +
+        'the job would run without it (with its usual outputs, for a misspelt writesettings). Fix the spelling; ' +
+        'nothing was sent.');
 }
 /**
  * JSON, else YAML, as people write mappings in a workflow file (JSON is YAML too; JSON is tried first since it
@@ -29080,25 +29155,25 @@ function parseMapping(text) {
         jsonError = e.message;
     }
     try {
-        return (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .parse */ .qg)(text, { maxAliasCount: 20, uniqueKeys: true });
+        return (0,dist/* parse */.qg)(text, { maxAliasCount: 20, uniqueKeys: true });
     }
     catch (e) {
         // The YAML parser reports its own stack overflow as a parse error.
         if (e instanceof RangeError || /Maximum call stack/.test(e.message)) {
-            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', 'is nested too deeply to read.');
+            throw new input_values/* InputError */.dz('overrides', 'is nested too deeply to read.');
         }
         const line = e.linePos?.[0]?.line;
-        const shown = line ? ` at line ${line}: ${(0,_shared_format_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .T)(text.split(/\r?\n/)[line - 1] ?? '', 80)}` : '';
-        const yamlError = (0,_shared_format_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .T)(e.message.split('\n')[0], 200);
-        const tried = text.startsWith('{') ? `JSON (${(0,_shared_format_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .T)(jsonError, 120)}) nor YAML` : 'YAML';
-        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `is not valid ${tried} (${yamlError})${shown}.`);
+        const shown = line ? ` at line ${line}: ${(0,format/* oneLine */.T)(text.split(/\r?\n/)[line - 1] ?? '', 80)}` : '';
+        const yamlError = (0,format/* oneLine */.T)(e.message.split('\n')[0], 200);
+        const tried = text.startsWith('{') ? `JSON (${(0,format/* oneLine */.T)(jsonError, 120)}) nor YAML` : 'YAML';
+        throw new input_values/* InputError */.dz('overrides', `is not valid ${tried} (${yamlError})${shown}.`);
     }
 }
 /** One line naming at most `MAX_NAMED` unknown keys, each with the known key it is nearest to, if any. */
 function unknownKeysWarning(unknown, at) {
     const named = unknown.slice(0, MAX_NAMED).map((key) => {
         const near = closest(key, KNOWN_OVERRIDE_KEYS);
-        return `'${at}${(0,_shared_format_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .T)(key, 40)}'${near ? ` (did you mean '${at}${near}'?)` : ''}`;
+        return `'${at}${(0,format/* oneLine */.T)(key, 40)}'${near ? ` (did you mean '${at}${near}'?)` : ''}`;
     });
     const more = unknown.length > MAX_NAMED ? ` and ${unknown.length - MAX_NAMED} more` : '';
     const keys = unknown.length === 1 ? 'unknown key' : `${unknown.length} unknown keys`;
@@ -29123,16 +29198,16 @@ function checkWriteSettings(key, value, warnings) {
     items.forEach((item, i) => {
         const where = `'${key}[${i}]'`;
         if ('path' in item && typeof item.path !== 'string')
-            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `${where}.path must be a string.`);
+            throw new input_values/* InputError */.dz('overrides', `${where}.path must be a string.`);
         if ('action' in item && !WRITE_ACTIONS.includes(item.action)) {
-            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `${where}.action must be one of ${WRITE_ACTIONS.join(', ')} (got ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(item.action)}).`);
+            throw new input_values/* InputError */.dz('overrides', `${where}.action must be one of ${WRITE_ACTIONS.join(', ')} (got ${(0,input_values/* describe */.q0)(item.action)}).`);
         }
         if ('format' in item && !WRITE_FORMATS.includes(item.format)) {
-            warnings.push(`overrides: ${where}.format ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(item.format)} is not one of ${WRITE_FORMATS.join(', ')}; passed on ` +
+            warnings.push(`overrides: ${where}.format ${(0,input_values/* describe */.q0)(item.format)} is not one of ${WRITE_FORMATS.join(', ')}; passed on ` +
                 `as given.`);
         }
         if ('compression' in item && !WRITE_COMPRESSIONS.includes(item.compression)) {
-            warnings.push(`overrides: ${where}.compression ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(item.compression)} is not one of ` +
+            warnings.push(`overrides: ${where}.compression ${(0,input_values/* describe */.q0)(item.compression)} is not one of ` +
                 `${WRITE_COMPRESSIONS.join(', ')}; passed on as given.`);
         }
     });
@@ -29140,40 +29215,16 @@ function checkWriteSettings(key, value, warnings) {
 function checkPublications(key, value, warnings) {
     objectArray('overrides', key, value).forEach((item, i) => {
         if ('action' in item && !PUBLICATION_ACTIONS.includes(item.action)) {
-            warnings.push(`overrides: '${key}[${i}]'.action ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(item.action)} is not one of ${PUBLICATION_ACTIONS.join(', ')}; ` +
+            warnings.push(`overrides: '${key}[${i}]'.action ${(0,input_values/* describe */.q0)(item.action)} is not one of ${PUBLICATION_ACTIONS.join(', ')}; ` +
                 `passed on as given.`);
         }
     });
 }
 function objectArray(input, key, value) {
-    if (!Array.isArray(value) || !value.every(_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .isPlainObject */ .Qd)) {
-        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `'${key}' must be an array of objects (got ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(value)}).`);
+    if (!Array.isArray(value) || !value.every(input_values/* isPlainObject */.Qd)) {
+        throw new input_values/* InputError */.dz(input, `'${key}' must be an array of objects (got ${(0,input_values/* describe */.q0)(value)}).`);
     }
     return value;
-}
-/** The known key nearest to a typo (edit distance ≤ 3), if any. */
-function closest(word, candidates) {
-    let best;
-    let bestDistance = 4;
-    for (const c of candidates) {
-        const d = editDistance(word, c);
-        if (d < bestDistance) {
-            best = c;
-            bestDistance = d;
-        }
-    }
-    return best;
-}
-function editDistance(a, b) {
-    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const row = [i];
-        for (let j = 1; j <= b.length; j++) {
-            row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        }
-        prev = row;
-    }
-    return prev[b.length];
 }
 
 

@@ -28376,7 +28376,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3676);
 /* harmony import */ var _shared_log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9509);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(425);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3550);
 /* harmony import */ var _shared_secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7158);
 /** Entry point of the post step (runs.post): it can only cancel what the main step saved, never start anything. */
 
@@ -28395,7 +28395,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 425:
+/***/ 3550:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29396,11 +29396,65 @@ function describe(value) {
 
 // EXTERNAL MODULE: ../node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(6637);
+;// CONCATENATED MODULE: ./src/shared/nearest.ts
+/** Which known word a typed one is nearest to, by edit distance (Levenshtein). Pure. */
+/** The known word nearest to a typo (edit distance ≤ 3, case as typed), if any: for "did you mean …?". */
+function closest(word, candidates) {
+    let best;
+    let bestDistance = 4;
+    for (const c of candidates) {
+        const d = editDistance(word, c);
+        if (d < bestDistance) {
+            best = c;
+            bestDistance = d;
+        }
+    }
+    return best;
+}
+/**
+ * The known word that `word` is almost certainly a misspelling of, if any: not one of them, but the same when
+ * case is ignored, or within 1 edit of a word under 8 letters, or within 2 edits of a longer one. `writeSetting`,
+ * `profilr` and `Publications` resemble `writeSettings`, `profiler` and `publications`; `custom` resembles none.
+ */
+function resembling(word, candidates) {
+    if (candidates.includes(word))
+        return undefined;
+    const lower = word.toLowerCase();
+    let best;
+    let bestDistance = Infinity;
+    for (const c of candidates) {
+        const d = editDistance(lower, c.toLowerCase());
+        if (d > (c.length < 8 ? 1 : 2))
+            continue;
+        // Between writesettings and writeSettings, the one whose case is nearer to what was typed.
+        const rank = d * 1000 + editDistance(word, c);
+        if (rank < bestDistance) {
+            best = c;
+            bestDistance = rank;
+        }
+    }
+    return best;
+}
+function editDistance(a, b) {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const row = [i];
+        for (let j = 1; j <= b.length; j++) {
+            row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        prev = row;
+    }
+    return prev[b.length];
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/overrides.ts
 /**
  * The run's request options: `overrides` and `run-parameters`, parsed and checked as far as the vendor documents
- * them (the server does not validate overrides); unknown keys pass on with a warning. Pure.
+ * them (the server does not validate overrides). A key that resembles a known one (`writeSetting`) is an input
+ * error: the server would ignore it, and the job would write its usual outputs, perhaps the production table.
+ * Other unknown keys pass on with a warning. Pure.
  */
+
 
 
 
@@ -29466,9 +29520,23 @@ function checkOverrides(o, warnings, at = '') {
     if ('publications' in o)
         checkPublications(`${at}publications`, o.publications, warnings);
     const unknown = Object.keys(o).filter((k) => !KNOWN_OVERRIDE_KEYS.includes(k));
+    const misspelt = unknown.flatMap((key) => {
+        const known = resembling(key, KNOWN_OVERRIDE_KEYS);
+        return known ? [`'${at}${oneLine(key, 40)}' (did you mean '${at}${known}'?)`] : [];
+    });
+    if (misspelt.length > 0)
+        throw new InputError('overrides', misspeltKeysMessage(misspelt));
     if (unknown.length > 0)
         warnings.push(unknownKeysWarning(unknown, at));
     return o;
+}
+/** The error for keys that resemble known ones: the server would ignore them, so nothing is sent. */
+function misspeltKeysMessage(named) {
+    const keys = named.length === 1 ? 'key' : 'keys';
+    const more = named.length > MAX_NAMED ? ` and ${named.length - MAX_NAMED} more` : '';
+    return (`unknown ${keys} ${named.slice(0, MAX_NAMED).join(', ')}${more}: the server ignores a key it does not know, and ` +
+        'the job would run without it (with its usual outputs, for a misspelt writesettings). Fix the spelling; ' +
+        'nothing was sent.');
 }
 /**
  * JSON, else YAML, as people write mappings in a workflow file (JSON is YAML too; JSON is tried first since it
@@ -29553,30 +29621,6 @@ function objectArray(input, key, value) {
         throw new InputError(input, `'${key}' must be an array of objects (got ${describe(value)}).`);
     }
     return value;
-}
-/** The known key nearest to a typo (edit distance ≤ 3), if any. */
-function closest(word, candidates) {
-    let best;
-    let bestDistance = 4;
-    for (const c of candidates) {
-        const d = editDistance(word, c);
-        if (d < bestDistance) {
-            best = c;
-            bestDistance = d;
-        }
-    }
-    return best;
-}
-function editDistance(a, b) {
-    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const row = [i];
-        for (let j = 1; j <= b.length; j++) {
-            row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        }
-        prev = row;
-    }
-    return prev[b.length];
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/flow-inputs.ts
