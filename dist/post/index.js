@@ -31491,7 +31491,7 @@ async function readPages(history, read) {
         offset += groups.length;
         previousLast = createdMs(groups.at(-1));
     }
-    const unproven = `${MAX_HISTORY_PAGES} pages of ${PAGE_SIZE} did not reach job groups older than the first send`;
+    const unproven = `${MAX_HISTORY_PAGES} pages (${offset} job groups) did not reach one older than the first send`;
     return { candidates: [...found.values()], unproven };
 }
 /** The first send on the server's time line, less the margin; a minute earlier without a trusted `Date`. */

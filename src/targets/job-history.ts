@@ -139,7 +139,7 @@ async function readPages(history: History, read: ReadPage): Promise<Reading> {
     offset += groups.length
     previousLast = createdMs(groups.at(-1)!)
   }
-  const unproven = `${MAX_HISTORY_PAGES} pages of ${PAGE_SIZE} did not reach job groups older than the first send`
+  const unproven = `${MAX_HISTORY_PAGES} pages (${offset} job groups) did not reach one older than the first send`
   return { candidates: [...found.values()], unproven }
 }
 
