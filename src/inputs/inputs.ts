@@ -12,6 +12,7 @@ import {
   InputError,
   parseApiUrl,
   parseBoolean,
+  parseChoice,
   parseDuration,
   parseHttpUrl,
   parsePositiveInteger
@@ -42,6 +43,10 @@ export function targetLabel(target: Target): string {
   }
 }
 
+export const SCHEDULES = ['history', 'backoff', 'fixed'] as const
+/** history: from the recipe's past runs (else backoff); backoff: ~10% of the elapsed time; fixed: poll-interval. */
+export type ScheduleName = (typeof SCHEDULES)[number]
+
 export interface Config {
   /** Base URL without a trailing slash or `/v4`, e.g. `https://api.clouddataprep.com`. */
   apiUrl: string
@@ -55,6 +60,10 @@ export interface Config {
   timeoutMs: number
   pollIntervalMs: number
   maxPollIntervalMs: number
+  /** How status checks are spaced (`schedule`). */
+  schedule: ScheduleName
+  /** `queue-timeout`: fail a job group still queued this long after its start; undefined: off. */
+  queueTimeoutMs?: number
   requestTimeoutMs: number
   failOnJobFailure: boolean
   cancelOnTimeout: boolean
@@ -133,6 +142,9 @@ export function parseInputs(get: InputGetter): Config {
   if (config.commentOnPr && !config.githubToken) {
     c.fail(INPUT.githubToken, 'is empty, but comment-on-pr is true: give a token with pull-requests write permission.')
   }
+  if (config.queueTimeoutMs !== undefined && (config.target?.kind === 'flow' || config.target?.kind === 'plan')) {
+    c.warnings.push('queue-timeout is ignored for flow and plan runs: their status does not tell queued from running.')
+  }
   if (c.errors.length > 0) throw new InputErrors(c.errors)
   // Every value is defined: an undefined one would have recorded an error above.
   return config as Config
@@ -158,7 +170,10 @@ function parseRun(c: Collector): Pick<Config, 'target' | 'overrides' | 'runParam
   }
 }
 
-type Waiting = Pick<Config, 'wait' | 'timeoutMs' | 'pollIntervalMs' | 'maxPollIntervalMs' | 'requestTimeoutMs'>
+type Waiting = Pick<
+  Config,
+  'wait' | 'timeoutMs' | 'pollIntervalMs' | 'maxPollIntervalMs' | 'requestTimeoutMs' | 'schedule' | 'queueTimeoutMs'
+>
 
 function parseWaiting(c: Collector): Waiting {
   const duration = (name: string): number | undefined => c.attempt(() => parseDuration(name, c.get(name)))
@@ -177,7 +192,9 @@ function parseWaiting(c: Collector): Waiting {
     timeoutMs: duration(INPUT.timeout)!,
     pollIntervalMs: pollIntervalMs!,
     maxPollIntervalMs: maxPollIntervalMs!,
-    requestTimeoutMs: duration(INPUT.requestTimeout)!
+    requestTimeoutMs: duration(INPUT.requestTimeout)!,
+    schedule: c.attempt(() => parseChoice(INPUT.schedule, c.get(INPUT.schedule), SCHEDULES))!,
+    queueTimeoutMs: c.get(INPUT.queueTimeout) ? duration(INPUT.queueTimeout) : undefined
   }
 }
 

@@ -4,10 +4,28 @@
  * error: the server would ignore it, and the job would write its usual outputs, perhaps the production table.
  * Other unknown keys pass on with a warning. Pure.
  */
-import { parse as parseYaml } from 'yaml'
+import type { parse as ParseYaml } from 'yaml'
 import { oneLine } from '../shared/format.ts'
 import { closest, resembling } from '../shared/nearest.ts'
 import { describe, InputError, isPlainObject } from './input-values.ts'
+
+/** The YAML parser: loaded (`loadYamlFor`) only when an `overrides` is not JSON, since it costs start-up time. */
+let parseYaml: typeof ParseYaml | undefined
+
+/** Loads the YAML parser when `text` needs it (it is neither empty nor JSON), before the inputs are parsed. */
+export async function loadYamlFor(text: string): Promise<void> {
+  if (parseYaml || !text.trim() || isJson(text)) return
+  parseYaml = (await import('yaml')).parse
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text)
+    return true
+  } catch {
+    return false
+  }
+}
 
 /** Known top-level keys of `overrides` (vendor docs and the AAC spec's output-object and flow-run requests). */
 const KNOWN_OVERRIDE_KEYS = [
@@ -109,6 +127,8 @@ function parseMapping(text: string): unknown {
   } catch (e) {
     jsonError = (e as Error).message
   }
+  // A programming error, not an input's: every caller loads the parser first (loadYamlFor).
+  if (!parseYaml) throw new Error('overrides: the YAML parser was not loaded')
   try {
     return parseYaml(text, { maxAliasCount: 20, uniqueKeys: true })
   } catch (e) {

@@ -7,6 +7,7 @@ import { targetLabel, type Config } from '../inputs/inputs.ts'
 import { log } from '../shared/log.ts'
 import type { RunReport } from './report.ts'
 import { redact } from '../shared/secrets.ts'
+import { loadUndici } from '../http/undici-lazy.cjs'
 
 /** GitHub's limit on the length of a comment body. */
 const MAX_COMMENT_CHARS = 65_536
@@ -32,6 +33,7 @@ export function commentMarker(workflow: string, job: string, target: string): st
 
 export async function commentOnPullRequest(config: Config, report: RunReport, summary: string): Promise<void> {
   try {
+    await loadUndici()
     const github = await import('@actions/github')
     const { context } = github
     const pull = context.payload.pull_request

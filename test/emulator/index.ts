@@ -25,6 +25,7 @@ export type {
   Listing,
   ModifierAction,
   OutputLists,
+  PastRunsOption,
   RecordedRequest,
   StageSpec,
   TerminalStatus,

@@ -23,6 +23,7 @@ import { jobGroupView } from './bodies.ts'
 import { FaultRules, pathMatches } from './faults.ts'
 import type { FlowRunView, PlanRunView } from './flow-types.ts'
 import { JobStore } from './jobs.ts'
+import { addPastRuns } from './past-runs.ts'
 import { DOCUMENTED_TRIGGER_LIMIT, TriggerQuota, injectedRateLimit } from './quota.ts'
 import { faultReply } from './replies.ts'
 import type { Reply } from './replies.ts'
@@ -103,6 +104,7 @@ export class Emulator {
       scenarioFor
     }
     for (const fault of options.faults ?? []) this.addFault(fault)
+    addPastRuns(this.store, options.pastRuns, Date.now())
   }
 
   /** How many 429 answers were given (quota, 'rate-limit' faults and 'status' faults alike). */
