@@ -285,7 +285,7 @@ exports.debug = debug; // for test
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5806);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9492);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6244);
 /* harmony import */ var _shared_log_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9509);
 /* harmony import */ var _shared_secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7158);
 /** Entry point of the main step (runs.main). */
@@ -1067,6 +1067,9 @@ function checkOverrides(o, warnings, at = '') {
     if ('profiler' in o && typeof o.profiler !== 'boolean') {
         throw new input_values/* InputError */.dz('overrides', `'${at}profiler' must be true or false (got ${(0,input_values/* describe */.q0)(o.profiler)}).`);
     }
+    if ('ignoreRecipeErrors' in o && typeof o.ignoreRecipeErrors !== 'boolean') {
+        throw new input_values/* InputError */.dz('overrides', `'${at}ignoreRecipeErrors' must be true or false (got ${(0,input_values/* describe */.q0)(o.ignoreRecipeErrors)}).`);
+    }
     for (const key of ['writesettings', 'writeSettings']) {
         if (key in o)
             checkWriteSettings(`${at}${key}`, o[key], warnings);
@@ -1389,7 +1392,7 @@ function parseClientId(text) {
 
 /***/ }),
 
-/***/ 9492:
+/***/ 6244:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2038,41 +2041,8 @@ function positiveId(text) {
 var inputs = __nccwpck_require__(3525);
 // EXTERNAL MODULE: ./src/inputs/results-inputs.ts
 var results_inputs = __nccwpck_require__(2119);
-;// CONCATENATED MODULE: ./src/shared/credentials.ts
-/**
- * Credentials that server text can carry without being a registered secret: a URL's `user:password@`, and
- * `password=…`-style pairs of connection strings (JDBC, ODBC, SAS tokens). Removed from any text that names a place
- * (an output's uri, a table's path) before it is kept. Written here, not taken from a library: no well-kept one
- * scrubs arbitrary connection-string dialects, and the rule needed is small. Pure.
- */
-/** `scheme://user:pass@host` → `scheme://host` (the userinfo may hold an `@` of its own). */
-const USERINFO = /([a-z][a-z0-9+.-]{0,30}:\/\/)[^/\s?#]*@/gi;
-/** Keys whose value is a credential in connection strings and signed URLs. */
-const SECRET_KEYS = [
-    'password',
-    'passwd',
-    'pwd',
-    'pass',
-    'secret',
-    'token',
-    'access[_-]?token',
-    'api[_-]?key',
-    'access[_-]?key',
-    'secret[_-]?key',
-    'account[_-]?key',
-    'sharedaccesskey',
-    'sig',
-    'signature',
-    'credentials?',
-    'auth'
-];
-/** `password=…`, `pwd: …`, … up to the next `;`, `&`, white space or quote (or a quoted value whole). */
-const SECRET_PAIR = new RegExp(`\\b(${SECRET_KEYS.join('|')})(\\s*[=:]\\s*)("[^"]*"|'[^']*'|[^;&\\s"']*)`, 'gi');
-/** `text` without the credentials it names. */
-function withoutCredentials(text) {
-    return text.replace(USERINFO, '$1').replace(SECRET_PAIR, (_, key, sep) => `${key}${sep}***`);
-}
-
+// EXTERNAL MODULE: ./src/shared/credentials.ts
+var credentials = __nccwpck_require__(9065);
 ;// CONCATENATED MODULE: ./src/api/lists.ts
 /**
  * The API's lists: the vendor's overview and the AAC spec wrap every list as `{data: […]}`, inside objects too;
@@ -2163,7 +2133,7 @@ function tableOf(item) {
 function job_outputs_text(value, max) {
     if (typeof value !== 'string')
         return undefined;
-    const clean = withoutCredentials(value).replace(/\s+/g, ' ').trim();
+    const clean = (0,credentials/* withoutCredentials */.r)(value).replace(/\s+/g, ' ').trim();
     return clean === '' ? undefined : cut(clean, max);
 }
 function cut(value, max) {
@@ -2606,14 +2576,28 @@ function stageDuration(stage) {
     const ms = Date.parse(stage.updatedAt ?? '') - Date.parse(stage.createdAt ?? '');
     return Number.isFinite(ms) && ms >= 0 ? (0,format/* formatMs */._)(ms) : '';
 }
-/** A stage's `errorMessage`: a string, or an object carrying one. */
+/** Fields of a stage's `errorMessage` object that carry its text, in the order they are looked for. */
+const ERROR_TEXT_FIELDS = ['message', 'errorMessage', 'details', 'description', 'reason', 'error'];
+/**
+ * A stage's `errorMessage`: a string, or an object (the AAC spec's type) carrying one; an object without a text
+ * field is told by its plain fields, `code: E42`, never as raw JSON.
+ */
 function errorText(value) {
     if (value === undefined || value === null || value === '')
         return '';
-    if (typeof value === 'string')
-        return value;
-    const message = value.message;
-    return typeof message === 'string' ? message : JSON.stringify(value);
+    if (typeof value !== 'object')
+        return String(value);
+    const o = value;
+    const text = ERROR_TEXT_FIELDS.map((key) => o[key]).find((v) => typeof v === 'string' && v.trim() !== '');
+    if (typeof text === 'string')
+        return text;
+    const plain = Object.entries(o).filter(([, v]) => typeof v === 'string' || typeof v === 'number');
+    if (plain.length === 0)
+        return 'an error without a message';
+    return plain
+        .slice(0, 5)
+        .map(([k, v]) => `${k}: ${String(v)}`)
+        .join(', ');
 }
 /** The files and tables written, at most `MAX_WRITTEN` of them (the `written` output has them all). */
 function writtenList(written) {
@@ -7916,8 +7900,13 @@ var flow_inputs = __nccwpck_require__(6609);
 ;// CONCATENATED MODULE: ./src/api/job-request.ts
 function buildRunJobGroupRequest(recipeId, overrides, runParameters) {
     const body = { wrangledDataset: { id: recipeId } };
-    if (overrides !== undefined)
-        body.overrides = overrides;
+    if (overrides !== undefined) {
+        const { ignoreRecipeErrors, ...rest } = overrides;
+        if (typeof ignoreRecipeErrors === 'boolean')
+            body.ignoreRecipeErrors = ignoreRecipeErrors;
+        if (Object.keys(rest).length > 0 || !('ignoreRecipeErrors' in overrides))
+            body.overrides = rest;
+    }
     const parameters = runParametersBody(runParameters);
     if (parameters)
         body.runParameters = parameters;
@@ -7961,6 +7950,7 @@ function buildRunFlowRequest(recipeIds, overrides, runParameters) {
 ;// CONCATENATED MODULE: ./src/api/flows-api.ts
 
 
+
 class FlowsApi {
     client;
     constructor(client) {
@@ -7996,7 +7986,7 @@ class FlowsApi {
                 throw error;
             list = await this.client.read(path, budget);
         }
-        return Array.isArray(list?.data) ? list.data : [];
+        return listOf(list).filter((g) => isId(g?.id));
     }
     planRun(planRunId, budget) {
         return this.client.read(`/v4/planSnapshotRuns/${planRunId}`, budget);
@@ -8008,10 +7998,12 @@ class FlowsApi {
                 'cancel them in the app if needed.'
             : undefined);
     }
-    /** The plan's tasks with their runs (`GET /v4/plans/{id}/full`). */
-    async planNodes(planId, budget) {
-        const plan = await this.client.read(`/v4/plans/${planId}/full`, budget);
-        return Array.isArray(plan?.planNodes) ? plan.planNodes : [];
+    /**
+     * `GET /v4/plans/{id}/full`, as parsed JSON (plan-tasks.ts reads it). A snapshot plan is asked for with
+     * `ensureOriginal=false`, as Saagie's connector does, so that the server answers the snapshot itself.
+     */
+    plan(planId, budget, snapshot) {
+        return this.client.read(`/v4/plans/${planId}/full${snapshot ? '?ensureOriginal=false' : ''}`, budget);
     }
     start(path, body, subject, options) {
         const headers = { 'x-execution-id': options.executionId };
@@ -8129,6 +8121,7 @@ async function readJobGroup(api, id, budget, status) {
 
 
 
+
 /** A flow run of more job groups than this (one per output) is not followed: its answer is not believed. */
 const MAX_JOB_GROUPS = 200;
 /** The report reads stages and outputs of at most this many job groups. */
@@ -8159,7 +8152,7 @@ class FlowRun extends job_group_set_JobGroupSet {
             unsettled,
             send: () => this.flows.runFlow(this.flowId, this.body, ctx),
             read: (response) => {
-                const count = Array.isArray(response.data?.data) ? response.data.data.length : 0;
+                const count = listOf(response.data).length;
                 if (count <= MAX_JOB_GROUPS)
                     return this.started(response);
                 const what = `the server named ${count} job groups, more than the ${MAX_JOB_GROUPS} this action follows`;
@@ -8235,7 +8228,7 @@ class FlowRun extends job_group_set_JobGroupSet {
         return inBatches(ref.jobGroupIds, (id) => this.api.get(id, budget));
     }
     started(response) {
-        const data = Array.isArray(response.data?.data) ? response.data.data : [];
+        const data = listOf(response.data);
         const ids = data.map((item) => positive(item?.id));
         if (ids.length === 0 || ids.some((id) => id === undefined))
             return undefined;
@@ -8289,7 +8282,56 @@ class AttachedJobGroup extends job_group_run_JobGroupRun {
     }
 }
 
+;// CONCATENATED MODULE: ./src/targets/plan-tasks.ts
+/**
+ * A plan run's tasks, read from `GET /v4/plans/{id}/full` of the plan the run was made on: its **snapshot**
+ * (REAL-API-SHAPES.md, S2). Every list is read enveloped (`{data: […]}`) or bare, and only the task runs that name
+ * this plan snapshot run are taken. Pure.
+ */
+
+
+/** Snapshots of a plan that are tried, at most, when the run does not name its own. */
+const MAX_SNAPSHOTS_TRIED = 3;
+const MAX_TASK_NAME = 200;
+/** This run's parts on `plan`, in task order; `found` is false when no task of it ran in this run there. */
+function planTaskRuns(plan, planRunId) {
+    let found = false;
+    const parts = listOf(field(plan, 'planNodes')).flatMap((node, i) => {
+        const name = field(node, 'name');
+        // A name is server text: on one line and cut, before it reaches a message.
+        const task = typeof name === 'string' && name.trim() !== '' ? (0,format/* oneLine */.T)(name, MAX_TASK_NAME) : `task ${i + 1}`;
+        const own = listOf(field(node, 'planTaskSnapshotRuns')).filter((run) => idOf(field(field(run, 'planSnapshotRun'), 'id')) === planRunId);
+        if (own.length === 0)
+            return [{ task }];
+        found = true;
+        return own.flatMap((run) => taskRunParts(task, run));
+    });
+    return { parts, found };
+}
+/** One task run's job groups as parts (the task run itself when it names none). */
+function taskRunParts(task, run) {
+    const taskStatus = statusText(field(run, 'status'));
+    const groups = listOf(field(run, 'planFlowTaskRunResults')).flatMap((result) => {
+        const group = field(result, 'jobGroup');
+        const id = idOf(field(group, 'id'));
+        return id === undefined ? [] : [{ task, jobGroupId: id, status: statusText(field(group, 'status')) ?? taskStatus }];
+    });
+    return groups.length > 0 ? groups : [{ task, status: taskStatus }];
+}
+/**
+ * The snapshots of an original plan to look at for a run, newest first: `latestPlanSnapshot`, then
+ * `planSnapshots.data` (the order S2 reads), without repeats, at most `MAX_SNAPSHOTS_TRIED`.
+ */
+function snapshotIds(plan) {
+    const ids = [field(plan, 'latestPlanSnapshot'), ...listOf(field(plan, 'planSnapshots'))].map((s) => idOf(field(s, 'id')));
+    return [...new Set(ids.filter((id) => id !== undefined))].slice(0, MAX_SNAPSHOTS_TRIED);
+}
+function statusText(value) {
+    return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/targets/plan.ts
+
 
 
 
@@ -8305,6 +8347,10 @@ class plan_PlanRun {
     /** Undefined in the post step, which only cancels the run and reads its own status. */
     planId;
     links;
+    /** The snapshot plan the run was made on, once the run named it or its task runs were found there. */
+    snapshotId;
+    /** The run was asked which snapshot it was made on (it may name none). */
+    snapshotAsked = false;
     constructor(api, planId, links) {
         this.api = api;
         this.flows = new FlowsApi(api.client);
@@ -8350,6 +8396,8 @@ class plan_PlanRun {
     }
     async details(ref, budget) {
         const run = await (0,log/* quietly */.gd)(`GET /v4/planSnapshotRuns/${ref.id}`, () => this.flows.planRun(ref.id, budget));
+        if (run)
+            this.learnSnapshot(run.plan?.id);
         const parts = (await (0,log/* quietly */.gd)("Reading the plan's tasks", () => this.parts(ref, budget))) ?? [];
         const ids = parts.flatMap((p) => (p.jobGroupId === undefined ? [] : [p.jobGroupId]));
         const reads = await Promise.all(ids.slice(0, MAX_DETAILED_JOB_GROUPS).map((id) => readJobGroup(this.api, id, budget)));
@@ -8359,8 +8407,8 @@ class plan_PlanRun {
         };
         return {
             status: run?.status,
-            createdAt: plan_epochMs(run?.startedAt),
-            finishedAt: plan_epochMs(run?.finishedAt),
+            createdAt: plan_epochMs(run?.startedAt ?? undefined),
+            finishedAt: plan_epochMs(run?.finishedAt ?? undefined),
             stages: reads.flatMap((r) => r.stages),
             jobGroups: reads.map((r, i) => ({
                 id: ids[i],
@@ -8372,11 +8420,41 @@ class plan_PlanRun {
             parts: parts.map((p) => ({ ...p, ...read(p.jobGroupId), task: p.task }))
         };
     }
-    /** The plan's tasks with this run's job groups; a task without one is a part of its own. */
+    /**
+     * The plan's tasks with this run's job groups, from the snapshot plan the run was made on: the one it names, else
+     * the first of the original plan and its latest snapshots that holds a task run of this run. A task without a job
+     * group is a part of its own; [] when no plan read shows this run.
+     */
     async parts(ref, budget) {
         if (this.planId === undefined)
             return [];
-        return planParts(await this.flows.planNodes(this.planId, budget), ref.id);
+        const look = async (id, snapshot) => {
+            const plan = await this.flows.plan(id, budget, snapshot);
+            return { plan, ...planTaskRuns(plan, ref.id) };
+        };
+        if (!this.snapshotAsked)
+            this.learnSnapshot((await this.flows.planRun(ref.id, budget))?.plan?.id);
+        // The snapshot the run names is its own: its tasks are shown, also before any of them ran.
+        if (this.snapshotId !== undefined)
+            return (await look(this.snapshotId, true)).parts;
+        const original = await look(this.planId, false);
+        if (original.found)
+            return original.parts;
+        for (const id of snapshotIds(original.plan).filter((s) => s !== this.planId)) {
+            const candidate = await look(id, true);
+            if (candidate.found) {
+                this.snapshotId = id;
+                return candidate.parts;
+            }
+        }
+        return [];
+    }
+    /** The plan id the run's answer names, as its snapshot when it is not the original plan's own. */
+    learnSnapshot(id) {
+        this.snapshotAsked = true;
+        const snapshot = positive(id);
+        if (snapshot !== this.planId)
+            this.snapshotId ??= snapshot;
     }
     started(planId, response) {
         const id = positive(response.data?.planSnapshotRunId);
@@ -8397,31 +8475,49 @@ class plan_PlanRun {
         };
     }
 }
-/** Each task's job groups in this plan run, in task order. Pure. */
-function planParts(nodes, planRunId) {
-    return nodes.flatMap((node, i) => {
-        const task = typeof node?.name === 'string' ? node.name : `task ${i + 1}`;
-        const runs = Array.isArray(node?.planTaskSnapshotRuns) ? node.planTaskSnapshotRuns : [];
-        const results = runs.find((r) => r?.planSnapshotRun?.id === planRunId)?.planFlowTaskRunResults;
-        const groups = (Array.isArray(results) ? results : []).flatMap((r) => {
-            const id = positive(r?.jobGroup?.id);
-            return id === undefined ? [] : [{ task, jobGroupId: id, status: r.jobGroup?.status }];
-        });
-        return groups.length > 0 ? groups : [{ task }];
-    });
-}
 function plan_epochMs(text) {
     const t = Date.parse(text ?? '');
     return Number.isFinite(t) ? t : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/api/history-pages.ts
+/** Pages read at most before giving up on proof. */
+const MAX_HISTORY_PAGES = 10;
+/**
+ * Whether the rows read so far, with this page, hold every row created at or after `since` (epoch ms): an empty
+ * page ends the history, a row older than `since` ends the window. A `count` the server gives is not believed.
+ */
+function pageVerdict(page, since) {
+    const times = page.rows.map(createdMs);
+    const first = times.findIndex((t) => !Number.isFinite(t));
+    if (first >= 0)
+        return { kind: 'unproven', why: `job group ${page.rows[first].id} has no readable createdAt` };
+    const sequence = page.previousLast === undefined ? times : [page.previousLast, ...times];
+    if (sequence.some((t, i) => i > 0 && t > sequence[i - 1])) {
+        return { kind: 'unproven', why: 'the server did not list the job groups newest first, as asked' };
+    }
+    if (page.rows.length === 0)
+        return { kind: 'complete' };
+    if (times.at(-1) < since)
+        return { kind: 'complete' };
+    return { kind: 'more' };
+}
+/** Epoch ms of a row's createdAt; NaN when it has none. */
+function createdMs(group) {
+    return typeof group.createdAt === 'string' ? Date.parse(group.createdAt) : NaN;
 }
 
 ;// CONCATENATED MODULE: ./src/targets/job-history.ts
 /**
  * The job history, asked when a start's outcome is unknown: did this step's send create a job group? Only a job
  * group that is certainly this step's own is adopted: exactly one of this recipe, created between the first send
- * and now. Several mean another run started the same recipe meanwhile; then nothing is guessed and nothing is
- * sent again. Tries `GET /v4/jobLibrary`, then the older `GET /v4/jobGroups`.
+ * and now, in a history read far enough to prove there is no other. The lookup pages until the rows are older
+ * than that window (or the history ends) and checks that they came newest first (history-pages.ts); where it
+ * cannot prove it saw every candidate, nothing is guessed and nothing is sent again. Several candidates mean
+ * another run started the same recipe meanwhile: the same. Tries `GET /v4/jobLibrary`, then the older
+ * `GET /v4/jobGroups`.
  */
+
 
 
 
@@ -8436,43 +8532,55 @@ const MAX_TRUSTED_OFFSET_MS = 10 * 60_000;
 /** When the history shows nothing, it is read again after these delays (a read replica may lag). */
 const RECHECKS_MS = [0, 2_000, 5_000];
 const LOOKUP_BUDGET_MS = 60_000;
+/** Rows asked for per page; a server may answer fewer (25 by default, near 100 at most). */
+const PAGE_SIZE = 100;
 /** At most this many candidates are named in an error. */
 const MAX_LISTED = 10;
 /**
- * The job group this step created, if the history shows exactly one of this recipe created since the first send;
- * undefined if it shows none. Throws `TriggerUnsettledError` when there are several, or the history cannot be read.
+ * The job group this step created, if the history proves it shows exactly one of this recipe created since the
+ * first send; undefined if it proves there is none. Throws `TriggerUnsettledError` when there are several, when
+ * it cannot prove there is no other, or when the history cannot be read.
  */
 async function findOwnJobGroup(history, context, cause) {
     const { ctx } = history;
     const requestId = cause instanceof ApiError ? cause.requestId : '';
-    let candidates = [];
+    let reading = { candidates: [] };
     // A history that lags shows nothing yet: it is asked again a little later before "nothing" is believed.
     for (const wait of RECHECKS_MS) {
         if (wait > 0)
             await ctx.clock.sleep(wait, ctx.signal);
-        const page = await readHistory(history, context, requestId);
-        const offset = page.serverNow === undefined ? undefined : page.serverNow - page.readAt;
-        const trusted = offset !== undefined && Math.abs(offset) <= MAX_TRUSTED_OFFSET_MS;
-        const since = history.firstSentAt + (trusted ? offset - SKEW_MARGIN_MS : -UNKNOWN_SKEW_MS);
-        candidates = page.groups.filter((g) => g.wrangledDataset?.id === history.recipeId && createdMs(g) >= since);
-        if (candidates.length > 0)
+        reading = await readHistory(history, context, requestId);
+        if (reading.candidates.length > 0 || reading.unproven)
             break;
     }
-    if (candidates.length <= 1)
+    const { candidates, unproven } = reading;
+    if (candidates.length > 1)
+        throw several(history, context, candidates, requestId);
+    if (unproven === undefined)
         return candidates[0];
+    const [one] = candidates;
+    const what = one
+        ? `${context}; the job history shows job group ${one.id} of recipe ${history.recipeId}, but cannot prove ` +
+            `that no other was created since then (${unproven}), so it is not adopted`
+        : `${context}, and the job history cannot prove that no job group of recipe ${history.recipeId} was ` +
+            `created since then (${unproven})`;
+    throw unsettled(history, what, requestId);
+}
+function several(history, context, candidates, requestId) {
     const listed = candidates
         .slice(0, MAX_LISTED)
         .map((g) => `${g.id} (${history.historyUrl}/${g.id})`)
         .join(', ');
-    ctx.log.debug(`Job groups of recipe ${history.recipeId} created since the first send: ${listed}`);
-    throw unsettled(history, `${context}, and the job history shows ${candidates.length} job groups of recipe ${history.recipeId} created ` +
+    history.ctx.log.debug(`Job groups of recipe ${history.recipeId} created since the first send: ${listed}`);
+    return unsettled(history, `${context}, and the job history shows ${candidates.length} job groups of recipe ${history.recipeId} created ` +
         `since then, so another run may have started the same recipe: ${listed}. None is adopted or cancelled`, requestId);
 }
+/** One reading: the first list endpoint that answers, paged until it proves or cannot. */
 async function readHistory(history, context, requestId) {
     const { ctx } = history;
     const deadline = Math.min(ctx.deadline, ctx.clock.now() + LOOKUP_BUDGET_MS);
     const budget = { deadline, persistMs: LOOKUP_BUDGET_MS, signal: ctx.signal };
-    const query = { limit: '100', sort: '-createdAt', ranfor: 'recipe' };
+    const query = { limit: String(PAGE_SIZE), sort: '-createdAt', ranfor: 'recipe' };
     const since = String(history.firstSentAt - UNKNOWN_SKEW_MS);
     let lastError;
     for (const [endpoint, extra] of [
@@ -8480,8 +8588,7 @@ async function readHistory(history, context, requestId) {
         ['/v4/jobGroups', {}]
     ]) {
         try {
-            const page = await history.api.list(endpoint, { ...query, ...extra }, budget);
-            return { ...page, readAt: ctx.clock.now() };
+            return await readPages(history, (offset) => history.api.list(endpoint, { ...query, ...extra, offset: String(offset) }, budget));
         }
         catch (error) {
             lastError = error;
@@ -8491,9 +8598,35 @@ async function readHistory(history, context, requestId) {
     const why = lastError instanceof ApiError ? reason(lastError) : lastError.message;
     throw unsettled(history, `${context}, and the job history could not be read to check (${why})`, requestId);
 }
-function createdMs(group) {
-    const t = Date.parse(group.createdAt ?? '');
-    return Number.isNaN(t) ? -Infinity : t;
+/** Pages from offset 0 until the rows are older than the window, the history ends, or proof fails. */
+async function readPages(history, read) {
+    const found = new Map();
+    let offset = 0;
+    let previousLast;
+    let window;
+    for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
+        const { groups, serverNow } = await read(offset);
+        // The window is placed on the server's time line once, by its first answer.
+        window ??= windowStart(history, serverNow, history.ctx.clock.now());
+        for (const g of groups) {
+            if (g.wrangledDataset?.id === history.recipeId && createdMs(g) >= window)
+                found.set(g.id, g);
+        }
+        const verdict = pageVerdict({ rows: groups, previousLast }, window);
+        if (verdict.kind !== 'more') {
+            return { candidates: [...found.values()], unproven: verdict.kind === 'unproven' ? verdict.why : undefined };
+        }
+        offset += groups.length;
+        previousLast = createdMs(groups.at(-1));
+    }
+    const unproven = `${MAX_HISTORY_PAGES} pages (${offset} job groups) did not reach one older than the first send`;
+    return { candidates: [...found.values()], unproven };
+}
+/** The first send on the server's time line, less the margin; a minute earlier without a trusted `Date`. */
+function windowStart(history, serverNow, readAt) {
+    const offset = serverNow === undefined ? undefined : serverNow - readAt;
+    const trusted = offset !== undefined && Math.abs(offset) <= MAX_TRUSTED_OFFSET_MS;
+    return history.firstSentAt + (trusted ? offset - SKEW_MARGIN_MS : -UNKNOWN_SKEW_MS);
 }
 function unsettled(history, what, requestId) {
     const where = `the job history (${history.historyUrl}) for a job of recipe ${history.recipeId}`;
@@ -8839,6 +8972,51 @@ function executionId() {
 
 /***/ }),
 
+/***/ 9065:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   r: () => (/* binding */ withoutCredentials)
+/* harmony export */ });
+/**
+ * Credentials that server text can carry without being a registered secret: a URL's `user:password@`, and
+ * `password=…`-style pairs of connection strings (JDBC, ODBC, SAS tokens). Removed from every text the action
+ * prints or writes (through `redact`), and from what it keeps of an output's uri or a table's path. Written here,
+ * not taken from a library: no well-kept one scrubs arbitrary connection-string dialects, and the rule needed is
+ * small. A value ends only at `;`, `&`, white space or a quote, so a password with other punctuation is hidden
+ * whole (and a closing bracket after it with it). Pure.
+ */
+/** `scheme://user:pass@host` → `scheme://host` (the userinfo may hold an `@` of its own). */
+const USERINFO = /([a-z][a-z0-9+.-]{0,30}:\/\/)[^/\s?#]*@/gi;
+/** Keys whose value is a credential in connection strings and signed URLs. */
+const SECRET_KEYS = [
+    'password',
+    'passwd',
+    'pwd',
+    'pass',
+    'secret',
+    'token',
+    'access[_-]?token',
+    'api[_-]?key',
+    'access[_-]?key',
+    'secret[_-]?key',
+    'account[_-]?key',
+    'sharedaccesskey',
+    'sig',
+    'signature',
+    'credentials?',
+    'auth'
+];
+/** `password=…`, `pwd=…`, … up to the next `;`, `&`, white space or quote (or a quoted value whole). */
+const SECRET_PAIR = new RegExp(`\\b(${SECRET_KEYS.join('|')})(\\s*=\\s*)("[^"]*"|'[^']*'|[^;&\\s"']*)`, 'gi');
+/** `text` without the credentials it names. */
+function withoutCredentials(text) {
+    return text.replace(USERINFO, '$1').replace(SECRET_PAIR, (_, key, sep) => `${key}${sep}***`);
+}
+
+
+/***/ }),
+
 /***/ 7188:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -8965,10 +9143,12 @@ function clean(annotation) {
 /* harmony export */   c: () => (/* binding */ registerSecret)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5806);
+/* harmony import */ var _credentials_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9065);
 /**
  * Secrets: the tokens are masked in the runner log at once, and removed from every text the action prints or
  * writes (log lines, annotations, outputs, summary, PR comment), since servers sometimes echo what they received.
  */
+
 
 const secrets = new Set();
 /** Register a secret: `::add-mask::` for the runner, and redaction for everything written by the action. */
@@ -8983,9 +9163,12 @@ function registerSecret(value) {
             secrets.add(form);
     }
 }
-/** `text` with every registered secret replaced by `***`. */
+/**
+ * `text` with every registered secret replaced by `***`, and the credentials it names (a URL's `user:password@`,
+ * `password=…` pairs of connection strings) removed: server text can carry a database's.
+ */
 function redact(text) {
-    let out = text;
+    let out = (0,_credentials_js__WEBPACK_IMPORTED_MODULE_1__/* .withoutCredentials */ .r)(text);
     for (const secret of secrets)
         out = out.split(secret).join('***');
     return out;

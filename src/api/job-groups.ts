@@ -27,6 +27,8 @@ export interface RunJobGroupRequest {
   wrangledDataset: { id: number }
   overrides?: Record<string, unknown>
   runParameters?: { overrides: { data: { key: string; value: string }[] } }
+  /** A top-level field of the request (the AAC spec), not an override. */
+  ignoreRecipeErrors?: boolean
 }
 
 export interface JobGroup {

@@ -139,12 +139,25 @@ function stageDuration(stage: Job): string {
   return Number.isFinite(ms) && ms >= 0 ? formatMs(ms) : ''
 }
 
-/** A stage's `errorMessage`: a string, or an object carrying one. */
+/** Fields of a stage's `errorMessage` object that carry its text, in the order they are looked for. */
+const ERROR_TEXT_FIELDS = ['message', 'errorMessage', 'details', 'description', 'reason', 'error']
+
+/**
+ * A stage's `errorMessage`: a string, or an object (the AAC spec's type) carrying one; an object without a text
+ * field is told by its plain fields, `code: E42`, never as raw JSON.
+ */
 export function errorText(value: unknown): string {
   if (value === undefined || value === null || value === '') return ''
-  if (typeof value === 'string') return value
-  const message = (value as { message?: unknown }).message
-  return typeof message === 'string' ? message : JSON.stringify(value)
+  if (typeof value !== 'object') return String(value)
+  const o = value as Record<string, unknown>
+  const text = ERROR_TEXT_FIELDS.map((key) => o[key]).find((v) => typeof v === 'string' && v.trim() !== '')
+  if (typeof text === 'string') return text
+  const plain = Object.entries(o).filter(([, v]) => typeof v === 'string' || typeof v === 'number')
+  if (plain.length === 0) return 'an error without a message'
+  return plain
+    .slice(0, 5)
+    .map(([k, v]) => `${k}: ${String(v)}`)
+    .join(', ')
 }
 
 /** The files and tables written, at most `MAX_WRITTEN` of them (the `written` output has them all). */

@@ -1,8 +1,10 @@
 /**
  * Credentials that server text can carry without being a registered secret: a URL's `user:password@`, and
- * `password=…`-style pairs of connection strings (JDBC, ODBC, SAS tokens). Removed from any text that names a place
- * (an output's uri, a table's path) before it is kept. Written here, not taken from a library: no well-kept one
- * scrubs arbitrary connection-string dialects, and the rule needed is small. Pure.
+ * `password=…`-style pairs of connection strings (JDBC, ODBC, SAS tokens). Removed from every text the action
+ * prints or writes (through `redact`), and from what it keeps of an output's uri or a table's path. Written here,
+ * not taken from a library: no well-kept one scrubs arbitrary connection-string dialects, and the rule needed is
+ * small. A value ends only at `;`, `&`, white space or a quote, so a password with other punctuation is hidden
+ * whole (and a closing bracket after it with it). Pure.
  */
 
 /** `scheme://user:pass@host` → `scheme://host` (the userinfo may hold an `@` of its own). */
@@ -26,8 +28,8 @@ const SECRET_KEYS = [
   'credentials?',
   'auth'
 ]
-/** `password=…`, `pwd: …`, … up to the next `;`, `&`, white space or quote (or a quoted value whole). */
-const SECRET_PAIR = new RegExp(`\\b(${SECRET_KEYS.join('|')})(\\s*[=:]\\s*)("[^"]*"|'[^']*'|[^;&\\s"']*)`, 'gi')
+/** `password=…`, `pwd=…`, … up to the next `;`, `&`, white space or quote (or a quoted value whole). */
+const SECRET_PAIR = new RegExp(`\\b(${SECRET_KEYS.join('|')})(\\s*=\\s*)("[^"]*"|'[^']*'|[^;&\\s"']*)`, 'gi')
 
 /** `text` without the credentials it names. */
 export function withoutCredentials(text: string): string {

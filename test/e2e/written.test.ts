@@ -64,4 +64,33 @@ describe('the written output', () => {
     const everything = [result.stdout, result.stderr, result.summary, result.files.output, result.files.state].join()
     expect(everything).not.toMatch(/databaseConnectString|CREATE TABLE|jdbc:|credentials/)
   })
+
+  it('a connection string in a stage error or an error body is shown without its password', async () => {
+    const message = `Could not connect to ${CONNECT}?ssl=true&password=${MS}; Server=db;Pwd=${ODBC};`
+    const stages = [{ jobType: 'publish', errorObject: { message } }]
+    const e = await emulator({ scenario: { durationMs: 1200, finalStatus: 'Failed', stages } })
+    const result = await run(inputsFor(e))
+
+    expect(result.code).toBe(1)
+    const error = result.stdout.split('\n').find((l) => l.startsWith('::error'))!
+    expect(error).toContain('Could not connect to jdbc:postgresql://db.internal:5432/analytics?ssl=true&password=***')
+    expectNoSecretLeak(result, PASSWORDS)
+
+    const refused = await emulator({
+      faults: [
+        {
+          method: 'POST',
+          path: '/v4/jobGroups',
+          action: {
+            kind: 'status',
+            status: 400,
+            body: { exception: { name: 'ValidationFailed', message: CONNECT, details: `pwd=${ODBC}` } }
+          }
+        }
+      ]
+    })
+    const failed = await run(inputsFor(refused))
+    expect(failed.code).toBe(1)
+    expectNoSecretLeak(failed, PASSWORDS)
+  })
 })

@@ -157,6 +157,9 @@ export class PlanRuns {
     const runs = [...this.runs.values()]
       .filter((run) => run.plan === plan && seenBy(replica, run.createdAt))
       .map((run) => runShape(run, now, replica))
+    if (ofSnapshot !== undefined && !seenBy(replica, ofSnapshot.snapshot.createdAt)) {
+      return notFound(`plan with id ${planId} does not exist`)
+    }
     if (ofSnapshot !== undefined && ensureOriginal === 'false') {
       return json(200, snapshotPlanBody(plan, ofSnapshot.snapshot, runs))
     }

@@ -38,11 +38,17 @@ type ApiRequest = Pick<RecordedRequest, 'method' | 'path' | 'query' | 'headers' 
 type ItemHandler = (ctx: ApiContext, group: JobGroup) => Reply
 
 const ITEM_PATH = /^\/v4\/jobGroups\/([^/]+)(?:\/(status|jobs|outputs|cancel))?$/
+// Each route's source (REAL-API-SHAPES.md S1–S4, API-NOTES.md):
 const ITEM_HANDLERS = new Map<string, ItemHandler>([
+  // S1 LJobGroup; API-NOTES.md "Calls".
   ['GET ', (ctx, group) => json(200, { ...jobGroupBody(group, ctx.now), status: shownStatus(ctx, group) })],
+  // S1 LJobGroupStatusSchema: a bare string; S3 also shows "undefined", S2 "Pending" (scenario statuses).
   ['GET status', (ctx, group) => json(200, shownStatus(ctx, group))],
+  // S1 LJobList, errorMessage an object.
   ['GET jobs', (ctx, group) => json(200, jobsBody(group, ctx.now))],
+  // S1 LJobFilesAndTablesOutputListResponse; S4 saw it answer 200 on a real tenant.
   ['GET outputs', (ctx, group) => json(200, outputsBody(group, ctx.now))],
+  // S1 LJobGroupCancelInformation; API-NOTES.md "Calls".
   ['POST cancel', cancel]
 ])
 // Legacy Dataprep Standard editions have neither /status nor /cancel.
@@ -84,7 +90,9 @@ function checkMediaTypes(req: ApiRequest): Reply | undefined {
 
 function route(ctx: ApiContext, req: ApiRequest): Reply {
   const { method, path } = req
+  // S1 runJobGroup (LRunJobRequest: ignoreRecipeErrors at the top level); API-NOTES.md "Calls".
   if (method === 'POST' && path === '/v4/jobGroups') return runJobGroup(ctx, req)
+  // S1 listJobGroups / listJobLibrary (LJobGroupList); pages and sort as S1, S4 and the vendor pages say (history.ts).
   if (method === 'GET' && path === '/v4/jobGroups' && ctx.listing !== 'none') return listHistory(ctx, path, req.query)
   if (method === 'GET' && path === '/v4/jobLibrary' && ctx.listing === 'both') return listHistory(ctx, path, req.query)
   const run = ctx.runs.route(req, ctx.now, ctx.replica)

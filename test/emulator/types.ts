@@ -151,9 +151,9 @@ export type ModifierAction =
    */
   | { kind: 'stale'; lagMs?: number; status?: string }
   /**
-   * A read replica that has not seen new records, on GET requests only: a job group, flow run or plan snapshot
-   * run created less than `ms` ago answers 404 NotFound on its routes and is missing from the lists (and from
-   * GET /v4/plans/{id}/full, as are task runs whose job groups are that young).
+   * A read replica that has not seen new records, on GET requests only: a job group, flow run, plan snapshot run
+   * or snapshot plan created less than `ms` ago answers 404 NotFound on its routes and is missing from the lists
+   * (and from GET /v4/plans/{id}/full, as are task runs whose job groups are that young).
    */
   | { kind: 'not-found-while-new'; ms: number }
   /**

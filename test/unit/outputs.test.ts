@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { listOf } from '../../src/api/lists.ts'
 import { mergeWritten, parseOutputs } from '../../src/api/job-outputs.ts'
 import { withoutCredentials } from '../../src/shared/credentials.ts'
+import { redact } from '../../src/shared/secrets.ts'
 
 describe('listOf', () => {
   it('reads a list enveloped as {data: […]} or bare, and nothing else', () => {
@@ -30,6 +31,17 @@ describe('withoutCredentials', () => {
     ['gs://bucket/password/out.csv', 'gs://bucket/password/out.csv']
   ])('%s', (text, clean) => {
     expect(withoutCredentials(text)).toBe(clean)
+  })
+})
+
+describe('redact', () => {
+  it('removes the credentials server text names from everything the action prints', () => {
+    expect(redact('Could not reach jdbc:mysql://root:toor@db/x (user=root;password=toor)')).toBe(
+      'Could not reach jdbc:mysql://db/x (user=root;password=***'
+    )
+    expect(redact('api-token: must be given; see https://example.com/docs')).toBe(
+      'api-token: must be given; see https://example.com/docs'
+    )
   })
 })
 
