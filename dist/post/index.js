@@ -3286,8 +3286,13 @@ async function readJobGroup(api, id, budget, status) {
     // A status that is no string (or no status at all) tells nothing: it never reaches the report.
     const group = read && { ...read, status: isStatus(read.status) ? read.status : undefined };
     const stages = (await (0,shared_log/* quietly */.gd)(`GET /v4/jobGroups/${id}/jobs`, () => api.stages(id, budget))) ?? [];
-    const written = (status ?? group?.status) === 'Complete'
-        ? await (0,shared_log/* quietly */.gd)(`GET /v4/jobGroups/${id}/outputs`, () => api.outputs(id, budget))
+    // A failed job group may have written some of its outputs; a read that fails is said, and changes nothing else.
+    const ended = status ?? group?.status;
+    const written = ended === 'Complete' || ended === 'Failed'
+        ? await api.outputs(id, budget).catch((error) => {
+            shared_log/* log */.Rm.warning(`Could not read what job ${id} wrote (GET /v4/jobGroups/${id}/outputs): ${error.message}`);
+            return undefined;
+        })
         : undefined;
     return { group, stages, written };
 }

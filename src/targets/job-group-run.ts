@@ -13,7 +13,7 @@ import {
   type JobStatus
 } from '../api/job-groups.ts'
 import type { Written } from '../api/job-outputs.ts'
-import { quietly } from '../shared/log.ts'
+import { log, quietly } from '../shared/log.ts'
 import type { RunDetails, RunRef } from './run-kind.ts'
 
 /** For this long after this step created a job group, a 404 on it is a lagging read, not an answer. */
@@ -67,9 +67,16 @@ export async function readJobGroup(
   // A status that is no string (or no status at all) tells nothing: it never reaches the report.
   const group = read && { ...read, status: isStatus(read.status) ? read.status : undefined }
   const stages = (await quietly(`GET /v4/jobGroups/${id}/jobs`, () => api.stages(id, budget))) ?? []
+  // A failed job group may have written some of its outputs; a read that fails is said, and changes nothing else.
+  const ended = status ?? group?.status
   const written =
-    (status ?? group?.status) === 'Complete'
-      ? await quietly(`GET /v4/jobGroups/${id}/outputs`, () => api.outputs(id, budget))
+    ended === 'Complete' || ended === 'Failed'
+      ? await api.outputs(id, budget).catch((error: unknown) => {
+          log.warning(
+            `Could not read what job ${id} wrote (GET /v4/jobGroups/${id}/outputs): ${(error as Error).message}`
+          )
+          return undefined
+        })
       : undefined
   return { group, stages, written }
 }

@@ -167,6 +167,30 @@ describe('entry names that carry a secret or clash', () => {
   })
 })
 
+describe('outputs and publications that cannot be read', () => {
+  it('are warnings; the run still completes and the result says so', async () => {
+    const e = await emulator({
+      scenario: { durationMs: 1000 },
+      faults: [
+        { path: /\/outputs$/, action: { kind: 'status', status: 400 } },
+        { path: /\/publications$/, action: { kind: 'status', status: 400 } }
+      ]
+    })
+    const result = await run(inputsFor(e))
+    expect(result.code).toBe(0)
+    const said = warnings(result).join('\n')
+    expect(said).toContain('Could not read what job 4100 wrote (GET /v4/jobGroups/4100/outputs)')
+    expect(said).toContain(
+      'Could not read what job 4100 published: GET /v4/jobGroups/4100/publications answered HTTP 400'
+    )
+    expect(JSON.parse(result.outputs.result!)).toMatchObject({
+      status: 'Complete',
+      failed: false,
+      jobGroups: [{ outputs: null }]
+    })
+  })
+})
+
 describe('a report folder that cannot be written', () => {
   it('is a warning: report-dir is empty, result still parses and names no folder, the logs still print', async () => {
     const temp = runnerTemp()
