@@ -67,7 +67,7 @@ export interface ResultJobGroup {
   stages: ResultStage[]
   /** Stages not listed (the report folder's stages.json lists them). */
   stagesOmitted: number
-  /** What it wrote; null when not read (it did not complete, or is beyond the job groups read). */
+  /** What it wrote; null when not read (it did not end Complete or Failed, the read failed, or beyond the first 10). */
   outputs: Written | null
   /** Null when not read (not ended, or beyond the job groups read). */
   publications: ResultPublication[] | null
