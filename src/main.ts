@@ -26,7 +26,8 @@ export async function run(
   if (!config) return
   const api = connect(config, transport, clock, signIn(config, transport, clock))
   const dir = openReportDir()
-  const step = new Run(runKindFor(config, api), config, clock, executionId(), resultsFor(config, api.client, dir))
+  const results = resultsFor(config, api.client, dir)
+  const step = new Run(runKindFor(config, api), config, clock, executionId(), results, api)
   const removeHandlers = onWorkflowCancel((signal) => step.stop(signal))
   try {
     await publish(config, await step.execute(), dir)

@@ -19,6 +19,9 @@ import {
 } from './input-values.ts'
 import { parseFlowOverrides, parseFlowRecipes } from './flow-inputs.ts'
 import { parseOverrides } from './overrides.ts'
+import { parseQualityInputs } from './quality-inputs.ts'
+import type { Baseline } from '../quality/baseline.ts'
+import type { QualityGate } from '../quality/gate.ts'
 import { parseLogLines, parseLogs, parseProjectId, type LogsPolicy } from './results-inputs.ts'
 import { parseRunParameters, type RunParameter } from './run-parameters.ts'
 import { parseSignIn, type SignIn } from './sign-in-inputs.ts'
@@ -78,6 +81,9 @@ export interface Config {
   logLines: number
   commentOnPr: boolean
   githubToken: string
+  /** The checks the data must pass (`quality-gate`), and what to compare it with (`baseline`). */
+  qualityGate?: QualityGate
+  baseline?: Baseline
   /** Things worth telling the user that do not stop the run (e.g. unknown override keys). */
   warnings: string[]
 }
@@ -129,11 +135,13 @@ export function parseInputs(get: InputGetter): Config {
   const apiUrl = c.attempt(() => v4ApiUrl(parseApiUrl(c.get(INPUT.apiUrl), c.warnings), c.warnings))
   const appUrlText = c.get(INPUT.appUrl)
   const signIn = parseSignIn(c)
+  const run = parseRun(c)
   const config = {
     apiUrl,
     apiToken: signIn?.mode === 'static' ? signIn.token : '',
     signIn,
-    ...parseRun(c),
+    ...run,
+    ...parseQualityInputs(c, run.target, run.overrides),
     ...parseWaiting(c),
     failOnJobFailure: c.attempt(() => parseBoolean(INPUT.failOnJobFailure, c.get(INPUT.failOnJobFailure))),
     cancelOnTimeout: c.attempt(() => parseBoolean(INPUT.cancelOnTimeout, c.get(INPUT.cancelOnTimeout))),

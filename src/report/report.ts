@@ -8,6 +8,7 @@ import { targetLabel, type Config } from '../inputs/inputs.ts'
 import type { Job, JobStatus } from '../api/job-groups.ts'
 import type { Written } from '../api/job-outputs.ts'
 import type { RunParameter } from '../inputs/run-parameters.ts'
+import type { QualityReport } from '../quality/job-quality.ts'
 import { appLink, type AppLinks } from '../inputs/results-inputs.ts'
 import type { JobGroupReport } from '../results/job-results.ts'
 import { pageUrl, type CompositeRun, type RunDetails } from './run-parts.ts'
@@ -54,6 +55,8 @@ export interface RunReport {
   jobGroupIds?: number[]
   /** A flow or plan run: what messages call it, its own id, and its parts. */
   composite?: CompositeRun
+  /** The data: profiles, the baseline, the quality gate's verdict. */
+  quality?: QualityReport
   /** When the run started and ended (epoch ms): as the server recorded it, else as this step saw it. */
   startedAt?: number
   finishedAt?: number
@@ -154,6 +157,7 @@ export function reportOutputs(report: RunReport): Record<Exclude<OutputName, Set
     [OUTPUT.durationSeconds]: report.durationMs === undefined ? '' : String(Math.round(report.durationMs / 1000)),
     [OUTPUT.jobs]: JSON.stringify(report.stages.map((s) => ({ id: s.id, type: s.jobType, status: s.status }))),
     [OUTPUT.written]: report.written ? JSON.stringify(boundedWritten(report.written)) : '',
+    [OUTPUT.quality]: report.quality?.verdict.status ?? 'not-checked',
     [OUTPUT.jobIds]: JSON.stringify(report.jobGroupIds ?? (report.jobId === undefined ? [] : [report.jobId])),
     [OUTPUT.flowRunId]: String(report.composite?.flowRunId ?? ''),
     [OUTPUT.planRunId]: String(report.composite?.planRunId ?? '')

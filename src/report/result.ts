@@ -9,6 +9,7 @@ import type { Written } from '../api/job-outputs.ts'
 import type { Target } from '../inputs/inputs.ts'
 import type { JobGroupLogs } from '../results/job-logs.ts'
 import type { Publication } from '../results/publications.ts'
+import { qualityFigures, type QualityFigures } from '../quality/figures.ts'
 import { MAX_STAGES, type Ending, type RunReport } from './report.ts'
 import { errorText } from './summary.ts'
 
@@ -43,6 +44,8 @@ export interface StepResult {
   publications: ResultPublication[]
   /** The report folder (the `report-dir` output), or null. */
   reportDir: string | null
+  /** The data: the quality gate's verdict and each job group's profile (docs/data-quality.md); null if none read. */
+  quality: QualityFigures | null
 }
 
 export interface ResultIds {
@@ -138,7 +141,8 @@ export function buildResult(report: RunReport, context: ResultContext): StepResu
     jobGroups: jobGroupsOf(report),
     outputs: bounded(report.written),
     publications: (report.jobGroups ?? []).flatMap((g) => publicationsOf(g.id, g.publications?.items) ?? []),
-    reportDir: context.reportDir ?? null
+    reportDir: context.reportDir ?? null,
+    quality: report.quality ? qualityFigures(report.quality) : null
   }
 }
 
@@ -168,7 +172,8 @@ export function invalidInputResult(errors: { input: string; message: string }[],
     jobGroups: [],
     outputs: { files: [], tables: [] },
     publications: [],
-    reportDir: reportDir ?? null
+    reportDir: reportDir ?? null,
+    quality: null
   }
 }
 

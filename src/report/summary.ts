@@ -45,7 +45,8 @@ export function renderSummary(report: RunReport, sections: string[] = []): strin
       : report.recipeId !== undefined
         ? `Recipe ${report.recipeId}`
         : 'Job'
-  lines.push(`### ${subject} ${HEADLINE[report.ending]}`, '')
+  const gate = report.quality?.verdict.status === 'failed' ? ' · ❌ the data failed its quality gate' : ''
+  lines.push(`### ${subject} ${HEADLINE[report.ending]}${gate}`, '')
   if (report.error) lines.push(`<p>${escapeText(report.error, 2000)}</p>`, '')
   for (const note of report.notes) lines.push(`<p>${escapeText(note, 1000)}</p>`, '')
   lines.push(detailsTable(report), '', ...sections)

@@ -17,7 +17,7 @@ import type { Clock } from '../shared/clock.ts'
 import { formatMs } from '../shared/format.ts'
 import type { Config } from '../inputs/inputs.ts'
 import { appLink } from '../inputs/results-inputs.ts'
-import { isTerminal } from '../api/job-groups.ts'
+import { isTerminal, type JobGroupsApi } from '../api/job-groups.ts'
 import { log, quietly } from '../shared/log.ts'
 import { setOutput } from '../runner/outputs.ts'
 import {
@@ -33,6 +33,7 @@ import {
 } from '../report/report.ts'
 import { describeStart } from '../report/run-parts.ts'
 import { saveSettled, saveStarted } from '../runner/state.ts'
+import { readQuality } from './quality-reads.ts'
 import type { JobResults } from '../results/job-results.ts'
 import { describeStartFailure } from './start-failure.ts'
 import type { RunKind, Started } from '../targets/run-kind.ts'
@@ -62,10 +63,20 @@ export class Run {
 
   /** Reads what the job groups logged and published, for the report. */
   private readonly results?: JobResults
+  /** For the reads of the data (profiles, baseline); none: the report tells nothing of the data. */
+  private readonly api?: JobGroupsApi
 
-  constructor(kind: RunKind, config: Config, clock: Clock, executionId: string, results?: JobResults) {
+  constructor(
+    kind: RunKind,
+    config: Config,
+    clock: Clock,
+    executionId: string,
+    results?: JobResults,
+    api?: JobGroupsApi
+  ) {
     this.results = results
     this.kind = kind
+    this.api = api
     this.config = config
     this.clock = clock
     this.executionId = executionId
@@ -223,6 +234,7 @@ export class Run {
     report.written = details.written
     if (details.parts) addParts(report, details, this.config)
     report.jobGroups = await this.results?.report(details.jobGroups ?? [], budget, this.stopping)
+    if (this.api && !this.stopping) report.quality = await readQuality(this.api, this.config, report, budget)
   }
 
   private budget(ms: number): Budget {

@@ -56,6 +56,8 @@ const FILTERS: readonly FilterSpec[] = [
   },
   // inferred: every job group of the emulator runs a recipe.
   { param: 'ranfor', endpoints: BOTH, passes: (_group, value) => oneOf(value, 'recipe') },
+  // S1: ranfrom (ui, schedule, api), e.g. ?ranfrom=schedule for the runs of a schedule.
+  { param: 'ranfrom', endpoints: BOTH, passes: (group, value) => oneOf(value, group.ranfrom) },
   {
     param: 'status',
     endpoints: ['/v4/jobLibrary'],

@@ -1,7 +1,8 @@
 // The job-group model: a job group's status and its stages' states are computed from the time elapsed since
 // creation (Date.now()) and its scenario, so they are deterministic; only POST /cancel changes a job group.
 import { randomUUID } from 'node:crypto'
-import type { JobGroupOrigin, JobScenario, OutputLists, StageSpec, TerminalStatus } from './types.ts'
+import type { ProfileSpec } from './profiles.ts'
+import type { JobGroupOrigin, JobScenario, OutputLists, RanFrom, StageSpec, TerminalStatus } from './types.ts'
 
 const DEFAULT_DURATION_MS = 1500
 // Spec enum (Created, InProgress) as a new job group shows them.
@@ -16,6 +17,7 @@ interface Scenario extends Pick<JobScenario, 'logArchive' | 'publications'> {
   finalStatus: TerminalStatus
   stages: StageSpec[]
   outputs?: OutputLists
+  profile?: ProfileSpec
 }
 
 export interface Stage {
@@ -45,6 +47,7 @@ export interface JobGroup {
   /** The request's top-level ignoreRecipeErrors (S1), as received. */
   readonly ignoreRecipeErrors?: unknown
   readonly origin: JobGroupOrigin
+  readonly ranfrom: RanFrom
   /** The flow run that created this job group (POST /v4/flows/{id}/run). */
   readonly flowRunId?: number
   /** Set by POST /cancel while the job group was running. */
@@ -60,6 +63,8 @@ export interface NewJobGroup {
   ignoreRecipeErrors?: unknown
   /** Default 'api'. */
   origin?: JobGroupOrigin
+  /** Default 'api'. */
+  ranfrom?: RanFrom
   flowRunId?: number
 }
 
@@ -99,6 +104,7 @@ export class JobStore {
       runParameters: input.runParameters,
       ignoreRecipeErrors: input.ignoreRecipeErrors,
       origin: input.origin ?? 'api',
+      ranfrom: input.ranfrom ?? 'api',
       flowRunId: input.flowRunId
     }
     this.groups.set(group.id, group)
@@ -192,7 +198,8 @@ function resolveScenario(scenario: JobScenario = {}): Scenario {
     statuses: scenario.statuses?.length ? scenario.statuses : DEFAULT_STATUSES,
     finalStatus: scenario.finalStatus ?? 'Complete',
     stages: scenario.stages ?? DEFAULT_STAGES,
-    outputs: scenario.outputs
+    outputs: scenario.outputs,
+    profile: scenario.profile
   }
 }
 

@@ -18,6 +18,7 @@ export const LAYERS = [
   'runner',
   'api',
   'inputs',
+  'quality',
   'http',
   'shared'
 ] as const

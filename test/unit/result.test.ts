@@ -123,7 +123,8 @@ describe('buildResult', () => {
       ],
       outputs: { files: [], tables: [] },
       publications: [],
-      reportDir: '/tmp/r'
+      reportDir: '/tmp/r',
+      quality: null
     })
   })
 

@@ -18,6 +18,7 @@ const TOP_FIELDS = [
   'notes',
   'outputs',
   'publications',
+  'quality',
   'reportDir',
   'requestId',
   'status',
