@@ -491,7 +491,7 @@ function hintFor(status, method, path, subject = {}) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5806);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6960);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2973);
 /* harmony import */ var _shared_log_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9509);
 /* harmony import */ var _shared_secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7158);
 /** Entry point of the main step (runs.main). */
@@ -1670,7 +1670,7 @@ function parseClientId(text) {
 
 /***/ }),
 
-/***/ 6960:
+/***/ 2973:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3897,36 +3897,6 @@ function buildResult(report, context) {
         quality: report.quality ? qualityFigures(report.quality) : null
     };
 }
-/** The result of a step whose inputs are invalid: nothing was sent. Pure. */
-function invalidInputResult(errors, reportDir) {
-    return {
-        version: RESULT_VERSION,
-        kind: null,
-        ending: 'invalid-input',
-        status: null,
-        failed: true,
-        ids: {
-            recipeId: null,
-            jobGroupId: null,
-            jobGroupIds: [],
-            flowId: null,
-            flowRunId: null,
-            planId: null,
-            planRunId: null
-        },
-        requestId: null,
-        timings: { startedAt: null, finishedAt: null, durationSeconds: null },
-        urls: { job: null, flow: null, plan: null, workflowRun: null },
-        error: { title: 'Invalid input', message: 'Nothing was sent: the inputs are invalid.' },
-        notes: [],
-        inputErrors: errors.map(({ input, message }) => ({ input, message })),
-        jobGroups: [],
-        outputs: { files: [], tables: [] },
-        publications: [],
-        reportDir: reportDir ?? null,
-        quality: null
-    };
-}
 function kindOf(target) {
     return target.kind === 'job' ? 'job-group' : target.kind;
 }
@@ -3991,6 +3961,40 @@ function iso(ms) {
 }
 function seconds(ms) {
     return ms === undefined ? null : Math.round(ms / 1000);
+}
+
+;// CONCATENATED MODULE: ./src/report/result-invalid.ts
+/** The `result` of a step whose inputs are invalid: the same fields, nothing sent, every bad input listed. */
+
+/** The result of a step whose inputs are invalid: nothing was sent. Pure. */
+function invalidInputResult(errors, reportDir) {
+    return {
+        version: RESULT_VERSION,
+        kind: null,
+        ending: 'invalid-input',
+        status: null,
+        failed: true,
+        ids: {
+            recipeId: null,
+            jobGroupId: null,
+            jobGroupIds: [],
+            flowId: null,
+            flowRunId: null,
+            planId: null,
+            planRunId: null
+        },
+        requestId: null,
+        timings: { startedAt: null, finishedAt: null, durationSeconds: null },
+        urls: { job: null, flow: null, plan: null, workflowRun: null },
+        error: { title: 'Invalid input', message: 'Nothing was sent: the inputs are invalid.' },
+        notes: [],
+        inputErrors: errors.map(({ input, message }) => ({ input, message })),
+        jobGroups: [],
+        outputs: { files: [], tables: [] },
+        publications: [],
+        reportDir: reportDir ?? null,
+        quality: null
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/report/result-json.ts

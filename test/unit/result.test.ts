@@ -4,7 +4,8 @@ import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { RunReport } from '../../src/report/report.ts'
 import { resultJson, stagesDocument } from '../../src/report/result-json.ts'
-import { buildResult, invalidInputResult, type StepResult } from '../../src/report/result.ts'
+import { invalidInputResult } from '../../src/report/result-invalid.ts'
+import { buildResult, type StepResult } from '../../src/report/result.ts'
 
 const failedStage = {
   id: 41001,
