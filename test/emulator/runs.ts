@@ -18,7 +18,9 @@ const SINGULAR: Record<string, string> = {
   plans: 'plan',
   planSnapshotRuns: 'planSnapshotRun'
 }
-// The routes, as "<method> <collection> <sub-resource>".
+// The routes, as "<method> <collection> <sub-resource>". Sources (REAL-API-SHAPES.md, AAC-AUTH-FLOWS-PLANS.md):
+// runFlow, flowRuns/{id}, /status (Created until the end), /jobGroups ({data}): S1; runPlan: the AAC notes;
+// planSnapshotRuns/{id} and its cancel: S1; plans/{id}/full (snapshots, every list in {data}): S1 and S2.
 const ROUTES = new Set([
   'POST flows run',
   'GET flowRuns ',
@@ -78,7 +80,7 @@ export class FlowsAndPlans {
       case 'POST plans run':
         return underQuota(this.planQuota, 'runPlan', now, () => this.plans.run(req, id, now))
       case 'GET plans full':
-        return this.plans.full(id, now, replica)
+        return this.plans.full(id, now, replica, req.query.ensureOriginal)
       case 'GET planSnapshotRuns ':
         return this.plans.get(id, now, replica)
       default:

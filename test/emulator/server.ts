@@ -99,6 +99,7 @@ export class Emulator {
       legacy: options.legacy ?? false,
       profileCalls: options.profileCalls ?? (options.legacy ? 'none' : 'both'),
       listing: options.listing ?? 'both',
+      history: options.history ?? {},
       store: this.store,
       quota: quota && new TriggerQuota(quota.limit, quota.windowMs),
       runs: this.runs,
