@@ -1,7 +1,8 @@
 /**
  * The main step: read the inputs, start the run (or attach to one), wait for it with backoff, cancel it if the
- * workflow is cancelled or the wait times out, and publish the outcome as outputs, a step summary and, when
- * asked, a pull request comment.
+ * workflow is cancelled or the wait times out, read what its job groups logged and published, and publish the
+ * outcome as outputs (one of them the whole result as JSON), a report folder, a step summary and, when asked, a
+ * pull request comment.
  */
 import { randomUUID } from 'node:crypto'
 import { signIn } from './auth/sign-in.ts'
@@ -10,7 +11,9 @@ import { realClock, type Clock } from './shared/clock.ts'
 import { readConfig } from './run/config.ts'
 import { connect } from './run/connection.ts'
 import { publish } from './run/publish.ts'
+import { openReportDir } from './run/result-output.ts'
 import { Run } from './run/run.ts'
+import { resultsFor } from './results/job-results.ts'
 import { runKindFor } from './targets/index.ts'
 import { createHttpTransport, type Transport } from './http/transport.ts'
 import { USER_AGENT } from './shared/version.ts'
@@ -21,11 +24,13 @@ export async function run(
 ): Promise<void> {
   const config = await readConfig()
   if (!config) return
-  const kind = runKindFor(config, connect(config, transport, clock, signIn(config, transport, clock)))
-  const step = new Run(kind, config, clock, executionId())
+  const api = connect(config, transport, clock, signIn(config, transport, clock))
+  const dir = openReportDir()
+  const results = resultsFor(config, api.client, dir)
+  const step = new Run(runKindFor(config, api), config, clock, executionId(), results, api)
   const removeHandlers = onWorkflowCancel((signal) => step.stop(signal))
   try {
-    await publish(config, await step.execute())
+    await publish(config, await step.execute(), dir)
   } finally {
     removeHandlers()
   }

@@ -19,6 +19,8 @@ export const INPUT = {
   planId: 'plan-id',
   overrides: 'overrides',
   runParameters: 'run-parameters',
+  qualityGate: 'quality-gate',
+  baseline: 'baseline',
   wait: 'wait',
   timeout: 'timeout',
   pollInterval: 'poll-interval',
@@ -30,6 +32,9 @@ export const INPUT = {
   cancelOnTimeout: 'cancel-on-timeout',
   cancelOnWorkflowCancel: 'cancel-on-workflow-cancel',
   appUrl: 'app-url',
+  logs: 'logs',
+  logLines: 'log-lines',
+  projectId: 'project-id',
   commentOnPr: 'comment-on-pr',
   githubToken: 'github-token'
 } as const
@@ -42,9 +47,12 @@ export const OUTPUT = {
   durationSeconds: 'duration-seconds',
   jobs: 'jobs',
   written: 'written',
+  quality: 'quality',
   jobIds: 'job-ids',
   flowRunId: 'flow-run-id',
   planRunId: 'plan-run-id',
+  result: 'result',
+  reportDir: 'report-dir',
   refreshToken: 'refresh-token'
 } as const
 

@@ -19,6 +19,10 @@ import {
 } from './input-values.ts'
 import { parseFlowOverrides, parseFlowRecipes } from './flow-inputs.ts'
 import { parseOverrides } from './overrides.ts'
+import { parseQualityInputs } from './quality-inputs.ts'
+import type { Baseline } from '../quality/baseline.ts'
+import type { QualityGate } from '../quality/gate.ts'
+import { parseLogLines, parseLogs, parseProjectId, type LogsPolicy } from './results-inputs.ts'
 import { parseRunParameters, type RunParameter } from './run-parameters.ts'
 import { parseSignIn, type SignIn } from './sign-in-inputs.ts'
 
@@ -70,8 +74,16 @@ export interface Config {
   cancelOnWorkflowCancel: boolean
   /** Base URL of the web app, for links. */
   appUrl: string
+  /** Appended to every link into the app: `?projectId=<id>` with project-id (Dataprep), else ''. */
+  appQuery: string
+  /** When job groups' logs are downloaded, and how many lines of each failed stage's job.log are shown. */
+  logs: LogsPolicy
+  logLines: number
   commentOnPr: boolean
   githubToken: string
+  /** The checks the data must pass (`quality-gate`), and what to compare it with (`baseline`). */
+  qualityGate?: QualityGate
+  baseline?: Baseline
   /** Things worth telling the user that do not stop the run (e.g. unknown override keys). */
   warnings: string[]
 }
@@ -123,11 +135,13 @@ export function parseInputs(get: InputGetter): Config {
   const apiUrl = c.attempt(() => v4ApiUrl(parseApiUrl(c.get(INPUT.apiUrl), c.warnings), c.warnings))
   const appUrlText = c.get(INPUT.appUrl)
   const signIn = parseSignIn(c)
+  const run = parseRun(c)
   const config = {
     apiUrl,
     apiToken: signIn?.mode === 'static' ? signIn.token : '',
     signIn,
-    ...parseRun(c),
+    ...run,
+    ...parseQualityInputs(c, run.target, run.overrides),
     ...parseWaiting(c),
     failOnJobFailure: c.attempt(() => parseBoolean(INPUT.failOnJobFailure, c.get(INPUT.failOnJobFailure))),
     cancelOnTimeout: c.attempt(() => parseBoolean(INPUT.cancelOnTimeout, c.get(INPUT.cancelOnTimeout))),
@@ -135,6 +149,9 @@ export function parseInputs(get: InputGetter): Config {
       parseBoolean(INPUT.cancelOnWorkflowCancel, c.get(INPUT.cancelOnWorkflowCancel))
     ),
     appUrl: c.attempt(() => (appUrlText ? parseHttpUrl(INPUT.appUrl, appUrlText) : apiUrl ? deriveAppUrl(apiUrl) : '')),
+    appQuery: c.attempt(() => parseProjectId(c.get(INPUT.projectId))),
+    logs: c.attempt(() => parseLogs(c.get(INPUT.logs))),
+    logLines: c.attempt(() => parseLogLines(c.get(INPUT.logLines))),
     commentOnPr: c.attempt(() => parseBoolean(INPUT.commentOnPr, c.get(INPUT.commentOnPr))),
     githubToken: c.get(INPUT.githubToken),
     warnings: c.warnings

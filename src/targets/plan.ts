@@ -16,6 +16,7 @@ import { readJobGroup } from './job-group-run.ts'
 import { planTaskRuns, snapshotIds } from './plan-tasks.ts'
 import type { RunDetails, RunKind, RunRef, StartContext, Started } from './run-kind.ts'
 import { startOnce } from './start-retries.ts'
+import type { AppLinks } from '../inputs/results-inputs.ts'
 
 export class PlanRun implements RunKind {
   readonly label: string
@@ -23,17 +24,17 @@ export class PlanRun implements RunKind {
   private readonly flows: FlowsApi
   /** Undefined in the post step, which only cancels the run and reads its own status. */
   private readonly planId?: number
-  private readonly appUrl: string
+  private readonly links: AppLinks
   /** The snapshot plan the run was made on, once the run named it or its task runs were found there. */
   private snapshotId?: number
   /** The run was asked which snapshot it was made on (it may name none). */
   private snapshotAsked = false
 
-  constructor(api: JobGroupsApi, planId: number | undefined, appUrl: string) {
+  constructor(api: JobGroupsApi, planId: number | undefined, links: AppLinks) {
     this.api = api
     this.flows = new FlowsApi(api.client)
     this.planId = planId
-    this.appUrl = appUrl
+    this.links = links
     this.label = `plan ${planId}`
   }
 
@@ -43,7 +44,7 @@ export class PlanRun implements RunKind {
       what: `POST /v4/plans/${planId}/run`,
       unsettled: {
         thing: 'plan run',
-        where: `the runs of plan ${planId} (${pageUrl(this.appUrl, 'plans', planId)}) for a run`,
+        where: `the runs of plan ${planId} (${pageUrl(this.links, 'plans', planId)}) for a run`,
         stepStartedAt: ctx.stepStartedAt
       },
       send: () => this.flows.runPlan(planId, ctx),
@@ -92,6 +93,11 @@ export class PlanRun implements RunKind {
       createdAt: epochMs(run?.startedAt ?? undefined),
       finishedAt: epochMs(run?.finishedAt ?? undefined),
       stages: reads.flatMap((r) => r.stages),
+      jobGroups: reads.map((r, i) => ({
+        id: ids[i]!,
+        status: r.group?.status ?? parts.find((p) => p.jobGroupId === ids[i])?.status,
+        stages: r.stages
+      })),
       written: mergeWritten(reads.map((r) => r.written)),
       parts: parts.map((p) => ({ ...p, ...read(p.jobGroupId), task: p.task }))
     }
@@ -140,7 +146,7 @@ export class PlanRun implements RunKind {
         `Plan ${planId} cannot run: the server answered validationStatus MissingFlowReferences, so the plan refers ` +
           `to a flow that was deleted or is not shared with the token's user, and nothing useful runs` +
           `${id ? ` (plan run ${id})` : ''}. Fix the plan's flow tasks or share their flows with that user: ` +
-          `${pageUrl(this.appUrl, 'plans', planId)}.${response.requestId ? ` Request id: ${response.requestId}.` : ''}`
+          `${pageUrl(this.links, 'plans', planId)}.${response.requestId ? ` Request id: ${response.requestId}.` : ''}`
       )
     }
     if (id === undefined) return undefined

@@ -94,7 +94,7 @@ describe('the action reads what the emulator answers, and every answer fits its 
   it('a flow run: start, status, its job groups with their names, what they wrote', async () => {
     const emulator = await startEmulator({ flows: FLOWS, scenario: SCENARIO })
     const rec = recording(emulator)
-    const run = new FlowRun(rec.api, 7, {}, emulator.url)
+    const run = new FlowRun(rec.api, 7, {}, { appUrl: emulator.url, appQuery: '' })
     const started = await run.start(rec.ctx())
     const [flowRun] = emulator.flowRuns()
     expect(started).toMatchObject({
@@ -124,7 +124,7 @@ describe('the action reads what the emulator answers, and every answer fits its 
   it("a plan run: start, status, its tasks on the run's snapshot, the failed task, cancel", async () => {
     const emulator = await startEmulator({ flows: FLOWS, plans: PLANS, scenario: SCENARIO })
     const rec = recording(emulator)
-    const run = new PlanRun(rec.api, 5, emulator.url)
+    const run = new PlanRun(rec.api, 5, { appUrl: emulator.url, appQuery: '' })
     const started = await run.start(rec.ctx())
     expect(started.planRunId).toBe(emulator.planRuns()[0]!.id)
     expect(await untilTerminal(run, started.ref, rec)).toBe('Failed')

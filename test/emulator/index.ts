@@ -25,6 +25,7 @@ export type {
   Listing,
   ModifierAction,
   OutputLists,
+  RanFrom,
   PastRunsOption,
   RecordedRequest,
   StageSpec,
@@ -46,3 +47,5 @@ export type {
 } from './flow-types.ts'
 export type { HistoryEndpoint, HistoryOptions } from './history.ts'
 export { EMULATOR_DB_CONNECT_STRING } from './bodies.ts'
+export type { ColumnProfileSpec, OutputProfileSpec, ProfileCalls, ProfileSpec, RuleProfileSpec } from './profiles.ts'
+export type { LogArchiveSpec, LogEntrySpec, LogsCall } from './results.ts'

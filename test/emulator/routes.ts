@@ -5,12 +5,14 @@ import { cancelBody, jobGroupBody, jobsBody, outputsBody, runJobBody } from './b
 import { listHistory } from './history.ts'
 import type { HistoryOptions } from './history.ts'
 import { positiveInteger, prop, seenBy, statusAt } from './jobs.ts'
+import { profileReply, type ProfileCalls } from './profiles.ts'
 import type { JobGroup, JobStore, Replica } from './jobs.ts'
 import { rateLimitHeaders, tooManyRequests } from './quota.ts'
 import type { TriggerQuota } from './quota.ts'
 import { exception, json, notFound, validationFailed } from './replies.ts'
 import type { Reply } from './replies.ts'
 import type { FlowsAndPlans } from './runs.ts'
+import { resultsRoute, type LogsCall } from './results.ts'
 import type { AccessTokenVerifier, JobScenario, Listing, RecordedRequest } from './types.ts'
 
 export interface ApiContext {
@@ -20,10 +22,13 @@ export interface ApiContext {
   readonly oauth: AccessTokenVerifier | undefined
   readonly recipes: ReadonlySet<number>
   readonly legacy: boolean
+  readonly profileCalls: ProfileCalls
   readonly listing: Listing
   readonly history: HistoryOptions
   readonly store: JobStore
   readonly quota: TriggerQuota | undefined
+  /** What GET /v4/jobGroups/{id}/logs answers on this edition (results.ts). */
+  readonly jobLogs: LogsCall
   /** Flow and plan runs (runs.ts). */
   readonly runs: FlowsAndPlans
   /** A lagging read replica ('stale' and 'not-found-while-new' faults; the server sets it on GET requests only). */
@@ -34,8 +39,8 @@ export interface ApiContext {
 type ApiRequest = Pick<RecordedRequest, 'method' | 'path' | 'query' | 'headers' | 'body' | 'json'>
 type ItemHandler = (ctx: ApiContext, group: JobGroup) => Reply
 
-const ITEM_PATH = /^\/v4\/jobGroups\/([^/]+)(?:\/(status|jobs|outputs|cancel))?$/
-// Each route's source (REAL-API-SHAPES.md S1–S4, API-NOTES.md):
+const ITEM_PATH = /^\/v4\/jobGroups\/([^/]+)(?:\/(status|jobs|outputs|cancel|profile|profileResults))?$/
+// Each route's source (REAL-API-SHAPES.md S1–S4, API-NOTES.md, PROFILE-AND-RESULTS.md):
 const ITEM_HANDLERS = new Map<string, ItemHandler>([
   // S1 LJobGroup; API-NOTES.md "Calls".
   ['GET ', (ctx, group) => json(200, { ...jobGroupBody(group, ctx.now), status: shownStatus(ctx, group) })],
@@ -46,7 +51,9 @@ const ITEM_HANDLERS = new Map<string, ItemHandler>([
   // S1 LJobFilesAndTablesOutputListResponse; S4 saw it answer 200 on a real tenant.
   ['GET outputs', (ctx, group) => json(200, outputsBody(group, ctx.now))],
   // S1 LJobGroupCancelInformation; API-NOTES.md "Calls".
-  ['POST cancel', cancel]
+  ['POST cancel', cancel],
+  ['GET profile', (ctx, group) => profileReply(group, ctx.now, false)],
+  ['GET profileResults', (ctx, group) => profileReply(group, ctx.now, true)]
 ])
 // Legacy Dataprep Standard editions have neither /status nor /cancel.
 const MISSING_IN_LEGACY = new Set(['status', 'cancel'])
@@ -94,6 +101,8 @@ function route(ctx: ApiContext, req: ApiRequest): Reply {
   if (method === 'GET' && path === '/v4/jobLibrary' && ctx.listing === 'both') return listHistory(ctx, path, req.query)
   const run = ctx.runs.route(req, ctx.now, ctx.replica)
   if (run !== undefined) return run
+  const made = resultsRoute({ now: ctx.now, jobLogs: ctx.jobLogs, find: (id) => visibleGroup(ctx, id) }, method, path)
+  if (made !== undefined) return made
   const item = ITEM_PATH.exec(path)
   return item ? jobGroupItem(ctx, req, item[1] ?? '', item[2] ?? '') : routeNotFound(req)
 }
@@ -143,10 +152,16 @@ function trigger(ctx: ApiContext, req: ApiRequest): Reply {
 function jobGroupItem(ctx: ApiContext, req: ApiRequest, rawId: string, sub: string): Reply {
   const handler = ITEM_HANDLERS.get(`${req.method} ${sub}`)
   if (handler === undefined || (ctx.legacy && MISSING_IN_LEGACY.has(sub))) return routeNotFound(req)
+  if (!profileCallServed(ctx.profileCalls, sub)) return routeNotFound(req)
   const id = positiveInteger(rawId)
   if (id === undefined) return validationFailed(`Invalid jobGroup id: ${rawId}`)
   const group = ctx.store.get(id)
   return group && visible(ctx, group) ? handler(ctx, group) : notFound(`jobGroup with id ${id} does not exist`)
+}
+
+function visibleGroup(ctx: ApiContext, id: number): JobGroup | undefined {
+  const group = ctx.store.get(id)
+  return group && visible(ctx, group) ? group : undefined
 }
 
 function visible(ctx: ApiContext, group: JobGroup): boolean {
@@ -160,6 +175,12 @@ function shownStatus(ctx: ApiContext, group: JobGroup): string {
 function cancel(ctx: ApiContext, group: JobGroup): Reply {
   ctx.store.cancel(group, ctx.now)
   return json(200, cancelBody(group))
+}
+
+/** Editions without the profile calls answer 404 (PROFILE-AND-RESULTS.md: "Expect 404 on editions without them"). */
+function profileCallServed(calls: ProfileCalls, sub: string): boolean {
+  if (sub === 'profile') return calls !== 'none'
+  return sub !== 'profileResults' || calls === 'both'
 }
 
 /** The wrangledDataset.id of a runJobGroup body, when it is a valid one. */

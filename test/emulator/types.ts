@@ -6,6 +6,8 @@ import type { LoopbackHost } from '../support/listen.ts'
 import type { TlsKeyPair } from '../support/tls.ts'
 import type { FlowPlanOptions } from './flow-types.ts'
 import type { HistoryOptions } from './history.ts'
+import type { ProfileCalls, ProfileSpec } from './profiles.ts'
+import type { LogArchiveSpec, LogsCall } from './results.ts'
 
 export type { TlsKeyPair }
 
@@ -19,6 +21,8 @@ export interface StageSpec {
    * `{message: errorMessage}`: e.g. one without a `message`. Marks the failing stage too.
    */
   errorObject?: Record<string, unknown>
+  /** The lines of this stage's job.log (GET /logs); default a few INFO lines, and on failure its error. */
+  log?: string[]
 }
 
 export type TerminalStatus = 'Complete' | 'Failed' | 'Canceled'
@@ -51,6 +55,15 @@ export interface JobScenario {
    * password (EMULATOR_DB_CONNECT_STRING of bodies.ts).
    */
   outputs?: OutputLists
+  /**
+   * GET /profile and /profileResults once Complete, when the run had profiling on (overrides.profiler or a
+   * 'profile' stage); default three clean columns of 1000 rows (profiles.ts). Without profiling: 400.
+   */
+  profile?: ProfileSpec
+  /** More entries of the GET /logs archive (hostile names, bombs, padding), or longer logs (results.ts). */
+  logArchive?: LogArchiveSpec
+  /** GET /publications once Complete; default those the request's `overrides.publications` asked for. */
+  publications?: object[]
 }
 
 /**
@@ -210,8 +223,15 @@ export interface EmulatorOptions extends FlowPlanOptions {
   scenario?: JobScenario
   /** Per recipe id; overrides `scenario`. */
   scenarios?: Record<number, JobScenario>
-  /** Legacy Dataprep Standard edition: /status and /cancel answer 404. */
+  /** Legacy Dataprep Standard edition: /status and /cancel answer 404 (and /profile, /profileResults). */
   legacy?: boolean
+  /** Which profile calls the edition has; default 'both' ('none' with `legacy`). */
+  profileCalls?: ProfileCalls
+  /**
+   * What GET /v4/jobGroups/{id}/logs answers: 'zip' (self-managed Trifacta, S2; the default), or 404 or 403
+   * (editions without the call; 404 is the default with `legacy`).
+   */
+  jobLogs?: LogsCall
   /** Per-window quota on POST /v4/jobGroups (429 TooManyRequestsException when spent). */
   triggerQuota?: { limit: number; windowMs: number }
   faults?: Fault[]
@@ -250,7 +270,14 @@ export interface DirectJobGroup {
   executionId?: string
   /** Epoch ms; default now. Ids still grow in creation order. */
   createdAt?: number
+  /** Where it was run from (the job library's `ranfrom`): 'ui', 'schedule' or 'api' (default). */
+  ranfrom?: RanFrom
+  /** As if sent in the request, e.g. `{ profiler: true }` for a profiled run. */
+  overrides?: unknown
 }
+
+/** S1's `ranfrom` of a job group (REAL-API-SHAPES.md "POST /v4/jobGroups", "GET /v4/jobLibrary"). */
+export type RanFrom = 'ui' | 'schedule' | 'api'
 
 /** What an OAuth token server says of an access token it is shown. */
 export type AccessTokenState = 'valid' | 'expired' | 'unknown'

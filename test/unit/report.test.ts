@@ -128,7 +128,8 @@ describe('reportOutputs', () => {
         '"tables":[{"name":"ds.sales","vendor":"bigquery","action":"create"}]}',
       'job-ids': '[4100]',
       'flow-run-id': '',
-      'plan-run-id': ''
+      'plan-run-id': '',
+      quality: 'not-checked'
     })
     expect(
       reportOutputs(
