@@ -355,8 +355,11 @@ function runHint(status, what, id) {
     }
 }
 
+// EXTERNAL MODULE: ./src/shared/secrets.ts
+var secrets = __nccwpck_require__(7158);
 ;// CONCATENATED MODULE: ./src/shared/format.ts
 /** Small text helpers shared by the log, the errors and the report. */
+
 /** `1h02m03s`-style rendering used in messages and logs. */
 function format_formatMs(ms) {
     if (ms < 1000)
@@ -372,9 +375,12 @@ function format_formatMs(ms) {
         return `${m}m${String(s).padStart(2, '0')}s`;
     return `${s}s`;
 }
-/** White space folded to single spaces, cut to `max` characters with an ellipsis. */
+/**
+ * White space folded to single spaces, cut to `max` characters with an ellipsis. Secrets are redacted first: the
+ * redaction matches whole secrets only, so one the cut split in two would leave its first part.
+ */
 function format_oneLine(text, max) {
-    const folded = text.replace(/\s+/g, ' ').trim();
+    const folded = (0,secrets/* redact */.E)(text).replace(/\s+/g, ' ').trim();
     return folded.length > max ? `${folded.slice(0, max - 1)}…` : folded;
 }
 
@@ -880,8 +886,6 @@ function requestTimeout(requestTimeoutMs, deadline, now) {
     return deadline === undefined ? requestTimeoutMs : Math.min(requestTimeoutMs, Math.max(1000, deadline - now));
 }
 
-// EXTERNAL MODULE: ./src/shared/secrets.ts
-var secrets = __nccwpck_require__(7158);
 ;// CONCATENATED MODULE: ./src/runner/state.ts
 /**
  * State: the only place that saves or reads what the main step leaves for the post step, through named
@@ -2540,8 +2544,9 @@ class JobGroupsApi {
         const path = `${endpoint}?${new URLSearchParams(query).toString()}`;
         const response = await this.client.readResponse(path, budget);
         const serverNow = Date.parse(response.headers.date ?? '');
-        const groups = listOf(response.data).filter((g) => isId(g?.id));
-        return { groups, serverNow: Number.isFinite(serverNow) ? serverNow : undefined };
+        const rows = listOf(response.data);
+        const groups = rows.filter((g) => isId(g?.id));
+        return { groups, rows: rows.length, serverNow: Number.isFinite(serverNow) ? serverNow : undefined };
     }
 }
 /**
@@ -4004,6 +4009,11 @@ const SPREAD_FLOOR_MS = 1_000;
 const MAD_TO_SD = 1.4826;
 /** Rows asked for per lookup (pages top out near 100), and lookups at most. */
 const PAGE_ROWS = 100;
+/**
+ * The default page (S1, S4): a server may cap every page there whatever `limit` asks, so a page this long may not
+ * be the last (REAL-API-SHAPES.md "GET /v4/jobLibrary").
+ */
+const DEFAULT_PAGE_ROWS = 25;
 const MAX_LOOKUPS = 2;
 /** A past duration longer than this (the longest timeout) is a broken record, not a run. */
 const past_runs_MAX_DURATION_MS = 7 * 86_400_000;
@@ -4017,10 +4027,13 @@ async function pastRuns(api, recipeIds, ownIds, budget) {
         return { runs: 0 };
     const durations = new Map(recipeIds.map((id) => [id, []]));
     const seen = new Set(ownIds);
+    let read = 0;
     for (let page = 0; page < MAX_LOOKUPS; page++) {
         const query = { ranfor: 'recipe', status: 'Complete', sort: '-createdAt', limit: String(PAGE_ROWS) };
-        const offset = page === 0 ? {} : { offset: String(page * PAGE_ROWS) };
-        const { groups } = await api.list('/v4/jobLibrary', { ...query, ...offset }, { ...budget, persistMs: 0 });
+        // The next page starts after the rows received, not after the rows asked for (the server may cap pages).
+        const offset = page === 0 ? {} : { offset: String(read) };
+        const { groups, rows } = await api.list('/v4/jobLibrary', { ...query, ...offset }, { ...budget, persistMs: 0 });
+        read += rows;
         for (const group of groups) {
             const run = durationOf(group);
             const mine = durations.get(group.wrangledDataset?.id);
@@ -4028,7 +4041,7 @@ async function pastRuns(api, recipeIds, ownIds, budget) {
                 mine.push(run);
             seen.add(group.id);
         }
-        if (groups.length < PAGE_ROWS || [...durations.values()].every((d) => d.length >= MAX_RUNS))
+        if (rows < DEFAULT_PAGE_ROWS || [...durations.values()].every((d) => d.length >= MAX_RUNS))
             break;
     }
     const ends = [...durations.values()].map((runs) => expectedEnd(runs.sort((a, b) => b.at - a.at).map((r) => r.ms)));
@@ -4628,18 +4641,22 @@ async function readPages(history, read) {
     let previousLast;
     let window;
     for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
-        const { groups, serverNow } = await read(offset);
+        const { groups, rows, serverNow } = await read(offset);
         // The window is placed on the server's time line once, by its first answer.
         window ??= windowStart(history, serverNow, history.ctx.clock.now());
         for (const g of groups) {
             if (g.wrangledDataset?.id === history.recipeId && history_pages_createdMs(g) >= window)
                 found.set(g.id, g);
         }
-        const verdict = pageVerdict({ rows: groups, previousLast }, window);
+        // A row without a usable id could be any job group, this step's own too: nothing is proven past it.
+        const unusable = rows - groups.length;
+        const verdict = unusable > 0
+            ? { kind: 'unproven', why: `${unusable} job group${unusable > 1 ? 's' : ''} without a valid id` }
+            : pageVerdict({ rows: groups, previousLast }, window);
         if (verdict.kind !== 'more') {
             return { candidates: [...found.values()], unproven: verdict.kind === 'unproven' ? verdict.why : undefined };
         }
-        offset += groups.length;
+        offset += rows;
         previousLast = history_pages_createdMs(groups.at(-1));
     }
     const unproven = `${MAX_HISTORY_PAGES} pages (${offset} job groups) did not reach one older than the first send`;

@@ -149,12 +149,13 @@ export class JobGroupsApi {
     endpoint: '/v4/jobLibrary' | '/v4/jobGroups',
     query: Record<string, string>,
     budget: Budget
-  ): Promise<{ groups: JobGroup[]; serverNow?: number }> {
+  ): Promise<{ groups: JobGroup[]; rows: number; serverNow?: number }> {
     const path = `${endpoint}?${new URLSearchParams(query).toString()}`
     const response = await this.client.readResponse<unknown>(path, budget)
     const serverNow = Date.parse(response.headers.date ?? '')
-    const groups = listOf(response.data).filter((g): g is JobGroup => isId((g as JobGroup | null)?.id))
-    return { groups, serverNow: Number.isFinite(serverNow) ? serverNow : undefined }
+    const rows = listOf(response.data)
+    const groups = rows.filter((g): g is JobGroup => isId((g as JobGroup | null)?.id))
+    return { groups, rows: rows.length, serverNow: Number.isFinite(serverNow) ? serverNow : undefined }
   }
 }
 
