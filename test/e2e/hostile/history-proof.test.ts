@@ -99,4 +99,15 @@ describe('a history out of order', () => {
     expectUnproven(result, /job group 9002 has no readable createdAt/)
     expectPromisesKept(e, result, { ownJobGroups: 1, triggers: 1 })
   })
+
+  it('a row without a valid id: cannot prove, adopts nothing', async () => {
+    const e = await emulator({ scenario: LONG_JOB, faults: [LOST_ANSWER] })
+    const now = new Date().toISOString()
+    const junk = { data: [{ id: 'x', createdAt: now, status: 'Complete', wrangledDataset: { id: 7 } }] }
+    e.addFault({ method: 'GET', path: '/v4/jobLibrary', action: { kind: 'status', status: 200, body: junk } })
+    const result = await run(inputsFor(e))
+
+    expectUnproven(result, /1 job group without a valid id/)
+    expectPromisesKept(e, result, { ownJobGroups: 1, triggers: 1 })
+  })
 })
