@@ -6883,18 +6883,22 @@ async function readPages(history, read) {
     let previousLast;
     let window;
     for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
-        const { groups, serverNow } = await read(offset);
+        const { groups, rows, serverNow } = await read(offset);
         // The window is placed on the server's time line once, by its first answer.
         window ??= windowStart(history, serverNow, history.ctx.clock.now());
         for (const g of groups) {
             if (g.wrangledDataset?.id === history.recipeId && createdMs(g) >= window)
                 found.set(g.id, g);
         }
-        const verdict = pageVerdict({ rows: groups, previousLast }, window);
+        // A row without a usable id could be any job group, this step's own too: nothing is proven past it.
+        const unusable = rows - groups.length;
+        const verdict = unusable > 0
+            ? { kind: 'unproven', why: `${unusable} job group${unusable > 1 ? 's' : ''} without a valid id` }
+            : pageVerdict({ rows: groups, previousLast }, window);
         if (verdict.kind !== 'more') {
             return { candidates: [...found.values()], unproven: verdict.kind === 'unproven' ? verdict.why : undefined };
         }
-        offset += groups.length;
+        offset += rows;
         previousLast = createdMs(groups.at(-1));
     }
     const unproven = `${MAX_HISTORY_PAGES} pages (${offset} job groups) did not reach one older than the first send`;

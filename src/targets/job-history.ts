@@ -10,7 +10,7 @@
 import { ApiError } from '../api/api-error.ts'
 import type { JobGroup, JobGroupsApi } from '../api/job-groups.ts'
 import { reason, type Failure } from '../api/retry-policy.ts'
-import { createdMs, MAX_HISTORY_PAGES, pageVerdict } from '../api/history-pages.ts'
+import { createdMs, MAX_HISTORY_PAGES, pageVerdict, type PageVerdict } from '../api/history-pages.ts'
 import type { StartContext } from './run-kind.ts'
 import { mayHaveStarted, type TriggerUnsettledError } from './start-retries.ts'
 
@@ -117,7 +117,7 @@ async function readHistory(history: History, context: string, requestId: string)
   throw unsettled(history, `${context}, and the job history could not be read to check (${why})`, requestId)
 }
 
-type ReadPage = (offset: number) => Promise<{ groups: JobGroup[]; serverNow?: number }>
+type ReadPage = (offset: number) => Promise<{ groups: JobGroup[]; rows: number; serverNow?: number }>
 
 /** Pages from offset 0 until the rows are older than the window, the history ends, or proof fails. */
 async function readPages(history: History, read: ReadPage): Promise<Reading> {
@@ -126,17 +126,22 @@ async function readPages(history: History, read: ReadPage): Promise<Reading> {
   let previousLast: number | undefined
   let window: number | undefined
   for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
-    const { groups, serverNow } = await read(offset)
+    const { groups, rows, serverNow } = await read(offset)
     // The window is placed on the server's time line once, by its first answer.
     window ??= windowStart(history, serverNow, history.ctx.clock.now())
     for (const g of groups) {
       if (g.wrangledDataset?.id === history.recipeId && createdMs(g) >= window) found.set(g.id, g)
     }
-    const verdict = pageVerdict({ rows: groups, previousLast }, window)
+    // A row without a usable id could be any job group, this step's own too: nothing is proven past it.
+    const unusable = rows - groups.length
+    const verdict: PageVerdict =
+      unusable > 0
+        ? { kind: 'unproven', why: `${unusable} job group${unusable > 1 ? 's' : ''} without a valid id` }
+        : pageVerdict({ rows: groups, previousLast }, window)
     if (verdict.kind !== 'more') {
       return { candidates: [...found.values()], unproven: verdict.kind === 'unproven' ? verdict.why : undefined }
     }
-    offset += groups.length
+    offset += rows
     previousLast = createdMs(groups.at(-1)!)
   }
   const unproven = `${MAX_HISTORY_PAGES} pages (${offset} job groups) did not reach one older than the first send`

@@ -56,13 +56,9 @@ const FILTERS: readonly FilterSpec[] = [
   },
   // inferred: every job group of the emulator runs a recipe.
   { param: 'ranfor', endpoints: BOTH, passes: (_group, value) => oneOf(value, 'recipe') },
-  // S1: ranfrom (ui, schedule, api), e.g. ?ranfrom=schedule for the runs of a schedule.
-  { param: 'ranfrom', endpoints: BOTH, passes: (group, value) => oneOf(value, group.ranfrom) },
-  {
-    param: 'status',
-    endpoints: ['/v4/jobLibrary'],
-    passes: (group, value, ctx) => oneOf(value, statusAt(group, ctx.now))
-  }
+  // S1 lists status and ranfrom for jobLibrary; inferred: the deprecated list filters on them too.
+  { param: 'status', endpoints: BOTH, passes: (group, value, ctx) => oneOf(value, statusAt(group, ctx.now)) },
+  { param: 'ranfrom', endpoints: BOTH, passes: (group, value) => oneOf(value, group.ranfrom) }
 ]
 
 /** A page of the history: limit, offset, sort and the filters of FILTERS. */

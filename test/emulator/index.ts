@@ -45,7 +45,7 @@ export type {
   PlanTaskSpec,
   ValidationStatus
 } from './flow-types.ts'
-export type { ColumnProfileSpec, OutputProfileSpec, ProfileCalls, ProfileSpec, RuleProfileSpec } from './profiles.ts'
-export type { LogArchiveSpec, LogEntrySpec, LogsCall } from './results.ts'
 export type { HistoryEndpoint, HistoryOptions } from './history.ts'
 export { EMULATOR_DB_CONNECT_STRING } from './bodies.ts'
+export type { ColumnProfileSpec, OutputProfileSpec, ProfileCalls, ProfileSpec, RuleProfileSpec } from './profiles.ts'
+export type { LogArchiveSpec, LogEntrySpec, LogsCall } from './results.ts'

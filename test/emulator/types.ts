@@ -5,9 +5,9 @@ import type { RecordedRequest as SharedRecordedRequest } from '../support/record
 import type { LoopbackHost } from '../support/listen.ts'
 import type { TlsKeyPair } from '../support/tls.ts'
 import type { FlowPlanOptions } from './flow-types.ts'
+import type { HistoryOptions } from './history.ts'
 import type { ProfileCalls, ProfileSpec } from './profiles.ts'
 import type { LogArchiveSpec, LogsCall } from './results.ts'
-import type { HistoryOptions } from './history.ts'
 
 export type { TlsKeyPair }
 

@@ -11,7 +11,7 @@ import { expectPromisesKept } from './promises.ts'
 const TRIGGER = { method: 'POST', path: '/v4/jobGroups' } as const
 const LOST_ANSWER: Fault = { ...TRIGGER, action: { kind: 'act-then-reset' } }
 const LONG_JOB = { durationMs: 120_000, statuses: ['InProgress'] }
-/** The pages the lost start's lookup read (the poll schedule's look at past runs has no date filter). */
+/** The offsets of the start's lookups (the wait's own look at past runs has no date filter). */
 const pages = (e: Emulator): string[] =>
   e
     .requestsTo('GET', '/v4/jobLibrary')
@@ -97,6 +97,17 @@ describe('a history out of order', () => {
     const result = await run(inputsFor(e))
 
     expectUnproven(result, /job group 9002 has no readable createdAt/)
+    expectPromisesKept(e, result, { ownJobGroups: 1, triggers: 1 })
+  })
+
+  it('a row without a valid id: cannot prove, adopts nothing', async () => {
+    const e = await emulator({ scenario: LONG_JOB, faults: [LOST_ANSWER] })
+    const now = new Date().toISOString()
+    const junk = { data: [{ id: 'x', createdAt: now, status: 'Complete', wrangledDataset: { id: 7 } }] }
+    e.addFault({ method: 'GET', path: '/v4/jobLibrary', action: { kind: 'status', status: 200, body: junk } })
+    const result = await run(inputsFor(e))
+
+    expectUnproven(result, /1 job group without a valid id/)
     expectPromisesKept(e, result, { ownJobGroups: 1, triggers: 1 })
   })
 })
