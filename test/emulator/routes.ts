@@ -1,4 +1,5 @@
 // The API: authentication, media-type checks and the /v4 jobGroups routes (API-NOTES.md "Calls").
+import { checkRoute, testModeReply, type RecipeBook, type TestModeSupport } from './checks.ts'
 import { cancelBody, jobGroupBody, jobsBody, outputsBody, runJobBody } from './bodies.ts'
 import { positiveInteger, prop, seenBy, statusAt } from './jobs.ts'
 import type { JobGroup, JobStore, Replica } from './jobs.ts'
@@ -15,6 +16,9 @@ export interface ApiContext {
   readonly echoTokenOnAuthError: boolean
   readonly oauth: AccessTokenVerifier | undefined
   readonly recipes: ReadonlySet<number>
+  /** Names and flows of the recipes, for the check routes (checks.ts). */
+  readonly book: RecipeBook
+  readonly testMode: TestModeSupport
   readonly legacy: boolean
   readonly listing: Listing
   readonly store: JobStore
@@ -81,6 +85,8 @@ function route(ctx: ApiContext, req: ApiRequest): Reply {
   if (method === 'POST' && path === '/v4/jobGroups') return runJobGroup(ctx, req)
   if (method === 'GET' && path === '/v4/jobGroups' && ctx.listing !== 'none') return list(ctx, req.query)
   if (method === 'GET' && path === '/v4/jobLibrary' && ctx.listing === 'both') return list(ctx, req.query)
+  const check = checkRoute(ctx.book, req, !ctx.legacy)
+  if (check !== undefined) return check
   const run = ctx.runs.route(req, ctx.now, ctx.replica)
   if (run !== undefined) return run
   const item = ITEM_PATH.exec(path)
@@ -107,6 +113,11 @@ function trigger(ctx: ApiContext, req: ApiRequest): Reply {
   }
   const recipeId = recipeIdOf(body)
   if (recipeId === undefined) return validationFailed('wrangledDataset.id must be a positive integer')
+  // PROFILE-AND-RESULTS.md "Test mode": validated, nothing created (unless the edition ignores the field).
+  if (prop(body, 'testMode') === true) {
+    const checked = testModeReply(ctx.book, recipeId, ctx.testMode)
+    if (checked !== undefined) return checked
+  }
   const executionId = req.headers['x-execution-id']
   // AAC spec: a job group with the same execution id exists already → 304, nothing created (body unspecified).
   if (executionId !== undefined && ctx.store.findByExecutionId(executionId)) return { status: 304 }

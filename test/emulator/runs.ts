@@ -20,10 +20,12 @@ const SINGULAR: Record<string, string> = {
 }
 // The routes, as "<method> <collection> <sub-resource>".
 const ROUTES = new Set([
+  'GET flows ',
   'POST flows run',
   'GET flowRuns ',
   'GET flowRuns status',
   'GET flowRuns jobGroups',
+  'GET plans ',
   'POST plans run',
   'GET plans full',
   'GET planSnapshotRuns ',
@@ -67,6 +69,10 @@ export class FlowsAndPlans {
     const id = positiveInteger(rawId)
     if (id === undefined) return validationFailed(`Invalid ${SINGULAR[collection]} id: ${rawId}`)
     switch (key) {
+      case 'GET flows ':
+        return this.flows.describe(id)
+      case 'GET plans ':
+        return this.plans.describe(id)
       case 'POST flows run':
         return underQuota(this.flowQuota, 'runFlow', now, () => this.flows.run(req, id, now))
       case 'GET flowRuns ':

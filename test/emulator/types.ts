@@ -4,6 +4,7 @@
 import type { RecordedRequest as SharedRecordedRequest } from '../support/recorded-request.ts'
 import type { LoopbackHost } from '../support/listen.ts'
 import type { TlsKeyPair } from '../support/tls.ts'
+import type { TestModeSupport } from './checks.ts'
 import type { FlowPlanOptions } from './flow-types.ts'
 
 export type { TlsKeyPair }
@@ -187,8 +188,15 @@ export interface EmulatorOptions extends FlowPlanOptions {
   scenario?: JobScenario
   /** Per recipe id; overrides `scenario`. */
   scenarios?: Record<number, JobScenario>
-  /** Legacy Dataprep Standard edition: /status and /cancel answer 404. */
+  /** Legacy Dataprep Standard edition: /status and /cancel answer 404 (so do GET /v4/auth and /v4/wrangledDatasets). */
   legacy?: boolean
+  /**
+   * Recipe names (GET /v4/wrangledDatasets/{id}, test mode's datasetName); default a flow output's name, else
+   * `Recipe <id>`.
+   */
+  recipeNames?: Record<number, string>
+  /** How POST /v4/jobGroups treats `testMode: true` (checks.ts); default 'accepted'. */
+  testMode?: TestModeSupport
   /** Per-window quota on POST /v4/jobGroups (429 TooManyRequestsException when spent). */
   triggerQuota?: { limit: number; windowMs: number }
   faults?: Fault[]
