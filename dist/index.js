@@ -28368,7 +28368,32 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6911:
+/***/ 2873:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5806);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4424);
+/* harmony import */ var _shared_log_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9509);
+/* harmony import */ var _shared_secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7158);
+/** Entry point of the main step (runs.main). */
+
+
+
+
+try {
+    await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
+}
+catch (error) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_shared_log_js__WEBPACK_IMPORTED_MODULE_2__/* .neutralise */ .$0)((0,_shared_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E)(error instanceof Error ? error.message : String(error))));
+}
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 8149:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -28425,85 +28450,21 @@ const OUTPUT = {
 
 /***/ }),
 
-/***/ 2201:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   v: () => (/* binding */ jwtClaims)
-/* harmony export */ });
-/**
- * JWT claims, read without verifying the signature: the action only takes defaults (`iss`, `client_id`) and an
- * expiry (`exp`, `iat`) from tokens the user or the token endpoint gave it, and the API still checks every token.
- * Pure.
- */
-/** The claims of a JWT (`header.payload.signature`), or undefined when `token` is not one. */
-function jwtClaims(token) {
-    const parts = token.split('.');
-    if (parts.length !== 3 || !/^[A-Za-z0-9_-]+$/.test(parts[1] ?? ''))
-        return undefined;
-    let payload;
-    try {
-        payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
-    }
-    catch {
-        return undefined;
-    }
-    if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
-        return undefined;
-    const p = payload;
-    const text = (v) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
-    const time = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-    return { iss: text(p.iss), client_id: text(p.client_id), exp: time(p.exp), iat: time(p.iat) };
-}
-
-
-/***/ }),
-
-/***/ 2873:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5806);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9195);
-/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3283);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4684);
-/** Entry point of the main step (runs.main). */
-
-
-
-
-try {
-    await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
-}
-catch (error) {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_log_js__WEBPACK_IMPORTED_MODULE_2__/* .neutralise */ .$0)((0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E)(error instanceof Error ? error.message : String(error))));
-}
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 841:
+/***/ 6609:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   $g: () => (/* binding */ parseFlowRecipes),
-/* harmony export */   X9: () => (/* binding */ buildRunFlowRequest),
+/* harmony export */   hC: () => (/* binding */ FLOW_RUN_FIELDS),
 /* harmony export */   zv: () => (/* binding */ parseFlowOverrides)
 /* harmony export */ });
-/* unused harmony export FLOW_RUN_FIELDS */
-/* harmony import */ var _action_spec_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6911);
-/* harmony import */ var _input_values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9664);
-/* harmony import */ var _job_request_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5286);
-/* harmony import */ var _overrides_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5064);
+/* harmony import */ var _action_spec_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8149);
+/* harmony import */ var _input_values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9122);
+/* harmony import */ var _overrides_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5238);
 /**
- * The flow-run request (`POST /v4/flows/{id}/run`) from the inputs: `flow-recipes` → `wrangledDatasetIds`,
- * `run-parameters` → `runParameters`, and `overrides` split into the request's top-level fields (`execution`,
- * `ignoreRecipeErrors`, `sparkOptions`, …) and its `overrides`, which a flow run keys by output name. Pure.
+ * The flow inputs: `flow-recipes` (recipe ids) and `overrides` given with `flow-id`, split into the flow-run
+ * request's top-level fields (`execution`, `ignoreRecipeErrors`, `sparkOptions`, …) and per-output overrides. Pure.
  */
-
-
 
 
 
@@ -28569,62 +28530,11 @@ function checkSparkOptions(value) {
         throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.overrides, `'sparkOptions' must be an array of {"key": …, "value": …} objects (got ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(value)}).`);
     }
 }
-/** The request body; empty parts are left out (every field is optional: an empty body runs every output). */
-function buildRunFlowRequest(recipeIds, overrides, runParameters) {
-    const body = {};
-    if (recipeIds.length > 0)
-        body.wrangledDatasetIds = recipeIds;
-    const parameters = (0,_job_request_js__WEBPACK_IMPORTED_MODULE_3__/* .runParametersBody */ .W)(runParameters);
-    if (parameters)
-        body.runParameters = parameters;
-    const byOutput = {};
-    for (const [key, value] of Object.entries(overrides ?? {})) {
-        if (FLOW_RUN_FIELDS.includes(key))
-            body[key] = value;
-        else
-            byOutput[key] = value;
-    }
-    if (Object.keys(byOutput).length > 0)
-        body.overrides = byOutput;
-    return body;
-}
 
 
 /***/ }),
 
-/***/ 1138:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   T: () => (/* binding */ oneLine),
-/* harmony export */   _: () => (/* binding */ formatMs)
-/* harmony export */ });
-/** Small text helpers shared by the log, the errors and the report. */
-/** `1h02m03s`-style rendering used in messages and logs. */
-function formatMs(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    let s = Math.round(ms / 1000);
-    const h = Math.floor(s / 3600);
-    s -= h * 3600;
-    const m = Math.floor(s / 60);
-    s -= m * 60;
-    if (h > 0)
-        return `${h}h${String(m).padStart(2, '0')}m${String(s).padStart(2, '0')}s`;
-    if (m > 0)
-        return `${m}m${String(s).padStart(2, '0')}s`;
-    return `${s}s`;
-}
-/** White space folded to single spaces, cut to `max` characters with an ellipsis. */
-function oneLine(text, max) {
-    const folded = text.replace(/\s+/g, ' ').trim();
-    return folded.length > max ? `${folded.slice(0, max - 1)}…` : folded;
-}
-
-
-/***/ }),
-
-/***/ 9664:
+/***/ 9122:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -28798,7 +28708,7 @@ function describe(value) {
 
 /***/ }),
 
-/***/ 329:
+/***/ 3525:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28809,7 +28719,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Op: () => (/* binding */ targetLabel)
 });
 
-;// CONCATENATED MODULE: ./src/aac-host.ts
+;// CONCATENATED MODULE: ./src/inputs/aac-host.ts
 /**
  * Alteryx Analytics Cloud hosts: `/v4` is served from `https://<region>.alteryxcloud.com`, while
  * `https://api.<region>.alteryxcloud.com` serves AAC's newer platform APIs (API-NOTES.md). The action's README
@@ -28829,7 +28739,7 @@ function v4ApiUrl(apiUrl, warnings) {
     return v4;
 }
 
-;// CONCATENATED MODULE: ./src/action-defaults.ts
+;// CONCATENATED MODULE: ./src/inputs/action-defaults.ts
 // Generated from action.yml by scripts/gen-action-defaults.ts (npm run gen): do not edit.
 /** The defaults action.yml declares, used when an input is given empty (the runner fills them in otherwise). */
 const INPUT_DEFAULTS = {
@@ -28844,17 +28754,17 @@ const INPUT_DEFAULTS = {
     'comment-on-pr': 'false'
 };
 
-// EXTERNAL MODULE: ./src/action-spec.ts
-var action_spec = __nccwpck_require__(6911);
-// EXTERNAL MODULE: ./src/format.ts
-var format = __nccwpck_require__(1138);
-// EXTERNAL MODULE: ./src/input-values.ts
-var input_values = __nccwpck_require__(9664);
-// EXTERNAL MODULE: ./src/flow-request.ts
-var flow_request = __nccwpck_require__(841);
-// EXTERNAL MODULE: ./src/overrides.ts
-var overrides = __nccwpck_require__(5064);
-;// CONCATENATED MODULE: ./src/run-parameters.ts
+// EXTERNAL MODULE: ./src/inputs/action-spec.ts
+var action_spec = __nccwpck_require__(8149);
+// EXTERNAL MODULE: ./src/shared/format.ts
+var format = __nccwpck_require__(7188);
+// EXTERNAL MODULE: ./src/inputs/input-values.ts
+var input_values = __nccwpck_require__(9122);
+// EXTERNAL MODULE: ./src/inputs/flow-inputs.ts
+var flow_inputs = __nccwpck_require__(6609);
+// EXTERNAL MODULE: ./src/inputs/overrides.ts
+var overrides = __nccwpck_require__(5238);
+;// CONCATENATED MODULE: ./src/inputs/run-parameters.ts
 /**
  * The `run-parameters` input: values for the dataset's variables, as `key=value` lines or a JSON object of
  * strings. Pure.
@@ -28908,9 +28818,9 @@ function parseRunParametersJson(raw) {
     });
 }
 
-// EXTERNAL MODULE: ./src/sign-in-inputs.ts
-var sign_in_inputs = __nccwpck_require__(4270);
-;// CONCATENATED MODULE: ./src/inputs.ts
+// EXTERNAL MODULE: ./src/inputs/sign-in-inputs.ts
+var sign_in_inputs = __nccwpck_require__(3623);
+;// CONCATENATED MODULE: ./src/inputs/inputs.ts
 /**
  * Inputs: every action input parsed and validated, once, into one typed object before any request is sent.
  * Pure: `parseInputs` reads through a getter, so tests call it without a runner. Empty inputs take the defaults
@@ -29017,7 +28927,7 @@ function parseRun(c) {
         refuse('cannot be used with job-id (the job already runs); remove it or give recipe-id instead.');
     if (target?.kind === 'plan')
         refuse('cannot be used with plan-id: plans take no overrides here; remove it.');
-    const parse = target?.kind === 'flow' ? flow_request/* parseFlowOverrides */.zv : overrides/* parseOverrides */.f$;
+    const parse = target?.kind === 'flow' ? flow_inputs/* parseFlowOverrides */.zv : overrides/* parseOverrides */.f$;
     return {
         target: target,
         overrides: c.attempt(() => (overridesText ? parse(overridesText, c.warnings) : undefined)),
@@ -29061,7 +28971,7 @@ function parseTarget(c) {
         case action_spec/* INPUT */.b.jobId:
             return { kind: 'job', jobId: id(action_spec/* INPUT */.b.jobId) };
         case action_spec/* INPUT */.b.flowId:
-            return { kind: 'flow', flowId: id(action_spec/* INPUT */.b.flowId), recipeIds: c.attempt(() => (0,flow_request/* parseFlowRecipes */.$g)(flowRecipes)) ?? [] };
+            return { kind: 'flow', flowId: id(action_spec/* INPUT */.b.flowId), recipeIds: c.attempt(() => (0,flow_inputs/* parseFlowRecipes */.$g)(flowRecipes)) ?? [] };
         case action_spec/* INPUT */.b.planId:
             return { kind: 'plan', planId: id(action_spec/* INPUT */.b.planId) };
         default:
@@ -29073,85 +28983,357 @@ function parseTarget(c) {
 
 /***/ }),
 
-/***/ 5286:
+/***/ 5238:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   W: () => (/* binding */ runParametersBody),
-/* harmony export */   f: () => (/* binding */ buildRunJobGroupRequest)
+/* harmony export */   f$: () => (/* binding */ parseOverrides),
+/* harmony export */   w8: () => (/* binding */ parseOverridesObject),
+/* harmony export */   yk: () => (/* binding */ checkOverrides)
 /* harmony export */ });
-function buildRunJobGroupRequest(recipeId, overrides, runParameters) {
-    const body = { wrangledDataset: { id: recipeId } };
-    if (overrides !== undefined)
-        body.overrides = overrides;
-    const parameters = runParametersBody(runParameters);
-    if (parameters)
-        body.runParameters = parameters;
-    return body;
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6637);
+/* harmony import */ var _shared_format_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7188);
+/* harmony import */ var _input_values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9122);
+/**
+ * The run's request options: `overrides` and `run-parameters`, parsed and checked as far as the vendor documents
+ * them (the server does not validate overrides); unknown keys pass on with a warning. Pure.
+ */
+
+
+
+/** Known top-level keys of `overrides` (vendor docs and the AAC spec's output-object and flow-run requests). */
+const KNOWN_OVERRIDE_KEYS = [
+    'execution',
+    'profiler',
+    'isAdhoc',
+    'ignoreRecipeErrors',
+    'writesettings',
+    'writeSettings',
+    'publications',
+    'sqlScripts',
+    'outputObjectSchemaDriftOptions',
+    'schemaDriftOptions',
+    'sparkOptions',
+    'databricksOptions'
+];
+/** Unknown override keys named in the warning, at most. */
+const MAX_NAMED = 10;
+/** No documented override nests deeper than a few levels; far deeper is a mistake (or an attack on the parser). */
+const MAX_DEPTH = 64;
+const WRITE_ACTIONS = ['create', 'append', 'overwrite'];
+const WRITE_FORMATS = ['csv', 'json', 'avro', 'pqt', 'hyper'];
+const WRITE_COMPRESSIONS = ['none', 'gzip', 'bzip2', 'snappy'];
+const PUBLICATION_ACTIONS = ['create', 'load', 'createAndLoad', 'truncateAndLoad', 'dropAndLoad', 'upsert'];
+/**
+ * A mapping; known keys type-checked (the server does not validate overrides), unknown ones passed on with a
+ * warning.
+ */
+function parseOverrides(text, warnings = []) {
+    return checkOverrides(parseOverridesObject(text, '{"execution": "photon"} or, as YAML, execution: photon'), warnings);
 }
-/** `runParameters` as recipes and flows take it, or undefined when there are none. */
-function runParametersBody(runParameters) {
-    if (runParameters.length === 0)
-        return undefined;
-    return { overrides: { data: runParameters.map(({ key, value }) => ({ key, value })) } };
+/** The `overrides` input as a mapping, from YAML or JSON (`example` shows one in the error). */
+function parseOverridesObject(text, example) {
+    const value = parseMapping(text);
+    if (!(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .isPlainObject */ .Qd)(value)) {
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `must be a mapping, e.g. ${example} (got ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(value)}).`);
+    }
+    if (tooDeep(value)) {
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `is nested deeper than ${MAX_DEPTH} levels; no override needs that.`);
+    }
+    return value;
+}
+/**
+ * The checks of one job group's overrides (a recipe's, or one flow output's); `at` prefixes the key names in
+ * messages, e.g. `Sales.` for the flow output named Sales. Returns `o`.
+ */
+function checkOverrides(o, warnings, at = '') {
+    if ('execution' in o && typeof o.execution !== 'string') {
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `'${at}execution' must be a string such as "photon" or "spark" (got ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(o.execution)}).`);
+    }
+    if ('profiler' in o && typeof o.profiler !== 'boolean') {
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `'${at}profiler' must be true or false (got ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(o.profiler)}).`);
+    }
+    for (const key of ['writesettings', 'writeSettings']) {
+        if (key in o)
+            checkWriteSettings(`${at}${key}`, o[key], warnings);
+    }
+    if ('publications' in o)
+        checkPublications(`${at}publications`, o.publications, warnings);
+    const unknown = Object.keys(o).filter((k) => !KNOWN_OVERRIDE_KEYS.includes(k));
+    if (unknown.length > 0)
+        warnings.push(unknownKeysWarning(unknown, at));
+    return o;
+}
+/**
+ * JSON, else YAML, as people write mappings in a workflow file (JSON is YAML too; JSON is tried first since it
+ * is exact and fast). The error says what was tried and shows the line YAML stumbled on.
+ */
+function parseMapping(text) {
+    let jsonError = '';
+    try {
+        return JSON.parse(text);
+    }
+    catch (e) {
+        jsonError = e.message;
+    }
+    try {
+        return (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .parse */ .qg)(text, { maxAliasCount: 20, uniqueKeys: true });
+    }
+    catch (e) {
+        // The YAML parser reports its own stack overflow as a parse error.
+        if (e instanceof RangeError || /Maximum call stack/.test(e.message)) {
+            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', 'is nested too deeply to read.');
+        }
+        const line = e.linePos?.[0]?.line;
+        const shown = line ? ` at line ${line}: ${(0,_shared_format_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .T)(text.split(/\r?\n/)[line - 1] ?? '', 80)}` : '';
+        const yamlError = (0,_shared_format_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .T)(e.message.split('\n')[0], 200);
+        const tried = text.startsWith('{') ? `JSON (${(0,_shared_format_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .T)(jsonError, 120)}) nor YAML` : 'YAML';
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `is not valid ${tried} (${yamlError})${shown}.`);
+    }
+}
+/** One line naming at most `MAX_NAMED` unknown keys, each with the known key it is nearest to, if any. */
+function unknownKeysWarning(unknown, at) {
+    const named = unknown.slice(0, MAX_NAMED).map((key) => {
+        const near = closest(key, KNOWN_OVERRIDE_KEYS);
+        return `'${at}${(0,_shared_format_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .T)(key, 40)}'${near ? ` (did you mean '${at}${near}'?)` : ''}`;
+    });
+    const more = unknown.length > MAX_NAMED ? ` and ${unknown.length - MAX_NAMED} more` : '';
+    const keys = unknown.length === 1 ? 'unknown key' : `${unknown.length} unknown keys`;
+    return `overrides: ${keys} ${named.join(', ')}${more} passed on as given.`;
+}
+/** Nesting deeper than `MAX_DEPTH`, found without recursion (a deep value must not exhaust the stack). */
+function tooDeep(value) {
+    const stack = [[value, 1]];
+    while (stack.length > 0) {
+        const [item, depth] = stack.pop();
+        if (typeof item !== 'object' || item === null)
+            continue;
+        if (depth > MAX_DEPTH)
+            return true;
+        for (const child of Object.values(item))
+            stack.push([child, depth + 1]);
+    }
+    return false;
+}
+function checkWriteSettings(key, value, warnings) {
+    const items = objectArray('overrides', key, value);
+    items.forEach((item, i) => {
+        const where = `'${key}[${i}]'`;
+        if ('path' in item && typeof item.path !== 'string')
+            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `${where}.path must be a string.`);
+        if ('action' in item && !WRITE_ACTIONS.includes(item.action)) {
+            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `${where}.action must be one of ${WRITE_ACTIONS.join(', ')} (got ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(item.action)}).`);
+        }
+        if ('format' in item && !WRITE_FORMATS.includes(item.format)) {
+            warnings.push(`overrides: ${where}.format ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(item.format)} is not one of ${WRITE_FORMATS.join(', ')}; passed on ` +
+                `as given.`);
+        }
+        if ('compression' in item && !WRITE_COMPRESSIONS.includes(item.compression)) {
+            warnings.push(`overrides: ${where}.compression ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(item.compression)} is not one of ` +
+                `${WRITE_COMPRESSIONS.join(', ')}; passed on as given.`);
+        }
+    });
+}
+function checkPublications(key, value, warnings) {
+    objectArray('overrides', key, value).forEach((item, i) => {
+        if ('action' in item && !PUBLICATION_ACTIONS.includes(item.action)) {
+            warnings.push(`overrides: '${key}[${i}]'.action ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(item.action)} is not one of ${PUBLICATION_ACTIONS.join(', ')}; ` +
+                `passed on as given.`);
+        }
+    });
+}
+function objectArray(input, key, value) {
+    if (!Array.isArray(value) || !value.every(_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .isPlainObject */ .Qd)) {
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `'${key}' must be an array of objects (got ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(value)}).`);
+    }
+    return value;
+}
+/** The known key nearest to a typo (edit distance ≤ 3), if any. */
+function closest(word, candidates) {
+    let best;
+    let bestDistance = 4;
+    for (const c of candidates) {
+        const d = editDistance(word, c);
+        if (d < bestDistance) {
+            best = c;
+            bestDistance = d;
+        }
+    }
+    return best;
+}
+function editDistance(a, b) {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const row = [i];
+        for (let j = 1; j <= b.length; j++) {
+            row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        prev = row;
+    }
+    return prev[b.length];
 }
 
 
 /***/ }),
 
-/***/ 3283:
+/***/ 3623:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $0: () => (/* binding */ neutralise),
-/* harmony export */   Rm: () => (/* binding */ log),
-/* harmony export */   gd: () => (/* binding */ quietly)
+/* harmony export */   MQ: () => (/* binding */ parseSignIn),
+/* harmony export */   pH: () => (/* binding */ SECRET_INPUTS)
 /* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5806);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4684);
+/* unused harmony exports parseSecretName, parseTokenEndpoint */
+/* harmony import */ var _action_spec_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8149);
+/* harmony import */ var _shared_jwt_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8614);
+/* harmony import */ var _input_values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9122);
 /**
- * The action's log, the one seam every line goes through: secrets are redacted, and no line can start a
- * workflow command, also not one carried inside server text. Every message is defused line by line: plain lines
- * would be read as commands, and the lines of an annotation or debug message (which @actions/core escapes) are
- * shown as lines again by the runner, so they too must not begin like one.
+ * Sign-in inputs: which one of the three ways to sign in the inputs choose (a static `api-token`, an Alteryx
+ * Analytics Cloud OAuth 2.0 `refresh-token`, or a service principal), their defaults taken from the `api-token`'s
+ * JWT claims, and where a rotated refresh token is written back. Anything ambiguous is an input error naming the
+ * inputs, so that a run never guesses how to sign in. Pure.
  */
 
 
-const log = {
-    info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(safe(message)),
-    debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(safe(message)),
-    warning: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(safe(message), clean(annotation)),
-    error: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(safe(message), clean(annotation)),
-    startGroup: (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .startGroup */ .Oh((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(name)),
-    endGroup: () => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .endGroup */ .N4()
-};
-/**
- * Every line that the runner would read as a command (`::name::`, or the older `##[name]` and `##vso[`) gets a
- * space after its first character, so it prints as text. Pure.
- */
-function neutralise(text) {
-    return text.replace(/(^|[\r\n])([ \t]*)(::|##)/g, (_, start, indent, mark) => `${start}${indent}${mark[0]} ${mark[1]}`);
+
+/** The inputs that hold secrets: masked before any input is parsed. */
+const SECRET_INPUTS = [
+    _action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.apiToken,
+    _action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.refreshToken,
+    _action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.clientSecret,
+    _action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.secretsToken,
+    _action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.githubToken
+];
+const PAGE = 'Profile → User Preferences → OAuth 2.0 API Tokens';
+const MODES = 'api-token (a static token), refresh-token (Alteryx Analytics Cloud), or client-id, client-secret and ' +
+    'token-endpoint (a service principal)';
+/** The chosen sign-in, or undefined when an error was recorded. */
+function parseSignIn(c) {
+    const [apiToken, refreshToken, clientSecret] = [_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.apiToken, _action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.refreshToken, _action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.clientSecret].map((n) => secretInput(c, n));
+    if (apiToken === undefined || refreshToken === undefined || clientSecret === undefined)
+        return undefined;
+    if (refreshToken && clientSecret) {
+        const both = "give refresh-token (a user's OAuth 2.0 API token) or client-secret (a service principal), not both.";
+        c.fail(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.refreshToken, both);
+        return undefined;
+    }
+    if (refreshToken)
+        return refreshing(c, apiToken, refreshToken);
+    const why = clientSecret ? "a service principal's tokens do not rotate" : 'a static api-token does not rotate';
+    for (const name of [_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.refreshTokenSecret, _action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.secretsToken]) {
+        if (c.get(name))
+            c.fail(name, `is only used with refresh-token (${why}); remove it.`);
+    }
+    if (clientSecret)
+        return servicePrincipal(c, apiToken, clientSecret);
+    for (const name of [_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.clientId, _action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.tokenEndpoint]) {
+        if (c.get(name))
+            c.fail(name, 'is only used with refresh-token or client-secret.');
+    }
+    if (!apiToken)
+        c.fail(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.apiToken, `is empty, and no other way to sign in is given: give ${MODES}.`);
+    return apiToken ? { mode: 'static', token: apiToken } : undefined;
 }
-/** `fn`'s value, or undefined with a debug line: for reads whose failure only shortens a report. */
-async function quietly(what, fn) {
+/** A secret input's value ('' when not given), or undefined when it is malformed (the error is recorded). */
+function secretInput(c, name) {
+    const text = c.get(name);
+    return text ? c.attempt(() => (0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .parseToken */ .pI)(name, text, c.warnings)) : '';
+}
+function servicePrincipal(c, apiToken, clientSecret) {
+    if (apiToken)
+        c.fail(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.apiToken, 'cannot be used with client-secret: a service principal gets its own tokens.');
+    const clientId = c.get(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.clientId);
+    const endpoint = c.get(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.tokenEndpoint);
+    if (!clientId)
+        c.fail(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.clientId, "is required with client-secret: the service principal's Client ID.");
+    if (!endpoint)
+        c.fail(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.tokenEndpoint, "is required with client-secret: the service principal's Token Endpoint.");
+    const tokenEndpoint = endpoint ? c.attempt(() => parseTokenEndpoint(endpoint)) : undefined;
+    const id = clientId ? c.attempt(() => parseClientId(clientId)) : undefined;
+    if (!id || !tokenEndpoint || apiToken)
+        return undefined;
+    return { mode: 'client-credentials', clientId: id, clientSecret, tokenEndpoint };
+}
+function refreshing(c, apiToken, refreshToken) {
+    const writeBack = parseWriteBack(c);
+    const claims = apiToken ? (0,_shared_jwt_js__WEBPACK_IMPORTED_MODULE_2__/* .jwtClaims */ .v)(apiToken) : undefined;
+    const missing = (claim) => 'is required with refresh-token: ' +
+        (apiToken
+            ? `the api-token given has no ${claim} claim to take it from. Copy it from ${PAGE}.`
+            : `copy it from ${PAGE}, or give the access token of the pair as api-token.`);
+    const clientIdText = c.get(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.clientId) || claims?.client_id;
+    const endpointText = c.get(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.tokenEndpoint);
+    if (!clientIdText)
+        c.fail(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.clientId, missing('client_id'));
+    if (!endpointText && !claims?.iss)
+        c.fail(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.tokenEndpoint, missing('iss'));
+    const clientId = clientIdText ? c.attempt(() => parseClientId(clientIdText)) : undefined;
+    const tokenEndpoint = c.attempt(() => endpointText ? parseTokenEndpoint(endpointText) : claims?.iss ? endpointFromClaims(claims) : undefined);
+    if (!writeBack.given) {
+        c.warnings.push('refresh-token is given without refresh-token-secret: every refresh rotates it, so the stored one stops ' +
+            'working. Set refresh-token-secret and secrets-token to write the new one back, or store the refresh-token ' +
+            'output yourself.');
+    }
+    if (!clientId || !tokenEndpoint)
+        return undefined;
+    const accessToken = apiToken || undefined;
+    return { mode: 'refresh-token', refreshToken, clientId, tokenEndpoint, accessToken, writeBack: writeBack.value };
+}
+function parseWriteBack(c) {
+    const text = c.get(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.refreshTokenSecret);
+    const token = secretInput(c, _action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.secretsToken);
+    if (!text && !token)
+        return { given: token === undefined };
+    if (!text) {
+        c.fail(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.refreshTokenSecret, 'is required with secrets-token: the secret to write, NAME or environment/NAME.');
+    }
+    if (token === '') {
+        c.fail(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.secretsToken, 'is required with refresh-token-secret: a fine-grained personal access token or GitHub App token with the ' +
+            'repository permission "Secrets: read and write" (the workflow\'s GITHUB_TOKEN cannot write secrets).');
+    }
+    const place = text ? c.attempt(() => parseSecretName(text)) : undefined;
+    return { given: true, value: place && token ? { ...place, token } : undefined };
+}
+/** `NAME` or `environment/NAME`, with GitHub's rule for secret names. */
+function parseSecretName(text) {
+    const slash = text.lastIndexOf('/');
+    const name = text.slice(slash + 1).trim();
+    const environment = slash < 0 ? undefined : text.slice(0, slash).trim();
+    if (environment === '')
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.refreshTokenSecret, `'${text}' has an empty environment name.`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || /^GITHUB_/i.test(name)) {
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.refreshTokenSecret, `'${name}' is not a secret name: letters, digits and underscores, not starting with a digit or GITHUB_ ` +
+            '(e.g. AAC_REFRESH_TOKEN, or production/AAC_REFRESH_TOKEN for an environment secret).');
+    }
+    return environment === undefined ? { name } : { name, environment };
+}
+/** The token endpoint: https (plain http only for loopback), `/token` appended unless the URL ends with it. */
+function parseTokenEndpoint(text, input = _action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.tokenEndpoint) {
+    if (!URL.canParse(text)) {
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `'${text}' is not a URL; expected e.g. https://pingauth.alteryxcloud.com/as/token.`);
+    }
+    const url = (0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .parseHttpUrl */ .f$)(input, text);
+    return /\/token$/i.test(url) ? url : `${url}/token`;
+}
+function endpointFromClaims(claims) {
     try {
-        return await fn();
+        return parseTokenEndpoint(claims.iss);
     }
     catch (error) {
-        log.debug(`${what} failed: ${error.message}`);
-        return undefined;
+        const why = error.message.replace(/^Input '[^']+': /, '');
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.tokenEndpoint, `is not given, and the iss claim of api-token cannot be used: ${why}`);
     }
 }
-/** Redacted, and defused line by line. */
-const safe = (text) => neutralise((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(text));
-function clean(annotation) {
-    return annotation.title ? { title: safe(annotation.title) } : {};
+function parseClientId(text) {
+    if (/\s/.test(text))
+        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.clientId, 'contains white space; give the Client ID alone.');
+    return (0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .rejectInvisible */ .rf)(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.clientId, text);
 }
 
 
 /***/ }),
 
-/***/ 9195:
+/***/ 4424:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29164,9 +29346,9 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: ../node_modules/@actions/core/lib/core.js + 16 modules
 var core = __nccwpck_require__(5806);
-// EXTERNAL MODULE: ./src/action-spec.ts
-var action_spec = __nccwpck_require__(6911);
-;// CONCATENATED MODULE: ./src/flow-plan-hints.ts
+// EXTERNAL MODULE: ./src/inputs/action-spec.ts
+var action_spec = __nccwpck_require__(8149);
+;// CONCATENATED MODULE: ./src/api/flow-plan-hints.ts
 /**
  * What to do about a failed flow or plan call, for `ApiError`'s hint. A 403 or 404 on the run call of a flow or
  * plan that exists means the edition does not run them through the API (Standard editions offer only job groups).
@@ -29204,9 +29386,9 @@ function runHint(status, what, id) {
     }
 }
 
-// EXTERNAL MODULE: ./src/format.ts
-var format = __nccwpck_require__(1138);
-;// CONCATENATED MODULE: ./src/api-error.ts
+// EXTERNAL MODULE: ./src/shared/format.ts
+var format = __nccwpck_require__(7188);
+;// CONCATENATED MODULE: ./src/api/api-error.ts
 /**
  * API errors a user can act on: the call, the HTTP status, the server's own `exception` words, the
  * `x-trifacta-request-id` that support asks for, and a sentence on the likely cause and fix.
@@ -29358,7 +29540,7 @@ function hintFor(status, method, path, subject = {}) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/transport-failures.ts
+;// CONCATENATED MODULE: ./src/http/transport-failures.ts
 /**
  * Transport failures: what went wrong with a request, named by whether it can have reached the server, with what
  * the user can do about it. The transport classifies every failure here.
@@ -29435,7 +29617,7 @@ function tlsFailure(code, message, host) {
     return new TransportError('tls', `the TLS handshake with ${host} failed (${code}: ${message.split(';')[0]}); ${fix}`);
 }
 
-;// CONCATENATED MODULE: ./src/retry-policy.ts
+;// CONCATENATED MODULE: ./src/api/retry-policy.ts
 /**
  * Retry policy: the one place that decides what is retried, how long to wait before the next attempt, and when
  * to give up. Reads and cancel are retried on transient failures; the trigger has its own table, because sending
@@ -29589,7 +29771,7 @@ function reason(error) {
     return error.message;
 }
 
-;// CONCATENATED MODULE: ./src/api-client.ts
+;// CONCATENATED MODULE: ./src/api/api-client.ts
 /**
  * API client: requests to the Trifacta / Designer Cloud / Dataprep v4 API over the one transport, with the
  * bearer token from a token source, JSON in and out, and errors turned into `ApiError`s that quote the server.
@@ -29685,11 +29867,11 @@ function requestTimeout(requestTimeoutMs, deadline, now) {
     return deadline === undefined ? requestTimeoutMs : Math.min(requestTimeoutMs, Math.max(1000, deadline - now));
 }
 
-// EXTERNAL MODULE: ./src/log.ts
-var log = __nccwpck_require__(3283);
-// EXTERNAL MODULE: ./src/secrets.ts
-var secrets = __nccwpck_require__(4684);
-;// CONCATENATED MODULE: ./src/state.ts
+// EXTERNAL MODULE: ./src/shared/log.ts
+var log = __nccwpck_require__(9509);
+// EXTERNAL MODULE: ./src/shared/secrets.ts
+var secrets = __nccwpck_require__(7158);
+;// CONCATENATED MODULE: ./src/runner/state.ts
 /**
  * State: the only place that saves or reads what the main step leaves for the post step, through named
  * operations. The post step trusts nothing it reads: anything missing or malformed means "do nothing".
@@ -29773,9 +29955,9 @@ function positiveId(text) {
     return /^\d+$/.test(text) && Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
 
-// EXTERNAL MODULE: ./src/inputs.ts + 3 modules
-var inputs = __nccwpck_require__(329);
-;// CONCATENATED MODULE: ./src/job-groups.ts
+// EXTERNAL MODULE: ./src/inputs/inputs.ts + 3 modules
+var inputs = __nccwpck_require__(3525);
+;// CONCATENATED MODULE: ./src/api/job-groups.ts
 
 
 
@@ -29888,7 +30070,7 @@ function statusOf(group, jobId) {
     throw new TransientError(`neither GET /v4/jobGroups/${jobId}/status nor GET /v4/jobGroups/${jobId} gave a status (got ${seen})`);
 }
 
-;// CONCATENATED MODULE: ./src/run-parts.ts
+;// CONCATENATED MODULE: ./src/report/run-parts.ts
 /**
  * Runs of several job groups (a flow's outputs, a plan's tasks): their parts, the overall status, and how the
  * report names them. Pure.
@@ -29970,7 +30152,7 @@ function listed(items, max = 5) {
     return items.slice(0, max).join(', ') + (items.length > max ? ` and ${items.length - max} more` : '');
 }
 
-;// CONCATENATED MODULE: ./src/report.ts
+;// CONCATENATED MODULE: ./src/report/report.ts
 /**
  * The report: what is known about the run's ending, gathered by `run.ts` and told by `publish.ts` (outputs) and
  * `summary.ts` (the step summary). The functions here are pure.
@@ -30063,7 +30245,7 @@ function progressLine(jobId, status, elapsedMs, stages = []) {
     return `${who}: ${status} after ${(0,format/* formatMs */._)(elapsedMs)}${detail}`;
 }
 
-;// CONCATENATED MODULE: ./src/summary.ts
+;// CONCATENATED MODULE: ./src/report/summary.ts
 /**
  * The step summary: Markdown with HTML tables, rendered purely from the report. Everything that came from the
  * server is escaped (and cut when long) before it is written, and every secret is removed.
@@ -30278,7 +30460,7 @@ async function writeSummary(report) {
 
 ;// CONCATENATED MODULE: ./package.json
 const package_namespaceObject = {"rE":"1.0.0"};
-;// CONCATENATED MODULE: ./src/version.ts
+;// CONCATENATED MODULE: ./src/shared/version.ts
 /** The action's name and version, sent as the User-Agent; the version is package.json's (ncc bundles it into dist/). */
 
 const ACTION_NAME = 'trifacta-run-job-action';
@@ -30477,8 +30659,8 @@ function secretFailure(failure, doing, ctx) {
     }
 }
 
-// EXTERNAL MODULE: ./src/auth/jwt.ts
-var jwt = __nccwpck_require__(2201);
+// EXTERNAL MODULE: ./src/shared/jwt.ts
+var jwt = __nccwpck_require__(8614);
 ;// CONCATENATED MODULE: ./src/auth/token-life.ts
 /**
  * When an access token expires and when to refresh it. AAC's access tokens live 1 hour by its help page and
@@ -30818,7 +31000,7 @@ async function writeFailed(secret, why) {
     await core/* summary */.z.addRaw(`> [!WARNING]\n> ${escapeText(message, 2000)}\n`, true).write();
 }
 
-;// CONCATENATED MODULE: ./src/cancellation.ts
+;// CONCATENATED MODULE: ./src/run/cancellation.ts
 
 /** The SIGINT → SIGTERM → kill schedule leaves 7.5 s; the cancel request must be sent well within it. */
 const SIGINT_CLEANUP_MS = 5_000;
@@ -30893,7 +31075,7 @@ function describeCancel(outcome, reason, subject) {
 }
 const cap = (text) => text.charAt(0).toUpperCase() + text.slice(1);
 
-;// CONCATENATED MODULE: ./src/clock.ts
+;// CONCATENATED MODULE: ./src/shared/clock.ts
 /** Time, behind one seam so the waiter and the retry policy run on a fake clock in tests and the benchmark. */
 const realClock = {
     now: () => Date.now(),
@@ -30922,9 +31104,9 @@ class AbortedError extends Error {
     }
 }
 
-// EXTERNAL MODULE: ./src/sign-in-inputs.ts
-var sign_in_inputs = __nccwpck_require__(4270);
-;// CONCATENATED MODULE: ./src/config.ts
+// EXTERNAL MODULE: ./src/inputs/sign-in-inputs.ts
+var sign_in_inputs = __nccwpck_require__(3623);
+;// CONCATENATED MODULE: ./src/run/config.ts
 /** The step's configuration: secrets masked first, then every input parsed once; invalid inputs fail the step. */
 
 
@@ -30960,7 +31142,7 @@ async function readConfig(options = {}) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/connection.ts
+;// CONCATENATED MODULE: ./src/run/connection.ts
 /** The connection to the API for a configuration: client, token source and the log lines of its retries. */
 
 
@@ -30980,7 +31162,7 @@ function connect(config, transport, clock, tokens = staticToken(config.apiToken)
     return new JobGroupsApi(client, (message) => log/* log */.Rm.info(message));
 }
 
-;// CONCATENATED MODULE: ./src/outputs.ts
+;// CONCATENATED MODULE: ./src/runner/outputs.ts
 /** Outputs: each written once, redacted before it is first written (a later different value is written again). */
 
 
@@ -30993,7 +31175,7 @@ function setOutput(name, value) {
     core/* setOutput */.uH(name, safe);
 }
 
-;// CONCATENATED MODULE: ./src/publish.ts
+;// CONCATENATED MODULE: ./src/run/publish.ts
 
 
 
@@ -31005,7 +31187,7 @@ async function publish(config, report) {
         setOutput(name, value);
     const markdown = await writeSummary(report);
     if (config.commentOnPr) {
-        const { commentOnPullRequest } = await __nccwpck_require__.e(/* import() */ 163).then(__nccwpck_require__.bind(__nccwpck_require__, 2163));
+        const { commentOnPullRequest } = await __nccwpck_require__.e(/* import() */ 604).then(__nccwpck_require__.bind(__nccwpck_require__, 9604));
         await commentOnPullRequest(config, report, markdown);
     }
     const failure = failureOf(config, report);
@@ -31141,7 +31323,7 @@ function startOnce(ctx, start) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/start-failure.ts
+;// CONCATENATED MODULE: ./src/run/start-failure.ts
 /**
  * Why a run could not be started, in words a user can act on: whether anything was sent, whether the server
  * acted, what may have happened and where to look, with the request id when there is one.
@@ -31196,7 +31378,7 @@ function startCall({ target }) {
     return 'POST /v4/jobGroups';
 }
 
-;// CONCATENATED MODULE: ./src/waiter.ts
+;// CONCATENATED MODULE: ./src/run/waiter.ts
 
 
 
@@ -31290,7 +31472,7 @@ async function watchRun(watch, report, startedAt, signal) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/run.ts
+;// CONCATENATED MODULE: ./src/run/run.ts
 
 
 
@@ -31488,11 +31670,54 @@ class Run {
     }
 }
 
-// EXTERNAL MODULE: ./src/flow-request.ts
-var flow_request = __nccwpck_require__(841);
-// EXTERNAL MODULE: ./src/job-request.ts
-var job_request = __nccwpck_require__(5286);
-;// CONCATENATED MODULE: ./src/flows-api.ts
+// EXTERNAL MODULE: ./src/inputs/flow-inputs.ts
+var flow_inputs = __nccwpck_require__(6609);
+;// CONCATENATED MODULE: ./src/api/job-request.ts
+function buildRunJobGroupRequest(recipeId, overrides, runParameters) {
+    const body = { wrangledDataset: { id: recipeId } };
+    if (overrides !== undefined)
+        body.overrides = overrides;
+    const parameters = runParametersBody(runParameters);
+    if (parameters)
+        body.runParameters = parameters;
+    return body;
+}
+/** `runParameters` as recipes and flows take it, or undefined when there are none. */
+function runParametersBody(runParameters) {
+    if (runParameters.length === 0)
+        return undefined;
+    return { overrides: { data: runParameters.map(({ key, value }) => ({ key, value })) } };
+}
+
+;// CONCATENATED MODULE: ./src/api/flow-request.ts
+/**
+ * The flow-run request (`POST /v4/flows/{id}/run`) from the inputs: `flow-recipes` → `wrangledDatasetIds`,
+ * `run-parameters` → `runParameters`, and `overrides` split into the request's top-level fields and its
+ * `overrides`, which a flow run keys by output name. Pure.
+ */
+
+
+/** The request body; empty parts are left out (every field is optional: an empty body runs every output). */
+function buildRunFlowRequest(recipeIds, overrides, runParameters) {
+    const body = {};
+    if (recipeIds.length > 0)
+        body.wrangledDatasetIds = recipeIds;
+    const parameters = runParametersBody(runParameters);
+    if (parameters)
+        body.runParameters = parameters;
+    const byOutput = {};
+    for (const [key, value] of Object.entries(overrides ?? {})) {
+        if (flow_inputs/* FLOW_RUN_FIELDS */.hC.includes(key))
+            body[key] = value;
+        else
+            byOutput[key] = value;
+    }
+    if (Object.keys(byOutput).length > 0)
+        body.overrides = byOutput;
+    return body;
+}
+
+;// CONCATENATED MODULE: ./src/api/flows-api.ts
 
 
 class FlowsApi {
@@ -32099,13 +32324,13 @@ function runKindFor(config, api) {
     const { target } = config;
     switch (target.kind) {
         case 'recipe': {
-            const body = (0,job_request/* buildRunJobGroupRequest */.f)(target.recipeId, config.overrides, config.runParameters);
+            const body = buildRunJobGroupRequest(target.recipeId, config.overrides, config.runParameters);
             return new RecipeRun(api, target.recipeId, body, `${config.appUrl}/jobs`);
         }
         case 'job':
             return new AttachedJobGroup(api, target.jobId);
         case 'flow': {
-            const body = (0,flow_request/* buildRunFlowRequest */.X9)(target.recipeIds, config.overrides, config.runParameters);
+            const body = buildRunFlowRequest(target.recipeIds, config.overrides, config.runParameters);
             return new FlowRun(api, target.flowId, body, config.appUrl);
         }
         case 'plan':
@@ -32131,7 +32356,7 @@ var lib = __nccwpck_require__(8564);
 var external_node_net_ = __nccwpck_require__(7030);
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __nccwpck_require__(1692);
-;// CONCATENATED MODULE: ./src/tls-probe.ts
+;// CONCATENATED MODULE: ./src/http/tls-probe.ts
 /**
  * TLS probe: whether a port speaks TLS. Asked only after a plain-http request was reset without an answer: a TLS
  * server drops such a request unread, so when the port speaks TLS, the request certainly did not reach the API.
@@ -32156,7 +32381,7 @@ function speaksTls(url) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/transport.ts
+;// CONCATENATED MODULE: ./src/http/transport.ts
 /**
  * Transport: the one seam through which every HTTP request goes, built on @actions/http-client (which honours
  * the runner's proxy settings). It adds what the client lacks: a per-request timeout that covers the whole
@@ -32323,200 +32548,125 @@ function executionId() {
 
 /***/ }),
 
-/***/ 5064:
+/***/ 7188:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   f$: () => (/* binding */ parseOverrides),
-/* harmony export */   w8: () => (/* binding */ parseOverridesObject),
-/* harmony export */   yk: () => (/* binding */ checkOverrides)
+/* harmony export */   T: () => (/* binding */ oneLine),
+/* harmony export */   _: () => (/* binding */ formatMs)
 /* harmony export */ });
-/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6637);
-/* harmony import */ var _format_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1138);
-/* harmony import */ var _input_values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9664);
-/**
- * The run's request options: `overrides` and `run-parameters`, parsed and checked as far as the vendor documents
- * them (the server does not validate overrides); unknown keys pass on with a warning. Pure.
- */
-
-
-
-/** Known top-level keys of `overrides` (vendor docs and the AAC spec's output-object and flow-run requests). */
-const KNOWN_OVERRIDE_KEYS = [
-    'execution',
-    'profiler',
-    'isAdhoc',
-    'ignoreRecipeErrors',
-    'writesettings',
-    'writeSettings',
-    'publications',
-    'sqlScripts',
-    'outputObjectSchemaDriftOptions',
-    'schemaDriftOptions',
-    'sparkOptions',
-    'databricksOptions'
-];
-/** Unknown override keys named in the warning, at most. */
-const MAX_NAMED = 10;
-/** No documented override nests deeper than a few levels; far deeper is a mistake (or an attack on the parser). */
-const MAX_DEPTH = 64;
-const WRITE_ACTIONS = ['create', 'append', 'overwrite'];
-const WRITE_FORMATS = ['csv', 'json', 'avro', 'pqt', 'hyper'];
-const WRITE_COMPRESSIONS = ['none', 'gzip', 'bzip2', 'snappy'];
-const PUBLICATION_ACTIONS = ['create', 'load', 'createAndLoad', 'truncateAndLoad', 'dropAndLoad', 'upsert'];
-/**
- * A mapping; known keys type-checked (the server does not validate overrides), unknown ones passed on with a
- * warning.
- */
-function parseOverrides(text, warnings = []) {
-    return checkOverrides(parseOverridesObject(text, '{"execution": "photon"} or, as YAML, execution: photon'), warnings);
+/** Small text helpers shared by the log, the errors and the report. */
+/** `1h02m03s`-style rendering used in messages and logs. */
+function formatMs(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    let s = Math.round(ms / 1000);
+    const h = Math.floor(s / 3600);
+    s -= h * 3600;
+    const m = Math.floor(s / 60);
+    s -= m * 60;
+    if (h > 0)
+        return `${h}h${String(m).padStart(2, '0')}m${String(s).padStart(2, '0')}s`;
+    if (m > 0)
+        return `${m}m${String(s).padStart(2, '0')}s`;
+    return `${s}s`;
 }
-/** The `overrides` input as a mapping, from YAML or JSON (`example` shows one in the error). */
-function parseOverridesObject(text, example) {
-    const value = parseMapping(text);
-    if (!(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .isPlainObject */ .Qd)(value)) {
-        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `must be a mapping, e.g. ${example} (got ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(value)}).`);
-    }
-    if (tooDeep(value)) {
-        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `is nested deeper than ${MAX_DEPTH} levels; no override needs that.`);
-    }
-    return value;
-}
-/**
- * The checks of one job group's overrides (a recipe's, or one flow output's); `at` prefixes the key names in
- * messages, e.g. `Sales.` for the flow output named Sales. Returns `o`.
- */
-function checkOverrides(o, warnings, at = '') {
-    if ('execution' in o && typeof o.execution !== 'string') {
-        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `'${at}execution' must be a string such as "photon" or "spark" (got ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(o.execution)}).`);
-    }
-    if ('profiler' in o && typeof o.profiler !== 'boolean') {
-        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `'${at}profiler' must be true or false (got ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(o.profiler)}).`);
-    }
-    for (const key of ['writesettings', 'writeSettings']) {
-        if (key in o)
-            checkWriteSettings(`${at}${key}`, o[key], warnings);
-    }
-    if ('publications' in o)
-        checkPublications(`${at}publications`, o.publications, warnings);
-    const unknown = Object.keys(o).filter((k) => !KNOWN_OVERRIDE_KEYS.includes(k));
-    if (unknown.length > 0)
-        warnings.push(unknownKeysWarning(unknown, at));
-    return o;
-}
-/**
- * JSON, else YAML, as people write mappings in a workflow file (JSON is YAML too; JSON is tried first since it
- * is exact and fast). The error says what was tried and shows the line YAML stumbled on.
- */
-function parseMapping(text) {
-    let jsonError = '';
-    try {
-        return JSON.parse(text);
-    }
-    catch (e) {
-        jsonError = e.message;
-    }
-    try {
-        return (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .parse */ .qg)(text, { maxAliasCount: 20, uniqueKeys: true });
-    }
-    catch (e) {
-        // The YAML parser reports its own stack overflow as a parse error.
-        if (e instanceof RangeError || /Maximum call stack/.test(e.message)) {
-            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', 'is nested too deeply to read.');
-        }
-        const line = e.linePos?.[0]?.line;
-        const shown = line ? ` at line ${line}: ${(0,_format_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .T)(text.split(/\r?\n/)[line - 1] ?? '', 80)}` : '';
-        const yamlError = (0,_format_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .T)(e.message.split('\n')[0], 200);
-        const tried = text.startsWith('{') ? `JSON (${(0,_format_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .T)(jsonError, 120)}) nor YAML` : 'YAML';
-        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `is not valid ${tried} (${yamlError})${shown}.`);
-    }
-}
-/** One line naming at most `MAX_NAMED` unknown keys, each with the known key it is nearest to, if any. */
-function unknownKeysWarning(unknown, at) {
-    const named = unknown.slice(0, MAX_NAMED).map((key) => {
-        const near = closest(key, KNOWN_OVERRIDE_KEYS);
-        return `'${at}${(0,_format_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .T)(key, 40)}'${near ? ` (did you mean '${at}${near}'?)` : ''}`;
-    });
-    const more = unknown.length > MAX_NAMED ? ` and ${unknown.length - MAX_NAMED} more` : '';
-    const keys = unknown.length === 1 ? 'unknown key' : `${unknown.length} unknown keys`;
-    return `overrides: ${keys} ${named.join(', ')}${more} passed on as given.`;
-}
-/** Nesting deeper than `MAX_DEPTH`, found without recursion (a deep value must not exhaust the stack). */
-function tooDeep(value) {
-    const stack = [[value, 1]];
-    while (stack.length > 0) {
-        const [item, depth] = stack.pop();
-        if (typeof item !== 'object' || item === null)
-            continue;
-        if (depth > MAX_DEPTH)
-            return true;
-        for (const child of Object.values(item))
-            stack.push([child, depth + 1]);
-    }
-    return false;
-}
-function checkWriteSettings(key, value, warnings) {
-    const items = objectArray('overrides', key, value);
-    items.forEach((item, i) => {
-        const where = `'${key}[${i}]'`;
-        if ('path' in item && typeof item.path !== 'string')
-            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `${where}.path must be a string.`);
-        if ('action' in item && !WRITE_ACTIONS.includes(item.action)) {
-            throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('overrides', `${where}.action must be one of ${WRITE_ACTIONS.join(', ')} (got ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(item.action)}).`);
-        }
-        if ('format' in item && !WRITE_FORMATS.includes(item.format)) {
-            warnings.push(`overrides: ${where}.format ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(item.format)} is not one of ${WRITE_FORMATS.join(', ')}; passed on ` +
-                `as given.`);
-        }
-        if ('compression' in item && !WRITE_COMPRESSIONS.includes(item.compression)) {
-            warnings.push(`overrides: ${where}.compression ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(item.compression)} is not one of ` +
-                `${WRITE_COMPRESSIONS.join(', ')}; passed on as given.`);
-        }
-    });
-}
-function checkPublications(key, value, warnings) {
-    objectArray('overrides', key, value).forEach((item, i) => {
-        if ('action' in item && !PUBLICATION_ACTIONS.includes(item.action)) {
-            warnings.push(`overrides: '${key}[${i}]'.action ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(item.action)} is not one of ${PUBLICATION_ACTIONS.join(', ')}; ` +
-                `passed on as given.`);
-        }
-    });
-}
-function objectArray(input, key, value) {
-    if (!Array.isArray(value) || !value.every(_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .isPlainObject */ .Qd)) {
-        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `'${key}' must be an array of objects (got ${(0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .describe */ .q0)(value)}).`);
-    }
-    return value;
-}
-/** The known key nearest to a typo (edit distance ≤ 3), if any. */
-function closest(word, candidates) {
-    let best;
-    let bestDistance = 4;
-    for (const c of candidates) {
-        const d = editDistance(word, c);
-        if (d < bestDistance) {
-            best = c;
-            bestDistance = d;
-        }
-    }
-    return best;
-}
-function editDistance(a, b) {
-    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const row = [i];
-        for (let j = 1; j <= b.length; j++) {
-            row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        }
-        prev = row;
-    }
-    return prev[b.length];
+/** White space folded to single spaces, cut to `max` characters with an ellipsis. */
+function oneLine(text, max) {
+    const folded = text.replace(/\s+/g, ' ').trim();
+    return folded.length > max ? `${folded.slice(0, max - 1)}…` : folded;
 }
 
 
 /***/ }),
 
-/***/ 4684:
+/***/ 8614:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   v: () => (/* binding */ jwtClaims)
+/* harmony export */ });
+/**
+ * JWT claims, read without verifying the signature: the action only takes defaults (`iss`, `client_id`) and an
+ * expiry (`exp`, `iat`) from tokens the user or the token endpoint gave it, and the API still checks every token.
+ * Pure.
+ */
+/** The claims of a JWT (`header.payload.signature`), or undefined when `token` is not one. */
+function jwtClaims(token) {
+    const parts = token.split('.');
+    if (parts.length !== 3 || !/^[A-Za-z0-9_-]+$/.test(parts[1] ?? ''))
+        return undefined;
+    let payload;
+    try {
+        payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+    }
+    catch {
+        return undefined;
+    }
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+        return undefined;
+    const p = payload;
+    const text = (v) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
+    const time = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+    return { iss: text(p.iss), client_id: text(p.client_id), exp: time(p.exp), iat: time(p.iat) };
+}
+
+
+/***/ }),
+
+/***/ 9509:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $0: () => (/* binding */ neutralise),
+/* harmony export */   Rm: () => (/* binding */ log),
+/* harmony export */   gd: () => (/* binding */ quietly)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5806);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7158);
+/**
+ * The action's log, the one seam every line goes through: secrets are redacted, and no line can start a
+ * workflow command, also not one carried inside server text. Every message is defused line by line: plain lines
+ * would be read as commands, and the lines of an annotation or debug message (which @actions/core escapes) are
+ * shown as lines again by the runner, so they too must not begin like one.
+ */
+
+
+const log = {
+    info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(safe(message)),
+    debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(safe(message)),
+    warning: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(safe(message), clean(annotation)),
+    error: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(safe(message), clean(annotation)),
+    startGroup: (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .startGroup */ .Oh((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(name)),
+    endGroup: () => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .endGroup */ .N4()
+};
+/**
+ * Every line that the runner would read as a command (`::name::`, or the older `##[name]` and `##vso[`) gets a
+ * space after its first character, so it prints as text. Pure.
+ */
+function neutralise(text) {
+    return text.replace(/(^|[\r\n])([ \t]*)(::|##)/g, (_, start, indent, mark) => `${start}${indent}${mark[0]} ${mark[1]}`);
+}
+/** `fn`'s value, or undefined with a debug line: for reads whose failure only shortens a report. */
+async function quietly(what, fn) {
+    try {
+        return await fn();
+    }
+    catch (error) {
+        log.debug(`${what} failed: ${error.message}`);
+        return undefined;
+    }
+}
+/** Redacted, and defused line by line. */
+const safe = (text) => neutralise((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(text));
+function clean(annotation) {
+    return annotation.title ? { title: safe(annotation.title) } : {};
+}
+
+
+/***/ }),
+
+/***/ 7158:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -32548,163 +32698,6 @@ function redact(text) {
     for (const secret of secrets)
         out = out.split(secret).join('***');
     return out;
-}
-
-
-/***/ }),
-
-/***/ 4270:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   MQ: () => (/* binding */ parseSignIn),
-/* harmony export */   pH: () => (/* binding */ SECRET_INPUTS)
-/* harmony export */ });
-/* unused harmony exports parseSecretName, parseTokenEndpoint */
-/* harmony import */ var _action_spec_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6911);
-/* harmony import */ var _auth_jwt_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2201);
-/* harmony import */ var _input_values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9664);
-/**
- * Sign-in inputs: which one of the three ways to sign in the inputs choose (a static `api-token`, an Alteryx
- * Analytics Cloud OAuth 2.0 `refresh-token`, or a service principal), their defaults taken from the `api-token`'s
- * JWT claims, and where a rotated refresh token is written back. Anything ambiguous is an input error naming the
- * inputs, so that a run never guesses how to sign in. Pure.
- */
-
-
-
-/** The inputs that hold secrets: masked before any input is parsed. */
-const SECRET_INPUTS = [
-    _action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.apiToken,
-    _action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.refreshToken,
-    _action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.clientSecret,
-    _action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.secretsToken,
-    _action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.githubToken
-];
-const PAGE = 'Profile → User Preferences → OAuth 2.0 API Tokens';
-const MODES = 'api-token (a static token), refresh-token (Alteryx Analytics Cloud), or client-id, client-secret and ' +
-    'token-endpoint (a service principal)';
-/** The chosen sign-in, or undefined when an error was recorded. */
-function parseSignIn(c) {
-    const [apiToken, refreshToken, clientSecret] = [_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.apiToken, _action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.refreshToken, _action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.clientSecret].map((n) => secretInput(c, n));
-    if (apiToken === undefined || refreshToken === undefined || clientSecret === undefined)
-        return undefined;
-    if (refreshToken && clientSecret) {
-        const both = "give refresh-token (a user's OAuth 2.0 API token) or client-secret (a service principal), not both.";
-        c.fail(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.refreshToken, both);
-        return undefined;
-    }
-    if (refreshToken)
-        return refreshing(c, apiToken, refreshToken);
-    const why = clientSecret ? "a service principal's tokens do not rotate" : 'a static api-token does not rotate';
-    for (const name of [_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.refreshTokenSecret, _action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.secretsToken]) {
-        if (c.get(name))
-            c.fail(name, `is only used with refresh-token (${why}); remove it.`);
-    }
-    if (clientSecret)
-        return servicePrincipal(c, apiToken, clientSecret);
-    for (const name of [_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.clientId, _action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.tokenEndpoint]) {
-        if (c.get(name))
-            c.fail(name, 'is only used with refresh-token or client-secret.');
-    }
-    if (!apiToken)
-        c.fail(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.apiToken, `is empty, and no other way to sign in is given: give ${MODES}.`);
-    return apiToken ? { mode: 'static', token: apiToken } : undefined;
-}
-/** A secret input's value ('' when not given), or undefined when it is malformed (the error is recorded). */
-function secretInput(c, name) {
-    const text = c.get(name);
-    return text ? c.attempt(() => (0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .parseToken */ .pI)(name, text, c.warnings)) : '';
-}
-function servicePrincipal(c, apiToken, clientSecret) {
-    if (apiToken)
-        c.fail(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.apiToken, 'cannot be used with client-secret: a service principal gets its own tokens.');
-    const clientId = c.get(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.clientId);
-    const endpoint = c.get(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.tokenEndpoint);
-    if (!clientId)
-        c.fail(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.clientId, "is required with client-secret: the service principal's Client ID.");
-    if (!endpoint)
-        c.fail(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.tokenEndpoint, "is required with client-secret: the service principal's Token Endpoint.");
-    const tokenEndpoint = endpoint ? c.attempt(() => parseTokenEndpoint(endpoint)) : undefined;
-    const id = clientId ? c.attempt(() => parseClientId(clientId)) : undefined;
-    if (!id || !tokenEndpoint || apiToken)
-        return undefined;
-    return { mode: 'client-credentials', clientId: id, clientSecret, tokenEndpoint };
-}
-function refreshing(c, apiToken, refreshToken) {
-    const writeBack = parseWriteBack(c);
-    const claims = apiToken ? (0,_auth_jwt_js__WEBPACK_IMPORTED_MODULE_2__/* .jwtClaims */ .v)(apiToken) : undefined;
-    const missing = (claim) => 'is required with refresh-token: ' +
-        (apiToken
-            ? `the api-token given has no ${claim} claim to take it from. Copy it from ${PAGE}.`
-            : `copy it from ${PAGE}, or give the access token of the pair as api-token.`);
-    const clientIdText = c.get(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.clientId) || claims?.client_id;
-    const endpointText = c.get(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.tokenEndpoint);
-    if (!clientIdText)
-        c.fail(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.clientId, missing('client_id'));
-    if (!endpointText && !claims?.iss)
-        c.fail(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.tokenEndpoint, missing('iss'));
-    const clientId = clientIdText ? c.attempt(() => parseClientId(clientIdText)) : undefined;
-    const tokenEndpoint = c.attempt(() => endpointText ? parseTokenEndpoint(endpointText) : claims?.iss ? endpointFromClaims(claims) : undefined);
-    if (!writeBack.given) {
-        c.warnings.push('refresh-token is given without refresh-token-secret: every refresh rotates it, so the stored one stops ' +
-            'working. Set refresh-token-secret and secrets-token to write the new one back, or store the refresh-token ' +
-            'output yourself.');
-    }
-    if (!clientId || !tokenEndpoint)
-        return undefined;
-    const accessToken = apiToken || undefined;
-    return { mode: 'refresh-token', refreshToken, clientId, tokenEndpoint, accessToken, writeBack: writeBack.value };
-}
-function parseWriteBack(c) {
-    const text = c.get(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.refreshTokenSecret);
-    const token = secretInput(c, _action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.secretsToken);
-    if (!text && !token)
-        return { given: token === undefined };
-    if (!text) {
-        c.fail(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.refreshTokenSecret, 'is required with secrets-token: the secret to write, NAME or environment/NAME.');
-    }
-    if (token === '') {
-        c.fail(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.secretsToken, 'is required with refresh-token-secret: a fine-grained personal access token or GitHub App token with the ' +
-            'repository permission "Secrets: read and write" (the workflow\'s GITHUB_TOKEN cannot write secrets).');
-    }
-    const place = text ? c.attempt(() => parseSecretName(text)) : undefined;
-    return { given: true, value: place && token ? { ...place, token } : undefined };
-}
-/** `NAME` or `environment/NAME`, with GitHub's rule for secret names. */
-function parseSecretName(text) {
-    const slash = text.lastIndexOf('/');
-    const name = text.slice(slash + 1).trim();
-    const environment = slash < 0 ? undefined : text.slice(0, slash).trim();
-    if (environment === '')
-        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.refreshTokenSecret, `'${text}' has an empty environment name.`);
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || /^GITHUB_/i.test(name)) {
-        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.refreshTokenSecret, `'${name}' is not a secret name: letters, digits and underscores, not starting with a digit or GITHUB_ ` +
-            '(e.g. AAC_REFRESH_TOKEN, or production/AAC_REFRESH_TOKEN for an environment secret).');
-    }
-    return environment === undefined ? { name } : { name, environment };
-}
-/** The token endpoint: https (plain http only for loopback), `/token` appended unless the URL ends with it. */
-function parseTokenEndpoint(text, input = _action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.tokenEndpoint) {
-    if (!URL.canParse(text)) {
-        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `'${text}' is not a URL; expected e.g. https://pingauth.alteryxcloud.com/as/token.`);
-    }
-    const url = (0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .parseHttpUrl */ .f$)(input, text);
-    return /\/token$/i.test(url) ? url : `${url}/token`;
-}
-function endpointFromClaims(claims) {
-    try {
-        return parseTokenEndpoint(claims.iss);
-    }
-    catch (error) {
-        const why = error.message.replace(/^Input '[^']+': /, '');
-        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.tokenEndpoint, `is not given, and the iss claim of api-token cannot be used: ${why}`);
-    }
-}
-function parseClientId(text) {
-    if (/\s/.test(text))
-        throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.clientId, 'contains white space; give the Client ID alone.');
-    return (0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .rejectInvisible */ .rf)(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.clientId, text);
 }
 
 

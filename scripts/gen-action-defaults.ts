@@ -1,4 +1,4 @@
-// Writes src/action-defaults.ts from action.yml, so that the input defaults are written in one place only.
+// Writes src/inputs/action-defaults.ts from action.yml, so that the input defaults are written in one place only.
 //   npm run gen            (re)write the file
 // A unit test fails when the committed file differs from what this makes.
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -35,6 +35,6 @@ function quote(text: string): string {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const text = actionDefaultsModule(readFileSync(join(root, 'action.yml'), 'utf8'))
-  writeFileSync(join(root, 'src/action-defaults.ts'), text)
-  console.log('wrote src/action-defaults.ts')
+  writeFileSync(join(root, 'src/inputs/action-defaults.ts'), text)
+  console.log('wrote src/inputs/action-defaults.ts')
 }

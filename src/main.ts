@@ -5,15 +5,15 @@
  */
 import { randomUUID } from 'node:crypto'
 import { signIn } from './auth/sign-in.ts'
-import { onWorkflowCancel } from './cancellation.ts'
-import { realClock, type Clock } from './clock.ts'
-import { readConfig } from './config.ts'
-import { connect } from './connection.ts'
-import { publish } from './publish.ts'
-import { Run } from './run.ts'
+import { onWorkflowCancel } from './run/cancellation.ts'
+import { realClock, type Clock } from './shared/clock.ts'
+import { readConfig } from './run/config.ts'
+import { connect } from './run/connection.ts'
+import { publish } from './run/publish.ts'
+import { Run } from './run/run.ts'
 import { runKindFor } from './targets/index.ts'
-import { createHttpTransport, type Transport } from './transport.ts'
-import { USER_AGENT } from './version.ts'
+import { createHttpTransport, type Transport } from './http/transport.ts'
+import { USER_AGENT } from './shared/version.ts'
 
 export async function run(
   transport: Transport = createHttpTransport(USER_AGENT),

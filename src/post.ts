@@ -5,17 +5,17 @@
  */
 import * as core from '@actions/core'
 import { postStepToken } from './auth/saved-token.ts'
-import { endRun, STATUS_AFTER_CANCEL_MS } from './cancellation.ts'
-import { realClock, type Clock } from './clock.ts'
-import { readConfig } from './config.ts'
-import { connect } from './connection.ts'
-import { log, quietly } from './log.ts'
-import { compositeOf } from './report.ts'
-import { postStepShouldCancel, readSavedRun } from './state.ts'
-import { writeSummary } from './summary.ts'
+import { endRun, STATUS_AFTER_CANCEL_MS } from './run/cancellation.ts'
+import { realClock, type Clock } from './shared/clock.ts'
+import { readConfig } from './run/config.ts'
+import { connect } from './run/connection.ts'
+import { log, quietly } from './shared/log.ts'
+import { compositeOf } from './report/report.ts'
+import { postStepShouldCancel, readSavedRun } from './runner/state.ts'
+import { writeSummary } from './report/summary.ts'
 import { savedRun } from './targets/index.ts'
-import { createHttpTransport, type Transport } from './transport.ts'
-import { USER_AGENT } from './version.ts'
+import { createHttpTransport, type Transport } from './http/transport.ts'
+import { USER_AGENT } from './shared/version.ts'
 
 const POST_BUDGET_MS = 20_000
 

@@ -28375,9 +28375,9 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3676);
-/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3283);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4106);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4684);
+/* harmony import */ var _shared_log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9509);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4588);
+/* harmony import */ var _shared_secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7158);
 /** Entry point of the post step (runs.post): it can only cancel what the main step saved, never start anything. */
 
 
@@ -28387,7 +28387,7 @@ try {
     await (0,_post_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)();
 }
 catch (error) {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_log_js__WEBPACK_IMPORTED_MODULE_1__/* .neutralise */ .$0)((0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E)(error instanceof Error ? error.message : String(error))));
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_shared_log_js__WEBPACK_IMPORTED_MODULE_1__/* .neutralise */ .$0)((0,_shared_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E)(error instanceof Error ? error.message : String(error))));
 }
 
 __webpack_async_result__();
@@ -28395,59 +28395,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3283:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $0: () => (/* binding */ neutralise),
-/* harmony export */   Rm: () => (/* binding */ log),
-/* harmony export */   gd: () => (/* binding */ quietly)
-/* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3676);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4684);
-/**
- * The action's log, the one seam every line goes through: secrets are redacted, and no line can start a
- * workflow command, also not one carried inside server text. Every message is defused line by line: plain lines
- * would be read as commands, and the lines of an annotation or debug message (which @actions/core escapes) are
- * shown as lines again by the runner, so they too must not begin like one.
- */
-
-
-const log = {
-    info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(safe(message)),
-    debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(safe(message)),
-    warning: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(safe(message), clean(annotation)),
-    error: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(safe(message), clean(annotation)),
-    startGroup: (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .startGroup */ .Oh((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(name)),
-    endGroup: () => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .endGroup */ .N4()
-};
-/**
- * Every line that the runner would read as a command (`::name::`, or the older `##[name]` and `##vso[`) gets a
- * space after its first character, so it prints as text. Pure.
- */
-function neutralise(text) {
-    return text.replace(/(^|[\r\n])([ \t]*)(::|##)/g, (_, start, indent, mark) => `${start}${indent}${mark[0]} ${mark[1]}`);
-}
-/** `fn`'s value, or undefined with a debug line: for reads whose failure only shortens a report. */
-async function quietly(what, fn) {
-    try {
-        return await fn();
-    }
-    catch (error) {
-        log.debug(`${what} failed: ${error.message}`);
-        return undefined;
-    }
-}
-/** Redacted, and defused line by line. */
-const safe = (text) => neutralise((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(text));
-function clean(annotation) {
-    return annotation.title ? { title: safe(annotation.title) } : {};
-}
-
-
-/***/ }),
-
-/***/ 4106:
+/***/ 4588:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28458,7 +28406,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ../node_modules/@actions/core/lib/core.js + 18 modules
 var lib_core = __nccwpck_require__(3676);
-;// CONCATENATED MODULE: ./src/flow-plan-hints.ts
+;// CONCATENATED MODULE: ./src/api/flow-plan-hints.ts
 /**
  * What to do about a failed flow or plan call, for `ApiError`'s hint. A 403 or 404 on the run call of a flow or
  * plan that exists means the edition does not run them through the API (Standard editions offer only job groups).
@@ -28496,7 +28444,7 @@ function runHint(status, what, id) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/format.ts
+;// CONCATENATED MODULE: ./src/shared/format.ts
 /** Small text helpers shared by the log, the errors and the report. */
 /** `1h02m03s`-style rendering used in messages and logs. */
 function format_formatMs(ms) {
@@ -28519,7 +28467,7 @@ function oneLine(text, max) {
     return folded.length > max ? `${folded.slice(0, max - 1)}…` : folded;
 }
 
-;// CONCATENATED MODULE: ./src/api-error.ts
+;// CONCATENATED MODULE: ./src/api/api-error.ts
 /**
  * API errors a user can act on: the call, the HTTP status, the server's own `exception` words, the
  * `x-trifacta-request-id` that support asks for, and a sentence on the likely cause and fix.
@@ -28671,7 +28619,7 @@ function hintFor(status, method, path, subject = {}) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/transport-failures.ts
+;// CONCATENATED MODULE: ./src/http/transport-failures.ts
 /**
  * Transport failures: what went wrong with a request, named by whether it can have reached the server, with what
  * the user can do about it. The transport classifies every failure here.
@@ -28748,7 +28696,7 @@ function tlsFailure(code, message, host) {
     return new TransportError('tls', `the TLS handshake with ${host} failed (${code}: ${message.split(';')[0]}); ${fix}`);
 }
 
-;// CONCATENATED MODULE: ./src/retry-policy.ts
+;// CONCATENATED MODULE: ./src/api/retry-policy.ts
 /**
  * Retry policy: the one place that decides what is retried, how long to wait before the next attempt, and when
  * to give up. Reads and cancel are retried on transient failures; the trigger has its own table, because sending
@@ -28902,7 +28850,7 @@ function reason(error) {
     return error.message;
 }
 
-;// CONCATENATED MODULE: ./src/api-client.ts
+;// CONCATENATED MODULE: ./src/api/api-client.ts
 /**
  * API client: requests to the Trifacta / Designer Cloud / Dataprep v4 API over the one transport, with the
  * bearer token from a token source, JSON in and out, and errors turned into `ApiError`s that quote the server.
@@ -28998,9 +28946,9 @@ function requestTimeout(requestTimeoutMs, deadline, now) {
     return deadline === undefined ? requestTimeoutMs : Math.min(requestTimeoutMs, Math.max(1000, deadline - now));
 }
 
-// EXTERNAL MODULE: ./src/secrets.ts
-var secrets = __nccwpck_require__(4684);
-;// CONCATENATED MODULE: ./src/state.ts
+// EXTERNAL MODULE: ./src/shared/secrets.ts
+var secrets = __nccwpck_require__(7158);
+;// CONCATENATED MODULE: ./src/runner/state.ts
 /**
  * State: the only place that saves or reads what the main step leaves for the post step, through named
  * operations. The post step trusts nothing it reads: anything missing or malformed means "do nothing".
@@ -29102,9 +29050,9 @@ function postStepToken(config, getState) {
     return staticToken(saved || (s.mode === 'refresh-token' ? (s.accessToken ?? '') : ''));
 }
 
-// EXTERNAL MODULE: ./src/log.ts
-var src_log = __nccwpck_require__(3283);
-;// CONCATENATED MODULE: ./src/cancellation.ts
+// EXTERNAL MODULE: ./src/shared/log.ts
+var shared_log = __nccwpck_require__(9509);
+;// CONCATENATED MODULE: ./src/run/cancellation.ts
 
 /** The SIGINT → SIGTERM → kill schedule leaves 7.5 s; the cancel request must be sent well within it. */
 const SIGINT_CLEANUP_MS = 5_000;
@@ -29158,28 +29106,28 @@ function describeCancel(outcome, reason, subject) {
                 : ` (${ALLOWED_BY[reason]})`;
             const text = `${cap(subject)} was cancelled${by}.${outcome.partial ? ` ${outcome.partial}` : ''}`;
             if (outcome.partial)
-                src_log/* log */.Rm.warning(text, { title: 'Cancel incomplete' });
+                shared_log/* log */.Rm.warning(text, { title: 'Cancel incomplete' });
             else
-                src_log/* log */.Rm.info(`${text}${outcome.requestId ? ` Request id ${outcome.requestId}.` : ''}`);
+                shared_log/* log */.Rm.info(`${text}${outcome.requestId ? ` Request id ${outcome.requestId}.` : ''}`);
             return { cancelled: true, failed: false, text };
         }
         case 'unsupported': {
             const text = `This edition cannot cancel jobs through the API (the cancel call answered 404): ${subject} ` +
                 `keeps running. Cancel it in the app if needed.`;
-            src_log/* log */.Rm.warning(text, { title: 'Cancel not supported' });
+            shared_log/* log */.Rm.warning(text, { title: 'Cancel not supported' });
             return { cancelled: false, failed: false, text };
         }
         case 'failed': {
             const text = `Cancelling ${subject} failed: ${outcome.error.message} The job may keep running; cancel it in ` +
                 `the app if needed.`;
-            src_log/* log */.Rm.warning(text, { title: 'Cancel failed' });
+            shared_log/* log */.Rm.warning(text, { title: 'Cancel failed' });
             return { cancelled: false, failed: true, text };
         }
     }
 }
 const cap = (text) => text.charAt(0).toUpperCase() + text.slice(1);
 
-;// CONCATENATED MODULE: ./src/clock.ts
+;// CONCATENATED MODULE: ./src/shared/clock.ts
 /** Time, behind one seam so the waiter and the retry policy run on a fake clock in tests and the benchmark. */
 const realClock = {
     now: () => Date.now(),
@@ -29208,7 +29156,7 @@ class AbortedError extends Error {
     }
 }
 
-;// CONCATENATED MODULE: ./src/aac-host.ts
+;// CONCATENATED MODULE: ./src/inputs/aac-host.ts
 /**
  * Alteryx Analytics Cloud hosts: `/v4` is served from `https://<region>.alteryxcloud.com`, while
  * `https://api.<region>.alteryxcloud.com` serves AAC's newer platform APIs (API-NOTES.md). The action's README
@@ -29228,7 +29176,7 @@ function v4ApiUrl(apiUrl, warnings) {
     return v4;
 }
 
-;// CONCATENATED MODULE: ./src/action-defaults.ts
+;// CONCATENATED MODULE: ./src/inputs/action-defaults.ts
 // Generated from action.yml by scripts/gen-action-defaults.ts (npm run gen): do not edit.
 /** The defaults action.yml declares, used when an input is given empty (the runner fills them in otherwise). */
 const INPUT_DEFAULTS = {
@@ -29243,7 +29191,7 @@ const INPUT_DEFAULTS = {
     'comment-on-pr': 'false'
 };
 
-;// CONCATENATED MODULE: ./src/action-spec.ts
+;// CONCATENATED MODULE: ./src/inputs/action-spec.ts
 /**
  * The names of the action's inputs and outputs, as action.yml declares them. Code refers to these constants only,
  * and a unit test checks that action.yml declares exactly these. The defaults live in action.yml alone;
@@ -29291,7 +29239,7 @@ const action_spec_OUTPUT = {
     refreshToken: 'refresh-token'
 };
 
-;// CONCATENATED MODULE: ./src/input-values.ts
+;// CONCATENATED MODULE: ./src/inputs/input-values.ts
 /**
  * Input values: the parsers for one input each (URLs, tokens, ids, booleans, durations). Each throws an
  * `InputError` naming the input and saying what is expected. Pure.
@@ -29448,7 +29396,7 @@ function describe(value) {
 
 // EXTERNAL MODULE: ../node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(6637);
-;// CONCATENATED MODULE: ./src/overrides.ts
+;// CONCATENATED MODULE: ./src/inputs/overrides.ts
 /**
  * The run's request options: `overrides` and `run-parameters`, parsed and checked as far as the vendor documents
  * them (the server does not validate overrides); unknown keys pass on with a warning. Pure.
@@ -29628,14 +29576,11 @@ function editDistance(a, b) {
     return prev[b.length];
 }
 
-;// CONCATENATED MODULE: ./src/flow-request.ts
+;// CONCATENATED MODULE: ./src/inputs/flow-inputs.ts
 /**
- * The flow-run request (`POST /v4/flows/{id}/run`) from the inputs: `flow-recipes` → `wrangledDatasetIds`,
- * `run-parameters` → `runParameters`, and `overrides` split into the request's top-level fields (`execution`,
- * `ignoreRecipeErrors`, `sparkOptions`, …) and its `overrides`, which a flow run keys by output name. Pure.
+ * The flow inputs: `flow-recipes` (recipe ids) and `overrides` given with `flow-id`, split into the flow-run
+ * request's top-level fields (`execution`, `ignoreRecipeErrors`, `sparkOptions`, …) and per-output overrides. Pure.
  */
-
-
 
 
 
@@ -29643,7 +29588,7 @@ function editDistance(a, b) {
  * Top-level fields of the flow-run request: the first three are documented for runFlow, the other two are in the
  * AAC spec's LFlowRunRequest. Every other key of the `overrides` input names an output.
  */
-const FLOW_RUN_FIELDS = [
+const flow_inputs_FLOW_RUN_FIELDS = [
     'execution',
     'ignoreRecipeErrors',
     'sparkOptions',
@@ -29684,12 +29629,12 @@ function parseFlowOverrides(text, warnings) {
     if ('sparkOptions' in o)
         checkSparkOptions(o.sparkOptions);
     for (const [name, value] of Object.entries(o)) {
-        if (FLOW_RUN_FIELDS.includes(name))
+        if (flow_inputs_FLOW_RUN_FIELDS.includes(name))
             continue;
         if (!isPlainObject(value)) {
             throw new InputError(INPUT.overrides, `'${name}' is not an output's overrides (an object; got ${describe(value)}): with flow-id, overrides are ` +
                 `keyed by output name, e.g. {"<output name>": {"${name}": …}}, beside the top-level fields ` +
-                `${FLOW_RUN_FIELDS.join(', ')}.`);
+                `${flow_inputs_FLOW_RUN_FIELDS.join(', ')}.`);
         }
         checkOverrides(value, warnings, `${name}.`);
     }
@@ -29701,27 +29646,8 @@ function checkSparkOptions(value) {
         throw new InputError(INPUT.overrides, `'sparkOptions' must be an array of {"key": …, "value": …} objects (got ${describe(value)}).`);
     }
 }
-/** The request body; empty parts are left out (every field is optional: an empty body runs every output). */
-function flow_request_buildRunFlowRequest(recipeIds, overrides, runParameters) {
-    const body = {};
-    if (recipeIds.length > 0)
-        body.wrangledDatasetIds = recipeIds;
-    const parameters = runParametersBody(runParameters);
-    if (parameters)
-        body.runParameters = parameters;
-    const byOutput = {};
-    for (const [key, value] of Object.entries(overrides ?? {})) {
-        if (FLOW_RUN_FIELDS.includes(key))
-            body[key] = value;
-        else
-            byOutput[key] = value;
-    }
-    if (Object.keys(byOutput).length > 0)
-        body.overrides = byOutput;
-    return body;
-}
 
-;// CONCATENATED MODULE: ./src/run-parameters.ts
+;// CONCATENATED MODULE: ./src/inputs/run-parameters.ts
 /**
  * The `run-parameters` input: values for the dataset's variables, as `key=value` lines or a JSON object of
  * strings. Pure.
@@ -29775,7 +29701,7 @@ function parseRunParametersJson(raw) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/auth/jwt.ts
+;// CONCATENATED MODULE: ./src/shared/jwt.ts
 /**
  * JWT claims, read without verifying the signature: the action only takes defaults (`iss`, `client_id`) and an
  * expiry (`exp`, `iat`) from tokens the user or the token endpoint gave it, and the API still checks every token.
@@ -29801,7 +29727,7 @@ function jwtClaims(token) {
     return { iss: text(p.iss), client_id: text(p.client_id), exp: time(p.exp), iat: time(p.iat) };
 }
 
-;// CONCATENATED MODULE: ./src/sign-in-inputs.ts
+;// CONCATENATED MODULE: ./src/inputs/sign-in-inputs.ts
 /**
  * Sign-in inputs: which one of the three ways to sign in the inputs choose (a static `api-token`, an Alteryx
  * Analytics Cloud OAuth 2.0 `refresh-token`, or a service principal), their defaults taken from the `api-token`'s
@@ -29945,7 +29871,7 @@ function parseClientId(text) {
     return rejectInvisible(INPUT.clientId, text);
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/inputs/inputs.ts
 /**
  * Inputs: every action input parsed and validated, once, into one typed object before any request is sent.
  * Pure: `parseInputs` reads through a getter, so tests call it without a runner. Empty inputs take the defaults
@@ -30105,7 +30031,7 @@ function parseTarget(c) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/job-groups.ts
+;// CONCATENATED MODULE: ./src/api/job-groups.ts
 
 
 
@@ -30218,7 +30144,7 @@ function statusOf(group, jobId) {
     throw new TransientError(`neither GET /v4/jobGroups/${jobId}/status nor GET /v4/jobGroups/${jobId} gave a status (got ${seen})`);
 }
 
-;// CONCATENATED MODULE: ./src/run-parts.ts
+;// CONCATENATED MODULE: ./src/report/run-parts.ts
 /**
  * Runs of several job groups (a flow's outputs, a plan's tasks): their parts, the overall status, and how the
  * report names them. Pure.
@@ -30300,7 +30226,7 @@ function listed(items, max = 5) {
     return items.slice(0, max).join(', ') + (items.length > max ? ` and ${items.length - max} more` : '');
 }
 
-;// CONCATENATED MODULE: ./src/report.ts
+;// CONCATENATED MODULE: ./src/report/report.ts
 /**
  * The report: what is known about the run's ending, gathered by `run.ts` and told by `publish.ts` (outputs) and
  * `summary.ts` (the step summary). The functions here are pure.
@@ -30393,7 +30319,7 @@ function progressLine(jobId, status, elapsedMs, stages = []) {
     return `${who}: ${status} after ${formatMs(elapsedMs)}${detail}`;
 }
 
-;// CONCATENATED MODULE: ./src/summary.ts
+;// CONCATENATED MODULE: ./src/report/summary.ts
 /**
  * The step summary: Markdown with HTML tables, rendered purely from the report. Everything that came from the
  * server is escaped (and cut when long) before it is written, and every secret is removed.
@@ -30606,7 +30532,7 @@ async function writeSummary(report) {
     return markdown;
 }
 
-;// CONCATENATED MODULE: ./src/config.ts
+;// CONCATENATED MODULE: ./src/run/config.ts
 /** The step's configuration: secrets masked first, then every input parsed once; invalid inputs fail the step. */
 
 
@@ -30625,7 +30551,7 @@ async function readConfig(options = {}) {
         const config = parseInputs((name) => lib_core/* getInput */.V4(name));
         if (!options.quiet)
             for (const warning of config.warnings)
-                src_log/* log */.Rm.warning(warning, { title: 'Input warning' });
+                shared_log/* log */.Rm.warning(warning, { title: 'Input warning' });
         return config;
     }
     catch (error) {
@@ -30634,7 +30560,7 @@ async function readConfig(options = {}) {
         if (options.quiet)
             return undefined;
         for (const e of error.errors)
-            src_log/* log */.Rm.error(e.message, { title: `Invalid input: ${e.input}` });
+            shared_log/* log */.Rm.error(e.message, { title: `Invalid input: ${e.input}` });
         const count = error.errors.length === 1 ? 'An input is' : `${error.errors.length} inputs are`;
         lib_core/* setFailed */.C1(`${count} invalid; nothing was sent.`);
         await appendSummary(renderInputErrors(error.errors));
@@ -30644,14 +30570,14 @@ async function readConfig(options = {}) {
 
 ;// CONCATENATED MODULE: ./package.json
 const package_namespaceObject = {"rE":"1.0.0"};
-;// CONCATENATED MODULE: ./src/version.ts
+;// CONCATENATED MODULE: ./src/shared/version.ts
 /** The action's name and version, sent as the User-Agent; the version is package.json's (ncc bundles it into dist/). */
 
 const ACTION_NAME = 'trifacta-run-job-action';
 const VERSION = package_namespaceObject.rE;
 const USER_AGENT = `${ACTION_NAME}/${VERSION}`;
 
-;// CONCATENATED MODULE: ./src/connection.ts
+;// CONCATENATED MODULE: ./src/run/connection.ts
 /** The connection to the API for a configuration: client, token source and the log lines of its retries. */
 
 
@@ -30666,12 +30592,40 @@ function connect(config, transport, clock, tokens = staticToken(config.apiToken)
         transport,
         clock,
         requestTimeoutMs: config.requestTimeoutMs,
-        onRetry: (message, persistent) => (persistent ? src_log/* log */.Rm.warning(message, { title: 'API retries' }) : src_log/* log */.Rm.debug(message))
+        onRetry: (message, persistent) => (persistent ? shared_log/* log */.Rm.warning(message, { title: 'API retries' }) : shared_log/* log */.Rm.debug(message))
     });
-    return new JobGroupsApi(client, (message) => src_log/* log */.Rm.info(message));
+    return new JobGroupsApi(client, (message) => shared_log/* log */.Rm.info(message));
 }
 
-;// CONCATENATED MODULE: ./src/flows-api.ts
+;// CONCATENATED MODULE: ./src/api/flow-request.ts
+/**
+ * The flow-run request (`POST /v4/flows/{id}/run`) from the inputs: `flow-recipes` → `wrangledDatasetIds`,
+ * `run-parameters` → `runParameters`, and `overrides` split into the request's top-level fields and its
+ * `overrides`, which a flow run keys by output name. Pure.
+ */
+
+
+/** The request body; empty parts are left out (every field is optional: an empty body runs every output). */
+function flow_request_buildRunFlowRequest(recipeIds, overrides, runParameters) {
+    const body = {};
+    if (recipeIds.length > 0)
+        body.wrangledDatasetIds = recipeIds;
+    const parameters = runParametersBody(runParameters);
+    if (parameters)
+        body.runParameters = parameters;
+    const byOutput = {};
+    for (const [key, value] of Object.entries(overrides ?? {})) {
+        if (FLOW_RUN_FIELDS.includes(key))
+            body[key] = value;
+        else
+            byOutput[key] = value;
+    }
+    if (Object.keys(byOutput).length > 0)
+        body.overrides = byOutput;
+    return body;
+}
+
+;// CONCATENATED MODULE: ./src/api/flows-api.ts
 
 
 class FlowsApi {
@@ -30817,12 +30771,12 @@ class JobGroupRun {
 }
 /** A job group's reads for the report: itself, its stages, and what it wrote once complete. Failures shorten it. */
 async function readJobGroup(api, id, budget, status) {
-    const read = await (0,src_log/* quietly */.gd)(`GET /v4/jobGroups/${id} for the report`, () => api.get(id, budget));
+    const read = await (0,shared_log/* quietly */.gd)(`GET /v4/jobGroups/${id} for the report`, () => api.get(id, budget));
     // A status that is no string (or no status at all) tells nothing: it never reaches the report.
     const group = read && { ...read, status: isStatus(read.status) ? read.status : undefined };
-    const stages = (await (0,src_log/* quietly */.gd)(`GET /v4/jobGroups/${id}/jobs`, () => api.stages(id, budget))) ?? [];
+    const stages = (await (0,shared_log/* quietly */.gd)(`GET /v4/jobGroups/${id}/jobs`, () => api.stages(id, budget))) ?? [];
     const written = (status ?? group?.status) === 'Complete'
-        ? await (0,src_log/* quietly */.gd)(`GET /v4/jobGroups/${id}/outputs`, () => api.outputs(id, budget))
+        ? await (0,shared_log/* quietly */.gd)(`GET /v4/jobGroups/${id}/outputs`, () => api.outputs(id, budget))
         : undefined;
     return { group, stages, written };
 }
@@ -30960,7 +30914,7 @@ class flow_FlowRun extends JobGroupSet {
                 if (!(error instanceof ApiError && error.status === 404))
                     throw error;
                 this.flowRunStatusWorks = false;
-                src_log/* log */.Rm.info(`GET /v4/flowRuns/${ref.id}/status is not available (404); reading the status of each job group from now on.`);
+                shared_log/* log */.Rm.info(`GET /v4/flowRuns/${ref.id}/status is not available (404); reading the status of each job group from now on.`);
             }
         }
         return super.status(ref, budget);
@@ -30972,7 +30926,7 @@ class flow_FlowRun extends JobGroupSet {
         return groups.map((g) => ({ id: g.id, jobType: partLabel(partOf(g)), status: g.status ?? 'unknown' }));
     }
     async details(ref, budget) {
-        const listed = await (0,src_log/* quietly */.gd)('Reading the job groups of the flow run', () => this.jobGroups(ref, budget));
+        const listed = await (0,shared_log/* quietly */.gd)('Reading the job groups of the flow run', () => this.jobGroups(ref, budget));
         const ids = listed?.map((g) => g.id) ?? ref.jobGroupIds;
         const reads = await Promise.all(ids.slice(0, MAX_DETAILED_JOB_GROUPS).map((id) => readJobGroup(this.api, id, budget)));
         const groups = ids.map((id, i) => ({ ...listed?.[i], ...reads[i]?.group, id, ...named(listed?.[i]) }));
@@ -31095,7 +31049,7 @@ class plan_PlanRun {
             throw new Error(`GET /v4/planSnapshotRuns/${ref.id} answered no status.`);
         if (!isTerminal(run.status))
             return run.status;
-        const parts = (await (0,src_log/* quietly */.gd)("Reading the plan's tasks", () => this.parts(ref, budget))) ?? [];
+        const parts = (await (0,shared_log/* quietly */.gd)("Reading the plan's tasks", () => this.parts(ref, budget))) ?? [];
         return overallStatus([run.status, ...parts.map((p) => p.status).filter(isTerminal)]);
     }
     cancel(ref, budget) {
@@ -31112,8 +31066,8 @@ class plan_PlanRun {
         });
     }
     async details(ref, budget) {
-        const run = await (0,src_log/* quietly */.gd)(`GET /v4/planSnapshotRuns/${ref.id}`, () => this.flows.planRun(ref.id, budget));
-        const parts = (await (0,src_log/* quietly */.gd)("Reading the plan's tasks", () => this.parts(ref, budget))) ?? [];
+        const run = await (0,shared_log/* quietly */.gd)(`GET /v4/planSnapshotRuns/${ref.id}`, () => this.flows.planRun(ref.id, budget));
+        const parts = (await (0,shared_log/* quietly */.gd)("Reading the plan's tasks", () => this.parts(ref, budget))) ?? [];
         const ids = parts.flatMap((p) => (p.jobGroupId === undefined ? [] : [p.jobGroupId]));
         const reads = await Promise.all(ids.slice(0, MAX_DETAILED_JOB_GROUPS).map((id) => readJobGroup(this.api, id, budget)));
         const read = (id) => {
@@ -31385,7 +31339,7 @@ var lib = __nccwpck_require__(8564);
 var external_node_net_ = __nccwpck_require__(7030);
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __nccwpck_require__(1692);
-;// CONCATENATED MODULE: ./src/tls-probe.ts
+;// CONCATENATED MODULE: ./src/http/tls-probe.ts
 /**
  * TLS probe: whether a port speaks TLS. Asked only after a plain-http request was reset without an answer: a TLS
  * server drops such a request unread, so when the port speaks TLS, the request certainly did not reach the API.
@@ -31410,7 +31364,7 @@ function speaksTls(url) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/transport.ts
+;// CONCATENATED MODULE: ./src/http/transport.ts
 /**
  * Transport: the one seam through which every HTTP request goes, built on @actions/http-client (which honours
  * the runner's proxy settings). It adds what the client lacks: a per-request timeout that covers the whole
@@ -31560,16 +31514,16 @@ const POST_BUDGET_MS = 20_000;
 async function run(transport = createHttpTransport(USER_AGENT), clock = realClock) {
     const { run: saved, why } = readSavedRun((key) => lib_core/* getState */.Gu(key));
     if (!saved)
-        return src_log/* log */.Rm.debug(`Post step: nothing to clean up (${why}).`);
+        return shared_log/* log */.Rm.debug(`Post step: nothing to clean up (${why}).`);
     const config = await readConfig({ quiet: true });
     if (!config)
-        return src_log/* log */.Rm.debug('Post step: the inputs are invalid; nothing to clean up.');
+        return shared_log/* log */.Rm.debug('Post step: the inputs are invalid; nothing to clean up.');
     const jobId = saved.ref.jobGroupIds[0] ?? (saved.ref.kind === 'plan' ? undefined : saved.ref.id);
     const composite = compositeOf(config);
     const subject = composite?.subject ?? `job ${jobId}`;
     if (!postStepShouldCancel(saved, config.cancelOnWorkflowCancel))
-        return src_log/* log */.Rm.debug(`Post step: nothing to clean up for ${subject}.`);
-    src_log/* log */.Rm.warning(`The main step stopped before ${subject} finished (the workflow was probably cancelled); cancelling it.`, {
+        return shared_log/* log */.Rm.debug(`Post step: nothing to clean up for ${subject}.`);
+    shared_log/* log */.Rm.warning(`The main step stopped before ${subject} finished (the workflow was probably cancelled); cancelling it.`, {
         title: 'Cancelling job'
     });
     const tokens = postStepToken(config, (key) => lib_core/* getState */.Gu(key));
@@ -31585,11 +31539,11 @@ async function run(transport = createHttpTransport(USER_AGENT), clock = realCloc
         budget
     });
     const after = { deadline: Math.min(budget.deadline, clock.now() + STATUS_AFTER_CANCEL_MS), persistMs: POST_BUDGET_MS };
-    const status = await (0,src_log/* quietly */.gd)(`Post step: reading the status of ${subject}`, () => run.status(saved.ref, after));
+    const status = await (0,shared_log/* quietly */.gd)(`Post step: reading the status of ${subject}`, () => run.status(saved.ref, after));
     if (!fate.cancelled)
-        src_log/* log */.Rm.warning(fate.text, { title: 'Job not cancelled' });
+        shared_log/* log */.Rm.warning(fate.text, { title: 'Job not cancelled' });
     else if (status)
-        src_log/* log */.Rm.info(`Status now: ${status}.`);
+        shared_log/* log */.Rm.info(`Status now: ${status}.`);
     await writeSummary({
         ending: 'workflow-cancelled',
         jobId,
@@ -31609,7 +31563,59 @@ async function run(transport = createHttpTransport(USER_AGENT), clock = realCloc
 
 /***/ }),
 
-/***/ 4684:
+/***/ 9509:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $0: () => (/* binding */ neutralise),
+/* harmony export */   Rm: () => (/* binding */ log),
+/* harmony export */   gd: () => (/* binding */ quietly)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3676);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7158);
+/**
+ * The action's log, the one seam every line goes through: secrets are redacted, and no line can start a
+ * workflow command, also not one carried inside server text. Every message is defused line by line: plain lines
+ * would be read as commands, and the lines of an annotation or debug message (which @actions/core escapes) are
+ * shown as lines again by the runner, so they too must not begin like one.
+ */
+
+
+const log = {
+    info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(safe(message)),
+    debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(safe(message)),
+    warning: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(safe(message), clean(annotation)),
+    error: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(safe(message), clean(annotation)),
+    startGroup: (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .startGroup */ .Oh((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(name)),
+    endGroup: () => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .endGroup */ .N4()
+};
+/**
+ * Every line that the runner would read as a command (`::name::`, or the older `##[name]` and `##vso[`) gets a
+ * space after its first character, so it prints as text. Pure.
+ */
+function neutralise(text) {
+    return text.replace(/(^|[\r\n])([ \t]*)(::|##)/g, (_, start, indent, mark) => `${start}${indent}${mark[0]} ${mark[1]}`);
+}
+/** `fn`'s value, or undefined with a debug line: for reads whose failure only shortens a report. */
+async function quietly(what, fn) {
+    try {
+        return await fn();
+    }
+    catch (error) {
+        log.debug(`${what} failed: ${error.message}`);
+        return undefined;
+    }
+}
+/** Redacted, and defused line by line. */
+const safe = (text) => neutralise((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(text));
+function clean(annotation) {
+    return annotation.title ? { title: safe(annotation.title) } : {};
+}
+
+
+/***/ }),
+
+/***/ 7158:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {

@@ -2,8 +2,8 @@
  * Polling cost and lateness of the real waiter on a fake clock: simulated jobs of several run times, each waited
  * on for many seeds of the delay jitter, counting status requests and how long after completion it was noticed.
  */
-import type { JobStatus } from '../../src/job-groups.ts'
-import { waitForJobGroup } from '../../src/waiter.ts'
+import type { JobStatus } from '../../src/api/job-groups.ts'
+import { waitForJobGroup } from '../../src/run/waiter.ts'
 import { FakeClock, seeded } from '../../test/support/fake-clock.ts'
 
 /** The job reports 'Created' this long before 'InProgress'. */

@@ -2,7 +2,7 @@
  * Sign-in failures in words a user can act on: what the token endpoint or GitHub answered, the likely cause, and
  * the fix (which input, which permission, which page of the app). Pure.
  */
-import { TransportError } from '../transport-failures.ts'
+import { TransportError } from '../http/transport-failures.ts'
 import type { Grant } from './token-endpoint.ts'
 import { TokenEndpointError } from './token-endpoint.ts'
 

@@ -5,7 +5,7 @@
  * them all. Each new token goes to `onAccessToken` (state for the post step) and each rotated refresh token to
  * `onRotated` (output, write-back) before any request uses it.
  */
-import type { TokenSource } from '../api-client.ts'
+import type { TokenSource } from '../api/api-client.ts'
 import { explainTokenFailure } from './explain.ts'
 import {
   isTransientTokenFailure,

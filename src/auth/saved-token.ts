@@ -3,10 +3,10 @@
  * (a refresh would rotate the refresh token, and the new one would have nowhere safe to go), else the static
  * `api-token`.
  */
-import { staticToken, type TokenSource } from '../api-client.ts'
-import type { Config } from '../inputs.ts'
-import { registerSecret } from '../secrets.ts'
-import { readSavedAccessToken } from '../state.ts'
+import { staticToken, type TokenSource } from '../api/api-client.ts'
+import type { Config } from '../inputs/inputs.ts'
+import { registerSecret } from '../shared/secrets.ts'
+import { readSavedAccessToken } from '../runner/state.ts'
 
 export function postStepToken(config: Config, getState: (key: string) => string): TokenSource {
   const s = config.signIn

@@ -5,13 +5,13 @@
  * seal each new refresh token with that key (a libsodium sealed box, as GitHub's docs show) and PUT it.
  * libsodium (about 430 kB) is loaded by a dynamic import, only when write-back is configured.
  */
-import type { Clock } from '../clock.ts'
-import { formatMs } from '../format.ts'
-import { withRetries } from '../retry-policy.ts'
-import { registerSecret } from '../secrets.ts'
-import type { WriteBack } from '../sign-in-inputs.ts'
-import { TransportError } from '../transport-failures.ts'
-import type { Transport } from '../transport.ts'
+import type { Clock } from '../shared/clock.ts'
+import { formatMs } from '../shared/format.ts'
+import { withRetries } from '../api/retry-policy.ts'
+import { registerSecret } from '../shared/secrets.ts'
+import type { WriteBack } from '../inputs/sign-in-inputs.ts'
+import { TransportError } from '../http/transport-failures.ts'
+import type { Transport } from '../http/transport.ts'
 import { explainSecretFailure, SignInError, type SecretContext } from './explain.ts'
 
 type Sodium = (typeof import('libsodium-wrappers'))['default']

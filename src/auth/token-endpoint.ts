@@ -5,12 +5,12 @@
  * it. A request is never aborted by the workflow-cancel signal: a refresh cut off after the server rotated the
  * refresh token would lose the only one that still works.
  */
-import type { Clock } from '../clock.ts'
-import { formatMs, oneLine } from '../format.ts'
-import { withRetries } from '../retry-policy.ts'
-import { registerSecret } from '../secrets.ts'
-import { TransportError } from '../transport-failures.ts'
-import type { Transport } from '../transport.ts'
+import type { Clock } from '../shared/clock.ts'
+import { formatMs, oneLine } from '../shared/format.ts'
+import { withRetries } from '../api/retry-policy.ts'
+import { registerSecret } from '../shared/secrets.ts'
+import { TransportError } from '../http/transport-failures.ts'
+import type { Transport } from '../http/transport.ts'
 
 export type Grant =
   | { kind: 'refresh_token'; refreshToken: string; clientId: string }

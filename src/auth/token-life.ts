@@ -3,7 +3,7 @@
  * 5 minutes by its 2025 guide, so the lifetime is read from each answer (`expires_in`) or the JWT's `exp`, never
  * assumed. Pure.
  */
-import { jwtClaims } from './jwt.ts'
+import { jwtClaims } from '../shared/jwt.ts'
 
 export interface TokenLife {
   /** Epoch ms. */

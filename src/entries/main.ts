@@ -1,8 +1,8 @@
 /** Entry point of the main step (runs.main). */
 import * as core from '@actions/core'
 import { run } from '../main.ts'
-import { neutralise } from '../log.ts'
-import { redact } from '../secrets.ts'
+import { neutralise } from '../shared/log.ts'
+import { redact } from '../shared/secrets.ts'
 
 try {
   await run()

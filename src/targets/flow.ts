@@ -4,13 +4,13 @@
  * run ended (or when the call is not available). Cancel means cancelling each job group still running. A flow run
  * cannot be found in a history afterwards, so its start is never sent again once it may have reached the server.
  */
-import type { ApiResponse, Budget } from '../api-client.ts'
-import { ApiError } from '../api-error.ts'
-import type { RunFlowRequest } from '../flow-request.ts'
-import { FlowsApi, type RunFlowAnswer } from '../flows-api.ts'
-import { isTerminal, type Job, type JobGroup, type JobGroupsApi, type JobStatus } from '../job-groups.ts'
-import { log, quietly } from '../log.ts'
-import { mergeWritten, overallStatus, pageUrl, partOf, positive, type RunPart } from '../run-parts.ts'
+import type { ApiResponse, Budget } from '../api/api-client.ts'
+import { ApiError } from '../api/api-error.ts'
+import type { RunFlowRequest } from '../api/flow-request.ts'
+import { FlowsApi, type RunFlowAnswer } from '../api/flows-api.ts'
+import { isTerminal, type Job, type JobGroup, type JobGroupsApi, type JobStatus } from '../api/job-groups.ts'
+import { log, quietly } from '../shared/log.ts'
+import { mergeWritten, overallStatus, pageUrl, partOf, positive, type RunPart } from '../report/run-parts.ts'
 import { inBatches, JobGroupSet } from './job-group-set.ts'
 import { readJobGroup } from './job-group-run.ts'
 import type { RunDetails, RunKind, RunRef, StartContext, Started } from './run-kind.ts'

@@ -1,8 +1,8 @@
 /** The kind of run the inputs ask for, and the run a saved reference names (for the post step). */
-import { buildRunFlowRequest } from '../flow-request.ts'
-import type { Config } from '../inputs.ts'
-import type { JobGroupsApi } from '../job-groups.ts'
-import { buildRunJobGroupRequest } from '../job-request.ts'
+import { buildRunFlowRequest } from '../api/flow-request.ts'
+import type { Config } from '../inputs/inputs.ts'
+import type { JobGroupsApi } from '../api/job-groups.ts'
+import { buildRunJobGroupRequest } from '../api/job-request.ts'
 import { FlowRun } from './flow.ts'
 import { AttachedJobGroup } from './job-group.ts'
 import { JobGroupRun } from './job-group-run.ts'

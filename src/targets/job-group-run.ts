@@ -2,7 +2,7 @@
  * A run that is one job group (a recipe run, or an attached job group): its status, cancel and report reads.
  * The recipe and attach kinds differ only in how the job group comes to be.
  */
-import type { Budget } from '../api-client.ts'
+import type { Budget } from '../api/api-client.ts'
 import {
   isStatus,
   isTerminal,
@@ -12,8 +12,8 @@ import {
   type JobGroupOutputs,
   type JobGroupsApi,
   type JobStatus
-} from '../job-groups.ts'
-import { quietly } from '../log.ts'
+} from '../api/job-groups.ts'
+import { quietly } from '../shared/log.ts'
 import type { RunDetails, RunRef } from './run-kind.ts'
 
 /** For this long after this step created a job group, a 404 on it is a lagging read, not an answer. */

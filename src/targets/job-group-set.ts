@@ -3,9 +3,9 @@
  * job group not yet seen finished. No call cancels a flow run as a whole. This is also all the post step needs of
  * a saved flow run, whose job group ids it has.
  */
-import type { Budget } from '../api-client.ts'
-import { isTerminal, type CancelOutcome, type JobGroupsApi, type JobStatus } from '../job-groups.ts'
-import { listed, overallStatus } from '../run-parts.ts'
+import type { Budget } from '../api/api-client.ts'
+import { isTerminal, type CancelOutcome, type JobGroupsApi, type JobStatus } from '../api/job-groups.ts'
+import { listed, overallStatus } from '../report/run-parts.ts'
 import type { RunRef } from './run-kind.ts'
 
 export class JobGroupSet {

@@ -1,5 +1,5 @@
 /** Attach: wait on a job group that already runs (`job-id`). Nothing is started, and it is never cancelled here. */
-import type { JobGroupsApi } from '../job-groups.ts'
+import type { JobGroupsApi } from '../api/job-groups.ts'
 import { JobGroupRun } from './job-group-run.ts'
 import type { RunKind, Started } from './run-kind.ts'
 

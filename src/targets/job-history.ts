@@ -4,9 +4,9 @@
  * and now. Several mean another run started the same recipe meanwhile; then nothing is guessed and nothing is
  * sent again. Tries `GET /v4/jobLibrary`, then the older `GET /v4/jobGroups`.
  */
-import { ApiError } from '../api-error.ts'
-import type { JobGroup, JobGroupsApi } from '../job-groups.ts'
-import { reason, type Failure } from '../retry-policy.ts'
+import { ApiError } from '../api/api-error.ts'
+import type { JobGroup, JobGroupsApi } from '../api/job-groups.ts'
+import { reason, type Failure } from '../api/retry-policy.ts'
 import type { StartContext } from './run-kind.ts'
 import { mayHaveStarted, type TriggerUnsettledError } from './start-retries.ts'
 

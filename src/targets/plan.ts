@@ -4,11 +4,11 @@
  * `GET /v4/plans/{id}/full`. A plan with missing flow references fails at once. As for a flow run, its start is
  * never sent again once it may have reached the server.
  */
-import type { ApiResponse, Budget } from '../api-client.ts'
-import { FlowsApi, type PlanNode, type RunPlanAnswer } from '../flows-api.ts'
-import { isTerminal, type CancelOutcome, type Job, type JobGroupsApi, type JobStatus } from '../job-groups.ts'
-import { quietly } from '../log.ts'
-import { mergeWritten, overallStatus, pageUrl, partOf, positive, type RunPart } from '../run-parts.ts'
+import type { ApiResponse, Budget } from '../api/api-client.ts'
+import { FlowsApi, type PlanNode, type RunPlanAnswer } from '../api/flows-api.ts'
+import { isTerminal, type CancelOutcome, type Job, type JobGroupsApi, type JobStatus } from '../api/job-groups.ts'
+import { quietly } from '../shared/log.ts'
+import { mergeWritten, overallStatus, pageUrl, partOf, positive, type RunPart } from '../report/run-parts.ts'
 import { MAX_DETAILED_JOB_GROUPS } from './flow.ts'
 import { readJobGroup } from './job-group-run.ts'
 import type { RunDetails, RunKind, RunRef, StartContext, Started } from './run-kind.ts'

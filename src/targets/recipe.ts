@@ -4,10 +4,10 @@
  * is unknown, the job history is searched before sending again; when the server acted but its answer cannot be
  * read, only the history can settle it, and nothing is sent again.
  */
-import { ApiError } from '../api-error.ts'
-import { formatMs } from '../format.ts'
-import { isId, type JobGroupsApi, type RunJobGroupRequest } from '../job-groups.ts'
-import { reason, triggerDecision, type Failure } from '../retry-policy.ts'
+import { ApiError } from '../api/api-error.ts'
+import { formatMs } from '../shared/format.ts'
+import { isId, type JobGroupsApi, type RunJobGroupRequest } from '../api/job-groups.ts'
+import { reason, triggerDecision, type Failure } from '../api/retry-policy.ts'
 import { findOwnJobGroup, unsettled, type History } from './job-history.ts'
 import { JobGroupRun } from './job-group-run.ts'
 import type { RunKind, StartContext, Started } from './run-kind.ts'

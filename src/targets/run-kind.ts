@@ -3,46 +3,14 @@
  * Each kind is one module behind `RunKind`; `run.ts` drives any of them the same way. Adding a kind means adding
  * a module here and a case in `index.ts`.
  */
-import type { Budget } from '../api-client.ts'
-import type { Clock } from '../clock.ts'
-import type { CancelOutcome, Job, JobGroupOutputs, JobStatus } from '../job-groups.ts'
-import type { RunPart } from '../run-parts.ts'
+import type { Budget } from '../api/api-client.ts'
+import type { Clock } from '../shared/clock.ts'
+import type { CancelOutcome, Job, JobStatus } from '../api/job-groups.ts'
+import type { RunDetails, Started } from '../report/run-parts.ts'
+import type { RunRef } from '../runner/state.ts'
 
-export type RunKindName = 'recipe' | 'job-group' | 'flow' | 'plan'
-
-/** What identifies a run, saved for the post step. */
-export interface RunRef {
-  kind: RunKindName
-  /** The run's own id: the job group id, the flow run id, or the plan snapshot run id. */
-  id: number
-  /** Its job groups, where known (a plan's are not known when it starts). */
-  jobGroupIds: number[]
-}
-
-export interface Started {
-  ref: RunRef
-  /** The x-trifacta-request-id of the call that started it ('' when attached). */
-  requestId: string
-  /** Found in the job history after the start's answer was lost. */
-  adopted: boolean
-  /** Started elsewhere: this step waits on it but never cancels it. */
-  attached: boolean
-  /** The run's own id, for a flow run or plan snapshot run (the flow-run-id / plan-run-id outputs). */
-  flowRunId?: number
-  planRunId?: number
-}
-
-/** What the report shows besides the status. */
-export interface RunDetails {
-  status?: JobStatus
-  /** Epoch ms, as the server recorded them. */
-  createdAt?: number
-  finishedAt?: number
-  stages: Job[]
-  written?: JobGroupOutputs
-  /** A flow's or plan's job groups, one part each (a plan task without one is a part too). */
-  parts?: RunPart[]
-}
+export type { RunKindName, RunRef } from '../runner/state.ts'
+export type { RunDetails, Started } from '../report/run-parts.ts'
 
 export interface StartContext {
   /** Unique to this step execution, the same on every re-send. */

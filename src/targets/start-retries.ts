@@ -4,9 +4,9 @@
  * when to send again differ per kind (a recipe's job group can be looked up, a flow or plan run cannot) and are
  * given as the loop's hooks.
  */
-import type { ApiResponse } from '../api-client.ts'
-import { ApiError } from '../api-error.ts'
-import { formatMs } from '../format.ts'
+import type { ApiResponse } from '../api/api-client.ts'
+import { ApiError } from '../api/api-error.ts'
+import { formatMs } from '../shared/format.ts'
 import {
   isUnreadableAnswer,
   PERSISTENT_FAILURE_MS,
@@ -14,8 +14,8 @@ import {
   triggerDecision,
   withRetries,
   type RetryOptions
-} from '../retry-policy.ts'
-import { TransportError } from '../transport-failures.ts'
+} from '../api/retry-policy.ts'
+import { TransportError } from '../http/transport-failures.ts'
 import type { StartContext, Started } from './run-kind.ts'
 
 /** The start may have created a run, and it could not be settled whether it did: it is not sent again. */

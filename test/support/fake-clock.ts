@@ -1,5 +1,5 @@
 // A fake clock for unit tests and the benchmark: sleep() advances time at once, so hours pass in microseconds.
-import type { Clock } from '../../src/clock.ts'
+import type { Clock } from '../../src/shared/clock.ts'
 
 export class FakeClock implements Clock {
   time: number

@@ -1,6 +1,6 @@
 // Unit tests parse inputs as the runner hands them over: action.yml's defaults, a base set, and the test's own.
-import type { InputError } from '../../src/input-values.ts'
-import { InputErrors, parseInputs, type Config } from '../../src/inputs.ts'
+import type { InputError } from '../../src/inputs/input-values.ts'
+import { InputErrors, parseInputs, type Config } from '../../src/inputs/inputs.ts'
 import { actionDefaults } from './run-action.ts'
 
 export interface InputParser {

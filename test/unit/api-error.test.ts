@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { ApiError, cleanSnippet } from '../../src/api-error.ts'
-import { buildRunJobGroupRequest } from '../../src/job-request.ts'
+import { ApiError, cleanSnippet } from '../../src/api/api-error.ts'
+import { buildRunJobGroupRequest } from '../../src/api/job-request.ts'
 
 describe('ApiError', () => {
   it("quotes the server's exception, details and request id, and adds a hint", () => {

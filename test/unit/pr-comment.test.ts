@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { commentMarker, fitComment } from '../../src/pr-comment.ts'
+import { commentMarker, fitComment } from '../../src/report/pr-comment.ts'
 
 describe('commentMarker', () => {
   it('is a hidden HTML comment naming the workflow, job and target, with unsafe characters replaced', () => {

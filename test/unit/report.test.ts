@@ -1,7 +1,7 @@
 import { marked } from 'marked'
 import { describe, expect, it } from 'vitest'
-import { progressLine, reportOutputs, type RunReport } from '../../src/report.ts'
-import { escapeText, renderSummary } from '../../src/summary.ts'
+import { progressLine, reportOutputs, type RunReport } from '../../src/report/report.ts'
+import { escapeText, renderSummary } from '../../src/report/summary.ts'
 
 function report(extra: Partial<RunReport> = {}): RunReport {
   return {

@@ -1,8 +1,15 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { ApiError } from '../../src/api-error.ts'
-import { backoffMs, epochMs, isTransient, retryDelayMs, triggerDecision, withRetries } from '../../src/retry-policy.ts'
-import { TransportError } from '../../src/transport-failures.ts'
+import { ApiError } from '../../src/api/api-error.ts'
+import {
+  backoffMs,
+  epochMs,
+  isTransient,
+  retryDelayMs,
+  triggerDecision,
+  withRetries
+} from '../../src/api/retry-policy.ts'
+import { TransportError } from '../../src/http/transport-failures.ts'
 import { FakeClock } from '../support/fake-clock.ts'
 
 const apiError = (status: number, headers: Record<string, string> = {}): ApiError =>

@@ -1,10 +1,10 @@
 // Sign-in, the pure parts and the token source on a fake clock: the expiry rule, JWT claims, the input rules of
 // the three sign-in modes, the AAC host rewrite, and single-flight refreshes with the 401 renewal.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { jwtClaims } from '../../src/auth/jwt.ts'
+import { jwtClaims } from '../../src/shared/jwt.ts'
 import { OAuthTokens, type OAuthOptions } from '../../src/auth/oauth.ts'
 import { lifeOf, needsRefresh } from '../../src/auth/token-life.ts'
-import type { HttpRequest, HttpResponse } from '../../src/transport.ts'
+import type { HttpRequest, HttpResponse } from '../../src/http/transport.ts'
 import { FakeClock } from '../support/fake-clock.ts'
 import { API_TOKEN, SECRETS_TOKENS } from '../support/fake-tokens.ts'
 import { inputParser } from '../support/parse-inputs.ts'

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { nextPollDelay, waitForJobGroup } from '../../src/waiter.ts'
+import { nextPollDelay, waitForJobGroup } from '../../src/run/waiter.ts'
 import { FakeClock } from '../support/fake-clock.ts'
 
 describe('nextPollDelay', () => {

@@ -1,0 +1,213 @@
+/**
+ * Inputs: every action input parsed and validated, once, into one typed object before any request is sent.
+ * Pure: `parseInputs` reads through a getter, so tests call it without a runner. Empty inputs take the defaults
+ * of action.yml (generated into `action-defaults.ts`), as the runner does for inputs that are not given.
+ */
+import { v4ApiUrl } from './aac-host.ts'
+import { INPUT_DEFAULTS } from './action-defaults.ts'
+import { INPUT } from './action-spec.ts'
+import { formatMs } from '../shared/format.ts'
+import {
+  deriveAppUrl,
+  InputError,
+  parseApiUrl,
+  parseBoolean,
+  parseDuration,
+  parseHttpUrl,
+  parsePositiveInteger
+} from './input-values.ts'
+import { parseFlowOverrides, parseFlowRecipes } from './flow-inputs.ts'
+import { parseOverrides } from './overrides.ts'
+import { parseRunParameters, type RunParameter } from './run-parameters.ts'
+import { parseSignIn, type SignIn } from './sign-in-inputs.ts'
+
+export type Target =
+  | { kind: 'recipe'; recipeId: number }
+  | { kind: 'job'; jobId: number }
+  /** `recipeIds`: the outputs to run (flow-recipes); empty means all. */
+  | { kind: 'flow'; flowId: number; recipeIds: number[] }
+  | { kind: 'plan'; planId: number }
+
+/** `recipe 7`, `job 4100`, `flow 7`, `plan 5`. Pure. */
+export function targetLabel(target: Target): string {
+  switch (target.kind) {
+    case 'recipe':
+      return `recipe ${target.recipeId}`
+    case 'job':
+      return `job ${target.jobId}`
+    case 'flow':
+      return `flow ${target.flowId}`
+    case 'plan':
+      return `plan ${target.planId}`
+  }
+}
+
+export interface Config {
+  /** Base URL without a trailing slash or `/v4`, e.g. `https://api.clouddataprep.com`. */
+  apiUrl: string
+  /** The static token (sign-in mode 'static'); empty with the OAuth 2.0 modes. */
+  apiToken: string
+  signIn: SignIn
+  target: Target
+  overrides?: Record<string, unknown>
+  runParameters: RunParameter[]
+  wait: boolean
+  timeoutMs: number
+  pollIntervalMs: number
+  maxPollIntervalMs: number
+  requestTimeoutMs: number
+  failOnJobFailure: boolean
+  cancelOnTimeout: boolean
+  cancelOnWorkflowCancel: boolean
+  /** Base URL of the web app, for links. */
+  appUrl: string
+  commentOnPr: boolean
+  githubToken: string
+  /** Things worth telling the user that do not stop the run (e.g. unknown override keys). */
+  warnings: string[]
+}
+
+/** Every bad input found, reported together so one run shows them all. */
+export class InputErrors extends Error {
+  readonly errors: InputError[]
+  constructor(errors: InputError[]) {
+    super(errors.map((e) => e.message).join('\n'))
+    this.name = 'InputErrors'
+    this.errors = errors
+  }
+}
+
+export type InputGetter = (name: string) => string
+
+/** Collects input errors, so that one run reports them all. */
+class Collector {
+  readonly errors: InputError[] = []
+  readonly warnings: string[] = []
+  private readonly getter: InputGetter
+  constructor(getter: InputGetter) {
+    this.getter = getter
+  }
+
+  /** The input's text, trimmed; an empty input takes action.yml's default. */
+  get(name: string): string {
+    return this.getter(name).trim() || INPUT_DEFAULTS[name] || ''
+  }
+
+  attempt<T>(fn: () => T): T | undefined {
+    try {
+      return fn()
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e
+      this.errors.push(e)
+      return undefined
+    }
+  }
+
+  fail(input: string, message: string): void {
+    this.errors.push(new InputError(input, message))
+  }
+}
+
+/** Parse and validate all inputs. Throws `InputErrors` listing every bad input. */
+export function parseInputs(get: InputGetter): Config {
+  const c = new Collector(get)
+  const apiUrl = c.attempt(() => v4ApiUrl(parseApiUrl(c.get(INPUT.apiUrl), c.warnings), c.warnings))
+  const appUrlText = c.get(INPUT.appUrl)
+  const signIn = parseSignIn(c)
+  const config = {
+    apiUrl,
+    apiToken: signIn?.mode === 'static' ? signIn.token : '',
+    signIn,
+    ...parseRun(c),
+    ...parseWaiting(c),
+    failOnJobFailure: c.attempt(() => parseBoolean(INPUT.failOnJobFailure, c.get(INPUT.failOnJobFailure))),
+    cancelOnTimeout: c.attempt(() => parseBoolean(INPUT.cancelOnTimeout, c.get(INPUT.cancelOnTimeout))),
+    cancelOnWorkflowCancel: c.attempt(() =>
+      parseBoolean(INPUT.cancelOnWorkflowCancel, c.get(INPUT.cancelOnWorkflowCancel))
+    ),
+    appUrl: c.attempt(() => (appUrlText ? parseHttpUrl(INPUT.appUrl, appUrlText) : apiUrl ? deriveAppUrl(apiUrl) : '')),
+    commentOnPr: c.attempt(() => parseBoolean(INPUT.commentOnPr, c.get(INPUT.commentOnPr))),
+    githubToken: c.get(INPUT.githubToken),
+    warnings: c.warnings
+  }
+  if (config.commentOnPr && !config.githubToken) {
+    c.fail(INPUT.githubToken, 'is empty, but comment-on-pr is true: give a token with pull-requests write permission.')
+  }
+  if (c.errors.length > 0) throw new InputErrors(c.errors)
+  // Every value is defined: an undefined one would have recorded an error above.
+  return config as Config
+}
+
+/** What to run: the target and its request options. */
+function parseRun(c: Collector): Pick<Config, 'target' | 'overrides' | 'runParameters'> {
+  const target = c.attempt(() => parseTarget(c))
+  const overridesText = c.get(INPUT.overrides)
+  const runParametersText = c.get(INPUT.runParameters)
+  const refuse = (why: string): void => {
+    if (overridesText) c.fail(INPUT.overrides, why)
+    if (runParametersText) c.fail(INPUT.runParameters, why)
+  }
+  if (target?.kind === 'job')
+    refuse('cannot be used with job-id (the job already runs); remove it or give recipe-id instead.')
+  if (target?.kind === 'plan') refuse('cannot be used with plan-id: plans take no overrides here; remove it.')
+  const parse = target?.kind === 'flow' ? parseFlowOverrides : parseOverrides
+  return {
+    target: target!,
+    overrides: c.attempt(() => (overridesText ? parse(overridesText, c.warnings) : undefined)),
+    runParameters: c.attempt(() => parseRunParameters(runParametersText)) ?? []
+  }
+}
+
+type Waiting = Pick<Config, 'wait' | 'timeoutMs' | 'pollIntervalMs' | 'maxPollIntervalMs' | 'requestTimeoutMs'>
+
+function parseWaiting(c: Collector): Waiting {
+  const duration = (name: string): number | undefined => c.attempt(() => parseDuration(name, c.get(name)))
+  const pollIntervalMs = duration(INPUT.pollInterval)
+  const maxPollIntervalMs = duration(INPUT.maxPollInterval)
+  if (pollIntervalMs !== undefined && pollIntervalMs < 1000) {
+    c.fail(INPUT.pollInterval, `must be at least 1s (got '${c.get(INPUT.pollInterval)}').`)
+  }
+  if (pollIntervalMs !== undefined && maxPollIntervalMs !== undefined && pollIntervalMs > maxPollIntervalMs) {
+    const values =
+      `(${formatMs(pollIntervalMs)}) must not be larger than max-poll-interval ` + `(${formatMs(maxPollIntervalMs)}).`
+    c.fail(INPUT.pollInterval, values)
+  }
+  return {
+    wait: c.attempt(() => parseBoolean(INPUT.wait, c.get(INPUT.wait)))!,
+    timeoutMs: duration(INPUT.timeout)!,
+    pollIntervalMs: pollIntervalMs!,
+    maxPollIntervalMs: maxPollIntervalMs!,
+    requestTimeoutMs: duration(INPUT.requestTimeout)!
+  }
+}
+
+const TARGET_INPUTS = [INPUT.recipeId, INPUT.flowId, INPUT.planId, INPUT.jobId]
+
+/** Exactly one of recipe-id, flow-id, plan-id and job-id; flow-recipes only with flow-id. */
+function parseTarget(c: Collector): Target {
+  const given = TARGET_INPUTS.filter((name) => c.get(name))
+  const flowRecipes = c.get(INPUT.flowRecipes)
+  if (flowRecipes && !given.includes(INPUT.flowId))
+    c.fail(INPUT.flowRecipes, "can only be used with flow-id (it selects which of the flow's outputs run).")
+  if (given.length > 1) {
+    const names = given.join(', ')
+    throw new InputError(given[0]!, `give exactly one of ${TARGET_INPUTS.join(', ')} (got ${names}).`)
+  }
+  const id = (name: string): number => parsePositiveInteger(name, c.get(name))
+  switch (given[0]) {
+    case INPUT.recipeId:
+      return { kind: 'recipe', recipeId: id(INPUT.recipeId) }
+    case INPUT.jobId:
+      return { kind: 'job', jobId: id(INPUT.jobId) }
+    case INPUT.flowId:
+      return { kind: 'flow', flowId: id(INPUT.flowId), recipeIds: c.attempt(() => parseFlowRecipes(flowRecipes)) ?? [] }
+    case INPUT.planId:
+      return { kind: 'plan', planId: id(INPUT.planId) }
+    default:
+      throw new InputError(
+        INPUT.recipeId,
+        'is required (or give flow-id or plan-id to run a flow or a plan, ' +
+          'or job-id to wait on a job group that already runs).'
+      )
+  }
+}

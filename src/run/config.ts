@@ -1,0 +1,28 @@
+/** The step's configuration: secrets masked first, then every input parsed once; invalid inputs fail the step. */
+import * as core from '@actions/core'
+import { InputErrors, parseInputs, type Config } from '../inputs/inputs.ts'
+import { log } from '../shared/log.ts'
+import { registerSecret } from '../shared/secrets.ts'
+import { SECRET_INPUTS } from '../inputs/sign-in-inputs.ts'
+import { appendSummary, renderInputErrors } from '../report/summary.ts'
+
+/**
+ * The parsed inputs, or undefined (the step failed, nothing sent, the summary says why) when any is invalid.
+ * `quiet` (the post step): no annotations, no summary.
+ */
+export async function readConfig(options: { quiet?: boolean } = {}): Promise<Config | undefined> {
+  for (const name of SECRET_INPUTS) registerSecret(core.getInput(name))
+  try {
+    const config = parseInputs((name) => core.getInput(name))
+    if (!options.quiet) for (const warning of config.warnings) log.warning(warning, { title: 'Input warning' })
+    return config
+  } catch (error) {
+    if (!(error instanceof InputErrors)) throw error
+    if (options.quiet) return undefined
+    for (const e of error.errors) log.error(e.message, { title: `Invalid input: ${e.input}` })
+    const count = error.errors.length === 1 ? 'An input is' : `${error.errors.length} inputs are`
+    core.setFailed(`${count} invalid; nothing was sent.`)
+    await appendSummary(renderInputErrors(error.errors))
+    return undefined
+  }
+}
