@@ -52,6 +52,7 @@ export class OAuthTokens implements TokenSource {
   /** A definite refusal by the token endpoint: every later call fails with it, without asking again. */
   private refused?: Error
   private obtained = 0
+  private last?: TokenAnswer
 
   constructor(options: OAuthOptions) {
     this.options = options
@@ -73,6 +74,19 @@ export class OAuthTokens implements TokenSource {
     this.current = undefined
     await this.renew(deadline)
     return true
+  }
+
+  /**
+   * A new access token now, whatever the current one's time left (the keep-alive of a refresh token): the answer,
+   * and whether the refresh token rotated (its write-back has then been done or has failed).
+   */
+  async refresh(deadline?: number): Promise<{ answer: TokenAnswer; rotated: boolean }> {
+    await (this.prepared ??= this.prepare())
+    const before = this.grant.kind === 'refresh_token' ? this.grant.refreshToken : undefined
+    this.current = undefined
+    await this.renew(deadline)
+    const after = this.grant.kind === 'refresh_token' ? this.grant.refreshToken : undefined
+    return { answer: this.last!, rotated: before !== after }
   }
 
   private async prepare(): Promise<void> {
@@ -114,6 +128,7 @@ export class OAuthTokens implements TokenSource {
 
   private async use(answer: TokenAnswer): Promise<string> {
     this.obtained += 1
+    this.last = answer
     this.current = { token: answer.accessToken, life: lifeOf(answer.accessToken, answer.sentAt, answer.expiresIn) }
     this.options.onObtained(answer, this.obtained)
     this.options.onAccessToken(answer.accessToken)
