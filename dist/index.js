@@ -28373,7 +28373,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5806);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4424);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5673);
 /* harmony import */ var _shared_log_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9509);
 /* harmony import */ var _shared_secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7158);
 /** Entry point of the main step (runs.main). */
@@ -28421,6 +28421,7 @@ const INPUT = {
     planId: 'plan-id',
     overrides: 'overrides',
     runParameters: 'run-parameters',
+    dryRun: 'dry-run',
     wait: 'wait',
     timeout: 'timeout',
     pollInterval: 'poll-interval',
@@ -28743,6 +28744,7 @@ function v4ApiUrl(apiUrl, warnings) {
 // Generated from action.yml by scripts/gen-action-defaults.ts (npm run gen): do not edit.
 /** The defaults action.yml declares, used when an input is given empty (the runner fills them in otherwise). */
 const INPUT_DEFAULTS = {
+    'dry-run': 'false',
     wait: 'true',
     timeout: '6h',
     'poll-interval': '2s',
@@ -28846,6 +28848,8 @@ function targetLabel(target) {
             return `flow ${target.flowId}`;
         case 'plan':
             return `plan ${target.planId}`;
+        case 'none':
+            return 'the sign-in';
     }
 }
 /** Every bad input found, reported together so one run shows them all. */
@@ -28890,11 +28894,13 @@ function parseInputs(get) {
     const apiUrl = c.attempt(() => v4ApiUrl((0,input_values/* parseApiUrl */.nV)(c.get(action_spec/* INPUT */.b.apiUrl), c.warnings), c.warnings));
     const appUrlText = c.get(action_spec/* INPUT */.b.appUrl);
     const signIn = (0,sign_in_inputs/* parseSignIn */.MQ)(c);
+    const dryRun = c.attempt(() => (0,input_values/* parseBoolean */.yG)(action_spec/* INPUT */.b.dryRun, c.get(action_spec/* INPUT */.b.dryRun)));
     const config = {
         apiUrl,
         apiToken: signIn?.mode === 'static' ? signIn.token : '',
         signIn,
-        ...parseRun(c),
+        dryRun,
+        ...parseRun(c, { dryRun: dryRun === true, refreshing: signIn?.mode === 'refresh-token' }),
         ...parseWaiting(c),
         failOnJobFailure: c.attempt(() => (0,input_values/* parseBoolean */.yG)(action_spec/* INPUT */.b.failOnJobFailure, c.get(action_spec/* INPUT */.b.failOnJobFailure))),
         cancelOnTimeout: c.attempt(() => (0,input_values/* parseBoolean */.yG)(action_spec/* INPUT */.b.cancelOnTimeout, c.get(action_spec/* INPUT */.b.cancelOnTimeout))),
@@ -28913,8 +28919,8 @@ function parseInputs(get) {
     return config;
 }
 /** What to run: the target and its request options. */
-function parseRun(c) {
-    const target = c.attempt(() => parseTarget(c));
+function parseRun(c, dry) {
+    const target = c.attempt(() => parseTarget(c, dry));
     const overridesText = c.get(action_spec/* INPUT */.b.overrides);
     const runParametersText = c.get(action_spec/* INPUT */.b.runParameters);
     const refuse = (why) => {
@@ -28927,6 +28933,8 @@ function parseRun(c) {
         refuse('cannot be used with job-id (the job already runs); remove it or give recipe-id instead.');
     if (target?.kind === 'plan')
         refuse('cannot be used with plan-id: plans take no overrides here; remove it.');
+    if (target?.kind === 'none')
+        refuse('has nothing to apply to: a dry run without a run target only signs in.');
     const parse = target?.kind === 'flow' ? flow_inputs/* parseFlowOverrides */.zv : overrides/* parseOverrides */.f$;
     return {
         target: target,
@@ -28954,8 +28962,11 @@ function parseWaiting(c) {
     };
 }
 const TARGET_INPUTS = [action_spec/* INPUT */.b.recipeId, action_spec/* INPUT */.b.flowId, action_spec/* INPUT */.b.planId, action_spec/* INPUT */.b.jobId];
-/** Exactly one of recipe-id, flow-id, plan-id and job-id; flow-recipes only with flow-id. */
-function parseTarget(c) {
+/**
+ * Exactly one of recipe-id, flow-id, plan-id and job-id (none only for a dry run with a refresh token);
+ * flow-recipes only with flow-id.
+ */
+function parseTarget(c, dry) {
     const given = TARGET_INPUTS.filter((name) => c.get(name));
     const flowRecipes = c.get(action_spec/* INPUT */.b.flowRecipes);
     if (flowRecipes && !given.includes(action_spec/* INPUT */.b.flowId))
@@ -28975,6 +28986,12 @@ function parseTarget(c) {
         case action_spec/* INPUT */.b.planId:
             return { kind: 'plan', planId: id(action_spec/* INPUT */.b.planId) };
         default:
+            if (dry.dryRun && dry.refreshing)
+                return { kind: 'none' };
+            if (dry.dryRun) {
+                throw new input_values/* InputError */.dz(action_spec/* INPUT */.b.dryRun, 'needs a run target: give recipe-id, flow-id, plan-id or job-id. Only with refresh-token may it have none: ' +
+                    'then it only signs in, which renews the refresh token.');
+            }
             throw new input_values/* InputError */.dz(action_spec/* INPUT */.b.recipeId, 'is required (or give flow-id or plan-id to run a flow or a plan, ' +
                 'or job-id to wait on a job group that already runs).');
     }
@@ -29333,7 +29350,7 @@ function parseClientId(text) {
 
 /***/ }),
 
-/***/ 4424:
+/***/ 5673:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30467,7 +30484,78 @@ const ACTION_NAME = 'trifacta-run-job-action';
 const VERSION = package_namespaceObject.rE;
 const USER_AGENT = `${ACTION_NAME}/${VERSION}`;
 
+// EXTERNAL MODULE: ./src/shared/jwt.ts
+var jwt = __nccwpck_require__(8614);
+;// CONCATENATED MODULE: ./src/auth/token-life.ts
+/**
+ * When an access token expires and when to refresh it. AAC's access tokens live 1 hour by its help page and
+ * 5 minutes by its 2025 guide, so the lifetime is read from each answer (`expires_in`) or the JWT's `exp`, never
+ * assumed. Pure.
+ */
+
+/** Refresh when less than this is left… */
+const REFRESH_MARGIN_MS = 60_000;
+/** …or less than this share of its lifetime, whichever is less: short-lived tokens are not refreshed every call. */
+const REFRESH_SHARE = 0.2;
+/**
+ * The life of `token`, obtained at `obtainedAt` (epoch ms, taken when the request was sent, so the estimate errs
+ * early): by `expires_in` seconds when the answer gave it, by the JWT's `exp` otherwise; the earlier of the two
+ * when both are known. Undefined when neither is: such a token is used until the API answers 401.
+ */
+function lifeOf(token, obtainedAt, expiresInSeconds) {
+    const lives = [];
+    if (expiresInSeconds !== undefined && Number.isFinite(expiresInSeconds) && expiresInSeconds > 0) {
+        lives.push({ expiresAt: obtainedAt + expiresInSeconds * 1000, lifetimeMs: expiresInSeconds * 1000 });
+    }
+    const claims = (0,jwt/* jwtClaims */.v)(token);
+    if (claims?.exp !== undefined) {
+        const expiresAt = claims.exp * 1000;
+        const issuedAt = claims.iat !== undefined && claims.iat < claims.exp ? claims.iat * 1000 : obtainedAt;
+        lives.push({ expiresAt, lifetimeMs: Math.max(0, expiresAt - issuedAt) });
+    }
+    if (lives.length === 0)
+        return undefined;
+    return lives.reduce((a, b) => (b.expiresAt < a.expiresAt ? b : a));
+}
+/** Less than 60 s, or less than 20% of the lifetime, is left (the smaller margin counts). */
+function needsRefresh(life, now) {
+    if (life === undefined)
+        return false;
+    const margin = Math.min(REFRESH_MARGIN_MS, REFRESH_SHARE * life.lifetimeMs);
+    return life.expiresAt - now < margin;
+}
+/**
+ * When a refresh token expires (epoch ms): by the answer's `refresh_token_expires_in` seconds (counted from when
+ * the request was sent), else by the refresh token's own `exp` if it is a JWT; undefined when neither says.
+ */
+function refreshTokenExpiresAt(expiresIn, refreshToken, sentAt) {
+    const seconds = typeof expiresIn === 'number' || typeof expiresIn === 'string' ? Number(expiresIn) : NaN;
+    if (String(expiresIn).trim() !== '' && Number.isFinite(seconds) && seconds > 0)
+        return sentAt + seconds * 1000;
+    const exp = refreshToken === undefined ? undefined : (0,jwt/* jwtClaims */.v)(refreshToken)?.exp;
+    return exp !== undefined && exp > 0 ? exp * 1000 : undefined;
+}
+/** Every run warns once when less than this is left before the refresh token lapses. */
+const LAPSE_WARNING_MS = 14 * 86_400_000;
+/** `2026-12-14 09:30 UTC`. */
+const utcDate = (ms) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+/** The warning that the refresh token lapses soon, or undefined when it does not (or nothing says when). */
+function lapseWarning(expiresAt, now) {
+    if (expiresAt === undefined || expiresAt - now >= LAPSE_WARNING_MS)
+        return undefined;
+    const days = Math.max(0, Math.floor((expiresAt - now) / 86_400_000));
+    return (`The refresh token expires on ${utcDate(expiresAt)} (in ${days} days). If no run refreshes it before then, it ` +
+        'stops working and a new token pair must be made by hand. Schedule the keep-alive (a weekly workflow with ' +
+        'dry-run: true, refresh-token and no run target, in the same concurrency group as the runs; see "Keep the ' +
+        'refresh token alive" in the README), or create a new pair with a longer lifetime.');
+}
+/** The token has expired by the runner's clock. */
+function hasExpired(life, now) {
+    return life !== undefined && now >= life.expiresAt;
+}
+
 ;// CONCATENATED MODULE: ./src/auth/token-endpoint.ts
+
 
 
 
@@ -30561,6 +30649,7 @@ function readAnswer(status, body, sentAt) {
         accessToken,
         refreshToken: text('refresh_token'),
         expiresIn: json?.expires_in !== undefined && Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : undefined,
+        refreshExpiresAt: refreshTokenExpiresAt(json?.refresh_token_expires_in, text('refresh_token'), sentAt),
         sentAt
     };
 }
@@ -30659,51 +30748,6 @@ function secretFailure(failure, doing, ctx) {
     }
 }
 
-// EXTERNAL MODULE: ./src/shared/jwt.ts
-var jwt = __nccwpck_require__(8614);
-;// CONCATENATED MODULE: ./src/auth/token-life.ts
-/**
- * When an access token expires and when to refresh it. AAC's access tokens live 1 hour by its help page and
- * 5 minutes by its 2025 guide, so the lifetime is read from each answer (`expires_in`) or the JWT's `exp`, never
- * assumed. Pure.
- */
-
-/** Refresh when less than this is left… */
-const REFRESH_MARGIN_MS = 60_000;
-/** …or less than this share of its lifetime, whichever is less: short-lived tokens are not refreshed every call. */
-const REFRESH_SHARE = 0.2;
-/**
- * The life of `token`, obtained at `obtainedAt` (epoch ms, taken when the request was sent, so the estimate errs
- * early): by `expires_in` seconds when the answer gave it, by the JWT's `exp` otherwise; the earlier of the two
- * when both are known. Undefined when neither is: such a token is used until the API answers 401.
- */
-function lifeOf(token, obtainedAt, expiresInSeconds) {
-    const lives = [];
-    if (expiresInSeconds !== undefined && Number.isFinite(expiresInSeconds) && expiresInSeconds > 0) {
-        lives.push({ expiresAt: obtainedAt + expiresInSeconds * 1000, lifetimeMs: expiresInSeconds * 1000 });
-    }
-    const claims = (0,jwt/* jwtClaims */.v)(token);
-    if (claims?.exp !== undefined) {
-        const expiresAt = claims.exp * 1000;
-        const issuedAt = claims.iat !== undefined && claims.iat < claims.exp ? claims.iat * 1000 : obtainedAt;
-        lives.push({ expiresAt, lifetimeMs: Math.max(0, expiresAt - issuedAt) });
-    }
-    if (lives.length === 0)
-        return undefined;
-    return lives.reduce((a, b) => (b.expiresAt < a.expiresAt ? b : a));
-}
-/** Less than 60 s, or less than 20% of the lifetime, is left (the smaller margin counts). */
-function needsRefresh(life, now) {
-    if (life === undefined)
-        return false;
-    const margin = Math.min(REFRESH_MARGIN_MS, REFRESH_SHARE * life.lifetimeMs);
-    return life.expiresAt - now < margin;
-}
-/** The token has expired by the runner's clock. */
-function hasExpired(life, now) {
-    return life !== undefined && now >= life.expiresAt;
-}
-
 ;// CONCATENATED MODULE: ./src/auth/oauth.ts
 
 
@@ -30721,6 +30765,7 @@ class OAuthTokens {
     /** A definite refusal by the token endpoint: every later call fails with it, without asking again. */
     refused;
     obtained = 0;
+    last;
     constructor(options) {
         this.options = options;
         this.grant = options.grant;
@@ -30742,6 +30787,18 @@ class OAuthTokens {
         this.current = undefined;
         await this.renew(deadline);
         return true;
+    }
+    /**
+     * A new access token now, whatever the current one's time left (the keep-alive of a refresh token): the answer,
+     * and whether the refresh token rotated (its write-back has then been done or has failed).
+     */
+    async refresh(deadline) {
+        await (this.prepared ??= this.prepare());
+        const before = this.grant.kind === 'refresh_token' ? this.grant.refreshToken : undefined;
+        this.current = undefined;
+        await this.renew(deadline);
+        const after = this.grant.kind === 'refresh_token' ? this.grant.refreshToken : undefined;
+        return { answer: this.last, rotated: before !== after };
     }
     async prepare() {
         await this.options.prepare?.();
@@ -30784,6 +30841,7 @@ class OAuthTokens {
     }
     async use(answer) {
         this.obtained += 1;
+        this.last = answer;
         this.current = { token: answer.accessToken, life: lifeOf(answer.accessToken, answer.sentAt, answer.expiresIn) };
         this.options.onObtained(answer, this.obtained);
         this.options.onAccessToken(answer.accessToken);
@@ -30937,8 +30995,13 @@ function secret_store_isTransient(error) {
 
 
 
+
 /** Failed writes so far: the first is explained in full, later ones only add a line. */
 let writeFailures = 0;
+/** The warning that the refresh token lapses soon is given once per run. */
+let lapseWarned = false;
+/** A rotated refresh token could not be written back (the step fails). */
+const rotatedTokenUnsaved = () => writeFailures > 0;
 function signIn(config, transport, clock) {
     const s = config.signIn;
     if (s.mode === 'static')
@@ -30958,17 +31021,24 @@ function signIn(config, transport, clock) {
         prepare: store ? () => store.check() : undefined,
         onAccessToken: saveAccessToken,
         onRotated: (refreshToken) => rotated(refreshToken, store),
-        onObtained: (answer, count) => obtained(answer, count, s.tokenEndpoint),
+        onObtained: (answer, count) => obtained(answer, count, s.tokenEndpoint, clock.now()),
         secretLabel: store?.label
     });
 }
-function obtained(answer, count, endpoint) {
+function obtained(answer, count, endpoint, now) {
     const life = answer.expiresIn === undefined ? '' : `; it is valid for ${(0,format/* formatMs */._)(answer.expiresIn * 1000)}`;
-    const line = `${count === 1 ? 'Signed in' : `Access token ${count} obtained`} at ${endpoint}${life}.`;
+    const expires = answer.refreshExpiresAt;
+    const lapse = expires === undefined ? '' : `; the refresh token expires on ${utcDate(expires)}`;
+    const line = `${count === 1 ? 'Signed in' : `Access token ${count} obtained`} at ${endpoint}${life}${lapse}.`;
     if (count === 1)
         log/* log */.Rm.info(line);
     else
         log/* log */.Rm.debug(line);
+    const warning = lapseWarning(expires, now);
+    if (warning && !lapseWarned) {
+        lapseWarned = true;
+        log/* log */.Rm.warning(warning, { title: 'Refresh token expires soon' });
+    }
 }
 /** The new refresh token: the masked output at once, then the secret. */
 async function rotated(refreshToken, store) {
@@ -31075,6 +31145,816 @@ function describeCancel(outcome, reason, subject) {
 }
 const cap = (text) => text.charAt(0).toUpperCase() + text.slice(1);
 
+;// CONCATENATED MODULE: ./src/dry-run/credentials.ts
+
+const READS = ['/v4/auth', '/v4/jobGroups?limit=1'];
+async function checkCredentials(client, budget) {
+    const missing = [];
+    for (const path of READS) {
+        try {
+            await client.read(path, budget);
+            const instead = missing.length ? `; this edition has no ${missing.join(' or ')}` : '';
+            return { what: 'Credentials', outcome: 'passed', detail: `the API accepted the token (GET ${path}${instead})` };
+        }
+        catch (error) {
+            // Only a call this edition does not have is skipped; anything else (401 first of all) fails the dry run.
+            if (!(error instanceof ApiError && (error.status === 404 || error.status === 405)))
+                throw error;
+            missing.push(`GET ${path}`);
+        }
+    }
+    const detail = `this edition has neither ${missing.join(' nor ')}: the token is checked by the next call`;
+    return { what: 'Credentials', outcome: 'limited', detail };
+}
+
+;// CONCATENATED MODULE: ./src/runner/outputs.ts
+/** Outputs: each written once, redacted before it is first written (a later different value is written again). */
+
+
+const written = new Map();
+function setOutput(name, value) {
+    const safe = (0,secrets/* redact */.E)(value);
+    if (written.get(name) === safe)
+        return;
+    written.set(name, safe);
+    core/* setOutput */.uH(name, safe);
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/dry-run-report.ts
+/**
+ * The report of a dry run: what was checked and how it went, told as the headline, the outputs and the step
+ * summary. A dry run starts nothing; when a server started a job anyway, the report says so first. Pure.
+ */
+
+
+
+
+const DRY_RUN_STATUS = 'DryRun';
+/** Passed: every check held (a limited one too) and nothing was started. */
+const passed = (report) => report.verdict !== 'failed' && report.verdict !== 'started';
+/** The target's name, quoted, on one line: ` ('Sales by region')`, or '' when unknown. */
+function named(report) {
+    return report.name ? ` ('${(0,format/* oneLine */.T)(report.name, 100)}')` : '';
+}
+/** `Dry run: recipe 7 ('Sales by region') would run`, and the like. Raw text: escape it where it goes. */
+function headline(report) {
+    const what = `${report.subject}${named(report)}`;
+    switch (report.verdict) {
+        case 'would-run':
+            return `Dry run: ${what} would run`;
+        case 'exists':
+            return `Dry run: ${what} exists (only its existence was checked)`;
+        case 'status':
+            return `Dry run: ${what} is ${(0,format/* oneLine */.T)(report.status ?? 'of unknown status', 60)}`;
+        case 'signed-in':
+            return 'Dry run: signed in, and the refresh token was renewed';
+        case 'started':
+            return `Dry run: the server started job ${report.stray?.id} for ${what} despite test mode`;
+        case 'failed':
+            return `Dry run failed: ${what}`;
+    }
+}
+/**
+ * The outputs: `status` is DryRun when the checks passed, and `job-id` stays empty, unless a server started a job
+ * despite test mode: then they name that job and its status, as they would for any run.
+ */
+function dryRunOutputs(report) {
+    const { stray } = report;
+    return {
+        [action_spec/* OUTPUT */.a.jobId]: stray ? String(stray.id) : '',
+        [action_spec/* OUTPUT */.a.status]: passed(report) ? DRY_RUN_STATUS : (stray?.status ?? ''),
+        [action_spec/* OUTPUT */.a.requestId]: report.requestId,
+        [action_spec/* OUTPUT */.a.jobUrl]: stray?.url ?? '',
+        [action_spec/* OUTPUT */.a.durationSeconds]: '',
+        [action_spec/* OUTPUT */.a.jobs]: '[]',
+        [action_spec/* OUTPUT */.a.written]: '',
+        [action_spec/* OUTPUT */.a.jobIds]: JSON.stringify(stray ? [stray.id] : []),
+        [action_spec/* OUTPUT */.a.flowRunId]: '',
+        [action_spec/* OUTPUT */.a.planRunId]: ''
+    };
+}
+const MARK = { passed: '✅', limited: '⚠️', failed: '❌' };
+/** The step summary of a dry run, as Markdown with HTML tables; every server text escaped. */
+function renderDryRunSummary(report) {
+    const icon = report.verdict === 'failed' || report.verdict === 'started' ? '❌' : '🔎';
+    // An HTML heading: Markdown would turn a URL in a server-given name into a link.
+    const lines = [`<h3>${icon} ${escapeText(headline(report), 400)}</h3>`, ''];
+    if (report.stray)
+        lines.push(`<p><b>${escapeText(report.stray.text, 1000)}</b></p>`, '');
+    if (report.error)
+        lines.push(`<p>${escapeText(report.error, 2000)}</p>`, '');
+    for (const note of report.notes)
+        lines.push(`<p>${escapeText(note, 1000)}</p>`, '');
+    if (report.checks.length > 0) {
+        const rows = report.checks.map((c) => `<tr><td>${escapeText(c.what, 100)}</td><td>${MARK[c.outcome]}</td><td>${escapeText(c.detail, 600)}</td></tr>`);
+        const head = '<thead><tr><th>Checked</th><th></th><th>Result</th></tr></thead>';
+        lines.push('#### Checked', '', `<table>\n${head}\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`, '');
+    }
+    if (report.writes)
+        lines.push('#### Would write', '', ...writesSection(report.writes), '');
+    if (!report.stray)
+        lines.push('<p>Nothing was started: this was a dry run (dry-run: true).</p>', '');
+    if (report.runUrl) {
+        const url = (0,secrets/* redact */.E)(report.runUrl).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+        lines.push(`<p>Workflow run: <a href="${url}">${escapeText(report.runUrl, 200)}</a></p>`, '');
+    }
+    return lines.join('\n');
+}
+function writesSection(writes) {
+    if (writes.length === 0)
+        return ['<p>The overrides change no output: each output writes where it is set up to.</p>'];
+    return ['<ul>', ...writes.map((w) => `<li><code>${escapeText(w, 400)}</code></li>`), '</ul>'];
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/publish-dry-run.ts
+
+
+
+
+const publish_dry_run_MARK = { passed: 'ok', limited: 'limited', failed: 'FAILED' };
+async function publishDryRun(config, report) {
+    for (const [name, value] of Object.entries(dryRunOutputs(report)))
+        setOutput(name, value);
+    for (const check of report.checks)
+        log/* log */.Rm.info(`${check.what}: ${publish_dry_run_MARK[check.outcome]}: ${check.detail}`);
+    for (const write of report.writes ?? [])
+        log/* log */.Rm.info(`Would write: ${write}`);
+    for (const note of report.notes)
+        log/* log */.Rm.info(note);
+    const markdown = fitSummary(renderDryRunSummary(report));
+    await appendSummary(markdown);
+    if (config.commentOnPr) {
+        const { commentOnPullRequest } = await __nccwpck_require__.e(/* import() */ 604).then(__nccwpck_require__.bind(__nccwpck_require__, 9604));
+        await commentOnPullRequest(config, report, markdown);
+    }
+    if (passed(report)) {
+        log/* log */.Rm.info(`${headline(report)}. Nothing was started.`);
+        return;
+    }
+    const title = report.stray ? 'A dry run started a job' : (report.errorTitle ?? 'Dry run failed');
+    const why = report.checks.filter((c) => c.outcome === 'failed').map((c) => `${c.what}: ${c.detail}`);
+    log/* log */.Rm.error(report.stray?.text ?? report.error ?? `${headline(report)}. ${why.join(' ')}`, { title });
+    process.exitCode = 1;
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/check-kind.ts
+function budgetOf(ctx) {
+    return { deadline: ctx.deadline, persistMs: Math.max(0, ctx.deadline - ctx.clock.now()), signal: ctx.signal };
+}
+/** An `ApiError`'s message without its generic hint (the caller gives a better one). */
+function withoutHint(error) {
+    return error.hint && error.message.endsWith(error.hint)
+        ? error.message.slice(0, -error.hint.length).trim()
+        : error.message;
+}
+
+;// CONCATENATED MODULE: ./src/targets/start-retries.ts
+
+
+
+
+/** The start may have created a run, and it could not be settled whether it did: it is not sent again. */
+class TriggerUnsettledError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'TriggerUnsettledError';
+    }
+}
+/** `The <thing> may have started: <what>. … Look in <where> started after <time> before re-running.` */
+function mayHaveStarted(unsettled, what, requestId) {
+    const started = new Date(unsettled.stepStartedAt).toISOString();
+    return new TriggerUnsettledError(`The ${unsettled.thing} may have started: ${what}. To avoid running it twice, the trigger is not sent again.` +
+        `${requestId ? ` Request id: ${requestId}.` : ''}` +
+        ` Look in ${unsettled.where} started after ${started} before re-running.`);
+}
+/** `attempt` in the one retry loop, within the step's deadline, logging persistent retries as warnings. */
+function startWithRetries(ctx, what, attempt, hooks) {
+    return withRetries(attempt, {
+        what,
+        clock: ctx.clock,
+        deadline: ctx.deadline,
+        persistMs: PERSISTENT_FAILURE_MS,
+        signal: ctx.signal,
+        halt: ctx.halt,
+        random: ctx.random,
+        onRetry: (message, persistent) => (persistent ? ctx.log.warning(message) : ctx.log.debug(message)),
+        ...hooks
+    });
+}
+function requestIdOf(failure) {
+    return failure instanceof ApiError ? failure.requestId : '';
+}
+/**
+ * Send a start that no history can settle: again only when the server certainly did nothing (429, connection
+ * refused, host not found). A lost, unreadable or 304 answer fails with "may have started" and where to look, and
+ * nothing more is sent.
+ */
+function startOnce(ctx, start) {
+    const unsettled = (what, requestId) => mayHaveStarted(start.unsettled, what, requestId);
+    const attempt = async () => {
+        let response;
+        try {
+            response = await start.send();
+        }
+        catch (error) {
+            if (isUnreadableAnswer(error)) {
+                const status = error.status;
+                throw unsettled(`the server answered ${status} with an answer that could not be read`, requestIdOf(error));
+            }
+            if (error instanceof TransportError && error.kind === 'aborted')
+                throw unsettled('the workflow was cancelled while the start was being sent', '');
+            throw error;
+        }
+        if (response.status === 304) {
+            const what = 'the server answered 304 Not Modified (a run with this execution id exists) without naming it';
+            throw unsettled(what, response.requestId);
+        }
+        const started = start.read(response);
+        if (!started)
+            throw unsettled(`the server answered ${response.status} without naming the run`, response.requestId);
+        return started;
+    };
+    return startWithRetries(ctx, start.what, attempt, {
+        retryable: (error) => triggerDecision(error) !== 'fail',
+        beforeRetry: (failure) => triggerDecision(failure) === 'reconcile' || triggerDecision(failure) === 'settle'
+            ? Promise.reject(unsettled(`its answer was lost (${reason(failure)})`, requestIdOf(failure)))
+            : Promise.resolve(undefined),
+        describe: (failure, delay) => `${start.what} failed (${reason(failure)}); the server did not act on it, sending again in ${(0,format/* formatMs */._)(delay)}`
+    });
+}
+
+;// CONCATENATED MODULE: ./src/targets/job-history.ts
+/**
+ * The job history, asked when a start's outcome is unknown: did this step's send create a job group? Only a job
+ * group that is certainly this step's own is adopted: exactly one of this recipe, created between the first send
+ * and now. Several mean another run started the same recipe meanwhile; then nothing is guessed and nothing is
+ * sent again. Tries `GET /v4/jobLibrary`, then the older `GET /v4/jobGroups`.
+ */
+
+
+
+/**
+ * The server's clock is read from its `Date` header (whole seconds) to place the first send on its time line;
+ * this much is allowed for that rounding and the network. Without a `Date` header, a minute.
+ */
+const SKEW_MARGIN_MS = 2_000;
+const UNKNOWN_SKEW_MS = 60_000;
+/** A `Date` header further off than this is a gateway's or a broken clock's, not the server's: it is ignored. */
+const MAX_TRUSTED_OFFSET_MS = 10 * 60_000;
+/** When the history shows nothing, it is read again after these delays (a read replica may lag). */
+const RECHECKS_MS = [0, 2_000, 5_000];
+const LOOKUP_BUDGET_MS = 60_000;
+/** At most this many candidates are named in an error. */
+const MAX_LISTED = 10;
+/**
+ * The job group this step created, if the history shows exactly one of this recipe created since the first send;
+ * undefined if it shows none. Throws `TriggerUnsettledError` when there are several, or the history cannot be read.
+ */
+async function findOwnJobGroup(history, context, cause) {
+    const { ctx } = history;
+    const requestId = cause instanceof ApiError ? cause.requestId : '';
+    let candidates = [];
+    // A history that lags shows nothing yet: it is asked again a little later before "nothing" is believed.
+    for (const wait of RECHECKS_MS) {
+        if (wait > 0)
+            await ctx.clock.sleep(wait, ctx.signal);
+        const page = await readHistory(history, context, requestId);
+        const offset = page.serverNow === undefined ? undefined : page.serverNow - page.readAt;
+        const trusted = offset !== undefined && Math.abs(offset) <= MAX_TRUSTED_OFFSET_MS;
+        const since = history.firstSentAt + (trusted ? offset - SKEW_MARGIN_MS : -UNKNOWN_SKEW_MS);
+        candidates = page.groups.filter((g) => g.wrangledDataset?.id === history.recipeId && createdMs(g) >= since);
+        if (candidates.length > 0)
+            break;
+    }
+    if (candidates.length <= 1)
+        return candidates[0];
+    const listed = candidates
+        .slice(0, MAX_LISTED)
+        .map((g) => `${g.id} (${history.historyUrl}/${g.id})`)
+        .join(', ');
+    ctx.log.debug(`Job groups of recipe ${history.recipeId} created since the first send: ${listed}`);
+    throw unsettled(history, `${context}, and the job history shows ${candidates.length} job groups of recipe ${history.recipeId} created ` +
+        `since then, so another run may have started the same recipe: ${listed}. None is adopted or cancelled`, requestId);
+}
+async function readHistory(history, context, requestId) {
+    const { ctx } = history;
+    const deadline = Math.min(ctx.deadline, ctx.clock.now() + LOOKUP_BUDGET_MS);
+    const budget = { deadline, persistMs: LOOKUP_BUDGET_MS, signal: ctx.signal };
+    const query = { limit: '100', sort: '-createdAt', ranfor: 'recipe' };
+    const since = String(history.firstSentAt - UNKNOWN_SKEW_MS);
+    let lastError;
+    for (const [endpoint, extra] of [
+        ['/v4/jobLibrary', { 'dateFilter[createdAt][gte]': since }],
+        ['/v4/jobGroups', {}]
+    ]) {
+        try {
+            const page = await history.api.list(endpoint, { ...query, ...extra }, budget);
+            return { ...page, readAt: ctx.clock.now() };
+        }
+        catch (error) {
+            lastError = error;
+            ctx.log.debug(`Looking up job groups with GET ${endpoint} failed: ${error.message}`);
+        }
+    }
+    const why = lastError instanceof ApiError ? reason(lastError) : lastError.message;
+    throw unsettled(history, `${context}, and the job history could not be read to check (${why})`, requestId);
+}
+function createdMs(group) {
+    const t = Date.parse(group.createdAt ?? '');
+    return Number.isNaN(t) ? -Infinity : t;
+}
+function unsettled(history, what, requestId) {
+    const where = `the job history (${history.historyUrl}) for a job of recipe ${history.recipeId}`;
+    return mayHaveStarted({ thing: 'job', where, stepStartedAt: history.firstSentAt }, what, requestId);
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/stray-job.ts
+/**
+ * A job group that a server started although the request asked for test mode. It is this step's own (the answer
+ * named it, or the job history found exactly one since the send), so it is dealt with as a run of this step would
+ * be: saved for the post step first, then cancelled at once, and reported with its link. One of another recipe
+ * is not this step's: it is reported and left alone.
+ */
+
+
+
+/** Reading, cancelling and re-reading the job get this long, whatever is left of the dry run's own time. */
+const CLEANUP_MS = 30_000;
+async function handleStrayJob(api, id, recipeId, ctx) {
+    const url = `${ctx.appUrl}/jobs/${id}`;
+    // Not aborted by a workflow cancel: a job started by mistake is cancelled whatever happens around it.
+    const budget = { deadline: ctx.clock.now() + CLEANUP_MS, persistMs: CLEANUP_MS };
+    const started = `The server started job ${id} for recipe ${recipeId} although the request asked for test mode ` +
+        '(testMode: true).';
+    let group;
+    try {
+        group = await api.get(id, budget);
+    }
+    catch (error) {
+        if (error instanceof ApiError && error.status === 404) {
+            const text = `The server's answer to the test-mode request named job group ${id}, which does not exist (GET ` +
+                `/v4/jobGroups/${id} answered 404): nothing was cancelled. Check the job history: ${ctx.appUrl}/jobs.`;
+            return { id, url, text };
+        }
+        log/* log */.Rm.debug(`Reading job group ${id} failed: ${error.message}`);
+    }
+    const of = group?.wrangledDataset?.id;
+    if (typeof of === 'number' && of !== recipeId) {
+        const text = `The server's answer to the test-mode request named job group ${id}, of recipe ${of}, not of recipe ` +
+            `${recipeId}: it is not this step's, so it was left alone. ${url}`;
+        return { id, url, status: group?.status, text };
+    }
+    saveStarted({ kind: 'recipe', id, jobGroupIds: [id] }, { triggered: true, waiting: true, requestId: '' });
+    log/* log */.Rm.warning(`${started} Cancelling it: ${url}`, { title: 'Job started by a dry run' });
+    const outcome = await api.cancel(id, budget);
+    if (outcome.kind === 'failed') {
+        const text = `${started} Cancelling it failed (${outcome.error.message}); the post step tries again. Cancel it in ` +
+            `the app if it still runs: ${url}`;
+        return { id, url, status: group?.status, text };
+    }
+    saveSettled();
+    const status = (await (0,log/* quietly */.gd)(`Reading the status of job ${id}`, () => api.status(id, budget))) ?? group?.status;
+    const fate = outcome.kind === 'cancelled'
+        ? `This step cancelled it${status ? ` (status ${status})` : ''}; check what it may have written: ${url}`
+        : `This edition cannot cancel jobs through the API, so it keeps running: cancel it in the app: ${url}`;
+    return { id, url, status, text: `${started} ${fate}` };
+}
+
+;// CONCATENATED MODULE: ./src/api/job-request.ts
+function buildRunJobGroupRequest(recipeId, overrides, runParameters) {
+    const body = { wrangledDataset: { id: recipeId } };
+    if (overrides !== undefined)
+        body.overrides = overrides;
+    const parameters = runParametersBody(runParameters);
+    if (parameters)
+        body.runParameters = parameters;
+    return body;
+}
+/** `runParameters` as recipes and flows take it, or undefined when there are none. */
+function runParametersBody(runParameters) {
+    if (runParameters.length === 0)
+        return undefined;
+    return { overrides: { data: runParameters.map(({ key, value }) => ({ key, value })) } };
+}
+
+// EXTERNAL MODULE: ./src/inputs/flow-inputs.ts
+var flow_inputs = __nccwpck_require__(6609);
+;// CONCATENATED MODULE: ./src/dry-run/test-mode.ts
+/**
+ * Test mode of `POST /v4/jobGroups` (the AAC spec's `testMode`): the very request a run would send, with the
+ * top-level `testMode: true`, and what its answer means. The server validates the run without starting it and
+ * answers `{datasetId, datasetName, sessionId}`; anything that names a job group means a job started after all.
+ * Also what a recipe's or flow's `overrides` would write. Pure.
+ */
+
+
+
+
+
+/** The run's own request body, in test mode. */
+function buildTestModeRequest(recipeId, overrides, runParameters) {
+    return { ...buildRunJobGroupRequest(recipeId, overrides, runParameters), testMode: true };
+}
+/** What a 2xx (or 304) answer to the test-mode request says. A job group id anywhere at the top wins. */
+function readTestModeAnswer(status, data) {
+    if (status === 304) {
+        return {
+            kind: 'unreadable',
+            why: 'the server answered 304 Not Modified (a job group with this execution id exists)'
+        };
+    }
+    const o = typeof data === 'object' && data !== null && !Array.isArray(data) ? data : {};
+    if (isId(o.id))
+        return { kind: 'started', jobGroupId: o.id };
+    if (o.reason === 'JobStarted' || 'jobs' in o || 'jobGraph' in o) {
+        return { kind: 'unreadable', why: `the server answered ${status} as if a job had started, naming no job group` };
+    }
+    const name = typeof o.datasetName === 'string' && o.datasetName.trim() ? o.datasetName : undefined;
+    if (typeof o.sessionId === 'string' && (name !== undefined || isId(o.datasetId))) {
+        return { kind: 'accepted', name, datasetId: isId(o.datasetId) ? o.datasetId : undefined };
+    }
+    return { kind: 'unreadable', why: `the server answered ${status} with neither a test-mode result nor a job group` };
+}
+/** A 400 (or 422) that names `testMode`: this edition does not take the field, so nothing but existence is known. */
+function rejectsTestMode(error) {
+    if (!(error instanceof ApiError) || (error.status !== 400 && error.status !== 422))
+        return false;
+    const said = [error.exception?.name, error.exception?.message, error.exception?.details, error.snippet];
+    return said.some((text) => typeof text === 'string' && /test[\s_-]?mode/i.test(text));
+}
+const MAX_WRITES = 20;
+/**
+ * What `overrides` would write, one line per write setting and publication, e.g. `overwrite csv file
+ * s3://bucket/sales.csv`; a flow's (keyed by output name) prefixed with the output. Empty when they change no
+ * output (then the recipe writes to its own outputs). At most 20 lines, the last saying how many more.
+ */
+function describeWrites(overrides, byOutput = false) {
+    const lines = [];
+    if (byOutput) {
+        for (const [name, value] of Object.entries(overrides ?? {})) {
+            if (flow_inputs/* FLOW_RUN_FIELDS */.hC.includes(name))
+                continue;
+            for (const line of writesOf(value))
+                lines.push(`${(0,format/* oneLine */.T)(name, 100)}: ${line}`);
+        }
+    }
+    else
+        lines.push(...writesOf(overrides));
+    if (lines.length <= MAX_WRITES)
+        return lines;
+    return [...lines.slice(0, MAX_WRITES - 1), `… and ${lines.length - MAX_WRITES + 1} more`];
+}
+function writesOf(overrides) {
+    if (typeof overrides !== 'object' || overrides === null)
+        return [];
+    const o = overrides;
+    const text = (v) => (typeof v === 'string' || typeof v === 'number' ? (0,format/* oneLine */.T)(String(v), 300) : '');
+    const items = (v) => Array.isArray(v) ? v.filter((i) => typeof i === 'object' && i !== null) : [];
+    const files = [...items(o.writesettings), ...items(o.writeSettings)].map((w) => [text(w.action) || 'create', text(w.format), 'file', text(w.path) || '(no path)'].filter(Boolean).join(' '));
+    const tables = items(o.publications).map((p) => {
+        const path = Array.isArray(p.path) ? p.path.map(text).filter(Boolean) : [];
+        const table = [...path, text(p.tableName) || '(no table name)'].join('.');
+        return [text(p.action) || 'create', text(p.targetType), 'table', table].filter(Boolean).join(' ');
+    });
+    return [...files, ...tables];
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/recipe-check.ts
+/**
+ * A recipe's dry run: the run's own `POST /v4/jobGroups` with `testMode: true`, which the server validates without
+ * starting anything. It is sent again only when a send certainly created nothing: a lost or unreadable answer is
+ * first looked up in the job history, since an edition that ignored `testMode` may have started the job. A job
+ * found that way, or named by the answer, is this step's own: it is cancelled and reported (`stray-job.ts`).
+ * Where the edition refuses `testMode`, the recipe is read instead and the report says only its existence was
+ * checked.
+ */
+
+
+
+
+
+
+
+
+const PATH = '/v4/jobGroups';
+class RecipeCheck {
+    subject;
+    api;
+    recipeId;
+    overrides;
+    runParameters;
+    constructor(api, recipeId, overrides, runParameters) {
+        this.api = api;
+        this.recipeId = recipeId;
+        this.overrides = overrides;
+        this.runParameters = runParameters;
+        this.subject = `recipe ${recipeId}`;
+    }
+    async check(ctx) {
+        const writes = describeWrites(this.overrides);
+        let sent;
+        try {
+            sent = await this.send(ctx);
+        }
+        catch (error) {
+            if (!rejectsTestMode(error))
+                throw error;
+            return { ...(await this.existence(ctx, error)), writes };
+        }
+        if (sent.kind === 'started') {
+            const stray = await handleStrayJob(this.api, sent.id, this.recipeId, ctx);
+            const detail = 'the server started a job instead of checking the run (testMode: true was ignored)';
+            const check = { what: `Recipe ${this.recipeId}`, outcome: 'failed', detail };
+            return { verdict: 'started', stray, checks: [check], requestId: sent.requestId, writes };
+        }
+        const given = [this.overrides ? 'overrides' : '', this.runParameters.length ? 'run-parameters' : ''];
+        const what = given.filter(Boolean).join(' and ');
+        const detail = `accepted in test mode (POST ${PATH} with testMode: true${what ? `, with the ${what}` : ''})`;
+        const checks = [{ what: `Recipe ${this.recipeId}`, outcome: 'passed', detail }];
+        const notes = sent.datasetId !== undefined && sent.datasetId !== this.recipeId
+            ? [`The server's test-mode answer names dataset ${sent.datasetId}, not recipe ${this.recipeId}.`]
+            : [];
+        return { verdict: 'would-run', name: sent.name, checks, notes, writes, requestId: sent.requestId };
+    }
+    /** The test-mode request in the one retry loop; a lost answer is settled through the job history first. */
+    send(ctx) {
+        const body = buildTestModeRequest(this.recipeId, this.overrides, this.runParameters);
+        const history = {
+            api: this.api,
+            recipeId: this.recipeId,
+            historyUrl: `${ctx.appUrl}/jobs`,
+            ctx,
+            firstSentAt: ctx.clock.now()
+        };
+        const lookUp = async (why, requestId) => {
+            const group = await findOwnJobGroup(history, why);
+            return group ? { kind: 'started', id: group.id, requestId } : undefined;
+        };
+        const attempt = async () => {
+            const headers = { 'x-execution-id': ctx.executionId };
+            const options = { body, headers, subject: { recipeId: this.recipeId }, signal: ctx.signal, allow304: true };
+            const response = await this.api.client.send('POST', PATH, { ...options, deadline: ctx.deadline });
+            const answer = readTestModeAnswer(response.status, response.data);
+            if (answer.kind === 'started')
+                return { kind: 'started', id: answer.jobGroupId, requestId: response.requestId };
+            if (answer.kind === 'accepted')
+                return { ...answer, requestId: response.requestId };
+            const found = await lookUp(answer.why, response.requestId);
+            if (found)
+                return found;
+            throw new Error(`POST ${PATH} in test mode: ${answer.why}. The job history shows no job group of recipe ${this.recipeId} ` +
+                `since, so nothing was started, but whether the server accepted the run is not known.` +
+                (response.requestId ? ` Request id: ${response.requestId}.` : ''));
+        };
+        return startWithRetries(ctx, `POST ${PATH} (test mode)`, attempt, {
+            retryable: (error) => triggerDecision(error) !== 'fail',
+            // A send that may have reached the server: its job group, if the edition started one, is looked for first.
+            beforeRetry: (failure) => triggerDecision(failure) === 'resend'
+                ? Promise.resolve(undefined)
+                : lookUp(`the test-mode request's answer was lost (${reason(failure)})`, requestIdOf(failure)),
+            describe: (failure, delay) => `POST ${PATH} in test mode failed (${reason(failure)}); no job group was created by it, sending again in ` +
+                `${(0,format/* formatMs */._)(delay)}`
+        });
+    }
+    /** This edition refuses `testMode`: the recipe is read, and only its existence is reported. */
+    async existence(ctx, refusal) {
+        const path = `/v4/wrangledDatasets/${this.recipeId}`;
+        const texts = [refusal.exception?.details, refusal.exception?.message, refusal.snippet];
+        const said = (0,format/* oneLine */.T)(texts.find((t) => t && /test[\s_-]?mode/i.test(t)) ?? '', 200);
+        const answered = `POST ${PATH} answered HTTP ${refusal.status}${said ? `: "${said}"` : ''}`;
+        const why = `this edition does not take testMode (${answered})`;
+        let recipe;
+        try {
+            recipe = await this.api.client.read(path, budgetOf(ctx), { recipeId: this.recipeId });
+        }
+        catch (error) {
+            if (!(error instanceof ApiError) || error.status !== 404)
+                throw error;
+            throw new Error(`${withoutHint(error)} Recipe ${this.recipeId} was not found, or this edition cannot read recipes either ` +
+                `(${why}). Check recipe-id (in the flow view, /flows/10?recipe=7 means recipe-id 7).`);
+        }
+        const name = typeof recipe?.name === 'string' && recipe.name.trim() ? recipe.name : undefined;
+        const detail = `exists (GET ${path}); ${why}, so only its existence was checked, not that it would run`;
+        return { verdict: 'exists', name, checks: [{ what: `Recipe ${this.recipeId}`, outcome: 'limited', detail }] };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/checks.ts
+
+
+
+
+
+/** Each recipe of flow-recipes is read once; beyond this many, the rest are not checked (and the report says so). */
+const MAX_FLOW_RECIPES = 50;
+/** The check for the configured target; undefined for none (a dry run that only signs in). */
+function checkFor(config, api) {
+    const { target } = config;
+    const subject = (0,inputs/* targetLabel */.Op)(target);
+    switch (target.kind) {
+        case 'recipe':
+            return new RecipeCheck(api, target.recipeId, config.overrides, config.runParameters);
+        case 'flow':
+            return { subject, check: (ctx) => checkFlow(api.client, target.flowId, target.recipeIds, config.overrides, ctx) };
+        case 'plan':
+            return { subject, check: (ctx) => checkPlan(api.client, target.planId, ctx) };
+        case 'job':
+            return { subject, check: (ctx) => checkJob(api, target.jobId, ctx) };
+        case 'none':
+            return undefined;
+    }
+}
+const nameOf = (item) => typeof item?.name === 'string' && item.name.trim() ? item.name : undefined;
+async function checkFlow(client, flowId, recipeIds, overrides, ctx) {
+    const flow = await readOrExplain(client, `/v4/flows/${flowId}`, ctx, flowOrPlanFix('flow', flowId));
+    const name = nameOf(flow);
+    const checks = [{ what: `Flow ${flowId}`, outcome: 'passed', detail: `exists (GET /v4/flows/${flowId})` }];
+    if (recipeIds.length === 0) {
+        checks.push({ what: 'Outputs', outcome: 'passed', detail: 'every output of the flow (flow-recipes is empty)' });
+    }
+    for (const recipeId of recipeIds.slice(0, MAX_FLOW_RECIPES))
+        checks.push(await flowRecipe(client, flowId, recipeId, ctx));
+    const notes = recipeIds.length > MAX_FLOW_RECIPES
+        ? [`Only the first ${MAX_FLOW_RECIPES} of the ${recipeIds.length} recipes of flow-recipes were checked.`]
+        : [];
+    const failed = checks.some((c) => c.outcome === 'failed');
+    return { verdict: failed ? 'failed' : 'would-run', name, checks, notes, writes: describeWrites(overrides, true) };
+}
+/** One recipe of flow-recipes: it must be an output of this flow. */
+async function flowRecipe(client, flowId, recipeId, ctx) {
+    const what = `flow-recipes: ${recipeId}`;
+    let recipe;
+    try {
+        recipe = await client.read(`/v4/wrangledDatasets/${recipeId}`, budgetOf(ctx));
+    }
+    catch (error) {
+        if (!(error instanceof ApiError) || (error.status !== 404 && error.status !== 400))
+            throw error;
+        const detail = `recipe ${recipeId} was not found (GET /v4/wrangledDatasets/${recipeId} answered ${error.status})`;
+        return { what, outcome: 'failed', detail: `${detail}: remove it from flow-recipes, or fix the id.` };
+    }
+    const name = nameOf(recipe);
+    const called = name ? `'${name}'` : `recipe ${recipeId}`;
+    const inFlow = recipe?.flow?.id;
+    if (inFlow === flowId)
+        return { what, outcome: 'passed', detail: `${called}, an output of this flow, would run` };
+    if (inFlow === undefined) {
+        return { what, outcome: 'limited', detail: `${called} exists; the server did not say which flow it belongs to` };
+    }
+    const elsewhere = `${called} is not in flow ${flowId} (the server puts it in flow ${String(inFlow).slice(0, 20)})`;
+    return { what, outcome: 'failed', detail: `${elsewhere}: remove it from flow-recipes.` };
+}
+async function checkPlan(client, planId, ctx) {
+    const plan = await readOrExplain(client, `/v4/plans/${planId}`, ctx, flowOrPlanFix('plan', planId));
+    const detail = `exists (GET /v4/plans/${planId}); whether the flows of its tasks resolve shows only when it runs ` +
+        '(MissingFlowReferences)';
+    return { verdict: 'would-run', name: nameOf(plan), checks: [{ what: `Plan ${planId}`, outcome: 'passed', detail }] };
+}
+async function checkJob(api, jobId, ctx) {
+    const group = await api.get(jobId, budgetOf(ctx));
+    const status = typeof group?.status === 'string' ? group.status : await api.status(jobId, budgetOf(ctx));
+    const recipe = group?.wrangledDataset?.id;
+    const of = typeof recipe === 'number' ? ` of recipe ${recipe}` : '';
+    const detail = `status ${status}${of} (GET /v4/jobGroups/${jobId}); not waited for`;
+    return { verdict: 'status', status, checks: [{ what: `Job ${jobId}`, outcome: 'passed', detail }] };
+}
+function flowOrPlanFix(what, id) {
+    return (`Check ${what}-id${what === 'flow' ? ' (in the app, /flows/10 means flow-id 10)' : ''}, that the ${what} is ` +
+        `shared with the token's user, and that this edition runs ${what}s through the API (Enterprise/Premium do; ` +
+        `Standard editions run only recipes). ${what === 'flow' ? 'Flow' : 'Plan'} ${id} was not read.`);
+}
+/** A read; a 403 or 404 is explained with `fix` instead of the generic hint. */
+async function readOrExplain(client, path, ctx, fix) {
+    try {
+        return await client.read(path, budgetOf(ctx));
+    }
+    catch (error) {
+        if (!(error instanceof ApiError) || (error.status !== 403 && error.status !== 404))
+            throw error;
+        throw new Error(`${withoutHint(error)} ${fix}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/dry-run.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** A dry run ends within this long (or the step's timeout, if shorter). */
+const DRY_RUN_MS = 120_000;
+/** The dry run, its report published; a workflow cancel stops what is still being read. */
+async function checkWithoutRunning(parts) {
+    const stop = new AbortController();
+    const removeHandlers = onWorkflowCancel((signal) => stop.abort(new Error(`${signal} received`)));
+    try {
+        await publishDryRun(parts.config, await dryRun(parts, stop.signal));
+    }
+    finally {
+        removeHandlers();
+    }
+}
+async function dryRun(parts, signal) {
+    const { config, clock } = parts;
+    const report = {
+        subject: (0,inputs/* targetLabel */.Op)(config.target),
+        verdict: 'failed',
+        checks: [],
+        requestId: '',
+        notes: [],
+        runUrl: workflowRunUrl()
+    };
+    const now = clock.now();
+    const ctx = {
+        executionId: parts.executionId,
+        stepStartedAt: now,
+        deadline: now + Math.min(config.timeoutMs, DRY_RUN_MS),
+        clock,
+        signal,
+        halt: signal,
+        log: { debug: log/* log */.Rm.debug, warning: (m) => log/* log */.Rm.warning(m, { title: 'Dry run' }) },
+        appUrl: config.appUrl
+    };
+    let stage = 'Credentials';
+    try {
+        const check = checkFor(config, parts.api);
+        if (!check)
+            return await keepAlive(parts, report, ctx);
+        report.checks.push(await checkCredentials(parts.api.client, budgetOf(ctx)));
+        stage = `${check.subject.charAt(0).toUpperCase()}${check.subject.slice(1)}`;
+        const result = await check.check(ctx);
+        return { ...report, ...result, checks: [...report.checks, ...result.checks], notes: result.notes ?? [] };
+    }
+    catch (error) {
+        return failed(report, error, stage, config);
+    }
+}
+/** A check failed as the run would have: the step fails, saying why, with the request id. */
+function failed(report, error, stage, config) {
+    if (!(error instanceof Error))
+        throw error;
+    if (error instanceof ApiError)
+        report.requestId = error.requestId;
+    if (error instanceof SignInError)
+        report.errorTitle = 'Could not sign in';
+    report.error =
+        error instanceof TransportError && error.notSent
+            ? `Nothing was sent to the API at ${config.apiUrl}: ${error.message}.`
+            : error.message;
+    report.checks.push({ what: stage, outcome: 'failed', detail: (0,format/* oneLine */.T)(report.error, 300) });
+    report.verdict = 'failed';
+    return report;
+}
+/** No target, a refresh token: sign in once (which rotates the refresh token and writes it back), and say so. */
+async function keepAlive(parts, report, ctx) {
+    const { tokens, config } = parts;
+    const s = config.signIn;
+    if (!(tokens instanceof OAuthTokens) || s.mode !== 'refresh-token')
+        throw new Error('Nothing to check.');
+    const { answer, rotated } = await tokens.refresh(ctx.deadline);
+    const life = answer.expiresIn === undefined ? '' : `, valid for ${(0,format/* formatMs */._)(answer.expiresIn * 1000)}`;
+    const checks = [
+        { what: 'Sign-in', outcome: 'passed', detail: `a new access token from ${s.tokenEndpoint}${life}` }
+    ];
+    const place = s.writeBack ? [s.writeBack.environment, s.writeBack.name].filter(Boolean).join('/') : undefined;
+    if (!rotated) {
+        checks.push({ what: 'Refresh token', outcome: 'limited', detail: 'the token endpoint did not rotate it' });
+    }
+    else if (rotatedTokenUnsaved()) {
+        const detail = `rotated, but writing the new one to the secret ${place} failed (see the error above)`;
+        checks.push({ what: 'Refresh token', outcome: 'failed', detail });
+    }
+    else {
+        const where = place ? `was written to the secret ${place}` : 'is in the refresh-token output (masked): store it';
+        checks.push({ what: 'Refresh token', outcome: 'passed', detail: `renewed (rotated); the new one ${where}` });
+    }
+    checks.push(expiryCheck(answer.refreshExpiresAt, ctx.clock.now()));
+    const verdict = checks.some((c) => c.outcome === 'failed') ? 'failed' : 'signed-in';
+    return { ...report, subject: 'the sign-in', verdict, checks };
+}
+function expiryCheck(expiresAt, now) {
+    if (expiresAt === undefined) {
+        return {
+            what: 'Expiry',
+            outcome: 'limited',
+            detail: 'the token endpoint does not say when the refresh token expires'
+        };
+    }
+    const days = Math.max(0, Math.floor((expiresAt - now) / 86_400_000));
+    const detail = `the new refresh token expires on ${utcDate(expiresAt)} (in ${days} days)`;
+    return { what: 'Expiry', outcome: 'passed', detail };
+}
+
 ;// CONCATENATED MODULE: ./src/shared/clock.ts
 /** Time, behind one seam so the waiter and the retry policy run on a fake clock in tests and the benchmark. */
 const realClock = {
@@ -31162,19 +32042,6 @@ function connect(config, transport, clock, tokens = staticToken(config.apiToken)
     return new JobGroupsApi(client, (message) => log/* log */.Rm.info(message));
 }
 
-;// CONCATENATED MODULE: ./src/runner/outputs.ts
-/** Outputs: each written once, redacted before it is first written (a later different value is written again). */
-
-
-const written = new Map();
-function setOutput(name, value) {
-    const safe = (0,secrets/* redact */.E)(value);
-    if (written.get(name) === safe)
-        return;
-    written.set(name, safe);
-    core/* setOutput */.uH(name, safe);
-}
-
 ;// CONCATENATED MODULE: ./src/run/publish.ts
 
 
@@ -31246,81 +32113,6 @@ function failureOf(config, report) {
 }
 function withLink(message, url) {
     return url && !message.includes(url) ? `${message} ${url}` : message;
-}
-
-;// CONCATENATED MODULE: ./src/targets/start-retries.ts
-
-
-
-
-/** The start may have created a run, and it could not be settled whether it did: it is not sent again. */
-class TriggerUnsettledError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'TriggerUnsettledError';
-    }
-}
-/** `The <thing> may have started: <what>. … Look in <where> started after <time> before re-running.` */
-function mayHaveStarted(unsettled, what, requestId) {
-    const started = new Date(unsettled.stepStartedAt).toISOString();
-    return new TriggerUnsettledError(`The ${unsettled.thing} may have started: ${what}. To avoid running it twice, the trigger is not sent again.` +
-        `${requestId ? ` Request id: ${requestId}.` : ''}` +
-        ` Look in ${unsettled.where} started after ${started} before re-running.`);
-}
-/** `attempt` in the one retry loop, within the step's deadline, logging persistent retries as warnings. */
-function startWithRetries(ctx, what, attempt, hooks) {
-    return withRetries(attempt, {
-        what,
-        clock: ctx.clock,
-        deadline: ctx.deadline,
-        persistMs: PERSISTENT_FAILURE_MS,
-        signal: ctx.signal,
-        halt: ctx.halt,
-        random: ctx.random,
-        onRetry: (message, persistent) => (persistent ? ctx.log.warning(message) : ctx.log.debug(message)),
-        ...hooks
-    });
-}
-function requestIdOf(failure) {
-    return failure instanceof ApiError ? failure.requestId : '';
-}
-/**
- * Send a start that no history can settle: again only when the server certainly did nothing (429, connection
- * refused, host not found). A lost, unreadable or 304 answer fails with "may have started" and where to look, and
- * nothing more is sent.
- */
-function startOnce(ctx, start) {
-    const unsettled = (what, requestId) => mayHaveStarted(start.unsettled, what, requestId);
-    const attempt = async () => {
-        let response;
-        try {
-            response = await start.send();
-        }
-        catch (error) {
-            if (isUnreadableAnswer(error)) {
-                const status = error.status;
-                throw unsettled(`the server answered ${status} with an answer that could not be read`, requestIdOf(error));
-            }
-            if (error instanceof TransportError && error.kind === 'aborted')
-                throw unsettled('the workflow was cancelled while the start was being sent', '');
-            throw error;
-        }
-        if (response.status === 304) {
-            const what = 'the server answered 304 Not Modified (a run with this execution id exists) without naming it';
-            throw unsettled(what, response.requestId);
-        }
-        const started = start.read(response);
-        if (!started)
-            throw unsettled(`the server answered ${response.status} without naming the run`, response.requestId);
-        return started;
-    };
-    return startWithRetries(ctx, start.what, attempt, {
-        retryable: (error) => triggerDecision(error) !== 'fail',
-        beforeRetry: (failure) => triggerDecision(failure) === 'reconcile' || triggerDecision(failure) === 'settle'
-            ? Promise.reject(unsettled(`its answer was lost (${reason(failure)})`, requestIdOf(failure)))
-            : Promise.resolve(undefined),
-        describe: (failure, delay) => `${start.what} failed (${reason(failure)}); the server did not act on it, sending again in ${(0,format/* formatMs */._)(delay)}`
-    });
 }
 
 ;// CONCATENATED MODULE: ./src/run/start-failure.ts
@@ -31670,25 +32462,6 @@ class Run {
     }
 }
 
-// EXTERNAL MODULE: ./src/inputs/flow-inputs.ts
-var flow_inputs = __nccwpck_require__(6609);
-;// CONCATENATED MODULE: ./src/api/job-request.ts
-function buildRunJobGroupRequest(recipeId, overrides, runParameters) {
-    const body = { wrangledDataset: { id: recipeId } };
-    if (overrides !== undefined)
-        body.overrides = overrides;
-    const parameters = runParametersBody(runParameters);
-    if (parameters)
-        body.runParameters = parameters;
-    return body;
-}
-/** `runParameters` as recipes and flows take it, or undefined when there are none. */
-function runParametersBody(runParameters) {
-    if (runParameters.length === 0)
-        return undefined;
-    return { overrides: { data: runParameters.map(({ key, value }) => ({ key, value })) } };
-}
-
 ;// CONCATENATED MODULE: ./src/api/flow-request.ts
 /**
  * The flow-run request (`POST /v4/flows/{id}/run`) from the inputs: `flow-recipes` → `wrangledDatasetIds`,
@@ -31946,7 +32719,7 @@ class FlowRun extends job_group_set_JobGroupSet {
         const listed = await (0,log/* quietly */.gd)('Reading the job groups of the flow run', () => this.jobGroups(ref, budget));
         const ids = listed?.map((g) => g.id) ?? ref.jobGroupIds;
         const reads = await Promise.all(ids.slice(0, MAX_DETAILED_JOB_GROUPS).map((id) => readJobGroup(this.api, id, budget)));
-        const groups = ids.map((id, i) => ({ ...listed?.[i], ...reads[i]?.group, id, ...named(listed?.[i]) }));
+        const groups = ids.map((id, i) => ({ ...listed?.[i], ...reads[i]?.group, id, ...flow_named(listed?.[i]) }));
         groups.forEach((g) => g.status && this.seen.set(g.id, g.status));
         const statuses = groups.map((g) => g.status);
         return {
@@ -31990,7 +32763,7 @@ function partLabel(part) {
     return part.name ?? `job ${part.jobGroupId}`;
 }
 /** The recipe as the list embedded it (with its name), which a plain read of the job group lacks. */
-function named(listed) {
+function flow_named(listed) {
     return listed?.wrangledDataset ? { wrangledDataset: listed.wrangledDataset } : {};
 }
 /** From the first job group's creation to the last one's end, once all ended. */
@@ -32143,91 +32916,6 @@ function plan_epochMs(text) {
     return Number.isFinite(t) ? t : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/targets/job-history.ts
-/**
- * The job history, asked when a start's outcome is unknown: did this step's send create a job group? Only a job
- * group that is certainly this step's own is adopted: exactly one of this recipe, created between the first send
- * and now. Several mean another run started the same recipe meanwhile; then nothing is guessed and nothing is
- * sent again. Tries `GET /v4/jobLibrary`, then the older `GET /v4/jobGroups`.
- */
-
-
-
-/**
- * The server's clock is read from its `Date` header (whole seconds) to place the first send on its time line;
- * this much is allowed for that rounding and the network. Without a `Date` header, a minute.
- */
-const SKEW_MARGIN_MS = 2_000;
-const UNKNOWN_SKEW_MS = 60_000;
-/** A `Date` header further off than this is a gateway's or a broken clock's, not the server's: it is ignored. */
-const MAX_TRUSTED_OFFSET_MS = 10 * 60_000;
-/** When the history shows nothing, it is read again after these delays (a read replica may lag). */
-const RECHECKS_MS = [0, 2_000, 5_000];
-const LOOKUP_BUDGET_MS = 60_000;
-/** At most this many candidates are named in an error. */
-const MAX_LISTED = 10;
-/**
- * The job group this step created, if the history shows exactly one of this recipe created since the first send;
- * undefined if it shows none. Throws `TriggerUnsettledError` when there are several, or the history cannot be read.
- */
-async function findOwnJobGroup(history, context, cause) {
-    const { ctx } = history;
-    const requestId = cause instanceof ApiError ? cause.requestId : '';
-    let candidates = [];
-    // A history that lags shows nothing yet: it is asked again a little later before "nothing" is believed.
-    for (const wait of RECHECKS_MS) {
-        if (wait > 0)
-            await ctx.clock.sleep(wait, ctx.signal);
-        const page = await readHistory(history, context, requestId);
-        const offset = page.serverNow === undefined ? undefined : page.serverNow - page.readAt;
-        const trusted = offset !== undefined && Math.abs(offset) <= MAX_TRUSTED_OFFSET_MS;
-        const since = history.firstSentAt + (trusted ? offset - SKEW_MARGIN_MS : -UNKNOWN_SKEW_MS);
-        candidates = page.groups.filter((g) => g.wrangledDataset?.id === history.recipeId && createdMs(g) >= since);
-        if (candidates.length > 0)
-            break;
-    }
-    if (candidates.length <= 1)
-        return candidates[0];
-    const listed = candidates
-        .slice(0, MAX_LISTED)
-        .map((g) => `${g.id} (${history.historyUrl}/${g.id})`)
-        .join(', ');
-    ctx.log.debug(`Job groups of recipe ${history.recipeId} created since the first send: ${listed}`);
-    throw unsettled(history, `${context}, and the job history shows ${candidates.length} job groups of recipe ${history.recipeId} created ` +
-        `since then, so another run may have started the same recipe: ${listed}. None is adopted or cancelled`, requestId);
-}
-async function readHistory(history, context, requestId) {
-    const { ctx } = history;
-    const deadline = Math.min(ctx.deadline, ctx.clock.now() + LOOKUP_BUDGET_MS);
-    const budget = { deadline, persistMs: LOOKUP_BUDGET_MS, signal: ctx.signal };
-    const query = { limit: '100', sort: '-createdAt', ranfor: 'recipe' };
-    const since = String(history.firstSentAt - UNKNOWN_SKEW_MS);
-    let lastError;
-    for (const [endpoint, extra] of [
-        ['/v4/jobLibrary', { 'dateFilter[createdAt][gte]': since }],
-        ['/v4/jobGroups', {}]
-    ]) {
-        try {
-            const page = await history.api.list(endpoint, { ...query, ...extra }, budget);
-            return { ...page, readAt: ctx.clock.now() };
-        }
-        catch (error) {
-            lastError = error;
-            ctx.log.debug(`Looking up job groups with GET ${endpoint} failed: ${error.message}`);
-        }
-    }
-    const why = lastError instanceof ApiError ? reason(lastError) : lastError.message;
-    throw unsettled(history, `${context}, and the job history could not be read to check (${why})`, requestId);
-}
-function createdMs(group) {
-    const t = Date.parse(group.createdAt ?? '');
-    return Number.isNaN(t) ? -Infinity : t;
-}
-function unsettled(history, what, requestId) {
-    const where = `the job history (${history.historyUrl}) for a job of recipe ${history.recipeId}`;
-    return mayHaveStarted({ thing: 'job', where, stepStartedAt: history.firstSentAt }, what, requestId);
-}
-
 ;// CONCATENATED MODULE: ./src/targets/recipe.ts
 /**
  * Recipe run: start the recipe's job group with `POST /v4/jobGroups`, never twice for one step unless it is
@@ -32335,6 +33023,8 @@ function runKindFor(config, api) {
         }
         case 'plan':
             return new plan_PlanRun(api, target.planId, config.appUrl);
+        case 'none':
+            throw new Error('No run target: a dry run without one only signs in, and runs nothing.');
     }
 }
 /** What the post step needs of a saved run: its cancel (a flow's: each of its saved job groups). */
@@ -32512,8 +33202,9 @@ function flatHeaders(message) {
 /**
  * The main step: read the inputs, start the run (or attach to one), wait for it with backoff, cancel it if the
  * workflow is cancelled or the wait times out, and publish the outcome as outputs, a step summary and, when
- * asked, a pull request comment.
+ * asked, a pull request comment. A dry run checks the run instead of starting it.
  */
+
 
 
 
@@ -32529,7 +33220,11 @@ async function run(transport = createHttpTransport(USER_AGENT), clock = realCloc
     const config = await readConfig();
     if (!config)
         return;
-    const kind = runKindFor(config, connect(config, transport, clock, signIn(config, transport, clock)));
+    const tokens = signIn(config, transport, clock);
+    const api = connect(config, transport, clock, tokens);
+    if (config.dryRun)
+        return checkWithoutRunning({ config, api, tokens, clock, executionId: executionId() });
+    const kind = runKindFor(config, api);
     const step = new Run(kind, config, clock, executionId());
     const removeHandlers = onWorkflowCancel((signal) => step.stop(signal));
     try {

@@ -1,10 +1,11 @@
 /**
  * The main step: read the inputs, start the run (or attach to one), wait for it with backoff, cancel it if the
  * workflow is cancelled or the wait times out, and publish the outcome as outputs, a step summary and, when
- * asked, a pull request comment.
+ * asked, a pull request comment. A dry run checks the run instead of starting it.
  */
 import { randomUUID } from 'node:crypto'
 import { signIn } from './auth/sign-in.ts'
+import { checkWithoutRunning } from './dry-run/dry-run.ts'
 import { onWorkflowCancel } from './run/cancellation.ts'
 import { realClock, type Clock } from './shared/clock.ts'
 import { readConfig } from './run/config.ts'
@@ -21,7 +22,10 @@ export async function run(
 ): Promise<void> {
   const config = await readConfig()
   if (!config) return
-  const kind = runKindFor(config, connect(config, transport, clock, signIn(config, transport, clock)))
+  const tokens = signIn(config, transport, clock)
+  const api = connect(config, transport, clock, tokens)
+  if (config.dryRun) return checkWithoutRunning({ config, api, tokens, clock, executionId: executionId() })
+  const kind = runKindFor(config, api)
   const step = new Run(kind, config, clock, executionId())
   const removeHandlers = onWorkflowCancel((signal) => step.stop(signal))
   try {

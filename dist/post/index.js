@@ -29180,6 +29180,7 @@ function v4ApiUrl(apiUrl, warnings) {
 // Generated from action.yml by scripts/gen-action-defaults.ts (npm run gen): do not edit.
 /** The defaults action.yml declares, used when an input is given empty (the runner fills them in otherwise). */
 const INPUT_DEFAULTS = {
+    'dry-run': 'false',
     wait: 'true',
     timeout: '6h',
     'poll-interval': '2s',
@@ -29213,6 +29214,7 @@ const INPUT = {
     planId: 'plan-id',
     overrides: 'overrides',
     runParameters: 'run-parameters',
+    dryRun: 'dry-run',
     wait: 'wait',
     timeout: 'timeout',
     pollInterval: 'poll-interval',
@@ -29897,6 +29899,8 @@ function targetLabel(target) {
             return `flow ${target.flowId}`;
         case 'plan':
             return `plan ${target.planId}`;
+        case 'none':
+            return 'the sign-in';
     }
 }
 /** Every bad input found, reported together so one run shows them all. */
@@ -29941,11 +29945,13 @@ function parseInputs(get) {
     const apiUrl = c.attempt(() => v4ApiUrl(parseApiUrl(c.get(INPUT.apiUrl), c.warnings), c.warnings));
     const appUrlText = c.get(INPUT.appUrl);
     const signIn = parseSignIn(c);
+    const dryRun = c.attempt(() => parseBoolean(INPUT.dryRun, c.get(INPUT.dryRun)));
     const config = {
         apiUrl,
         apiToken: signIn?.mode === 'static' ? signIn.token : '',
         signIn,
-        ...parseRun(c),
+        dryRun,
+        ...parseRun(c, { dryRun: dryRun === true, refreshing: signIn?.mode === 'refresh-token' }),
         ...parseWaiting(c),
         failOnJobFailure: c.attempt(() => parseBoolean(INPUT.failOnJobFailure, c.get(INPUT.failOnJobFailure))),
         cancelOnTimeout: c.attempt(() => parseBoolean(INPUT.cancelOnTimeout, c.get(INPUT.cancelOnTimeout))),
@@ -29964,8 +29970,8 @@ function parseInputs(get) {
     return config;
 }
 /** What to run: the target and its request options. */
-function parseRun(c) {
-    const target = c.attempt(() => parseTarget(c));
+function parseRun(c, dry) {
+    const target = c.attempt(() => parseTarget(c, dry));
     const overridesText = c.get(INPUT.overrides);
     const runParametersText = c.get(INPUT.runParameters);
     const refuse = (why) => {
@@ -29978,6 +29984,8 @@ function parseRun(c) {
         refuse('cannot be used with job-id (the job already runs); remove it or give recipe-id instead.');
     if (target?.kind === 'plan')
         refuse('cannot be used with plan-id: plans take no overrides here; remove it.');
+    if (target?.kind === 'none')
+        refuse('has nothing to apply to: a dry run without a run target only signs in.');
     const parse = target?.kind === 'flow' ? parseFlowOverrides : parseOverrides;
     return {
         target: target,
@@ -30005,8 +30013,11 @@ function parseWaiting(c) {
     };
 }
 const TARGET_INPUTS = [INPUT.recipeId, INPUT.flowId, INPUT.planId, INPUT.jobId];
-/** Exactly one of recipe-id, flow-id, plan-id and job-id; flow-recipes only with flow-id. */
-function parseTarget(c) {
+/**
+ * Exactly one of recipe-id, flow-id, plan-id and job-id (none only for a dry run with a refresh token);
+ * flow-recipes only with flow-id.
+ */
+function parseTarget(c, dry) {
     const given = TARGET_INPUTS.filter((name) => c.get(name));
     const flowRecipes = c.get(INPUT.flowRecipes);
     if (flowRecipes && !given.includes(INPUT.flowId))
@@ -30026,6 +30037,12 @@ function parseTarget(c) {
         case INPUT.planId:
             return { kind: 'plan', planId: id(INPUT.planId) };
         default:
+            if (dry.dryRun && dry.refreshing)
+                return { kind: 'none' };
+            if (dry.dryRun) {
+                throw new InputError(INPUT.dryRun, 'needs a run target: give recipe-id, flow-id, plan-id or job-id. Only with refresh-token may it have none: ' +
+                    'then it only signs in, which renews the refresh token.');
+            }
             throw new InputError(INPUT.recipeId, 'is required (or give flow-id or plan-id to run a flow or a plan, ' +
                 'or job-id to wait on a job group that already runs).');
     }
@@ -31318,6 +31335,8 @@ function runKindFor(config, api) {
         }
         case 'plan':
             return new PlanRun(api, target.planId, config.appUrl);
+        case 'none':
+            throw new Error('No run target: a dry run without one only signs in, and runs nothing.');
     }
 }
 /** What the post step needs of a saved run: its cancel (a flow's: each of its saved job groups). */

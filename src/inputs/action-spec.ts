@@ -19,6 +19,7 @@ export const INPUT = {
   planId: 'plan-id',
   overrides: 'overrides',
   runParameters: 'run-parameters',
+  dryRun: 'dry-run',
   wait: 'wait',
   timeout: 'timeout',
   pollInterval: 'poll-interval',

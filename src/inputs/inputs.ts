@@ -27,6 +27,8 @@ export type Target =
   /** `recipeIds`: the outputs to run (flow-recipes); empty means all. */
   | { kind: 'flow'; flowId: number; recipeIds: number[] }
   | { kind: 'plan'; planId: number }
+  /** No run target: a dry run with a refresh token only signs in (the keep-alive). */
+  | { kind: 'none' }
 
 /** `recipe 7`, `job 4100`, `flow 7`, `plan 5`. Pure. */
 export function targetLabel(target: Target): string {
@@ -39,6 +41,8 @@ export function targetLabel(target: Target): string {
       return `flow ${target.flowId}`
     case 'plan':
       return `plan ${target.planId}`
+    case 'none':
+      return 'the sign-in'
   }
 }
 
@@ -49,6 +53,8 @@ export interface Config {
   apiToken: string
   signIn: SignIn
   target: Target
+  /** Check instead of running (`dry-run`): nothing is started. */
+  dryRun: boolean
   overrides?: Record<string, unknown>
   runParameters: RunParameter[]
   wait: boolean
@@ -114,11 +120,13 @@ export function parseInputs(get: InputGetter): Config {
   const apiUrl = c.attempt(() => v4ApiUrl(parseApiUrl(c.get(INPUT.apiUrl), c.warnings), c.warnings))
   const appUrlText = c.get(INPUT.appUrl)
   const signIn = parseSignIn(c)
+  const dryRun = c.attempt(() => parseBoolean(INPUT.dryRun, c.get(INPUT.dryRun)))
   const config = {
     apiUrl,
     apiToken: signIn?.mode === 'static' ? signIn.token : '',
     signIn,
-    ...parseRun(c),
+    dryRun,
+    ...parseRun(c, { dryRun: dryRun === true, refreshing: signIn?.mode === 'refresh-token' }),
     ...parseWaiting(c),
     failOnJobFailure: c.attempt(() => parseBoolean(INPUT.failOnJobFailure, c.get(INPUT.failOnJobFailure))),
     cancelOnTimeout: c.attempt(() => parseBoolean(INPUT.cancelOnTimeout, c.get(INPUT.cancelOnTimeout))),
@@ -139,8 +147,8 @@ export function parseInputs(get: InputGetter): Config {
 }
 
 /** What to run: the target and its request options. */
-function parseRun(c: Collector): Pick<Config, 'target' | 'overrides' | 'runParameters'> {
-  const target = c.attempt(() => parseTarget(c))
+function parseRun(c: Collector, dry: DryRunInputs): Pick<Config, 'target' | 'overrides' | 'runParameters'> {
+  const target = c.attempt(() => parseTarget(c, dry))
   const overridesText = c.get(INPUT.overrides)
   const runParametersText = c.get(INPUT.runParameters)
   const refuse = (why: string): void => {
@@ -150,6 +158,7 @@ function parseRun(c: Collector): Pick<Config, 'target' | 'overrides' | 'runParam
   if (target?.kind === 'job')
     refuse('cannot be used with job-id (the job already runs); remove it or give recipe-id instead.')
   if (target?.kind === 'plan') refuse('cannot be used with plan-id: plans take no overrides here; remove it.')
+  if (target?.kind === 'none') refuse('has nothing to apply to: a dry run without a run target only signs in.')
   const parse = target?.kind === 'flow' ? parseFlowOverrides : parseOverrides
   return {
     target: target!,
@@ -183,8 +192,17 @@ function parseWaiting(c: Collector): Waiting {
 
 const TARGET_INPUTS = [INPUT.recipeId, INPUT.flowId, INPUT.planId, INPUT.jobId]
 
-/** Exactly one of recipe-id, flow-id, plan-id and job-id; flow-recipes only with flow-id. */
-function parseTarget(c: Collector): Target {
+/** Whether the step is a dry run, and signs in with a refresh token (then it may have no run target). */
+interface DryRunInputs {
+  dryRun: boolean
+  refreshing: boolean
+}
+
+/**
+ * Exactly one of recipe-id, flow-id, plan-id and job-id (none only for a dry run with a refresh token);
+ * flow-recipes only with flow-id.
+ */
+function parseTarget(c: Collector, dry: DryRunInputs): Target {
   const given = TARGET_INPUTS.filter((name) => c.get(name))
   const flowRecipes = c.get(INPUT.flowRecipes)
   if (flowRecipes && !given.includes(INPUT.flowId))
@@ -204,6 +222,14 @@ function parseTarget(c: Collector): Target {
     case INPUT.planId:
       return { kind: 'plan', planId: id(INPUT.planId) }
     default:
+      if (dry.dryRun && dry.refreshing) return { kind: 'none' }
+      if (dry.dryRun) {
+        throw new InputError(
+          INPUT.dryRun,
+          'needs a run target: give recipe-id, flow-id, plan-id or job-id. Only with refresh-token may it have none: ' +
+            'then it only signs in, which renews the refresh token.'
+        )
+      }
       throw new InputError(
         INPUT.recipeId,
         'is required (or give flow-id or plan-id to run a flow or a plan, ' +

@@ -30,7 +30,11 @@ export function commentMarker(workflow: string, job: string, target: string): st
   return `<!-- trifacta-run-job-action workflow="${clean(workflow)}" job="${clean(job)}" target="${clean(target)}" -->`
 }
 
-export async function commentOnPullRequest(config: Config, report: RunReport, summary: string): Promise<void> {
+export async function commentOnPullRequest(
+  config: Config,
+  report: Pick<RunReport, 'runUrl'>,
+  summary: string
+): Promise<void> {
   try {
     const github = await import('@actions/github')
     const { context } = github
