@@ -1,9 +1,9 @@
 // Tests of the emulator's check calls (test mode, GET /v4/auth, the recipe, flow and plan reads) and of its token
 // server's refresh-token expiry, over real HTTP.
 import { afterEach, describe, expect, it } from 'vitest'
-import { TokenServer } from './emulator/index.ts'
-import { call, exceptionBody, startEmulator as start } from './support/emulator-client.ts'
-import { WRONG_API_TOKEN } from './support/fake-tokens.ts'
+import { TokenServer } from '../emulator/index.ts'
+import { call, exceptionBody, startEmulator as start } from '../support/emulator-client.ts'
+import { WRONG_API_TOKEN } from '../support/fake-tokens.ts'
 
 const FLOWS = {
   10: {
