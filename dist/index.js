@@ -31271,12 +31271,9 @@ function writesSection(writes) {
 
 
 
-const publish_dry_run_MARK = { passed: 'ok', limited: 'limited', failed: 'FAILED' };
 async function publishDryRun(config, report) {
     for (const [name, value] of Object.entries(dryRunOutputs(report)))
         setOutput(name, value);
-    for (const check of report.checks)
-        log/* log */.Rm.info(`${check.what}: ${publish_dry_run_MARK[check.outcome]}: ${check.detail}`);
     for (const write of report.writes ?? [])
         log/* log */.Rm.info(`Would write: ${write}`);
     for (const note of report.notes)
@@ -31301,9 +31298,12 @@ async function publishDryRun(config, report) {
 function budgetOf(ctx) {
     return { deadline: ctx.deadline, persistMs: Math.max(0, ctx.deadline - ctx.clock.now()), signal: ctx.signal };
 }
-/** An `ApiError`'s message without its generic hint (the caller gives a better one). */
+/**
+ * An `ApiError`'s message without its generic hint, for a caller that gives a better one. An answer that is not the
+ * API's own (no exception body: a web page, a proxy) keeps its hint, which is about api-url.
+ */
 function withoutHint(error) {
-    return error.hint && error.message.endsWith(error.hint)
+    return error.exception && error.hint && error.message.endsWith(error.hint)
         ? error.message.slice(0, -error.hint.length).trim()
         : error.message;
 }
@@ -31853,18 +31853,26 @@ async function readOrExplain(client, path, ctx, fix) {
 
 /** A dry run ends within this long (or the step's timeout, if shorter). */
 const DRY_RUN_MS = 120_000;
+/** After a workflow cancel, a request under way gets this long to answer. */
+const STOP_GRACE_MS = 3_000;
 /** The dry run, its report published; a workflow cancel stops what is still being read. */
 async function checkWithoutRunning(parts) {
     const stop = new AbortController();
-    const removeHandlers = onWorkflowCancel((signal) => stop.abort(new Error(`${signal} received`)));
+    const grace = new AbortController();
+    const removeHandlers = onWorkflowCancel((signal) => {
+        log/* log */.Rm.info(`${signal} received: the workflow is being cancelled; the dry run stops.`);
+        stop.abort(new Error(`${signal} received`));
+        // A request under way (the test-mode one above all) gets a moment to answer, as a run's start does.
+        setTimeout(() => grace.abort(new Error(`${signal} received`)), STOP_GRACE_MS).unref();
+    });
     try {
-        await publishDryRun(parts.config, await dryRun(parts, stop.signal));
+        await publishDryRun(parts.config, await dryRun(parts, { signal: grace.signal, halt: stop.signal }));
     }
     finally {
         removeHandlers();
     }
 }
-async function dryRun(parts, signal) {
+async function dryRun(parts, stop = {}) {
     const { config, clock } = parts;
     const report = {
         subject: (0,inputs/* targetLabel */.Op)(config.target),
@@ -31880,8 +31888,8 @@ async function dryRun(parts, signal) {
         stepStartedAt: now,
         deadline: now + Math.min(config.timeoutMs, DRY_RUN_MS),
         clock,
-        signal,
-        halt: signal,
+        signal: stop.signal,
+        halt: stop.halt,
         log: { debug: log/* log */.Rm.debug, warning: (m) => log/* log */.Rm.warning(m, { title: 'Dry run' }) },
         appUrl: config.appUrl
     };
@@ -31890,14 +31898,24 @@ async function dryRun(parts, signal) {
         const check = checkFor(config, parts.api);
         if (!check)
             return await keepAlive(parts, report, ctx);
-        report.checks.push(await checkCredentials(parts.api.client, budgetOf(ctx)));
+        report.checks.push(logged(await checkCredentials(parts.api.client, budgetOf(ctx))));
         stage = `${check.subject.charAt(0).toUpperCase()}${check.subject.slice(1)}`;
         const result = await check.check(ctx);
+        result.checks.forEach(logged);
         return { ...report, ...result, checks: [...report.checks, ...result.checks], notes: result.notes ?? [] };
     }
     catch (error) {
+        const what = `${stage.charAt(0).toLowerCase()}${stage.slice(1)}`;
+        if (stop.halt?.aborted)
+            report.notes.push(`The workflow was cancelled while the dry run checked ${what}.`);
         return failed(report, error, stage, config);
     }
+}
+const dry_run_MARK = { passed: 'ok', limited: 'limited', failed: 'FAILED' };
+/** The check, told in the log as soon as it is done. */
+function logged(check) {
+    log/* log */.Rm.info(`${check.what}: ${dry_run_MARK[check.outcome]}: ${check.detail}`);
+    return check;
 }
 /** A check failed as the run would have: the step fails, saying why, with the request id. */
 function failed(report, error, stage, config) {
@@ -31939,6 +31957,7 @@ async function keepAlive(parts, report, ctx) {
         checks.push({ what: 'Refresh token', outcome: 'passed', detail: `renewed (rotated); the new one ${where}` });
     }
     checks.push(expiryCheck(answer.refreshExpiresAt, ctx.clock.now()));
+    checks.forEach(logged);
     const verdict = checks.some((c) => c.outcome === 'failed') ? 'failed' : 'signed-in';
     return { ...report, subject: 'the sign-in', verdict, checks };
 }

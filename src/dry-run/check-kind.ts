@@ -26,9 +26,12 @@ export function budgetOf(ctx: StartContext): Budget {
   return { deadline: ctx.deadline, persistMs: Math.max(0, ctx.deadline - ctx.clock.now()), signal: ctx.signal }
 }
 
-/** An `ApiError`'s message without its generic hint (the caller gives a better one). */
+/**
+ * An `ApiError`'s message without its generic hint, for a caller that gives a better one. An answer that is not the
+ * API's own (no exception body: a web page, a proxy) keeps its hint, which is about api-url.
+ */
 export function withoutHint(error: ApiError): string {
-  return error.hint && error.message.endsWith(error.hint)
+  return error.exception && error.hint && error.message.endsWith(error.hint)
     ? error.message.slice(0, -error.hint.length).trim()
     : error.message
 }

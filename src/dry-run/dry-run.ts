@@ -26,6 +26,8 @@ import { checkFor } from './checks.ts'
 
 /** A dry run ends within this long (or the step's timeout, if shorter). */
 export const DRY_RUN_MS = 120_000
+/** After a workflow cancel, a request under way gets this long to answer. */
+const STOP_GRACE_MS = 3_000
 
 export interface DryRunParts {
   config: Config
@@ -39,15 +41,24 @@ export interface DryRunParts {
 /** The dry run, its report published; a workflow cancel stops what is still being read. */
 export async function checkWithoutRunning(parts: DryRunParts): Promise<void> {
   const stop = new AbortController()
-  const removeHandlers = onWorkflowCancel((signal) => stop.abort(new Error(`${signal} received`)))
+  const grace = new AbortController()
+  const removeHandlers = onWorkflowCancel((signal) => {
+    log.info(`${signal} received: the workflow is being cancelled; the dry run stops.`)
+    stop.abort(new Error(`${signal} received`))
+    // A request under way (the test-mode one above all) gets a moment to answer, as a run's start does.
+    setTimeout(() => grace.abort(new Error(`${signal} received`)), STOP_GRACE_MS).unref()
+  })
   try {
-    await publishDryRun(parts.config, await dryRun(parts, stop.signal))
+    await publishDryRun(parts.config, await dryRun(parts, { signal: grace.signal, halt: stop.signal }))
   } finally {
     removeHandlers()
   }
 }
 
-export async function dryRun(parts: DryRunParts, signal?: AbortSignal): Promise<DryRunReport> {
+export async function dryRun(
+  parts: DryRunParts,
+  stop: { signal?: AbortSignal; halt?: AbortSignal } = {}
+): Promise<DryRunReport> {
   const { config, clock } = parts
   const report: DryRunReport = {
     subject: targetLabel(config.target),
@@ -63,8 +74,8 @@ export async function dryRun(parts: DryRunParts, signal?: AbortSignal): Promise<
     stepStartedAt: now,
     deadline: now + Math.min(config.timeoutMs, DRY_RUN_MS),
     clock,
-    signal,
-    halt: signal,
+    signal: stop.signal,
+    halt: stop.halt,
     log: { debug: log.debug, warning: (m) => log.warning(m, { title: 'Dry run' }) },
     appUrl: config.appUrl
   }
@@ -72,13 +83,24 @@ export async function dryRun(parts: DryRunParts, signal?: AbortSignal): Promise<
   try {
     const check = checkFor(config, parts.api)
     if (!check) return await keepAlive(parts, report, ctx)
-    report.checks.push(await checkCredentials(parts.api.client, budgetOf(ctx)))
+    report.checks.push(logged(await checkCredentials(parts.api.client, budgetOf(ctx))))
     stage = `${check.subject.charAt(0).toUpperCase()}${check.subject.slice(1)}`
     const result = await check.check(ctx)
+    result.checks.forEach(logged)
     return { ...report, ...result, checks: [...report.checks, ...result.checks], notes: result.notes ?? [] }
   } catch (error) {
+    const what = `${stage.charAt(0).toLowerCase()}${stage.slice(1)}`
+    if (stop.halt?.aborted) report.notes.push(`The workflow was cancelled while the dry run checked ${what}.`)
     return failed(report, error, stage, config)
   }
+}
+
+const MARK = { passed: 'ok', limited: 'limited', failed: 'FAILED' } as const
+
+/** The check, told in the log as soon as it is done. */
+function logged(check: Check): Check {
+  log.info(`${check.what}: ${MARK[check.outcome]}: ${check.detail}`)
+  return check
 }
 
 /** A check failed as the run would have: the step fails, saying why, with the request id. */
@@ -116,6 +138,7 @@ async function keepAlive(parts: DryRunParts, report: DryRunReport, ctx: CheckCon
     checks.push({ what: 'Refresh token', outcome: 'passed', detail: `renewed (rotated); the new one ${where}` })
   }
   checks.push(expiryCheck(answer.refreshExpiresAt, ctx.clock.now()))
+  checks.forEach(logged)
   const verdict = checks.some((c) => c.outcome === 'failed') ? 'failed' : 'signed-in'
   return { ...report, subject: 'the sign-in', verdict, checks }
 }

@@ -6,11 +6,8 @@ import { setOutput } from '../runner/outputs.ts'
 import { log } from '../shared/log.ts'
 import { dryRunOutputs, headline, passed, renderDryRunSummary, type DryRunReport } from './dry-run-report.ts'
 
-const MARK = { passed: 'ok', limited: 'limited', failed: 'FAILED' } as const
-
 export async function publishDryRun(config: Config, report: DryRunReport): Promise<void> {
   for (const [name, value] of Object.entries(dryRunOutputs(report))) setOutput(name as OutputName, value)
-  for (const check of report.checks) log.info(`${check.what}: ${MARK[check.outcome]}: ${check.detail}`)
   for (const write of report.writes ?? []) log.info(`Would write: ${write}`)
   for (const note of report.notes) log.info(note)
   const markdown = fitSummary(renderDryRunSummary(report))

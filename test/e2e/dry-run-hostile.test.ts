@@ -3,7 +3,7 @@
 // unsupervised or unreported: the job is cancelled (or handed to the post step) and the step fails, naming it.
 import { describe, expect, it } from 'vitest'
 import type { Emulator, FlowSpec } from '../emulator/index.ts'
-import { emulator, errors, inputsFor, run } from '../support/e2e.ts'
+import { emulator, errors, inputsFor, run, start } from '../support/e2e.ts'
 import { shown } from '../support/shown.ts'
 import { expectPromisesKept } from './hostile/promises.ts'
 
@@ -125,6 +125,58 @@ describe('an edition that starts a job despite testMode', () => {
     expect(result.code).toBe(1)
     expect(errors(result).join('\n')).toContain('neither a test-mode result nor a job group')
     expect(result.outputs.status).toBe('')
+  })
+})
+
+describe('answers that hide a started job', () => {
+  it.each([
+    ['a 500 after acting', { kind: 'status', status: 500, act: true }],
+    ['an HTML 201 after acting', { kind: 'status', status: 201, raw: '<html>ok</html>', act: true }]
+  ] as const)('%s: the job history shows the job, and it is cancelled', async (_what, action) => {
+    const e = await emulator({
+      testMode: 'ignored',
+      scenario: LONG,
+      faults: [{ method: 'POST', path: '/v4/jobGroups', action }]
+    })
+    const result = await run(dryRun(e))
+    expect(result.code).toBe(1)
+    expect(e.requestsTo('POST', '/v4/jobGroups')).toHaveLength(1)
+    expect(e.jobGroups()).toMatchObject([{ id: 4100, canceled: true }])
+    expect(result.outputs['job-id']).toBe('4100')
+    expectPromisesKept(e, result, { ownJobGroups: 1 })
+  })
+
+  it('a workflow cancel while the test-mode request hangs: the step ends promptly, saying so', async () => {
+    const e = await emulator({
+      faults: [{ method: 'POST', path: '/v4/jobGroups', action: { kind: 'delay', ms: 60_000 } }]
+    })
+    const action = start(dryRun(e))
+    await action.waitForOutput(/Credentials: ok/)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    action.child.kill('SIGINT')
+    const result = await action.result
+    expect(result.durationMs).toBeLessThan(15_000)
+    expect(result.code).toBe(1)
+    expect(result.outputs.status).toBe('')
+    expect(shown(result.summary)).toContain('The workflow was cancelled while the dry run checked recipe 7.')
+  })
+
+  it('an api-url that serves a web page: the error says so instead of blaming the flow', async () => {
+    const e = await emulator({
+      faults: [
+        { path: /^\/v4\//, times: Infinity, action: { kind: 'status', status: 404, raw: '<!doctype html><p>App</p>' } }
+      ]
+    })
+    const result = await run(dryRun(e, { 'recipe-id': '', 'flow-id': '10' }))
+    expect(result.code).toBe(1)
+    expect(errors(result).join('\n')).toContain("api-url looks like the web app's address")
+  })
+
+  it('a job-id that does not exist fails with the hint of a run', async () => {
+    const e = await emulator()
+    const result = await run(dryRun(e, { 'recipe-id': '', 'job-id': '999' }))
+    expect(result.code).toBe(1)
+    expect(errors(result).join('\n')).toContain('Job group 999 was not found: check job-id')
   })
 })
 

@@ -174,7 +174,7 @@ describe('on every edition, no kind of dry run starts anything', () => {
   it.each(Object.keys(EDITIONS))('%s', async (edition) => {
     const e = await emulator({ flows: FLOWS, plans: PLANS, ...EDITIONS[edition] })
     for (const [kind, inputs] of Object.entries(targets)) {
-      const overrides = { recipe: OVERRIDES, flow: FLOW_OVERRIDES, plan: '' }[kind]
+      const overrides: string = { recipe: OVERRIDES, flow: FLOW_OVERRIDES }[kind] ?? ''
       const result = await run(dryRun(e, { overrides, ...inputs }))
       expect(result.outputs['job-id'], `${edition}, ${kind}`).toBe('')
     }
