@@ -1,11 +1,15 @@
 // dry-run: true, end to end: the built action signs in, checks the target instead of running it, and reports what
 // it checked. On every edition of the emulator and for every kind of target, nothing is started: no POST
 // /v4/jobGroups without testMode, no flow or plan run, no cancel (checked against the emulator's record).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Emulator, EmulatorOptions, FlowSpec } from '../emulator/index.ts'
 import { emulator, errors, inputsFor, run } from '../support/e2e.ts'
 import { shown } from '../support/shown.ts'
-import { WRONG_API_TOKEN } from '../support/fake-tokens.ts'
+import { FakeGitHub } from '../support/fake-github.ts'
+import { GITHUB_TOKEN, WRONG_API_TOKEN } from '../support/fake-tokens.ts'
 
 const FLOWS: Record<number, FlowSpec> = {
   10: {
@@ -41,7 +45,8 @@ function expectNothingStarted(e: Emulator): void {
     expect(post.path, 'only test-mode requests are posted').toBe('/v4/jobGroups')
     expect((post.json as { testMode?: unknown }).testMode).toBe(true)
   }
-  expect(e.jobGroups()).toEqual([])
+  expect(e.jobGroups().filter((g) => g.origin === 'api')).toEqual([])
+  expect(e.jobGroups().filter((g) => g.canceled)).toEqual([])
   expect(e.flowRuns()).toEqual([])
   expect(e.planRuns()).toEqual([])
 }
@@ -173,6 +178,8 @@ describe('on every edition, no kind of dry run starts anything', () => {
   }
   it.each(Object.keys(EDITIONS))('%s', async (edition) => {
     const e = await emulator({ flows: FLOWS, plans: PLANS, ...EDITIONS[edition] })
+    const running = e.createJobGroup(7, { durationMs: 600_000, statuses: ['InProgress'] })
+    targets.job = { 'recipe-id': '', 'job-id': String(running) }
     for (const [kind, inputs] of Object.entries(targets)) {
       const overrides: string = { recipe: OVERRIDES, flow: FLOW_OVERRIDES }[kind] ?? ''
       const result = await run(dryRun(e, { overrides, ...inputs }))
@@ -180,6 +187,28 @@ describe('on every edition, no kind of dry run starts anything', () => {
     }
     expectNothingStarted(e)
     expect(e.requests.filter((r) => /\/cancel$/.test(r.path))).toEqual([])
+  })
+})
+
+describe('on a pull request', () => {
+  it('comment-on-pr comments the dry run, saying nothing was started', async () => {
+    const gh = await FakeGitHub.start()
+    const dir = mkdtempSync(join(tmpdir(), 'dry-run-pr-'))
+    try {
+      const event = join(dir, 'event.json')
+      const repository = { name: 'pipelines', full_name: 'acme/pipelines', owner: { login: 'acme' } }
+      writeFileSync(event, JSON.stringify({ number: 12, pull_request: { number: 12, state: 'open' }, repository }))
+      const e = await emulator()
+      const env = { GITHUB_API_URL: gh.url, GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: event }
+      const result = await run(dryRun(e, { 'comment-on-pr': 'true', 'github-token': GITHUB_TOKEN }), { env })
+      expect(result.code).toBe(0)
+      const [comment] = gh.comments('acme', 'pipelines', 12)
+      expect(shown(comment!.body)).toContain("Dry run: recipe 7 ('Recipe 7') would run")
+      expect(comment!.body).toContain('Nothing was started')
+    } finally {
+      await gh.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
 
