@@ -31157,6 +31157,11 @@ async function checkCredentials(client, budget) {
             return { what: 'Credentials', outcome: 'passed', detail: `the API accepted the token (GET ${path}${instead})` };
         }
         catch (error) {
+            // A 403 is the token's user lacking a permission: the API knew the token.
+            if (error instanceof ApiError && error.status === 403) {
+                const detail = `the API knew the token (GET ${path} answered 403: its user lacks a permission there)`;
+                return { what: 'Credentials', outcome: 'passed', detail };
+            }
             // Only a call this edition does not have is skipped; anything else (401 first of all) fails the dry run.
             if (!(error instanceof ApiError && (error.status === 404 || error.status === 405)))
                 throw error;
@@ -31207,7 +31212,7 @@ function headline(report) {
         case 'status':
             return `Dry run: ${what} is ${(0,format/* oneLine */.T)(report.status ?? 'of unknown status', 60)}`;
         case 'signed-in':
-            return 'Dry run: signed in, and the refresh token was renewed';
+            return `Dry run: signed in${report.renewed ? ', and the refresh token was renewed' : ''}`;
         case 'started':
             return `Dry run: the server started job ${report.stray?.id} for ${what} despite test mode`;
         case 'failed':
@@ -31728,8 +31733,11 @@ class RecipeCheck {
             recipe = await this.api.client.read(path, budgetOf(ctx), { recipeId: this.recipeId });
         }
         catch (error) {
-            if (!(error instanceof ApiError) || error.status !== 404)
+            if (!(error instanceof ApiError) || (error.status !== 404 && error.status !== 403))
                 throw error;
+            if (error.status === 403) {
+                throw new Error(`${withoutHint(error)} The token's user may not read recipe ${this.recipeId} (${why}).`);
+            }
             throw new Error(`${withoutHint(error)} Recipe ${this.recipeId} was not found, or this edition cannot read recipes either ` +
                 `(${why}). Check recipe-id (in the flow view, /flows/10?recipe=7 means recipe-id 7).`);
         }
@@ -31788,10 +31796,13 @@ async function flowRecipe(client, flowId, recipeId, ctx) {
         recipe = await client.read(`/v4/wrangledDatasets/${recipeId}`, budgetOf(ctx));
     }
     catch (error) {
-        if (!(error instanceof ApiError) || (error.status !== 404 && error.status !== 400))
+        if (!(error instanceof ApiError) || ![400, 403, 404].includes(error.status))
             throw error;
-        const detail = `recipe ${recipeId} was not found (GET /v4/wrangledDatasets/${recipeId} answered ${error.status})`;
-        return { what, outcome: 'failed', detail: `${detail}: remove it from flow-recipes, or fix the id.` };
+        const answered = `GET /v4/wrangledDatasets/${recipeId} answered ${error.status}`;
+        const detail = error.status === 403
+            ? `the token's user may not read recipe ${recipeId} (${answered}): share the flow with that user`
+            : `recipe ${recipeId} was not found (${answered}): remove it from flow-recipes, or fix the id`;
+        return { what, outcome: 'failed', detail: `${detail}.` };
     }
     const name = nameOf(recipe);
     const called = name ? `'${name}'` : `recipe ${recipeId}`;
@@ -31959,7 +31970,7 @@ async function keepAlive(parts, report, ctx) {
     checks.push(expiryCheck(answer.refreshExpiresAt, ctx.clock.now()));
     checks.forEach(logged);
     const verdict = checks.some((c) => c.outcome === 'failed') ? 'failed' : 'signed-in';
-    return { ...report, subject: 'the sign-in', verdict, checks };
+    return { ...report, subject: 'the sign-in', verdict, checks, renewed: rotated };
 }
 function expiryCheck(expiresAt, now) {
     if (expiresAt === undefined) {

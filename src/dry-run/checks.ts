@@ -71,9 +71,13 @@ async function flowRecipe(client: ApiClient, flowId: number, recipeId: number, c
   try {
     recipe = await client.read<Named>(`/v4/wrangledDatasets/${recipeId}`, budgetOf(ctx))
   } catch (error) {
-    if (!(error instanceof ApiError) || (error.status !== 404 && error.status !== 400)) throw error
-    const detail = `recipe ${recipeId} was not found (GET /v4/wrangledDatasets/${recipeId} answered ${error.status})`
-    return { what, outcome: 'failed', detail: `${detail}: remove it from flow-recipes, or fix the id.` }
+    if (!(error instanceof ApiError) || ![400, 403, 404].includes(error.status)) throw error
+    const answered = `GET /v4/wrangledDatasets/${recipeId} answered ${error.status}`
+    const detail =
+      error.status === 403
+        ? `the token's user may not read recipe ${recipeId} (${answered}): share the flow with that user`
+        : `recipe ${recipeId} was not found (${answered}): remove it from flow-recipes, or fix the id`
+    return { what, outcome: 'failed', detail: `${detail}.` }
   }
   const name = nameOf(recipe)
   const called = name ? `'${name}'` : `recipe ${recipeId}`

@@ -17,6 +17,11 @@ export async function checkCredentials(client: ApiClient, budget: Budget): Promi
       const instead = missing.length ? `; this edition has no ${missing.join(' or ')}` : ''
       return { what: 'Credentials', outcome: 'passed', detail: `the API accepted the token (GET ${path}${instead})` }
     } catch (error) {
+      // A 403 is the token's user lacking a permission: the API knew the token.
+      if (error instanceof ApiError && error.status === 403) {
+        const detail = `the API knew the token (GET ${path} answered 403: its user lacks a permission there)`
+        return { what: 'Credentials', outcome: 'passed', detail }
+      }
       // Only a call this edition does not have is skipped; anything else (401 first of all) fails the dry run.
       if (!(error instanceof ApiError && (error.status === 404 || error.status === 405))) throw error
       missing.push(`GET ${path}`)

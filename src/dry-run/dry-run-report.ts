@@ -41,6 +41,8 @@ export interface DryRunReport {
   writes?: string[]
   /** A job-id's status, read without waiting. */
   status?: string
+  /** The keep-alive: the refresh token rotated (and was written back). */
+  renewed?: boolean
   stray?: StrayJob
   /** The x-trifacta-request-id of the check that decided (the test-mode request, or the read). */
   requestId: string
@@ -71,7 +73,7 @@ export function headline(report: DryRunReport): string {
     case 'status':
       return `Dry run: ${what} is ${oneLine(report.status ?? 'of unknown status', 60)}`
     case 'signed-in':
-      return 'Dry run: signed in, and the refresh token was renewed'
+      return `Dry run: signed in${report.renewed ? ', and the refresh token was renewed' : ''}`
     case 'started':
       return `Dry run: the server started job ${report.stray?.id} for ${what} despite test mode`
     case 'failed':

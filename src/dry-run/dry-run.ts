@@ -140,7 +140,7 @@ async function keepAlive(parts: DryRunParts, report: DryRunReport, ctx: CheckCon
   checks.push(expiryCheck(answer.refreshExpiresAt, ctx.clock.now()))
   checks.forEach(logged)
   const verdict = checks.some((c) => c.outcome === 'failed') ? 'failed' : 'signed-in'
-  return { ...report, subject: 'the sign-in', verdict, checks }
+  return { ...report, subject: 'the sign-in', verdict, checks, renewed: rotated }
 }
 
 function expiryCheck(expiresAt: number | undefined, now: number): Check {

@@ -124,7 +124,10 @@ export class RecipeCheck implements TargetCheck {
     try {
       recipe = await this.api.client.read<{ name?: unknown }>(path, budgetOf(ctx), { recipeId: this.recipeId })
     } catch (error) {
-      if (!(error instanceof ApiError) || error.status !== 404) throw error
+      if (!(error instanceof ApiError) || (error.status !== 404 && error.status !== 403)) throw error
+      if (error.status === 403) {
+        throw new Error(`${withoutHint(error)} The token's user may not read recipe ${this.recipeId} (${why}).`)
+      }
       throw new Error(
         `${withoutHint(error)} Recipe ${this.recipeId} was not found, or this edition cannot read recipes either ` +
           `(${why}). Check recipe-id (in the flow view, /flows/10?recipe=7 means recipe-id 7).`

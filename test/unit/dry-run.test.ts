@@ -114,8 +114,11 @@ describe('the headline', () => {
     expect(headline(report({ subject: 'job 4100', name: undefined, verdict: 'status', status: 'InProgress' }))).toBe(
       'Dry run: job 4100 is InProgress'
     )
-    expect(headline(report({ subject: 'the sign-in', name: undefined, verdict: 'signed-in' }))).toBe(
+    expect(headline(report({ subject: 'the sign-in', name: undefined, verdict: 'signed-in', renewed: true }))).toBe(
       'Dry run: signed in, and the refresh token was renewed'
+    )
+    expect(headline(report({ subject: 'the sign-in', name: undefined, verdict: 'signed-in' }))).toBe(
+      'Dry run: signed in'
     )
     const stray = { id: 4100, url: 'https://x/jobs/4100', text: 'started' }
     expect(headline(report({ verdict: 'started', stray }))).toBe(
