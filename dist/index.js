@@ -30530,11 +30530,15 @@ function needsRefresh(life, now) {
  */
 function refreshTokenExpiresAt(expiresIn, refreshToken, sentAt) {
     const seconds = typeof expiresIn === 'number' || typeof expiresIn === 'string' ? Number(expiresIn) : NaN;
-    if (String(expiresIn).trim() !== '' && Number.isFinite(seconds) && seconds > 0)
-        return sentAt + seconds * 1000;
+    const plausible = (at) => (at > 0 && at - sentAt <= MAX_REFRESH_LIFE_MS ? at : undefined);
+    if (String(expiresIn).trim() !== '' && Number.isFinite(seconds) && seconds > 0) {
+        return plausible(sentAt + seconds * 1000);
+    }
     const exp = refreshToken === undefined ? undefined : (0,jwt/* jwtClaims */.v)(refreshToken)?.exp;
-    return exp !== undefined && exp > 0 ? exp * 1000 : undefined;
+    return exp === undefined ? undefined : plausible(exp * 1000);
 }
+/** AAC lets a refresh token live up to 365 days; an expiry further off than this is not believed. */
+const MAX_REFRESH_LIFE_MS = 10 * 365 * 86_400_000;
 /** Every run warns once when less than this is left before the refresh token lapses. */
 const LAPSE_WARNING_MS = 14 * 86_400_000;
 /** `2026-12-14 09:30 UTC`. */

@@ -78,6 +78,21 @@ describe('the keep-alive (dry-run: true, a refresh token, no target)', () => {
   })
 })
 
+describe('a dry run of a recipe with a refresh token', () => {
+  it('signs in for real (the token rotates and is written back) and starts nothing', async () => {
+    const { a, gh, refreshToken } = await setUp()
+    const result = await run(refreshInputs(a, refreshToken, { 'dry-run': 'true' }), {
+      env: { GITHUB_API_URL: gh.url }
+    })
+    expect(result.code).toBe(0)
+    expect(a.tokenServer.counts.refreshed).toBe(1)
+    expect(gh.secretValue(REFRESH_TOKEN_SECRET)).toBe(a.tokenServer.latestRefreshToken)
+    expect(a.emulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /v4/auth', 'POST /v4/jobGroups'])
+    expect(a.emulator.jobGroups()).toEqual([])
+    expect(result.outputs.status).toBe('DryRun')
+  })
+})
+
 describe('the warning before a refresh token lapses', () => {
   it('a run whose refresh token lapses within 14 days warns once, naming the date and the keep-alive', async () => {
     const { a, gh, refreshToken } = await setUp({

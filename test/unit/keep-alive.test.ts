@@ -54,10 +54,12 @@ describe("the refresh token's expiry", () => {
     expect(refreshTokenExpiresAt(3600, 'opaque', NOW)).toBe(NOW + 3600_000)
     expect(refreshTokenExpiresAt('3600', undefined, NOW)).toBe(NOW + 3600_000)
     expect(refreshTokenExpiresAt(undefined, jwt({ exp: NOW / 1000 + 60 }), NOW)).toBe(NOW + 60_000)
-    for (const odd of [undefined, null, '', 'soon', -5, 0, {}, Infinity]) {
+    // Nothing odd is believed, also not an expiry too far off to be a date (1e20 seconds).
+    for (const odd of [undefined, null, '', 'soon', -5, 0, {}, Infinity, 1e20, 20 * 365 * 86_400]) {
       expect(refreshTokenExpiresAt(odd, 'opaque', NOW)).toBeUndefined()
     }
     expect(refreshTokenExpiresAt(undefined, jwt({ sub: 'x' }), NOW)).toBeUndefined()
+    expect(refreshTokenExpiresAt(undefined, jwt({ exp: 1e300 }), NOW)).toBeUndefined()
   })
 
   it('is read from the token answer', () => {
