@@ -146,6 +146,23 @@ describe('answers that hide a started job', () => {
     expectPromisesKept(e, result, { ownJobGroups: 1 })
   })
 
+  it("a lost answer while another run starts the same recipe: nothing is guessed, the other's job is left alone", async () => {
+    const e = await emulator({
+      testMode: 'ignored',
+      scenario: LONG,
+      faults: [
+        { method: 'POST', path: '/v4/jobGroups', action: { kind: 'foreign-job-group', when: 'before' } },
+        { method: 'POST', path: '/v4/jobGroups', action: { kind: 'act-then-reset' } }
+      ]
+    })
+    const result = await run(dryRun(e))
+    expect(result.code).toBe(1)
+    expect(e.requests.filter((r) => /\/cancel$/.test(r.path))).toEqual([])
+    expect(errors(result).join('\n')).toContain('may have started')
+    expect(result.outputs['job-id']).toBe('')
+    expectPromisesKept(e, result, { ownJobGroups: 1, triggers: 1 })
+  })
+
   it('a workflow cancel while the test-mode request hangs: the step ends promptly, saying so', async () => {
     const e = await emulator({
       faults: [{ method: 'POST', path: '/v4/jobGroups', action: { kind: 'delay', ms: 60_000 } }]
