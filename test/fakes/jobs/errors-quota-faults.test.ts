@@ -104,12 +104,13 @@ describe('trigger quota', () => {
   })
 
   it('opens a new window after windowMs', async () => {
-    const emulator = await start({ triggerQuota: { limit: 1, windowMs: 100 } })
+    // A window long enough that the second request falls in it on a loaded machine.
+    const emulator = await start({ triggerQuota: { limit: 1, windowMs: 1000 } })
     expect((await trigger(emulator)).status).toBe(201)
     const limited = await trigger(emulator)
     expect(limited.status).toBe(429)
     expect(limited.headers.get('x-retry-after')).toBe('1') // whole seconds, at least 1
-    await new Promise((resolve) => setTimeout(resolve, 120))
+    await new Promise((resolve) => setTimeout(resolve, 1050))
     expect((await trigger(emulator)).status).toBe(201)
   })
 })
