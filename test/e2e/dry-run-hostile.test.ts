@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import type { Emulator, FlowSpec } from '../emulator/index.ts'
 import { emulator, errors, inputsFor, run, start } from '../support/e2e.ts'
 import { shown } from '../support/shown.ts'
-import { expectPromisesKept } from './hostile/promises.ts'
+import { expectPromisesKept, timeLapse } from './hostile/promises.ts'
 
 const dryRun = (e: Emulator, extra: Record<string, string> = {}): Record<string, string> =>
   inputsFor(e, { 'dry-run': 'true', ...extra })
@@ -103,7 +103,7 @@ describe('an edition that starts a job despite testMode', () => {
     const e = await emulator({
       faults: [{ method: 'POST', path: '/v4/jobGroups', action: { kind: 'act-then-reset' } }]
     })
-    const result = await run(dryRun(e))
+    const result = await run(dryRun(e), timeLapse(10)) // the history is read three times over 7 s
     expect(result.code).toBe(0)
     expect(e.requestsTo('POST', '/v4/jobGroups')).toHaveLength(2)
     expect(e.jobGroups()).toEqual([])
@@ -121,7 +121,7 @@ describe('an edition that starts a job despite testMode', () => {
         }
       ]
     })
-    const result = await run(dryRun(e))
+    const result = await run(dryRun(e), timeLapse(10))
     expect(result.code).toBe(1)
     expect(errors(result).join('\n')).toContain('neither a test-mode result nor a job group')
     expect(result.outputs.status).toBe('')
