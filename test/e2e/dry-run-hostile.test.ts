@@ -146,7 +146,7 @@ describe('answers that hide a started job', () => {
     expectPromisesKept(e, result, { ownJobGroups: 1 })
   })
 
-  it("a lost answer while another run starts the same recipe: nothing is guessed, the other's job is left alone", async () => {
+  it('a lost answer as another run starts the recipe: nothing guessed, no job cancelled', async () => {
     const e = await emulator({
       testMode: 'ignored',
       scenario: LONG,
