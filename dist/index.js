@@ -31917,7 +31917,8 @@ async function dryRun(parts, stop = {}) {
         stage = `${check.subject.charAt(0).toUpperCase()}${check.subject.slice(1)}`;
         const result = await check.check(ctx);
         result.checks.forEach(logged);
-        return { ...report, ...result, checks: [...report.checks, ...result.checks], notes: result.notes ?? [] };
+        const requestId = result.requestId ?? report.requestId;
+        return { ...report, ...result, checks: [...report.checks, ...result.checks], notes: result.notes ?? [], requestId };
     }
     catch (error) {
         const what = `${stage.charAt(0).toLowerCase()}${stage.slice(1)}`;

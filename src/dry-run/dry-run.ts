@@ -87,7 +87,8 @@ export async function dryRun(
     stage = `${check.subject.charAt(0).toUpperCase()}${check.subject.slice(1)}`
     const result = await check.check(ctx)
     result.checks.forEach(logged)
-    return { ...report, ...result, checks: [...report.checks, ...result.checks], notes: result.notes ?? [] }
+    const requestId = result.requestId ?? report.requestId
+    return { ...report, ...result, checks: [...report.checks, ...result.checks], notes: result.notes ?? [], requestId }
   } catch (error) {
     const what = `${stage.charAt(0).toLowerCase()}${stage.slice(1)}`
     if (stop.halt?.aborted) report.notes.push(`The workflow was cancelled while the dry run checked ${what}.`)
