@@ -9,14 +9,17 @@ export const modules = {
 /* harmony export */   commentOnPullRequest: () => (/* binding */ commentOnPullRequest)
 /* harmony export */ });
 /* unused harmony exports fitComment, commentMarker */
-/* harmony import */ var _inputs_inputs_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3525);
+/* harmony import */ var _inputs_inputs_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8941);
 /* harmony import */ var _shared_log_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9509);
 /* harmony import */ var _shared_secrets_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7158);
+/* harmony import */ var _http_undici_lazy_cjs__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4512);
+/* harmony import */ var _http_undici_lazy_cjs__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__webpack_require__.n(_http_undici_lazy_cjs__WEBPACK_IMPORTED_MODULE_3__);
 /**
  * Pull request comment (opt-in): one comment per pull request, workflow job and recipe, found again by a hidden
  * marker and updated in place on re-runs. Loaded only when `comment-on-pr` is true, so ordinary runs do not pay
  * for Octokit. Works on GitHub Enterprise Server (`GITHUB_API_URL`). A failure is a warning, never a failed step.
  */
+
 
 
 
@@ -42,6 +45,7 @@ function commentMarker(workflow, job, target) {
 }
 async function commentOnPullRequest(config, report, summary) {
     try {
+        await (0,_http_undici_lazy_cjs__WEBPACK_IMPORTED_MODULE_3__.loadUndici)();
         const github = await __webpack_require__.e(/* import() */ 75).then(__webpack_require__.bind(__webpack_require__, 1075));
         const { context } = github;
         const pull = context.payload.pull_request;

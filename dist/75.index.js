@@ -57,7 +57,7 @@ const http = __importStar(__webpack_require__(8611));
 const https = __importStar(__webpack_require__(5692));
 const pm = __importStar(__webpack_require__(9769));
 const tunnel = __importStar(__webpack_require__(776));
-const undici_1 = __webpack_require__(734);
+const undici_1 = __webpack_require__(4512);
 var HttpCodes;
 (function (HttpCodes) {
     HttpCodes[HttpCodes["OK"] = 200] = "OK";
@@ -916,8 +916,8 @@ class Context {
 //# sourceMappingURL=context.js.map
 // EXTERNAL MODULE: ../node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
 var lib = __webpack_require__(977);
-// EXTERNAL MODULE: ../node_modules/undici/index.js
-var undici = __webpack_require__(734);
+// EXTERNAL MODULE: ./src/http/undici-lazy.cjs
+var undici_lazy = __webpack_require__(4512);
 ;// CONCATENATED MODULE: ../node_modules/@actions/github/lib/internal/utils.js
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -950,7 +950,7 @@ function getProxyAgentDispatcher(destinationUrl) {
 function getProxyFetch(destinationUrl) {
     const httpDispatcher = getProxyAgentDispatcher(destinationUrl);
     const proxyFetch = (url, opts) => __awaiter(this, void 0, void 0, function* () {
-        return (0,undici.fetch)(url, Object.assign(Object.assign({}, opts), { dispatcher: httpDispatcher }));
+        return (0,undici_lazy.fetch)(url, Object.assign(Object.assign({}, opts), { dispatcher: httpDispatcher }));
     });
     return proxyFetch;
 }

@@ -1,6 +1,8 @@
 /**
- * Cold start of the bundled action: time from spawning `node dist/index.js` to its first HTTP request (to a local
- * server answering 401), next to the run time of `node -e 0`, both as medians over several runs after a warm-up.
+ * Start-up of the bundled action: time from spawning `node dist/index.js` to its first HTTP request (to a local
+ * server answering 401) and to its exit, and from spawning the post step (nothing to clean up) to its exit, each
+ * divided by the run time of a `node -e 0` measured just before it (pair by pair, so that a busy machine slows
+ * both), as medians over several rounds after a warm-up.
  */
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -8,6 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { formatTable } from './table.ts'
 
 const RUNS = 10
 const WARM_UPS = 1
@@ -116,8 +119,8 @@ function actionEnv(apiUrl: string, dir: string): Record<string, string> {
   }
 }
 
-/** One run of the action: milliseconds from spawn to its first request. */
-async function actionFirstRequestMs(server: FirstRequestServer, entry: string): Promise<number> {
+/** One run of the action: milliseconds from spawn to its first request, and to its exit. */
+async function actionRun(server: FirstRequestServer, entry: string): Promise<{ requestMs: number; exitMs: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'trifacta-bench-'))
   try {
     const env = actionEnv(server.url, dir)
@@ -125,16 +128,23 @@ async function actionFirstRequestMs(server: FirstRequestServer, entry: string): 
     const spawnedAt = performance.now()
     const run = await runNode([entry], env)
     const requestAt = server.takeFirstRequestAt()
-    if (requestAt === undefined) {
-      throw new Error(
-        `the action ${run.killed ? 'was killed after 10 s' : 'exited'} without sending a ` + `request:\n${run.output}`
-      )
+    if (requestAt === undefined || run.killed) {
+      throw new Error(`the action ${run.killed ? 'was killed after 10 s' : 'sent no request'}:\n${run.output}`)
     }
-    if (run.killed)
-      console.error(
-        `note: the action was still running ${KILL_AFTER_MS / 1000} s after its first ` + `request and was killed`
-      )
-    return requestAt - spawnedAt
+    return { requestMs: requestAt - spawnedAt, exitMs: run.exitAt - spawnedAt }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** One run of the post step with no saved state (the usual case: nothing to clean up): spawn to exit. */
+async function postRun(server: FirstRequestServer, entry: string): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'trifacta-bench-'))
+  try {
+    const spawnedAt = performance.now()
+    const run = await runNode([entry], actionEnv(server.url, dir))
+    if (run.killed) throw new Error(`the post step was killed after 10 s:\n${run.output}`)
+    return run.exitAt - spawnedAt
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
@@ -147,25 +157,54 @@ async function nodeNoopMs(): Promise<number> {
   return run.exitAt - spawnedAt
 }
 
-/** Median and minimum of `measure` over RUNS runs, after WARM_UPS discarded ones; runs one at a time. */
-async function time(measure: () => Promise<number>): Promise<Timing> {
-  for (let i = 0; i < WARM_UPS; i++) await measure()
-  const samples: number[] = []
-  for (let i = 0; i < RUNS; i++) samples.push(await measure())
-  samples.sort((a, b) => a - b)
-  const middle = samples.length / 2
-  const medianMs =
-    samples.length % 2 === 0 ? (samples[middle - 1]! + samples[middle]!) / 2 : samples[Math.floor(middle)]!
-  return { medianMs, minMs: samples[0]! }
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = sorted.length / 2
+  return sorted.length % 2 === 0 ? (sorted[middle - 1]! + sorted[middle]!) / 2 : sorted[Math.floor(middle)]!
 }
 
-export async function measureColdStart(entry: string): Promise<{ action: Timing; nodeNoop: Timing; runs: number }> {
+/** The table: for each measure, the median ms and the median of its ratios to the `node -e 0` of its pair. */
+export async function measureStartUp(main: string, post: string, title: string): Promise<string> {
   const server = await startServer()
+  const samples = { noop: [] as number[], request: [] as number[], exit: [] as number[], post: [] as number[] }
+  const ratios = { request: [] as number[], exit: [] as number[], post: [] as number[] }
   try {
-    const action = await time(() => actionFirstRequestMs(server, entry))
-    const nodeNoop = await time(nodeNoopMs)
-    return { action, nodeNoop, runs: RUNS }
+    for (let round = -WARM_UPS; round < RUNS; round++) {
+      const noop = await nodeNoopMs()
+      const action = await actionRun(server, main)
+      const noop2 = await nodeNoopMs()
+      const postMs = await postRun(server, post)
+      if (round < 0) continue
+      samples.noop.push(noop, noop2)
+      samples.request.push(action.requestMs)
+      samples.exit.push(action.exitMs)
+      samples.post.push(postMs)
+      ratios.request.push(action.requestMs / noop)
+      ratios.exit.push(action.exitMs / noop)
+      ratios.post.push(postMs / noop2)
+    }
   } finally {
     await server.close()
   }
+  const row = (what: string, ms: number[], r?: number[]): string[] => [
+    what,
+    median(ms).toFixed(1),
+    r ? `${median(r).toFixed(2)} ×` : '1 ×'
+  ]
+  const rows = [
+    row('node -e 0: spawn to exit', samples.noop),
+    row('main step: spawn to first request', samples.request, ratios.request),
+    row('main step: spawn to exit (after a 401)', samples.exit, ratios.exit),
+    row('post step: spawn to exit (nothing to clean up)', samples.post, ratios.post)
+  ]
+  const columns = [
+    { header: 'what' },
+    { header: 'median ms', align: 'right' as const },
+    { header: 'ratio', align: 'right' as const }
+  ]
+  const goal = median(ratios.request) <= 2.5 ? 'goal met' : 'goal NOT met'
+  return (
+    `${formatTable(`${title}, ${RUNS} rounds after ${WARM_UPS} warm-up`, columns, rows)}\n\n` +
+    `Start-up to the first request: ${median(ratios.request).toFixed(2)} × node -e 0 (goal ≤ 2.5 ×: ${goal})`
+  )
 }

@@ -1,14 +1,19 @@
 /**
- * Polling cost and lateness of the real waiter on a fake clock: simulated jobs of several run times, each waited
- * on for many seeds of the delay jitter, counting status requests and how long after completion it was noticed.
+ * Polling cost and lateness of the real waiter on a fake clock: simulated jobs whose durations vary (normally,
+ * with a standard deviation of `spread` × the nominal duration, cut at ±3 standard deviations), waited on by the
+ * history-aware schedule (its past runs drawn from the same spread, from one 3 × too short, or none), by today's
+ * backoff and by fixed pollers, over many seeds. Counts requests (the lookup included) and lateness.
  */
 import type { JobStatus } from '../../src/api/job-groups.ts'
+import { nextDelay, type ScheduleName } from '../../src/run/schedule.ts'
 import { waitForJobGroup } from '../../src/run/waiter.ts'
+import { expectedEnd } from '../../src/targets/past-runs.ts'
 import { FakeClock, seeded } from '../../test/support/fake-clock.ts'
 
-/** The job reports 'Created' this long before 'InProgress'. */
-const CREATED_MS = 2_000
-const DEADLINE_MS = 6 * 3_600_000
+const DEADLINE_MS = 12 * 3_600_000
+const PAST_RUNS = 10
+/** The action's defaults. */
+export const BOUNDS = { minMs: 2_000, maxMs: 60_000 }
 
 export interface Job {
   name: string
@@ -17,83 +22,95 @@ export interface Job {
 
 export interface Poller {
   name: string
-  minDelayMs: number
-  maxDelayMs: number
+  schedule: ScheduleName
+  /** For `fixed`: the interval. */
+  everyMs?: number
+}
+
+/** What the history says: drawn from the job's own spread, 3 × too short, or nothing. */
+export type HistoryKind = 'same' | 'short' | 'none'
+
+export interface Case {
+  job: Job
+  spread: number
+  poller: Poller
+  history: HistoryKind
+  /** The job fails at a seeded point in the first half of its nominal duration instead of completing. */
+  failsEarly?: boolean
 }
 
 export interface CaseResult {
-  job: Job
-  poller: Poller
   meanRequests: number
   maxRequests: number
-  worstLatenessMs: number
-  /** The bound for the nominal run time (each seed's own bound, for its slightly later finish, is a little larger). */
-  boundMs: number
-  /** Every seed noticed completion within the bound for its own run time. */
-  withinBound: boolean
+  medianLatenessMs: number
+  p90LatenessMs: number
+  maxLatenessMs: number
+  /** The largest lateness / bound, where the bound is max(poll-interval, min(25% of the end, 5 min)). */
+  worstFailRatio: number
+  /** The largest lateness / today's bound, max(poll-interval, 10% of the end) within max-poll-interval. */
+  worstBackoffRatio: number
 }
 
-/**
- * The status a job started at time 0 and finishing at `finishMs` reports at `atMs`. The finish falls a seeded
- * fraction of a second after the nominal run time, so it is not aligned with any poller's schedule.
- */
-function statusAt(finishMs: number, atMs: number): JobStatus {
-  if (atMs > finishMs) return 'Complete'
-  return atMs < CREATED_MS ? 'Created' : 'InProgress'
+/** A standard normal draw, cut at ±3. */
+function normal(random: () => number): number {
+  const z = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random())
+  return Math.max(-3, Math.min(3, z))
 }
 
-/** One wait on one job: the status requests made and how long after completion 'Complete' was seen. */
-async function simulate(
-  job: Job,
-  poller: Poller,
-  seed: number
-): Promise<{ requests: number; latenessMs: number; boundMs: number }> {
+function duration(job: Job, spread: number, random: () => number, factor = 1): number {
+  return Math.max(1_000, job.runMs * factor * (1 + spread * normal(random)))
+}
+
+async function simulate(c: Case, seed: number): Promise<{ requests: number; latenessMs: number; endMs: number }> {
   const clock = new FakeClock(0)
   const random = seeded(seed)
-  const finishMs = job.runMs + Math.floor(random() * 1000)
-  let requests = 0
+  const factor = c.history === 'short' ? 1 / 3 : 1
+  const past = Array.from({ length: PAST_RUNS }, () => duration(c.job, c.spread, random, factor))
+  const expected = c.history === 'none' ? undefined : expectedEnd(past)
+  const endMs = c.failsEarly ? random() * 0.5 * c.job.runMs : duration(c.job, c.spread, random)
+  const final: JobStatus = c.failsEarly ? 'Failed' : 'Complete'
+  const bounds = c.poller.everyMs ? { minMs: c.poller.everyMs, maxMs: c.poller.everyMs } : BOUNDS
+  let requests = c.poller.schedule === 'history' ? 1 : 0 // the lookup
   const outcome = await waitForJobGroup({
-    readStatus: async () => {
-      requests++
-      return statusAt(finishMs, clock.now())
-    },
+    readStatus: async () => (requests++, clock.now() > endMs ? final : 'InProgress'),
     clock,
     startedAt: 0,
     deadline: DEADLINE_MS,
-    minDelayMs: poller.minDelayMs,
-    maxDelayMs: poller.maxDelayMs,
-    random
+    minDelayMs: bounds.minMs,
+    maxDelayMs: bounds.maxMs,
+    nextDelay: (elapsed) => nextDelay(c.poller.schedule, elapsed, bounds, expected, random)
   })
-  if (outcome.kind !== 'terminal' || outcome.status !== 'Complete') {
-    throw new Error(`${job.name} job, ${poller.name}: the wait ended ${outcome.kind} (${outcome.status}), not Complete`)
-  }
-  return { requests, latenessMs: clock.now() - finishMs, boundMs: latenessBoundMs(finishMs) }
+  if (outcome.kind !== 'terminal') throw new Error(`${c.job.name}, ${c.poller.name}: the wait ended ${outcome.kind}`)
+  return { requests, latenessMs: clock.now() - endMs, endMs }
 }
 
-/** The lateness the waiter promises: max(2 s, 10% of the run time). */
-export function latenessBoundMs(runMs: number): number {
-  return Math.max(2_000, runMs * 0.1)
-}
+const quantile = (sorted: number[], q: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
 
-export async function runCase(job: Job, poller: Poller, seeds: number): Promise<CaseResult> {
-  let totalRequests = 0
+export async function runCase(c: Case, seeds: number): Promise<CaseResult> {
+  const lateness: number[] = []
+  let total = 0
   let maxRequests = 0
-  let worstLatenessMs = 0
-  let withinBound = true
+  let worstFailRatio = 0
+  let worstBackoffRatio = 0
   for (let seed = 1; seed <= seeds; seed++) {
-    const { requests, latenessMs, boundMs } = await simulate(job, poller, seed)
-    withinBound &&= latenessMs <= boundMs
-    totalRequests += requests
+    const { requests, latenessMs, endMs } = await simulate(c, seed)
+    total += requests
     maxRequests = Math.max(maxRequests, requests)
-    worstLatenessMs = Math.max(worstLatenessMs, latenessMs)
+    lateness.push(latenessMs)
+    const bound = Math.max(BOUNDS.minMs, Math.min(0.25 * endMs, 300_000))
+    worstFailRatio = Math.max(worstFailRatio, latenessMs / bound)
+    const today = Math.min(BOUNDS.maxMs, Math.max(BOUNDS.minMs, 0.1 * endMs))
+    worstBackoffRatio = Math.max(worstBackoffRatio, latenessMs / today)
   }
+  lateness.sort((a, b) => a - b)
   return {
-    job,
-    poller,
-    meanRequests: totalRequests / seeds,
+    meanRequests: total / seeds,
     maxRequests,
-    worstLatenessMs,
-    boundMs: latenessBoundMs(job.runMs),
-    withinBound
+    medianLatenessMs: quantile(lateness, 0.5),
+    p90LatenessMs: quantile(lateness, 0.9),
+    maxLatenessMs: lateness.at(-1)!,
+    worstFailRatio,
+    worstBackoffRatio
   }
 }

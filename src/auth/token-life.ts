@@ -78,7 +78,7 @@ export function lapseWarning(expiresAt: number | undefined, now: number): string
     `The refresh token expires on ${utcDate(expiresAt)} (in ${days} days). If no run refreshes it before then, it ` +
     'stops working and a new token pair must be made by hand. Schedule the keep-alive (a weekly workflow with ' +
     'dry-run: true, refresh-token and no run target, in the same concurrency group as the runs; see "Keep the ' +
-    'refresh token alive" in the README), or create a new pair with a longer lifetime.'
+    'refresh token alive" in docs/aac.md), or create a new pair with a longer lifetime.'
   )
 }
 

@@ -6,6 +6,7 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   timeout: '6h',
   'poll-interval': '2s',
   'max-poll-interval': '60s',
+  schedule: 'history',
   'request-timeout': '30s',
   'fail-on-job-failure': 'true',
   'cancel-on-timeout': 'true',

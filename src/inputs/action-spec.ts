@@ -25,6 +25,8 @@ export const INPUT = {
   pollInterval: 'poll-interval',
   maxPollInterval: 'max-poll-interval',
   requestTimeout: 'request-timeout',
+  schedule: 'schedule',
+  queueTimeout: 'queue-timeout',
   failOnJobFailure: 'fail-on-job-failure',
   cancelOnTimeout: 'cancel-on-timeout',
   cancelOnWorkflowCancel: 'cancel-on-workflow-cancel',

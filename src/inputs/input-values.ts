@@ -124,6 +124,13 @@ export function parseBoolean(input: string, text: string): boolean {
   throw new InputError(input, `must be true or false (got '${raw}').`)
 }
 
+/** One of `choices`, as written (the text is quoted, cut to size, in the error). */
+export function parseChoice<T extends string>(input: string, text: string, choices: readonly T[]): T {
+  const raw = text.trim()
+  if ((choices as readonly string[]).includes(raw)) return raw as T
+  throw new InputError(input, `must be one of ${choices.join(', ')} (got '${raw.slice(0, 40)}').`)
+}
+
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
 
 /** `90` (seconds), `90s`, `30m`, `2h`, `1h30m`, `500ms`. Positive, at most 7 days. */

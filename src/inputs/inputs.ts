@@ -12,11 +12,13 @@ import {
   InputError,
   parseApiUrl,
   parseBoolean,
+  parseChoice,
   parseDuration,
   parseHttpUrl,
   parsePositiveInteger
 } from './input-values.ts'
 import { parseFlowOverrides, parseFlowRecipes } from './flow-inputs.ts'
+import { noRunTarget, type DryRunInputs } from './dry-run-inputs.ts'
 import { parseOverrides } from './overrides.ts'
 import { parseRunParameters, type RunParameter } from './run-parameters.ts'
 import { parseSignIn, type SignIn } from './sign-in-inputs.ts'
@@ -46,6 +48,10 @@ export function targetLabel(target: Target): string {
   }
 }
 
+export const SCHEDULES = ['history', 'backoff', 'fixed'] as const
+/** history: from the recipe's past runs (else backoff); backoff: ~10% of the elapsed time; fixed: poll-interval. */
+export type ScheduleName = (typeof SCHEDULES)[number]
+
 export interface Config {
   /** Base URL without a trailing slash or `/v4`, e.g. `https://api.clouddataprep.com`. */
   apiUrl: string
@@ -61,6 +67,10 @@ export interface Config {
   timeoutMs: number
   pollIntervalMs: number
   maxPollIntervalMs: number
+  /** How status checks are spaced (`schedule`). */
+  schedule: ScheduleName
+  /** `queue-timeout`: fail a job group still queued this long after its start; undefined: off. */
+  queueTimeoutMs?: number
   requestTimeoutMs: number
   failOnJobFailure: boolean
   cancelOnTimeout: boolean
@@ -141,6 +151,9 @@ export function parseInputs(get: InputGetter): Config {
   if (config.commentOnPr && !config.githubToken) {
     c.fail(INPUT.githubToken, 'is empty, but comment-on-pr is true: give a token with pull-requests write permission.')
   }
+  if (config.queueTimeoutMs !== undefined && (config.target?.kind === 'flow' || config.target?.kind === 'plan')) {
+    c.warnings.push('queue-timeout is ignored for flow and plan runs: their status does not tell queued from running.')
+  }
   if (c.errors.length > 0) throw new InputErrors(c.errors)
   // Every value is defined: an undefined one would have recorded an error above.
   return config as Config
@@ -167,7 +180,10 @@ function parseRun(c: Collector, dry: DryRunInputs): Pick<Config, 'target' | 'ove
   }
 }
 
-type Waiting = Pick<Config, 'wait' | 'timeoutMs' | 'pollIntervalMs' | 'maxPollIntervalMs' | 'requestTimeoutMs'>
+type Waiting = Pick<
+  Config,
+  'wait' | 'timeoutMs' | 'pollIntervalMs' | 'maxPollIntervalMs' | 'requestTimeoutMs' | 'schedule' | 'queueTimeoutMs'
+>
 
 function parseWaiting(c: Collector): Waiting {
   const duration = (name: string): number | undefined => c.attempt(() => parseDuration(name, c.get(name)))
@@ -186,17 +202,13 @@ function parseWaiting(c: Collector): Waiting {
     timeoutMs: duration(INPUT.timeout)!,
     pollIntervalMs: pollIntervalMs!,
     maxPollIntervalMs: maxPollIntervalMs!,
-    requestTimeoutMs: duration(INPUT.requestTimeout)!
+    requestTimeoutMs: duration(INPUT.requestTimeout)!,
+    schedule: c.attempt(() => parseChoice(INPUT.schedule, c.get(INPUT.schedule), SCHEDULES))!,
+    queueTimeoutMs: c.get(INPUT.queueTimeout) ? duration(INPUT.queueTimeout) : undefined
   }
 }
 
 const TARGET_INPUTS = [INPUT.recipeId, INPUT.flowId, INPUT.planId, INPUT.jobId]
-
-/** Whether the step is a dry run, and signs in with a refresh token (then it may have no run target). */
-interface DryRunInputs {
-  dryRun: boolean
-  refreshing: boolean
-}
 
 /**
  * Exactly one of recipe-id, flow-id, plan-id and job-id (none only for a dry run with a refresh token);
@@ -222,14 +234,7 @@ function parseTarget(c: Collector, dry: DryRunInputs): Target {
     case INPUT.planId:
       return { kind: 'plan', planId: id(INPUT.planId) }
     default:
-      if (dry.dryRun && dry.refreshing) return { kind: 'none' }
-      if (dry.dryRun) {
-        throw new InputError(
-          INPUT.dryRun,
-          'needs a run target: give recipe-id, flow-id, plan-id or job-id. Only with refresh-token may it have none: ' +
-            'then it only signs in, which renews the refresh token.'
-        )
-      }
+      if (dry.dryRun) return noRunTarget(dry)
       throw new InputError(
         INPUT.recipeId,
         'is required (or give flow-id or plan-id to run a flow or a plan, ' +

@@ -1,10 +1,31 @@
 /**
  * The run's request options: `overrides` and `run-parameters`, parsed and checked as far as the vendor documents
- * them (the server does not validate overrides); unknown keys pass on with a warning. Pure.
+ * them (the server does not validate overrides). A key that resembles a known one (`writeSetting`) is an input
+ * error: the server would ignore it, and the job would write its usual outputs, perhaps the production table.
+ * Other unknown keys pass on with a warning. Pure.
  */
-import { parse as parseYaml } from 'yaml'
+import type { parse as ParseYaml } from 'yaml'
 import { oneLine } from '../shared/format.ts'
+import { closest, resembling } from '../shared/nearest.ts'
 import { describe, InputError, isPlainObject } from './input-values.ts'
+
+/** The YAML parser: loaded (`loadYamlFor`) only when an `overrides` is not JSON, since it costs start-up time. */
+let parseYaml: typeof ParseYaml | undefined
+
+/** Loads the YAML parser when `text` needs it (it is neither empty nor JSON), before the inputs are parsed. */
+export async function loadYamlFor(text: string): Promise<void> {
+  if (parseYaml || !text.trim() || isJson(text)) return
+  parseYaml = (await import('yaml')).parse
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text)
+    return true
+  } catch {
+    return false
+  }
+}
 
 /** Known top-level keys of `overrides` (vendor docs and the AAC spec's output-object and flow-run requests). */
 const KNOWN_OVERRIDE_KEYS = [
@@ -69,8 +90,24 @@ export function checkOverrides(o: Record<string, unknown>, warnings: string[], a
   }
   if ('publications' in o) checkPublications(`${at}publications`, o.publications, warnings)
   const unknown = Object.keys(o).filter((k) => !KNOWN_OVERRIDE_KEYS.includes(k))
+  const misspelt = unknown.flatMap((key) => {
+    const known = resembling(key, KNOWN_OVERRIDE_KEYS)
+    return known ? [`'${at}${oneLine(key, 40)}' (did you mean '${at}${known}'?)`] : []
+  })
+  if (misspelt.length > 0) throw new InputError('overrides', misspeltKeysMessage(misspelt))
   if (unknown.length > 0) warnings.push(unknownKeysWarning(unknown, at))
   return o
+}
+
+/** The error for keys that resemble known ones: the server would ignore them, so nothing is sent. */
+function misspeltKeysMessage(named: string[]): string {
+  const keys = named.length === 1 ? 'key' : 'keys'
+  const more = named.length > MAX_NAMED ? ` and ${named.length - MAX_NAMED} more` : ''
+  return (
+    `unknown ${keys} ${named.slice(0, MAX_NAMED).join(', ')}${more}: the server ignores a key it does not know, and ` +
+    'the job would run without it (with its usual outputs, for a misspelt writesettings). Fix the spelling; ' +
+    'nothing was sent.'
+  )
 }
 
 /**
@@ -84,6 +121,8 @@ function parseMapping(text: string): unknown {
   } catch (e) {
     jsonError = (e as Error).message
   }
+  // A programming error, not an input's: every caller loads the parser first (loadYamlFor).
+  if (!parseYaml) throw new Error('overrides: the YAML parser was not loaded')
   try {
     return parseYaml(text, { maxAliasCount: 20, uniqueKeys: true })
   } catch (e) {
@@ -165,30 +204,4 @@ function objectArray(input: string, key: string, value: unknown): Record<string,
     throw new InputError(input, `'${key}' must be an array of objects (got ${describe(value)}).`)
   }
   return value
-}
-
-/** The known key nearest to a typo (edit distance ≤ 3), if any. */
-function closest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined
-  let bestDistance = 4
-  for (const c of candidates) {
-    const d = editDistance(word, c)
-    if (d < bestDistance) {
-      best = c
-      bestDistance = d
-    }
-  }
-  return best
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i]
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
-    }
-    prev = row
-  }
-  return prev[b.length]!
 }

@@ -7,6 +7,7 @@ import { targetLabel, type Config } from '../inputs/inputs.ts'
 import { log } from '../shared/log.ts'
 import type { RunReport } from './report.ts'
 import { redact } from '../shared/secrets.ts'
+import { loadUndici } from '../http/undici-lazy.cjs'
 
 /** GitHub's limit on the length of a comment body. */
 const MAX_COMMENT_CHARS = 65_536
@@ -30,12 +31,12 @@ export function commentMarker(workflow: string, job: string, target: string): st
   return `<!-- trifacta-run-job-action workflow="${clean(workflow)}" job="${clean(job)}" target="${clean(target)}" -->`
 }
 
-export async function commentOnPullRequest(
-  config: Config,
-  report: Pick<RunReport, 'runUrl'>,
-  summary: string
-): Promise<void> {
+/** What the comment needs of a report (a run's, or a dry run's). */
+type Commented = Pick<RunReport, 'runUrl'>
+
+export async function commentOnPullRequest(config: Config, report: Commented, summary: string): Promise<void> {
   try {
+    await loadUndici()
     const github = await import('@actions/github')
     const { context } = github
     const pull = context.payload.pull_request

@@ -1,6 +1,8 @@
 /** The step's configuration: secrets masked first, then every input parsed once; invalid inputs fail the step. */
 import * as core from '@actions/core'
+import { INPUT } from '../inputs/action-spec.ts'
 import { InputErrors, parseInputs, type Config } from '../inputs/inputs.ts'
+import { loadYamlFor } from '../inputs/overrides.ts'
 import { log } from '../shared/log.ts'
 import { registerSecret } from '../shared/secrets.ts'
 import { SECRET_INPUTS } from '../inputs/sign-in-inputs.ts'
@@ -12,6 +14,7 @@ import { appendSummary, renderInputErrors } from '../report/summary.ts'
  */
 export async function readConfig(options: { quiet?: boolean } = {}): Promise<Config | undefined> {
   for (const name of SECRET_INPUTS) registerSecret(core.getInput(name))
+  await loadYamlFor(core.getInput(INPUT.overrides))
   try {
     const config = parseInputs((name) => core.getInput(name))
     if (!options.quiet) for (const warning of config.warnings) log.warning(warning, { title: 'Input warning' })

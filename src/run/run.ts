@@ -102,7 +102,7 @@ export class Run {
       report.ending = endingOf(outcome.status)
     } else {
       const reason = outcome.kind === 'aborted' || this.stopping ? 'workflow-cancel' : 'timeout'
-      await this.endEarly(report, started, reason, outcome.kind === 'failed' ? outcome.error : undefined)
+      await this.endEarly(report, started, reason, outcome.kind === 'failed' ? outcome.error : outcome.kind)
     }
     await this.complete(report, started)
     return report
@@ -162,7 +162,9 @@ export class Run {
   }
 
   /** The wait ended without a terminal status: cancel the run or leave it, as the inputs say. */
-  private async endEarly(report: RunReport, started: Started, reason: EndReason, error?: Error): Promise<void> {
+  /** `why`: the error that ended the wait, or 'queued' when it was still queued at queue-timeout. */
+  private async endEarly(report: RunReport, started: Started, reason: EndReason, why?: Error | string): Promise<void> {
+    const error = why instanceof Error ? why : undefined
     const cancelling = reason === 'workflow-cancel'
     const last = report.status ? `last status ${report.status}` : 'no status read'
     const budget = cancelling ? this.cleanupBudget() : this.budget(REPORT_BUDGET_MS)
@@ -188,6 +190,11 @@ export class Run {
     } else if (error) {
       report.ending = 'lost-contact'
       report.error = `Waiting for ${subject} failed (${last}): ${error.message} ${fate.text}`
+    } else if (why === 'queued') {
+      report.ending = 'timeout'
+      report.error =
+        `${capitalised(subject)} was still queued after ${formatMs(this.config.queueTimeoutMs ?? 0)} ` +
+        `(queue-timeout; ${last}). ${fate.text}`
     } else {
       report.ending = 'timeout'
       report.error =

@@ -8,11 +8,12 @@ import type { ApiResponse, Budget } from '../api/api-client.ts'
 import { ApiError } from '../api/api-error.ts'
 import type { RunFlowRequest } from '../api/flow-request.ts'
 import { FlowsApi, type RunFlowAnswer } from '../api/flows-api.ts'
-import { isTerminal, type Job, type JobGroup, type JobGroupsApi, type JobStatus } from '../api/job-groups.ts'
+import { isId, isTerminal, type Job, type JobGroup, type JobGroupsApi, type JobStatus } from '../api/job-groups.ts'
 import { log, quietly } from '../shared/log.ts'
 import { mergeWritten, overallStatus, pageUrl, partOf, positive, type RunPart } from '../report/run-parts.ts'
 import { inBatches, JobGroupSet } from './job-group-set.ts'
 import { readJobGroup } from './job-group-run.ts'
+import { pastRuns, type PastRuns } from './past-runs.ts'
 import type { RunDetails, RunKind, RunRef, StartContext, Started } from './run-kind.ts'
 import { mayHaveStarted, startOnce } from './start-retries.ts'
 
@@ -96,6 +97,18 @@ export class FlowRun extends JobGroupSet implements RunKind {
       written: mergeWritten(reads.map((r) => r.written)),
       parts: groups.map((g) => partOf(g))
     }
+  }
+
+  /**
+   * Its recipes' last Complete runs, where that is cheap: the recipes named by flow-recipes, else as the flow
+   * run's job groups show them (one call). Its job groups run side by side: the latest expected end counts.
+   */
+  async pastRuns(ref: RunRef, budget: Budget): Promise<PastRuns> {
+    const named = this.body.wrangledDatasetIds
+    const listed = named?.length ? [] : await this.jobGroups(ref, { ...budget, persistMs: 0 })
+    const recipes = named?.length ? named : listed.map((g) => g.wrangledDataset?.id)
+    if (recipes.length === 0 || !recipes.every(isId)) return { runs: 0 }
+    return pastRuns(this.api, [...new Set(recipes)], ref.jobGroupIds, budget)
   }
 
   private ownRun(ref: RunRef): boolean {

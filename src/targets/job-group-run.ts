@@ -23,6 +23,8 @@ export class JobGroupRun {
   protected readonly api: JobGroupsApi
   /** When this step created the job group (epoch ms); 0 for one it did not create. */
   protected createdAt = 0
+  /** A job group reads `Created` or `Pending` while it waits in the queue. */
+  readonly showsQueue = true
   constructor(api: JobGroupsApi) {
     this.api = api
   }

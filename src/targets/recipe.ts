@@ -4,13 +4,15 @@
  * is unknown, the job history is searched before sending again; when the server acted but its answer cannot be
  * read, only the history can settle it, and nothing is sent again.
  */
+import type { Budget } from '../api/api-client.ts'
 import { ApiError } from '../api/api-error.ts'
 import { formatMs } from '../shared/format.ts'
 import { isId, type JobGroupsApi, type RunJobGroupRequest } from '../api/job-groups.ts'
 import { reason, triggerDecision, type Failure } from '../api/retry-policy.ts'
 import { findOwnJobGroup, unsettled, type History } from './job-history.ts'
 import { JobGroupRun } from './job-group-run.ts'
-import type { RunKind, StartContext, Started } from './run-kind.ts'
+import { pastRuns, type PastRuns } from './past-runs.ts'
+import type { RunKind, RunRef, StartContext, Started } from './run-kind.ts'
 import { requestIdOf, startWithRetries } from './start-retries.ts'
 
 const WHY_RESENT = { resend: 'the server did not act on it', reconcile: 'no job group was created by it' }
@@ -26,6 +28,11 @@ export class RecipeRun extends JobGroupRun implements RunKind {
     this.body = body
     this.historyUrl = historyUrl
     this.label = `recipe ${recipeId}`
+  }
+
+  /** The recipe's last Complete runs, this step's own job group left out. */
+  pastRuns(ref: RunRef, budget: Budget): Promise<PastRuns> {
+    return pastRuns(this.api, [this.recipeId], ref.jobGroupIds, budget)
   }
 
   async start(ctx: StartContext): Promise<Started> {

@@ -8,6 +8,7 @@ import type { Clock } from '../shared/clock.ts'
 import type { CancelOutcome, Job, JobStatus } from '../api/job-groups.ts'
 import type { RunDetails, Started } from '../report/run-parts.ts'
 import type { RunRef } from '../runner/state.ts'
+import type { PastRuns } from './past-runs.ts'
 
 export type { RunKindName, RunRef } from '../runner/state.ts'
 export type { RunDetails, Started } from '../report/run-parts.ts'
@@ -37,4 +38,8 @@ export interface RunKind {
   stages(ref: RunRef, budget: Budget): Promise<Job[]>
   /** Reads for the report; a failure only shortens the report. */
   details(ref: RunRef, budget: Budget, status: JobStatus | undefined): Promise<RunDetails>
+  /** When the run is expected to end, from its recipes' past runs; absent: this kind has no such history. */
+  pastRuns?(ref: RunRef, budget: Budget): Promise<PastRuns>
+  /** Whether its status tells a run still queued from a running one (job groups: `Created`, `Pending`). */
+  readonly showsQueue?: boolean
 }

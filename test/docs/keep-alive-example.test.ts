@@ -1,14 +1,16 @@
-// The README's keep-alive workflow is what its text promises: scheduled at least weekly, a dry run with the refresh
-// token and no run target that writes the rotated token back, in the same concurrency group as the AAC runs. (The
-// README tests run it against the emulator and check that the secret ends holding the one refresh token that
-// works.)
-import { readFileSync } from 'node:fs'
+// The keep-alive workflow of docs/aac.md is what its text promises: scheduled at least weekly, a dry run with
+// the refresh token and no run target that writes the rotated token back, in the same concurrency group as the AAC
+// runs. (The README tests run it against the emulator and check that the secret ends holding the one refresh token
+// that works.)
+import { readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { asRecord, markdownExamples, parseYaml } from '../support/readme-examples.ts'
 
-const README = readFileSync(join(resolve(import.meta.dirname, '../..'), 'README.md'), 'utf8')
-const workflows = markdownExamples(README, 'README.md')
+const root = resolve(import.meta.dirname, '../..')
+const pages = ['README.md', ...readdirSync(join(root, 'docs')).map((f) => `docs/${f}`)].filter((f) => f.endsWith('.md'))
+const workflows = pages
+  .flatMap((page) => markdownExamples(readFileSync(join(root, page), 'utf8'), page))
   .map((example) => asRecord(parseYaml(example.code, example.where).value))
   .filter((w) => 'jobs' in w)
 const thisActionSteps = (workflow: Record<string, unknown>): Record<string, unknown>[] =>
@@ -18,7 +20,7 @@ const thisActionSteps = (workflow: Record<string, unknown>): Record<string, unkn
   })
 const withOf = (step: Record<string, unknown>): Record<string, unknown> => asRecord(step.with)
 
-describe("the README's keep-alive workflow", () => {
+describe('the keep-alive workflow of the docs', () => {
   const keepAlive = workflows.filter((w) =>
     thisActionSteps(w).some(
       (s) => withOf(s)['dry-run'] === true && withOf(s)['refresh-token'] && !withOf(s)['recipe-id']

@@ -1,12 +1,9 @@
-// The README's YAML examples, and any in action.yml's descriptions, are real: each parses with unique keys, passes
-// actionlint (a fragment is wrapped into a minimal workflow first), uses only inputs and outputs action.yml
-// declares, and every step of this action in it runs against the emulator (dist/ run as the runner runs it) and
-// passes, or fails as its `# readme-test: expect-failure=…` marker says. How it works: test/support/readme-*.ts.
-// The shell snippets of "Trying it locally" that run dist/index.js run too, against scripts/emulator.ts.
-import { spawn, spawnSync } from 'node:child_process'
-import { once } from 'node:events'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+// The YAML examples of the README and of the docs/ pages, and any in action.yml's descriptions, are real: each
+// parses with unique keys, passes actionlint (a fragment is wrapped into a minimal workflow first), uses only inputs
+// and outputs action.yml declares, and every step of this action in it runs against the emulator (dist/ run as the
+// runner runs it) and passes, or fails as its `# readme-test: expect-failure=…` marker says. How it works:
+// test/support/readme-*.ts. The shell snippets of docs/local.md run in local.test.ts.
+import { readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { marked, type Token, type Tokens } from 'marked'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -17,7 +14,6 @@ import {
   actionSteps,
   actionYmlExamples,
   checkExample,
-  fencedBlocks,
   markdownExamples,
   type Example,
   type Wrapped
@@ -29,10 +25,20 @@ import { refreshTokenProblems, runExample } from '../support/readme-runner.ts'
 import type { ActionResult } from '../support/run-action.ts'
 
 const root = resolve(import.meta.dirname, '../..')
-const README = readFileSync(join(root, 'README.md'), 'utf8')
+/** The README, then the docs/ pages it links to, by name. */
+const PAGES = [
+  'README.md',
+  ...readdirSync(join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => `docs/${f}`)
+]
 const ACTION_YML = readFileSync(join(root, 'action.yml'), 'utf8')
 const contract = actionContract(ACTION_YML)
-const examples = [...markdownExamples(README, 'README.md'), ...actionYmlExamples(ACTION_YML)]
+const examples = [
+  ...PAGES.flatMap((page) => markdownExamples(readFileSync(join(root, page), 'utf8'), page)),
+  ...actionYmlExamples(ACTION_YML)
+]
 const checked = examples.map((example, i) => ({
   example,
   lintName: `example-${i + 1}.yml`,
@@ -66,13 +72,20 @@ function edited(code: string, from: string, to: string): string {
   return code.replace(from, to)
 }
 
+/** The 0-based index of the first line of `code` that contains `text`. */
+function lineIndex(code: string, text: string): number {
+  const index = code.split('\n').findIndex((l) => l.includes(text))
+  expect(index).toBeGreaterThanOrEqual(0)
+  return index
+}
+
 function example(code: string, title = 'synthetic'): Example {
   return { where: 'README.md:10', file: 'README.md', line: 10, title, code }
 }
 
 function readmeExample(title: string): Example {
   const found = examples.find((e) => e.title === title)
-  if (!found) throw new Error(`no README example under the heading '${title}'`)
+  if (!found) throw new Error(`no example of the README or docs/ under the heading '${title}'`)
   return found
 }
 
@@ -82,8 +95,12 @@ describe('README examples', () => {
     lint = await lintExamples(checked)
   }, 60_000)
 
-  it('the README has examples, and some of them run this action', () => {
+  it('the README and every docs/ page with a workflow have examples, and some of them run this action', () => {
     expect(examples.length).toBeGreaterThan(0)
+    const pages = new Set(examples.map((e) => e.file))
+    for (const page of ['README.md', 'docs/aac.md', 'docs/flows-and-plans.md', 'docs/inputs.md']) {
+      expect(pages).toContain(page)
+    }
     expect(checked.filter((c) => c.workflow && actionSteps(c.workflow).length > 0).length).toBeGreaterThan(0)
   })
 
@@ -116,23 +133,29 @@ describe('README examples', () => {
 
 describe('the example checks catch', () => {
   it('a yaml block the fence parser misses: it finds the same blocks as marked', () => {
-    const fromMarked: string[] = []
-    void marked.walkTokens(marked.lexer(README), (token: Token) => {
-      if (token.type === 'code' && /^ya?ml\b/.test((token as Tokens.Code).lang ?? ''))
-        fromMarked.push((token as Tokens.Code).text)
-    })
-    expect(markdownExamples(README, 'README.md').map((e) => e.code.trimEnd())).toEqual(
-      fromMarked.map((t) => t.trimEnd())
-    )
+    for (const page of PAGES) {
+      const text = readFileSync(join(root, page), 'utf8')
+      const fromMarked: string[] = []
+      void marked.walkTokens(marked.lexer(text), (token: Token) => {
+        if (token.type === 'code' && /^ya?ml\b/.test((token as Tokens.Code).lang ?? ''))
+          fromMarked.push((token as Tokens.Code).text)
+      })
+      expect(
+        markdownExamples(text, page).map((e) => e.code.trimEnd()),
+        page
+      ).toEqual(fromMarked.map((t) => t.trimEnd()))
+    }
   })
 
   it('invalid YAML, at the README line where it is', () => {
-    const broken = edited(readmeExample('Quick start').code, '  id: job\n', '  id: job\n  run: echo "a: b"\n')
-    const problems = checkExample({ ...readmeExample('Quick start'), code: broken }, contract).problems
+    const quick = readmeExample('Quick start')
+    const broken = edited(quick.code, '  id: job\n', '  id: job\n        run: echo "a: b"\n')
+    const problems = checkExample({ ...quick, code: broken }, contract).problems
     expect(problems).toHaveLength(1)
     expect(problems[0]).toMatch(
       new RegExp(
-        `^README.md:${readmeExample('Quick start').line + 2}:\\d+: invalid YAML: Nested mappings are not allowed` +
+        `^README.md:${quick.line + lineIndex(quick.code, 'id: job') + 1}:\\d+: invalid YAML: Nested mappings are not` +
+          ' allowed' +
           ' in compact mappings$'
       )
     )
@@ -142,7 +165,7 @@ describe('the example checks catch', () => {
     const twice = edited(
       readmeExample('Quick start').code,
       '    recipe-id: 7\n',
-      '    recipe-id: 7\n    recipe-id: 8\n'
+      '    recipe-id: 7\n          recipe-id: 8\n'
     )
     expect(checkExample(example(twice), contract).problems.join('\n')).toMatch(/invalid YAML: Map keys must be unique/)
   })
@@ -150,18 +173,18 @@ describe('the example checks catch', () => {
   it('an input renamed in the example', () => {
     const renamed = edited(readmeExample('Quick start').code, 'recipe-id:', 'recipe_id:')
     expect(checkExample(example(renamed), contract).problems).toEqual([
-      "README.md:10: step job of job example: input 'recipe_id' is not declared in action.yml"
+      "README.md:10: step job of job dataprep: input 'recipe_id' is not declared in action.yml"
     ])
   })
 
   it('an input renamed in action.yml, and a required input missing', () => {
     const renamed = actionContract(edited(ACTION_YML, '  recipe-id:\n', '  recipe:\n'))
     expect(checkExample(readmeExample('Quick start'), renamed).problems).toEqual([
-      `${readmeExample('Quick start').where}: step job of job example: input 'recipe-id' is not declared in action.yml`
+      `${readmeExample('Quick start').where}: step job of job dataprep: input 'recipe-id' is not declared in action.yml`
     ])
-    const missing = edited(readmeExample('Quick start').code, '    api-url: https://api.clouddataprep.com\n', '')
+    const missing = edited(readmeExample('Quick start').code, '          api-url: https://api.clouddataprep.com\n', '')
     expect(checkExample(example(missing), contract).problems).toEqual([
-      "README.md:10: step job of job example: required input 'api-url' is missing"
+      "README.md:10: step job of job dataprep: required input 'api-url' is missing"
     ])
   })
 
@@ -192,12 +215,14 @@ describe('the example checks catch', () => {
 
   it('what actionlint finds, at the README line of the example', async () => {
     const quick = readmeExample('Quick start')
-    const bad = edited(quick.code, '  with:\n', '  if: ${{ nosuch.value }}\n  with:\n')
+    const bad = edited(quick.code, '        with:\n', '        if: ${{ nosuch.value }}\n        with:\n')
     const c = checkExample({ ...quick, code: bad }, contract)
     expect(c.problems).toEqual([])
     const found = await lintExamples([{ example: { ...quick, code: bad }, lintName: 'bad.yml', ...c }])
     expect(found.get('bad.yml')).toEqual([
-      expect.stringMatching(new RegExp(`^README.md:${quick.line + 3}:\\d+ undefined variable "nosuch"`))
+      expect.stringMatching(
+        new RegExp(`^README.md:${quick.line + lineIndex(bad, 'nosuch')}:\\d+ undefined variable "nosuch"`)
+      )
     ])
   }, 60_000)
 
@@ -207,7 +232,7 @@ describe('the example checks catch', () => {
     const unmarked = checkExample(example(missing), contract)
     const failing = await runExample('README.md:10', unmarked.workflow!, unmarked.markers, context)
     expect(failing.problems.join('\n')).toMatch(
-      /^README.md:10: job example, step job \(exit 1\): ::error.*Recipe 999 was not found/
+      /^README.md:10: job dataprep, step job \(exit 1\): ::error.*Recipe 999 was not found/
     )
 
     const marked = checkExample(example(`# readme-test: expect-failure=Recipe 999 was not found\n${missing}`), contract)
@@ -227,7 +252,7 @@ describe('the example checks catch', () => {
     ])
     const vars = checkExample(example(edited(quick.code, 'recipe-id: 7', 'recipe-id: ${{ vars.RECIPE }}')), contract)
     expect((await runExample('README.md:10', vars.workflow!, vars.markers, context)).problems).toEqual([
-      "README.md:10: job example, step job, input 'recipe-id': no test value for ${{ vars.RECIPE }};" +
+      "README.md:10: job dataprep, step job, input 'recipe-id': no test value for ${{ vars.RECIPE }};" +
         ' give it one in readme-runner.ts'
     ])
   })
@@ -258,7 +283,7 @@ describe('the example checks catch', () => {
     ])
     const plain = checkExample(example(edited(quick.code, 'https://', 'http://')), contract)
     expect((await runExample('README.md:10', plain.workflow!, plain.markers, context)).problems).toEqual([
-      "README.md:10: job example, step job, input 'api-url' as written: Input 'api-url': plain http is only allowed" +
+      "README.md:10: job dataprep, step job, input 'api-url' as written: Input 'api-url': plain http is only allowed" +
         ' for loopback hosts; use https://api.clouddataprep.com.'
     ])
   })
@@ -337,57 +362,38 @@ describe('the example checks catch', () => {
     }
   })
 
+  it('a matrix job: one run per leg with its values, and a matrix the runner cannot model', async () => {
+    const matrix = readmeExample('Example: many recipes at once (a matrix)')
+    const c = checkExample(matrix, contract)
+    const { runs, problems } = await runExample(matrix.where, c.workflow!, c.markers, context)
+    expect(problems).toEqual([])
+    expect(runs.map((r) => [r.job, r.inputs['recipe-id'], r.result.outputs.status])).toEqual([
+      ['refresh (7)', '7', 'Complete'],
+      ['refresh (42)', '42', 'Complete']
+    ])
+    const include = edited(
+      matrix.code,
+      '        recipe: [7, 42]\n',
+      '        recipe: [7, 42]\n        include: [{ recipe: 9 }]\n'
+    )
+    const i = checkExample(example(include), contract)
+    expect((await runExample('README.md:10', i.workflow!, i.markers, context)).problems).toEqual([
+      'README.md:10: job refresh: strategy.matrix.include is not supported by the README runner'
+    ])
+  })
+
   it('examples inside action.yml descriptions', () => {
     const yml = edited(
       ACTION_YML,
-      '    description: Wait for the job group to finish.\n',
-      '    description: |\n      Wait for the job group to finish.\n      ```yaml\n      wait: false\n      ```\n'
+      '    description: Longest delay between status checks.\n',
+      '    description: |\n      Longest delay between status checks.\n' +
+        '      ```yaml\n      max-poll-interval: 2m\n      ```\n'
     )
     expect(actionYmlExamples(yml)).toEqual([
-      expect.objectContaining({ where: 'action.yml inputs.wait.description', code: 'wait: false\n' })
+      expect.objectContaining({
+        where: 'action.yml inputs.max-poll-interval.description',
+        code: 'max-poll-interval: 2m\n'
+      })
     ])
   })
-})
-
-describe('Trying it locally', () => {
-  it('its shell snippets run dist/index.js against npm run emulator: a job, then a cancelling post step', async () => {
-    const snippets = fencedBlocks(README).filter(
-      (b) => b.heading === 'Trying it locally' && b.lang === 'sh' && b.code.includes('dist/index.js')
-    )
-    expect(snippets).toHaveLength(2)
-    // What `npm run emulator` runs, on a free port instead of 8950.
-    const server = spawn(process.execPath, ['scripts/emulator.ts', '0'], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
-    const dir = mkdtempSync(join(tmpdir(), 'readme-snippet-'))
-    try {
-      const url = await new Promise<string>((resolvePromise, reject) => {
-        let output = ''
-        server.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-          output += chunk
-          const m = /listening on (http:\/\/\S+)/.exec(output)
-          if (m) resolvePromise(m[1]!)
-        })
-        server.once('exit', (code) => reject(new Error(`npm run emulator exited (${code}): ${output}`)))
-      })
-      const script = snippets
-        .map((s) => s.code)
-        .join('')
-        .replaceAll('http://127.0.0.1:8950', url)
-      const env = { ...process.env, TMPDIR: dir }
-      const r = spawnSync('bash', ['-e', '-c', script], { cwd: root, env, encoding: 'utf8', timeout: 60_000 })
-      expect(r.status, r.stderr).toBe(0)
-      expect(r.stdout).toMatch(/^status<<(ghadelimiter_\S+)\nComplete\n\1$/m)
-      expect(r.stdout).toContain('### Job 4100 ✅ completed')
-      expect(r.stdout).toContain('::warning title=Cancelling job::The main step stopped before job 4101 finished')
-      expect(r.stdout).toContain('Job 4101 was cancelled by the post step')
-      expect(r.stdout).toMatch(/Status now: Canceled/)
-    } finally {
-      const exited = server.exitCode === null ? once(server, 'exit') : Promise.resolve()
-      server.kill('SIGTERM')
-      await exited
-      rmSync(dir, { recursive: true, force: true })
-    }
-  }, 60_000)
 })

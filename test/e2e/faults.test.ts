@@ -7,6 +7,9 @@ import { API_TOKEN, WRONG_API_TOKEN } from '../support/fake-tokens.ts'
 
 const STATUS = '/v4/jobGroups/4100/status'
 const triggers = (e: Emulator) => e.requestsTo('POST', '/v4/jobGroups')
+/** The start's looks in the job history (the schedule's own lookup of past runs, which has no date filter, aside). */
+const startLookups = (e: Emulator) =>
+  e.requestsTo('GET', '/v4/jobLibrary').filter((r) => r.query['dateFilter[createdAt][gte]'] !== undefined)
 
 function expectOneCompleteJob(e: Emulator, result: Awaited<ReturnType<typeof run>>): void {
   expect(result.code).toBe(0)
@@ -95,8 +98,8 @@ describe('never a job twice', () => {
     expectOneCompleteJob(e, result)
     expect(triggers(e)).toHaveLength(2)
     // Nothing is believed at the first look: the history is asked three times (now, +2 s, +5 s) before the resend.
-    expect(e.requestsTo('GET', '/v4/jobLibrary')).toHaveLength(3)
-    const [lookup] = e.requestsTo('GET', '/v4/jobLibrary')
+    expect(startLookups(e)).toHaveLength(3)
+    const [lookup] = startLookups(e)
     expect(lookup!.query).toMatchObject({ sort: '-createdAt', ranfor: 'recipe' })
     expect(Number(lookup!.query['dateFilter[createdAt][gte]'])).toBeLessThanOrEqual(triggers(e)[0]!.at)
   })
@@ -138,7 +141,7 @@ describe('never a job twice', () => {
     const result = await run(inputsFor(e))
     expectOneCompleteJob(e, result)
     expect(triggers(e).map((r) => r.status)).toEqual([undefined, 304])
-    expect(e.requestsTo('GET', '/v4/jobLibrary')).toHaveLength(4)
+    expect(startLookups(e)).toHaveLength(4)
   })
 
   it('a trigger that times out while the server still creates the job: one job group', async () => {

@@ -65,7 +65,7 @@ describe('a flow run', () => {
       execution: 'spark',
       ignoreRecipeErrors: true,
       Returns: { profiler: true },
-      'Orders clean': { profler: 1 }
+      'Orders clean': { profilerOff: 1 }
     }
     const result = await run(
       flowInputs(e, { 'flow-recipes': '71, 73', 'run-parameters': 'region=EU', overrides: JSON.stringify(overrides) })
@@ -76,10 +76,10 @@ describe('a flow run', () => {
       runParameters: { overrides: { data: [{ key: 'region', value: 'EU' }] } },
       execution: 'spark',
       ignoreRecipeErrors: true,
-      overrides: { Returns: { profiler: true }, 'Orders clean': { profler: 1 } }
+      overrides: { Returns: { profiler: true }, 'Orders clean': { profilerOff: 1 } }
     })
     expect(warnings(result).join('\n')).toContain(
-      "unknown key 'Orders clean.profler' (did you mean 'Orders clean.profiler'?) passed on as given"
+      "unknown key 'Orders clean.profilerOff' (did you mean 'Orders clean.profiler'?) passed on as given"
     )
     expect(partRows(result)).toHaveLength(2)
     expect(result.outputs['job-ids']).toBe('[4100,4101]')

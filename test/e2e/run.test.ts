@@ -81,13 +81,25 @@ describe('a Complete run', () => {
 
   it('passes unknown override keys on with a warning naming them', async () => {
     const e = await emulator()
-    const result = await run(inputsFor(e, { overrides: '{"writeSetting": []}' }))
+    const result = await run(inputsFor(e, { overrides: '{"outputTag": "nightly"}' }))
     expect(result.code).toBe(0)
-    expect(warnings(result).join('\n')).toContain("unknown key 'writeSetting'")
+    expect(warnings(result).join('\n')).toContain("unknown key 'outputTag'")
     expect(e.requestsTo('POST', '/v4/jobGroups')[0]!.json).toEqual({
       wrangledDataset: { id: 7 },
-      overrides: { writeSetting: [] }
+      overrides: { outputTag: 'nightly' }
     })
+  })
+
+  it('refuses an override key that resembles a known one, naming it; nothing is sent', async () => {
+    const e = await emulator()
+    const result = await run(inputsFor(e, { overrides: '{"writeSetting": [{"path": "gs://scratch/pr.csv"}]}' }))
+    expect(result.code).toBe(1)
+    expect(e.requests).toHaveLength(0)
+    expect(errors(result).join('\n')).toMatch(
+      /^::error title=Invalid input%3A overrides::Input 'overrides': unknown key 'writeSetting' \(did you mean/m
+    )
+    expect(errors(result).join('\n')).toContain("(did you mean 'writeSettings'?)")
+    expect(result.summary).toContain('Invalid input: nothing was sent')
   })
 })
 

@@ -26,6 +26,7 @@ export type {
   Listing,
   ModifierAction,
   OutputLists,
+  PastRunsOption,
   RecordedRequest,
   StageSpec,
   TerminalStatus,

@@ -24,6 +24,7 @@ import type { RecipeBook } from './checks.ts'
 import { FaultRules, pathMatches } from './faults.ts'
 import type { FlowRunView, PlanRunView } from './flow-types.ts'
 import { JobStore } from './jobs.ts'
+import { addPastRuns } from './past-runs.ts'
 import { DOCUMENTED_TRIGGER_LIMIT, TriggerQuota, injectedRateLimit } from './quota.ts'
 import { faultReply } from './replies.ts'
 import type { Reply } from './replies.ts'
@@ -106,6 +107,7 @@ export class Emulator {
       scenarioFor
     }
     for (const fault of options.faults ?? []) this.addFault(fault)
+    addPastRuns(this.store, options.pastRuns, Date.now())
   }
 
   /** How many 429 answers were given (quota, 'rate-limit' faults and 'status' faults alike). */

@@ -171,6 +171,12 @@ export interface Fault {
   action: FaultAction
 }
 
+/**
+ * Per recipe id, its past runs, most recent first: a duration in ms (a Complete run) or `{durationMs, status}`
+ * (e.g. a Failed one, which a history of Complete runs leaves out). Their job groups have origin 'past'.
+ */
+export type PastRunsOption = Record<number, (number | { durationMs: number; status: TerminalStatus })[]>
+
 /** Which list endpoints exist: GET /v4/jobLibrary (newer) and GET /v4/jobGroups (deprecated list). */
 export type Listing = 'both' | 'jobGroups' | 'none'
 
@@ -204,6 +210,8 @@ export interface EmulatorOptions extends FlowPlanOptions {
   listing?: Listing
   /** Default 4100. */
   firstJobGroupId?: number
+  /** Recipes' past runs, already ended when the emulator starts (past-runs.ts), listed by the job library. */
+  pastRuns?: PastRunsOption
   /** 401 answers echo the received Authorization header in `details` (to test that clients never print it). */
   echoTokenOnAuthError?: boolean
   /**
@@ -221,9 +229,9 @@ export interface EmulatorOptions extends FlowPlanOptions {
 
 /**
  * Who created a job group: 'api' the client (POST /v4/jobGroups, or a flow or plan run it started), 'direct'
- * Emulator.createJobGroup, 'foreign' another client (a 'foreign-job-group' fault).
+ * Emulator.createJobGroup, 'foreign' another client (a 'foreign-job-group' fault), 'past' the `pastRuns` option.
  */
-export type JobGroupOrigin = 'api' | 'direct' | 'foreign'
+export type JobGroupOrigin = 'api' | 'direct' | 'foreign' | 'past'
 
 /** Optional details of Emulator.createJobGroup. */
 export interface DirectJobGroup {

@@ -11,70 +11,18 @@ import { join } from 'node:path'
 import { v4ApiUrl } from '../../src/inputs/aac-host.ts'
 import { parseApiUrl } from '../../src/inputs/input-values.ts'
 import { parseTokenEndpoint } from '../../src/inputs/sign-in-inputs.ts'
-import { Emulator, startAacEmulator, type EmulatorOptions, type FlowSpec, type TokenServer } from '../emulator/index.ts'
+import { Emulator, startAacEmulator, type TokenServer } from '../emulator/index.ts'
+import { EMULATOR_SETUPS, type EmulatorSetup } from './emulator-setups.ts'
 import { FakeGitHub } from './fake-github.ts'
 import { GITHUB_TOKEN, SECRETS_ACCESS, SECRETS_TOKENS, SERVICE_PRINCIPAL } from './fake-tokens.ts'
 import { asRecord, isThisAction, strings, type Markers, type Workflow } from './readme-examples.ts'
+import { legName, matrixLegs, type MatrixLeg } from './readme-matrix.ts'
 import { runAction, type ActionResult } from './run-action.ts'
-
-/** What an example's `# readme-test: emulator=<name>` starts. */
-export interface EmulatorSetup {
-  /** What the API emulator serves; its token is always the run context's. */
-  emulator: EmulatorOptions
-  /**
-   * Alteryx Analytics Cloud sign-in: a token server with these OAuth clients (id → secret; null for a public
-   * client, as a user's OAuth 2.0 API tokens have), whose access tokens the emulator accepts. `token-endpoint`
-   * becomes its issuer, and the AAC test values (AAC_VALUES) are given.
-   */
-  oauthClients?: Record<string, string | null>
-}
 
 /** What `secrets.AAC_SECRETS_TOKEN` stands for: the fake GitHub lets it read public keys and write secrets. */
 const SECRETS_TOKEN = SECRETS_TOKENS.writer
-/** Environments the fake GitHub knows (the README names production/AAC_REFRESH_TOKEN). */
+/** Environments the fake GitHub knows (the AAC page names production/AAC_REFRESH_TOKEN). */
 const ENVIRONMENTS = ['production']
-
-// Flow 10 of "Run a flow": the example's flow-recipes (7, 8) select two of its three outputs; its overrides name
-// the output 'Sales by region'.
-const FLOW_10: FlowSpec = {
-  outputs: [
-    { recipeId: 7, name: 'Sales by region' },
-    { recipeId: 8, name: 'Sales by month' },
-    { recipeId: 9, name: 'Returns' }
-  ]
-}
-
-/**
- * The emulator setups an example can ask for with `# readme-test: emulator=<name>`. The recipe, flow and plan ids
- * and the OAuth client ids are those the examples use, listed on purpose: an example with a new id fails until its
- * id is added here. Jobs run 1.5 s (the emulator's default scenario) and end Complete.
- */
-export const EMULATOR_SETUPS: Record<string, EmulatorSetup> = {
-  default: { emulator: { recipes: [7, 42] } },
-  flows: { emulator: { recipes: [], flows: { 10: FLOW_10 } } },
-  // Plan 5 of "Run a plan": a task that runs flow 10, then a task of its own.
-  plans: {
-    emulator: {
-      recipes: [],
-      flows: { 10: FLOW_10 },
-      plans: {
-        5: {
-          name: 'Nightly',
-          tasks: [
-            { name: 'Refresh sales', flowId: 10 },
-            { name: 'Daily report', outputs: [{ recipeId: 11, name: 'Daily report' }] }
-          ]
-        }
-      }
-    }
-  },
-  // "Alteryx Analytics Cloud": `your-client-id` is the Client ID the README writes for a user's token pair; the
-  // service principal is what `vars.AAC_CLIENT_ID` and `secrets.AAC_CLIENT_SECRET` stand for.
-  aac: {
-    emulator: { recipes: [7] },
-    oauthClients: { 'your-client-id': null, [SERVICE_PRINCIPAL.id]: SERVICE_PRINCIPAL.secret }
-  }
-}
 
 /** The test values only a setup with `oauthClients` gives; the refresh token is issued by its token server. */
 function aacValues(refreshToken: string): Record<string, string> {
@@ -123,6 +71,8 @@ const PR_EVENTS = new Set(['pull_request', 'pull_request_target'])
 interface JobScope {
   steps: Record<string, Record<string, string>>
   needs: Record<string, Record<string, string>>
+  /** The values of this leg of a matrix job (`matrix.<key>`); empty without a matrix. */
+  matrix: MatrixLeg
 }
 
 /** The servers of one example's run, and the test values that go with them. */
@@ -179,30 +129,40 @@ export async function runExample(
     const jobOutputs: Record<string, Record<string, string>> = {}
     jobs: for (const job of order) {
       const spec = asRecord(asRecord(workflow.jobs)[job])
-      const scope: JobScope = {
-        steps: {},
-        needs: Object.fromEntries(needsOf(spec).map((n) => [n, jobOutputs[n] ?? {}]))
+      const legs = matrixLegs(spec)
+      if (typeof legs === 'string') {
+        problems.push(`${where}: job ${job}: ${legs}`)
+        break
       }
-      const steps = Array.isArray(spec.steps) ? spec.steps : []
-      for (const [index, value] of steps.entries()) {
-        const step = asRecord(value)
-        if (typeof step.uses !== 'string' || !isThisAction(step.uses)) continue
-        const name = typeof step.id === 'string' ? step.id : `#${index + 1}`
-        const label = `${where}: job ${job}, step ${name}`
-        const inputs = stepInputs(asRecord(step.with), scope, servers, label, problems)
-        const writtenWarnings = serverInputs(inputs, servers, label, problems)
-        if (problems.length) break jobs
-        const result = await runAction(inputs, { env: { ...env, GITHUB_JOB: job } })
-        runs.push({ job, step: name, inputs, writtenWarnings, result })
-        if (typeof step.id === 'string') scope.steps[step.id] = result.outputs
-        if (result.code !== 0) break jobs
+      // Each leg of a matrix is a job of its own; the job's outputs are the last leg's (GitHub keeps one leg's).
+      for (const matrix of legs) {
+        const leg = legName(job, matrix)
+        const scope: JobScope = {
+          steps: {},
+          needs: Object.fromEntries(needsOf(spec).map((n) => [n, jobOutputs[n] ?? {}])),
+          matrix
+        }
+        const steps = Array.isArray(spec.steps) ? spec.steps : []
+        for (const [index, value] of steps.entries()) {
+          const step = asRecord(value)
+          if (typeof step.uses !== 'string' || !isThisAction(step.uses)) continue
+          const name = typeof step.id === 'string' ? step.id : `#${index + 1}`
+          const label = `${where}: job ${leg}, step ${name}`
+          const inputs = stepInputs(asRecord(step.with), scope, servers, label, problems)
+          const writtenWarnings = serverInputs(inputs, servers, label, problems)
+          if (problems.length) break jobs
+          const result = await runAction(inputs, { env: { ...env, GITHUB_JOB: job } })
+          runs.push({ job: leg, step: name, inputs, writtenWarnings, result })
+          if (typeof step.id === 'string') scope.steps[step.id] = result.outputs
+          if (result.code !== 0) break jobs
+        }
+        const outputs: Record<string, string> = {}
+        for (const [key, value] of Object.entries(asRecord(spec.outputs))) {
+          outputs[key] = substitute(String(value), scope, servers, `${where}: outputs of job ${leg}`, problems)
+        }
+        jobOutputs[job] = outputs
+        problems.push(...unsetOutputs(where, leg, spec, runs))
       }
-      const outputs: Record<string, string> = {}
-      for (const [key, value] of Object.entries(asRecord(spec.outputs))) {
-        outputs[key] = substitute(String(value), scope, servers, `${where}: outputs of job ${job}`, problems)
-      }
-      jobOutputs[job] = outputs
-      problems.push(...unsetOutputs(where, job, spec, runs))
     }
     if (problems.length === 0) problems.push(...outcomeProblems(where, runs, markers))
     if (pullRequest && problems.length === 0) problems.push(...commentProblems(where, runs, github))
@@ -234,6 +194,7 @@ async function startServers(
     : undefined
   const emulator = aac?.emulator ?? (await Emulator.start(emulatorOptions))
   closers.push(() => (aac ?? emulator).close())
+  setup.prepare?.(emulator)
   const tokenServer = aac?.tokenServer
   // A pair as a user gets it from the OAuth 2.0 API Tokens page, of the first client (the user's).
   if (tokenServer) Object.assign(values, aacValues(tokenServer.issueRefreshToken().refreshToken))
@@ -404,6 +365,8 @@ function substitute(text: string, scope: JobScope, servers: Servers, label: stri
 
 function testValue(path: string, scope: JobScope, values: Record<string, string>): string | undefined {
   if (path in values) return values[path]
+  const matrix = /^matrix\.([\w-]+)$/.exec(path)
+  if (matrix) return scope.matrix[matrix[1]!]
   const step = /^steps\.([\w-]+)\.outputs\.([\w-]+)$/.exec(path)
   if (step) return scope.steps[step[1]!]?.[step[2]!] || undefined
   const need = /^needs\.([\w-]+)\.outputs\.([\w-]+)$/.exec(path)

@@ -70,11 +70,11 @@ describe('choosing a flow or a plan', () => {
   it('checks flow overrides by output name, and passes unknown keys on with a warning', () => {
     const config = parse({
       'flow-id': '7',
-      overrides: '{"execution": "spark", "Sales": {"profiler": true, "writesetting": []}}'
+      overrides: '{"execution": "spark", "Sales": {"profiler": true, "profilerOff": []}}'
     })
-    expect(config.overrides).toEqual({ execution: 'spark', Sales: { profiler: true, writesetting: [] } })
+    expect(config.overrides).toEqual({ execution: 'spark', Sales: { profiler: true, profilerOff: [] } })
     expect(config.warnings.filter((w) => w.startsWith('overrides'))).toEqual([
-      "overrides: unknown key 'Sales.writesetting' (did you mean 'Sales.writesettings'?) passed on as given."
+      "overrides: unknown key 'Sales.profilerOff' (did you mean 'Sales.profiler'?) passed on as given."
     ])
   })
 })

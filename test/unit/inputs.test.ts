@@ -260,11 +260,11 @@ describe('parseOverrides', () => {
     expect(() => parseOverrides(text)).toThrow(message)
   })
 
-  it('passes unknown keys on with a warning that suggests the known one', () => {
+  it('passes unknown keys on with a warning that suggests the known one (a near miss is an error)', () => {
     const warnings: string[] = []
-    expect(parseOverrides('{"writeSetting": [], "custom": 1}', warnings)).toEqual({ writeSetting: [], custom: 1 })
+    expect(parseOverrides('{"profilerOff": [], "custom": 1}', warnings)).toEqual({ profilerOff: [], custom: 1 })
     expect(warnings).toHaveLength(1)
-    expect(warnings[0]).toContain("2 unknown keys 'writeSetting' (did you mean 'writeSettings'?), 'custom'")
+    expect(warnings[0]).toContain("2 unknown keys 'profilerOff' (did you mean 'profiler'?), 'custom'")
   })
 
   it('names at most 10 unknown keys, in one line', () => {
