@@ -16,6 +16,7 @@ import { writeSummary } from './report/summary.ts'
 import { savedRun } from './targets/index.ts'
 import { createHttpTransport, type Transport } from './http/transport.ts'
 import { USER_AGENT } from './shared/version.ts'
+import { appLink } from './inputs/results-inputs.ts'
 
 const POST_BUDGET_MS = 20_000
 
@@ -41,7 +42,7 @@ export async function run(
   const tokens = postStepToken(config, (key) => core.getState(key))
   const run = savedRun(saved.ref, connect(config, transport, clock, tokens))
   const budget = { deadline: clock.now() + POST_BUDGET_MS, persistMs: POST_BUDGET_MS }
-  const jobUrl = jobId === undefined ? undefined : `${config.appUrl}/jobs/${jobId}`
+  const jobUrl = jobId === undefined ? undefined : appLink(config, `/jobs/${jobId}`)
   const fate = await endRun(run, saved.ref, {
     reason: 'post-step',
     attached: false,

@@ -7,7 +7,7 @@
 import { ApiError } from './api-error.ts'
 import type { Clock } from '../shared/clock.ts'
 import { PERSISTENT_FAILURE_MS, withRetries } from './retry-policy.ts'
-import type { Transport } from '../http/transport.ts'
+import type { HttpResponse, Transport } from '../http/transport.ts'
 
 export interface ApiResponse<T> {
   status: number
@@ -52,7 +52,18 @@ export interface SendOptions {
   deadline?: number
   /** A 304 is an answer (the start was a repeat), not an error. */
   allow304?: boolean
+  /** A binary answer (an archive): its bytes, at most `maxBytes` of them (`Download`). */
+  binary?: { maxBytes: number }
 }
+
+/** A binary answer, cut at its bound when larger. */
+export interface Download {
+  bytes: Buffer
+  truncated: boolean
+}
+
+/** What a binary download accepts: the archive, or an error as JSON. */
+const BINARY_ACCEPT = 'application/zip, application/octet-stream, application/json;q=0.5, */*;q=0.1'
 
 export interface ClientOptions {
   apiUrl: string
@@ -81,6 +92,19 @@ export class ApiClient {
     return this.retrying(`GET ${path}`, budget, () =>
       this.send<T>('GET', path, { subject, signal: budget.signal, deadline: budget.deadline })
     )
+  }
+
+  /** `GET path` of a binary answer (an archive), at most `maxBytes` of it, retried like a read. */
+  download(path: string, budget: Budget, options: { maxBytes: number; subject?: Subject }): Promise<Download> {
+    const { maxBytes, subject } = options
+    const send = (): Promise<ApiResponse<Download>> =>
+      this.send<Download>('GET', path, {
+        subject,
+        signal: budget.signal,
+        deadline: budget.deadline,
+        binary: { maxBytes }
+      })
+    return this.retrying(`GET ${path}`, budget, async () => (await send()).data)
   }
 
   /** A POST that is harmless to repeat (a cancel), retried like a read. */
@@ -128,7 +152,7 @@ export class ApiClient {
   ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = {
       Authorization: `Bearer ${token}`,
-      Accept: 'application/json',
+      Accept: options.binary ? BINARY_ACCEPT : 'application/json',
       'User-Agent': this.options.userAgent,
       ...options.headers
     }
@@ -139,14 +163,20 @@ export class ApiClient {
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
       timeoutMs: requestTimeout(this.options.requestTimeoutMs, options.deadline, this.options.clock.now()),
-      signal: options.signal
+      signal: options.signal,
+      binary: options.binary
     })
     const requestId = response.headers['x-trifacta-request-id'] ?? ''
     const answer = { status: response.status, requestId, headers: response.headers }
     const fail = (): ApiError =>
-      new ApiError({ method, path: path.split('?')[0]!, ...answer, body: response.body, subject: options.subject })
+      new ApiError({ method, path: path.split('?')[0]!, ...answer, body: textOf(response), subject: options.subject })
     if (response.status === 304 && options.allow304) return { ...answer, data: undefined as T }
     if (response.status < 200 || response.status >= 300) throw fail()
+    if (options.binary)
+      return {
+        ...answer,
+        data: { bytes: response.bytes ?? Buffer.from(response.body), truncated: !!response.truncated } as T
+      }
     if (response.body.trim() === '') return { ...answer, data: undefined as T }
     try {
       return { ...answer, data: JSON.parse(response.body) as T }
@@ -154,6 +184,11 @@ export class ApiClient {
       throw fail()
     }
   }
+}
+
+/** An answer's text, also of a binary one (an error answered as JSON or HTML), for its error message. */
+function textOf(response: HttpResponse): string {
+  return response.bytes ? response.bytes.subarray(0, 64 * 1024).toString('utf8') : response.body
 }
 
 /** The request timeout, shortened so that no request outlives its budget's deadline (at least 1 s). */

@@ -81,11 +81,15 @@ export function headline(report: DryRunReport): string {
   }
 }
 
+/** The outputs set here; `refresh-token` is the sign-in's, `result` and `report-dir` are set with the result. */
+type DryRunOutput = Exclude<OutputName, typeof OUTPUT.refreshToken | typeof OUTPUT.result | typeof OUTPUT.reportDir>
+
 /**
  * The outputs: `status` is DryRun when the checks passed, and `job-id` stays empty, unless a server started a job
- * despite test mode: then they name that job and its status, as they would for any run.
+ * despite test mode: then they name that job and its status, as they would for any run. No data was made:
+ * `quality` is not-checked.
  */
-export function dryRunOutputs(report: DryRunReport): Record<Exclude<OutputName, typeof OUTPUT.refreshToken>, string> {
+export function dryRunOutputs(report: DryRunReport): Record<DryRunOutput, string> {
   const { stray } = report
   return {
     [OUTPUT.jobId]: stray ? String(stray.id) : '',
@@ -95,6 +99,7 @@ export function dryRunOutputs(report: DryRunReport): Record<Exclude<OutputName, 
     [OUTPUT.durationSeconds]: '',
     [OUTPUT.jobs]: '[]',
     [OUTPUT.written]: '',
+    [OUTPUT.quality]: 'not-checked',
     [OUTPUT.jobIds]: JSON.stringify(stray ? [stray.id] : []),
     [OUTPUT.flowRunId]: '',
     [OUTPUT.planRunId]: ''

@@ -4,10 +4,13 @@ import type { Config } from '../inputs/inputs.ts'
 import { appendSummary, fitSummary } from '../report/summary.ts'
 import { setOutput } from '../runner/outputs.ts'
 import { log } from '../shared/log.ts'
+import { publishResult } from '../run/result-output.ts'
+import { dryRunResult } from './dry-run-result.ts'
 import { dryRunOutputs, headline, passed, renderDryRunSummary, type DryRunReport } from './dry-run-report.ts'
 
 export async function publishDryRun(config: Config, report: DryRunReport): Promise<void> {
   for (const [name, value] of Object.entries(dryRunOutputs(report))) setOutput(name as OutputName, value)
+  publishResult(dryRunResult(report, config.target), undefined)
   for (const write of report.writes ?? []) log.info(`Would write: ${write}`)
   for (const note of report.notes) log.info(note)
   const markdown = fitSummary(renderDryRunSummary(report))

@@ -18,6 +18,8 @@ export interface HttpRequest {
   body?: string
   timeoutMs: number
   signal?: AbortSignal
+  /** The answer as bytes, at most `maxBytes` of them: a larger one is cut there (`truncated`), not refused. */
+  binary?: { maxBytes: number }
 }
 
 export interface HttpResponse {
@@ -25,6 +27,9 @@ export interface HttpResponse {
   /** Lower-case header names. */
   headers: Record<string, string>
   body: string
+  /** With `binary`: the answer's bytes (`body` is then empty), and whether they were cut at `maxBytes`. */
+  bytes?: Buffer
+  truncated?: boolean
 }
 
 export type Transport = (request: HttpRequest) => Promise<HttpResponse>
@@ -108,9 +113,9 @@ function sendOnce(userAgent: string, request: HttpRequest): Promise<HttpResponse
     request.signal?.addEventListener('abort', onAbort, { once: true })
     client
       .request(request.method, request.url, request.body ?? null, { ...request.headers })
-      .then((res) => readBody(res.message, what))
-      .then(({ message, body }) =>
-        finish(undefined, { status: message.statusCode ?? 0, headers: flatHeaders(message), body })
+      .then((res) => readBody(res.message, what, request.binary))
+      .then(({ message, ...body }) =>
+        finish(undefined, { status: message.statusCode ?? 0, headers: flatHeaders(message), ...body })
       )
       .catch(async (error: unknown) => finish(await unread(classify(error, new URL(request.url).host), request.url)))
   })
@@ -128,20 +133,36 @@ async function unread(error: TransportError, url: string): Promise<TransportErro
   )
 }
 
-function readBody(message: IncomingMessage, what: string): Promise<{ message: IncomingMessage; body: string }> {
+type ReadBody = { message: IncomingMessage; body: string; bytes?: Buffer; truncated?: boolean }
+
+function readBody(message: IncomingMessage, what: string, binary?: { maxBytes: number }): Promise<ReadBody> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
     const status = message.statusCode
+    let cut = false
+    const done = (truncated: boolean): void => {
+      cut ||= truncated
+      const all = Buffer.concat(chunks)
+      resolve(binary ? { message, body: '', bytes: all, truncated } : { message, body: all.toString('utf8') })
+    }
     message.on('data', (chunk: Buffer) => {
+      if (cut) return
       size += chunk.length
-      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk)
+      const max = binary?.maxBytes ?? MAX_BODY_BYTES
+      if (size <= max) return void chunks.push(chunk)
+      if (binary) {
+        // Kept up to the bound, then the rest is not read: resolved before the destroy's 'aborted'.
+        chunks.push(chunk.subarray(0, chunk.length - (size - max)))
+        done(true)
+        return void message.destroy()
+      }
       const large = `the answer to ${what} (HTTP ${status}) is larger than 8 MiB; it was not read`
       // Rejected before the destroy, whose 'aborted' would otherwise call it cut short.
       reject(new TransportError('too-large', large, status))
       message.destroy()
     })
-    message.on('end', () => resolve({ message, body: Buffer.concat(chunks).toString('utf8') }))
+    message.on('end', () => done(false))
     message.on('error', () => reject(cutShort(what, status)))
     message.on('aborted', () => reject(cutShort(what, status)))
   })

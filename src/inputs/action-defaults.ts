@@ -11,5 +11,7 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   'fail-on-job-failure': 'true',
   'cancel-on-timeout': 'true',
   'cancel-on-workflow-cancel': 'true',
+  logs: 'on-failure',
+  'log-lines': '50',
   'comment-on-pr': 'false'
 }

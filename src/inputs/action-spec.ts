@@ -20,6 +20,8 @@ export const INPUT = {
   overrides: 'overrides',
   runParameters: 'run-parameters',
   dryRun: 'dry-run',
+  qualityGate: 'quality-gate',
+  baseline: 'baseline',
   wait: 'wait',
   timeout: 'timeout',
   pollInterval: 'poll-interval',
@@ -31,6 +33,9 @@ export const INPUT = {
   cancelOnTimeout: 'cancel-on-timeout',
   cancelOnWorkflowCancel: 'cancel-on-workflow-cancel',
   appUrl: 'app-url',
+  logs: 'logs',
+  logLines: 'log-lines',
+  projectId: 'project-id',
   commentOnPr: 'comment-on-pr',
   githubToken: 'github-token'
 } as const
@@ -43,9 +48,12 @@ export const OUTPUT = {
   durationSeconds: 'duration-seconds',
   jobs: 'jobs',
   written: 'written',
+  quality: 'quality',
   jobIds: 'job-ids',
   flowRunId: 'flow-run-id',
   planRunId: 'plan-run-id',
+  result: 'result',
+  reportDir: 'report-dir',
   refreshToken: 'refresh-token'
 } as const
 

@@ -18,35 +18,16 @@ import {
   parsePositiveInteger
 } from './input-values.ts'
 import { parseFlowOverrides, parseFlowRecipes } from './flow-inputs.ts'
-import { noRunTarget, type DryRunInputs } from './dry-run-inputs.ts'
+import { noRunTarget, type DryRunInputs, type Target } from './target.ts'
 import { parseOverrides } from './overrides.ts'
+import { parseQualityInputs } from './quality-inputs.ts'
+import type { Baseline } from '../quality/baseline.ts'
+import type { QualityGate } from '../quality/gate.ts'
+import { parseLogLines, parseLogs, parseProjectId, type LogsPolicy } from './results-inputs.ts'
 import { parseRunParameters, type RunParameter } from './run-parameters.ts'
 import { parseSignIn, type SignIn } from './sign-in-inputs.ts'
 
-export type Target =
-  | { kind: 'recipe'; recipeId: number }
-  | { kind: 'job'; jobId: number }
-  /** `recipeIds`: the outputs to run (flow-recipes); empty means all. */
-  | { kind: 'flow'; flowId: number; recipeIds: number[] }
-  | { kind: 'plan'; planId: number }
-  /** No run target: a dry run with a refresh token only signs in (the keep-alive). */
-  | { kind: 'none' }
-
-/** `recipe 7`, `job 4100`, `flow 7`, `plan 5`. Pure. */
-export function targetLabel(target: Target): string {
-  switch (target.kind) {
-    case 'recipe':
-      return `recipe ${target.recipeId}`
-    case 'job':
-      return `job ${target.jobId}`
-    case 'flow':
-      return `flow ${target.flowId}`
-    case 'plan':
-      return `plan ${target.planId}`
-    case 'none':
-      return 'the sign-in'
-  }
-}
+export { targetLabel, type Target } from './target.ts'
 
 export const SCHEDULES = ['history', 'backoff', 'fixed'] as const
 /** history: from the recipe's past runs (else backoff); backoff: ~10% of the elapsed time; fixed: poll-interval. */
@@ -77,8 +58,16 @@ export interface Config {
   cancelOnWorkflowCancel: boolean
   /** Base URL of the web app, for links. */
   appUrl: string
+  /** Appended to every link into the app: `?projectId=<id>` with project-id (Dataprep), else ''. */
+  appQuery: string
+  /** When job groups' logs are downloaded, and how many lines of each failed stage's job.log are shown. */
+  logs: LogsPolicy
+  logLines: number
   commentOnPr: boolean
   githubToken: string
+  /** The checks the data must pass (`quality-gate`), and what to compare it with (`baseline`). */
+  qualityGate?: QualityGate
+  baseline?: Baseline
   /** Things worth telling the user that do not stop the run (e.g. unknown override keys). */
   warnings: string[]
 }
@@ -131,12 +120,14 @@ export function parseInputs(get: InputGetter): Config {
   const appUrlText = c.get(INPUT.appUrl)
   const signIn = parseSignIn(c)
   const dryRun = c.attempt(() => parseBoolean(INPUT.dryRun, c.get(INPUT.dryRun)))
+  const run = parseRun(c, { dryRun: dryRun === true, refreshing: signIn?.mode === 'refresh-token' })
   const config = {
     apiUrl,
     apiToken: signIn?.mode === 'static' ? signIn.token : '',
     signIn,
     dryRun,
-    ...parseRun(c, { dryRun: dryRun === true, refreshing: signIn?.mode === 'refresh-token' }),
+    ...run,
+    ...parseQualityInputs(c, run.target, run.overrides),
     ...parseWaiting(c),
     failOnJobFailure: c.attempt(() => parseBoolean(INPUT.failOnJobFailure, c.get(INPUT.failOnJobFailure))),
     cancelOnTimeout: c.attempt(() => parseBoolean(INPUT.cancelOnTimeout, c.get(INPUT.cancelOnTimeout))),
@@ -144,6 +135,9 @@ export function parseInputs(get: InputGetter): Config {
       parseBoolean(INPUT.cancelOnWorkflowCancel, c.get(INPUT.cancelOnWorkflowCancel))
     ),
     appUrl: c.attempt(() => (appUrlText ? parseHttpUrl(INPUT.appUrl, appUrlText) : apiUrl ? deriveAppUrl(apiUrl) : '')),
+    appQuery: c.attempt(() => parseProjectId(c.get(INPUT.projectId))),
+    logs: c.attempt(() => parseLogs(c.get(INPUT.logs))),
+    logLines: c.attempt(() => parseLogLines(c.get(INPUT.logLines))),
     commentOnPr: c.attempt(() => parseBoolean(INPUT.commentOnPr, c.get(INPUT.commentOnPr))),
     githubToken: c.get(INPUT.githubToken),
     warnings: c.warnings
@@ -210,10 +204,7 @@ function parseWaiting(c: Collector): Waiting {
 
 const TARGET_INPUTS = [INPUT.recipeId, INPUT.flowId, INPUT.planId, INPUT.jobId]
 
-/**
- * Exactly one of recipe-id, flow-id, plan-id and job-id (none only for a dry run with a refresh token);
- * flow-recipes only with flow-id.
- */
+/** Exactly one of recipe-id, flow-id, plan-id and job-id (or, in a dry run, none); flow-recipes only with flow-id. */
 function parseTarget(c: Collector, dry: DryRunInputs): Target {
   const given = TARGET_INPUTS.filter((name) => c.get(name))
   const flowRecipes = c.get(INPUT.flowRecipes)

@@ -7,6 +7,9 @@ import { formatMs } from '../shared/format.ts'
 import { targetLabel, type Config } from '../inputs/inputs.ts'
 import type { Job, JobGroupOutputs, JobStatus } from '../api/job-groups.ts'
 import type { RunParameter } from '../inputs/run-parameters.ts'
+import type { QualityReport } from '../quality/job-quality.ts'
+import { appLink, type AppLinks } from '../inputs/results-inputs.ts'
+import type { JobGroupReport } from '../results/job-results.ts'
 import { pageUrl, type CompositeRun, type RunDetails } from './run-parts.ts'
 
 /** `unknown-start`: the start may have created a run that could not be found; `error`: nothing was started. */
@@ -51,6 +54,13 @@ export interface RunReport {
   jobGroupIds?: number[]
   /** A flow or plan run: what messages call it, its own id, and its parts. */
   composite?: CompositeRun
+  /** The data: profiles, the baseline, the quality gate's verdict. */
+  quality?: QualityReport
+  /** When the run started and ended (epoch ms): as the server recorded it, else as this step saw it. */
+  startedAt?: number
+  finishedAt?: number
+  /** The job groups read for the report: their stages, and what they logged and published. */
+  jobGroups?: JobGroupReport[]
 }
 
 /** Stages kept for the summary and the `jobs` output; a run with more is cut, with a note. */
@@ -81,7 +91,7 @@ export function newReport(config: Config): RunReport {
 }
 
 /** A flow's or plan's parts as the final reads found them; the first job group becomes job-id if none was known. */
-export function addParts(report: RunReport, details: RunDetails, appUrl: string): void {
+export function addParts(report: RunReport, details: RunDetails, links: AppLinks): void {
   const { composite } = report
   if (!composite || !details.parts) return
   Object.assign(composite, { parts: details.parts, startedAt: details.createdAt, finishedAt: details.finishedAt })
@@ -89,14 +99,15 @@ export function addParts(report: RunReport, details: RunDetails, appUrl: string)
   if (ids.length === 0) return
   report.jobGroupIds = ids
   report.jobId ??= ids[0]
-  report.jobUrl ??= `${appUrl}/jobs/${report.jobId}`
+  report.jobUrl ??= appLink(links, `/jobs/${report.jobId}`)
 }
 
 /** For a flow or plan: its subject and page, before anything runs. */
-export function compositeOf({ target, appUrl }: Config): CompositeRun | undefined {
+export function compositeOf(config: Config): CompositeRun | undefined {
+  const { target, appUrl, appQuery } = config
   if (target.kind !== 'flow' && target.kind !== 'plan') return undefined
-  const url = target.kind === 'flow' ? pageUrl(appUrl, 'flows', target.flowId) : pageUrl(appUrl, 'plans', target.planId)
-  return { subject: targetLabel(target), url, jobsUrl: `${appUrl}/jobs`, parts: [] }
+  const url = target.kind === 'flow' ? pageUrl(config, 'flows', target.flowId) : pageUrl(config, 'plans', target.planId)
+  return { subject: targetLabel(target), url, jobsUrl: `${appUrl}/jobs`, linkQuery: appQuery, parts: [] }
 }
 
 /** What messages call the run: `flow 7`, `plan 5`, or `job 4100`. Pure. */
@@ -127,8 +138,11 @@ export function workflowRunUrl(): string | undefined {
   return `${server}/${repo}/actions/runs/${runId}${attempt && attempt !== '1' ? `/attempts/${attempt}` : ''}`
 }
 
-/** The action's outputs for a report. Pure. The refresh token is set by the sign-in alone, as it rotates. */
-export function reportOutputs(report: RunReport): Record<Exclude<OutputName, typeof OUTPUT.refreshToken>, string> {
+/** Set elsewhere: the refresh token by the sign-in (it rotates); `result` and `report-dir` by publish. */
+type SetElsewhere = typeof OUTPUT.refreshToken | typeof OUTPUT.result | typeof OUTPUT.reportDir
+
+/** The action's outputs for a report. Pure. */
+export function reportOutputs(report: RunReport): Record<Exclude<OutputName, SetElsewhere>, string> {
   return {
     [OUTPUT.jobId]: report.jobId === undefined ? '' : String(report.jobId),
     [OUTPUT.status]: report.status ?? '',
@@ -137,6 +151,7 @@ export function reportOutputs(report: RunReport): Record<Exclude<OutputName, typ
     [OUTPUT.durationSeconds]: report.durationMs === undefined ? '' : String(Math.round(report.durationMs / 1000)),
     [OUTPUT.jobs]: JSON.stringify(report.stages.map((s) => ({ id: s.id, type: s.jobType, status: s.status }))),
     [OUTPUT.written]: report.written ? JSON.stringify(boundedWritten(report.written)) : '',
+    [OUTPUT.quality]: report.quality?.verdict.status ?? 'not-checked',
     [OUTPUT.jobIds]: JSON.stringify(report.jobGroupIds ?? (report.jobId === undefined ? [] : [report.jobId])),
     [OUTPUT.flowRunId]: String(report.composite?.flowRunId ?? ''),
     [OUTPUT.planRunId]: String(report.composite?.planRunId ?? '')

@@ -3,6 +3,8 @@
  * report names them. Pure.
  */
 import { isTerminal, type Job, type JobGroup, type JobGroupOutputs, type JobStatus } from '../api/job-groups.ts'
+import { appLink, type AppLinks } from '../inputs/results-inputs.ts'
+import type { EndedJobGroup } from '../results/job-results.ts'
 import type { RunRef } from '../runner/state.ts'
 
 export interface Started {
@@ -28,6 +30,8 @@ export interface RunDetails {
   written?: JobGroupOutputs
   /** A flow's or plan's job groups, one part each (a plan task without one is a part too). */
   parts?: RunPart[]
+  /** Each job group read, with its own stages (all of them, for the report folder). */
+  jobGroups?: EndedJobGroup[]
 }
 
 /** One job group of a flow or plan run, as the report shows it. */
@@ -50,8 +54,10 @@ export interface CompositeRun {
   subject: string
   /** The flow's or plan's page in the app. */
   url: string
-  /** The app's job pages, `<jobsUrl>/<job group id>`. */
+  /** The app's job pages, `<jobsUrl>/<job group id><linkQuery>`. */
   jobsUrl: string
+  /** What every link into the app ends with (project-id's `?projectId=…`); none: ''. */
+  linkQuery?: string
   flowRunId?: number
   planRunId?: number
   /** One per job group, a plan's in task order. */
@@ -120,8 +126,8 @@ export function positive(value: unknown): number | undefined {
 }
 
 /** A flow's or plan's page in the app: `/flows/{id}` as the app shows flows; `/plans/{id}` by analogy. */
-export function pageUrl(appUrl: string, what: 'flows' | 'plans', id: number): string {
-  return `${appUrl}/${what}/${id}`
+export function pageUrl(links: AppLinks, what: 'flows' | 'plans', id: number): string {
+  return appLink(links, `/${what}/${id}`)
 }
 
 /** `flow run 2001, job groups 4100, 4101`, `plan run 3001`: what a start created, for the log. */

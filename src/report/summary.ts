@@ -34,8 +34,8 @@ const HEADLINE: Record<Ending, string> = {
   error: '⚠️ could not be run'
 }
 
-/** The step summary, as Markdown with HTML tables. Pure. */
-export function renderSummary(report: RunReport): string {
+/** The step summary, as Markdown with HTML tables; `sections` (Markdown lines) follow the details. Pure. */
+export function renderSummary(report: RunReport, sections: string[] = []): string {
   const lines: string[] = []
   const subject = report.composite
     ? capitalised(report.composite.subject)
@@ -44,10 +44,11 @@ export function renderSummary(report: RunReport): string {
       : report.recipeId !== undefined
         ? `Recipe ${report.recipeId}`
         : 'Job'
-  lines.push(`### ${subject} ${HEADLINE[report.ending]}`, '')
+  const gate = report.quality?.verdict.status === 'failed' ? ' · ❌ the data failed its quality gate' : ''
+  lines.push(`### ${subject} ${HEADLINE[report.ending]}${gate}`, '')
   if (report.error) lines.push(`<p>${escapeText(report.error, 2000)}</p>`, '')
   for (const note of report.notes) lines.push(`<p>${escapeText(note, 1000)}</p>`, '')
-  lines.push(detailsTable(report), '')
+  lines.push(detailsTable(report), '', ...sections)
   if (report.composite?.parts.length) lines.push(...partsSection(report.composite))
   if (report.stages.length > 0) lines.push('#### Stages', '', stagesTable(report.stages), '')
   if (report.stagesOmitted) lines.push(`<p>… and ${report.stagesOmitted} more stages, not shown.</p>`, '')
@@ -105,7 +106,7 @@ function partsSection(run: CompositeRun): string[] {
     const cells = [
       ...(tasks ? [escapeText(p.task ?? '', 100)] : []),
       escapeText(p.name ?? (p.recipeId === undefined ? '' : `recipe ${p.recipeId}`), 200),
-      id === undefined ? '' : `<a href="${escapeAttr(`${run.jobsUrl}/${id}`)}">${id}</a>`,
+      id === undefined ? '' : `<a href="${escapeAttr(`${run.jobsUrl}/${id}${run.linkQuery ?? ''}`)}">${id}</a>`,
       escapeText(p.status ?? (id === undefined ? 'not started' : ''), 60),
       p.durationMs === undefined ? '' : formatMs(p.durationMs)
     ]
@@ -203,8 +204,8 @@ export function fitSummary(markdown: string, max = MAX_SUMMARY_BYTES): string {
 }
 
 /** The summary appended to the step summary file (when the runner gives one); returns it. */
-export async function writeSummary(report: RunReport): Promise<string> {
-  const markdown = fitSummary(renderSummary(report))
+export async function writeSummary(report: RunReport, sections: string[] = []): Promise<string> {
+  const markdown = fitSummary(renderSummary(report, sections))
   await appendSummary(markdown)
   return markdown
 }

@@ -7,6 +7,8 @@ import { log } from '../shared/log.ts'
 import { registerSecret } from '../shared/secrets.ts'
 import { SECRET_INPUTS } from '../inputs/sign-in-inputs.ts'
 import { appendSummary, renderInputErrors } from '../report/summary.ts'
+import { invalidInputResult } from '../report/result.ts'
+import { openReportDir, publishResult } from './result-output.ts'
 
 /**
  * The parsed inputs, or undefined (the step failed, nothing sent, the summary says why) when any is invalid.
@@ -26,6 +28,7 @@ export async function readConfig(options: { quiet?: boolean } = {}): Promise<Con
     const count = error.errors.length === 1 ? 'An input is' : `${error.errors.length} inputs are`
     core.setFailed(`${count} invalid; nothing was sent.`)
     await appendSummary(renderInputErrors(error.errors))
+    publishResult(invalidInputResult(error.errors), openReportDir())
     return undefined
   }
 }

@@ -6,16 +6,29 @@ import { log } from '../shared/log.ts'
 import { setOutput } from '../runner/outputs.ts'
 import { capitalised, linkOf, reportOutputs, subjectOf, type RunReport } from '../report/report.ts'
 import { partsEndedAs } from '../report/run-parts.ts'
-import { errorText, writeSummary } from '../report/summary.ts'
+import { errorText, fitSummary, renderSummary, writeSummary } from '../report/summary.ts'
+import { describeFailure } from '../quality/verdict.ts'
+import { renderQuality } from '../report/quality-summary.ts'
+import { failureLogGroups } from '../report/failure-log.ts'
+import { resultsSections } from '../report/results-summary.ts'
+import { buildResult } from '../report/result.ts'
+import type { ReportDir } from '../results/report-dir.ts'
+import { publishResult } from './result-output.ts'
 
-export async function publish(config: Config, report: RunReport): Promise<void> {
+export async function publish(config: Config, report: RunReport, dir?: ReportDir): Promise<void> {
+  const failure = failureOf(config, report)
   for (const [name, value] of Object.entries(reportOutputs(report))) setOutput(name as OutputName, value)
-  const markdown = await writeSummary(report)
+  publishResult(buildResult(report, { target: config.target, failure }), dir, report)
+  printFailureGroups(report)
+  const results = resultsSections(report)
+  const quality = (short: boolean): string[] => (report.quality ? renderQuality(report.quality, short) : [])
+  const markdown = await writeSummary(report, [...quality(false), ...results])
   if (config.commentOnPr) {
     const { commentOnPullRequest } = await import('../report/pr-comment.ts')
-    await commentOnPullRequest(config, report, markdown)
+    // The comment has the data's short form; otherwise it says what the summary says.
+    const comment = report.quality ? fitSummary(renderSummary(report, [...quality(true), ...results])) : markdown
+    await commentOnPullRequest(config, report, comment)
   }
-  const failure = failureOf(config, report)
   if (!failure && (report.ending === 'failed' || report.ending === 'canceled')) {
     log.warning(
       `${capitalised(subjectOf(report))} ended ${report.status}; ` +
@@ -31,11 +44,21 @@ export async function publish(config: Config, report: RunReport): Promise<void> 
   }
 }
 
+/** Why each failed job group failed: its stages and their logs, in a collapsed group of the step log. */
+function printFailureGroups(report: RunReport): void {
+  for (const group of failureLogGroups(report)) {
+    log.startGroup(group.title)
+    for (const line of group.lines) log.info(line)
+    log.endGroup()
+  }
+}
+
 /** The step fails on an error, a timeout, a workflow cancel, and on Failed or Canceled when fail-on-job-failure. */
 export function failureOf(config: Config, report: RunReport): { title: string; message: string } | undefined {
   const subject = capitalised(subjectOf(report))
   switch (report.ending) {
     case 'complete':
+      return qualityFailure(report)
     case 'not-waited':
       return undefined
     case 'failed':
@@ -74,4 +97,17 @@ export function failureOf(config: Config, report: RunReport): { title: string; m
 
 function withLink(message: string, url: string | undefined): string {
   return url && !message.includes(url) ? `${message} ${url}` : message
+}
+
+/** Failing checks named in the annotation, at most; the summary lists them too. */
+const MAX_NAMED_FAILURES = 50
+
+/** A completed run whose data broke the quality gate: every failing check, one per line. */
+function qualityFailure(report: RunReport): { title: string; message: string } | undefined {
+  const verdict = report.quality?.verdict
+  if (verdict?.status !== 'failed') return undefined
+  const named = verdict.failures.slice(0, MAX_NAMED_FAILURES).map(describeFailure)
+  const rest = verdict.failures.length - named.length
+  if (rest > 0) named.push(`… and ${rest} more failing checks (see the step summary)`)
+  return { title: 'Data quality gate failed', message: named.join('\n') }
 }

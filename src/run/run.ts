@@ -16,7 +16,8 @@ import {
 import type { Clock } from '../shared/clock.ts'
 import { formatMs } from '../shared/format.ts'
 import type { Config } from '../inputs/inputs.ts'
-import { isTerminal } from '../api/job-groups.ts'
+import { appLink } from '../inputs/results-inputs.ts'
+import { isTerminal, type JobGroupsApi } from '../api/job-groups.ts'
 import { log, quietly } from '../shared/log.ts'
 import { setOutput } from '../runner/outputs.ts'
 import {
@@ -32,6 +33,8 @@ import {
 } from '../report/report.ts'
 import { describeStart } from '../report/run-parts.ts'
 import { saveSettled, saveStarted } from '../runner/state.ts'
+import { readQuality } from './quality-reads.ts'
+import type { JobResults } from '../results/job-results.ts'
 import { describeStartFailure } from './start-failure.ts'
 import type { RunKind, Started } from '../targets/run-kind.ts'
 import { watchRun } from './waiter.ts'
@@ -58,8 +61,22 @@ export class Run {
   private readonly clock: Clock
   private readonly executionId: string
 
-  constructor(kind: RunKind, config: Config, clock: Clock, executionId: string) {
+  /** Reads what the job groups logged and published, for the report. */
+  private readonly results?: JobResults
+  /** For the reads of the data (profiles, baseline); none: the report tells nothing of the data. */
+  private readonly api?: JobGroupsApi
+
+  constructor(
+    kind: RunKind,
+    config: Config,
+    clock: Clock,
+    executionId: string,
+    results?: JobResults,
+    api?: JobGroupsApi
+  ) {
+    this.results = results
     this.kind = kind
+    this.api = api
     this.config = config
     this.clock = clock
     this.executionId = executionId
@@ -136,7 +153,7 @@ export class Run {
     Object.assign(report, { jobId, requestId: started.requestId, adopted: started.adopted, attached: started.attached })
     report.jobGroupIds = started.ref.jobGroupIds
     if (composite) Object.assign(composite, { flowRunId: started.flowRunId, planRunId: started.planRunId })
-    if (jobId !== undefined) report.jobUrl = `${this.config.appUrl}/jobs/${jobId}`
+    if (jobId !== undefined) report.jobUrl = appLink(this.config, `/jobs/${jobId}`)
     this.waitStartedAt = this.clock.now()
     const outputs = reportOutputs(report)
     for (const name of EARLY_OUTPUTS) if (outputs[name] || name === OUTPUT.requestId) setOutput(name, outputs[name])
@@ -210,12 +227,14 @@ export class Run {
     if (!isTerminal(report.status) && details.status) report.status = details.status
     const start = !started.attached && details.createdAt !== undefined ? details.createdAt : this.waitStartedAt
     const end = !started.attached && details.finishedAt !== undefined ? details.finishedAt : this.clock.now()
-    report.durationMs = Math.max(0, end - start)
+    Object.assign(report, { startedAt: start, finishedAt: end, durationMs: Math.max(0, end - start) })
     report.stages = details.stages.slice(0, MAX_STAGES)
     if (details.stages.length > MAX_STAGES) report.stagesOmitted = details.stages.length - MAX_STAGES
     report.engine ??= details.stages.map((s) => s.executionLanguage).find((e): e is string => typeof e === 'string')
     report.written = details.written
-    if (details.parts) addParts(report, details, this.config.appUrl)
+    if (details.parts) addParts(report, details, this.config)
+    report.jobGroups = await this.results?.report(details.jobGroups ?? [], budget, this.stopping)
+    if (this.api && !this.stopping) report.quality = await readQuality(this.api, this.config, report, budget)
   }
 
   private budget(ms: number): Budget {

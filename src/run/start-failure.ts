@@ -10,6 +10,7 @@ import type { RunReport } from '../report/report.ts'
 import { triggerDecision } from '../api/retry-policy.ts'
 import { TriggerUnsettledError } from '../targets/start-retries.ts'
 import { TransportError } from '../http/transport-failures.ts'
+import { appLink } from '../inputs/results-inputs.ts'
 
 export function describeStartFailure(
   report: RunReport,
@@ -19,7 +20,7 @@ export function describeStartFailure(
 ): RunReport {
   if (!(error instanceof Error)) throw error
   if (error instanceof ApiError) report.requestId = error.requestId
-  const where = `look in the job history (${config.appUrl}/jobs) before running it again`
+  const where = `look in the job history (${appLink(config, '/jobs')}) before running it again`
   if (stopSignal) {
     report.ending = 'workflow-cancelled'
     const decided = triggerDecision(error)

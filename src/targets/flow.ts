@@ -16,6 +16,7 @@ import { readJobGroup } from './job-group-run.ts'
 import { pastRuns, type PastRuns } from './past-runs.ts'
 import type { RunDetails, RunKind, RunRef, StartContext, Started } from './run-kind.ts'
 import { mayHaveStarted, startOnce } from './start-retries.ts'
+import { appLink, type AppLinks } from '../inputs/results-inputs.ts'
 
 /** A flow run of more job groups than this (one per output) is not followed: its answer is not believed. */
 const MAX_JOB_GROUPS = 200
@@ -27,23 +28,23 @@ export class FlowRun extends JobGroupSet implements RunKind {
   private readonly flows: FlowsApi
   private readonly flowId: number
   private readonly body: RunFlowRequest
-  private readonly appUrl: string
+  private readonly links: AppLinks
   /** The flow run's id once its start named it; its own status call is used while that works. */
   private flowRunId?: number
   private flowRunStatusWorks = true
 
-  constructor(api: JobGroupsApi, flowId: number, body: RunFlowRequest, appUrl: string) {
+  constructor(api: JobGroupsApi, flowId: number, body: RunFlowRequest, links: AppLinks) {
     super(api)
     this.flows = new FlowsApi(api.client)
     this.flowId = flowId
     this.body = body
-    this.appUrl = appUrl
+    this.links = links
     this.label = `flow ${flowId}`
   }
 
   start(ctx: StartContext): Promise<Started> {
-    const page = pageUrl(this.appUrl, 'flows', this.flowId)
-    const where = `the job history (${this.appUrl}/jobs) and the flow's page (${page}) for a run of flow ${this.flowId}`
+    const [history, page] = [appLink(this.links, '/jobs'), pageUrl(this.links, 'flows', this.flowId)]
+    const where = `the job history (${history}) and the flow's page (${page}) for a run of flow ${this.flowId}`
     const unsettled = { thing: 'flow run', where, stepStartedAt: ctx.stepStartedAt }
     return startOnce(ctx, {
       what: `POST /v4/flows/${this.flowId}/run`,
@@ -94,6 +95,7 @@ export class FlowRun extends JobGroupSet implements RunKind {
       status: statuses.every((st) => st !== undefined) ? overallStatus(statuses) : undefined,
       ...spanOf(groups),
       stages: reads.flatMap((r) => r.stages),
+      jobGroups: reads.map((r, i) => ({ id: ids[i]!, status: groups[i]?.status, stages: r.stages })),
       written: mergeWritten(reads.map((r) => r.written)),
       parts: groups.map((g) => partOf(g))
     }

@@ -10,22 +10,23 @@ import { JobGroupSet } from './job-group-set.ts'
 import { PlanRun } from './plan.ts'
 import { RecipeRun } from './recipe.ts'
 import type { RunKind, RunRef } from './run-kind.ts'
+import { appLink } from '../inputs/results-inputs.ts'
 
 export function runKindFor(config: Config, api: JobGroupsApi): RunKind {
   const { target } = config
   switch (target.kind) {
     case 'recipe': {
       const body = buildRunJobGroupRequest(target.recipeId, config.overrides, config.runParameters)
-      return new RecipeRun(api, target.recipeId, body, `${config.appUrl}/jobs`)
+      return new RecipeRun(api, target.recipeId, body, appLink(config, '/jobs'))
     }
     case 'job':
       return new AttachedJobGroup(api, target.jobId)
     case 'flow': {
       const body = buildRunFlowRequest(target.recipeIds, config.overrides, config.runParameters)
-      return new FlowRun(api, target.flowId, body, config.appUrl)
+      return new FlowRun(api, target.flowId, body, config)
     }
     case 'plan':
-      return new PlanRun(api, target.planId, config.appUrl)
+      return new PlanRun(api, target.planId, config)
     case 'none':
       throw new Error('No run target: a dry run without one only signs in, and runs nothing.')
   }
@@ -40,6 +41,6 @@ export function savedRun(ref: RunRef, api: JobGroupsApi): Pick<RunKind, 'cancel'
     case 'flow':
       return new JobGroupSet(api)
     case 'plan':
-      return new PlanRun(api, undefined, '')
+      return new PlanRun(api, undefined, { appUrl: '', appQuery: '' })
   }
 }

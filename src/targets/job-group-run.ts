@@ -50,7 +50,8 @@ export class JobGroupRun {
       createdAt: Number.isFinite(created) ? created : undefined,
       finishedAt: isTerminal(group?.status) && Number.isFinite(updated) ? updated : undefined,
       stages,
-      written
+      written,
+      jobGroups: [{ id: ref.id, status: group?.status ?? status, stages }]
     }
   }
 }

@@ -13,6 +13,7 @@ import { MAX_DETAILED_JOB_GROUPS } from './flow.ts'
 import { readJobGroup } from './job-group-run.ts'
 import type { RunDetails, RunKind, RunRef, StartContext, Started } from './run-kind.ts'
 import { startOnce } from './start-retries.ts'
+import type { AppLinks } from '../inputs/results-inputs.ts'
 
 export class PlanRun implements RunKind {
   readonly label: string
@@ -20,13 +21,13 @@ export class PlanRun implements RunKind {
   private readonly flows: FlowsApi
   /** Undefined in the post step, which only cancels the run and reads its own status. */
   private readonly planId?: number
-  private readonly appUrl: string
+  private readonly links: AppLinks
 
-  constructor(api: JobGroupsApi, planId: number | undefined, appUrl: string) {
+  constructor(api: JobGroupsApi, planId: number | undefined, links: AppLinks) {
     this.api = api
     this.flows = new FlowsApi(api.client)
     this.planId = planId
-    this.appUrl = appUrl
+    this.links = links
     this.label = `plan ${planId}`
   }
 
@@ -36,7 +37,7 @@ export class PlanRun implements RunKind {
       what: `POST /v4/plans/${planId}/run`,
       unsettled: {
         thing: 'plan run',
-        where: `the runs of plan ${planId} (${pageUrl(this.appUrl, 'plans', planId)}) for a run`,
+        where: `the runs of plan ${planId} (${pageUrl(this.links, 'plans', planId)}) for a run`,
         stepStartedAt: ctx.stepStartedAt
       },
       send: () => this.flows.runPlan(planId, ctx),
@@ -84,6 +85,11 @@ export class PlanRun implements RunKind {
       createdAt: epochMs(run?.startedAt),
       finishedAt: epochMs(run?.finishedAt),
       stages: reads.flatMap((r) => r.stages),
+      jobGroups: reads.map((r, i) => ({
+        id: ids[i]!,
+        status: r.group?.status ?? parts.find((p) => p.jobGroupId === ids[i])?.status,
+        stages: r.stages
+      })),
       written: mergeWritten(reads.map((r) => r.written)),
       parts: parts.map((p) => ({ ...p, ...read(p.jobGroupId), task: p.task }))
     }
@@ -102,7 +108,7 @@ export class PlanRun implements RunKind {
         `Plan ${planId} cannot run: the server answered validationStatus MissingFlowReferences, so the plan refers ` +
           `to a flow that was deleted or is not shared with the token's user, and nothing useful runs` +
           `${id ? ` (plan run ${id})` : ''}. Fix the plan's flow tasks or share their flows with that user: ` +
-          `${pageUrl(this.appUrl, 'plans', planId)}.${response.requestId ? ` Request id: ${response.requestId}.` : ''}`
+          `${pageUrl(this.links, 'plans', planId)}.${response.requestId ? ` Request id: ${response.requestId}.` : ''}`
       )
     }
     if (id === undefined) return undefined

@@ -65,6 +65,7 @@ describe('a dry run of a recipe', () => {
     const [sent] = e.requestsTo('POST', '/v4/jobGroups')
     expect(sent!.json).toEqual({ ...(real.requestsTo('POST', '/v4/jobGroups')[0]!.json as object), testMode: true })
     expect(result.outputs).toMatchObject({ status: 'DryRun', 'job-id': '', 'job-ids': '[]', 'job-url': '' })
+    expect(JSON.parse(result.outputs.result!)).toMatchObject({ dryRun: true, status: 'DryRun', jobGroups: [] })
     expect(result.outputs['request-id']).toBe(sent!.requestId)
     expect(shown(result.summary)).toContain("Dry run: recipe 7 ('Sales by region') would run")
     expect(shown(result.summary)).toContain('GET /v4/auth')

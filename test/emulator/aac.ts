@@ -21,7 +21,8 @@ export async function startAacEmulator(options: AacEmulatorOptions = {}): Promis
   const tokenServer = await TokenServer.start(options.tokenServer)
   let emulator: Emulator
   try {
-    emulator = await Emulator.start({ ...options.emulator, oauth: tokenServer })
+    // No AAC spec has a logs call (REAL-API-SHAPES.md "Job logs"): GET /v4/jobGroups/{id}/logs answers 404 there.
+    emulator = await Emulator.start({ jobLogs: 404, ...options.emulator, oauth: tokenServer })
   } catch (error) {
     await tokenServer.close()
     throw error

@@ -26,7 +26,7 @@ export function jobGroupBody(group: JobGroup, t: number): object {
     status: statusAt(group, t),
     createdAt: iso(group.createdAt),
     updatedAt: iso(updatedAtOf(group, t)),
-    ranfrom: 'api',
+    ranfrom: group.ranfrom,
     ranfor: 'recipe',
     profilingEnabled: profilingEnabled(group),
     // inferred: the reference date of a run without runParameters.referenceDate is taken as its creation time.

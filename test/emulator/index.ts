@@ -26,6 +26,7 @@ export type {
   Listing,
   ModifierAction,
   OutputLists,
+  RanFrom,
   PastRunsOption,
   RecordedRequest,
   StageSpec,
@@ -45,3 +46,5 @@ export type {
   PlanTaskSpec,
   ValidationStatus
 } from './flow-types.ts'
+export type { ColumnProfileSpec, OutputProfileSpec, ProfileCalls, ProfileSpec, RuleProfileSpec } from './profiles.ts'
+export type { LogArchiveSpec, LogEntrySpec, LogsCall } from './results.ts'

@@ -1,7 +1,8 @@
 // The job-group model: a job group's status and its stages' states are computed from the time elapsed since
 // creation (Date.now()) and its scenario, so they are deterministic; only POST /cancel changes a job group.
 import { randomUUID } from 'node:crypto'
-import type { JobGroupOrigin, JobScenario, OutputLists, StageSpec, TerminalStatus } from './types.ts'
+import type { ProfileSpec } from './profiles.ts'
+import type { JobGroupOrigin, JobScenario, OutputLists, RanFrom, StageSpec, TerminalStatus } from './types.ts'
 
 const DEFAULT_DURATION_MS = 1500
 // Spec enum (Created, InProgress) as a new job group shows them.
@@ -10,12 +11,13 @@ const DEFAULT_STAGES: StageSpec[] = [{ jobType: 'wrangle' }, { jobType: 'filewri
 // inferred: no source quotes a stage failure text; this one reads like a Photon failure.
 const DEFAULT_ERROR_MESSAGE = 'Job failed: java.lang.RuntimeException: Photon job exited with code 1'
 
-interface Scenario {
+interface Scenario extends Pick<JobScenario, 'logArchive' | 'publications'> {
   durationMs: number
   statuses: string[]
   finalStatus: TerminalStatus
   stages: StageSpec[]
   outputs?: OutputLists
+  profile?: ProfileSpec
 }
 
 export interface Stage {
@@ -41,6 +43,7 @@ export interface JobGroup {
   readonly overrides?: unknown
   readonly runParameters?: unknown
   readonly origin: JobGroupOrigin
+  readonly ranfrom: RanFrom
   /** The flow run that created this job group (POST /v4/flows/{id}/run). */
   readonly flowRunId?: number
   /** Set by POST /cancel while the job group was running. */
@@ -55,6 +58,8 @@ export interface NewJobGroup {
   runParameters?: unknown
   /** Default 'api'. */
   origin?: JobGroupOrigin
+  /** Default 'api'. */
+  ranfrom?: RanFrom
   flowRunId?: number
 }
 
@@ -93,6 +98,7 @@ export class JobStore {
       overrides: input.overrides,
       runParameters: input.runParameters,
       origin: input.origin ?? 'api',
+      ranfrom: input.ranfrom ?? 'api',
       flowRunId: input.flowRunId
     }
     this.groups.set(group.id, group)
@@ -181,11 +187,13 @@ export function positiveInteger(value: unknown): number | undefined {
 
 function resolveScenario(scenario: JobScenario = {}): Scenario {
   return {
+    ...scenario,
     durationMs: Math.max(0, scenario.durationMs ?? DEFAULT_DURATION_MS),
     statuses: scenario.statuses?.length ? scenario.statuses : DEFAULT_STATUSES,
     finalStatus: scenario.finalStatus ?? 'Complete',
     stages: scenario.stages ?? DEFAULT_STAGES,
-    outputs: scenario.outputs
+    outputs: scenario.outputs,
+    profile: scenario.profile
   }
 }
 

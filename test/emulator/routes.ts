@@ -2,12 +2,14 @@
 import { checkRoute, testModeReply, type RecipeBook, type TestModeSupport } from './checks.ts'
 import { cancelBody, jobGroupBody, jobsBody, outputsBody, runJobBody } from './bodies.ts'
 import { positiveInteger, prop, seenBy, statusAt } from './jobs.ts'
+import { profileReply, type ProfileCalls } from './profiles.ts'
 import type { JobGroup, JobStore, Replica } from './jobs.ts'
 import { rateLimitHeaders, tooManyRequests } from './quota.ts'
 import type { TriggerQuota } from './quota.ts'
 import { exception, json, notFound, validationFailed } from './replies.ts'
 import type { Reply } from './replies.ts'
 import type { FlowsAndPlans } from './runs.ts'
+import { resultsRoute, type LogsCall } from './results.ts'
 import type { AccessTokenVerifier, JobScenario, Listing, RecordedRequest } from './types.ts'
 
 export interface ApiContext {
@@ -20,9 +22,12 @@ export interface ApiContext {
   readonly book: RecipeBook
   readonly testMode: TestModeSupport
   readonly legacy: boolean
+  readonly profileCalls: ProfileCalls
   readonly listing: Listing
   readonly store: JobStore
   readonly quota: TriggerQuota | undefined
+  /** What GET /v4/jobGroups/{id}/logs answers on this edition (results.ts). */
+  readonly jobLogs: LogsCall
   /** Flow and plan runs (runs.ts). */
   readonly runs: FlowsAndPlans
   /** A lagging read replica ('stale' and 'not-found-while-new' faults; the server sets it on GET requests only). */
@@ -33,13 +38,15 @@ export interface ApiContext {
 type ApiRequest = Pick<RecordedRequest, 'method' | 'path' | 'query' | 'headers' | 'body' | 'json'>
 type ItemHandler = (ctx: ApiContext, group: JobGroup) => Reply
 
-const ITEM_PATH = /^\/v4\/jobGroups\/([^/]+)(?:\/(status|jobs|outputs|cancel))?$/
+const ITEM_PATH = /^\/v4\/jobGroups\/([^/]+)(?:\/(status|jobs|outputs|cancel|profile|profileResults))?$/
 const ITEM_HANDLERS = new Map<string, ItemHandler>([
   ['GET ', (ctx, group) => json(200, { ...jobGroupBody(group, ctx.now), status: shownStatus(ctx, group) })],
   ['GET status', (ctx, group) => json(200, shownStatus(ctx, group))],
   ['GET jobs', (ctx, group) => json(200, jobsBody(group, ctx.now))],
   ['GET outputs', (ctx, group) => json(200, outputsBody(group, ctx.now))],
-  ['POST cancel', cancel]
+  ['POST cancel', cancel],
+  ['GET profile', (ctx, group) => profileReply(group, ctx.now, false)],
+  ['GET profileResults', (ctx, group) => profileReply(group, ctx.now, true)]
 ])
 // Legacy Dataprep Standard editions have neither /status nor /cancel.
 const MISSING_IN_LEGACY = new Set(['status', 'cancel'])
@@ -89,6 +96,8 @@ function route(ctx: ApiContext, req: ApiRequest): Reply {
   if (check !== undefined) return check
   const run = ctx.runs.route(req, ctx.now, ctx.replica)
   if (run !== undefined) return run
+  const made = resultsRoute({ now: ctx.now, jobLogs: ctx.jobLogs, find: (id) => visibleGroup(ctx, id) }, method, path)
+  if (made !== undefined) return made
   const item = ITEM_PATH.exec(path)
   return item ? jobGroupItem(ctx, req, item[1] ?? '', item[2] ?? '') : routeNotFound(req)
 }
@@ -138,10 +147,16 @@ function trigger(ctx: ApiContext, req: ApiRequest): Reply {
 function jobGroupItem(ctx: ApiContext, req: ApiRequest, rawId: string, sub: string): Reply {
   const handler = ITEM_HANDLERS.get(`${req.method} ${sub}`)
   if (handler === undefined || (ctx.legacy && MISSING_IN_LEGACY.has(sub))) return routeNotFound(req)
+  if (!profileCallServed(ctx.profileCalls, sub)) return routeNotFound(req)
   const id = positiveInteger(rawId)
   if (id === undefined) return validationFailed(`Invalid jobGroup id: ${rawId}`)
   const group = ctx.store.get(id)
   return group && visible(ctx, group) ? handler(ctx, group) : notFound(`jobGroup with id ${id} does not exist`)
+}
+
+function visibleGroup(ctx: ApiContext, id: number): JobGroup | undefined {
+  const group = ctx.store.get(id)
+  return group && visible(ctx, group) ? group : undefined
 }
 
 function visible(ctx: ApiContext, group: JobGroup): boolean {
@@ -172,10 +187,17 @@ function list(ctx: ApiContext, query: Record<string, string>): Reply {
     .all()
     .filter((group) => group.createdAt >= since && visible(ctx, group))
     .filter((group) => oneOf(query.ranfor, 'recipe') && oneOf(query.status, statusAt(group, ctx.now)))
+    .filter((group) => oneOf(query.ranfrom, group.ranfrom))
     .sort((a, b) => a.createdAt - b.createdAt || a.id - b.id)
   if (sort === '-createdAt') matching.reverse()
   const data = matching.slice(offset, offset + limit).map((group) => jobGroupBody(group, ctx.now))
   return json(200, { data, count: matching.length })
+}
+
+/** Editions without the profile calls answer 404 (PROFILE-AND-RESULTS.md: "Expect 404 on editions without them"). */
+function profileCallServed(calls: ProfileCalls, sub: string): boolean {
+  if (sub === 'profile') return calls !== 'none'
+  return sub !== 'profileResults' || calls === 'both'
 }
 
 /** A filter given as a comma-separated list (absent: anything goes). */

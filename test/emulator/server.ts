@@ -100,10 +100,12 @@ export class Emulator {
       book: recipeBook(recipes, options),
       testMode: options.testMode ?? 'accepted',
       legacy: options.legacy ?? false,
+      profileCalls: options.profileCalls ?? (options.legacy ? 'none' : 'both'),
       listing: options.listing ?? 'both',
       store: this.store,
       quota: quota && new TriggerQuota(quota.limit, quota.windowMs),
       runs: this.runs,
+      jobLogs: options.jobLogs ?? (options.legacy ? 404 : 'zip'),
       scenarioFor
     }
     for (const fault of options.faults ?? []) this.addFault(fault)
@@ -142,7 +144,8 @@ export class Emulator {
    */
   createJobGroup(recipeId: number, scenario?: JobScenario, details: DirectJobGroup = {}): number {
     const input = { recipeId, scenario: scenario ?? this.api.scenarioFor(recipeId), executionId: details.executionId }
-    return this.store.create({ ...input, origin: 'direct' }, details.createdAt ?? Date.now()).id
+    const { ranfrom, overrides } = details
+    return this.store.create({ ...input, ranfrom, overrides, origin: 'direct' }, details.createdAt ?? Date.now()).id
   }
 
   addFault(fault: Fault): void {

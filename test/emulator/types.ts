@@ -6,6 +6,8 @@ import type { LoopbackHost } from '../support/listen.ts'
 import type { TlsKeyPair } from '../support/tls.ts'
 import type { TestModeSupport } from './checks.ts'
 import type { FlowPlanOptions } from './flow-types.ts'
+import type { ProfileCalls, ProfileSpec } from './profiles.ts'
+import type { LogArchiveSpec, LogsCall } from './results.ts'
 
 export type { TlsKeyPair }
 
@@ -14,6 +16,8 @@ export interface StageSpec {
   jobType: string
   /** Failure text of this stage; on a Failed scenario the stage carrying it is the one that fails. */
   errorMessage?: string
+  /** The lines of this stage's job.log (GET /logs); default a few INFO lines, and on failure its error. */
+  log?: string[]
 }
 
 export type TerminalStatus = 'Complete' | 'Failed' | 'Canceled'
@@ -35,6 +39,15 @@ export interface JobScenario {
   stages?: StageSpec[]
   /** GET /outputs once Complete; default one file and one table. */
   outputs?: OutputLists
+  /**
+   * GET /profile and /profileResults once Complete, when the run had profiling on (overrides.profiler or a
+   * 'profile' stage); default three clean columns of 1000 rows (profiles.ts). Without profiling: 400.
+   */
+  profile?: ProfileSpec
+  /** More entries of the GET /logs archive (hostile names, bombs, padding), or longer logs (results.ts). */
+  logArchive?: LogArchiveSpec
+  /** GET /publications once Complete; default those the request's `overrides.publications` asked for. */
+  publications?: object[]
 }
 
 /**
@@ -194,8 +207,18 @@ export interface EmulatorOptions extends FlowPlanOptions {
   scenario?: JobScenario
   /** Per recipe id; overrides `scenario`. */
   scenarios?: Record<number, JobScenario>
-  /** Legacy Dataprep Standard edition: /status and /cancel answer 404 (so do GET /v4/auth and /v4/wrangledDatasets). */
+  /**
+   * Legacy Dataprep Standard edition: /status and /cancel answer 404 (and /profile, /profileResults, GET /v4/auth
+   * and GET /v4/wrangledDatasets/{id}).
+   */
   legacy?: boolean
+  /** Which profile calls the edition has; default 'both' ('none' with `legacy`). */
+  profileCalls?: ProfileCalls
+  /**
+   * What GET /v4/jobGroups/{id}/logs answers: 'zip' (self-managed Trifacta, S2; the default), or 404 or 403
+   * (editions without the call; 404 is the default with `legacy`).
+   */
+  jobLogs?: LogsCall
   /**
    * Recipe names (GET /v4/wrangledDatasets/{id}, test mode's datasetName); default a flow output's name, else
    * `Recipe <id>`.
@@ -239,7 +262,14 @@ export interface DirectJobGroup {
   executionId?: string
   /** Epoch ms; default now. Ids still grow in creation order. */
   createdAt?: number
+  /** Where it was run from (the job library's `ranfrom`): 'ui', 'schedule' or 'api' (default). */
+  ranfrom?: RanFrom
+  /** As if sent in the request, e.g. `{ profiler: true }` for a profiled run. */
+  overrides?: unknown
 }
+
+/** S1's `ranfrom` of a job group (REAL-API-SHAPES.md "POST /v4/jobGroups", "GET /v4/jobLibrary"). */
+export type RanFrom = 'ui' | 'schedule' | 'api'
 
 /** What an OAuth token server says of an access token it is shown. */
 export type AccessTokenState = 'valid' | 'expired' | 'unknown'

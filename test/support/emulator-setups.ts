@@ -5,6 +5,7 @@
 // shapes follow the routes of flows.ts and plans.ts (S5–S8 of REAL-API-SHAPES.md, API-NOTES.md §flows and plans).
 import type { Emulator, EmulatorOptions, FlowSpec } from '../emulator/index.ts'
 import { SERVICE_PRINCIPAL } from './fake-tokens.ts'
+import { QUALITY_SETUP } from './quality-setup.ts'
 
 /** What one setup starts. */
 export interface EmulatorSetup {
@@ -66,5 +67,7 @@ export const EMULATOR_SETUPS: Record<string, EmulatorSetup> = {
     summary:
       'recipe 7, signed in the Alteryx Analytics Cloud way ' +
       `(public client ${AAC_EXAMPLE_CLIENT_ID}, service principal ${SERVICE_PRINCIPAL.id})`
-  }
+  },
+  // "Gate a pull request on the data": a scratch run of recipe 7, and production's scheduled run to compare with.
+  quality: QUALITY_SETUP
 }

@@ -15,9 +15,11 @@ export const LAYERS = [
   'targets',
   'auth',
   'report',
+  'results',
   'runner',
   'api',
   'inputs',
+  'quality',
   'http',
   'shared'
 ] as const

@@ -115,7 +115,8 @@ describe('reportOutputs', () => {
       written: '{"files":[{"path":"gs://bucket/out.csv"}],"tables":[{"path":["ds"],"tableName":"sales"}]}',
       'job-ids': '[4100]',
       'flow-run-id': '',
-      'plan-run-id': ''
+      'plan-run-id': '',
+      quality: 'not-checked'
     })
     expect(
       reportOutputs(

@@ -106,7 +106,9 @@ const SUMMARY_ELEMENTS = new Set([
   'code',
   'br',
   'ul',
-  'li'
+  'li',
+  // The telling lines of a failed stage's log, one per line, escaped.
+  'pre'
 ])
 
 /**
