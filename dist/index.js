@@ -2221,7 +2221,8 @@ class JobGroupsApi {
         const response = await this.client.readResponse(path, budget);
         const serverNow = Date.parse(response.headers.date ?? '');
         const groups = Array.isArray(response.data?.data) ? response.data.data : [];
-        return { groups: groups.filter((g) => isId(g?.id)), serverNow: Number.isFinite(serverNow) ? serverNow : undefined };
+        const valid = groups.filter((g) => isId(g?.id));
+        return { groups: valid, rows: groups.length, serverNow: Number.isFinite(serverNow) ? serverNow : undefined };
     }
 }
 /**
@@ -3141,7 +3142,7 @@ class SecretStore {
         if (response.status >= 200 && response.status < 300)
             return json;
         const message = json?.message;
-        throw new GitHubError(response.status, typeof message === 'string' ? message : response.body.slice(0, 200));
+        throw new GitHubError(response.status, typeof message === 'string' ? message : (0,format/* oneLine */.T)(response.body, 200));
     }
 }
 function secret_store_isTransient(error) {
@@ -5585,6 +5586,8 @@ const MAX_PROFILED = 10;
 /** Pages of the job library read to find a baseline, and their size. */
 const LIBRARY_PAGES = 3;
 const PAGE_SIZE = 100;
+/** A server may cap every page at its default of 25 whatever `limit` asks (REAL-API-SHAPES.md): then it is full. */
+const DEFAULT_PAGE_ROWS = 25;
 /** The data's reads end within the report's budget and this long; a read failing for `PERSIST_MS` gives up. */
 const READS_MS = 20_000;
 const PERSIST_MS = 8_000;
@@ -5691,15 +5694,18 @@ class QualityReader {
                 exclude: this.ownIds,
                 before: Number.isFinite(before) ? before : undefined
             };
+            let offset = 0;
             for (let page = 0; page < LIBRARY_PAGES; page++) {
-                const rows = await this.page(baseline.kind, page);
-                const choice = (0,quality_baseline/* pickBaseline */.BB)(rows, wanted, rows.length >= PAGE_SIZE);
+                // The next page starts after the rows received, not after the rows asked for (the server may cap pages).
+                const { groups: rows, rows: received } = await this.page(baseline.kind, offset);
+                offset += received;
+                const choice = (0,quality_baseline/* pickBaseline */.BB)(rows, wanted, received >= DEFAULT_PAGE_ROWS);
                 if ('found' in choice)
                     return this.found(choice.found);
                 if (!choice.readMore)
                     return { kind: 'missing', why: choice.none };
             }
-            return { kind: 'missing', why: `none in the last ${LIBRARY_PAGES * PAGE_SIZE} runs of the job library` };
+            return { kind: 'missing', why: `none in the last ${offset} runs of the job library` };
         }
         catch (error) {
             const message = error.message;
@@ -5713,19 +5719,19 @@ class QualityReader {
         return { kind: 'found', jobGroupId: group.id, ...(createdAt && { createdAt }), profile };
     }
     /** One page of the job library's completed runs (scheduled ones only, for `scheduled`), read once per step. */
-    page(kind, page) {
-        const key = `${kind} ${page}`;
+    page(kind, offset) {
+        const key = `${kind} ${offset}`;
         let read = this.pages.get(key);
         if (!read) {
             const query = {
                 limit: String(PAGE_SIZE),
-                offset: String(page * PAGE_SIZE),
+                offset: String(offset),
                 sort: '-createdAt',
                 ranfor: 'recipe',
                 status: 'Complete',
                 ...(kind === 'scheduled' && { ranfrom: 'schedule' })
             };
-            read = this.api.list('/v4/jobLibrary', query, this.budget).then((answer) => answer.groups);
+            read = this.api.list('/v4/jobLibrary', query, this.budget);
             this.pages.set(key, read);
         }
         return read;
@@ -5800,6 +5806,11 @@ const SPREAD_FLOOR_MS = 1_000;
 const MAD_TO_SD = 1.4826;
 /** Rows asked for per lookup (pages top out near 100), and lookups at most. */
 const PAGE_ROWS = 100;
+/**
+ * The default page (S1, S4): a server may cap every page there whatever `limit` asks, so a page this long may not
+ * be the last (REAL-API-SHAPES.md "GET /v4/jobLibrary").
+ */
+const past_runs_DEFAULT_PAGE_ROWS = 25;
 const MAX_LOOKUPS = 2;
 /** A past duration longer than this (the longest timeout) is a broken record, not a run. */
 const MAX_DURATION_MS = 7 * 86_400_000;
@@ -5813,10 +5824,13 @@ async function pastRuns(api, recipeIds, ownIds, budget) {
         return { runs: 0 };
     const durations = new Map(recipeIds.map((id) => [id, []]));
     const seen = new Set(ownIds);
+    let read = 0;
     for (let page = 0; page < MAX_LOOKUPS; page++) {
         const query = { ranfor: 'recipe', status: 'Complete', sort: '-createdAt', limit: String(PAGE_ROWS) };
-        const offset = page === 0 ? {} : { offset: String(page * PAGE_ROWS) };
-        const { groups } = await api.list('/v4/jobLibrary', { ...query, ...offset }, { ...budget, persistMs: 0 });
+        // The next page starts after the rows received, not after the rows asked for (the server may cap pages).
+        const offset = page === 0 ? {} : { offset: String(read) };
+        const { groups, rows } = await api.list('/v4/jobLibrary', { ...query, ...offset }, { ...budget, persistMs: 0 });
+        read += rows;
         for (const group of groups) {
             const run = durationOf(group);
             const mine = durations.get(group.wrangledDataset?.id);
@@ -5824,7 +5838,7 @@ async function pastRuns(api, recipeIds, ownIds, budget) {
                 mine.push(run);
             seen.add(group.id);
         }
-        if (groups.length < PAGE_ROWS || [...durations.values()].every((d) => d.length >= MAX_RUNS))
+        if (rows < past_runs_DEFAULT_PAGE_ROWS || [...durations.values()].every((d) => d.length >= MAX_RUNS))
             break;
     }
     const ends = [...durations.values()].map((runs) => expectedEnd(runs.sort((a, b) => b.at - a.at).map((r) => r.ms)));
@@ -10600,7 +10614,9 @@ function kindOf(value) {
 /* harmony export */   T: () => (/* binding */ oneLine),
 /* harmony export */   _: () => (/* binding */ formatMs)
 /* harmony export */ });
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7158);
 /** Small text helpers shared by the log, the errors and the report. */
+
 /** `1h02m03s`-style rendering used in messages and logs. */
 function formatMs(ms) {
     if (ms < 1000)
@@ -10616,9 +10632,12 @@ function formatMs(ms) {
         return `${m}m${String(s).padStart(2, '0')}s`;
     return `${s}s`;
 }
-/** White space folded to single spaces, cut to `max` characters with an ellipsis. */
+/**
+ * White space folded to single spaces, cut to `max` characters with an ellipsis. Secrets are redacted first: the
+ * redaction matches whole secrets only, so one the cut split in two would leave its first part.
+ */
 function oneLine(text, max) {
-    const folded = text.replace(/\s+/g, ' ').trim();
+    const folded = (0,_secrets_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E)(text).replace(/\s+/g, ' ').trim();
     return folded.length > max ? `${folded.slice(0, max - 1)}…` : folded;
 }
 

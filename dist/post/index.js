@@ -355,8 +355,11 @@ function runHint(status, what, id) {
     }
 }
 
+// EXTERNAL MODULE: ./src/shared/secrets.ts
+var secrets = __nccwpck_require__(7158);
 ;// CONCATENATED MODULE: ./src/shared/format.ts
 /** Small text helpers shared by the log, the errors and the report. */
+
 /** `1h02m03s`-style rendering used in messages and logs. */
 function format_formatMs(ms) {
     if (ms < 1000)
@@ -372,9 +375,12 @@ function format_formatMs(ms) {
         return `${m}m${String(s).padStart(2, '0')}s`;
     return `${s}s`;
 }
-/** White space folded to single spaces, cut to `max` characters with an ellipsis. */
+/**
+ * White space folded to single spaces, cut to `max` characters with an ellipsis. Secrets are redacted first: the
+ * redaction matches whole secrets only, so one the cut split in two would leave its first part.
+ */
 function format_oneLine(text, max) {
-    const folded = text.replace(/\s+/g, ' ').trim();
+    const folded = (0,secrets/* redact */.E)(text).replace(/\s+/g, ' ').trim();
     return folded.length > max ? `${folded.slice(0, max - 1)}…` : folded;
 }
 
@@ -880,8 +886,6 @@ function requestTimeout(requestTimeoutMs, deadline, now) {
     return deadline === undefined ? requestTimeoutMs : Math.min(requestTimeoutMs, Math.max(1000, deadline - now));
 }
 
-// EXTERNAL MODULE: ./src/shared/secrets.ts
-var secrets = __nccwpck_require__(7158);
 ;// CONCATENATED MODULE: ./src/runner/state.ts
 /**
  * State: the only place that saves or reads what the main step leaves for the post step, through named
@@ -2464,7 +2468,8 @@ class JobGroupsApi {
         const response = await this.client.readResponse(path, budget);
         const serverNow = Date.parse(response.headers.date ?? '');
         const groups = Array.isArray(response.data?.data) ? response.data.data : [];
-        return { groups: groups.filter((g) => isId(g?.id)), serverNow: Number.isFinite(serverNow) ? serverNow : undefined };
+        const valid = groups.filter((g) => isId(g?.id));
+        return { groups: valid, rows: groups.length, serverNow: Number.isFinite(serverNow) ? serverNow : undefined };
     }
 }
 /**
@@ -3927,6 +3932,11 @@ const SPREAD_FLOOR_MS = 1_000;
 const MAD_TO_SD = 1.4826;
 /** Rows asked for per lookup (pages top out near 100), and lookups at most. */
 const PAGE_ROWS = 100;
+/**
+ * The default page (S1, S4): a server may cap every page there whatever `limit` asks, so a page this long may not
+ * be the last (REAL-API-SHAPES.md "GET /v4/jobLibrary").
+ */
+const DEFAULT_PAGE_ROWS = 25;
 const MAX_LOOKUPS = 2;
 /** A past duration longer than this (the longest timeout) is a broken record, not a run. */
 const past_runs_MAX_DURATION_MS = 7 * 86_400_000;
@@ -3940,10 +3950,13 @@ async function pastRuns(api, recipeIds, ownIds, budget) {
         return { runs: 0 };
     const durations = new Map(recipeIds.map((id) => [id, []]));
     const seen = new Set(ownIds);
+    let read = 0;
     for (let page = 0; page < MAX_LOOKUPS; page++) {
         const query = { ranfor: 'recipe', status: 'Complete', sort: '-createdAt', limit: String(PAGE_ROWS) };
-        const offset = page === 0 ? {} : { offset: String(page * PAGE_ROWS) };
-        const { groups } = await api.list('/v4/jobLibrary', { ...query, ...offset }, { ...budget, persistMs: 0 });
+        // The next page starts after the rows received, not after the rows asked for (the server may cap pages).
+        const offset = page === 0 ? {} : { offset: String(read) };
+        const { groups, rows } = await api.list('/v4/jobLibrary', { ...query, ...offset }, { ...budget, persistMs: 0 });
+        read += rows;
         for (const group of groups) {
             const run = durationOf(group);
             const mine = durations.get(group.wrangledDataset?.id);
@@ -3951,7 +3964,7 @@ async function pastRuns(api, recipeIds, ownIds, budget) {
                 mine.push(run);
             seen.add(group.id);
         }
-        if (groups.length < PAGE_ROWS || [...durations.values()].every((d) => d.length >= MAX_RUNS))
+        if (rows < DEFAULT_PAGE_ROWS || [...durations.values()].every((d) => d.length >= MAX_RUNS))
             break;
     }
     const ends = [...durations.values()].map((runs) => expectedEnd(runs.sort((a, b) => b.at - a.at).map((r) => r.ms)));

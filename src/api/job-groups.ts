@@ -150,12 +150,13 @@ export class JobGroupsApi {
     endpoint: '/v4/jobLibrary' | '/v4/jobGroups',
     query: Record<string, string>,
     budget: Budget
-  ): Promise<{ groups: JobGroup[]; serverNow?: number }> {
+  ): Promise<{ groups: JobGroup[]; rows: number; serverNow?: number }> {
     const path = `${endpoint}?${new URLSearchParams(query).toString()}`
     const response = await this.client.readResponse<{ data?: JobGroup[] }>(path, budget)
     const serverNow = Date.parse(response.headers.date ?? '')
     const groups = Array.isArray(response.data?.data) ? response.data.data : []
-    return { groups: groups.filter((g) => isId(g?.id)), serverNow: Number.isFinite(serverNow) ? serverNow : undefined }
+    const valid = groups.filter((g) => isId(g?.id))
+    return { groups: valid, rows: groups.length, serverNow: Number.isFinite(serverNow) ? serverNow : undefined }
   }
 }
 

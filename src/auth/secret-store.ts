@@ -6,7 +6,7 @@
  * libsodium (about 430 kB) is loaded by a dynamic import, only when write-back is configured.
  */
 import type { Clock } from '../shared/clock.ts'
-import { formatMs } from '../shared/format.ts'
+import { formatMs, oneLine } from '../shared/format.ts'
 import { withRetries } from '../api/retry-policy.ts'
 import { registerSecret } from '../shared/secrets.ts'
 import type { WriteBack } from '../inputs/sign-in-inputs.ts'
@@ -148,7 +148,7 @@ export class SecretStore {
     }
     if (response.status >= 200 && response.status < 300) return json
     const message = (json as { message?: unknown } | undefined)?.message
-    throw new GitHubError(response.status, typeof message === 'string' ? message : response.body.slice(0, 200))
+    throw new GitHubError(response.status, typeof message === 'string' ? message : oneLine(response.body, 200))
   }
 }
 

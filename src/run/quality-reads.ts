@@ -22,6 +22,8 @@ export const MAX_PROFILED = 10
 /** Pages of the job library read to find a baseline, and their size. */
 const LIBRARY_PAGES = 3
 const PAGE_SIZE = 100
+/** A server may cap every page at its default of 25 whatever `limit` asks (REAL-API-SHAPES.md): then it is full. */
+const DEFAULT_PAGE_ROWS = 25
 /** The data's reads end within the report's budget and this long; a read failing for `PERSIST_MS` gives up. */
 const READS_MS = 20_000
 const PERSIST_MS = 8_000
@@ -73,7 +75,7 @@ export async function readQuality(
 
 class QualityReader {
   private readonly profiles: ProfilesApi
-  private readonly pages = new Map<string, Promise<JobGroup[]>>()
+  private readonly pages = new Map<string, Promise<{ groups: JobGroup[]; rows: number }>>()
   private readonly api: JobGroupsApi
   private readonly baseline?: Baseline
   private readonly budget: Budget
@@ -138,13 +140,16 @@ class QualityReader {
         exclude: this.ownIds,
         before: Number.isFinite(before) ? before : undefined
       }
+      let offset = 0
       for (let page = 0; page < LIBRARY_PAGES; page++) {
-        const rows = await this.page(baseline.kind, page)
-        const choice = pickBaseline(rows, wanted, rows.length >= PAGE_SIZE)
+        // The next page starts after the rows received, not after the rows asked for (the server may cap pages).
+        const { groups: rows, rows: received } = await this.page(baseline.kind, offset)
+        offset += received
+        const choice = pickBaseline(rows, wanted, received >= DEFAULT_PAGE_ROWS)
         if ('found' in choice) return this.found(choice.found)
         if (!choice.readMore) return { kind: 'missing', why: choice.none }
       }
-      return { kind: 'missing', why: `none in the last ${LIBRARY_PAGES * PAGE_SIZE} runs of the job library` }
+      return { kind: 'missing', why: `none in the last ${offset} runs of the job library` }
     } catch (error) {
       const message = (error as Error).message
       log.warning(`Could not find the baseline of job ${target.jobGroupId}: ${message}`, { title: 'Data profile' })
@@ -159,19 +164,19 @@ class QualityReader {
   }
 
   /** One page of the job library's completed runs (scheduled ones only, for `scheduled`), read once per step. */
-  private page(kind: 'scheduled' | 'last', page: number): Promise<JobGroup[]> {
-    const key = `${kind} ${page}`
+  private page(kind: 'scheduled' | 'last', offset: number): Promise<{ groups: JobGroup[]; rows: number }> {
+    const key = `${kind} ${offset}`
     let read = this.pages.get(key)
     if (!read) {
       const query: Record<string, string> = {
         limit: String(PAGE_SIZE),
-        offset: String(page * PAGE_SIZE),
+        offset: String(offset),
         sort: '-createdAt',
         ranfor: 'recipe',
         status: 'Complete',
         ...(kind === 'scheduled' && { ranfrom: 'schedule' })
       }
-      read = this.api.list('/v4/jobLibrary', query, this.budget).then((answer) => answer.groups)
+      read = this.api.list('/v4/jobLibrary', query, this.budget)
       this.pages.set(key, read)
     }
     return read

@@ -1,4 +1,5 @@
 /** Small text helpers shared by the log, the errors and the report. */
+import { redact } from './secrets.ts'
 
 /** `1h02m03s`-style rendering used in messages and logs. */
 export function formatMs(ms: number): string {
@@ -13,8 +14,11 @@ export function formatMs(ms: number): string {
   return `${s}s`
 }
 
-/** White space folded to single spaces, cut to `max` characters with an ellipsis. */
+/**
+ * White space folded to single spaces, cut to `max` characters with an ellipsis. Secrets are redacted first: the
+ * redaction matches whole secrets only, so one the cut split in two would leave its first part.
+ */
 export function oneLine(text: string, max: number): string {
-  const folded = text.replace(/\s+/g, ' ').trim()
+  const folded = redact(text).replace(/\s+/g, ' ').trim()
   return folded.length > max ? `${folded.slice(0, max - 1)}…` : folded
 }

@@ -26,6 +26,11 @@ const MAD_TO_SD = 1.4826
 
 /** Rows asked for per lookup (pages top out near 100), and lookups at most. */
 const PAGE_ROWS = 100
+/**
+ * The default page (S1, S4): a server may cap every page there whatever `limit` asks, so a page this long may not
+ * be the last (REAL-API-SHAPES.md "GET /v4/jobLibrary").
+ */
+const DEFAULT_PAGE_ROWS = 25
 const MAX_LOOKUPS = 2
 /** A past duration longer than this (the longest timeout) is a broken record, not a run. */
 const MAX_DURATION_MS = 7 * 86_400_000
@@ -51,17 +56,20 @@ export async function pastRuns(
   if (recipeIds.length === 0) return { runs: 0 }
   const durations = new Map(recipeIds.map((id) => [id, [] as { at: number; ms: number }[]]))
   const seen = new Set(ownIds)
+  let read = 0
   for (let page = 0; page < MAX_LOOKUPS; page++) {
     const query = { ranfor: 'recipe', status: 'Complete', sort: '-createdAt', limit: String(PAGE_ROWS) }
-    const offset: Record<string, string> = page === 0 ? {} : { offset: String(page * PAGE_ROWS) }
-    const { groups } = await api.list('/v4/jobLibrary', { ...query, ...offset }, { ...budget, persistMs: 0 })
+    // The next page starts after the rows received, not after the rows asked for (the server may cap pages).
+    const offset: Record<string, string> = page === 0 ? {} : { offset: String(read) }
+    const { groups, rows } = await api.list('/v4/jobLibrary', { ...query, ...offset }, { ...budget, persistMs: 0 })
+    read += rows
     for (const group of groups) {
       const run = durationOf(group)
       const mine = durations.get(group.wrangledDataset?.id as number)
       if (run && mine && !seen.has(group.id)) mine.push(run)
       seen.add(group.id)
     }
-    if (groups.length < PAGE_ROWS || [...durations.values()].every((d) => d.length >= MAX_RUNS)) break
+    if (rows < DEFAULT_PAGE_ROWS || [...durations.values()].every((d) => d.length >= MAX_RUNS)) break
   }
   const ends = [...durations.values()].map((runs) => expectedEnd(runs.sort((a, b) => b.at - a.at).map((r) => r.ms)))
   const runs = Math.min(...[...durations.values()].map((d) => Math.min(d.length, MAX_RUNS)))
