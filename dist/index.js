@@ -280,24 +280,40 @@ exports.debug = debug; // for test
 
 /***/ }),
 
+/***/ 7953:
+/***/ ((__unused_webpack_module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+/* harmony import */ var _shared_signals_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7670);
+/**
+ * Imported first by the main entry, for its side effect: the workflow-cancel handlers are installed before any
+ * other module loads (ES modules run their imports in order), so an early cancel is kept, not fatal.
+ */
+
+(0,_shared_signals_js__WEBPACK_IMPORTED_MODULE_0__/* .catchSignals */ .h)();
+
+
+/***/ }),
+
 /***/ 2873:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5806);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(927);
-/* harmony import */ var _shared_log_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9509);
-/* harmony import */ var _shared_secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7158);
-/** Entry point of the main step (runs.main). */
+/* harmony import */ var _catch_signals_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7953);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5806);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4927);
+/* harmony import */ var _shared_log_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9509);
+/* harmony import */ var _shared_secrets_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7158);
+/** Entry point of the main step (runs.main). The signal handlers come first, before anything else loads. */
+
 
 
 
 
 try {
-    await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
+    await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)();
 }
 catch (error) {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_shared_log_js__WEBPACK_IMPORTED_MODULE_2__/* .neutralise */ .$0)((0,_shared_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E)(error instanceof Error ? error.message : String(error))));
+    _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1((0,_shared_log_js__WEBPACK_IMPORTED_MODULE_3__/* .neutralise */ .$0)((0,_shared_secrets_js__WEBPACK_IMPORTED_MODULE_4__/* .redact */ .E)(error instanceof Error ? error.message : String(error))));
 }
 
 __webpack_async_result__();
@@ -1488,7 +1504,7 @@ function parseClientId(text) {
 
 /***/ }),
 
-/***/ 927:
+/***/ 4927:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1734,7 +1750,7 @@ function classify(error, host = 'the API host') {
     const code = error.code ?? '';
     const message = error.message ?? String(error);
     if (code === 'ECONNREFUSED')
-        return new TransportError('refused', `connection refused (${message})`);
+        return refusedFailure(error, host);
     if (code === 'ENOTFOUND')
         return new TransportError('no-host', `the host ${host} does not exist (${code}); check api-url for a typo`);
     if (code === 'EAI_AGAIN')
@@ -1752,6 +1768,13 @@ function classify(error, host = 'the API host') {
         return new TransportError('reset', `connection reset (${message})`);
     }
     return new TransportError('other', message);
+}
+/** Nothing accepts connections at the address: name it (host and port) and the likely causes. */
+function refusedFailure(error, host) {
+    const address = error.address && error.port ? `${error.address}:${error.port}` : undefined;
+    const at = address && !host.endsWith(`:${error.port}`) ? `${host} (${address})` : host;
+    return new TransportError('refused', `connection refused by ${at}: nothing accepts connections there. Likely causes: a wrong port in the URL, a ` +
+        'firewall that refuses the connection, or a self-hosted runner without access to that host');
 }
 function proxyFailure(message) {
     const status = /statusCode=(\d+)/.exec(message)?.[1];
@@ -1795,6 +1818,8 @@ const BACKOFF_CAP_MS = 30_000;
 const MIN_RETRY_DELAY_MS = 1000;
 /** Nor later than this: a longer wait is taken in several steps (each attempt may be told to wait again). */
 const MAX_RETRY_DELAY_MS = 5 * 60_000;
+/** Connections refused on every try for this long (an address mistake) end the retries, persistence or not. */
+const REFUSED_MS = 30_000;
 /** While waiting for a job, failures end the wait only when no good answer came for this long. */
 const PERSISTENT_FAILURE_MS = 5 * 60_000;
 /** A 2xx answer that came back but cannot be read (not JSON, compressed, cut short, too large, an odd shape). */
@@ -1894,6 +1919,7 @@ function epochMs(value) {
 async function withRetries(attempt, options) {
     const retryable = options.retryable ?? isTransient;
     let firstFailureAt;
+    let allRefused = true;
     for (let n = 0;; n++) {
         try {
             return await attempt(n);
@@ -1907,12 +1933,17 @@ async function withRetries(attempt, options) {
                 return settled;
             const now = options.clock.now();
             firstFailureAt ??= now;
-            const delay = retryDelayMs(failure, n, now, options.random);
+            allRefused &&= error instanceof TransportError && error.kind === 'refused';
+            const delay = Math.min(MAX_RETRY_DELAY_MS, Math.max(MIN_RETRY_DELAY_MS, options.serverDelayMs?.(failure, now) ?? retryDelayMs(failure, n, now, options.random)));
             if (now + delay > options.deadline || now + delay - firstFailureAt > options.persistMs)
+                throw error;
+            const refusedFor = options.refusedMs !== undefined && allRefused ? options.refusedMs : undefined;
+            if (refusedFor !== undefined && now + delay - firstFailureAt > refusedFor)
                 throw error;
             const message = options.describe?.(failure, delay, n) ??
                 `${options.what} failed (${reason(failure)}); retry ${n + 1} in ${(0,format/* formatMs */._)(delay)}`;
-            options.onRetry(message, n >= 2);
+            // Refused connections: one warning (at the second failure), then only debug lines until they give up.
+            options.onRetry(message, refusedFor !== undefined ? n === 1 : n >= 2);
             const signals = [options.signal, options.halt].filter((s) => s !== undefined);
             await options.clock.sleep(delay, signals.length > 1 ? AbortSignal.any(signals) : signals[0]);
         }
@@ -1940,6 +1971,8 @@ const staticToken = (token) => ({ token: () => Promise.resolve(token) });
 const BINARY_ACCEPT = 'application/zip, application/octet-stream, application/json;q=0.5, */*;q=0.1';
 class ApiClient {
     options;
+    /** The API has answered at least once (any status). */
+    answered = false;
     constructor(options) {
         this.options = options;
     }
@@ -1992,6 +2025,8 @@ class ApiClient {
             clock: this.options.clock,
             deadline: budget.deadline,
             persistMs: budget.persistMs ?? PERSISTENT_FAILURE_MS,
+            // Until the API has answered once, refused connections mean a wrong address: they fail fast.
+            refusedMs: this.answered ? undefined : REFUSED_MS,
             signal: budget.signal,
             onRetry: this.options.onRetry
         });
@@ -2014,6 +2049,7 @@ class ApiClient {
             signal: options.signal,
             binary: options.binary
         });
+        this.answered = true;
         const requestId = response.headers['x-trifacta-request-id'] ?? '';
         const answer = { status: response.status, requestId, headers: response.headers };
         const fail = () => new ApiError({ method, path: path.split('?')[0], ...answer, body: textOf(response), subject: options.subject });
@@ -2029,7 +2065,8 @@ class ApiClient {
         if (response.body.trim() === '')
             return { ...answer, data: undefined };
         try {
-            return { ...answer, data: JSON.parse(response.body) };
+            // A leading byte-order mark is no part of the JSON (some gateways add one).
+            return { ...answer, data: JSON.parse(response.body.replace(/^\uFEFF/, '')) };
         }
         catch {
             throw fail();
@@ -2047,6 +2084,46 @@ function requestTimeout(requestTimeoutMs, deadline, now) {
 
 // EXTERNAL MODULE: ./src/shared/log.ts
 var log = __nccwpck_require__(9509);
+;// CONCATENATED MODULE: ./src/runner/file-commands.ts
+/**
+ * The runner's command files (GITHUB_OUTPUT, GITHUB_STATE): every write goes through `write`, which never throws.
+ * A file that cannot be written (a full disk, a missing file) must not stop the step from supervising a run it
+ * started: the failure is kept, with the file and the cause, and the step ends with an error naming them.
+ */
+
+const failures = new Map();
+/** Runs a write to `file`; a failure is kept (the first per file) and told once as a warning, never thrown. */
+function write(file, what, fn) {
+    try {
+        fn();
+        return true;
+    }
+    catch (error) {
+        if (failures.has(file))
+            return false;
+        const failure = { file, path: process.env[file] ?? '', what, cause: error.message ?? String(error) };
+        failures.set(file, failure);
+        log/* log */.Rm.warning(`${describeFileFailure(failure)} The step goes on, and fails at its end.`, { title: file });
+        return false;
+    }
+}
+/** The failures so far, one per file. */
+function fileFailures() {
+    return [...failures.values()];
+}
+/** `Could not write the output job-id to GITHUB_OUTPUT (/dev/full): ENOSPC: …`. Pure. */
+function describeFileFailure(failure) {
+    const consequence = failure.file === 'GITHUB_STATE'
+        ? 'the post step cannot see this run, so this step itself waits for it and cancels it as the inputs say'
+        : 'later steps will not see the outputs this step could not write';
+    return (`Could not write ${failure.what} to ${failure.file} (${failure.path || 'not set'}): ${failure.cause}; ` +
+        `${consequence}.`);
+}
+/** Only for tests: forget the failures. */
+function resetFileFailures() {
+    failures.clear();
+}
+
 // EXTERNAL MODULE: ./src/shared/secrets.ts
 var secrets = __nccwpck_require__(7158);
 ;// CONCATENATED MODULE: ./src/runner/state.ts
@@ -2056,6 +2133,9 @@ var secrets = __nccwpck_require__(7158);
  */
 
 
+
+/** A GITHUB_STATE that cannot be written is kept as a failure of the step (file-commands.ts), never thrown. */
+const save = (key, value) => void write('GITHUB_STATE', 'the state', () => core/* saveState */.LZ(key, value));
 const KEY = {
     kind: 'kind',
     runId: 'runId',
@@ -2070,17 +2150,17 @@ const KEY = {
 const KINDS = (/* unused pure expression or super */ null && (['recipe', 'job-group', 'flow', 'plan']));
 /** The run exists: saved at once, so that the post step can cancel it if the main step is killed. */
 function saveStarted(ref, options) {
-    core/* saveState */.LZ(KEY.requestId, (0,secrets/* redact */.E)(options.requestId));
-    core/* saveState */.LZ(KEY.kind, ref.kind);
-    core/* saveState */.LZ(KEY.runId, String(ref.id));
-    core/* saveState */.LZ(KEY.jobId, String(ref.jobGroupIds[0] ?? ref.id));
-    core/* saveState */.LZ(KEY.jobIds, ref.jobGroupIds.join(','));
-    core/* saveState */.LZ(KEY.triggered, String(options.triggered));
-    core/* saveState */.LZ(KEY.waiting, String(options.waiting));
+    save(KEY.requestId, (0,secrets/* redact */.E)(options.requestId));
+    save(KEY.kind, ref.kind);
+    save(KEY.runId, String(ref.id));
+    save(KEY.jobId, String(ref.jobGroupIds[0] ?? ref.id));
+    save(KEY.jobIds, ref.jobGroupIds.join(','));
+    save(KEY.triggered, String(options.triggered));
+    save(KEY.waiting, String(options.waiting));
 }
 /** The main step has dealt with the run's ending: the post step must leave it alone. */
 function saveSettled() {
-    core/* saveState */.LZ(KEY.settled, 'true');
+    save(KEY.settled, 'true');
 }
 /**
  * The saved run, or undefined (with the reason) when nothing usable was saved. Ids must be safe positive
@@ -2121,7 +2201,7 @@ function postStepShouldCancel(run, cancelOnWorkflowCancel) {
  * it after the main step was killed, without refreshing (which would rotate the refresh token). It is masked.
  */
 function saveAccessToken(token) {
-    core/* saveState */.LZ(KEY.accessToken, token);
+    save(KEY.accessToken, token);
 }
 /** The access token the main step saved last, or '' when none. Pure but for the getter. */
 function readSavedAccessToken(getState) {
@@ -2162,7 +2242,6 @@ class JobGroupsApi {
         const subject = { recipeId: body.wrangledDataset.id };
         return this.client.send('POST', '/v4/jobGroups', { body, headers, subject, signal, deadline, allow304: true });
     }
-    /** The job group's status; on a legacy edition without `/status`, the job group's `status` field. */
     /**
      * The job group's status, retried as the budget allows. An answer that cannot be read is retried, after one
      * look at the job group's own `status` field; a 404 is retried too while the job group is new (`newUntil`, epoch
@@ -2181,6 +2260,9 @@ class JobGroupsApi {
             return isStatus(data) ? data : await fromRecord();
         }
         catch (error) {
+            // A 2xx whose body cannot be parsed (plain text, HTML): the status field of the record instead.
+            if (error instanceof ApiError && isUnreadableAnswer(error))
+                return fromRecord();
             if (!(error instanceof ApiError && error.status === 404))
                 throw error;
             // The record exists where /status does not: a legacy edition. Neither found, right after creation: a lagging
@@ -2258,6 +2340,20 @@ function statusOf(group, jobId) {
  */
 
 
+/**
+ * The run's times for the report, each pair on one clock: the duration on the runner's (from the start's answer to
+ * the end of the wait, `seenAt` to `endedAt`), since the server's may be hours off; the start and end as the server
+ * recorded them when it gave both, else as this step saw them. Pure.
+ */
+function runTimes(details, attached, seenAt, endedAt) {
+    const { createdAt, finishedAt } = details;
+    const onServer = !attached && createdAt !== undefined && finishedAt !== undefined;
+    return {
+        startedAt: onServer ? createdAt : seenAt,
+        finishedAt: onServer ? finishedAt : endedAt,
+        durationMs: Math.max(0, endedAt - seenAt)
+    };
+}
 /**
  * The overall status of the parts: while any part runs, `InProgress` (or the running status they share);
  * then `Complete` only if every part completed, `Failed` if any failed, else `Canceled`.
@@ -2668,23 +2764,21 @@ const REFRESH_MARGIN_MS = 60_000;
 const REFRESH_SHARE = 0.2;
 /**
  * The life of `token`, obtained at `obtainedAt` (epoch ms, taken when the request was sent, so the estimate errs
- * early): by `expires_in` seconds when the answer gave it, by the JWT's `exp` otherwise; the earlier of the two
- * when both are known. Undefined when neither is: such a token is used until the API answers 401.
+ * early), on the runner's clock: by `expires_in` seconds when the answer gave it; else by the JWT's `exp`, which is
+ * on the token server's clock and so is moved by `serverSkewMs` (the server's clock minus the runner's, from its
+ * `Date` header) when that is known. Undefined when neither is given: such a token is used until the API answers
+ * 401. Taking the earlier of the two would make a server whose clock lags refresh on every call.
  */
-function lifeOf(token, obtainedAt, expiresInSeconds) {
-    const lives = [];
+function lifeOf(token, obtainedAt, expiresInSeconds, serverSkewMs = 0) {
     if (expiresInSeconds !== undefined && Number.isFinite(expiresInSeconds) && expiresInSeconds > 0) {
-        lives.push({ expiresAt: obtainedAt + expiresInSeconds * 1000, lifetimeMs: expiresInSeconds * 1000 });
+        return { expiresAt: obtainedAt + expiresInSeconds * 1000, lifetimeMs: expiresInSeconds * 1000 };
     }
     const claims = (0,jwt/* jwtClaims */.v)(token);
-    if (claims?.exp !== undefined) {
-        const expiresAt = claims.exp * 1000;
-        const issuedAt = claims.iat !== undefined && claims.iat < claims.exp ? claims.iat * 1000 : obtainedAt;
-        lives.push({ expiresAt, lifetimeMs: Math.max(0, expiresAt - issuedAt) });
-    }
-    if (lives.length === 0)
+    if (claims?.exp === undefined)
         return undefined;
-    return lives.reduce((a, b) => (b.expiresAt < a.expiresAt ? b : a));
+    const expiresAt = claims.exp * 1000 - serverSkewMs;
+    const lifetimeMs = claims.iat !== undefined && claims.iat < claims.exp ? (claims.exp - claims.iat) * 1000 : expiresAt - obtainedAt;
+    return { expiresAt, lifetimeMs: Math.max(0, lifetimeMs) };
 }
 /** Less than 60 s, or less than 20% of the lifetime, is left (the smaller margin counts). */
 function needsRefresh(life, now) {
@@ -2749,33 +2843,51 @@ class TokenEndpointError extends Error {
     }
 }
 const token_endpoint_TRANSIENT_STATUSES = [429, 500, 502, 503, 504];
-/** Worth sending the grant again: the failure may go away, and a resent refresh token cannot do harm. */
+/**
+ * Worth sending the grant again: the failure may go away, and a resent refresh token cannot do harm (if the first
+ * was carried out, the old token is refused either way). A 2xx answer without usable tokens (a gateway's HTML page)
+ * is one of these.
+ */
 function isTransientTokenFailure(error) {
     if (error instanceof TokenEndpointError)
-        return token_endpoint_TRANSIENT_STATUSES.includes(error.status);
-    return error instanceof TransportError && ['refused', 'dns', 'reset', 'timeout'].includes(error.kind);
+        return token_endpoint_TRANSIENT_STATUSES.includes(error.status) || isSuccess(error.status);
+    return error instanceof TransportError && ['refused', 'dns', 'reset', 'timeout', 'other'].includes(error.kind);
 }
+/**
+ * The grant may have been carried out without its answer arriving (so a refresh token may have rotated): no answer
+ * in time, a connection cut, a 2xx answer that cannot be read, a gateway's 502 or 504.
+ */
+function mayHaveRotated(error) {
+    if (error instanceof TokenEndpointError)
+        return isSuccess(error.status) || [502, 504].includes(error.status);
+    return error instanceof TransportError && ['reset', 'timeout', 'other', 'aborted'].includes(error.kind);
+}
+const isSuccess = (status) => status >= 200 && status < 300;
 /**
  * Sends the grant until an answer comes, a failure is definite, or the budget is spent; the last failure is
  * thrown as is (`TokenEndpointError` or `TransportError`). `failures` collects the transient ones seen on the way.
  */
 function requestTokens(grant, options, budget, failures = []) {
-    return withRetries(() => sendGrant(grant, options, budget.deadline), {
+    return withRetries(() => sendGrant(grant, options), {
         what: `POST ${options.url}`,
         clock: options.clock,
         deadline: budget.deadline,
         persistMs: budget.persistMs,
+        refusedMs: REFUSED_MS,
         retryable: (error) => {
             const transient = isTransientTokenFailure(error);
             if (transient)
                 failures.push(error);
             return transient;
         },
-        describe: (failure, delay) => `POST ${options.url} failed (${failure.message}); sending the grant again in ${(0,format/* formatMs */._)(delay)}`,
-        onRetry: options.onRetry
+        describe: (failure, delay) => `POST ${options.url} failed (${failure.message}); sending the grant again in ${(0,format/* formatMs */._)(delay)}` +
+            (grant.kind === 'refresh_token' && mayHaveRotated(failure) ? ROTATED_WARNING : ''),
+        onRetry: (message, persistent) => options.onRetry(message, persistent || message.endsWith(ROTATED_WARNING))
     });
 }
-async function sendGrant(grant, options, deadline) {
+const ROTATED_WARNING = ', with the same refresh token: the token endpoint may have rotated the refresh token without its answer ' +
+    'arriving. If the grant is refused (invalid_grant), create a new token pair.';
+async function sendGrant(grant, options) {
     const form = grant.kind === 'refresh_token'
         ? { grant_type: 'refresh_token', refresh_token: grant.refreshToken, client_id: grant.clientId }
         : { grant_type: 'client_credentials', client_id: grant.clientId, client_secret: grant.clientSecret };
@@ -2789,15 +2901,17 @@ async function sendGrant(grant, options, deadline) {
             'User-Agent': options.userAgent
         },
         body: new URLSearchParams(form).toString(),
-        timeoutMs: Math.min(options.requestTimeoutMs, Math.max(1000, deadline - sentAt))
+        timeoutMs: options.requestTimeoutMs
     });
-    return readAnswer(response.status, response.body, sentAt);
+    const answer = readAnswer(response.status, response.body, sentAt);
+    const skew = Date.parse(response.headers.date ?? '') - options.clock.now();
+    return Number.isFinite(skew) && Math.abs(skew) > 5000 ? { ...answer, serverSkewMs: skew } : answer;
 }
 /** The answer's tokens, masked first of all; a failure as a `TokenEndpointError`. */
 function readAnswer(status, body, sentAt) {
     let json;
     try {
-        const parsed = JSON.parse(body);
+        const parsed = JSON.parse(body.replace(/^\uFEFF/, ''));
         if (typeof parsed === 'object' && parsed !== null)
             json = parsed;
     }
@@ -2836,9 +2950,15 @@ function readAnswer(status, body, sentAt) {
 
 /** Signing in, or writing the rotated refresh token back, failed; the message says why and what to do. */
 class SignInError extends Error {
-    constructor(message) {
+    /** GitHub's status, for a failed call on the secret. */
+    status;
+    /** GitHub refused a sealed value because the public key changed (422 about the key): read it again. */
+    keyChanged;
+    constructor(message, github = {}) {
         super(message);
         this.name = 'SignInError';
+        this.status = github.status;
+        this.keyChanged = github.keyChanged ?? false;
     }
 }
 const TOKENS_PAGE = 'Profile → User Preferences → OAuth 2.0 API Tokens';
@@ -2888,7 +3008,9 @@ function invalidGrant(ctx) {
 /** A failed GitHub call on the secret, explained, naming the permission that is missing. */
 function explainSecretFailure(failure, doing, ctx) {
     const unused = doing === 'write' ? '' : ' Nothing was sent to the token endpoint: the refresh token was not used and still works.';
-    return new SignInError(`${secretFailure(failure, doing, ctx)}${unused}`);
+    const { status, message } = failure;
+    const keyChanged = doing === 'write' && status === 422 && /key/i.test(message ?? '');
+    return new SignInError(`${secretFailure(failure, doing, ctx)}${unused}`, { status, keyChanged });
 }
 function secretFailure(failure, doing, ctx) {
     const what = ctx.environment
@@ -2901,6 +3023,10 @@ function secretFailure(failure, doing, ctx) {
     const said = `Could not ${doing} ${what}: GitHub answered HTTP ${status ?? '?'} "${message}".`;
     const permission = 'the repository permission "Secrets: read and write"' +
         (ctx.environment ? ' and, for an environment secret, "Environments: read and write"' : '');
+    if (failure.rateLimited) {
+        return (`${said} That is GitHub's rate limit for secrets-token, not a missing permission: it asked to wait longer ` +
+            "than this step's time allows. Fewer runs at once (or another token for this step) keep within it.");
+    }
     switch (status) {
         case 401:
             return `${said} secrets-token is invalid or expired: give a token with ${permission}.`;
@@ -2925,10 +3051,16 @@ function secretFailure(failure, doing, ctx) {
 
 
 
+
 /** Retries of the first sign-in stop after this long (a wrong endpoint fails soon)… */
 const FIRST_SIGN_IN_MS = 30_000;
 /** …while a refresh mid-run without a token that still serves may wait out a longer outage. */
 const REFRESH_MS = 120_000;
+/** A refresh that failed while the token still serves is tried again after a third of the time left, within these. */
+const RETRY_MIN_MS = 250;
+const RETRY_MAX_MS = 30_000;
+const MAY_HAVE_ROTATED = 'The token endpoint may have rotated the refresh token without its answer arriving: the next grant sends the same ' +
+    'refresh token, and if it is refused (invalid_grant), create a new token pair.';
 class OAuthTokens {
     options;
     grant;
@@ -2938,6 +3070,10 @@ class OAuthTokens {
     /** A definite refusal by the token endpoint: every later call fails with it, without asking again. */
     refused;
     obtained = 0;
+    /** No refresh beside the calls before this time (epoch ms): the last one failed while the token served. */
+    retryAt = 0;
+    /** Grants that may have been carried out (the refresh token rotated) without their answer arriving. */
+    unsure = [];
     last;
     constructor(options) {
         this.options = options;
@@ -2946,82 +3082,131 @@ class OAuthTokens {
         if (initial)
             this.current = { token: initial, life: lifeOf(initial, options.endpoint.clock.now()) };
     }
-    async token(_signal, deadline) {
+    async token() {
         await (this.prepared ??= this.prepare());
         const current = this.current;
-        if (current && !needsRefresh(current.life, this.options.endpoint.clock.now()))
+        const now = this.options.endpoint.clock.now();
+        if (current && !needsRefresh(current.life, now))
             return current.token;
-        return this.renew(deadline);
+        if (current && !hasExpired(current.life, now)) {
+            // It still serves: the call goes on with it while the refresh runs beside it (its failure is handled there).
+            if (!this.refused && now >= this.retryAt)
+                this.renew().catch((error) => this.unheard(error));
+            return current.token;
+        }
+        return this.renew();
     }
     /** A 401 with the current token: renew it once (or join the renewal under way); the call is worth repeating. */
-    async renewAfterUnauthorized(used, _signal, deadline) {
+    async renewAfterUnauthorized(used) {
         if (this.current !== undefined && this.current.token !== used)
             return true;
         this.current = undefined;
-        await this.renew(deadline);
+        await this.renew();
         return true;
     }
     /**
      * A new access token now, whatever the current one's time left (the keep-alive of a refresh token): the answer,
      * and whether the refresh token rotated (its write-back has then been done or has failed).
      */
-    async refresh(deadline) {
+    async refresh() {
         await (this.prepared ??= this.prepare());
         const before = this.grant.kind === 'refresh_token' ? this.grant.refreshToken : undefined;
         this.current = undefined;
-        await this.renew(deadline);
+        await this.renew();
         const after = this.grant.kind === 'refresh_token' ? this.grant.refreshToken : undefined;
         return { answer: this.last, rotated: before !== after };
+    }
+    /**
+     * Waits up to `withinMs` for a refresh under way, so that its rotated refresh token reaches the secret before the
+     * step ends; false when it did not end in time (its new refresh token may then be lost).
+     */
+    async settle(withinMs) {
+        const inflight = this.inflight;
+        if (!inflight)
+            return true;
+        const stop = new AbortController();
+        const timeUp = this.options.endpoint.clock.sleep(withinMs, stop.signal).then(() => false, () => true);
+        const ended = await Promise.race([
+            inflight.then(() => true, () => true),
+            timeUp
+        ]);
+        stop.abort();
+        return ended;
+    }
+    /** A refresh beside the calls failed after the token expired: no call waited for it, so it is said here. */
+    unheard(error) {
+        this.options.endpoint.onRetry(`Refreshing the access token failed: ${error.message}`, true);
     }
     async prepare() {
         await this.options.prepare?.();
         if (this.current)
             this.options.onAccessToken(this.current.token);
     }
-    renew(deadline) {
-        this.inflight ??= this.obtain(deadline).finally(() => (this.inflight = undefined));
+    renew() {
+        this.inflight ??= this.obtain().finally(() => (this.inflight = undefined));
         return this.inflight;
     }
-    async obtain(deadline) {
+    async obtain() {
         if (this.refused)
             throw this.refused;
         const { clock } = this.options.endpoint;
-        // With a token that still serves, one attempt per call: the calls themselves retry, and none waits long.
+        // With a token that still serves: one attempt, with its full request timeout; a failure is tried again later.
         const serving = this.current !== undefined && !hasExpired(this.current.life, clock.now());
         const persistMs = serving ? 0 : this.obtained === 0 ? FIRST_SIGN_IN_MS : REFRESH_MS;
-        const budget = { deadline: Math.min(deadline ?? Infinity, clock.now() + persistMs), persistMs };
+        const budget = { deadline: clock.now() + persistMs, persistMs };
         const earlier = [];
         let answer;
         try {
             answer = await requestTokens(this.grant, this.options.endpoint, budget, earlier);
         }
         catch (failure) {
-            const error = explainTokenFailure(failure, {
-                grant: this.grant.kind,
-                endpoint: this.options.endpoint.url,
-                clientId: this.grant.clientId,
-                secret: this.options.secretLabel,
-                earlier
-            });
-            if (!isTransientTokenFailure(failure))
-                this.refused = error;
-            // A token with time left still serves, until it expires or the API refuses it.
-            if (this.current && !hasExpired(this.current.life, clock.now()) && !this.refused)
-                return this.current.token;
-            throw error;
+            return this.failed(failure, earlier);
         }
         return this.use(answer);
     }
+    /** A grant failed: explained; the current token goes on serving while it has time left, else the call fails. */
+    failed(failure, earlier) {
+        const error = explainTokenFailure(failure, {
+            grant: this.grant.kind,
+            endpoint: this.options.endpoint.url,
+            clientId: this.grant.clientId,
+            secret: this.options.secretLabel,
+            earlier: [...this.unsure, ...earlier]
+        });
+        if (mayHaveRotated(failure) && this.grant.kind === 'refresh_token') {
+            this.unsure.push(failure);
+            error.message += ` ${MAY_HAVE_ROTATED}`;
+        }
+        if (!isTransientTokenFailure(failure))
+            this.refused = error;
+        const { clock, onRetry } = this.options.endpoint;
+        const current = this.current;
+        const now = clock.now();
+        if (!current || hasExpired(current.life, now))
+            throw error;
+        const left = current.life ? current.life.expiresAt - now : RETRY_MAX_MS;
+        const delay = Math.min(RETRY_MAX_MS, Math.max(RETRY_MIN_MS, left / 3));
+        this.retryAt = now + delay;
+        const then = this.refused
+            ? `it is used until it expires; signing in fails then`
+            : `the refresh is tried again in ${(0,format/* formatMs */._)(delay)}`;
+        const valid = current.life ? `valid for another ${(0,format/* formatMs */._)(left)}` : 'still accepted';
+        onRetry(`Refreshing the access token failed (${error.message}); the current one is ${valid} and serves: ${then}.`, true);
+        return current.token;
+    }
     async use(answer) {
         this.obtained += 1;
+        this.unsure.length = 0;
         this.last = answer;
-        this.current = { token: answer.accessToken, life: lifeOf(answer.accessToken, answer.sentAt, answer.expiresIn) };
+        const life = lifeOf(answer.accessToken, answer.sentAt, answer.expiresIn, answer.serverSkewMs);
         this.options.onObtained(answer, this.obtained);
-        this.options.onAccessToken(answer.accessToken);
         if (this.grant.kind === 'refresh_token' && answer.refreshToken && answer.refreshToken !== this.grant.refreshToken) {
             this.grant = { ...this.grant, refreshToken: answer.refreshToken };
             await this.options.onRotated(answer.refreshToken);
         }
+        this.options.onAccessToken(answer.accessToken);
+        this.current = { token: answer.accessToken, life };
+        this.retryAt = 0;
         return answer.accessToken;
     }
 }
@@ -3035,19 +3220,42 @@ class OAuthTokens {
 /** GitHub answered with an error status. */
 class GitHubError extends Error {
     status;
-    constructor(status, message) {
+    headers;
+    constructor(status, message, headers = {}) {
         super(message);
         this.name = 'GitHubError';
         this.status = status;
+        this.headers = headers;
+    }
+    /**
+     * GitHub's rate limits (its REST docs, "Rate limits for the REST API"): 429, or 403 with `retry-after` (a secondary
+     * limit) or with `x-ratelimit-remaining: 0` (the primary limit spent). Any other 403 is a missing permission.
+     */
+    get rateLimited() {
+        if (this.status === 429)
+            return true;
+        return (this.status === 403 &&
+            (this.headers['retry-after'] !== undefined || this.headers['x-ratelimit-remaining'] === '0'));
+    }
+    /** How long GitHub asks to wait (ms): `retry-after` seconds, else until `x-ratelimit-reset` (epoch seconds). */
+    waitMs(now) {
+        const after = Number(this.headers['retry-after']);
+        if (this.headers['retry-after'] !== undefined && Number.isFinite(after) && after >= 0)
+            return after * 1000;
+        const reset = Number(this.headers['x-ratelimit-reset']);
+        return this.headers['x-ratelimit-reset'] !== undefined && Number.isFinite(reset) ? reset * 1000 - now : undefined;
     }
 }
-/** A GitHub call on the secret is given this long, retries included. */
+/** A GitHub call on the secret is given this long, retries included… */
 const CALL_BUDGET_MS = 30_000;
+/** …but a rate limit is waited out as GitHub asks, until the step's deadline (at most this long without one). */
+const RATE_LIMIT_BUDGET_MS = 10 * 60_000;
 /** A rotated token must get its write even past the step's deadline: one attempt's worth. */
 const MIN_CALL_MS = 3_000;
 const GITHUB_API_VERSION = '2022-11-28';
 class SecretStore {
     writeFailed = false;
+    keyReread = false;
     options;
     context;
     key;
@@ -3086,7 +3294,18 @@ class SecretStore {
         const sealed = sodium.crypto_box_seal(sodium.from_string(value), key.value);
         const encrypted = sodium.to_base64(sealed, sodium.base64_variants.ORIGINAL);
         (0,secrets/* registerSecret */.c)(encrypted);
-        await this.call('PUT', this.context.name, 'write', { encrypted_value: encrypted, key_id: key.id });
+        try {
+            await this.call('PUT', this.context.name, 'write', { encrypted_value: encrypted, key_id: key.id });
+        }
+        catch (error) {
+            // The key changed between its read and this write: read it again, once, and seal anew.
+            if (!(error instanceof SignInError && error.keyChanged) || this.keyReread)
+                throw error;
+            this.keyReread = true;
+            this.options.onRetry(`GitHub refused the sealed secret (${error.status}, the public key changed); reading it again.`, false);
+            await this.check();
+            await this.write(value);
+        }
     }
     path(leaf) {
         const { repository, environment } = this.context;
@@ -3096,16 +3315,21 @@ class SecretStore {
     async call(method, leaf, doing, body) {
         const { clock } = this.options;
         const now = clock.now();
-        const deadline = Math.max(now + MIN_CALL_MS, Math.min(now + CALL_BUDGET_MS, this.options.stepDeadline ?? Infinity));
+        const step = this.options.stepDeadline ?? now + RATE_LIMIT_BUDGET_MS;
+        const deadline = Math.max(now + MIN_CALL_MS, Math.min(now + RATE_LIMIT_BUDGET_MS, step));
         try {
-            return await withRetries(() => this.send(method, this.path(leaf), deadline, body), {
+            return await withRetries(() => this.send(method, this.path(leaf), body), {
                 what: `${method} ${this.path(leaf)}`,
                 clock,
                 deadline,
-                persistMs: CALL_BUDGET_MS,
+                persistMs: RATE_LIMIT_BUDGET_MS,
                 // Once a write has failed the step fails anyway: later rotations get one attempt each, not a wait each.
-                retryable: (error) => secret_store_isTransient(error) && !this.writeFailed,
-                describe: (failure, delay) => `${method} ${this.path(leaf)} failed (${failure.message}); retrying in ${(0,format/* formatMs */._)(delay)}`,
+                // Other failures than rate limits get the call's budget; a rate limit is waited out as GitHub asks.
+                retryable: (error) => secret_store_isTransient(error) &&
+                    !this.writeFailed &&
+                    (error.rateLimited || clock.now() - now < CALL_BUDGET_MS),
+                serverDelayMs: (error, at) => (error instanceof GitHubError ? error.waitMs(at) : undefined),
+                describe: (failure, delay) => `${method} ${this.path(leaf)} failed (${describe(failure)}); retrying in ${(0,format/* formatMs */._)(delay)}`,
                 onRetry: this.options.onRetry
             });
         }
@@ -3115,7 +3339,7 @@ class SecretStore {
             throw explainSecretFailure(error, doing, this.context);
         }
     }
-    async send(method, path, deadline, body) {
+    async send(method, path, body) {
         const headers = {
             Authorization: `Bearer ${this.options.writeBack.token}`,
             Accept: 'application/vnd.github+json',
@@ -3124,17 +3348,17 @@ class SecretStore {
         };
         if (body !== undefined)
             headers['Content-Type'] = 'application/json';
-        const now = this.options.clock.now();
         const response = await this.options.transport({
             method,
             url: `${this.context.apiUrl}${path}`,
             headers,
             body: body === undefined ? undefined : JSON.stringify(body),
-            timeoutMs: Math.min(this.options.requestTimeoutMs, Math.max(1000, deadline - now))
+            timeoutMs: this.options.requestTimeoutMs
         });
         let json;
         try {
-            json = response.body.trim() ? JSON.parse(response.body) : undefined;
+            const text = response.body.replace(/^\uFEFF/, '');
+            json = text.trim() ? JSON.parse(text) : undefined;
         }
         catch {
             json = undefined;
@@ -3142,22 +3366,29 @@ class SecretStore {
         if (response.status >= 200 && response.status < 300)
             return json;
         const message = json?.message;
-        throw new GitHubError(response.status, typeof message === 'string' ? message : (0,format/* oneLine */.T)(response.body, 200));
+        const said = typeof message === 'string' ? message : (0,format/* oneLine */.T)(response.body, 200);
+        throw new GitHubError(response.status, said, response.headers);
     }
 }
 function secret_store_isTransient(error) {
     if (error instanceof GitHubError)
-        return [429, 500, 502, 503, 504].includes(error.status);
+        return error.rateLimited || [500, 502, 503, 504].includes(error.status);
     return error instanceof TransportError && ['refused', 'dns', 'reset', 'timeout'].includes(error.kind);
+}
+function describe(failure) {
+    return failure instanceof GitHubError && failure.rateLimited ? `rate limit: ${failure.message}` : failure.message;
 }
 
 ;// CONCATENATED MODULE: ./src/auth/sign-in.ts
 /**
  * The main step's sign-in: the token source for the configured mode. With OAuth 2.0, every access token is saved
- * in state for the post step, and every rotated refresh token is set as the masked `refresh-token` output and
- * written back to the configured secret at once, before any other request. A failed write cannot be undone (the
+ * in state for the post step, and every rotated refresh token is written back to the configured secret at once,
+ * before any other request and before any runner file is touched, then set as the masked `refresh-token` output.
+ * A failed write cannot be undone (the
  * old refresh token no longer works), so it fails the step whatever the job does, and says where the new one is.
  */
+
+
 
 
 
@@ -3198,6 +3429,19 @@ function signIn(config, transport, clock) {
         secretLabel: store?.label
     });
 }
+/**
+ * The end of the step: a refresh still under way gets up to `withinMs` to end (its rotated refresh token goes to
+ * the secret); if it does not, a warning and a note for the summary say that the refresh token may be lost.
+ */
+async function finishSignIn(tokens, withinMs) {
+    if (!tokens.settle || (await tokens.settle(withinMs)))
+        return undefined;
+    const note = 'A refresh of the access token was still under way when the step ended: the token endpoint may have rotated ' +
+        'the refresh token, and the new one may not have reached the secret. If the next run cannot sign in ' +
+        `(invalid_grant), create a new token pair (${TOKENS_PAGE}) and store its refresh token.`;
+    log/* log */.Rm.warning(note, { title: 'Refresh token may be lost' });
+    return note;
+}
 function obtained(answer, count, endpoint, now) {
     const life = answer.expiresIn === undefined ? '' : `; it is valid for ${(0,format/* formatMs */._)(answer.expiresIn * 1000)}`;
     const expires = answer.refreshExpiresAt;
@@ -3213,37 +3457,51 @@ function obtained(answer, count, endpoint, now) {
         log/* log */.Rm.warning(warning, { title: 'Refresh token expires soon' });
     }
 }
-/** The new refresh token: the masked output at once, then the secret. */
+/**
+ * The new refresh token: the secret first, then the masked output. Nothing is written to a runner file before the
+ * secret: a full disk must not cost the only refresh token that works, and an output that fails never stops it.
+ */
 async function rotated(refreshToken, store) {
+    let failure;
+    if (store) {
+        try {
+            await store.write(refreshToken);
+            log/* log */.Rm.debug(`The refresh token rotated; the new one was written to the secret ${store.label}.`);
+        }
+        catch (error) {
+            failure = error.message;
+        }
+    }
     // Not through outputs.ts, which redacts: this output is the one place the token may go (masked in the log).
-    core/* setOutput */.uH(action_spec/* OUTPUT */.a.refreshToken, refreshToken);
-    if (!store)
+    const output = write('GITHUB_OUTPUT', `the output ${action_spec/* OUTPUT */.a.refreshToken}`, () => core/* setOutput */.uH(action_spec/* OUTPUT */.a.refreshToken, refreshToken));
+    if (failure === undefined || !store)
         return;
-    try {
-        await store.write(refreshToken);
-        log/* log */.Rm.debug(`The refresh token rotated; the new one was written to the secret ${store.label}.`);
-    }
-    catch (error) {
-        if (writeFailures > 0)
-            log/* log */.Rm.warning(error.message, { title: 'Secret write' });
-        else
-            await writeFailed(store.label, error.message);
-        writeFailures += 1;
-    }
+    if (writeFailures > 0)
+        log/* log */.Rm.warning(failure, { title: 'Secret write' });
+    else
+        await writeFailed(store.label, failure, output);
+    writeFailures += 1;
 }
-async function writeFailed(secret, why) {
+async function writeFailed(secret, why, output) {
+    const where = output
+        ? "The new refresh token is in this step's refresh-token output (masked): a later step of this job can store it."
+        : "The new refresh token could not be set as this step's refresh-token output either (GITHUB_OUTPUT could not " +
+            `be written): create a new token pair (${TOKENS_PAGE}) and store its refresh token in ${secret}.`;
     const message = `The refresh token rotated, but writing the new one to the secret ${secret} failed. ${why} The stored refresh ` +
-        `token no longer works, so the next run cannot sign in until ${secret} is updated. The new refresh token is in ` +
-        "this step's refresh-token output (masked): a later step of this job can store it. This step fails, whatever " +
-        'the job does.';
+        `token no longer works, so the next run cannot sign in until ${secret} is updated. ${where} This step fails, ` +
+        'whatever the job does.';
     log/* log */.Rm.error(message, { title: 'Refresh token not saved' });
     process.exitCode = 1;
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
-    await core/* summary */.z.addRaw(`> [!WARNING]\n> ${escapeText(message, 2000)}\n`, true).write();
+    const summary = core/* summary */.z.addRaw(`> [!WARNING]\n> ${escapeText(message, 2000)}\n`, true);
+    await summary.write().catch(() => summary.emptyBuffer()); // a summary that cannot be written is said at the end
 }
 
+// EXTERNAL MODULE: ./src/shared/signals.ts
+var signals = __nccwpck_require__(7670);
 ;// CONCATENATED MODULE: ./src/run/cancellation.ts
+
 
 /** The SIGINT → SIGTERM → kill schedule leaves 7.5 s; the cancel request must be sent well within it. */
 const SIGINT_CLEANUP_MS = 5_000;
@@ -3251,23 +3509,18 @@ const SIGTERM_CLEANUP_MS = 2_000;
 /** After a cancel, the status is read once more for the report, within this long: it only adds a detail. */
 const STATUS_AFTER_CANCEL_MS = 5_000;
 /**
- * Calls `onStop` once, on the first SIGINT or SIGTERM; later signals are only reported. Returns a function that
+ * Calls `onStop` once, on the first SIGINT or SIGTERM (also one caught before this was called: the handlers are
+ * installed as the step starts, see shared/signals.ts); later signals are only reported. Returns a function that
  * removes the handlers (so a finished step exits at once).
  */
 function onWorkflowCancel(onStop) {
     let stopped = false;
-    const handler = (signal) => {
+    return (0,signals/* listenForSignals */.s)((signal) => {
         if (stopped)
             return log/* log */.Rm.info(`${signal} received again; already stopping.`);
         stopped = true;
         onStop(signal);
-    };
-    process.on('SIGINT', handler);
-    process.on('SIGTERM', handler);
-    return () => {
-        process.off('SIGINT', handler);
-        process.off('SIGTERM', handler);
-    };
+    });
 }
 const ALLOWED_BY = {
     timeout: 'cancel-on-timeout',
@@ -3346,7 +3599,11 @@ async function checkCredentials(client, budget) {
 }
 
 ;// CONCATENATED MODULE: ./src/runner/outputs.ts
-/** Outputs: each written once, redacted before it is first written (a later different value is written again). */
+/**
+ * Outputs: each written once, redacted before it is first written (a later different value is written again). A
+ * GITHUB_OUTPUT that cannot be written is kept as a failure of the step (file-commands.ts), never thrown.
+ */
+
 
 
 const written = new Map();
@@ -3355,7 +3612,7 @@ function setOutput(name, value) {
     if (written.get(name) === safe)
         return;
     written.set(name, safe);
-    core/* setOutput */.uH(name, safe);
+    write('GITHUB_OUTPUT', `the output ${name}`, () => core/* setOutput */.uH(name, safe));
 }
 
 ;// CONCATENATED MODULE: ./src/report/result-json.ts
@@ -4338,6 +4595,7 @@ function startWithRetries(ctx, what, attempt, hooks) {
         clock: ctx.clock,
         deadline: ctx.deadline,
         persistMs: PERSISTENT_FAILURE_MS,
+        refusedMs: REFUSED_MS,
         signal: ctx.signal,
         halt: ctx.halt,
         random: ctx.random,
@@ -4866,15 +5124,19 @@ const DRY_RUN_MS = 120_000;
 /** After a workflow cancel, a request under way gets this long to answer. */
 const STOP_GRACE_MS = 3_000;
 /** The dry run, its report published; a workflow cancel stops what is still being read. */
-async function checkWithoutRunning(parts) {
+/** `early`: a workflow cancel that came before the dry run began; it stops at once. */
+async function checkWithoutRunning(parts, early) {
     const stop = new AbortController();
     const grace = new AbortController();
-    const removeHandlers = onWorkflowCancel((signal) => {
+    const onStop = (signal) => {
         log/* log */.Rm.info(`${signal} received: the workflow is being cancelled; the dry run stops.`);
         stop.abort(new Error(`${signal} received`));
         // A request under way (the test-mode one above all) gets a moment to answer, as a run's start does.
         setTimeout(() => grace.abort(new Error(`${signal} received`)), STOP_GRACE_MS).unref();
-    });
+    };
+    const removeHandlers = onWorkflowCancel(onStop);
+    if (early)
+        onStop(early);
     try {
         await publishDryRun(parts.config, await dryRun(parts, { signal: grace.signal, halt: stop.signal }));
     }
@@ -4950,7 +5212,7 @@ async function keepAlive(parts, report, ctx) {
     const s = config.signIn;
     if (!(tokens instanceof OAuthTokens) || s.mode !== 'refresh-token')
         throw new Error('Nothing to check.');
-    const { answer, rotated } = await tokens.refresh(ctx.deadline);
+    const { answer, rotated } = await tokens.refresh();
     const life = answer.expiresIn === undefined ? '' : `, valid for ${(0,format/* formatMs */._)(answer.expiresIn * 1000)}`;
     const checks = [
         { what: 'Sign-in', outcome: 'passed', detail: `a new access token from ${s.tokenEndpoint}${life}` }
@@ -5439,15 +5701,18 @@ function publicationsTable(report, groups) {
 
 
 
+
 async function publish(config, report, dir) {
     const failure = failureOf(config, report);
     for (const [name, value] of Object.entries(reportOutputs(report)))
         setOutput(name, value);
+    const unwritten = fileFailures().map(describeFileFailure);
+    report.notes.push(...unwritten);
     publishResult(buildResult(report, { target: config.target, failure }), dir, report);
     printFailureGroups(report);
     const results = resultsSections(report);
     const quality = (short) => (report.quality ? renderQuality(report.quality, short) : []);
-    const markdown = await writeSummary(report, [...quality(false), ...results]);
+    const markdown = await summarise(report, [...quality(false), ...results]);
     if (config.commentOnPr) {
         const { commentOnPullRequest } = await __nccwpck_require__.e(/* import() */ 604).then(__nccwpck_require__.bind(__nccwpck_require__, 9604));
         // The comment has the data's short form; otherwise it says what the summary says.
@@ -5462,7 +5727,12 @@ async function publish(config, report, dir) {
         log/* log */.Rm.error(failure.message, { title: failure.title });
         process.exitCode = 1;
     }
-    else {
+    // A runner file that could not be written fails the step, whatever the run did: later steps miss what it held.
+    for (const [i, message] of unwritten.entries())
+        log/* log */.Rm.error(message, { title: `${fileFailures()[i].file} not written` });
+    if (unwritten.length > 0)
+        process.exitCode = 1;
+    if (!failure) {
         const after = report.durationMs !== undefined ? ` after ${(0,format/* formatMs */._)(report.durationMs)}` : '';
         log/* log */.Rm.info(`${capitalised(subjectOf(report))}: ${report.status ?? 'status unknown'}${after}.`);
     }
@@ -5474,6 +5744,20 @@ function printFailureGroups(report) {
         for (const line of group.lines)
             log/* log */.Rm.info(line);
         log/* log */.Rm.endGroup();
+    }
+}
+/** The summary, written if GITHUB_STEP_SUMMARY can be; its failure is said, and the rest goes on. */
+async function summarise(report, sections) {
+    try {
+        return await writeSummary(report, sections);
+    }
+    catch (error) {
+        const path = process.env.GITHUB_STEP_SUMMARY ?? '';
+        log/* log */.Rm.error(`Could not write the step summary to GITHUB_STEP_SUMMARY (${path}): ${error.message}`, {
+            title: 'GITHUB_STEP_SUMMARY not written'
+        });
+        process.exitCode = 1;
+        return '';
     }
 }
 /** The step fails on an error, a timeout, a workflow cancel, and on Failed or Canceled when fail-on-job-failure. */
@@ -5512,10 +5796,15 @@ function failureOf(config, report) {
         default:
             return {
                 title: report.errorTitle ??
-                    (report.jobId ? `${subject}: API error` : `Could not start ${report.composite?.subject ?? 'the job'}`),
+                    (hasStarted(report) ? `${subject}: API error` : `Could not start ${report.composite?.subject ?? 'the job'}`),
                 message: report.error ?? 'Unknown error.'
             };
     }
+}
+/** The run exists (a job group, a flow run or a plan run was named): it is never "could not start". */
+function hasStarted(report) {
+    const { composite } = report;
+    return Boolean(report.jobId || report.jobGroupIds?.length || composite?.flowRunId || composite?.planRunId);
 }
 function withLink(message, url) {
     return url && !message.includes(url) ? `${message} ${url}` : message;
@@ -5738,6 +6027,100 @@ class QualityReader {
     }
 }
 
+;// CONCATENATED MODULE: ./src/targets/job-group-run.ts
+
+
+/** For this long after this step created a job group, a 404 on it is a lagging read, not an answer. */
+const NEW_JOB_GROUP_MS = 60_000;
+class job_group_run_JobGroupRun {
+    api;
+    /** When this step created the job group (epoch ms); 0 for one it did not create. */
+    createdAt = 0;
+    /** A job group reads `Created` or `Pending` while it waits in the queue. */
+    showsQueue = true;
+    constructor(api) {
+        this.api = api;
+    }
+    status(ref, budget) {
+        return this.api.status(ref.id, budget, this.createdAt && this.createdAt + NEW_JOB_GROUP_MS);
+    }
+    cancel(ref, budget) {
+        return this.api.cancel(ref.id, budget);
+    }
+    stages(ref, budget) {
+        return this.api.stages(ref.id, budget);
+    }
+    async details(ref, budget, status) {
+        const { group, stages, written } = await readJobGroup(this.api, ref.id, budget, status);
+        const created = Date.parse(group?.createdAt ?? '');
+        const updated = Date.parse(group?.updatedAt ?? '');
+        return {
+            status: group?.status,
+            createdAt: Number.isFinite(created) ? created : undefined,
+            finishedAt: isTerminal(group?.status) && Number.isFinite(updated) ? updated : undefined,
+            stages,
+            written,
+            jobGroups: [{ id: ref.id, status: group?.status ?? status, stages }]
+        };
+    }
+}
+/** A job group's reads for the report: itself, its stages, and what it wrote once complete. Failures shorten it. */
+async function readJobGroup(api, id, budget, status) {
+    const read = await (0,log/* quietly */.gd)(`GET /v4/jobGroups/${id} for the report`, () => api.get(id, budget));
+    // A status that is no string (or no status at all) tells nothing: it never reaches the report.
+    const group = read && { ...read, status: isStatus(read.status) ? read.status : undefined };
+    const stages = (await (0,log/* quietly */.gd)(`GET /v4/jobGroups/${id}/jobs`, () => api.stages(id, budget))) ?? [];
+    const written = (status ?? group?.status) === 'Complete'
+        ? await (0,log/* quietly */.gd)(`GET /v4/jobGroups/${id}/outputs`, () => api.outputs(id, budget))
+        : undefined;
+    return { group, stages, written };
+}
+
+;// CONCATENATED MODULE: ./src/targets/job-group.ts
+/**
+ * Attach: wait on a job group that already runs (`job-id`). Nothing is started, and it is never cancelled here.
+ * The job group is read once before the wait: one that does not exist fails the step at once, saying so, instead
+ * of a wait that loses contact with a job that was never there.
+ */
+
+
+/** The job group named by job-id does not exist (or the token's user cannot see it). */
+class JobGroupNotFoundError extends Error {
+    jobId;
+    constructor(jobId, error) {
+        const rid = error.requestId ? ` (request id ${error.requestId})` : '';
+        super(`Job group ${jobId} was not found: check job-id, the id of a job group that the token's user can see (in the ` +
+            `app, the number in /jobs/<id>). GET /v4/jobGroups/${jobId} answered ${error.status}${rid}.`);
+        this.name = 'JobGroupNotFoundError';
+        this.jobId = jobId;
+    }
+}
+class AttachedJobGroup extends job_group_run_JobGroupRun {
+    label;
+    jobId;
+    constructor(api, jobId) {
+        super(api);
+        this.jobId = jobId;
+        this.label = `job group ${jobId}`;
+    }
+    async start(ctx) {
+        try {
+            await this.api.get(this.jobId, { deadline: ctx.deadline, signal: ctx.signal });
+        }
+        catch (error) {
+            if (error instanceof ApiError && error.status === 404)
+                throw new JobGroupNotFoundError(this.jobId, error);
+            throw error;
+        }
+        return {
+            ref: { kind: 'job-group', id: this.jobId, jobGroupIds: [this.jobId] },
+            requestId: '',
+            adopted: false,
+            attached: true
+        };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/run/start-failure.ts
 /**
  * Why a run could not be started, in words a user can act on: whether anything was sent, whether the server
@@ -5749,12 +6132,25 @@ class QualityReader {
 
 
 
+
+/** The workflow was cancelled before the start was sent: no request at all went out. */
+class CancelledBeforeStartError extends Error {
+    constructor() {
+        super('the workflow was cancelled before the run was started');
+        this.name = 'CancelledBeforeStartError';
+    }
+}
 function describeStartFailure(report, error, config, stopSignal) {
     if (!(error instanceof Error))
         throw error;
     if (error instanceof ApiError)
         report.requestId = error.requestId;
     const where = `look in the job history (${(0,results_inputs/* appLink */.G2)(config, '/jobs')}) before running it again`;
+    if (stopSignal && error instanceof CancelledBeforeStartError) {
+        report.ending = 'workflow-cancelled';
+        report.error = `The workflow was cancelled (${stopSignal}) before the run was started: nothing was sent to the API.`;
+        return report;
+    }
     if (stopSignal) {
         report.ending = 'workflow-cancelled';
         const decided = triggerDecision(error);
@@ -5773,6 +6169,11 @@ function describeStartFailure(report, error, config, stopSignal) {
     report.ending = unknown ? 'unknown-start' : 'error';
     if (error instanceof SignInError)
         report.errorTitle = 'Could not sign in';
+    else if (config.target.kind === 'job') {
+        const id = config.target.jobId;
+        report.errorTitle =
+            error instanceof JobGroupNotFoundError ? `Job group ${id} not found` : `Could not attach to job ${id}`;
+    }
     if (error instanceof TransportError && error.notSent) {
         report.error = `Nothing was sent to the API at ${config.apiUrl}: ${error.message}.`;
     }
@@ -6012,7 +6413,7 @@ class PastRunsLookup {
         const backoff = `checks back off from ${(0,format/* formatMs */._)(config.pollIntervalMs)} to ${(0,format/* formatMs */._)(config.maxPollIntervalMs)}`;
         this.done = kind.pastRuns(ref, budget).then((found) => {
             this.expected = found.expected;
-            log/* log */.Rm.info(describe(kind.label, found, backoff));
+            log/* log */.Rm.info(past_runs_lookup_describe(kind.label, found, backoff));
         }, (error) => {
             if (stop.aborted)
                 return;
@@ -6026,7 +6427,7 @@ class PastRunsLookup {
     }
 }
 /** One line on what the past runs say and what the schedule does with them. Pure. */
-function describe(label, found, backoff) {
+function past_runs_lookup_describe(label, found, backoff) {
     const { expected, runs } = found;
     if (!expected) {
         const count = runs === 0 ? 'no completed past runs' : `only ${runs} completed past run${runs === 1 ? '' : 's'}`;
@@ -6109,7 +6510,7 @@ async function watchRun(watch, report, startedAt, signal) {
             signal,
             nextDelay: (elapsed) => nextDelay(config.schedule, elapsed, bounds, lookup.expected),
             queue: queueMs === undefined ? undefined : { isQueued: queuedFor(kind), deadline: startedAt + queueMs },
-            onStatus: progress(watch, report, startedAt),
+            onStatus: progress(watch, report, startedAt, signal),
             onUnknownStatus: (status) => log/* log */.Rm.warning(`${capitalised(subject)} reports status '${status}', which this action does not know; treating it as ` +
                 `still running.`)
         });
@@ -6133,7 +6534,7 @@ const queuedFor = (kind) => (status) => kind.showsQueue === true && QUEUED_STATU
  * Progress lines: one on every change of status, with the stages (read then only, and not on the terminal one:
  * the report reads them at the end), and a heartbeat without re-reading them, saying how long it has been queued.
  */
-function progress(watch, report, startedAt) {
+function progress(watch, report, startedAt, signal) {
     const { kind, ref, clock } = watch;
     const subject = subjectOf(report);
     const isQueued = queuedFor(kind);
@@ -6146,9 +6547,9 @@ function progress(watch, report, startedAt) {
         if (!changed && clock.now() - lastLineAt < HEARTBEAT_MS)
             return;
         lastLineAt = clock.now();
-        const stages = changed && !isTerminal(status)
-            ? await (0,log/* quietly */.gd)('Reading the stages', () => kind.stages(ref, { deadline: clock.now() + 10_000 }))
-            : undefined;
+        // Under the stop signal too: a progress read that hangs must not hold up a workflow cancel.
+        const budget = { deadline: clock.now() + 10_000, signal };
+        const stages = changed && !isTerminal(status) ? await (0,log/* quietly */.gd)('Reading the stages', () => kind.stages(ref, budget)) : undefined;
         const queued = queuedSince === undefined ? '' : `; queued for ${(0,format/* formatMs */._)(clock.now() - queuedSince)}`;
         log/* log */.Rm.info(progressLine(subject, status, elapsedMs, stages) + queued);
     };
@@ -6230,6 +6631,7 @@ class Run {
         }
         const watch = { kind: this.kind, ref: started.ref, config: this.config, clock: this.clock, deadline: this.deadline };
         const outcome = await watchRun(watch, report, this.waitStartedAt, this.stopController.signal);
+        const waitEndedAt = this.clock.now(); // the duration ends here, on the runner's clock (also after an early end)
         if (outcome.kind === 'terminal') {
             saveSettled();
             report.ending = endingOf(outcome.status);
@@ -6238,11 +6640,13 @@ class Run {
             const reason = outcome.kind === 'aborted' || this.stopping ? 'workflow-cancel' : 'timeout';
             await this.endEarly(report, started, reason, outcome.kind === 'failed' ? outcome.error : outcome.kind);
         }
-        await this.complete(report, started);
+        await this.complete(report, started, waitEndedAt);
         return report;
     }
     /** Start the run; a start already sent when the workflow is cancelled gets a moment to answer. */
     async start() {
+        if (this.stopping)
+            throw new CancelledBeforeStartError();
         const grace = new AbortController();
         const onStop = () => void setTimeout(() => grace.abort(this.stopController.signal.reason), START_GRACE_MS).unref();
         this.stopController.signal.addEventListener('abort', onStop, { once: true });
@@ -6341,14 +6745,12 @@ class Run {
         }
     }
     /** Final reads for the report. A status seen terminal is final: later reads only add details. */
-    async complete(report, started) {
+    async complete(report, started, endedAt = this.clock.now()) {
         const budget = this.stopping ? this.cleanupBudget() : this.budget(REPORT_BUDGET_MS);
         const details = await this.kind.details(started.ref, budget, report.status);
         if (!isTerminal(report.status) && details.status)
             report.status = details.status;
-        const start = !started.attached && details.createdAt !== undefined ? details.createdAt : this.waitStartedAt;
-        const end = !started.attached && details.finishedAt !== undefined ? details.finishedAt : this.clock.now();
-        Object.assign(report, { startedAt: start, finishedAt: end, durationMs: Math.max(0, end - start) });
+        Object.assign(report, runTimes(details, started.attached, this.waitStartedAt, endedAt));
         report.stages = details.stages.slice(0, MAX_STAGES);
         if (details.stages.length > MAX_STAGES)
             report.stagesOmitted = details.stages.length - MAX_STAGES;
@@ -9592,6 +9994,8 @@ function buildRunFlowRequest(recipeIds, overrides, runParameters) {
 ;// CONCATENATED MODULE: ./src/api/flows-api.ts
 
 
+
+
 class FlowsApi {
     client;
     constructor(client) {
@@ -9605,12 +10009,20 @@ class FlowsApi {
     runPlan(planId, options) {
         return this.start(`/v4/plans/${planId}/run`, {}, { planId }, options);
     }
-    /** `GET /v4/flowRuns/{id}/status`: a bare JSON string. */
+    /**
+     * `GET /v4/flowRuns/{id}/status`: a bare JSON string. Undefined when the answer is no status (not a string,
+     * empty, null, or no JSON at all): the flow run's job groups tell it instead.
+     */
     async flowRunStatus(flowRunId, budget) {
-        const status = await this.client.read(`/v4/flowRuns/${flowRunId}/status`, budget);
-        if (typeof status !== 'string')
-            throw new Error(`GET /v4/flowRuns/${flowRunId}/status answered no status.`);
-        return status;
+        try {
+            const status = await this.client.read(`/v4/flowRuns/${flowRunId}/status`, budget);
+            return isStatus(status) ? status : undefined;
+        }
+        catch (error) {
+            if (error instanceof ApiError && isUnreadableAnswer(error))
+                return undefined;
+            throw error;
+        }
     }
     /**
      * The flow run's job groups, each with its recipe's name where the server embeds it; a server that refuses the
@@ -9631,6 +10043,29 @@ class FlowsApi {
     }
     planRun(planRunId, budget) {
         return this.client.read(`/v4/planSnapshotRuns/${planRunId}`, budget);
+    }
+    /**
+     * The plan snapshot run's status, retried as the budget allows, with the same tolerance as a job group's: an
+     * answer without a status (null, empty, not a string) is read again, and so is a 404 while the run is new
+     * (`newUntil`, epoch ms: a read replica may not know it yet).
+     */
+    planRunStatus(planRunId, budget, newUntil = 0) {
+        const path = `/v4/planSnapshotRuns/${planRunId}`;
+        return this.client.retrying(`GET ${path}`, budget, async () => {
+            let run;
+            try {
+                run = (await this.client.send('GET', path, { signal: budget.signal, deadline: budget.deadline })).data;
+            }
+            catch (error) {
+                if (error instanceof ApiError && error.status === 404 && this.client.clock.now() < newUntil) {
+                    throw new TransientError(`plan run ${planRunId} is not found yet (404 right after it was started)`);
+                }
+                throw error;
+            }
+            if (isStatus(run?.status))
+                return run.status;
+            throw new TransientError(`GET ${path} answered no status (got ${(0,format/* oneLine */.T)(JSON.stringify(run?.status) ?? 'nothing', 80)})`);
+        });
     }
     /** `POST /v4/planSnapshotRuns/{id}/cancel`; `failedToCancelSomeJobs` in the answer is reported. */
     cancelPlanRun(planRunId, budget) {
@@ -9654,16 +10089,20 @@ class FlowsApi {
 ;// CONCATENATED MODULE: ./src/targets/job-group-set.ts
 
 
+
 class job_group_set_JobGroupSet {
     api;
     /** The last status read of each job group; a terminal one is final, so that job group needs no cancel. */
     seen = new Map();
+    /** When this step created the job groups (epoch ms); 0 for ones it did not create (the post step's). */
+    createdAt = 0;
     constructor(api) {
         this.api = api;
     }
-    /** Every job group's status, read a few at a time, combined. */
+    /** Every job group's status, read a few at a time, combined; a 404 right after creation is a lagging read. */
     async status(ref, budget) {
-        const statuses = await inBatches(ref.jobGroupIds, (id) => this.api.status(id, budget));
+        const newUntil = this.createdAt && this.createdAt + NEW_JOB_GROUP_MS;
+        const statuses = await inBatches(ref.jobGroupIds, (id) => this.api.status(id, budget, newUntil));
         ref.jobGroupIds.forEach((id, i) => this.seen.set(id, statuses[i]));
         return overallStatus(statuses);
     }
@@ -9699,56 +10138,8 @@ function combineCancels(ids, outcomes) {
     return { kind: 'cancelled', requestId: listed(requestIds, 3), ...(partial && { partial }) };
 }
 
-;// CONCATENATED MODULE: ./src/targets/job-group-run.ts
-
-
-/** For this long after this step created a job group, a 404 on it is a lagging read, not an answer. */
-const NEW_JOB_GROUP_MS = 60_000;
-class job_group_run_JobGroupRun {
-    api;
-    /** When this step created the job group (epoch ms); 0 for one it did not create. */
-    createdAt = 0;
-    /** A job group reads `Created` or `Pending` while it waits in the queue. */
-    showsQueue = true;
-    constructor(api) {
-        this.api = api;
-    }
-    status(ref, budget) {
-        return this.api.status(ref.id, budget, this.createdAt && this.createdAt + NEW_JOB_GROUP_MS);
-    }
-    cancel(ref, budget) {
-        return this.api.cancel(ref.id, budget);
-    }
-    stages(ref, budget) {
-        return this.api.stages(ref.id, budget);
-    }
-    async details(ref, budget, status) {
-        const { group, stages, written } = await readJobGroup(this.api, ref.id, budget, status);
-        const created = Date.parse(group?.createdAt ?? '');
-        const updated = Date.parse(group?.updatedAt ?? '');
-        return {
-            status: group?.status,
-            createdAt: Number.isFinite(created) ? created : undefined,
-            finishedAt: isTerminal(group?.status) && Number.isFinite(updated) ? updated : undefined,
-            stages,
-            written,
-            jobGroups: [{ id: ref.id, status: group?.status ?? status, stages }]
-        };
-    }
-}
-/** A job group's reads for the report: itself, its stages, and what it wrote once complete. Failures shorten it. */
-async function readJobGroup(api, id, budget, status) {
-    const read = await (0,log/* quietly */.gd)(`GET /v4/jobGroups/${id} for the report`, () => api.get(id, budget));
-    // A status that is no string (or no status at all) tells nothing: it never reaches the report.
-    const group = read && { ...read, status: isStatus(read.status) ? read.status : undefined };
-    const stages = (await (0,log/* quietly */.gd)(`GET /v4/jobGroups/${id}/jobs`, () => api.stages(id, budget))) ?? [];
-    const written = (status ?? group?.status) === 'Complete'
-        ? await (0,log/* quietly */.gd)(`GET /v4/jobGroups/${id}/outputs`, () => api.outputs(id, budget))
-        : undefined;
-    return { group, stages, written };
-}
-
 ;// CONCATENATED MODULE: ./src/targets/flow.ts
+
 
 
 
@@ -9761,6 +10152,9 @@ async function readJobGroup(api, id, budget, status) {
 
 /** A flow run of more job groups than this (one per output) is not followed: its answer is not believed. */
 const MAX_JOB_GROUPS = 200;
+/** A flow run's own status call that answered 404 is asked again after this long, and given up after this many. */
+const FLOW_RUN_ASK_AGAIN_MS = 5_000;
+const FLOW_RUN_404S = 3;
 /** The report reads stages and outputs of at most this many job groups. */
 const MAX_DETAILED_JOB_GROUPS = 10;
 class FlowRun extends job_group_set_JobGroupSet {
@@ -9771,7 +10165,10 @@ class FlowRun extends job_group_set_JobGroupSet {
     links;
     /** The flow run's id once its start named it; its own status call is used while that works. */
     flowRunId;
-    flowRunStatusWorks = true;
+    /** After a 404, the flow run's own status call is not asked again before this time (epoch ms)… */
+    flowRunStatusAfter = 0;
+    /** …and after this many 404s, never again. */
+    flowRunStatusNotFound = 0;
     constructor(api, flowId, body, links) {
         super(api);
         this.flows = new FlowsApi(api.client);
@@ -9798,20 +10195,32 @@ class FlowRun extends job_group_set_JobGroupSet {
         });
     }
     async status(ref, budget) {
-        if (this.ownRun(ref) && this.flowRunStatusWorks) {
+        const now = this.api.client.clock.now();
+        if (this.ownRun(ref) && this.flowRunStatusNotFound < FLOW_RUN_404S && now >= this.flowRunStatusAfter) {
             try {
+                // No status in the answer (not a string, empty, null, not JSON): the job groups tell it this time.
                 const status = await this.flows.flowRunStatus(ref.id, budget);
-                if (!isTerminal(status))
+                if (status !== undefined && !isTerminal(status))
                     return status;
             }
             catch (error) {
                 if (!(error instanceof ApiError && error.status === 404))
                     throw error;
-                this.flowRunStatusWorks = false;
-                log/* log */.Rm.info(`GET /v4/flowRuns/${ref.id}/status is not available (404); reading the status of each job group from now on.`);
+                this.notFound(ref.id, now);
             }
         }
         return super.status(ref, budget);
+    }
+    /** A 404 from the flow run's status call: a lagging replica or an edition without it; asked again a while later. */
+    notFound(flowRunId, now) {
+        this.flowRunStatusNotFound += 1;
+        this.flowRunStatusAfter = now + FLOW_RUN_ASK_AGAIN_MS;
+        const call = `GET /v4/flowRuns/${flowRunId}/status`;
+        log/* log */.Rm.info(this.flowRunStatusNotFound < FLOW_RUN_404S
+            ? `${call} answered 404; reading the status of each job group, and asking it again in ` +
+                `${(0,format/* formatMs */._)(FLOW_RUN_ASK_AGAIN_MS)}.`
+            : `${call} answered 404 ${FLOW_RUN_404S} times: it is not available; reading the status of each job ` +
+                'group from now on.');
     }
     /** For progress lines: each job group as a stage named after its output. */
     async stages(ref, budget) {
@@ -9865,6 +10274,7 @@ class FlowRun extends job_group_set_JobGroupSet {
         if (ids.length === 0 || ids.some((id) => id === undefined))
             return undefined;
         const jobGroupIds = ids;
+        this.createdAt = this.api.client.clock.now();
         this.flowRunId = positive(response.data?.flowRunId) ?? positive(data[0]?.flowRun?.id);
         return {
             ref: { kind: 'flow', id: this.flowRunId ?? jobGroupIds[0], jobGroupIds },
@@ -9894,26 +10304,6 @@ function spanOf(groups) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/targets/job-group.ts
-
-class AttachedJobGroup extends job_group_run_JobGroupRun {
-    label;
-    jobId;
-    constructor(api, jobId) {
-        super(api);
-        this.jobId = jobId;
-        this.label = `job group ${jobId}`;
-    }
-    start() {
-        return Promise.resolve({
-            ref: { kind: 'job-group', id: this.jobId, jobGroupIds: [this.jobId] },
-            requestId: '',
-            adopted: false,
-            attached: true
-        });
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/targets/plan.ts
 
 
@@ -9929,6 +10319,8 @@ class plan_PlanRun {
     /** Undefined in the post step, which only cancels the run and reads its own status. */
     planId;
     links;
+    /** When this step started the plan run (epoch ms); 0 in the post step. */
+    createdAt = 0;
     constructor(api, planId, links) {
         this.api = api;
         this.flows = new FlowsApi(api.client);
@@ -9951,13 +10343,12 @@ class plan_PlanRun {
     }
     /** The plan run's status; once it ended, combined with its job groups' where the plan's tasks can be read. */
     async status(ref, budget) {
-        const run = await this.flows.planRun(ref.id, budget);
-        if (typeof run?.status !== 'string')
-            throw new Error(`GET /v4/planSnapshotRuns/${ref.id} answered no status.`);
-        if (!isTerminal(run.status))
-            return run.status;
+        const newUntil = this.createdAt && this.createdAt + NEW_JOB_GROUP_MS;
+        const status = await this.flows.planRunStatus(ref.id, budget, newUntil);
+        if (!isTerminal(status))
+            return status;
         const parts = (await (0,log/* quietly */.gd)("Reading the plan's tasks", () => this.parts(ref, budget))) ?? [];
-        return overallStatus([run.status, ...parts.map((p) => p.status).filter(isTerminal)]);
+        return overallStatus([status, ...parts.map((p) => p.status).filter(isTerminal)]);
     }
     cancel(ref, budget) {
         return this.flows.cancelPlanRun(ref.id, budget);
@@ -10011,6 +10402,7 @@ class plan_PlanRun {
         }
         if (id === undefined)
             return undefined;
+        this.createdAt = this.api.client.clock.now();
         return {
             ref: { kind: 'plan', id, jobGroupIds: [] },
             requestId: response.requestId,
@@ -10357,24 +10749,38 @@ function flatHeaders(message) {
 
 
 async function run(transport = createHttpTransport(USER_AGENT), clock = realClock) {
-    const config = await readConfig();
-    if (!config)
-        return;
-    const tokens = signIn(config, transport, clock);
-    const api = connect(config, transport, clock, tokens);
-    if (config.dryRun)
-        return checkWithoutRunning({ config, api, tokens, clock, executionId: executionId() });
-    const dir = openReportDir();
-    const results = resultsFor(config, api.client, dir);
-    const step = new Run(runKindFor(config, api), config, clock, executionId(), results, api);
-    const removeHandlers = onWorkflowCancel((signal) => step.stop(signal));
+    // Installed before the inputs are read: a cancel that comes before the run exists stops it before anything is sent.
+    let step;
+    let early;
+    const removeHandlers = onWorkflowCancel((signal) => (step ? step.stop(signal) : (early = signal)));
     try {
-        await publish(config, await step.execute(), dir);
+        const config = await readConfig();
+        if (!config)
+            return;
+        // Once through the event loop before any request: a signal that came while the action loaded is heard now.
+        await new Promise((resolve) => setImmediate(resolve));
+        const tokens = signIn(config, transport, clock);
+        const api = connect(config, transport, clock, tokens);
+        if (config.dryRun)
+            return await checkWithoutRunning({ config, api, tokens, clock, executionId: executionId() }, early);
+        const dir = openReportDir();
+        const results = resultsFor(config, api.client, dir);
+        step = new Run(runKindFor(config, api), config, clock, executionId(), results, api);
+        if (early)
+            step.stop(early);
+        const report = await step.execute();
+        // A refresh still under way gets its time, so that its rotated refresh token reaches the secret.
+        const unsettled = await finishSignIn(tokens, step.stopping ? SETTLE_AFTER_CANCEL_MS : config.requestTimeoutMs);
+        if (unsettled)
+            report.notes.push(unsettled);
+        await publish(config, report, dir);
     }
     finally {
         removeHandlers();
     }
 }
+/** After a workflow cancel, a refresh under way is waited for this long at most (the runner kills the step soon). */
+const SETTLE_AFTER_CANCEL_MS = SIGTERM_CLEANUP_MS;
 /** Unique to this step execution, the same on every re-send of its start. */
 function executionId() {
     const run = [process.env.GITHUB_RUN_ID, process.env.GITHUB_RUN_ATTEMPT].filter(Boolean).join('-');
@@ -10762,6 +11168,49 @@ function redact(text) {
     for (const secret of secrets)
         out = out.split(secret).join('***');
     return out;
+}
+
+
+/***/ }),
+
+/***/ 7670:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   h: () => (/* binding */ catchSignals),
+/* harmony export */   s: () => (/* binding */ listenForSignals)
+/* harmony export */ });
+const early = [];
+let listener;
+let installed = false;
+const handle = (signal) => {
+    if (listener)
+        listener(signal);
+    else
+        early.push(signal);
+};
+/** Installs the handlers, once; signals are kept until someone listens. */
+function catchSignals() {
+    if (installed)
+        return;
+    installed = true;
+    process.on('SIGINT', handle);
+    process.on('SIGTERM', handle);
+    // The runner hides debug lines unless step debugging is on; tests wait for this one.
+    process.stdout.write('::debug::Workflow-cancel handlers installed.\n');
+}
+/** Signals go to `onSignal` from now on, those that came before first; the result removes the handlers. */
+function listenForSignals(onSignal) {
+    catchSignals();
+    listener = onSignal;
+    for (const signal of early.splice(0))
+        onSignal(signal);
+    return () => {
+        listener = undefined;
+        installed = false;
+        process.off('SIGINT', handle);
+        process.off('SIGTERM', handle);
+    };
 }
 
 

@@ -287,7 +287,7 @@ __webpack_unused_export__ = debug; // for test
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3676);
 /* harmony import */ var _shared_log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9509);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2576);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(665);
 /* harmony import */ var _shared_secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7158);
 /** Entry point of the post step (runs.post): it can only cancel what the main step saved, never start anything. */
 
@@ -306,7 +306,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2576:
+/***/ 665:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -575,7 +575,7 @@ function classify(error, host = 'the API host') {
     const code = error.code ?? '';
     const message = error.message ?? String(error);
     if (code === 'ECONNREFUSED')
-        return new TransportError('refused', `connection refused (${message})`);
+        return refusedFailure(error, host);
     if (code === 'ENOTFOUND')
         return new TransportError('no-host', `the host ${host} does not exist (${code}); check api-url for a typo`);
     if (code === 'EAI_AGAIN')
@@ -593,6 +593,13 @@ function classify(error, host = 'the API host') {
         return new TransportError('reset', `connection reset (${message})`);
     }
     return new TransportError('other', message);
+}
+/** Nothing accepts connections at the address: name it (host and port) and the likely causes. */
+function refusedFailure(error, host) {
+    const address = error.address && error.port ? `${error.address}:${error.port}` : undefined;
+    const at = address && !host.endsWith(`:${error.port}`) ? `${host} (${address})` : host;
+    return new TransportError('refused', `connection refused by ${at}: nothing accepts connections there. Likely causes: a wrong port in the URL, a ` +
+        'firewall that refuses the connection, or a self-hosted runner without access to that host');
 }
 function proxyFailure(message) {
     const status = /statusCode=(\d+)/.exec(message)?.[1];
@@ -636,6 +643,8 @@ const BACKOFF_CAP_MS = 30_000;
 const MIN_RETRY_DELAY_MS = 1000;
 /** Nor later than this: a longer wait is taken in several steps (each attempt may be told to wait again). */
 const MAX_RETRY_DELAY_MS = 5 * 60_000;
+/** Connections refused on every try for this long (an address mistake) end the retries, persistence or not. */
+const REFUSED_MS = 30_000;
 /** While waiting for a job, failures end the wait only when no good answer came for this long. */
 const PERSISTENT_FAILURE_MS = 5 * 60_000;
 /** A 2xx answer that came back but cannot be read (not JSON, compressed, cut short, too large, an odd shape). */
@@ -735,6 +744,7 @@ function epochMs(value) {
 async function withRetries(attempt, options) {
     const retryable = options.retryable ?? isTransient;
     let firstFailureAt;
+    let allRefused = true;
     for (let n = 0;; n++) {
         try {
             return await attempt(n);
@@ -748,12 +758,17 @@ async function withRetries(attempt, options) {
                 return settled;
             const now = options.clock.now();
             firstFailureAt ??= now;
-            const delay = retryDelayMs(failure, n, now, options.random);
+            allRefused &&= error instanceof TransportError && error.kind === 'refused';
+            const delay = Math.min(MAX_RETRY_DELAY_MS, Math.max(MIN_RETRY_DELAY_MS, options.serverDelayMs?.(failure, now) ?? retryDelayMs(failure, n, now, options.random)));
             if (now + delay > options.deadline || now + delay - firstFailureAt > options.persistMs)
+                throw error;
+            const refusedFor = options.refusedMs !== undefined && allRefused ? options.refusedMs : undefined;
+            if (refusedFor !== undefined && now + delay - firstFailureAt > refusedFor)
                 throw error;
             const message = options.describe?.(failure, delay, n) ??
                 `${options.what} failed (${reason(failure)}); retry ${n + 1} in ${format_formatMs(delay)}`;
-            options.onRetry(message, n >= 2);
+            // Refused connections: one warning (at the second failure), then only debug lines until they give up.
+            options.onRetry(message, refusedFor !== undefined ? n === 1 : n >= 2);
             const signals = [options.signal, options.halt].filter((s) => s !== undefined);
             await options.clock.sleep(delay, signals.length > 1 ? AbortSignal.any(signals) : signals[0]);
         }
@@ -781,6 +796,8 @@ const staticToken = (token) => ({ token: () => Promise.resolve(token) });
 const BINARY_ACCEPT = 'application/zip, application/octet-stream, application/json;q=0.5, */*;q=0.1';
 class ApiClient {
     options;
+    /** The API has answered at least once (any status). */
+    answered = false;
     constructor(options) {
         this.options = options;
     }
@@ -833,6 +850,8 @@ class ApiClient {
             clock: this.options.clock,
             deadline: budget.deadline,
             persistMs: budget.persistMs ?? PERSISTENT_FAILURE_MS,
+            // Until the API has answered once, refused connections mean a wrong address: they fail fast.
+            refusedMs: this.answered ? undefined : REFUSED_MS,
             signal: budget.signal,
             onRetry: this.options.onRetry
         });
@@ -855,6 +874,7 @@ class ApiClient {
             signal: options.signal,
             binary: options.binary
         });
+        this.answered = true;
         const requestId = response.headers['x-trifacta-request-id'] ?? '';
         const answer = { status: response.status, requestId, headers: response.headers };
         const fail = () => new ApiError({ method, path: path.split('?')[0], ...answer, body: textOf(response), subject: options.subject });
@@ -870,7 +890,8 @@ class ApiClient {
         if (response.body.trim() === '')
             return { ...answer, data: undefined };
         try {
-            return { ...answer, data: JSON.parse(response.body) };
+            // A leading byte-order mark is no part of the JSON (some gateways add one).
+            return { ...answer, data: JSON.parse(response.body.replace(/^\uFEFF/, '')) };
         }
         catch {
             throw fail();
@@ -886,6 +907,48 @@ function requestTimeout(requestTimeoutMs, deadline, now) {
     return deadline === undefined ? requestTimeoutMs : Math.min(requestTimeoutMs, Math.max(1000, deadline - now));
 }
 
+// EXTERNAL MODULE: ./src/shared/log.ts
+var shared_log = __nccwpck_require__(9509);
+;// CONCATENATED MODULE: ./src/runner/file-commands.ts
+/**
+ * The runner's command files (GITHUB_OUTPUT, GITHUB_STATE): every write goes through `write`, which never throws.
+ * A file that cannot be written (a full disk, a missing file) must not stop the step from supervising a run it
+ * started: the failure is kept, with the file and the cause, and the step ends with an error naming them.
+ */
+
+const failures = new Map();
+/** Runs a write to `file`; a failure is kept (the first per file) and told once as a warning, never thrown. */
+function file_commands_write(file, what, fn) {
+    try {
+        fn();
+        return true;
+    }
+    catch (error) {
+        if (failures.has(file))
+            return false;
+        const failure = { file, path: process.env[file] ?? '', what, cause: error.message ?? String(error) };
+        failures.set(file, failure);
+        shared_log/* log */.Rm.warning(`${describeFileFailure(failure)} The step goes on, and fails at its end.`, { title: file });
+        return false;
+    }
+}
+/** The failures so far, one per file. */
+function fileFailures() {
+    return [...failures.values()];
+}
+/** `Could not write the output job-id to GITHUB_OUTPUT (/dev/full): ENOSPC: …`. Pure. */
+function describeFileFailure(failure) {
+    const consequence = failure.file === 'GITHUB_STATE'
+        ? 'the post step cannot see this run, so this step itself waits for it and cancels it as the inputs say'
+        : 'later steps will not see the outputs this step could not write';
+    return (`Could not write ${failure.what} to ${failure.file} (${failure.path || 'not set'}): ${failure.cause}; ` +
+        `${consequence}.`);
+}
+/** Only for tests: forget the failures. */
+function resetFileFailures() {
+    failures.clear();
+}
+
 ;// CONCATENATED MODULE: ./src/runner/state.ts
 /**
  * State: the only place that saves or reads what the main step leaves for the post step, through named
@@ -893,6 +956,9 @@ function requestTimeout(requestTimeoutMs, deadline, now) {
  */
 
 
+
+/** A GITHUB_STATE that cannot be written is kept as a failure of the step (file-commands.ts), never thrown. */
+const save = (key, value) => void write('GITHUB_STATE', 'the state', () => core.saveState(key, value));
 const KEY = {
     kind: 'kind',
     runId: 'runId',
@@ -907,17 +973,17 @@ const KEY = {
 const KINDS = ['recipe', 'job-group', 'flow', 'plan'];
 /** The run exists: saved at once, so that the post step can cancel it if the main step is killed. */
 function saveStarted(ref, options) {
-    core.saveState(KEY.requestId, redact(options.requestId));
-    core.saveState(KEY.kind, ref.kind);
-    core.saveState(KEY.runId, String(ref.id));
-    core.saveState(KEY.jobId, String(ref.jobGroupIds[0] ?? ref.id));
-    core.saveState(KEY.jobIds, ref.jobGroupIds.join(','));
-    core.saveState(KEY.triggered, String(options.triggered));
-    core.saveState(KEY.waiting, String(options.waiting));
+    save(KEY.requestId, redact(options.requestId));
+    save(KEY.kind, ref.kind);
+    save(KEY.runId, String(ref.id));
+    save(KEY.jobId, String(ref.jobGroupIds[0] ?? ref.id));
+    save(KEY.jobIds, ref.jobGroupIds.join(','));
+    save(KEY.triggered, String(options.triggered));
+    save(KEY.waiting, String(options.waiting));
 }
 /** The main step has dealt with the run's ending: the post step must leave it alone. */
 function saveSettled() {
-    core.saveState(KEY.settled, 'true');
+    save(KEY.settled, 'true');
 }
 /**
  * The saved run, or undefined (with the reason) when nothing usable was saved. Ids must be safe positive
@@ -958,7 +1024,7 @@ function postStepShouldCancel(run, cancelOnWorkflowCancel) {
  * it after the main step was killed, without refreshing (which would rotate the refresh token). It is masked.
  */
 function saveAccessToken(token) {
-    core.saveState(KEY.accessToken, token);
+    save(KEY.accessToken, token);
 }
 /** The access token the main step saved last, or '' when none. Pure but for the getter. */
 function readSavedAccessToken(getState) {
@@ -988,9 +1054,8 @@ function postStepToken(config, getState) {
     return staticToken(saved || (s.mode === 'refresh-token' ? (s.accessToken ?? '') : ''));
 }
 
-// EXTERNAL MODULE: ./src/shared/log.ts
-var shared_log = __nccwpck_require__(9509);
 ;// CONCATENATED MODULE: ./src/run/cancellation.ts
+
 
 /** The SIGINT → SIGTERM → kill schedule leaves 7.5 s; the cancel request must be sent well within it. */
 const SIGINT_CLEANUP_MS = 5_000;
@@ -998,23 +1063,18 @@ const SIGTERM_CLEANUP_MS = 2_000;
 /** After a cancel, the status is read once more for the report, within this long: it only adds a detail. */
 const STATUS_AFTER_CANCEL_MS = 5_000;
 /**
- * Calls `onStop` once, on the first SIGINT or SIGTERM; later signals are only reported. Returns a function that
+ * Calls `onStop` once, on the first SIGINT or SIGTERM (also one caught before this was called: the handlers are
+ * installed as the step starts, see shared/signals.ts); later signals are only reported. Returns a function that
  * removes the handlers (so a finished step exits at once).
  */
 function onWorkflowCancel(onStop) {
     let stopped = false;
-    const handler = (signal) => {
+    return listenForSignals((signal) => {
         if (stopped)
             return log.info(`${signal} received again; already stopping.`);
         stopped = true;
         onStop(signal);
-    };
-    process.on('SIGINT', handler);
-    process.on('SIGTERM', handler);
-    return () => {
-        process.off('SIGINT', handler);
-        process.off('SIGTERM', handler);
-    };
+    });
 }
 const ALLOWED_BY = {
     timeout: 'cancel-on-timeout',
@@ -2409,7 +2469,6 @@ class JobGroupsApi {
         const subject = { recipeId: body.wrangledDataset.id };
         return this.client.send('POST', '/v4/jobGroups', { body, headers, subject, signal, deadline, allow304: true });
     }
-    /** The job group's status; on a legacy edition without `/status`, the job group's `status` field. */
     /**
      * The job group's status, retried as the budget allows. An answer that cannot be read is retried, after one
      * look at the job group's own `status` field; a 404 is retried too while the job group is new (`newUntil`, epoch
@@ -2428,6 +2487,9 @@ class JobGroupsApi {
             return isStatus(data) ? data : await fromRecord();
         }
         catch (error) {
+            // A 2xx whose body cannot be parsed (plain text, HTML): the status field of the record instead.
+            if (error instanceof ApiError && isUnreadableAnswer(error))
+                return fromRecord();
             if (!(error instanceof ApiError && error.status === 404))
                 throw error;
             // The record exists where /status does not: a legacy edition. Neither found, right after creation: a lagging
@@ -2505,6 +2567,20 @@ function statusOf(group, jobId) {
  */
 
 
+/**
+ * The run's times for the report, each pair on one clock: the duration on the runner's (from the start's answer to
+ * the end of the wait, `seenAt` to `endedAt`), since the server's may be hours off; the start and end as the server
+ * recorded them when it gave both, else as this step saw them. Pure.
+ */
+function runTimes(details, attached, seenAt, endedAt) {
+    const { createdAt, finishedAt } = details;
+    const onServer = !attached && createdAt !== undefined && finishedAt !== undefined;
+    return {
+        startedAt: onServer ? createdAt : seenAt,
+        finishedAt: onServer ? finishedAt : endedAt,
+        durationMs: Math.max(0, endedAt - seenAt)
+    };
+}
 /**
  * The overall status of the parts: while any part runs, `InProgress` (or the running status they share);
  * then `Complete` only if every part completed, `Failed` if any failed, else `Canceled`.
@@ -3607,7 +3683,11 @@ class ReportDir {
 }
 
 ;// CONCATENATED MODULE: ./src/runner/outputs.ts
-/** Outputs: each written once, redacted before it is first written (a later different value is written again). */
+/**
+ * Outputs: each written once, redacted before it is first written (a later different value is written again). A
+ * GITHUB_OUTPUT that cannot be written is kept as a failure of the step (file-commands.ts), never thrown.
+ */
+
 
 
 const written = new Map();
@@ -3616,7 +3696,7 @@ function setOutput(name, value) {
     if (written.get(name) === safe)
         return;
     written.set(name, safe);
-    lib_core/* setOutput */.uH(name, safe);
+    file_commands_write('GITHUB_OUTPUT', `the output ${name}`, () => lib_core/* setOutput */.uH(name, safe));
 }
 
 ;// CONCATENATED MODULE: ./src/run/result-output.ts
@@ -3764,6 +3844,8 @@ function flow_request_buildRunFlowRequest(recipeIds, overrides, runParameters) {
 ;// CONCATENATED MODULE: ./src/api/flows-api.ts
 
 
+
+
 class FlowsApi {
     client;
     constructor(client) {
@@ -3777,12 +3859,20 @@ class FlowsApi {
     runPlan(planId, options) {
         return this.start(`/v4/plans/${planId}/run`, {}, { planId }, options);
     }
-    /** `GET /v4/flowRuns/{id}/status`: a bare JSON string. */
+    /**
+     * `GET /v4/flowRuns/{id}/status`: a bare JSON string. Undefined when the answer is no status (not a string,
+     * empty, null, or no JSON at all): the flow run's job groups tell it instead.
+     */
     async flowRunStatus(flowRunId, budget) {
-        const status = await this.client.read(`/v4/flowRuns/${flowRunId}/status`, budget);
-        if (typeof status !== 'string')
-            throw new Error(`GET /v4/flowRuns/${flowRunId}/status answered no status.`);
-        return status;
+        try {
+            const status = await this.client.read(`/v4/flowRuns/${flowRunId}/status`, budget);
+            return isStatus(status) ? status : undefined;
+        }
+        catch (error) {
+            if (error instanceof ApiError && isUnreadableAnswer(error))
+                return undefined;
+            throw error;
+        }
     }
     /**
      * The flow run's job groups, each with its recipe's name where the server embeds it; a server that refuses the
@@ -3804,6 +3894,29 @@ class FlowsApi {
     planRun(planRunId, budget) {
         return this.client.read(`/v4/planSnapshotRuns/${planRunId}`, budget);
     }
+    /**
+     * The plan snapshot run's status, retried as the budget allows, with the same tolerance as a job group's: an
+     * answer without a status (null, empty, not a string) is read again, and so is a 404 while the run is new
+     * (`newUntil`, epoch ms: a read replica may not know it yet).
+     */
+    planRunStatus(planRunId, budget, newUntil = 0) {
+        const path = `/v4/planSnapshotRuns/${planRunId}`;
+        return this.client.retrying(`GET ${path}`, budget, async () => {
+            let run;
+            try {
+                run = (await this.client.send('GET', path, { signal: budget.signal, deadline: budget.deadline })).data;
+            }
+            catch (error) {
+                if (error instanceof ApiError && error.status === 404 && this.client.clock.now() < newUntil) {
+                    throw new TransientError(`plan run ${planRunId} is not found yet (404 right after it was started)`);
+                }
+                throw error;
+            }
+            if (isStatus(run?.status))
+                return run.status;
+            throw new TransientError(`GET ${path} answered no status (got ${format_oneLine(JSON.stringify(run?.status) ?? 'nothing', 80)})`);
+        });
+    }
     /** `POST /v4/planSnapshotRuns/{id}/cancel`; `failedToCancelSomeJobs` in the answer is reported. */
     cancelPlanRun(planRunId, budget) {
         return cancelOutcome(() => this.client.postRetrying(`/v4/planSnapshotRuns/${planRunId}/cancel`, {}, budget), (answer) => answer?.failedToCancelSomeJobs === true
@@ -3821,54 +3934,6 @@ class FlowsApi {
         const { signal, deadline } = options;
         return this.client.send('POST', path, { body, headers, subject, signal, deadline, allow304: true });
     }
-}
-
-;// CONCATENATED MODULE: ./src/targets/job-group-set.ts
-
-
-class JobGroupSet {
-    api;
-    /** The last status read of each job group; a terminal one is final, so that job group needs no cancel. */
-    seen = new Map();
-    constructor(api) {
-        this.api = api;
-    }
-    /** Every job group's status, read a few at a time, combined. */
-    async status(ref, budget) {
-        const statuses = await inBatches(ref.jobGroupIds, (id) => this.api.status(id, budget));
-        ref.jobGroupIds.forEach((id, i) => this.seen.set(id, statuses[i]));
-        return overallStatus(statuses);
-    }
-    /** Cancels, a few at a time, each job group not seen finished (cancelling a finished one would do nothing). */
-    async cancel(ref, budget) {
-        const running = ref.jobGroupIds.filter((id) => !isTerminal(this.seen.get(id)));
-        const outcomes = await inBatches(running, (id) => this.api.cancel(id, budget));
-        return combineCancels(running, outcomes);
-    }
-}
-/** Requests under way at once for one run: a run of hundreds of job groups must not flood the API. */
-const AT_ONCE = 8;
-/** `fn` over `items`, at most `AT_ONCE` at a time, results in order. */
-async function inBatches(items, fn) {
-    const results = [];
-    for (let i = 0; i < items.length; i += AT_ONCE)
-        results.push(...(await Promise.all(items.slice(i, i + AT_ONCE).map(fn))));
-    return results;
-}
-/** One outcome for several cancels: failed if any failed, unsupported if none could be, else cancelled. Pure. */
-function combineCancels(ids, outcomes) {
-    const failed = outcomes.flatMap((o, i) => (o.kind === 'failed' ? [`job ${ids[i]}: ${o.error.message}`] : []));
-    if (failed.length > 0)
-        return { kind: 'failed', error: new Error(listed(failed)) };
-    const cancelled = outcomes.flatMap((o) => (o.kind === 'cancelled' ? [o] : []));
-    const unsupported = ids.filter((_, i) => outcomes[i].kind === 'unsupported');
-    const requestIds = outcomes.map((o) => ('requestId' in o ? o.requestId : '')).filter(Boolean);
-    if (cancelled.length === 0 && unsupported.length > 0)
-        return { kind: 'unsupported', requestId: requestIds[0] ?? '' };
-    const partial = unsupported.length
-        ? `Job groups ${listed(unsupported)} could not be cancelled through the API (404) and may keep running.`
-        : undefined;
-    return { kind: 'cancelled', requestId: listed(requestIds, 3), ...(partial && { partial }) };
 }
 
 ;// CONCATENATED MODULE: ./src/targets/job-group-run.ts
@@ -3918,6 +3983,58 @@ async function readJobGroup(api, id, budget, status) {
         ? await (0,shared_log/* quietly */.gd)(`GET /v4/jobGroups/${id}/outputs`, () => api.outputs(id, budget))
         : undefined;
     return { group, stages, written };
+}
+
+;// CONCATENATED MODULE: ./src/targets/job-group-set.ts
+
+
+
+class JobGroupSet {
+    api;
+    /** The last status read of each job group; a terminal one is final, so that job group needs no cancel. */
+    seen = new Map();
+    /** When this step created the job groups (epoch ms); 0 for ones it did not create (the post step's). */
+    createdAt = 0;
+    constructor(api) {
+        this.api = api;
+    }
+    /** Every job group's status, read a few at a time, combined; a 404 right after creation is a lagging read. */
+    async status(ref, budget) {
+        const newUntil = this.createdAt && this.createdAt + NEW_JOB_GROUP_MS;
+        const statuses = await inBatches(ref.jobGroupIds, (id) => this.api.status(id, budget, newUntil));
+        ref.jobGroupIds.forEach((id, i) => this.seen.set(id, statuses[i]));
+        return overallStatus(statuses);
+    }
+    /** Cancels, a few at a time, each job group not seen finished (cancelling a finished one would do nothing). */
+    async cancel(ref, budget) {
+        const running = ref.jobGroupIds.filter((id) => !isTerminal(this.seen.get(id)));
+        const outcomes = await inBatches(running, (id) => this.api.cancel(id, budget));
+        return combineCancels(running, outcomes);
+    }
+}
+/** Requests under way at once for one run: a run of hundreds of job groups must not flood the API. */
+const AT_ONCE = 8;
+/** `fn` over `items`, at most `AT_ONCE` at a time, results in order. */
+async function inBatches(items, fn) {
+    const results = [];
+    for (let i = 0; i < items.length; i += AT_ONCE)
+        results.push(...(await Promise.all(items.slice(i, i + AT_ONCE).map(fn))));
+    return results;
+}
+/** One outcome for several cancels: failed if any failed, unsupported if none could be, else cancelled. Pure. */
+function combineCancels(ids, outcomes) {
+    const failed = outcomes.flatMap((o, i) => (o.kind === 'failed' ? [`job ${ids[i]}: ${o.error.message}`] : []));
+    if (failed.length > 0)
+        return { kind: 'failed', error: new Error(listed(failed)) };
+    const cancelled = outcomes.flatMap((o) => (o.kind === 'cancelled' ? [o] : []));
+    const unsupported = ids.filter((_, i) => outcomes[i].kind === 'unsupported');
+    const requestIds = outcomes.map((o) => ('requestId' in o ? o.requestId : '')).filter(Boolean);
+    if (cancelled.length === 0 && unsupported.length > 0)
+        return { kind: 'unsupported', requestId: requestIds[0] ?? '' };
+    const partial = unsupported.length
+        ? `Job groups ${listed(unsupported)} could not be cancelled through the API (404) and may keep running.`
+        : undefined;
+    return { kind: 'cancelled', requestId: listed(requestIds, 3), ...(partial && { partial }) };
 }
 
 ;// CONCATENATED MODULE: ./src/targets/past-runs.ts
@@ -4025,6 +4142,7 @@ function startWithRetries(ctx, what, attempt, hooks) {
         clock: ctx.clock,
         deadline: ctx.deadline,
         persistMs: PERSISTENT_FAILURE_MS,
+        refusedMs: REFUSED_MS,
         signal: ctx.signal,
         halt: ctx.halt,
         random: ctx.random,
@@ -4085,8 +4203,12 @@ function startOnce(ctx, start) {
 
 
 
+
 /** A flow run of more job groups than this (one per output) is not followed: its answer is not believed. */
 const MAX_JOB_GROUPS = 200;
+/** A flow run's own status call that answered 404 is asked again after this long, and given up after this many. */
+const FLOW_RUN_ASK_AGAIN_MS = 5_000;
+const FLOW_RUN_404S = 3;
 /** The report reads stages and outputs of at most this many job groups. */
 const MAX_DETAILED_JOB_GROUPS = 10;
 class flow_FlowRun extends JobGroupSet {
@@ -4097,7 +4219,10 @@ class flow_FlowRun extends JobGroupSet {
     links;
     /** The flow run's id once its start named it; its own status call is used while that works. */
     flowRunId;
-    flowRunStatusWorks = true;
+    /** After a 404, the flow run's own status call is not asked again before this time (epoch ms)… */
+    flowRunStatusAfter = 0;
+    /** …and after this many 404s, never again. */
+    flowRunStatusNotFound = 0;
     constructor(api, flowId, body, links) {
         super(api);
         this.flows = new FlowsApi(api.client);
@@ -4124,20 +4249,32 @@ class flow_FlowRun extends JobGroupSet {
         });
     }
     async status(ref, budget) {
-        if (this.ownRun(ref) && this.flowRunStatusWorks) {
+        const now = this.api.client.clock.now();
+        if (this.ownRun(ref) && this.flowRunStatusNotFound < FLOW_RUN_404S && now >= this.flowRunStatusAfter) {
             try {
+                // No status in the answer (not a string, empty, null, not JSON): the job groups tell it this time.
                 const status = await this.flows.flowRunStatus(ref.id, budget);
-                if (!isTerminal(status))
+                if (status !== undefined && !isTerminal(status))
                     return status;
             }
             catch (error) {
                 if (!(error instanceof ApiError && error.status === 404))
                     throw error;
-                this.flowRunStatusWorks = false;
-                shared_log/* log */.Rm.info(`GET /v4/flowRuns/${ref.id}/status is not available (404); reading the status of each job group from now on.`);
+                this.notFound(ref.id, now);
             }
         }
         return super.status(ref, budget);
+    }
+    /** A 404 from the flow run's status call: a lagging replica or an edition without it; asked again a while later. */
+    notFound(flowRunId, now) {
+        this.flowRunStatusNotFound += 1;
+        this.flowRunStatusAfter = now + FLOW_RUN_ASK_AGAIN_MS;
+        const call = `GET /v4/flowRuns/${flowRunId}/status`;
+        shared_log/* log */.Rm.info(this.flowRunStatusNotFound < FLOW_RUN_404S
+            ? `${call} answered 404; reading the status of each job group, and asking it again in ` +
+                `${format_formatMs(FLOW_RUN_ASK_AGAIN_MS)}.`
+            : `${call} answered 404 ${FLOW_RUN_404S} times: it is not available; reading the status of each job ` +
+                'group from now on.');
     }
     /** For progress lines: each job group as a stage named after its output. */
     async stages(ref, budget) {
@@ -4191,6 +4328,7 @@ class flow_FlowRun extends JobGroupSet {
         if (ids.length === 0 || ids.some((id) => id === undefined))
             return undefined;
         const jobGroupIds = ids;
+        this.createdAt = this.api.client.clock.now();
         this.flowRunId = positive(response.data?.flowRunId) ?? positive(data[0]?.flowRun?.id);
         return {
             ref: { kind: 'flow', id: this.flowRunId ?? jobGroupIds[0], jobGroupIds },
@@ -4221,7 +4359,24 @@ function spanOf(groups) {
 }
 
 ;// CONCATENATED MODULE: ./src/targets/job-group.ts
+/**
+ * Attach: wait on a job group that already runs (`job-id`). Nothing is started, and it is never cancelled here.
+ * The job group is read once before the wait: one that does not exist fails the step at once, saying so, instead
+ * of a wait that loses contact with a job that was never there.
+ */
 
+
+/** The job group named by job-id does not exist (or the token's user cannot see it). */
+class JobGroupNotFoundError extends Error {
+    jobId;
+    constructor(jobId, error) {
+        const rid = error.requestId ? ` (request id ${error.requestId})` : '';
+        super(`Job group ${jobId} was not found: check job-id, the id of a job group that the token's user can see (in the ` +
+            `app, the number in /jobs/<id>). GET /v4/jobGroups/${jobId} answered ${error.status}${rid}.`);
+        this.name = 'JobGroupNotFoundError';
+        this.jobId = jobId;
+    }
+}
 class job_group_AttachedJobGroup extends JobGroupRun {
     label;
     jobId;
@@ -4230,13 +4385,21 @@ class job_group_AttachedJobGroup extends JobGroupRun {
         this.jobId = jobId;
         this.label = `job group ${jobId}`;
     }
-    start() {
-        return Promise.resolve({
+    async start(ctx) {
+        try {
+            await this.api.get(this.jobId, { deadline: ctx.deadline, signal: ctx.signal });
+        }
+        catch (error) {
+            if (error instanceof ApiError && error.status === 404)
+                throw new JobGroupNotFoundError(this.jobId, error);
+            throw error;
+        }
+        return {
             ref: { kind: 'job-group', id: this.jobId, jobGroupIds: [this.jobId] },
             requestId: '',
             adopted: false,
             attached: true
-        });
+        };
     }
 }
 
@@ -4255,6 +4418,8 @@ class plan_PlanRun {
     /** Undefined in the post step, which only cancels the run and reads its own status. */
     planId;
     links;
+    /** When this step started the plan run (epoch ms); 0 in the post step. */
+    createdAt = 0;
     constructor(api, planId, links) {
         this.api = api;
         this.flows = new FlowsApi(api.client);
@@ -4277,13 +4442,12 @@ class plan_PlanRun {
     }
     /** The plan run's status; once it ended, combined with its job groups' where the plan's tasks can be read. */
     async status(ref, budget) {
-        const run = await this.flows.planRun(ref.id, budget);
-        if (typeof run?.status !== 'string')
-            throw new Error(`GET /v4/planSnapshotRuns/${ref.id} answered no status.`);
-        if (!isTerminal(run.status))
-            return run.status;
+        const newUntil = this.createdAt && this.createdAt + NEW_JOB_GROUP_MS;
+        const status = await this.flows.planRunStatus(ref.id, budget, newUntil);
+        if (!isTerminal(status))
+            return status;
         const parts = (await (0,shared_log/* quietly */.gd)("Reading the plan's tasks", () => this.parts(ref, budget))) ?? [];
-        return overallStatus([run.status, ...parts.map((p) => p.status).filter(isTerminal)]);
+        return overallStatus([status, ...parts.map((p) => p.status).filter(isTerminal)]);
     }
     cancel(ref, budget) {
         return this.flows.cancelPlanRun(ref.id, budget);
@@ -4337,6 +4501,7 @@ class plan_PlanRun {
         }
         if (id === undefined)
             return undefined;
+        this.createdAt = this.api.client.clock.now();
         return {
             ref: { kind: 'plan', id, jobGroupIds: [] },
             requestId: response.requestId,

@@ -6,7 +6,7 @@
  */
 import { ApiError } from './api-error.ts'
 import type { Clock } from '../shared/clock.ts'
-import { PERSISTENT_FAILURE_MS, withRetries } from './retry-policy.ts'
+import { PERSISTENT_FAILURE_MS, REFUSED_MS, withRetries } from './retry-policy.ts'
 import type { HttpResponse, Transport } from '../http/transport.ts'
 
 export interface ApiResponse<T> {
@@ -31,6 +31,8 @@ export interface TokenSource {
   token(signal?: AbortSignal, deadline?: number): Promise<string>
   /** After a 401 with `used`: get a new token if that can help; true when the call is worth repeating once. */
   renewAfterUnauthorized?(used: string, signal?: AbortSignal, deadline?: number): Promise<boolean>
+  /** Waits up to `withinMs` for a renewal under way; false when one was still under way then. */
+  settle?(withinMs: number): Promise<boolean>
 }
 
 export const staticToken = (token: string): TokenSource => ({ token: () => Promise.resolve(token) })
@@ -78,6 +80,8 @@ export interface ClientOptions {
 
 export class ApiClient {
   private readonly options: ClientOptions
+  /** The API has answered at least once (any status). */
+  private answered = false
   constructor(options: ClientOptions) {
     this.options = options
   }
@@ -139,6 +143,8 @@ export class ApiClient {
       clock: this.options.clock,
       deadline: budget.deadline,
       persistMs: budget.persistMs ?? PERSISTENT_FAILURE_MS,
+      // Until the API has answered once, refused connections mean a wrong address: they fail fast.
+      refusedMs: this.answered ? undefined : REFUSED_MS,
       signal: budget.signal,
       onRetry: this.options.onRetry
     })
@@ -166,6 +172,7 @@ export class ApiClient {
       signal: options.signal,
       binary: options.binary
     })
+    this.answered = true
     const requestId = response.headers['x-trifacta-request-id'] ?? ''
     const answer = { status: response.status, requestId, headers: response.headers }
     const fail = (): ApiError =>
@@ -179,7 +186,8 @@ export class ApiClient {
       }
     if (response.body.trim() === '') return { ...answer, data: undefined as T }
     try {
-      return { ...answer, data: JSON.parse(response.body) as T }
+      // A leading byte-order mark is no part of the JSON (some gateways add one).
+      return { ...answer, data: JSON.parse(response.body.replace(/^\uFEFF/, '')) as T }
     } catch {
       throw fail()
     }

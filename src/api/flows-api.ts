@@ -6,7 +6,9 @@
 import type { ApiClient, ApiResponse, Budget } from './api-client.ts'
 import { ApiError } from './api-error.ts'
 import type { RunFlowRequest } from './flow-request.ts'
-import { cancelOutcome, type CancelOutcome, type JobGroup, type JobStatus } from './job-groups.ts'
+import { oneLine } from '../shared/format.ts'
+import { cancelOutcome, isStatus, type CancelOutcome, type JobGroup, type JobStatus } from './job-groups.ts'
+import { isUnreadableAnswer, TransientError } from './retry-policy.ts'
 
 /** 201 answer of `POST /v4/flows/{id}/run`: one job group per output that runs. */
 export interface RunFlowAnswer {
@@ -60,11 +62,18 @@ export class FlowsApi {
     return this.start(`/v4/plans/${planId}/run`, {}, { planId }, options)
   }
 
-  /** `GET /v4/flowRuns/{id}/status`: a bare JSON string. */
-  async flowRunStatus(flowRunId: number, budget: Budget): Promise<JobStatus> {
-    const status = await this.client.read<unknown>(`/v4/flowRuns/${flowRunId}/status`, budget)
-    if (typeof status !== 'string') throw new Error(`GET /v4/flowRuns/${flowRunId}/status answered no status.`)
-    return status
+  /**
+   * `GET /v4/flowRuns/{id}/status`: a bare JSON string. Undefined when the answer is no status (not a string,
+   * empty, null, or no JSON at all): the flow run's job groups tell it instead.
+   */
+  async flowRunStatus(flowRunId: number, budget: Budget): Promise<JobStatus | undefined> {
+    try {
+      const status = await this.client.read<unknown>(`/v4/flowRuns/${flowRunId}/status`, budget)
+      return isStatus(status) ? status : undefined
+    } catch (error) {
+      if (error instanceof ApiError && isUnreadableAnswer(error)) return undefined
+      throw error
+    }
   }
 
   /**
@@ -85,6 +94,32 @@ export class FlowsApi {
 
   planRun(planRunId: number, budget: Budget): Promise<PlanSnapshotRun> {
     return this.client.read<PlanSnapshotRun>(`/v4/planSnapshotRuns/${planRunId}`, budget)
+  }
+
+  /**
+   * The plan snapshot run's status, retried as the budget allows, with the same tolerance as a job group's: an
+   * answer without a status (null, empty, not a string) is read again, and so is a 404 while the run is new
+   * (`newUntil`, epoch ms: a read replica may not know it yet).
+   */
+  planRunStatus(planRunId: number, budget: Budget, newUntil = 0): Promise<JobStatus> {
+    const path = `/v4/planSnapshotRuns/${planRunId}`
+    return this.client.retrying(`GET ${path}`, budget, async () => {
+      let run: PlanSnapshotRun | undefined
+      try {
+        run = (
+          await this.client.send<PlanSnapshotRun>('GET', path, { signal: budget.signal, deadline: budget.deadline })
+        ).data
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 404 && this.client.clock.now() < newUntil) {
+          throw new TransientError(`plan run ${planRunId} is not found yet (404 right after it was started)`)
+        }
+        throw error
+      }
+      if (isStatus(run?.status)) return run.status
+      throw new TransientError(
+        `GET ${path} answered no status (got ${oneLine(JSON.stringify(run?.status) ?? 'nothing', 80)})`
+      )
+    })
   }
 
   /** `POST /v4/planSnapshotRuns/{id}/cancel`; `failedToCancelSomeJobs` in the answer is reported. */

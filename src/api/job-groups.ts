@@ -5,7 +5,7 @@
 import type { ApiClient, ApiResponse, Budget } from './api-client.ts'
 import { ApiError } from './api-error.ts'
 import { oneLine } from '../shared/format.ts'
-import { TransientError } from './retry-policy.ts'
+import { isUnreadableAnswer, TransientError } from './retry-policy.ts'
 
 /** Spec enum plus what is seen in practice (`Pending`, `Queued`); any other string may come back too. */
 export type JobStatus =
@@ -84,7 +84,6 @@ export class JobGroupsApi {
     return this.client.send('POST', '/v4/jobGroups', { body, headers, subject, signal, deadline, allow304: true })
   }
 
-  /** The job group's status; on a legacy edition without `/status`, the job group's `status` field. */
   /**
    * The job group's status, retried as the budget allows. An answer that cannot be read is retried, after one
    * look at the job group's own `status` field; a 404 is retried too while the job group is new (`newUntil`, epoch
@@ -105,6 +104,8 @@ export class JobGroupsApi {
       const { data } = await this.client.send<unknown>('GET', `/v4/jobGroups/${jobId}/status`, once)
       return isStatus(data) ? data : await fromRecord()
     } catch (error) {
+      // A 2xx whose body cannot be parsed (plain text, HTML): the status field of the record instead.
+      if (error instanceof ApiError && isUnreadableAnswer(error)) return fromRecord()
       if (!(error instanceof ApiError && error.status === 404)) throw error
       // The record exists where /status does not: a legacy edition. Neither found, right after creation: a lagging
       // read.

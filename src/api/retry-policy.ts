@@ -25,6 +25,8 @@ const BACKOFF_CAP_MS = 30_000
 export const MIN_RETRY_DELAY_MS = 1000
 /** Nor later than this: a longer wait is taken in several steps (each attempt may be told to wait again). */
 export const MAX_RETRY_DELAY_MS = 5 * 60_000
+/** Connections refused on every try for this long (an address mistake) end the retries, persistence or not. */
+export const REFUSED_MS = 30_000
 /** While waiting for a job, failures end the wait only when no good answer came for this long. */
 export const PERSISTENT_FAILURE_MS = 5 * 60_000
 
@@ -137,6 +139,13 @@ export interface RetryOptions<T> {
    * what it created). A value ends the loop with that value; a thrown error ends it with that error.
    */
   beforeRetry?: (error: Failure) => Promise<T | undefined>
+  /** The server's own wait for this failure (ms), when `retryDelayMs` cannot read it (e.g. GitHub's headers). */
+  serverDelayMs?: (error: Failure, now: number) => number | undefined
+  /**
+   * Give up once every attempt so far was refused (nothing listens at the address) for this long: an address
+   * mistake fails fast, with one warning at most on the way.
+   */
+  refusedMs?: number
   /** The log line of a retry; `<what> failed (<reason>); retry N in <delay>` by default. */
   describe?: (error: Failure, delayMs: number, attempt: number) => string
   onRetry: (message: string, persistent: boolean) => void
@@ -149,6 +158,7 @@ export interface RetryOptions<T> {
 export async function withRetries<T>(attempt: (n: number) => Promise<T>, options: RetryOptions<T>): Promise<T> {
   const retryable = options.retryable ?? isTransient
   let firstFailureAt: number | undefined
+  let allRefused = true
   for (let n = 0; ; n++) {
     try {
       return await attempt(n)
@@ -159,12 +169,22 @@ export async function withRetries<T>(attempt: (n: number) => Promise<T>, options
       if (settled !== undefined) return settled
       const now = options.clock.now()
       firstFailureAt ??= now
-      const delay = retryDelayMs(failure, n, now, options.random)
+      allRefused &&= error instanceof TransportError && error.kind === 'refused'
+      const delay = Math.min(
+        MAX_RETRY_DELAY_MS,
+        Math.max(
+          MIN_RETRY_DELAY_MS,
+          options.serverDelayMs?.(failure, now) ?? retryDelayMs(failure, n, now, options.random)
+        )
+      )
       if (now + delay > options.deadline || now + delay - firstFailureAt > options.persistMs) throw error
+      const refusedFor = options.refusedMs !== undefined && allRefused ? options.refusedMs : undefined
+      if (refusedFor !== undefined && now + delay - firstFailureAt > refusedFor) throw error
       const message =
         options.describe?.(failure, delay, n) ??
         `${options.what} failed (${reason(failure)}); retry ${n + 1} in ${formatMs(delay)}`
-      options.onRetry(message, n >= 2)
+      // Refused connections: one warning (at the second failure), then only debug lines until they give up.
+      options.onRetry(message, refusedFor !== undefined ? n === 1 : n >= 2)
       const signals = [options.signal, options.halt].filter((s): s is AbortSignal => s !== undefined)
       await options.clock.sleep(delay, signals.length > 1 ? AbortSignal.any(signals) : signals[0])
     }

@@ -8,9 +8,15 @@ import { TokenEndpointError } from './token-endpoint.ts'
 
 /** Signing in, or writing the rotated refresh token back, failed; the message says why and what to do. */
 export class SignInError extends Error {
-  constructor(message: string) {
+  /** GitHub's status, for a failed call on the secret. */
+  readonly status?: number
+  /** GitHub refused a sealed value because the public key changed (422 about the key): read it again. */
+  readonly keyChanged: boolean
+  constructor(message: string, github: { status?: number; keyChanged?: boolean } = {}) {
     super(message)
     this.name = 'SignInError'
+    this.status = github.status
+    this.keyChanged = github.keyChanged ?? false
   }
 }
 
@@ -95,7 +101,9 @@ export function explainSecretFailure(
 ): SignInError {
   const unused =
     doing === 'write' ? '' : ' Nothing was sent to the token endpoint: the refresh token was not used and still works.'
-  return new SignInError(`${secretFailure(failure, doing, ctx)}${unused}`)
+  const { status, message } = failure as { status?: number; message?: string }
+  const keyChanged = doing === 'write' && status === 422 && /key/i.test(message ?? '')
+  return new SignInError(`${secretFailure(failure, doing, ctx)}${unused}`, { status, keyChanged })
 }
 
 function secretFailure(failure: unknown, doing: string, ctx: SecretContext): string {
@@ -110,6 +118,12 @@ function secretFailure(failure: unknown, doing: string, ctx: SecretContext): str
   const permission =
     'the repository permission "Secrets: read and write"' +
     (ctx.environment ? ' and, for an environment secret, "Environments: read and write"' : '')
+  if ((failure as { rateLimited?: boolean }).rateLimited) {
+    return (
+      `${said} That is GitHub's rate limit for secrets-token, not a missing permission: it asked to wait longer ` +
+      "than this step's time allows. Fewer runs at once (or another token for this step) keep within it."
+    )
+  }
   switch (status) {
     case 401:
       return `${said} secrets-token is invalid or expired: give a token with ${permission}.`

@@ -1,7 +1,8 @@
 /**
  * The main step's sign-in: the token source for the configured mode. With OAuth 2.0, every access token is saved
- * in state for the post step, and every rotated refresh token is set as the masked `refresh-token` output and
- * written back to the configured secret at once, before any other request. A failed write cannot be undone (the
+ * in state for the post step, and every rotated refresh token is written back to the configured secret at once,
+ * before any other request and before any runner file is touched, then set as the masked `refresh-token` output.
+ * A failed write cannot be undone (the
  * old refresh token no longer works), so it fails the step whatever the job does, and says where the new one is.
  */
 import * as core from '@actions/core'
@@ -11,10 +12,12 @@ import type { Clock } from '../shared/clock.ts'
 import { formatMs } from '../shared/format.ts'
 import type { Config } from '../inputs/inputs.ts'
 import { log } from '../shared/log.ts'
+import { write } from '../runner/file-commands.ts'
 import { saveAccessToken } from '../runner/state.ts'
 import { escapeText } from '../report/summary.ts'
 import type { Transport } from '../http/transport.ts'
 import { USER_AGENT } from '../shared/version.ts'
+import { TOKENS_PAGE } from './explain.ts'
 import { OAuthTokens } from './oauth.ts'
 import { SecretStore } from './secret-store.ts'
 import type { TokenAnswer } from './token-endpoint.ts'
@@ -53,6 +56,20 @@ export function signIn(config: Config, transport: Transport, clock: Clock): Toke
   })
 }
 
+/**
+ * The end of the step: a refresh still under way gets up to `withinMs` to end (its rotated refresh token goes to
+ * the secret); if it does not, a warning and a note for the summary say that the refresh token may be lost.
+ */
+export async function finishSignIn(tokens: TokenSource, withinMs: number): Promise<string | undefined> {
+  if (!tokens.settle || (await tokens.settle(withinMs))) return undefined
+  const note =
+    'A refresh of the access token was still under way when the step ended: the token endpoint may have rotated ' +
+    'the refresh token, and the new one may not have reached the secret. If the next run cannot sign in ' +
+    `(invalid_grant), create a new token pair (${TOKENS_PAGE}) and store its refresh token.`
+  log.warning(note, { title: 'Refresh token may be lost' })
+  return note
+}
+
 function obtained(answer: TokenAnswer, count: number, endpoint: string, now: number): void {
   const life = answer.expiresIn === undefined ? '' : `; it is valid for ${formatMs(answer.expiresIn * 1000)}`
   const expires = answer.refreshExpiresAt
@@ -67,29 +84,42 @@ function obtained(answer: TokenAnswer, count: number, endpoint: string, now: num
   }
 }
 
-/** The new refresh token: the masked output at once, then the secret. */
+/**
+ * The new refresh token: the secret first, then the masked output. Nothing is written to a runner file before the
+ * secret: a full disk must not cost the only refresh token that works, and an output that fails never stops it.
+ */
 async function rotated(refreshToken: string, store: SecretStore | undefined): Promise<void> {
-  // Not through outputs.ts, which redacts: this output is the one place the token may go (masked in the log).
-  core.setOutput(OUTPUT.refreshToken, refreshToken)
-  if (!store) return
-  try {
-    await store.write(refreshToken)
-    log.debug(`The refresh token rotated; the new one was written to the secret ${store.label}.`)
-  } catch (error) {
-    if (writeFailures > 0) log.warning((error as Error).message, { title: 'Secret write' })
-    else await writeFailed(store.label, (error as Error).message)
-    writeFailures += 1
+  let failure: string | undefined
+  if (store) {
+    try {
+      await store.write(refreshToken)
+      log.debug(`The refresh token rotated; the new one was written to the secret ${store.label}.`)
+    } catch (error) {
+      failure = (error as Error).message
+    }
   }
+  // Not through outputs.ts, which redacts: this output is the one place the token may go (masked in the log).
+  const output = write('GITHUB_OUTPUT', `the output ${OUTPUT.refreshToken}`, () =>
+    core.setOutput(OUTPUT.refreshToken, refreshToken)
+  )
+  if (failure === undefined || !store) return
+  if (writeFailures > 0) log.warning(failure, { title: 'Secret write' })
+  else await writeFailed(store.label, failure, output)
+  writeFailures += 1
 }
 
-async function writeFailed(secret: string, why: string): Promise<void> {
+async function writeFailed(secret: string, why: string, output: boolean): Promise<void> {
+  const where = output
+    ? "The new refresh token is in this step's refresh-token output (masked): a later step of this job can store it."
+    : "The new refresh token could not be set as this step's refresh-token output either (GITHUB_OUTPUT could not " +
+      `be written): create a new token pair (${TOKENS_PAGE}) and store its refresh token in ${secret}.`
   const message =
     `The refresh token rotated, but writing the new one to the secret ${secret} failed. ${why} The stored refresh ` +
-    `token no longer works, so the next run cannot sign in until ${secret} is updated. The new refresh token is in ` +
-    "this step's refresh-token output (masked): a later step of this job can store it. This step fails, whatever " +
-    'the job does.'
+    `token no longer works, so the next run cannot sign in until ${secret} is updated. ${where} This step fails, ` +
+    'whatever the job does.'
   log.error(message, { title: 'Refresh token not saved' })
   process.exitCode = 1
   if (!process.env.GITHUB_STEP_SUMMARY) return
-  await core.summary.addRaw(`> [!WARNING]\n> ${escapeText(message, 2000)}\n`, true).write()
+  const summary = core.summary.addRaw(`> [!WARNING]\n> ${escapeText(message, 2000)}\n`, true)
+  await summary.write().catch(() => summary.emptyBuffer()) // a summary that cannot be written is said at the end
 }

@@ -18,22 +18,26 @@ export const REFRESH_SHARE = 0.2
 
 /**
  * The life of `token`, obtained at `obtainedAt` (epoch ms, taken when the request was sent, so the estimate errs
- * early): by `expires_in` seconds when the answer gave it, by the JWT's `exp` otherwise; the earlier of the two
- * when both are known. Undefined when neither is: such a token is used until the API answers 401.
+ * early), on the runner's clock: by `expires_in` seconds when the answer gave it; else by the JWT's `exp`, which is
+ * on the token server's clock and so is moved by `serverSkewMs` (the server's clock minus the runner's, from its
+ * `Date` header) when that is known. Undefined when neither is given: such a token is used until the API answers
+ * 401. Taking the earlier of the two would make a server whose clock lags refresh on every call.
  */
-export function lifeOf(token: string, obtainedAt: number, expiresInSeconds?: number): TokenLife | undefined {
-  const lives: TokenLife[] = []
+export function lifeOf(
+  token: string,
+  obtainedAt: number,
+  expiresInSeconds?: number,
+  serverSkewMs = 0
+): TokenLife | undefined {
   if (expiresInSeconds !== undefined && Number.isFinite(expiresInSeconds) && expiresInSeconds > 0) {
-    lives.push({ expiresAt: obtainedAt + expiresInSeconds * 1000, lifetimeMs: expiresInSeconds * 1000 })
+    return { expiresAt: obtainedAt + expiresInSeconds * 1000, lifetimeMs: expiresInSeconds * 1000 }
   }
   const claims = jwtClaims(token)
-  if (claims?.exp !== undefined) {
-    const expiresAt = claims.exp * 1000
-    const issuedAt = claims.iat !== undefined && claims.iat < claims.exp ? claims.iat * 1000 : obtainedAt
-    lives.push({ expiresAt, lifetimeMs: Math.max(0, expiresAt - issuedAt) })
-  }
-  if (lives.length === 0) return undefined
-  return lives.reduce((a, b) => (b.expiresAt < a.expiresAt ? b : a))
+  if (claims?.exp === undefined) return undefined
+  const expiresAt = claims.exp * 1000 - serverSkewMs
+  const lifetimeMs =
+    claims.iat !== undefined && claims.iat < claims.exp ? (claims.exp - claims.iat) * 1000 : expiresAt - obtainedAt
+  return { expiresAt, lifetimeMs: Math.max(0, lifetimeMs) }
 }
 
 /** Less than 60 s, or less than 20% of the lifetime, is left (the smaller margin counts). */

@@ -14,7 +14,7 @@ import { utcDate } from '../auth/token-life.ts'
 import { TransportError } from '../http/transport-failures.ts'
 import { targetLabel, type Config } from '../inputs/inputs.ts'
 import { workflowRunUrl } from '../report/report.ts'
-import { onWorkflowCancel } from '../run/cancellation.ts'
+import { onWorkflowCancel, type StopSignal } from '../run/cancellation.ts'
 import type { Clock } from '../shared/clock.ts'
 import { formatMs, oneLine } from '../shared/format.ts'
 import { log } from '../shared/log.ts'
@@ -39,15 +39,18 @@ export interface DryRunParts {
 }
 
 /** The dry run, its report published; a workflow cancel stops what is still being read. */
-export async function checkWithoutRunning(parts: DryRunParts): Promise<void> {
+/** `early`: a workflow cancel that came before the dry run began; it stops at once. */
+export async function checkWithoutRunning(parts: DryRunParts, early?: StopSignal): Promise<void> {
   const stop = new AbortController()
   const grace = new AbortController()
-  const removeHandlers = onWorkflowCancel((signal) => {
+  const onStop = (signal: StopSignal): void => {
     log.info(`${signal} received: the workflow is being cancelled; the dry run stops.`)
     stop.abort(new Error(`${signal} received`))
     // A request under way (the test-mode one above all) gets a moment to answer, as a run's start does.
     setTimeout(() => grace.abort(new Error(`${signal} received`)), STOP_GRACE_MS).unref()
-  })
+  }
+  const removeHandlers = onWorkflowCancel(onStop)
+  if (early) onStop(early)
   try {
     await publishDryRun(parts.config, await dryRun(parts, { signal: grace.signal, halt: stop.signal }))
   } finally {
@@ -123,7 +126,7 @@ async function keepAlive(parts: DryRunParts, report: DryRunReport, ctx: CheckCon
   const { tokens, config } = parts
   const s = config.signIn
   if (!(tokens instanceof OAuthTokens) || s.mode !== 'refresh-token') throw new Error('Nothing to check.')
-  const { answer, rotated } = await tokens.refresh(ctx.deadline)
+  const { answer, rotated } = await tokens.refresh()
   const life = answer.expiresIn === undefined ? '' : `, valid for ${formatMs(answer.expiresIn * 1000)}`
   const checks: Check[] = [
     { what: 'Sign-in', outcome: 'passed', detail: `a new access token from ${s.tokenEndpoint}${life}` }

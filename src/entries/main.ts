@@ -1,4 +1,5 @@
-/** Entry point of the main step (runs.main). */
+/** Entry point of the main step (runs.main). The signal handlers come first, before anything else loads. */
+import './catch-signals.ts'
 import * as core from '@actions/core'
 import { run } from '../main.ts'
 import { neutralise } from '../shared/log.ts'

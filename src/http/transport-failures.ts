@@ -60,7 +60,7 @@ export function classify(error: unknown, host = 'the API host'): TransportError 
   if (error instanceof TransportError) return error
   const code = (error as { code?: string }).code ?? ''
   const message = (error as Error).message ?? String(error)
-  if (code === 'ECONNREFUSED') return new TransportError('refused', `connection refused (${message})`)
+  if (code === 'ECONNREFUSED') return refusedFailure(error as { address?: string; port?: number }, host)
   if (code === 'ENOTFOUND')
     return new TransportError('no-host', `the host ${host} does not exist (${code}); check api-url for a typo`)
   if (code === 'EAI_AGAIN')
@@ -78,6 +78,17 @@ export function classify(error: unknown, host = 'the API host'): TransportError 
     return new TransportError('reset', `connection reset (${message})`)
   }
   return new TransportError('other', message)
+}
+
+/** Nothing accepts connections at the address: name it (host and port) and the likely causes. */
+function refusedFailure(error: { address?: string; port?: number }, host: string): TransportError {
+  const address = error.address && error.port ? `${error.address}:${error.port}` : undefined
+  const at = address && !host.endsWith(`:${error.port}`) ? `${host} (${address})` : host
+  return new TransportError(
+    'refused',
+    `connection refused by ${at}: nothing accepts connections there. Likely causes: a wrong port in the URL, a ` +
+      'firewall that refuses the connection, or a self-hosted runner without access to that host'
+  )
 }
 
 function proxyFailure(message: string): TransportError {

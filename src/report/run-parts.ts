@@ -34,6 +34,26 @@ export interface RunDetails {
   jobGroups?: EndedJobGroup[]
 }
 
+/**
+ * The run's times for the report, each pair on one clock: the duration on the runner's (from the start's answer to
+ * the end of the wait, `seenAt` to `endedAt`), since the server's may be hours off; the start and end as the server
+ * recorded them when it gave both, else as this step saw them. Pure.
+ */
+export function runTimes(
+  details: Pick<RunDetails, 'createdAt' | 'finishedAt'>,
+  attached: boolean,
+  seenAt: number,
+  endedAt: number
+): { startedAt: number; finishedAt: number; durationMs: number } {
+  const { createdAt, finishedAt } = details
+  const onServer = !attached && createdAt !== undefined && finishedAt !== undefined
+  return {
+    startedAt: onServer ? createdAt : seenAt,
+    finishedAt: onServer ? finishedAt : endedAt,
+    durationMs: Math.max(0, endedAt - seenAt)
+  }
+}
+
 /** One job group of a flow or plan run, as the report shows it. */
 export interface RunPart {
   /** The plan task it belongs to. */

@@ -6,6 +6,7 @@
 import type { Budget } from '../api/api-client.ts'
 import type { CancelOutcome } from '../api/job-groups.ts'
 import { log } from '../shared/log.ts'
+import { listenForSignals, type StopSignal } from '../shared/signals.ts'
 import type { RunKind, RunRef } from '../targets/run-kind.ts'
 
 /** The SIGINT → SIGTERM → kill schedule leaves 7.5 s; the cancel request must be sent well within it. */
@@ -14,25 +15,20 @@ export const SIGTERM_CLEANUP_MS = 2_000
 /** After a cancel, the status is read once more for the report, within this long: it only adds a detail. */
 export const STATUS_AFTER_CANCEL_MS = 5_000
 
-export type StopSignal = 'SIGINT' | 'SIGTERM'
+export type { StopSignal }
 
 /**
- * Calls `onStop` once, on the first SIGINT or SIGTERM; later signals are only reported. Returns a function that
+ * Calls `onStop` once, on the first SIGINT or SIGTERM (also one caught before this was called: the handlers are
+ * installed as the step starts, see shared/signals.ts); later signals are only reported. Returns a function that
  * removes the handlers (so a finished step exits at once).
  */
 export function onWorkflowCancel(onStop: (signal: StopSignal) => void): () => void {
   let stopped = false
-  const handler = (signal: StopSignal): void => {
+  return listenForSignals((signal) => {
     if (stopped) return log.info(`${signal} received again; already stopping.`)
     stopped = true
     onStop(signal)
-  }
-  process.on('SIGINT', handler)
-  process.on('SIGTERM', handler)
-  return () => {
-    process.off('SIGINT', handler)
-    process.off('SIGTERM', handler)
-  }
+  })
 }
 
 /** Why a run is being ended early, and the input that allows cancelling it. */

@@ -3,6 +3,7 @@ import type { OutputName } from '../inputs/action-spec.ts'
 import type { Config } from '../inputs/inputs.ts'
 import { formatMs, oneLine } from '../shared/format.ts'
 import { log } from '../shared/log.ts'
+import { describeFileFailure, fileFailures } from '../runner/file-commands.ts'
 import { setOutput } from '../runner/outputs.ts'
 import { capitalised, linkOf, reportOutputs, subjectOf, type RunReport } from '../report/report.ts'
 import { partsEndedAs } from '../report/run-parts.ts'
@@ -18,11 +19,13 @@ import { publishResult } from './result-output.ts'
 export async function publish(config: Config, report: RunReport, dir?: ReportDir): Promise<void> {
   const failure = failureOf(config, report)
   for (const [name, value] of Object.entries(reportOutputs(report))) setOutput(name as OutputName, value)
+  const unwritten = fileFailures().map(describeFileFailure)
+  report.notes.push(...unwritten)
   publishResult(buildResult(report, { target: config.target, failure }), dir, report)
   printFailureGroups(report)
   const results = resultsSections(report)
   const quality = (short: boolean): string[] => (report.quality ? renderQuality(report.quality, short) : [])
-  const markdown = await writeSummary(report, [...quality(false), ...results])
+  const markdown = await summarise(report, [...quality(false), ...results])
   if (config.commentOnPr) {
     const { commentOnPullRequest } = await import('../report/pr-comment.ts')
     // The comment has the data's short form; otherwise it says what the summary says.
@@ -38,7 +41,12 @@ export async function publish(config: Config, report: RunReport, dir?: ReportDir
   if (failure) {
     log.error(failure.message, { title: failure.title })
     process.exitCode = 1
-  } else {
+  }
+  // A runner file that could not be written fails the step, whatever the run did: later steps miss what it held.
+  for (const [i, message] of unwritten.entries())
+    log.error(message, { title: `${fileFailures()[i]!.file} not written` })
+  if (unwritten.length > 0) process.exitCode = 1
+  if (!failure) {
     const after = report.durationMs !== undefined ? ` after ${formatMs(report.durationMs)}` : ''
     log.info(`${capitalised(subjectOf(report))}: ${report.status ?? 'status unknown'}${after}.`)
   }
@@ -50,6 +58,20 @@ function printFailureGroups(report: RunReport): void {
     log.startGroup(group.title)
     for (const line of group.lines) log.info(line)
     log.endGroup()
+  }
+}
+
+/** The summary, written if GITHUB_STEP_SUMMARY can be; its failure is said, and the rest goes on. */
+async function summarise(report: RunReport, sections: string[]): Promise<string> {
+  try {
+    return await writeSummary(report, sections)
+  } catch (error) {
+    const path = process.env.GITHUB_STEP_SUMMARY ?? ''
+    log.error(`Could not write the step summary to GITHUB_STEP_SUMMARY (${path}): ${(error as Error).message}`, {
+      title: 'GITHUB_STEP_SUMMARY not written'
+    })
+    process.exitCode = 1
+    return ''
   }
 }
 
@@ -89,10 +111,16 @@ export function failureOf(config: Config, report: RunReport): { title: string; m
       return {
         title:
           report.errorTitle ??
-          (report.jobId ? `${subject}: API error` : `Could not start ${report.composite?.subject ?? 'the job'}`),
+          (hasStarted(report) ? `${subject}: API error` : `Could not start ${report.composite?.subject ?? 'the job'}`),
         message: report.error ?? 'Unknown error.'
       }
   }
+}
+
+/** The run exists (a job group, a flow run or a plan run was named): it is never "could not start". */
+function hasStarted(report: RunReport): boolean {
+  const { composite } = report
+  return Boolean(report.jobId || report.jobGroupIds?.length || composite?.flowRunId || composite?.planRunId)
 }
 
 function withLink(message: string, url: string | undefined): string {

@@ -31,11 +31,11 @@ import {
   subjectOf,
   type RunReport
 } from '../report/report.ts'
-import { describeStart } from '../report/run-parts.ts'
+import { describeStart, runTimes } from '../report/run-parts.ts'
 import { saveSettled, saveStarted } from '../runner/state.ts'
 import { readQuality } from './quality-reads.ts'
 import type { JobResults } from '../results/job-results.ts'
-import { describeStartFailure } from './start-failure.ts'
+import { CancelledBeforeStartError, describeStartFailure } from './start-failure.ts'
 import type { RunKind, Started } from '../targets/run-kind.ts'
 import { watchRun } from './waiter.ts'
 
@@ -114,6 +114,7 @@ export class Run {
     }
     const watch = { kind: this.kind, ref: started.ref, config: this.config, clock: this.clock, deadline: this.deadline }
     const outcome = await watchRun(watch, report, this.waitStartedAt, this.stopController.signal)
+    const waitEndedAt = this.clock.now() // the duration ends here, on the runner's clock (also after an early end)
     if (outcome.kind === 'terminal') {
       saveSettled()
       report.ending = endingOf(outcome.status)
@@ -121,12 +122,13 @@ export class Run {
       const reason = outcome.kind === 'aborted' || this.stopping ? 'workflow-cancel' : 'timeout'
       await this.endEarly(report, started, reason, outcome.kind === 'failed' ? outcome.error : outcome.kind)
     }
-    await this.complete(report, started)
+    await this.complete(report, started, waitEndedAt)
     return report
   }
 
   /** Start the run; a start already sent when the workflow is cancelled gets a moment to answer. */
   private async start(): Promise<Started> {
+    if (this.stopping) throw new CancelledBeforeStartError()
     const grace = new AbortController()
     const onStop = (): void =>
       void setTimeout(() => grace.abort(this.stopController.signal.reason), START_GRACE_MS).unref()
@@ -221,13 +223,11 @@ export class Run {
   }
 
   /** Final reads for the report. A status seen terminal is final: later reads only add details. */
-  private async complete(report: RunReport, started: Started): Promise<void> {
+  private async complete(report: RunReport, started: Started, endedAt = this.clock.now()): Promise<void> {
     const budget = this.stopping ? this.cleanupBudget() : this.budget(REPORT_BUDGET_MS)
     const details = await this.kind.details(started.ref, budget, report.status)
     if (!isTerminal(report.status) && details.status) report.status = details.status
-    const start = !started.attached && details.createdAt !== undefined ? details.createdAt : this.waitStartedAt
-    const end = !started.attached && details.finishedAt !== undefined ? details.finishedAt : this.clock.now()
-    Object.assign(report, { startedAt: start, finishedAt: end, durationMs: Math.max(0, end - start) })
+    Object.assign(report, runTimes(details, started.attached, this.waitStartedAt, endedAt))
     report.stages = details.stages.slice(0, MAX_STAGES)
     if (details.stages.length > MAX_STAGES) report.stagesOmitted = details.stages.length - MAX_STAGES
     report.engine ??= details.stages.map((s) => s.executionLanguage).find((e): e is string => typeof e === 'string')

@@ -8,9 +8,18 @@ import type { StopSignal } from './cancellation.ts'
 import type { Config } from '../inputs/inputs.ts'
 import type { RunReport } from '../report/report.ts'
 import { triggerDecision } from '../api/retry-policy.ts'
+import { JobGroupNotFoundError } from '../targets/job-group.ts'
 import { TriggerUnsettledError } from '../targets/start-retries.ts'
 import { TransportError } from '../http/transport-failures.ts'
 import { appLink } from '../inputs/results-inputs.ts'
+
+/** The workflow was cancelled before the start was sent: no request at all went out. */
+export class CancelledBeforeStartError extends Error {
+  constructor() {
+    super('the workflow was cancelled before the run was started')
+    this.name = 'CancelledBeforeStartError'
+  }
+}
 
 export function describeStartFailure(
   report: RunReport,
@@ -21,6 +30,11 @@ export function describeStartFailure(
   if (!(error instanceof Error)) throw error
   if (error instanceof ApiError) report.requestId = error.requestId
   const where = `look in the job history (${appLink(config, '/jobs')}) before running it again`
+  if (stopSignal && error instanceof CancelledBeforeStartError) {
+    report.ending = 'workflow-cancelled'
+    report.error = `The workflow was cancelled (${stopSignal}) before the run was started: nothing was sent to the API.`
+    return report
+  }
   if (stopSignal) {
     report.ending = 'workflow-cancelled'
     const decided = triggerDecision(error)
@@ -39,6 +53,11 @@ export function describeStartFailure(
   const unknown = error instanceof TriggerUnsettledError || unanswered
   report.ending = unknown ? 'unknown-start' : 'error'
   if (error instanceof SignInError) report.errorTitle = 'Could not sign in'
+  else if (config.target.kind === 'job') {
+    const id = config.target.jobId
+    report.errorTitle =
+      error instanceof JobGroupNotFoundError ? `Job group ${id} not found` : `Could not attach to job ${id}`
+  }
   if (error instanceof TransportError && error.notSent) {
     report.error = `Nothing was sent to the API at ${config.apiUrl}: ${error.message}.`
   } else if (unanswered) {

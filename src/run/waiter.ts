@@ -128,7 +128,7 @@ export async function watchRun(
       signal,
       nextDelay: (elapsed) => nextDelay(config.schedule, elapsed, bounds, lookup.expected),
       queue: queueMs === undefined ? undefined : { isQueued: queuedFor(kind), deadline: startedAt + queueMs },
-      onStatus: progress(watch, report, startedAt),
+      onStatus: progress(watch, report, startedAt, signal),
       onUnknownStatus: (status) =>
         log.warning(
           `${capitalised(subject)} reports status '${status}', which this action does not know; treating it as ` +
@@ -160,7 +160,8 @@ const queuedFor =
 function progress(
   watch: Watch,
   report: RunReport,
-  startedAt: number
+  startedAt: number,
+  signal: AbortSignal
 ): (status: JobStatus, changed: boolean, elapsedMs: number) => Promise<void> {
   const { kind, ref, clock } = watch
   const subject = subjectOf(report)
@@ -173,10 +174,10 @@ function progress(
     queuedSince = isQueued(status) ? (queuedSince ?? (first ? startedAt : clock.now())) : undefined
     if (!changed && clock.now() - lastLineAt < HEARTBEAT_MS) return
     lastLineAt = clock.now()
+    // Under the stop signal too: a progress read that hangs must not hold up a workflow cancel.
+    const budget = { deadline: clock.now() + 10_000, signal }
     const stages =
-      changed && !isTerminal(status)
-        ? await quietly('Reading the stages', () => kind.stages(ref, { deadline: clock.now() + 10_000 }))
-        : undefined
+      changed && !isTerminal(status) ? await quietly('Reading the stages', () => kind.stages(ref, budget)) : undefined
     const queued = queuedSince === undefined ? '' : `; queued for ${formatMs(clock.now() - queuedSince)}`
     log.info(progressLine(subject, status, elapsedMs, stages) + queued)
   }

@@ -4,6 +4,11 @@
  */
 import * as core from '@actions/core'
 import { redact } from '../shared/secrets.ts'
+import { write } from './file-commands.ts'
+
+/** A GITHUB_STATE that cannot be written is kept as a failure of the step (file-commands.ts), never thrown. */
+const save = (key: string, value: string): void =>
+  void write('GITHUB_STATE', 'the state', () => core.saveState(key, value))
 
 export type RunKindName = 'recipe' | 'job-group' | 'flow' | 'plan'
 
@@ -45,18 +50,18 @@ export interface SavedRun {
 
 /** The run exists: saved at once, so that the post step can cancel it if the main step is killed. */
 export function saveStarted(ref: RunRef, options: { triggered: boolean; waiting: boolean; requestId: string }): void {
-  core.saveState(KEY.requestId, redact(options.requestId))
-  core.saveState(KEY.kind, ref.kind)
-  core.saveState(KEY.runId, String(ref.id))
-  core.saveState(KEY.jobId, String(ref.jobGroupIds[0] ?? ref.id))
-  core.saveState(KEY.jobIds, ref.jobGroupIds.join(','))
-  core.saveState(KEY.triggered, String(options.triggered))
-  core.saveState(KEY.waiting, String(options.waiting))
+  save(KEY.requestId, redact(options.requestId))
+  save(KEY.kind, ref.kind)
+  save(KEY.runId, String(ref.id))
+  save(KEY.jobId, String(ref.jobGroupIds[0] ?? ref.id))
+  save(KEY.jobIds, ref.jobGroupIds.join(','))
+  save(KEY.triggered, String(options.triggered))
+  save(KEY.waiting, String(options.waiting))
 }
 
 /** The main step has dealt with the run's ending: the post step must leave it alone. */
 export function saveSettled(): void {
-  core.saveState(KEY.settled, 'true')
+  save(KEY.settled, 'true')
 }
 
 /**
@@ -96,7 +101,7 @@ export function postStepShouldCancel(run: SavedRun, cancelOnWorkflowCancel: bool
  * it after the main step was killed, without refreshing (which would rotate the refresh token). It is masked.
  */
 export function saveAccessToken(token: string): void {
-  core.saveState(KEY.accessToken, token)
+  save(KEY.accessToken, token)
 }
 
 /** The access token the main step saved last, or '' when none. Pure but for the getter. */

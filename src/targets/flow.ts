@@ -10,6 +10,7 @@ import type { RunFlowRequest } from '../api/flow-request.ts'
 import { FlowsApi, type RunFlowAnswer } from '../api/flows-api.ts'
 import { isId, isTerminal, type Job, type JobGroup, type JobGroupsApi, type JobStatus } from '../api/job-groups.ts'
 import { log, quietly } from '../shared/log.ts'
+import { formatMs } from '../shared/format.ts'
 import { mergeWritten, overallStatus, pageUrl, partOf, positive, type RunPart } from '../report/run-parts.ts'
 import { inBatches, JobGroupSet } from './job-group-set.ts'
 import { readJobGroup } from './job-group-run.ts'
@@ -20,6 +21,9 @@ import { appLink, type AppLinks } from '../inputs/results-inputs.ts'
 
 /** A flow run of more job groups than this (one per output) is not followed: its answer is not believed. */
 const MAX_JOB_GROUPS = 200
+/** A flow run's own status call that answered 404 is asked again after this long, and given up after this many. */
+const FLOW_RUN_ASK_AGAIN_MS = 5_000
+const FLOW_RUN_404S = 3
 /** The report reads stages and outputs of at most this many job groups. */
 export const MAX_DETAILED_JOB_GROUPS = 10
 
@@ -31,7 +35,10 @@ export class FlowRun extends JobGroupSet implements RunKind {
   private readonly links: AppLinks
   /** The flow run's id once its start named it; its own status call is used while that works. */
   private flowRunId?: number
-  private flowRunStatusWorks = true
+  /** After a 404, the flow run's own status call is not asked again before this time (epoch ms)… */
+  private flowRunStatusAfter = 0
+  /** …and after this many 404s, never again. */
+  private flowRunStatusNotFound = 0
 
   constructor(api: JobGroupsApi, flowId: number, body: RunFlowRequest, links: AppLinks) {
     super(api)
@@ -60,19 +67,32 @@ export class FlowRun extends JobGroupSet implements RunKind {
   }
 
   override async status(ref: RunRef, budget: Budget): Promise<JobStatus> {
-    if (this.ownRun(ref) && this.flowRunStatusWorks) {
+    const now = this.api.client.clock.now()
+    if (this.ownRun(ref) && this.flowRunStatusNotFound < FLOW_RUN_404S && now >= this.flowRunStatusAfter) {
       try {
+        // No status in the answer (not a string, empty, null, not JSON): the job groups tell it this time.
         const status = await this.flows.flowRunStatus(ref.id, budget)
-        if (!isTerminal(status)) return status
+        if (status !== undefined && !isTerminal(status)) return status
       } catch (error) {
         if (!(error instanceof ApiError && error.status === 404)) throw error
-        this.flowRunStatusWorks = false
-        log.info(
-          `GET /v4/flowRuns/${ref.id}/status is not available (404); reading the status of each job group from now on.`
-        )
+        this.notFound(ref.id, now)
       }
     }
     return super.status(ref, budget)
+  }
+
+  /** A 404 from the flow run's status call: a lagging replica or an edition without it; asked again a while later. */
+  private notFound(flowRunId: number, now: number): void {
+    this.flowRunStatusNotFound += 1
+    this.flowRunStatusAfter = now + FLOW_RUN_ASK_AGAIN_MS
+    const call = `GET /v4/flowRuns/${flowRunId}/status`
+    log.info(
+      this.flowRunStatusNotFound < FLOW_RUN_404S
+        ? `${call} answered 404; reading the status of each job group, and asking it again in ` +
+            `${formatMs(FLOW_RUN_ASK_AGAIN_MS)}.`
+        : `${call} answered 404 ${FLOW_RUN_404S} times: it is not available; reading the status of each job ` +
+            'group from now on.'
+    )
   }
 
   /** For progress lines: each job group as a stage named after its output. */
@@ -131,6 +151,7 @@ export class FlowRun extends JobGroupSet implements RunKind {
     const ids = data.map((item) => positive(item?.id))
     if (ids.length === 0 || ids.some((id) => id === undefined)) return undefined
     const jobGroupIds = ids as number[]
+    this.createdAt = this.api.client.clock.now()
     this.flowRunId = positive(response.data?.flowRunId) ?? positive(data[0]?.flowRun?.id)
     return {
       ref: { kind: 'flow', id: this.flowRunId ?? jobGroupIds[0]!, jobGroupIds },

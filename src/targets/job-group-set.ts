@@ -6,19 +6,23 @@
 import type { Budget } from '../api/api-client.ts'
 import { isTerminal, type CancelOutcome, type JobGroupsApi, type JobStatus } from '../api/job-groups.ts'
 import { listed, overallStatus } from '../report/run-parts.ts'
+import { NEW_JOB_GROUP_MS } from './job-group-run.ts'
 import type { RunRef } from './run-kind.ts'
 
 export class JobGroupSet {
   protected readonly api: JobGroupsApi
   /** The last status read of each job group; a terminal one is final, so that job group needs no cancel. */
   protected readonly seen = new Map<number, JobStatus>()
+  /** When this step created the job groups (epoch ms); 0 for ones it did not create (the post step's). */
+  protected createdAt = 0
   constructor(api: JobGroupsApi) {
     this.api = api
   }
 
-  /** Every job group's status, read a few at a time, combined. */
+  /** Every job group's status, read a few at a time, combined; a 404 right after creation is a lagging read. */
   async status(ref: RunRef, budget: Budget): Promise<JobStatus> {
-    const statuses = await inBatches(ref.jobGroupIds, (id) => this.api.status(id, budget))
+    const newUntil = this.createdAt && this.createdAt + NEW_JOB_GROUP_MS
+    const statuses = await inBatches(ref.jobGroupIds, (id) => this.api.status(id, budget, newUntil))
     ref.jobGroupIds.forEach((id, i) => this.seen.set(id, statuses[i]!))
     return overallStatus(statuses)
   }

@@ -10,7 +10,7 @@ import { isTerminal, type CancelOutcome, type Job, type JobGroupsApi, type JobSt
 import { quietly } from '../shared/log.ts'
 import { mergeWritten, overallStatus, pageUrl, partOf, positive, type RunPart } from '../report/run-parts.ts'
 import { MAX_DETAILED_JOB_GROUPS } from './flow.ts'
-import { readJobGroup } from './job-group-run.ts'
+import { NEW_JOB_GROUP_MS, readJobGroup } from './job-group-run.ts'
 import type { RunDetails, RunKind, RunRef, StartContext, Started } from './run-kind.ts'
 import { startOnce } from './start-retries.ts'
 import type { AppLinks } from '../inputs/results-inputs.ts'
@@ -22,6 +22,8 @@ export class PlanRun implements RunKind {
   /** Undefined in the post step, which only cancels the run and reads its own status. */
   private readonly planId?: number
   private readonly links: AppLinks
+  /** When this step started the plan run (epoch ms); 0 in the post step. */
+  private createdAt = 0
 
   constructor(api: JobGroupsApi, planId: number | undefined, links: AppLinks) {
     this.api = api
@@ -47,11 +49,11 @@ export class PlanRun implements RunKind {
 
   /** The plan run's status; once it ended, combined with its job groups' where the plan's tasks can be read. */
   async status(ref: RunRef, budget: Budget): Promise<JobStatus> {
-    const run = await this.flows.planRun(ref.id, budget)
-    if (typeof run?.status !== 'string') throw new Error(`GET /v4/planSnapshotRuns/${ref.id} answered no status.`)
-    if (!isTerminal(run.status)) return run.status
+    const newUntil = this.createdAt && this.createdAt + NEW_JOB_GROUP_MS
+    const status = await this.flows.planRunStatus(ref.id, budget, newUntil)
+    if (!isTerminal(status)) return status
     const parts = (await quietly("Reading the plan's tasks", () => this.parts(ref, budget))) ?? []
-    return overallStatus([run.status, ...parts.map((p) => p.status).filter(isTerminal)] as JobStatus[])
+    return overallStatus([status, ...parts.map((p) => p.status).filter(isTerminal)] as JobStatus[])
   }
 
   cancel(ref: RunRef, budget: Budget): Promise<CancelOutcome> {
@@ -112,6 +114,7 @@ export class PlanRun implements RunKind {
       )
     }
     if (id === undefined) return undefined
+    this.createdAt = this.api.client.clock.now()
     return {
       ref: { kind: 'plan', id, jobGroupIds: [] },
       requestId: response.requestId,

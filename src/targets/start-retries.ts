@@ -11,6 +11,7 @@ import {
   isUnreadableAnswer,
   PERSISTENT_FAILURE_MS,
   reason,
+  REFUSED_MS,
   triggerDecision,
   withRetries,
   type RetryOptions
@@ -58,6 +59,7 @@ export function startWithRetries<T>(
     clock: ctx.clock,
     deadline: ctx.deadline,
     persistMs: PERSISTENT_FAILURE_MS,
+    refusedMs: REFUSED_MS,
     signal: ctx.signal,
     halt: ctx.halt,
     random: ctx.random,

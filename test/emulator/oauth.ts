@@ -21,9 +21,15 @@ const FORM = 'application/x-www-form-urlencoded'
  * An injected failure of a token call: a status (answered with an OAuth-style error body), 'hang' (never answered
  * until the client gives up or the server closes), 'reset' (socket destroyed before anything is done) or
  * 'act-then-reset' (the grant is carried out, e.g. the refresh token rotated, then the socket destroyed: the
- * client never sees the new tokens).
+ * client never sees the new tokens), 'html' (a 200 HTML page, a gateway's or a login page, without carrying the
+ * grant out). The other 'act-then-…' failures also carry the grant out at once (the old
+ * refresh token stops working as the grant arrives) and then answer badly: 'act-then-hang' never answers,
+ * 'act-then-html' answers 200 with an HTML page instead of the tokens (a gateway's or a login page), and
+ * `{ actThenDelayMs }` answers the new tokens that much later.
+ * These model a broken network or gateway in front of the token endpoint; no vendor document describes them.
  */
-export type TokenFailure = number | 'hang' | 'reset' | 'act-then-reset'
+export type TokenFailure =
+  number | 'hang' | 'reset' | 'act-then-reset' | 'html' | 'act-then-hang' | 'act-then-html' | { actThenDelayMs: number }
 
 export interface TokenServerOptions {
   /** Port on 127.0.0.1; default 0 (a free one). */
@@ -55,6 +61,12 @@ export interface TokenServerOptions {
   delayMs?: number
   /** Reusing a rotated refresh token also revokes every refresh token descended from it; default false. */
   reuseRevokesFamily?: boolean
+  /**
+   * The server's clock runs this many ms off the real one (negative: behind): the JWTs' `iat` and `exp`, the
+   * expiry check of access tokens and the answers' `Date` header follow it; `expires_in` stays a duration.
+   * Default 0.
+   */
+  clockOffsetMs?: number
 }
 
 export interface TokenPair {
@@ -136,6 +148,10 @@ export class TokenServer implements AccessTokenVerifier {
   private readonly refreshTokens = new Map<string, RefreshRecord>()
   private readonly revokedJtis = new Set<string>()
   private readonly failures: TokenFailure[] = []
+  /** Call number (1-based) → its failure (failCall). */
+  private readonly failuresAt = new Map<number, TokenFailure>()
+  private calls = 0
+  private readonly clockOffsetMs: number
   private delayMs: number
   private latestRefresh: string | undefined
   private latestAccess: string | undefined
@@ -181,6 +197,12 @@ export class TokenServer implements AccessTokenVerifier {
     this.reuseRevokesFamily = options.reuseRevokesFamily ?? false
     this.refreshExpiry = options.refreshTokenExpiry
     this.delayMs = options.delayMs ?? 0
+    this.clockOffsetMs = options.clockOffsetMs ?? 0
+  }
+
+  /** The server's clock (epoch ms): the real one, off by `clockOffsetMs`. */
+  now(): number {
+    return Date.now() + this.clockOffsetMs
   }
 
   /** A copy of the counters. */
@@ -220,7 +242,7 @@ export class TokenServer implements AccessTokenVerifier {
     return record.state === 'active' && now >= record.expiresAt ? 'expired' : record.state
   }
 
-  verifyAccessToken(token: string, now = Date.now()): AccessTokenState {
+  verifyAccessToken(token: string, now = this.now()): AccessTokenState {
     const claims = this.claimsOf(token)
     // A refresh token that is a JWT ('jwt' refreshTokenExpiry) is signed alike but is no access token.
     if (claims === undefined || this.revokedJtis.has(claims.jti) || this.refreshTokens.has(token)) return 'unknown'
@@ -254,6 +276,11 @@ export class TokenServer implements AccessTokenVerifier {
     for (let i = 0; i < count; i++) this.failures.push(failure)
   }
 
+  /** Call number `call` (1-based, counting every call to the token endpoint so far and to come) fails this way. */
+  failCall(call: number, failure: TokenFailure): void {
+    this.failuresAt.set(call, failure)
+  }
+
   /** From now on, wait `ms` before carrying out each token call. */
   setDelay(ms: number): void {
     this.delayMs = ms
@@ -276,7 +303,8 @@ export class TokenServer implements AccessTokenVerifier {
       // inferred: the answer to other paths is not documented; any 404 will do for a client.
       return this.answer(res, request, oauthError(404, 'invalid_request', `No endpoint at ${request.path}`))
     }
-    const failure = this.failures.shift()
+    this.calls += 1
+    const failure = this.failuresAt.get(this.calls) ?? this.failures.shift()
     if (failure !== undefined) this.tally.failed += 1
     if (failure === 'hang') return
     if (failure === 'reset') return void res.destroy()
@@ -284,6 +312,10 @@ export class TokenServer implements AccessTokenVerifier {
       // inferred: RFC 6749 defines no token-endpoint body for server errors; its authorization-endpoint codes are used.
       const code = failure === 503 ? 'temporarily_unavailable' : 'server_error'
       return this.answer(res, request, oauthError(failure, code, 'Injected failure'))
+    }
+    if (failure === 'html') return this.htmlPage(res, request)
+    if (failure === 'act-then-hang' || failure === 'act-then-html' || typeof failure === 'object') {
+      return this.actThenAnswerBadly(res, request, failure)
     }
     const act = (): void => {
       const reply = this.handle(request)
@@ -298,6 +330,32 @@ export class TokenServer implements AccessTokenVerifier {
     this.timers.add(timer)
   }
 
+  /** The grant carried out as it arrives; then no answer, an HTML page, or the answer late. */
+  private actThenAnswerBadly(
+    res: ServerResponse,
+    request: RecordedRequest,
+    failure: 'act-then-hang' | 'act-then-html' | { actThenDelayMs: number }
+  ): void {
+    const reply = this.handle(request)
+    if (failure === 'act-then-hang') return
+    if (failure === 'act-then-html') return this.htmlPage(res, request)
+    const timer = setTimeout(() => {
+      this.timers.delete(timer)
+      this.answer(res, request, reply)
+    }, failure.actThenDelayMs)
+    this.timers.add(timer)
+  }
+
+  private htmlPage(res: ServerResponse, request: RecordedRequest): void {
+    request.status = 200
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', date: this.dateHeader() })
+    res.end('<html><head><title>Sign in</title></head><body><h1>Please sign in</h1></body></html>')
+  }
+
+  private dateHeader(): string {
+    return new Date(this.now()).toUTCString()
+  }
+
   private answer(res: ServerResponse, request: RecordedRequest, reply: Reply): void {
     if (res.destroyed) return // the client gave up: the call was still carried out, as a real server would
     request.status = reply.status
@@ -305,7 +363,8 @@ export class TokenServer implements AccessTokenVerifier {
     const headers = {
       'content-type': 'application/json;charset=UTF-8',
       'cache-control': 'no-store',
-      pragma: 'no-cache'
+      pragma: 'no-cache',
+      date: this.dateHeader()
     }
     res.writeHead(reply.status, { ...headers, ...reply.headers })
     res.end(JSON.stringify(reply.body))
@@ -425,7 +484,7 @@ export class TokenServer implements AccessTokenVerifier {
   }
 
   private signAccessToken(clientId: string, subject: string): string {
-    const now = Date.now()
+    const now = this.now()
     // exp is rounded up, so the token lives at least expires_in seconds from when it is issued.
     const claims: AccessTokenClaims = {
       iss: this.issuer,

@@ -39,3 +39,13 @@ export function faultReply(action: Extract<AnswerAction, { kind: 'status' }>): R
   const reason = STATUS_CODES[status] ?? 'Error'
   return { ...exception(status, reason.replace(/\W/g, ''), reason, 'Injected fault'), headers }
 }
+
+/** A 'reshape' fault's answer: the route's JSON with a byte-order mark, a bare string unquoted, or in an HTML page. */
+export function reshaped(reply: Reply, as: 'bom' | 'plain-text' | 'html'): Reply {
+  if (reply.body === undefined) return reply
+  const text = JSON.stringify(reply.body)
+  if (as === 'bom') return { ...reply, body: undefined, raw: `\uFEFF${text}`, contentType: 'application/json' }
+  const bare = typeof reply.body === 'string' ? reply.body : text
+  if (as === 'plain-text') return { ...reply, body: undefined, raw: bare, contentType: 'text/plain' }
+  return { ...reply, body: undefined, raw: `<html><body><p>${bare}</p></body></html>`, contentType: 'text/html' }
+}

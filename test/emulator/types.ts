@@ -130,6 +130,12 @@ export type AnswerAction =
    * it (a `location` of another server's origin then names the same route there). `act: true` runs the route.
    */
   | { kind: 'redirect'; status?: 301 | 302 | 303 | 307 | 308; location: string; appendPath?: boolean; act?: boolean }
+  /**
+   * Acts, and sends the route's answer reshaped the way an odd server or gateway might: 'bom' puts a UTF-8
+   * byte-order mark before the JSON; 'plain-text' sends a bare JSON string unquoted, as text/plain (`Complete`);
+   * 'html' sends it inside an HTML page (text/html). Other answers keep their body.
+   */
+  | { kind: 'reshape'; as: 'bom' | 'plain-text' | 'html' }
 
 export type ModifierAction =
   /**

@@ -23,7 +23,24 @@ export interface SecretsApiOptions {
   tokens?: Record<string, SecretsAccess>
   /** Environments that exist in every repository; any other answers 404. Default none. */
   environments?: string[]
+  /**
+   * Right after answering the first public-key read of a scope, that scope gets a new key pair (as when GitHub
+   * rotates the key between a client's read and its write): a PUT sealed with the old key answers 422.
+   */
+  changeKeyAfterRead?: boolean
 }
+
+/**
+ * A rate limit GitHub answers instead of carrying a secrets call out (inferred from GitHub's REST docs, "Rate limits
+ * for the REST API", which the reference folder does not hold; the issue tracker of this project quotes them):
+ * - 'secondary': 403 "You have exceeded a secondary rate limit…" with `retry-after` seconds;
+ * - 'primary': 403 "API rate limit exceeded…" with `x-ratelimit-remaining: 0` and `x-ratelimit-reset` (epoch s);
+ * - 'too-many': 429 with `retry-after` seconds.
+ */
+export type GitHubRateLimit =
+  | { kind: 'secondary'; retryAfterSeconds: number }
+  | { kind: 'primary'; resetInSeconds: number }
+  | { kind: 'too-many'; retryAfterSeconds: number }
 
 export interface GitHubPublicKey {
   key_id: string
@@ -64,6 +81,10 @@ export class SecretsApi {
   private readonly keys = new Map<string, KeyPair>()
   /** Scope → upper-case secret name → secret. */
   private readonly secrets = new Map<string, Map<string, StoredSecret>>()
+  private readonly changeKeyAfterRead: boolean
+  private readonly keysRead = new Set<string>()
+  /** Rate limits to answer, per method, in order. */
+  private readonly limits = new Map<string, GitHubRateLimit[]>()
 
   /** Waits for libsodium, which the key pairs and sealed boxes need. */
   static async create(options: SecretsApiOptions = {}): Promise<SecretsApi> {
@@ -74,6 +95,19 @@ export class SecretsApi {
   private constructor(options: SecretsApiOptions) {
     this.tokens = options.tokens && new Map(Object.entries(options.tokens))
     this.environments = new Set(options.environments ?? [])
+    this.changeKeyAfterRead = options.changeKeyAfterRead ?? false
+  }
+
+  /** The next `count` secrets calls of `method` get `limit` instead of an answer (nothing is carried out). */
+  limitNext(method: 'GET' | 'PUT', count: number, limit: GitHubRateLimit): void {
+    const queue = this.limits.get(method) ?? []
+    for (let i = 0; i < count; i++) queue.push(limit)
+    this.limits.set(method, queue)
+  }
+
+  /** The repository or environment gets a new public key; secrets sealed with the old one are refused (422). */
+  changeKey(owner: string, repo: string, environment?: string): void {
+    this.keys.delete(scopeOf(owner, repo, environment))
   }
 
   /** The public key of a repository or environment (made on first use), as GET .../secrets/public-key answers. */
@@ -115,9 +149,17 @@ export class SecretsApi {
     const refused = this.authorize(request.headers.authorization, environment !== undefined, name)
     if (refused) return refused
     if (environment !== undefined && !this.environments.has(environment)) return notFound()
+    const limit = this.limits.get(request.method)?.shift()
+    if (limit) return rateLimited(limit)
     const scope = scopeOf(owner, repoName, environment)
     if (name === 'public-key') {
-      return request.method === 'GET' ? { status: 200, body: this.publicKey(owner, repoName, environment) } : notFound()
+      if (request.method !== 'GET') return notFound()
+      const reply = { status: 200, body: this.publicKey(owner, repoName, environment) }
+      if (this.changeKeyAfterRead && !this.keysRead.has(scope)) {
+        this.keysRead.add(scope)
+        this.keys.delete(scope)
+      }
+      return reply
     }
     if (request.method === 'PUT') return this.put(scope, name, request.json)
     if (request.method === 'GET') return this.get(scope, name)
@@ -222,6 +264,24 @@ function error(status: number, message: string, documentationUrl: string): Reply
 
 function notFound(): Reply {
   return error(404, 'Not Found', DOCS)
+}
+
+const RATE_DOCS = 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api'
+
+function rateLimited(limit: GitHubRateLimit): Reply {
+  if (limit.kind === 'primary') {
+    const reset = String(Math.ceil(Date.now() / 1000 + limit.resetInSeconds))
+    return {
+      ...error(403, 'API rate limit exceeded for user ID 1.', RATE_DOCS),
+      headers: { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset }
+    }
+  }
+  const headers = { 'retry-after': String(limit.retryAfterSeconds) }
+  if (limit.kind === 'too-many') return { ...error(429, 'Too many requests', RATE_DOCS), headers }
+  const message =
+    'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to ' +
+    'GitHub Support for help, please include the request ID.'
+  return { ...error(403, message, RATE_DOCS), headers }
 }
 
 function invalid(message: string): Reply {

@@ -29,10 +29,10 @@ describe('the expiry rule: refresh when less than 60 s or 20% of the lifetime is
     expect(needsRefresh(life, NOW + refreshedAt * 1000)).toBe(true)
   })
 
-  it('reads the lifetime from expires_in, else from the JWT exp (and iat), and takes the earlier of the two', () => {
+  it('reads the lifetime from expires_in (on the runner clock) when given, else from the JWT exp (and iat)', () => {
     const token = jwt({ iat: NOW / 1000, exp: NOW / 1000 + 300 })
     expect(lifeOf(token, NOW)).toEqual({ expiresAt: NOW + 300_000, lifetimeMs: 300_000 })
-    expect(lifeOf(token, NOW, 3600)).toEqual({ expiresAt: NOW + 300_000, lifetimeMs: 300_000 })
+    expect(lifeOf(token, NOW, 3600)).toEqual({ expiresAt: NOW + 3600_000, lifetimeMs: 3600_000 })
     expect(lifeOf(token, NOW, 60)).toEqual({ expiresAt: NOW + 60_000, lifetimeMs: 60_000 })
     expect(lifeOf(jwt({ exp: NOW / 1000 + 100 }), NOW)).toEqual({ expiresAt: NOW + 100_000, lifetimeMs: 100_000 })
   })
@@ -327,13 +327,16 @@ describe('OAuthTokens on a fake clock', () => {
     expect(saved).toEqual(['access-1'])
   })
 
-  it('keeps a token until its margin, then refreshes with the rotated refresh token', async () => {
+  it('keeps a token until its margin, then refreshes beside the call, which goes on with the old token', async () => {
     const { tokens } = source()
     await tokens.token()
     clock.time = NOW + 239_000
     expect(await tokens.token()).toBe('access-1')
     clock.time = NOW + 241_000
+    expect(await tokens.token()).toBe('access-1')
+    await tokens.settle(1000)
     expect(await tokens.token()).toBe('access-2')
+    expect(posts).toHaveLength(2)
     expect(new URLSearchParams(posts[1]!.body).get('refresh_token')).toBe('refresh-1')
   })
 
@@ -364,15 +367,20 @@ describe('OAuthTokens on a fake clock', () => {
     expect(posts).toHaveLength(1)
   })
 
-  it('in a token endpoint outage, a token with time left serves, one attempt per call; then retries wait', async () => {
+  it('in a token endpoint outage, a token with time left serves; a failed refresh is tried again later', async () => {
     const { tokens } = source()
     await tokens.token()
     clock.time = NOW + 250_000 // 50 s left: refresh due
     for (let i = 0; i < 500; i++) answers.push(() => oauthError(503, 'temporarily_unavailable'))
     expect(await tokens.token()).toBe('access-1')
+    await tokens.settle(1000)
     expect(await tokens.token()).toBe('access-1')
+    expect(posts).toHaveLength(2) // the next try comes after a third of the time left, not on every call
+    clock.time = NOW + 270_000
+    expect(await tokens.token()).toBe('access-1')
+    await tokens.settle(1000)
     expect(posts).toHaveLength(3)
-    expect(clock.now()).toBe(NOW + 250_000)
+    expect(clock.now()).toBeLessThanOrEqual(NOW + 271_000) // no retry loop ran: one attempt
     clock.time = NOW + 300_000 // expired: now the outage is waited out, for two minutes at most
     await expect(tokens.token()).rejects.toThrow('answered HTTP 503 temporarily_unavailable')
     expect(posts.length).toBeGreaterThan(6)

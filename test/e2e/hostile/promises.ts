@@ -92,6 +92,7 @@ function unescapeCommand(text: string): string {
 
 /** Elements the action's summary is made of; anything else came from somewhere else. */
 const SUMMARY_ELEMENTS = new Set([
+  'blockquote',
   'h3',
   'h4',
   'p',
