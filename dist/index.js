@@ -506,7 +506,7 @@ function hintFor(status, method, path, subject = {}) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _catch_signals_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7953);
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5806);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9445);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4982);
 /* harmony import */ var _shared_log_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9509);
 /* harmony import */ var _shared_secrets_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7158);
 /** Entry point of the main step (runs.main). The signal handlers come first, before anything else loads. */
@@ -555,6 +555,7 @@ const INPUT = {
     planId: 'plan-id',
     overrides: 'overrides',
     runParameters: 'run-parameters',
+    dryRun: 'dry-run',
     qualityGate: 'quality-gate',
     baseline: 'baseline',
     wait: 'wait',
@@ -860,7 +861,7 @@ function describe(value) {
 
 /***/ }),
 
-/***/ 5585:
+/***/ 6329:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -868,7 +869,7 @@ function describe(value) {
 __nccwpck_require__.d(__webpack_exports__, {
   G: () => (/* binding */ InputErrors),
   TL: () => (/* binding */ parseInputs),
-  Op: () => (/* binding */ targetLabel)
+  Op: () => (/* reexport */ targetLabel)
 });
 
 // UNUSED EXPORTS: SCHEDULES
@@ -897,6 +898,7 @@ function v4ApiUrl(apiUrl, warnings) {
 // Generated from action.yml by scripts/gen-action-defaults.ts (npm run gen): do not edit.
 /** The defaults action.yml declares, used when an input is given empty (the runner fills them in otherwise). */
 const INPUT_DEFAULTS = {
+    'dry-run': 'false',
     wait: 'true',
     timeout: '6h',
     'poll-interval': '2s',
@@ -919,6 +921,36 @@ var format = __nccwpck_require__(7188);
 var input_values = __nccwpck_require__(9122);
 // EXTERNAL MODULE: ./src/inputs/flow-inputs.ts
 var flow_inputs = __nccwpck_require__(6609);
+;// CONCATENATED MODULE: ./src/inputs/target.ts
+/**
+ * What a step runs: a recipe, a job group (attach), a flow or a plan; none for a dry run that only signs in, which
+ * the `dry-run` input allows only with a refresh token. Pure.
+ */
+
+
+/** `recipe 7`, `job 4100`, `flow 7`, `plan 5`. Pure. */
+function targetLabel(target) {
+    switch (target.kind) {
+        case 'recipe':
+            return `recipe ${target.recipeId}`;
+        case 'job':
+            return `job ${target.jobId}`;
+        case 'flow':
+            return `flow ${target.flowId}`;
+        case 'plan':
+            return `plan ${target.planId}`;
+        case 'none':
+            return 'the sign-in';
+    }
+}
+/** The target when none of recipe-id, flow-id, plan-id and job-id is given, for a dry run: none, or an error. */
+function noRunTarget(dry) {
+    if (dry.refreshing)
+        return { kind: 'none' };
+    throw new input_values/* InputError */.dz(action_spec/* INPUT */.b.dryRun, 'needs a run target: give recipe-id, flow-id, plan-id or job-id. Only with refresh-token may it have none: ' +
+        'then it only signs in, which renews the refresh token.');
+}
+
 // EXTERNAL MODULE: ./src/inputs/overrides.ts + 1 modules
 var overrides = __nccwpck_require__(3849);
 // EXTERNAL MODULE: ./src/quality/baseline.ts
@@ -1062,19 +1094,8 @@ var sign_in_inputs = __nccwpck_require__(6004);
 
 
 
-/** `recipe 7`, `job 4100`, `flow 7`, `plan 5`. Pure. */
-function targetLabel(target) {
-    switch (target.kind) {
-        case 'recipe':
-            return `recipe ${target.recipeId}`;
-        case 'job':
-            return `job ${target.jobId}`;
-        case 'flow':
-            return `flow ${target.flowId}`;
-        case 'plan':
-            return `plan ${target.planId}`;
-    }
-}
+
+
 const SCHEDULES = ['history', 'backoff', 'fixed'];
 /** Every bad input found, reported together so one run shows them all. */
 class InputErrors extends Error {
@@ -1118,11 +1139,13 @@ function parseInputs(get) {
     const apiUrl = c.attempt(() => v4ApiUrl((0,input_values/* parseApiUrl */.nV)(c.get(action_spec/* INPUT */.b.apiUrl), c.warnings), c.warnings));
     const appUrlText = c.get(action_spec/* INPUT */.b.appUrl);
     const signIn = (0,sign_in_inputs/* parseSignIn */.MQ)(c);
-    const run = parseRun(c);
+    const dryRun = c.attempt(() => (0,input_values/* parseBoolean */.yG)(action_spec/* INPUT */.b.dryRun, c.get(action_spec/* INPUT */.b.dryRun)));
+    const run = parseRun(c, { dryRun: dryRun === true, refreshing: signIn?.mode === 'refresh-token' });
     const config = {
         apiUrl,
         apiToken: signIn?.mode === 'static' ? signIn.token : '',
         signIn,
+        dryRun,
         ...run,
         ...parseQualityInputs(c, run.target, run.overrides),
         ...parseWaiting(c),
@@ -1149,8 +1172,8 @@ function parseInputs(get) {
     return config;
 }
 /** What to run: the target and its request options. */
-function parseRun(c) {
-    const target = c.attempt(() => parseTarget(c));
+function parseRun(c, dry) {
+    const target = c.attempt(() => parseTarget(c, dry));
     const overridesText = c.get(action_spec/* INPUT */.b.overrides);
     const runParametersText = c.get(action_spec/* INPUT */.b.runParameters);
     const refuse = (why) => {
@@ -1163,6 +1186,8 @@ function parseRun(c) {
         refuse('cannot be used with job-id (the job already runs); remove it or give recipe-id instead.');
     if (target?.kind === 'plan')
         refuse('cannot be used with plan-id: plans take no overrides here; remove it.');
+    if (target?.kind === 'none')
+        refuse('has nothing to apply to: a dry run without a run target only signs in.');
     const parse = target?.kind === 'flow' ? flow_inputs/* parseFlowOverrides */.zv : overrides/* parseOverrides */.f$;
     return {
         target: target,
@@ -1192,8 +1217,8 @@ function parseWaiting(c) {
     };
 }
 const TARGET_INPUTS = [action_spec/* INPUT */.b.recipeId, action_spec/* INPUT */.b.flowId, action_spec/* INPUT */.b.planId, action_spec/* INPUT */.b.jobId];
-/** Exactly one of recipe-id, flow-id, plan-id and job-id; flow-recipes only with flow-id. */
-function parseTarget(c) {
+/** Exactly one of recipe-id, flow-id, plan-id and job-id (or, in a dry run, none); flow-recipes only with flow-id. */
+function parseTarget(c, dry) {
     const given = TARGET_INPUTS.filter((name) => c.get(name));
     const flowRecipes = c.get(action_spec/* INPUT */.b.flowRecipes);
     if (flowRecipes && !given.includes(action_spec/* INPUT */.b.flowId))
@@ -1213,6 +1238,8 @@ function parseTarget(c) {
         case action_spec/* INPUT */.b.planId:
             return { kind: 'plan', planId: id(action_spec/* INPUT */.b.planId) };
         default:
+            if (dry.dryRun)
+                return noRunTarget(dry);
             throw new input_values/* InputError */.dz(action_spec/* INPUT */.b.recipeId, 'is required (or give flow-id or plan-id to run a flow or a plan, ' +
                 'or job-id to wait on a job group that already runs).');
     }
@@ -1686,7 +1713,7 @@ function parseClientId(text) {
 
 /***/ }),
 
-/***/ 9445:
+/***/ 4982:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2207,8 +2234,8 @@ function positiveId(text) {
     return /^\d+$/.test(text) && Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
 
-// EXTERNAL MODULE: ./src/inputs/inputs.ts + 4 modules
-var inputs = __nccwpck_require__(5585);
+// EXTERNAL MODULE: ./src/inputs/inputs.ts + 5 modules
+var inputs = __nccwpck_require__(6329);
 // EXTERNAL MODULE: ./src/inputs/results-inputs.ts
 var results_inputs = __nccwpck_require__(2119);
 // EXTERNAL MODULE: ./src/shared/credentials.ts
@@ -2848,7 +2875,80 @@ const ACTION_NAME = 'trifacta-run-job-action';
 const VERSION = package_namespaceObject.rE;
 const USER_AGENT = `${ACTION_NAME}/${VERSION}`;
 
+// EXTERNAL MODULE: ./src/shared/jwt.ts
+var jwt = __nccwpck_require__(8614);
+;// CONCATENATED MODULE: ./src/auth/token-life.ts
+/**
+ * When an access token expires and when to refresh it. AAC's access tokens live 1 hour by its help page and
+ * 5 minutes by its 2025 guide, so the lifetime is read from each answer (`expires_in`) or the JWT's `exp`, never
+ * assumed. Pure.
+ */
+
+/** Refresh when less than this is left… */
+const REFRESH_MARGIN_MS = 60_000;
+/** …or less than this share of its lifetime, whichever is less: short-lived tokens are not refreshed every call. */
+const REFRESH_SHARE = 0.2;
+/**
+ * The life of `token`, obtained at `obtainedAt` (epoch ms, taken when the request was sent, so the estimate errs
+ * early), on the runner's clock: by `expires_in` seconds when the answer gave it; else by the JWT's `exp`, which is
+ * on the token server's clock and so is moved by `serverSkewMs` (the server's clock minus the runner's, from its
+ * `Date` header) when that is known. Undefined when neither is given: such a token is used until the API answers
+ * 401. Taking the earlier of the two would make a server whose clock lags refresh on every call.
+ */
+function lifeOf(token, obtainedAt, expiresInSeconds, serverSkewMs = 0) {
+    if (expiresInSeconds !== undefined && Number.isFinite(expiresInSeconds) && expiresInSeconds > 0) {
+        return { expiresAt: obtainedAt + expiresInSeconds * 1000, lifetimeMs: expiresInSeconds * 1000 };
+    }
+    const claims = (0,jwt/* jwtClaims */.v)(token);
+    if (claims?.exp === undefined)
+        return undefined;
+    const expiresAt = claims.exp * 1000 - serverSkewMs;
+    const lifetimeMs = claims.iat !== undefined && claims.iat < claims.exp ? (claims.exp - claims.iat) * 1000 : expiresAt - obtainedAt;
+    return { expiresAt, lifetimeMs: Math.max(0, lifetimeMs) };
+}
+/** Less than 60 s, or less than 20% of the lifetime, is left (the smaller margin counts). */
+function needsRefresh(life, now) {
+    if (life === undefined)
+        return false;
+    const margin = Math.min(REFRESH_MARGIN_MS, REFRESH_SHARE * life.lifetimeMs);
+    return life.expiresAt - now < margin;
+}
+/**
+ * When a refresh token expires (epoch ms): by the answer's `refresh_token_expires_in` seconds (counted from when
+ * the request was sent), else by the refresh token's own `exp` if it is a JWT; undefined when neither says.
+ */
+function refreshTokenExpiresAt(expiresIn, refreshToken, sentAt) {
+    const seconds = typeof expiresIn === 'number' || typeof expiresIn === 'string' ? Number(expiresIn) : NaN;
+    const plausible = (at) => (at > 0 && at - sentAt <= MAX_REFRESH_LIFE_MS ? at : undefined);
+    if (String(expiresIn).trim() !== '' && Number.isFinite(seconds) && seconds > 0) {
+        return plausible(sentAt + seconds * 1000);
+    }
+    const exp = refreshToken === undefined ? undefined : (0,jwt/* jwtClaims */.v)(refreshToken)?.exp;
+    return exp === undefined ? undefined : plausible(exp * 1000);
+}
+/** AAC lets a refresh token live up to 365 days; an expiry further off than this is not believed. */
+const MAX_REFRESH_LIFE_MS = 10 * 365 * 86_400_000;
+/** Every run warns once when less than this is left before the refresh token lapses. */
+const LAPSE_WARNING_MS = 14 * 86_400_000;
+/** `2026-12-14 09:30 UTC`. */
+const utcDate = (ms) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+/** The warning that the refresh token lapses soon, or undefined when it does not (or nothing says when). */
+function lapseWarning(expiresAt, now) {
+    if (expiresAt === undefined || expiresAt - now >= LAPSE_WARNING_MS)
+        return undefined;
+    const days = Math.max(0, Math.floor((expiresAt - now) / 86_400_000));
+    return (`The refresh token expires on ${utcDate(expiresAt)} (in ${days} days). If no run refreshes it before then, it ` +
+        'stops working and a new token pair must be made by hand. Schedule the keep-alive (a weekly workflow with ' +
+        'dry-run: true, refresh-token and no run target, in the same concurrency group as the runs; see "Keep the ' +
+        'refresh token alive" in docs/aac.md), or create a new pair with a longer lifetime.');
+}
+/** The token has expired by the runner's clock. */
+function hasExpired(life, now) {
+    return life !== undefined && now >= life.expiresAt;
+}
+
 ;// CONCATENATED MODULE: ./src/auth/token-endpoint.ts
+
 
 
 
@@ -2962,6 +3062,7 @@ function readAnswer(status, body, sentAt) {
         accessToken,
         refreshToken: text('refresh_token'),
         expiresIn: json?.expires_in !== undefined && Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : undefined,
+        refreshExpiresAt: refreshTokenExpiresAt(json?.refresh_token_expires_in, text('refresh_token'), sentAt),
         sentAt
     };
 }
@@ -3072,49 +3173,6 @@ function secretFailure(failure, doing, ctx) {
     }
 }
 
-// EXTERNAL MODULE: ./src/shared/jwt.ts
-var jwt = __nccwpck_require__(8614);
-;// CONCATENATED MODULE: ./src/auth/token-life.ts
-/**
- * When an access token expires and when to refresh it. AAC's access tokens live 1 hour by its help page and
- * 5 minutes by its 2025 guide, so the lifetime is read from each answer (`expires_in`) or the JWT's `exp`, never
- * assumed. Pure.
- */
-
-/** Refresh when less than this is left… */
-const REFRESH_MARGIN_MS = 60_000;
-/** …or less than this share of its lifetime, whichever is less: short-lived tokens are not refreshed every call. */
-const REFRESH_SHARE = 0.2;
-/**
- * The life of `token`, obtained at `obtainedAt` (epoch ms, taken when the request was sent, so the estimate errs
- * early), on the runner's clock: by `expires_in` seconds when the answer gave it; else by the JWT's `exp`, which is
- * on the token server's clock and so is moved by `serverSkewMs` (the server's clock minus the runner's, from its
- * `Date` header) when that is known. Undefined when neither is given: such a token is used until the API answers
- * 401. Taking the earlier of the two would make a server whose clock lags refresh on every call.
- */
-function lifeOf(token, obtainedAt, expiresInSeconds, serverSkewMs = 0) {
-    if (expiresInSeconds !== undefined && Number.isFinite(expiresInSeconds) && expiresInSeconds > 0) {
-        return { expiresAt: obtainedAt + expiresInSeconds * 1000, lifetimeMs: expiresInSeconds * 1000 };
-    }
-    const claims = (0,jwt/* jwtClaims */.v)(token);
-    if (claims?.exp === undefined)
-        return undefined;
-    const expiresAt = claims.exp * 1000 - serverSkewMs;
-    const lifetimeMs = claims.iat !== undefined && claims.iat < claims.exp ? (claims.exp - claims.iat) * 1000 : expiresAt - obtainedAt;
-    return { expiresAt, lifetimeMs: Math.max(0, lifetimeMs) };
-}
-/** Less than 60 s, or less than 20% of the lifetime, is left (the smaller margin counts). */
-function needsRefresh(life, now) {
-    if (life === undefined)
-        return false;
-    const margin = Math.min(REFRESH_MARGIN_MS, REFRESH_SHARE * life.lifetimeMs);
-    return life.expiresAt - now < margin;
-}
-/** The token has expired by the runner's clock. */
-function hasExpired(life, now) {
-    return life !== undefined && now >= life.expiresAt;
-}
-
 ;// CONCATENATED MODULE: ./src/auth/oauth.ts
 
 
@@ -3142,6 +3200,7 @@ class OAuthTokens {
     retryAt = 0;
     /** Grants that may have been carried out (the refresh token rotated) without their answer arriving. */
     unsure = [];
+    last;
     constructor(options) {
         this.options = options;
         this.grant = options.grant;
@@ -3170,6 +3229,18 @@ class OAuthTokens {
         this.current = undefined;
         await this.renew();
         return true;
+    }
+    /**
+     * A new access token now, whatever the current one's time left (the keep-alive of a refresh token): the answer,
+     * and whether the refresh token rotated (its write-back has then been done or has failed).
+     */
+    async refresh() {
+        await (this.prepared ??= this.prepare());
+        const before = this.grant.kind === 'refresh_token' ? this.grant.refreshToken : undefined;
+        this.current = undefined;
+        await this.renew();
+        const after = this.grant.kind === 'refresh_token' ? this.grant.refreshToken : undefined;
+        return { answer: this.last, rotated: before !== after };
     }
     /**
      * Waits up to `withinMs` for a refresh under way, so that its rotated refresh token reaches the secret before the
@@ -3252,6 +3323,7 @@ class OAuthTokens {
     async use(answer) {
         this.obtained += 1;
         this.unsure.length = 0;
+        this.last = answer;
         const life = lifeOf(answer.accessToken, answer.sentAt, answer.expiresIn, answer.serverSkewMs);
         this.options.onObtained(answer, this.obtained);
         if (this.grant.kind === 'refresh_token' && answer.refreshToken && answer.refreshToken !== this.grant.refreshToken) {
@@ -3453,8 +3525,13 @@ function describe(failure) {
 
 
 
+
 /** Failed writes so far: the first is explained in full, later ones only add a line. */
 let writeFailures = 0;
+/** The warning that the refresh token lapses soon is given once per run. */
+let lapseWarned = false;
+/** A rotated refresh token could not be written back (the step fails). */
+const rotatedTokenUnsaved = () => writeFailures > 0;
 function signIn(config, transport, clock) {
     const s = config.signIn;
     if (s.mode === 'static')
@@ -3474,7 +3551,7 @@ function signIn(config, transport, clock) {
         prepare: store ? () => store.check() : undefined,
         onAccessToken: saveAccessToken,
         onRotated: (refreshToken) => rotated(refreshToken, store),
-        onObtained: (answer, count) => obtained(answer, count, s.tokenEndpoint),
+        onObtained: (answer, count) => obtained(answer, count, s.tokenEndpoint, clock.now()),
         secretLabel: store?.label
     });
 }
@@ -3491,13 +3568,20 @@ async function finishSignIn(tokens, withinMs) {
     log/* log */.Rm.warning(note, { title: 'Refresh token may be lost' });
     return note;
 }
-function obtained(answer, count, endpoint) {
+function obtained(answer, count, endpoint, now) {
     const life = answer.expiresIn === undefined ? '' : `; it is valid for ${(0,format/* formatMs */._)(answer.expiresIn * 1000)}`;
-    const line = `${count === 1 ? 'Signed in' : `Access token ${count} obtained`} at ${endpoint}${life}.`;
+    const expires = answer.refreshExpiresAt;
+    const lapse = expires === undefined ? '' : `; the refresh token expires on ${utcDate(expires)}`;
+    const line = `${count === 1 ? 'Signed in' : `Access token ${count} obtained`} at ${endpoint}${life}${lapse}.`;
     if (count === 1)
         log/* log */.Rm.info(line);
     else
         log/* log */.Rm.debug(line);
+    const warning = lapseWarning(expires, now);
+    if (warning && !lapseWarned) {
+        lapseWarned = true;
+        log/* log */.Rm.warning(warning, { title: 'Refresh token expires soon' });
+    }
 }
 /**
  * The new refresh token: the secret first, then the masked output. Nothing is written to a runner file before the
@@ -3613,39 +3697,231 @@ function describeCancel(outcome, reason, subject) {
 }
 const cap = (text) => text.charAt(0).toUpperCase() + text.slice(1);
 
-;// CONCATENATED MODULE: ./src/shared/clock.ts
-/** Time, behind one seam so the waiter and the retry policy run on a fake clock in tests and the benchmark. */
-const realClock = {
-    now: () => Date.now(),
-    sleep: (ms, signal) => new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(abortReason(signal));
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(abortReason(signal));
-        };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, Math.max(0, ms));
-        signal?.addEventListener('abort', onAbort, { once: true });
-    })
-};
-function abortReason(signal) {
-    return signal.reason instanceof Error ? signal.reason : new AbortedError(String(signal.reason ?? 'aborted'));
+;// CONCATENATED MODULE: ./src/dry-run/credentials.ts
+
+const READS = ['/v4/auth', '/v4/jobGroups?limit=1'];
+async function checkCredentials(client, budget) {
+    const missing = [];
+    for (const path of READS) {
+        try {
+            await client.read(path, budget);
+            const instead = missing.length ? `; this edition has no ${missing.join(' or ')}` : '';
+            return { what: 'Credentials', outcome: 'passed', detail: `the API accepted the token (GET ${path}${instead})` };
+        }
+        catch (error) {
+            // A 403 is the token's user lacking a permission: the API knew the token.
+            if (error instanceof api_error/* ApiError */.hD && error.status === 403) {
+                const detail = `the API knew the token (GET ${path} answered 403: its user lacks a permission there)`;
+                return { what: 'Credentials', outcome: 'passed', detail };
+            }
+            // Only a call this edition does not have is skipped; anything else (401 first of all) fails the dry run.
+            if (!(error instanceof api_error/* ApiError */.hD && (error.status === 404 || error.status === 405)))
+                throw error;
+            missing.push(`GET ${path}`);
+        }
+    }
+    const detail = `this edition has neither ${missing.join(' nor ')}: the token is checked by the next call`;
+    return { what: 'Credentials', outcome: 'limited', detail };
 }
-/** The wait or request was given up on purpose (workflow cancelled). */
-class AbortedError extends Error {
-    constructor(message = 'aborted') {
-        super(message);
-        this.name = 'AbortedError';
+
+;// CONCATENATED MODULE: ./src/runner/outputs.ts
+/**
+ * Outputs: each written once, redacted before it is first written (a later different value is written again). A
+ * GITHUB_OUTPUT that cannot be written is kept as a failure of the step (file-commands.ts), never thrown.
+ */
+
+
+
+const written = new Map();
+function setOutput(name, value) {
+    const safe = (0,secrets/* redact */.E)(value);
+    if (written.get(name) === safe)
+        return;
+    written.set(name, safe);
+    write('GITHUB_OUTPUT', `the output ${name}`, () => core/* setOutput */.uH(name, safe));
+}
+
+;// CONCATENATED MODULE: ./src/report/result-json.ts
+
+/** The `result` output stays within this many bytes (GitHub allows 1 MB per output). */
+const MAX_RESULT_BYTES = 512 * 1024;
+/**
+ * The result as JSON within `max` bytes: when larger, stage errors are cut to 200 characters, then the stages
+ * of job groups that did not fail are left out (counted in `stagesOmitted`), then every stage list. Pure.
+ */
+function resultJson(result, max = MAX_RESULT_BYTES) {
+    const steps = [
+        (r) => r,
+        (r) => mapGroups(r, (g) => ({ ...g, stages: g.stages.map((s) => ({ ...s, error: s.error && s.error.slice(0, 200) })) })),
+        (r) => mapGroups(r, (g) => (g.status === 'Failed' ? g : withoutStages(g))),
+        (r) => mapGroups(r, withoutStages)
+    ];
+    let current = result;
+    for (const step of steps) {
+        current = step(current);
+        const json = JSON.stringify(current);
+        if (Buffer.byteLength(json, 'utf8') <= max)
+            return json;
+    }
+    return JSON.stringify({
+        ...current,
+        jobGroups: current.jobGroups.map((g) => ({ ...withoutStages(g), logs: { ...g.logs, stages: [], notes: [] } }))
+    });
+}
+function mapGroups(result, fn) {
+    return { ...result, jobGroups: result.jobGroups.map(fn) };
+}
+function withoutStages(group) {
+    return { ...group, stages: [], stagesOmitted: group.stagesOmitted + group.stages.length };
+}
+/** The report folder's stages.json: every stage of every job group read, with its whole error text. Pure. */
+function stagesDocument(report) {
+    return {
+        jobGroups: (report.jobGroups ?? []).map((group) => ({
+            id: group.id,
+            status: group.status ?? null,
+            stages: group.stages.map((s) => ({
+                id: s.id,
+                type: s.jobType,
+                status: s.status,
+                percentComplete: s.percentComplete ?? null,
+                executionLanguage: s.executionLanguage ?? null,
+                createdAt: s.createdAt ?? null,
+                updatedAt: s.updatedAt ?? null,
+                error: errorText(s.errorMessage) || null
+            }))
+        }))
+    };
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/results/report-dir.ts
+/**
+ * The report folder (the `report-dir` output): a new folder under RUNNER_TEMP holding result.json, the stages and
+ * the logs, for actions/upload-artifact. Only checked relative paths are written, always as new files inside the
+ * folder, and within a byte budget. Whole files are cleaned of secrets here; what is streamed into a file, by its
+ * writer (line by line, as it is unpacked).
+ */
+
+
+
+
+/** Everything the folder may hold together. */
+const MAX_REPORT_DIR_BYTES = 256 * 1024 * 1024;
+class ReportDir {
+    path;
+    written = 0;
+    maxBytes;
+    /** Set once the budget is spent or a write failed: what could not be written, for one warning. */
+    problem;
+    constructor(path, maxBytes) {
+        this.path = path;
+        this.maxBytes = maxBytes;
+    }
+    /** A new folder under RUNNER_TEMP (the system's temporary folder outside a runner); throws when it cannot be made. */
+    static create(env = process.env, maxBytes = MAX_REPORT_DIR_BYTES) {
+        const base = env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
+        (0,external_node_fs_namespaceObject.mkdirSync)(base, { recursive: true });
+        return new ReportDir((0,external_node_path_namespaceObject.resolve)((0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(base, 'trifacta-run-job-'))), maxBytes);
+    }
+    /** A new file at `segments` (checked names, e.g. from `entryPath`); never one outside the folder or existing. */
+    open(segments, budgeted = true) {
+        const file = (0,external_node_path_namespaceObject.resolve)(this.path, ...segments);
+        if (!file.startsWith(this.path + external_node_path_namespaceObject.sep))
+            throw new Error(`${segments.join('/')} is not inside the report folder`);
+        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.resolve)(file, '..'), { recursive: true });
+        const fd = (0,external_node_fs_namespaceObject.openSync)(file, 'wx');
+        let open = true;
+        let closed = false;
+        return {
+            write: (data) => {
+                if (!open)
+                    return;
+                const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+                if (budgeted && this.written + bytes.length > this.maxBytes) {
+                    // Full: nothing more goes in (no file gets a gap), and the folder says so once.
+                    this.written = this.maxBytes;
+                    this.problem ??= `the report folder reached its bound of ${this.maxBytes} bytes`;
+                    return;
+                }
+                this.written += bytes.length;
+                try {
+                    (0,external_node_fs_namespaceObject.writeSync)(fd, bytes);
+                }
+                catch (error) {
+                    // A full disk, say: the file stays as far as it got, and the reading goes on.
+                    this.problem ??= `a write failed (${error.message})`;
+                    open = false;
+                }
+            },
+            close: () => {
+                if (!closed)
+                    (0,external_node_fs_namespaceObject.closeSync)(fd);
+                open = false;
+                closed = true;
+            }
+        };
+    }
+    /** Writes a whole file at once, secrets removed; outside the byte bound (result.json is bounded itself). */
+    writeFile(segments, text) {
+        const writer = this.open(segments, false);
+        try {
+            writer.write((0,secrets/* redact */.E)(text));
+        }
+        finally {
+            writer.close();
+        }
     }
 }
 
-// EXTERNAL MODULE: ./src/inputs/overrides.ts + 1 modules
-var overrides = __nccwpck_require__(3849);
-// EXTERNAL MODULE: ./src/inputs/sign-in-inputs.ts
-var sign_in_inputs = __nccwpck_require__(6004);
+;// CONCATENATED MODULE: ./src/run/result-output.ts
+/**
+ * The `result` and `report-dir` outputs and the report folder's files, set at every ending (invalid inputs too).
+ * A folder that cannot be made or written is a warning, and `report-dir` stays empty; the result is unchanged.
+ */
+
+
+
+
+
+/** A new report folder, or undefined (with a warning) when none can be made. */
+function openReportDir() {
+    try {
+        return ReportDir.create();
+    }
+    catch (error) {
+        log/* log */.Rm.warning(`Could not make the report folder (report-dir) under RUNNER_TEMP: ${error.message}`);
+        return undefined;
+    }
+}
+/** Writes the folder's files and sets both outputs; `result` names the folder only when it was written. */
+function publishResult(result, dir, report) {
+    const written = dir !== undefined && writeFiles(dir, result, report);
+    const final = { ...result, reportDir: written ? dir.path : null };
+    setOutput(action_spec/* OUTPUT */.a.result, resultJson(final));
+    setOutput(action_spec/* OUTPUT */.a.reportDir, written ? dir.path : '');
+    if (dir?.problem)
+        log/* log */.Rm.warning(`The report folder is incomplete: ${dir.problem}.`);
+}
+function writeFiles(dir, result, report) {
+    try {
+        if (report)
+            dir.writeFile(['stages.json'], `${JSON.stringify(stagesDocument(report), null, 2)}\n`);
+        const json = resultJson({ ...result, reportDir: dir.path });
+        dir.writeFile(['result.json'], `${JSON.stringify(JSON.parse(json), null, 2)}\n`);
+        return true;
+    }
+    catch (error) {
+        log/* log */.Rm.warning(`Could not write the report folder (report-dir) ${dir.path}: ${error.message}`);
+        return false;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/quality/profile.ts
 /**
  * A job group's profile read into figures: per output the row count, per column how many values are valid,
@@ -4148,11 +4424,13 @@ function buildResult(report, context) {
         outputs: bounded(report.written),
         publications: (report.jobGroups ?? []).flatMap((g) => publicationsOf(g.id, g.publications?.items) ?? []),
         reportDir: context.reportDir ?? null,
-        quality: report.quality ? qualityFigures(report.quality) : null
+        quality: report.quality ? qualityFigures(report.quality) : null,
+        dryRun: false
     };
 }
+/** What ran; null for none (a dry run that only signs in). */
 function kindOf(target) {
-    return target.kind === 'job' ? 'job-group' : target.kind;
+    return target.kind === 'none' ? null : target.kind === 'job' ? 'job-group' : target.kind;
 }
 /** One entry per job group: the detailed ones with stages, the others (of a large flow) with their status. */
 function jobGroupsOf(report) {
@@ -4217,6 +4495,986 @@ function seconds(ms) {
     return ms === undefined ? null : Math.round(ms / 1000);
 }
 
+;// CONCATENATED MODULE: ./src/dry-run/dry-run-report.ts
+/**
+ * The report of a dry run: what was checked and how it went, told as the headline, the outputs and the step
+ * summary. A dry run starts nothing; when a server started a job anyway, the report says so first. Pure.
+ */
+
+
+
+
+const DRY_RUN_STATUS = 'DryRun';
+/** Passed: every check held (a limited one too) and nothing was started. */
+const passed = (report) => report.verdict !== 'failed' && report.verdict !== 'started';
+/** The target's name, quoted, on one line: ` ('Sales by region')`, or '' when unknown. */
+function named(report) {
+    return report.name ? ` ('${(0,format/* oneLine */.T)(report.name, 100)}')` : '';
+}
+/** `Dry run: recipe 7 ('Sales by region') would run`, and the like. Raw text: escape it where it goes. */
+function headline(report) {
+    const what = `${report.subject}${named(report)}`;
+    switch (report.verdict) {
+        case 'would-run':
+            return `Dry run: ${what} would run`;
+        case 'exists':
+            return `Dry run: ${what} exists (only its existence was checked)`;
+        case 'status':
+            return `Dry run: ${what} is ${(0,format/* oneLine */.T)(report.status ?? 'of unknown status', 60)}`;
+        case 'signed-in':
+            return `Dry run: signed in${report.renewed ? ', and the refresh token was renewed' : ''}`;
+        case 'started':
+            return `Dry run: the server started job ${report.stray?.id} for ${what} despite test mode`;
+        case 'failed':
+            return `Dry run failed: ${what}`;
+    }
+}
+/**
+ * The outputs: `status` is DryRun when the checks passed, and `job-id` stays empty, unless a server started a job
+ * despite test mode: then they name that job and its status, as they would for any run. No data was made:
+ * `quality` is not-checked.
+ */
+function dryRunOutputs(report) {
+    const { stray } = report;
+    return {
+        [action_spec/* OUTPUT */.a.jobId]: stray ? String(stray.id) : '',
+        [action_spec/* OUTPUT */.a.status]: passed(report) ? DRY_RUN_STATUS : (stray?.status ?? ''),
+        [action_spec/* OUTPUT */.a.requestId]: report.requestId,
+        [action_spec/* OUTPUT */.a.jobUrl]: stray?.url ?? '',
+        [action_spec/* OUTPUT */.a.durationSeconds]: '',
+        [action_spec/* OUTPUT */.a.jobs]: '[]',
+        [action_spec/* OUTPUT */.a.written]: '',
+        [action_spec/* OUTPUT */.a.quality]: 'not-checked',
+        [action_spec/* OUTPUT */.a.jobIds]: JSON.stringify(stray ? [stray.id] : []),
+        [action_spec/* OUTPUT */.a.flowRunId]: '',
+        [action_spec/* OUTPUT */.a.planRunId]: ''
+    };
+}
+const MARK = { passed: '✅', limited: '⚠️', failed: '❌' };
+/** The step summary of a dry run, as Markdown with HTML tables; every server text escaped. */
+function renderDryRunSummary(report) {
+    const icon = report.verdict === 'failed' || report.verdict === 'started' ? '❌' : '🔎';
+    // An HTML heading: Markdown would turn a URL in a server-given name into a link.
+    const lines = [`<h3>${icon} ${escapeText(headline(report), 400)}</h3>`, ''];
+    if (report.stray)
+        lines.push(`<p><b>${escapeText(report.stray.text, 1000)}</b></p>`, '');
+    if (report.error)
+        lines.push(`<p>${escapeText(report.error, 2000)}</p>`, '');
+    for (const note of report.notes)
+        lines.push(`<p>${escapeText(note, 1000)}</p>`, '');
+    if (report.checks.length > 0) {
+        const rows = report.checks.map((c) => `<tr><td>${escapeText(c.what, 100)}</td><td>${MARK[c.outcome]}</td><td>${escapeText(c.detail, 600)}</td></tr>`);
+        const head = '<thead><tr><th>Checked</th><th></th><th>Result</th></tr></thead>';
+        lines.push('#### Checked', '', `<table>\n${head}\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`, '');
+    }
+    if (report.writes)
+        lines.push('#### Would write', '', ...writesSection(report.writes), '');
+    if (!report.stray)
+        lines.push('<p>Nothing was started: this was a dry run (dry-run: true).</p>', '');
+    if (report.runUrl) {
+        const url = (0,secrets/* redact */.E)(report.runUrl).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+        lines.push(`<p>Workflow run: <a href="${url}">${escapeText(report.runUrl, 200)}</a></p>`, '');
+    }
+    return lines.join('\n');
+}
+function writesSection(writes) {
+    if (writes.length === 0)
+        return ['<p>The overrides change no output: each output writes where it is set up to.</p>'];
+    return ['<ul>', ...writes.map((w) => `<li><code>${escapeText(w, 400)}</code></li>`), '</ul>'];
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/dry-run-result.ts
+
+
+function dryRunResult(report, target) {
+    const { stray } = report;
+    const ok = passed(report);
+    const failedChecks = report.checks.filter((c) => c.outcome === 'failed').map((c) => `${c.what}: ${c.detail}`);
+    const error = stray
+        ? { title: 'A dry run started a job', message: stray.text }
+        : ok
+            ? null
+            : { title: report.errorTitle ?? 'Dry run failed', message: report.error ?? failedChecks.join(' ') };
+    return {
+        version: RESULT_VERSION,
+        kind: kindOf(target),
+        ending: ok ? 'dry-run' : 'error',
+        status: ok ? DRY_RUN_STATUS : (stray?.status ?? null),
+        failed: !ok,
+        ids: {
+            recipeId: target.kind === 'recipe' ? target.recipeId : null,
+            jobGroupId: stray?.id ?? null,
+            jobGroupIds: stray ? [stray.id] : [],
+            flowId: target.kind === 'flow' ? target.flowId : null,
+            flowRunId: null,
+            planId: target.kind === 'plan' ? target.planId : null,
+            planRunId: null
+        },
+        requestId: report.requestId || null,
+        timings: { startedAt: null, finishedAt: null, durationSeconds: null },
+        urls: { job: stray?.url ?? null, flow: null, plan: null, workflowRun: report.runUrl ?? null },
+        error,
+        notes: [...report.notes],
+        inputErrors: [],
+        jobGroups: stray ? [strayGroup(report, target)] : [],
+        outputs: { files: [], tables: [] },
+        publications: [],
+        reportDir: null,
+        quality: null,
+        dryRun: true
+    };
+}
+function strayGroup(report, target) {
+    const stray = report.stray;
+    return {
+        id: stray.id,
+        status: stray.status ?? null,
+        name: null,
+        task: null,
+        recipeId: target.kind === 'recipe' ? target.recipeId : null,
+        url: stray.url,
+        durationSeconds: null,
+        stages: [],
+        stagesOmitted: 0,
+        outputs: null,
+        publications: null,
+        logs: { state: 'not-requested', stages: [], archive: null, notes: [] }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/publish-dry-run.ts
+
+
+
+
+
+
+async function publishDryRun(config, report) {
+    for (const [name, value] of Object.entries(dryRunOutputs(report)))
+        setOutput(name, value);
+    publishResult(dryRunResult(report, config.target), undefined);
+    for (const write of report.writes ?? [])
+        log/* log */.Rm.info(`Would write: ${write}`);
+    for (const note of report.notes)
+        log/* log */.Rm.info(note);
+    const markdown = fitSummary(renderDryRunSummary(report));
+    await appendSummary(markdown);
+    if (config.commentOnPr) {
+        const { commentOnPullRequest } = await __nccwpck_require__.e(/* import() */ 604).then(__nccwpck_require__.bind(__nccwpck_require__, 9604));
+        await commentOnPullRequest(config, report, markdown);
+    }
+    if (passed(report)) {
+        log/* log */.Rm.info(`${headline(report)}. Nothing was started.`);
+        return;
+    }
+    const title = report.stray ? 'A dry run started a job' : (report.errorTitle ?? 'Dry run failed');
+    const why = report.checks.filter((c) => c.outcome === 'failed').map((c) => `${c.what}: ${c.detail}`);
+    log/* log */.Rm.error(report.stray?.text ?? report.error ?? `${headline(report)}. ${why.join(' ')}`, { title });
+    process.exitCode = 1;
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/check-kind.ts
+function budgetOf(ctx) {
+    return { deadline: ctx.deadline, persistMs: Math.max(0, ctx.deadline - ctx.clock.now()), signal: ctx.signal };
+}
+/**
+ * An `ApiError`'s message without its generic hint, for a caller that gives a better one. An answer that is not the
+ * API's own (no exception body: a web page, a proxy) keeps its hint, which is about api-url.
+ */
+function withoutHint(error) {
+    return error.exception && error.hint && error.message.endsWith(error.hint)
+        ? error.message.slice(0, -error.hint.length).trim()
+        : error.message;
+}
+
+;// CONCATENATED MODULE: ./src/api/history-pages.ts
+/** Pages read at most before giving up on proof. */
+const MAX_HISTORY_PAGES = 10;
+/**
+ * Whether the rows read so far, with this page, hold every row created at or after `since` (epoch ms): an empty
+ * page ends the history, a row older than `since` ends the window. A `count` the server gives is not believed.
+ */
+function pageVerdict(page, since) {
+    const times = page.rows.map(createdMs);
+    const first = times.findIndex((t) => !Number.isFinite(t));
+    if (first >= 0)
+        return { kind: 'unproven', why: `job group ${page.rows[first].id} has no readable createdAt` };
+    const sequence = page.previousLast === undefined ? times : [page.previousLast, ...times];
+    if (sequence.some((t, i) => i > 0 && t > sequence[i - 1])) {
+        return { kind: 'unproven', why: 'the server did not list the job groups newest first, as asked' };
+    }
+    if (page.rows.length === 0)
+        return { kind: 'complete' };
+    if (times.at(-1) < since)
+        return { kind: 'complete' };
+    return { kind: 'more' };
+}
+/** Epoch ms of a row's createdAt; NaN when it has none. */
+function createdMs(group) {
+    return typeof group.createdAt === 'string' ? Date.parse(group.createdAt) : NaN;
+}
+
+;// CONCATENATED MODULE: ./src/targets/start-retries.ts
+
+
+
+
+/** The start may have created a run, and it could not be settled whether it did: it is not sent again. */
+class TriggerUnsettledError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'TriggerUnsettledError';
+    }
+}
+/** `The <thing> may have started: <what>. … Look in <where> started after <time> before re-running.` */
+function mayHaveStarted(unsettled, what, requestId) {
+    const started = new Date(unsettled.stepStartedAt).toISOString();
+    return new TriggerUnsettledError(`The ${unsettled.thing} may have started: ${what}. To avoid running it twice, the trigger is not sent again.` +
+        `${requestId ? ` Request id: ${requestId}.` : ''}` +
+        ` Look in ${unsettled.where} started after ${started} before re-running.`);
+}
+/** `attempt` in the one retry loop, within the step's deadline, logging persistent retries as warnings. */
+function startWithRetries(ctx, what, attempt, hooks) {
+    return withRetries(attempt, {
+        what,
+        clock: ctx.clock,
+        deadline: ctx.deadline,
+        persistMs: PERSISTENT_FAILURE_MS,
+        refusedMs: REFUSED_MS,
+        signal: ctx.signal,
+        halt: ctx.halt,
+        random: ctx.random,
+        onRetry: (message, persistent) => (persistent ? ctx.log.warning(message) : ctx.log.debug(message)),
+        ...hooks
+    });
+}
+function requestIdOf(failure) {
+    return failure instanceof api_error/* ApiError */.hD ? failure.requestId : '';
+}
+/**
+ * Send a start that no history can settle: again only when the server certainly did nothing (429, connection
+ * refused, host not found). A lost, unreadable or 304 answer fails with "may have started" and where to look, and
+ * nothing more is sent.
+ */
+function startOnce(ctx, start) {
+    const unsettled = (what, requestId) => mayHaveStarted(start.unsettled, what, requestId);
+    const attempt = async () => {
+        let response;
+        try {
+            response = await start.send();
+        }
+        catch (error) {
+            if (isUnreadableAnswer(error)) {
+                const status = error.status;
+                throw unsettled(`the server answered ${status} with an answer that could not be read`, requestIdOf(error));
+            }
+            if (error instanceof TransportError && error.kind === 'aborted')
+                throw unsettled('the workflow was cancelled while the start was being sent', '');
+            throw error;
+        }
+        if (response.status === 304) {
+            const what = 'the server answered 304 Not Modified (a run with this execution id exists) without naming it';
+            throw unsettled(what, response.requestId);
+        }
+        const started = start.read(response);
+        if (!started)
+            throw unsettled(`the server answered ${response.status} without naming the run`, response.requestId);
+        return started;
+    };
+    return startWithRetries(ctx, start.what, attempt, {
+        retryable: (error) => triggerDecision(error) !== 'fail',
+        beforeRetry: (failure) => triggerDecision(failure) === 'reconcile' || triggerDecision(failure) === 'settle'
+            ? Promise.reject(unsettled(`its answer was lost (${reason(failure)})`, requestIdOf(failure)))
+            : Promise.resolve(undefined),
+        describe: (failure, delay) => `${start.what} failed (${reason(failure)}); the server did not act on it, sending again in ${(0,format/* formatMs */._)(delay)}`
+    });
+}
+
+;// CONCATENATED MODULE: ./src/targets/job-history.ts
+/**
+ * The job history, asked when a start's outcome is unknown: did this step's send create a job group? Only a job
+ * group that is certainly this step's own is adopted: exactly one of this recipe, created between the first send
+ * and now, in a history read far enough to prove there is no other. The lookup pages until the rows are older
+ * than that window (or the history ends) and checks that they came newest first (history-pages.ts); where it
+ * cannot prove it saw every candidate, nothing is guessed and nothing is sent again. Several candidates mean
+ * another run started the same recipe meanwhile: the same. Tries `GET /v4/jobLibrary`, then the older
+ * `GET /v4/jobGroups`.
+ */
+
+
+
+
+/**
+ * The server's clock is read from its `Date` header (whole seconds) to place the first send on its time line;
+ * this much is allowed for that rounding and the network. Without a `Date` header, a minute.
+ */
+const SKEW_MARGIN_MS = 2_000;
+const UNKNOWN_SKEW_MS = 60_000;
+/** A `Date` header further off than this is a gateway's or a broken clock's, not the server's: it is ignored. */
+const MAX_TRUSTED_OFFSET_MS = 10 * 60_000;
+/** When the history shows nothing, it is read again after these delays (a read replica may lag). */
+const RECHECKS_MS = [0, 2_000, 5_000];
+const LOOKUP_BUDGET_MS = 60_000;
+/** Rows asked for per page; a server may answer fewer (25 by default, near 100 at most). */
+const PAGE_SIZE = 100;
+/** At most this many candidates are named in an error. */
+const job_history_MAX_LISTED = 10;
+/**
+ * The job group this step created, if the history proves it shows exactly one of this recipe created since the
+ * first send; undefined if it proves there is none. Throws `TriggerUnsettledError` when there are several, when
+ * it cannot prove there is no other, or when the history cannot be read.
+ */
+async function findOwnJobGroup(history, context, cause) {
+    const { ctx } = history;
+    const requestId = cause instanceof api_error/* ApiError */.hD ? cause.requestId : '';
+    let reading = { candidates: [] };
+    // A history that lags shows nothing yet: it is asked again a little later before "nothing" is believed.
+    for (const wait of RECHECKS_MS) {
+        if (wait > 0)
+            await ctx.clock.sleep(wait, ctx.signal);
+        reading = await readHistory(history, context, requestId);
+        if (reading.candidates.length > 0 || reading.unproven)
+            break;
+    }
+    const { candidates, unproven } = reading;
+    if (candidates.length > 1)
+        throw several(history, context, candidates, requestId);
+    if (unproven === undefined)
+        return candidates[0];
+    const [one] = candidates;
+    const what = one
+        ? `${context}; the job history shows job group ${one.id} of recipe ${history.recipeId}, but cannot prove ` +
+            `that no other was created since then (${unproven}), so it is not adopted`
+        : `${context}, and the job history cannot prove that no job group of recipe ${history.recipeId} was ` +
+            `created since then (${unproven})`;
+    throw unsettled(history, what, requestId);
+}
+function several(history, context, candidates, requestId) {
+    const listed = candidates
+        .slice(0, job_history_MAX_LISTED)
+        .map((g) => `${g.id} (${history.historyUrl}/${g.id})`)
+        .join(', ');
+    history.ctx.log.debug(`Job groups of recipe ${history.recipeId} created since the first send: ${listed}`);
+    return unsettled(history, `${context}, and the job history shows ${candidates.length} job groups of recipe ${history.recipeId} created ` +
+        `since then, so another run may have started the same recipe: ${listed}. None is adopted or cancelled`, requestId);
+}
+/** One reading: the first list endpoint that answers, paged until it proves or cannot. */
+async function readHistory(history, context, requestId) {
+    const { ctx } = history;
+    const deadline = Math.min(ctx.deadline, ctx.clock.now() + LOOKUP_BUDGET_MS);
+    const budget = { deadline, persistMs: LOOKUP_BUDGET_MS, signal: ctx.signal };
+    const query = { limit: String(PAGE_SIZE), sort: '-createdAt', ranfor: 'recipe' };
+    const since = String(history.firstSentAt - UNKNOWN_SKEW_MS);
+    let lastError;
+    for (const [endpoint, extra] of [
+        ['/v4/jobLibrary', { 'dateFilter[createdAt][gte]': since }],
+        ['/v4/jobGroups', {}]
+    ]) {
+        try {
+            return await readPages(history, (offset) => history.api.list(endpoint, { ...query, ...extra, offset: String(offset) }, budget));
+        }
+        catch (error) {
+            lastError = error;
+            ctx.log.debug(`Looking up job groups with GET ${endpoint} failed: ${error.message}`);
+        }
+    }
+    const why = lastError instanceof api_error/* ApiError */.hD ? reason(lastError) : lastError.message;
+    throw unsettled(history, `${context}, and the job history could not be read to check (${why})`, requestId);
+}
+/** Pages from offset 0 until the rows are older than the window, the history ends, or proof fails. */
+async function readPages(history, read) {
+    const found = new Map();
+    let offset = 0;
+    let previousLast;
+    let window;
+    for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
+        const { groups, rows, serverNow } = await read(offset);
+        // The window is placed on the server's time line once, by its first answer.
+        window ??= windowStart(history, serverNow, history.ctx.clock.now());
+        for (const g of groups) {
+            if (g.wrangledDataset?.id === history.recipeId && createdMs(g) >= window)
+                found.set(g.id, g);
+        }
+        // A row without a usable id could be any job group, this step's own too: nothing is proven past it.
+        const unusable = rows - groups.length;
+        const verdict = unusable > 0
+            ? { kind: 'unproven', why: `${unusable} job group${unusable > 1 ? 's' : ''} without a valid id` }
+            : pageVerdict({ rows: groups, previousLast }, window);
+        if (verdict.kind !== 'more') {
+            return { candidates: [...found.values()], unproven: verdict.kind === 'unproven' ? verdict.why : undefined };
+        }
+        offset += rows;
+        previousLast = createdMs(groups.at(-1));
+    }
+    const unproven = `${MAX_HISTORY_PAGES} pages (${offset} job groups) did not reach one older than the first send`;
+    return { candidates: [...found.values()], unproven };
+}
+/** The first send on the server's time line, less the margin; a minute earlier without a trusted `Date`. */
+function windowStart(history, serverNow, readAt) {
+    const offset = serverNow === undefined ? undefined : serverNow - readAt;
+    const trusted = offset !== undefined && Math.abs(offset) <= MAX_TRUSTED_OFFSET_MS;
+    return history.firstSentAt + (trusted ? offset - SKEW_MARGIN_MS : -UNKNOWN_SKEW_MS);
+}
+function unsettled(history, what, requestId) {
+    const where = `the job history (${history.historyUrl}) for a job of recipe ${history.recipeId}`;
+    return mayHaveStarted({ thing: 'job', where, stepStartedAt: history.firstSentAt }, what, requestId);
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/stray-job.ts
+/**
+ * A job group that a server started although the request asked for test mode. It is this step's own (the answer
+ * named it, or the job history found exactly one since the send), so it is dealt with as a run of this step would
+ * be: saved for the post step first, then cancelled at once, and reported with its link. One of another recipe
+ * is not this step's: it is reported and left alone.
+ */
+
+
+
+/** Reading, cancelling and re-reading the job get this long, whatever is left of the dry run's own time. */
+const CLEANUP_MS = 30_000;
+async function handleStrayJob(api, id, recipeId, ctx) {
+    const url = `${ctx.appUrl}/jobs/${id}`;
+    // Not aborted by a workflow cancel: a job started by mistake is cancelled whatever happens around it.
+    const budget = { deadline: ctx.clock.now() + CLEANUP_MS, persistMs: CLEANUP_MS };
+    const started = `The server started job ${id} for recipe ${recipeId} although the request asked for test mode ` +
+        '(testMode: true).';
+    let group;
+    try {
+        group = await api.get(id, budget);
+    }
+    catch (error) {
+        if (error instanceof api_error/* ApiError */.hD && error.status === 404) {
+            const text = `The server's answer to the test-mode request named job group ${id}, which does not exist (GET ` +
+                `/v4/jobGroups/${id} answered 404): nothing was cancelled. Check the job history: ${ctx.appUrl}/jobs.`;
+            return { id, url, text };
+        }
+        log/* log */.Rm.debug(`Reading job group ${id} failed: ${error.message}`);
+    }
+    const of = group?.wrangledDataset?.id;
+    if (typeof of === 'number' && of !== recipeId) {
+        const text = `The server's answer to the test-mode request named job group ${id}, of recipe ${of}, not of recipe ` +
+            `${recipeId}: it is not this step's, so it was left alone. ${url}`;
+        return { id, url, status: group?.status, text };
+    }
+    saveStarted({ kind: 'recipe', id, jobGroupIds: [id] }, { triggered: true, waiting: true, requestId: '' });
+    log/* log */.Rm.warning(`${started} Cancelling it: ${url}`, { title: 'Job started by a dry run' });
+    const outcome = await api.cancel(id, budget);
+    if (outcome.kind === 'failed') {
+        const text = `${started} Cancelling it failed (${outcome.error.message}); the post step tries again. Cancel it in ` +
+            `the app if it still runs: ${url}`;
+        return { id, url, status: group?.status, text };
+    }
+    saveSettled();
+    const status = (await (0,log/* quietly */.gd)(`Reading the status of job ${id}`, () => api.status(id, budget))) ?? group?.status;
+    const fate = outcome.kind === 'cancelled'
+        ? `This step cancelled it${status ? ` (status ${status})` : ''}; check what it may have written: ${url}`
+        : `This edition cannot cancel jobs through the API, so it keeps running: cancel it in the app: ${url}`;
+    return { id, url, status, text: `${started} ${fate}` };
+}
+
+;// CONCATENATED MODULE: ./src/api/job-request.ts
+function buildRunJobGroupRequest(recipeId, overrides, runParameters) {
+    const body = { wrangledDataset: { id: recipeId } };
+    if (overrides !== undefined) {
+        const { ignoreRecipeErrors, ...rest } = overrides;
+        if (typeof ignoreRecipeErrors === 'boolean')
+            body.ignoreRecipeErrors = ignoreRecipeErrors;
+        if (Object.keys(rest).length > 0 || !('ignoreRecipeErrors' in overrides))
+            body.overrides = rest;
+    }
+    const parameters = runParametersBody(runParameters);
+    if (parameters)
+        body.runParameters = parameters;
+    return body;
+}
+/** `runParameters` as recipes and flows take it, or undefined when there are none. */
+function runParametersBody(runParameters) {
+    if (runParameters.length === 0)
+        return undefined;
+    return { overrides: { data: runParameters.map(({ key, value }) => ({ key, value })) } };
+}
+
+// EXTERNAL MODULE: ./src/inputs/flow-inputs.ts
+var flow_inputs = __nccwpck_require__(6609);
+;// CONCATENATED MODULE: ./src/dry-run/test-mode.ts
+/**
+ * Test mode of `POST /v4/jobGroups` (the AAC spec's `testMode`): the very request a run would send, with the
+ * top-level `testMode: true`, and what its answer means. The server validates the run without starting it and
+ * answers `{datasetId, datasetName, sessionId}`; anything that names a job group means a job started after all.
+ * Also what a recipe's or flow's `overrides` would write. Pure.
+ */
+
+
+
+
+
+/** The run's own request body, in test mode. */
+function buildTestModeRequest(recipeId, overrides, runParameters) {
+    return { ...buildRunJobGroupRequest(recipeId, overrides, runParameters), testMode: true };
+}
+/** What a 2xx (or 304) answer to the test-mode request says. A job group id anywhere at the top wins. */
+function readTestModeAnswer(status, data) {
+    if (status === 304) {
+        return {
+            kind: 'unreadable',
+            why: 'the server answered 304 Not Modified (a job group with this execution id exists)'
+        };
+    }
+    const o = typeof data === 'object' && data !== null && !Array.isArray(data) ? data : {};
+    if (isId(o.id))
+        return { kind: 'started', jobGroupId: o.id };
+    if (o.reason === 'JobStarted' || 'jobs' in o || 'jobGraph' in o) {
+        return { kind: 'unreadable', why: `the server answered ${status} as if a job had started, naming no job group` };
+    }
+    const name = typeof o.datasetName === 'string' && o.datasetName.trim() ? o.datasetName : undefined;
+    if (typeof o.sessionId === 'string' && (name !== undefined || isId(o.datasetId))) {
+        return { kind: 'accepted', name, datasetId: isId(o.datasetId) ? o.datasetId : undefined };
+    }
+    return { kind: 'unreadable', why: `the server answered ${status} with neither a test-mode result nor a job group` };
+}
+/** A 400 (or 422) that names `testMode`: this edition does not take the field, so nothing but existence is known. */
+function rejectsTestMode(error) {
+    if (!(error instanceof api_error/* ApiError */.hD) || (error.status !== 400 && error.status !== 422))
+        return false;
+    const said = [error.exception?.name, error.exception?.message, error.exception?.details, error.snippet];
+    return said.some((text) => typeof text === 'string' && /test[\s_-]?mode/i.test(text));
+}
+const MAX_WRITES = 20;
+/**
+ * What `overrides` would write, one line per write setting and publication, e.g. `overwrite csv file
+ * s3://bucket/sales.csv`; a flow's (keyed by output name) prefixed with the output. Empty when they change no
+ * output (then the recipe writes to its own outputs). At most 20 lines, the last saying how many more.
+ */
+function describeWrites(overrides, byOutput = false) {
+    const lines = [];
+    if (byOutput) {
+        for (const [name, value] of Object.entries(overrides ?? {})) {
+            if (flow_inputs/* FLOW_RUN_FIELDS */.hC.includes(name))
+                continue;
+            for (const line of writesOf(value))
+                lines.push(`${(0,format/* oneLine */.T)(name, 100)}: ${line}`);
+        }
+    }
+    else
+        lines.push(...writesOf(overrides));
+    if (lines.length <= MAX_WRITES)
+        return lines;
+    return [...lines.slice(0, MAX_WRITES - 1), `… and ${lines.length - MAX_WRITES + 1} more`];
+}
+function writesOf(overrides) {
+    if (typeof overrides !== 'object' || overrides === null)
+        return [];
+    const o = overrides;
+    const text = (v) => (typeof v === 'string' || typeof v === 'number' ? (0,format/* oneLine */.T)(String(v), 300) : '');
+    const items = (v) => Array.isArray(v) ? v.filter((i) => typeof i === 'object' && i !== null) : [];
+    const files = [...items(o.writesettings), ...items(o.writeSettings)].map((w) => [text(w.action) || 'create', text(w.format), 'file', text(w.path) || '(no path)'].filter(Boolean).join(' '));
+    const tables = items(o.publications).map((p) => {
+        const path = Array.isArray(p.path) ? p.path.map(text).filter(Boolean) : [];
+        const table = [...path, text(p.tableName) || '(no table name)'].join('.');
+        return [text(p.action) || 'create', text(p.targetType), 'table', table].filter(Boolean).join(' ');
+    });
+    return [...files, ...tables];
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/recipe-check.ts
+/**
+ * A recipe's dry run: the run's own `POST /v4/jobGroups` with `testMode: true`, which the server validates without
+ * starting anything. It is sent again only when a send certainly created nothing: a lost or unreadable answer is
+ * first looked up in the job history, since an edition that ignored `testMode` may have started the job. A job
+ * found that way, or named by the answer, is this step's own: it is cancelled and reported (`stray-job.ts`).
+ * Where the edition refuses `testMode`, the recipe is read instead and the report says only its existence was
+ * checked.
+ */
+
+
+
+
+
+
+
+
+const PATH = '/v4/jobGroups';
+class RecipeCheck {
+    subject;
+    api;
+    recipeId;
+    overrides;
+    runParameters;
+    constructor(api, recipeId, overrides, runParameters) {
+        this.api = api;
+        this.recipeId = recipeId;
+        this.overrides = overrides;
+        this.runParameters = runParameters;
+        this.subject = `recipe ${recipeId}`;
+    }
+    async check(ctx) {
+        const writes = describeWrites(this.overrides);
+        let sent;
+        try {
+            sent = await this.send(ctx);
+        }
+        catch (error) {
+            if (!rejectsTestMode(error))
+                throw error;
+            return { ...(await this.existence(ctx, error)), writes };
+        }
+        if (sent.kind === 'started') {
+            const stray = await handleStrayJob(this.api, sent.id, this.recipeId, ctx);
+            const detail = 'the server started a job instead of checking the run (testMode: true was ignored)';
+            const check = { what: `Recipe ${this.recipeId}`, outcome: 'failed', detail };
+            return { verdict: 'started', stray, checks: [check], requestId: sent.requestId, writes };
+        }
+        const given = [this.overrides ? 'overrides' : '', this.runParameters.length ? 'run-parameters' : ''];
+        const what = given.filter(Boolean).join(' and ');
+        const detail = `accepted in test mode (POST ${PATH} with testMode: true${what ? `, with the ${what}` : ''})`;
+        const checks = [{ what: `Recipe ${this.recipeId}`, outcome: 'passed', detail }];
+        const notes = sent.datasetId !== undefined && sent.datasetId !== this.recipeId
+            ? [`The server's test-mode answer names dataset ${sent.datasetId}, not recipe ${this.recipeId}.`]
+            : [];
+        return { verdict: 'would-run', name: sent.name, checks, notes, writes, requestId: sent.requestId };
+    }
+    /** The test-mode request in the one retry loop; a lost answer is settled through the job history first. */
+    send(ctx) {
+        const body = buildTestModeRequest(this.recipeId, this.overrides, this.runParameters);
+        const history = {
+            api: this.api,
+            recipeId: this.recipeId,
+            historyUrl: `${ctx.appUrl}/jobs`,
+            ctx,
+            firstSentAt: ctx.clock.now()
+        };
+        const lookUp = async (why, requestId) => {
+            const group = await findOwnJobGroup(history, why);
+            return group ? { kind: 'started', id: group.id, requestId } : undefined;
+        };
+        const attempt = async () => {
+            const headers = { 'x-execution-id': ctx.executionId };
+            const options = { body, headers, subject: { recipeId: this.recipeId }, signal: ctx.signal, allow304: true };
+            const response = await this.api.client.send('POST', PATH, { ...options, deadline: ctx.deadline });
+            const answer = readTestModeAnswer(response.status, response.data);
+            if (answer.kind === 'started')
+                return { kind: 'started', id: answer.jobGroupId, requestId: response.requestId };
+            if (answer.kind === 'accepted')
+                return { ...answer, requestId: response.requestId };
+            const found = await lookUp(answer.why, response.requestId);
+            if (found)
+                return found;
+            throw new Error(`POST ${PATH} in test mode: ${answer.why}. The job history shows no job group of recipe ${this.recipeId} ` +
+                `since, so nothing was started, but whether the server accepted the run is not known.` +
+                (response.requestId ? ` Request id: ${response.requestId}.` : ''));
+        };
+        return startWithRetries(ctx, `POST ${PATH} (test mode)`, attempt, {
+            retryable: (error) => triggerDecision(error) !== 'fail',
+            // A send that may have reached the server: its job group, if the edition started one, is looked for first.
+            beforeRetry: (failure) => triggerDecision(failure) === 'resend'
+                ? Promise.resolve(undefined)
+                : lookUp(`the test-mode request's answer was lost (${reason(failure)})`, requestIdOf(failure)),
+            describe: (failure, delay) => `POST ${PATH} in test mode failed (${reason(failure)}); no job group was created by it, sending again in ` +
+                `${(0,format/* formatMs */._)(delay)}`
+        });
+    }
+    /** This edition refuses `testMode`: the recipe is read, and only its existence is reported. */
+    async existence(ctx, refusal) {
+        const path = `/v4/wrangledDatasets/${this.recipeId}`;
+        const texts = [refusal.exception?.details, refusal.exception?.message, refusal.snippet];
+        const said = (0,format/* oneLine */.T)(texts.find((t) => t && /test[\s_-]?mode/i.test(t)) ?? '', 200);
+        const answered = `POST ${PATH} answered HTTP ${refusal.status}${said ? `: "${said}"` : ''}`;
+        const why = `this edition does not take testMode (${answered})`;
+        let recipe;
+        try {
+            recipe = await this.api.client.read(path, budgetOf(ctx), { recipeId: this.recipeId });
+        }
+        catch (error) {
+            if (!(error instanceof api_error/* ApiError */.hD) || (error.status !== 404 && error.status !== 403))
+                throw error;
+            if (error.status === 403) {
+                throw new Error(`${withoutHint(error)} The token's user may not read recipe ${this.recipeId} (${why}).`);
+            }
+            throw new Error(`${withoutHint(error)} Recipe ${this.recipeId} was not found, or this edition cannot read recipes either ` +
+                `(${why}). Check recipe-id (in the flow view, /flows/10?recipe=7 means recipe-id 7).`);
+        }
+        const name = typeof recipe?.name === 'string' && recipe.name.trim() ? recipe.name : undefined;
+        const detail = `exists (GET ${path}); ${why}, so only its existence was checked, not that it would run`;
+        return { verdict: 'exists', name, checks: [{ what: `Recipe ${this.recipeId}`, outcome: 'limited', detail }] };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/checks.ts
+
+
+
+
+
+/** Each recipe of flow-recipes is read once; beyond this many, the rest are not checked (and the report says so). */
+const MAX_FLOW_RECIPES = 50;
+/** The check for the configured target; undefined for none (a dry run that only signs in). */
+function checkFor(config, api) {
+    const { target } = config;
+    const subject = (0,inputs/* targetLabel */.Op)(target);
+    switch (target.kind) {
+        case 'recipe':
+            return new RecipeCheck(api, target.recipeId, config.overrides, config.runParameters);
+        case 'flow':
+            return { subject, check: (ctx) => checkFlow(api.client, target.flowId, target.recipeIds, config.overrides, ctx) };
+        case 'plan':
+            return { subject, check: (ctx) => checkPlan(api.client, target.planId, ctx) };
+        case 'job':
+            return { subject, check: (ctx) => checkJob(api, target.jobId, ctx) };
+        case 'none':
+            return undefined;
+    }
+}
+const checks_nameOf = (item) => typeof item?.name === 'string' && item.name.trim() ? item.name : undefined;
+async function checkFlow(client, flowId, recipeIds, overrides, ctx) {
+    const flow = await readOrExplain(client, `/v4/flows/${flowId}`, ctx, flowOrPlanFix('flow', flowId));
+    const name = checks_nameOf(flow);
+    const checks = [{ what: `Flow ${flowId}`, outcome: 'passed', detail: `exists (GET /v4/flows/${flowId})` }];
+    if (recipeIds.length === 0) {
+        checks.push({ what: 'Outputs', outcome: 'passed', detail: 'every output of the flow (flow-recipes is empty)' });
+    }
+    for (const recipeId of recipeIds.slice(0, MAX_FLOW_RECIPES))
+        checks.push(await flowRecipe(client, flowId, recipeId, ctx));
+    const notes = recipeIds.length > MAX_FLOW_RECIPES
+        ? [`Only the first ${MAX_FLOW_RECIPES} of the ${recipeIds.length} recipes of flow-recipes were checked.`]
+        : [];
+    const failed = checks.some((c) => c.outcome === 'failed');
+    return { verdict: failed ? 'failed' : 'would-run', name, checks, notes, writes: describeWrites(overrides, true) };
+}
+/** One recipe of flow-recipes: it must be an output of this flow. */
+async function flowRecipe(client, flowId, recipeId, ctx) {
+    const what = `flow-recipes: ${recipeId}`;
+    let recipe;
+    try {
+        recipe = await client.read(`/v4/wrangledDatasets/${recipeId}`, budgetOf(ctx));
+    }
+    catch (error) {
+        if (!(error instanceof api_error/* ApiError */.hD) || ![400, 403, 404].includes(error.status))
+            throw error;
+        const answered = `GET /v4/wrangledDatasets/${recipeId} answered ${error.status}`;
+        const detail = error.status === 403
+            ? `the token's user may not read recipe ${recipeId} (${answered}): share the flow with that user`
+            : `recipe ${recipeId} was not found (${answered}): remove it from flow-recipes, or fix the id`;
+        return { what, outcome: 'failed', detail: `${detail}.` };
+    }
+    const name = checks_nameOf(recipe);
+    const called = name ? `'${name}'` : `recipe ${recipeId}`;
+    const inFlow = recipe?.flow?.id;
+    if (inFlow === flowId)
+        return { what, outcome: 'passed', detail: `${called}, an output of this flow, would run` };
+    if (inFlow === undefined) {
+        return { what, outcome: 'limited', detail: `${called} exists; the server did not say which flow it belongs to` };
+    }
+    const elsewhere = `${called} is not in flow ${flowId} (the server puts it in flow ${String(inFlow).slice(0, 20)})`;
+    return { what, outcome: 'failed', detail: `${elsewhere}: remove it from flow-recipes.` };
+}
+async function checkPlan(client, planId, ctx) {
+    const plan = await readOrExplain(client, `/v4/plans/${planId}`, ctx, flowOrPlanFix('plan', planId));
+    const detail = `exists (GET /v4/plans/${planId}); whether the flows of its tasks resolve shows only when it runs ` +
+        '(MissingFlowReferences)';
+    return { verdict: 'would-run', name: checks_nameOf(plan), checks: [{ what: `Plan ${planId}`, outcome: 'passed', detail }] };
+}
+async function checkJob(api, jobId, ctx) {
+    const group = await api.get(jobId, budgetOf(ctx));
+    const status = typeof group?.status === 'string' ? group.status : await api.status(jobId, budgetOf(ctx));
+    const recipe = group?.wrangledDataset?.id;
+    const of = typeof recipe === 'number' ? ` of recipe ${recipe}` : '';
+    const detail = `status ${status}${of} (GET /v4/jobGroups/${jobId}); not waited for`;
+    return { verdict: 'status', status, checks: [{ what: `Job ${jobId}`, outcome: 'passed', detail }] };
+}
+function flowOrPlanFix(what, id) {
+    return (`Check ${what}-id${what === 'flow' ? ' (in the app, /flows/10 means flow-id 10)' : ''}, that the ${what} is ` +
+        `shared with the token's user, and that this edition runs ${what}s through the API (Enterprise/Premium do; ` +
+        `Standard editions run only recipes). ${what === 'flow' ? 'Flow' : 'Plan'} ${id} was not read.`);
+}
+/** A read; a 403 or 404 is explained with `fix` instead of the generic hint. */
+async function readOrExplain(client, path, ctx, fix) {
+    try {
+        return await client.read(path, budgetOf(ctx));
+    }
+    catch (error) {
+        if (!(error instanceof api_error/* ApiError */.hD) || (error.status !== 403 && error.status !== 404))
+            throw error;
+        throw new Error(`${withoutHint(error)} ${fix}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/dry-run.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** A dry run ends within this long (or the step's timeout, if shorter). */
+const DRY_RUN_MS = 120_000;
+/** After a workflow cancel, a request under way gets this long to answer. */
+const STOP_GRACE_MS = 3_000;
+/** The dry run, its report published; a workflow cancel stops what is still being read. */
+/** `early`: a workflow cancel that came before the dry run began; it stops at once. */
+async function checkWithoutRunning(parts, early) {
+    const stop = new AbortController();
+    const grace = new AbortController();
+    const onStop = (signal) => {
+        log/* log */.Rm.info(`${signal} received: the workflow is being cancelled; the dry run stops.`);
+        stop.abort(new Error(`${signal} received`));
+        // A request under way (the test-mode one above all) gets a moment to answer, as a run's start does.
+        setTimeout(() => grace.abort(new Error(`${signal} received`)), STOP_GRACE_MS).unref();
+    };
+    const removeHandlers = onWorkflowCancel(onStop);
+    if (early)
+        onStop(early);
+    try {
+        await publishDryRun(parts.config, await dryRun(parts, { signal: grace.signal, halt: stop.signal }));
+    }
+    finally {
+        removeHandlers();
+    }
+}
+async function dryRun(parts, stop = {}) {
+    const { config, clock } = parts;
+    const report = {
+        subject: (0,inputs/* targetLabel */.Op)(config.target),
+        verdict: 'failed',
+        checks: [],
+        requestId: '',
+        notes: [],
+        runUrl: workflowRunUrl()
+    };
+    const now = clock.now();
+    const ctx = {
+        executionId: parts.executionId,
+        stepStartedAt: now,
+        deadline: now + Math.min(config.timeoutMs, DRY_RUN_MS),
+        clock,
+        signal: stop.signal,
+        halt: stop.halt,
+        log: { debug: log/* log */.Rm.debug, warning: (m) => log/* log */.Rm.warning(m, { title: 'Dry run' }) },
+        appUrl: config.appUrl
+    };
+    let stage = 'Credentials';
+    try {
+        const check = checkFor(config, parts.api);
+        if (!check)
+            return await keepAlive(parts, report, ctx);
+        report.checks.push(logged(await checkCredentials(parts.api.client, budgetOf(ctx))));
+        stage = `${check.subject.charAt(0).toUpperCase()}${check.subject.slice(1)}`;
+        const result = await check.check(ctx);
+        result.checks.forEach(logged);
+        const requestId = result.requestId ?? report.requestId;
+        return { ...report, ...result, checks: [...report.checks, ...result.checks], notes: result.notes ?? [], requestId };
+    }
+    catch (error) {
+        const what = `${stage.charAt(0).toLowerCase()}${stage.slice(1)}`;
+        if (stop.halt?.aborted)
+            report.notes.push(`The workflow was cancelled while the dry run checked ${what}.`);
+        return failed(report, error, stage, config);
+    }
+}
+const dry_run_MARK = { passed: 'ok', limited: 'limited', failed: 'FAILED' };
+/** The check, told in the log as soon as it is done. */
+function logged(check) {
+    log/* log */.Rm.info(`${check.what}: ${dry_run_MARK[check.outcome]}: ${check.detail}`);
+    return check;
+}
+/** A check failed as the run would have: the step fails, saying why, with the request id. */
+function failed(report, error, stage, config) {
+    if (!(error instanceof Error))
+        throw error;
+    if (error instanceof api_error/* ApiError */.hD)
+        report.requestId = error.requestId;
+    if (error instanceof SignInError)
+        report.errorTitle = 'Could not sign in';
+    report.error =
+        error instanceof TransportError && error.notSent
+            ? `Nothing was sent to the API at ${config.apiUrl}: ${error.message}.`
+            : error.message;
+    report.checks.push({ what: stage, outcome: 'failed', detail: (0,format/* oneLine */.T)(report.error, 300) });
+    report.verdict = 'failed';
+    return report;
+}
+/** No target, a refresh token: sign in once (which rotates the refresh token and writes it back), and say so. */
+async function keepAlive(parts, report, ctx) {
+    const { tokens, config } = parts;
+    const s = config.signIn;
+    if (!(tokens instanceof OAuthTokens) || s.mode !== 'refresh-token')
+        throw new Error('Nothing to check.');
+    const { answer, rotated } = await tokens.refresh();
+    const life = answer.expiresIn === undefined ? '' : `, valid for ${(0,format/* formatMs */._)(answer.expiresIn * 1000)}`;
+    const checks = [
+        { what: 'Sign-in', outcome: 'passed', detail: `a new access token from ${s.tokenEndpoint}${life}` }
+    ];
+    const place = s.writeBack ? [s.writeBack.environment, s.writeBack.name].filter(Boolean).join('/') : undefined;
+    if (!rotated) {
+        checks.push({ what: 'Refresh token', outcome: 'limited', detail: 'the token endpoint did not rotate it' });
+    }
+    else if (rotatedTokenUnsaved()) {
+        const detail = `rotated, but writing the new one to the secret ${place} failed (see the error above)`;
+        checks.push({ what: 'Refresh token', outcome: 'failed', detail });
+    }
+    else {
+        const where = place ? `was written to the secret ${place}` : 'is in the refresh-token output (masked): store it';
+        checks.push({ what: 'Refresh token', outcome: 'passed', detail: `renewed (rotated); the new one ${where}` });
+    }
+    checks.push(expiryCheck(answer.refreshExpiresAt, ctx.clock.now()));
+    checks.forEach(logged);
+    const verdict = checks.some((c) => c.outcome === 'failed') ? 'failed' : 'signed-in';
+    return { ...report, subject: 'the sign-in', verdict, checks, renewed: rotated };
+}
+function expiryCheck(expiresAt, now) {
+    if (expiresAt === undefined) {
+        return {
+            what: 'Expiry',
+            outcome: 'limited',
+            detail: 'the token endpoint does not say when the refresh token expires'
+        };
+    }
+    const days = Math.max(0, Math.floor((expiresAt - now) / 86_400_000));
+    const detail = `the new refresh token expires on ${utcDate(expiresAt)} (in ${days} days)`;
+    return { what: 'Expiry', outcome: 'passed', detail };
+}
+
+;// CONCATENATED MODULE: ./src/shared/clock.ts
+/** Time, behind one seam so the waiter and the retry policy run on a fake clock in tests and the benchmark. */
+const realClock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(abortReason(signal));
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(abortReason(signal));
+        };
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, Math.max(0, ms));
+        signal?.addEventListener('abort', onAbort, { once: true });
+    })
+};
+function abortReason(signal) {
+    return signal.reason instanceof Error ? signal.reason : new AbortedError(String(signal.reason ?? 'aborted'));
+}
+/** The wait or request was given up on purpose (workflow cancelled). */
+class AbortedError extends Error {
+    constructor(message = 'aborted') {
+        super(message);
+        this.name = 'AbortedError';
+    }
+}
+
+// EXTERNAL MODULE: ./src/inputs/overrides.ts + 1 modules
+var overrides = __nccwpck_require__(3849);
+// EXTERNAL MODULE: ./src/inputs/sign-in-inputs.ts
+var sign_in_inputs = __nccwpck_require__(6004);
 ;// CONCATENATED MODULE: ./src/report/result-invalid.ts
 /** The `result` of a step whose inputs are invalid: the same fields, nothing sent, every bad input listed. */
 
@@ -4247,206 +5505,9 @@ function invalidInputResult(errors, reportDir) {
         outputs: { files: [], tables: [] },
         publications: [],
         reportDir: reportDir ?? null,
-        quality: null
+        quality: null,
+        dryRun: false
     };
-}
-
-;// CONCATENATED MODULE: ./src/report/result-json.ts
-
-/** The `result` output stays within this many bytes (GitHub allows 1 MB per output). */
-const MAX_RESULT_BYTES = 512 * 1024;
-/**
- * The result as JSON within `max` bytes: when larger, stage errors are cut to 200 characters, then the stages
- * of job groups that did not fail are left out (counted in `stagesOmitted`), then every stage list. Pure.
- */
-function resultJson(result, max = MAX_RESULT_BYTES) {
-    const steps = [
-        (r) => r,
-        (r) => mapGroups(r, (g) => ({ ...g, stages: g.stages.map((s) => ({ ...s, error: s.error && s.error.slice(0, 200) })) })),
-        (r) => mapGroups(r, (g) => (g.status === 'Failed' ? g : withoutStages(g))),
-        (r) => mapGroups(r, withoutStages)
-    ];
-    let current = result;
-    for (const step of steps) {
-        current = step(current);
-        const json = JSON.stringify(current);
-        if (Buffer.byteLength(json, 'utf8') <= max)
-            return json;
-    }
-    return JSON.stringify({
-        ...current,
-        jobGroups: current.jobGroups.map((g) => ({ ...withoutStages(g), logs: { ...g.logs, stages: [], notes: [] } }))
-    });
-}
-function mapGroups(result, fn) {
-    return { ...result, jobGroups: result.jobGroups.map(fn) };
-}
-function withoutStages(group) {
-    return { ...group, stages: [], stagesOmitted: group.stagesOmitted + group.stages.length };
-}
-/** The report folder's stages.json: every stage of every job group read, with its whole error text. Pure. */
-function stagesDocument(report) {
-    return {
-        jobGroups: (report.jobGroups ?? []).map((group) => ({
-            id: group.id,
-            status: group.status ?? null,
-            stages: group.stages.map((s) => ({
-                id: s.id,
-                type: s.jobType,
-                status: s.status,
-                percentComplete: s.percentComplete ?? null,
-                executionLanguage: s.executionLanguage ?? null,
-                createdAt: s.createdAt ?? null,
-                updatedAt: s.updatedAt ?? null,
-                error: errorText(s.errorMessage) || null
-            }))
-        }))
-    };
-}
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./src/results/report-dir.ts
-/**
- * The report folder (the `report-dir` output): a new folder under RUNNER_TEMP holding result.json, the stages and
- * the logs, for actions/upload-artifact. Only checked relative paths are written, always as new files inside the
- * folder, and within a byte budget. Whole files are cleaned of secrets here; what is streamed into a file, by its
- * writer (line by line, as it is unpacked).
- */
-
-
-
-
-/** Everything the folder may hold together. */
-const MAX_REPORT_DIR_BYTES = 256 * 1024 * 1024;
-class ReportDir {
-    path;
-    written = 0;
-    maxBytes;
-    /** Set once the budget is spent or a write failed: what could not be written, for one warning. */
-    problem;
-    constructor(path, maxBytes) {
-        this.path = path;
-        this.maxBytes = maxBytes;
-    }
-    /** A new folder under RUNNER_TEMP (the system's temporary folder outside a runner); throws when it cannot be made. */
-    static create(env = process.env, maxBytes = MAX_REPORT_DIR_BYTES) {
-        const base = env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
-        (0,external_node_fs_namespaceObject.mkdirSync)(base, { recursive: true });
-        return new ReportDir((0,external_node_path_namespaceObject.resolve)((0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(base, 'trifacta-run-job-'))), maxBytes);
-    }
-    /** A new file at `segments` (checked names, e.g. from `entryPath`); never one outside the folder or existing. */
-    open(segments, budgeted = true) {
-        const file = (0,external_node_path_namespaceObject.resolve)(this.path, ...segments);
-        if (!file.startsWith(this.path + external_node_path_namespaceObject.sep))
-            throw new Error(`${segments.join('/')} is not inside the report folder`);
-        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.resolve)(file, '..'), { recursive: true });
-        const fd = (0,external_node_fs_namespaceObject.openSync)(file, 'wx');
-        let open = true;
-        let closed = false;
-        return {
-            write: (data) => {
-                if (!open)
-                    return;
-                const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-                if (budgeted && this.written + bytes.length > this.maxBytes) {
-                    // Full: nothing more goes in (no file gets a gap), and the folder says so once.
-                    this.written = this.maxBytes;
-                    this.problem ??= `the report folder reached its bound of ${this.maxBytes} bytes`;
-                    return;
-                }
-                this.written += bytes.length;
-                try {
-                    (0,external_node_fs_namespaceObject.writeSync)(fd, bytes);
-                }
-                catch (error) {
-                    // A full disk, say: the file stays as far as it got, and the reading goes on.
-                    this.problem ??= `a write failed (${error.message})`;
-                    open = false;
-                }
-            },
-            close: () => {
-                if (!closed)
-                    (0,external_node_fs_namespaceObject.closeSync)(fd);
-                open = false;
-                closed = true;
-            }
-        };
-    }
-    /** Writes a whole file at once, secrets removed; outside the byte bound (result.json is bounded itself). */
-    writeFile(segments, text) {
-        const writer = this.open(segments, false);
-        try {
-            writer.write((0,secrets/* redact */.E)(text));
-        }
-        finally {
-            writer.close();
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/runner/outputs.ts
-/**
- * Outputs: each written once, redacted before it is first written (a later different value is written again). A
- * GITHUB_OUTPUT that cannot be written is kept as a failure of the step (file-commands.ts), never thrown.
- */
-
-
-
-const written = new Map();
-function setOutput(name, value) {
-    const safe = (0,secrets/* redact */.E)(value);
-    if (written.get(name) === safe)
-        return;
-    written.set(name, safe);
-    write('GITHUB_OUTPUT', `the output ${name}`, () => core/* setOutput */.uH(name, safe));
-}
-
-;// CONCATENATED MODULE: ./src/run/result-output.ts
-/**
- * The `result` and `report-dir` outputs and the report folder's files, set at every ending (invalid inputs too).
- * A folder that cannot be made or written is a warning, and `report-dir` stays empty; the result is unchanged.
- */
-
-
-
-
-
-/** A new report folder, or undefined (with a warning) when none can be made. */
-function openReportDir() {
-    try {
-        return ReportDir.create();
-    }
-    catch (error) {
-        log/* log */.Rm.warning(`Could not make the report folder (report-dir) under RUNNER_TEMP: ${error.message}`);
-        return undefined;
-    }
-}
-/** Writes the folder's files and sets both outputs; `result` names the folder only when it was written. */
-function publishResult(result, dir, report) {
-    const written = dir !== undefined && writeFiles(dir, result, report);
-    const final = { ...result, reportDir: written ? dir.path : null };
-    setOutput(action_spec/* OUTPUT */.a.result, resultJson(final));
-    setOutput(action_spec/* OUTPUT */.a.reportDir, written ? dir.path : '');
-    if (dir?.problem)
-        log/* log */.Rm.warning(`The report folder is incomplete: ${dir.problem}.`);
-}
-function writeFiles(dir, result, report) {
-    try {
-        if (report)
-            dir.writeFile(['stages.json'], `${JSON.stringify(stagesDocument(report), null, 2)}\n`);
-        const json = resultJson({ ...result, reportDir: dir.path });
-        dir.writeFile(['result.json'], `${JSON.stringify(JSON.parse(json), null, 2)}\n`);
-        return true;
-    }
-    catch (error) {
-        log/* log */.Rm.warning(`Could not write the report folder (report-dir) ${dir.path}: ${error.message}`);
-        return false;
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/run/config.ts
@@ -5083,7 +6144,7 @@ var quality_baseline = __nccwpck_require__(8932);
 const MAX_PROFILED = 10;
 /** Pages of the job library read to find a baseline, and their size. */
 const LIBRARY_PAGES = 3;
-const PAGE_SIZE = 100;
+const quality_reads_PAGE_SIZE = 100;
 /** A server may cap every page at its default of 25 whatever `limit` asks (REAL-API-SHAPES.md): then it is full. */
 const DEFAULT_PAGE_ROWS = 25;
 /** The data's reads end within the report's budget and this long; a read failing for `PERSIST_MS` gives up. */
@@ -5222,7 +6283,7 @@ class QualityReader {
         let read = this.pages.get(key);
         if (!read) {
             const query = {
-                limit: String(PAGE_SIZE),
+                limit: String(quality_reads_PAGE_SIZE),
                 offset: String(offset),
                 sort: '-createdAt',
                 ranfor: 'recipe',
@@ -5333,82 +6394,6 @@ class AttachedJobGroup extends job_group_run_JobGroupRun {
             attached: true
         };
     }
-}
-
-;// CONCATENATED MODULE: ./src/targets/start-retries.ts
-
-
-
-
-/** The start may have created a run, and it could not be settled whether it did: it is not sent again. */
-class TriggerUnsettledError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'TriggerUnsettledError';
-    }
-}
-/** `The <thing> may have started: <what>. … Look in <where> started after <time> before re-running.` */
-function mayHaveStarted(unsettled, what, requestId) {
-    const started = new Date(unsettled.stepStartedAt).toISOString();
-    return new TriggerUnsettledError(`The ${unsettled.thing} may have started: ${what}. To avoid running it twice, the trigger is not sent again.` +
-        `${requestId ? ` Request id: ${requestId}.` : ''}` +
-        ` Look in ${unsettled.where} started after ${started} before re-running.`);
-}
-/** `attempt` in the one retry loop, within the step's deadline, logging persistent retries as warnings. */
-function startWithRetries(ctx, what, attempt, hooks) {
-    return withRetries(attempt, {
-        what,
-        clock: ctx.clock,
-        deadline: ctx.deadline,
-        persistMs: PERSISTENT_FAILURE_MS,
-        refusedMs: REFUSED_MS,
-        signal: ctx.signal,
-        halt: ctx.halt,
-        random: ctx.random,
-        onRetry: (message, persistent) => (persistent ? ctx.log.warning(message) : ctx.log.debug(message)),
-        ...hooks
-    });
-}
-function requestIdOf(failure) {
-    return failure instanceof api_error/* ApiError */.hD ? failure.requestId : '';
-}
-/**
- * Send a start that no history can settle: again only when the server certainly did nothing (429, connection
- * refused, host not found). A lost, unreadable or 304 answer fails with "may have started" and where to look, and
- * nothing more is sent.
- */
-function startOnce(ctx, start) {
-    const unsettled = (what, requestId) => mayHaveStarted(start.unsettled, what, requestId);
-    const attempt = async () => {
-        let response;
-        try {
-            response = await start.send();
-        }
-        catch (error) {
-            if (isUnreadableAnswer(error)) {
-                const status = error.status;
-                throw unsettled(`the server answered ${status} with an answer that could not be read`, requestIdOf(error));
-            }
-            if (error instanceof TransportError && error.kind === 'aborted')
-                throw unsettled('the workflow was cancelled while the start was being sent', '');
-            throw error;
-        }
-        if (response.status === 304) {
-            const what = 'the server answered 304 Not Modified (a run with this execution id exists) without naming it';
-            throw unsettled(what, response.requestId);
-        }
-        const started = start.read(response);
-        if (!started)
-            throw unsettled(`the server answered ${response.status} without naming the run`, response.requestId);
-        return started;
-    };
-    return startWithRetries(ctx, start.what, attempt, {
-        retryable: (error) => triggerDecision(error) !== 'fail',
-        beforeRetry: (failure) => triggerDecision(failure) === 'reconcile' || triggerDecision(failure) === 'settle'
-            ? Promise.reject(unsettled(`its answer was lost (${reason(failure)})`, requestIdOf(failure)))
-            : Promise.resolve(undefined),
-        describe: (failure, delay) => `${start.what} failed (${reason(failure)}); the server did not act on it, sending again in ${(0,format/* formatMs */._)(delay)}`
-    });
 }
 
 ;// CONCATENATED MODULE: ./src/run/start-failure.ts
@@ -6183,30 +7168,6 @@ class JobResults {
     }
 }
 
-// EXTERNAL MODULE: ./src/inputs/flow-inputs.ts
-var flow_inputs = __nccwpck_require__(6609);
-;// CONCATENATED MODULE: ./src/api/job-request.ts
-function buildRunJobGroupRequest(recipeId, overrides, runParameters) {
-    const body = { wrangledDataset: { id: recipeId } };
-    if (overrides !== undefined) {
-        const { ignoreRecipeErrors, ...rest } = overrides;
-        if (typeof ignoreRecipeErrors === 'boolean')
-            body.ignoreRecipeErrors = ignoreRecipeErrors;
-        if (Object.keys(rest).length > 0 || !('ignoreRecipeErrors' in overrides))
-            body.overrides = rest;
-    }
-    const parameters = runParametersBody(runParameters);
-    if (parameters)
-        body.runParameters = parameters;
-    return body;
-}
-/** `runParameters` as recipes and flows take it, or undefined when there are none. */
-function runParametersBody(runParameters) {
-    if (runParameters.length === 0)
-        return undefined;
-    return { overrides: { data: runParameters.map(({ key, value }) => ({ key, value })) } };
-}
-
 ;// CONCATENATED MODULE: ./src/api/flow-request.ts
 /**
  * The flow-run request (`POST /v4/flows/{id}/run`) from the inputs: `flow-recipes` → `wrangledDatasetIds`,
@@ -6481,7 +7442,7 @@ class FlowRun extends job_group_set_JobGroupSet {
         const listed = await (0,log/* quietly */.gd)('Reading the job groups of the flow run', () => this.jobGroups(ref, budget));
         const ids = listed?.map((g) => g.id) ?? ref.jobGroupIds;
         const reads = await Promise.all(ids.slice(0, MAX_DETAILED_JOB_GROUPS).map((id) => readJobGroup(this.api, id, budget)));
-        const groups = ids.map((id, i) => ({ ...listed?.[i], ...reads[i]?.group, id, ...named(listed?.[i]) }));
+        const groups = ids.map((id, i) => ({ ...listed?.[i], ...reads[i]?.group, id, ...flow_named(listed?.[i]) }));
         groups.forEach((g) => g.status && this.seen.set(g.id, g.status));
         const statuses = groups.map((g) => g.status);
         return {
@@ -6544,7 +7505,7 @@ function partLabel(part) {
     return part.name ?? `job ${part.jobGroupId}`;
 }
 /** The recipe as the list embedded it (with its name), which a plain read of the job group lacks. */
-function named(listed) {
+function flow_named(listed) {
     return listed?.wrangledDataset ? { wrangledDataset: listed.wrangledDataset } : {};
 }
 /** From the first job group's creation to the last one's end, once all ended. */
@@ -6758,163 +7719,6 @@ function plan_epochMs(text) {
     return Number.isFinite(t) ? t : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/api/history-pages.ts
-/** Pages read at most before giving up on proof. */
-const MAX_HISTORY_PAGES = 10;
-/**
- * Whether the rows read so far, with this page, hold every row created at or after `since` (epoch ms): an empty
- * page ends the history, a row older than `since` ends the window. A `count` the server gives is not believed.
- */
-function pageVerdict(page, since) {
-    const times = page.rows.map(createdMs);
-    const first = times.findIndex((t) => !Number.isFinite(t));
-    if (first >= 0)
-        return { kind: 'unproven', why: `job group ${page.rows[first].id} has no readable createdAt` };
-    const sequence = page.previousLast === undefined ? times : [page.previousLast, ...times];
-    if (sequence.some((t, i) => i > 0 && t > sequence[i - 1])) {
-        return { kind: 'unproven', why: 'the server did not list the job groups newest first, as asked' };
-    }
-    if (page.rows.length === 0)
-        return { kind: 'complete' };
-    if (times.at(-1) < since)
-        return { kind: 'complete' };
-    return { kind: 'more' };
-}
-/** Epoch ms of a row's createdAt; NaN when it has none. */
-function createdMs(group) {
-    return typeof group.createdAt === 'string' ? Date.parse(group.createdAt) : NaN;
-}
-
-;// CONCATENATED MODULE: ./src/targets/job-history.ts
-/**
- * The job history, asked when a start's outcome is unknown: did this step's send create a job group? Only a job
- * group that is certainly this step's own is adopted: exactly one of this recipe, created between the first send
- * and now, in a history read far enough to prove there is no other. The lookup pages until the rows are older
- * than that window (or the history ends) and checks that they came newest first (history-pages.ts); where it
- * cannot prove it saw every candidate, nothing is guessed and nothing is sent again. Several candidates mean
- * another run started the same recipe meanwhile: the same. Tries `GET /v4/jobLibrary`, then the older
- * `GET /v4/jobGroups`.
- */
-
-
-
-
-/**
- * The server's clock is read from its `Date` header (whole seconds) to place the first send on its time line;
- * this much is allowed for that rounding and the network. Without a `Date` header, a minute.
- */
-const SKEW_MARGIN_MS = 2_000;
-const UNKNOWN_SKEW_MS = 60_000;
-/** A `Date` header further off than this is a gateway's or a broken clock's, not the server's: it is ignored. */
-const MAX_TRUSTED_OFFSET_MS = 10 * 60_000;
-/** When the history shows nothing, it is read again after these delays (a read replica may lag). */
-const RECHECKS_MS = [0, 2_000, 5_000];
-const LOOKUP_BUDGET_MS = 60_000;
-/** Rows asked for per page; a server may answer fewer (25 by default, near 100 at most). */
-const job_history_PAGE_SIZE = 100;
-/** At most this many candidates are named in an error. */
-const job_history_MAX_LISTED = 10;
-/**
- * The job group this step created, if the history proves it shows exactly one of this recipe created since the
- * first send; undefined if it proves there is none. Throws `TriggerUnsettledError` when there are several, when
- * it cannot prove there is no other, or when the history cannot be read.
- */
-async function findOwnJobGroup(history, context, cause) {
-    const { ctx } = history;
-    const requestId = cause instanceof api_error/* ApiError */.hD ? cause.requestId : '';
-    let reading = { candidates: [] };
-    // A history that lags shows nothing yet: it is asked again a little later before "nothing" is believed.
-    for (const wait of RECHECKS_MS) {
-        if (wait > 0)
-            await ctx.clock.sleep(wait, ctx.signal);
-        reading = await readHistory(history, context, requestId);
-        if (reading.candidates.length > 0 || reading.unproven)
-            break;
-    }
-    const { candidates, unproven } = reading;
-    if (candidates.length > 1)
-        throw several(history, context, candidates, requestId);
-    if (unproven === undefined)
-        return candidates[0];
-    const [one] = candidates;
-    const what = one
-        ? `${context}; the job history shows job group ${one.id} of recipe ${history.recipeId}, but cannot prove ` +
-            `that no other was created since then (${unproven}), so it is not adopted`
-        : `${context}, and the job history cannot prove that no job group of recipe ${history.recipeId} was ` +
-            `created since then (${unproven})`;
-    throw unsettled(history, what, requestId);
-}
-function several(history, context, candidates, requestId) {
-    const listed = candidates
-        .slice(0, job_history_MAX_LISTED)
-        .map((g) => `${g.id} (${history.historyUrl}/${g.id})`)
-        .join(', ');
-    history.ctx.log.debug(`Job groups of recipe ${history.recipeId} created since the first send: ${listed}`);
-    return unsettled(history, `${context}, and the job history shows ${candidates.length} job groups of recipe ${history.recipeId} created ` +
-        `since then, so another run may have started the same recipe: ${listed}. None is adopted or cancelled`, requestId);
-}
-/** One reading: the first list endpoint that answers, paged until it proves or cannot. */
-async function readHistory(history, context, requestId) {
-    const { ctx } = history;
-    const deadline = Math.min(ctx.deadline, ctx.clock.now() + LOOKUP_BUDGET_MS);
-    const budget = { deadline, persistMs: LOOKUP_BUDGET_MS, signal: ctx.signal };
-    const query = { limit: String(job_history_PAGE_SIZE), sort: '-createdAt', ranfor: 'recipe' };
-    const since = String(history.firstSentAt - UNKNOWN_SKEW_MS);
-    let lastError;
-    for (const [endpoint, extra] of [
-        ['/v4/jobLibrary', { 'dateFilter[createdAt][gte]': since }],
-        ['/v4/jobGroups', {}]
-    ]) {
-        try {
-            return await readPages(history, (offset) => history.api.list(endpoint, { ...query, ...extra, offset: String(offset) }, budget));
-        }
-        catch (error) {
-            lastError = error;
-            ctx.log.debug(`Looking up job groups with GET ${endpoint} failed: ${error.message}`);
-        }
-    }
-    const why = lastError instanceof api_error/* ApiError */.hD ? reason(lastError) : lastError.message;
-    throw unsettled(history, `${context}, and the job history could not be read to check (${why})`, requestId);
-}
-/** Pages from offset 0 until the rows are older than the window, the history ends, or proof fails. */
-async function readPages(history, read) {
-    const found = new Map();
-    let offset = 0;
-    let previousLast;
-    let window;
-    for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
-        const { groups, rows, serverNow } = await read(offset);
-        // The window is placed on the server's time line once, by its first answer.
-        window ??= windowStart(history, serverNow, history.ctx.clock.now());
-        for (const g of groups) {
-            if (g.wrangledDataset?.id === history.recipeId && createdMs(g) >= window)
-                found.set(g.id, g);
-        }
-        // A row without a usable id could be any job group, this step's own too: nothing is proven past it.
-        const unusable = rows - groups.length;
-        const verdict = unusable > 0
-            ? { kind: 'unproven', why: `${unusable} job group${unusable > 1 ? 's' : ''} without a valid id` }
-            : pageVerdict({ rows: groups, previousLast }, window);
-        if (verdict.kind !== 'more') {
-            return { candidates: [...found.values()], unproven: verdict.kind === 'unproven' ? verdict.why : undefined };
-        }
-        offset += rows;
-        previousLast = createdMs(groups.at(-1));
-    }
-    const unproven = `${MAX_HISTORY_PAGES} pages (${offset} job groups) did not reach one older than the first send`;
-    return { candidates: [...found.values()], unproven };
-}
-/** The first send on the server's time line, less the margin; a minute earlier without a trusted `Date`. */
-function windowStart(history, serverNow, readAt) {
-    const offset = serverNow === undefined ? undefined : serverNow - readAt;
-    const trusted = offset !== undefined && Math.abs(offset) <= MAX_TRUSTED_OFFSET_MS;
-    return history.firstSentAt + (trusted ? offset - SKEW_MARGIN_MS : -UNKNOWN_SKEW_MS);
-}
-function unsettled(history, what, requestId) {
-    const where = `the job history (${history.historyUrl}) for a job of recipe ${history.recipeId}`;
-    return mayHaveStarted({ thing: 'job', where, stepStartedAt: history.firstSentAt }, what, requestId);
-}
-
 ;// CONCATENATED MODULE: ./src/targets/recipe.ts
 
 
@@ -7022,6 +7826,8 @@ function runKindFor(config, api) {
         }
         case 'plan':
             return new plan_PlanRun(api, target.planId, config);
+        case 'none':
+            throw new Error('No run target: a dry run without one only signs in, and runs nothing.');
     }
 }
 /** What the post step needs of a saved run: its cancel (a flow's: each of its saved job groups). */
@@ -7215,8 +8021,9 @@ function flatHeaders(message) {
  * The main step: read the inputs, start the run (or attach to one), wait for it with backoff, cancel it if the
  * workflow is cancelled or the wait times out, read what its job groups logged and published, and publish the
  * outcome as outputs (one of them the whole result as JSON), a report folder, a step summary and, when asked, a
- * pull request comment.
+ * pull request comment. A dry run checks the run instead of starting it.
  */
+
 
 
 
@@ -7243,6 +8050,8 @@ async function run(transport = createHttpTransport(USER_AGENT), clock = realCloc
         await new Promise((resolve) => setImmediate(resolve));
         const tokens = signIn(config, transport, clock);
         const api = connect(config, transport, clock, tokens);
+        if (config.dryRun)
+            return await checkWithoutRunning({ config, api, tokens, clock, executionId: executionId() }, early);
         const dir = openReportDir();
         const results = resultsFor(config, api.client, dir);
         step = new Run(runKindFor(config, api), config, clock, executionId(), results, api);

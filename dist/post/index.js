@@ -287,7 +287,7 @@ __webpack_unused_export__ = debug; // for test
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3676);
 /* harmony import */ var _shared_log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9509);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4306);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2929);
 /* harmony import */ var _shared_secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7158);
 /** Entry point of the post step (runs.post): it can only cancel what the main step saved, never start anything. */
 
@@ -306,7 +306,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4306:
+/***/ 2929:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1176,6 +1176,7 @@ const INPUT = {
     planId: 'plan-id',
     overrides: 'overrides',
     runParameters: 'run-parameters',
+    dryRun: 'dry-run',
     qualityGate: 'quality-gate',
     baseline: 'baseline',
     wait: 'wait',
@@ -1236,6 +1237,7 @@ function v4ApiUrl(apiUrl, warnings) {
 // Generated from action.yml by scripts/gen-action-defaults.ts (npm run gen): do not edit.
 /** The defaults action.yml declares, used when an input is given empty (the runner fills them in otherwise). */
 const INPUT_DEFAULTS = {
+    'dry-run': 'false',
     wait: 'true',
     timeout: '6h',
     'poll-interval': '2s',
@@ -1721,6 +1723,36 @@ function checkSparkOptions(value) {
     if (!ok) {
         throw new InputError(INPUT.overrides, `'sparkOptions' must be an array of {"key": …, "value": …} objects (got ${describe(value)}).`);
     }
+}
+
+;// CONCATENATED MODULE: ./src/inputs/target.ts
+/**
+ * What a step runs: a recipe, a job group (attach), a flow or a plan; none for a dry run that only signs in, which
+ * the `dry-run` input allows only with a refresh token. Pure.
+ */
+
+
+/** `recipe 7`, `job 4100`, `flow 7`, `plan 5`. Pure. */
+function targetLabel(target) {
+    switch (target.kind) {
+        case 'recipe':
+            return `recipe ${target.recipeId}`;
+        case 'job':
+            return `job ${target.jobId}`;
+        case 'flow':
+            return `flow ${target.flowId}`;
+        case 'plan':
+            return `plan ${target.planId}`;
+        case 'none':
+            return 'the sign-in';
+    }
+}
+/** The target when none of recipe-id, flow-id, plan-id and job-id is given, for a dry run: none, or an error. */
+function noRunTarget(dry) {
+    if (dry.refreshing)
+        return { kind: 'none' };
+    throw new InputError(INPUT.dryRun, 'needs a run target: give recipe-id, flow-id, plan-id or job-id. Only with refresh-token may it have none: ' +
+        'then it only signs in, which renews the refresh token.');
 }
 
 // EXTERNAL MODULE: ../node_modules/yaml/dist/index.js
@@ -2264,19 +2296,8 @@ function parseClientId(text) {
 
 
 
-/** `recipe 7`, `job 4100`, `flow 7`, `plan 5`. Pure. */
-function targetLabel(target) {
-    switch (target.kind) {
-        case 'recipe':
-            return `recipe ${target.recipeId}`;
-        case 'job':
-            return `job ${target.jobId}`;
-        case 'flow':
-            return `flow ${target.flowId}`;
-        case 'plan':
-            return `plan ${target.planId}`;
-    }
-}
+
+
 const SCHEDULES = ['history', 'backoff', 'fixed'];
 /** Every bad input found, reported together so one run shows them all. */
 class InputErrors extends Error {
@@ -2320,11 +2341,13 @@ function parseInputs(get) {
     const apiUrl = c.attempt(() => v4ApiUrl(parseApiUrl(c.get(INPUT.apiUrl), c.warnings), c.warnings));
     const appUrlText = c.get(INPUT.appUrl);
     const signIn = parseSignIn(c);
-    const run = parseRun(c);
+    const dryRun = c.attempt(() => parseBoolean(INPUT.dryRun, c.get(INPUT.dryRun)));
+    const run = parseRun(c, { dryRun: dryRun === true, refreshing: signIn?.mode === 'refresh-token' });
     const config = {
         apiUrl,
         apiToken: signIn?.mode === 'static' ? signIn.token : '',
         signIn,
+        dryRun,
         ...run,
         ...parseQualityInputs(c, run.target, run.overrides),
         ...parseWaiting(c),
@@ -2351,8 +2374,8 @@ function parseInputs(get) {
     return config;
 }
 /** What to run: the target and its request options. */
-function parseRun(c) {
-    const target = c.attempt(() => parseTarget(c));
+function parseRun(c, dry) {
+    const target = c.attempt(() => parseTarget(c, dry));
     const overridesText = c.get(INPUT.overrides);
     const runParametersText = c.get(INPUT.runParameters);
     const refuse = (why) => {
@@ -2365,6 +2388,8 @@ function parseRun(c) {
         refuse('cannot be used with job-id (the job already runs); remove it or give recipe-id instead.');
     if (target?.kind === 'plan')
         refuse('cannot be used with plan-id: plans take no overrides here; remove it.');
+    if (target?.kind === 'none')
+        refuse('has nothing to apply to: a dry run without a run target only signs in.');
     const parse = target?.kind === 'flow' ? parseFlowOverrides : parseOverrides;
     return {
         target: target,
@@ -2394,8 +2419,8 @@ function parseWaiting(c) {
     };
 }
 const TARGET_INPUTS = [INPUT.recipeId, INPUT.flowId, INPUT.planId, INPUT.jobId];
-/** Exactly one of recipe-id, flow-id, plan-id and job-id; flow-recipes only with flow-id. */
-function parseTarget(c) {
+/** Exactly one of recipe-id, flow-id, plan-id and job-id (or, in a dry run, none); flow-recipes only with flow-id. */
+function parseTarget(c, dry) {
     const given = TARGET_INPUTS.filter((name) => c.get(name));
     const flowRecipes = c.get(INPUT.flowRecipes);
     if (flowRecipes && !given.includes(INPUT.flowId))
@@ -2415,6 +2440,8 @@ function parseTarget(c) {
         case INPUT.planId:
             return { kind: 'plan', planId: id(INPUT.planId) };
         default:
+            if (dry.dryRun)
+                return noRunTarget(dry);
             throw new InputError(INPUT.recipeId, 'is required (or give flow-id or plan-id to run a flow or a plan, ' +
                 'or job-id to wait on a job group that already runs).');
     }
@@ -3544,11 +3571,13 @@ function buildResult(report, context) {
         outputs: bounded(report.written),
         publications: (report.jobGroups ?? []).flatMap((g) => publicationsOf(g.id, g.publications?.items) ?? []),
         reportDir: context.reportDir ?? null,
-        quality: report.quality ? qualityFigures(report.quality) : null
+        quality: report.quality ? qualityFigures(report.quality) : null,
+        dryRun: false
     };
 }
+/** What ran; null for none (a dry run that only signs in). */
 function result_kindOf(target) {
-    return target.kind === 'job' ? 'job-group' : target.kind;
+    return target.kind === 'none' ? null : target.kind === 'job' ? 'job-group' : target.kind;
 }
 /** One entry per job group: the detailed ones with stages, the others (of a large flow) with their status. */
 function jobGroupsOf(report) {
@@ -3643,7 +3672,8 @@ function invalidInputResult(errors, reportDir) {
         outputs: { files: [], tables: [] },
         publications: [],
         reportDir: reportDir ?? null,
-        quality: null
+        quality: null,
+        dryRun: false
     };
 }
 
@@ -4985,6 +5015,8 @@ function runKindFor(config, api) {
         }
         case 'plan':
             return new PlanRun(api, target.planId, config);
+        case 'none':
+            throw new Error('No run target: a dry run without one only signs in, and runs nothing.');
     }
 }
 /** What the post step needs of a saved run: its cancel (a flow's: each of its saved job groups). */

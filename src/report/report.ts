@@ -133,7 +133,7 @@ export function endingOf(status: JobStatus): Ending {
   return status === 'Complete' ? 'complete' : status === 'Failed' ? 'failed' : 'canceled'
 }
 
-function workflowRunUrl(): string | undefined {
+export function workflowRunUrl(): string | undefined {
   const {
     GITHUB_SERVER_URL: server,
     GITHUB_REPOSITORY: repo,

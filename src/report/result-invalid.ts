@@ -28,6 +28,7 @@ export function invalidInputResult(errors: { input: string; message: string }[],
     outputs: { files: [], tables: [] },
     publications: [],
     reportDir: reportDir ?? null,
-    quality: null
+    quality: null,
+    dryRun: false
   }
 }

@@ -24,7 +24,7 @@ export interface StepResult {
   version: typeof RESULT_VERSION
   /** What ran; null when the inputs were invalid. */
   kind: ResultKind | null
-  ending: Ending | 'invalid-input'
+  ending: Ending | 'invalid-input' | 'dry-run'
   /** The `status` output: the last status seen. */
   status: string | null
   /** Whether the step failed. */
@@ -46,6 +46,8 @@ export interface StepResult {
   reportDir: string | null
   /** The data: the quality gate's verdict and each job group's profile (docs/data-quality.md); null if none read. */
   quality: QualityFigures | null
+  /** A dry run (`dry-run: true`, built by dry-run/dry-run-result.ts): checked, nothing was to start. */
+  dryRun: boolean
 }
 
 export interface ResultIds {
@@ -142,12 +144,14 @@ export function buildResult(report: RunReport, context: ResultContext): StepResu
     outputs: bounded(report.written),
     publications: (report.jobGroups ?? []).flatMap((g) => publicationsOf(g.id, g.publications?.items) ?? []),
     reportDir: context.reportDir ?? null,
-    quality: report.quality ? qualityFigures(report.quality) : null
+    quality: report.quality ? qualityFigures(report.quality) : null,
+    dryRun: false
   }
 }
 
-function kindOf(target: Target): ResultKind {
-  return target.kind === 'job' ? 'job-group' : target.kind
+/** What ran; null for none (a dry run that only signs in). */
+export function kindOf(target: Target): ResultKind | null {
+  return target.kind === 'none' ? null : target.kind === 'job' ? 'job-group' : target.kind
 }
 
 /** One entry per job group: the detailed ones with stages, the others (of a large flow) with their status. */

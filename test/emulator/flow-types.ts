@@ -14,6 +14,8 @@ export interface FlowOutputSpec {
 }
 
 export interface FlowSpec {
+  /** What GET /v4/flows/{id} names it; default `Flow <id>`. */
+  name?: string
   outputs: FlowOutputSpec[]
 }
 

@@ -107,6 +107,16 @@ export class FlowRuns {
   }
 
   /**
+   * GET /v4/flows/{id}: the flow itself (read by a client that checks a run without starting it).
+   * inferred: no source gives its fields; id and name, as the other resources have them.
+   */
+  describe(flowId: number): Reply {
+    const flow = this.flows[flowId]
+    if (flow === undefined) return notFound(`flow with id ${flowId} does not exist`)
+    return json(200, { id: flowId, name: flow.name ?? `Flow ${flowId}` })
+  }
+
+  /**
    * GET /v4/flowRuns/{id} (LFlowRun: id, createdAt, updatedAt, flow; no status in the spec).
    * inferred: updatedAt is the last status change of its job groups.
    */

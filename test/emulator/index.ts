@@ -2,6 +2,7 @@ export { Emulator } from './server.ts'
 export { DEFAULT_CLIENT_ID, TokenServer } from './oauth.ts'
 export { startAacEmulator } from './aac.ts'
 export type { AacEmulator, AacEmulatorOptions } from './aac.ts'
+export type { TestModeSupport } from './checks.ts'
 export type {
   AccessTokenClaims,
   RefreshTokenState,

@@ -87,6 +87,15 @@ export class PlanRuns {
     this.scenarioFor = scenarioFor
   }
 
+  /**
+   * GET /v4/plans/{id}: the plan itself (read by a client that checks a run without starting it).
+   * inferred: id and name, the fields S1's plan shares with GET /v4/plans/{id}/full (REAL-API-SHAPES.md).
+   */
+  describe(planId: number): Reply {
+    const plan = this.plans.get(planId)
+    return plan ? json(200, { id: plan.id, name: plan.name }) : notFound(`plan with id ${planId} does not exist`)
+  }
+
   /** POST /v4/plans/{id}/run (runPlan). */
   run(req: RunRequest, planId: number, now: number, by: RunBy = {}): Reply {
     const body = objectBody(req)

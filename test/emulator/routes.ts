@@ -1,6 +1,7 @@
 // The API: authentication, media-type checks and the /v4 jobGroups routes (API-NOTES.md "Calls"; the answers'
 // shapes from S1 of REAL-API-SHAPES.md: lists in {data: […]}, outputs with the spec's fields). The history lists
 // are in history.ts.
+import { checkRoute, testModeReply, type RecipeBook, type TestModeSupport } from './checks.ts'
 import { cancelBody, jobGroupBody, jobsBody, outputsBody, runJobBody } from './bodies.ts'
 import { listHistory } from './history.ts'
 import type { HistoryOptions } from './history.ts'
@@ -21,6 +22,9 @@ export interface ApiContext {
   readonly echoTokenOnAuthError: boolean
   readonly oauth: AccessTokenVerifier | undefined
   readonly recipes: ReadonlySet<number>
+  /** Names and flows of the recipes, for the check routes (checks.ts). */
+  readonly book: RecipeBook
+  readonly testMode: TestModeSupport
   readonly legacy: boolean
   readonly profileCalls: ProfileCalls
   readonly listing: Listing
@@ -100,6 +104,8 @@ function route(ctx: ApiContext, req: ApiRequest): Reply {
   // S1 listJobGroups / listJobLibrary (LJobGroupList); pages and sort as S1, S4 and the vendor pages say (history.ts).
   if (method === 'GET' && path === '/v4/jobGroups' && ctx.listing !== 'none') return listHistory(ctx, path, req.query)
   if (method === 'GET' && path === '/v4/jobLibrary' && ctx.listing === 'both') return listHistory(ctx, path, req.query)
+  const check = checkRoute(ctx.book, req, !ctx.legacy)
+  if (check !== undefined) return check
   const run = ctx.runs.route(req, ctx.now, ctx.replica)
   if (run !== undefined) return run
   const made = resultsRoute({ now: ctx.now, jobLogs: ctx.jobLogs, find: (id) => visibleGroup(ctx, id) }, method, path)
@@ -132,6 +138,11 @@ function trigger(ctx: ApiContext, req: ApiRequest): Reply {
   const ignore = prop(body, 'ignoreRecipeErrors')
   if (ignore !== undefined && typeof ignore !== 'boolean')
     return validationFailed('ignoreRecipeErrors must be a boolean')
+  // PROFILE-AND-RESULTS.md "Test mode": validated, nothing created (unless the edition ignores the field).
+  if (prop(body, 'testMode') === true) {
+    const checked = testModeReply(ctx.book, recipeId, ctx.testMode)
+    if (checked !== undefined) return checked
+  }
   const executionId = req.headers['x-execution-id']
   // AAC spec: a job group with the same execution id exists already → 304, nothing created (body unspecified).
   if (executionId !== undefined && ctx.store.findByExecutionId(executionId)) return { status: 304 }

@@ -4,6 +4,7 @@
 import type { RecordedRequest as SharedRecordedRequest } from '../support/recorded-request.ts'
 import type { LoopbackHost } from '../support/listen.ts'
 import type { TlsKeyPair } from '../support/tls.ts'
+import type { TestModeSupport } from './checks.ts'
 import type { FlowPlanOptions } from './flow-types.ts'
 import type { HistoryOptions } from './history.ts'
 import type { ProfileCalls, ProfileSpec } from './profiles.ts'
@@ -229,7 +230,10 @@ export interface EmulatorOptions extends FlowPlanOptions {
   scenario?: JobScenario
   /** Per recipe id; overrides `scenario`. */
   scenarios?: Record<number, JobScenario>
-  /** Legacy Dataprep Standard edition: /status and /cancel answer 404 (and /profile, /profileResults). */
+  /**
+   * Legacy Dataprep Standard edition: /status and /cancel answer 404 (and /profile, /profileResults, GET /v4/auth
+   * and GET /v4/wrangledDatasets/{id}).
+   */
   legacy?: boolean
   /** Which profile calls the edition has; default 'both' ('none' with `legacy`). */
   profileCalls?: ProfileCalls
@@ -238,6 +242,13 @@ export interface EmulatorOptions extends FlowPlanOptions {
    * (editions without the call; 404 is the default with `legacy`).
    */
   jobLogs?: LogsCall
+  /**
+   * Recipe names (GET /v4/wrangledDatasets/{id}, test mode's datasetName); default a flow output's name, else
+   * `Recipe <id>`.
+   */
+  recipeNames?: Record<number, string>
+  /** How POST /v4/jobGroups treats `testMode: true` (checks.ts); default 'accepted'. */
+  testMode?: TestModeSupport
   /** Per-window quota on POST /v4/jobGroups (429 TooManyRequestsException when spent). */
   triggerQuota?: { limit: number; windowMs: number }
   faults?: Fault[]

@@ -125,7 +125,8 @@ describe('buildResult', () => {
       outputs: { files: [], tables: [] },
       publications: [],
       reportDir: '/tmp/r',
-      quality: null
+      quality: null,
+      dryRun: false
     })
   })
 

@@ -8,6 +8,7 @@ import type { ActionResult } from '../../support/run-action.ts'
 import { runnerTemp } from './report-folder.ts'
 
 const TOP_FIELDS = [
+  'dryRun',
   'error',
   'ending',
   'failed',
