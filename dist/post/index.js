@@ -5311,13 +5311,25 @@ const SECRET_KEYS = [
     'sig',
     'signature',
     'credentials?',
-    'auth'
+    'auth',
+    'pvtkey',
+    'private[_-]?key'
 ];
-/** `password=…`, `pwd=…`, … up to the next `;`, `&`, white space or quote (or a quoted value whole). */
-const SECRET_PAIR = new RegExp(`\\b(${SECRET_KEYS.join('|')})(\\s*=\\s*)("[^"]*"|'[^']*'|[^;&\\s"']*)`, 'gi');
+/** A key naming a credential, also behind a prefix (`trustStorePassword`, `private_key_pwd`, `OAuthPvtKey`). */
+const KEY = `[a-z0-9_-]*?(?:${SECRET_KEYS.join('|')})`;
+/** `password=…`, `pwd=…`, `password%3D…`, … up to the next `;`, `&`, white space or quote (or a quoted value whole). */
+const SECRET_PAIR = new RegExp(`\\b(${KEY})(\\s*(?:=|%3d)\\s*)(\\\\?"[^"]*"|'[^']*'|[^;&\\s"']*)`, 'gi');
+/** `"password": "…"` of a JSON text, also one inside a JSON string (`\"password\": \"…\"`). */
+const JSON_PAIR = new RegExp(`(\\\\?["'])(${KEY})\\1(\\s*:\\s*)(\\\\?"[^"]*"|'[^']*'|[^,}\\s]*)`, 'gi');
+/** Oracle's `user/password@host` (`jdbc:oracle:thin:scott/tiger@db`, `connect scott/tiger@orcl`). */
+const SLASH_LOGIN = /(jdbc:oracle:[a-z]+:|^|[\s=(])[a-z][\w$#.]*\/[^\s/@"']+@/gi;
 /** `text` without the credentials it names. */
 function withoutCredentials(text) {
-    return text.replace(USERINFO, '$1').replace(SECRET_PAIR, (_, key, sep) => `${key}${sep}***`);
+    return text
+        .replace(USERINFO, '$1')
+        .replace(SLASH_LOGIN, '$1')
+        .replace(SECRET_PAIR, (_, key, sep) => `${key}${sep}***`)
+        .replace(JSON_PAIR, (_, q, key, sep) => `${q}${key}${q}${sep}${q}***${q}`);
 }
 
 
