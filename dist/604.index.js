@@ -54,7 +54,7 @@ async function commentOnPullRequest(config, report, summary) {
             return;
         }
         const marker = commentMarker(context.workflow, context.job, (0,_inputs_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .targetLabel */ .Op)(config.target));
-        const body = fitComment(marker, (0,_shared_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E)(summary), report.runUrl);
+        const body = fitComment(marker, (0,_shared_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(summary), report.runUrl);
         const octokit = github.getOctokit(config.githubToken);
         // Octokit has no timeout of its own, and paginate() drops per-call options: a hook bounds every request.
         const signal = AbortSignal.timeout(GITHUB_BUDGET_MS);

@@ -519,7 +519,7 @@ try {
     await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)();
 }
 catch (error) {
-    _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1((0,_shared_log_js__WEBPACK_IMPORTED_MODULE_3__/* .neutralise */ .$0)((0,_shared_secrets_js__WEBPACK_IMPORTED_MODULE_4__/* .redact */ .E)(error instanceof Error ? error.message : String(error))));
+    _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .setFailed */ .C1((0,_shared_log_js__WEBPACK_IMPORTED_MODULE_3__/* .neutralise */ .$0)((0,_shared_secrets_js__WEBPACK_IMPORTED_MODULE_4__/* .redact */ .E$)(error instanceof Error ? error.message : String(error))));
 }
 
 __webpack_async_result__();
@@ -2171,7 +2171,7 @@ const KEY = {
 const KINDS = (/* unused pure expression or super */ null && (['recipe', 'job-group', 'flow', 'plan']));
 /** The run exists: saved at once, so that the post step can cancel it if the main step is killed. */
 function saveStarted(ref, options) {
-    save(KEY.requestId, (0,secrets/* redact */.E)(options.requestId));
+    save(KEY.requestId, (0,secrets/* redact */.E$)(options.requestId));
     save(KEY.kind, ref.kind);
     save(KEY.runId, String(ref.id));
     save(KEY.jobId, String(ref.jobGroupIds[0] ?? ref.id));
@@ -2659,10 +2659,10 @@ const summary_MAX_WRITTEN = 50;
 const MAX_PARTS = 50;
 /** Server text made safe for the summary's Markdown and HTML: escaped, on one line, cut to `max` characters. */
 function escapeText(text, max = MAX_CELL) {
-    return (0,format/* oneLine */.T)((0,secrets/* redact */.E)(text), max).replace(/[&<>"'`|*_[\]\\#~!()$]/g, (c) => `&#${c.charCodeAt(0)};`);
+    return (0,format/* oneLine */.T)((0,secrets/* redact */.E$)(text), max).replace(/[&<>"'`|*_[\]\\#~!()$]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 function escapeAttr(url) {
-    return (0,secrets/* redact */.E)(url).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    return (0,secrets/* redact */.E$)(url).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 const HEADLINE = {
     complete: '✅ completed',
@@ -3049,7 +3049,7 @@ function readAnswer(status, body, sentAt) {
         return typeof value === 'string' && value.trim() ? value.trim() : undefined;
     };
     for (const key of ['access_token', 'refresh_token', 'id_token'])
-        (0,secrets/* registerSecret */.c)(text(key) ?? '');
+        (0,secrets/* registerSecret */.cl)(text(key) ?? '');
     if (status < 200 || status >= 300) {
         const description = text('error_description') ?? (json ? undefined : (0,format/* oneLine */.T)(body.replace(/<[^>]*>/g, ' '), 200));
         throw new TokenEndpointError(status, text('error'), description || undefined);
@@ -3419,7 +3419,7 @@ class SecretStore {
             throw new SignInError('The secret was written before its public key was read.');
         const sealed = sodium.crypto_box_seal(sodium.from_string(value), key.value);
         const encrypted = sodium.to_base64(sealed, sodium.base64_variants.ORIGINAL);
-        (0,secrets/* registerSecret */.c)(encrypted);
+        (0,secrets/* registerSecret */.cl)(encrypted);
         try {
             await this.call('PUT', this.context.name, 'write', { encrypted_value: encrypted, key_id: key.id });
         }
@@ -3734,7 +3734,7 @@ async function checkCredentials(client, budget) {
 
 const written = new Map();
 function setOutput(name, value) {
-    const safe = (0,secrets/* redact */.E)(value);
+    const safe = (0,secrets/* redact */.E$)(value);
     if (written.get(name) === safe)
         return;
     written.set(name, safe);
@@ -3871,7 +3871,7 @@ class ReportDir {
     writeFile(segments, text) {
         const writer = this.open(segments, false);
         try {
-            writer.write((0,secrets/* redact */.E)(text));
+            writer.write((0,secrets/* redact */.E$)(text));
         }
         finally {
             writer.close();
@@ -4572,7 +4572,7 @@ function renderDryRunSummary(report) {
     if (!report.stray)
         lines.push('<p>Nothing was started: this was a dry run (dry-run: true).</p>', '');
     if (report.runUrl) {
-        const url = (0,secrets/* redact */.E)(report.runUrl).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+        const url = (0,secrets/* redact */.E$)(report.runUrl).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
         lines.push(`<p>Workflow run: <a href="${url}">${escapeText(report.runUrl, 200)}</a></p>`, '');
     }
     return lines.join('\n');
@@ -5528,7 +5528,7 @@ function invalidInputResult(errors, reportDir) {
  */
 async function readConfig(options = {}) {
     for (const name of sign_in_inputs/* SECRET_INPUTS */.pH)
-        (0,secrets/* registerSecret */.c)(core/* getInput */.V4(name));
+        (0,secrets/* registerSecret */.cl)(core/* getInput */.V4(name));
     await (0,overrides/* loadYamlFor */.pE)(core/* getInput */.V4(action_spec/* INPUT */.b.overrides));
     try {
         const config = (0,inputs/* parseInputs */.TL)((name) => core/* getInput */.V4(name));
@@ -7152,7 +7152,7 @@ class JobResults {
             stageIds: stageIds.slice(0, MAX_TAILED_STAGES),
             tailLines: this.options.logLines,
             budget,
-            clean: secrets/* redact */.E,
+            clean: secrets/* redactLine */.Mq,
             dir: this.options.dir
         });
         if (logs.state === 'not-available' && !this.toldNoLogs) {
@@ -8389,7 +8389,7 @@ function formatMs(ms) {
  * redaction matches whole secrets only, so one the cut split in two would leave its first part.
  */
 function oneLine(text, max) {
-    const folded = (0,_secrets_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E)(text).replace(/\s+/g, ' ').trim();
+    const folded = (0,_secrets_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(text).replace(/\s+/g, ' ').trim();
     return folded.length > max ? `${folded.slice(0, max - 1)}…` : folded;
 }
 
@@ -8453,7 +8453,7 @@ const log = {
     debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(safe(message)),
     warning: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(safe(message), clean(annotation)),
     error: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(safe(message), clean(annotation)),
-    startGroup: (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .startGroup */ .Oh((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(name)),
+    startGroup: (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .startGroup */ .Oh((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(name)),
     endGroup: () => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .endGroup */ .N4()
 };
 /**
@@ -8474,7 +8474,7 @@ async function quietly(what, fn) {
     }
 }
 /** Redacted, and defused line by line. */
-const safe = (text) => neutralise((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(text));
+const safe = (text) => neutralise((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(text));
 function clean(annotation) {
     return annotation.title ? { title: safe(annotation.title) } : {};
 }
@@ -8486,8 +8486,9 @@ function clean(annotation) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E: () => (/* binding */ redact),
-/* harmony export */   c: () => (/* binding */ registerSecret)
+/* harmony export */   E$: () => (/* binding */ redact),
+/* harmony export */   Mq: () => (/* binding */ redactLine),
+/* harmony export */   cl: () => (/* binding */ registerSecret)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5806);
 /* harmony import */ var _credentials_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9065);
@@ -8518,6 +8519,24 @@ function redact(text) {
     let out = (0,_credentials_js__WEBPACK_IMPORTED_MODULE_1__/* .withoutCredentials */ .r)(text);
     for (const secret of secrets)
         out = out.split(secret).join('***');
+    return out;
+}
+/** Shortest piece of a secret taken for one cut by a line break. */
+const MIN_CUT = 4;
+/**
+ * A log line redacted, and also without a piece of a secret that a line break cut: a line ending with the start
+ * of a secret, or starting with its end, loses that piece (the other half is on the next or previous line).
+ */
+function redactLine(line) {
+    let out = redact(line);
+    for (const secret of secrets) {
+        for (let n = secret.length - 1; n >= MIN_CUT; n--) {
+            if (out.endsWith(secret.slice(0, n)))
+                out = `${out.slice(0, -n)}***`;
+            if (out.startsWith(secret.slice(-n)))
+                out = `***${out.slice(n)}`;
+        }
+    }
     return out;
 }
 

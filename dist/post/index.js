@@ -298,7 +298,7 @@ try {
     await (0,_post_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)();
 }
 catch (error) {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_shared_log_js__WEBPACK_IMPORTED_MODULE_1__/* .neutralise */ .$0)((0,_shared_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E)(error instanceof Error ? error.message : String(error))));
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_shared_log_js__WEBPACK_IMPORTED_MODULE_1__/* .neutralise */ .$0)((0,_shared_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(error instanceof Error ? error.message : String(error))));
 }
 
 __webpack_async_result__();
@@ -380,7 +380,7 @@ function format_formatMs(ms) {
  * redaction matches whole secrets only, so one the cut split in two would leave its first part.
  */
 function format_oneLine(text, max) {
-    const folded = (0,secrets/* redact */.E)(text).replace(/\s+/g, ' ').trim();
+    const folded = (0,secrets/* redact */.E$)(text).replace(/\s+/g, ' ').trim();
     return folded.length > max ? `${folded.slice(0, max - 1)}…` : folded;
 }
 
@@ -1050,7 +1050,7 @@ function postStepToken(config, getState) {
     if (s.mode === 'static')
         return staticToken(s.token);
     const saved = readSavedAccessToken(getState);
-    (0,secrets/* registerSecret */.c)(saved);
+    (0,secrets/* registerSecret */.cl)(saved);
     return staticToken(saved || (s.mode === 'refresh-token' ? (s.accessToken ?? '') : ''));
 }
 
@@ -2868,10 +2868,10 @@ const summary_MAX_WRITTEN = 50;
 const MAX_PARTS = 50;
 /** Server text made safe for the summary's Markdown and HTML: escaped, on one line, cut to `max` characters. */
 function escapeText(text, max = MAX_CELL) {
-    return format_oneLine((0,secrets/* redact */.E)(text), max).replace(/[&<>"'`|*_[\]\\#~!()$]/g, (c) => `&#${c.charCodeAt(0)};`);
+    return format_oneLine((0,secrets/* redact */.E$)(text), max).replace(/[&<>"'`|*_[\]\\#~!()$]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 function escapeAttr(url) {
-    return (0,secrets/* redact */.E)(url).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    return (0,secrets/* redact */.E$)(url).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 const HEADLINE = {
     complete: '✅ completed',
@@ -3807,7 +3807,7 @@ class ReportDir {
     writeFile(segments, text) {
         const writer = this.open(segments, false);
         try {
-            writer.write((0,secrets/* redact */.E)(text));
+            writer.write((0,secrets/* redact */.E$)(text));
         }
         finally {
             writer.close();
@@ -3825,7 +3825,7 @@ class ReportDir {
 
 const written = new Map();
 function setOutput(name, value) {
-    const safe = (0,secrets/* redact */.E)(value);
+    const safe = (0,secrets/* redact */.E$)(value);
     if (written.get(name) === safe)
         return;
     written.set(name, safe);
@@ -3893,7 +3893,7 @@ function writeFiles(dir, result, report) {
  */
 async function readConfig(options = {}) {
     for (const name of SECRET_INPUTS)
-        (0,secrets/* registerSecret */.c)(lib_core/* getInput */.V4(name));
+        (0,secrets/* registerSecret */.cl)(lib_core/* getInput */.V4(name));
     await loadYamlFor(lib_core/* getInput */.V4(INPUT.overrides));
     try {
         const config = parseInputs((name) => lib_core/* getInput */.V4(name));
@@ -5358,7 +5358,7 @@ const log = {
     debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(safe(message)),
     warning: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(safe(message), clean(annotation)),
     error: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(safe(message), clean(annotation)),
-    startGroup: (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .startGroup */ .Oh((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(name)),
+    startGroup: (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .startGroup */ .Oh((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(name)),
     endGroup: () => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .endGroup */ .N4()
 };
 /**
@@ -5379,7 +5379,7 @@ async function quietly(what, fn) {
     }
 }
 /** Redacted, and defused line by line. */
-const safe = (text) => neutralise((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(text));
+const safe = (text) => neutralise((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(text));
 function clean(annotation) {
     return annotation.title ? { title: safe(annotation.title) } : {};
 }
@@ -5391,9 +5391,10 @@ function clean(annotation) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E: () => (/* binding */ redact),
-/* harmony export */   c: () => (/* binding */ registerSecret)
+/* harmony export */   E$: () => (/* binding */ redact),
+/* harmony export */   cl: () => (/* binding */ registerSecret)
 /* harmony export */ });
+/* unused harmony export redactLine */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3676);
 /* harmony import */ var _credentials_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9065);
 /**
@@ -5423,6 +5424,24 @@ function redact(text) {
     let out = (0,_credentials_js__WEBPACK_IMPORTED_MODULE_1__/* .withoutCredentials */ .r)(text);
     for (const secret of secrets)
         out = out.split(secret).join('***');
+    return out;
+}
+/** Shortest piece of a secret taken for one cut by a line break. */
+const MIN_CUT = 4;
+/**
+ * A log line redacted, and also without a piece of a secret that a line break cut: a line ending with the start
+ * of a secret, or starting with its end, loses that piece (the other half is on the next or previous line).
+ */
+function redactLine(line) {
+    let out = redact(line);
+    for (const secret of secrets) {
+        for (let n = secret.length - 1; n >= MIN_CUT; n--) {
+            if (out.endsWith(secret.slice(0, n)))
+                out = `${out.slice(0, -n)}***`;
+            if (out.startsWith(secret.slice(-n)))
+                out = `***${out.slice(n)}`;
+        }
+    }
     return out;
 }
 

@@ -9,7 +9,7 @@ import type { Written } from '../api/job-outputs.ts'
 import type { Config } from '../inputs/inputs.ts'
 import { appLink, type LogsPolicy } from '../inputs/results-inputs.ts'
 import { log } from '../shared/log.ts'
-import { redact } from '../shared/secrets.ts'
+import { redactLine } from '../shared/secrets.ts'
 import type { JobGroupLogs } from './job-logs.ts'
 import { readPublications, type Publications } from './publications.ts'
 import type { ReportDir } from './report-dir.ts'
@@ -107,7 +107,7 @@ export class JobResults {
       stageIds: stageIds.slice(0, MAX_TAILED_STAGES),
       tailLines: this.options.logLines,
       budget,
-      clean: redact,
+      clean: redactLine,
       dir: this.options.dir
     })
     if (logs.state === 'not-available' && !this.toldNoLogs) {

@@ -27,3 +27,21 @@ export function redact(text: string): string {
   for (const secret of secrets) out = out.split(secret).join('***')
   return out
 }
+
+/** Shortest piece of a secret taken for one cut by a line break. */
+const MIN_CUT = 4
+
+/**
+ * A log line redacted, and also without a piece of a secret that a line break cut: a line ending with the start
+ * of a secret, or starting with its end, loses that piece (the other half is on the next or previous line).
+ */
+export function redactLine(line: string): string {
+  let out = redact(line)
+  for (const secret of secrets) {
+    for (let n = secret.length - 1; n >= MIN_CUT; n--) {
+      if (out.endsWith(secret.slice(0, n))) out = `${out.slice(0, -n)}***`
+      if (out.startsWith(secret.slice(-n))) out = `***${out.slice(n)}`
+    }
+  }
+  return out
+}
