@@ -5790,6 +5790,7 @@ const capital = (text) => text.charAt(0).toUpperCase() + text.slice(1);
 
 
 
+
 /** A stage's whole error text is printed up to this many characters. */
 const MAX_ERROR_CHARS = 20_000;
 /** A log line is printed up to this many characters, and a group's log lines up to this many together. */
@@ -5807,8 +5808,9 @@ function failureGroup(report, group) {
     for (const stage of group.stages.slice(0, MAX_STAGES)) {
         lines.push(`Stage ${stage.id} (${stage.jobType}): ${stage.status}`);
         const error = errorText(stage.errorMessage);
+        // Redacted whole before it is cut into lines and to size: a secret across a line break or the cut goes whole.
         if (error)
-            lines.push(...indent(`Error: ${error.slice(0, MAX_ERROR_CHARS)}`));
+            lines.push(...indent(`Error: ${(0,secrets/* redact */.E$)(error).slice(0, MAX_ERROR_CHARS)}`));
     }
     const more = group.stages.length - MAX_STAGES;
     if (more > 0)
@@ -8519,8 +8521,15 @@ function redact(text) {
     let out = (0,_credentials_js__WEBPACK_IMPORTED_MODULE_1__/* .withoutCredentials */ .r)(text);
     for (const secret of secrets)
         out = out.split(secret).join('***');
-    return out;
+    if (!BREAK.test(out))
+        return out;
+    // A secret cut by a line break (also an escaped one of a JSON text) loses both pieces.
+    const parts = out.split(BREAKS);
+    return parts.map((p, i) => (i % 2 === 1 ? p : withoutCutEnds(p, i > 0, i < parts.length - 1))).join('');
 }
+/** A line break, or one escaped inside a JSON string. */
+const BREAK = /\r|\n|\\[rn]/;
+const BREAKS = /(\r\n|\r|\n|\\r\\n|\\r|\\n)/;
 /** Shortest piece of a secret taken for one cut by a line break. */
 const MIN_CUT = 4;
 /**
@@ -8528,12 +8537,16 @@ const MIN_CUT = 4;
  * of a secret, or starting with its end, loses that piece (the other half is on the next or previous line).
  */
 function redactLine(line) {
-    let out = redact(line);
+    return withoutCutEnds(redact(line), true, true);
+}
+/** `line` without a piece (of `MIN_CUT` characters or more) of a secret at its start or end, where asked. */
+function withoutCutEnds(line, atStart, atEnd) {
+    let out = line;
     for (const secret of secrets) {
         for (let n = secret.length - 1; n >= MIN_CUT; n--) {
-            if (out.endsWith(secret.slice(0, n)))
+            if (atEnd && out.endsWith(secret.slice(0, n)))
                 out = `${out.slice(0, -n)}***`;
-            if (out.startsWith(secret.slice(-n)))
+            if (atStart && out.startsWith(secret.slice(-n)))
                 out = `***${out.slice(n)}`;
         }
     }

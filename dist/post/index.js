@@ -5424,8 +5424,15 @@ function redact(text) {
     let out = (0,_credentials_js__WEBPACK_IMPORTED_MODULE_1__/* .withoutCredentials */ .r)(text);
     for (const secret of secrets)
         out = out.split(secret).join('***');
-    return out;
+    if (!BREAK.test(out))
+        return out;
+    // A secret cut by a line break (also an escaped one of a JSON text) loses both pieces.
+    const parts = out.split(BREAKS);
+    return parts.map((p, i) => (i % 2 === 1 ? p : withoutCutEnds(p, i > 0, i < parts.length - 1))).join('');
 }
+/** A line break, or one escaped inside a JSON string. */
+const BREAK = /\r|\n|\\[rn]/;
+const BREAKS = /(\r\n|\r|\n|\\r\\n|\\r|\\n)/;
 /** Shortest piece of a secret taken for one cut by a line break. */
 const MIN_CUT = 4;
 /**
@@ -5433,12 +5440,16 @@ const MIN_CUT = 4;
  * of a secret, or starting with its end, loses that piece (the other half is on the next or previous line).
  */
 function redactLine(line) {
-    let out = redact(line);
+    return withoutCutEnds(redact(line), true, true);
+}
+/** `line` without a piece (of `MIN_CUT` characters or more) of a secret at its start or end, where asked. */
+function withoutCutEnds(line, atStart, atEnd) {
+    let out = line;
     for (const secret of secrets) {
         for (let n = secret.length - 1; n >= MIN_CUT; n--) {
-            if (out.endsWith(secret.slice(0, n)))
+            if (atEnd && out.endsWith(secret.slice(0, n)))
                 out = `${out.slice(0, -n)}***`;
-            if (out.startsWith(secret.slice(-n)))
+            if (atStart && out.startsWith(secret.slice(-n)))
                 out = `***${out.slice(n)}`;
         }
     }

@@ -5,6 +5,7 @@
  */
 import type { JobGroupReport } from '../results/job-results.ts'
 import { oneLine } from '../shared/format.ts'
+import { redact } from '../shared/secrets.ts'
 import { capitalised, MAX_STAGES, type RunReport } from './report.ts'
 import { describePart } from './run-parts.ts'
 import { errorText } from './summary.ts'
@@ -34,7 +35,8 @@ function failureGroup(report: RunReport, group: JobGroupReport): LogGroup {
   for (const stage of group.stages.slice(0, MAX_STAGES)) {
     lines.push(`Stage ${stage.id} (${stage.jobType}): ${stage.status}`)
     const error = errorText(stage.errorMessage)
-    if (error) lines.push(...indent(`Error: ${error.slice(0, MAX_ERROR_CHARS)}`))
+    // Redacted whole before it is cut into lines and to size: a secret across a line break or the cut goes whole.
+    if (error) lines.push(...indent(`Error: ${redact(error).slice(0, MAX_ERROR_CHARS)}`))
   }
   const more = group.stages.length - MAX_STAGES
   if (more > 0) lines.push(`… and ${more} more stages (stages.json in report-dir lists them all).`)

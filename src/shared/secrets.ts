@@ -25,8 +25,15 @@ export function registerSecret(value: string): void {
 export function redact(text: string): string {
   let out = withoutCredentials(text)
   for (const secret of secrets) out = out.split(secret).join('***')
-  return out
+  if (!BREAK.test(out)) return out
+  // A secret cut by a line break (also an escaped one of a JSON text) loses both pieces.
+  const parts = out.split(BREAKS)
+  return parts.map((p, i) => (i % 2 === 1 ? p : withoutCutEnds(p, i > 0, i < parts.length - 1))).join('')
 }
+
+/** A line break, or one escaped inside a JSON string. */
+const BREAK = /\r|\n|\\[rn]/
+const BREAKS = /(\r\n|\r|\n|\\r\\n|\\r|\\n)/
 
 /** Shortest piece of a secret taken for one cut by a line break. */
 const MIN_CUT = 4
@@ -36,11 +43,16 @@ const MIN_CUT = 4
  * of a secret, or starting with its end, loses that piece (the other half is on the next or previous line).
  */
 export function redactLine(line: string): string {
-  let out = redact(line)
+  return withoutCutEnds(redact(line), true, true)
+}
+
+/** `line` without a piece (of `MIN_CUT` characters or more) of a secret at its start or end, where asked. */
+function withoutCutEnds(line: string, atStart: boolean, atEnd: boolean): string {
+  let out = line
   for (const secret of secrets) {
     for (let n = secret.length - 1; n >= MIN_CUT; n--) {
-      if (out.endsWith(secret.slice(0, n))) out = `${out.slice(0, -n)}***`
-      if (out.startsWith(secret.slice(-n))) out = `***${out.slice(n)}`
+      if (atEnd && out.endsWith(secret.slice(0, n))) out = `${out.slice(0, -n)}***`
+      if (atStart && out.startsWith(secret.slice(-n))) out = `***${out.slice(n)}`
     }
   }
   return out

@@ -19,10 +19,15 @@ describe('logs: never on every kind of run', () => {
       plans: { 5: { tasks: [{ name: 'Load', outputs: [{ recipeId: 72, name: 'Load' }] }] } }
     })
     const id = e.createJobGroup(7, FAILED)
-    for (const target of [{ 'flow-id': '7' }, { 'plan-id': '5' }, { 'job-id': String(id) }, {}]) {
+    const targets: Record<string, string>[] = [
+      { 'recipe-id': '', 'flow-id': '7' },
+      { 'recipe-id': '', 'plan-id': '5' },
+      { 'recipe-id': '', 'job-id': String(id) },
+      {}
+    ]
+    for (const target of targets) {
       const result = await run(
         inputsFor(e, {
-          ...('flow-id' in target || 'plan-id' in target || 'job-id' in target ? { 'recipe-id': '' } : {}),
           ...target,
           logs: 'never'
         })
