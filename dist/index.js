@@ -4382,6 +4382,7 @@ function qualityFigures(quality) {
 
 
 
+
 /** Raised only if a field ever had to change its meaning; adding fields keeps it. */
 const RESULT_VERSION = 1;
 /** A stage's error text is cut to this many characters (the report folder's stages.json has it whole). */
@@ -4464,7 +4465,8 @@ function stageOf(stage) {
         id: stage.id,
         type: String(stage.jobType ?? ''),
         status: String(stage.status ?? ''),
-        error: error ? result_cut(error, RESULT_ERROR_CHARS) : null
+        // Redacted before the cut: a secret across it goes whole, not half.
+        error: error ? result_cut((0,secrets/* redact */.E$)(error), RESULT_ERROR_CHARS) : null
     };
 }
 function publicationsOf(jobGroupId, items) {

@@ -3529,6 +3529,7 @@ function figures_qualityFigures(quality) {
 
 
 
+
 /** Raised only if a field ever had to change its meaning; adding fields keeps it. */
 const RESULT_VERSION = 1;
 /** A stage's error text is cut to this many characters (the report folder's stages.json has it whole). */
@@ -3611,7 +3612,8 @@ function stageOf(stage) {
         id: stage.id,
         type: String(stage.jobType ?? ''),
         status: String(stage.status ?? ''),
-        error: error ? result_cut(error, RESULT_ERROR_CHARS) : null
+        // Redacted before the cut: a secret across it goes whole, not half.
+        error: error ? result_cut(redact(error), RESULT_ERROR_CHARS) : null
     };
 }
 function publicationsOf(jobGroupId, items) {

@@ -12,6 +12,7 @@ import type { Publication } from '../results/publications.ts'
 import { qualityFigures, type QualityFigures } from '../quality/figures.ts'
 import { MAX_STAGES, type Ending, type RunReport } from './report.ts'
 import { errorText } from './summary.ts'
+import { redact } from '../shared/secrets.ts'
 
 /** Raised only if a field ever had to change its meaning; adding fields keeps it. */
 export const RESULT_VERSION = 1
@@ -188,7 +189,8 @@ function stageOf(stage: Job): ResultStage {
     id: stage.id,
     type: String(stage.jobType ?? ''),
     status: String(stage.status ?? ''),
-    error: error ? cut(error, RESULT_ERROR_CHARS) : null
+    // Redacted before the cut: a secret across it goes whole, not half.
+    error: error ? cut(redact(error), RESULT_ERROR_CHARS) : null
   }
 }
 
