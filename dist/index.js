@@ -3312,8 +3312,8 @@ function describe(failure) {
  * The main step's sign-in: the token source for the configured mode. With OAuth 2.0, every access token is saved
  * in state for the post step, and every rotated refresh token is written back to the configured secret at once,
  * before any other request and before any runner file is touched, then set as the masked `refresh-token` output.
- * A failed write cannot be undone (the
- * old refresh token no longer works), so it fails the step whatever the job does, and says where the new one is.
+ * A failed write leaves the secret holding a refresh token that no longer works, so it fails the step whatever the
+ * job does and says where the new one is; unless a later rotation's refresh token reaches the secret (it says so).
  */
 
 
@@ -3329,6 +3329,8 @@ function describe(failure) {
 
 /** Failed writes so far: the first is explained in full, later ones only add a line. */
 let writeFailures = 0;
+/** The last write failed, so the secret holds a refresh token that no longer works (and the step fails). */
+let unsaved = false;
 function signIn(config, transport, clock) {
     const s = config.signIn;
     if (s.mode === 'static')
@@ -3383,6 +3385,8 @@ async function rotated(refreshToken, store) {
         try {
             await store.write(refreshToken);
             log/* log */.Rm.debug(`The refresh token rotated; the new one was written to the secret ${store.label}.`);
+            if (unsaved)
+                await savedAfterAll(store.label);
         }
         catch (error) {
             failure = error.message;
@@ -3394,9 +3398,22 @@ async function rotated(refreshToken, store) {
         return;
     if (writeFailures > 0)
         log/* log */.Rm.warning(failure, { title: 'Secret write' });
-    else
+    if (writeFailures === 0 || !unsaved)
         await writeFailed(store.label, failure, output);
     writeFailures += 1;
+    unsaved = true;
+}
+/** A later rotation's refresh token reached the secret after a failed write: the secret holds the working one. */
+async function savedAfterAll(secret) {
+    unsaved = false;
+    process.exitCode = undefined;
+    const message = `A later rotation's refresh token was written to the secret ${secret}: it holds the refresh token that works ` +
+        'again, and the failed write above no longer fails this step.';
+    log/* log */.Rm.notice(message, { title: 'Refresh token saved' });
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    const summary = core/* summary */.z.addRaw(`> [!NOTE]\n> ${escapeText(message, 2000)}\n`, true);
+    await summary.write().catch(() => summary.emptyBuffer());
 }
 async function writeFailed(secret, why, output) {
     const where = output
@@ -10309,6 +10326,7 @@ function jwtClaims(token) {
 const log = {
     info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(safe(message)),
     debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(safe(message)),
+    notice: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(safe(message), clean(annotation)),
     warning: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(safe(message), clean(annotation)),
     error: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(safe(message), clean(annotation)),
     startGroup: (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .startGroup */ .Oh((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E)(name)),
@@ -19260,6 +19278,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   z3: () => (/* binding */ error),
   V4: () => (/* binding */ getInput),
   pq: () => (/* binding */ info),
+  lm: () => (/* binding */ notice),
   LZ: () => (/* binding */ saveState),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
@@ -19269,7 +19288,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, setCommandEcho, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, platform, setCommandEcho, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -19295,7 +19314,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -21312,7 +21331,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -21320,7 +21339,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -21328,7 +21347,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
