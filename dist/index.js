@@ -10125,7 +10125,8 @@ function parseQualityGate(text) {
         ...optional('mismatched', value.mismatched, (v) => parseLimit('mismatched', v)),
         ...optional('missing', value.missing, (v) => parseLimit('missing', v)),
         ...optional('minRows', value['min-rows'], (v) => parseWhole('min-rows', v)),
-        ...optional('maxRowChange', value['max-row-change'], (v) => parseLimit('max-row-change', v)),
+        // Rows may grow more than twofold: a change is no share of a whole, so it may exceed 100%.
+        ...optional('maxRowChange', value['max-row-change'], (v) => parseLimit('max-row-change', v, Infinity)),
         columns: parseColumns(value.columns)
     };
 }
@@ -10158,14 +10159,16 @@ function parseRules(value) {
         return true;
     throw new GateError(`'rules' can only be 'pass' (every data-quality rule passes; got ${kindOf(value)}).`);
 }
-/** `0.5%` (a share, 0–100%) or `12` (a count of values). */
-function parseLimit(check, value) {
+/** `0.5%` (a share, 0–`maxPercent`%) or `12` (a count of values). */
+function parseLimit(check, value, maxPercent = 100) {
     const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : undefined;
     const share = text === undefined ? null : /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
     if (share) {
         const p = Number(share[1]);
-        if (p > 100)
+        if (p > maxPercent)
             throw new GateError(`'${check}' is a share over 100% (got '${text}').`);
+        if (!Number.isFinite(p))
+            throw new GateError(`'${check}' is no finite share (got '${(0,_shared_format_js__WEBPACK_IMPORTED_MODULE_1__/* .oneLine */ .T)(text, 40)}').`);
         return { kind: 'share', percent: p, text: `${share[1]}%` };
     }
     const count = text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
