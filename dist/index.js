@@ -2977,6 +2977,21 @@ function lifeOf(token, obtainedAt, expiresInSeconds, serverSkewMs = 0) {
     const lifetimeMs = claims.iat !== undefined && claims.iat < claims.exp ? (claims.exp - claims.iat) * 1000 : expiresAt - obtainedAt;
     return { expiresAt, lifetimeMs: Math.max(0, lifetimeMs) };
 }
+/**
+ * The life of a token just obtained (`obtainedAt`: when its request was sent): as `lifeOf`, but a JWT `exp` that
+ * would need a refresh the moment the token arrives disagrees with the runner's clock (a `Date` header that was
+ * missing, or stamped by a proxy, did not correct it): then its `iat`–`exp` span is measured on the runner's clock
+ * from `obtainedAt`, or without `iat` the token is used until the API answers 401. Else every call would refresh.
+ */
+function freshLife(token, obtainedAt, expiresInSeconds, serverSkewMs = 0) {
+    const life = lifeOf(token, obtainedAt, expiresInSeconds, serverSkewMs);
+    if (life === undefined || !needsRefresh(life, obtainedAt))
+        return life;
+    const { iat, exp } = (0,jwt/* jwtClaims */.v)(token) ?? {};
+    if (iat === undefined || exp === undefined || !(iat < exp))
+        return undefined;
+    return { expiresAt: obtainedAt + life.lifetimeMs, lifetimeMs: life.lifetimeMs };
+}
 /** Less than 60 s, or less than 20% of the lifetime, is left (the smaller margin counts). */
 function needsRefresh(life, now) {
     if (life === undefined)
@@ -3126,7 +3141,7 @@ class OAuthTokens {
     async use(answer) {
         this.obtained += 1;
         this.unsure.length = 0;
-        const life = lifeOf(answer.accessToken, answer.sentAt, answer.expiresIn, answer.serverSkewMs);
+        const life = freshLife(answer.accessToken, answer.sentAt, answer.expiresIn, answer.serverSkewMs);
         this.options.onObtained(answer, this.obtained);
         if (this.grant.kind === 'refresh_token' && answer.refreshToken && answer.refreshToken !== this.grant.refreshToken) {
             this.grant = { ...this.grant, refreshToken: answer.refreshToken };
