@@ -3346,6 +3346,8 @@ function describe(failure) {
 let writeFailures = 0;
 /** The last write failed, so the secret holds a refresh token that no longer works (and the step fails). */
 let unsaved = false;
+/** The exit code before the failed write set it, restored when a later write succeeds. */
+let exitBefore;
 function signIn(config, transport, clock) {
     const s = config.signIn;
     if (s.mode === 'static')
@@ -3421,7 +3423,7 @@ async function rotated(refreshToken, store) {
 /** A later rotation's refresh token reached the secret after a failed write: the secret holds the working one. */
 async function savedAfterAll(secret) {
     unsaved = false;
-    process.exitCode = undefined;
+    process.exitCode = exitBefore;
     const message = `A later rotation's refresh token was written to the secret ${secret}: it holds the refresh token that works ` +
         'again, and the failed write above no longer fails this step.';
     log/* log */.Rm.notice(message, { title: 'Refresh token saved' });
@@ -3439,6 +3441,7 @@ async function writeFailed(secret, why, output) {
         `token no longer works, so the next run cannot sign in until ${secret} is updated. ${where} This step fails, ` +
         'whatever the job does.';
     log/* log */.Rm.error(message, { title: 'Refresh token not saved' });
+    exitBefore = process.exitCode;
     process.exitCode = 1;
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;

@@ -26,6 +26,8 @@ import type { TokenAnswer } from './token-endpoint.ts'
 let writeFailures = 0
 /** The last write failed, so the secret holds a refresh token that no longer works (and the step fails). */
 let unsaved = false
+/** The exit code before the failed write set it, restored when a later write succeeds. */
+let exitBefore: typeof process.exitCode
 
 export function signIn(config: Config, transport: Transport, clock: Clock): TokenSource {
   const s = config.signIn
@@ -102,7 +104,7 @@ async function rotated(refreshToken: string, store: SecretStore | undefined): Pr
 /** A later rotation's refresh token reached the secret after a failed write: the secret holds the working one. */
 async function savedAfterAll(secret: string): Promise<void> {
   unsaved = false
-  process.exitCode = undefined
+  process.exitCode = exitBefore
   const message =
     `A later rotation's refresh token was written to the secret ${secret}: it holds the refresh token that works ` +
     'again, and the failed write above no longer fails this step.'
@@ -122,6 +124,7 @@ async function writeFailed(secret: string, why: string, output: boolean): Promis
     `token no longer works, so the next run cannot sign in until ${secret} is updated. ${where} This step fails, ` +
     'whatever the job does.'
   log.error(message, { title: 'Refresh token not saved' })
+  exitBefore = process.exitCode
   process.exitCode = 1
   if (!process.env.GITHUB_STEP_SUMMARY) return
   const summary = core.summary.addRaw(`> [!WARNING]\n> ${escapeText(message, 2000)}\n`, true)
