@@ -10150,11 +10150,19 @@ function parseQualityGate(text) {
 }
 /** JSON first (exact), else YAML; the YAML error names the line. */
 function parseText(text) {
+    let json;
     try {
-        return JSON.parse(text);
+        json = JSON.parse(text);
     }
     catch {
         // not JSON: YAML below
+    }
+    // JSON.parse keeps the last of two equal keys; a gate that names a check twice is refused, as in YAML.
+    if (json !== undefined) {
+        const twice = (0,yaml__WEBPACK_IMPORTED_MODULE_0__.parseDocument)(text, { uniqueKeys: true }).errors.find((e) => e.code === 'DUPLICATE_KEY');
+        if (twice)
+            throw new GateError(`names a key twice (${(0,_shared_format_js__WEBPACK_IMPORTED_MODULE_1__/* .oneLine */ .T)(twice.message.split('\n')[0], 120)}).`);
+        return json;
     }
     try {
         return (0,yaml__WEBPACK_IMPORTED_MODULE_0__.parse)(text, { maxAliasCount: 20, uniqueKeys: true });

@@ -1775,11 +1775,19 @@ function parseQualityGate(text) {
 }
 /** JSON first (exact), else YAML; the YAML error names the line. */
 function parseText(text) {
+    let json;
     try {
-        return JSON.parse(text);
+        json = JSON.parse(text);
     }
     catch {
         // not JSON: YAML below
+    }
+    // JSON.parse keeps the last of two equal keys; a gate that names a check twice is refused, as in YAML.
+    if (json !== undefined) {
+        const twice = (0,dist.parseDocument)(text, { uniqueKeys: true }).errors.find((e) => e.code === 'DUPLICATE_KEY');
+        if (twice)
+            throw new GateError(`names a key twice (${format_oneLine(twice.message.split('\n')[0], 120)}).`);
+        return json;
     }
     try {
         return (0,dist.parse)(text, { maxAliasCount: 20, uniqueKeys: true });

@@ -11,7 +11,7 @@
  *   columns:               per-column limits that replace the general ones
  *     email: { missing: 0 }
  */
-import { parse as parseYaml } from 'yaml'
+import { parse as parseYaml, parseDocument } from 'yaml'
 import { oneLine } from '../shared/format.ts'
 
 /** A limit as written: a share in percent (`0.5%` → 0.5) or a count (`12`). `text` is how the user wrote it. */
@@ -67,10 +67,17 @@ export function parseQualityGate(text: string): QualityGate | undefined {
 
 /** JSON first (exact), else YAML; the YAML error names the line. */
 function parseText(text: string): unknown {
+  let json: unknown
   try {
-    return JSON.parse(text)
+    json = JSON.parse(text)
   } catch {
     // not JSON: YAML below
+  }
+  // JSON.parse keeps the last of two equal keys; a gate that names a check twice is refused, as in YAML.
+  if (json !== undefined) {
+    const twice = parseDocument(text, { uniqueKeys: true }).errors.find((e) => e.code === 'DUPLICATE_KEY')
+    if (twice) throw new GateError(`names a key twice (${oneLine(twice.message.split('\n')[0]!, 120)}).`)
+    return json
   }
   try {
     return parseYaml(text, { maxAliasCount: 20, uniqueKeys: true })

@@ -24,3 +24,13 @@ describe('limits of the quality gate', () => {
     expect(() => parseQualityGate(`max-row-change: "${huge}"`)).toThrow('no finite share')
   })
 })
+
+describe('a gate in JSON', () => {
+  it('naming a check twice is refused, as in YAML, not read as the last one', () => {
+    expect(() => parseQualityGate('{"missing": "5%", "missing": "50%"}')).toThrow('names a key twice')
+    expect(() => parseQualityGate('{"columns": {"email": {"missing": 0}, "email": {"missing": 9}}}')).toThrow(
+      'names a key twice'
+    )
+    expect(parseQualityGate('{"missing": "5%", "mismatched": "1%"}')!.missing!.text).toBe('5%')
+  })
+})
