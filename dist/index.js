@@ -280,6 +280,212 @@ exports.debug = debug; // for test
 
 /***/ }),
 
+/***/ 562:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  hD: () => (/* binding */ ApiError)
+});
+
+// UNUSED EXPORTS: cleanSnippet, parseException
+
+;// CONCATENATED MODULE: ./src/api/flow-plan-hints.ts
+/**
+ * What to do about a failed flow or plan call, for `ApiError`'s hint. A 403 or 404 on the run call of a flow or
+ * plan that exists means the edition does not run them through the API (Standard editions offer only job groups).
+ */
+/** The hint for a flow or plan call (their ids are in the path); undefined for any other call or status. */
+function flowPlanHint(status, method, path) {
+    const run = /^\/v4\/(flows|plans)\/(\d+)\/run$/.exec(path);
+    if (method === 'POST' && run)
+        return runHint(status, run[1] === 'flows' ? 'flow' : 'plan', run[2]);
+    const read = /^\/v4\/(flowRuns|planSnapshotRuns|plans)\/(\d+)/.exec(path);
+    if (!read)
+        return undefined;
+    const what = { flowRuns: 'Flow run', planSnapshotRuns: 'Plan run', plans: 'Plan' }[read[1]];
+    if (status === 404)
+        return `${what} ${read[2]} was not found: check that api-url points at the instance and region that ran it.`;
+    if (status === 403)
+        return `The token's user lacks permission on ${what.toLowerCase()} ${read[2]} or its workspace.`;
+    return undefined;
+}
+function runHint(status, what, id) {
+    switch (status) {
+        case 403:
+        case 404:
+            return (`If ${what} ${id} exists, this edition does not allow running ${what}s through the API; Enterprise/Premium ` +
+                `do (elsewhere, run each recipe with recipe-id). Otherwise check ${what}-id` +
+                `${what === 'flow' ? ' (in the app, /flows/10 means flow-id 10)' : ''} and that the ${what} is shared ` +
+                `with the token's user.`);
+        case 400:
+            return what === 'flow'
+                ? "The server rejected the request: check flow-recipes (recipe ids of this flow's outputs), " +
+                    'overrides (keyed by output name) and run-parameters.'
+                : 'The server rejected the request: check plan-id.';
+        default:
+            return undefined;
+    }
+}
+
+// EXTERNAL MODULE: ./src/shared/format.ts
+var format = __nccwpck_require__(7188);
+;// CONCATENATED MODULE: ./src/api/api-error.ts
+/**
+ * API errors a user can act on: the call, the HTTP status, the server's own `exception` words, the
+ * `x-trifacta-request-id` that support asks for, and a sentence on the likely cause and fix.
+ */
+
+
+const STATUS_TEXT = {
+    304: 'Not Modified',
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    410: 'Gone',
+    415: 'Unsupported Media Type',
+    429: 'Too Many Requests',
+    500: 'Internal Server Error',
+    502: 'Bad Gateway',
+    503: 'Service Unavailable',
+    504: 'Gateway Timeout'
+};
+class ApiError extends Error {
+    method;
+    path;
+    status;
+    headers;
+    requestId;
+    exception;
+    /** A short, cleaned extract of a body that was not a JSON exception (an HTML page from a proxy, say). */
+    snippet;
+    hint;
+    constructor(init) {
+        const exception = parseException(init.body);
+        const snippet = exception ? undefined : cleanSnippet(init.body);
+        const requestId = init.headers['x-trifacta-request-id'] ?? '';
+        const hint = addressHint(init.status, init.body, exception) ?? hintFor(init.status, init.method, init.path, init.subject);
+        super(describeError(init, exception, snippet, requestId, hint));
+        this.name = 'ApiError';
+        this.method = init.method;
+        this.path = init.path;
+        this.status = init.status;
+        this.headers = init.headers;
+        this.requestId = requestId;
+        this.exception = exception;
+        this.snippet = snippet;
+        this.hint = hint;
+    }
+}
+function describeError(init, exception, snippet, requestId, hint) {
+    const parts = [
+        `${init.method} ${init.path} answered HTTP ` +
+            `${init.status}${STATUS_TEXT[init.status] ? ` ${STATUS_TEXT[init.status]}` : ''}`
+    ];
+    if (exception) {
+        const said = [exception.name, exception.message ? `"${exception.message}"` : undefined].filter(Boolean).join(': ');
+        if (said)
+            parts[0] += `: ${said}`;
+        if (exception.details)
+            parts.push(`Details: ${(0,format/* oneLine */.T)(exception.details, 500)}`);
+    }
+    else if (snippet) {
+        parts[0] += ` with a non-JSON answer: "${snippet}"`;
+    }
+    parts[0] += '.';
+    parts.push(requestId
+        ? `Request id: ${requestId}.`
+        : 'No x-trifacta-request-id came back (the answer may come from a proxy, not the API).');
+    if (hint)
+        parts.push(hint);
+    return parts.join(' ');
+}
+/** The `{exception:{name,message,details}}` body, if that is what came back. */
+function parseException(body) {
+    try {
+        const parsed = JSON.parse(body);
+        const exception = parsed?.exception;
+        if (typeof exception !== 'object' || exception === null)
+            return undefined;
+        const e = exception;
+        const text = (v) => v === undefined || v === null ? undefined : typeof v === 'string' ? v : JSON.stringify(v);
+        return { name: text(e.name), message: text(e.message), details: text(e.details) };
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Tags, scripts and styles removed, white space folded, cut to `max` characters. */
+function cleanSnippet(body, max = 200) {
+    const text = body
+        .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+        .replace(/<[^>]*>/g, ' ')
+        .replace(/&nbsp;/g, ' ');
+    const folded = (0,format/* oneLine */.T)(text, max);
+    return folded || undefined;
+}
+const KNOWN_API_HOSTS = 'the API is at https://api.clouddataprep.com for Dataprep, https://<region>.alteryxcloud.com (us1, eu1, au1, …) ' +
+    "for Alteryx Analytics Cloud, and the instance's base URL (e.g. https://trifacta.example.com:3005) when self-managed";
+/** Why an answer that is not the API's own went wrong: a web page, or a path the API does not have. */
+function addressHint(status, body, exception) {
+    if (status >= 500 || exception)
+        return undefined;
+    if (/^\s*(<!doctype html|<html)/i.test(body)) {
+        return `The answer is an HTML page, so api-url looks like the web app's address, not the API's: ${KNOWN_API_HOSTS}.`;
+    }
+    if (status === 404) {
+        return (`Nothing answers at this path (a 404 without the API's error body): check that api-url is the API's base ` +
+            `URL; ${KNOWN_API_HOSTS}.`);
+    }
+    return undefined;
+}
+const UNAUTHORIZED_HINT = 'The API refused the token as invalid or expired. If api-token is a static token, create a new access token in ' +
+    'the app (User menu → Preferences/Settings → API access tokens) and update the secret. With refresh-token or ' +
+    'client-secret, the action already renewed it once: look for an earlier sign-in or write-back error above, and ' +
+    'check that api-url is the region the OAuth client belongs to.';
+function hintFor(status, method, path, subject = {}) {
+    const flowOrPlan = flowPlanHint(status, method, path);
+    if (flowOrPlan !== undefined)
+        return flowOrPlan;
+    const isTrigger = method === 'POST' && /\/v4\/jobGroups$/.test(path);
+    switch (status) {
+        case 401:
+            return UNAUTHORIZED_HINT;
+        case 403:
+            return isTrigger
+                ? `The token's user lacks permission to run recipe ${subject.recipeId ?? ''} or to use its workspace: share ` +
+                    `the flow with that user, or use a token of a user who can run it.`
+                : "The token's user lacks permission on this job group or its workspace: use a token of a user who can see it.";
+        case 404:
+            if (isTrigger) {
+                return (`Recipe ${subject.recipeId ?? ''} was not found: check recipe-id (in the flow view, ` +
+                    `/flows/10?recipe=7 means recipe-id 7) and that api-url points at the instance and region that hold the flow.`);
+            }
+            return (`Job group ${subject.jobId ?? ''} was not found: check job-id and that api-url points at the instance ` +
+                `and region that ran it.`);
+        case 410:
+            return 'The resource has been deleted.';
+        case 415:
+            return ('The server rejected the Content-Type or Accept header. If api-url goes through a proxy, check that it ' +
+                'passes JSON requests on unchanged.');
+        case 400:
+            return isTrigger
+                ? 'The server rejected the request: check recipe-id, overrides and run-parameters against the recipe.'
+                : undefined;
+        case 429:
+            return 'The API rate limit stayed exhausted; try again later or spread out the runs.';
+        default:
+            return status >= 500
+                ? 'The server had an error; it usually goes away on retry. If it persists, contact support with the request id.'
+                : undefined;
+    }
+}
+
+
+/***/ }),
+
 /***/ 7953:
 /***/ ((__unused_webpack_module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
@@ -300,7 +506,7 @@ exports.debug = debug; // for test
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _catch_signals_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7953);
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5806);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4217);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4982);
 /* harmony import */ var _shared_log_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9509);
 /* harmony import */ var _shared_secrets_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7158);
 /** Entry point of the main step (runs.main). The signal handlers come first, before anything else loads. */
@@ -349,6 +555,7 @@ const INPUT = {
     planId: 'plan-id',
     overrides: 'overrides',
     runParameters: 'run-parameters',
+    dryRun: 'dry-run',
     qualityGate: 'quality-gate',
     baseline: 'baseline',
     wait: 'wait',
@@ -654,7 +861,7 @@ function describe(value) {
 
 /***/ }),
 
-/***/ 5585:
+/***/ 6329:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -662,7 +869,7 @@ function describe(value) {
 __nccwpck_require__.d(__webpack_exports__, {
   G: () => (/* binding */ InputErrors),
   TL: () => (/* binding */ parseInputs),
-  Op: () => (/* binding */ targetLabel)
+  Op: () => (/* reexport */ targetLabel)
 });
 
 // UNUSED EXPORTS: SCHEDULES
@@ -691,6 +898,7 @@ function v4ApiUrl(apiUrl, warnings) {
 // Generated from action.yml by scripts/gen-action-defaults.ts (npm run gen): do not edit.
 /** The defaults action.yml declares, used when an input is given empty (the runner fills them in otherwise). */
 const INPUT_DEFAULTS = {
+    'dry-run': 'false',
     wait: 'true',
     timeout: '6h',
     'poll-interval': '2s',
@@ -713,6 +921,36 @@ var format = __nccwpck_require__(7188);
 var input_values = __nccwpck_require__(9122);
 // EXTERNAL MODULE: ./src/inputs/flow-inputs.ts
 var flow_inputs = __nccwpck_require__(6609);
+;// CONCATENATED MODULE: ./src/inputs/target.ts
+/**
+ * What a step runs: a recipe, a job group (attach), a flow or a plan; none for a dry run that only signs in, which
+ * the `dry-run` input allows only with a refresh token. Pure.
+ */
+
+
+/** `recipe 7`, `job 4100`, `flow 7`, `plan 5`. Pure. */
+function targetLabel(target) {
+    switch (target.kind) {
+        case 'recipe':
+            return `recipe ${target.recipeId}`;
+        case 'job':
+            return `job ${target.jobId}`;
+        case 'flow':
+            return `flow ${target.flowId}`;
+        case 'plan':
+            return `plan ${target.planId}`;
+        case 'none':
+            return 'the sign-in';
+    }
+}
+/** The target when none of recipe-id, flow-id, plan-id and job-id is given, for a dry run: none, or an error. */
+function noRunTarget(dry) {
+    if (dry.refreshing)
+        return { kind: 'none' };
+    throw new input_values/* InputError */.dz(action_spec/* INPUT */.b.dryRun, 'needs a run target: give recipe-id, flow-id, plan-id or job-id. Only with refresh-token may it have none: ' +
+        'then it only signs in, which renews the refresh token.');
+}
+
 // EXTERNAL MODULE: ./src/inputs/overrides.ts + 1 modules
 var overrides = __nccwpck_require__(3849);
 // EXTERNAL MODULE: ./src/quality/baseline.ts
@@ -856,19 +1094,8 @@ var sign_in_inputs = __nccwpck_require__(6004);
 
 
 
-/** `recipe 7`, `job 4100`, `flow 7`, `plan 5`. Pure. */
-function targetLabel(target) {
-    switch (target.kind) {
-        case 'recipe':
-            return `recipe ${target.recipeId}`;
-        case 'job':
-            return `job ${target.jobId}`;
-        case 'flow':
-            return `flow ${target.flowId}`;
-        case 'plan':
-            return `plan ${target.planId}`;
-    }
-}
+
+
 const SCHEDULES = ['history', 'backoff', 'fixed'];
 /** Every bad input found, reported together so one run shows them all. */
 class InputErrors extends Error {
@@ -912,11 +1139,13 @@ function parseInputs(get) {
     const apiUrl = c.attempt(() => v4ApiUrl((0,input_values/* parseApiUrl */.nV)(c.get(action_spec/* INPUT */.b.apiUrl), c.warnings), c.warnings));
     const appUrlText = c.get(action_spec/* INPUT */.b.appUrl);
     const signIn = (0,sign_in_inputs/* parseSignIn */.MQ)(c);
-    const run = parseRun(c);
+    const dryRun = c.attempt(() => (0,input_values/* parseBoolean */.yG)(action_spec/* INPUT */.b.dryRun, c.get(action_spec/* INPUT */.b.dryRun)));
+    const run = parseRun(c, { dryRun: dryRun === true, refreshing: signIn?.mode === 'refresh-token' });
     const config = {
         apiUrl,
         apiToken: signIn?.mode === 'static' ? signIn.token : '',
         signIn,
+        dryRun,
         ...run,
         ...parseQualityInputs(c, run.target, run.overrides),
         ...parseWaiting(c),
@@ -943,8 +1172,8 @@ function parseInputs(get) {
     return config;
 }
 /** What to run: the target and its request options. */
-function parseRun(c) {
-    const target = c.attempt(() => parseTarget(c));
+function parseRun(c, dry) {
+    const target = c.attempt(() => parseTarget(c, dry));
     const overridesText = c.get(action_spec/* INPUT */.b.overrides);
     const runParametersText = c.get(action_spec/* INPUT */.b.runParameters);
     const refuse = (why) => {
@@ -957,6 +1186,8 @@ function parseRun(c) {
         refuse('cannot be used with job-id (the job already runs); remove it or give recipe-id instead.');
     if (target?.kind === 'plan')
         refuse('cannot be used with plan-id: plans take no overrides here; remove it.');
+    if (target?.kind === 'none')
+        refuse('has nothing to apply to: a dry run without a run target only signs in.');
     const parse = target?.kind === 'flow' ? flow_inputs/* parseFlowOverrides */.zv : overrides/* parseOverrides */.f$;
     return {
         target: target,
@@ -986,8 +1217,8 @@ function parseWaiting(c) {
     };
 }
 const TARGET_INPUTS = [action_spec/* INPUT */.b.recipeId, action_spec/* INPUT */.b.flowId, action_spec/* INPUT */.b.planId, action_spec/* INPUT */.b.jobId];
-/** Exactly one of recipe-id, flow-id, plan-id and job-id; flow-recipes only with flow-id. */
-function parseTarget(c) {
+/** Exactly one of recipe-id, flow-id, plan-id and job-id (or, in a dry run, none); flow-recipes only with flow-id. */
+function parseTarget(c, dry) {
     const given = TARGET_INPUTS.filter((name) => c.get(name));
     const flowRecipes = c.get(action_spec/* INPUT */.b.flowRecipes);
     if (flowRecipes && !given.includes(action_spec/* INPUT */.b.flowId))
@@ -1007,6 +1238,8 @@ function parseTarget(c) {
         case action_spec/* INPUT */.b.planId:
             return { kind: 'plan', planId: id(action_spec/* INPUT */.b.planId) };
         default:
+            if (dry.dryRun)
+                return noRunTarget(dry);
             throw new input_values/* InputError */.dz(action_spec/* INPUT */.b.recipeId, 'is required (or give flow-id or plan-id to run a flow or a plan, ' +
                 'or job-id to wait on a job group that already runs).');
     }
@@ -1154,6 +1387,9 @@ function checkOverrides(o, warnings, at = '') {
     }
     if ('profiler' in o && typeof o.profiler !== 'boolean') {
         throw new input_values/* InputError */.dz('overrides', `'${at}profiler' must be true or false (got ${(0,input_values/* describe */.q0)(o.profiler)}).`);
+    }
+    if ('ignoreRecipeErrors' in o && typeof o.ignoreRecipeErrors !== 'boolean') {
+        throw new input_values/* InputError */.dz('overrides', `'${at}ignoreRecipeErrors' must be true or false (got ${(0,input_values/* describe */.q0)(o.ignoreRecipeErrors)}).`);
     }
     for (const key of ['writesettings', 'writeSettings']) {
         if (key in o)
@@ -1477,7 +1713,7 @@ function parseClientId(text) {
 
 /***/ }),
 
-/***/ 4217:
+/***/ 4982:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1492,198 +1728,10 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 var core = __nccwpck_require__(5806);
 // EXTERNAL MODULE: ./src/inputs/action-spec.ts
 var action_spec = __nccwpck_require__(8149);
-;// CONCATENATED MODULE: ./src/api/flow-plan-hints.ts
-/**
- * What to do about a failed flow or plan call, for `ApiError`'s hint. A 403 or 404 on the run call of a flow or
- * plan that exists means the edition does not run them through the API (Standard editions offer only job groups).
- */
-/** The hint for a flow or plan call (their ids are in the path); undefined for any other call or status. */
-function flowPlanHint(status, method, path) {
-    const run = /^\/v4\/(flows|plans)\/(\d+)\/run$/.exec(path);
-    if (method === 'POST' && run)
-        return runHint(status, run[1] === 'flows' ? 'flow' : 'plan', run[2]);
-    const read = /^\/v4\/(flowRuns|planSnapshotRuns|plans)\/(\d+)/.exec(path);
-    if (!read)
-        return undefined;
-    const what = { flowRuns: 'Flow run', planSnapshotRuns: 'Plan run', plans: 'Plan' }[read[1]];
-    if (status === 404)
-        return `${what} ${read[2]} was not found: check that api-url points at the instance and region that ran it.`;
-    if (status === 403)
-        return `The token's user lacks permission on ${what.toLowerCase()} ${read[2]} or its workspace.`;
-    return undefined;
-}
-function runHint(status, what, id) {
-    switch (status) {
-        case 403:
-        case 404:
-            return (`If ${what} ${id} exists, this edition does not allow running ${what}s through the API; Enterprise/Premium ` +
-                `do (elsewhere, run each recipe with recipe-id). Otherwise check ${what}-id` +
-                `${what === 'flow' ? ' (in the app, /flows/10 means flow-id 10)' : ''} and that the ${what} is shared ` +
-                `with the token's user.`);
-        case 400:
-            return what === 'flow'
-                ? "The server rejected the request: check flow-recipes (recipe ids of this flow's outputs), " +
-                    'overrides (keyed by output name) and run-parameters.'
-                : 'The server rejected the request: check plan-id.';
-        default:
-            return undefined;
-    }
-}
-
+// EXTERNAL MODULE: ./src/api/api-error.ts + 1 modules
+var api_error = __nccwpck_require__(562);
 // EXTERNAL MODULE: ./src/shared/format.ts
 var format = __nccwpck_require__(7188);
-;// CONCATENATED MODULE: ./src/api/api-error.ts
-/**
- * API errors a user can act on: the call, the HTTP status, the server's own `exception` words, the
- * `x-trifacta-request-id` that support asks for, and a sentence on the likely cause and fix.
- */
-
-
-const STATUS_TEXT = {
-    304: 'Not Modified',
-    400: 'Bad Request',
-    401: 'Unauthorized',
-    403: 'Forbidden',
-    404: 'Not Found',
-    410: 'Gone',
-    415: 'Unsupported Media Type',
-    429: 'Too Many Requests',
-    500: 'Internal Server Error',
-    502: 'Bad Gateway',
-    503: 'Service Unavailable',
-    504: 'Gateway Timeout'
-};
-class ApiError extends Error {
-    method;
-    path;
-    status;
-    headers;
-    requestId;
-    exception;
-    /** A short, cleaned extract of a body that was not a JSON exception (an HTML page from a proxy, say). */
-    snippet;
-    hint;
-    constructor(init) {
-        const exception = parseException(init.body);
-        const snippet = exception ? undefined : cleanSnippet(init.body);
-        const requestId = init.headers['x-trifacta-request-id'] ?? '';
-        const hint = addressHint(init.status, init.body, exception) ?? hintFor(init.status, init.method, init.path, init.subject);
-        super(describeError(init, exception, snippet, requestId, hint));
-        this.name = 'ApiError';
-        this.method = init.method;
-        this.path = init.path;
-        this.status = init.status;
-        this.headers = init.headers;
-        this.requestId = requestId;
-        this.exception = exception;
-        this.snippet = snippet;
-        this.hint = hint;
-    }
-}
-function describeError(init, exception, snippet, requestId, hint) {
-    const parts = [
-        `${init.method} ${init.path} answered HTTP ` +
-            `${init.status}${STATUS_TEXT[init.status] ? ` ${STATUS_TEXT[init.status]}` : ''}`
-    ];
-    if (exception) {
-        const said = [exception.name, exception.message ? `"${exception.message}"` : undefined].filter(Boolean).join(': ');
-        if (said)
-            parts[0] += `: ${said}`;
-        if (exception.details)
-            parts.push(`Details: ${(0,format/* oneLine */.T)(exception.details, 500)}`);
-    }
-    else if (snippet) {
-        parts[0] += ` with a non-JSON answer: "${snippet}"`;
-    }
-    parts[0] += '.';
-    parts.push(requestId
-        ? `Request id: ${requestId}.`
-        : 'No x-trifacta-request-id came back (the answer may come from a proxy, not the API).');
-    if (hint)
-        parts.push(hint);
-    return parts.join(' ');
-}
-/** The `{exception:{name,message,details}}` body, if that is what came back. */
-function parseException(body) {
-    try {
-        const parsed = JSON.parse(body);
-        const exception = parsed?.exception;
-        if (typeof exception !== 'object' || exception === null)
-            return undefined;
-        const e = exception;
-        const text = (v) => v === undefined || v === null ? undefined : typeof v === 'string' ? v : JSON.stringify(v);
-        return { name: text(e.name), message: text(e.message), details: text(e.details) };
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Tags, scripts and styles removed, white space folded, cut to `max` characters. */
-function cleanSnippet(body, max = 200) {
-    const text = body
-        .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
-        .replace(/<[^>]*>/g, ' ')
-        .replace(/&nbsp;/g, ' ');
-    const folded = (0,format/* oneLine */.T)(text, max);
-    return folded || undefined;
-}
-const KNOWN_API_HOSTS = 'the API is at https://api.clouddataprep.com for Dataprep, https://<region>.alteryxcloud.com (us1, eu1, au1, …) ' +
-    "for Alteryx Analytics Cloud, and the instance's base URL (e.g. https://trifacta.example.com:3005) when self-managed";
-/** Why an answer that is not the API's own went wrong: a web page, or a path the API does not have. */
-function addressHint(status, body, exception) {
-    if (status >= 500 || exception)
-        return undefined;
-    if (/^\s*(<!doctype html|<html)/i.test(body)) {
-        return `The answer is an HTML page, so api-url looks like the web app's address, not the API's: ${KNOWN_API_HOSTS}.`;
-    }
-    if (status === 404) {
-        return (`Nothing answers at this path (a 404 without the API's error body): check that api-url is the API's base ` +
-            `URL; ${KNOWN_API_HOSTS}.`);
-    }
-    return undefined;
-}
-const UNAUTHORIZED_HINT = 'The API refused the token as invalid or expired. If api-token is a static token, create a new access token in ' +
-    'the app (User menu → Preferences/Settings → API access tokens) and update the secret. With refresh-token or ' +
-    'client-secret, the action already renewed it once: look for an earlier sign-in or write-back error above, and ' +
-    'check that api-url is the region the OAuth client belongs to.';
-function hintFor(status, method, path, subject = {}) {
-    const flowOrPlan = flowPlanHint(status, method, path);
-    if (flowOrPlan !== undefined)
-        return flowOrPlan;
-    const isTrigger = method === 'POST' && /\/v4\/jobGroups$/.test(path);
-    switch (status) {
-        case 401:
-            return UNAUTHORIZED_HINT;
-        case 403:
-            return isTrigger
-                ? `The token's user lacks permission to run recipe ${subject.recipeId ?? ''} or to use its workspace: share ` +
-                    `the flow with that user, or use a token of a user who can run it.`
-                : "The token's user lacks permission on this job group or its workspace: use a token of a user who can see it.";
-        case 404:
-            if (isTrigger) {
-                return (`Recipe ${subject.recipeId ?? ''} was not found: check recipe-id (in the flow view, ` +
-                    `/flows/10?recipe=7 means recipe-id 7) and that api-url points at the instance and region that hold the flow.`);
-            }
-            return (`Job group ${subject.jobId ?? ''} was not found: check job-id and that api-url points at the instance ` +
-                `and region that ran it.`);
-        case 410:
-            return 'The resource has been deleted.';
-        case 415:
-            return ('The server rejected the Content-Type or Accept header. If api-url goes through a proxy, check that it ' +
-                'passes JSON requests on unchanged.');
-        case 400:
-            return isTrigger
-                ? 'The server rejected the request: check recipe-id, overrides and run-parameters against the recipe.'
-                : undefined;
-        case 429:
-            return 'The API rate limit stayed exhausted; try again later or spread out the runs.';
-        default:
-            return status >= 500
-                ? 'The server had an error; it usually goes away on retry. If it persists, contact support with the request id.'
-                : undefined;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/http/transport-failures.ts
 /**
  * Transport failures: what went wrong with a request, named by whether it can have reached the server, with what
@@ -1802,7 +1850,7 @@ function isUnreadableAnswer(error) {
 }
 /** The HTTP status of the answer behind a failure, when one came (also one whose body was cut or too large). */
 function answeredStatus(error) {
-    if (error instanceof ApiError)
+    if (error instanceof api_error/* ApiError */.hD)
         return error.status;
     if (error instanceof TransportError && (error.kind === 'reset' || error.kind === 'too-large'))
         return error.status;
@@ -1856,7 +1904,7 @@ function retryDelayMs(error, attempt, now, random = Math.random) {
 }
 /** What the server asks for: `x-retry-after` seconds, else the latest rate-limit reset, else nothing. */
 function serverDelayMs(error, now) {
-    const headers = error instanceof ApiError ? error.headers : {};
+    const headers = error instanceof api_error/* ApiError */.hD ? error.headers : {};
     const retryAfter = Number(headers['x-retry-after']);
     if (headers['x-retry-after'] !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0) {
         return Math.ceil(retryAfter * 1000);
@@ -1923,7 +1971,7 @@ async function withRetries(attempt, options) {
     }
 }
 function reason(error) {
-    if (error instanceof ApiError) {
+    if (error instanceof api_error/* ApiError */.hD) {
         const name = error.exception?.name ? ` ${error.exception.name}` : '';
         return `HTTP ${error.status}${name}${error.requestId ? `, request id ${error.requestId}` : ''}`;
     }
@@ -1981,7 +2029,7 @@ class ApiClient {
         }
         catch (error) {
             const renew = this.options.tokens.renewAfterUnauthorized;
-            if (!(error instanceof ApiError && error.status === 401 && renew))
+            if (!(error instanceof api_error/* ApiError */.hD && error.status === 401 && renew))
                 throw error;
             if (!(await renew.call(this.options.tokens, token, signal, deadline)))
                 throw error;
@@ -2025,7 +2073,7 @@ class ApiClient {
         this.answered = true;
         const requestId = response.headers['x-trifacta-request-id'] ?? '';
         const answer = { status: response.status, requestId, headers: response.headers };
-        const fail = () => new ApiError({ method, path: path.split('?')[0], ...answer, body: textOf(response), subject: options.subject });
+        const fail = () => new api_error/* ApiError */.hD({ method, path: path.split('?')[0], ...answer, body: textOf(response), subject: options.subject });
         if (response.status === 304 && options.allow304)
             return { ...answer, data: undefined };
         if (response.status < 200 || response.status >= 300)
@@ -2186,11 +2234,112 @@ function positiveId(text) {
     return /^\d+$/.test(text) && Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
 
-// EXTERNAL MODULE: ./src/inputs/inputs.ts + 4 modules
-var inputs = __nccwpck_require__(5585);
+// EXTERNAL MODULE: ./src/inputs/inputs.ts + 5 modules
+var inputs = __nccwpck_require__(6329);
 // EXTERNAL MODULE: ./src/inputs/results-inputs.ts
 var results_inputs = __nccwpck_require__(2119);
+// EXTERNAL MODULE: ./src/shared/credentials.ts
+var credentials = __nccwpck_require__(9065);
+;// CONCATENATED MODULE: ./src/api/lists.ts
+/**
+ * The API's lists: the vendor's overview and the AAC spec wrap every list as `{data: […]}`, inside objects too;
+ * some answers and older editions give a plain array. Both are read alike, at every level. Pure.
+ */
+/** The items of a list given as `[…]` or `{data: […]}`; [] for anything else. */
+function listOf(value) {
+    if (Array.isArray(value))
+        return value;
+    const data = field(value, 'data');
+    return Array.isArray(data) ? data : [];
+}
+/** A field of a parsed JSON value, without trusting its shape (undefined where `value` is no object). */
+function field(value, key) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? value[key]
+        : undefined;
+}
+/** An id from an answer: a positive safe integer, else undefined. */
+function idOf(value) {
+    return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/api/job-outputs.ts
+/**
+ * What a job group wrote, read from `GET /v4/jobGroups/{id}/outputs` (the AAC spec's
+ * LJobFilesAndTablesOutputListResponse): files `{uri, fileType, isPrimaryOutput}` and tables `{vendor,
+ * databaseConnectString, relationalPath, table, action, query}`. Only readable entries are kept: a file by its uri
+ * (a DIRECTORY marked as one), a table by the name its path and table make (`analytics.public.sales`), with its
+ * vendor and action. A connection string, a query and any field not named here are never read, so they cannot
+ * reach an output, the summary, the log or the state; credentials inside the kept text are removed. Pure.
+ */
+
+
+/** Longest uri or table name kept; longer server text is cut. */
+const MAX_NAME = 1000;
+const MAX_WORD = 100;
+/** The readable entries of an outputs answer; lists enveloped or bare, entries without a name left out. */
+function parseOutputs(answer) {
+    return {
+        files: listOf(field(answer, 'files')).flatMap((item) => {
+            const file = fileOf(item);
+            return file ? [file] : [];
+        }),
+        tables: listOf(field(answer, 'tables')).flatMap((item) => {
+            const table = tableOf(item);
+            return table ? [table] : [];
+        })
+    };
+}
+/** What several job groups wrote, together; undefined when none says. */
+function mergeWritten(all) {
+    const some = all.filter((w) => w !== undefined);
+    if (some.length === 0)
+        return undefined;
+    return { files: some.flatMap((w) => w.files), tables: some.flatMap((w) => w.tables) };
+}
+function fileOf(item) {
+    const uri = job_outputs_text(field(item, 'uri'), MAX_NAME);
+    if (uri === undefined)
+        return undefined;
+    const file = { uri, kind: field(item, 'fileType') === 'DIRECTORY' ? 'directory' : 'file' };
+    const primary = field(item, 'isPrimaryOutput');
+    if (typeof primary === 'boolean')
+        file.primary = primary;
+    return file;
+}
+function tableOf(item) {
+    const path = field(item, 'relationalPath');
+    const parts = [...(typeof path === 'string' ? [path] : listOf(path)), field(item, 'table')];
+    const words = parts.flatMap((part) => {
+        const word = job_outputs_text(part, MAX_NAME);
+        return word === undefined ? [] : [word];
+    });
+    const table = job_outputs_text(field(item, 'table'), MAX_NAME);
+    if (table === undefined)
+        return undefined;
+    const entry = { name: cut(words.join('.'), MAX_NAME) };
+    const vendor = job_outputs_text(field(item, 'vendor'), MAX_WORD);
+    const action = job_outputs_text(field(item, 'action'), MAX_WORD);
+    if (vendor !== undefined)
+        entry.vendor = vendor;
+    if (action !== undefined)
+        entry.action = action;
+    return entry;
+}
+/** A non-empty string without credentials, on one line, at most `max` characters; else undefined. */
+function job_outputs_text(value, max) {
+    if (typeof value !== 'string')
+        return undefined;
+    const clean = (0,credentials/* withoutCredentials */.r)(value).replace(/\s+/g, ' ').trim();
+    return clean === '' ? undefined : cut(clean, max);
+}
+function cut(value, max) {
+    return value.length > max ? `${value.slice(0, max - 1)}…` : value;
+}
+
 ;// CONCATENATED MODULE: ./src/api/job-groups.ts
+
+
 
 
 
@@ -2234,14 +2383,14 @@ class JobGroupsApi {
         }
         catch (error) {
             // A 2xx whose body cannot be parsed (plain text, HTML): the status field of the record instead.
-            if (error instanceof ApiError && isUnreadableAnswer(error))
+            if (error instanceof api_error/* ApiError */.hD && isUnreadableAnswer(error))
                 return fromRecord();
-            if (!(error instanceof ApiError && error.status === 404))
+            if (!(error instanceof api_error/* ApiError */.hD && error.status === 404))
                 throw error;
             // The record exists where /status does not: a legacy edition. Neither found, right after creation: a lagging
             // read.
             const status = await fromRecord().catch((e) => {
-                if (e instanceof ApiError && e.status === 404 && this.client.clock.now() < newUntil) {
+                if (e instanceof api_error/* ApiError */.hD && e.status === 404 && this.client.clock.now() < newUntil) {
                     throw new TransientError(`job group ${jobId} is not found yet (404 right after it was created)`);
                 }
                 throw e;
@@ -2257,11 +2406,11 @@ class JobGroupsApi {
     }
     async stages(jobId, budget) {
         const list = await this.client.read(`/v4/jobGroups/${jobId}/jobs`, budget, { jobId });
-        return Array.isArray(list?.data) ? list.data : [];
+        return listOf(list).filter((stage) => typeof stage === 'object' && stage !== null);
     }
+    /** What the job group wrote: readable entries only (job-outputs.ts), never a connection string. */
     async outputs(jobId, budget) {
-        const out = await this.client.read(`/v4/jobGroups/${jobId}/outputs`, budget, { jobId });
-        return { files: Array.isArray(out?.files) ? out.files : [], tables: Array.isArray(out?.tables) ? out.tables : [] };
+        return parseOutputs(await this.client.read(`/v4/jobGroups/${jobId}/outputs`, budget, { jobId }));
     }
     /** `POST /v4/jobGroups/{id}/cancel`. */
     cancel(jobId, budget) {
@@ -2275,9 +2424,9 @@ class JobGroupsApi {
         const path = `${endpoint}?${new URLSearchParams(query).toString()}`;
         const response = await this.client.readResponse(path, budget);
         const serverNow = Date.parse(response.headers.date ?? '');
-        const groups = Array.isArray(response.data?.data) ? response.data.data : [];
-        const valid = groups.filter((g) => isId(g?.id));
-        return { groups: valid, rows: groups.length, serverNow: Number.isFinite(serverNow) ? serverNow : undefined };
+        const rows = listOf(response.data);
+        const groups = rows.filter((g) => isId(g?.id));
+        return { groups, rows: rows.length, serverNow: Number.isFinite(serverNow) ? serverNow : undefined };
     }
 }
 /**
@@ -2292,7 +2441,7 @@ async function cancelOutcome(call, partial) {
         return missed ? { ...outcome, partial: missed } : outcome;
     }
     catch (error) {
-        if (error instanceof ApiError && error.status === 404)
+        if (error instanceof api_error/* ApiError */.hD && error.status === 404)
             return { kind: 'unsupported', requestId: error.requestId };
         return { kind: 'failed', error: error };
     }
@@ -2371,13 +2520,6 @@ function partsEndedAs(run, status) {
         return '';
     const more = ended.length > 5 ? ` and ${ended.length - 5} more` : '';
     return `: ${ended.slice(0, 5).map(describePart).join('; ')}${more}`;
-}
-/** What several job groups wrote, together; undefined when none says. */
-function mergeWritten(all) {
-    const some = all.filter((w) => w !== undefined);
-    if (some.length === 0)
-        return undefined;
-    return { files: some.flatMap((w) => w.files), tables: some.flatMap((w) => w.tables) };
 }
 /** An id from an answer: a positive safe integer, else undefined. */
 function positive(value) {
@@ -2464,6 +2606,10 @@ function subjectOf(report) {
 /** The link messages give: the flow's or plan's page, else the job's. */
 function linkOf(report) {
     return report.composite?.url ?? report.jobUrl;
+}
+/** Whether the summary lists what was written per job group (a flow's or plan's), not all together. Pure. */
+function writtenPerJobGroup(report) {
+    return report.composite !== undefined && (report.jobGroups?.length ?? 0) > 0;
 }
 /** `Job 4100`, `Flow 7`: a subject at the start of a sentence. */
 const capitalised = (text) => text.charAt(0).toUpperCase() + text.slice(1);
@@ -2552,7 +2698,7 @@ function renderSummary(report, sections = []) {
         lines.push('#### Stages', '', stagesTable(report.stages), '');
     if (report.stagesOmitted)
         lines.push(`<p>… and ${report.stagesOmitted} more stages, not shown.</p>`, '');
-    const written = report.written ? writtenList(report.written) : '';
+    const written = report.written && !writtenPerJobGroup(report) ? writtenList(report.written) : '';
     if (written)
         lines.push('#### Written', '', written, '');
     return lines.join('\n');
@@ -2646,20 +2792,37 @@ function stageDuration(stage) {
     const ms = Date.parse(stage.updatedAt ?? '') - Date.parse(stage.createdAt ?? '');
     return Number.isFinite(ms) && ms >= 0 ? (0,format/* formatMs */._)(ms) : '';
 }
-/** A stage's `errorMessage`: a string, or an object carrying one. */
+/** Fields of a stage's `errorMessage` object that carry its text, in the order they are looked for. */
+const ERROR_TEXT_FIELDS = ['message', 'errorMessage', 'details', 'description', 'reason', 'error'];
+/**
+ * A stage's `errorMessage`: a string, or an object (the AAC spec's type) carrying one; an object without a text
+ * field is told by its plain fields, `code: E42`, never as raw JSON.
+ */
 function errorText(value) {
     if (value === undefined || value === null || value === '')
         return '';
-    if (typeof value === 'string')
-        return value;
-    const message = value.message;
-    return typeof message === 'string' ? message : JSON.stringify(value);
+    if (typeof value !== 'object')
+        return String(value);
+    const o = value;
+    const text = ERROR_TEXT_FIELDS.map((key) => o[key]).find((v) => typeof v === 'string' && v.trim() !== '');
+    if (typeof text === 'string')
+        return text;
+    const plain = Object.entries(o).filter(([, v]) => typeof v === 'string' || typeof v === 'number');
+    if (plain.length === 0)
+        return 'an error without a message';
+    return plain
+        .slice(0, 5)
+        .map(([k, v]) => `${k}: ${String(v)}`)
+        .join(', ');
 }
 /** The files and tables written, at most `MAX_WRITTEN` of them (the `written` output has them all). */
 function writtenList(written) {
     const items = [
-        ...written.files.map((f) => `file <code>${escapeText(describeFile(f), 300)}</code>`),
-        ...written.tables.map((t) => `table <code>${escapeText(describeTable(t), 300)}</code>`)
+        ...written.files.map((f) => `${f.kind === 'directory' ? 'folder' : 'file'} <code>${escapeText(f.uri, 300)}</code>`),
+        ...written.tables.map((t) => {
+            const how = [t.vendor, t.action].filter((w) => w !== undefined).join(', ');
+            return `table <code>${escapeText(t.name, 300)}</code>${how ? ` (${escapeText(how, 120)})` : ''}`;
+        })
     ];
     if (items.length === 0)
         return '';
@@ -2667,16 +2830,6 @@ function writtenList(written) {
     if (items.length > summary_MAX_WRITTEN)
         shown.push(`<li>… and ${items.length - summary_MAX_WRITTEN} more (see the <code>written</code> output)</li>`);
     return `<ul>\n${shown.join('\n')}\n</ul>`;
-}
-function describeFile(file) {
-    const name = [file.path, file.uri, file.fileUri, file.name].find((v) => typeof v === 'string');
-    return typeof name === 'string' ? name : JSON.stringify(file);
-}
-function describeTable(table) {
-    const path = Array.isArray(table.path) ? table.path.join('.') : typeof table.path === 'string' ? table.path : '';
-    const name = [table.tableName, table.name].find((v) => typeof v === 'string');
-    const full = [path, name].filter(Boolean).join('.');
-    return full || JSON.stringify(table);
 }
 /** The summary of a step whose inputs are invalid: what is wrong with each, and that nothing was sent. Pure. */
 function renderInputErrors(errors) {
@@ -2722,7 +2875,95 @@ const ACTION_NAME = 'trifacta-run-job-action';
 const VERSION = package_namespaceObject.rE;
 const USER_AGENT = `${ACTION_NAME}/${VERSION}`;
 
+// EXTERNAL MODULE: ./src/shared/jwt.ts
+var jwt = __nccwpck_require__(8614);
+;// CONCATENATED MODULE: ./src/auth/token-life.ts
+/**
+ * When an access token expires and when to refresh it. AAC's access tokens live 1 hour by its help page and
+ * 5 minutes by its 2025 guide, so the lifetime is read from each answer (`expires_in`) or the JWT's `exp`, never
+ * assumed. Pure.
+ */
+
+/** Refresh when less than this is left… */
+const REFRESH_MARGIN_MS = 60_000;
+/** …or less than this share of its lifetime, whichever is less: short-lived tokens are not refreshed every call. */
+const REFRESH_SHARE = 0.2;
+/**
+ * The life of `token`, obtained at `obtainedAt` (epoch ms, taken when the request was sent, so the estimate errs
+ * early), on the runner's clock: by `expires_in` seconds when the answer gave it; else by the JWT's `exp`, which is
+ * on the token server's clock and so is moved by `serverSkewMs` (the server's clock minus the runner's, from its
+ * `Date` header) when that is known. Undefined when neither is given: such a token is used until the API answers
+ * 401. Taking the earlier of the two would make a server whose clock lags refresh on every call.
+ */
+function lifeOf(token, obtainedAt, expiresInSeconds, serverSkewMs = 0) {
+    if (expiresInSeconds !== undefined && Number.isFinite(expiresInSeconds) && expiresInSeconds > 0) {
+        return { expiresAt: obtainedAt + expiresInSeconds * 1000, lifetimeMs: expiresInSeconds * 1000 };
+    }
+    const claims = (0,jwt/* jwtClaims */.v)(token);
+    if (claims?.exp === undefined)
+        return undefined;
+    const expiresAt = claims.exp * 1000 - serverSkewMs;
+    const lifetimeMs = claims.iat !== undefined && claims.iat < claims.exp ? (claims.exp - claims.iat) * 1000 : expiresAt - obtainedAt;
+    return { expiresAt, lifetimeMs: Math.max(0, lifetimeMs) };
+}
+/**
+ * The life of a token just obtained (`obtainedAt`: when its request was sent): as `lifeOf`, but a JWT `exp` that
+ * would need a refresh the moment the token arrives disagrees with the runner's clock (a `Date` header that was
+ * missing, or stamped by a proxy, did not correct it): then its `iat`–`exp` span is measured on the runner's clock
+ * from `obtainedAt`, or without `iat` the token is used until the API answers 401. Else every call would refresh.
+ */
+function freshLife(token, obtainedAt, expiresInSeconds, serverSkewMs = 0) {
+    const life = lifeOf(token, obtainedAt, expiresInSeconds, serverSkewMs);
+    if (life === undefined || !needsRefresh(life, obtainedAt))
+        return life;
+    const { iat, exp } = (0,jwt/* jwtClaims */.v)(token) ?? {};
+    if (iat === undefined || exp === undefined || !(iat < exp))
+        return undefined;
+    return { expiresAt: obtainedAt + life.lifetimeMs, lifetimeMs: life.lifetimeMs };
+}
+/** Less than 60 s, or less than 20% of the lifetime, is left (the smaller margin counts). */
+function needsRefresh(life, now) {
+    if (life === undefined)
+        return false;
+    const margin = Math.min(REFRESH_MARGIN_MS, REFRESH_SHARE * life.lifetimeMs);
+    return life.expiresAt - now < margin;
+}
+/**
+ * When a refresh token expires (epoch ms): by the answer's `refresh_token_expires_in` seconds (counted from when
+ * the request was sent), else by the refresh token's own `exp` if it is a JWT; undefined when neither says.
+ */
+function refreshTokenExpiresAt(expiresIn, refreshToken, sentAt) {
+    const seconds = typeof expiresIn === 'number' || typeof expiresIn === 'string' ? Number(expiresIn) : NaN;
+    const plausible = (at) => (at > 0 && at - sentAt <= MAX_REFRESH_LIFE_MS ? at : undefined);
+    if (String(expiresIn).trim() !== '' && Number.isFinite(seconds) && seconds > 0) {
+        return plausible(sentAt + seconds * 1000);
+    }
+    const exp = refreshToken === undefined ? undefined : (0,jwt/* jwtClaims */.v)(refreshToken)?.exp;
+    return exp === undefined ? undefined : plausible(exp * 1000);
+}
+/** AAC lets a refresh token live up to 365 days; an expiry further off than this is not believed. */
+const MAX_REFRESH_LIFE_MS = 10 * 365 * 86_400_000;
+/** Every run warns once when less than this is left before the refresh token lapses. */
+const LAPSE_WARNING_MS = 14 * 86_400_000;
+/** `2026-12-14 09:30 UTC`. */
+const utcDate = (ms) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+/** The warning that the refresh token lapses soon, or undefined when it does not (or nothing says when). */
+function lapseWarning(expiresAt, now) {
+    if (expiresAt === undefined || expiresAt - now >= LAPSE_WARNING_MS)
+        return undefined;
+    const days = Math.max(0, Math.floor((expiresAt - now) / 86_400_000));
+    return (`The refresh token expires on ${utcDate(expiresAt)} (in ${days} days). If no run refreshes it before then, it ` +
+        'stops working and a new token pair must be made by hand. Schedule the keep-alive (a weekly workflow with ' +
+        'dry-run: true, refresh-token and no run target, in the same concurrency group as the runs; see "Keep the ' +
+        'refresh token alive" in docs/aac.md), or create a new pair with a longer lifetime.');
+}
+/** The token has expired by the runner's clock. */
+function hasExpired(life, now) {
+    return life !== undefined && now >= life.expiresAt;
+}
+
 ;// CONCATENATED MODULE: ./src/auth/token-endpoint.ts
+
 
 
 
@@ -2836,6 +3077,7 @@ function readAnswer(status, body, sentAt) {
         accessToken,
         refreshToken: text('refresh_token'),
         expiresIn: json?.expires_in !== undefined && Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : undefined,
+        refreshExpiresAt: refreshTokenExpiresAt(json?.refresh_token_expires_in, text('refresh_token'), sentAt),
         sentAt
     };
 }
@@ -2946,64 +3188,6 @@ function secretFailure(failure, doing, ctx) {
     }
 }
 
-// EXTERNAL MODULE: ./src/shared/jwt.ts
-var jwt = __nccwpck_require__(8614);
-;// CONCATENATED MODULE: ./src/auth/token-life.ts
-/**
- * When an access token expires and when to refresh it. AAC's access tokens live 1 hour by its help page and
- * 5 minutes by its 2025 guide, so the lifetime is read from each answer (`expires_in`) or the JWT's `exp`, never
- * assumed. Pure.
- */
-
-/** Refresh when less than this is left… */
-const REFRESH_MARGIN_MS = 60_000;
-/** …or less than this share of its lifetime, whichever is less: short-lived tokens are not refreshed every call. */
-const REFRESH_SHARE = 0.2;
-/**
- * The life of `token`, obtained at `obtainedAt` (epoch ms, taken when the request was sent, so the estimate errs
- * early), on the runner's clock: by `expires_in` seconds when the answer gave it; else by the JWT's `exp`, which is
- * on the token server's clock and so is moved by `serverSkewMs` (the server's clock minus the runner's, from its
- * `Date` header) when that is known. Undefined when neither is given: such a token is used until the API answers
- * 401. Taking the earlier of the two would make a server whose clock lags refresh on every call.
- */
-function lifeOf(token, obtainedAt, expiresInSeconds, serverSkewMs = 0) {
-    if (expiresInSeconds !== undefined && Number.isFinite(expiresInSeconds) && expiresInSeconds > 0) {
-        return { expiresAt: obtainedAt + expiresInSeconds * 1000, lifetimeMs: expiresInSeconds * 1000 };
-    }
-    const claims = (0,jwt/* jwtClaims */.v)(token);
-    if (claims?.exp === undefined)
-        return undefined;
-    const expiresAt = claims.exp * 1000 - serverSkewMs;
-    const lifetimeMs = claims.iat !== undefined && claims.iat < claims.exp ? (claims.exp - claims.iat) * 1000 : expiresAt - obtainedAt;
-    return { expiresAt, lifetimeMs: Math.max(0, lifetimeMs) };
-}
-/**
- * The life of a token just obtained (`obtainedAt`: when its request was sent): as `lifeOf`, but a JWT `exp` that
- * would need a refresh the moment the token arrives disagrees with the runner's clock (a `Date` header that was
- * missing, or stamped by a proxy, did not correct it): then its `iat`–`exp` span is measured on the runner's clock
- * from `obtainedAt`, or without `iat` the token is used until the API answers 401. Else every call would refresh.
- */
-function freshLife(token, obtainedAt, expiresInSeconds, serverSkewMs = 0) {
-    const life = lifeOf(token, obtainedAt, expiresInSeconds, serverSkewMs);
-    if (life === undefined || !needsRefresh(life, obtainedAt))
-        return life;
-    const { iat, exp } = (0,jwt/* jwtClaims */.v)(token) ?? {};
-    if (iat === undefined || exp === undefined || !(iat < exp))
-        return undefined;
-    return { expiresAt: obtainedAt + life.lifetimeMs, lifetimeMs: life.lifetimeMs };
-}
-/** Less than 60 s, or less than 20% of the lifetime, is left (the smaller margin counts). */
-function needsRefresh(life, now) {
-    if (life === undefined)
-        return false;
-    const margin = Math.min(REFRESH_MARGIN_MS, REFRESH_SHARE * life.lifetimeMs);
-    return life.expiresAt - now < margin;
-}
-/** The token has expired by the runner's clock. */
-function hasExpired(life, now) {
-    return life !== undefined && now >= life.expiresAt;
-}
-
 ;// CONCATENATED MODULE: ./src/auth/oauth.ts
 
 
@@ -3031,6 +3215,7 @@ class OAuthTokens {
     retryAt = 0;
     /** Grants that may have been carried out (the refresh token rotated) without their answer arriving. */
     unsure = [];
+    last;
     constructor(options) {
         this.options = options;
         this.grant = options.grant;
@@ -3059,6 +3244,18 @@ class OAuthTokens {
         this.current = undefined;
         await this.renew();
         return true;
+    }
+    /**
+     * A new access token now, whatever the current one's time left (the keep-alive of a refresh token): the answer,
+     * and whether the refresh token rotated (its write-back has then been done or has failed).
+     */
+    async refresh() {
+        await (this.prepared ??= this.prepare());
+        const before = this.grant.kind === 'refresh_token' ? this.grant.refreshToken : undefined;
+        this.current = undefined;
+        await this.renew();
+        const after = this.grant.kind === 'refresh_token' ? this.grant.refreshToken : undefined;
+        return { answer: this.last, rotated: before !== after };
     }
     /**
      * Waits up to `withinMs` for a refresh under way, so that its rotated refresh token reaches the secret before the
@@ -3141,6 +3338,7 @@ class OAuthTokens {
     async use(answer) {
         this.obtained += 1;
         this.unsure.length = 0;
+        this.last = answer;
         const life = freshLife(answer.accessToken, answer.sentAt, answer.expiresIn, answer.serverSkewMs);
         this.options.onObtained(answer, this.obtained);
         if (this.grant.kind === 'refresh_token' && answer.refreshToken && answer.refreshToken !== this.grant.refreshToken) {
@@ -3342,12 +3540,17 @@ function describe(failure) {
 
 
 
+
 /** Failed writes so far: the first is explained in full, later ones only add a line. */
 let writeFailures = 0;
 /** The last write failed, so the secret holds a refresh token that no longer works (and the step fails). */
 let unsaved = false;
 /** The exit code before the failed write set it, restored when a later write succeeds. */
 let exitBefore;
+/** The warning that the refresh token lapses soon is given once per run. */
+let lapseWarned = false;
+/** A rotated refresh token could not be written back (the step fails). */
+const rotatedTokenUnsaved = () => unsaved;
 function signIn(config, transport, clock) {
     const s = config.signIn;
     if (s.mode === 'static')
@@ -3367,7 +3570,7 @@ function signIn(config, transport, clock) {
         prepare: store ? () => store.check() : undefined,
         onAccessToken: saveAccessToken,
         onRotated: (refreshToken) => rotated(refreshToken, store),
-        onObtained: (answer, count) => obtained(answer, count, s.tokenEndpoint),
+        onObtained: (answer, count) => obtained(answer, count, s.tokenEndpoint, clock.now()),
         secretLabel: store?.label
     });
 }
@@ -3384,13 +3587,20 @@ async function finishSignIn(tokens, withinMs) {
     log/* log */.Rm.warning(note, { title: 'Refresh token may be lost' });
     return note;
 }
-function obtained(answer, count, endpoint) {
+function obtained(answer, count, endpoint, now) {
     const life = answer.expiresIn === undefined ? '' : `; it is valid for ${(0,format/* formatMs */._)(answer.expiresIn * 1000)}`;
-    const line = `${count === 1 ? 'Signed in' : `Access token ${count} obtained`} at ${endpoint}${life}.`;
+    const expires = answer.refreshExpiresAt;
+    const lapse = expires === undefined ? '' : `; the refresh token expires on ${utcDate(expires)}`;
+    const line = `${count === 1 ? 'Signed in' : `Access token ${count} obtained`} at ${endpoint}${life}${lapse}.`;
     if (count === 1)
         log/* log */.Rm.info(line);
     else
         log/* log */.Rm.debug(line);
+    const warning = lapseWarning(expires, now);
+    if (warning && !lapseWarned) {
+        lapseWarned = true;
+        log/* log */.Rm.warning(warning, { title: 'Refresh token expires soon' });
+    }
 }
 /**
  * The new refresh token: the secret first, then the masked output. Nothing is written to a runner file before the
@@ -3522,39 +3732,231 @@ function describeCancel(outcome, reason, subject) {
 }
 const cap = (text) => text.charAt(0).toUpperCase() + text.slice(1);
 
-;// CONCATENATED MODULE: ./src/shared/clock.ts
-/** Time, behind one seam so the waiter and the retry policy run on a fake clock in tests and the benchmark. */
-const realClock = {
-    now: () => Date.now(),
-    sleep: (ms, signal) => new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(abortReason(signal));
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(abortReason(signal));
-        };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, Math.max(0, ms));
-        signal?.addEventListener('abort', onAbort, { once: true });
-    })
-};
-function abortReason(signal) {
-    return signal.reason instanceof Error ? signal.reason : new AbortedError(String(signal.reason ?? 'aborted'));
+;// CONCATENATED MODULE: ./src/dry-run/credentials.ts
+
+const READS = ['/v4/auth', '/v4/jobGroups?limit=1'];
+async function checkCredentials(client, budget) {
+    const missing = [];
+    for (const path of READS) {
+        try {
+            await client.read(path, budget);
+            const instead = missing.length ? `; this edition has no ${missing.join(' or ')}` : '';
+            return { what: 'Credentials', outcome: 'passed', detail: `the API accepted the token (GET ${path}${instead})` };
+        }
+        catch (error) {
+            // A 403 is the token's user lacking a permission: the API knew the token.
+            if (error instanceof api_error/* ApiError */.hD && error.status === 403) {
+                const detail = `the API knew the token (GET ${path} answered 403: its user lacks a permission there)`;
+                return { what: 'Credentials', outcome: 'passed', detail };
+            }
+            // Only a call this edition does not have is skipped; anything else (401 first of all) fails the dry run.
+            if (!(error instanceof api_error/* ApiError */.hD && (error.status === 404 || error.status === 405)))
+                throw error;
+            missing.push(`GET ${path}`);
+        }
+    }
+    const detail = `this edition has neither ${missing.join(' nor ')}: the token is checked by the next call`;
+    return { what: 'Credentials', outcome: 'limited', detail };
 }
-/** The wait or request was given up on purpose (workflow cancelled). */
-class AbortedError extends Error {
-    constructor(message = 'aborted') {
-        super(message);
-        this.name = 'AbortedError';
+
+;// CONCATENATED MODULE: ./src/runner/outputs.ts
+/**
+ * Outputs: each written once, redacted before it is first written (a later different value is written again). A
+ * GITHUB_OUTPUT that cannot be written is kept as a failure of the step (file-commands.ts), never thrown.
+ */
+
+
+
+const written = new Map();
+function setOutput(name, value) {
+    const safe = (0,secrets/* redact */.E)(value);
+    if (written.get(name) === safe)
+        return;
+    written.set(name, safe);
+    write('GITHUB_OUTPUT', `the output ${name}`, () => core/* setOutput */.uH(name, safe));
+}
+
+;// CONCATENATED MODULE: ./src/report/result-json.ts
+
+/** The `result` output stays within this many bytes (GitHub allows 1 MB per output). */
+const MAX_RESULT_BYTES = 512 * 1024;
+/**
+ * The result as JSON within `max` bytes: when larger, stage errors are cut to 200 characters, then the stages
+ * of job groups that did not fail are left out (counted in `stagesOmitted`), then every stage list. Pure.
+ */
+function resultJson(result, max = MAX_RESULT_BYTES) {
+    const steps = [
+        (r) => r,
+        (r) => mapGroups(r, (g) => ({ ...g, stages: g.stages.map((s) => ({ ...s, error: s.error && s.error.slice(0, 200) })) })),
+        (r) => mapGroups(r, (g) => (g.status === 'Failed' ? g : withoutStages(g))),
+        (r) => mapGroups(r, withoutStages)
+    ];
+    let current = result;
+    for (const step of steps) {
+        current = step(current);
+        const json = JSON.stringify(current);
+        if (Buffer.byteLength(json, 'utf8') <= max)
+            return json;
+    }
+    return JSON.stringify({
+        ...current,
+        jobGroups: current.jobGroups.map((g) => ({ ...withoutStages(g), logs: { ...g.logs, stages: [], notes: [] } }))
+    });
+}
+function mapGroups(result, fn) {
+    return { ...result, jobGroups: result.jobGroups.map(fn) };
+}
+function withoutStages(group) {
+    return { ...group, stages: [], stagesOmitted: group.stagesOmitted + group.stages.length };
+}
+/** The report folder's stages.json: every stage of every job group read, with its whole error text. Pure. */
+function stagesDocument(report) {
+    return {
+        jobGroups: (report.jobGroups ?? []).map((group) => ({
+            id: group.id,
+            status: group.status ?? null,
+            stages: group.stages.map((s) => ({
+                id: s.id,
+                type: s.jobType,
+                status: s.status,
+                percentComplete: s.percentComplete ?? null,
+                executionLanguage: s.executionLanguage ?? null,
+                createdAt: s.createdAt ?? null,
+                updatedAt: s.updatedAt ?? null,
+                error: errorText(s.errorMessage) || null
+            }))
+        }))
+    };
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/results/report-dir.ts
+/**
+ * The report folder (the `report-dir` output): a new folder under RUNNER_TEMP holding result.json, the stages and
+ * the logs, for actions/upload-artifact. Only checked relative paths are written, always as new files inside the
+ * folder, and within a byte budget. Whole files are cleaned of secrets here; what is streamed into a file, by its
+ * writer (line by line, as it is unpacked).
+ */
+
+
+
+
+/** Everything the folder may hold together. */
+const MAX_REPORT_DIR_BYTES = 256 * 1024 * 1024;
+class ReportDir {
+    path;
+    written = 0;
+    maxBytes;
+    /** Set once the budget is spent or a write failed: what could not be written, for one warning. */
+    problem;
+    constructor(path, maxBytes) {
+        this.path = path;
+        this.maxBytes = maxBytes;
+    }
+    /** A new folder under RUNNER_TEMP (the system's temporary folder outside a runner); throws when it cannot be made. */
+    static create(env = process.env, maxBytes = MAX_REPORT_DIR_BYTES) {
+        const base = env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
+        (0,external_node_fs_namespaceObject.mkdirSync)(base, { recursive: true });
+        return new ReportDir((0,external_node_path_namespaceObject.resolve)((0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(base, 'trifacta-run-job-'))), maxBytes);
+    }
+    /** A new file at `segments` (checked names, e.g. from `entryPath`); never one outside the folder or existing. */
+    open(segments, budgeted = true) {
+        const file = (0,external_node_path_namespaceObject.resolve)(this.path, ...segments);
+        if (!file.startsWith(this.path + external_node_path_namespaceObject.sep))
+            throw new Error(`${segments.join('/')} is not inside the report folder`);
+        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.resolve)(file, '..'), { recursive: true });
+        const fd = (0,external_node_fs_namespaceObject.openSync)(file, 'wx');
+        let open = true;
+        let closed = false;
+        return {
+            write: (data) => {
+                if (!open)
+                    return;
+                const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+                if (budgeted && this.written + bytes.length > this.maxBytes) {
+                    // Full: nothing more goes in (no file gets a gap), and the folder says so once.
+                    this.written = this.maxBytes;
+                    this.problem ??= `the report folder reached its bound of ${this.maxBytes} bytes`;
+                    return;
+                }
+                this.written += bytes.length;
+                try {
+                    (0,external_node_fs_namespaceObject.writeSync)(fd, bytes);
+                }
+                catch (error) {
+                    // A full disk, say: the file stays as far as it got, and the reading goes on.
+                    this.problem ??= `a write failed (${error.message})`;
+                    open = false;
+                }
+            },
+            close: () => {
+                if (!closed)
+                    (0,external_node_fs_namespaceObject.closeSync)(fd);
+                open = false;
+                closed = true;
+            }
+        };
+    }
+    /** Writes a whole file at once, secrets removed; outside the byte bound (result.json is bounded itself). */
+    writeFile(segments, text) {
+        const writer = this.open(segments, false);
+        try {
+            writer.write((0,secrets/* redact */.E)(text));
+        }
+        finally {
+            writer.close();
+        }
     }
 }
 
-// EXTERNAL MODULE: ./src/inputs/overrides.ts + 1 modules
-var overrides = __nccwpck_require__(3849);
-// EXTERNAL MODULE: ./src/inputs/sign-in-inputs.ts
-var sign_in_inputs = __nccwpck_require__(6004);
+;// CONCATENATED MODULE: ./src/run/result-output.ts
+/**
+ * The `result` and `report-dir` outputs and the report folder's files, set at every ending (invalid inputs too).
+ * A folder that cannot be made or written is a warning, and `report-dir` stays empty; the result is unchanged.
+ */
+
+
+
+
+
+/** A new report folder, or undefined (with a warning) when none can be made. */
+function openReportDir() {
+    try {
+        return ReportDir.create();
+    }
+    catch (error) {
+        log/* log */.Rm.warning(`Could not make the report folder (report-dir) under RUNNER_TEMP: ${error.message}`);
+        return undefined;
+    }
+}
+/** Writes the folder's files and sets both outputs; `result` names the folder only when it was written. */
+function publishResult(result, dir, report) {
+    const written = dir !== undefined && writeFiles(dir, result, report);
+    const final = { ...result, reportDir: written ? dir.path : null };
+    setOutput(action_spec/* OUTPUT */.a.result, resultJson(final));
+    setOutput(action_spec/* OUTPUT */.a.reportDir, written ? dir.path : '');
+    if (dir?.problem)
+        log/* log */.Rm.warning(`The report folder is incomplete: ${dir.problem}.`);
+}
+function writeFiles(dir, result, report) {
+    try {
+        if (report)
+            dir.writeFile(['stages.json'], `${JSON.stringify(stagesDocument(report), null, 2)}\n`);
+        const json = resultJson({ ...result, reportDir: dir.path });
+        dir.writeFile(['result.json'], `${JSON.stringify(JSON.parse(json), null, 2)}\n`);
+        return true;
+    }
+    catch (error) {
+        log/* log */.Rm.warning(`Could not write the report folder (report-dir) ${dir.path}: ${error.message}`);
+        return false;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/quality/profile.ts
 /**
  * A job group's profile read into figures: per output the row count, per column how many values are valid,
@@ -3574,14 +3976,14 @@ const MAX_RULES = 1_000;
 /** Outputs read of one job group, at most. */
 const MAX_OUTPUTS = 50;
 /** Names (columns, rules, output keys) are cut to this many characters. */
-const MAX_NAME = 120;
+const profile_MAX_NAME = 120;
 const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
 /** A count as the server sent it: a whole, non-negative number (a safe integer), else undefined. */
 function countOf(value) {
     return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
 }
 /** A name from the server, on one line and cut. */
-const nameOf = (value) => (0,format/* oneLine */.T)(typeof value === 'string' ? value : String(value), MAX_NAME);
+const nameOf = (value) => (0,format/* oneLine */.T)(typeof value === 'string' ? value : String(value), profile_MAX_NAME);
 /** Whether a value looks like one output's profile rather than a map of them. */
 function isOutputProfile(value) {
     return isObject(value) && ('profilerTypeCheckHistograms' in value || 'profilerRules' in value);
@@ -4054,11 +4456,1063 @@ function buildResult(report, context) {
         notes: [...report.notes],
         inputErrors: [],
         jobGroups: jobGroupsOf(report),
+        outputs: bounded(report.written),
         publications: (report.jobGroups ?? []).flatMap((g) => publicationsOf(g.id, g.publications?.items) ?? []),
         reportDir: context.reportDir ?? null,
-        quality: report.quality ? qualityFigures(report.quality) : null
+        quality: report.quality ? qualityFigures(report.quality) : null,
+        dryRun: false
     };
 }
+/** What ran; null for none (a dry run that only signs in). */
+function kindOf(target) {
+    return target.kind === 'none' ? null : target.kind === 'job' ? 'job-group' : target.kind;
+}
+/** One entry per job group: the detailed ones with stages, the others (of a large flow) with their status. */
+function jobGroupsOf(report) {
+    const parts = report.composite?.parts ?? [];
+    const detailed = new Map((report.jobGroups ?? []).map((g) => [g.id, g]));
+    const ids = report.jobGroupIds ?? (report.jobId === undefined ? [] : [report.jobId]);
+    return ids.map((id) => {
+        const part = parts.find((p) => p.jobGroupId === id);
+        const group = detailed.get(id);
+        const stages = group?.stages ?? [];
+        const shown = stages.slice(0, MAX_STAGES);
+        return {
+            id,
+            status: group?.status ?? part?.status ?? (id === report.jobId && !report.composite ? report.status : undefined) ?? null,
+            name: part?.name ?? null,
+            task: part?.task ?? null,
+            recipeId: part?.recipeId ?? (report.composite ? null : (report.recipeId ?? null)),
+            url: group?.url ?? null,
+            durationSeconds: seconds(part?.durationMs ?? (report.composite ? undefined : report.durationMs)),
+            stages: shown.map(stageOf),
+            stagesOmitted: stages.length - shown.length,
+            outputs: group?.written ? bounded(group.written) : null,
+            publications: publicationsOf(id, group?.publications?.items) ?? null,
+            logs: logsOf(group?.logs)
+        };
+    });
+}
+function stageOf(stage) {
+    const error = errorText(stage.errorMessage);
+    return {
+        id: stage.id,
+        type: String(stage.jobType ?? ''),
+        status: String(stage.status ?? ''),
+        error: error ? result_cut(error, RESULT_ERROR_CHARS) : null
+    };
+}
+function publicationsOf(jobGroupId, items) {
+    return items?.map((p) => ({ jobGroupId, target: p.target, table: p.table, action: p.action }));
+}
+function logsOf(logs) {
+    if (!logs)
+        return { state: 'not-requested', stages: [], archive: null, notes: [] };
+    return {
+        state: logs.state,
+        stages: logs.stages.map((s) => ({ id: s.stageId, lines: s.lineCount, file: s.file ?? null })),
+        archive: logs.archive ?? null,
+        notes: [...logs.notes, ...(logs.detail ? [logs.detail] : [])]
+    };
+}
+/** Files and tables kept, of each. */
+const result_MAX_OUTPUTS = 500;
+function bounded(written) {
+    return { files: written?.files.slice(0, result_MAX_OUTPUTS) ?? [], tables: written?.tables.slice(0, result_MAX_OUTPUTS) ?? [] };
+}
+function result_cut(text, max) {
+    return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+function iso(ms) {
+    return ms === undefined || !Number.isFinite(ms) ? null : new Date(ms).toISOString();
+}
+function seconds(ms) {
+    return ms === undefined ? null : Math.round(ms / 1000);
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/dry-run-report.ts
+/**
+ * The report of a dry run: what was checked and how it went, told as the headline, the outputs and the step
+ * summary. A dry run starts nothing; when a server started a job anyway, the report says so first. Pure.
+ */
+
+
+
+
+const DRY_RUN_STATUS = 'DryRun';
+/** Passed: every check held (a limited one too) and nothing was started. */
+const passed = (report) => report.verdict !== 'failed' && report.verdict !== 'started';
+/** The target's name, quoted, on one line: ` ('Sales by region')`, or '' when unknown. */
+function named(report) {
+    return report.name ? ` ('${(0,format/* oneLine */.T)(report.name, 100)}')` : '';
+}
+/** `Dry run: recipe 7 ('Sales by region') would run`, and the like. Raw text: escape it where it goes. */
+function headline(report) {
+    const what = `${report.subject}${named(report)}`;
+    switch (report.verdict) {
+        case 'would-run':
+            return `Dry run: ${what} would run`;
+        case 'exists':
+            return `Dry run: ${what} exists (only its existence was checked)`;
+        case 'status':
+            return `Dry run: ${what} is ${(0,format/* oneLine */.T)(report.status ?? 'of unknown status', 60)}`;
+        case 'signed-in':
+            return `Dry run: signed in${report.renewed ? ', and the refresh token was renewed' : ''}`;
+        case 'started':
+            return `Dry run: the server started job ${report.stray?.id} for ${what} despite test mode`;
+        case 'failed':
+            return `Dry run failed: ${what}`;
+    }
+}
+/**
+ * The outputs: `status` is DryRun when the checks passed, and `job-id` stays empty, unless a server started a job
+ * despite test mode: then they name that job and its status, as they would for any run. No data was made:
+ * `quality` is not-checked.
+ */
+function dryRunOutputs(report) {
+    const { stray } = report;
+    return {
+        [action_spec/* OUTPUT */.a.jobId]: stray ? String(stray.id) : '',
+        [action_spec/* OUTPUT */.a.status]: passed(report) ? DRY_RUN_STATUS : (stray?.status ?? ''),
+        [action_spec/* OUTPUT */.a.requestId]: report.requestId,
+        [action_spec/* OUTPUT */.a.jobUrl]: stray?.url ?? '',
+        [action_spec/* OUTPUT */.a.durationSeconds]: '',
+        [action_spec/* OUTPUT */.a.jobs]: '[]',
+        [action_spec/* OUTPUT */.a.written]: '',
+        [action_spec/* OUTPUT */.a.quality]: 'not-checked',
+        [action_spec/* OUTPUT */.a.jobIds]: JSON.stringify(stray ? [stray.id] : []),
+        [action_spec/* OUTPUT */.a.flowRunId]: '',
+        [action_spec/* OUTPUT */.a.planRunId]: ''
+    };
+}
+const MARK = { passed: '✅', limited: '⚠️', failed: '❌' };
+/** The step summary of a dry run, as Markdown with HTML tables; every server text escaped. */
+function renderDryRunSummary(report) {
+    const icon = report.verdict === 'failed' || report.verdict === 'started' ? '❌' : '🔎';
+    // An HTML heading: Markdown would turn a URL in a server-given name into a link.
+    const lines = [`<h3>${icon} ${escapeText(headline(report), 400)}</h3>`, ''];
+    if (report.stray)
+        lines.push(`<p><b>${escapeText(report.stray.text, 1000)}</b></p>`, '');
+    if (report.error)
+        lines.push(`<p>${escapeText(report.error, 2000)}</p>`, '');
+    for (const note of report.notes)
+        lines.push(`<p>${escapeText(note, 1000)}</p>`, '');
+    if (report.checks.length > 0) {
+        const rows = report.checks.map((c) => `<tr><td>${escapeText(c.what, 100)}</td><td>${MARK[c.outcome]}</td><td>${escapeText(c.detail, 600)}</td></tr>`);
+        const head = '<thead><tr><th>Checked</th><th></th><th>Result</th></tr></thead>';
+        lines.push('#### Checked', '', `<table>\n${head}\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`, '');
+    }
+    if (report.writes)
+        lines.push('#### Would write', '', ...writesSection(report.writes), '');
+    if (!report.stray)
+        lines.push('<p>Nothing was started: this was a dry run (dry-run: true).</p>', '');
+    if (report.runUrl) {
+        const url = (0,secrets/* redact */.E)(report.runUrl).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+        lines.push(`<p>Workflow run: <a href="${url}">${escapeText(report.runUrl, 200)}</a></p>`, '');
+    }
+    return lines.join('\n');
+}
+function writesSection(writes) {
+    if (writes.length === 0)
+        return ['<p>The overrides change no output: each output writes where it is set up to.</p>'];
+    return ['<ul>', ...writes.map((w) => `<li><code>${escapeText(w, 400)}</code></li>`), '</ul>'];
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/dry-run-result.ts
+
+
+function dryRunResult(report, target) {
+    const { stray } = report;
+    const ok = passed(report);
+    const failedChecks = report.checks.filter((c) => c.outcome === 'failed').map((c) => `${c.what}: ${c.detail}`);
+    const error = stray
+        ? { title: 'A dry run started a job', message: stray.text }
+        : ok
+            ? null
+            : { title: report.errorTitle ?? 'Dry run failed', message: report.error ?? failedChecks.join(' ') };
+    return {
+        version: RESULT_VERSION,
+        kind: kindOf(target),
+        ending: ok ? 'dry-run' : 'error',
+        status: ok ? DRY_RUN_STATUS : (stray?.status ?? null),
+        failed: !ok,
+        ids: {
+            recipeId: target.kind === 'recipe' ? target.recipeId : null,
+            jobGroupId: stray?.id ?? null,
+            jobGroupIds: stray ? [stray.id] : [],
+            flowId: target.kind === 'flow' ? target.flowId : null,
+            flowRunId: null,
+            planId: target.kind === 'plan' ? target.planId : null,
+            planRunId: null
+        },
+        requestId: report.requestId || null,
+        timings: { startedAt: null, finishedAt: null, durationSeconds: null },
+        urls: { job: stray?.url ?? null, flow: null, plan: null, workflowRun: report.runUrl ?? null },
+        error,
+        notes: [...report.notes],
+        inputErrors: [],
+        jobGroups: stray ? [strayGroup(report, target)] : [],
+        outputs: { files: [], tables: [] },
+        publications: [],
+        reportDir: null,
+        quality: null,
+        dryRun: true
+    };
+}
+function strayGroup(report, target) {
+    const stray = report.stray;
+    return {
+        id: stray.id,
+        status: stray.status ?? null,
+        name: null,
+        task: null,
+        recipeId: target.kind === 'recipe' ? target.recipeId : null,
+        url: stray.url,
+        durationSeconds: null,
+        stages: [],
+        stagesOmitted: 0,
+        outputs: null,
+        publications: null,
+        logs: { state: 'not-requested', stages: [], archive: null, notes: [] }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/publish-dry-run.ts
+
+
+
+
+
+
+async function publishDryRun(config, report) {
+    for (const [name, value] of Object.entries(dryRunOutputs(report)))
+        setOutput(name, value);
+    publishResult(dryRunResult(report, config.target), undefined);
+    for (const write of report.writes ?? [])
+        log/* log */.Rm.info(`Would write: ${write}`);
+    for (const note of report.notes)
+        log/* log */.Rm.info(note);
+    const markdown = fitSummary(renderDryRunSummary(report));
+    await appendSummary(markdown);
+    if (config.commentOnPr) {
+        const { commentOnPullRequest } = await __nccwpck_require__.e(/* import() */ 604).then(__nccwpck_require__.bind(__nccwpck_require__, 9604));
+        await commentOnPullRequest(config, report, markdown);
+    }
+    if (passed(report)) {
+        log/* log */.Rm.info(`${headline(report)}. Nothing was started.`);
+        return;
+    }
+    const title = report.stray ? 'A dry run started a job' : (report.errorTitle ?? 'Dry run failed');
+    const why = report.checks.filter((c) => c.outcome === 'failed').map((c) => `${c.what}: ${c.detail}`);
+    log/* log */.Rm.error(report.stray?.text ?? report.error ?? `${headline(report)}. ${why.join(' ')}`, { title });
+    process.exitCode = 1;
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/check-kind.ts
+function budgetOf(ctx) {
+    return { deadline: ctx.deadline, persistMs: Math.max(0, ctx.deadline - ctx.clock.now()), signal: ctx.signal };
+}
+/**
+ * An `ApiError`'s message without its generic hint, for a caller that gives a better one. An answer that is not the
+ * API's own (no exception body: a web page, a proxy) keeps its hint, which is about api-url.
+ */
+function withoutHint(error) {
+    return error.exception && error.hint && error.message.endsWith(error.hint)
+        ? error.message.slice(0, -error.hint.length).trim()
+        : error.message;
+}
+
+;// CONCATENATED MODULE: ./src/api/history-pages.ts
+/** Pages read at most before giving up on proof. */
+const MAX_HISTORY_PAGES = 10;
+/**
+ * Whether the rows read so far, with this page, hold every row created at or after `since` (epoch ms): an empty
+ * page ends the history, a row older than `since` ends the window. A `count` the server gives is not believed.
+ */
+function pageVerdict(page, since) {
+    const times = page.rows.map(createdMs);
+    const first = times.findIndex((t) => !Number.isFinite(t));
+    if (first >= 0)
+        return { kind: 'unproven', why: `job group ${page.rows[first].id} has no readable createdAt` };
+    const sequence = page.previousLast === undefined ? times : [page.previousLast, ...times];
+    if (sequence.some((t, i) => i > 0 && t > sequence[i - 1])) {
+        return { kind: 'unproven', why: 'the server did not list the job groups newest first, as asked' };
+    }
+    if (page.rows.length === 0)
+        return { kind: 'complete' };
+    if (times.at(-1) < since)
+        return { kind: 'complete' };
+    return { kind: 'more' };
+}
+/** Epoch ms of a row's createdAt; NaN when it has none. */
+function createdMs(group) {
+    return typeof group.createdAt === 'string' ? Date.parse(group.createdAt) : NaN;
+}
+
+;// CONCATENATED MODULE: ./src/targets/start-retries.ts
+
+
+
+
+/** The start may have created a run, and it could not be settled whether it did: it is not sent again. */
+class TriggerUnsettledError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'TriggerUnsettledError';
+    }
+}
+/** `The <thing> may have started: <what>. … Look in <where> started after <time> before re-running.` */
+function mayHaveStarted(unsettled, what, requestId) {
+    const started = new Date(unsettled.stepStartedAt).toISOString();
+    return new TriggerUnsettledError(`The ${unsettled.thing} may have started: ${what}. To avoid running it twice, the trigger is not sent again.` +
+        `${requestId ? ` Request id: ${requestId}.` : ''}` +
+        ` Look in ${unsettled.where} started after ${started} before re-running.`);
+}
+/** `attempt` in the one retry loop, within the step's deadline, logging persistent retries as warnings. */
+function startWithRetries(ctx, what, attempt, hooks) {
+    return withRetries(attempt, {
+        what,
+        clock: ctx.clock,
+        deadline: ctx.deadline,
+        persistMs: PERSISTENT_FAILURE_MS,
+        refusedMs: REFUSED_MS,
+        signal: ctx.signal,
+        halt: ctx.halt,
+        random: ctx.random,
+        onRetry: (message, persistent) => (persistent ? ctx.log.warning(message) : ctx.log.debug(message)),
+        ...hooks
+    });
+}
+function requestIdOf(failure) {
+    return failure instanceof api_error/* ApiError */.hD ? failure.requestId : '';
+}
+/**
+ * Send a start that no history can settle: again only when the server certainly did nothing (429, connection
+ * refused, host not found). A lost, unreadable or 304 answer fails with "may have started" and where to look, and
+ * nothing more is sent.
+ */
+function startOnce(ctx, start) {
+    const unsettled = (what, requestId) => mayHaveStarted(start.unsettled, what, requestId);
+    const attempt = async () => {
+        let response;
+        try {
+            response = await start.send();
+        }
+        catch (error) {
+            if (isUnreadableAnswer(error)) {
+                const status = error.status;
+                throw unsettled(`the server answered ${status} with an answer that could not be read`, requestIdOf(error));
+            }
+            if (error instanceof TransportError && error.kind === 'aborted')
+                throw unsettled('the workflow was cancelled while the start was being sent', '');
+            throw error;
+        }
+        if (response.status === 304) {
+            const what = 'the server answered 304 Not Modified (a run with this execution id exists) without naming it';
+            throw unsettled(what, response.requestId);
+        }
+        const started = start.read(response);
+        if (!started)
+            throw unsettled(`the server answered ${response.status} without naming the run`, response.requestId);
+        return started;
+    };
+    return startWithRetries(ctx, start.what, attempt, {
+        retryable: (error) => triggerDecision(error) !== 'fail',
+        beforeRetry: (failure) => triggerDecision(failure) === 'reconcile' || triggerDecision(failure) === 'settle'
+            ? Promise.reject(unsettled(`its answer was lost (${reason(failure)})`, requestIdOf(failure)))
+            : Promise.resolve(undefined),
+        describe: (failure, delay) => `${start.what} failed (${reason(failure)}); the server did not act on it, sending again in ${(0,format/* formatMs */._)(delay)}`
+    });
+}
+
+;// CONCATENATED MODULE: ./src/targets/job-history.ts
+/**
+ * The job history, asked when a start's outcome is unknown: did this step's send create a job group? Only a job
+ * group that is certainly this step's own is adopted: exactly one of this recipe, created between the first send
+ * and now, in a history read far enough to prove there is no other. The lookup pages until the rows are older
+ * than that window (or the history ends) and checks that they came newest first (history-pages.ts); where it
+ * cannot prove it saw every candidate, nothing is guessed and nothing is sent again. Several candidates mean
+ * another run started the same recipe meanwhile: the same. Tries `GET /v4/jobLibrary`, then the older
+ * `GET /v4/jobGroups`.
+ */
+
+
+
+
+/**
+ * The server's clock is read from its `Date` header (whole seconds) to place the first send on its time line;
+ * this much is allowed for that rounding and the network. Without a `Date` header, a minute.
+ */
+const SKEW_MARGIN_MS = 2_000;
+const UNKNOWN_SKEW_MS = 60_000;
+/** A `Date` header further off than this is a gateway's or a broken clock's, not the server's: it is ignored. */
+const MAX_TRUSTED_OFFSET_MS = 10 * 60_000;
+/** When the history shows nothing, it is read again after these delays (a read replica may lag). */
+const RECHECKS_MS = [0, 2_000, 5_000];
+const LOOKUP_BUDGET_MS = 60_000;
+/** Rows asked for per page; a server may answer fewer (25 by default, near 100 at most). */
+const PAGE_SIZE = 100;
+/** At most this many candidates are named in an error. */
+const job_history_MAX_LISTED = 10;
+/**
+ * The job group this step created, if the history proves it shows exactly one of this recipe created since the
+ * first send; undefined if it proves there is none. Throws `TriggerUnsettledError` when there are several, when
+ * it cannot prove there is no other, or when the history cannot be read.
+ */
+async function findOwnJobGroup(history, context, cause) {
+    const { ctx } = history;
+    const requestId = cause instanceof api_error/* ApiError */.hD ? cause.requestId : '';
+    let reading = { candidates: [] };
+    // A history that lags shows nothing yet: it is asked again a little later before "nothing" is believed.
+    for (const wait of RECHECKS_MS) {
+        if (wait > 0)
+            await ctx.clock.sleep(wait, ctx.signal);
+        reading = await readHistory(history, context, requestId);
+        if (reading.candidates.length > 0 || reading.unproven)
+            break;
+    }
+    const { candidates, unproven } = reading;
+    if (candidates.length > 1)
+        throw several(history, context, candidates, requestId);
+    if (unproven === undefined)
+        return candidates[0];
+    const [one] = candidates;
+    const what = one
+        ? `${context}; the job history shows job group ${one.id} of recipe ${history.recipeId}, but cannot prove ` +
+            `that no other was created since then (${unproven}), so it is not adopted`
+        : `${context}, and the job history cannot prove that no job group of recipe ${history.recipeId} was ` +
+            `created since then (${unproven})`;
+    throw unsettled(history, what, requestId);
+}
+function several(history, context, candidates, requestId) {
+    const listed = candidates
+        .slice(0, job_history_MAX_LISTED)
+        .map((g) => `${g.id} (${history.historyUrl}/${g.id})`)
+        .join(', ');
+    history.ctx.log.debug(`Job groups of recipe ${history.recipeId} created since the first send: ${listed}`);
+    return unsettled(history, `${context}, and the job history shows ${candidates.length} job groups of recipe ${history.recipeId} created ` +
+        `since then, so another run may have started the same recipe: ${listed}. None is adopted or cancelled`, requestId);
+}
+/** One reading: the first list endpoint that answers, paged until it proves or cannot. */
+async function readHistory(history, context, requestId) {
+    const { ctx } = history;
+    const deadline = Math.min(ctx.deadline, ctx.clock.now() + LOOKUP_BUDGET_MS);
+    const budget = { deadline, persistMs: LOOKUP_BUDGET_MS, signal: ctx.signal };
+    const query = { limit: String(PAGE_SIZE), sort: '-createdAt', ranfor: 'recipe' };
+    const since = String(history.firstSentAt - UNKNOWN_SKEW_MS);
+    let lastError;
+    for (const [endpoint, extra] of [
+        ['/v4/jobLibrary', { 'dateFilter[createdAt][gte]': since }],
+        ['/v4/jobGroups', {}]
+    ]) {
+        try {
+            return await readPages(history, (offset) => history.api.list(endpoint, { ...query, ...extra, offset: String(offset) }, budget));
+        }
+        catch (error) {
+            lastError = error;
+            ctx.log.debug(`Looking up job groups with GET ${endpoint} failed: ${error.message}`);
+        }
+    }
+    const why = lastError instanceof api_error/* ApiError */.hD ? reason(lastError) : lastError.message;
+    throw unsettled(history, `${context}, and the job history could not be read to check (${why})`, requestId);
+}
+/** Pages from offset 0 until the rows are older than the window, the history ends, or proof fails. */
+async function readPages(history, read) {
+    const found = new Map();
+    let offset = 0;
+    let previousLast;
+    let window;
+    for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
+        const { groups, rows, serverNow } = await read(offset);
+        // The window is placed on the server's time line once, by its first answer.
+        window ??= windowStart(history, serverNow, history.ctx.clock.now());
+        for (const g of groups) {
+            if (g.wrangledDataset?.id === history.recipeId && createdMs(g) >= window)
+                found.set(g.id, g);
+        }
+        // A row without a usable id could be any job group, this step's own too: nothing is proven past it.
+        const unusable = rows - groups.length;
+        const verdict = unusable > 0
+            ? { kind: 'unproven', why: `${unusable} job group${unusable > 1 ? 's' : ''} without a valid id` }
+            : pageVerdict({ rows: groups, previousLast }, window);
+        if (verdict.kind !== 'more') {
+            return { candidates: [...found.values()], unproven: verdict.kind === 'unproven' ? verdict.why : undefined };
+        }
+        offset += rows;
+        previousLast = createdMs(groups.at(-1));
+    }
+    const unproven = `${MAX_HISTORY_PAGES} pages (${offset} job groups) did not reach one older than the first send`;
+    return { candidates: [...found.values()], unproven };
+}
+/** The first send on the server's time line, less the margin; a minute earlier without a trusted `Date`. */
+function windowStart(history, serverNow, readAt) {
+    const offset = serverNow === undefined ? undefined : serverNow - readAt;
+    const trusted = offset !== undefined && Math.abs(offset) <= MAX_TRUSTED_OFFSET_MS;
+    return history.firstSentAt + (trusted ? offset - SKEW_MARGIN_MS : -UNKNOWN_SKEW_MS);
+}
+function unsettled(history, what, requestId) {
+    const where = `the job history (${history.historyUrl}) for a job of recipe ${history.recipeId}`;
+    return mayHaveStarted({ thing: 'job', where, stepStartedAt: history.firstSentAt }, what, requestId);
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/stray-job.ts
+/**
+ * A job group that a server started although the request asked for test mode. It is this step's own (the answer
+ * named it, or the job history found exactly one since the send), so it is dealt with as a run of this step would
+ * be: saved for the post step first, then cancelled at once, and reported with its link. One of another recipe
+ * is not this step's: it is reported and left alone.
+ */
+
+
+
+/** Reading, cancelling and re-reading the job get this long, whatever is left of the dry run's own time. */
+const CLEANUP_MS = 30_000;
+async function handleStrayJob(api, id, recipeId, ctx) {
+    const url = `${ctx.appUrl}/jobs/${id}`;
+    // Not aborted by a workflow cancel: a job started by mistake is cancelled whatever happens around it.
+    const budget = { deadline: ctx.clock.now() + CLEANUP_MS, persistMs: CLEANUP_MS };
+    const started = `The server started job ${id} for recipe ${recipeId} although the request asked for test mode ` +
+        '(testMode: true).';
+    let group;
+    try {
+        group = await api.get(id, budget);
+    }
+    catch (error) {
+        if (error instanceof api_error/* ApiError */.hD && error.status === 404) {
+            const text = `The server's answer to the test-mode request named job group ${id}, which does not exist (GET ` +
+                `/v4/jobGroups/${id} answered 404): nothing was cancelled. Check the job history: ${ctx.appUrl}/jobs.`;
+            return { id, url, text };
+        }
+        log/* log */.Rm.debug(`Reading job group ${id} failed: ${error.message}`);
+    }
+    const of = group?.wrangledDataset?.id;
+    if (typeof of === 'number' && of !== recipeId) {
+        const text = `The server's answer to the test-mode request named job group ${id}, of recipe ${of}, not of recipe ` +
+            `${recipeId}: it is not this step's, so it was left alone. ${url}`;
+        return { id, url, status: group?.status, text };
+    }
+    saveStarted({ kind: 'recipe', id, jobGroupIds: [id] }, { triggered: true, waiting: true, requestId: '' });
+    log/* log */.Rm.warning(`${started} Cancelling it: ${url}`, { title: 'Job started by a dry run' });
+    const outcome = await api.cancel(id, budget);
+    if (outcome.kind === 'failed') {
+        const text = `${started} Cancelling it failed (${outcome.error.message}); the post step tries again. Cancel it in ` +
+            `the app if it still runs: ${url}`;
+        return { id, url, status: group?.status, text };
+    }
+    saveSettled();
+    const status = (await (0,log/* quietly */.gd)(`Reading the status of job ${id}`, () => api.status(id, budget))) ?? group?.status;
+    const fate = outcome.kind === 'cancelled'
+        ? `This step cancelled it${status ? ` (status ${status})` : ''}; check what it may have written: ${url}`
+        : `This edition cannot cancel jobs through the API, so it keeps running: cancel it in the app: ${url}`;
+    return { id, url, status, text: `${started} ${fate}` };
+}
+
+;// CONCATENATED MODULE: ./src/api/job-request.ts
+function buildRunJobGroupRequest(recipeId, overrides, runParameters) {
+    const body = { wrangledDataset: { id: recipeId } };
+    if (overrides !== undefined) {
+        const { ignoreRecipeErrors, ...rest } = overrides;
+        if (typeof ignoreRecipeErrors === 'boolean')
+            body.ignoreRecipeErrors = ignoreRecipeErrors;
+        if (Object.keys(rest).length > 0 || !('ignoreRecipeErrors' in overrides))
+            body.overrides = rest;
+    }
+    const parameters = runParametersBody(runParameters);
+    if (parameters)
+        body.runParameters = parameters;
+    return body;
+}
+/** `runParameters` as recipes and flows take it, or undefined when there are none. */
+function runParametersBody(runParameters) {
+    if (runParameters.length === 0)
+        return undefined;
+    return { overrides: { data: runParameters.map(({ key, value }) => ({ key, value })) } };
+}
+
+// EXTERNAL MODULE: ./src/inputs/flow-inputs.ts
+var flow_inputs = __nccwpck_require__(6609);
+;// CONCATENATED MODULE: ./src/dry-run/test-mode.ts
+/**
+ * Test mode of `POST /v4/jobGroups` (the AAC spec's `testMode`): the very request a run would send, with the
+ * top-level `testMode: true`, and what its answer means. The server validates the run without starting it and
+ * answers `{datasetId, datasetName, sessionId}`; anything that names a job group means a job started after all.
+ * Also what a recipe's or flow's `overrides` would write. Pure.
+ */
+
+
+
+
+
+/** The run's own request body, in test mode. */
+function buildTestModeRequest(recipeId, overrides, runParameters) {
+    return { ...buildRunJobGroupRequest(recipeId, overrides, runParameters), testMode: true };
+}
+/** What a 2xx (or 304) answer to the test-mode request says. A job group id anywhere at the top wins. */
+function readTestModeAnswer(status, data) {
+    if (status === 304) {
+        return {
+            kind: 'unreadable',
+            why: 'the server answered 304 Not Modified (a job group with this execution id exists)'
+        };
+    }
+    const o = typeof data === 'object' && data !== null && !Array.isArray(data) ? data : {};
+    if (isId(o.id))
+        return { kind: 'started', jobGroupId: o.id };
+    if (o.reason === 'JobStarted' || 'jobs' in o || 'jobGraph' in o) {
+        return { kind: 'unreadable', why: `the server answered ${status} as if a job had started, naming no job group` };
+    }
+    const name = typeof o.datasetName === 'string' && o.datasetName.trim() ? o.datasetName : undefined;
+    if (typeof o.sessionId === 'string' && (name !== undefined || isId(o.datasetId))) {
+        return { kind: 'accepted', name, datasetId: isId(o.datasetId) ? o.datasetId : undefined };
+    }
+    return { kind: 'unreadable', why: `the server answered ${status} with neither a test-mode result nor a job group` };
+}
+/** A 400 (or 422) that names `testMode`: this edition does not take the field, so nothing but existence is known. */
+function rejectsTestMode(error) {
+    if (!(error instanceof api_error/* ApiError */.hD) || (error.status !== 400 && error.status !== 422))
+        return false;
+    const said = [error.exception?.name, error.exception?.message, error.exception?.details, error.snippet];
+    return said.some((text) => typeof text === 'string' && /test[\s_-]?mode/i.test(text));
+}
+const MAX_WRITES = 20;
+/**
+ * What `overrides` would write, one line per write setting and publication, e.g. `overwrite csv file
+ * s3://bucket/sales.csv`; a flow's (keyed by output name) prefixed with the output. Empty when they change no
+ * output (then the recipe writes to its own outputs). At most 20 lines, the last saying how many more.
+ */
+function describeWrites(overrides, byOutput = false) {
+    const lines = [];
+    if (byOutput) {
+        for (const [name, value] of Object.entries(overrides ?? {})) {
+            if (flow_inputs/* FLOW_RUN_FIELDS */.hC.includes(name))
+                continue;
+            for (const line of writesOf(value))
+                lines.push(`${(0,format/* oneLine */.T)(name, 100)}: ${line}`);
+        }
+    }
+    else
+        lines.push(...writesOf(overrides));
+    if (lines.length <= MAX_WRITES)
+        return lines;
+    return [...lines.slice(0, MAX_WRITES - 1), `… and ${lines.length - MAX_WRITES + 1} more`];
+}
+function writesOf(overrides) {
+    if (typeof overrides !== 'object' || overrides === null)
+        return [];
+    const o = overrides;
+    const text = (v) => (typeof v === 'string' || typeof v === 'number' ? (0,format/* oneLine */.T)(String(v), 300) : '');
+    const items = (v) => Array.isArray(v) ? v.filter((i) => typeof i === 'object' && i !== null) : [];
+    const files = [...items(o.writesettings), ...items(o.writeSettings)].map((w) => [text(w.action) || 'create', text(w.format), 'file', text(w.path) || '(no path)'].filter(Boolean).join(' '));
+    const tables = items(o.publications).map((p) => {
+        const path = Array.isArray(p.path) ? p.path.map(text).filter(Boolean) : [];
+        const table = [...path, text(p.tableName) || '(no table name)'].join('.');
+        return [text(p.action) || 'create', text(p.targetType), 'table', table].filter(Boolean).join(' ');
+    });
+    return [...files, ...tables];
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/recipe-check.ts
+/**
+ * A recipe's dry run: the run's own `POST /v4/jobGroups` with `testMode: true`, which the server validates without
+ * starting anything. It is sent again only when a send certainly created nothing: a lost or unreadable answer is
+ * first looked up in the job history, since an edition that ignored `testMode` may have started the job. A job
+ * found that way, or named by the answer, is this step's own: it is cancelled and reported (`stray-job.ts`).
+ * Where the edition refuses `testMode`, the recipe is read instead and the report says only its existence was
+ * checked.
+ */
+
+
+
+
+
+
+
+
+const PATH = '/v4/jobGroups';
+class RecipeCheck {
+    subject;
+    api;
+    recipeId;
+    overrides;
+    runParameters;
+    constructor(api, recipeId, overrides, runParameters) {
+        this.api = api;
+        this.recipeId = recipeId;
+        this.overrides = overrides;
+        this.runParameters = runParameters;
+        this.subject = `recipe ${recipeId}`;
+    }
+    async check(ctx) {
+        const writes = describeWrites(this.overrides);
+        let sent;
+        try {
+            sent = await this.send(ctx);
+        }
+        catch (error) {
+            if (!rejectsTestMode(error))
+                throw error;
+            return { ...(await this.existence(ctx, error)), writes };
+        }
+        if (sent.kind === 'started') {
+            const stray = await handleStrayJob(this.api, sent.id, this.recipeId, ctx);
+            const detail = 'the server started a job instead of checking the run (testMode: true was ignored)';
+            const check = { what: `Recipe ${this.recipeId}`, outcome: 'failed', detail };
+            return { verdict: 'started', stray, checks: [check], requestId: sent.requestId, writes };
+        }
+        const given = [this.overrides ? 'overrides' : '', this.runParameters.length ? 'run-parameters' : ''];
+        const what = given.filter(Boolean).join(' and ');
+        const detail = `accepted in test mode (POST ${PATH} with testMode: true${what ? `, with the ${what}` : ''})`;
+        const checks = [{ what: `Recipe ${this.recipeId}`, outcome: 'passed', detail }];
+        const notes = sent.datasetId !== undefined && sent.datasetId !== this.recipeId
+            ? [`The server's test-mode answer names dataset ${sent.datasetId}, not recipe ${this.recipeId}.`]
+            : [];
+        return { verdict: 'would-run', name: sent.name, checks, notes, writes, requestId: sent.requestId };
+    }
+    /** The test-mode request in the one retry loop; a lost answer is settled through the job history first. */
+    send(ctx) {
+        const body = buildTestModeRequest(this.recipeId, this.overrides, this.runParameters);
+        const history = {
+            api: this.api,
+            recipeId: this.recipeId,
+            historyUrl: `${ctx.appUrl}/jobs`,
+            ctx,
+            firstSentAt: ctx.clock.now()
+        };
+        const lookUp = async (why, requestId) => {
+            const group = await findOwnJobGroup(history, why);
+            return group ? { kind: 'started', id: group.id, requestId } : undefined;
+        };
+        const attempt = async () => {
+            const headers = { 'x-execution-id': ctx.executionId };
+            const options = { body, headers, subject: { recipeId: this.recipeId }, signal: ctx.signal, allow304: true };
+            const response = await this.api.client.send('POST', PATH, { ...options, deadline: ctx.deadline });
+            const answer = readTestModeAnswer(response.status, response.data);
+            if (answer.kind === 'started')
+                return { kind: 'started', id: answer.jobGroupId, requestId: response.requestId };
+            if (answer.kind === 'accepted')
+                return { ...answer, requestId: response.requestId };
+            const found = await lookUp(answer.why, response.requestId);
+            if (found)
+                return found;
+            throw new Error(`POST ${PATH} in test mode: ${answer.why}. The job history shows no job group of recipe ${this.recipeId} ` +
+                `since, so nothing was started, but whether the server accepted the run is not known.` +
+                (response.requestId ? ` Request id: ${response.requestId}.` : ''));
+        };
+        return startWithRetries(ctx, `POST ${PATH} (test mode)`, attempt, {
+            retryable: (error) => triggerDecision(error) !== 'fail',
+            // A send that may have reached the server: its job group, if the edition started one, is looked for first.
+            beforeRetry: (failure) => triggerDecision(failure) === 'resend'
+                ? Promise.resolve(undefined)
+                : lookUp(`the test-mode request's answer was lost (${reason(failure)})`, requestIdOf(failure)),
+            describe: (failure, delay) => `POST ${PATH} in test mode failed (${reason(failure)}); no job group was created by it, sending again in ` +
+                `${(0,format/* formatMs */._)(delay)}`
+        });
+    }
+    /** This edition refuses `testMode`: the recipe is read, and only its existence is reported. */
+    async existence(ctx, refusal) {
+        const path = `/v4/wrangledDatasets/${this.recipeId}`;
+        const texts = [refusal.exception?.details, refusal.exception?.message, refusal.snippet];
+        const said = (0,format/* oneLine */.T)(texts.find((t) => t && /test[\s_-]?mode/i.test(t)) ?? '', 200);
+        const answered = `POST ${PATH} answered HTTP ${refusal.status}${said ? `: "${said}"` : ''}`;
+        const why = `this edition does not take testMode (${answered})`;
+        let recipe;
+        try {
+            recipe = await this.api.client.read(path, budgetOf(ctx), { recipeId: this.recipeId });
+        }
+        catch (error) {
+            if (!(error instanceof api_error/* ApiError */.hD) || (error.status !== 404 && error.status !== 403))
+                throw error;
+            if (error.status === 403) {
+                throw new Error(`${withoutHint(error)} The token's user may not read recipe ${this.recipeId} (${why}).`);
+            }
+            throw new Error(`${withoutHint(error)} Recipe ${this.recipeId} was not found, or this edition cannot read recipes either ` +
+                `(${why}). Check recipe-id (in the flow view, /flows/10?recipe=7 means recipe-id 7).`);
+        }
+        const name = typeof recipe?.name === 'string' && recipe.name.trim() ? recipe.name : undefined;
+        const detail = `exists (GET ${path}); ${why}, so only its existence was checked, not that it would run`;
+        return { verdict: 'exists', name, checks: [{ what: `Recipe ${this.recipeId}`, outcome: 'limited', detail }] };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/checks.ts
+
+
+
+
+
+/** Each recipe of flow-recipes is read once; beyond this many, the rest are not checked (and the report says so). */
+const MAX_FLOW_RECIPES = 50;
+/** The check for the configured target; undefined for none (a dry run that only signs in). */
+function checkFor(config, api) {
+    const { target } = config;
+    const subject = (0,inputs/* targetLabel */.Op)(target);
+    switch (target.kind) {
+        case 'recipe':
+            return new RecipeCheck(api, target.recipeId, config.overrides, config.runParameters);
+        case 'flow':
+            return { subject, check: (ctx) => checkFlow(api.client, target.flowId, target.recipeIds, config.overrides, ctx) };
+        case 'plan':
+            return { subject, check: (ctx) => checkPlan(api.client, target.planId, ctx) };
+        case 'job':
+            return { subject, check: (ctx) => checkJob(api, target.jobId, ctx) };
+        case 'none':
+            return undefined;
+    }
+}
+const checks_nameOf = (item) => typeof item?.name === 'string' && item.name.trim() ? item.name : undefined;
+async function checkFlow(client, flowId, recipeIds, overrides, ctx) {
+    const flow = await readOrExplain(client, `/v4/flows/${flowId}`, ctx, flowOrPlanFix('flow', flowId));
+    const name = checks_nameOf(flow);
+    const checks = [{ what: `Flow ${flowId}`, outcome: 'passed', detail: `exists (GET /v4/flows/${flowId})` }];
+    if (recipeIds.length === 0) {
+        checks.push({ what: 'Outputs', outcome: 'passed', detail: 'every output of the flow (flow-recipes is empty)' });
+    }
+    for (const recipeId of recipeIds.slice(0, MAX_FLOW_RECIPES))
+        checks.push(await flowRecipe(client, flowId, recipeId, ctx));
+    const notes = recipeIds.length > MAX_FLOW_RECIPES
+        ? [`Only the first ${MAX_FLOW_RECIPES} of the ${recipeIds.length} recipes of flow-recipes were checked.`]
+        : [];
+    const failed = checks.some((c) => c.outcome === 'failed');
+    return { verdict: failed ? 'failed' : 'would-run', name, checks, notes, writes: describeWrites(overrides, true) };
+}
+/** One recipe of flow-recipes: it must be an output of this flow. */
+async function flowRecipe(client, flowId, recipeId, ctx) {
+    const what = `flow-recipes: ${recipeId}`;
+    let recipe;
+    try {
+        recipe = await client.read(`/v4/wrangledDatasets/${recipeId}`, budgetOf(ctx));
+    }
+    catch (error) {
+        if (!(error instanceof api_error/* ApiError */.hD) || ![400, 403, 404].includes(error.status))
+            throw error;
+        const answered = `GET /v4/wrangledDatasets/${recipeId} answered ${error.status}`;
+        const detail = error.status === 403
+            ? `the token's user may not read recipe ${recipeId} (${answered}): share the flow with that user`
+            : `recipe ${recipeId} was not found (${answered}): remove it from flow-recipes, or fix the id`;
+        return { what, outcome: 'failed', detail: `${detail}.` };
+    }
+    const name = checks_nameOf(recipe);
+    const called = name ? `'${name}'` : `recipe ${recipeId}`;
+    const inFlow = recipe?.flow?.id;
+    if (inFlow === flowId)
+        return { what, outcome: 'passed', detail: `${called}, an output of this flow, would run` };
+    if (inFlow === undefined) {
+        return { what, outcome: 'limited', detail: `${called} exists; the server did not say which flow it belongs to` };
+    }
+    const elsewhere = `${called} is not in flow ${flowId} (the server puts it in flow ${String(inFlow).slice(0, 20)})`;
+    return { what, outcome: 'failed', detail: `${elsewhere}: remove it from flow-recipes.` };
+}
+async function checkPlan(client, planId, ctx) {
+    const plan = await readOrExplain(client, `/v4/plans/${planId}`, ctx, flowOrPlanFix('plan', planId));
+    const detail = `exists (GET /v4/plans/${planId}); whether the flows of its tasks resolve shows only when it runs ` +
+        '(MissingFlowReferences)';
+    return { verdict: 'would-run', name: checks_nameOf(plan), checks: [{ what: `Plan ${planId}`, outcome: 'passed', detail }] };
+}
+async function checkJob(api, jobId, ctx) {
+    const group = await api.get(jobId, budgetOf(ctx));
+    const status = typeof group?.status === 'string' ? group.status : await api.status(jobId, budgetOf(ctx));
+    const recipe = group?.wrangledDataset?.id;
+    const of = typeof recipe === 'number' ? ` of recipe ${recipe}` : '';
+    const detail = `status ${status}${of} (GET /v4/jobGroups/${jobId}); not waited for`;
+    return { verdict: 'status', status, checks: [{ what: `Job ${jobId}`, outcome: 'passed', detail }] };
+}
+function flowOrPlanFix(what, id) {
+    return (`Check ${what}-id${what === 'flow' ? ' (in the app, /flows/10 means flow-id 10)' : ''}, that the ${what} is ` +
+        `shared with the token's user, and that this edition runs ${what}s through the API (Enterprise/Premium do; ` +
+        `Standard editions run only recipes). ${what === 'flow' ? 'Flow' : 'Plan'} ${id} was not read.`);
+}
+/** A read; a 403 or 404 is explained with `fix` instead of the generic hint. */
+async function readOrExplain(client, path, ctx, fix) {
+    try {
+        return await client.read(path, budgetOf(ctx));
+    }
+    catch (error) {
+        if (!(error instanceof api_error/* ApiError */.hD) || (error.status !== 403 && error.status !== 404))
+            throw error;
+        throw new Error(`${withoutHint(error)} ${fix}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/dry-run/dry-run.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** A dry run ends within this long (or the step's timeout, if shorter). */
+const DRY_RUN_MS = 120_000;
+/** After a workflow cancel, a request under way gets this long to answer. */
+const STOP_GRACE_MS = 3_000;
+/** The dry run, its report published; a workflow cancel stops what is still being read. */
+/** `early`: a workflow cancel that came before the dry run began; it stops at once. */
+async function checkWithoutRunning(parts, early) {
+    const stop = new AbortController();
+    const grace = new AbortController();
+    const onStop = (signal) => {
+        log/* log */.Rm.info(`${signal} received: the workflow is being cancelled; the dry run stops.`);
+        stop.abort(new Error(`${signal} received`));
+        // A request under way (the test-mode one above all) gets a moment to answer, as a run's start does.
+        setTimeout(() => grace.abort(new Error(`${signal} received`)), STOP_GRACE_MS).unref();
+    };
+    const removeHandlers = onWorkflowCancel(onStop);
+    if (early)
+        onStop(early);
+    try {
+        await publishDryRun(parts.config, await dryRun(parts, { signal: grace.signal, halt: stop.signal }));
+    }
+    finally {
+        removeHandlers();
+    }
+}
+async function dryRun(parts, stop = {}) {
+    const { config, clock } = parts;
+    const report = {
+        subject: (0,inputs/* targetLabel */.Op)(config.target),
+        verdict: 'failed',
+        checks: [],
+        requestId: '',
+        notes: [],
+        runUrl: workflowRunUrl()
+    };
+    const now = clock.now();
+    const ctx = {
+        executionId: parts.executionId,
+        stepStartedAt: now,
+        deadline: now + Math.min(config.timeoutMs, DRY_RUN_MS),
+        clock,
+        signal: stop.signal,
+        halt: stop.halt,
+        log: { debug: log/* log */.Rm.debug, warning: (m) => log/* log */.Rm.warning(m, { title: 'Dry run' }) },
+        appUrl: config.appUrl
+    };
+    let stage = 'Credentials';
+    try {
+        const check = checkFor(config, parts.api);
+        if (!check)
+            return await keepAlive(parts, report, ctx);
+        report.checks.push(logged(await checkCredentials(parts.api.client, budgetOf(ctx))));
+        stage = `${check.subject.charAt(0).toUpperCase()}${check.subject.slice(1)}`;
+        const result = await check.check(ctx);
+        result.checks.forEach(logged);
+        const requestId = result.requestId ?? report.requestId;
+        return { ...report, ...result, checks: [...report.checks, ...result.checks], notes: result.notes ?? [], requestId };
+    }
+    catch (error) {
+        const what = `${stage.charAt(0).toLowerCase()}${stage.slice(1)}`;
+        if (stop.halt?.aborted)
+            report.notes.push(`The workflow was cancelled while the dry run checked ${what}.`);
+        return failed(report, error, stage, config);
+    }
+}
+const dry_run_MARK = { passed: 'ok', limited: 'limited', failed: 'FAILED' };
+/** The check, told in the log as soon as it is done. */
+function logged(check) {
+    log/* log */.Rm.info(`${check.what}: ${dry_run_MARK[check.outcome]}: ${check.detail}`);
+    return check;
+}
+/** A check failed as the run would have: the step fails, saying why, with the request id. */
+function failed(report, error, stage, config) {
+    if (!(error instanceof Error))
+        throw error;
+    if (error instanceof api_error/* ApiError */.hD)
+        report.requestId = error.requestId;
+    if (error instanceof SignInError)
+        report.errorTitle = 'Could not sign in';
+    report.error =
+        error instanceof TransportError && error.notSent
+            ? `Nothing was sent to the API at ${config.apiUrl}: ${error.message}.`
+            : error.message;
+    report.checks.push({ what: stage, outcome: 'failed', detail: (0,format/* oneLine */.T)(report.error, 300) });
+    report.verdict = 'failed';
+    return report;
+}
+/** No target, a refresh token: sign in once (which rotates the refresh token and writes it back), and say so. */
+async function keepAlive(parts, report, ctx) {
+    const { tokens, config } = parts;
+    const s = config.signIn;
+    if (!(tokens instanceof OAuthTokens) || s.mode !== 'refresh-token')
+        throw new Error('Nothing to check.');
+    const { answer, rotated } = await tokens.refresh();
+    const life = answer.expiresIn === undefined ? '' : `, valid for ${(0,format/* formatMs */._)(answer.expiresIn * 1000)}`;
+    const checks = [
+        { what: 'Sign-in', outcome: 'passed', detail: `a new access token from ${s.tokenEndpoint}${life}` }
+    ];
+    const place = s.writeBack ? [s.writeBack.environment, s.writeBack.name].filter(Boolean).join('/') : undefined;
+    if (!rotated) {
+        checks.push({ what: 'Refresh token', outcome: 'limited', detail: 'the token endpoint did not rotate it' });
+    }
+    else if (rotatedTokenUnsaved()) {
+        const detail = `rotated, but writing the new one to the secret ${place} failed (see the error above)`;
+        checks.push({ what: 'Refresh token', outcome: 'failed', detail });
+    }
+    else {
+        const where = place ? `was written to the secret ${place}` : 'is in the refresh-token output (masked): store it';
+        checks.push({ what: 'Refresh token', outcome: 'passed', detail: `renewed (rotated); the new one ${where}` });
+    }
+    checks.push(expiryCheck(answer.refreshExpiresAt, ctx.clock.now()));
+    checks.forEach(logged);
+    const verdict = checks.some((c) => c.outcome === 'failed') ? 'failed' : 'signed-in';
+    return { ...report, subject: 'the sign-in', verdict, checks, renewed: rotated };
+}
+function expiryCheck(expiresAt, now) {
+    if (expiresAt === undefined) {
+        return {
+            what: 'Expiry',
+            outcome: 'limited',
+            detail: 'the token endpoint does not say when the refresh token expires'
+        };
+    }
+    const days = Math.max(0, Math.floor((expiresAt - now) / 86_400_000));
+    const detail = `the new refresh token expires on ${utcDate(expiresAt)} (in ${days} days)`;
+    return { what: 'Expiry', outcome: 'passed', detail };
+}
+
+;// CONCATENATED MODULE: ./src/shared/clock.ts
+/** Time, behind one seam so the waiter and the retry policy run on a fake clock in tests and the benchmark. */
+const realClock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(abortReason(signal));
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(abortReason(signal));
+        };
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, Math.max(0, ms));
+        signal?.addEventListener('abort', onAbort, { once: true });
+    })
+};
+function abortReason(signal) {
+    return signal.reason instanceof Error ? signal.reason : new AbortedError(String(signal.reason ?? 'aborted'));
+}
+/** The wait or request was given up on purpose (workflow cancelled). */
+class AbortedError extends Error {
+    constructor(message = 'aborted') {
+        super(message);
+        this.name = 'AbortedError';
+    }
+}
+
+// EXTERNAL MODULE: ./src/inputs/overrides.ts + 1 modules
+var overrides = __nccwpck_require__(3849);
+// EXTERNAL MODULE: ./src/inputs/sign-in-inputs.ts
+var sign_in_inputs = __nccwpck_require__(6004);
+;// CONCATENATED MODULE: ./src/report/result-invalid.ts
+/** The `result` of a step whose inputs are invalid: the same fields, nothing sent, every bad input listed. */
+
 /** The result of a step whose inputs are invalid: nothing was sent. Pure. */
 function invalidInputResult(errors, reportDir) {
     return {
@@ -4083,254 +5537,12 @@ function invalidInputResult(errors, reportDir) {
         notes: [],
         inputErrors: errors.map(({ input, message }) => ({ input, message })),
         jobGroups: [],
+        outputs: { files: [], tables: [] },
         publications: [],
         reportDir: reportDir ?? null,
-        quality: null
+        quality: null,
+        dryRun: false
     };
-}
-function kindOf(target) {
-    return target.kind === 'job' ? 'job-group' : target.kind;
-}
-/** One entry per job group: the detailed ones with stages, the others (of a large flow) with their status. */
-function jobGroupsOf(report) {
-    const parts = report.composite?.parts ?? [];
-    const detailed = new Map((report.jobGroups ?? []).map((g) => [g.id, g]));
-    const ids = report.jobGroupIds ?? (report.jobId === undefined ? [] : [report.jobId]);
-    return ids.map((id) => {
-        const part = parts.find((p) => p.jobGroupId === id);
-        const group = detailed.get(id);
-        const stages = group?.stages ?? [];
-        const shown = stages.slice(0, MAX_STAGES);
-        return {
-            id,
-            status: group?.status ?? part?.status ?? (id === report.jobId && !report.composite ? report.status : undefined) ?? null,
-            name: part?.name ?? null,
-            task: part?.task ?? null,
-            recipeId: part?.recipeId ?? (report.composite ? null : (report.recipeId ?? null)),
-            url: group?.url ?? null,
-            durationSeconds: seconds(part?.durationMs ?? (report.composite ? undefined : report.durationMs)),
-            stages: shown.map(stageOf),
-            stagesOmitted: stages.length - shown.length,
-            publications: publicationsOf(id, group?.publications?.items) ?? null,
-            logs: logsOf(group?.logs)
-        };
-    });
-}
-function stageOf(stage) {
-    const error = errorText(stage.errorMessage);
-    return {
-        id: stage.id,
-        type: String(stage.jobType ?? ''),
-        status: String(stage.status ?? ''),
-        error: error ? cut(error, RESULT_ERROR_CHARS) : null
-    };
-}
-function publicationsOf(jobGroupId, items) {
-    return items?.map((p) => ({ jobGroupId, target: p.target, table: p.table, action: p.action }));
-}
-function logsOf(logs) {
-    if (!logs)
-        return { state: 'not-requested', stages: [], archive: null, notes: [] };
-    return {
-        state: logs.state,
-        stages: logs.stages.map((s) => ({ id: s.stageId, lines: s.lineCount, file: s.file ?? null })),
-        archive: logs.archive ?? null,
-        notes: [...logs.notes, ...(logs.detail ? [logs.detail] : [])]
-    };
-}
-function cut(text, max) {
-    return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-function iso(ms) {
-    return ms === undefined || !Number.isFinite(ms) ? null : new Date(ms).toISOString();
-}
-function seconds(ms) {
-    return ms === undefined ? null : Math.round(ms / 1000);
-}
-
-;// CONCATENATED MODULE: ./src/report/result-json.ts
-
-/** The `result` output stays within this many bytes (GitHub allows 1 MB per output). */
-const MAX_RESULT_BYTES = 512 * 1024;
-/**
- * The result as JSON within `max` bytes: when larger, stage errors are cut to 200 characters, then the stages
- * of job groups that did not fail are left out (counted in `stagesOmitted`), then every stage list. Pure.
- */
-function resultJson(result, max = MAX_RESULT_BYTES) {
-    const steps = [
-        (r) => r,
-        (r) => mapGroups(r, (g) => ({ ...g, stages: g.stages.map((s) => ({ ...s, error: s.error && s.error.slice(0, 200) })) })),
-        (r) => mapGroups(r, (g) => (g.status === 'Failed' ? g : withoutStages(g))),
-        (r) => mapGroups(r, withoutStages)
-    ];
-    let current = result;
-    for (const step of steps) {
-        current = step(current);
-        const json = JSON.stringify(current);
-        if (Buffer.byteLength(json, 'utf8') <= max)
-            return json;
-    }
-    return JSON.stringify({
-        ...current,
-        jobGroups: current.jobGroups.map((g) => ({ ...withoutStages(g), logs: { ...g.logs, stages: [], notes: [] } }))
-    });
-}
-function mapGroups(result, fn) {
-    return { ...result, jobGroups: result.jobGroups.map(fn) };
-}
-function withoutStages(group) {
-    return { ...group, stages: [], stagesOmitted: group.stagesOmitted + group.stages.length };
-}
-/** The report folder's stages.json: every stage of every job group read, with its whole error text. Pure. */
-function stagesDocument(report) {
-    return {
-        jobGroups: (report.jobGroups ?? []).map((group) => ({
-            id: group.id,
-            status: group.status ?? null,
-            stages: group.stages.map((s) => ({
-                id: s.id,
-                type: s.jobType,
-                status: s.status,
-                percentComplete: s.percentComplete ?? null,
-                executionLanguage: s.executionLanguage ?? null,
-                createdAt: s.createdAt ?? null,
-                updatedAt: s.updatedAt ?? null,
-                error: errorText(s.errorMessage) || null
-            }))
-        }))
-    };
-}
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./src/results/report-dir.ts
-/**
- * The report folder (the `report-dir` output): a new folder under RUNNER_TEMP holding result.json, the stages and
- * the logs, for actions/upload-artifact. Only checked relative paths are written, always as new files inside the
- * folder, and within a byte budget. Whole files are cleaned of secrets here; what is streamed into a file, by its
- * writer (line by line, as it is unpacked).
- */
-
-
-
-
-/** Everything the folder may hold together. */
-const MAX_REPORT_DIR_BYTES = 256 * 1024 * 1024;
-class ReportDir {
-    path;
-    written = 0;
-    /** Set once the budget is spent or a write failed: what could not be written, for one warning. */
-    problem;
-    constructor(path) {
-        this.path = path;
-    }
-    /** A new folder under RUNNER_TEMP (the system's temporary folder outside a runner); throws when it cannot be made. */
-    static create(env = process.env) {
-        const base = env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
-        (0,external_node_fs_namespaceObject.mkdirSync)(base, { recursive: true });
-        return new ReportDir((0,external_node_path_namespaceObject.resolve)((0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(base, 'trifacta-run-job-'))));
-    }
-    /** A new file at `segments` (checked names, e.g. from `entryPath`); never one outside the folder or existing. */
-    open(segments) {
-        const file = (0,external_node_path_namespaceObject.resolve)(this.path, ...segments);
-        if (!file.startsWith(this.path + external_node_path_namespaceObject.sep))
-            throw new Error(`${segments.join('/')} is not inside the report folder`);
-        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.resolve)(file, '..'), { recursive: true });
-        const fd = (0,external_node_fs_namespaceObject.openSync)(file, 'wx');
-        let open = true;
-        return {
-            write: (data) => {
-                if (!open)
-                    return;
-                const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-                if (this.written + bytes.length > MAX_REPORT_DIR_BYTES) {
-                    this.problem ??= `the report folder reached its bound of ${MAX_REPORT_DIR_BYTES / 1024 / 1024} MiB`;
-                    return;
-                }
-                this.written += bytes.length;
-                (0,external_node_fs_namespaceObject.writeSync)(fd, bytes);
-            },
-            close: () => {
-                if (open)
-                    (0,external_node_fs_namespaceObject.closeSync)(fd);
-                open = false;
-            }
-        };
-    }
-    /** Writes a whole file at once, secrets removed. */
-    writeFile(segments, text) {
-        const writer = this.open(segments);
-        try {
-            writer.write((0,secrets/* redact */.E)(text));
-        }
-        finally {
-            writer.close();
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/runner/outputs.ts
-/**
- * Outputs: each written once, redacted before it is first written (a later different value is written again). A
- * GITHUB_OUTPUT that cannot be written is kept as a failure of the step (file-commands.ts), never thrown.
- */
-
-
-
-const written = new Map();
-function setOutput(name, value) {
-    const safe = (0,secrets/* redact */.E)(value);
-    if (written.get(name) === safe)
-        return;
-    written.set(name, safe);
-    write('GITHUB_OUTPUT', `the output ${name}`, () => core/* setOutput */.uH(name, safe));
-}
-
-;// CONCATENATED MODULE: ./src/run/result-output.ts
-/**
- * The `result` and `report-dir` outputs and the report folder's files, set at every ending (invalid inputs too).
- * A folder that cannot be made or written is a warning, and `report-dir` stays empty; the result is unchanged.
- */
-
-
-
-
-
-/** A new report folder, or undefined (with a warning) when none can be made. */
-function openReportDir() {
-    try {
-        return ReportDir.create();
-    }
-    catch (error) {
-        log/* log */.Rm.warning(`Could not make the report folder (report-dir) under RUNNER_TEMP: ${error.message}`);
-        return undefined;
-    }
-}
-/** Writes the folder's files and sets both outputs; `result` names the folder only when it was written. */
-function publishResult(result, dir, report) {
-    const written = dir !== undefined && writeFiles(dir, result, report);
-    const final = { ...result, reportDir: written ? dir.path : null };
-    setOutput(action_spec/* OUTPUT */.a.result, resultJson(final));
-    setOutput(action_spec/* OUTPUT */.a.reportDir, written ? dir.path : '');
-    if (dir?.problem)
-        log/* log */.Rm.warning(`The report folder is incomplete: ${dir.problem}.`);
-}
-function writeFiles(dir, result, report) {
-    try {
-        if (report)
-            dir.writeFile(['stages.json'], `${JSON.stringify(stagesDocument(report), null, 2)}\n`);
-        const json = resultJson({ ...result, reportDir: dir.path });
-        dir.writeFile(['result.json'], `${JSON.stringify(JSON.parse(json), null, 2)}\n`);
-        return true;
-    }
-    catch (error) {
-        log/* log */.Rm.warning(`Could not write the report folder (report-dir) ${dir.path}: ${error.message}`);
-        return false;
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/run/config.ts
@@ -4615,6 +5827,9 @@ const capital = (text) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** A stage's whole error text is printed up to this many characters. */
 const MAX_ERROR_CHARS = 20_000;
+/** A log line is printed up to this many characters, and a group's log lines up to this many together. */
+const MAX_PRINTED_LINE = 1000;
+const MAX_PRINTED_CHARS = 256 * 1024;
 /** One log group per failed job group of the report. Pure. */
 function failureLogGroups(report) {
     return (report.jobGroups ?? []).filter((g) => g.status === 'Failed').map((g) => failureGroup(report, g));
@@ -4650,7 +5865,8 @@ function logLines(group) {
     for (const note of logs.notes)
         lines.push(`Logs: ${note}`);
     const failed = group.stages.filter((s) => s.status === 'Failed');
-    const wanted = failed.length > 0 ? failed : group.stages;
+    const wanted = failed.length > 0 ? failed : group.stages.filter((s) => logs.stages.some((l) => l.stageId === s.id));
+    let room = MAX_PRINTED_CHARS;
     for (const stage of wanted) {
         const log = logs.stages.find((s) => s.stageId === stage.id);
         if (!log) {
@@ -4659,7 +5875,15 @@ function logLines(group) {
         }
         const of = log.lineCount > log.tail.length ? ` (of ${log.lineCount})` : '';
         lines.push(`Last ${log.tail.length} lines${of} of job.log of stage ${stage.id} (${stage.jobType}):`);
-        lines.push(...log.tail.map((line) => `  | ${line}`));
+        for (const line of log.tail) {
+            const shown = line.length > MAX_PRINTED_LINE ? `${line.slice(0, MAX_PRINTED_LINE)} … (cut here)` : line;
+            room -= shown.length;
+            if (room < 0) {
+                lines.push(`  … more lines than the step log takes: the whole job.log is in report-dir (${log.file ?? 'logs/'}).`);
+                return lines;
+            }
+            lines.push(`  | ${shown}`);
+        }
     }
     return lines;
 }
@@ -4672,18 +5896,52 @@ function indent(text) {
 
 
 
+
 const MAX_LINE = 300;
 const MAX_PUBLICATIONS_SHOWN = 50;
+const MAX_IN_CELL = 10;
 /** The sections, as Markdown lines (none when there is nothing to say). Pure. */
 function resultsSections(report) {
     const groups = report.jobGroups ?? [];
     const lines = [];
     for (const group of groups.filter((g) => g.status === 'Failed'))
         lines.push(...whyFailed(report, group));
-    const published = publicationsTable(report, groups);
+    if (writtenPerJobGroup(report)) {
+        const made = madeTable(report, groups);
+        if (made)
+            lines.push('#### What each job group made', '', made, '');
+        return lines;
+    }
+    const published = publicationsTable(groups);
     if (published)
         lines.push('#### Published', '', published, '');
     return lines;
+}
+/** For a flow or plan: per job group read, what it wrote and published. */
+function madeTable(report, groups) {
+    const rows = groups.flatMap((g) => {
+        const wrote = [
+            ...(g.written?.files ?? []).map((f) => `${f.kind === 'directory' ? 'folder' : 'file'} <code>${escapeText(f.uri, 200)}</code>`),
+            ...(g.written?.tables ?? []).map((t) => `table <code>${escapeText(t.name, 200)}</code>`)
+        ];
+        const published = (g.publications?.items ?? []).map((p) => `${escapeText(p.target, 60)} <code>${escapeText(p.table, 200)}</code> (${escapeText(p.action, 60)})`);
+        if (wrote.length === 0 && published.length === 0)
+            return [];
+        const part = report.composite?.parts.find((p) => p.jobGroupId === g.id);
+        const job = `<a href="${escapeText(g.url, 500)}">${g.id}</a>`;
+        const named = part ? [part.task === undefined ? '' : `task '${part.task}'`, partName(part)] : [];
+        const cells = [job, escapeText(named.filter(Boolean).join(', '), 200), cell(wrote), cell(published)];
+        return [`<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`];
+    });
+    if (rows.length === 0)
+        return '';
+    const head = '<tr><th>Job</th><th>Part</th><th>Wrote</th><th>Published</th></tr>';
+    return `<table>\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
+}
+/** A cell of at most `MAX_IN_CELL` items, one per line. */
+function cell(items) {
+    const more = items.length - MAX_IN_CELL;
+    return [...items.slice(0, MAX_IN_CELL), ...(more > 0 ? [`… and ${more} more (see the result output)`] : [])].join('<br>');
 }
 function whyFailed(report, group) {
     const part = report.composite?.parts.find((p) => p.jobGroupId === group.id);
@@ -4720,23 +5978,17 @@ function logsNote(group) {
     const where = 'The last lines of each failed stage are in the step log; every job.log is in the report folder.';
     return [where, notes].filter(Boolean).join(' ');
 }
-function publicationsTable(report, groups) {
-    const rows = groups.flatMap((g) => (g.publications?.items ?? []).map((p) => ({ id: g.id, ...p })));
+function publicationsTable(groups) {
+    const rows = groups.flatMap((g) => g.publications?.items ?? []);
     if (rows.length === 0)
         return '';
-    const several = new Set(rows.map((r) => r.id)).size > 1 || report.composite !== undefined;
-    const head = `<tr>${several ? '<th>Job</th>' : ''}<th>Target</th><th>Table</th><th>Action</th></tr>`;
+    const head = '<tr><th>Target</th><th>Table</th><th>Action</th></tr>';
     const body = rows.slice(0, MAX_PUBLICATIONS_SHOWN).map((r) => {
-        const cells = [
-            ...(several ? [String(r.id)] : []),
-            escapeText(r.target, 60),
-            `<code>${escapeText(r.table, 200)}</code>`,
-            escapeText(r.action, 60)
-        ];
+        const cells = [escapeText(r.target, 60), `<code>${escapeText(r.table, 200)}</code>`, escapeText(r.action, 60)];
         return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
     });
     if (rows.length > MAX_PUBLICATIONS_SHOWN) {
-        body.push(`<tr><td colspan="4">… and ${rows.length - MAX_PUBLICATIONS_SHOWN} more (see the result output)</td></tr>`);
+        body.push(`<tr><td colspan="3">… and ${rows.length - MAX_PUBLICATIONS_SHOWN} more (see the result output)</td></tr>`);
     }
     return `<table>\n<thead>${head}</thead>\n<tbody>\n${body.join('\n')}\n</tbody>\n</table>`;
 }
@@ -4897,7 +6149,7 @@ class ProfilesApi {
                 return { kind: 'answer', data };
             }
             catch (error) {
-                if (!(error instanceof ApiError))
+                if (!(error instanceof api_error/* ApiError */.hD))
                     throw error;
                 if (error.exception?.name === 'ProfilingDataNotFoundException') {
                     this.works.add(call);
@@ -4927,7 +6179,7 @@ var quality_baseline = __nccwpck_require__(8932);
 const MAX_PROFILED = 10;
 /** Pages of the job library read to find a baseline, and their size. */
 const LIBRARY_PAGES = 3;
-const PAGE_SIZE = 100;
+const quality_reads_PAGE_SIZE = 100;
 /** A server may cap every page at its default of 25 whatever `limit` asks (REAL-API-SHAPES.md): then it is full. */
 const DEFAULT_PAGE_ROWS = 25;
 /** The data's reads end within the report's budget and this long; a read failing for `PERSIST_MS` gives up. */
@@ -5027,7 +6279,7 @@ class QualityReader {
         try {
             if (baseline.kind === 'job') {
                 const group = await this.api.get(baseline.jobId, this.budget).catch((error) => {
-                    if (error instanceof ApiError && error.status === 404)
+                    if (error instanceof api_error/* ApiError */.hD && error.status === 404)
                         return undefined;
                     throw error;
                 });
@@ -5077,7 +6329,7 @@ class QualityReader {
         let read = this.pages.get(key);
         if (!read) {
             const query = {
-                limit: String(PAGE_SIZE),
+                limit: String(quality_reads_PAGE_SIZE),
                 offset: String(offset),
                 sort: '-createdAt',
                 ranfor: 'recipe',
@@ -5124,7 +6376,7 @@ class job_group_run_JobGroupRun {
             finishedAt: isTerminal(group?.status) && Number.isFinite(updated) ? updated : undefined,
             stages,
             written,
-            jobGroups: [{ id: ref.id, status: group?.status ?? status, stages }]
+            jobGroups: [{ id: ref.id, status: group?.status ?? status, stages, written }]
         };
     }
 }
@@ -5134,8 +6386,13 @@ async function readJobGroup(api, id, budget, status) {
     // A status that is no string (or no status at all) tells nothing: it never reaches the report.
     const group = read && { ...read, status: isStatus(read.status) ? read.status : undefined };
     const stages = (await (0,log/* quietly */.gd)(`GET /v4/jobGroups/${id}/jobs`, () => api.stages(id, budget))) ?? [];
-    const written = (status ?? group?.status) === 'Complete'
-        ? await (0,log/* quietly */.gd)(`GET /v4/jobGroups/${id}/outputs`, () => api.outputs(id, budget))
+    // A failed job group may have written some of its outputs; a read that fails is said, and changes nothing else.
+    const ended = status ?? group?.status;
+    const written = ended === 'Complete' || ended === 'Failed'
+        ? await api.outputs(id, budget).catch((error) => {
+            log/* log */.Rm.warning(`Could not read what job ${id} wrote (GET /v4/jobGroups/${id}/outputs): ${error.message}`);
+            return undefined;
+        })
         : undefined;
     return { group, stages, written };
 }
@@ -5172,7 +6429,7 @@ class AttachedJobGroup extends job_group_run_JobGroupRun {
             await this.api.get(this.jobId, { deadline: ctx.deadline, signal: ctx.signal });
         }
         catch (error) {
-            if (error instanceof ApiError && error.status === 404)
+            if (error instanceof api_error/* ApiError */.hD && error.status === 404)
                 throw new JobGroupNotFoundError(this.jobId, error);
             throw error;
         }
@@ -5183,82 +6440,6 @@ class AttachedJobGroup extends job_group_run_JobGroupRun {
             attached: true
         };
     }
-}
-
-;// CONCATENATED MODULE: ./src/targets/start-retries.ts
-
-
-
-
-/** The start may have created a run, and it could not be settled whether it did: it is not sent again. */
-class TriggerUnsettledError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'TriggerUnsettledError';
-    }
-}
-/** `The <thing> may have started: <what>. … Look in <where> started after <time> before re-running.` */
-function mayHaveStarted(unsettled, what, requestId) {
-    const started = new Date(unsettled.stepStartedAt).toISOString();
-    return new TriggerUnsettledError(`The ${unsettled.thing} may have started: ${what}. To avoid running it twice, the trigger is not sent again.` +
-        `${requestId ? ` Request id: ${requestId}.` : ''}` +
-        ` Look in ${unsettled.where} started after ${started} before re-running.`);
-}
-/** `attempt` in the one retry loop, within the step's deadline, logging persistent retries as warnings. */
-function startWithRetries(ctx, what, attempt, hooks) {
-    return withRetries(attempt, {
-        what,
-        clock: ctx.clock,
-        deadline: ctx.deadline,
-        persistMs: PERSISTENT_FAILURE_MS,
-        refusedMs: REFUSED_MS,
-        signal: ctx.signal,
-        halt: ctx.halt,
-        random: ctx.random,
-        onRetry: (message, persistent) => (persistent ? ctx.log.warning(message) : ctx.log.debug(message)),
-        ...hooks
-    });
-}
-function requestIdOf(failure) {
-    return failure instanceof ApiError ? failure.requestId : '';
-}
-/**
- * Send a start that no history can settle: again only when the server certainly did nothing (429, connection
- * refused, host not found). A lost, unreadable or 304 answer fails with "may have started" and where to look, and
- * nothing more is sent.
- */
-function startOnce(ctx, start) {
-    const unsettled = (what, requestId) => mayHaveStarted(start.unsettled, what, requestId);
-    const attempt = async () => {
-        let response;
-        try {
-            response = await start.send();
-        }
-        catch (error) {
-            if (isUnreadableAnswer(error)) {
-                const status = error.status;
-                throw unsettled(`the server answered ${status} with an answer that could not be read`, requestIdOf(error));
-            }
-            if (error instanceof TransportError && error.kind === 'aborted')
-                throw unsettled('the workflow was cancelled while the start was being sent', '');
-            throw error;
-        }
-        if (response.status === 304) {
-            const what = 'the server answered 304 Not Modified (a run with this execution id exists) without naming it';
-            throw unsettled(what, response.requestId);
-        }
-        const started = start.read(response);
-        if (!started)
-            throw unsettled(`the server answered ${response.status} without naming the run`, response.requestId);
-        return started;
-    };
-    return startWithRetries(ctx, start.what, attempt, {
-        retryable: (error) => triggerDecision(error) !== 'fail',
-        beforeRetry: (failure) => triggerDecision(failure) === 'reconcile' || triggerDecision(failure) === 'settle'
-            ? Promise.reject(unsettled(`its answer was lost (${reason(failure)})`, requestIdOf(failure)))
-            : Promise.resolve(undefined),
-        describe: (failure, delay) => `${start.what} failed (${reason(failure)}); the server did not act on it, sending again in ${(0,format/* formatMs */._)(delay)}`
-    });
 }
 
 ;// CONCATENATED MODULE: ./src/run/start-failure.ts
@@ -5283,7 +6464,7 @@ class CancelledBeforeStartError extends Error {
 function describeStartFailure(report, error, config, stopSignal) {
     if (!(error instanceof Error))
         throw error;
-    if (error instanceof ApiError)
+    if (error instanceof api_error/* ApiError */.hD)
         report.requestId = error.requestId;
     const where = `look in the job history (${(0,results_inputs/* appLink */.G2)(config, '/jobs')}) before running it again`;
     if (stopSignal && error instanceof CancelledBeforeStartError) {
@@ -5913,3077 +7094,6 @@ class Run {
     }
 }
 
-;// CONCATENATED MODULE: external "module"
-const external_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("module");
-;// CONCATENATED MODULE: ../node_modules/fflate/esm/index.mjs
-
-var esm_require = (0,external_module_namespaceObject.createRequire)('/');
-// DEFLATE is a complex format; to read this code, you should probably check the RFC first:
-// https://tools.ietf.org/html/rfc1951
-// You may also wish to take a look at the guide I made about this program:
-// https://gist.github.com/101arrowz/253f31eb5abc3d9275ab943003ffecad
-// Some of the following code is similar to that of UZIP.js:
-// https://github.com/photopea/UZIP.js
-// However, the vast majority of the codebase has diverged from UZIP.js to increase performance and reduce bundle size.
-// Sometimes 0 will appear where -1 would be more appropriate. This is because using a uint
-// is better for memory in most engines (I *think*).
-var _a;
-// Mediocre shim
-var Worker;
-var isMarkedAsUntransferable;
-var workerAdd = ";var __w=require('worker_threads');__w.parentPort.on('message',function(m){onmessage({data:m})}),postMessage=function(m,t){__w.parentPort.postMessage(m,t)},close=process.exit;self=global";
-try {
-    (_a = esm_require('worker_threads'), Worker = _a.Worker, isMarkedAsUntransferable = _a.isMarkedAsUntransferable);
-}
-catch (e) {
-}
-var wk = (/* unused pure expression or super */ null && (Worker ? function (c, _, msg, transfer, cb) {
-    var done = false;
-    var w = new Worker(c + workerAdd, { eval: true })
-        .on('error', function (e) { return cb(e, null); })
-        .on('message', function (m) { return cb(null, m); })
-        .on('exit', function (c) {
-        if (c && !done)
-            cb(new Error('exited with code ' + c), null);
-    });
-    if (isMarkedAsUntransferable)
-        transfer = transfer.filter(function (t) { return !isMarkedAsUntransferable(t); });
-    w.postMessage(msg, transfer);
-    w.terminate = function () {
-        done = true;
-        return Worker.prototype.terminate.call(w);
-    };
-    return w;
-} : function (_, __, ___, ____, cb) {
-    setImmediate(function () { return cb(new Error('async operations unsupported - update to Node 12+ (or Node 10-11 with the --experimental-worker CLI flag)'), null); });
-    var NOP = function () { };
-    return {
-        terminate: NOP,
-        postMessage: NOP
-    };
-}));
-
-// aliases for shorter compressed code (most minifers don't do this)
-var u8 = Uint8Array, u16 = Uint16Array, i32 = Int32Array;
-// fixed length extra bits
-var fleb = new u8([0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0, /* unused */ 0, 0, /* impossible */ 0]);
-// fixed distance extra bits
-var fdeb = new u8([0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, /* unused */ 0, 0]);
-// code length index map
-var clim = new u8([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
-// get base, reverse index map from extra bits
-var freb = function (eb, start) {
-    var b = new u16(31);
-    for (var i = 0; i < 31; ++i) {
-        b[i] = start += 1 << eb[i - 1];
-    }
-    // numbers here are at max 18 bits
-    var r = new i32(b[30]);
-    for (var i = 1; i < 30; ++i) {
-        for (var j = b[i]; j < b[i + 1]; ++j) {
-            r[j] = ((j - b[i]) << 5) | i;
-        }
-    }
-    return { b: b, r: r };
-};
-var _a = freb(fleb, 2), fl = _a.b, revfl = _a.r;
-// we can ignore the fact that the other numbers are wrong; they never happen anyway
-fl[28] = 258, revfl[258] = 28;
-var _b = freb(fdeb, 0), fd = _b.b, revfd = _b.r;
-// map of value to reverse (assuming 16 bits)
-var rev = new u16(32768);
-for (var i = 0; i < 32768; ++i) {
-    // reverse table algorithm from SO
-    var x = ((i & 0xAAAA) >> 1) | ((i & 0x5555) << 1);
-    x = ((x & 0xCCCC) >> 2) | ((x & 0x3333) << 2);
-    x = ((x & 0xF0F0) >> 4) | ((x & 0x0F0F) << 4);
-    rev[i] = (((x & 0xFF00) >> 8) | ((x & 0x00FF) << 8)) >> 1;
-}
-// create huffman tree from u8 "map": index -> code length for code index
-// mb (max bits) must be at most 15
-// TODO: optimize/split up?
-var hMap = (function (cd, mb, r) {
-    var s = cd.length;
-    // index
-    var i = 0;
-    // u16 "map": index -> # of codes with bit length = index
-    var l = new u16(mb);
-    // length of cd must be 288 (total # of codes)
-    for (; i < s; ++i) {
-        if (cd[i])
-            ++l[cd[i] - 1];
-    }
-    // u16 "map": index -> minimum code for bit length = index
-    var le = new u16(mb);
-    for (i = 1; i < mb; ++i) {
-        le[i] = (le[i - 1] + l[i - 1]) << 1;
-    }
-    var co;
-    if (r) {
-        // u16 "map": index -> number of actual bits, symbol for code
-        co = new u16(1 << mb);
-        // bits to remove for reverser
-        var rvb = 15 - mb;
-        for (i = 0; i < s; ++i) {
-            // ignore 0 lengths
-            if (cd[i]) {
-                // num encoding both symbol and bits read
-                var sv = (i << 4) | cd[i];
-                // free bits
-                var r_1 = mb - cd[i];
-                // start value
-                var v = le[cd[i] - 1]++ << r_1;
-                // m is end value
-                for (var m = v | ((1 << r_1) - 1); v <= m; ++v) {
-                    // every 16 bit value starting with the code yields the same result
-                    co[rev[v] >> rvb] = sv;
-                }
-            }
-        }
-    }
-    else {
-        co = new u16(s);
-        for (i = 0; i < s; ++i) {
-            if (cd[i]) {
-                co[i] = rev[le[cd[i] - 1]++] >> (15 - cd[i]);
-            }
-        }
-    }
-    return co;
-});
-// fixed length tree
-var flt = new u8(288);
-for (var i = 0; i < 144; ++i)
-    flt[i] = 8;
-for (var i = 144; i < 256; ++i)
-    flt[i] = 9;
-for (var i = 256; i < 280; ++i)
-    flt[i] = 7;
-for (var i = 280; i < 288; ++i)
-    flt[i] = 8;
-// fixed distance tree
-var fdt = new u8(32);
-for (var i = 0; i < 32; ++i)
-    fdt[i] = 5;
-// fixed length map
-var flm = /*#__PURE__*/ hMap(flt, 9, 0), flrm = /*#__PURE__*/ hMap(flt, 9, 1);
-// fixed distance map
-var fdm = /*#__PURE__*/ hMap(fdt, 5, 0), fdrm = /*#__PURE__*/ hMap(fdt, 5, 1);
-// find max of array
-var max = function (a) {
-    var m = a[0];
-    for (var i = 1; i < a.length; ++i) {
-        if (a[i] > m)
-            m = a[i];
-    }
-    return m;
-};
-// read d, starting at bit p and mask with m
-var bits = function (d, p, m) {
-    var o = (p / 8) | 0;
-    return ((d[o] | (d[o + 1] << 8)) >> (p & 7)) & m;
-};
-// read d, starting at bit p continuing for at least 16 bits
-var bits16 = function (d, p) {
-    var o = (p / 8) | 0;
-    return ((d[o] | (d[o + 1] << 8) | (d[o + 2] << 16)) >> (p & 7));
-};
-// get end of byte
-var shft = function (p) { return ((p + 7) / 8) | 0; };
-// typed array slice - allows garbage collector to free original reference,
-// while being more compatible than .slice
-var slc = function (v, s, e) {
-    if (s == null || s < 0)
-        s = 0;
-    if (e == null || e > v.length)
-        e = v.length;
-    // can't use .constructor in case user-supplied
-    return new u8(v.subarray(s, e));
-};
-/**
- * Codes for errors generated within this library
- */
-var FlateErrorCode = {
-    UnexpectedEOF: 0,
-    InvalidBlockType: 1,
-    InvalidLengthLiteral: 2,
-    InvalidDistance: 3,
-    StreamFinished: 4,
-    NoStreamHandler: 5,
-    InvalidHeader: 6,
-    NoCallback: 7,
-    InvalidUTF8: 8,
-    ExtraFieldTooLong: 9,
-    InvalidDate: 10,
-    FilenameTooLong: 11,
-    StreamFinishing: 12,
-    InvalidZipData: 13,
-    UnknownCompressionMethod: 14
-};
-// error codes
-var ec = [
-    'unexpected EOF',
-    'invalid block type',
-    'invalid length/literal',
-    'invalid distance',
-    'stream finished',
-    'no stream handler',
-    , // determined by compression function
-    'no callback',
-    'invalid UTF-8 data',
-    'extra field too long',
-    'date not in range 1980-2099',
-    'filename too long',
-    'stream finishing',
-    'invalid zip data'
-    // determined by unknown compression method
-];
-;
-var err = function (ind, msg, nt) {
-    var e = new Error(msg || ec[ind]);
-    e.code = ind;
-    if (Error.captureStackTrace)
-        Error.captureStackTrace(e, err);
-    if (!nt)
-        throw e;
-    return e;
-};
-// expands raw DEFLATE data
-var inflt = function (dat, st, buf, dict) {
-    // source length       dict length
-    var sl = dat.length, dl = dict ? dict.length : 0;
-    if (!sl || st.f && !st.l)
-        return buf || new u8(0);
-    var noBuf = !buf;
-    // have to estimate size
-    var resize = noBuf || st.i != 2;
-    // no state
-    var noSt = st.i;
-    // Assumes roughly 33% compression ratio average
-    if (noBuf)
-        buf = new u8(sl * 3);
-    // ensure buffer can fit at least l elements
-    var cbuf = function (l) {
-        var bl = buf.length;
-        // need to increase size to fit
-        if (l > bl) {
-            // Double or set to necessary, whichever is greater
-            var nbuf = new u8(Math.max(bl * 2, l));
-            nbuf.set(buf);
-            buf = nbuf;
-        }
-    };
-    //  last chunk         bitpos           bytes
-    var final = st.f || 0, pos = st.p || 0, bt = st.b || 0, lm = st.l, dm = st.d, lbt = st.m, dbt = st.n;
-    // total bits
-    var tbts = sl * 8;
-    do {
-        if (!lm) {
-            // BFINAL - this is only 1 when last chunk is next
-            final = bits(dat, pos, 1);
-            // type: 0 = no compression, 1 = fixed huffman, 2 = dynamic huffman
-            var type = bits(dat, pos + 1, 3);
-            pos += 3;
-            if (!type) {
-                // go to end of byte boundary
-                var s = shft(pos) + 4, l = dat[s - 4] | (dat[s - 3] << 8), t = s + l;
-                if (t > sl) {
-                    if (noSt)
-                        err(0);
-                    break;
-                }
-                // ensure size
-                if (resize)
-                    cbuf(bt + l);
-                // Copy over uncompressed data
-                buf.set(dat.subarray(s, t), bt);
-                // Get new bitpos, update byte count
-                st.b = bt += l, st.p = pos = t * 8, st.f = final;
-                continue;
-            }
-            else if (type == 1)
-                lm = flrm, dm = fdrm, lbt = 9, dbt = 5;
-            else if (type == 2) {
-                //  literal                            lengths
-                var hLit = bits(dat, pos, 31) + 257, hcLen = bits(dat, pos + 10, 15) + 4;
-                var tl = hLit + bits(dat, pos + 5, 31) + 1;
-                pos += 14;
-                // length+distance tree
-                var ldt = new u8(tl);
-                // code length tree
-                var clt = new u8(19);
-                for (var i = 0; i < hcLen; ++i) {
-                    // use index map to get real code
-                    clt[clim[i]] = bits(dat, pos + i * 3, 7);
-                }
-                pos += hcLen * 3;
-                // code lengths bits
-                var clb = max(clt), clbmsk = (1 << clb) - 1;
-                // code lengths map
-                var clm = hMap(clt, clb, 1);
-                for (var i = 0; i < tl;) {
-                    var r = clm[bits(dat, pos, clbmsk)];
-                    // bits read
-                    pos += r & 15;
-                    // symbol
-                    var s = r >> 4;
-                    // code length to copy
-                    if (s < 16) {
-                        ldt[i++] = s;
-                    }
-                    else {
-                        //  copy   count
-                        var c = 0, n = 0;
-                        if (s == 16)
-                            n = 3 + bits(dat, pos, 3), pos += 2, c = ldt[i - 1];
-                        else if (s == 17)
-                            n = 3 + bits(dat, pos, 7), pos += 3;
-                        else if (s == 18)
-                            n = 11 + bits(dat, pos, 127), pos += 7;
-                        while (n--)
-                            ldt[i++] = c;
-                    }
-                }
-                //    length tree                 distance tree
-                var lt = ldt.subarray(0, hLit), dt = ldt.subarray(hLit);
-                // max length bits
-                lbt = max(lt);
-                // max dist bits
-                dbt = max(dt);
-                lm = hMap(lt, lbt, 1);
-                dm = hMap(dt, dbt, 1);
-            }
-            else
-                err(1);
-            if (pos > tbts) {
-                if (noSt)
-                    err(0);
-                break;
-            }
-        }
-        // Make sure the buffer can hold this + the largest possible addition
-        // Maximum chunk size (practically, theoretically infinite) is 2^17
-        if (resize)
-            cbuf(bt + 131072);
-        var lms = (1 << lbt) - 1, dms = (1 << dbt) - 1;
-        var lpos = pos;
-        for (;; lpos = pos) {
-            // bits read, code
-            var c = lm[bits16(dat, pos) & lms], sym = c >> 4;
-            pos += c & 15;
-            if (pos > tbts) {
-                if (noSt)
-                    err(0);
-                break;
-            }
-            if (!c)
-                err(2);
-            if (sym < 256)
-                buf[bt++] = sym;
-            else if (sym == 256) {
-                lpos = pos, lm = null;
-                break;
-            }
-            else {
-                var add = sym - 254;
-                // no extra bits needed if less
-                if (sym > 264) {
-                    // index
-                    var i = sym - 257, b = fleb[i];
-                    add = bits(dat, pos, (1 << b) - 1) + fl[i];
-                    pos += b;
-                }
-                // dist
-                var d = dm[bits16(dat, pos) & dms], dsym = d >> 4;
-                if (!d)
-                    err(3);
-                pos += d & 15;
-                var dt = fd[dsym];
-                if (dsym > 3) {
-                    var b = fdeb[dsym];
-                    dt += bits16(dat, pos) & (1 << b) - 1, pos += b;
-                }
-                if (pos > tbts) {
-                    if (noSt)
-                        err(0);
-                    break;
-                }
-                if (resize)
-                    cbuf(bt + 131072);
-                var end = bt + add;
-                if (bt < dt) {
-                    var shift = dl - dt, dend = Math.min(dt, end);
-                    if (shift + bt < 0)
-                        err(3);
-                    for (; bt < dend; ++bt)
-                        buf[bt] = dict[shift + bt];
-                }
-                for (; bt < end; ++bt)
-                    buf[bt] = buf[bt - dt];
-            }
-        }
-        st.l = lm, st.p = lpos, st.b = bt, st.f = final;
-        if (lm)
-            final = 1, st.m = lbt, st.d = dm, st.n = dbt;
-    } while (!final);
-    // don't reallocate for streams or user buffers
-    return bt != buf.length && noBuf ? slc(buf, 0, bt) : buf.subarray(0, bt);
-};
-// starting at p, write the minimum number of bits that can hold v to d
-var wbits = function (d, p, v) {
-    v <<= p & 7;
-    var o = (p / 8) | 0;
-    d[o] |= v;
-    d[o + 1] |= v >> 8;
-};
-// starting at p, write the minimum number of bits (>8) that can hold v to d
-var wbits16 = function (d, p, v) {
-    v <<= p & 7;
-    var o = (p / 8) | 0;
-    d[o] |= v;
-    d[o + 1] |= v >> 8;
-    d[o + 2] |= v >> 16;
-};
-// creates code lengths from a frequency table
-var hTree = function (d, mb) {
-    // Need extra info to make a tree
-    var t = [];
-    for (var i = 0; i < d.length; ++i) {
-        if (d[i])
-            t.push({ s: i, f: d[i] });
-    }
-    var s = t.length;
-    var t2 = t.slice();
-    if (!s)
-        return { t: et, l: 0 };
-    if (s == 1) {
-        var v = new u8(t[0].s + 1);
-        v[t[0].s] = 1;
-        return { t: v, l: 1 };
-    }
-    t.sort(function (a, b) { return a.f - b.f; });
-    // after i2 reaches last ind, will be stopped
-    // freq must be greater than largest possible number of symbols
-    t.push({ s: -1, f: 25001 });
-    var l = t[0], r = t[1], i0 = 0, i1 = 1, i2 = 2;
-    t[0] = { s: -1, f: l.f + r.f, l: l, r: r };
-    // efficient algorithm from UZIP.js
-    // i0 is lookbehind, i2 is lookahead - after processing two low-freq
-    // symbols that combined have high freq, will start processing i2 (high-freq,
-    // non-composite) symbols instead
-    // see https://reddit.com/r/photopea/comments/ikekht/uzipjs_questions/
-    while (i1 != s - 1) {
-        l = t[t[i0].f < t[i2].f ? i0++ : i2++];
-        r = t[i0 != i1 && t[i0].f < t[i2].f ? i0++ : i2++];
-        t[i1++] = { s: -1, f: l.f + r.f, l: l, r: r };
-    }
-    var maxSym = t2[0].s;
-    for (var i = 1; i < s; ++i) {
-        if (t2[i].s > maxSym)
-            maxSym = t2[i].s;
-    }
-    // code lengths
-    var tr = new u16(maxSym + 1);
-    // max bits in tree
-    var mbt = ln(t[i1 - 1], tr, 0);
-    if (mbt > mb) {
-        // more algorithms from UZIP.js
-        // TODO: find out how this code works (debt)
-        //  ind    debt
-        var i = 0, dt = 0;
-        //    left            cost
-        var lft = mbt - mb, cst = 1 << lft;
-        t2.sort(function (a, b) { return tr[b.s] - tr[a.s] || a.f - b.f; });
-        for (; i < s; ++i) {
-            var i2_1 = t2[i].s;
-            if (tr[i2_1] > mb) {
-                dt += cst - (1 << (mbt - tr[i2_1]));
-                tr[i2_1] = mb;
-            }
-            else
-                break;
-        }
-        dt >>= lft;
-        while (dt > 0) {
-            var i2_2 = t2[i].s;
-            if (tr[i2_2] < mb)
-                dt -= 1 << (mb - tr[i2_2]++ - 1);
-            else
-                ++i;
-        }
-        for (; i >= 0 && dt; --i) {
-            var i2_3 = t2[i].s;
-            if (tr[i2_3] == mb) {
-                --tr[i2_3];
-                ++dt;
-            }
-        }
-        mbt = mb;
-    }
-    return { t: new u8(tr), l: mbt };
-};
-// get the max length and assign length codes
-var ln = function (n, l, d) {
-    return n.s == -1
-        ? Math.max(ln(n.l, l, d + 1), ln(n.r, l, d + 1))
-        : (l[n.s] = d);
-};
-// length codes generation
-var lc = function (c) {
-    var s = c.length;
-    // Note that the semicolon was intentional
-    while (s && !c[--s])
-        ;
-    var cl = new u16(++s);
-    //  ind      num         streak
-    var cli = 0, cln = c[0], cls = 1;
-    var w = function (v) { cl[cli++] = v; };
-    for (var i = 1; i <= s; ++i) {
-        if (c[i] == cln && i != s)
-            ++cls;
-        else {
-            if (!cln && cls > 2) {
-                for (; cls > 138; cls -= 138)
-                    w(32754);
-                if (cls > 2) {
-                    w(cls > 10 ? ((cls - 11) << 5) | 28690 : ((cls - 3) << 5) | 12305);
-                    cls = 0;
-                }
-            }
-            else if (cls > 3) {
-                w(cln), --cls;
-                for (; cls > 6; cls -= 6)
-                    w(8304);
-                if (cls > 2)
-                    w(((cls - 3) << 5) | 8208), cls = 0;
-            }
-            while (cls--)
-                w(cln);
-            cls = 1;
-            cln = c[i];
-        }
-    }
-    return { c: cl.subarray(0, cli), n: s };
-};
-// calculate the length of output from tree, code lengths
-var clen = function (cf, cl) {
-    var l = 0;
-    for (var i = 0; i < cl.length; ++i)
-        l += cf[i] * cl[i];
-    return l;
-};
-// writes a fixed block
-// returns the new bit pos
-var wfblk = function (out, pos, dat) {
-    // no need to write 00 as type: TypedArray defaults to 0
-    var s = dat.length;
-    var o = shft(pos + 2);
-    out[o] = s & 255;
-    out[o + 1] = s >> 8;
-    out[o + 2] = out[o] ^ 255;
-    out[o + 3] = out[o + 1] ^ 255;
-    for (var i = 0; i < s; ++i)
-        out[o + i + 4] = dat[i];
-    return (o + 4 + s) * 8;
-};
-// writes a block
-var wblk = function (dat, out, final, syms, lf, df, eb, li, bs, bl, p) {
-    wbits(out, p++, final);
-    ++lf[256];
-    var _a = hTree(lf, 15), dlt = _a.t, mlb = _a.l;
-    var _b = hTree(df, 15), ddt = _b.t, mdb = _b.l;
-    var _c = lc(dlt), lclt = _c.c, nlc = _c.n;
-    var _d = lc(ddt), lcdt = _d.c, ndc = _d.n;
-    var lcfreq = new u16(19);
-    for (var i = 0; i < lclt.length; ++i)
-        ++lcfreq[lclt[i] & 31];
-    for (var i = 0; i < lcdt.length; ++i)
-        ++lcfreq[lcdt[i] & 31];
-    var _e = hTree(lcfreq, 7), lct = _e.t, mlcb = _e.l;
-    var nlcc = 19;
-    for (; nlcc > 4 && !lct[clim[nlcc - 1]]; --nlcc)
-        ;
-    var flen = (bl + 5) << 3;
-    var ftlen = clen(lf, flt) + clen(df, fdt) + eb;
-    var dtlen = clen(lf, dlt) + clen(df, ddt) + eb + 14 + 3 * nlcc + clen(lcfreq, lct) + 2 * lcfreq[16] + 3 * lcfreq[17] + 7 * lcfreq[18];
-    if (bs >= 0 && flen <= ftlen && flen <= dtlen)
-        return wfblk(out, p, dat.subarray(bs, bs + bl));
-    var lm, ll, dm, dl;
-    wbits(out, p, 1 + (dtlen < ftlen)), p += 2;
-    if (dtlen < ftlen) {
-        lm = hMap(dlt, mlb, 0), ll = dlt, dm = hMap(ddt, mdb, 0), dl = ddt;
-        var llm = hMap(lct, mlcb, 0);
-        wbits(out, p, nlc - 257);
-        wbits(out, p + 5, ndc - 1);
-        wbits(out, p + 10, nlcc - 4);
-        p += 14;
-        for (var i = 0; i < nlcc; ++i)
-            wbits(out, p + 3 * i, lct[clim[i]]);
-        p += 3 * nlcc;
-        var lcts = [lclt, lcdt];
-        for (var it = 0; it < 2; ++it) {
-            var clct = lcts[it];
-            for (var i = 0; i < clct.length; ++i) {
-                var len = clct[i] & 31;
-                wbits(out, p, llm[len]), p += lct[len];
-                if (len > 15)
-                    wbits(out, p, (clct[i] >> 5) & 127), p += clct[i] >> 12;
-            }
-        }
-    }
-    else {
-        lm = flm, ll = flt, dm = fdm, dl = fdt;
-    }
-    for (var i = 0; i < li; ++i) {
-        var sym = syms[i];
-        if (sym > 255) {
-            var len = (sym >> 18) & 31;
-            wbits16(out, p, lm[len + 257]), p += ll[len + 257];
-            if (len > 7)
-                wbits(out, p, (sym >> 23) & 31), p += fleb[len];
-            var dst = sym & 31;
-            wbits16(out, p, dm[dst]), p += dl[dst];
-            if (dst > 3)
-                wbits16(out, p, (sym >> 5) & 8191), p += fdeb[dst];
-        }
-        else {
-            wbits16(out, p, lm[sym]), p += ll[sym];
-        }
-    }
-    wbits16(out, p, lm[256]);
-    return p + ll[256];
-};
-// deflate options (nice << 13) | chain
-var deo = /*#__PURE__*/ new i32([65540, 131080, 131088, 131104, 262176, 1048704, 1048832, 2114560, 2117632]);
-// empty
-var et = /*#__PURE__*/ new u8(0);
-// compresses data into a raw DEFLATE buffer
-var dflt = function (dat, lvl, plvl, pre, post, st) {
-    var s = st.z || dat.length;
-    var o = new u8(pre + s + 5 * (1 + Math.ceil(s / 7000)) + post);
-    // writing to this writes to the output buffer
-    var w = o.subarray(pre, o.length - post);
-    var lst = st.l;
-    var pos = (st.r || 0) & 7;
-    if (lvl) {
-        if (pos)
-            w[0] = st.r >> 3;
-        var opt = deo[lvl - 1];
-        var n = opt >> 13, c = opt & 8191;
-        var msk_1 = (1 << plvl) - 1;
-        //    prev 2-byte val map    curr 2-byte val map
-        var prev = st.p || new u16(32768), head = st.h || new u16(msk_1 + 1);
-        var bs1_1 = Math.ceil(plvl / 3), bs2_1 = 2 * bs1_1;
-        var hsh = function (i) { return (dat[i] ^ (dat[i + 1] << bs1_1) ^ (dat[i + 2] << bs2_1)) & msk_1; };
-        // 24576 is an arbitrary number of maximum symbols per block
-        // 424 buffer for last block
-        var syms = new i32(25000);
-        // length/literal freq   distance freq
-        var lf = new u16(288), df = new u16(32);
-        //  l/lcnt  exbits  index          l/lind  waitdx          blkpos
-        var lc_1 = 0, eb = 0, i = st.i || 0, li = 0, wi = st.w || 0, bs = 0;
-        for (; i + 2 < s; ++i) {
-            // hash value
-            var hv = hsh(i);
-            // index mod 32768    previous index mod
-            var imod = i & 32767, pimod = head[hv];
-            prev[imod] = pimod;
-            head[hv] = imod;
-            // We always should modify head and prev, but only add symbols if
-            // this data is not yet processed ("wait" for wait index)
-            if (wi <= i) {
-                // bytes remaining
-                var rem = s - i;
-                if ((lc_1 > 7000 || li > 24576) && (rem > 423 || !lst)) {
-                    pos = wblk(dat, w, 0, syms, lf, df, eb, li, bs, i - bs, pos);
-                    li = lc_1 = eb = 0, bs = i;
-                    for (var j = 0; j < 286; ++j)
-                        lf[j] = 0;
-                    for (var j = 0; j < 30; ++j)
-                        df[j] = 0;
-                }
-                //  len    dist   chain
-                var l = 2, d = 0, ch_1 = c, dif = imod - pimod & 32767;
-                if (rem > 2 && hv == hsh(i - dif)) {
-                    var maxn = Math.min(n, rem) - 1;
-                    var maxd = Math.min(32767, i);
-                    // max possible length
-                    // not capped at dif because decompressors implement "rolling" index population
-                    var ml = Math.min(258, rem);
-                    while (dif <= maxd && --ch_1 && imod != pimod) {
-                        if (dat[i + l] == dat[i + l - dif]) {
-                            var nl = 0;
-                            for (; nl < ml && dat[i + nl] == dat[i + nl - dif]; ++nl)
-                                ;
-                            if (nl > l) {
-                                l = nl, d = dif;
-                                // break out early when we reach "nice" (we are satisfied enough)
-                                if (nl > maxn)
-                                    break;
-                                // now, find the rarest 2-byte sequence within this
-                                // length of literals and search for that instead.
-                                // Much faster than just using the start
-                                var mmd = Math.min(dif, nl - 2);
-                                var md = 0;
-                                for (var j = 0; j < mmd; ++j) {
-                                    var ti = i - dif + j & 32767;
-                                    var pti = prev[ti];
-                                    var cd = ti - pti & 32767;
-                                    if (cd > md)
-                                        md = cd, pimod = ti;
-                                }
-                            }
-                        }
-                        // check the previous match
-                        imod = pimod, pimod = prev[imod];
-                        dif += imod - pimod & 32767;
-                    }
-                }
-                // d will be nonzero only when a match was found
-                if (d) {
-                    // store both dist and len data in one int32
-                    // Make sure this is recognized as a len/dist with 28th bit (2^28)
-                    syms[li++] = 268435456 | (revfl[l] << 18) | revfd[d];
-                    var lin = revfl[l] & 31, din = revfd[d] & 31;
-                    eb += fleb[lin] + fdeb[din];
-                    ++lf[257 + lin];
-                    ++df[din];
-                    wi = i + l;
-                    ++lc_1;
-                }
-                else {
-                    syms[li++] = dat[i];
-                    ++lf[dat[i]];
-                }
-            }
-        }
-        for (i = Math.max(i, wi); i < s; ++i) {
-            syms[li++] = dat[i];
-            ++lf[dat[i]];
-        }
-        pos = wblk(dat, w, lst, syms, lf, df, eb, li, bs, i - bs, pos);
-        if (!lst) {
-            st.r = (pos & 7) | w[(pos / 8) | 0] << 3;
-            // shft(pos) now 1 less if pos & 7 != 0
-            pos -= 7;
-            st.h = head, st.p = prev, st.i = i, st.w = wi;
-        }
-    }
-    else {
-        for (var i = st.w || 0; i < s + lst; i += 65535) {
-            // end
-            var e = i + 65535;
-            if (e >= s) {
-                // write final block
-                w[(pos / 8) | 0] = lst;
-                e = s;
-            }
-            pos = wfblk(w, pos + 1, dat.subarray(i, e));
-        }
-        st.i = s;
-    }
-    return slc(o, 0, pre + shft(pos) + post);
-};
-// CRC32 table
-var crct = /*#__PURE__*/ (function () {
-    var t = new Int32Array(256);
-    for (var i = 0; i < 256; ++i) {
-        var c = i, k = 9;
-        while (--k)
-            c = ((c & 1) && -306674912) ^ (c >>> 1);
-        t[i] = c;
-    }
-    return t;
-})();
-// CRC32
-var crc = function () {
-    var c = -1;
-    return {
-        p: function (d) {
-            // closures have awful performance
-            var cr = c;
-            for (var i = 0; i < d.length; ++i)
-                cr = crct[(cr & 255) ^ d[i]] ^ (cr >>> 8);
-            c = cr;
-        },
-        d: function () { return ~c; }
-    };
-};
-// Adler32
-var adler = function () {
-    var a = 1, b = 0;
-    return {
-        p: function (d) {
-            // closures have awful performance
-            var n = a, m = b;
-            var l = d.length | 0;
-            for (var i = 0; i != l;) {
-                var e = Math.min(i + 2655, l);
-                for (; i < e; ++i)
-                    m += n += d[i];
-                n = (n & 65535) + 15 * (n >> 16), m = (m & 65535) + 15 * (m >> 16);
-            }
-            a = n, b = m;
-        },
-        d: function () {
-            a %= 65521, b %= 65521;
-            return (a & 255) << 24 | (a & 0xFF00) << 8 | (b & 255) << 8 | (b >> 8);
-        }
-    };
-};
-;
-// deflate with opts
-var dopt = function (dat, opt, pre, post, st) {
-    if (!st) {
-        st = { l: 1 };
-        if (opt.dictionary) {
-            var dict = opt.dictionary.subarray(-32768);
-            var newDat = new u8(dict.length + dat.length);
-            newDat.set(dict);
-            newDat.set(dat, dict.length);
-            dat = newDat;
-            st.w = dict.length;
-        }
-    }
-    return dflt(dat, opt.level == null ? 6 : opt.level, opt.mem == null ? (st.l ? Math.ceil(Math.max(8, Math.min(13, Math.log(dat.length))) * 1.5) : 20) : (12 + opt.mem), pre, post, st);
-};
-// Walmart object spread
-var mrg = function (a, b) {
-    var o = {};
-    for (var k in a)
-        o[k] = a[k];
-    for (var k in b)
-        o[k] = b[k];
-    return o;
-};
-// worker clone
-// This is possibly the craziest part of the entire codebase, despite how simple it may seem.
-// The only parameter to this function is a closure that returns an array of variables outside of the function scope.
-// We're going to try to figure out the variable names used in the closure as strings because that is crucial for workerization.
-// We will return an object mapping of true variable name to value (basically, the current scope as a JS object).
-// The reason we can't just use the original variable names is minifiers mangling the toplevel scope.
-// This took me three weeks to figure out how to do.
-var wcln = function (fn, fnStr, td) {
-    var dt = fn();
-    var st = fn.toString();
-    var ks = st.slice(st.indexOf('[') + 1, st.lastIndexOf(']')).replace(/\s+/g, '').split(',');
-    for (var i = 0; i < dt.length; ++i) {
-        var v = dt[i], k = ks[i];
-        if (typeof v == 'function') {
-            fnStr += ';' + k + '=';
-            var st_1 = v.toString();
-            if (v.prototype) {
-                // for global objects
-                if (st_1.indexOf('[native code]') != -1) {
-                    var spInd = st_1.indexOf(' ', 8) + 1;
-                    fnStr += st_1.slice(spInd, st_1.indexOf('(', spInd));
-                }
-                else {
-                    fnStr += st_1;
-                    for (var t in v.prototype)
-                        fnStr += ';' + k + '.prototype.' + t + '=' + v.prototype[t].toString();
-                }
-            }
-            else
-                fnStr += st_1;
-        }
-        else
-            td[k] = v;
-    }
-    return fnStr;
-};
-var ch = (/* unused pure expression or super */ null && ([]));
-// clone bufs
-var cbfs = function (v) {
-    var tl = [];
-    for (var k in v) {
-        if (v[k].buffer) {
-            tl.push((v[k] = new v[k].constructor(v[k])).buffer);
-        }
-    }
-    return tl;
-};
-// use a worker to execute code
-var wrkr = function (fns, init, id, cb) {
-    if (!ch[id]) {
-        var fnStr = '', td_1 = {}, m = fns.length - 1;
-        for (var i = 0; i < m; ++i)
-            fnStr = wcln(fns[i], fnStr, td_1);
-        ch[id] = { c: wcln(fns[m], fnStr, td_1), e: td_1 };
-    }
-    var td = mrg({}, ch[id].e);
-    return wk(ch[id].c + ';onmessage=function(e){for(var k in e.data)self[k]=e.data[k];onmessage=' + init.toString() + '}', id, td, cbfs(td), cb);
-};
-// base async inflate fn
-var bInflt = function () { return [u8, u16, i32, fleb, fdeb, clim, fl, fd, flrm, fdrm, rev, ec, hMap, max, bits, bits16, shft, slc, err, inflt, inflateSync, pbf, gopt]; };
-var bDflt = function () { return [u8, u16, i32, fleb, fdeb, clim, revfl, revfd, flm, flt, fdm, fdt, rev, deo, et, hMap, wbits, wbits16, hTree, ln, lc, clen, wfblk, wblk, shft, slc, dflt, dopt, deflateSync, pbf]; };
-// gzip extra
-var gze = function () { return [gzh, gzhl, wbytes, crc, crct]; };
-// gunzip extra
-var guze = function () { return [gzs, gzl]; };
-// zlib extra
-var zle = function () { return [zlh, wbytes, adler]; };
-// unzlib extra
-var zule = function () { return [zls]; };
-// post buf
-var pbf = function (msg) { return postMessage(msg, [msg.buffer]); };
-// get opts
-var gopt = function (o) { return o && {
-    out: o.size && new u8(o.size),
-    dictionary: o.dictionary
-}; };
-// async helper
-var cbify = function (dat, opts, fns, init, id, cb) {
-    var w = wrkr(fns, init, id, function (err, dat) {
-        w.terminate();
-        cb(err, dat);
-    });
-    w.postMessage([dat, opts], opts.consume ? [dat.buffer] : []);
-    return function () { w.terminate(); };
-};
-// auto stream
-var astrm = function (strm) {
-    strm.ondata = function (dat, final) { return postMessage([dat, final], [dat.buffer]); };
-    return function (ev) {
-        if (ev.data[0]) {
-            strm.push(ev.data[0], ev.data[1]);
-            postMessage([ev.data[0].length]);
-        }
-        else
-            strm.flush(ev.data[1]);
-    };
-};
-// async stream attach
-var astrmify = function (fns, strm, opts, init, id, flush, ext) {
-    var t;
-    var w = wrkr(fns, init, id, function (err, dat) {
-        if (err)
-            w.terminate(), strm.ondata.call(strm, err);
-        else if (!Array.isArray(dat))
-            ext(dat);
-        else if (dat.length == 1) {
-            strm.queuedSize -= dat[0];
-            if (strm.ondrain)
-                strm.ondrain(dat[0]);
-        }
-        else {
-            if (dat[1])
-                w.terminate();
-            strm.ondata.call(strm, err, dat[0], dat[1]);
-        }
-    });
-    w.postMessage(opts);
-    strm.queuedSize = 0;
-    strm.push = function (d, f) {
-        if (!strm.ondata)
-            err(5);
-        if (t)
-            strm.ondata(err(4, 0, 1), null, !!f);
-        strm.queuedSize += d.length;
-        // can fail for cross-realm Uint8Array, but ok - only a small performance penalty
-        w.postMessage([d, t = f], d.buffer instanceof ArrayBuffer ? [d.buffer] : []);
-    };
-    strm.terminate = function () { w.terminate(); };
-    if (flush) {
-        strm.flush = function (sync) { w.postMessage([0, sync]); };
-    }
-};
-// read 2 bytes
-var b2 = function (d, b) { return d[b] | (d[b + 1] << 8); };
-// read 4 bytes
-var b4 = function (d, b) { return (d[b] | (d[b + 1] << 8) | (d[b + 2] << 16) | (d[b + 3] << 24)) >>> 0; };
-// read 8 bytes
-var b8 = function (d, b) { return b4(d, b) + (b4(d, b + 4) * 4294967296); };
-// write bytes
-var wbytes = function (d, b, v) {
-    for (; v; ++b)
-        d[b] = v, v >>>= 8;
-};
-// gzip header
-var gzh = function (c, o) {
-    var fn = o.filename;
-    c[0] = 31, c[1] = 139, c[2] = 8, c[8] = o.level < 2 ? 4 : o.level == 9 ? 2 : 0, c[9] = 3; // assume Unix
-    if (o.mtime != 0)
-        wbytes(c, 4, Math.floor(new Date(o.mtime || Date.now()) / 1000));
-    if (fn) {
-        c[3] = 8;
-        for (var i = 0; i <= fn.length; ++i)
-            c[i + 10] = fn.charCodeAt(i);
-    }
-};
-// gzip footer: -8 to -4 = CRC, -4 to -0 is length
-// gzip start
-var gzs = function (d) {
-    if (d[0] != 31 || d[1] != 139 || d[2] != 8)
-        err(6, 'invalid gzip data');
-    var flg = d[3];
-    var st = 10;
-    if (flg & 4)
-        st += (d[10] | d[11] << 8) + 2;
-    for (var zs = (flg >> 3 & 1) + (flg >> 4 & 1); zs > 0; zs -= !d[st++])
-        ;
-    return st + (flg & 2);
-};
-// gzip length
-var gzl = function (d) {
-    var l = d.length;
-    return (d[l - 4] | d[l - 3] << 8 | d[l - 2] << 16 | d[l - 1] << 24) >>> 0;
-};
-// gzip header length
-var gzhl = function (o) { return 10 + (o.filename ? o.filename.length + 1 : 0); };
-// zlib header
-var zlh = function (c, o) {
-    var lv = o.level, fl = lv == 0 ? 0 : lv < 6 ? 1 : lv == 9 ? 3 : 2;
-    c[0] = 120, c[1] = (fl << 6) | (o.dictionary && 32);
-    c[1] |= 31 - ((c[0] << 8) | c[1]) % 31;
-    if (o.dictionary) {
-        var h = adler();
-        h.p(o.dictionary);
-        wbytes(c, 2, h.d());
-    }
-};
-// zlib start
-var zls = function (d, dict) {
-    if ((d[0] & 15) != 8 || (d[0] >> 4) > 7 || ((d[0] << 8 | d[1]) % 31))
-        err(6, 'invalid zlib data');
-    if ((d[1] >> 5 & 1) == +!dict)
-        err(6, 'invalid zlib data: ' + (d[1] & 32 ? 'need' : 'unexpected') + ' dictionary');
-    return (d[1] >> 3 & 4) + 2;
-};
-function StrmOpt(opts, cb) {
-    if (typeof opts == 'function')
-        cb = opts, opts = {};
-    this.ondata = cb;
-    return opts;
-}
-/**
- * Streaming DEFLATE compression
- */
-var Deflate = /*#__PURE__*/ (function () {
-    function Deflate(opts, cb) {
-        if (typeof opts == 'function')
-            cb = opts, opts = {};
-        this.ondata = cb;
-        this.o = opts || {};
-        this.s = { l: 0, i: 32768, w: 32768, z: 32768 };
-        // Buffer length must always be 0 mod 32768 for index calculations to be correct when modifying head and prev
-        // 98304 = 32768 (lookback) + 65536 (common chunk size)
-        this.b = new u8(98304);
-        if (this.o.dictionary) {
-            var dict = this.o.dictionary.subarray(-32768);
-            this.b.set(dict, 32768 - dict.length);
-            this.s.i = 32768 - dict.length;
-        }
-    }
-    Deflate.prototype.p = function (c, f) {
-        this.ondata(dopt(c, this.o, 0, 0, this.s), f);
-    };
-    /**
-     * Pushes a chunk to be deflated
-     * @param chunk The chunk to push
-     * @param final Whether this is the last chunk
-     */
-    Deflate.prototype.push = function (chunk, final) {
-        if (!this.ondata)
-            err(5);
-        if (this.s.l)
-            err(4);
-        var endLen = chunk.length + this.s.z;
-        if (endLen > this.b.length) {
-            if (endLen > 2 * this.b.length - 32768) {
-                var newBuf = new u8(endLen & -32768);
-                newBuf.set(this.b.subarray(0, this.s.z));
-                this.b = newBuf;
-            }
-            var split = this.b.length - this.s.z;
-            this.b.set(chunk.subarray(0, split), this.s.z);
-            this.s.z = this.b.length;
-            this.p(this.b, false);
-            this.b.set(this.b.subarray(-32768));
-            this.b.set(chunk.subarray(split), 32768);
-            this.s.z = chunk.length - split + 32768;
-            this.s.i = 32766, this.s.w = 32768;
-        }
-        else {
-            this.b.set(chunk, this.s.z);
-            this.s.z += chunk.length;
-        }
-        this.s.l = final & 1;
-        if (this.s.z > this.s.w + 8191 || final) {
-            this.p(this.b, final || false);
-            this.s.w = this.s.i, this.s.i -= 2;
-        }
-        if (final) {
-            // cleanup unneeded buffers/state to reduce memory usage
-            this.s = this.o = {};
-            this.b = et;
-        }
-    };
-    /**
-     * Flushes buffered uncompressed data. Useful to immediately retrieve the
-     * deflated output for small inputs.
-     * @param sync Whether to flush to a byte boundary. A sync flush takes 4-5
-     *             extra bytes, but guarantees all pushed data is immediately
-     *             decompressible. A separate DEFLATE stream may be concatenated
-     *             with the current output after a sync flush.
-     */
-    Deflate.prototype.flush = function (sync) {
-        if (!this.ondata)
-            err(5);
-        if (this.s.l)
-            err(4);
-        this.p(this.b, false);
-        this.s.w = this.s.i, this.s.i -= 2;
-        // could technically skip writing the type-0 block for (this.s.r & 7) == 0,
-        // but the deterministic trailer (00 00 FF FF) is useful in some situations
-        if (sync) {
-            var c = new u8(6);
-            c[0] = this.s.r >> 3;
-            // write empty, non-final type-0 block
-            var ep = wfblk(c, this.s.r, et);
-            this.s.r = 0;
-            this.ondata(c.subarray(0, ep >> 3), false);
-        }
-    };
-    return Deflate;
-}());
-
-/**
- * Asynchronous streaming DEFLATE compression
- */
-var AsyncDeflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function AsyncDeflate(opts, cb) {
-        astrmify([
-            bDflt,
-            function () { return [astrm, Deflate]; }
-        ], this, StrmOpt.call(this, opts, cb), function (ev) {
-            var strm = new Deflate(ev.data);
-            onmessage = astrm(strm);
-        }, 6, 1);
-    }
-    return AsyncDeflate;
-}())));
-
-function deflate(data, opts, cb) {
-    if (!cb)
-        cb = opts, opts = {};
-    if (typeof cb != 'function')
-        err(7);
-    return cbify(data, opts, [
-        bDflt,
-    ], function (ev) { return pbf(deflateSync(ev.data[0], ev.data[1])); }, 0, cb);
-}
-/**
- * Compresses data with DEFLATE without any wrapper
- * @param data The data to compress
- * @param opts The compression options
- * @returns The deflated version of the data
- */
-function deflateSync(data, opts) {
-    return dopt(data, opts || {}, 0, 0);
-}
-/**
- * Streaming DEFLATE decompression
- */
-var Inflate = /*#__PURE__*/ (function () {
-    function Inflate(opts, cb) {
-        // no StrmOpt here to avoid adding to workerizer
-        if (typeof opts == 'function')
-            cb = opts, opts = {};
-        this.ondata = cb;
-        var dict = opts && opts.dictionary && opts.dictionary.subarray(-32768);
-        this.s = { i: 0, b: dict ? dict.length : 0 };
-        this.o = new u8(32768);
-        this.p = new u8(0);
-        if (dict)
-            this.o.set(dict);
-    }
-    Inflate.prototype.e = function (c) {
-        if (!this.ondata)
-            err(5);
-        if (this.d)
-            err(4);
-        if (!this.p.length)
-            this.p = c;
-        else if (c.length) {
-            var n = new u8(this.p.length + c.length);
-            n.set(this.p), n.set(c, this.p.length), this.p = n;
-        }
-    };
-    Inflate.prototype.c = function (final) {
-        this.s.i = +(this.d = final || false);
-        var bts = this.s.b;
-        var dt = inflt(this.p, this.s, this.o);
-        this.ondata(slc(dt, bts, this.s.b), this.d);
-        this.o = slc(dt, this.s.b - 32768), this.s.b = this.o.length;
-        this.p = slc(this.p, (this.s.p / 8) | 0), this.s.p &= 7;
-    };
-    /**
-     * Pushes a chunk to be inflated
-     * @param chunk The chunk to push
-     * @param final Whether this is the final chunk
-     */
-    Inflate.prototype.push = function (chunk, final) {
-        this.e(chunk), this.c(final);
-    };
-    return Inflate;
-}());
-
-/**
- * Asynchronous streaming DEFLATE decompression
- */
-var AsyncInflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function AsyncInflate(opts, cb) {
-        astrmify([
-            bInflt,
-            function () { return [astrm, Inflate]; }
-        ], this, StrmOpt.call(this, opts, cb), function (ev) {
-            var strm = new Inflate(ev.data);
-            onmessage = astrm(strm);
-        }, 7, 0);
-    }
-    return AsyncInflate;
-}())));
-
-function inflate(data, opts, cb) {
-    if (!cb)
-        cb = opts, opts = {};
-    if (typeof cb != 'function')
-        err(7);
-    return cbify(data, opts, [
-        bInflt
-    ], function (ev) { return pbf(inflateSync(ev.data[0], gopt(ev.data[1]))); }, 1, cb);
-}
-function inflateSync(data, opts) {
-    return inflt(data, { i: 2 }, opts && opts.out, opts && opts.dictionary);
-}
-// before you yell at me for not just using extends, my reason is that TS inheritance is hard to workerize.
-/**
- * Streaming GZIP compression
- */
-var Gzip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function Gzip(opts, cb) {
-        this.c = crc();
-        this.l = 0;
-        this.v = 1;
-        Deflate.call(this, opts, cb);
-    }
-    /**
-     * Pushes a chunk to be GZIPped
-     * @param chunk The chunk to push
-     * @param final Whether this is the last chunk
-     */
-    Gzip.prototype.push = function (chunk, final) {
-        this.c.p(chunk);
-        this.l += chunk.length;
-        Deflate.prototype.push.call(this, chunk, final);
-    };
-    Gzip.prototype.p = function (c, f) {
-        var raw = dopt(c, this.o, this.v && gzhl(this.o), f && 8, this.s);
-        if (this.v)
-            gzh(raw, this.o), this.v = 0;
-        if (f)
-            wbytes(raw, raw.length - 8, this.c.d()), wbytes(raw, raw.length - 4, this.l);
-        this.ondata(raw, f);
-    };
-    /**
-     * Flushes buffered uncompressed data. Useful to immediately retrieve the
-     * GZIPped output for small inputs.
-     * @param sync Whether to flush to a byte boundary. A sync flush takes 4-5
-     *             extra bytes, but guarantees all pushed data is immediately
-     *             decompressible.
-     */
-    Gzip.prototype.flush = function (sync) {
-        Deflate.prototype.flush.call(this, sync);
-    };
-    return Gzip;
-}())));
-
-/**
- * Asynchronous streaming GZIP compression
- */
-var AsyncGzip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function AsyncGzip(opts, cb) {
-        astrmify([
-            bDflt,
-            gze,
-            function () { return [astrm, Deflate, Gzip]; }
-        ], this, StrmOpt.call(this, opts, cb), function (ev) {
-            var strm = new Gzip(ev.data);
-            onmessage = astrm(strm);
-        }, 8, 1);
-    }
-    return AsyncGzip;
-}())));
-
-function gzip(data, opts, cb) {
-    if (!cb)
-        cb = opts, opts = {};
-    if (typeof cb != 'function')
-        err(7);
-    return cbify(data, opts, [
-        bDflt,
-        gze,
-        function () { return [gzipSync]; }
-    ], function (ev) { return pbf(gzipSync(ev.data[0], ev.data[1])); }, 2, cb);
-}
-/**
- * Compresses data with GZIP
- * @param data The data to compress
- * @param opts The compression options
- * @returns The gzipped version of the data
- */
-function gzipSync(data, opts) {
-    if (!opts)
-        opts = {};
-    var c = crc(), l = data.length;
-    c.p(data);
-    var d = dopt(data, opts, gzhl(opts), 8), s = d.length;
-    return gzh(d, opts), wbytes(d, s - 8, c.d()), wbytes(d, s - 4, l), d;
-}
-/**
- * Streaming single or multi-member GZIP decompression
- */
-var Gunzip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function Gunzip(opts, cb) {
-        this.v = 1;
-        this.r = 0;
-        Inflate.call(this, opts, cb);
-    }
-    /**
-     * Pushes a chunk to be GUNZIPped
-     * @param chunk The chunk to push
-     * @param final Whether this is the last chunk
-     */
-    Gunzip.prototype.push = function (chunk, final) {
-        Inflate.prototype.e.call(this, chunk);
-        this.r += chunk.length;
-        if (this.v) {
-            var p = this.p.subarray(this.v - 1);
-            var s = p.length > 3 ? gzs(p) : 4;
-            if (s > p.length) {
-                if (!final)
-                    return;
-            }
-            else if (this.v > 1 && this.onmember) {
-                this.onmember(this.r - p.length);
-            }
-            this.p = p.subarray(s), this.v = 0;
-        }
-        // necessary to prevent TS from using the closure value
-        // This allows for workerization to function correctly
-        Inflate.prototype.c.call(this, 0);
-        // process concatenated GZIP
-        if (this.s.f && !this.s.l) {
-            this.v = shft(this.s.p) + 9;
-            this.s = { i: 0 };
-            this.o = new u8(0);
-            this.push(new u8(0), final);
-        }
-        else if (final) {
-            Inflate.prototype.c.call(this, final);
-        }
-    };
-    return Gunzip;
-}())));
-
-/**
- * Asynchronous streaming single or multi-member GZIP decompression
- */
-var AsyncGunzip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function AsyncGunzip(opts, cb) {
-        var _this = this;
-        astrmify([
-            bInflt,
-            guze,
-            function () { return [astrm, Inflate, Gunzip]; }
-        ], this, StrmOpt.call(this, opts, cb), function (ev) {
-            var strm = new Gunzip(ev.data);
-            strm.onmember = function (offset) { return postMessage(offset); };
-            onmessage = astrm(strm);
-        }, 9, 0, function (offset) { return _this.onmember && _this.onmember(offset); });
-    }
-    return AsyncGunzip;
-}())));
-
-function gunzip(data, opts, cb) {
-    if (!cb)
-        cb = opts, opts = {};
-    if (typeof cb != 'function')
-        err(7);
-    return cbify(data, opts, [
-        bInflt,
-        guze,
-        function () { return [gunzipSync]; }
-    ], function (ev) { return pbf(gunzipSync(ev.data[0], ev.data[1])); }, 3, cb);
-}
-function gunzipSync(data, opts) {
-    var st = gzs(data);
-    if (st + 8 > data.length)
-        err(6, 'invalid gzip data');
-    return inflt(data.subarray(st, -8), { i: 2 }, opts && opts.out || new u8(gzl(data)), opts && opts.dictionary);
-}
-/**
- * Streaming Zlib compression
- */
-var Zlib = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function Zlib(opts, cb) {
-        this.c = adler();
-        this.v = 1;
-        Deflate.call(this, opts, cb);
-    }
-    /**
-     * Pushes a chunk to be zlibbed
-     * @param chunk The chunk to push
-     * @param final Whether this is the last chunk
-     */
-    Zlib.prototype.push = function (chunk, final) {
-        this.c.p(chunk);
-        Deflate.prototype.push.call(this, chunk, final);
-    };
-    Zlib.prototype.p = function (c, f) {
-        var raw = dopt(c, this.o, this.v && (this.o.dictionary ? 6 : 2), f && 4, this.s);
-        if (this.v)
-            zlh(raw, this.o), this.v = 0;
-        if (f)
-            wbytes(raw, raw.length - 4, this.c.d());
-        this.ondata(raw, f);
-    };
-    /**
-     * Flushes buffered uncompressed data. Useful to immediately retrieve the
-     * zlibbed output for small inputs.
-     * @param sync Whether to flush to a byte boundary. A sync flush takes 4-5
-     *             extra bytes, but guarantees all pushed data is immediately
-     *             decompressible.
-     */
-    Zlib.prototype.flush = function (sync) {
-        Deflate.prototype.flush.call(this, sync);
-    };
-    return Zlib;
-}())));
-
-/**
- * Asynchronous streaming Zlib compression
- */
-var AsyncZlib = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function AsyncZlib(opts, cb) {
-        astrmify([
-            bDflt,
-            zle,
-            function () { return [astrm, Deflate, Zlib]; }
-        ], this, StrmOpt.call(this, opts, cb), function (ev) {
-            var strm = new Zlib(ev.data);
-            onmessage = astrm(strm);
-        }, 10, 1);
-    }
-    return AsyncZlib;
-}())));
-
-function zlib(data, opts, cb) {
-    if (!cb)
-        cb = opts, opts = {};
-    if (typeof cb != 'function')
-        err(7);
-    return cbify(data, opts, [
-        bDflt,
-        zle,
-        function () { return [zlibSync]; }
-    ], function (ev) { return pbf(zlibSync(ev.data[0], ev.data[1])); }, 4, cb);
-}
-/**
- * Compress data with Zlib
- * @param data The data to compress
- * @param opts The compression options
- * @returns The zlib-compressed version of the data
- */
-function zlibSync(data, opts) {
-    if (!opts)
-        opts = {};
-    var a = adler();
-    a.p(data);
-    var d = dopt(data, opts, opts.dictionary ? 6 : 2, 4);
-    return zlh(d, opts), wbytes(d, d.length - 4, a.d()), d;
-}
-/**
- * Streaming Zlib decompression
- */
-var Unzlib = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function Unzlib(opts, cb) {
-        Inflate.call(this, opts, cb);
-        this.v = opts && opts.dictionary ? 2 : 1;
-    }
-    /**
-     * Pushes a chunk to be unzlibbed
-     * @param chunk The chunk to push
-     * @param final Whether this is the last chunk
-     */
-    Unzlib.prototype.push = function (chunk, final) {
-        Inflate.prototype.e.call(this, chunk);
-        if (this.v) {
-            if (this.p.length < 6 && !final)
-                return;
-            this.p = this.p.subarray(zls(this.p, this.v - 1)), this.v = 0;
-        }
-        if (final) {
-            if (this.p.length < 4)
-                err(6, 'invalid zlib data');
-            this.p = this.p.subarray(0, -4);
-        }
-        // necessary to prevent TS from using the closure value
-        // This allows for workerization to function correctly
-        Inflate.prototype.c.call(this, final);
-    };
-    return Unzlib;
-}())));
-
-/**
- * Asynchronous streaming Zlib decompression
- */
-var AsyncUnzlib = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function AsyncUnzlib(opts, cb) {
-        astrmify([
-            bInflt,
-            zule,
-            function () { return [astrm, Inflate, Unzlib]; }
-        ], this, StrmOpt.call(this, opts, cb), function (ev) {
-            var strm = new Unzlib(ev.data);
-            onmessage = astrm(strm);
-        }, 11, 0);
-    }
-    return AsyncUnzlib;
-}())));
-
-function unzlib(data, opts, cb) {
-    if (!cb)
-        cb = opts, opts = {};
-    if (typeof cb != 'function')
-        err(7);
-    return cbify(data, opts, [
-        bInflt,
-        zule,
-        function () { return [unzlibSync]; }
-    ], function (ev) { return pbf(unzlibSync(ev.data[0], gopt(ev.data[1]))); }, 5, cb);
-}
-function unzlibSync(data, opts) {
-    return inflt(data.subarray(zls(data, opts && opts.dictionary), -4), { i: 2 }, opts && opts.out, opts && opts.dictionary);
-}
-// Default algorithm for compression (used because having a known output size allows faster decompression)
-
-
-/**
- * Streaming GZIP, Zlib, or raw DEFLATE decompression
- */
-var Decompress = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function Decompress(opts, cb) {
-        this.o = StrmOpt.call(this, opts, cb) || {};
-        this.G = Gunzip;
-        this.I = Inflate;
-        this.Z = Unzlib;
-    }
-    // init substream
-    // overriden by AsyncDecompress
-    Decompress.prototype.i = function () {
-        var _this = this;
-        this.s.ondata = function (dat, final) {
-            _this.ondata(dat, final);
-        };
-    };
-    /**
-     * Pushes a chunk to be decompressed
-     * @param chunk The chunk to push
-     * @param final Whether this is the last chunk
-     */
-    Decompress.prototype.push = function (chunk, final) {
-        if (!this.ondata)
-            err(5);
-        if (!this.s) {
-            if (this.p && this.p.length) {
-                var n = new u8(this.p.length + chunk.length);
-                n.set(this.p), n.set(chunk, this.p.length);
-            }
-            else
-                this.p = chunk;
-            if (this.p.length > 2) {
-                this.s = (this.p[0] == 31 && this.p[1] == 139 && this.p[2] == 8)
-                    ? new this.G(this.o)
-                    : ((this.p[0] & 15) != 8 || (this.p[0] >> 4) > 7 || ((this.p[0] << 8 | this.p[1]) % 31))
-                        ? new this.I(this.o)
-                        : new this.Z(this.o);
-                this.i();
-                this.s.push(this.p, final);
-                this.p = null;
-            }
-        }
-        else
-            this.s.push(chunk, final);
-    };
-    return Decompress;
-}())));
-
-/**
- * Asynchronous streaming GZIP, Zlib, or raw DEFLATE decompression
- */
-var AsyncDecompress = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function AsyncDecompress(opts, cb) {
-        Decompress.call(this, opts, cb);
-        this.queuedSize = 0;
-        this.G = AsyncGunzip;
-        this.I = AsyncInflate;
-        this.Z = AsyncUnzlib;
-    }
-    AsyncDecompress.prototype.i = function () {
-        var _this = this;
-        this.s.ondata = function (err, dat, final) {
-            _this.ondata(err, dat, final);
-        };
-        this.s.ondrain = function (size) {
-            _this.queuedSize -= size;
-            if (_this.ondrain)
-                _this.ondrain(size);
-        };
-    };
-    /**
-     * Pushes a chunk to be decompressed
-     * @param chunk The chunk to push
-     * @param final Whether this is the last chunk
-     */
-    AsyncDecompress.prototype.push = function (chunk, final) {
-        this.queuedSize += chunk.length;
-        Decompress.prototype.push.call(this, chunk, final);
-    };
-    return AsyncDecompress;
-}())));
-
-function decompress(data, opts, cb) {
-    if (!cb)
-        cb = opts, opts = {};
-    if (typeof cb != 'function')
-        err(7);
-    return (data[0] == 31 && data[1] == 139 && data[2] == 8)
-        ? gunzip(data, opts, cb)
-        : ((data[0] & 15) != 8 || (data[0] >> 4) > 7 || ((data[0] << 8 | data[1]) % 31))
-            ? inflate(data, opts, cb)
-            : unzlib(data, opts, cb);
-}
-/**
- * Expands compressed GZIP, Zlib, or raw DEFLATE data, automatically detecting the format
- * @param data The data to decompress
- * @param opts The decompression options
- * @returns The decompressed version of the data
- */
-function decompressSync(data, opts) {
-    return (data[0] == 31 && data[1] == 139 && data[2] == 8)
-        ? gunzipSync(data, opts)
-        : ((data[0] & 15) != 8 || (data[0] >> 4) > 7 || ((data[0] << 8 | data[1]) % 31))
-            ? inflateSync(data, opts)
-            : unzlibSync(data, opts);
-}
-// flatten a directory structure
-var fltn = function (d, p, t, o) {
-    for (var k in d) {
-        var val = d[k], n = p + k, op = o;
-        if (Array.isArray(val))
-            op = mrg(o, val[1]), val = val[0];
-        if (ArrayBuffer.isView(val))
-            t[n] = [val, op];
-        else {
-            t[n += '/'] = [new u8(0), op];
-            fltn(val, n, t, o);
-        }
-    }
-};
-// text encoder
-var te = typeof TextEncoder != 'undefined' && /*#__PURE__*/ new TextEncoder();
-// text decoder
-var td = typeof TextDecoder != 'undefined' && /*#__PURE__*/ new TextDecoder();
-// text decoder stream
-var tds = 0;
-try {
-    td.decode(et, { stream: true });
-    tds = 1;
-}
-catch (e) { }
-// decode UTF8
-var dutf8 = function (d) {
-    for (var r = '', i = 0;;) {
-        var c = d[i++];
-        var eb = (c > 127) + (c > 223) + (c > 239);
-        if (i + eb > d.length)
-            return { s: r, r: slc(d, i - 1) };
-        if (!eb)
-            r += String.fromCharCode(c);
-        else if (eb == 3) {
-            c = ((c & 15) << 18 | (d[i++] & 63) << 12 | (d[i++] & 63) << 6 | (d[i++] & 63)) - 65536,
-                r += String.fromCharCode(55296 | (c >> 10), 56320 | (c & 1023));
-        }
-        else if (eb & 1)
-            r += String.fromCharCode((c & 31) << 6 | (d[i++] & 63));
-        else
-            r += String.fromCharCode((c & 15) << 12 | (d[i++] & 63) << 6 | (d[i++] & 63));
-    }
-};
-/**
- * Streaming UTF-8 decoding
- */
-var DecodeUTF8 = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    /**
-     * Creates a UTF-8 decoding stream
-     * @param cb The callback to call whenever data is decoded
-     */
-    function DecodeUTF8(cb) {
-        this.ondata = cb;
-        if (tds)
-            this.t = new TextDecoder();
-        else
-            this.p = et;
-    }
-    /**
-     * Pushes a chunk to be decoded from UTF-8 binary
-     * @param chunk The chunk to push
-     * @param final Whether this is the last chunk
-     */
-    DecodeUTF8.prototype.push = function (chunk, final) {
-        if (!this.ondata)
-            err(5);
-        final = !!final;
-        if (this.t) {
-            this.ondata(this.t.decode(chunk, { stream: true }), final);
-            if (final) {
-                if (this.t.decode().length)
-                    err(8);
-                this.t = null;
-            }
-            return;
-        }
-        if (!this.p)
-            err(4);
-        var dat = new u8(this.p.length + chunk.length);
-        dat.set(this.p);
-        dat.set(chunk, this.p.length);
-        var _a = dutf8(dat), s = _a.s, r = _a.r;
-        if (final) {
-            if (r.length)
-                err(8);
-            this.p = null;
-        }
-        else
-            this.p = r;
-        this.ondata(s, final);
-    };
-    return DecodeUTF8;
-}())));
-
-/**
- * Streaming UTF-8 encoding
- */
-var EncodeUTF8 = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    /**
-     * Creates a UTF-8 decoding stream
-     * @param cb The callback to call whenever data is encoded
-     */
-    function EncodeUTF8(cb) {
-        this.ondata = cb;
-    }
-    /**
-     * Pushes a chunk to be encoded to UTF-8
-     * @param chunk The string data to push
-     * @param final Whether this is the last chunk
-     */
-    EncodeUTF8.prototype.push = function (chunk, final) {
-        if (!this.ondata)
-            err(5);
-        if (this.d)
-            err(4);
-        this.ondata(strToU8(chunk), this.d = final || false);
-    };
-    return EncodeUTF8;
-}())));
-
-/**
- * Converts a string into a Uint8Array for use with compression/decompression methods
- * @param str The string to encode
- * @param latin1 Whether or not to interpret the data as Latin-1. This should
- *               not need to be true unless decoding a binary string.
- * @returns The string encoded in UTF-8/Latin-1 binary
- */
-function strToU8(str, latin1) {
-    if (latin1) {
-        var ar_1 = new u8(str.length);
-        for (var i = 0; i < str.length; ++i)
-            ar_1[i] = str.charCodeAt(i);
-        return ar_1;
-    }
-    if (te)
-        return te.encode(str);
-    var l = str.length;
-    var ar = new u8(str.length + (str.length >> 1));
-    var ai = 0;
-    var w = function (v) { ar[ai++] = v; };
-    for (var i = 0; i < l; ++i) {
-        if (ai + 5 > ar.length) {
-            var n = new u8(ai + 8 + ((l - i) << 1));
-            n.set(ar);
-            ar = n;
-        }
-        var c = str.charCodeAt(i);
-        if (c < 128 || latin1)
-            w(c);
-        else if (c < 2048)
-            w(192 | (c >> 6)), w(128 | (c & 63));
-        else if (c > 55295 && c < 57344)
-            c = 65536 + (c & 1023 << 10) | (str.charCodeAt(++i) & 1023),
-                w(240 | (c >> 18)), w(128 | ((c >> 12) & 63)), w(128 | ((c >> 6) & 63)), w(128 | (c & 63));
-        else
-            w(224 | (c >> 12)), w(128 | ((c >> 6) & 63)), w(128 | (c & 63));
-    }
-    return slc(ar, 0, ai);
-}
-/**
- * Converts a Uint8Array to a string
- * @param dat The data to decode to string
- * @param latin1 Whether or not to interpret the data as Latin-1. This should
- *               not need to be true unless encoding to binary string.
- * @returns The original UTF-8/Latin-1 string
- */
-function strFromU8(dat, latin1) {
-    if (latin1) {
-        var r = '';
-        for (var i = 0; i < dat.length; i += 16384)
-            r += String.fromCharCode.apply(null, dat.subarray(i, i + 16384));
-        return r;
-    }
-    else if (td) {
-        return td.decode(dat);
-    }
-    else {
-        var _a = dutf8(dat), s = _a.s, r = _a.r;
-        if (r.length)
-            err(8);
-        return s;
-    }
-}
-;
-// deflate bit flag
-var dbf = function (l) { return l == 1 ? 3 : l < 6 ? 2 : l == 9 ? 1 : 0; };
-// skip local zip header
-var slzh = function (d, b) { return b + 30 + b2(d, b + 26) + b2(d, b + 28); };
-// read zip header
-var zh = function (d, b, z) {
-    var fnl = b2(d, b + 28), efl = b2(d, b + 30), fn = strFromU8(d.subarray(b + 46, b + 46 + fnl), !(b2(d, b + 8) & 2048)), es = b + 46 + fnl;
-    var _a = z64hs(d, es, efl, z, b4(d, b + 20), b4(d, b + 24), b4(d, b + 42)), sc = _a[0], su = _a[1], off = _a[2];
-    return [b2(d, b + 10), sc, su, fn, es + efl + b2(d, b + 32), off];
-};
-// read zip64 header sizes
-var z64hs = function (d, b, l, z, sc, su, off) {
-    var nsc = sc == 4294967295, nsu = su == 4294967295, noff = off == 4294967295, e = b + l;
-    var nf = nsc + nsu + noff;
-    if (z && nf) {
-        for (; b + 4 < e; b += 4 + b2(d, b + 2)) {
-            if (b2(d, b) == 1) {
-                return [
-                    nsc ? b8(d, b + 4 + 8 * nsu) : sc,
-                    nsu ? b8(d, b + 4) : su,
-                    noff ? b8(d, b + 4 + 8 * (nsu + nsc)) : off,
-                    1
-                ];
-            }
-        }
-        // z == 2 for unknown whether or not zip64
-        if (z < 2)
-            err(13);
-    }
-    return [sc, su, off, 0];
-};
-// extra field length
-var exfl = function (ex) {
-    var le = 0;
-    if (ex) {
-        for (var k in ex) {
-            var l = ex[k].length;
-            if (l > 65535)
-                err(9);
-            le += l + 4;
-        }
-    }
-    return le;
-};
-// write zip header
-var wzh = function (d, b, f, fn, u, c, ce, co) {
-    var fl = fn.length, ex = f.extra, col = co && co.length;
-    var exl = exfl(ex);
-    wbytes(d, b, ce != null ? 0x2014B50 : 0x4034B50), b += 4;
-    if (ce != null)
-        d[b++] = 20, d[b++] = f.os;
-    d[b] = 20, b += 2; // spec compliance? what's that?
-    d[b++] = (f.flag << 1) | (c < 0 && 8), d[b++] = u && 8;
-    d[b++] = f.compression & 255, d[b++] = f.compression >> 8;
-    var dt = new Date(f.mtime == null ? Date.now() : f.mtime), y = dt.getFullYear() - 1980;
-    if (y < 0 || y > 119)
-        err(10);
-    wbytes(d, b, (y << 25) | ((dt.getMonth() + 1) << 21) | (dt.getDate() << 16) | (dt.getHours() << 11) | (dt.getMinutes() << 5) | (dt.getSeconds() >> 1)), b += 4;
-    if (c != -1) {
-        wbytes(d, b, f.crc);
-        wbytes(d, b + 4, c < 0 ? -c - 2 : c);
-        wbytes(d, b + 8, f.size);
-    }
-    wbytes(d, b + 12, fl);
-    wbytes(d, b + 14, exl), b += 16;
-    if (ce != null) {
-        wbytes(d, b, col);
-        wbytes(d, b + 6, f.attrs);
-        wbytes(d, b + 10, ce), b += 14;
-    }
-    d.set(fn, b);
-    b += fl;
-    if (exl) {
-        for (var k in ex) {
-            var exf = ex[k], l = exf.length;
-            wbytes(d, b, +k);
-            wbytes(d, b + 2, l);
-            d.set(exf, b + 4), b += 4 + l;
-        }
-    }
-    if (col)
-        d.set(co, b), b += col;
-    return b;
-};
-// write zip footer (end of central directory)
-var wzf = function (o, b, c, d, e) {
-    wbytes(o, b, 0x6054B50); // skip disk
-    wbytes(o, b + 8, c);
-    wbytes(o, b + 10, c);
-    wbytes(o, b + 12, d);
-    wbytes(o, b + 16, e);
-};
-/**
- * A pass-through stream to keep data uncompressed in a ZIP archive.
- */
-var ZipPassThrough = /*#__PURE__*/ (function () {
-    /**
-     * Creates a pass-through stream that can be added to ZIP archives
-     * @param filename The filename to associate with this data stream
-     */
-    function ZipPassThrough(filename) {
-        this.filename = filename;
-        this.c = crc();
-        this.size = 0;
-        this.compression = 0;
-    }
-    /**
-     * Processes a chunk and pushes to the output stream. You can override this
-     * method in a subclass for custom behavior, but by default this passes
-     * the data through. You must call this.ondata(err, chunk, final) at some
-     * point in this method.
-     * @param chunk The chunk to process
-     * @param final Whether this is the last chunk
-     */
-    ZipPassThrough.prototype.process = function (chunk, final) {
-        this.ondata(null, chunk, final);
-    };
-    /**
-     * Pushes a chunk to be added. If you are subclassing this with a custom
-     * compression algorithm, note that you must push data from the source
-     * file only, pre-compression.
-     * @param chunk The chunk to push
-     * @param final Whether this is the last chunk
-     */
-    ZipPassThrough.prototype.push = function (chunk, final) {
-        if (!this.ondata)
-            err(5);
-        this.c.p(chunk);
-        this.size += chunk.length;
-        if (final)
-            this.crc = this.c.d();
-        // we shouldn't really do this cast, but properly handling ArrayBufferLike
-        // makes the API unergonomic with Buffer
-        this.process(chunk, final || false);
-    };
-    return ZipPassThrough;
-}());
-
-// I don't extend because TypeScript extension adds 1kB of runtime bloat
-/**
- * Streaming DEFLATE compression for ZIP archives. Prefer using AsyncZipDeflate
- * for better performance
- */
-var ZipDeflate = /*#__PURE__*/ (function () {
-    /**
-     * Creates a DEFLATE stream that can be added to ZIP archives
-     * @param filename The filename to associate with this data stream
-     * @param opts The compression options
-     */
-    function ZipDeflate(filename, opts) {
-        var _this = this;
-        if (!opts)
-            opts = {};
-        ZipPassThrough.call(this, filename);
-        this.d = new Deflate(opts, function (dat, final) {
-            _this.ondata(null, dat, final);
-        });
-        this.compression = 8;
-        this.flag = dbf(opts.level);
-    }
-    ZipDeflate.prototype.process = function (chunk, final) {
-        try {
-            this.d.push(chunk, final);
-        }
-        catch (e) {
-            this.ondata(e, null, final);
-        }
-    };
-    /**
-     * Pushes a chunk to be deflated
-     * @param chunk The chunk to push
-     * @param final Whether this is the last chunk
-     */
-    ZipDeflate.prototype.push = function (chunk, final) {
-        ZipPassThrough.prototype.push.call(this, chunk, final);
-    };
-    return ZipDeflate;
-}());
-
-/**
- * Asynchronous streaming DEFLATE compression for ZIP archives
- */
-var AsyncZipDeflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    /**
-     * Creates an asynchronous DEFLATE stream that can be added to ZIP archives
-     * @param filename The filename to associate with this data stream
-     * @param opts The compression options
-     */
-    function AsyncZipDeflate(filename, opts) {
-        var _this = this;
-        if (!opts)
-            opts = {};
-        ZipPassThrough.call(this, filename);
-        this.d = new AsyncDeflate(opts, function (err, dat, final) {
-            _this.ondata(err, dat, final);
-        });
-        this.compression = 8;
-        this.flag = dbf(opts.level);
-        this.terminate = this.d.terminate;
-    }
-    AsyncZipDeflate.prototype.process = function (chunk, final) {
-        this.d.push(chunk, final);
-    };
-    /**
-     * Pushes a chunk to be deflated
-     * @param chunk The chunk to push
-     * @param final Whether this is the last chunk
-     */
-    AsyncZipDeflate.prototype.push = function (chunk, final) {
-        ZipPassThrough.prototype.push.call(this, chunk, final);
-    };
-    return AsyncZipDeflate;
-}())));
-
-// TODO: Better tree shaking
-/**
- * A zippable archive to which files can incrementally be added
- */
-var Zip = /*#__PURE__*/ (function () {
-    /**
-     * Creates an empty ZIP archive to which files can be added
-     * @param cb The callback to call whenever data for the generated ZIP archive
-     *           is available
-     */
-    function Zip(cb) {
-        this.ondata = cb;
-        this.u = [];
-        this.d = 1;
-    }
-    /**
-     * Adds a file to the ZIP archive
-     * @param file The file stream to add
-     */
-    Zip.prototype.add = function (file) {
-        var _this = this;
-        if (!this.ondata)
-            err(5);
-        // finishing or finished
-        if (this.d & 2)
-            this.ondata(err(4 + (this.d & 1) * 8, 0, 1), null, false);
-        else {
-            var f = strToU8(file.filename), fl_1 = f.length;
-            var com = file.comment, o = com && strToU8(com);
-            var u = fl_1 != file.filename.length || (o && (com.length != o.length));
-            var hl_1 = fl_1 + exfl(file.extra) + 30;
-            if (fl_1 > 65535)
-                this.ondata(err(11, 0, 1), null, false);
-            var header = new u8(hl_1);
-            wzh(header, 0, file, f, u, -1);
-            var chks_1 = [header];
-            var pAll_1 = function () {
-                for (var _i = 0, chks_2 = chks_1; _i < chks_2.length; _i++) {
-                    var chk = chks_2[_i];
-                    _this.ondata(null, chk, false);
-                }
-                chks_1 = [];
-            };
-            var tr_1 = this.d;
-            this.d = 0;
-            var ind_1 = this.u.length;
-            var uf_1 = mrg(file, {
-                f: f,
-                u: u,
-                o: o,
-                t: function () {
-                    if (file.terminate)
-                        file.terminate();
-                },
-                r: function () {
-                    pAll_1();
-                    if (tr_1) {
-                        var nxt = _this.u[ind_1 + 1];
-                        if (nxt)
-                            nxt.r();
-                        else
-                            _this.d = 1;
-                    }
-                    tr_1 = 1;
-                }
-            });
-            var cl_1 = 0;
-            file.ondata = function (err, dat, final) {
-                if (err) {
-                    _this.ondata(err, dat, final);
-                    _this.terminate();
-                }
-                else {
-                    cl_1 += dat.length;
-                    chks_1.push(dat);
-                    if (final) {
-                        var dd = new u8(16);
-                        wbytes(dd, 0, 0x8074B50);
-                        wbytes(dd, 4, file.crc);
-                        wbytes(dd, 8, cl_1);
-                        wbytes(dd, 12, file.size);
-                        chks_1.push(dd);
-                        uf_1.c = cl_1, uf_1.b = hl_1 + cl_1 + 16, uf_1.crc = file.crc, uf_1.size = file.size;
-                        if (tr_1)
-                            uf_1.r();
-                        tr_1 = 1;
-                    }
-                    else if (tr_1)
-                        pAll_1();
-                }
-            };
-            this.u.push(uf_1);
-        }
-    };
-    /**
-     * Ends the process of adding files and prepares to emit the final chunks.
-     * This *must* be called after adding all desired files for the resulting
-     * ZIP file to work properly.
-     */
-    Zip.prototype.end = function () {
-        var _this = this;
-        if (this.d & 2) {
-            this.ondata(err(4 + (this.d & 1) * 8, 0, 1), null, true);
-            return;
-        }
-        if (this.d)
-            this.e();
-        else
-            this.u.push({
-                r: function () {
-                    if (!(_this.d & 1))
-                        return;
-                    _this.u.splice(-1, 1);
-                    _this.e();
-                },
-                t: function () { }
-            });
-        this.d = 3;
-    };
-    Zip.prototype.e = function () {
-        var bt = 0, l = 0, tl = 0;
-        for (var _i = 0, _a = this.u; _i < _a.length; _i++) {
-            var f = _a[_i];
-            tl += 46 + f.f.length + exfl(f.extra) + (f.o ? f.o.length : 0);
-        }
-        var out = new u8(tl + 22);
-        for (var _b = 0, _c = this.u; _b < _c.length; _b++) {
-            var f = _c[_b];
-            wzh(out, bt, f, f.f, f.u, -f.c - 2, l, f.o);
-            bt += 46 + f.f.length + exfl(f.extra) + (f.o ? f.o.length : 0), l += f.b;
-        }
-        wzf(out, bt, this.u.length, tl, l);
-        this.ondata(null, out, true);
-        this.d = 2;
-    };
-    /**
-     * A method to terminate any internal workers used by the stream. Subsequent
-     * calls to add() will fail.
-     */
-    Zip.prototype.terminate = function () {
-        for (var _i = 0, _a = this.u; _i < _a.length; _i++) {
-            var f = _a[_i];
-            f.t();
-        }
-        this.d = 2;
-    };
-    return Zip;
-}());
-
-function zip(data, opts, cb) {
-    if (!cb)
-        cb = opts, opts = {};
-    if (typeof cb != 'function')
-        err(7);
-    var r = {};
-    fltn(data, '', r, opts);
-    var k = Object.keys(r);
-    var lft = k.length, o = 0, tot = 0;
-    var slft = lft, files = new Array(lft);
-    var term = [];
-    var tAll = function () {
-        for (var i = 0; i < term.length; ++i)
-            term[i]();
-    };
-    var cbd = function (a, b) {
-        mt(function () { cb(a, b); });
-    };
-    mt(function () { cbd = cb; });
-    var cbf = function () {
-        var out = new u8(tot + 22), oe = o, cdl = tot - o;
-        tot = 0;
-        for (var i = 0; i < slft; ++i) {
-            var f = files[i];
-            try {
-                var l = f.c.length;
-                wzh(out, tot, f, f.f, f.u, l);
-                var badd = 30 + f.f.length + exfl(f.extra);
-                var loc = tot + badd;
-                out.set(f.c, loc);
-                wzh(out, o, f, f.f, f.u, l, tot, f.m), o += 16 + badd + (f.m ? f.m.length : 0), tot = loc + l;
-            }
-            catch (e) {
-                return cbd(e, null);
-            }
-        }
-        wzf(out, o, files.length, cdl, oe);
-        cbd(null, out);
-    };
-    if (!lft)
-        cbf();
-    var _loop_1 = function (i) {
-        var fn = k[i];
-        var _a = r[fn], file = _a[0], p = _a[1];
-        var c = crc(), size = file.length;
-        c.p(file);
-        var f = strToU8(fn), s = f.length;
-        var com = p.comment, m = com && strToU8(com), ms = m && m.length;
-        var exl = exfl(p.extra);
-        var compression = p.level == 0 ? 0 : 8;
-        var cbl = function (e, d) {
-            if (e) {
-                tAll();
-                cbd(e, null);
-            }
-            else {
-                var l = d.length;
-                files[i] = mrg(p, {
-                    size: size,
-                    crc: c.d(),
-                    c: d,
-                    f: f,
-                    m: m,
-                    u: s != fn.length || (m && (com.length != ms)),
-                    compression: compression
-                });
-                o += 30 + s + exl + l;
-                tot += 76 + 2 * (s + exl) + (ms || 0) + l;
-                if (!--lft)
-                    cbf();
-            }
-        };
-        if (s > 65535)
-            cbl(err(11, 0, 1), null);
-        if (!compression)
-            cbl(null, file);
-        else if (size < 160000) {
-            try {
-                cbl(null, deflateSync(file, p));
-            }
-            catch (e) {
-                cbl(e, null);
-            }
-        }
-        else
-            term.push(deflate(file, p, cbl));
-    };
-    // Cannot use lft because it can decrease
-    for (var i = 0; i < slft; ++i) {
-        _loop_1(i);
-    }
-    return tAll;
-}
-/**
- * Synchronously creates a ZIP file. Prefer using `zip` for better performance
- * with more than one file.
- * @param data The directory structure for the ZIP archive
- * @param opts The main options, merged with per-file options
- * @returns The generated ZIP archive
- */
-function zipSync(data, opts) {
-    if (!opts)
-        opts = {};
-    var r = {};
-    var files = [];
-    fltn(data, '', r, opts);
-    var o = 0;
-    var tot = 0;
-    for (var fn in r) {
-        var _a = r[fn], file = _a[0], p = _a[1];
-        var compression = p.level == 0 ? 0 : 8;
-        var f = strToU8(fn), s = f.length;
-        var com = p.comment, m = com && strToU8(com), ms = m && m.length;
-        var exl = exfl(p.extra);
-        if (s > 65535)
-            err(11);
-        var d = compression ? deflateSync(file, p) : file, l = d.length;
-        var c = crc();
-        c.p(file);
-        files.push(mrg(p, {
-            size: file.length,
-            crc: c.d(),
-            c: d,
-            f: f,
-            m: m,
-            u: s != fn.length || (m && (com.length != ms)),
-            o: o,
-            compression: compression
-        }));
-        o += 30 + s + exl + l;
-        tot += 76 + 2 * (s + exl) + (ms || 0) + l;
-    }
-    var out = new u8(tot + 22), oe = o, cdl = tot - o;
-    for (var i = 0; i < files.length; ++i) {
-        var f = files[i];
-        wzh(out, f.o, f, f.f, f.u, f.c.length);
-        var badd = 30 + f.f.length + exfl(f.extra);
-        out.set(f.c, f.o + badd);
-        wzh(out, o, f, f.f, f.u, f.c.length, f.o, f.m), o += 16 + badd + (f.m ? f.m.length : 0);
-    }
-    wzf(out, o, files.length, cdl, oe);
-    return out;
-}
-/**
- * Streaming pass-through decompression for ZIP archives
- */
-var UnzipPassThrough = /*#__PURE__*/ (function () {
-    function UnzipPassThrough() {
-    }
-    UnzipPassThrough.prototype.push = function (chunk, final) {
-        // same as ZipPassThrough: cast to retain Buffer ergonomics
-        this.ondata(null, chunk, final);
-    };
-    UnzipPassThrough.compression = 0;
-    return UnzipPassThrough;
-}());
-
-/**
- * Streaming DEFLATE decompression for ZIP archives. Prefer AsyncZipInflate for
- * better performance.
- */
-var UnzipInflate = /*#__PURE__*/ (function () {
-    /**
-     * Creates a DEFLATE decompression that can be used in ZIP archives
-     */
-    function UnzipInflate() {
-        var _this = this;
-        this.i = new Inflate(function (dat, final) {
-            _this.ondata(null, dat, final);
-        });
-    }
-    UnzipInflate.prototype.push = function (chunk, final) {
-        try {
-            this.i.push(chunk, final);
-        }
-        catch (e) {
-            this.ondata(e, null, final);
-        }
-    };
-    UnzipInflate.compression = 8;
-    return UnzipInflate;
-}());
-
-/**
- * Asynchronous streaming DEFLATE decompression for ZIP archives
- */
-var AsyncUnzipInflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    /**
-     * Creates a DEFLATE decompression that can be used in ZIP archives
-     */
-    function AsyncUnzipInflate(_, sz) {
-        var _this = this;
-        if (sz < 320000) {
-            this.i = new Inflate(function (dat, final) {
-                _this.ondata(null, dat, final);
-            });
-        }
-        else {
-            this.i = new AsyncInflate(function (err, dat, final) {
-                _this.ondata(err, dat, final);
-            });
-            this.terminate = this.i.terminate;
-        }
-    }
-    AsyncUnzipInflate.prototype.push = function (chunk, final) {
-        if (this.i.terminate)
-            chunk = slc(chunk, 0);
-        this.i.push(chunk, final);
-    };
-    AsyncUnzipInflate.compression = 8;
-    return AsyncUnzipInflate;
-}())));
-
-/**
- * A ZIP archive decompression stream that emits files as they are discovered
- */
-var Unzip = /*#__PURE__*/ (function () {
-    /**
-     * Creates a ZIP decompression stream
-     * @param cb The callback to call whenever a file in the ZIP archive is found
-     */
-    function Unzip(cb) {
-        this.onfile = cb;
-        this.k = [];
-        this.o = {
-            0: UnzipPassThrough
-        };
-        this.p = et;
-    }
-    /**
-     * Pushes a chunk to be unzipped
-     * @param chunk The chunk to push
-     * @param final Whether this is the last chunk
-     */
-    Unzip.prototype.push = function (chunk, final) {
-        var _this = this;
-        if (!this.onfile)
-            err(5);
-        if (!this.p)
-            err(4);
-        if (this.c > 0) {
-            var len = Math.min(this.c, chunk.length);
-            var toAdd = chunk.subarray(0, len);
-            this.c -= len;
-            if (this.d)
-                this.d.push(toAdd, !this.c);
-            else
-                this.k[0].push(toAdd);
-            chunk = chunk.subarray(len);
-            if (chunk.length)
-                return this.push(chunk, final);
-        }
-        else {
-            var f = 0, i = 0, is = void 0, buf = void 0;
-            if (!this.p.length)
-                buf = chunk;
-            else if (!chunk.length)
-                buf = this.p;
-            else {
-                buf = new u8(this.p.length + chunk.length);
-                buf.set(this.p), buf.set(chunk, this.p.length);
-            }
-            var l = buf.length, oc = this.c, add = oc && this.d;
-            var _loop_2 = function () {
-                var sig = b4(buf, i);
-                if (sig == 0x4034B50) {
-                    f = 1, is = i;
-                    this_1.d = null;
-                    this_1.c = 0;
-                    var bf = b2(buf, i + 6), cmp_1 = b2(buf, i + 8), u = bf & 2048, dd = bf & 8, fnl = b2(buf, i + 26), es = b2(buf, i + 28);
-                    if (l > i + 30 + fnl + es) {
-                        var chks_3 = [];
-                        this_1.k.unshift(chks_3);
-                        f = 2;
-                        var lsc = b4(buf, i + 18), lsu = b4(buf, i + 22);
-                        var fn_1 = strFromU8(buf.subarray(i + 30, i += 30 + fnl), !u);
-                        var _a = z64hs(buf, i, es, 2, lsc, lsu, 0), sc_1 = _a[0], su_1 = _a[1], z64 = _a[3];
-                        if (dd)
-                            sc_1 = -1 - z64;
-                        i += es;
-                        this_1.c = sc_1;
-                        var d_1;
-                        var file_1 = {
-                            name: fn_1,
-                            compression: cmp_1,
-                            start: function () {
-                                if (!file_1.ondata)
-                                    err(5);
-                                if (!sc_1)
-                                    file_1.ondata(null, et, true);
-                                else {
-                                    var ctr = _this.o[cmp_1];
-                                    if (!ctr)
-                                        file_1.ondata(err(14, 'unknown compression type ' + cmp_1, 1), null, false);
-                                    d_1 = sc_1 < 0 ? new ctr(fn_1) : new ctr(fn_1, sc_1, su_1);
-                                    d_1.ondata = function (err, dat, final) { file_1.ondata(err, dat, final); };
-                                    for (var _i = 0, chks_4 = chks_3; _i < chks_4.length; _i++) {
-                                        var dat = chks_4[_i];
-                                        d_1.push(dat, false);
-                                    }
-                                    if (_this.k[0] == chks_3 && _this.c)
-                                        _this.d = d_1;
-                                    else
-                                        d_1.push(et, true);
-                                }
-                            },
-                            terminate: function () {
-                                if (d_1 && d_1.terminate)
-                                    d_1.terminate();
-                            }
-                        };
-                        if (sc_1 >= 0)
-                            file_1.size = sc_1, file_1.originalSize = su_1;
-                        this_1.onfile(file_1);
-                    }
-                    return "break";
-                }
-                else if (oc) {
-                    if (sig == 0x8074B50) {
-                        is = i += 12 + (oc == -2 && 8), f = 3, this_1.c = 0;
-                        return "break";
-                    }
-                    else if (sig == 0x2014B50) {
-                        is = i -= 4, f = 3, this_1.c = 0;
-                        return "break";
-                    }
-                }
-            };
-            var this_1 = this;
-            for (; i < l - 4; ++i) {
-                var state_1 = _loop_2();
-                if (state_1 === "break")
-                    break;
-            }
-            this.p = et;
-            if (oc < 0) {
-                var dat = f ? buf.subarray(0, is - 12 - (oc == -2 && 8) - (b4(buf, is - 16) == 0x8074B50 && 4)) : buf.subarray(0, i);
-                if (add)
-                    add.push(dat, !!f);
-                else
-                    this.k[+(f == 2)].push(dat);
-            }
-            if (f & 2)
-                return this.push(buf.subarray(i), final);
-            this.p = buf.subarray(i);
-        }
-        if (final) {
-            if (this.c)
-                err(13);
-            this.p = null;
-        }
-    };
-    /**
-     * Registers a decoder with the stream, allowing for files compressed with
-     * the compression type provided to be expanded correctly
-     * @param decoder The decoder constructor
-     */
-    Unzip.prototype.register = function (decoder) {
-        this.o[decoder.compression] = decoder;
-    };
-    return Unzip;
-}());
-
-var mt = typeof queueMicrotask == 'function' ? queueMicrotask : typeof setTimeout == 'function' ? setTimeout : function (fn) { fn(); };
-function unzip(data, opts, cb) {
-    if (!cb)
-        cb = opts, opts = {};
-    if (typeof cb != 'function')
-        err(7);
-    var term = [];
-    var tAll = function () {
-        for (var i = 0; i < term.length; ++i)
-            term[i]();
-    };
-    var files = {};
-    var cbd = function (a, b) {
-        mt(function () { cb(a, b); });
-    };
-    mt(function () { cbd = cb; });
-    var e = data.length - 22;
-    for (; b4(data, e) != 0x6054B50; --e) {
-        if (!e || data.length - e > 65558) {
-            cbd(err(13, 0, 1), null);
-            return tAll;
-        }
-    }
-    ;
-    var lft = b2(data, e + 8);
-    if (lft) {
-        var c = lft;
-        var o = b4(data, e + 16);
-        var z = b4(data, e - 20) == 0x7064B50;
-        if (z) {
-            var ze = b4(data, e - 12);
-            z = b4(data, ze) == 0x6064B50;
-            if (z) {
-                c = lft = b4(data, ze + 32);
-                o = b4(data, ze + 48);
-            }
-        }
-        var fltr = opts && opts.filter;
-        var _loop_3 = function (i) {
-            var _a = zh(data, o, z), c_1 = _a[0], sc = _a[1], su = _a[2], fn = _a[3], no = _a[4], off = _a[5], b = slzh(data, off);
-            o = no;
-            var cbl = function (e, d) {
-                if (e) {
-                    tAll();
-                    cbd(e, null);
-                }
-                else {
-                    if (d)
-                        files[fn] = d;
-                    if (!--lft)
-                        cbd(null, files);
-                }
-            };
-            if (!fltr || fltr({
-                name: fn,
-                size: sc,
-                originalSize: su,
-                compression: c_1
-            })) {
-                if (!c_1)
-                    cbl(null, slc(data, b, b + sc));
-                else if (c_1 == 8) {
-                    var infl = data.subarray(b, b + sc);
-                    // Synchronously decompress under 512KB, or barely-compressed data
-                    if (su < 524288 || sc > 0.8 * su) {
-                        try {
-                            cbl(null, inflateSync(infl, { out: new u8(su) }));
-                        }
-                        catch (e) {
-                            cbl(e, null);
-                        }
-                    }
-                    else
-                        term.push(inflate(infl, { size: su }, cbl));
-                }
-                else
-                    cbl(err(14, 'unknown compression type ' + c_1, 1), null);
-            }
-            else
-                cbl(null, null);
-        };
-        for (var i = 0; i < c; ++i) {
-            _loop_3(i);
-        }
-    }
-    else
-        cbd(null, {});
-    return tAll;
-}
-/**
- * Synchronously decompresses a ZIP archive. Prefer using `unzip` for better
- * performance with more than one file.
- * @param data The raw compressed ZIP file
- * @param opts The ZIP extraction options
- * @returns The decompressed files
- */
-function unzipSync(data, opts) {
-    var files = {};
-    var e = data.length - 22;
-    for (; b4(data, e) != 0x6054B50; --e) {
-        if (!e || data.length - e > 65558)
-            err(13);
-    }
-    ;
-    var c = b2(data, e + 8);
-    if (!c)
-        return {};
-    var o = b4(data, e + 16);
-    var z = b4(data, e - 20) == 0x7064B50;
-    if (z) {
-        var ze = b4(data, e - 12);
-        z = b4(data, ze) == 0x6064B50;
-        if (z) {
-            c = b4(data, ze + 32);
-            o = b4(data, ze + 48);
-        }
-    }
-    var fltr = opts && opts.filter;
-    for (var i = 0; i < c; ++i) {
-        var _a = zh(data, o, z), c_2 = _a[0], sc = _a[1], su = _a[2], fn = _a[3], no = _a[4], off = _a[5], b = slzh(data, off);
-        o = no;
-        if (!fltr || fltr({
-            name: fn,
-            size: sc,
-            originalSize: su,
-            compression: c_2
-        })) {
-            if (!c_2)
-                files[fn] = slc(data, b, b + sc);
-            else if (c_2 == 8)
-                files[fn] = inflateSync(data.subarray(b, b + sc), { out: new u8(su) });
-            else
-                err(14, 'unknown compression type ' + c_2);
-        }
-    }
-    return files;
-}
-
-;// CONCATENATED MODULE: ./src/results/log-lines.ts
-/**
- * A log's text, line by line, as it is unpacked: bytes decoded as UTF-8 across chunk ends, every line cleaned
- * (secrets removed) before anything keeps it, a line longer than `MAX_LINE_CHARS` cut, and the last lines and the
- * most telling ones kept for the report. Pure: the cleaning function is given.
- */
-/** Longest line kept; longer ones are cut with a note. */
-const MAX_LINE_CHARS = 4000;
-/**
- * A long line is cleaned with this much of what follows its cut, so that a secret across the cut is removed
- * whole, not left half (no token is this long).
- */
-const CLEAN_MARGIN = 16_384;
-/** Telling lines kept per log (the last ones: the end of a stack trace says most). */
-const MAX_TELLING = 8;
-/** Lines that say why a job failed. */
-const TELLING = /\b(ERROR|FATAL|SEVERE)\b|(Exception|Error)\b|^\s*Caused by\b|Traceback/;
-/** Cuts the text of a log into clean lines and hands each on. */
-class LineSplitter {
-    decoder = new TextDecoder('utf-8');
-    clean;
-    onLine;
-    pending = '';
-    /** The current line was cut: the rest of it, up to its end, is dropped. */
-    dropping = false;
-    constructor(clean, onLine) {
-        this.clean = clean;
-        this.onLine = onLine;
-    }
-    write(chunk) {
-        this.take(this.decoder.decode(chunk, { stream: true }));
-    }
-    /** The last line, if the text did not end with a line break. */
-    end() {
-        this.take(this.decoder.decode());
-        if (this.pending !== '' && !this.dropping)
-            this.emit(this.pending);
-        this.pending = '';
-    }
-    take(text) {
-        let start = 0;
-        for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
-            if (!this.dropping)
-                this.emit(this.pending + text.slice(start, end));
-            this.pending = '';
-            this.dropping = false;
-            start = end + 1;
-        }
-        if (this.dropping)
-            return;
-        this.pending += text.slice(start);
-        if (this.pending.length > MAX_LINE_CHARS + CLEAN_MARGIN) {
-            this.emit(this.pending);
-            this.pending = '';
-            this.dropping = true;
-        }
-    }
-    emit(raw) {
-        const line = this.clean(raw.replace(/\r$/, ''));
-        this.onLine(line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)} … (line cut)` : line);
-    }
-}
-/** The last `max` lines of a log and its last telling lines, with the number of lines seen. */
-class LogTail {
-    max;
-    last = [];
-    tellingLines = [];
-    count = 0;
-    constructor(max) {
-        this.max = max;
-    }
-    add(line) {
-        this.count += 1;
-        this.last.push(line);
-        if (this.last.length > this.max)
-            this.last.shift();
-        if (!TELLING.test(line))
-            return;
-        this.tellingLines.push(line);
-        if (this.tellingLines.length > MAX_TELLING)
-            this.tellingLines.shift();
-    }
-    get lines() {
-        return [...this.last];
-    }
-    /** The telling lines, or the last few when none is. */
-    get telling() {
-        return this.tellingLines.length > 0 ? [...this.tellingLines] : this.last.slice(-5);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/results/zip-reader.ts
-/**
- * A ZIP archive from a server, read within bounds: at most `maxEntries` files and `maxUnpackedBytes` inflated
- * bytes, whatever the archive claims; entry names that would leave a folder are refused. Reading stops at the
- * first bound reached, and says which.
- *
- * The library is fflate (no dependencies, maintained, and the emulator makes its archives with it too). yauzl was
- * the other candidate; it rejects a whole archive on the first name such as `../x`, where one hostile entry
- * should only cost that entry. fflate's streaming `Unzip` inflates a whole entry in one chunk when it is given
- * the whole archive at once, so it is fed slices of `SLICE_BYTES`: DEFLATE expands at most about 1032 times, so
- * no chunk exceeds about 2 MiB, and the bound is checked after every chunk. The sizes an entry states are never
- * trusted (only bytes really inflated count), and fflate passes names on unchecked, so they are checked here.
- */
-
-/** Compressed bytes given to the inflater at a time. */
-const SLICE_BYTES = 2048;
-const zip_reader_MAX_NAME = 255;
-const MAX_SEGMENT = 100;
-const MAX_DEPTH = 8;
-const RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i;
-/** Reads `archive`, giving each safe file entry to the sink `open` returns for it (none: its bytes are dropped). */
-function readZip(archive, bounds, open) {
-    const reading = { entries: 0, unpackedBytes: 0, skipped: [] };
-    const seen = new Set();
-    const unzip = new Unzip((file) => {
-        if (reading.stopped)
-            return file.terminate();
-        const path = entryPath(file.name);
-        if (file.name.endsWith('/') && path.ok)
-            return void start(file, undefined);
-        if (++reading.entries > bounds.maxEntries) {
-            reading.entries = bounds.maxEntries;
-            reading.stopped = `the archive has more than ${bounds.maxEntries} entries; the rest was not read`;
-            return file.terminate();
-        }
-        const key = path.ok ? path.segments.join('/').toLowerCase() : '';
-        const refusal = path.ok ? (seen.has(key) ? 'a second entry of the same name' : undefined) : path.reason;
-        if (refusal)
-            reading.skipped.push({ name: printable(file.name), reason: refusal });
-        else
-            seen.add(key);
-        start(file, refusal || !path.ok ? undefined : open(path.segments));
-    });
-    unzip.register(UnzipInflate);
-    function start(file, sink) {
-        file.ondata = (error, chunk, final) => {
-            if (reading.stopped)
-                return;
-            if (error)
-                return void (reading.stopped = `entry ${printable(file.name)} cannot be read (${error.message})`);
-            const room = bounds.maxUnpackedBytes - reading.unpackedBytes;
-            const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
-            reading.unpackedBytes += kept.length;
-            if (kept.length > 0)
-                sink?.data(kept);
-            if (chunk.length > room) {
-                reading.stopped = `the archive unpacks to more than ${mib(bounds.maxUnpackedBytes)}; the rest was not read`;
-            }
-            else if (final)
-                sink?.end();
-        };
-        file.start();
-    }
-    feed(unzip, archive, reading);
-    if (reading.entries === 0 && reading.skipped.length === 0) {
-        reading.stopped ??= 'the answer holds no files (it may not be a ZIP archive)';
-    }
-    return reading;
-}
-/** Gives the archive to the inflater a slice at a time, until its end or until reading stopped. */
-function feed(unzip, archive, reading) {
-    try {
-        for (let at = 0; at < archive.length && !reading.stopped; at += SLICE_BYTES) {
-            unzip.push(archive.subarray(at, at + SLICE_BYTES), at + SLICE_BYTES >= archive.length);
-        }
-    }
-    catch (error) {
-        // fflate's codes: 0 unexpected EOF, 13 invalid zip data (the last entry's bytes did not all come).
-        reading.cutShort = [0, 13].includes(error.code ?? -1);
-        reading.stopped ??= `the archive cannot be read further (${error.message})`;
-    }
-}
-/**
- * The folders and file name an entry may be written under, relative to a folder of ours: never absolute, never
- * `..`, no control characters; other unusual characters become `_`, and names Windows reserves get a `_` in front.
- * Pure.
- */
-function entryPath(name) {
-    if (name.length > zip_reader_MAX_NAME)
-        return { ok: false, reason: `a name longer than ${zip_reader_MAX_NAME} characters` };
-    // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u001f\u007f]/.test(name))
-        return { ok: false, reason: 'a name with control characters' };
-    const slashed = name.replace(/\\/g, '/');
-    if (slashed.startsWith('/') || /^[A-Za-z]:/.test(slashed))
-        return { ok: false, reason: 'an absolute path' };
-    const segments = slashed.split('/').filter((s) => s !== '' && s !== '.');
-    if (segments.includes('..'))
-        return { ok: false, reason: 'a path that leaves the folder (..)' };
-    if (segments.length === 0)
-        return { ok: false, reason: 'an empty name' };
-    if (segments.length > MAX_DEPTH)
-        return { ok: false, reason: `more than ${MAX_DEPTH} folders deep` };
-    if (segments.some((s) => s.length > MAX_SEGMENT))
-        return { ok: false, reason: 'a folder or file name too long' };
-    if (segments.some((s) => /^\.+$/.test(s) || /[. ]$/.test(s)))
-        return { ok: false, reason: 'a name ending in a dot' };
-    const safe = segments.map((s) => s.replace(/[^A-Za-z0-9._ -]/g, '_').replace(RESERVED, '_$&'));
-    return { ok: true, segments: safe };
-}
-/** An entry's name for a message: control characters shown as `?`, cut to 120 characters. */
-function printable(name) {
-    // eslint-disable-next-line no-control-regex
-    const shown = name.replace(/[\u0000-\u001f\u007f]/g, '?');
-    return shown.length > 120 ? `${shown.slice(0, 119)}…` : shown;
-}
-function mib(bytes) {
-    return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MiB` : `${bytes} bytes`;
-}
-
-;// CONCATENATED MODULE: ./src/results/job-logs.ts
-/**
- * A job group's logs: `GET /v4/jobGroups/{id}/logs`, a ZIP with one folder per stage id holding its `job.log`
- * (self-managed Trifacta; other editions answer 404 or 403). The archive is read within bounds; the chosen stages'
- * last lines and telling lines are kept for the report, and, when there is a report folder, every entry is
- * unpacked there and packed again into a new archive, all of it cleaned of secrets (the server's archive itself
- * is not kept: it may hold them).
- */
-
-
-
-
-/** The logs call may answer this much (the other calls: 8 MiB); a larger archive is read up to here. */
-const MAX_LOG_ARCHIVE_BYTES = 16 * 1024 * 1024;
-const MAX_LOG_ENTRIES = 500;
-const MAX_LOG_UNPACKED_BYTES = 64 * 1024 * 1024;
-/** Downloads and reads one job group's logs; never throws. */
-async function readJobGroupLogs(client, request) {
-    const { jobGroupId } = request;
-    let download;
-    try {
-        download = await client.download(`/v4/jobGroups/${jobGroupId}/logs`, request.budget, {
-            maxBytes: MAX_LOG_ARCHIVE_BYTES,
-            subject: { jobId: jobGroupId }
-        });
-    }
-    catch (error) {
-        if (error instanceof ApiError && (error.status === 404 || error.status === 403)) {
-            return { state: 'not-available', detail: `HTTP ${error.status}`, stages: [], notes: [] };
-        }
-        return { state: 'failed', detail: request.clean(error.message), stages: [], notes: [] };
-    }
-    return unpack(download.bytes, download.truncated, request);
-}
-function unpack(bytes, truncated, request) {
-    const logs = { state: 'read', stages: [], notes: [], archiveBytes: bytes.length };
-    if (truncated) {
-        logs.notes.push(`The logs archive is larger than ${MAX_LOG_ARCHIVE_BYTES / 1024 / 1024} MiB: only that much of it was read.`);
-    }
-    const folder = `job-group-${request.jobGroupId}`;
-    const files = new Files(request.dir, logs.notes);
-    const repacked = files.archive(['logs', `${folder}.zip`]);
-    const tails = new Map(request.stageIds.map((id) => [String(id), new LogTail(request.tailLines)]));
-    const open = (path) => {
-        const stageId = path.length >= 2 && path.at(-1) === 'job.log' ? path.at(-2) : undefined;
-        const tail = stageId === undefined ? undefined : tails.get(stageId);
-        const name = path.join('/');
-        const file = files.open(['logs', folder, ...path]);
-        const packed = repacked?.entry(name);
-        if (tail && stageId)
-            logs.stages.push({
-                stageId: Number(stageId),
-                lineCount: 0,
-                tail: [],
-                telling: [],
-                file: file && `logs/${folder}/${name}`
-            });
-        const splitter = new LineSplitter(request.clean, (line) => {
-            tail?.add(line);
-            file?.write(`${line}\n`);
-            packed?.push(Buffer.from(`${line}\n`, 'utf8'));
-        });
-        return { data: (chunk) => splitter.write(chunk), end: () => splitter.end() };
-    };
-    const reading = readZip(bytes, { maxEntries: MAX_LOG_ENTRIES, maxUnpackedBytes: MAX_LOG_UNPACKED_BYTES }, open);
-    repacked?.close();
-    files.closeAll();
-    for (const stage of logs.stages)
-        Object.assign(stage, fromTail(tails.get(String(stage.stageId))));
-    // A cut archive ends in the middle of an entry: that was said above.
-    if (reading.stopped && !(truncated && reading.cutShort))
-        logs.notes.push(`Reading stopped: ${reading.stopped}.`);
-    for (const skipped of reading.skipped.slice(0, 5)) {
-        logs.notes.push(`Entry ${JSON.stringify(request.clean(skipped.name))} was not unpacked: ${skipped.reason}.`);
-    }
-    if (reading.skipped.length > 5)
-        logs.notes.push(`${reading.skipped.length - 5} more entries were not unpacked.`);
-    if (repacked?.written)
-        logs.archive = `logs/${folder}.zip`;
-    return logs;
-}
-function fromTail(tail) {
-    return { lineCount: tail.count, tail: tail.lines, telling: tail.telling };
-}
-/** The report folder's files of one archive; a failure to write is noted once, and the reading goes on. */
-class Files {
-    dir;
-    notes;
-    writers = [];
-    failed = false;
-    constructor(dir, notes) {
-        this.dir = dir;
-        this.notes = notes;
-    }
-    open(segments) {
-        if (!this.dir || this.failed)
-            return undefined;
-        try {
-            const writer = this.dir.open(segments);
-            this.writers.push(writer);
-            return writer;
-        }
-        catch (error) {
-            this.failed = true;
-            this.notes.push(`The logs could not be written to the report folder: ${error.message}.`);
-            return undefined;
-        }
-    }
-    /** A new archive at `segments`, filled entry by entry. */
-    archive(segments) {
-        const writer = this.open(segments);
-        return writer && new Repacked(writer);
-    }
-    closeAll() {
-        for (const writer of this.writers)
-            writer.close();
-    }
-}
-/** An archive written as its entries come, each deflated as it is pushed. */
-class Repacked {
-    zip;
-    writer;
-    current;
-    written = false;
-    constructor(writer) {
-        this.writer = writer;
-        this.zip = new Zip((error, data) => {
-            if (!error)
-                writer.write(data);
-        });
-    }
-    entry(name) {
-        this.current?.push(new Uint8Array(0), true);
-        const file = new ZipDeflate(name, { level: 6 });
-        this.zip.add(file);
-        this.current = file;
-        this.written = true;
-        return { push: (data) => file.push(data) };
-    }
-    close() {
-        this.current?.push(new Uint8Array(0), true);
-        this.zip.end();
-        this.writer.close();
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/results/publications.ts
 
 const MAX_PUBLICATIONS = 100;
@@ -8995,7 +7105,7 @@ async function readPublications(client, jobGroupId, budget) {
         return { state: 'read', ...parsePublications(body) };
     }
     catch (error) {
-        if (error instanceof ApiError && error.status === 404) {
+        if (error instanceof api_error/* ApiError */.hD && error.status === 404) {
             return { state: 'not-available', items: [], more: 0, detail: 'HTTP 404' };
         }
         return { state: 'failed', items: [], more: 0, detail: error.message };
@@ -9007,12 +7117,12 @@ function parsePublications(body) {
     const list = Array.isArray(data) ? data.filter((p) => isRecord(p)) : [];
     const items = list.slice(0, MAX_PUBLICATIONS).map((p) => ({
         target: publications_text(p.targetType) || 'unknown target',
-        table: tableOf(p),
+        table: publications_tableOf(p),
         action: publications_text(p.action) || 'unknown action'
     }));
     return { items, more: Math.max(0, list.length - MAX_PUBLICATIONS) };
 }
-function tableOf(p) {
+function publications_tableOf(p) {
     const path = Array.isArray(p.path) ? p.path.filter((s) => typeof s === 'string') : [];
     const name = publications_text(p.tableName);
     return [...path, name].filter(Boolean).join('.').slice(0, MAX_FIELD) || 'unnamed table';
@@ -9025,7 +7135,6 @@ function isRecord(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/results/job-results.ts
-
 
 
 
@@ -9082,6 +7191,8 @@ class JobResults {
     async logs(group, budget) {
         const failed = group.stages.filter((s) => s.status === 'Failed').map((s) => s.id);
         const stageIds = failed.length > 0 || group.status !== 'Failed' ? failed : group.stages.map((s) => s.id);
+        // Loaded only when logs are read: the ZIP library is no part of a run that needs none.
+        const { readJobGroupLogs } = await Promise.all(/* import() */[__nccwpck_require__.e(296), __nccwpck_require__.e(657)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6657));
         const logs = await readJobGroupLogs(this.client, {
             jobGroupId: group.id,
             stageIds: stageIds.slice(0, MAX_TAILED_STAGES),
@@ -9101,25 +7212,6 @@ class JobResults {
             log/* log */.Rm.warning(`Logs of job ${group.id}: ${note}`);
         return logs;
     }
-}
-
-// EXTERNAL MODULE: ./src/inputs/flow-inputs.ts
-var flow_inputs = __nccwpck_require__(6609);
-;// CONCATENATED MODULE: ./src/api/job-request.ts
-function buildRunJobGroupRequest(recipeId, overrides, runParameters) {
-    const body = { wrangledDataset: { id: recipeId } };
-    if (overrides !== undefined)
-        body.overrides = overrides;
-    const parameters = runParametersBody(runParameters);
-    if (parameters)
-        body.runParameters = parameters;
-    return body;
-}
-/** `runParameters` as recipes and flows take it, or undefined when there are none. */
-function runParametersBody(runParameters) {
-    if (runParameters.length === 0)
-        return undefined;
-    return { overrides: { data: runParameters.map(({ key, value }) => ({ key, value })) } };
 }
 
 ;// CONCATENATED MODULE: ./src/api/flow-request.ts
@@ -9155,6 +7247,7 @@ function buildRunFlowRequest(recipeIds, overrides, runParameters) {
 
 
 
+
 class FlowsApi {
     client;
     constructor(client) {
@@ -9178,7 +7271,7 @@ class FlowsApi {
             return isStatus(status) ? status : undefined;
         }
         catch (error) {
-            if (error instanceof ApiError && isUnreadableAnswer(error))
+            if (error instanceof api_error/* ApiError */.hD && isUnreadableAnswer(error))
                 return undefined;
             throw error;
         }
@@ -9194,11 +7287,11 @@ class FlowsApi {
             list = await this.client.read(`${path}?embed=wrangledDataset`, budget);
         }
         catch (error) {
-            if (!(error instanceof ApiError && error.status === 400))
+            if (!(error instanceof api_error/* ApiError */.hD && error.status === 400))
                 throw error;
             list = await this.client.read(path, budget);
         }
-        return Array.isArray(list?.data) ? list.data : [];
+        return listOf(list).filter((g) => isId(g?.id));
     }
     planRun(planRunId, budget) {
         return this.client.read(`/v4/planSnapshotRuns/${planRunId}`, budget);
@@ -9216,7 +7309,7 @@ class FlowsApi {
                 run = (await this.client.send('GET', path, { signal: budget.signal, deadline: budget.deadline })).data;
             }
             catch (error) {
-                if (error instanceof ApiError && error.status === 404 && this.client.clock.now() < newUntil) {
+                if (error instanceof api_error/* ApiError */.hD && error.status === 404 && this.client.clock.now() < newUntil) {
                     throw new TransientError(`plan run ${planRunId} is not found yet (404 right after it was started)`);
                 }
                 throw error;
@@ -9233,10 +7326,12 @@ class FlowsApi {
                 'cancel them in the app if needed.'
             : undefined);
     }
-    /** The plan's tasks with their runs (`GET /v4/plans/{id}/full`). */
-    async planNodes(planId, budget) {
-        const plan = await this.client.read(`/v4/plans/${planId}/full`, budget);
-        return Array.isArray(plan?.planNodes) ? plan.planNodes : [];
+    /**
+     * `GET /v4/plans/{id}/full`, as parsed JSON (plan-tasks.ts reads it). A snapshot plan is asked for with
+     * `ensureOriginal=false`, as Saagie's connector does, so that the server answers the snapshot itself.
+     */
+    plan(planId, budget, snapshot) {
+        return this.client.read(`/v4/plans/${planId}/full${snapshot ? '?ensureOriginal=false' : ''}`, budget);
     }
     start(path, body, subject, options) {
         const headers = { 'x-execution-id': options.executionId };
@@ -9309,6 +7404,8 @@ function combineCancels(ids, outcomes) {
 
 
 
+
+
 /** A flow run of more job groups than this (one per output) is not followed: its answer is not believed. */
 const MAX_JOB_GROUPS = 200;
 /** A flow run's own status call that answered 404 is asked again after this long, and given up after this many. */
@@ -9345,7 +7442,7 @@ class FlowRun extends job_group_set_JobGroupSet {
             unsettled,
             send: () => this.flows.runFlow(this.flowId, this.body, ctx),
             read: (response) => {
-                const count = Array.isArray(response.data?.data) ? response.data.data.length : 0;
+                const count = listOf(response.data).length;
                 if (count <= MAX_JOB_GROUPS)
                     return this.started(response);
                 const what = `the server named ${count} job groups, more than the ${MAX_JOB_GROUPS} this action follows`;
@@ -9363,7 +7460,7 @@ class FlowRun extends job_group_set_JobGroupSet {
                     return status;
             }
             catch (error) {
-                if (!(error instanceof ApiError && error.status === 404))
+                if (!(error instanceof api_error/* ApiError */.hD && error.status === 404))
                     throw error;
                 this.notFound(ref.id, now);
             }
@@ -9391,14 +7488,19 @@ class FlowRun extends job_group_set_JobGroupSet {
         const listed = await (0,log/* quietly */.gd)('Reading the job groups of the flow run', () => this.jobGroups(ref, budget));
         const ids = listed?.map((g) => g.id) ?? ref.jobGroupIds;
         const reads = await Promise.all(ids.slice(0, MAX_DETAILED_JOB_GROUPS).map((id) => readJobGroup(this.api, id, budget)));
-        const groups = ids.map((id, i) => ({ ...listed?.[i], ...reads[i]?.group, id, ...named(listed?.[i]) }));
+        const groups = ids.map((id, i) => ({ ...listed?.[i], ...reads[i]?.group, id, ...flow_named(listed?.[i]) }));
         groups.forEach((g) => g.status && this.seen.set(g.id, g.status));
         const statuses = groups.map((g) => g.status);
         return {
             status: statuses.every((st) => st !== undefined) ? overallStatus(statuses) : undefined,
             ...spanOf(groups),
             stages: reads.flatMap((r) => r.stages),
-            jobGroups: reads.map((r, i) => ({ id: ids[i], status: groups[i]?.status, stages: r.stages })),
+            jobGroups: reads.map((r, i) => ({
+                id: ids[i],
+                status: groups[i]?.status,
+                stages: r.stages,
+                written: r.written
+            })),
             written: mergeWritten(reads.map((r) => r.written)),
             parts: groups.map((g) => partOf(g))
         };
@@ -9428,7 +7530,7 @@ class FlowRun extends job_group_set_JobGroupSet {
         return inBatches(ref.jobGroupIds, (id) => this.api.get(id, budget));
     }
     started(response) {
-        const data = Array.isArray(response.data?.data) ? response.data.data : [];
+        const data = listOf(response.data);
         const ids = data.map((item) => positive(item?.id));
         if (ids.length === 0 || ids.some((id) => id === undefined))
             return undefined;
@@ -9449,7 +7551,7 @@ function partLabel(part) {
     return part.name ?? `job ${part.jobGroupId}`;
 }
 /** The recipe as the list embedded it (with its name), which a plain read of the job group lacks. */
-function named(listed) {
+function flow_named(listed) {
     return listed?.wrangledDataset ? { wrangledDataset: listed.wrangledDataset } : {};
 }
 /** From the first job group's creation to the last one's end, once all ended. */
@@ -9463,7 +7565,57 @@ function spanOf(groups) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/targets/plan-tasks.ts
+/**
+ * A plan run's tasks, read from `GET /v4/plans/{id}/full` of the plan the run was made on: its **snapshot**
+ * (REAL-API-SHAPES.md, S2). Every list is read enveloped (`{data: […]}`) or bare, and only the task runs that name
+ * this plan snapshot run are taken. Pure.
+ */
+
+
+/** Snapshots of a plan that are tried, at most, when the run does not name its own. */
+const MAX_SNAPSHOTS_TRIED = 3;
+const MAX_TASK_NAME = 200;
+/** This run's parts on `plan`, in task order; `found` is false when no task of it ran in this run there. */
+function planTaskRuns(plan, planRunId) {
+    let found = false;
+    const parts = listOf(field(plan, 'planNodes')).flatMap((node, i) => {
+        const name = field(node, 'name');
+        // A name is server text: on one line and cut, before it reaches a message.
+        const task = typeof name === 'string' && name.trim() !== '' ? (0,format/* oneLine */.T)(name, MAX_TASK_NAME) : `task ${i + 1}`;
+        const own = listOf(field(node, 'planTaskSnapshotRuns')).filter((run) => idOf(field(field(run, 'planSnapshotRun'), 'id')) === planRunId);
+        if (own.length === 0)
+            return [{ task }];
+        found = true;
+        return own.flatMap((run) => taskRunParts(task, run));
+    });
+    return { parts, found };
+}
+/** One task run's job groups as parts (the task run itself when it names none). */
+function taskRunParts(task, run) {
+    const taskStatus = statusText(field(run, 'status'));
+    const groups = listOf(field(run, 'planFlowTaskRunResults')).flatMap((result) => {
+        const group = field(result, 'jobGroup');
+        const id = idOf(field(group, 'id'));
+        return id === undefined ? [] : [{ task, jobGroupId: id, status: statusText(field(group, 'status')) ?? taskStatus }];
+    });
+    return groups.length > 0 ? groups : [{ task, status: taskStatus }];
+}
+/**
+ * The snapshots of an original plan to look at for a run, newest first: `latestPlanSnapshot`, then
+ * `planSnapshots.data` (the order S2 reads), without repeats, at most `MAX_SNAPSHOTS_TRIED`.
+ */
+function snapshotIds(plan) {
+    const ids = [field(plan, 'latestPlanSnapshot'), ...listOf(field(plan, 'planSnapshots'))].map((s) => idOf(field(s, 'id')));
+    return [...new Set(ids.filter((id) => id !== undefined))].slice(0, MAX_SNAPSHOTS_TRIED);
+}
+function statusText(value) {
+    return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/targets/plan.ts
+
+
 
 
 
@@ -9480,6 +7632,10 @@ class plan_PlanRun {
     links;
     /** When this step started the plan run (epoch ms); 0 in the post step. */
     createdAt = 0;
+    /** The snapshot plan the run was made on, once the run named it or its task runs were found there. */
+    snapshotId;
+    /** The run was asked which snapshot it was made on (it may name none). */
+    snapshotAsked = false;
     constructor(api, planId, links) {
         this.api = api;
         this.flows = new FlowsApi(api.client);
@@ -9524,6 +7680,8 @@ class plan_PlanRun {
     }
     async details(ref, budget) {
         const run = await (0,log/* quietly */.gd)(`GET /v4/planSnapshotRuns/${ref.id}`, () => this.flows.planRun(ref.id, budget));
+        if (run)
+            this.learnSnapshot(run.plan?.id);
         const parts = (await (0,log/* quietly */.gd)("Reading the plan's tasks", () => this.parts(ref, budget))) ?? [];
         const ids = parts.flatMap((p) => (p.jobGroupId === undefined ? [] : [p.jobGroupId]));
         const reads = await Promise.all(ids.slice(0, MAX_DETAILED_JOB_GROUPS).map((id) => readJobGroup(this.api, id, budget)));
@@ -9533,23 +7691,54 @@ class plan_PlanRun {
         };
         return {
             status: run?.status,
-            createdAt: plan_epochMs(run?.startedAt),
-            finishedAt: plan_epochMs(run?.finishedAt),
+            createdAt: plan_epochMs(run?.startedAt ?? undefined),
+            finishedAt: plan_epochMs(run?.finishedAt ?? undefined),
             stages: reads.flatMap((r) => r.stages),
             jobGroups: reads.map((r, i) => ({
                 id: ids[i],
                 status: r.group?.status ?? parts.find((p) => p.jobGroupId === ids[i])?.status,
-                stages: r.stages
+                stages: r.stages,
+                written: r.written
             })),
             written: mergeWritten(reads.map((r) => r.written)),
             parts: parts.map((p) => ({ ...p, ...read(p.jobGroupId), task: p.task }))
         };
     }
-    /** The plan's tasks with this run's job groups; a task without one is a part of its own. */
+    /**
+     * The plan's tasks with this run's job groups, from the snapshot plan the run was made on: the one it names, else
+     * the first of the original plan and its latest snapshots that holds a task run of this run. A task without a job
+     * group is a part of its own; [] when no plan read shows this run.
+     */
     async parts(ref, budget) {
         if (this.planId === undefined)
             return [];
-        return planParts(await this.flows.planNodes(this.planId, budget), ref.id);
+        const look = async (id, snapshot) => {
+            const plan = await this.flows.plan(id, budget, snapshot);
+            return { plan, ...planTaskRuns(plan, ref.id) };
+        };
+        if (!this.snapshotAsked)
+            this.learnSnapshot((await this.flows.planRun(ref.id, budget))?.plan?.id);
+        // The snapshot the run names is its own: its tasks are shown, also before any of them ran.
+        if (this.snapshotId !== undefined)
+            return (await look(this.snapshotId, true)).parts;
+        const original = await look(this.planId, false);
+        if (original.found)
+            return original.parts;
+        for (const id of snapshotIds(original.plan).filter((s) => s !== this.planId)) {
+            const candidate = await look(id, true);
+            if (candidate.found) {
+                this.snapshotId = id;
+                return candidate.parts;
+            }
+        }
+        return [];
+    }
+    /** The plan id the run's answer names, as its snapshot when it is not the original plan's own. */
+    learnSnapshot(id) {
+        this.snapshotAsked = true;
+        const snapshot = positive(id);
+        if (snapshot !== this.planId)
+            this.snapshotId ??= snapshot;
     }
     started(planId, response) {
         const id = positive(response.data?.planSnapshotRunId);
@@ -9571,107 +7760,9 @@ class plan_PlanRun {
         };
     }
 }
-/** Each task's job groups in this plan run, in task order. Pure. */
-function planParts(nodes, planRunId) {
-    return nodes.flatMap((node, i) => {
-        const task = typeof node?.name === 'string' ? node.name : `task ${i + 1}`;
-        const runs = Array.isArray(node?.planTaskSnapshotRuns) ? node.planTaskSnapshotRuns : [];
-        const results = runs.find((r) => r?.planSnapshotRun?.id === planRunId)?.planFlowTaskRunResults;
-        const groups = (Array.isArray(results) ? results : []).flatMap((r) => {
-            const id = positive(r?.jobGroup?.id);
-            return id === undefined ? [] : [{ task, jobGroupId: id, status: r.jobGroup?.status }];
-        });
-        return groups.length > 0 ? groups : [{ task }];
-    });
-}
 function plan_epochMs(text) {
     const t = Date.parse(text ?? '');
     return Number.isFinite(t) ? t : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/targets/job-history.ts
-/**
- * The job history, asked when a start's outcome is unknown: did this step's send create a job group? Only a job
- * group that is certainly this step's own is adopted: exactly one of this recipe, created between the first send
- * and now. Several mean another run started the same recipe meanwhile; then nothing is guessed and nothing is
- * sent again. Tries `GET /v4/jobLibrary`, then the older `GET /v4/jobGroups`.
- */
-
-
-
-/**
- * The server's clock is read from its `Date` header (whole seconds) to place the first send on its time line;
- * this much is allowed for that rounding and the network. Without a `Date` header, a minute.
- */
-const SKEW_MARGIN_MS = 2_000;
-const UNKNOWN_SKEW_MS = 60_000;
-/** A `Date` header further off than this is a gateway's or a broken clock's, not the server's: it is ignored. */
-const MAX_TRUSTED_OFFSET_MS = 10 * 60_000;
-/** When the history shows nothing, it is read again after these delays (a read replica may lag). */
-const RECHECKS_MS = [0, 2_000, 5_000];
-const LOOKUP_BUDGET_MS = 60_000;
-/** At most this many candidates are named in an error. */
-const job_history_MAX_LISTED = 10;
-/**
- * The job group this step created, if the history shows exactly one of this recipe created since the first send;
- * undefined if it shows none. Throws `TriggerUnsettledError` when there are several, or the history cannot be read.
- */
-async function findOwnJobGroup(history, context, cause) {
-    const { ctx } = history;
-    const requestId = cause instanceof ApiError ? cause.requestId : '';
-    let candidates = [];
-    // A history that lags shows nothing yet: it is asked again a little later before "nothing" is believed.
-    for (const wait of RECHECKS_MS) {
-        if (wait > 0)
-            await ctx.clock.sleep(wait, ctx.signal);
-        const page = await readHistory(history, context, requestId);
-        const offset = page.serverNow === undefined ? undefined : page.serverNow - page.readAt;
-        const trusted = offset !== undefined && Math.abs(offset) <= MAX_TRUSTED_OFFSET_MS;
-        const since = history.firstSentAt + (trusted ? offset - SKEW_MARGIN_MS : -UNKNOWN_SKEW_MS);
-        candidates = page.groups.filter((g) => g.wrangledDataset?.id === history.recipeId && createdMs(g) >= since);
-        if (candidates.length > 0)
-            break;
-    }
-    if (candidates.length <= 1)
-        return candidates[0];
-    const listed = candidates
-        .slice(0, job_history_MAX_LISTED)
-        .map((g) => `${g.id} (${history.historyUrl}/${g.id})`)
-        .join(', ');
-    ctx.log.debug(`Job groups of recipe ${history.recipeId} created since the first send: ${listed}`);
-    throw unsettled(history, `${context}, and the job history shows ${candidates.length} job groups of recipe ${history.recipeId} created ` +
-        `since then, so another run may have started the same recipe: ${listed}. None is adopted or cancelled`, requestId);
-}
-async function readHistory(history, context, requestId) {
-    const { ctx } = history;
-    const deadline = Math.min(ctx.deadline, ctx.clock.now() + LOOKUP_BUDGET_MS);
-    const budget = { deadline, persistMs: LOOKUP_BUDGET_MS, signal: ctx.signal };
-    const query = { limit: '100', sort: '-createdAt', ranfor: 'recipe' };
-    const since = String(history.firstSentAt - UNKNOWN_SKEW_MS);
-    let lastError;
-    for (const [endpoint, extra] of [
-        ['/v4/jobLibrary', { 'dateFilter[createdAt][gte]': since }],
-        ['/v4/jobGroups', {}]
-    ]) {
-        try {
-            const page = await history.api.list(endpoint, { ...query, ...extra }, budget);
-            return { ...page, readAt: ctx.clock.now() };
-        }
-        catch (error) {
-            lastError = error;
-            ctx.log.debug(`Looking up job groups with GET ${endpoint} failed: ${error.message}`);
-        }
-    }
-    const why = lastError instanceof ApiError ? reason(lastError) : lastError.message;
-    throw unsettled(history, `${context}, and the job history could not be read to check (${why})`, requestId);
-}
-function createdMs(group) {
-    const t = Date.parse(group.createdAt ?? '');
-    return Number.isNaN(t) ? -Infinity : t;
-}
-function unsettled(history, what, requestId) {
-    const where = `the job history (${history.historyUrl}) for a job of recipe ${history.recipeId}`;
-    return mayHaveStarted({ thing: 'job', where, stepStartedAt: history.firstSentAt }, what, requestId);
 }
 
 ;// CONCATENATED MODULE: ./src/targets/recipe.ts
@@ -9717,7 +7808,7 @@ class RecipeRun extends job_group_run_JobGroupRun {
             if (isId(id))
                 return this.started(ctx, id, response.requestId, false);
             const body = JSON.stringify(response.data) ?? '';
-            return (await settle(new ApiError({ method: 'POST', path: '/v4/jobGroups', ...response, body })));
+            return (await settle(new api_error/* ApiError */.hD({ method: 'POST', path: '/v4/jobGroups', ...response, body })));
         };
         return startWithRetries(ctx, 'POST /v4/jobGroups', attempt, {
             retryable: (error) => triggerDecision(error) !== 'fail',
@@ -9781,6 +7872,8 @@ function runKindFor(config, api) {
         }
         case 'plan':
             return new plan_PlanRun(api, target.planId, config);
+        case 'none':
+            throw new Error('No run target: a dry run without one only signs in, and runs nothing.');
     }
 }
 /** What the post step needs of a saved run: its cancel (a flow's: each of its saved job groups). */
@@ -9974,8 +8067,9 @@ function flatHeaders(message) {
  * The main step: read the inputs, start the run (or attach to one), wait for it with backoff, cancel it if the
  * workflow is cancelled or the wait times out, read what its job groups logged and published, and publish the
  * outcome as outputs (one of them the whole result as JSON), a report folder, a step summary and, when asked, a
- * pull request comment.
+ * pull request comment. A dry run checks the run instead of starting it.
  */
+
 
 
 
@@ -10002,6 +8096,8 @@ async function run(transport = createHttpTransport(USER_AGENT), clock = realCloc
         await new Promise((resolve) => setImmediate(resolve));
         const tokens = signIn(config, transport, clock);
         const api = connect(config, transport, clock, tokens);
+        if (config.dryRun)
+            return await checkWithoutRunning({ config, api, tokens, clock, executionId: executionId() }, early);
         const dir = openReportDir();
         const results = resultsFor(config, api.client, dir);
         step = new Run(runKindFor(config, api), config, clock, executionId(), results, api);
@@ -10263,6 +8359,51 @@ function kindOf(value) {
 
 /***/ }),
 
+/***/ 9065:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   r: () => (/* binding */ withoutCredentials)
+/* harmony export */ });
+/**
+ * Credentials that server text can carry without being a registered secret: a URL's `user:password@`, and
+ * `password=…`-style pairs of connection strings (JDBC, ODBC, SAS tokens). Removed from every text the action
+ * prints or writes (through `redact`), and from what it keeps of an output's uri or a table's path. Written here,
+ * not taken from a library: no well-kept one scrubs arbitrary connection-string dialects, and the rule needed is
+ * small. A value ends only at `;`, `&`, white space or a quote, so a password with other punctuation is hidden
+ * whole (and a closing bracket after it with it). Pure.
+ */
+/** `scheme://user:pass@host` → `scheme://host` (the userinfo may hold an `@` of its own). */
+const USERINFO = /([a-z][a-z0-9+.-]{0,30}:\/\/)[^/\s?#]*@/gi;
+/** Keys whose value is a credential in connection strings and signed URLs. */
+const SECRET_KEYS = [
+    'password',
+    'passwd',
+    'pwd',
+    'pass',
+    'secret',
+    'token',
+    'access[_-]?token',
+    'api[_-]?key',
+    'access[_-]?key',
+    'secret[_-]?key',
+    'account[_-]?key',
+    'sharedaccesskey',
+    'sig',
+    'signature',
+    'credentials?',
+    'auth'
+];
+/** `password=…`, `pwd=…`, … up to the next `;`, `&`, white space or quote (or a quoted value whole). */
+const SECRET_PAIR = new RegExp(`\\b(${SECRET_KEYS.join('|')})(\\s*=\\s*)("[^"]*"|'[^']*'|[^;&\\s"']*)`, 'gi');
+/** `text` without the credentials it names. */
+function withoutCredentials(text) {
+    return text.replace(USERINFO, '$1').replace(SECRET_PAIR, (_, key, sep) => `${key}${sep}***`);
+}
+
+
+/***/ }),
+
 /***/ 7188:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -10395,10 +8536,12 @@ function clean(annotation) {
 /* harmony export */   c: () => (/* binding */ registerSecret)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5806);
+/* harmony import */ var _credentials_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9065);
 /**
  * Secrets: the tokens are masked in the runner log at once, and removed from every text the action prints or
  * writes (log lines, annotations, outputs, summary, PR comment), since servers sometimes echo what they received.
  */
+
 
 const secrets = new Set();
 /** Register a secret: `::add-mask::` for the runner, and redaction for everything written by the action. */
@@ -10413,9 +8556,12 @@ function registerSecret(value) {
             secrets.add(form);
     }
 }
-/** `text` with every registered secret replaced by `***`. */
+/**
+ * `text` with every registered secret replaced by `***`, and the credentials it names (a URL's `user:password@`,
+ * `password=…` pairs of connection strings) removed: server text can carry a database's.
+ */
 function redact(text) {
-    let out = text;
+    let out = (0,_credentials_js__WEBPACK_IMPORTED_MODULE_1__/* .withoutCredentials */ .r)(text);
     for (const secret of secrets)
         out = out.split(secret).join('***');
     return out;
@@ -10506,6 +8652,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 3339:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("module");
 
 /***/ }),
 

@@ -2,10 +2,11 @@
  * The main step: read the inputs, start the run (or attach to one), wait for it with backoff, cancel it if the
  * workflow is cancelled or the wait times out, read what its job groups logged and published, and publish the
  * outcome as outputs (one of them the whole result as JSON), a report folder, a step summary and, when asked, a
- * pull request comment.
+ * pull request comment. A dry run checks the run instead of starting it.
  */
 import { randomUUID } from 'node:crypto'
 import { finishSignIn, signIn } from './auth/sign-in.ts'
+import { checkWithoutRunning } from './dry-run/dry-run.ts'
 import { onWorkflowCancel, SIGTERM_CLEANUP_MS, type StopSignal } from './run/cancellation.ts'
 import { realClock, type Clock } from './shared/clock.ts'
 import { readConfig } from './run/config.ts'
@@ -33,6 +34,8 @@ export async function run(
     await new Promise((resolve) => setImmediate(resolve))
     const tokens = signIn(config, transport, clock)
     const api = connect(config, transport, clock, tokens)
+    if (config.dryRun)
+      return await checkWithoutRunning({ config, api, tokens, clock, executionId: executionId() }, early)
     const dir = openReportDir()
     const results = resultsFor(config, api.client, dir)
     step = new Run(runKindFor(config, api), config, clock, executionId(), results, api)

@@ -287,7 +287,7 @@ __webpack_unused_export__ = debug; // for test
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3676);
 /* harmony import */ var _shared_log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9509);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8686);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2929);
 /* harmony import */ var _shared_secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7158);
 /** Entry point of the post step (runs.post): it can only cancel what the main step saved, never start anything. */
 
@@ -306,7 +306,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8686:
+/***/ 2929:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1176,6 +1176,7 @@ const INPUT = {
     planId: 'plan-id',
     overrides: 'overrides',
     runParameters: 'run-parameters',
+    dryRun: 'dry-run',
     qualityGate: 'quality-gate',
     baseline: 'baseline',
     wait: 'wait',
@@ -1236,6 +1237,7 @@ function v4ApiUrl(apiUrl, warnings) {
 // Generated from action.yml by scripts/gen-action-defaults.ts (npm run gen): do not edit.
 /** The defaults action.yml declares, used when an input is given empty (the runner fills them in otherwise). */
 const INPUT_DEFAULTS = {
+    'dry-run': 'false',
     wait: 'true',
     timeout: '6h',
     'poll-interval': '2s',
@@ -1536,6 +1538,9 @@ function checkOverrides(o, warnings, at = '') {
     if ('profiler' in o && typeof o.profiler !== 'boolean') {
         throw new InputError('overrides', `'${at}profiler' must be true or false (got ${describe(o.profiler)}).`);
     }
+    if ('ignoreRecipeErrors' in o && typeof o.ignoreRecipeErrors !== 'boolean') {
+        throw new InputError('overrides', `'${at}ignoreRecipeErrors' must be true or false (got ${describe(o.ignoreRecipeErrors)}).`);
+    }
     for (const key of ['writesettings', 'writeSettings']) {
         if (key in o)
             checkWriteSettings(`${at}${key}`, o[key], warnings);
@@ -1718,6 +1723,36 @@ function checkSparkOptions(value) {
     if (!ok) {
         throw new InputError(INPUT.overrides, `'sparkOptions' must be an array of {"key": …, "value": …} objects (got ${describe(value)}).`);
     }
+}
+
+;// CONCATENATED MODULE: ./src/inputs/target.ts
+/**
+ * What a step runs: a recipe, a job group (attach), a flow or a plan; none for a dry run that only signs in, which
+ * the `dry-run` input allows only with a refresh token. Pure.
+ */
+
+
+/** `recipe 7`, `job 4100`, `flow 7`, `plan 5`. Pure. */
+function targetLabel(target) {
+    switch (target.kind) {
+        case 'recipe':
+            return `recipe ${target.recipeId}`;
+        case 'job':
+            return `job ${target.jobId}`;
+        case 'flow':
+            return `flow ${target.flowId}`;
+        case 'plan':
+            return `plan ${target.planId}`;
+        case 'none':
+            return 'the sign-in';
+    }
+}
+/** The target when none of recipe-id, flow-id, plan-id and job-id is given, for a dry run: none, or an error. */
+function noRunTarget(dry) {
+    if (dry.refreshing)
+        return { kind: 'none' };
+    throw new InputError(INPUT.dryRun, 'needs a run target: give recipe-id, flow-id, plan-id or job-id. Only with refresh-token may it have none: ' +
+        'then it only signs in, which renews the refresh token.');
 }
 
 // EXTERNAL MODULE: ../node_modules/yaml/dist/index.js
@@ -2272,19 +2307,8 @@ function parseClientId(text) {
 
 
 
-/** `recipe 7`, `job 4100`, `flow 7`, `plan 5`. Pure. */
-function targetLabel(target) {
-    switch (target.kind) {
-        case 'recipe':
-            return `recipe ${target.recipeId}`;
-        case 'job':
-            return `job ${target.jobId}`;
-        case 'flow':
-            return `flow ${target.flowId}`;
-        case 'plan':
-            return `plan ${target.planId}`;
-    }
-}
+
+
 const SCHEDULES = ['history', 'backoff', 'fixed'];
 /** Every bad input found, reported together so one run shows them all. */
 class InputErrors extends Error {
@@ -2328,11 +2352,13 @@ function parseInputs(get) {
     const apiUrl = c.attempt(() => v4ApiUrl(parseApiUrl(c.get(INPUT.apiUrl), c.warnings), c.warnings));
     const appUrlText = c.get(INPUT.appUrl);
     const signIn = parseSignIn(c);
-    const run = parseRun(c);
+    const dryRun = c.attempt(() => parseBoolean(INPUT.dryRun, c.get(INPUT.dryRun)));
+    const run = parseRun(c, { dryRun: dryRun === true, refreshing: signIn?.mode === 'refresh-token' });
     const config = {
         apiUrl,
         apiToken: signIn?.mode === 'static' ? signIn.token : '',
         signIn,
+        dryRun,
         ...run,
         ...parseQualityInputs(c, run.target, run.overrides),
         ...parseWaiting(c),
@@ -2359,8 +2385,8 @@ function parseInputs(get) {
     return config;
 }
 /** What to run: the target and its request options. */
-function parseRun(c) {
-    const target = c.attempt(() => parseTarget(c));
+function parseRun(c, dry) {
+    const target = c.attempt(() => parseTarget(c, dry));
     const overridesText = c.get(INPUT.overrides);
     const runParametersText = c.get(INPUT.runParameters);
     const refuse = (why) => {
@@ -2373,6 +2399,8 @@ function parseRun(c) {
         refuse('cannot be used with job-id (the job already runs); remove it or give recipe-id instead.');
     if (target?.kind === 'plan')
         refuse('cannot be used with plan-id: plans take no overrides here; remove it.');
+    if (target?.kind === 'none')
+        refuse('has nothing to apply to: a dry run without a run target only signs in.');
     const parse = target?.kind === 'flow' ? parseFlowOverrides : parseOverrides;
     return {
         target: target,
@@ -2402,8 +2430,8 @@ function parseWaiting(c) {
     };
 }
 const TARGET_INPUTS = [INPUT.recipeId, INPUT.flowId, INPUT.planId, INPUT.jobId];
-/** Exactly one of recipe-id, flow-id, plan-id and job-id; flow-recipes only with flow-id. */
-function parseTarget(c) {
+/** Exactly one of recipe-id, flow-id, plan-id and job-id (or, in a dry run, none); flow-recipes only with flow-id. */
+function parseTarget(c, dry) {
     const given = TARGET_INPUTS.filter((name) => c.get(name));
     const flowRecipes = c.get(INPUT.flowRecipes);
     if (flowRecipes && !given.includes(INPUT.flowId))
@@ -2423,12 +2451,115 @@ function parseTarget(c) {
         case INPUT.planId:
             return { kind: 'plan', planId: id(INPUT.planId) };
         default:
+            if (dry.dryRun)
+                return noRunTarget(dry);
             throw new InputError(INPUT.recipeId, 'is required (or give flow-id or plan-id to run a flow or a plan, ' +
                 'or job-id to wait on a job group that already runs).');
     }
 }
 
+// EXTERNAL MODULE: ./src/shared/credentials.ts
+var credentials = __nccwpck_require__(9065);
+;// CONCATENATED MODULE: ./src/api/lists.ts
+/**
+ * The API's lists: the vendor's overview and the AAC spec wrap every list as `{data: […]}`, inside objects too;
+ * some answers and older editions give a plain array. Both are read alike, at every level. Pure.
+ */
+/** The items of a list given as `[…]` or `{data: […]}`; [] for anything else. */
+function listOf(value) {
+    if (Array.isArray(value))
+        return value;
+    const data = field(value, 'data');
+    return Array.isArray(data) ? data : [];
+}
+/** A field of a parsed JSON value, without trusting its shape (undefined where `value` is no object). */
+function field(value, key) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? value[key]
+        : undefined;
+}
+/** An id from an answer: a positive safe integer, else undefined. */
+function idOf(value) {
+    return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/api/job-outputs.ts
+/**
+ * What a job group wrote, read from `GET /v4/jobGroups/{id}/outputs` (the AAC spec's
+ * LJobFilesAndTablesOutputListResponse): files `{uri, fileType, isPrimaryOutput}` and tables `{vendor,
+ * databaseConnectString, relationalPath, table, action, query}`. Only readable entries are kept: a file by its uri
+ * (a DIRECTORY marked as one), a table by the name its path and table make (`analytics.public.sales`), with its
+ * vendor and action. A connection string, a query and any field not named here are never read, so they cannot
+ * reach an output, the summary, the log or the state; credentials inside the kept text are removed. Pure.
+ */
+
+
+/** Longest uri or table name kept; longer server text is cut. */
+const MAX_NAME = 1000;
+const MAX_WORD = 100;
+/** The readable entries of an outputs answer; lists enveloped or bare, entries without a name left out. */
+function parseOutputs(answer) {
+    return {
+        files: listOf(field(answer, 'files')).flatMap((item) => {
+            const file = fileOf(item);
+            return file ? [file] : [];
+        }),
+        tables: listOf(field(answer, 'tables')).flatMap((item) => {
+            const table = tableOf(item);
+            return table ? [table] : [];
+        })
+    };
+}
+/** What several job groups wrote, together; undefined when none says. */
+function mergeWritten(all) {
+    const some = all.filter((w) => w !== undefined);
+    if (some.length === 0)
+        return undefined;
+    return { files: some.flatMap((w) => w.files), tables: some.flatMap((w) => w.tables) };
+}
+function fileOf(item) {
+    const uri = job_outputs_text(field(item, 'uri'), MAX_NAME);
+    if (uri === undefined)
+        return undefined;
+    const file = { uri, kind: field(item, 'fileType') === 'DIRECTORY' ? 'directory' : 'file' };
+    const primary = field(item, 'isPrimaryOutput');
+    if (typeof primary === 'boolean')
+        file.primary = primary;
+    return file;
+}
+function tableOf(item) {
+    const path = field(item, 'relationalPath');
+    const parts = [...(typeof path === 'string' ? [path] : listOf(path)), field(item, 'table')];
+    const words = parts.flatMap((part) => {
+        const word = job_outputs_text(part, MAX_NAME);
+        return word === undefined ? [] : [word];
+    });
+    const table = job_outputs_text(field(item, 'table'), MAX_NAME);
+    if (table === undefined)
+        return undefined;
+    const entry = { name: cut(words.join('.'), MAX_NAME) };
+    const vendor = job_outputs_text(field(item, 'vendor'), MAX_WORD);
+    const action = job_outputs_text(field(item, 'action'), MAX_WORD);
+    if (vendor !== undefined)
+        entry.vendor = vendor;
+    if (action !== undefined)
+        entry.action = action;
+    return entry;
+}
+/** A non-empty string without credentials, on one line, at most `max` characters; else undefined. */
+function job_outputs_text(value, max) {
+    if (typeof value !== 'string')
+        return undefined;
+    const clean = (0,credentials/* withoutCredentials */.r)(value).replace(/\s+/g, ' ').trim();
+    return clean === '' ? undefined : cut(clean, max);
+}
+function cut(value, max) {
+    return value.length > max ? `${value.slice(0, max - 1)}…` : value;
+}
+
 ;// CONCATENATED MODULE: ./src/api/job-groups.ts
+
+
 
 
 
@@ -2495,11 +2626,11 @@ class JobGroupsApi {
     }
     async stages(jobId, budget) {
         const list = await this.client.read(`/v4/jobGroups/${jobId}/jobs`, budget, { jobId });
-        return Array.isArray(list?.data) ? list.data : [];
+        return listOf(list).filter((stage) => typeof stage === 'object' && stage !== null);
     }
+    /** What the job group wrote: readable entries only (job-outputs.ts), never a connection string. */
     async outputs(jobId, budget) {
-        const out = await this.client.read(`/v4/jobGroups/${jobId}/outputs`, budget, { jobId });
-        return { files: Array.isArray(out?.files) ? out.files : [], tables: Array.isArray(out?.tables) ? out.tables : [] };
+        return parseOutputs(await this.client.read(`/v4/jobGroups/${jobId}/outputs`, budget, { jobId }));
     }
     /** `POST /v4/jobGroups/{id}/cancel`. */
     cancel(jobId, budget) {
@@ -2513,9 +2644,9 @@ class JobGroupsApi {
         const path = `${endpoint}?${new URLSearchParams(query).toString()}`;
         const response = await this.client.readResponse(path, budget);
         const serverNow = Date.parse(response.headers.date ?? '');
-        const groups = Array.isArray(response.data?.data) ? response.data.data : [];
-        const valid = groups.filter((g) => isId(g?.id));
-        return { groups: valid, rows: groups.length, serverNow: Number.isFinite(serverNow) ? serverNow : undefined };
+        const rows = listOf(response.data);
+        const groups = rows.filter((g) => isId(g?.id));
+        return { groups, rows: rows.length, serverNow: Number.isFinite(serverNow) ? serverNow : undefined };
     }
 }
 /**
@@ -2610,13 +2741,6 @@ function partsEndedAs(run, status) {
     const more = ended.length > 5 ? ` and ${ended.length - 5} more` : '';
     return `: ${ended.slice(0, 5).map(describePart).join('; ')}${more}`;
 }
-/** What several job groups wrote, together; undefined when none says. */
-function mergeWritten(all) {
-    const some = all.filter((w) => w !== undefined);
-    if (some.length === 0)
-        return undefined;
-    return { files: some.flatMap((w) => w.files), tables: some.flatMap((w) => w.tables) };
-}
 /** An id from an answer: a positive safe integer, else undefined. */
 function positive(value) {
     return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
@@ -2702,6 +2826,10 @@ function subjectOf(report) {
 /** The link messages give: the flow's or plan's page, else the job's. */
 function linkOf(report) {
     return report.composite?.url ?? report.jobUrl;
+}
+/** Whether the summary lists what was written per job group (a flow's or plan's), not all together. Pure. */
+function writtenPerJobGroup(report) {
+    return report.composite !== undefined && (report.jobGroups?.length ?? 0) > 0;
 }
 /** `Job 4100`, `Flow 7`: a subject at the start of a sentence. */
 const capitalised = (text) => text.charAt(0).toUpperCase() + text.slice(1);
@@ -2790,7 +2918,7 @@ function renderSummary(report, sections = []) {
         lines.push('#### Stages', '', stagesTable(report.stages), '');
     if (report.stagesOmitted)
         lines.push(`<p>… and ${report.stagesOmitted} more stages, not shown.</p>`, '');
-    const written = report.written ? writtenList(report.written) : '';
+    const written = report.written && !writtenPerJobGroup(report) ? writtenList(report.written) : '';
     if (written)
         lines.push('#### Written', '', written, '');
     return lines.join('\n');
@@ -2884,20 +3012,37 @@ function stageDuration(stage) {
     const ms = Date.parse(stage.updatedAt ?? '') - Date.parse(stage.createdAt ?? '');
     return Number.isFinite(ms) && ms >= 0 ? format_formatMs(ms) : '';
 }
-/** A stage's `errorMessage`: a string, or an object carrying one. */
+/** Fields of a stage's `errorMessage` object that carry its text, in the order they are looked for. */
+const ERROR_TEXT_FIELDS = ['message', 'errorMessage', 'details', 'description', 'reason', 'error'];
+/**
+ * A stage's `errorMessage`: a string, or an object (the AAC spec's type) carrying one; an object without a text
+ * field is told by its plain fields, `code: E42`, never as raw JSON.
+ */
 function summary_errorText(value) {
     if (value === undefined || value === null || value === '')
         return '';
-    if (typeof value === 'string')
-        return value;
-    const message = value.message;
-    return typeof message === 'string' ? message : JSON.stringify(value);
+    if (typeof value !== 'object')
+        return String(value);
+    const o = value;
+    const text = ERROR_TEXT_FIELDS.map((key) => o[key]).find((v) => typeof v === 'string' && v.trim() !== '');
+    if (typeof text === 'string')
+        return text;
+    const plain = Object.entries(o).filter(([, v]) => typeof v === 'string' || typeof v === 'number');
+    if (plain.length === 0)
+        return 'an error without a message';
+    return plain
+        .slice(0, 5)
+        .map(([k, v]) => `${k}: ${String(v)}`)
+        .join(', ');
 }
 /** The files and tables written, at most `MAX_WRITTEN` of them (the `written` output has them all). */
 function writtenList(written) {
     const items = [
-        ...written.files.map((f) => `file <code>${escapeText(describeFile(f), 300)}</code>`),
-        ...written.tables.map((t) => `table <code>${escapeText(describeTable(t), 300)}</code>`)
+        ...written.files.map((f) => `${f.kind === 'directory' ? 'folder' : 'file'} <code>${escapeText(f.uri, 300)}</code>`),
+        ...written.tables.map((t) => {
+            const how = [t.vendor, t.action].filter((w) => w !== undefined).join(', ');
+            return `table <code>${escapeText(t.name, 300)}</code>${how ? ` (${escapeText(how, 120)})` : ''}`;
+        })
     ];
     if (items.length === 0)
         return '';
@@ -2905,16 +3050,6 @@ function writtenList(written) {
     if (items.length > summary_MAX_WRITTEN)
         shown.push(`<li>… and ${items.length - summary_MAX_WRITTEN} more (see the <code>written</code> output)</li>`);
     return `<ul>\n${shown.join('\n')}\n</ul>`;
-}
-function describeFile(file) {
-    const name = [file.path, file.uri, file.fileUri, file.name].find((v) => typeof v === 'string');
-    return typeof name === 'string' ? name : JSON.stringify(file);
-}
-function describeTable(table) {
-    const path = Array.isArray(table.path) ? table.path.join('.') : typeof table.path === 'string' ? table.path : '';
-    const name = [table.tableName, table.name].find((v) => typeof v === 'string');
-    const full = [path, name].filter(Boolean).join('.');
-    return full || JSON.stringify(table);
 }
 /** The summary of a step whose inputs are invalid: what is wrong with each, and that nothing was sent. Pure. */
 function renderInputErrors(errors) {
@@ -2970,14 +3105,14 @@ const MAX_RULES = 1_000;
 /** Outputs read of one job group, at most. */
 const MAX_OUTPUTS = 50;
 /** Names (columns, rules, output keys) are cut to this many characters. */
-const MAX_NAME = 120;
+const profile_MAX_NAME = 120;
 const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
 /** A count as the server sent it: a whole, non-negative number (a safe integer), else undefined. */
 function countOf(value) {
     return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
 }
 /** A name from the server, on one line and cut. */
-const nameOf = (value) => oneLine(typeof value === 'string' ? value : String(value), MAX_NAME);
+const nameOf = (value) => oneLine(typeof value === 'string' ? value : String(value), profile_MAX_NAME);
 /** Whether a value looks like one output's profile rather than a map of them. */
 function isOutputProfile(value) {
     return isObject(value) && ('profilerTypeCheckHistograms' in value || 'profilerRules' in value);
@@ -3444,11 +3579,83 @@ function buildResult(report, context) {
         notes: [...report.notes],
         inputErrors: [],
         jobGroups: jobGroupsOf(report),
+        outputs: bounded(report.written),
         publications: (report.jobGroups ?? []).flatMap((g) => publicationsOf(g.id, g.publications?.items) ?? []),
         reportDir: context.reportDir ?? null,
-        quality: report.quality ? qualityFigures(report.quality) : null
+        quality: report.quality ? qualityFigures(report.quality) : null,
+        dryRun: false
     };
 }
+/** What ran; null for none (a dry run that only signs in). */
+function result_kindOf(target) {
+    return target.kind === 'none' ? null : target.kind === 'job' ? 'job-group' : target.kind;
+}
+/** One entry per job group: the detailed ones with stages, the others (of a large flow) with their status. */
+function jobGroupsOf(report) {
+    const parts = report.composite?.parts ?? [];
+    const detailed = new Map((report.jobGroups ?? []).map((g) => [g.id, g]));
+    const ids = report.jobGroupIds ?? (report.jobId === undefined ? [] : [report.jobId]);
+    return ids.map((id) => {
+        const part = parts.find((p) => p.jobGroupId === id);
+        const group = detailed.get(id);
+        const stages = group?.stages ?? [];
+        const shown = stages.slice(0, MAX_STAGES);
+        return {
+            id,
+            status: group?.status ?? part?.status ?? (id === report.jobId && !report.composite ? report.status : undefined) ?? null,
+            name: part?.name ?? null,
+            task: part?.task ?? null,
+            recipeId: part?.recipeId ?? (report.composite ? null : (report.recipeId ?? null)),
+            url: group?.url ?? null,
+            durationSeconds: seconds(part?.durationMs ?? (report.composite ? undefined : report.durationMs)),
+            stages: shown.map(stageOf),
+            stagesOmitted: stages.length - shown.length,
+            outputs: group?.written ? bounded(group.written) : null,
+            publications: publicationsOf(id, group?.publications?.items) ?? null,
+            logs: logsOf(group?.logs)
+        };
+    });
+}
+function stageOf(stage) {
+    const error = errorText(stage.errorMessage);
+    return {
+        id: stage.id,
+        type: String(stage.jobType ?? ''),
+        status: String(stage.status ?? ''),
+        error: error ? result_cut(error, RESULT_ERROR_CHARS) : null
+    };
+}
+function publicationsOf(jobGroupId, items) {
+    return items?.map((p) => ({ jobGroupId, target: p.target, table: p.table, action: p.action }));
+}
+function logsOf(logs) {
+    if (!logs)
+        return { state: 'not-requested', stages: [], archive: null, notes: [] };
+    return {
+        state: logs.state,
+        stages: logs.stages.map((s) => ({ id: s.stageId, lines: s.lineCount, file: s.file ?? null })),
+        archive: logs.archive ?? null,
+        notes: [...logs.notes, ...(logs.detail ? [logs.detail] : [])]
+    };
+}
+/** Files and tables kept, of each. */
+const result_MAX_OUTPUTS = 500;
+function bounded(written) {
+    return { files: written?.files.slice(0, result_MAX_OUTPUTS) ?? [], tables: written?.tables.slice(0, result_MAX_OUTPUTS) ?? [] };
+}
+function result_cut(text, max) {
+    return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+function iso(ms) {
+    return ms === undefined || !Number.isFinite(ms) ? null : new Date(ms).toISOString();
+}
+function seconds(ms) {
+    return ms === undefined ? null : Math.round(ms / 1000);
+}
+
+;// CONCATENATED MODULE: ./src/report/result-invalid.ts
+/** The `result` of a step whose inputs are invalid: the same fields, nothing sent, every bad input listed. */
+
 /** The result of a step whose inputs are invalid: nothing was sent. Pure. */
 function invalidInputResult(errors, reportDir) {
     return {
@@ -3473,69 +3680,12 @@ function invalidInputResult(errors, reportDir) {
         notes: [],
         inputErrors: errors.map(({ input, message }) => ({ input, message })),
         jobGroups: [],
+        outputs: { files: [], tables: [] },
         publications: [],
         reportDir: reportDir ?? null,
-        quality: null
+        quality: null,
+        dryRun: false
     };
-}
-function result_kindOf(target) {
-    return target.kind === 'job' ? 'job-group' : target.kind;
-}
-/** One entry per job group: the detailed ones with stages, the others (of a large flow) with their status. */
-function jobGroupsOf(report) {
-    const parts = report.composite?.parts ?? [];
-    const detailed = new Map((report.jobGroups ?? []).map((g) => [g.id, g]));
-    const ids = report.jobGroupIds ?? (report.jobId === undefined ? [] : [report.jobId]);
-    return ids.map((id) => {
-        const part = parts.find((p) => p.jobGroupId === id);
-        const group = detailed.get(id);
-        const stages = group?.stages ?? [];
-        const shown = stages.slice(0, MAX_STAGES);
-        return {
-            id,
-            status: group?.status ?? part?.status ?? (id === report.jobId && !report.composite ? report.status : undefined) ?? null,
-            name: part?.name ?? null,
-            task: part?.task ?? null,
-            recipeId: part?.recipeId ?? (report.composite ? null : (report.recipeId ?? null)),
-            url: group?.url ?? null,
-            durationSeconds: seconds(part?.durationMs ?? (report.composite ? undefined : report.durationMs)),
-            stages: shown.map(stageOf),
-            stagesOmitted: stages.length - shown.length,
-            publications: publicationsOf(id, group?.publications?.items) ?? null,
-            logs: logsOf(group?.logs)
-        };
-    });
-}
-function stageOf(stage) {
-    const error = errorText(stage.errorMessage);
-    return {
-        id: stage.id,
-        type: String(stage.jobType ?? ''),
-        status: String(stage.status ?? ''),
-        error: error ? cut(error, RESULT_ERROR_CHARS) : null
-    };
-}
-function publicationsOf(jobGroupId, items) {
-    return items?.map((p) => ({ jobGroupId, target: p.target, table: p.table, action: p.action }));
-}
-function logsOf(logs) {
-    if (!logs)
-        return { state: 'not-requested', stages: [], archive: null, notes: [] };
-    return {
-        state: logs.state,
-        stages: logs.stages.map((s) => ({ id: s.stageId, lines: s.lineCount, file: s.file ?? null })),
-        archive: logs.archive ?? null,
-        notes: [...logs.notes, ...(logs.detail ? [logs.detail] : [])]
-    };
-}
-function cut(text, max) {
-    return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-function iso(ms) {
-    return ms === undefined || !Number.isFinite(ms) ? null : new Date(ms).toISOString();
-}
-function seconds(ms) {
-    return ms === undefined ? null : Math.round(ms / 1000);
 }
 
 ;// CONCATENATED MODULE: ./src/report/result-json.ts
@@ -3613,47 +3763,60 @@ const MAX_REPORT_DIR_BYTES = 256 * 1024 * 1024;
 class ReportDir {
     path;
     written = 0;
+    maxBytes;
     /** Set once the budget is spent or a write failed: what could not be written, for one warning. */
     problem;
-    constructor(path) {
+    constructor(path, maxBytes) {
         this.path = path;
+        this.maxBytes = maxBytes;
     }
     /** A new folder under RUNNER_TEMP (the system's temporary folder outside a runner); throws when it cannot be made. */
-    static create(env = process.env) {
+    static create(env = process.env, maxBytes = MAX_REPORT_DIR_BYTES) {
         const base = env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
         (0,external_node_fs_namespaceObject.mkdirSync)(base, { recursive: true });
-        return new ReportDir((0,external_node_path_namespaceObject.resolve)((0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(base, 'trifacta-run-job-'))));
+        return new ReportDir((0,external_node_path_namespaceObject.resolve)((0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(base, 'trifacta-run-job-'))), maxBytes);
     }
     /** A new file at `segments` (checked names, e.g. from `entryPath`); never one outside the folder or existing. */
-    open(segments) {
+    open(segments, budgeted = true) {
         const file = (0,external_node_path_namespaceObject.resolve)(this.path, ...segments);
         if (!file.startsWith(this.path + external_node_path_namespaceObject.sep))
             throw new Error(`${segments.join('/')} is not inside the report folder`);
         (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.resolve)(file, '..'), { recursive: true });
         const fd = (0,external_node_fs_namespaceObject.openSync)(file, 'wx');
         let open = true;
+        let closed = false;
         return {
             write: (data) => {
                 if (!open)
                     return;
                 const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-                if (this.written + bytes.length > MAX_REPORT_DIR_BYTES) {
-                    this.problem ??= `the report folder reached its bound of ${MAX_REPORT_DIR_BYTES / 1024 / 1024} MiB`;
+                if (budgeted && this.written + bytes.length > this.maxBytes) {
+                    // Full: nothing more goes in (no file gets a gap), and the folder says so once.
+                    this.written = this.maxBytes;
+                    this.problem ??= `the report folder reached its bound of ${this.maxBytes} bytes`;
                     return;
                 }
                 this.written += bytes.length;
-                (0,external_node_fs_namespaceObject.writeSync)(fd, bytes);
+                try {
+                    (0,external_node_fs_namespaceObject.writeSync)(fd, bytes);
+                }
+                catch (error) {
+                    // A full disk, say: the file stays as far as it got, and the reading goes on.
+                    this.problem ??= `a write failed (${error.message})`;
+                    open = false;
+                }
             },
             close: () => {
-                if (open)
+                if (!closed)
                     (0,external_node_fs_namespaceObject.closeSync)(fd);
                 open = false;
+                closed = true;
             }
         };
     }
-    /** Writes a whole file at once, secrets removed. */
+    /** Writes a whole file at once, secrets removed; outside the byte bound (result.json is bounded itself). */
     writeFile(segments, text) {
-        const writer = this.open(segments);
+        const writer = this.open(segments, false);
         try {
             writer.write((0,secrets/* redact */.E)(text));
         }
@@ -3827,6 +3990,7 @@ function flow_request_buildRunFlowRequest(recipeIds, overrides, runParameters) {
 
 
 
+
 class FlowsApi {
     client;
     constructor(client) {
@@ -3870,7 +4034,7 @@ class FlowsApi {
                 throw error;
             list = await this.client.read(path, budget);
         }
-        return Array.isArray(list?.data) ? list.data : [];
+        return listOf(list).filter((g) => isId(g?.id));
     }
     planRun(planRunId, budget) {
         return this.client.read(`/v4/planSnapshotRuns/${planRunId}`, budget);
@@ -3905,10 +4069,12 @@ class FlowsApi {
                 'cancel them in the app if needed.'
             : undefined);
     }
-    /** The plan's tasks with their runs (`GET /v4/plans/{id}/full`). */
-    async planNodes(planId, budget) {
-        const plan = await this.client.read(`/v4/plans/${planId}/full`, budget);
-        return Array.isArray(plan?.planNodes) ? plan.planNodes : [];
+    /**
+     * `GET /v4/plans/{id}/full`, as parsed JSON (plan-tasks.ts reads it). A snapshot plan is asked for with
+     * `ensureOriginal=false`, as Saagie's connector does, so that the server answers the snapshot itself.
+     */
+    plan(planId, budget, snapshot) {
+        return this.client.read(`/v4/plans/${planId}/full${snapshot ? '?ensureOriginal=false' : ''}`, budget);
     }
     start(path, body, subject, options) {
         const headers = { 'x-execution-id': options.executionId };
@@ -3950,7 +4116,7 @@ class JobGroupRun {
             finishedAt: isTerminal(group?.status) && Number.isFinite(updated) ? updated : undefined,
             stages,
             written,
-            jobGroups: [{ id: ref.id, status: group?.status ?? status, stages }]
+            jobGroups: [{ id: ref.id, status: group?.status ?? status, stages, written }]
         };
     }
 }
@@ -3960,8 +4126,13 @@ async function readJobGroup(api, id, budget, status) {
     // A status that is no string (or no status at all) tells nothing: it never reaches the report.
     const group = read && { ...read, status: isStatus(read.status) ? read.status : undefined };
     const stages = (await (0,shared_log/* quietly */.gd)(`GET /v4/jobGroups/${id}/jobs`, () => api.stages(id, budget))) ?? [];
-    const written = (status ?? group?.status) === 'Complete'
-        ? await (0,shared_log/* quietly */.gd)(`GET /v4/jobGroups/${id}/outputs`, () => api.outputs(id, budget))
+    // A failed job group may have written some of its outputs; a read that fails is said, and changes nothing else.
+    const ended = status ?? group?.status;
+    const written = ended === 'Complete' || ended === 'Failed'
+        ? await api.outputs(id, budget).catch((error) => {
+            shared_log/* log */.Rm.warning(`Could not read what job ${id} wrote (GET /v4/jobGroups/${id}/outputs): ${error.message}`);
+            return undefined;
+        })
         : undefined;
     return { group, stages, written };
 }
@@ -4185,6 +4356,8 @@ function startOnce(ctx, start) {
 
 
 
+
+
 /** A flow run of more job groups than this (one per output) is not followed: its answer is not believed. */
 const MAX_JOB_GROUPS = 200;
 /** A flow run's own status call that answered 404 is asked again after this long, and given up after this many. */
@@ -4221,7 +4394,7 @@ class flow_FlowRun extends JobGroupSet {
             unsettled,
             send: () => this.flows.runFlow(this.flowId, this.body, ctx),
             read: (response) => {
-                const count = Array.isArray(response.data?.data) ? response.data.data.length : 0;
+                const count = listOf(response.data).length;
                 if (count <= MAX_JOB_GROUPS)
                     return this.started(response);
                 const what = `the server named ${count} job groups, more than the ${MAX_JOB_GROUPS} this action follows`;
@@ -4274,7 +4447,12 @@ class flow_FlowRun extends JobGroupSet {
             status: statuses.every((st) => st !== undefined) ? overallStatus(statuses) : undefined,
             ...spanOf(groups),
             stages: reads.flatMap((r) => r.stages),
-            jobGroups: reads.map((r, i) => ({ id: ids[i], status: groups[i]?.status, stages: r.stages })),
+            jobGroups: reads.map((r, i) => ({
+                id: ids[i],
+                status: groups[i]?.status,
+                stages: r.stages,
+                written: r.written
+            })),
             written: mergeWritten(reads.map((r) => r.written)),
             parts: groups.map((g) => partOf(g))
         };
@@ -4304,7 +4482,7 @@ class flow_FlowRun extends JobGroupSet {
         return inBatches(ref.jobGroupIds, (id) => this.api.get(id, budget));
     }
     started(response) {
-        const data = Array.isArray(response.data?.data) ? response.data.data : [];
+        const data = listOf(response.data);
         const ids = data.map((item) => positive(item?.id));
         if (ids.length === 0 || ids.some((id) => id === undefined))
             return undefined;
@@ -4384,7 +4562,57 @@ class job_group_AttachedJobGroup extends JobGroupRun {
     }
 }
 
+;// CONCATENATED MODULE: ./src/targets/plan-tasks.ts
+/**
+ * A plan run's tasks, read from `GET /v4/plans/{id}/full` of the plan the run was made on: its **snapshot**
+ * (REAL-API-SHAPES.md, S2). Every list is read enveloped (`{data: […]}`) or bare, and only the task runs that name
+ * this plan snapshot run are taken. Pure.
+ */
+
+
+/** Snapshots of a plan that are tried, at most, when the run does not name its own. */
+const MAX_SNAPSHOTS_TRIED = 3;
+const MAX_TASK_NAME = 200;
+/** This run's parts on `plan`, in task order; `found` is false when no task of it ran in this run there. */
+function planTaskRuns(plan, planRunId) {
+    let found = false;
+    const parts = listOf(field(plan, 'planNodes')).flatMap((node, i) => {
+        const name = field(node, 'name');
+        // A name is server text: on one line and cut, before it reaches a message.
+        const task = typeof name === 'string' && name.trim() !== '' ? format_oneLine(name, MAX_TASK_NAME) : `task ${i + 1}`;
+        const own = listOf(field(node, 'planTaskSnapshotRuns')).filter((run) => idOf(field(field(run, 'planSnapshotRun'), 'id')) === planRunId);
+        if (own.length === 0)
+            return [{ task }];
+        found = true;
+        return own.flatMap((run) => taskRunParts(task, run));
+    });
+    return { parts, found };
+}
+/** One task run's job groups as parts (the task run itself when it names none). */
+function taskRunParts(task, run) {
+    const taskStatus = statusText(field(run, 'status'));
+    const groups = listOf(field(run, 'planFlowTaskRunResults')).flatMap((result) => {
+        const group = field(result, 'jobGroup');
+        const id = idOf(field(group, 'id'));
+        return id === undefined ? [] : [{ task, jobGroupId: id, status: statusText(field(group, 'status')) ?? taskStatus }];
+    });
+    return groups.length > 0 ? groups : [{ task, status: taskStatus }];
+}
+/**
+ * The snapshots of an original plan to look at for a run, newest first: `latestPlanSnapshot`, then
+ * `planSnapshots.data` (the order S2 reads), without repeats, at most `MAX_SNAPSHOTS_TRIED`.
+ */
+function snapshotIds(plan) {
+    const ids = [field(plan, 'latestPlanSnapshot'), ...listOf(field(plan, 'planSnapshots'))].map((s) => idOf(field(s, 'id')));
+    return [...new Set(ids.filter((id) => id !== undefined))].slice(0, MAX_SNAPSHOTS_TRIED);
+}
+function statusText(value) {
+    return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/targets/plan.ts
+
+
 
 
 
@@ -4401,6 +4629,10 @@ class plan_PlanRun {
     links;
     /** When this step started the plan run (epoch ms); 0 in the post step. */
     createdAt = 0;
+    /** The snapshot plan the run was made on, once the run named it or its task runs were found there. */
+    snapshotId;
+    /** The run was asked which snapshot it was made on (it may name none). */
+    snapshotAsked = false;
     constructor(api, planId, links) {
         this.api = api;
         this.flows = new FlowsApi(api.client);
@@ -4445,6 +4677,8 @@ class plan_PlanRun {
     }
     async details(ref, budget) {
         const run = await (0,shared_log/* quietly */.gd)(`GET /v4/planSnapshotRuns/${ref.id}`, () => this.flows.planRun(ref.id, budget));
+        if (run)
+            this.learnSnapshot(run.plan?.id);
         const parts = (await (0,shared_log/* quietly */.gd)("Reading the plan's tasks", () => this.parts(ref, budget))) ?? [];
         const ids = parts.flatMap((p) => (p.jobGroupId === undefined ? [] : [p.jobGroupId]));
         const reads = await Promise.all(ids.slice(0, MAX_DETAILED_JOB_GROUPS).map((id) => readJobGroup(this.api, id, budget)));
@@ -4454,23 +4688,54 @@ class plan_PlanRun {
         };
         return {
             status: run?.status,
-            createdAt: plan_epochMs(run?.startedAt),
-            finishedAt: plan_epochMs(run?.finishedAt),
+            createdAt: plan_epochMs(run?.startedAt ?? undefined),
+            finishedAt: plan_epochMs(run?.finishedAt ?? undefined),
             stages: reads.flatMap((r) => r.stages),
             jobGroups: reads.map((r, i) => ({
                 id: ids[i],
                 status: r.group?.status ?? parts.find((p) => p.jobGroupId === ids[i])?.status,
-                stages: r.stages
+                stages: r.stages,
+                written: r.written
             })),
             written: mergeWritten(reads.map((r) => r.written)),
             parts: parts.map((p) => ({ ...p, ...read(p.jobGroupId), task: p.task }))
         };
     }
-    /** The plan's tasks with this run's job groups; a task without one is a part of its own. */
+    /**
+     * The plan's tasks with this run's job groups, from the snapshot plan the run was made on: the one it names, else
+     * the first of the original plan and its latest snapshots that holds a task run of this run. A task without a job
+     * group is a part of its own; [] when no plan read shows this run.
+     */
     async parts(ref, budget) {
         if (this.planId === undefined)
             return [];
-        return planParts(await this.flows.planNodes(this.planId, budget), ref.id);
+        const look = async (id, snapshot) => {
+            const plan = await this.flows.plan(id, budget, snapshot);
+            return { plan, ...planTaskRuns(plan, ref.id) };
+        };
+        if (!this.snapshotAsked)
+            this.learnSnapshot((await this.flows.planRun(ref.id, budget))?.plan?.id);
+        // The snapshot the run names is its own: its tasks are shown, also before any of them ran.
+        if (this.snapshotId !== undefined)
+            return (await look(this.snapshotId, true)).parts;
+        const original = await look(this.planId, false);
+        if (original.found)
+            return original.parts;
+        for (const id of snapshotIds(original.plan).filter((s) => s !== this.planId)) {
+            const candidate = await look(id, true);
+            if (candidate.found) {
+                this.snapshotId = id;
+                return candidate.parts;
+            }
+        }
+        return [];
+    }
+    /** The plan id the run's answer names, as its snapshot when it is not the original plan's own. */
+    learnSnapshot(id) {
+        this.snapshotAsked = true;
+        const snapshot = positive(id);
+        if (snapshot !== this.planId)
+            this.snapshotId ??= snapshot;
     }
     started(planId, response) {
         const id = positive(response.data?.planSnapshotRunId);
@@ -4492,31 +4757,49 @@ class plan_PlanRun {
         };
     }
 }
-/** Each task's job groups in this plan run, in task order. Pure. */
-function planParts(nodes, planRunId) {
-    return nodes.flatMap((node, i) => {
-        const task = typeof node?.name === 'string' ? node.name : `task ${i + 1}`;
-        const runs = Array.isArray(node?.planTaskSnapshotRuns) ? node.planTaskSnapshotRuns : [];
-        const results = runs.find((r) => r?.planSnapshotRun?.id === planRunId)?.planFlowTaskRunResults;
-        const groups = (Array.isArray(results) ? results : []).flatMap((r) => {
-            const id = positive(r?.jobGroup?.id);
-            return id === undefined ? [] : [{ task, jobGroupId: id, status: r.jobGroup?.status }];
-        });
-        return groups.length > 0 ? groups : [{ task }];
-    });
-}
 function plan_epochMs(text) {
     const t = Date.parse(text ?? '');
     return Number.isFinite(t) ? t : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/api/history-pages.ts
+/** Pages read at most before giving up on proof. */
+const MAX_HISTORY_PAGES = 10;
+/**
+ * Whether the rows read so far, with this page, hold every row created at or after `since` (epoch ms): an empty
+ * page ends the history, a row older than `since` ends the window. A `count` the server gives is not believed.
+ */
+function pageVerdict(page, since) {
+    const times = page.rows.map(history_pages_createdMs);
+    const first = times.findIndex((t) => !Number.isFinite(t));
+    if (first >= 0)
+        return { kind: 'unproven', why: `job group ${page.rows[first].id} has no readable createdAt` };
+    const sequence = page.previousLast === undefined ? times : [page.previousLast, ...times];
+    if (sequence.some((t, i) => i > 0 && t > sequence[i - 1])) {
+        return { kind: 'unproven', why: 'the server did not list the job groups newest first, as asked' };
+    }
+    if (page.rows.length === 0)
+        return { kind: 'complete' };
+    if (times.at(-1) < since)
+        return { kind: 'complete' };
+    return { kind: 'more' };
+}
+/** Epoch ms of a row's createdAt; NaN when it has none. */
+function history_pages_createdMs(group) {
+    return typeof group.createdAt === 'string' ? Date.parse(group.createdAt) : NaN;
 }
 
 ;// CONCATENATED MODULE: ./src/targets/job-history.ts
 /**
  * The job history, asked when a start's outcome is unknown: did this step's send create a job group? Only a job
  * group that is certainly this step's own is adopted: exactly one of this recipe, created between the first send
- * and now. Several mean another run started the same recipe meanwhile; then nothing is guessed and nothing is
- * sent again. Tries `GET /v4/jobLibrary`, then the older `GET /v4/jobGroups`.
+ * and now, in a history read far enough to prove there is no other. The lookup pages until the rows are older
+ * than that window (or the history ends) and checks that they came newest first (history-pages.ts); where it
+ * cannot prove it saw every candidate, nothing is guessed and nothing is sent again. Several candidates mean
+ * another run started the same recipe meanwhile: the same. Tries `GET /v4/jobLibrary`, then the older
+ * `GET /v4/jobGroups`.
  */
+
 
 
 
@@ -4531,43 +4814,55 @@ const MAX_TRUSTED_OFFSET_MS = 10 * 60_000;
 /** When the history shows nothing, it is read again after these delays (a read replica may lag). */
 const RECHECKS_MS = [0, 2_000, 5_000];
 const LOOKUP_BUDGET_MS = 60_000;
+/** Rows asked for per page; a server may answer fewer (25 by default, near 100 at most). */
+const PAGE_SIZE = 100;
 /** At most this many candidates are named in an error. */
 const job_history_MAX_LISTED = 10;
 /**
- * The job group this step created, if the history shows exactly one of this recipe created since the first send;
- * undefined if it shows none. Throws `TriggerUnsettledError` when there are several, or the history cannot be read.
+ * The job group this step created, if the history proves it shows exactly one of this recipe created since the
+ * first send; undefined if it proves there is none. Throws `TriggerUnsettledError` when there are several, when
+ * it cannot prove there is no other, or when the history cannot be read.
  */
 async function findOwnJobGroup(history, context, cause) {
     const { ctx } = history;
     const requestId = cause instanceof ApiError ? cause.requestId : '';
-    let candidates = [];
+    let reading = { candidates: [] };
     // A history that lags shows nothing yet: it is asked again a little later before "nothing" is believed.
     for (const wait of RECHECKS_MS) {
         if (wait > 0)
             await ctx.clock.sleep(wait, ctx.signal);
-        const page = await readHistory(history, context, requestId);
-        const offset = page.serverNow === undefined ? undefined : page.serverNow - page.readAt;
-        const trusted = offset !== undefined && Math.abs(offset) <= MAX_TRUSTED_OFFSET_MS;
-        const since = history.firstSentAt + (trusted ? offset - SKEW_MARGIN_MS : -UNKNOWN_SKEW_MS);
-        candidates = page.groups.filter((g) => g.wrangledDataset?.id === history.recipeId && job_history_createdMs(g) >= since);
-        if (candidates.length > 0)
+        reading = await readHistory(history, context, requestId);
+        if (reading.candidates.length > 0 || reading.unproven)
             break;
     }
-    if (candidates.length <= 1)
+    const { candidates, unproven } = reading;
+    if (candidates.length > 1)
+        throw several(history, context, candidates, requestId);
+    if (unproven === undefined)
         return candidates[0];
+    const [one] = candidates;
+    const what = one
+        ? `${context}; the job history shows job group ${one.id} of recipe ${history.recipeId}, but cannot prove ` +
+            `that no other was created since then (${unproven}), so it is not adopted`
+        : `${context}, and the job history cannot prove that no job group of recipe ${history.recipeId} was ` +
+            `created since then (${unproven})`;
+    throw unsettled(history, what, requestId);
+}
+function several(history, context, candidates, requestId) {
     const listed = candidates
         .slice(0, job_history_MAX_LISTED)
         .map((g) => `${g.id} (${history.historyUrl}/${g.id})`)
         .join(', ');
-    ctx.log.debug(`Job groups of recipe ${history.recipeId} created since the first send: ${listed}`);
-    throw unsettled(history, `${context}, and the job history shows ${candidates.length} job groups of recipe ${history.recipeId} created ` +
+    history.ctx.log.debug(`Job groups of recipe ${history.recipeId} created since the first send: ${listed}`);
+    return unsettled(history, `${context}, and the job history shows ${candidates.length} job groups of recipe ${history.recipeId} created ` +
         `since then, so another run may have started the same recipe: ${listed}. None is adopted or cancelled`, requestId);
 }
+/** One reading: the first list endpoint that answers, paged until it proves or cannot. */
 async function readHistory(history, context, requestId) {
     const { ctx } = history;
     const deadline = Math.min(ctx.deadline, ctx.clock.now() + LOOKUP_BUDGET_MS);
     const budget = { deadline, persistMs: LOOKUP_BUDGET_MS, signal: ctx.signal };
-    const query = { limit: '100', sort: '-createdAt', ranfor: 'recipe' };
+    const query = { limit: String(PAGE_SIZE), sort: '-createdAt', ranfor: 'recipe' };
     const since = String(history.firstSentAt - UNKNOWN_SKEW_MS);
     let lastError;
     for (const [endpoint, extra] of [
@@ -4575,8 +4870,7 @@ async function readHistory(history, context, requestId) {
         ['/v4/jobGroups', {}]
     ]) {
         try {
-            const page = await history.api.list(endpoint, { ...query, ...extra }, budget);
-            return { ...page, readAt: ctx.clock.now() };
+            return await readPages(history, (offset) => history.api.list(endpoint, { ...query, ...extra, offset: String(offset) }, budget));
         }
         catch (error) {
             lastError = error;
@@ -4586,9 +4880,39 @@ async function readHistory(history, context, requestId) {
     const why = lastError instanceof ApiError ? reason(lastError) : lastError.message;
     throw unsettled(history, `${context}, and the job history could not be read to check (${why})`, requestId);
 }
-function job_history_createdMs(group) {
-    const t = Date.parse(group.createdAt ?? '');
-    return Number.isNaN(t) ? -Infinity : t;
+/** Pages from offset 0 until the rows are older than the window, the history ends, or proof fails. */
+async function readPages(history, read) {
+    const found = new Map();
+    let offset = 0;
+    let previousLast;
+    let window;
+    for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
+        const { groups, rows, serverNow } = await read(offset);
+        // The window is placed on the server's time line once, by its first answer.
+        window ??= windowStart(history, serverNow, history.ctx.clock.now());
+        for (const g of groups) {
+            if (g.wrangledDataset?.id === history.recipeId && history_pages_createdMs(g) >= window)
+                found.set(g.id, g);
+        }
+        // A row without a usable id could be any job group, this step's own too: nothing is proven past it.
+        const unusable = rows - groups.length;
+        const verdict = unusable > 0
+            ? { kind: 'unproven', why: `${unusable} job group${unusable > 1 ? 's' : ''} without a valid id` }
+            : pageVerdict({ rows: groups, previousLast }, window);
+        if (verdict.kind !== 'more') {
+            return { candidates: [...found.values()], unproven: verdict.kind === 'unproven' ? verdict.why : undefined };
+        }
+        offset += rows;
+        previousLast = history_pages_createdMs(groups.at(-1));
+    }
+    const unproven = `${MAX_HISTORY_PAGES} pages (${offset} job groups) did not reach one older than the first send`;
+    return { candidates: [...found.values()], unproven };
+}
+/** The first send on the server's time line, less the margin; a minute earlier without a trusted `Date`. */
+function windowStart(history, serverNow, readAt) {
+    const offset = serverNow === undefined ? undefined : serverNow - readAt;
+    const trusted = offset !== undefined && Math.abs(offset) <= MAX_TRUSTED_OFFSET_MS;
+    return history.firstSentAt + (trusted ? offset - SKEW_MARGIN_MS : -UNKNOWN_SKEW_MS);
 }
 function unsettled(history, what, requestId) {
     const where = `the job history (${history.historyUrl}) for a job of recipe ${history.recipeId}`;
@@ -4702,6 +5026,8 @@ function runKindFor(config, api) {
         }
         case 'plan':
             return new PlanRun(api, target.planId, config);
+        case 'none':
+            throw new Error('No run target: a dry run without one only signs in, and runs nothing.');
     }
 }
 /** What the post step needs of a saved run: its cancel (a flow's: each of its saved job groups). */
@@ -4963,6 +5289,51 @@ async function run(transport = createHttpTransport(USER_AGENT), clock = realCloc
 
 /***/ }),
 
+/***/ 9065:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   r: () => (/* binding */ withoutCredentials)
+/* harmony export */ });
+/**
+ * Credentials that server text can carry without being a registered secret: a URL's `user:password@`, and
+ * `password=…`-style pairs of connection strings (JDBC, ODBC, SAS tokens). Removed from every text the action
+ * prints or writes (through `redact`), and from what it keeps of an output's uri or a table's path. Written here,
+ * not taken from a library: no well-kept one scrubs arbitrary connection-string dialects, and the rule needed is
+ * small. A value ends only at `;`, `&`, white space or a quote, so a password with other punctuation is hidden
+ * whole (and a closing bracket after it with it). Pure.
+ */
+/** `scheme://user:pass@host` → `scheme://host` (the userinfo may hold an `@` of its own). */
+const USERINFO = /([a-z][a-z0-9+.-]{0,30}:\/\/)[^/\s?#]*@/gi;
+/** Keys whose value is a credential in connection strings and signed URLs. */
+const SECRET_KEYS = [
+    'password',
+    'passwd',
+    'pwd',
+    'pass',
+    'secret',
+    'token',
+    'access[_-]?token',
+    'api[_-]?key',
+    'access[_-]?key',
+    'secret[_-]?key',
+    'account[_-]?key',
+    'sharedaccesskey',
+    'sig',
+    'signature',
+    'credentials?',
+    'auth'
+];
+/** `password=…`, `pwd=…`, … up to the next `;`, `&`, white space or quote (or a quoted value whole). */
+const SECRET_PAIR = new RegExp(`\\b(${SECRET_KEYS.join('|')})(\\s*=\\s*)("[^"]*"|'[^']*'|[^;&\\s"']*)`, 'gi');
+/** `text` without the credentials it names. */
+function withoutCredentials(text) {
+    return text.replace(USERINFO, '$1').replace(SECRET_PAIR, (_, key, sep) => `${key}${sep}***`);
+}
+
+
+/***/ }),
+
 /***/ 9509:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -5024,10 +5395,12 @@ function clean(annotation) {
 /* harmony export */   c: () => (/* binding */ registerSecret)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3676);
+/* harmony import */ var _credentials_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9065);
 /**
  * Secrets: the tokens are masked in the runner log at once, and removed from every text the action prints or
  * writes (log lines, annotations, outputs, summary, PR comment), since servers sometimes echo what they received.
  */
+
 
 const secrets = new Set();
 /** Register a secret: `::add-mask::` for the runner, and redaction for everything written by the action. */
@@ -5042,9 +5415,12 @@ function registerSecret(value) {
             secrets.add(form);
     }
 }
-/** `text` with every registered secret replaced by `***`. */
+/**
+ * `text` with every registered secret replaced by `***`, and the credentials it names (a URL's `user:password@`,
+ * `password=…` pairs of connection strings) removed: server text can carry a database's.
+ */
 function redact(text) {
-    let out = text;
+    let out = (0,_credentials_js__WEBPACK_IMPORTED_MODULE_1__/* .withoutCredentials */ .r)(text);
     for (const secret of secrets)
         out = out.split(secret).join('***');
     return out;

@@ -7,14 +7,18 @@ import type { ApiClient, ApiResponse, Budget } from './api-client.ts'
 import { ApiError } from './api-error.ts'
 import type { RunFlowRequest } from './flow-request.ts'
 import { oneLine } from '../shared/format.ts'
-import { cancelOutcome, isStatus, type CancelOutcome, type JobGroup, type JobStatus } from './job-groups.ts'
+import { cancelOutcome, isId, isStatus, type CancelOutcome, type JobGroup, type JobStatus } from './job-groups.ts'
+import { listOf } from './lists.ts'
 import { isUnreadableAnswer, TransientError } from './retry-policy.ts'
 
 /** 201 answer of `POST /v4/flows/{id}/run`: one job group per output that runs. */
 export interface RunFlowAnswer {
   flowRunId?: unknown
-  data?: { id?: unknown; flowRun?: { id?: unknown } }[]
+  data?: RunFlowItem[]
 }
+
+/** One job group of runFlow's answer (read with `listOf`, so a bare list of them is read too). */
+export type RunFlowItem = { id?: unknown; flowRun?: { id?: unknown } } | null
 
 /** 201 answer of `POST /v4/plans/{id}/run`. */
 export interface RunPlanAnswer {
@@ -25,19 +29,11 @@ export interface RunPlanAnswer {
 export interface PlanSnapshotRun {
   id?: number
   status?: JobStatus
-  startedAt?: string
-  finishedAt?: string
+  startedAt?: string | null
+  finishedAt?: string | null
   failedToCancelSomeJobs?: boolean
-}
-
-/** A task of a plan as `GET /v4/plans/{id}/full` shows it, with its runs and their job groups. */
-export interface PlanNode {
-  name?: string
-  planTaskSnapshotRuns?: {
-    planSnapshotRun?: { id?: number }
-    status?: string
-    planFlowTaskRunResults?: { jobGroup?: { id?: number; status?: string } }[]
-  }[]
+  /** The plan the run was made on: its snapshot (the AAC spec; a third-party toolkit's notes). */
+  plan?: { id?: unknown } | null
 }
 
 export interface StartOptions {
@@ -82,14 +78,14 @@ export class FlowsApi {
    */
   async flowRunJobGroups(flowRunId: number, budget: Budget): Promise<JobGroup[]> {
     const path = `/v4/flowRuns/${flowRunId}/jobGroups`
-    let list: { data?: JobGroup[] } | undefined
+    let list: unknown
     try {
       list = await this.client.read(`${path}?embed=wrangledDataset`, budget)
     } catch (error) {
       if (!(error instanceof ApiError && error.status === 400)) throw error
       list = await this.client.read(path, budget)
     }
-    return Array.isArray(list?.data) ? list.data : []
+    return listOf(list).filter((g): g is JobGroup => isId((g as JobGroup | null)?.id))
   }
 
   planRun(planRunId: number, budget: Budget): Promise<PlanSnapshotRun> {
@@ -134,10 +130,12 @@ export class FlowsApi {
     )
   }
 
-  /** The plan's tasks with their runs (`GET /v4/plans/{id}/full`). */
-  async planNodes(planId: number, budget: Budget): Promise<PlanNode[]> {
-    const plan = await this.client.read<{ planNodes?: PlanNode[] }>(`/v4/plans/${planId}/full`, budget)
-    return Array.isArray(plan?.planNodes) ? plan.planNodes : []
+  /**
+   * `GET /v4/plans/{id}/full`, as parsed JSON (plan-tasks.ts reads it). A snapshot plan is asked for with
+   * `ensureOriginal=false`, as Saagie's connector does, so that the server answers the snapshot itself.
+   */
+  plan(planId: number, budget: Budget, snapshot: boolean): Promise<unknown> {
+    return this.client.read<unknown>(`/v4/plans/${planId}/full${snapshot ? '?ensureOriginal=false' : ''}`, budget)
   }
 
   private start<T>(

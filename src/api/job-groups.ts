@@ -6,6 +6,8 @@ import type { ApiClient, ApiResponse, Budget } from './api-client.ts'
 import { ApiError } from './api-error.ts'
 import { oneLine } from '../shared/format.ts'
 import { isUnreadableAnswer, TransientError } from './retry-policy.ts'
+import { parseOutputs, type Written } from './job-outputs.ts'
+import { listOf } from './lists.ts'
 
 /** Spec enum plus what is seen in practice (`Pending`, `Queued`); any other string may come back too. */
 export type JobStatus =
@@ -25,6 +27,8 @@ export interface RunJobGroupRequest {
   wrangledDataset: { id: number }
   overrides?: Record<string, unknown>
   runParameters?: { overrides: { data: { key: string; value: string }[] } }
+  /** A top-level field of the request (the AAC spec), not an override. */
+  ignoreRecipeErrors?: boolean
 }
 
 export interface JobGroup {
@@ -46,11 +50,6 @@ export interface Job {
   executionLanguage?: string
   createdAt?: string
   updatedAt?: string
-}
-
-export interface JobGroupOutputs {
-  files: Record<string, unknown>[]
-  tables: Record<string, unknown>[]
 }
 
 export type CancelOutcome =
@@ -129,13 +128,13 @@ export class JobGroupsApi {
   }
 
   async stages(jobId: number, budget: Budget): Promise<Job[]> {
-    const list = await this.client.read<{ data?: Job[] }>(`/v4/jobGroups/${jobId}/jobs`, budget, { jobId })
-    return Array.isArray(list?.data) ? list.data : []
+    const list = await this.client.read<unknown>(`/v4/jobGroups/${jobId}/jobs`, budget, { jobId })
+    return listOf(list).filter((stage): stage is Job => typeof stage === 'object' && stage !== null)
   }
 
-  async outputs(jobId: number, budget: Budget): Promise<JobGroupOutputs> {
-    const out = await this.client.read<Partial<JobGroupOutputs>>(`/v4/jobGroups/${jobId}/outputs`, budget, { jobId })
-    return { files: Array.isArray(out?.files) ? out.files : [], tables: Array.isArray(out?.tables) ? out.tables : [] }
+  /** What the job group wrote: readable entries only (job-outputs.ts), never a connection string. */
+  async outputs(jobId: number, budget: Budget): Promise<Written> {
+    return parseOutputs(await this.client.read<unknown>(`/v4/jobGroups/${jobId}/outputs`, budget, { jobId }))
   }
 
   /** `POST /v4/jobGroups/{id}/cancel`. */
@@ -153,11 +152,11 @@ export class JobGroupsApi {
     budget: Budget
   ): Promise<{ groups: JobGroup[]; rows: number; serverNow?: number }> {
     const path = `${endpoint}?${new URLSearchParams(query).toString()}`
-    const response = await this.client.readResponse<{ data?: JobGroup[] }>(path, budget)
+    const response = await this.client.readResponse<unknown>(path, budget)
     const serverNow = Date.parse(response.headers.date ?? '')
-    const groups = Array.isArray(response.data?.data) ? response.data.data : []
-    const valid = groups.filter((g) => isId(g?.id))
-    return { groups: valid, rows: groups.length, serverNow: Number.isFinite(serverNow) ? serverNow : undefined }
+    const rows = listOf(response.data)
+    const groups = rows.filter((g): g is JobGroup => isId((g as JobGroup | null)?.id))
+    return { groups, rows: rows.length, serverNow: Number.isFinite(serverNow) ? serverNow : undefined }
   }
 }
 

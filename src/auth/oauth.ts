@@ -65,6 +65,7 @@ export class OAuthTokens implements TokenSource {
   private retryAt = 0
   /** Grants that may have been carried out (the refresh token rotated) without their answer arriving. */
   private readonly unsure: Error[] = []
+  private last?: TokenAnswer
 
   constructor(options: OAuthOptions) {
     this.options = options
@@ -92,6 +93,19 @@ export class OAuthTokens implements TokenSource {
     this.current = undefined
     await this.renew()
     return true
+  }
+
+  /**
+   * A new access token now, whatever the current one's time left (the keep-alive of a refresh token): the answer,
+   * and whether the refresh token rotated (its write-back has then been done or has failed).
+   */
+  async refresh(): Promise<{ answer: TokenAnswer; rotated: boolean }> {
+    await (this.prepared ??= this.prepare())
+    const before = this.grant.kind === 'refresh_token' ? this.grant.refreshToken : undefined
+    this.current = undefined
+    await this.renew()
+    const after = this.grant.kind === 'refresh_token' ? this.grant.refreshToken : undefined
+    return { answer: this.last!, rotated: before !== after }
   }
 
   /**
@@ -184,6 +198,7 @@ export class OAuthTokens implements TokenSource {
   private async use(answer: TokenAnswer): Promise<string> {
     this.obtained += 1
     this.unsure.length = 0
+    this.last = answer
     const life = freshLife(answer.accessToken, answer.sentAt, answer.expiresIn, answer.serverSkewMs)
     this.options.onObtained(answer, this.obtained)
     if (this.grant.kind === 'refresh_token' && answer.refreshToken && answer.refreshToken !== this.grant.refreshToken) {

@@ -21,6 +21,7 @@ import { TOKENS_PAGE } from './explain.ts'
 import { OAuthTokens } from './oauth.ts'
 import { SecretStore } from './secret-store.ts'
 import type { TokenAnswer } from './token-endpoint.ts'
+import { lapseWarning, utcDate } from './token-life.ts'
 
 /** Failed writes so far: the first is explained in full, later ones only add a line. */
 let writeFailures = 0
@@ -28,6 +29,11 @@ let writeFailures = 0
 let unsaved = false
 /** The exit code before the failed write set it, restored when a later write succeeds. */
 let exitBefore: typeof process.exitCode
+/** The warning that the refresh token lapses soon is given once per run. */
+let lapseWarned = false
+
+/** A rotated refresh token could not be written back (the step fails). */
+export const rotatedTokenUnsaved = (): boolean => unsaved
 
 export function signIn(config: Config, transport: Transport, clock: Clock): TokenSource {
   const s = config.signIn
@@ -49,7 +55,7 @@ export function signIn(config: Config, transport: Transport, clock: Clock): Toke
     prepare: store ? () => store.check() : undefined,
     onAccessToken: saveAccessToken,
     onRotated: (refreshToken) => rotated(refreshToken, store),
-    onObtained: (answer, count) => obtained(answer, count, s.tokenEndpoint),
+    onObtained: (answer, count) => obtained(answer, count, s.tokenEndpoint, clock.now()),
     secretLabel: store?.label
   })
 }
@@ -68,11 +74,18 @@ export async function finishSignIn(tokens: TokenSource, withinMs: number): Promi
   return note
 }
 
-function obtained(answer: TokenAnswer, count: number, endpoint: string): void {
+function obtained(answer: TokenAnswer, count: number, endpoint: string, now: number): void {
   const life = answer.expiresIn === undefined ? '' : `; it is valid for ${formatMs(answer.expiresIn * 1000)}`
-  const line = `${count === 1 ? 'Signed in' : `Access token ${count} obtained`} at ${endpoint}${life}.`
+  const expires = answer.refreshExpiresAt
+  const lapse = expires === undefined ? '' : `; the refresh token expires on ${utcDate(expires)}`
+  const line = `${count === 1 ? 'Signed in' : `Access token ${count} obtained`} at ${endpoint}${life}${lapse}.`
   if (count === 1) log.info(line)
   else log.debug(line)
+  const warning = lapseWarning(expires, now)
+  if (warning && !lapseWarned) {
+    lapseWarned = true
+    log.warning(warning, { title: 'Refresh token expires soon' })
+  }
 }
 
 /**

@@ -11,6 +11,7 @@ import { formatMs, oneLine } from '../shared/format.ts'
 import { REFUSED_MS, withRetries } from '../api/retry-policy.ts'
 import { registerSecret } from '../shared/secrets.ts'
 import { TransportError } from '../http/transport-failures.ts'
+import { refreshTokenExpiresAt } from './token-life.ts'
 import type { Transport } from '../http/transport.ts'
 
 export type Grant =
@@ -23,6 +24,8 @@ export interface TokenAnswer {
   refreshToken?: string
   /** Seconds. */
   expiresIn?: number
+  /** When the refresh token expires (epoch ms), where the answer or the token says so. */
+  refreshExpiresAt?: number
   /** When the request was sent (epoch ms): the lifetime counts from here. */
   sentAt: number
   /** The token server's clock minus the runner's (ms), from the answer's `Date` header, when more than 5 s off. */
@@ -156,6 +159,7 @@ export function readAnswer(status: number, body: string, sentAt: number): TokenA
     accessToken,
     refreshToken: text('refresh_token'),
     expiresIn: json?.expires_in !== undefined && Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : undefined,
+    refreshExpiresAt: refreshTokenExpiresAt(json?.refresh_token_expires_in, text('refresh_token'), sentAt),
     sentAt
   }
 }

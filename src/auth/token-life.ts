@@ -66,6 +66,45 @@ export function needsRefresh(life: TokenLife | undefined, now: number): boolean 
   return life.expiresAt - now < margin
 }
 
+/**
+ * When a refresh token expires (epoch ms): by the answer's `refresh_token_expires_in` seconds (counted from when
+ * the request was sent), else by the refresh token's own `exp` if it is a JWT; undefined when neither says.
+ */
+export function refreshTokenExpiresAt(
+  expiresIn: unknown,
+  refreshToken: string | undefined,
+  sentAt: number
+): number | undefined {
+  const seconds = typeof expiresIn === 'number' || typeof expiresIn === 'string' ? Number(expiresIn) : NaN
+  const plausible = (at: number): number | undefined => (at > 0 && at - sentAt <= MAX_REFRESH_LIFE_MS ? at : undefined)
+  if (String(expiresIn).trim() !== '' && Number.isFinite(seconds) && seconds > 0) {
+    return plausible(sentAt + seconds * 1000)
+  }
+  const exp = refreshToken === undefined ? undefined : jwtClaims(refreshToken)?.exp
+  return exp === undefined ? undefined : plausible(exp * 1000)
+}
+
+/** AAC lets a refresh token live up to 365 days; an expiry further off than this is not believed. */
+const MAX_REFRESH_LIFE_MS = 10 * 365 * 86_400_000
+
+/** Every run warns once when less than this is left before the refresh token lapses. */
+export const LAPSE_WARNING_MS = 14 * 86_400_000
+
+/** `2026-12-14 09:30 UTC`. */
+export const utcDate = (ms: number): string => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`
+
+/** The warning that the refresh token lapses soon, or undefined when it does not (or nothing says when). */
+export function lapseWarning(expiresAt: number | undefined, now: number): string | undefined {
+  if (expiresAt === undefined || expiresAt - now >= LAPSE_WARNING_MS) return undefined
+  const days = Math.max(0, Math.floor((expiresAt - now) / 86_400_000))
+  return (
+    `The refresh token expires on ${utcDate(expiresAt)} (in ${days} days). If no run refreshes it before then, it ` +
+    'stops working and a new token pair must be made by hand. Schedule the keep-alive (a weekly workflow with ' +
+    'dry-run: true, refresh-token and no run target, in the same concurrency group as the runs; see "Keep the ' +
+    'refresh token alive" in docs/aac.md), or create a new pair with a longer lifetime.'
+  )
+}
+
 /** The token has expired by the runner's clock. */
 export function hasExpired(life: TokenLife | undefined, now: number): boolean {
   return life !== undefined && now >= life.expiresAt

@@ -19,6 +19,7 @@ export const INPUT = {
   planId: 'plan-id',
   overrides: 'overrides',
   runParameters: 'run-parameters',
+  dryRun: 'dry-run',
   qualityGate: 'quality-gate',
   baseline: 'baseline',
   wait: 'wait',

@@ -18,6 +18,7 @@ import {
   parsePositiveInteger
 } from './input-values.ts'
 import { parseFlowOverrides, parseFlowRecipes } from './flow-inputs.ts'
+import { noRunTarget, type DryRunInputs, type Target } from './target.ts'
 import { parseOverrides } from './overrides.ts'
 import { parseQualityInputs } from './quality-inputs.ts'
 import type { Baseline } from '../quality/baseline.ts'
@@ -26,26 +27,7 @@ import { parseLogLines, parseLogs, parseProjectId, type LogsPolicy } from './res
 import { parseRunParameters, type RunParameter } from './run-parameters.ts'
 import { parseSignIn, type SignIn } from './sign-in-inputs.ts'
 
-export type Target =
-  | { kind: 'recipe'; recipeId: number }
-  | { kind: 'job'; jobId: number }
-  /** `recipeIds`: the outputs to run (flow-recipes); empty means all. */
-  | { kind: 'flow'; flowId: number; recipeIds: number[] }
-  | { kind: 'plan'; planId: number }
-
-/** `recipe 7`, `job 4100`, `flow 7`, `plan 5`. Pure. */
-export function targetLabel(target: Target): string {
-  switch (target.kind) {
-    case 'recipe':
-      return `recipe ${target.recipeId}`
-    case 'job':
-      return `job ${target.jobId}`
-    case 'flow':
-      return `flow ${target.flowId}`
-    case 'plan':
-      return `plan ${target.planId}`
-  }
-}
+export { targetLabel, type Target } from './target.ts'
 
 export const SCHEDULES = ['history', 'backoff', 'fixed'] as const
 /** history: from the recipe's past runs (else backoff); backoff: ~10% of the elapsed time; fixed: poll-interval. */
@@ -58,6 +40,8 @@ export interface Config {
   apiToken: string
   signIn: SignIn
   target: Target
+  /** Check instead of running (`dry-run`): nothing is started. */
+  dryRun: boolean
   overrides?: Record<string, unknown>
   runParameters: RunParameter[]
   wait: boolean
@@ -135,11 +119,13 @@ export function parseInputs(get: InputGetter): Config {
   const apiUrl = c.attempt(() => v4ApiUrl(parseApiUrl(c.get(INPUT.apiUrl), c.warnings), c.warnings))
   const appUrlText = c.get(INPUT.appUrl)
   const signIn = parseSignIn(c)
-  const run = parseRun(c)
+  const dryRun = c.attempt(() => parseBoolean(INPUT.dryRun, c.get(INPUT.dryRun)))
+  const run = parseRun(c, { dryRun: dryRun === true, refreshing: signIn?.mode === 'refresh-token' })
   const config = {
     apiUrl,
     apiToken: signIn?.mode === 'static' ? signIn.token : '',
     signIn,
+    dryRun,
     ...run,
     ...parseQualityInputs(c, run.target, run.overrides),
     ...parseWaiting(c),
@@ -168,8 +154,8 @@ export function parseInputs(get: InputGetter): Config {
 }
 
 /** What to run: the target and its request options. */
-function parseRun(c: Collector): Pick<Config, 'target' | 'overrides' | 'runParameters'> {
-  const target = c.attempt(() => parseTarget(c))
+function parseRun(c: Collector, dry: DryRunInputs): Pick<Config, 'target' | 'overrides' | 'runParameters'> {
+  const target = c.attempt(() => parseTarget(c, dry))
   const overridesText = c.get(INPUT.overrides)
   const runParametersText = c.get(INPUT.runParameters)
   const refuse = (why: string): void => {
@@ -179,6 +165,7 @@ function parseRun(c: Collector): Pick<Config, 'target' | 'overrides' | 'runParam
   if (target?.kind === 'job')
     refuse('cannot be used with job-id (the job already runs); remove it or give recipe-id instead.')
   if (target?.kind === 'plan') refuse('cannot be used with plan-id: plans take no overrides here; remove it.')
+  if (target?.kind === 'none') refuse('has nothing to apply to: a dry run without a run target only signs in.')
   const parse = target?.kind === 'flow' ? parseFlowOverrides : parseOverrides
   return {
     target: target!,
@@ -217,8 +204,8 @@ function parseWaiting(c: Collector): Waiting {
 
 const TARGET_INPUTS = [INPUT.recipeId, INPUT.flowId, INPUT.planId, INPUT.jobId]
 
-/** Exactly one of recipe-id, flow-id, plan-id and job-id; flow-recipes only with flow-id. */
-function parseTarget(c: Collector): Target {
+/** Exactly one of recipe-id, flow-id, plan-id and job-id (or, in a dry run, none); flow-recipes only with flow-id. */
+function parseTarget(c: Collector, dry: DryRunInputs): Target {
   const given = TARGET_INPUTS.filter((name) => c.get(name))
   const flowRecipes = c.get(INPUT.flowRecipes)
   if (flowRecipes && !given.includes(INPUT.flowId))
@@ -238,6 +225,7 @@ function parseTarget(c: Collector): Target {
     case INPUT.planId:
       return { kind: 'plan', planId: id(INPUT.planId) }
     default:
+      if (dry.dryRun) return noRunTarget(dry)
       throw new InputError(
         INPUT.recipeId,
         'is required (or give flow-id or plan-id to run a flow or a plan, ' +

@@ -85,6 +85,12 @@ export function checkOverrides(o: Record<string, unknown>, warnings: string[], a
   if ('profiler' in o && typeof o.profiler !== 'boolean') {
     throw new InputError('overrides', `'${at}profiler' must be true or false (got ${describe(o.profiler)}).`)
   }
+  if ('ignoreRecipeErrors' in o && typeof o.ignoreRecipeErrors !== 'boolean') {
+    throw new InputError(
+      'overrides',
+      `'${at}ignoreRecipeErrors' must be true or false (got ${describe(o.ignoreRecipeErrors)}).`
+    )
+  }
   for (const key of ['writesettings', 'writeSettings'] as const) {
     if (key in o) checkWriteSettings(`${at}${key}`, o[key], warnings)
   }

@@ -17,6 +17,9 @@ export interface LogGroup {
 
 /** A stage's whole error text is printed up to this many characters. */
 const MAX_ERROR_CHARS = 20_000
+/** A log line is printed up to this many characters, and a group's log lines up to this many together. */
+const MAX_PRINTED_LINE = 1000
+const MAX_PRINTED_CHARS = 256 * 1024
 
 /** One log group per failed job group of the report. Pure. */
 export function failureLogGroups(report: RunReport): LogGroup[] {
@@ -48,7 +51,8 @@ function logLines(group: JobGroupReport): string[] {
   const lines: string[] = []
   for (const note of logs.notes) lines.push(`Logs: ${note}`)
   const failed = group.stages.filter((s) => s.status === 'Failed')
-  const wanted = failed.length > 0 ? failed : group.stages
+  const wanted = failed.length > 0 ? failed : group.stages.filter((s) => logs.stages.some((l) => l.stageId === s.id))
+  let room = MAX_PRINTED_CHARS
   for (const stage of wanted) {
     const log = logs.stages.find((s) => s.stageId === stage.id)
     if (!log) {
@@ -57,7 +61,17 @@ function logLines(group: JobGroupReport): string[] {
     }
     const of = log.lineCount > log.tail.length ? ` (of ${log.lineCount})` : ''
     lines.push(`Last ${log.tail.length} lines${of} of job.log of stage ${stage.id} (${stage.jobType}):`)
-    lines.push(...log.tail.map((line) => `  | ${line}`))
+    for (const line of log.tail) {
+      const shown = line.length > MAX_PRINTED_LINE ? `${line.slice(0, MAX_PRINTED_LINE)} … (cut here)` : line
+      room -= shown.length
+      if (room < 0) {
+        lines.push(
+          `  … more lines than the step log takes: the whole job.log is in report-dir (${log.file ?? 'logs/'}).`
+        )
+        return lines
+      }
+      lines.push(`  | ${shown}`)
+    }
   }
   return lines
 }

@@ -31,7 +31,10 @@ export function commentMarker(workflow: string, job: string, target: string): st
   return `<!-- trifacta-run-job-action workflow="${clean(workflow)}" job="${clean(job)}" target="${clean(target)}" -->`
 }
 
-export async function commentOnPullRequest(config: Config, report: RunReport, summary: string): Promise<void> {
+/** What the comment needs of a report (a run's, or a dry run's). */
+type Commented = Pick<RunReport, 'runUrl'>
+
+export async function commentOnPullRequest(config: Config, report: Commented, summary: string): Promise<void> {
   try {
     await loadUndici()
     const github = await import('@actions/github')

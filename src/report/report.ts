@@ -5,7 +5,8 @@
 import { OUTPUT, type OutputName } from '../inputs/action-spec.ts'
 import { formatMs } from '../shared/format.ts'
 import { targetLabel, type Config } from '../inputs/inputs.ts'
-import type { Job, JobGroupOutputs, JobStatus } from '../api/job-groups.ts'
+import type { Job, JobStatus } from '../api/job-groups.ts'
+import type { Written } from '../api/job-outputs.ts'
 import type { RunParameter } from '../inputs/run-parameters.ts'
 import type { QualityReport } from '../quality/job-quality.ts'
 import { appLink, type AppLinks } from '../inputs/results-inputs.ts'
@@ -41,7 +42,7 @@ export interface RunReport {
   /** The first `MAX_STAGES` stages; `stagesOmitted` says how many more there were. */
   stages: Job[]
   stagesOmitted?: number
-  written?: JobGroupOutputs
+  written?: Written
   /** Sentences on what happened around the job (cancel requested, job keeps running, …). */
   notes: string[]
   /** The failure, when the step fails for a reason other than the job's own status. */
@@ -69,7 +70,7 @@ export const MAX_STAGES = 200
 /** Files and tables kept for the `written` output, of each. */
 const MAX_WRITTEN = 500
 
-function boundedWritten(written: JobGroupOutputs): JobGroupOutputs {
+function boundedWritten(written: Written): Written {
   return { files: written.files.slice(0, MAX_WRITTEN), tables: written.tables.slice(0, MAX_WRITTEN) }
 }
 
@@ -120,6 +121,11 @@ export function linkOf(report: RunReport): string | undefined {
   return report.composite?.url ?? report.jobUrl
 }
 
+/** Whether the summary lists what was written per job group (a flow's or plan's), not all together. Pure. */
+export function writtenPerJobGroup(report: RunReport): boolean {
+  return report.composite !== undefined && (report.jobGroups?.length ?? 0) > 0
+}
+
 /** `Job 4100`, `Flow 7`: a subject at the start of a sentence. */
 export const capitalised = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1)
 
@@ -127,7 +133,7 @@ export function endingOf(status: JobStatus): Ending {
   return status === 'Complete' ? 'complete' : status === 'Failed' ? 'failed' : 'canceled'
 }
 
-function workflowRunUrl(): string | undefined {
+export function workflowRunUrl(): string | undefined {
   const {
     GITHUB_SERVER_URL: server,
     GITHUB_REPOSITORY: repo,

@@ -5,6 +5,7 @@
  * test checks that the documentation's example has exactly the fields built here.
  */
 import type { Job } from '../api/job-groups.ts'
+import type { Written } from '../api/job-outputs.ts'
 import type { Target } from '../inputs/inputs.ts'
 import type { JobGroupLogs } from '../results/job-logs.ts'
 import type { Publication } from '../results/publications.ts'
@@ -23,7 +24,7 @@ export interface StepResult {
   version: typeof RESULT_VERSION
   /** What ran; null when the inputs were invalid. */
   kind: ResultKind | null
-  ending: Ending | 'invalid-input'
+  ending: Ending | 'invalid-input' | 'dry-run'
   /** The `status` output: the last status seen. */
   status: string | null
   /** Whether the step failed. */
@@ -37,12 +38,16 @@ export interface StepResult {
   notes: string[]
   inputErrors: { input: string; message: string }[]
   jobGroups: ResultJobGroup[]
+  /** What every job group wrote together (the `written` output): files by uri, tables by name. */
+  outputs: Written
   /** Every job group's publications together. */
   publications: ResultPublication[]
   /** The report folder (the `report-dir` output), or null. */
   reportDir: string | null
   /** The data: the quality gate's verdict and each job group's profile (docs/data-quality.md); null if none read. */
   quality: QualityFigures | null
+  /** A dry run (`dry-run: true`, built by dry-run/dry-run-result.ts): checked, nothing was to start. */
+  dryRun: boolean
 }
 
 export interface ResultIds {
@@ -67,6 +72,8 @@ export interface ResultJobGroup {
   stages: ResultStage[]
   /** Stages not listed (the report folder's stages.json lists them). */
   stagesOmitted: number
+  /** What it wrote; null when not read (it did not end Complete or Failed, the read failed, or beyond the first 10). */
+  outputs: Written | null
   /** Null when not read (not ended, or beyond the job groups read). */
   publications: ResultPublication[] | null
   logs: ResultLogs
@@ -134,44 +141,17 @@ export function buildResult(report: RunReport, context: ResultContext): StepResu
     notes: [...report.notes],
     inputErrors: [],
     jobGroups: jobGroupsOf(report),
+    outputs: bounded(report.written),
     publications: (report.jobGroups ?? []).flatMap((g) => publicationsOf(g.id, g.publications?.items) ?? []),
     reportDir: context.reportDir ?? null,
-    quality: report.quality ? qualityFigures(report.quality) : null
+    quality: report.quality ? qualityFigures(report.quality) : null,
+    dryRun: false
   }
 }
 
-/** The result of a step whose inputs are invalid: nothing was sent. Pure. */
-export function invalidInputResult(errors: { input: string; message: string }[], reportDir?: string): StepResult {
-  return {
-    version: RESULT_VERSION,
-    kind: null,
-    ending: 'invalid-input',
-    status: null,
-    failed: true,
-    ids: {
-      recipeId: null,
-      jobGroupId: null,
-      jobGroupIds: [],
-      flowId: null,
-      flowRunId: null,
-      planId: null,
-      planRunId: null
-    },
-    requestId: null,
-    timings: { startedAt: null, finishedAt: null, durationSeconds: null },
-    urls: { job: null, flow: null, plan: null, workflowRun: null },
-    error: { title: 'Invalid input', message: 'Nothing was sent: the inputs are invalid.' },
-    notes: [],
-    inputErrors: errors.map(({ input, message }) => ({ input, message })),
-    jobGroups: [],
-    publications: [],
-    reportDir: reportDir ?? null,
-    quality: null
-  }
-}
-
-function kindOf(target: Target): ResultKind {
-  return target.kind === 'job' ? 'job-group' : target.kind
+/** What ran; null for none (a dry run that only signs in). */
+export function kindOf(target: Target): ResultKind | null {
+  return target.kind === 'none' ? null : target.kind === 'job' ? 'job-group' : target.kind
 }
 
 /** One entry per job group: the detailed ones with stages, the others (of a large flow) with their status. */
@@ -195,6 +175,7 @@ function jobGroupsOf(report: RunReport): ResultJobGroup[] {
       durationSeconds: seconds(part?.durationMs ?? (report.composite ? undefined : report.durationMs)),
       stages: shown.map(stageOf),
       stagesOmitted: stages.length - shown.length,
+      outputs: group?.written ? bounded(group.written) : null,
       publications: publicationsOf(id, group?.publications?.items) ?? null,
       logs: logsOf(group?.logs)
     }
@@ -223,6 +204,13 @@ function logsOf(logs: JobGroupLogs | undefined): ResultLogs {
     archive: logs.archive ?? null,
     notes: [...logs.notes, ...(logs.detail ? [logs.detail] : [])]
   }
+}
+
+/** Files and tables kept, of each. */
+const MAX_OUTPUTS = 500
+
+function bounded(written: Written | undefined): Written {
+  return { files: written?.files.slice(0, MAX_OUTPUTS) ?? [], tables: written?.tables.slice(0, MAX_OUTPUTS) ?? [] }
 }
 
 function cut(text: string, max: number): string {

@@ -2,7 +2,8 @@
  * Runs of several job groups (a flow's outputs, a plan's tasks): their parts, the overall status, and how the
  * report names them. Pure.
  */
-import { isTerminal, type Job, type JobGroup, type JobGroupOutputs, type JobStatus } from '../api/job-groups.ts'
+import { isTerminal, type Job, type JobGroup, type JobStatus } from '../api/job-groups.ts'
+import type { Written } from '../api/job-outputs.ts'
 import { appLink, type AppLinks } from '../inputs/results-inputs.ts'
 import type { EndedJobGroup } from '../results/job-results.ts'
 import type { RunRef } from '../runner/state.ts'
@@ -27,7 +28,7 @@ export interface RunDetails {
   createdAt?: number
   finishedAt?: number
   stages: Job[]
-  written?: JobGroupOutputs
+  written?: Written
   /** A flow's or plan's job groups, one part each (a plan task without one is a part too). */
   parts?: RunPart[]
   /** Each job group read, with its own stages (all of them, for the report folder). */
@@ -131,13 +132,6 @@ export function partsEndedAs(run: CompositeRun | undefined, status: string | und
   if (ended.length === 0) return ''
   const more = ended.length > 5 ? ` and ${ended.length - 5} more` : ''
   return `: ${ended.slice(0, 5).map(describePart).join('; ')}${more}`
-}
-
-/** What several job groups wrote, together; undefined when none says. */
-export function mergeWritten(all: (JobGroupOutputs | undefined)[]): JobGroupOutputs | undefined {
-  const some = all.filter((w) => w !== undefined)
-  if (some.length === 0) return undefined
-  return { files: some.flatMap((w) => w.files), tables: some.flatMap((w) => w.tables) }
 }
 
 /** An id from an answer: a positive safe integer, else undefined. */

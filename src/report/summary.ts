@@ -4,8 +4,9 @@
  */
 import * as core from '@actions/core'
 import { formatMs, oneLine } from '../shared/format.ts'
-import type { Job, JobGroupOutputs } from '../api/job-groups.ts'
-import { capitalised, type Ending, type RunReport } from './report.ts'
+import type { Job } from '../api/job-groups.ts'
+import type { Written } from '../api/job-outputs.ts'
+import { capitalised, writtenPerJobGroup, type Ending, type RunReport } from './report.ts'
 import type { CompositeRun } from './run-parts.ts'
 import { redact } from '../shared/secrets.ts'
 
@@ -52,7 +53,7 @@ export function renderSummary(report: RunReport, sections: string[] = []): strin
   if (report.composite?.parts.length) lines.push(...partsSection(report.composite))
   if (report.stages.length > 0) lines.push('#### Stages', '', stagesTable(report.stages), '')
   if (report.stagesOmitted) lines.push(`<p>… and ${report.stagesOmitted} more stages, not shown.</p>`, '')
-  const written = report.written ? writtenList(report.written) : ''
+  const written = report.written && !writtenPerJobGroup(report) ? writtenList(report.written) : ''
   if (written) lines.push('#### Written', '', written, '')
   return lines.join('\n')
 }
@@ -139,37 +140,41 @@ function stageDuration(stage: Job): string {
   return Number.isFinite(ms) && ms >= 0 ? formatMs(ms) : ''
 }
 
-/** A stage's `errorMessage`: a string, or an object carrying one. */
+/** Fields of a stage's `errorMessage` object that carry its text, in the order they are looked for. */
+const ERROR_TEXT_FIELDS = ['message', 'errorMessage', 'details', 'description', 'reason', 'error']
+
+/**
+ * A stage's `errorMessage`: a string, or an object (the AAC spec's type) carrying one; an object without a text
+ * field is told by its plain fields, `code: E42`, never as raw JSON.
+ */
 export function errorText(value: unknown): string {
   if (value === undefined || value === null || value === '') return ''
-  if (typeof value === 'string') return value
-  const message = (value as { message?: unknown }).message
-  return typeof message === 'string' ? message : JSON.stringify(value)
+  if (typeof value !== 'object') return String(value)
+  const o = value as Record<string, unknown>
+  const text = ERROR_TEXT_FIELDS.map((key) => o[key]).find((v) => typeof v === 'string' && v.trim() !== '')
+  if (typeof text === 'string') return text
+  const plain = Object.entries(o).filter(([, v]) => typeof v === 'string' || typeof v === 'number')
+  if (plain.length === 0) return 'an error without a message'
+  return plain
+    .slice(0, 5)
+    .map(([k, v]) => `${k}: ${String(v)}`)
+    .join(', ')
 }
 
 /** The files and tables written, at most `MAX_WRITTEN` of them (the `written` output has them all). */
-function writtenList(written: JobGroupOutputs): string {
+function writtenList(written: Written): string {
   const items = [
-    ...written.files.map((f) => `file <code>${escapeText(describeFile(f), 300)}</code>`),
-    ...written.tables.map((t) => `table <code>${escapeText(describeTable(t), 300)}</code>`)
+    ...written.files.map((f) => `${f.kind === 'directory' ? 'folder' : 'file'} <code>${escapeText(f.uri, 300)}</code>`),
+    ...written.tables.map((t) => {
+      const how = [t.vendor, t.action].filter((w) => w !== undefined).join(', ')
+      return `table <code>${escapeText(t.name, 300)}</code>${how ? ` (${escapeText(how, 120)})` : ''}`
+    })
   ]
   if (items.length === 0) return ''
   const shown = items.slice(0, MAX_WRITTEN).map((i) => `<li>${i}</li>`)
   if (items.length > MAX_WRITTEN)
     shown.push(`<li>… and ${items.length - MAX_WRITTEN} more (see the <code>written</code> output)</li>`)
   return `<ul>\n${shown.join('\n')}\n</ul>`
-}
-
-function describeFile(file: Record<string, unknown>): string {
-  const name = [file.path, file.uri, file.fileUri, file.name].find((v) => typeof v === 'string')
-  return typeof name === 'string' ? name : JSON.stringify(file)
-}
-
-function describeTable(table: Record<string, unknown>): string {
-  const path = Array.isArray(table.path) ? table.path.join('.') : typeof table.path === 'string' ? table.path : ''
-  const name = [table.tableName, table.name].find((v) => typeof v === 'string')
-  const full = [path, name].filter(Boolean).join('.')
-  return full || JSON.stringify(table)
 }
 
 /** The summary of a step whose inputs are invalid: what is wrong with each, and that nothing was sent. Pure. */

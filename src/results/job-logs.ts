@@ -10,12 +10,14 @@ import type { ApiClient, Budget } from '../api/api-client.ts'
 import { ApiError } from '../api/api-error.ts'
 import { LineSplitter, LogTail } from './log-lines.ts'
 import type { FileWriter, ReportDir } from './report-dir.ts'
-import { readZip, type EntrySink } from './zip-reader.ts'
+import { readZip, type EntrySink, type ZipReading } from './zip-reader.ts'
 
 /** The logs call may answer this much (the other calls: 8 MiB); a larger archive is read up to here. */
 export const MAX_LOG_ARCHIVE_BYTES = 16 * 1024 * 1024
 export const MAX_LOG_ENTRIES = 500
 export const MAX_LOG_UNPACKED_BYTES = 64 * 1024 * 1024
+/** Entries unpacked as text: logs by their names (`job.log`, `stderr`, `driver.out`); others are only counted. */
+const LOG_NAME = /\.(log|txt|out|err)$|^[^.]+$/i
 
 export interface StageLog {
   stageId: number
@@ -73,52 +75,96 @@ export async function readJobGroupLogs(client: ApiClient, request: LogsRequest):
 
 function unpack(bytes: Uint8Array, truncated: boolean, request: LogsRequest): JobGroupLogs {
   const logs: JobGroupLogs = { state: 'read', stages: [], notes: [], archiveBytes: bytes.length }
-  if (truncated) {
-    logs.notes.push(
-      `The logs archive is larger than ${MAX_LOG_ARCHIVE_BYTES / 1024 / 1024} MiB: only that much of it was read.`
-    )
-  }
+  const bound = `${MAX_LOG_ARCHIVE_BYTES / 1024 / 1024} MiB`
+  if (truncated) logs.notes.push(`The logs archive is larger than ${bound}: only that much of it was read.`)
   const folder = `job-group-${request.jobGroupId}`
   const files = new Files(request.dir, logs.notes)
   const repacked = files.archive(['logs', `${folder}.zip`])
   const tails = new Map<string, LogTail>(request.stageIds.map((id) => [String(id), new LogTail(request.tailLines)]))
-  const open = (path: string[]): EntrySink => {
+  const entries: (() => void)[] = []
+  let notLogs = 0
+  const open = (checked: string[]): EntrySink | undefined => {
+    // The entry before is done: what it still holds goes into its files before the next entry starts.
+    for (const finish of entries.splice(0)) finish()
+    if (!LOG_NAME.test(checked.at(-1)!)) return void (notLogs += 1)
+    const path = cleanPath(checked, request.clean)
     const stageId = path.length >= 2 && path.at(-1) === 'job.log' ? path.at(-2)! : undefined
     const tail = stageId === undefined ? undefined : tails.get(stageId)
     const name = path.join('/')
     const file = files.open(['logs', folder, ...path])
     const packed = repacked?.entry(name)
-    if (tail && stageId)
-      logs.stages.push({
-        stageId: Number(stageId),
-        lineCount: 0,
-        tail: [],
-        telling: [],
-        file: file && `logs/${folder}/${name}`
-      })
+    const stage = { stageId: Number(stageId), lineCount: 0, tail: [], telling: [] }
+    if (tail) logs.stages.push({ ...stage, file: file && `logs/${folder}/${name}` })
+    const out = new Batched((text) => {
+      file?.write(text)
+      packed?.push(Buffer.from(text, 'utf8'))
+    })
     const splitter = new LineSplitter(request.clean, (line) => {
       tail?.add(line)
-      file?.write(`${line}\n`)
-      packed?.push(Buffer.from(`${line}\n`, 'utf8'))
+      out.add(`${line}\n`)
     })
-    return { data: (chunk) => splitter.write(chunk), end: () => splitter.end() }
+    // A last line without its end, in an entry where reading stopped, is kept too.
+    entries.push(() => (splitter.end(), out.flush()))
+    return { data: (chunk) => splitter.write(chunk), end: () => void (splitter.end(), out.flush()) }
   }
   const reading = readZip(bytes, { maxEntries: MAX_LOG_ENTRIES, maxUnpackedBytes: MAX_LOG_UNPACKED_BYTES }, open)
+  for (const finish of entries) finish()
   repacked?.close()
   files.closeAll()
   for (const stage of logs.stages) Object.assign(stage, fromTail(tails.get(String(stage.stageId))!))
-  // A cut archive ends in the middle of an entry: that was said above.
-  if (reading.stopped && !(truncated && reading.cutShort)) logs.notes.push(`Reading stopped: ${reading.stopped}.`)
-  for (const skipped of reading.skipped.slice(0, 5)) {
-    logs.notes.push(`Entry ${JSON.stringify(request.clean(skipped.name))} was not unpacked: ${skipped.reason}.`)
-  }
-  if (reading.skipped.length > 5) logs.notes.push(`${reading.skipped.length - 5} more entries were not unpacked.`)
+  logs.notes.push(...readingNotes(reading, truncated, request.clean))
+  if (notLogs > 0) logs.notes.push(`${notLogs} entries that are no logs by their names were not unpacked.`)
   if (repacked?.written) logs.archive = `logs/${folder}.zip`
   return logs
 }
 
+/** Where reading stopped and which entries were refused, in words. Pure. */
+function readingNotes(reading: ZipReading, truncated: boolean, clean: (text: string) => string): string[] {
+  const notes: string[] = []
+  // A cut archive ends in the middle of an entry: that was said already.
+  if (reading.stopped && !(truncated && reading.cutShort)) notes.push(`Reading stopped: ${reading.stopped}.`)
+  for (const skipped of reading.skipped.slice(0, 5)) {
+    notes.push(`Entry ${JSON.stringify(clean(skipped.name))} was not unpacked: ${skipped.reason}.`)
+  }
+  if (reading.skipped.length > 5) notes.push(`${reading.skipped.length - 5} more entries were not unpacked.`)
+  return notes
+}
+
+/** An entry's checked path with the secrets in its name removed (a `*` of `***` becomes `_`). Pure. */
+function cleanPath(segments: string[], clean: (text: string) => string): string[] {
+  return clean(segments.join('/'))
+    .split('/')
+    .map((segment) => segment.replace(/\*/g, '_'))
+    .filter((segment) => segment !== '' && segment !== '.' && segment !== '..')
+}
+
 function fromTail(tail: LogTail): Pick<StageLog, 'lineCount' | 'tail' | 'telling'> {
   return { lineCount: tail.count, tail: tail.lines, telling: tail.telling }
+}
+
+/** Lines written in pieces of about 64 kB: a syscall and a deflate push per line would be slow. */
+class Batched {
+  private parts: string[] = []
+  private size = 0
+  private readonly write: (text: string) => void
+
+  constructor(write: (text: string) => void) {
+    this.write = write
+  }
+
+  add(text: string): void {
+    this.parts.push(text)
+    this.size += text.length
+    if (this.size >= 65_536) this.flush()
+  }
+
+  flush(): void {
+    if (this.size === 0) return
+    const text = this.parts.join('')
+    this.parts = []
+    this.size = 0
+    this.write(text)
+  }
 }
 
 /** The report folder's files of one archive; a failure to write is noted once, and the reading goes on. */
@@ -133,15 +179,17 @@ class Files {
     this.notes = notes
   }
 
+  /** A new file; one that cannot be made (e.g. a name that is a folder already) is left out, and said once. */
   open(segments: string[]): FileWriter | undefined {
-    if (!this.dir || this.failed) return undefined
+    if (!this.dir) return undefined
     try {
       const writer = this.dir.open(segments)
       this.writers.push(writer)
       return writer
     } catch (error) {
+      if (!this.failed)
+        this.notes.push(`Not every log could be written to the report folder: ${(error as Error).message}.`)
       this.failed = true
-      this.notes.push(`The logs could not be written to the report folder: ${(error as Error).message}.`)
       return undefined
     }
   }
@@ -173,7 +221,7 @@ class Repacked {
 
   entry(name: string): { push(data: Uint8Array): void } {
     this.current?.push(new Uint8Array(0), true)
-    const file = new ZipDeflate(name, { level: 6 })
+    const file = new ZipDeflate(name, { level: 1 })
     this.zip.add(file)
     this.current = file
     this.written = true

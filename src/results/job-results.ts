@@ -5,11 +5,12 @@
  */
 import type { ApiClient, Budget } from '../api/api-client.ts'
 import type { Job } from '../api/job-groups.ts'
+import type { Written } from '../api/job-outputs.ts'
 import type { Config } from '../inputs/inputs.ts'
 import { appLink, type LogsPolicy } from '../inputs/results-inputs.ts'
 import { log } from '../shared/log.ts'
 import { redact } from '../shared/secrets.ts'
-import { readJobGroupLogs, type JobGroupLogs } from './job-logs.ts'
+import type { JobGroupLogs } from './job-logs.ts'
 import { readPublications, type Publications } from './publications.ts'
 import type { ReportDir } from './report-dir.ts'
 
@@ -34,6 +35,8 @@ export interface EndedJobGroup {
   id: number
   status?: string
   stages: Job[]
+  /** What it wrote (GET /outputs, read once it completed). */
+  written?: Written
 }
 
 /** What was read of one job group: undefined where nothing was asked. */
@@ -97,6 +100,8 @@ export class JobResults {
   private async logs(group: EndedJobGroup, budget: Budget): Promise<JobGroupLogs> {
     const failed = group.stages.filter((s) => s.status === 'Failed').map((s) => s.id)
     const stageIds = failed.length > 0 || group.status !== 'Failed' ? failed : group.stages.map((s) => s.id)
+    // Loaded only when logs are read: the ZIP library is no part of a run that needs none.
+    const { readJobGroupLogs } = await import('./job-logs.ts')
     const logs = await readJobGroupLogs(this.client, {
       jobGroupId: group.id,
       stageIds: stageIds.slice(0, MAX_TAILED_STAGES),

@@ -7,7 +7,7 @@ import { log } from '../shared/log.ts'
 import { registerSecret } from '../shared/secrets.ts'
 import { SECRET_INPUTS } from '../inputs/sign-in-inputs.ts'
 import { appendSummary, renderInputErrors } from '../report/summary.ts'
-import { invalidInputResult } from '../report/result.ts'
+import { invalidInputResult } from '../report/result-invalid.ts'
 import { openReportDir, publishResult } from './result-output.ts'
 
 /**

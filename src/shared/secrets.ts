@@ -3,6 +3,7 @@
  * writes (log lines, annotations, outputs, summary, PR comment), since servers sometimes echo what they received.
  */
 import * as core from '@actions/core'
+import { withoutCredentials } from './credentials.ts'
 
 const secrets = new Set<string>()
 
@@ -17,9 +18,12 @@ export function registerSecret(value: string): void {
   }
 }
 
-/** `text` with every registered secret replaced by `***`. */
+/**
+ * `text` with every registered secret replaced by `***`, and the credentials it names (a URL's `user:password@`,
+ * `password=…` pairs of connection strings) removed: server text can carry a database's.
+ */
 export function redact(text: string): string {
-  let out = text
+  let out = withoutCredentials(text)
   for (const secret of secrets) out = out.split(secret).join('***')
   return out
 }

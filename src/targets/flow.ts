@@ -7,11 +7,13 @@
 import type { ApiResponse, Budget } from '../api/api-client.ts'
 import { ApiError } from '../api/api-error.ts'
 import type { RunFlowRequest } from '../api/flow-request.ts'
-import { FlowsApi, type RunFlowAnswer } from '../api/flows-api.ts'
+import { FlowsApi, type RunFlowAnswer, type RunFlowItem } from '../api/flows-api.ts'
 import { isId, isTerminal, type Job, type JobGroup, type JobGroupsApi, type JobStatus } from '../api/job-groups.ts'
 import { log, quietly } from '../shared/log.ts'
 import { formatMs } from '../shared/format.ts'
-import { mergeWritten, overallStatus, pageUrl, partOf, positive, type RunPart } from '../report/run-parts.ts'
+import { mergeWritten } from '../api/job-outputs.ts'
+import { listOf } from '../api/lists.ts'
+import { overallStatus, pageUrl, partOf, positive, type RunPart } from '../report/run-parts.ts'
 import { inBatches, JobGroupSet } from './job-group-set.ts'
 import { readJobGroup } from './job-group-run.ts'
 import { pastRuns, type PastRuns } from './past-runs.ts'
@@ -58,7 +60,7 @@ export class FlowRun extends JobGroupSet implements RunKind {
       unsettled,
       send: () => this.flows.runFlow(this.flowId, this.body, ctx),
       read: (response) => {
-        const count = Array.isArray(response.data?.data) ? response.data.data.length : 0
+        const count = listOf(response.data).length
         if (count <= MAX_JOB_GROUPS) return this.started(response)
         const what = `the server named ${count} job groups, more than the ${MAX_JOB_GROUPS} this action follows`
         throw mayHaveStarted(unsettled, what, response.requestId)
@@ -115,7 +117,12 @@ export class FlowRun extends JobGroupSet implements RunKind {
       status: statuses.every((st) => st !== undefined) ? overallStatus(statuses) : undefined,
       ...spanOf(groups),
       stages: reads.flatMap((r) => r.stages),
-      jobGroups: reads.map((r, i) => ({ id: ids[i]!, status: groups[i]?.status, stages: r.stages })),
+      jobGroups: reads.map((r, i) => ({
+        id: ids[i]!,
+        status: groups[i]?.status,
+        stages: r.stages,
+        written: r.written
+      })),
       written: mergeWritten(reads.map((r) => r.written)),
       parts: groups.map((g) => partOf(g))
     }
@@ -147,7 +154,7 @@ export class FlowRun extends JobGroupSet implements RunKind {
   }
 
   private started(response: ApiResponse<RunFlowAnswer>): Started | undefined {
-    const data = Array.isArray(response.data?.data) ? response.data.data : []
+    const data = listOf(response.data) as RunFlowItem[]
     const ids = data.map((item) => positive(item?.id))
     if (ids.length === 0 || ids.some((id) => id === undefined)) return undefined
     const jobGroupIds = ids as number[]

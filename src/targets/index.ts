@@ -27,6 +27,8 @@ export function runKindFor(config: Config, api: JobGroupsApi): RunKind {
     }
     case 'plan':
       return new PlanRun(api, target.planId, config)
+    case 'none':
+      throw new Error('No run target: a dry run without one only signs in, and runs nothing.')
   }
 }
 

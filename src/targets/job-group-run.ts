@@ -9,11 +9,11 @@ import {
   type CancelOutcome,
   type Job,
   type JobGroup,
-  type JobGroupOutputs,
   type JobGroupsApi,
   type JobStatus
 } from '../api/job-groups.ts'
-import { quietly } from '../shared/log.ts'
+import type { Written } from '../api/job-outputs.ts'
+import { log, quietly } from '../shared/log.ts'
 import type { RunDetails, RunRef } from './run-kind.ts'
 
 /** For this long after this step created a job group, a 404 on it is a lagging read, not an answer. */
@@ -51,7 +51,7 @@ export class JobGroupRun {
       finishedAt: isTerminal(group?.status) && Number.isFinite(updated) ? updated : undefined,
       stages,
       written,
-      jobGroups: [{ id: ref.id, status: group?.status ?? status, stages }]
+      jobGroups: [{ id: ref.id, status: group?.status ?? status, stages, written }]
     }
   }
 }
@@ -62,14 +62,21 @@ export async function readJobGroup(
   id: number,
   budget: Budget,
   status?: JobStatus
-): Promise<{ group?: JobGroup; stages: Job[]; written?: JobGroupOutputs }> {
+): Promise<{ group?: JobGroup; stages: Job[]; written?: Written }> {
   const read = await quietly(`GET /v4/jobGroups/${id} for the report`, () => api.get(id, budget))
   // A status that is no string (or no status at all) tells nothing: it never reaches the report.
   const group = read && { ...read, status: isStatus(read.status) ? read.status : undefined }
   const stages = (await quietly(`GET /v4/jobGroups/${id}/jobs`, () => api.stages(id, budget))) ?? []
+  // A failed job group may have written some of its outputs; a read that fails is said, and changes nothing else.
+  const ended = status ?? group?.status
   const written =
-    (status ?? group?.status) === 'Complete'
-      ? await quietly(`GET /v4/jobGroups/${id}/outputs`, () => api.outputs(id, budget))
+    ended === 'Complete' || ended === 'Failed'
+      ? await api.outputs(id, budget).catch((error: unknown) => {
+          log.warning(
+            `Could not read what job ${id} wrote (GET /v4/jobGroups/${id}/outputs): ${(error as Error).message}`
+          )
+          return undefined
+        })
       : undefined
   return { group, stages, written }
 }

@@ -1,16 +1,19 @@
 /**
  * Plan run: `POST /v4/plans/{id}/run` starts a plan snapshot run, waited on with `GET /v4/planSnapshotRuns/{id}`
  * and cancelled with `POST /v4/planSnapshotRuns/{id}/cancel`. Its tasks and their job groups come from
- * `GET /v4/plans/{id}/full`. A plan with missing flow references fails at once. As for a flow run, its start is
- * never sent again once it may have reached the server.
+ * `GET /v4/plans/{id}/full` of the run's **snapshot** plan, where its task runs live (plan-tasks.ts). A plan with
+ * missing flow references fails at once. As for a flow run, its start is never sent again once it may have
+ * reached the server.
  */
 import type { ApiResponse, Budget } from '../api/api-client.ts'
-import { FlowsApi, type PlanNode, type RunPlanAnswer } from '../api/flows-api.ts'
+import { FlowsApi, type RunPlanAnswer } from '../api/flows-api.ts'
 import { isTerminal, type CancelOutcome, type Job, type JobGroupsApi, type JobStatus } from '../api/job-groups.ts'
 import { quietly } from '../shared/log.ts'
-import { mergeWritten, overallStatus, pageUrl, partOf, positive, type RunPart } from '../report/run-parts.ts'
+import { mergeWritten } from '../api/job-outputs.ts'
+import { overallStatus, pageUrl, partOf, positive, type RunPart } from '../report/run-parts.ts'
 import { MAX_DETAILED_JOB_GROUPS } from './flow.ts'
 import { NEW_JOB_GROUP_MS, readJobGroup } from './job-group-run.ts'
+import { planTaskRuns, snapshotIds } from './plan-tasks.ts'
 import type { RunDetails, RunKind, RunRef, StartContext, Started } from './run-kind.ts'
 import { startOnce } from './start-retries.ts'
 import type { AppLinks } from '../inputs/results-inputs.ts'
@@ -24,6 +27,10 @@ export class PlanRun implements RunKind {
   private readonly links: AppLinks
   /** When this step started the plan run (epoch ms); 0 in the post step. */
   private createdAt = 0
+  /** The snapshot plan the run was made on, once the run named it or its task runs were found there. */
+  private snapshotId?: number
+  /** The run was asked which snapshot it was made on (it may name none). */
+  private snapshotAsked = false
 
   constructor(api: JobGroupsApi, planId: number | undefined, links: AppLinks) {
     this.api = api
@@ -73,6 +80,7 @@ export class PlanRun implements RunKind {
 
   async details(ref: RunRef, budget: Budget): Promise<RunDetails> {
     const run = await quietly(`GET /v4/planSnapshotRuns/${ref.id}`, () => this.flows.planRun(ref.id, budget))
+    if (run) this.learnSnapshot(run.plan?.id)
     const parts = (await quietly("Reading the plan's tasks", () => this.parts(ref, budget))) ?? []
     const ids = parts.flatMap((p) => (p.jobGroupId === undefined ? [] : [p.jobGroupId]))
     const reads = await Promise.all(
@@ -84,23 +92,54 @@ export class PlanRun implements RunKind {
     }
     return {
       status: run?.status,
-      createdAt: epochMs(run?.startedAt),
-      finishedAt: epochMs(run?.finishedAt),
+      createdAt: epochMs(run?.startedAt ?? undefined),
+      finishedAt: epochMs(run?.finishedAt ?? undefined),
       stages: reads.flatMap((r) => r.stages),
       jobGroups: reads.map((r, i) => ({
         id: ids[i]!,
         status: r.group?.status ?? parts.find((p) => p.jobGroupId === ids[i])?.status,
-        stages: r.stages
+        stages: r.stages,
+        written: r.written
       })),
       written: mergeWritten(reads.map((r) => r.written)),
       parts: parts.map((p) => ({ ...p, ...read(p.jobGroupId), task: p.task }))
     }
   }
 
-  /** The plan's tasks with this run's job groups; a task without one is a part of its own. */
+  /**
+   * The plan's tasks with this run's job groups, from the snapshot plan the run was made on: the one it names, else
+   * the first of the original plan and its latest snapshots that holds a task run of this run. A task without a job
+   * group is a part of its own; [] when no plan read shows this run.
+   */
   private async parts(ref: RunRef, budget: Budget): Promise<RunPart[]> {
     if (this.planId === undefined) return []
-    return planParts(await this.flows.planNodes(this.planId, budget), ref.id)
+    const look = async (
+      id: number,
+      snapshot: boolean
+    ): Promise<ReturnType<typeof planTaskRuns> & { plan: unknown }> => {
+      const plan = await this.flows.plan(id, budget, snapshot)
+      return { plan, ...planTaskRuns(plan, ref.id) }
+    }
+    if (!this.snapshotAsked) this.learnSnapshot((await this.flows.planRun(ref.id, budget))?.plan?.id)
+    // The snapshot the run names is its own: its tasks are shown, also before any of them ran.
+    if (this.snapshotId !== undefined) return (await look(this.snapshotId, true)).parts
+    const original = await look(this.planId, false)
+    if (original.found) return original.parts
+    for (const id of snapshotIds(original.plan).filter((s) => s !== this.planId)) {
+      const candidate = await look(id, true)
+      if (candidate.found) {
+        this.snapshotId = id
+        return candidate.parts
+      }
+    }
+    return []
+  }
+
+  /** The plan id the run's answer names, as its snapshot when it is not the original plan's own. */
+  private learnSnapshot(id: unknown): void {
+    this.snapshotAsked = true
+    const snapshot = positive(id)
+    if (snapshot !== this.planId) this.snapshotId ??= snapshot
   }
 
   private started(planId: number, response: ApiResponse<RunPlanAnswer>): Started | undefined {
@@ -123,20 +162,6 @@ export class PlanRun implements RunKind {
       planRunId: id
     }
   }
-}
-
-/** Each task's job groups in this plan run, in task order. Pure. */
-export function planParts(nodes: PlanNode[], planRunId: number): RunPart[] {
-  return nodes.flatMap((node, i) => {
-    const task = typeof node?.name === 'string' ? node.name : `task ${i + 1}`
-    const runs = Array.isArray(node?.planTaskSnapshotRuns) ? node.planTaskSnapshotRuns : []
-    const results = runs.find((r) => r?.planSnapshotRun?.id === planRunId)?.planFlowTaskRunResults
-    const groups = (Array.isArray(results) ? results : []).flatMap((r) => {
-      const id = positive(r?.jobGroup?.id)
-      return id === undefined ? [] : [{ task, jobGroupId: id, status: r.jobGroup?.status }]
-    })
-    return groups.length > 0 ? groups : [{ task }]
-  })
 }
 
 function epochMs(text: string | undefined): number | undefined {

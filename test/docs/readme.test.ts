@@ -248,7 +248,7 @@ describe('the example checks catch', () => {
     const quick = readmeExample('Quick start')
     const flows = checkExample(example(`# readme-test: emulator=flow\n${quick.code}`), contract)
     expect((await runExample('README.md:10', flows.workflow!, flows.markers, context)).problems).toEqual([
-      "README.md:10: unknown emulator setup 'flow' (known: default, flows, plans, aac, quality)"
+      "README.md:10: unknown emulator setup 'flow' (known: default, flows, plans, failing, aac, quality)"
     ])
     const vars = checkExample(example(edited(quick.code, 'recipe-id: 7', 'recipe-id: ${{ vars.RECIPE }}')), contract)
     expect((await runExample('README.md:10', vars.workflow!, vars.markers, context)).problems).toEqual([

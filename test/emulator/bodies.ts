@@ -1,5 +1,7 @@
 // The JSON bodies the API answers for a job group, per API-NOTES.md "Calls" and the spec's schemas
 // (LRunJobResult, LJobGroup, LBaseJobResponse, LJobGroupCancelInformation, LJobFilesAndTablesOutputListResponse).
+// Shapes from REAL-API-SHAPES.md: S1 (the client generated from the AAC spec) for outputs and stage errors.
+import { DB_PASSWORD } from '../support/fake-tokens.ts'
 import { prop, stageAt, statusAt, updatedAtOf } from './jobs.ts'
 import type { JobGroup } from './jobs.ts'
 import type { JobGroupView, OutputLists } from './types.ts'
@@ -39,7 +41,11 @@ export function jobGroupBody(group: JobGroup, t: number): object {
   }
 }
 
-/** GET /v4/jobGroups/{id}/jobs. */
+/**
+ * GET /v4/jobGroups/{id}/jobs: {data: [stage…]} (S1 LJobList). S1 types a stage's `errorMessage` as an object:
+ * a failing stage shows `{message}` (inferred: the field name, as REAL-API-SHAPES.md reads it), or the
+ * scenario's own `errorObject`; other stages show null, as the old vendor pages do.
+ */
 export function jobsBody(group: JobGroup, t: number): object {
   const executionLanguage = execution(group)
   return {
@@ -50,7 +56,7 @@ export function jobsBody(group: JobGroup, t: number): object {
         status: state.status,
         jobType: stage.jobType,
         percentComplete: state.percentComplete,
-        errorMessage: state.errorMessage,
+        errorMessage: state.errorMessage === null ? null : (stage.errorObject ?? { message: state.errorMessage }),
         executionLanguage,
         createdAt: iso(state.createdAt),
         updatedAt: iso(state.updatedAt),
@@ -60,7 +66,7 @@ export function jobsBody(group: JobGroup, t: number): object {
   }
 }
 
-/** GET /v4/jobGroups/{id}/outputs: what the job wrote, once Complete. */
+/** GET /v4/jobGroups/{id}/outputs (S1 LJobFilesAndTablesOutputListResponse): what the job wrote, once Complete. */
 export function outputsBody(group: JobGroup, t: number): OutputLists {
   if (statusAt(group, t) !== 'Complete') return { files: [], tables: [] }
   return group.scenario.outputs ?? defaultOutputs(group)
@@ -83,17 +89,42 @@ export function jobGroupView(group: JobGroup, t: number): JobGroupView {
     canceled: group.canceledAt !== undefined,
     origin: group.origin,
     overrides: group.overrides,
-    runParameters: group.runParameters
+    runParameters: group.runParameters,
+    ignoreRecipeErrors: group.ignoreRecipeErrors
   }
 }
 
-// inferred: the docs name only {files, tables}; the items' fields here ({id, path, format} and
-// {id, tableName, path}) mirror the writesettings / publications request fields.
+/**
+ * A database connection string as a real server may give it: with a password in it (REAL-API-SHAPES.md says to
+ * treat `databaseConnectString` as holding credentials). inferred: the form, a JDBC URL with user and password.
+ */
+export const EMULATOR_DB_CONNECT_STRING = `jdbc:postgresql://etl:${DB_PASSWORD}@db.emulator.test:5432/analytics`
+
+/**
+ * S1: a file is {uri, fileType (FILE | DIRECTORY), isPrimaryOutput}; a table is {vendor, databaseConnectString,
+ * relationalPath (e.g. database and schema), table, action, query (array)}. inferred: the values (an s3 uri, a
+ * Postgres table, the query as a list of SQL statements).
+ */
 function defaultOutputs(group: JobGroup): OutputLists {
-  const base = `/trifacta/queryResults/emulator/recipe_${group.recipeId}/${group.id}`
+  const table = `recipe_${group.recipeId}`
   return {
-    files: [{ id: group.id * 10, path: `${base}/output.csv`, format: 'csv' }],
-    tables: [{ id: group.id * 10 + 1, tableName: `recipe_${group.recipeId}`, path: ['emulator', 'public'] }]
+    files: [
+      {
+        uri: `s3://emulator-bucket/queryResults/${table}/${group.id}/output.csv`,
+        fileType: 'FILE',
+        isPrimaryOutput: true
+      }
+    ],
+    tables: [
+      {
+        vendor: 'postgres',
+        databaseConnectString: EMULATOR_DB_CONNECT_STRING,
+        relationalPath: ['analytics', 'public'],
+        table,
+        action: 'create',
+        query: [`CREATE TABLE "analytics"."public"."${table}" AS SELECT * FROM "job_${group.id}"`]
+      }
+    ]
   }
 }
 

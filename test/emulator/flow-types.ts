@@ -14,6 +14,8 @@ export interface FlowOutputSpec {
 }
 
 export interface FlowSpec {
+  /** What GET /v4/flows/{id} names it; default `Flow <id>`. */
+  name?: string
   outputs: FlowOutputSpec[]
 }
 
@@ -39,6 +41,17 @@ export interface PlanSpec {
   validationStatus?: ValidationStatus
   /** POST /cancel reports `failedToCancelSomeJobs: true` and leaves the running task's job groups running. */
   failToCancelSomeJobs?: boolean
+  /**
+   * 'per-run' (default): every run makes a new snapshot of the plan; 'reuse': runs share the plan's latest snapshot,
+   * whose nodes then hold the task runs of several runs (inferred: a plan unchanged since its last snapshot).
+   */
+  snapshots?: 'per-run' | 'reuse'
+  /**
+   * 'snapshot' (default): GET /v4/planSnapshotRuns/{id} names the snapshot's plan in `plan` (S1 and a third-party
+   * toolkit's notes); 'absent': no `plan` field, so a client must find the snapshot as S2 does, through the plan's
+   * `planSnapshots.data` (inferred: an edition that leaves it out; S2 never reads it).
+   */
+  runPlanRef?: 'snapshot' | 'absent'
 }
 
 /** 'standard': Trifacta / Dataprep Standard, where every flow-run and plan-run call is refused. */
@@ -94,6 +107,8 @@ export interface PlanTaskRunView {
 export interface PlanRunView {
   id: number
   planId: number
+  /** The snapshot plan's id the run was made on. */
+  snapshotId: number
   /** What GET /v4/planSnapshotRuns/{id} shows as `status` now. */
   status: string
   validationStatus: ValidationStatus

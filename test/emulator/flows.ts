@@ -1,7 +1,8 @@
 // Flow runs: POST /v4/flows/{id}/run starts one job group per output, each a plain job group of the JobStore (so
 // the /v4/jobGroups routes serve them too); GET /v4/flowRuns/{id}… derive everything from those job groups.
 // Source: AAC-AUTH-FLOWS-PLANS.md "Running a whole flow"; names and types from aac-v4-jobgroup-derived.json
-// (LFlowRunRequest, LRunFlowResult, LRunJobResult, LAsyncRunJobResult, LFlowRun, LFlowRunStatus).
+// (LFlowRunRequest, LRunFlowResult, LRunJobResult, LAsyncRunJobResult, LFlowRun, LFlowRunStatus), which is S1 of
+// REAL-API-SHAPES.md (lists enveloped as {data: […]}, the status Created while the run runs).
 import { jobGroupBody, jobGroupView, runJobBody } from './bodies.ts'
 import type { FlowOutputSpec, FlowRunView, FlowSpec, OutputRunView } from './flow-types.ts'
 import { isTerminal, positiveInteger, seenBy, statusAt, updatedAtOf } from './jobs.ts'
@@ -106,6 +107,16 @@ export class FlowRuns {
   }
 
   /**
+   * GET /v4/flows/{id}: the flow itself (read by a client that checks a run without starting it).
+   * inferred: no source gives its fields; id and name, as the other resources have them.
+   */
+  describe(flowId: number): Reply {
+    const flow = this.flows[flowId]
+    if (flow === undefined) return notFound(`flow with id ${flowId} does not exist`)
+    return json(200, { id: flowId, name: flow.name ?? `Flow ${flowId}` })
+  }
+
+  /**
    * GET /v4/flowRuns/{id} (LFlowRun: id, createdAt, updatedAt, flow; no status in the spec).
    * inferred: updatedAt is the last status change of its job groups.
    */
@@ -116,7 +127,7 @@ export class FlowRuns {
     })
   }
 
-  /** GET /v4/flowRuns/{id}/status: a bare JSON string (or the status a 'stale' fault pins). */
+  /** GET /v4/flowRuns/{id}/status (S1 LFlowRunStatus): a bare JSON string (or the status a 'stale' fault pins). */
   status(id: number, now: number, replica?: Replica): Reply {
     return this.with(id, replica, (run) => json(200, replica?.status ?? flowRunStatus(run, now)))
   }
@@ -254,8 +265,13 @@ function outputOverrides(request: RunFlowRequest, name: string): unknown {
   return { execution: request.execution, ...(isObject(own) ? own : {}) }
 }
 
+/**
+ * S1's enum of a flow run's status is Complete, Canceled, Created, Failed, and its doc says the status combines its
+ * job groups': a running flow run reads `Created` until every job group ended (REAL-API-SHAPES.md).
+ */
 function flowRunStatus(run: FlowRun, t: number): string {
-  return combinedStatus(groupsOf(run), t)
+  const status = combinedStatus(groupsOf(run), t)
+  return isTerminal(status) ? status : 'Created'
 }
 
 function groupsOf(run: FlowRun): JobGroup[] {

@@ -2,6 +2,7 @@ export { Emulator } from './server.ts'
 export { DEFAULT_CLIENT_ID, TokenServer } from './oauth.ts'
 export { startAacEmulator } from './aac.ts'
 export type { AacEmulator, AacEmulatorOptions } from './aac.ts'
+export type { TestModeSupport } from './checks.ts'
 export type {
   AccessTokenClaims,
   RefreshTokenState,
@@ -45,5 +46,7 @@ export type {
   PlanTaskSpec,
   ValidationStatus
 } from './flow-types.ts'
+export type { HistoryEndpoint, HistoryOptions } from './history.ts'
+export { EMULATOR_DB_CONNECT_STRING } from './bodies.ts'
 export type { ColumnProfileSpec, OutputProfileSpec, ProfileCalls, ProfileSpec, RuleProfileSpec } from './profiles.ts'
 export type { LogArchiveSpec, LogEntrySpec, LogsCall } from './results.ts'

@@ -28,6 +28,8 @@ export interface Stage {
   /** How the stage ends when nobody cancels the job group. */
   readonly outcome: TerminalStatus
   readonly errorMessage: string | null
+  /** Shown as the failing stage's `errorMessage` instead of `{message: errorMessage}`. */
+  readonly errorObject?: Record<string, unknown>
 }
 
 export interface JobGroup {
@@ -42,6 +44,8 @@ export interface JobGroup {
   readonly executionId?: string
   readonly overrides?: unknown
   readonly runParameters?: unknown
+  /** The request's top-level ignoreRecipeErrors (S1), as received. */
+  readonly ignoreRecipeErrors?: unknown
   readonly origin: JobGroupOrigin
   readonly ranfrom: RanFrom
   /** The flow run that created this job group (POST /v4/flows/{id}/run). */
@@ -56,6 +60,7 @@ export interface NewJobGroup {
   executionId?: string
   overrides?: unknown
   runParameters?: unknown
+  ignoreRecipeErrors?: unknown
   /** Default 'api'. */
   origin?: JobGroupOrigin
   /** Default 'api'. */
@@ -97,6 +102,7 @@ export class JobStore {
       executionId: input.executionId,
       overrides: input.overrides,
       runParameters: input.runParameters,
+      ignoreRecipeErrors: input.ignoreRecipeErrors,
       origin: input.origin ?? 'api',
       ranfrom: input.ranfrom ?? 'api',
       flowRunId: input.flowRunId
@@ -238,12 +244,13 @@ function planStages(scenario: Scenario, createdAt: number, firstId: number): Sta
     startAt: i < running ? Math.round(runStart + i * stageMs) : finishAt,
     endAt: i < running ? Math.round(runStart + (i + 1) * stageMs) : finishAt,
     outcome: stageOutcome(i, failing),
-    errorMessage: i === failing ? (spec.errorMessage ?? DEFAULT_ERROR_MESSAGE) : null
+    errorMessage: i === failing ? (spec.errorMessage ?? DEFAULT_ERROR_MESSAGE) : null,
+    errorObject: i === failing ? spec.errorObject : undefined
   }))
 }
 
 function failingStage(stages: StageSpec[]): number {
-  const marked = stages.findIndex((stage) => stage.errorMessage !== undefined)
+  const marked = stages.findIndex((stage) => stage.errorMessage !== undefined || stage.errorObject !== undefined)
   return marked >= 0 ? marked : stages.length - 1
 }
 

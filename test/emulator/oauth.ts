@@ -48,6 +48,13 @@ export interface TokenServerOptions {
   accessTokenLifetimeSeconds?: number
   /** Lifetime of refresh tokens in seconds; default unlimited (AAC: 1 to 365 days, chosen by the user). */
   refreshTokenLifetimeSeconds?: number
+  /**
+   * How a token answer tells when its refresh token expires (with a finite `refreshTokenLifetimeSeconds`):
+   * 'expires-in' adds `refresh_token_expires_in` (seconds), 'jwt' makes refresh tokens JWTs with an `exp` claim;
+   * default neither (the answer says nothing of it). inferred: AAC-AUTH-FLOWS-PLANS.md says only that the
+   * lifetime is chosen at creation; RFC 6749 defines no such field, and these are the two forms clients meet.
+   */
+  refreshTokenExpiry?: 'expires-in' | 'jwt'
   /** `sub` of tokens from the refresh grant; default 'emulator-user@example.com'. */
   subject?: string
   /** Wait this long before carrying out each token call (so concurrent calls overlap); default 0. */
@@ -136,6 +143,7 @@ export class TokenServer implements AccessTokenVerifier {
   private readonly refreshMs: number
   private readonly subject: string
   private readonly reuseRevokesFamily: boolean
+  private readonly refreshExpiry: TokenServerOptions['refreshTokenExpiry']
   private readonly signingKey = randomBytes(32)
   private readonly refreshTokens = new Map<string, RefreshRecord>()
   private readonly revokedJtis = new Set<string>()
@@ -187,6 +195,7 @@ export class TokenServer implements AccessTokenVerifier {
     this.refreshMs = (options.refreshTokenLifetimeSeconds ?? Infinity) * 1000
     this.subject = options.subject ?? DEFAULT_SUBJECT
     this.reuseRevokesFamily = options.reuseRevokesFamily ?? false
+    this.refreshExpiry = options.refreshTokenExpiry
     this.delayMs = options.delayMs ?? 0
     this.clockOffsetMs = options.clockOffsetMs ?? 0
   }
@@ -235,7 +244,8 @@ export class TokenServer implements AccessTokenVerifier {
 
   verifyAccessToken(token: string, now = this.now()): AccessTokenState {
     const claims = this.claimsOf(token)
-    if (claims === undefined || this.revokedJtis.has(claims.jti)) return 'unknown'
+    // A refresh token that is a JWT ('jwt' refreshTokenExpiry) is signed alike but is no access token.
+    if (claims === undefined || this.revokedJtis.has(claims.jti) || this.refreshTokens.has(token)) return 'unknown'
     return now >= claims.exp * 1000 ? 'expired' : 'valid'
   }
 
@@ -449,6 +459,10 @@ export class TokenServer implements AccessTokenVerifier {
   private tokenAnswer(accessToken: string, refreshToken?: string): Reply {
     const body: Record<string, unknown> = { access_token: accessToken }
     if (refreshToken !== undefined) body.refresh_token = refreshToken
+    const expiresAt = refreshToken === undefined ? undefined : this.refreshTokens.get(refreshToken)?.expiresAt
+    if (this.refreshExpiry === 'expires-in' && expiresAt !== undefined && Number.isFinite(expiresAt)) {
+      body.refresh_token_expires_in = Math.floor((expiresAt - Date.now()) / 1000)
+    }
     return { status: 200, body: { ...body, token_type: 'Bearer', expires_in: this.accessSeconds } }
   }
 
@@ -459,8 +473,11 @@ export class TokenServer implements AccessTokenVerifier {
   }
 
   private newRefreshToken(clientId: string, subject: string, family?: string): string {
-    const token = randomBytes(32).toString('base64url')
     const expiresAt = Date.now() + this.refreshMs
+    const token =
+      this.refreshExpiry === 'jwt' && Number.isFinite(expiresAt)
+        ? this.signed({ exp: Math.floor(expiresAt / 1000), jti: randomUUID() })
+        : randomBytes(32).toString('base64url')
     this.refreshTokens.set(token, { clientId, subject, family: family ?? token, expiresAt, state: 'active' })
     this.latestRefresh = token
     return token
@@ -477,11 +494,15 @@ export class TokenServer implements AccessTokenVerifier {
       exp: Math.ceil(now / 1000 + this.accessSeconds),
       jti: randomUUID()
     }
-    const header = base64url({ alg: 'HS256', typ: 'JWT' })
-    const unsigned = `${header}.${base64url(claims)}`
-    const token = `${unsigned}.${this.sign(unsigned).toString('base64url')}`
+    const token = this.signed(claims)
     this.latestAccess = token
     return token
+  }
+
+  private signed(claims: object): string {
+    const header = base64url({ alg: 'HS256', typ: 'JWT' })
+    const unsigned = `${header}.${base64url(claims)}`
+    return `${unsigned}.${this.sign(unsigned).toString('base64url')}`
   }
 
   private sign(text: string): Buffer {

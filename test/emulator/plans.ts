@@ -1,11 +1,14 @@
 // Plan snapshot runs: POST /v4/plans/{id}/run runs the plan's tasks one after the other, a task being one plain
 // job group per output of its flow. A task's job groups are created when the task before it has completed, dated
 // at that instant: `advance` catches up before every request, so what a client sees does not depend on how often
-// it polls. Source: AAC-AUTH-FLOWS-PLANS.md "Running a plan".
+// it polls. Every run is made on a snapshot of the plan (a plan of its own), where its task runs sit (S2 of
+// REAL-API-SHAPES.md; the bodies are in plan-bodies.ts). Source: AAC-AUTH-FLOWS-PLANS.md "Running a plan".
 import type { FlowOutputSpec, FlowSpec, PlanRunView, PlanSpec, PlanTaskSpec, ValidationStatus } from './flow-types.ts'
 import { combinedStatus, isObject, lastUpdate, objectBody, outputRunView, startOutput } from './flows.ts'
 import type { OutputRun, RunBy, RunRequest, ScenarioFor } from './flows.ts'
-import { isTerminal, seenBy, statusAt } from './jobs.ts'
+import { isTerminal, seenBy } from './jobs.ts'
+import { originalPlanBody, planSnapshotRunBody, snapshotPlanBody } from './plan-bodies.ts'
+import type { RunShape, Snapshot } from './plan-bodies.ts'
 import type { JobGroup, JobStore, Replica } from './jobs.ts'
 import { json, notFound, validationFailed } from './replies.ts'
 import type { Reply } from './replies.ts'
@@ -13,6 +16,8 @@ import type { JobGroupOrigin, JobScenario } from './types.ts'
 
 // inferred: plan-snapshot-run ids live in their own range, apart from job-group and flow-run ids.
 const FIRST_PLAN_SNAPSHOT_RUN_ID = 3001
+// inferred: snapshot plans are plans with ids of their own, in a range apart from the configured plans' ids.
+const FIRST_SNAPSHOT_ID = 60_001
 
 interface PlanTask {
   readonly name: string
@@ -28,6 +33,10 @@ interface Plan {
   readonly tasks: readonly PlanTask[]
   readonly validationStatus: ValidationStatus
   readonly failToCancelSomeJobs: boolean
+  readonly createdAt: number
+  readonly nodeIds: readonly number[]
+  readonly snapshotMode: 'per-run' | 'reuse'
+  readonly runPlanRef: 'snapshot' | 'absent'
 }
 
 interface TaskRun {
@@ -38,6 +47,8 @@ interface TaskRun {
 interface PlanRun {
   readonly id: number
   readonly plan: Plan
+  /** The snapshot of the plan this run was made on. */
+  readonly snapshot: Snapshot
   readonly createdAt: number
   readonly executionId?: string
   readonly planNodeOverrides?: unknown
@@ -48,17 +59,18 @@ interface PlanRun {
   readonly taskRuns: TaskRun[]
   /** Set by POST /cancel while the run was running. */
   canceledAt?: number
-  /** POST /cancel was called (failedToCancelSomeJobs is shown from then on). */
-  cancelAsked: boolean
   failedToCancelSomeJobs: boolean
 }
 
 export class PlanRuns {
   private readonly plans = new Map<number, Plan>()
   private readonly runs = new Map<number, PlanRun>()
+  /** Every snapshot by its plan id, with the plan it is a snapshot of. */
+  private readonly snapshots = new Map<number, { plan: Plan; snapshot: Snapshot }>()
   private readonly store: JobStore
   private readonly scenarioFor: ScenarioFor
   private nextId = FIRST_PLAN_SNAPSHOT_RUN_ID
+  private nextSnapshotId = FIRST_SNAPSHOT_ID
 
   constructor(
     plans: Readonly<Record<number, PlanSpec>>,
@@ -66,9 +78,22 @@ export class PlanRuns {
     store: JobStore,
     scenarioFor: ScenarioFor
   ) {
-    for (const [id, spec] of Object.entries(plans)) this.plans.set(Number(id), resolvePlan(Number(id), spec, flows))
+    const createdAt = Date.now()
+    for (const [id, spec] of Object.entries(plans)) {
+      if (Number(id) >= FIRST_SNAPSHOT_ID) throw new Error(`plans[${id}]: ids from ${FIRST_SNAPSHOT_ID} are snapshots'`)
+      this.plans.set(Number(id), resolvePlan(Number(id), spec, flows, createdAt))
+    }
     this.store = store
     this.scenarioFor = scenarioFor
+  }
+
+  /**
+   * GET /v4/plans/{id}: the plan itself (read by a client that checks a run without starting it).
+   * inferred: id and name, the fields S1's plan shares with GET /v4/plans/{id}/full (REAL-API-SHAPES.md).
+   */
+  describe(planId: number): Reply {
+    const plan = this.plans.get(planId)
+    return plan ? json(200, { id: plan.id, name: plan.name }) : notFound(`plan with id ${planId} does not exist`)
   }
 
   /** POST /v4/plans/{id}/run (runPlan). */
@@ -90,13 +115,13 @@ export class PlanRuns {
     const run: PlanRun = {
       id: this.nextId++,
       plan,
+      snapshot: this.snapshotFor(plan, now),
       createdAt: now,
       executionId,
       planNodeOverrides,
       origin: by.origin ?? 'api',
       scenario: by.scenario,
       taskRuns: [],
-      cancelAsked: false,
       failedToCancelSomeJobs: false
     }
     this.runs.set(run.id, run)
@@ -106,12 +131,9 @@ export class PlanRuns {
     return json(201, { validationStatus: plan.validationStatus, planSnapshotRunId: run.id })
   }
 
-  /** GET /v4/planSnapshotRuns/{id} (its status pinned by a 'stale' fault's `status`). */
+  /** GET /v4/planSnapshotRuns/{id} (S1; its status pinned by a 'stale' fault's `status`). */
   get(id: number, now: number, replica?: Replica): Reply {
-    return this.with(id, replica, (run) => {
-      const body = runBody(run, now)
-      return json(200, replica?.status === undefined ? body : { ...body, status: replica.status })
-    })
+    return this.with(id, replica, (run) => json(200, runBody(run, now, replica?.status)))
   }
 
   /**
@@ -127,40 +149,33 @@ export class PlanRuns {
         const running = run.failedToCancelSomeJobs ? [] : groupsOf(run.taskRuns.at(-1))
         for (const group of running) this.store.cancel(group, now)
       }
-      run.cancelAsked = true
       return json(200, runBody(run, now))
     })
   }
 
   /**
-   * GET /v4/plans/{id}/full: planNodes[].planTaskSnapshotRuns[].planFlowTaskRunResults[].jobGroup, the path a
-   * third-party connector reads (AAC-AUTH-FLOWS-PLANS.md). inferred: everything else in it (ids, names, one
-   * planTaskSnapshotRun per plan snapshot run that reached the task, oldest first, naming its planSnapshotRun, and
-   * one planFlowTaskRunResult per job group). A lagging replica leaves out the runs and task runs it has not seen.
+   * GET /v4/plans/{id}/full: the original plan (its snapshots in `planSnapshots.data`), or a snapshot plan with its
+   * runs' task runs (plan-bodies.ts). S2 asks for a snapshot with `ensureOriginal=false`; inferred from that
+   * parameter's name: without it, a snapshot's id answers its original plan. A lagging replica leaves out the
+   * snapshots, runs and task runs it has not seen.
    */
-  full(planId: number, now: number, replica?: Replica): Reply {
-    const plan = this.plans.get(planId)
+  full(planId: number, now: number, replica?: Replica, ensureOriginal?: string): Reply {
+    const ofSnapshot = this.snapshots.get(planId)
+    const plan = this.plans.get(planId) ?? ofSnapshot?.plan
     if (plan === undefined) return notFound(`plan with id ${planId} does not exist`)
-    const runs = [...this.runs.values()].filter((run) => run.plan === plan && seenBy(replica, run.createdAt))
-    const planNodes = plan.tasks.map((task, index) => ({
-      id: task.nodeId,
-      name: task.name,
-      planTaskSnapshotRuns: runs.flatMap((run) => {
-        const taskRun = run.taskRuns[index]
-        if (taskRun === undefined || !groupsOf(taskRun).every((group) => seenBy(replica, group.createdAt))) return []
-        return [
-          {
-            id: taskRun.id,
-            planSnapshotRun: { id: run.id },
-            status: combinedStatus(groupsOf(taskRun), now),
-            planFlowTaskRunResults: groupsOf(taskRun).map((group) => ({
-              jobGroup: { id: group.id, status: statusAt(group, now) }
-            }))
-          }
-        ]
-      })
-    }))
-    return json(200, { id: plan.id, name: plan.name, planNodes })
+    const runs = [...this.runs.values()]
+      .filter((run) => run.plan === plan && seenBy(replica, run.createdAt))
+      .map((run) => runShape(run, now, replica))
+    if (ofSnapshot !== undefined && !seenBy(replica, ofSnapshot.snapshot.createdAt)) {
+      return notFound(`plan with id ${planId} does not exist`)
+    }
+    if (ofSnapshot !== undefined && ensureOriginal === 'false') {
+      return json(200, snapshotPlanBody(plan, ofSnapshot.snapshot, runs))
+    }
+    const snapshots = [...this.snapshots.values()]
+      .filter((entry) => entry.plan === plan && seenBy(replica, entry.snapshot.createdAt))
+      .map((entry) => entry.snapshot)
+    return json(200, originalPlanBody(plan, snapshots, runs))
   }
 
   /** Starts the tasks whose predecessor has completed by `now`, each at the instant it could start. */
@@ -172,6 +187,7 @@ export class PlanRuns {
     return [...this.runs.values()].map((run) => ({
       id: run.id,
       planId: run.plan.id,
+      snapshotId: run.snapshot.id,
       status: planStatus(run, now),
       validationStatus: run.plan.validationStatus,
       startedAt: run.createdAt,
@@ -190,6 +206,20 @@ export class PlanRuns {
         }
       })
     }))
+  }
+
+  /**
+   * The snapshot a new run is made on: a new one, or with `snapshots: 'reuse'` the plan's latest (inferred: a plan
+   * unchanged since its last snapshot keeps it).
+   */
+  private snapshotFor(plan: Plan, now: number): Snapshot {
+    const latest = [...this.snapshots.values()].filter((entry) => entry.plan === plan).at(-1)?.snapshot
+    if (latest !== undefined && plan.snapshotMode === 'reuse') return latest
+    const id = this.nextSnapshotId++
+    // inferred: a snapshot's node ids, snapshot id * 100 + position, like the plan's own.
+    const snapshot = { id, createdAt: now, nodeIds: plan.tasks.map((_, i) => id * 100 + i + 1) }
+    this.snapshots.set(id, { plan, snapshot })
+    return snapshot
   }
 
   private advanceRun(run: PlanRun, now: number): void {
@@ -227,7 +257,7 @@ export function planRecipeIds(plans: Readonly<Record<number, PlanSpec>>): number
   )
 }
 
-function resolvePlan(id: number, spec: PlanSpec, flows: Readonly<Record<number, FlowSpec>>): Plan {
+function resolvePlan(id: number, spec: PlanSpec, flows: Readonly<Record<number, FlowSpec>>, createdAt: number): Plan {
   if (spec.tasks.length === 0) throw new Error(`plans[${id}] needs at least one task`)
   const outputsOf = (task: PlanTaskSpec): readonly FlowOutputSpec[] | undefined =>
     task.outputs ?? (task.flowId === undefined ? undefined : flows[task.flowId]?.outputs)
@@ -248,7 +278,25 @@ function resolvePlan(id: number, spec: PlanSpec, flows: Readonly<Record<number, 
     name: spec.name ?? `Plan ${id}`,
     tasks,
     validationStatus,
-    failToCancelSomeJobs: spec.failToCancelSomeJobs ?? false
+    failToCancelSomeJobs: spec.failToCancelSomeJobs ?? false,
+    createdAt,
+    nodeIds: tasks.map((task) => task.nodeId),
+    snapshotMode: spec.snapshots ?? 'per-run',
+    runPlanRef: spec.runPlanRef ?? 'snapshot'
+  }
+}
+
+/** A run as plan-bodies.ts shows it: the task runs whose job groups a reader has seen. */
+function runShape(run: PlanRun, now: number, replica: Replica | undefined): RunShape {
+  const seen = run.taskRuns.filter((taskRun) => groupsOf(taskRun).every((group) => seenBy(replica, group.createdAt)))
+  return {
+    id: run.id,
+    snapshot: run.snapshot,
+    taskRuns: seen.map((taskRun) => ({
+      id: taskRun.id,
+      status: combinedStatus(groupsOf(taskRun), now),
+      groups: groupsOf(taskRun)
+    }))
   }
 }
 
@@ -276,25 +324,25 @@ function finishedAt(run: PlanRun, t: number): number | undefined {
   return lastUpdate(groupsOf(run.taskRuns.at(-1)), t, run.createdAt)
 }
 
-/** GET /v4/planSnapshotRuns/{id}: {id, status, startedAt, finishedAt?, failedToCancelSomeJobs?, plan}. */
-function runBody(run: PlanRun, t: number): object {
+/** GET /v4/planSnapshotRuns/{id} and the answer of its cancel (S1); `status` pinned by a 'stale' fault. */
+function runBody(run: PlanRun, t: number, status?: string): object {
   const finished = finishedAt(run, t)
-  return {
+  return planSnapshotRunBody({
     id: run.id,
-    status: planStatus(run, t),
-    startedAt: iso(run.createdAt),
-    ...(finished !== undefined && { finishedAt: iso(finished) }),
-    // inferred: shown once a cancel was asked for.
-    ...(run.cancelAsked && { failedToCancelSomeJobs: run.failedToCancelSomeJobs }),
-    // inferred: the plan it is a run of, in the API's {id} reference style.
-    plan: { id: run.plan.id }
-  }
+    status: status ?? planStatus(run, t),
+    createdAt: run.createdAt,
+    finishedAt: finished,
+    // inferred: the last change is the finish, else the start of the latest task.
+    updatedAt: finished ?? lastStart(run),
+    failedToCancelSomeJobs: run.failedToCancelSomeJobs,
+    planId: run.plan.runPlanRef === 'snapshot' ? run.snapshot.id : undefined
+  })
+}
+
+function lastStart(run: PlanRun): number {
+  return groupsOf(run.taskRuns.at(-1))[0]?.createdAt ?? run.createdAt
 }
 
 function groupsOf(taskRun: TaskRun | undefined): JobGroup[] {
   return taskRun ? taskRun.outputs.map(({ group }) => group) : []
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString()
 }

@@ -24,7 +24,7 @@ export interface LogEntrySpec {
   zeroBytes?: number
   /** This many random bytes, stored: makes the archive itself that large. */
   randomBytes?: number
-  /** The entry this many times, as `<name>.<n>`; default 1. */
+  /** The entry this many times, as `<name>-<n>` (before its extension: `x-1.log`); default 1. */
   repeat?: number
 }
 
@@ -114,7 +114,7 @@ export function logArchive(group: JobGroup, t: number): Uint8Array {
 function addEntry(zip: Zip, entry: LogEntrySpec): void {
   const count = Math.max(1, entry.repeat ?? 1)
   for (let n = 0; n < count; n++) {
-    const name = count > 1 ? `${entry.name}.${n + 1}` : entry.name
+    const name = count > 1 ? entry.name.replace(/(\.[^./]*)?$/, `-${n + 1}$1`) : entry.name
     if (entry.randomBytes !== undefined) {
       addFile(zip, new ZipPassThrough(name), randomBytes(entry.randomBytes))
     } else if (entry.zeroBytes !== undefined) {

@@ -1,5 +1,10 @@
-// The API: authentication, media-type checks and the /v4 jobGroups routes (API-NOTES.md "Calls").
+// The API: authentication, media-type checks and the /v4 jobGroups routes (API-NOTES.md "Calls"; the answers'
+// shapes from S1 of REAL-API-SHAPES.md: lists in {data: […]}, outputs with the spec's fields). The history lists
+// are in history.ts.
+import { checkRoute, testModeReply, type RecipeBook, type TestModeSupport } from './checks.ts'
 import { cancelBody, jobGroupBody, jobsBody, outputsBody, runJobBody } from './bodies.ts'
+import { listHistory } from './history.ts'
+import type { HistoryOptions } from './history.ts'
 import { positiveInteger, prop, seenBy, statusAt } from './jobs.ts'
 import { profileReply, type ProfileCalls } from './profiles.ts'
 import type { JobGroup, JobStore, Replica } from './jobs.ts'
@@ -17,9 +22,13 @@ export interface ApiContext {
   readonly echoTokenOnAuthError: boolean
   readonly oauth: AccessTokenVerifier | undefined
   readonly recipes: ReadonlySet<number>
+  /** Names and flows of the recipes, for the check routes (checks.ts). */
+  readonly book: RecipeBook
+  readonly testMode: TestModeSupport
   readonly legacy: boolean
   readonly profileCalls: ProfileCalls
   readonly listing: Listing
+  readonly history: HistoryOptions
   readonly store: JobStore
   readonly quota: TriggerQuota | undefined
   /** What GET /v4/jobGroups/{id}/logs answers on this edition (results.ts). */
@@ -35,19 +44,24 @@ type ApiRequest = Pick<RecordedRequest, 'method' | 'path' | 'query' | 'headers' 
 type ItemHandler = (ctx: ApiContext, group: JobGroup) => Reply
 
 const ITEM_PATH = /^\/v4\/jobGroups\/([^/]+)(?:\/(status|jobs|outputs|cancel|profile|profileResults))?$/
+// Each route's source (REAL-API-SHAPES.md S1–S4, API-NOTES.md, PROFILE-AND-RESULTS.md):
 const ITEM_HANDLERS = new Map<string, ItemHandler>([
+  // S1 LJobGroup; API-NOTES.md "Calls".
   ['GET ', (ctx, group) => json(200, { ...jobGroupBody(group, ctx.now), status: shownStatus(ctx, group) })],
+  // S1 LJobGroupStatusSchema: a bare string; S3 also shows "undefined", S2 "Pending" (scenario statuses).
   ['GET status', (ctx, group) => json(200, shownStatus(ctx, group))],
+  // S1 LJobList, errorMessage an object.
   ['GET jobs', (ctx, group) => json(200, jobsBody(group, ctx.now))],
+  // S1 LJobFilesAndTablesOutputListResponse; S4 saw it answer 200 on a real tenant.
   ['GET outputs', (ctx, group) => json(200, outputsBody(group, ctx.now))],
+  // S1 LJobGroupCancelInformation; API-NOTES.md "Calls".
   ['POST cancel', cancel],
+  // S1 and S5 (PROFILE-AND-RESULTS.md "Profile of a job group"); S4 saw 400 without profiling.
   ['GET profile', (ctx, group) => profileReply(group, ctx.now, false)],
   ['GET profileResults', (ctx, group) => profileReply(group, ctx.now, true)]
 ])
 // Legacy Dataprep Standard editions have neither /status nor /cancel.
 const MISSING_IN_LEGACY = new Set(['status', 'cancel'])
-const DEFAULT_LIMIT = 25
-const DATE_FILTER_GTE = 'dateFilter[createdAt][gte]'
 
 /** Answers one request: 401 without the right bearer token, 415 on a wrong media type, else the route. */
 export function handle(ctx: ApiContext, req: ApiRequest): Reply {
@@ -85,9 +99,13 @@ function checkMediaTypes(req: ApiRequest): Reply | undefined {
 
 function route(ctx: ApiContext, req: ApiRequest): Reply {
   const { method, path } = req
+  // S1 runJobGroup (LRunJobRequest: ignoreRecipeErrors at the top level); API-NOTES.md "Calls".
   if (method === 'POST' && path === '/v4/jobGroups') return runJobGroup(ctx, req)
-  if (method === 'GET' && path === '/v4/jobGroups' && ctx.listing !== 'none') return list(ctx, req.query)
-  if (method === 'GET' && path === '/v4/jobLibrary' && ctx.listing === 'both') return list(ctx, req.query)
+  // S1 listJobGroups / listJobLibrary (LJobGroupList); pages and sort as S1, S4 and the vendor pages say (history.ts).
+  if (method === 'GET' && path === '/v4/jobGroups' && ctx.listing !== 'none') return listHistory(ctx, path, req.query)
+  if (method === 'GET' && path === '/v4/jobLibrary' && ctx.listing === 'both') return listHistory(ctx, path, req.query)
+  const check = checkRoute(ctx.book, req, !ctx.legacy)
+  if (check !== undefined) return check
   const run = ctx.runs.route(req, ctx.now, ctx.replica)
   if (run !== undefined) return run
   const made = resultsRoute({ now: ctx.now, jobLogs: ctx.jobLogs, find: (id) => visibleGroup(ctx, id) }, method, path)
@@ -116,6 +134,15 @@ function trigger(ctx: ApiContext, req: ApiRequest): Reply {
   }
   const recipeId = recipeIdOf(body)
   if (recipeId === undefined) return validationFailed('wrangledDataset.id must be a positive integer')
+  // S1: ignoreRecipeErrors is a top-level boolean of the request. inferred: another type answers 400.
+  const ignore = prop(body, 'ignoreRecipeErrors')
+  if (ignore !== undefined && typeof ignore !== 'boolean')
+    return validationFailed('ignoreRecipeErrors must be a boolean')
+  // PROFILE-AND-RESULTS.md "Test mode": validated, nothing created (unless the edition ignores the field).
+  if (prop(body, 'testMode') === true) {
+    const checked = testModeReply(ctx.book, recipeId, ctx.testMode)
+    if (checked !== undefined) return checked
+  }
   const executionId = req.headers['x-execution-id']
   // AAC spec: a job group with the same execution id exists already → 304, nothing created (body unspecified).
   if (executionId !== undefined && ctx.store.findByExecutionId(executionId)) return { status: 304 }
@@ -126,7 +153,8 @@ function trigger(ctx: ApiContext, req: ApiRequest): Reply {
       scenario: ctx.scenarioFor(recipeId),
       executionId,
       overrides: prop(body, 'overrides'),
-      runParameters: prop(body, 'runParameters')
+      runParameters: prop(body, 'runParameters'),
+      ignoreRecipeErrors: prop(body, 'ignoreRecipeErrors')
     },
     ctx.now
   )
@@ -161,42 +189,10 @@ function cancel(ctx: ApiContext, group: JobGroup): Reply {
   return json(200, cancelBody(group))
 }
 
-/** GET /v4/jobLibrary and GET /v4/jobGroups: {data, count} with limit, offset, sort and filters. */
-function list(ctx: ApiContext, query: Record<string, string>): Reply {
-  const limit = count(query.limit, DEFAULT_LIMIT)
-  const offset = count(query.offset, 0)
-  const since = count(query[DATE_FILTER_GTE], 0)
-  if (limit === undefined || offset === undefined || since === undefined) {
-    return validationFailed(`limit, offset and ${DATE_FILTER_GTE} must be non-negative integers`)
-  }
-  // inferred: newest first when no sort is given.
-  const sort = query.sort ?? '-createdAt'
-  if (sort !== '-createdAt' && sort !== 'createdAt') return validationFailed(`Unsupported sort: ${sort}`)
-  const matching = ctx.store
-    .all()
-    .filter((group) => group.createdAt >= since && visible(ctx, group))
-    .filter((group) => oneOf(query.ranfor, 'recipe') && oneOf(query.status, statusAt(group, ctx.now)))
-    .filter((group) => oneOf(query.ranfrom, group.ranfrom))
-    .sort((a, b) => a.createdAt - b.createdAt || a.id - b.id)
-  if (sort === '-createdAt') matching.reverse()
-  const data = matching.slice(offset, offset + limit).map((group) => jobGroupBody(group, ctx.now))
-  return json(200, { data, count: matching.length })
-}
-
 /** Editions without the profile calls answer 404 (PROFILE-AND-RESULTS.md: "Expect 404 on editions without them"). */
 function profileCallServed(calls: ProfileCalls, sub: string): boolean {
   if (sub === 'profile') return calls !== 'none'
   return sub !== 'profileResults' || calls === 'both'
-}
-
-/** A filter given as a comma-separated list (absent: anything goes). */
-function oneOf(filter: string | undefined, value: string): boolean {
-  return filter === undefined || filter.split(',').includes(value)
-}
-
-function count(text: string | undefined, fallback: number): number | undefined {
-  if (text === undefined) return fallback
-  return /^\d+$/.test(text) ? Number(text) : undefined
 }
 
 /** The wrangledDataset.id of a runJobGroup body, when it is a valid one. */

@@ -18,12 +18,16 @@ const SINGULAR: Record<string, string> = {
   plans: 'plan',
   planSnapshotRuns: 'planSnapshotRun'
 }
-// The routes, as "<method> <collection> <sub-resource>".
+// The routes, as "<method> <collection> <sub-resource>". Sources (REAL-API-SHAPES.md, AAC-AUTH-FLOWS-PLANS.md):
+// runFlow, flowRuns/{id}, /status (Created until the end), /jobGroups ({data}): S1; runPlan: the AAC notes;
+// planSnapshotRuns/{id} and its cancel: S1; plans/{id}/full (snapshots, every list in {data}): S1 and S2.
 const ROUTES = new Set([
+  'GET flows ',
   'POST flows run',
   'GET flowRuns ',
   'GET flowRuns status',
   'GET flowRuns jobGroups',
+  'GET plans ',
   'POST plans run',
   'GET plans full',
   'GET planSnapshotRuns ',
@@ -67,6 +71,10 @@ export class FlowsAndPlans {
     const id = positiveInteger(rawId)
     if (id === undefined) return validationFailed(`Invalid ${SINGULAR[collection]} id: ${rawId}`)
     switch (key) {
+      case 'GET flows ':
+        return this.flows.describe(id)
+      case 'GET plans ':
+        return this.plans.describe(id)
       case 'POST flows run':
         return underQuota(this.flowQuota, 'runFlow', now, () => this.flows.run(req, id, now))
       case 'GET flowRuns ':
@@ -78,7 +86,7 @@ export class FlowsAndPlans {
       case 'POST plans run':
         return underQuota(this.planQuota, 'runPlan', now, () => this.plans.run(req, id, now))
       case 'GET plans full':
-        return this.plans.full(id, now, replica)
+        return this.plans.full(id, now, replica, req.query.ensureOriginal)
       case 'GET planSnapshotRuns ':
         return this.plans.get(id, now, replica)
       default:

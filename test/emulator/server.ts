@@ -21,6 +21,7 @@ import { EMULATOR_TOKEN } from '../support/fake-tokens.ts'
 import { listenLocal, type Listening } from '../support/listen.ts'
 import { receiveRecorded } from '../support/recorded-request.ts'
 import { jobGroupView } from './bodies.ts'
+import type { RecipeBook } from './checks.ts'
 import { FaultRules, pathMatches } from './faults.ts'
 import type { FlowRunView, PlanRunView } from './flow-types.ts'
 import { JobStore } from './jobs.ts'
@@ -91,14 +92,18 @@ export class Emulator {
     const quota = options.triggerQuota
     const scenarioFor = (recipeId: number): JobScenario | undefined => options.scenarios?.[recipeId] ?? options.scenario
     this.runs = new FlowsAndPlans(options, this.store, scenarioFor)
+    const recipes = new Set([...(options.recipes ?? DEFAULT_RECIPES), ...FlowsAndPlans.recipeIds(options)])
     this.api = {
       token: this.token,
       echoTokenOnAuthError: options.echoTokenOnAuthError ?? false,
       oauth: options.oauth,
-      recipes: new Set([...(options.recipes ?? DEFAULT_RECIPES), ...FlowsAndPlans.recipeIds(options)]),
+      recipes,
+      book: recipeBook(recipes, options),
+      testMode: options.testMode ?? 'accepted',
       legacy: options.legacy ?? false,
       profileCalls: options.profileCalls ?? (options.legacy ? 'none' : 'both'),
       listing: options.listing ?? 'both',
+      history: options.history ?? {},
       store: this.store,
       quota: quota && new TriggerQuota(quota.limit, quota.windowMs),
       runs: this.runs,
@@ -312,6 +317,20 @@ export class Emulator {
     res.writeHead(wire.status, wire.headers)
     res.end(wire.payload)
   }
+}
+
+/** The recipes' names (given, else a flow output's) and the flows they belong to, for the check routes. */
+function recipeBook(recipes: ReadonlySet<number>, options: EmulatorOptions): RecipeBook {
+  const names = new Map<number, string>()
+  const flows = new Map<number, number>()
+  for (const [flowId, flow] of Object.entries(options.flows ?? {})) {
+    for (const output of flow.outputs) {
+      names.set(output.recipeId, output.name)
+      flows.set(output.recipeId, Number(flowId))
+    }
+  }
+  for (const [id, name] of Object.entries(options.recipeNames ?? {})) names.set(Number(id), name)
+  return { recipes, names, flows }
 }
 
 /** Whether the answer action runs the route (so its side effects happen). */

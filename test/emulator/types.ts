@@ -4,7 +4,9 @@
 import type { RecordedRequest as SharedRecordedRequest } from '../support/recorded-request.ts'
 import type { LoopbackHost } from '../support/listen.ts'
 import type { TlsKeyPair } from '../support/tls.ts'
+import type { TestModeSupport } from './checks.ts'
 import type { FlowPlanOptions } from './flow-types.ts'
+import type { HistoryOptions } from './history.ts'
 import type { ProfileCalls, ProfileSpec } from './profiles.ts'
 import type { LogArchiveSpec, LogsCall } from './results.ts'
 
@@ -17,11 +19,20 @@ export interface StageSpec {
   errorMessage?: string
   /** The lines of this stage's job.log (GET /logs); default a few INFO lines, and on failure its error. */
   log?: string[]
+  /**
+   * The failing stage's `errorMessage` object as served (S1 types it as an object), instead of the default
+   * `{message: errorMessage}`: e.g. one without a `message`. Marks the failing stage too.
+   */
+  errorObject?: Record<string, unknown>
 }
 
 export type TerminalStatus = 'Complete' | 'Failed' | 'Canceled'
 
-/** What GET /v4/jobGroups/{id}/outputs answers (`LJobFilesAndTablesOutputListResponse`). */
+/**
+ * What GET /v4/jobGroups/{id}/outputs answers (S1 `LJobFilesAndTablesOutputListResponse`), served as given. Files
+ * are `{uri, fileType: 'FILE' | 'DIRECTORY', isPrimaryOutput}`, tables `{vendor, databaseConnectString,
+ * relationalPath, table, action, query}` (REAL-API-SHAPES.md).
+ */
 export interface OutputLists {
   files: object[]
   tables: object[]
@@ -30,13 +41,20 @@ export interface OutputLists {
 export interface JobScenario {
   /** From creation to the terminal status; default 1500. */
   durationMs?: number
-  /** Non-terminal statuses shown in order, spread evenly over durationMs; default ['Created', 'InProgress']. */
+  /**
+   * Non-terminal statuses shown in order, spread evenly over durationMs; default ['Created', 'InProgress']. Any
+   * string goes: S3 lists `'undefined'` as a job group status and S2 `'Pending'` (REAL-API-SHAPES.md "Statuses
+   * seen outside the spec's enum").
+   */
   statuses?: string[]
   /** Default 'Complete'. 'Canceled' means someone else cancels the job group at durationMs. */
   finalStatus?: TerminalStatus
   /** Default [{jobType: 'wrangle'}, {jobType: 'filewriter'}]. */
   stages?: StageSpec[]
-  /** GET /outputs once Complete; default one file and one table. */
+  /**
+   * GET /outputs once Complete; default one file and one Postgres table whose databaseConnectString holds a
+   * password (EMULATOR_DB_CONNECT_STRING of bodies.ts).
+   */
   outputs?: OutputLists
   /**
    * GET /profile and /profileResults once Complete, when the run had profiling on (overrides.profiler or a
@@ -145,9 +163,9 @@ export type ModifierAction =
    */
   | { kind: 'stale'; lagMs?: number; status?: string }
   /**
-   * A read replica that has not seen new records, on GET requests only: a job group, flow run or plan snapshot
-   * run created less than `ms` ago answers 404 NotFound on its routes and is missing from the lists (and from
-   * GET /v4/plans/{id}/full, as are task runs whose job groups are that young).
+   * A read replica that has not seen new records, on GET requests only: a job group, flow run, plan snapshot run
+   * or snapshot plan created less than `ms` ago answers 404 NotFound on its routes and is missing from the lists
+   * (and from GET /v4/plans/{id}/full, as are task runs whose job groups are that young).
    */
   | { kind: 'not-found-while-new'; ms: number }
   /**
@@ -212,7 +230,10 @@ export interface EmulatorOptions extends FlowPlanOptions {
   scenario?: JobScenario
   /** Per recipe id; overrides `scenario`. */
   scenarios?: Record<number, JobScenario>
-  /** Legacy Dataprep Standard edition: /status and /cancel answer 404 (and /profile, /profileResults). */
+  /**
+   * Legacy Dataprep Standard edition: /status and /cancel answer 404 (and /profile, /profileResults, GET /v4/auth
+   * and GET /v4/wrangledDatasets/{id}).
+   */
   legacy?: boolean
   /** Which profile calls the edition has; default 'both' ('none' with `legacy`). */
   profileCalls?: ProfileCalls
@@ -221,11 +242,20 @@ export interface EmulatorOptions extends FlowPlanOptions {
    * (editions without the call; 404 is the default with `legacy`).
    */
   jobLogs?: LogsCall
+  /**
+   * Recipe names (GET /v4/wrangledDatasets/{id}, test mode's datasetName); default a flow output's name, else
+   * `Recipe <id>`.
+   */
+  recipeNames?: Record<number, string>
+  /** How POST /v4/jobGroups treats `testMode: true` (checks.ts); default 'accepted'. */
+  testMode?: TestModeSupport
   /** Per-window quota on POST /v4/jobGroups (429 TooManyRequestsException when spent). */
   triggerQuota?: { limit: number; windowMs: number }
   faults?: Fault[]
   /** Default 'both'. */
   listing?: Listing
+  /** How the history lists page and sort (history.ts): a page cap (default 100), or `sort` ignored. */
+  history?: HistoryOptions
   /** Default 4100. */
   firstJobGroupId?: number
   /** Recipes' past runs, already ended when the emulator starts (past-runs.ts), listed by the job library. */
@@ -294,4 +324,6 @@ export interface JobGroupView {
   origin: JobGroupOrigin
   overrides?: unknown
   runParameters?: unknown
+  /** The request's top-level `ignoreRecipeErrors`, as received (S1 has it there, not in `overrides`). */
+  ignoreRecipeErrors?: unknown
 }

@@ -58,6 +58,19 @@ export const EMULATOR_SETUPS: Record<string, EmulatorSetup> = {
     },
     summary: 'plan 5: a task that runs flow 10, then a task of recipe 11'
   },
+  // "Why a job failed" (docs/results.md): recipe 7 fails in its wrangle stage; its logs are served as a ZIP.
+  failing: {
+    emulator: {
+      recipes: [7],
+      scenarios: {
+        7: {
+          finalStatus: 'Failed',
+          stages: [{ jobType: 'wrangle', errorMessage: 'Column amount is missing' }, { jobType: 'filewriter' }]
+        }
+      }
+    },
+    summary: "recipe 7, whose wrangle stage fails with 'Column amount is missing'; its logs served as a ZIP"
+  },
   aac: {
     emulator: { recipes: [7] },
     oauthClients: {

@@ -44,6 +44,12 @@ export const SERVICE_PRINCIPAL: Readonly<{ id: string; secret: string }> = {
 export const PROXY_PASSWORD = 'pr0xy-s3cret'
 export const PROXY_CREDENTIALS = `build:${PROXY_PASSWORD}`
 
+/**
+ * The password inside the emulator's default database connection string (the `databaseConnectString` of the tables
+ * a job group wrote): a real one can hold credentials, and none may ever be printed.
+ */
+export const DB_PASSWORD = 'db-SECRET-91c4e7'
+
 /** Every fake secret above (not the documented EMULATOR_TOKEN): none may appear in what the action prints or writes. */
 export const FAKE_SECRETS: readonly string[] = [
   API_TOKEN,
@@ -51,5 +57,6 @@ export const FAKE_SECRETS: readonly string[] = [
   GITHUB_TOKEN,
   ...Object.values(SECRETS_TOKENS),
   SERVICE_PRINCIPAL.secret,
-  PROXY_PASSWORD
+  PROXY_PASSWORD,
+  DB_PASSWORD
 ]

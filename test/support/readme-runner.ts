@@ -5,7 +5,7 @@
 // server's. Steps of other actions and `run:` steps are not run. As in a real job, the first failing step ends the
 // example. A fake GitHub API serves every run (GITHUB_API_URL): a `pull_request` workflow runs with a
 // pull_request event, so `comment-on-pr` really comments, and a rotated refresh token is really written back.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { v4ApiUrl } from '../../src/inputs/aac-host.ts'
@@ -18,6 +18,7 @@ import { GITHUB_TOKEN, SECRETS_ACCESS, SECRETS_TOKENS, SERVICE_PRINCIPAL } from 
 import { asRecord, isThisAction, strings, type Markers, type Workflow } from './readme-examples.ts'
 import { legName, matrixLegs, type MatrixLeg } from './readme-matrix.ts'
 import { runAction, type ActionResult } from './run-action.ts'
+import { isUploadArtifact, runsAfterFailure, uploadProblems } from './readme-upload.ts'
 
 /** What `secrets.AAC_SECRETS_TOKEN` stands for: the fake GitHub lets it read public keys and write secrets. */
 const SECRETS_TOKEN = SECRETS_TOKENS.writer
@@ -117,6 +118,7 @@ export async function runExample(
       ...new Set(Object.entries(values).flatMap(([k, v]) => (/^secrets\.|^github\.token$/.test(k) ? [v] : [])))
     ]
     dir = mkdtempSync(join(tmpdir(), 'readme-example-'))
+    mkdirSync(join(dir, 'temp'))
     const eventPath = join(dir, 'event.json')
     const pullRequest = PR_EVENTS.has(event)
     writeFileSync(eventPath, JSON.stringify(pullRequest ? pullRequestPayload() : {}))
@@ -143,19 +145,28 @@ export async function runExample(
           matrix
         }
         const steps = Array.isArray(spec.steps) ? spec.steps : []
+        let failedStep = false
         for (const [index, value] of steps.entries()) {
           const step = asRecord(value)
-          if (typeof step.uses !== 'string' || !isThisAction(step.uses)) continue
           const name = typeof step.id === 'string' ? step.id : `#${index + 1}`
           const label = `${where}: job ${leg}, step ${name}`
+          if (isUploadArtifact(step.uses)) {
+            problems.push(...uploadProblems(step, (text) => substitute(text, scope, servers, label, problems), label))
+            continue
+          }
+          if (failedStep && !runsAfterFailure(step)) continue
+          if (typeof step.uses !== 'string' || !isThisAction(step.uses)) continue
           const inputs = stepInputs(asRecord(step.with), scope, servers, label, problems)
           const writtenWarnings = serverInputs(inputs, servers, label, problems)
           if (problems.length) break jobs
-          const result = await runAction(inputs, { env: { ...env, GITHUB_JOB: job } })
+          // The example's own RUNNER_TEMP, kept until it ends: a later step may upload the report folder.
+          const temp = { RUNNER_TEMP: join(dir, 'temp') }
+          const result = await runAction(inputs, { env: { ...env, GITHUB_JOB: job, ...temp } })
           runs.push({ job: leg, step: name, inputs, writtenWarnings, result })
           if (typeof step.id === 'string') scope.steps[step.id] = result.outputs
-          if (result.code !== 0) break jobs
+          failedStep ||= result.code !== 0
         }
+        if (failedStep) break jobs
         const outputs: Record<string, string> = {}
         for (const [key, value] of Object.entries(asRecord(spec.outputs))) {
           outputs[key] = substitute(String(value), scope, servers, `${where}: outputs of job ${leg}`, problems)

@@ -12,7 +12,7 @@ import { reportOutputs, type RunReport } from '../../src/report/report.ts'
 import { overallStatus, partsEndedAs, type CompositeRun } from '../../src/report/run-parts.ts'
 import { renderSummary } from '../../src/report/summary.ts'
 import { combineCancels } from '../../src/targets/job-group-set.ts'
-import { planParts } from '../../src/targets/plan.ts'
+import { planTaskRuns } from '../../src/targets/plan-tasks.ts'
 import { API_TOKEN } from '../support/fake-tokens.ts'
 import { inputParser } from '../support/parse-inputs.ts'
 
@@ -187,7 +187,7 @@ describe('combineCancels', () => {
   })
 })
 
-describe('planParts', () => {
+describe('planTaskRuns, on plain arrays at every level', () => {
   it("takes this run's job groups of each task, in task order; a task not reached is a part without one", () => {
     const nodes = [
       {
@@ -209,7 +209,7 @@ describe('planParts', () => {
       },
       {}
     ]
-    expect(planParts(nodes, 3001)).toEqual([
+    expect(planTaskRuns({ planNodes: nodes }, 3001).parts).toEqual([
       { task: 'Load', jobGroupId: 4100, status: 'Complete' },
       { task: 'Load', jobGroupId: 4101, status: 'Failed' },
       { task: 'Report' },

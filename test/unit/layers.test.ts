@@ -10,6 +10,7 @@ const src = resolve(import.meta.dirname, '../../src')
 export const LAYERS = [
   'entries',
   '(root)',
+  'dry-run',
   'run',
   'targets',
   'auth',

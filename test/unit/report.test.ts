@@ -32,7 +32,13 @@ function report(extra: Partial<RunReport> = {}): RunReport {
         updatedAt: '2026-01-01T00:01:20Z'
       }
     ],
-    written: { files: [{ path: 'gs://bucket/out.csv' }], tables: [{ path: ['ds'], tableName: 'sales' }] },
+    written: {
+      files: [
+        { uri: 'gs://bucket/out.csv', kind: 'file', primary: true },
+        { uri: 'gs://bucket/parts/', kind: 'directory' }
+      ],
+      tables: [{ name: 'ds.sales', vendor: 'bigquery', action: 'create' }]
+    },
     notes: [],
     runUrl: 'https://github.com/acme/pipelines/actions/runs/1',
     ...extra
@@ -55,7 +61,8 @@ describe('renderSummary', () => {
     expect(html).toMatch(/<tr><td>1<\/td><td>wrangle<\/td><td>Complete<\/td><td>1m00s<\/td><td><\/td><\/tr>/)
     expect(html).toMatch(/<td>filewriter<\/td><td>Complete<\/td><td>20s<\/td>/)
     expect(html).toContain('<li>file <code>gs://bucket/out.csv</code></li>')
-    expect(html).toContain('<li>table <code>ds.sales</code></li>')
+    expect(html).toContain('<li>folder <code>gs://bucket/parts/</code></li>')
+    expect(html).toContain('<li>table <code>ds.sales</code> (bigquery, create)</li>')
     expect((html.match(/<table>/g) ?? []).length).toBe(2)
   })
 
@@ -78,7 +85,10 @@ describe('renderSummary', () => {
         status: 'Failed<img src=x onerror=alert(1)>',
         ending: 'failed',
         stages: [{ id: 1, jobType: 'wrangle|x', status: 'Failed', errorMessage: hostile }],
-        written: { files: [{ path: '</code><b>x</b>' }], tables: [] },
+        written: {
+          files: [{ uri: '</code><b>x</b>', kind: 'file' }],
+          tables: [{ name: '<b>x</b>', vendor: '</code><b>x</b>', action: '<b>x</b>' }]
+        },
         notes: [hostile]
       })
     )
@@ -91,7 +101,7 @@ describe('renderSummary', () => {
   })
 
   it('lists at most 50 written files and tables, and says how many more there are', () => {
-    const files = Array.from({ length: 120 }, (_, i) => ({ path: `gs://b/${i}.csv` }))
+    const files = Array.from({ length: 120 }, (_, i) => ({ uri: `gs://b/${i}.csv`, kind: 'file' as const }))
     const summary = renderSummary(report({ written: { files, tables: [] } }))
     expect(summary.match(/<li>file /g)).toHaveLength(50)
     expect(summary).toContain('<li>… and 70 more (see the <code>written</code> output)</li>')
@@ -112,7 +122,10 @@ describe('reportOutputs', () => {
       'job-url': 'https://clouddataprep.com/jobs/4100',
       'duration-seconds': '80',
       jobs: '[{"id":1,"type":"wrangle","status":"Complete"},{"id":2,"type":"filewriter","status":"Complete"}]',
-      written: '{"files":[{"path":"gs://bucket/out.csv"}],"tables":[{"path":["ds"],"tableName":"sales"}]}',
+      written:
+        '{"files":[{"uri":"gs://bucket/out.csv","kind":"file","primary":true},' +
+        '{"uri":"gs://bucket/parts/","kind":"directory"}],' +
+        '"tables":[{"name":"ds.sales","vendor":"bigquery","action":"create"}]}',
       'job-ids': '[4100]',
       'flow-run-id': '',
       'plan-run-id': '',

@@ -1,8 +1,11 @@
 // The `result` output: one JSON object with the same fields at every ending, cut to size, never a secret's field.
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { RunReport } from '../../src/report/report.ts'
 import { resultJson, stagesDocument } from '../../src/report/result-json.ts'
-import { buildResult, invalidInputResult, type StepResult } from '../../src/report/result.ts'
+import { invalidInputResult } from '../../src/report/result-invalid.ts'
+import { buildResult, type StepResult } from '../../src/report/result.ts'
 
 const failedStage = {
   id: 41001,
@@ -109,6 +112,7 @@ describe('buildResult', () => {
             { id: 41002, type: 'filewriter', status: 'Canceled', error: null }
           ],
           stagesOmitted: 0,
+          outputs: null,
           publications: [],
           logs: {
             state: 'read',
@@ -118,9 +122,11 @@ describe('buildResult', () => {
           }
         }
       ],
+      outputs: { files: [], tables: [] },
       publications: [],
       reportDir: '/tmp/r',
-      quality: null
+      quality: null,
+      dryRun: false
     })
   })
 
@@ -239,5 +245,35 @@ describe('stagesDocument', () => {
         }
       ]
     })
+  })
+})
+
+describe('docs/results.md', () => {
+  it("documents an example with exactly the result's fields", () => {
+    const docs = readFileSync(resolve(import.meta.dirname, '../../docs/results.md'), 'utf8')
+    const example = JSON.parse(docs.split('```json\n')[1]!.split('\n```')[0]!) as unknown
+    const written = {
+      files: [{ uri: 'gs://b/x.csv', kind: 'file' as const, primary: true }],
+      tables: [{ name: 'a.b.c', vendor: 'bigquery', action: 'create' }]
+    }
+    const publications = {
+      state: 'read' as const,
+      items: [{ target: 'bigquery', table: 'a.b.c', action: 'load' }],
+      more: 0
+    }
+    const built = buildResult(
+      report({
+        written,
+        jobGroupIds: [4100, 4101],
+        composite: { subject: 'flow 10', url: 'u', jobsUrl: 'j', parts: [] },
+        jobGroups: [
+          ...report().jobGroups!,
+          { id: 4101, status: 'Complete', stages: [canceledStage], url: '', written, publications }
+        ]
+      }),
+      { target: { kind: 'flow', flowId: 10, recipeIds: [] }, failure }
+    )
+    const keys = (value: unknown): string[] => [...new Set(shape(value))].sort()
+    expect(keys(example)).toEqual(keys(built))
   })
 })

@@ -144,7 +144,11 @@ describe('huge lists', () => {
   })
 
   it('5000 files written: the written output and the summary stay bounded', async () => {
-    const files = Array.from({ length: 5000 }, (_, i) => ({ id: i + 1, path: `/out/${'d'.repeat(100)}/file-${i}.csv` }))
+    const files = Array.from({ length: 5000 }, (_, i) => ({
+      uri: `s3://b/out/${'d'.repeat(100)}/file-${i}.csv`,
+      fileType: 'FILE',
+      isPrimaryOutput: i === 0
+    }))
     const e = await emulator({ scenario: { durationMs: 1500, outputs: { files, tables: [] } } })
     const result = await run(inputsFor(e))
 

@@ -101,8 +101,20 @@ describe('server text with commands, line breaks and HTML', () => {
 
   it('in the names of what the job wrote: escaped in the summary', async () => {
     const outputs = {
-      files: [{ path: EVIL }, { uri: '</code></li></ul><h1>injected</h1>' }],
-      tables: [{ tableName: '<script>alert(1)</script>', path: ['[x](javascript:alert(1))'] }]
+      files: [
+        { uri: EVIL, fileType: 'FILE', isPrimaryOutput: true },
+        { uri: '</code></li></ul><h1>injected</h1>', fileType: 'DIRECTORY', isPrimaryOutput: false }
+      ],
+      tables: [
+        {
+          vendor: '<img src=x onerror=alert(1)>',
+          databaseConnectString: EVIL,
+          relationalPath: ['[x](javascript:alert(1))'],
+          table: '<script>alert(1)</script>',
+          action: EVIL,
+          query: [EVIL]
+        }
+      ]
     }
     const e = await emulator({ scenario: { durationMs: 1500, outputs } })
     const result = await run(inputsFor(e))

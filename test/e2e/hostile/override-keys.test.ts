@@ -39,7 +39,11 @@ describe('near-miss override keys: no false positives', () => {
 
     expect(errors(result)).toEqual([])
     expect(result.code).toBe(0)
-    expect((e.requestsTo('POST', '/v4/jobGroups')[0]!.json as { overrides: unknown }).overrides).toEqual(overrides)
+    // ignoreRecipeErrors is a top-level field of the request (the AAC spec), the rest goes in overrides.
+    const { ignoreRecipeErrors, ...rest } = overrides
+    const sent = e.requestsTo('POST', '/v4/jobGroups')[0]!.json as { overrides: unknown; ignoreRecipeErrors: unknown }
+    expect(sent.overrides).toEqual(rest)
+    expect(sent.ignoreRecipeErrors).toBe(ignoreRecipeErrors)
   })
 
   it('flow outputs named Profiler and writeSetting are outputs, not misspelt fields', async () => {

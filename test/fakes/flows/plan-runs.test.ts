@@ -12,7 +12,21 @@ describe('POST /v4/plans/{id}/run', () => {
     expect(answer.status).toBe(201)
     expect(answer.json).toEqual({ validationStatus: 'Valid', planSnapshotRunId: 3001 })
     const run = (): unknown => getJson(emulator, '/v4/planSnapshotRuns/3001')
-    expect(await run()).toEqual({ id: 3001, status: 'Created', startedAt: iso(0), plan: { id: 5 } })
+    // S1's fields; the run names the snapshot plan it was made on.
+    expect(await run()).toEqual({
+      id: 3001,
+      status: 'Created',
+      createdAt: iso(0),
+      submittedAt: iso(0),
+      startedAt: iso(0),
+      finishedAt: null,
+      updatedAt: iso(0),
+      scheduleHistoryId: null,
+      failedToCancelSomeJobs: false,
+      plan: { id: 60001 },
+      nextRun: null,
+      previousRun: null
+    })
     expect(
       emulator.planRuns()[0]?.tasks.map((task) => [task.name, task.status, task.jobGroups.map((g) => g.id)])
     ).toEqual([
@@ -31,12 +45,13 @@ describe('POST /v4/plans/{id}/run', () => {
       status: 'Created'
     })
     at(1000) // nobody polled while the last task ran: it still started at 200 and ended at 300
-    expect(await run()).toEqual({
+    expect(await run()).toMatchObject({
       id: 3001,
       status: 'Complete',
       startedAt: iso(0),
       finishedAt: iso(300),
-      plan: { id: 5 }
+      updatedAt: iso(300),
+      plan: { id: 60001 }
     })
     expect(await getJson(emulator, '/v4/jobGroups/4103')).toMatchObject({
       wrangledDataset: { id: 81 },
@@ -47,6 +62,7 @@ describe('POST /v4/plans/{id}/run', () => {
       {
         id: 3001,
         planId: 5,
+        snapshotId: 60001,
         status: 'Complete',
         validationStatus: 'Valid',
         startedAt: T0,
@@ -85,45 +101,54 @@ describe('POST /v4/plans/{id}/run', () => {
     const emulator = await planEmulator()
     await runPlan(emulator)
     at(140)
-    expect(await getJson(emulator, '/v4/plans/5/full')).toEqual({
-      id: 5,
-      name: 'Nightly',
-      planNodes: [
-        {
-          id: 501,
-          name: 'Load',
-          planTaskSnapshotRuns: [
+    const snapshot = (await getJson(emulator, '/v4/plans/60001/full?ensureOriginal=false')) as {
+      planNodes: { data: unknown[] }
+    }
+    expect(snapshot).toMatchObject({ id: 60001, name: 'Nightly', snapshotted: true, originalPlanId: 5 })
+    expect(snapshot.planNodes.data).toEqual([
+      expect.objectContaining({
+        id: 6000101,
+        name: 'Load',
+        planTaskSnapshotRuns: {
+          data: [
             {
               id: 300101,
               planSnapshotRun: { id: 3001 },
               status: 'Complete',
-              planFlowTaskRunResults: [
-                { jobGroup: { id: 4100, status: 'Complete' } },
-                { jobGroup: { id: 4101, status: 'Complete' } }
-              ]
+              planFlowTaskRunResults: {
+                data: [
+                  { id: 30010101, jobGroup: { id: 4100 } },
+                  { id: 30010102, jobGroup: { id: 4101 } }
+                ]
+              }
             }
           ]
-        },
-        {
-          id: 502,
-          name: 'Report',
-          planTaskSnapshotRuns: [
+        }
+      }),
+      expect.objectContaining({
+        id: 6000102,
+        name: 'Report',
+        planTaskSnapshotRuns: {
+          data: [
             {
               id: 300102,
               planSnapshotRun: { id: 3001 },
               status: 'Created',
-              planFlowTaskRunResults: [{ jobGroup: { id: 4102, status: 'Created' } }]
+              planFlowTaskRunResults: { data: [{ id: 30010201, jobGroup: { id: 4102 } }] }
             }
           ]
-        },
-        { id: 503, name: 'Publish', planTaskSnapshotRuns: [] }
-      ]
-    })
+        }
+      }),
+      expect.objectContaining({ id: 6000103, name: 'Publish', planTaskSnapshotRuns: { data: [] } })
+    ])
     await runPlan(emulator)
-    const full = (await getJson(emulator, '/v4/plans/5/full')) as {
-      planNodes: Array<{ planTaskSnapshotRuns: Array<{ planSnapshotRun: { id: number } }> }>
-    }
-    expect(full.planNodes[0]?.planTaskSnapshotRuns.map((run) => run.planSnapshotRun.id)).toEqual([3001, 3002])
+    const original = (await getJson(emulator, '/v4/plans/5/full')) as Record<string, unknown>
+    expect(original).toMatchObject({
+      id: 5,
+      snapshotted: false,
+      latestPlanSnapshot: { id: 60002 },
+      planSnapshots: { data: [{ id: 60002 }, { id: 60001 }] }
+    })
     expect((await call(emulator, 'GET', '/v4/plans/77/full')).status).toBe(404)
   })
 
@@ -135,12 +160,12 @@ describe('POST /v4/plans/{id}/run', () => {
       planSnapshotRunId: 3001
     })
     at(5000)
-    expect(await getJson(emulator, '/v4/planSnapshotRuns/3001')).toEqual({
+    expect(await getJson(emulator, '/v4/planSnapshotRuns/3001')).toMatchObject({
       id: 3001,
       status: 'Failed',
       startedAt: iso(0),
       finishedAt: iso(100),
-      plan: { id: 6 }
+      plan: { id: 60001 }
     })
     expect(emulator.planRuns()[0]?.tasks.map((task) => task.status)).toEqual(['Failed', 'NotStarted'])
     expect(emulator.jobGroups()).toHaveLength(1)
@@ -204,13 +229,13 @@ describe('POST /v4/planSnapshotRuns/{id}/cancel', () => {
     at(150)
     const answer = await call(emulator, 'POST', '/v4/planSnapshotRuns/3001/cancel', { body: {} })
     expect(answer.status).toBe(200)
-    expect(answer.json).toEqual({
+    expect(answer.json).toMatchObject({
       id: 3001,
       status: 'Canceled',
       startedAt: iso(0),
       finishedAt: iso(150),
       failedToCancelSomeJobs: false,
-      plan: { id: 5 }
+      plan: { id: 60001 }
     })
     at(5000)
     expect(await getJson(emulator, '/v4/planSnapshotRuns/3001')).toMatchObject({

@@ -81,10 +81,10 @@ describe('the flow and plan routes', () => {
     expect((await post(emulator, '/v4/plans/5/run')).status).toBe(201)
     const get = (path: string): Promise<RawAnswer> => request(`${emulator.url}${path}`)
     const runsOfTask = async (task: number): Promise<unknown[] | undefined> => {
-      const full = JSON.parse((await get('/v4/plans/5/full')).text) as {
-        planNodes: Array<{ planTaskSnapshotRuns: unknown[] }>
+      const full = JSON.parse((await get('/v4/plans/60001/full?ensureOriginal=false')).text) as {
+        planNodes: { data: Array<{ planTaskSnapshotRuns: { data: unknown[] } }> }
       }
-      return full.planNodes[task]?.planTaskSnapshotRuns
+      return full.planNodes.data[task]?.planTaskSnapshotRuns.data
     }
 
     vi.setSystemTime(T0 + 499)
@@ -93,13 +93,14 @@ describe('the flow and plan routes', () => {
       expect(answer.status, path).toBe(404)
       expect(JSON.parse(answer.text), path).toMatchObject({ exception: { name: 'NotFound' } })
     }
-    expect(await runsOfTask(0)).toEqual([])
+    // The snapshot plan the run was made on is as new as the run: unknown yet.
+    expect((await get('/v4/plans/60001/full?ensureOriginal=false')).status).toBe(404)
     vi.setSystemTime(T0 + 600)
-    expect((await get('/v4/flowRuns/2001/status')).text).toBe('"InProgress"')
+    expect((await get('/v4/flowRuns/2001/status')).text).toBe('"Created"')
     expect(await runsOfTask(0)).toHaveLength(1)
     // 'stale' from now on for 1 s: /status shows the run as it was 600 ms ago.
     vi.setSystemTime(T0 + 1200)
-    expect((await get('/v4/flowRuns/2001/status')).text).toBe('"InProgress"')
+    expect((await get('/v4/flowRuns/2001/status')).text).toBe('"Created"')
     expect(emulator.flowRuns()[0]?.status).toBe('Complete')
     // Task 'Report' started at 1000: too young for the replica.
     expect(await runsOfTask(1)).toEqual([])

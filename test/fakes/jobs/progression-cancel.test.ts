@@ -108,7 +108,7 @@ describe('job progression', () => {
     }
     expect(data.map((stage) => [stage.status, stage.errorMessage])).toEqual([
       ['Complete', null],
-      ['Failed', 'Disk quota exceeded'],
+      ['Failed', { message: 'Disk quota exceeded' }],
       ['Canceled', null]
     ])
   })
@@ -120,7 +120,7 @@ describe('job progression', () => {
       data: Array<Record<string, unknown>>
     }
     expect(data.map((stage) => stage.status)).toEqual(['Complete', 'Failed'])
-    expect(data[1]?.errorMessage).toEqual(expect.stringMatching(/\w{10}/))
+    expect(data[1]?.errorMessage).toEqual({ message: expect.stringMatching(/\w{10}/) })
   })
 
   it('answers /outputs with empty lists until Complete, then the scenario outputs', async () => {

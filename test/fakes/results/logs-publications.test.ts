@@ -62,7 +62,8 @@ describe('GET /v4/jobGroups/{id}/logs', () => {
           entries: [
             { name: '../escape.log', text: 'out' },
             { name: '/etc/abs.log', text: 'abs' },
-            { name: 'n', repeat: 2 }
+            { name: 'n', repeat: 2 },
+            { name: 'd/x.log', repeat: 2 }
           ]
         }
       }
@@ -74,8 +75,10 @@ describe('GET /v4/jobGroups/{id}/logs', () => {
       '41002/job.log',
       '../escape.log',
       '/etc/abs.log',
-      'n.1',
-      'n.2'
+      'n-1',
+      'n-2',
+      'd/x-1.log',
+      'd/x-2.log'
     ])
     expect(files['41001/job.log']).toBe('one\n::error::forged\n')
     expect(files['41002/job.log']).toMatch(/Row batch 3\n.*ended Complete\n$/)
