@@ -1397,6 +1397,11 @@ function checkOverrides(o, warnings, at = '') {
     }
     if ('publications' in o)
         checkPublications(`${at}publications`, o.publications, warnings);
+    // S1: testMode is a top-level field of the request; inside overrides the server may ignore it and run for real.
+    if ('testMode' in o) {
+        throw new input_values/* InputError */.dz('overrides', `'${at}testMode' is not an override: inside overrides the server may ignore it and run the job for real. ` +
+            'To check a run without starting it, set dry-run: true.');
+    }
     const unknown = Object.keys(o).filter((k) => !KNOWN_OVERRIDE_KEYS.includes(k));
     const misspelt = unknown.flatMap((key) => {
         const known = resembling(key, KNOWN_OVERRIDE_KEYS);
@@ -2906,6 +2911,21 @@ function lifeOf(token, obtainedAt, expiresInSeconds, serverSkewMs = 0) {
     const lifetimeMs = claims.iat !== undefined && claims.iat < claims.exp ? (claims.exp - claims.iat) * 1000 : expiresAt - obtainedAt;
     return { expiresAt, lifetimeMs: Math.max(0, lifetimeMs) };
 }
+/**
+ * The life of a token just obtained (`obtainedAt`: when its request was sent): as `lifeOf`, but a JWT `exp` that
+ * would need a refresh the moment the token arrives disagrees with the runner's clock (a `Date` header that was
+ * missing, or stamped by a proxy, did not correct it): then its `iat`–`exp` span is measured on the runner's clock
+ * from `obtainedAt`, or without `iat` the token is used until the API answers 401. Else every call would refresh.
+ */
+function freshLife(token, obtainedAt, expiresInSeconds, serverSkewMs = 0) {
+    const life = lifeOf(token, obtainedAt, expiresInSeconds, serverSkewMs);
+    if (life === undefined || !needsRefresh(life, obtainedAt))
+        return life;
+    const { iat, exp } = (0,jwt/* jwtClaims */.v)(token) ?? {};
+    if (iat === undefined || exp === undefined || !(iat < exp))
+        return undefined;
+    return { expiresAt: obtainedAt + life.lifetimeMs, lifetimeMs: life.lifetimeMs };
+}
 /** Less than 60 s, or less than 20% of the lifetime, is left (the smaller margin counts). */
 function needsRefresh(life, now) {
     if (life === undefined)
@@ -3324,7 +3344,7 @@ class OAuthTokens {
         this.obtained += 1;
         this.unsure.length = 0;
         this.last = answer;
-        const life = lifeOf(answer.accessToken, answer.sentAt, answer.expiresIn, answer.serverSkewMs);
+        const life = freshLife(answer.accessToken, answer.sentAt, answer.expiresIn, answer.serverSkewMs);
         this.options.onObtained(answer, this.obtained);
         if (this.grant.kind === 'refresh_token' && answer.refreshToken && answer.refreshToken !== this.grant.refreshToken) {
             this.grant = { ...this.grant, refreshToken: answer.refreshToken };
@@ -3510,8 +3530,8 @@ function describe(failure) {
  * The main step's sign-in: the token source for the configured mode. With OAuth 2.0, every access token is saved
  * in state for the post step, and every rotated refresh token is written back to the configured secret at once,
  * before any other request and before any runner file is touched, then set as the masked `refresh-token` output.
- * A failed write cannot be undone (the
- * old refresh token no longer works), so it fails the step whatever the job does, and says where the new one is.
+ * A failed write leaves the secret holding a refresh token that no longer works, so it fails the step whatever the
+ * job does and says where the new one is; unless a later rotation's refresh token reaches the secret (it says so).
  */
 
 
@@ -3528,10 +3548,14 @@ function describe(failure) {
 
 /** Failed writes so far: the first is explained in full, later ones only add a line. */
 let writeFailures = 0;
+/** The last write failed, so the secret holds a refresh token that no longer works (and the step fails). */
+let unsaved = false;
+/** The exit code before the failed write set it, restored when a later write succeeds. */
+let exitBefore;
 /** The warning that the refresh token lapses soon is given once per run. */
 let lapseWarned = false;
 /** A rotated refresh token could not be written back (the step fails). */
-const rotatedTokenUnsaved = () => writeFailures > 0;
+const rotatedTokenUnsaved = () => unsaved;
 function signIn(config, transport, clock) {
     const s = config.signIn;
     if (s.mode === 'static')
@@ -3593,6 +3617,8 @@ async function rotated(refreshToken, store) {
         try {
             await store.write(refreshToken);
             log/* log */.Rm.debug(`The refresh token rotated; the new one was written to the secret ${store.label}.`);
+            if (unsaved)
+                await savedAfterAll(store.label);
         }
         catch (error) {
             failure = error.message;
@@ -3604,9 +3630,22 @@ async function rotated(refreshToken, store) {
         return;
     if (writeFailures > 0)
         log/* log */.Rm.warning(failure, { title: 'Secret write' });
-    else
+    if (writeFailures === 0 || !unsaved)
         await writeFailed(store.label, failure, output);
     writeFailures += 1;
+    unsaved = true;
+}
+/** A later rotation's refresh token reached the secret after a failed write: the secret holds the working one. */
+async function savedAfterAll(secret) {
+    unsaved = false;
+    process.exitCode = exitBefore;
+    const message = `A later rotation's refresh token was written to the secret ${secret}: it holds the refresh token that works ` +
+        'again, and the failed write above no longer fails this step.';
+    log/* log */.Rm.notice(message, { title: 'Refresh token saved' });
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    const summary = core/* summary */.z.addRaw(`> [!NOTE]\n> ${escapeText(message, 2000)}\n`, true);
+    await summary.write().catch(() => summary.emptyBuffer());
 }
 async function writeFailed(secret, why, output) {
     const where = output
@@ -3617,6 +3656,7 @@ async function writeFailed(secret, why, output) {
         `token no longer works, so the next run cannot sign in until ${secret} is updated. ${where} This step fails, ` +
         'whatever the job does.';
     log/* log */.Rm.error(message, { title: 'Refresh token not saved' });
+    exitBefore = process.exitCode;
     process.exitCode = 1;
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
@@ -6187,6 +6227,16 @@ async function readQuality(api, config, report, budget) {
     const baselineAsked = config.baseline && (0,quality_baseline/* describeBaseline */.FT)(config.baseline);
     return { jobs, verdict, jobsOmitted, notes: [], ...(baselineAsked && { baselineAsked }) };
 }
+/** Why a job group named as the baseline cannot be one of `target`: this run's own, or another recipe's. */
+function unfitBaseline(group, target, ownIds) {
+    if (group.id === target.jobGroupId || ownIds.has(group.id))
+        return `job group ${group.id} is this run's own`;
+    const recipe = group.wrangledDataset?.id;
+    if (target.recipeId === undefined || recipe === target.recipeId)
+        return undefined;
+    const ran = recipe === undefined ? 'a recipe it does not name' : `recipe ${recipe}`;
+    return `job group ${group.id} ran ${ran}, not recipe ${target.recipeId}`;
+}
 class QualityReader {
     profiles;
     pages = new Map();
@@ -6244,7 +6294,8 @@ class QualityReader {
                 });
                 if (!group)
                     return { kind: 'missing', why: `job group ${baseline.jobId} was not found (404)` };
-                return this.found(group);
+                const unfit = unfitBaseline(group, target, this.ownIds);
+                return unfit ? { kind: 'missing', why: unfit } : this.found(group);
             }
             const own = await this.api.get(target.jobGroupId, this.budget);
             const recipeId = target.recipeId ?? own.wrangledDataset?.id;
@@ -8197,17 +8248,26 @@ function parseQualityGate(text) {
         ...optional('mismatched', value.mismatched, (v) => parseLimit('mismatched', v)),
         ...optional('missing', value.missing, (v) => parseLimit('missing', v)),
         ...optional('minRows', value['min-rows'], (v) => parseWhole('min-rows', v)),
-        ...optional('maxRowChange', value['max-row-change'], (v) => parseLimit('max-row-change', v)),
+        // Rows may grow more than twofold: a change is no share of a whole, so it may exceed 100%.
+        ...optional('maxRowChange', value['max-row-change'], (v) => parseLimit('max-row-change', v, Infinity)),
         columns: parseColumns(value.columns)
     };
 }
 /** JSON first (exact), else YAML; the YAML error names the line. */
 function parseText(text) {
+    let json;
     try {
-        return JSON.parse(text);
+        json = JSON.parse(text);
     }
     catch {
         // not JSON: YAML below
+    }
+    // JSON.parse keeps the last of two equal keys; a gate that names a check twice is refused, as in YAML.
+    if (json !== undefined) {
+        const twice = (0,yaml__WEBPACK_IMPORTED_MODULE_0__.parseDocument)(text, { uniqueKeys: true }).errors.find((e) => e.code === 'DUPLICATE_KEY');
+        if (twice)
+            throw new GateError(`names a key twice (${(0,_shared_format_js__WEBPACK_IMPORTED_MODULE_1__/* .oneLine */ .T)(twice.message.split('\n')[0], 120)}).`);
+        return json;
     }
     try {
         return (0,yaml__WEBPACK_IMPORTED_MODULE_0__.parse)(text, { maxAliasCount: 20, uniqueKeys: true });
@@ -8230,14 +8290,16 @@ function parseRules(value) {
         return true;
     throw new GateError(`'rules' can only be 'pass' (every data-quality rule passes; got ${kindOf(value)}).`);
 }
-/** `0.5%` (a share, 0–100%) or `12` (a count of values). */
-function parseLimit(check, value) {
+/** `0.5%` (a share, 0–`maxPercent`%) or `12` (a count of values). */
+function parseLimit(check, value, maxPercent = 100) {
     const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : undefined;
     const share = text === undefined ? null : /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
     if (share) {
         const p = Number(share[1]);
-        if (p > 100)
+        if (p > maxPercent)
             throw new GateError(`'${check}' is a share over 100% (got '${text}').`);
+        if (!Number.isFinite(p))
+            throw new GateError(`'${check}' is no finite share (got '${(0,_shared_format_js__WEBPACK_IMPORTED_MODULE_1__/* .oneLine */ .T)(text, 40)}').`);
         return { kind: 'share', percent: p, text: `${share[1]}%` };
     }
     const count = text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
@@ -8455,6 +8517,7 @@ function jwtClaims(token) {
 const log = {
     info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(safe(message)),
     debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(safe(message)),
+    notice: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(safe(message), clean(annotation)),
     warning: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(safe(message), clean(annotation)),
     error: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(safe(message), clean(annotation)),
     startGroup: (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .startGroup */ .Oh((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(name)),
@@ -17448,6 +17511,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   z3: () => (/* binding */ error),
   V4: () => (/* binding */ getInput),
   pq: () => (/* binding */ info),
+  lm: () => (/* binding */ notice),
   LZ: () => (/* binding */ saveState),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
@@ -17457,7 +17521,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, setCommandEcho, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, platform, setCommandEcho, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -17483,7 +17547,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -19500,7 +19564,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -19508,7 +19572,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -19516,7 +19580,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.

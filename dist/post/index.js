@@ -1547,6 +1547,11 @@ function checkOverrides(o, warnings, at = '') {
     }
     if ('publications' in o)
         checkPublications(`${at}publications`, o.publications, warnings);
+    // S1: testMode is a top-level field of the request; inside overrides the server may ignore it and run for real.
+    if ('testMode' in o) {
+        throw new InputError('overrides', `'${at}testMode' is not an override: inside overrides the server may ignore it and run the job for real. ` +
+            'To check a run without starting it, set dry-run: true.');
+    }
     const unknown = Object.keys(o).filter((k) => !KNOWN_OVERRIDE_KEYS.includes(k));
     const misspelt = unknown.flatMap((key) => {
         const known = resembling(key, KNOWN_OVERRIDE_KEYS);
@@ -1803,17 +1808,26 @@ function parseQualityGate(text) {
         ...optional('mismatched', value.mismatched, (v) => parseLimit('mismatched', v)),
         ...optional('missing', value.missing, (v) => parseLimit('missing', v)),
         ...optional('minRows', value['min-rows'], (v) => parseWhole('min-rows', v)),
-        ...optional('maxRowChange', value['max-row-change'], (v) => parseLimit('max-row-change', v)),
+        // Rows may grow more than twofold: a change is no share of a whole, so it may exceed 100%.
+        ...optional('maxRowChange', value['max-row-change'], (v) => parseLimit('max-row-change', v, Infinity)),
         columns: parseColumns(value.columns)
     };
 }
 /** JSON first (exact), else YAML; the YAML error names the line. */
 function parseText(text) {
+    let json;
     try {
-        return JSON.parse(text);
+        json = JSON.parse(text);
     }
     catch {
         // not JSON: YAML below
+    }
+    // JSON.parse keeps the last of two equal keys; a gate that names a check twice is refused, as in YAML.
+    if (json !== undefined) {
+        const twice = (0,dist.parseDocument)(text, { uniqueKeys: true }).errors.find((e) => e.code === 'DUPLICATE_KEY');
+        if (twice)
+            throw new GateError(`names a key twice (${format_oneLine(twice.message.split('\n')[0], 120)}).`);
+        return json;
     }
     try {
         return (0,dist.parse)(text, { maxAliasCount: 20, uniqueKeys: true });
@@ -1836,14 +1850,16 @@ function parseRules(value) {
         return true;
     throw new GateError(`'rules' can only be 'pass' (every data-quality rule passes; got ${kindOf(value)}).`);
 }
-/** `0.5%` (a share, 0–100%) or `12` (a count of values). */
-function parseLimit(check, value) {
+/** `0.5%` (a share, 0–`maxPercent`%) or `12` (a count of values). */
+function parseLimit(check, value, maxPercent = 100) {
     const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : undefined;
     const share = text === undefined ? null : /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
     if (share) {
         const p = Number(share[1]);
-        if (p > 100)
+        if (p > maxPercent)
             throw new GateError(`'${check}' is a share over 100% (got '${text}').`);
+        if (!Number.isFinite(p))
+            throw new GateError(`'${check}' is no finite share (got '${format_oneLine(text, 40)}').`);
         return { kind: 'share', percent: p, text: `${share[1]}%` };
     }
     const count = text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
@@ -5358,6 +5374,7 @@ function withoutCredentials(text) {
 const log = {
     info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(safe(message)),
     debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(safe(message)),
+    notice: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(safe(message), clean(annotation)),
     warning: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(safe(message), clean(annotation)),
     error: (message, annotation = {}) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(safe(message), clean(annotation)),
     startGroup: (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .startGroup */ .Oh((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(name)),
@@ -14288,6 +14305,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   V4: () => (/* binding */ getInput),
   Gu: () => (/* binding */ getState),
   pq: () => (/* binding */ info),
+  lm: () => (/* binding */ notice),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ core_setSecret),
@@ -14296,7 +14314,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, group, isDebug, markdownSummary, platform, saveState, setCommandEcho, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -14322,7 +14340,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -16339,7 +16357,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -16347,7 +16365,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -16355,7 +16373,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.

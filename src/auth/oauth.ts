@@ -17,7 +17,7 @@ import {
   type Grant,
   type TokenAnswer
 } from './token-endpoint.ts'
-import { hasExpired, lifeOf, needsRefresh, type TokenLife } from './token-life.ts'
+import { freshLife, hasExpired, lifeOf, needsRefresh, type TokenLife } from './token-life.ts'
 
 /** Retries of the first sign-in stop after this long (a wrong endpoint fails soon)… */
 const FIRST_SIGN_IN_MS = 30_000
@@ -199,7 +199,7 @@ export class OAuthTokens implements TokenSource {
     this.obtained += 1
     this.unsure.length = 0
     this.last = answer
-    const life = lifeOf(answer.accessToken, answer.sentAt, answer.expiresIn, answer.serverSkewMs)
+    const life = freshLife(answer.accessToken, answer.sentAt, answer.expiresIn, answer.serverSkewMs)
     this.options.onObtained(answer, this.obtained)
     if (this.grant.kind === 'refresh_token' && answer.refreshToken && answer.refreshToken !== this.grant.refreshToken) {
       this.grant = { ...this.grant, refreshToken: answer.refreshToken }

@@ -2,8 +2,8 @@
  * The main step's sign-in: the token source for the configured mode. With OAuth 2.0, every access token is saved
  * in state for the post step, and every rotated refresh token is written back to the configured secret at once,
  * before any other request and before any runner file is touched, then set as the masked `refresh-token` output.
- * A failed write cannot be undone (the
- * old refresh token no longer works), so it fails the step whatever the job does, and says where the new one is.
+ * A failed write leaves the secret holding a refresh token that no longer works, so it fails the step whatever the
+ * job does and says where the new one is; unless a later rotation's refresh token reaches the secret (it says so).
  */
 import * as core from '@actions/core'
 import { OUTPUT } from '../inputs/action-spec.ts'
@@ -25,11 +25,15 @@ import { lapseWarning, utcDate } from './token-life.ts'
 
 /** Failed writes so far: the first is explained in full, later ones only add a line. */
 let writeFailures = 0
+/** The last write failed, so the secret holds a refresh token that no longer works (and the step fails). */
+let unsaved = false
+/** The exit code before the failed write set it, restored when a later write succeeds. */
+let exitBefore: typeof process.exitCode
 /** The warning that the refresh token lapses soon is given once per run. */
 let lapseWarned = false
 
 /** A rotated refresh token could not be written back (the step fails). */
-export const rotatedTokenUnsaved = (): boolean => writeFailures > 0
+export const rotatedTokenUnsaved = (): boolean => unsaved
 
 export function signIn(config: Config, transport: Transport, clock: Clock): TokenSource {
   const s = config.signIn
@@ -94,6 +98,7 @@ async function rotated(refreshToken: string, store: SecretStore | undefined): Pr
     try {
       await store.write(refreshToken)
       log.debug(`The refresh token rotated; the new one was written to the secret ${store.label}.`)
+      if (unsaved) await savedAfterAll(store.label)
     } catch (error) {
       failure = (error as Error).message
     }
@@ -104,8 +109,22 @@ async function rotated(refreshToken: string, store: SecretStore | undefined): Pr
   )
   if (failure === undefined || !store) return
   if (writeFailures > 0) log.warning(failure, { title: 'Secret write' })
-  else await writeFailed(store.label, failure, output)
+  if (writeFailures === 0 || !unsaved) await writeFailed(store.label, failure, output)
   writeFailures += 1
+  unsaved = true
+}
+
+/** A later rotation's refresh token reached the secret after a failed write: the secret holds the working one. */
+async function savedAfterAll(secret: string): Promise<void> {
+  unsaved = false
+  process.exitCode = exitBefore
+  const message =
+    `A later rotation's refresh token was written to the secret ${secret}: it holds the refresh token that works ` +
+    'again, and the failed write above no longer fails this step.'
+  log.notice(message, { title: 'Refresh token saved' })
+  if (!process.env.GITHUB_STEP_SUMMARY) return
+  const summary = core.summary.addRaw(`> [!NOTE]\n> ${escapeText(message, 2000)}\n`, true)
+  await summary.write().catch(() => summary.emptyBuffer())
 }
 
 async function writeFailed(secret: string, why: string, output: boolean): Promise<void> {
@@ -118,6 +137,7 @@ async function writeFailed(secret: string, why: string, output: boolean): Promis
     `token no longer works, so the next run cannot sign in until ${secret} is updated. ${where} This step fails, ` +
     'whatever the job does.'
   log.error(message, { title: 'Refresh token not saved' })
+  exitBefore = process.exitCode
   process.exitCode = 1
   if (!process.env.GITHUB_STEP_SUMMARY) return
   const summary = core.summary.addRaw(`> [!WARNING]\n> ${escapeText(message, 2000)}\n`, true)

@@ -40,6 +40,25 @@ export function lifeOf(
   return { expiresAt, lifetimeMs: Math.max(0, lifetimeMs) }
 }
 
+/**
+ * The life of a token just obtained (`obtainedAt`: when its request was sent): as `lifeOf`, but a JWT `exp` that
+ * would need a refresh the moment the token arrives disagrees with the runner's clock (a `Date` header that was
+ * missing, or stamped by a proxy, did not correct it): then its `iat`–`exp` span is measured on the runner's clock
+ * from `obtainedAt`, or without `iat` the token is used until the API answers 401. Else every call would refresh.
+ */
+export function freshLife(
+  token: string,
+  obtainedAt: number,
+  expiresInSeconds?: number,
+  serverSkewMs = 0
+): TokenLife | undefined {
+  const life = lifeOf(token, obtainedAt, expiresInSeconds, serverSkewMs)
+  if (life === undefined || !needsRefresh(life, obtainedAt)) return life
+  const { iat, exp } = jwtClaims(token) ?? {}
+  if (iat === undefined || exp === undefined || !(iat < exp)) return undefined
+  return { expiresAt: obtainedAt + life.lifetimeMs, lifetimeMs: life.lifetimeMs }
+}
+
 /** Less than 60 s, or less than 20% of the lifetime, is left (the smaller margin counts). */
 export function needsRefresh(life: TokenLife | undefined, now: number): boolean {
   if (life === undefined) return false

@@ -95,6 +95,14 @@ export function checkOverrides(o: Record<string, unknown>, warnings: string[], a
     if (key in o) checkWriteSettings(`${at}${key}`, o[key], warnings)
   }
   if ('publications' in o) checkPublications(`${at}publications`, o.publications, warnings)
+  // S1: testMode is a top-level field of the request; inside overrides the server may ignore it and run for real.
+  if ('testMode' in o) {
+    throw new InputError(
+      'overrides',
+      `'${at}testMode' is not an override: inside overrides the server may ignore it and run the job for real. ` +
+        'To check a run without starting it, set dry-run: true.'
+    )
+  }
   const unknown = Object.keys(o).filter((k) => !KNOWN_OVERRIDE_KEYS.includes(k))
   const misspelt = unknown.flatMap((key) => {
     const known = resembling(key, KNOWN_OVERRIDE_KEYS)

@@ -11,7 +11,7 @@
  *   columns:               per-column limits that replace the general ones
  *     email: { missing: 0 }
  */
-import { parse as parseYaml } from 'yaml'
+import { parse as parseYaml, parseDocument } from 'yaml'
 import { oneLine } from '../shared/format.ts'
 
 /** A limit as written: a share in percent (`0.5%` → 0.5) or a count (`12`). `text` is how the user wrote it. */
@@ -59,17 +59,25 @@ export function parseQualityGate(text: string): QualityGate | undefined {
     ...optional('mismatched', value.mismatched, (v) => parseLimit('mismatched', v)),
     ...optional('missing', value.missing, (v) => parseLimit('missing', v)),
     ...optional('minRows', value['min-rows'], (v) => parseWhole('min-rows', v)),
-    ...optional('maxRowChange', value['max-row-change'], (v) => parseLimit('max-row-change', v)),
+    // Rows may grow more than twofold: a change is no share of a whole, so it may exceed 100%.
+    ...optional('maxRowChange', value['max-row-change'], (v) => parseLimit('max-row-change', v, Infinity)),
     columns: parseColumns(value.columns)
   }
 }
 
 /** JSON first (exact), else YAML; the YAML error names the line. */
 function parseText(text: string): unknown {
+  let json: unknown
   try {
-    return JSON.parse(text)
+    json = JSON.parse(text)
   } catch {
     // not JSON: YAML below
+  }
+  // JSON.parse keeps the last of two equal keys; a gate that names a check twice is refused, as in YAML.
+  if (json !== undefined) {
+    const twice = parseDocument(text, { uniqueKeys: true }).errors.find((e) => e.code === 'DUPLICATE_KEY')
+    if (twice) throw new GateError(`names a key twice (${oneLine(twice.message.split('\n')[0]!, 120)}).`)
+    return json
   }
   try {
     return parseYaml(text, { maxAliasCount: 20, uniqueKeys: true })
@@ -92,13 +100,14 @@ function parseRules(value: unknown): boolean {
   throw new GateError(`'rules' can only be 'pass' (every data-quality rule passes; got ${kindOf(value)}).`)
 }
 
-/** `0.5%` (a share, 0–100%) or `12` (a count of values). */
-export function parseLimit(check: string, value: unknown): Limit {
+/** `0.5%` (a share, 0–`maxPercent`%) or `12` (a count of values). */
+export function parseLimit(check: string, value: unknown, maxPercent = 100): Limit {
   const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : undefined
   const share = text === undefined ? null : /^(\d+(?:\.\d+)?)\s*%$/.exec(text)
   if (share) {
     const p = Number(share[1])
-    if (p > 100) throw new GateError(`'${check}' is a share over 100% (got '${text}').`)
+    if (p > maxPercent) throw new GateError(`'${check}' is a share over 100% (got '${text}').`)
+    if (!Number.isFinite(p)) throw new GateError(`'${check}' is no finite share (got '${oneLine(text!, 40)}').`)
     return { kind: 'share', percent: p, text: `${share[1]}%` }
   }
   const count = text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined

@@ -73,6 +73,15 @@ export async function readQuality(
   return { jobs, verdict, jobsOmitted, notes: [], ...(baselineAsked && { baselineAsked }) }
 }
 
+/** Why a job group named as the baseline cannot be one of `target`: this run's own, or another recipe's. */
+function unfitBaseline(group: JobGroup, target: Target, ownIds: ReadonlySet<number>): string | undefined {
+  if (group.id === target.jobGroupId || ownIds.has(group.id)) return `job group ${group.id} is this run's own`
+  const recipe = group.wrangledDataset?.id
+  if (target.recipeId === undefined || recipe === target.recipeId) return undefined
+  const ran = recipe === undefined ? 'a recipe it does not name' : `recipe ${recipe}`
+  return `job group ${group.id} ran ${ran}, not recipe ${target.recipeId}`
+}
+
 class QualityReader {
   private readonly profiles: ProfilesApi
   private readonly pages = new Map<string, Promise<{ groups: JobGroup[]; rows: number }>>()
@@ -128,7 +137,8 @@ class QualityReader {
           throw error
         })
         if (!group) return { kind: 'missing', why: `job group ${baseline.jobId} was not found (404)` }
-        return this.found(group)
+        const unfit = unfitBaseline(group, target, this.ownIds)
+        return unfit ? { kind: 'missing', why: unfit } : this.found(group)
       }
       const own = await this.api.get(target.jobGroupId, this.budget)
       const recipeId = target.recipeId ?? own.wrangledDataset?.id

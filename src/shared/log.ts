@@ -14,6 +14,7 @@ export interface Annotation {
 export const log = {
   info: (message: string): void => core.info(safe(message)),
   debug: (message: string): void => core.debug(safe(message)),
+  notice: (message: string, annotation: Annotation = {}): void => core.notice(safe(message), clean(annotation)),
   warning: (message: string, annotation: Annotation = {}): void => core.warning(safe(message), clean(annotation)),
   error: (message: string, annotation: Annotation = {}): void => core.error(safe(message), clean(annotation)),
   startGroup: (name: string): void => core.startGroup(redact(name)),
