@@ -4732,6 +4732,13 @@ function withoutHint(error) {
 ;// CONCATENATED MODULE: ./src/api/history-pages.ts
 /** Pages read at most before giving up on proof. */
 const MAX_HISTORY_PAGES = 10;
+/** Rows asked for per page: pages top out near 100 (REAL-API-SHAPES.md "GET /v4/jobLibrary"). */
+const HISTORY_PAGE_ROWS = 100;
+/**
+ * The default page (S1, S4): a server may cap every page there whatever `limit` asks, so a page this long may not
+ * be the last.
+ */
+const DEFAULT_PAGE_ROWS = 25;
 /**
  * Whether the rows read so far, with this page, hold every row created at or after `since` (epoch ms): an empty
  * page ends the history, a row older than `since` ends the window. A `count` the server gives is not believed.
@@ -4857,8 +4864,6 @@ const MAX_TRUSTED_OFFSET_MS = 10 * 60_000;
 /** When the history shows nothing, it is read again after these delays (a read replica may lag). */
 const RECHECKS_MS = [0, 2_000, 5_000];
 const LOOKUP_BUDGET_MS = 60_000;
-/** Rows asked for per page; a server may answer fewer (25 by default, near 100 at most). */
-const PAGE_SIZE = 100;
 /** At most this many candidates are named in an error. */
 const job_history_MAX_LISTED = 10;
 /**
@@ -4905,7 +4910,7 @@ async function readHistory(history, context, requestId) {
     const { ctx } = history;
     const deadline = Math.min(ctx.deadline, ctx.clock.now() + LOOKUP_BUDGET_MS);
     const budget = { deadline, persistMs: LOOKUP_BUDGET_MS, signal: ctx.signal };
-    const query = { limit: String(PAGE_SIZE), sort: '-createdAt', ranfor: 'recipe' };
+    const query = { limit: String(HISTORY_PAGE_ROWS), sort: '-createdAt', ranfor: 'recipe' };
     const since = String(history.firstSentAt - UNKNOWN_SKEW_MS);
     let lastError;
     for (const [endpoint, extra] of [
@@ -6176,6 +6181,12 @@ class ProfilesApi {
 // EXTERNAL MODULE: ./src/quality/baseline.ts
 var quality_baseline = __nccwpck_require__(8932);
 ;// CONCATENATED MODULE: ./src/run/quality-reads.ts
+/**
+ * The reads for the data in the report: the profile of each completed job group (at most `MAX_PROFILED`), the
+ * baseline the `baseline` input asks for and its profile, then the comparison and the gate's verdict (pure, in
+ * `quality/`). A failed read is a warning and shortens the report; it never fails the step by itself.
+ */
+
 
 
 
@@ -6186,11 +6197,8 @@ var quality_baseline = __nccwpck_require__(8932);
 
 /** Job groups whose profile is read, at most (a flow's or plan's). */
 const MAX_PROFILED = 10;
-/** Pages of the job library read to find a baseline, and their size. */
+/** Pages of the job library read to find a baseline (of HISTORY_PAGE_ROWS; DEFAULT_PAGE_ROWS may be full). */
 const LIBRARY_PAGES = 3;
-const quality_reads_PAGE_SIZE = 100;
-/** A server may cap every page at its default of 25 whatever `limit` asks (REAL-API-SHAPES.md): then it is full. */
-const DEFAULT_PAGE_ROWS = 25;
 /** The data's reads end within the report's budget and this long; a read failing for `PERSIST_MS` gives up. */
 const READS_MS = 20_000;
 const PERSIST_MS = 8_000;
@@ -6338,7 +6346,7 @@ class QualityReader {
         let read = this.pages.get(key);
         if (!read) {
             const query = {
-                limit: String(quality_reads_PAGE_SIZE),
+                limit: String(HISTORY_PAGE_ROWS),
                 offset: String(offset),
                 sort: '-createdAt',
                 ranfor: 'recipe',
@@ -6526,6 +6534,16 @@ function startCall({ target }) {
 }
 
 ;// CONCATENATED MODULE: ./src/targets/past-runs.ts
+/**
+ * What a recipe's past runs say about when this run will end. One lookup in the job library (a second only when
+ * the first page was full and still short of runs) of the last `Complete` job groups, kept to those of the
+ * recipes asked about and not this step's own; their durations (`updatedAt` − `createdAt`, PROFILE-AND-RESULTS.md
+ * "Past runs of the same recipe") give a robust centre and spread: the median and the median absolute deviation,
+ * not the mean and standard deviation, so that one run that took three times as long does not move the window;
+ * the spread has a floor, so that ten identical durations still leave a window. The server's sort and filters
+ * are checked, not trusted (REAL-API-SHAPES.md "GET /v4/jobLibrary").
+ */
+
 
 /** At most this many past runs (the most recent) are used; fewer than MIN_RUNS mean no history. */
 const MAX_RUNS = 10;
@@ -6535,13 +6553,7 @@ const SPREAD_FLOOR_SHARE = 0.05;
 const SPREAD_FLOOR_MS = 1_000;
 /** The median absolute deviation times this estimates the standard deviation of normally spread durations. */
 const MAD_TO_SD = 1.4826;
-/** Rows asked for per lookup (pages top out near 100), and lookups at most. */
-const PAGE_ROWS = 100;
-/**
- * The default page (S1, S4): a server may cap every page there whatever `limit` asks, so a page this long may not
- * be the last (REAL-API-SHAPES.md "GET /v4/jobLibrary").
- */
-const past_runs_DEFAULT_PAGE_ROWS = 25;
+/** Lookups at most (pages of HISTORY_PAGE_ROWS). */
 const MAX_LOOKUPS = 2;
 /** A past duration longer than this (the longest timeout) is a broken record, not a run. */
 const MAX_DURATION_MS = 7 * 86_400_000;
@@ -6557,7 +6569,7 @@ async function pastRuns(api, recipeIds, ownIds, budget) {
     const seen = new Set(ownIds);
     let read = 0;
     for (let page = 0; page < MAX_LOOKUPS; page++) {
-        const query = { ranfor: 'recipe', status: 'Complete', sort: '-createdAt', limit: String(PAGE_ROWS) };
+        const query = { ranfor: 'recipe', status: 'Complete', sort: '-createdAt', limit: String(HISTORY_PAGE_ROWS) };
         // The next page starts after the rows received, not after the rows asked for (the server may cap pages).
         const offset = page === 0 ? {} : { offset: String(read) };
         const { groups, rows } = await api.list('/v4/jobLibrary', { ...query, ...offset }, { ...budget, persistMs: 0 });
@@ -6569,7 +6581,7 @@ async function pastRuns(api, recipeIds, ownIds, budget) {
                 mine.push(run);
             seen.add(group.id);
         }
-        if (rows < past_runs_DEFAULT_PAGE_ROWS || [...durations.values()].every((d) => d.length >= MAX_RUNS))
+        if (rows < DEFAULT_PAGE_ROWS || [...durations.values()].every((d) => d.length >= MAX_RUNS))
             break;
     }
     const ends = [...durations.values()].map((runs) => expectedEnd(runs.sort((a, b) => b.at - a.at).map((r) => r.ms)));

@@ -4196,7 +4196,51 @@ function combineCancels(ids, outcomes) {
     return { kind: 'cancelled', requestId: listed(requestIds, 3), ...(partial && { partial }) };
 }
 
+;// CONCATENATED MODULE: ./src/api/history-pages.ts
+/** Pages read at most before giving up on proof. */
+const MAX_HISTORY_PAGES = 10;
+/** Rows asked for per page: pages top out near 100 (REAL-API-SHAPES.md "GET /v4/jobLibrary"). */
+const HISTORY_PAGE_ROWS = 100;
+/**
+ * The default page (S1, S4): a server may cap every page there whatever `limit` asks, so a page this long may not
+ * be the last.
+ */
+const DEFAULT_PAGE_ROWS = 25;
+/**
+ * Whether the rows read so far, with this page, hold every row created at or after `since` (epoch ms): an empty
+ * page ends the history, a row older than `since` ends the window. A `count` the server gives is not believed.
+ */
+function pageVerdict(page, since) {
+    const times = page.rows.map(history_pages_createdMs);
+    const first = times.findIndex((t) => !Number.isFinite(t));
+    if (first >= 0)
+        return { kind: 'unproven', why: `job group ${page.rows[first].id} has no readable createdAt` };
+    const sequence = page.previousLast === undefined ? times : [page.previousLast, ...times];
+    if (sequence.some((t, i) => i > 0 && t > sequence[i - 1])) {
+        return { kind: 'unproven', why: 'the server did not list the job groups newest first, as asked' };
+    }
+    if (page.rows.length === 0)
+        return { kind: 'complete' };
+    if (times.at(-1) < since)
+        return { kind: 'complete' };
+    return { kind: 'more' };
+}
+/** Epoch ms of a row's createdAt; NaN when it has none. */
+function history_pages_createdMs(group) {
+    return typeof group.createdAt === 'string' ? Date.parse(group.createdAt) : NaN;
+}
+
 ;// CONCATENATED MODULE: ./src/targets/past-runs.ts
+/**
+ * What a recipe's past runs say about when this run will end. One lookup in the job library (a second only when
+ * the first page was full and still short of runs) of the last `Complete` job groups, kept to those of the
+ * recipes asked about and not this step's own; their durations (`updatedAt` − `createdAt`, PROFILE-AND-RESULTS.md
+ * "Past runs of the same recipe") give a robust centre and spread: the median and the median absolute deviation,
+ * not the mean and standard deviation, so that one run that took three times as long does not move the window;
+ * the spread has a floor, so that ten identical durations still leave a window. The server's sort and filters
+ * are checked, not trusted (REAL-API-SHAPES.md "GET /v4/jobLibrary").
+ */
+
 
 /** At most this many past runs (the most recent) are used; fewer than MIN_RUNS mean no history. */
 const MAX_RUNS = 10;
@@ -4206,13 +4250,7 @@ const SPREAD_FLOOR_SHARE = 0.05;
 const SPREAD_FLOOR_MS = 1_000;
 /** The median absolute deviation times this estimates the standard deviation of normally spread durations. */
 const MAD_TO_SD = 1.4826;
-/** Rows asked for per lookup (pages top out near 100), and lookups at most. */
-const PAGE_ROWS = 100;
-/**
- * The default page (S1, S4): a server may cap every page there whatever `limit` asks, so a page this long may not
- * be the last (REAL-API-SHAPES.md "GET /v4/jobLibrary").
- */
-const DEFAULT_PAGE_ROWS = 25;
+/** Lookups at most (pages of HISTORY_PAGE_ROWS). */
 const MAX_LOOKUPS = 2;
 /** A past duration longer than this (the longest timeout) is a broken record, not a run. */
 const past_runs_MAX_DURATION_MS = 7 * 86_400_000;
@@ -4228,7 +4266,7 @@ async function pastRuns(api, recipeIds, ownIds, budget) {
     const seen = new Set(ownIds);
     let read = 0;
     for (let page = 0; page < MAX_LOOKUPS; page++) {
-        const query = { ranfor: 'recipe', status: 'Complete', sort: '-createdAt', limit: String(PAGE_ROWS) };
+        const query = { ranfor: 'recipe', status: 'Complete', sort: '-createdAt', limit: String(HISTORY_PAGE_ROWS) };
         // The next page starts after the rows received, not after the rows asked for (the server may cap pages).
         const offset = page === 0 ? {} : { offset: String(read) };
         const { groups, rows } = await api.list('/v4/jobLibrary', { ...query, ...offset }, { ...budget, persistMs: 0 });
@@ -4769,33 +4807,6 @@ function plan_epochMs(text) {
     return Number.isFinite(t) ? t : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/api/history-pages.ts
-/** Pages read at most before giving up on proof. */
-const MAX_HISTORY_PAGES = 10;
-/**
- * Whether the rows read so far, with this page, hold every row created at or after `since` (epoch ms): an empty
- * page ends the history, a row older than `since` ends the window. A `count` the server gives is not believed.
- */
-function pageVerdict(page, since) {
-    const times = page.rows.map(history_pages_createdMs);
-    const first = times.findIndex((t) => !Number.isFinite(t));
-    if (first >= 0)
-        return { kind: 'unproven', why: `job group ${page.rows[first].id} has no readable createdAt` };
-    const sequence = page.previousLast === undefined ? times : [page.previousLast, ...times];
-    if (sequence.some((t, i) => i > 0 && t > sequence[i - 1])) {
-        return { kind: 'unproven', why: 'the server did not list the job groups newest first, as asked' };
-    }
-    if (page.rows.length === 0)
-        return { kind: 'complete' };
-    if (times.at(-1) < since)
-        return { kind: 'complete' };
-    return { kind: 'more' };
-}
-/** Epoch ms of a row's createdAt; NaN when it has none. */
-function history_pages_createdMs(group) {
-    return typeof group.createdAt === 'string' ? Date.parse(group.createdAt) : NaN;
-}
-
 ;// CONCATENATED MODULE: ./src/targets/job-history.ts
 /**
  * The job history, asked when a start's outcome is unknown: did this step's send create a job group? Only a job
@@ -4821,8 +4832,6 @@ const MAX_TRUSTED_OFFSET_MS = 10 * 60_000;
 /** When the history shows nothing, it is read again after these delays (a read replica may lag). */
 const RECHECKS_MS = [0, 2_000, 5_000];
 const LOOKUP_BUDGET_MS = 60_000;
-/** Rows asked for per page; a server may answer fewer (25 by default, near 100 at most). */
-const PAGE_SIZE = 100;
 /** At most this many candidates are named in an error. */
 const job_history_MAX_LISTED = 10;
 /**
@@ -4869,7 +4878,7 @@ async function readHistory(history, context, requestId) {
     const { ctx } = history;
     const deadline = Math.min(ctx.deadline, ctx.clock.now() + LOOKUP_BUDGET_MS);
     const budget = { deadline, persistMs: LOOKUP_BUDGET_MS, signal: ctx.signal };
-    const query = { limit: String(PAGE_SIZE), sort: '-createdAt', ranfor: 'recipe' };
+    const query = { limit: String(HISTORY_PAGE_ROWS), sort: '-createdAt', ranfor: 'recipe' };
     const since = String(history.firstSentAt - UNKNOWN_SKEW_MS);
     let lastError;
     for (const [endpoint, extra] of [

@@ -8,6 +8,13 @@ import type { JobGroup } from './job-groups.ts'
 
 /** Pages read at most before giving up on proof. */
 export const MAX_HISTORY_PAGES = 10
+/** Rows asked for per page: pages top out near 100 (REAL-API-SHAPES.md "GET /v4/jobLibrary"). */
+export const HISTORY_PAGE_ROWS = 100
+/**
+ * The default page (S1, S4): a server may cap every page there whatever `limit` asks, so a page this long may not
+ * be the last.
+ */
+export const DEFAULT_PAGE_ROWS = 25
 
 export type PageVerdict =
   /** Every row created since the window's start has been seen. */

@@ -3,6 +3,7 @@
  * baseline the `baseline` input asks for and its profile, then the comparison and the gate's verdict (pure, in
  * `quality/`). A failed read is a warning and shortens the report; it never fails the step by itself.
  */
+import { DEFAULT_PAGE_ROWS, HISTORY_PAGE_ROWS } from '../api/history-pages.ts'
 import type { Budget } from '../api/api-client.ts'
 import type { JobGroup, JobGroupsApi } from '../api/job-groups.ts'
 import { ApiError } from '../api/api-error.ts'
@@ -19,11 +20,8 @@ import { log } from '../shared/log.ts'
 
 /** Job groups whose profile is read, at most (a flow's or plan's). */
 export const MAX_PROFILED = 10
-/** Pages of the job library read to find a baseline, and their size. */
+/** Pages of the job library read to find a baseline (of HISTORY_PAGE_ROWS; DEFAULT_PAGE_ROWS may be full). */
 const LIBRARY_PAGES = 3
-const PAGE_SIZE = 100
-/** A server may cap every page at its default of 25 whatever `limit` asks (REAL-API-SHAPES.md): then it is full. */
-const DEFAULT_PAGE_ROWS = 25
 /** The data's reads end within the report's budget and this long; a read failing for `PERSIST_MS` gives up. */
 const READS_MS = 20_000
 const PERSIST_MS = 8_000
@@ -179,7 +177,7 @@ class QualityReader {
     let read = this.pages.get(key)
     if (!read) {
       const query: Record<string, string> = {
-        limit: String(PAGE_SIZE),
+        limit: String(HISTORY_PAGE_ROWS),
         offset: String(offset),
         sort: '-createdAt',
         ranfor: 'recipe',

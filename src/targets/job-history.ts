@@ -10,7 +10,7 @@
 import { ApiError } from '../api/api-error.ts'
 import type { JobGroup, JobGroupsApi } from '../api/job-groups.ts'
 import { reason, type Failure } from '../api/retry-policy.ts'
-import { createdMs, MAX_HISTORY_PAGES, pageVerdict, type PageVerdict } from '../api/history-pages.ts'
+import { createdMs, HISTORY_PAGE_ROWS, MAX_HISTORY_PAGES, pageVerdict, type PageVerdict } from '../api/history-pages.ts'
 import type { StartContext } from './run-kind.ts'
 import { mayHaveStarted, type TriggerUnsettledError } from './start-retries.ts'
 
@@ -25,8 +25,6 @@ const MAX_TRUSTED_OFFSET_MS = 10 * 60_000
 /** When the history shows nothing, it is read again after these delays (a read replica may lag). */
 const RECHECKS_MS = [0, 2_000, 5_000]
 const LOOKUP_BUDGET_MS = 60_000
-/** Rows asked for per page; a server may answer fewer (25 by default, near 100 at most). */
-const PAGE_SIZE = 100
 /** At most this many candidates are named in an error. */
 const MAX_LISTED = 10
 
@@ -97,7 +95,7 @@ async function readHistory(history: History, context: string, requestId: string)
   const { ctx } = history
   const deadline = Math.min(ctx.deadline, ctx.clock.now() + LOOKUP_BUDGET_MS)
   const budget = { deadline, persistMs: LOOKUP_BUDGET_MS, signal: ctx.signal }
-  const query = { limit: String(PAGE_SIZE), sort: '-createdAt', ranfor: 'recipe' }
+  const query = { limit: String(HISTORY_PAGE_ROWS), sort: '-createdAt', ranfor: 'recipe' }
   const since = String(history.firstSentAt - UNKNOWN_SKEW_MS)
   let lastError: unknown
   for (const [endpoint, extra] of [

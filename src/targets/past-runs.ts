@@ -7,6 +7,7 @@
  * the spread has a floor, so that ten identical durations still leave a window. The server's sort and filters
  * are checked, not trusted (REAL-API-SHAPES.md "GET /v4/jobLibrary").
  */
+import { DEFAULT_PAGE_ROWS, HISTORY_PAGE_ROWS } from '../api/history-pages.ts'
 import type { Budget } from '../api/api-client.ts'
 import { isId, type JobGroup, type JobGroupsApi } from '../api/job-groups.ts'
 /** When a run is expected to end, in ms since its start: the centre and spread of its recipe's past durations. */
@@ -24,13 +25,7 @@ const SPREAD_FLOOR_MS = 1_000
 /** The median absolute deviation times this estimates the standard deviation of normally spread durations. */
 const MAD_TO_SD = 1.4826
 
-/** Rows asked for per lookup (pages top out near 100), and lookups at most. */
-const PAGE_ROWS = 100
-/**
- * The default page (S1, S4): a server may cap every page there whatever `limit` asks, so a page this long may not
- * be the last (REAL-API-SHAPES.md "GET /v4/jobLibrary").
- */
-const DEFAULT_PAGE_ROWS = 25
+/** Lookups at most (pages of HISTORY_PAGE_ROWS). */
 const MAX_LOOKUPS = 2
 /** A past duration longer than this (the longest timeout) is a broken record, not a run. */
 const MAX_DURATION_MS = 7 * 86_400_000
@@ -58,7 +53,7 @@ export async function pastRuns(
   const seen = new Set(ownIds)
   let read = 0
   for (let page = 0; page < MAX_LOOKUPS; page++) {
-    const query = { ranfor: 'recipe', status: 'Complete', sort: '-createdAt', limit: String(PAGE_ROWS) }
+    const query = { ranfor: 'recipe', status: 'Complete', sort: '-createdAt', limit: String(HISTORY_PAGE_ROWS) }
     // The next page starts after the rows received, not after the rows asked for (the server may cap pages).
     const offset: Record<string, string> = page === 0 ? {} : { offset: String(read) }
     const { groups, rows } = await api.list('/v4/jobLibrary', { ...query, ...offset }, { ...budget, persistMs: 0 })
