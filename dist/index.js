@@ -8421,8 +8421,11 @@ const SECRET_KEYS = [
 const KEY = `[a-z0-9_-]*?(?:${SECRET_KEYS.join('|')})`;
 /** `password=…`, `pwd=…`, `password%3D…`, … up to the next `;`, `&`, white space or quote (or a quoted value whole). */
 const SECRET_PAIR = new RegExp(`\\b(${KEY})(\\s*(?:=|%3d)\\s*)(\\\\?"[^"]*"|'[^']*'|[^;&\\s"']*)`, 'gi');
-/** `"password": "…"` of a JSON text, also one inside a JSON string (`\"password\": \"…\"`). */
-const JSON_PAIR = new RegExp(`(\\\\?["'])(${KEY})\\1(\\s*:\\s*)(\\\\?"[^"]*"|'[^']*'|[^,}\\s]*)`, 'gi');
+/**
+ * `"password": "…"` of a JSON text, also one inside a JSON string (`\"password\": \"…\"`). Only JSON's double
+ * quotes: the action's own messages name inputs as `'api-token': …`, which is no credential.
+ */
+const JSON_PAIR = new RegExp(`(\\\\?")(${KEY})\\1(\\s*:\\s*)(\\\\?"[^"]*"|[^,}\\s]*)`, 'gi');
 /** Oracle's `user/password@host` (`jdbc:oracle:thin:scott/tiger@db`, `connect scott/tiger@orcl`). */
 const SLASH_LOGIN = /(jdbc:oracle:[a-z]+:|^|[\s=(])[a-z][\w$#.]*\/[^\s/@"']+@/gi;
 /** `text` without the credentials it names. */
