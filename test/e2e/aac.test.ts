@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { startAacEmulator, type AacEmulator, type AacEmulatorOptions } from '../emulator/index.ts'
 import { REFRESH_TOKEN_SECRET, refreshInputs } from '../support/aac-inputs.ts'
-import { errors, expectNoSecretLeak, run, start } from '../support/e2e.ts'
+import { errors, run, start } from '../support/e2e.ts'
 import { FakeGitHub } from '../support/fake-github.ts'
 import {
   FAKE_SECRETS,
@@ -15,6 +15,7 @@ import {
   SERVICE_PRINCIPAL
 } from '../support/fake-tokens.ts'
 import type { ActionResult, RunOptions } from '../support/run-action.ts'
+import { expectNoTokenLeak } from './hostile/aac-setup.ts'
 
 const SECRET = REFRESH_TOKEN_SECRET
 const LONG_JOB = { durationMs: 120_000, statuses: ['InProgress'] }
@@ -59,22 +60,6 @@ function tokensOf(a: AacEmulator, gh?: FakeGitHub): string[] {
   return [...new Set(all.filter((t): t is string => typeof t === 'string' && t.length > 0))]
 }
 
-/** Nothing leaks, but for the two places rule 6 allows: the masked refresh-token output and the saved access token. */
-function expectNothingLeaks(result: ActionResult, secrets: string[]): void {
-  const { 'refresh-token': output, ...outputs } = result.outputs
-  const state = Object.fromEntries(Object.entries(result.state).filter(([key]) => key !== 'accessToken'))
-  // Every value ever written under those two names (each refresh writes them again), as the command files hold them.
-  const without = (text: string, name: string): string =>
-    text.replace(new RegExp(`^${name}<<(.+)\\n[\\s\\S]*?\\n\\1$`, 'gm'), '')
-  const files = {
-    output: without(result.files.output, 'refresh-token'),
-    state: without(result.files.state, 'accessToken')
-  }
-  expectNoSecretLeak({ ...result, outputs, state, files }, secrets)
-  if (output) expect(result.stdout).toContain(`::add-mask::${output}`)
-  if (result.state.accessToken) expect(result.stdout).toContain(`::add-mask::${result.state.accessToken}`)
-}
-
 /** Each new access token is first used after the secret write that followed its refresh (rule 4: write at once). */
 function expectWrittenBeforeUse(a: AacEmulator, gh: FakeGitHub): void {
   const writes = gh.requestsTo('PUT', /secrets\/AAC_REFRESH_TOKEN$/).map((r) => r.at)
@@ -116,7 +101,7 @@ describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => 
     expect(gh.requestsTo('GET', '/repos/acme/pipelines/actions/secrets/public-key')).toHaveLength(1)
     expectWrittenBeforeUse(a, gh)
     expect(result.stdout).toMatch(/Signed in at http:\/\/127\.0\.0\.1:\d+\/as\/token; it is valid for 2s\./)
-    expectNothingLeaks(result, tokensOf(a, gh))
+    expectNoTokenLeak(result, tokensOf(a, gh))
   })
 
   it('two runs at once with one refresh token: one completes, the other fails saying why and what to do', async () => {
@@ -143,7 +128,7 @@ describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => 
     expect(a.tokenServer.counts).toMatchObject({ refreshed: 1, reused: 1 })
     expect(a.emulator.jobGroups()).toHaveLength(1)
     expect(gh.secretValue(SECRET)).toBe(a.tokenServer.latestRefreshToken)
-    for (const result of results) expectNothingLeaks(result, tokensOf(a, gh))
+    for (const result of results) expectNoTokenLeak(result, tokensOf(a, gh))
   })
 
   it.each([
@@ -196,7 +181,7 @@ describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => 
       expect(a.tokenServer.refreshTokenState(refreshToken)).toBe('active')
       expect(a.emulator.requests).toEqual([])
       expect(result.outputs['refresh-token']).toBeUndefined()
-      expectNothingLeaks(result, [...tokensOf(a, gh), refreshToken, token])
+      expectNoTokenLeak(result, [...tokensOf(a, gh), refreshToken, token])
     }
   )
 
@@ -221,7 +206,7 @@ describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => 
     expect(error).toContain("The new refresh token is in this step's refresh-token output (masked)")
     expect(result.outputs['refresh-token']).toBe(a.tokenServer.latestRefreshToken)
     expect(result.summary).toContain('The refresh token rotated, but writing the new one')
-    expectNothingLeaks(result, tokensOf(a, gh))
+    expectNoTokenLeak(result, tokensOf(a, gh))
   })
 
   it('the api-token of the pair: its claims give client id and token endpoint; it is used while valid', async () => {
@@ -244,7 +229,7 @@ describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => 
     expect(new Set(a.emulator.requests.map((r) => bearer(r.headers)))).toEqual(new Set([pair.accessToken]))
     expect(result.outputs['refresh-token']).toBeUndefined()
     expect(result.state.accessToken).toBe(pair.accessToken)
-    expectNothingLeaks(result, [...tokensOf(a, gh), pair.refreshToken, pair.accessToken])
+    expectNoTokenLeak(result, [...tokensOf(a, gh), pair.refreshToken, pair.accessToken])
   })
 
   it('an API 401 (revoked access token): one refresh, one repeat of the call; an echoed token is hidden', async () => {
@@ -268,7 +253,7 @@ describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => 
     expect([repeat.method, repeat.path]).toEqual([refused[0]!.method, refused[0]!.path])
     expect(bearer(repeat.headers)).toBe(a.tokenServer.latestAccessToken)
     expect(gh.secretValue(SECRET)).toBe(a.tokenServer.latestRefreshToken)
-    expectNothingLeaks(result, [...tokensOf(a, gh), revoked])
+    expectNoTokenLeak(result, [...tokensOf(a, gh), revoked])
   })
 
   it('a token endpoint error that may go away (503) is retried, and the job runs', async () => {
@@ -281,7 +266,7 @@ describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => 
     expect(result.code).toBe(0)
     expect(a.tokenServer.counts).toMatchObject({ failed: 1, refreshed: 1 })
     expect(gh.secretValue(SECRET)).toBe(a.tokenServer.latestRefreshToken)
-    expectNothingLeaks(result, tokensOf(a, gh))
+    expectNoTokenLeak(result, tokensOf(a, gh))
   })
 
   it('a refresh answer lost after the server rotated: the retry is refused, and the error says why', async () => {
@@ -297,7 +282,7 @@ describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => 
       /invalid_grant.*An earlier attempt \(connection reset .*\) may have used it without its answer arriving/
     )
     expect(a.emulator.requests).toEqual([])
-    expectNothingLeaks(result, [...tokensOf(a, gh), refreshToken])
+    expectNoTokenLeak(result, [...tokensOf(a, gh), refreshToken])
   })
 
   it('after SIGKILL of the main step, the post step cancels with the saved access token, no refresh', async () => {
@@ -322,8 +307,8 @@ describe('Alteryx Analytics Cloud sign-in with a rotating refresh token', () => 
     expect(post.stdout).toContain('Job 4100 was cancelled by the post step')
     expect(a.tokenServer.requests).toHaveLength(tokenCalls)
     expect(gh.requestsTo('PUT', /secrets/)).toHaveLength(1)
-    expectNothingLeaks(killed, tokensOf(a, gh))
-    expectNothingLeaks(post, tokensOf(a, gh))
+    expectNoTokenLeak(killed, tokensOf(a, gh))
+    expectNoTokenLeak(post, tokensOf(a, gh))
   })
 })
 
@@ -348,7 +333,7 @@ describe('Alteryx Analytics Cloud sign-in as a service principal', () => {
     expect(a.tokenServer.counts).toMatchObject({ clientCredentials: 1, refreshed: 0 })
     expect(new URLSearchParams(a.tokenServer.requests[0]!.body).get('grant_type')).toBe('client_credentials')
     expect(result.outputs['refresh-token']).toBeUndefined()
-    expectNothingLeaks(result, tokensOf(a))
+    expectNoTokenLeak(result, tokensOf(a))
   })
 
   it('a wrong client secret is explained, and the secret given stays hidden', async () => {
@@ -368,6 +353,6 @@ describe('Alteryx Analytics Cloud sign-in as a service principal', () => {
     expect(error).toContain('answered HTTP 401 invalid_client')
     expect(error).toContain('check client-id and client-secret')
     expect(a.emulator.requests).toEqual([])
-    expectNothingLeaks(result, [...tokensOf(a), wrong])
+    expectNoTokenLeak(result, [...tokensOf(a), wrong])
   })
 })
