@@ -29,41 +29,21 @@ const cancels = (e: Emulator) => e.requestsTo('POST', /\/cancel$/)
 /** Job groups a flow or plan run created: all of origin 'api', as many as its outputs. */
 const own = (count: number) => ({ ownJobGroups: count })
 
-describe('a flow-run status that cannot be read, once', () => {
-  it.each<[string, unknown]>([
-    ['{}', {}],
-    ['""', ''],
-    ['null', null],
-    ['42', 42]
+describe('a status that cannot be read, once', () => {
+  it.each<[string, 'flow' | 'plan', RegExp | string, unknown]>([
+    ['flow run, {}', 'flow', FLOW_STATUS, {}],
+    ['flow run, ""', 'flow', FLOW_STATUS, ''],
+    ['flow run, null', 'flow', FLOW_STATUS, null],
+    ['flow run, 42', 'flow', FLOW_STATUS, 42],
+    ['plan run, status null', 'plan', PLAN_RUN, { id: 3001, status: null }],
+    ['plan run, no status', 'plan', PLAN_RUN, { id: 3001 }],
+    ['plan run, status ""', 'plan', PLAN_RUN, { id: 3001, status: '' }]
   ])(
     '%s: the wait goes on to Complete, nothing is cancelled',
-    async (_name, body) => {
-      const fault: Fault = { method: 'GET', path: FLOW_STATUS, after: 1, action: { kind: 'status', status: 200, body } }
+    async (_name, kind, path, body) => {
+      const fault: Fault = { method: 'GET', path, after: 1, action: { kind: 'status', status: 200, body } }
       const e = await flowsAndPlans({ faults: [fault] })
-      const result = await run(flowInputs(e))
-
-      expect(result.code).toBe(0)
-      expect(result.outputs.status).toBe('Complete')
-      expect(errors(result)).toEqual([])
-      expect(warnings(result), 'no "unknown status" warning').toEqual([])
-      expect(cancels(e)).toHaveLength(0)
-      expectPromisesKept(e, result, own(2))
-    },
-    60_000
-  )
-})
-
-describe('a plan snapshot run whose status cannot be read, once', () => {
-  it.each<[string, unknown]>([
-    ['status null', { id: 3001, status: null }],
-    ['no status', { id: 3001 }],
-    ['status ""', { id: 3001, status: '' }]
-  ])(
-    '%s: the wait goes on to Complete, nothing is cancelled',
-    async (_name, body) => {
-      const fault: Fault = { method: 'GET', path: PLAN_RUN, after: 1, action: { kind: 'status', status: 200, body } }
-      const e = await flowsAndPlans({ faults: [fault] })
-      const result = await run(planInputs(e))
+      const result = await run(kind === 'flow' ? flowInputs(e) : planInputs(e))
 
       expect(result.code).toBe(0)
       expect(result.outputs.status).toBe('Complete')
