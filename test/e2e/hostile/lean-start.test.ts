@@ -35,6 +35,22 @@ function pullRequestEvent(): string {
   return file
 }
 
+/** A pull_request run whose GitHub API is reached through the proxy. */
+function proxiedPullRequest(
+  gh: { url: string },
+  proxy: { url: string },
+  extra: Record<string, string> = {}
+): Record<string, string> {
+  return {
+    GITHUB_API_URL: proxiedUrl(gh.url),
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_PATH: pullRequestEvent(),
+    https_proxy: proxy.url,
+    http_proxy: proxy.url,
+    ...extra
+  }
+}
+
 /** The state a main step killed while waiting for job group `id` leaves behind. */
 const unsettled = (id: number): Record<string, string> => {
   const ids = String(id)
@@ -45,13 +61,7 @@ describe('the real undici where it is needed, from the built bundle', () => {
   it('the pull request comment through http(s)_proxy: written, and it went through the proxy', async () => {
     const e = await emulator()
     const { gh, proxy } = await servers()
-    const env = {
-      GITHUB_API_URL: proxiedUrl(gh.url),
-      GITHUB_EVENT_NAME: 'pull_request',
-      GITHUB_EVENT_PATH: pullRequestEvent(),
-      https_proxy: proxy.url,
-      http_proxy: proxy.url
-    }
+    const env = proxiedPullRequest(gh, proxy)
     const result = await run(inputsFor(e, { 'comment-on-pr': 'true' }), { env })
 
     expect(result.code).toBe(0)
@@ -64,14 +74,7 @@ describe('the real undici where it is needed, from the built bundle', () => {
   it('no_proxy naming GitHub keeps the comment off the proxy (then it fails: the host resolves nowhere)', async () => {
     const e = await emulator()
     const { gh, proxy } = await servers()
-    const env = {
-      GITHUB_API_URL: proxiedUrl(gh.url),
-      GITHUB_EVENT_NAME: 'pull_request',
-      GITHUB_EVENT_PATH: pullRequestEvent(),
-      https_proxy: proxy.url,
-      http_proxy: proxy.url,
-      no_proxy: PROXIED_HOST
-    }
+    const env = proxiedPullRequest(gh, proxy, { no_proxy: PROXIED_HOST })
     const result = await run(inputsFor(e, { 'comment-on-pr': 'true' }), { env })
 
     expect(result.code).toBe(0)
@@ -83,14 +86,7 @@ describe('the real undici where it is needed, from the built bundle', () => {
   it('the API over https through a proxy, its CA from NODE_EXTRA_CA_CERTS, and the comment too', async () => {
     const e = await emulator({ tls: true })
     const { gh, proxy } = await servers()
-    const env = {
-      GITHUB_API_URL: proxiedUrl(gh.url),
-      GITHUB_EVENT_NAME: 'pull_request',
-      GITHUB_EVENT_PATH: pullRequestEvent(),
-      https_proxy: proxy.url,
-      http_proxy: proxy.url,
-      NODE_EXTRA_CA_CERTS: caFile()
-    }
+    const env = proxiedPullRequest(gh, proxy, { NODE_EXTRA_CA_CERTS: caFile() })
     const result = await run(inputsFor(e, { 'api-url': proxiedUrl(e.url), 'comment-on-pr': 'true' }), { env })
 
     expect(errors(result)).toEqual([])
