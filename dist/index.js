@@ -2351,7 +2351,7 @@ function cut(value, max) {
 const TERMINAL_STATUSES = ['Complete', 'Failed', 'Canceled'];
 const RUNNING_STATUSES = ['Created', 'Pending', 'Queued', 'InProgress'];
 /** An id from the server that may go into a URL, an output or a cancel: a safe positive integer. */
-const isId = (value) => typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+const isId = (value) => idOf(value) !== undefined;
 const isTerminal = (status) => status !== undefined && TERMINAL_STATUSES.includes(status);
 class JobGroupsApi {
     /** Set once `/status` answered 404 for an existing job group: a legacy edition, read the job group instead. */
@@ -2525,10 +2525,6 @@ function partsEndedAs(run, status) {
         return '';
     const more = ended.length > 5 ? ` and ${ended.length - 5} more` : '';
     return `: ${ended.slice(0, 5).map(describePart).join('; ')}${more}`;
-}
-/** An id from an answer: a positive safe integer, else undefined. */
-function positive(value) {
-    return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
 }
 /** A flow's or plan's page in the app: `/flows/{id}` as the app shows flows; `/plans/{id}` by analogy. */
 function pageUrl(links, what, id) {
@@ -7552,12 +7548,12 @@ class FlowRun extends job_group_set_JobGroupSet {
     }
     started(response) {
         const data = listOf(response.data);
-        const ids = data.map((item) => positive(item?.id));
+        const ids = data.map((item) => idOf(item?.id));
         if (ids.length === 0 || ids.some((id) => id === undefined))
             return undefined;
         const jobGroupIds = ids;
         this.createdAt = this.api.client.clock.now();
-        this.flowRunId = positive(response.data?.flowRunId) ?? positive(data[0]?.flowRun?.id);
+        this.flowRunId = idOf(response.data?.flowRunId) ?? idOf(data[0]?.flowRun?.id);
         return {
             ref: { kind: 'flow', id: this.flowRunId ?? jobGroupIds[0], jobGroupIds },
             requestId: response.requestId,
@@ -7635,6 +7631,7 @@ function statusText(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/targets/plan.ts
+
 
 
 
@@ -7757,12 +7754,12 @@ class plan_PlanRun {
     /** The plan id the run's answer names, as its snapshot when it is not the original plan's own. */
     learnSnapshot(id) {
         this.snapshotAsked = true;
-        const snapshot = positive(id);
+        const snapshot = idOf(id);
         if (snapshot !== this.planId)
             this.snapshotId ??= snapshot;
     }
     started(planId, response) {
-        const id = positive(response.data?.planSnapshotRunId);
+        const id = idOf(response.data?.planSnapshotRunId);
         if (response.data?.validationStatus === 'MissingFlowReferences') {
             throw new Error(`Plan ${planId} cannot run: the server answered validationStatus MissingFlowReferences, so the plan refers ` +
                 `to a flow that was deleted or is not shared with the token's user, and nothing useful runs` +

@@ -7,7 +7,7 @@ import { ApiError } from './api-error.ts'
 import { oneLine } from '../shared/format.ts'
 import { isUnreadableAnswer, TransientError } from './retry-policy.ts'
 import { parseOutputs, type Written } from './job-outputs.ts'
-import { listOf } from './lists.ts'
+import { idOf, listOf } from './lists.ts'
 
 /** Spec enum plus what is seen in practice (`Pending`, `Queued`); any other string may come back too. */
 export type JobStatus =
@@ -17,8 +17,7 @@ export const TERMINAL_STATUSES: readonly string[] = ['Complete', 'Failed', 'Canc
 export const RUNNING_STATUSES: readonly string[] = ['Created', 'Pending', 'Queued', 'InProgress']
 
 /** An id from the server that may go into a URL, an output or a cancel: a safe positive integer. */
-export const isId = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isSafeInteger(value) && value > 0
+export const isId = (value: unknown): value is number => idOf(value) !== undefined
 
 export const isTerminal = (status: string | undefined): boolean =>
   status !== undefined && TERMINAL_STATUSES.includes(status)

@@ -134,11 +134,6 @@ export function partsEndedAs(run: CompositeRun | undefined, status: string | und
   return `: ${ended.slice(0, 5).map(describePart).join('; ')}${more}`
 }
 
-/** An id from an answer: a positive safe integer, else undefined. */
-export function positive(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined
-}
-
 /** A flow's or plan's page in the app: `/flows/{id}` as the app shows flows; `/plans/{id}` by analogy. */
 export function pageUrl(links: AppLinks, what: 'flows' | 'plans', id: number): string {
   return appLink(links, `/${what}/${id}`)

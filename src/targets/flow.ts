@@ -12,8 +12,8 @@ import { isId, isTerminal, type Job, type JobGroup, type JobGroupsApi, type JobS
 import { log, quietly } from '../shared/log.ts'
 import { formatMs } from '../shared/format.ts'
 import { mergeWritten } from '../api/job-outputs.ts'
-import { listOf } from '../api/lists.ts'
-import { overallStatus, pageUrl, partOf, positive, type RunPart } from '../report/run-parts.ts'
+import { idOf, listOf } from '../api/lists.ts'
+import { overallStatus, pageUrl, partOf, type RunPart } from '../report/run-parts.ts'
 import { inBatches, JobGroupSet } from './job-group-set.ts'
 import { readJobGroup } from './job-group-run.ts'
 import { pastRuns, type PastRuns } from './past-runs.ts'
@@ -155,11 +155,11 @@ export class FlowRun extends JobGroupSet implements RunKind {
 
   private started(response: ApiResponse<RunFlowAnswer>): Started | undefined {
     const data = listOf(response.data) as RunFlowItem[]
-    const ids = data.map((item) => positive(item?.id))
+    const ids = data.map((item) => idOf(item?.id))
     if (ids.length === 0 || ids.some((id) => id === undefined)) return undefined
     const jobGroupIds = ids as number[]
     this.createdAt = this.api.client.clock.now()
-    this.flowRunId = positive(response.data?.flowRunId) ?? positive(data[0]?.flowRun?.id)
+    this.flowRunId = idOf(response.data?.flowRunId) ?? idOf(data[0]?.flowRun?.id)
     return {
       ref: { kind: 'flow', id: this.flowRunId ?? jobGroupIds[0]!, jobGroupIds },
       requestId: response.requestId,

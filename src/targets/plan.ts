@@ -9,8 +9,9 @@ import type { ApiResponse, Budget } from '../api/api-client.ts'
 import { FlowsApi, type RunPlanAnswer } from '../api/flows-api.ts'
 import { isTerminal, type CancelOutcome, type Job, type JobGroupsApi, type JobStatus } from '../api/job-groups.ts'
 import { quietly } from '../shared/log.ts'
+import { idOf } from '../api/lists.ts'
 import { mergeWritten } from '../api/job-outputs.ts'
-import { overallStatus, pageUrl, partOf, positive, type RunPart } from '../report/run-parts.ts'
+import { overallStatus, pageUrl, partOf, type RunPart } from '../report/run-parts.ts'
 import { MAX_DETAILED_JOB_GROUPS } from './flow.ts'
 import { NEW_JOB_GROUP_MS, readJobGroup } from './job-group-run.ts'
 import { planTaskRuns, snapshotIds } from './plan-tasks.ts'
@@ -138,12 +139,12 @@ export class PlanRun implements RunKind {
   /** The plan id the run's answer names, as its snapshot when it is not the original plan's own. */
   private learnSnapshot(id: unknown): void {
     this.snapshotAsked = true
-    const snapshot = positive(id)
+    const snapshot = idOf(id)
     if (snapshot !== this.planId) this.snapshotId ??= snapshot
   }
 
   private started(planId: number, response: ApiResponse<RunPlanAnswer>): Started | undefined {
-    const id = positive(response.data?.planSnapshotRunId)
+    const id = idOf(response.data?.planSnapshotRunId)
     if (response.data?.validationStatus === 'MissingFlowReferences') {
       throw new Error(
         `Plan ${planId} cannot run: the server answered validationStatus MissingFlowReferences, so the plan refers ` +
