@@ -1531,10 +1531,7 @@ const MAX_LOG_LINES = 1000;
 /** A Google Cloud project id (6 to 30 of a-z, 0-9 and -), or one of the older `domain:project` ids. */
 const PROJECT_ID = /^([a-z0-9.-]+:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 function parseLogs(text) {
-    const value = text.trim();
-    if (LOGS_POLICIES.includes(value))
-        return value;
-    throw new _input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.logs, `must be one of ${LOGS_POLICIES.join(', ')} (got '${value}').`);
+    return (0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .parseChoice */ .HU)(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.logs, text, LOGS_POLICIES);
 }
 function parseLogLines(text) {
     const lines = (0,_input_values_js__WEBPACK_IMPORTED_MODULE_1__/* .parsePositiveInteger */ .zE)(_action_spec_js__WEBPACK_IMPORTED_MODULE_0__/* .INPUT */ .b.logLines, text);

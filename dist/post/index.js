@@ -2044,10 +2044,7 @@ const MAX_LOG_LINES = 1000;
 /** A Google Cloud project id (6 to 30 of a-z, 0-9 and -), or one of the older `domain:project` ids. */
 const PROJECT_ID = /^([a-z0-9.-]+:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 function parseLogs(text) {
-    const value = text.trim();
-    if (LOGS_POLICIES.includes(value))
-        return value;
-    throw new InputError(INPUT.logs, `must be one of ${LOGS_POLICIES.join(', ')} (got '${value}').`);
+    return parseChoice(INPUT.logs, text, LOGS_POLICIES);
 }
 function parseLogLines(text) {
     const lines = parsePositiveInteger(INPUT.logLines, text);

@@ -1,6 +1,6 @@
 /** The inputs of what is read after the run and how it is linked: `logs`, `log-lines`, `project-id`. Pure. */
 import { INPUT } from './action-spec.ts'
-import { InputError, parsePositiveInteger } from './input-values.ts'
+import { InputError, parseChoice, parsePositiveInteger } from './input-values.ts'
 
 /** When a job group's logs are downloaded. */
 export type LogsPolicy = 'on-failure' | 'always' | 'never'
@@ -11,9 +11,7 @@ const MAX_LOG_LINES = 1000
 const PROJECT_ID = /^([a-z0-9.-]+:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$/
 
 export function parseLogs(text: string): LogsPolicy {
-  const value = text.trim()
-  if ((LOGS_POLICIES as readonly string[]).includes(value)) return value as LogsPolicy
-  throw new InputError(INPUT.logs, `must be one of ${LOGS_POLICIES.join(', ')} (got '${value}').`)
+  return parseChoice(INPUT.logs, text, LOGS_POLICIES)
 }
 
 export function parseLogLines(text: string): number {
